@@ -1,0 +1,383 @@
+//! The client half of the automerge-repo sync protocol, without I/O.
+//!
+//! The server speaks the automerge-repo WebSocket protocol (through samod), so any
+//! automerge-repo 2.x client can sync a board with it. The browser cannot run samod itself
+//! (it reads `std::time::Instant`, which panics on `wasm32-unknown-unknown`), so this module
+//! implements the few messages a client needs for one document:
+//!
+//! ```text
+//! client                                  server
+//!   join {senderId, supportedProtocolVersions: ["1"]}  ──▶
+//!   ◀── peer {senderId, targetId, selectedProtocolVersion: "1"}
+//!   request | sync {documentId, data: <automerge sync message>}  ──▶
+//!   ◀── sync {documentId, data}   (repeated until both sides have every change)
+//!   ◀── doc-unavailable {documentId}   (the server does not hold this board)
+//!   ephemeral {documentId, sessionId, count, data}  ◀──▶   (presence; never stored)
+//! ```
+//!
+//! Messages are CBOR maps. [`SyncClient`] is driven by its caller: feed it every frame that
+//! arrives with [`SyncClient::receive`], call [`SyncClient::poll`] after every local edit, and
+//! send whatever bytes they return. The caller persists the board (and
+//! [`SyncClient::saved_state`]) *before* sending, so an edit is never only in flight.
+
+use automerge::sync::{self, SyncDoc};
+use serde::{Deserialize, Serialize};
+
+use crate::board::Board;
+
+/// The only protocol version automerge-repo 2.x speaks.
+pub const PROTOCOL_VERSION: &str = "1";
+
+/// One message of the automerge-repo protocol, as it crosses the wire. This is a wire type:
+/// its field names are fixed by automerge-repo and may not change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", rename_all_fields = "camelCase")]
+pub enum WireMessage {
+    Join {
+        sender_id: String,
+        supported_protocol_versions: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        peer_metadata: Option<PeerMetadata>,
+    },
+    Peer {
+        sender_id: String,
+        target_id: String,
+        selected_protocol_version: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        peer_metadata: Option<PeerMetadata>,
+    },
+    Leave {
+        sender_id: String,
+    },
+    Request {
+        document_id: String,
+        sender_id: String,
+        target_id: String,
+        #[serde(with = "serde_bytes")]
+        data: Vec<u8>,
+    },
+    Sync {
+        document_id: String,
+        sender_id: String,
+        target_id: String,
+        #[serde(with = "serde_bytes")]
+        data: Vec<u8>,
+    },
+    DocUnavailable {
+        sender_id: String,
+        target_id: String,
+        document_id: String,
+    },
+    Ephemeral {
+        sender_id: String,
+        target_id: String,
+        count: u64,
+        session_id: String,
+        document_id: String,
+        #[serde(with = "serde_bytes")]
+        data: Vec<u8>,
+    },
+    Error {
+        message: String,
+    },
+    /// Messages this client has no use for (remote-heads-changed, …).
+    #[serde(other)]
+    Other,
+}
+
+/// What a peer says about itself in `join` and `peer`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeerMetadata {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_id: Option<String>,
+    #[serde(default)]
+    pub is_ephemeral: bool,
+}
+
+impl WireMessage {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        ciborium::into_writer(self, &mut bytes).expect("writing CBOR to a Vec cannot fail");
+        bytes
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<WireMessage, SyncError> {
+        ciborium::from_reader(bytes).map_err(|error| SyncError::Malformed(error.to_string()))
+    }
+}
+
+/// Who has the board open, sent as the `data` of ephemeral messages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Presence {
+    /// The name the person chose to be shown under.
+    pub name: String,
+}
+
+impl Presence {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        ciborium::into_writer(self, &mut bytes).expect("writing CBOR to a Vec cannot fail");
+        bytes
+    }
+
+    /// `None` for ephemeral data that is not a presence (another app's, say).
+    pub fn decode(bytes: &[u8]) -> Option<Presence> {
+        ciborium::from_reader(bytes).ok()
+    }
+}
+
+/// Why a frame from the server could not be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SyncError {
+    #[error("the server sent a frame that is not an automerge-repo message: {0}")]
+    Malformed(String),
+    #[error("the server sent a sync message that Automerge cannot apply: {0}")]
+    BadSyncMessage(String),
+    #[error("the server reported an error: {0}")]
+    Server(String),
+}
+
+/// Something the caller should know about after [`SyncClient::receive`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum SyncEvent {
+    /// The handshake finished: the server is `server`.
+    Connected { server: String },
+    /// Changes from the server were applied to the board.
+    BoardChanged,
+    /// The server does not hold this board (or will not share it).
+    Unavailable,
+    /// An ephemeral message (presence) from another peer on this board.
+    Ephemeral { sender: String, data: Vec<u8> },
+}
+
+/// What to do after a frame arrived: bytes to send and events to act on.
+#[derive(Debug, Default, PartialEq)]
+pub struct Received {
+    pub replies: Vec<Vec<u8>>,
+    pub events: Vec<SyncEvent>,
+}
+
+/// The client side of syncing one board with one server.
+#[derive(Debug)]
+pub struct SyncClient {
+    peer_id: String,
+    document_id: String,
+    /// The server's peer id once the handshake is done; `None` while disconnected.
+    server: Option<String>,
+    state: sync::State,
+    session_id: String,
+    ephemeral_count: u64,
+}
+
+impl SyncClient {
+    /// A client for `document_id` (the bs58 id, without `automerge:`), resuming from a state
+    /// saved with [`SyncClient::saved_state`] if there is one.
+    pub fn new(peer_id: &str, document_id: &str, saved_state: Option<&[u8]>) -> SyncClient {
+        SyncClient {
+            peer_id: peer_id.to_owned(),
+            document_id: document_id.to_owned(),
+            server: None,
+            state: saved_state.and_then(|bytes| sync::State::decode(bytes).ok()).unwrap_or_default(),
+            session_id: uuid::Uuid::new_v4().simple().to_string(),
+            ephemeral_count: 0,
+        }
+    }
+
+    pub fn document_id(&self) -> &str {
+        &self.document_id
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.server.is_some()
+    }
+
+    /// The first frame to send on a new connection.
+    pub fn join(&self) -> Vec<u8> {
+        WireMessage::Join {
+            sender_id: self.peer_id.clone(),
+            supported_protocol_versions: vec![PROTOCOL_VERSION.to_owned()],
+            peer_metadata: Some(PeerMetadata { storage_id: None, is_ephemeral: true }),
+        }
+        .encode()
+    }
+
+    /// The connection closed. What the server is known to have is kept; what was in flight
+    /// is forgotten, so the next connection resends it.
+    pub fn disconnected(&mut self) {
+        self.server = None;
+        self.state = sync::State::decode(&self.state.encode()).unwrap_or_default();
+    }
+
+    /// The part of the sync state worth keeping across connections and reloads.
+    pub fn saved_state(&self) -> Vec<u8> {
+        self.state.encode()
+    }
+
+    /// How many changes of the board the server is not known to have.
+    pub fn unsynced_changes(&self, board: &mut Board) -> usize {
+        board.doc_mut().get_changes(&self.state.shared_heads).len()
+    }
+
+    /// Handles one frame from the server.
+    pub fn receive(&mut self, board: &mut Board, frame: &[u8]) -> Result<Received, SyncError> {
+        let mut received = Received::default();
+        match WireMessage::decode(frame)? {
+            WireMessage::Peer { sender_id, .. } => {
+                self.server = Some(sender_id.clone());
+                received.events.push(SyncEvent::Connected { server: sender_id });
+                received.replies.extend(self.poll(board));
+            }
+            WireMessage::Sync { document_id, data, .. } if document_id == self.document_id => {
+                let message = sync::Message::decode(&data)
+                    .map_err(|error| SyncError::BadSyncMessage(error.to_string()))?;
+                let before = board.heads();
+                board
+                    .doc_mut()
+                    .sync()
+                    .receive_sync_message(&mut self.state, message)
+                    .map_err(|error| SyncError::BadSyncMessage(error.to_string()))?;
+                if board.heads() != before {
+                    received.events.push(SyncEvent::BoardChanged);
+                }
+                received.replies.extend(self.poll(board));
+            }
+            WireMessage::DocUnavailable { document_id, .. } if document_id == self.document_id => {
+                received.events.push(SyncEvent::Unavailable);
+            }
+            WireMessage::Ephemeral { document_id, sender_id, data, .. }
+                if document_id == self.document_id && sender_id != self.peer_id =>
+            {
+                received.events.push(SyncEvent::Ephemeral { sender: sender_id, data });
+            }
+            WireMessage::Error { message } => return Err(SyncError::Server(message)),
+            _ => {}
+        }
+        Ok(received)
+    }
+
+    /// The next sync message to send, if connected and there is something to say. A replica
+    /// that holds nothing yet asks with `request`, so that a server without the board answers
+    /// `doc-unavailable` instead of waiting for content.
+    pub fn poll(&mut self, board: &mut Board) -> Option<Vec<u8>> {
+        let server = self.server.clone()?;
+        let message = board.doc_mut().sync().generate_sync_message(&mut self.state)?;
+        let (document_id, sender_id, data) =
+            (self.document_id.clone(), self.peer_id.clone(), message.encode());
+        let wire = if board.heads().is_empty() {
+            WireMessage::Request { document_id, sender_id, target_id: server, data }
+        } else {
+            WireMessage::Sync { document_id, sender_id, target_id: server, data }
+        };
+        Some(wire.encode())
+    }
+
+    /// An ephemeral message carrying `data` to everyone else on the board, if connected.
+    pub fn ephemeral(&mut self, data: Vec<u8>) -> Option<Vec<u8>> {
+        let server = self.server.clone()?;
+        self.ephemeral_count += 1;
+        Some(
+            WireMessage::Ephemeral {
+                sender_id: self.peer_id.clone(),
+                target_id: server,
+                count: self.ephemeral_count,
+                session_id: self.session_id.clone(),
+                document_id: self.document_id.clone(),
+                data,
+            }
+            .encode(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::{NewProject, ProjectId, Stage};
+
+    #[test]
+    fn wire_messages_round_trip() {
+        let messages = [
+            WireMessage::Join {
+                sender_id: "a".into(),
+                supported_protocol_versions: vec!["1".into()],
+                peer_metadata: None,
+            },
+            WireMessage::Sync {
+                document_id: "d".into(),
+                sender_id: "a".into(),
+                target_id: "b".into(),
+                data: vec![1, 2, 3],
+            },
+            WireMessage::DocUnavailable { sender_id: "b".into(), target_id: "a".into(), document_id: "d".into() },
+            WireMessage::Error { message: "nope".into() },
+        ];
+        for message in messages {
+            assert_eq!(WireMessage::decode(&message.encode()).unwrap(), message);
+        }
+    }
+
+    #[test]
+    fn unknown_message_types_are_ignored_and_garbage_is_an_error() {
+        let mut bytes = Vec::new();
+        ciborium::into_writer(&std::collections::BTreeMap::from([("type", "remote-heads-changed")]), &mut bytes).unwrap();
+        assert_eq!(WireMessage::decode(&bytes).unwrap(), WireMessage::Other);
+        assert!(matches!(WireMessage::decode(&[0xff, 0x00]), Err(SyncError::Malformed(_))));
+    }
+
+    /// Plays the server's side with automerge directly, to check the client's message flow.
+    #[test]
+    fn a_client_and_a_peer_converge() {
+        let mut server_board = Board::new("Portfolio").unwrap();
+        let mut server_state = sync::State::new();
+        let mut client_board = Board::empty();
+        let mut client = SyncClient::new("client", "doc", None);
+
+        let peer = WireMessage::Peer {
+            sender_id: "server".into(),
+            target_id: "client".into(),
+            selected_protocol_version: "1".into(),
+            peer_metadata: None,
+        };
+        let mut outbox = client.receive(&mut client_board, &peer.encode()).unwrap().replies;
+        assert!(matches!(WireMessage::decode(&outbox[0]).unwrap(), WireMessage::Request { .. }));
+        for _ in 0..10 {
+            let mut inbox = Vec::new();
+            for frame in outbox.drain(..) {
+                let (WireMessage::Request { data, .. } | WireMessage::Sync { data, .. }) =
+                    WireMessage::decode(&frame).unwrap()
+                else {
+                    panic!("unexpected frame")
+                };
+                let doc = server_board.doc_mut();
+                doc.sync().receive_sync_message(&mut server_state, sync::Message::decode(&data).unwrap()).unwrap();
+                if let Some(reply) = doc.sync().generate_sync_message(&mut server_state) {
+                    inbox.push(
+                        WireMessage::Sync {
+                            document_id: "doc".into(),
+                            sender_id: "server".into(),
+                            target_id: "client".into(),
+                            data: reply.encode(),
+                        }
+                        .encode(),
+                    );
+                }
+            }
+            for frame in inbox {
+                outbox.extend(client.receive(&mut client_board, &frame).unwrap().replies);
+            }
+            if outbox.is_empty() {
+                break;
+            }
+            if client_board.is_loaded() && client_board.projects().is_empty() {
+                let new = NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 };
+                client_board.add_project(ProjectId::random(), new).unwrap();
+                assert_eq!(client.unsynced_changes(&mut client_board), 1);
+                outbox.extend(client.poll(&mut client_board));
+            }
+        }
+        assert_eq!(server_board.snapshot(), client_board.snapshot());
+        assert_eq!(client.unsynced_changes(&mut client_board), 0);
+        assert_eq!(server_board.projects().len(), 1);
+    }
+}

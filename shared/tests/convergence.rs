@@ -1,0 +1,143 @@
+//! Replicas that edit concurrently and then merge end with the same board, and no project is
+//! ever duplicated or lost: every project added anywhere is there once unless some replica
+//! deleted it.
+
+use std::collections::BTreeSet;
+
+use proptest::prelude::*;
+use shared::{
+    board::{Board, NewProject},
+    IsoWeek, PersonId, ProjectId, Stage,
+};
+
+#[derive(Debug, Clone)]
+enum Edit {
+    AddProject { name: String },
+    Rename { project: usize, name: String },
+    Move { project: usize, to: usize },
+    SetStage { project: usize, stage: usize },
+    Allocate { project: usize, person: usize, week: u32, hours: u8 },
+    DeleteProject { project: usize },
+    AddPerson { name: String, capacity: u8 },
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        "[A-Z][a-z]{0,6}".prop_map(|name| Edit::AddProject { name }),
+        (any::<usize>(), "[a-z]{1,6}").prop_map(|(project, name)| Edit::Rename { project, name }),
+        (any::<usize>(), 0..8usize).prop_map(|(project, to)| Edit::Move { project, to }),
+        (any::<usize>(), 0..7usize).prop_map(|(project, stage)| Edit::SetStage { project, stage }),
+        (any::<usize>(), any::<usize>(), 1..4u32, 0..60u8)
+            .prop_map(|(project, person, week, hours)| Edit::Allocate { project, person, week, hours }),
+        any::<usize>().prop_map(|project| Edit::DeleteProject { project }),
+        ("[A-Z][a-z]{1,5}", 0..60u8).prop_map(|(name, capacity)| Edit::AddPerson { name, capacity }),
+    ]
+}
+
+/// What the replicas did, to say afterwards which projects must exist.
+#[derive(Default)]
+struct Ledger {
+    added: BTreeSet<ProjectId>,
+    deleted: BTreeSet<ProjectId>,
+}
+
+fn apply(board: &mut Board, edit: &Edit, ledger: &mut Ledger) {
+    let projects = board.projects();
+    let people = board.people();
+    let pick_project = |i: usize| (!projects.is_empty()).then(|| projects[i % projects.len()].id.clone());
+    // Edits may be refused (a capacity of 0 and 60 hours booked is fine; bad ids are not): a
+    // refused edit changes nothing, which is part of what is being tested.
+    let _ = match edit {
+        Edit::AddProject { name } => {
+            let id = ProjectId::random();
+            ledger.added.insert(id.clone());
+            board.add_project(id, NewProject { name: name.clone(), stage: Stage::Proposed, budget: 100.0 })
+        }
+        Edit::Rename { project, name } => match pick_project(*project) {
+            Some(id) => board.rename_project(&id, name),
+            None => Ok(()),
+        },
+        Edit::Move { project, to } => match pick_project(*project) {
+            Some(id) => board.move_project(&id, *to),
+            None => Ok(()),
+        },
+        Edit::SetStage { project, stage } => match pick_project(*project) {
+            Some(id) => board.set_project_stage(&id, Stage::ALL[*stage]),
+            None => Ok(()),
+        },
+        Edit::Allocate { project, person, week, hours } => match (pick_project(*project), people.is_empty()) {
+            (Some(id), false) => board.set_allocation(
+                &id,
+                &people[person % people.len()].id,
+                IsoWeek::new(2026, 47 + week).unwrap(),
+                f64::from(*hours),
+            ),
+            _ => Ok(()),
+        },
+        Edit::DeleteProject { project } => match pick_project(*project) {
+            Some(id) => {
+                ledger.deleted.insert(id.clone());
+                board.delete_project(&id)
+            }
+            None => Ok(()),
+        },
+        Edit::AddPerson { name, capacity } => board.add_person(PersonId::random(), name, f64::from(*capacity)),
+    };
+}
+
+fn merge_all(replicas: &mut [Board]) {
+    for i in 1..replicas.len() {
+        let (first, rest) = replicas.split_at_mut(i);
+        first[0].merge(&mut rest[0]).unwrap();
+    }
+    for i in 1..replicas.len() {
+        let (first, rest) = replicas.split_at_mut(i);
+        rest[0].merge(&mut first[0]).unwrap();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn concurrent_edits_converge_without_losing_or_duplicating_projects(
+        replica_count in 2..=3usize,
+        rounds in proptest::collection::vec(
+            (proptest::collection::vec((0..3usize, edit()), 1..12), any::<bool>()),
+            1..5,
+        ),
+    ) {
+        let mut origin = Board::new("Portfolio").unwrap();
+        let mut ledger = Ledger::default();
+        for name in ["ERP", "CRM", "Data platform"] {
+            apply(&mut origin, &Edit::AddProject { name: name.into() }, &mut ledger);
+        }
+        apply(&mut origin, &Edit::AddPerson { name: "Li".into(), capacity: 40 }, &mut ledger);
+        let mut replicas: Vec<Board> = (0..replica_count).map(|_| origin.fork()).collect();
+
+        for (edits, sync_in_between) in &rounds {
+            for (replica, edit) in edits {
+                apply(&mut replicas[replica % replica_count], edit, &mut ledger);
+            }
+            if *sync_in_between {
+                // A partial sync: only the first two replicas meet.
+                let (first, rest) = replicas.split_at_mut(1);
+                first[0].merge(&mut rest[0]).unwrap();
+            }
+        }
+        merge_all(&mut replicas);
+
+        let expected = replicas[0].snapshot();
+        for replica in &replicas[1..] {
+            prop_assert_eq!(&replica.snapshot(), &expected);
+        }
+        let ids: Vec<ProjectId> = expected.projects.iter().map(|p| p.id.clone()).collect();
+        let unique: BTreeSet<ProjectId> = ids.iter().cloned().collect();
+        prop_assert_eq!(unique.len(), ids.len(), "a project appears twice");
+        let must_exist: BTreeSet<ProjectId> = ledger.added.difference(&ledger.deleted).cloned().collect();
+        prop_assert_eq!(unique, must_exist, "a project was lost or resurrected");
+        for allocation in &expected.allocations {
+            prop_assert!(ids.contains(&allocation.project));
+        }
+    }
+}
