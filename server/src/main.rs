@@ -1,1 +1,73 @@
-fn main(){}
+//! `pmo-board`: serves PMO Board on one address with one database.
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::Parser;
+use server::{Config, Server};
+
+/// PMO Board: a portfolio board for PMO teams, synced live and offline.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Cli {
+    /// Address to listen on.
+    #[arg(long, env = "PMO_ADDR", default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+    /// sqlite://path/to/file.db (embedded, the default) or postgres://user@host/database.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/pmo-board.db")]
+    database_url: String,
+    /// The built site: the wasm package, styles, service worker and assets.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    site_root: String,
+    /// The name of the wasm package in `<site root>/pkg/`.
+    #[arg(long, env = "LEPTOS_OUTPUT_NAME", default_value = "pmo-board")]
+    output_name: String,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn,samod=warn,samod_core=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    if !std::path::Path::new(&cli.site_root).join("pkg").exists() {
+        tracing::warn!(
+            site_root = cli.site_root,
+            "the site is not built here: run `make run` (or `cargo leptos build`) first"
+        );
+    }
+    let listener = tokio::net::TcpListener::bind(cli.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", cli.addr))?;
+    let config = Config { database_url: cli.database_url, site_root: cli.site_root, output_name: cli.output_name };
+    let server = Server::start(config, listener).await?;
+    println!("PMO Board is ready on http://{}", server.addr);
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing pending writes");
+    server.stop().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -13,6 +13,7 @@
 //! This crate knows nothing about sockets, databases, async runtimes or the DOM, and builds for
 //! native targets and for `wasm32-unknown-unknown`.
 
+pub mod api;
 pub mod board;
 pub mod capacity;
 pub mod sync;

@@ -1,0 +1,134 @@
+//! The browser's copy of every board it has opened, in IndexedDB.
+//!
+//! A board is stored as a run of chunks under keys `<document id>/<sequence>`: the first is a
+//! full save, the rest are the incremental changes made (or received) after it, appended one
+//! per edit. Loading concatenates them, which Automerge reads as one document. Opening a board
+//! compacts its chunks back into one. Beside the chunks the cache keeps the sync state for the
+//! server (what the server is known to have, so the "not yet on the server" count survives a
+//! reload) and the board's name for the offline board list.
+
+use js_sys::Uint8Array;
+use rexie::{KeyRange, ObjectStore, Rexie, TransactionMode};
+use wasm_bindgen::JsValue;
+
+const DATABASE: &str = "pmo-board";
+const CHUNKS: &str = "chunks";
+const SYNC_STATES: &str = "sync-states";
+const BOARD_NAMES: &str = "board-names";
+
+/// What went wrong with the browser's storage, in words for the person at the screen.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("this browser's storage (IndexedDB) failed: {0}")]
+pub struct CacheError(String);
+
+impl From<rexie::Error> for CacheError {
+    fn from(error: rexie::Error) -> CacheError {
+        CacheError(error.to_string())
+    }
+}
+
+/// A board as it was found in the cache.
+pub struct CachedBoard {
+    /// Every chunk, in order; concatenated they load as the document.
+    pub bytes: Vec<u8>,
+    pub chunk_count: u32,
+    pub sync_state: Option<Vec<u8>>,
+}
+
+/// The open IndexedDB database.
+pub struct BoardCache {
+    database: Rexie,
+}
+
+impl BoardCache {
+    pub async fn open() -> Result<BoardCache, CacheError> {
+        let database = Rexie::builder(DATABASE)
+            .version(1)
+            .add_object_store(ObjectStore::new(CHUNKS))
+            .add_object_store(ObjectStore::new(SYNC_STATES))
+            .add_object_store(ObjectStore::new(BOARD_NAMES))
+            .build()
+            .await?;
+        Ok(BoardCache { database })
+    }
+
+    /// The board's chunks and sync state, or `None` if this browser never stored the board.
+    pub async fn load(&self, document_id: &str) -> Result<Option<CachedBoard>, CacheError> {
+        let transaction = self.database.transaction(&[CHUNKS, SYNC_STATES], TransactionMode::ReadOnly)?;
+        let chunks = transaction.store(CHUNKS)?.scan(Some(chunk_range(document_id)?), None, None, None).await?;
+        let sync_state = transaction.store(SYNC_STATES)?.get(JsValue::from_str(document_id)).await?;
+        transaction.done().await?;
+        if chunks.is_empty() {
+            return Ok(None);
+        }
+        let mut bytes = Vec::new();
+        for (_, chunk) in &chunks {
+            bytes.extend(Uint8Array::new(chunk).to_vec());
+        }
+        Ok(Some(CachedBoard {
+            bytes,
+            chunk_count: chunks.len() as u32,
+            sync_state: sync_state.filter(|v| !v.is_undefined()).map(|v| Uint8Array::new(&v).to_vec()),
+        }))
+    }
+
+    /// Stores chunk number `sequence` of a board. Resolves once IndexedDB has committed it.
+    pub async fn append(&self, document_id: &str, sequence: u32, bytes: &[u8]) -> Result<(), CacheError> {
+        let transaction = self.database.transaction(&[CHUNKS], TransactionMode::ReadWrite)?;
+        let store = transaction.store(CHUNKS)?;
+        store.put(&Uint8Array::from(bytes).into(), Some(&chunk_key(document_id, sequence))).await?;
+        transaction.done().await?;
+        Ok(())
+    }
+
+    /// Replaces chunks `0..chunk_count` with one full save stored as chunk `chunk_count`, in one
+    /// transaction: a crash leaves either the old chunks or the new one.
+    pub async fn compact(&self, document_id: &str, chunk_count: u32, full: &[u8]) -> Result<(), CacheError> {
+        let transaction = self.database.transaction(&[CHUNKS], TransactionMode::ReadWrite)?;
+        let store = transaction.store(CHUNKS)?;
+        store.put(&Uint8Array::from(full).into(), Some(&chunk_key(document_id, chunk_count))).await?;
+        for sequence in 0..chunk_count {
+            store.delete(chunk_key(document_id, sequence)).await?;
+        }
+        transaction.done().await?;
+        Ok(())
+    }
+
+    pub async fn save_sync_state(&self, document_id: &str, state: &[u8]) -> Result<(), CacheError> {
+        self.put(SYNC_STATES, document_id, Uint8Array::from(state).into()).await
+    }
+
+    pub async fn save_board_name(&self, document_id: &str, name: &str) -> Result<(), CacheError> {
+        self.put(BOARD_NAMES, document_id, JsValue::from_str(name)).await
+    }
+
+    /// (document id, name) of every board this browser has opened.
+    pub async fn board_names(&self) -> Result<Vec<(String, String)>, CacheError> {
+        let transaction = self.database.transaction(&[BOARD_NAMES], TransactionMode::ReadOnly)?;
+        let entries = transaction.store(BOARD_NAMES)?.scan(None, None, None, None).await?;
+        transaction.done().await?;
+        Ok(entries
+            .into_iter()
+            .filter_map(|(key, value)| Some((key.as_string()?, value.as_string()?)))
+            .collect())
+    }
+
+    async fn put(&self, store: &str, key: &str, value: JsValue) -> Result<(), CacheError> {
+        let transaction = self.database.transaction(&[store], TransactionMode::ReadWrite)?;
+        transaction.store(store)?.put(&value, Some(&JsValue::from_str(key))).await?;
+        transaction.done().await?;
+        Ok(())
+    }
+}
+
+/// Zero-padded so that keys sort in sequence order.
+fn chunk_key(document_id: &str, sequence: u32) -> JsValue {
+    JsValue::from_str(&format!("{document_id}/{sequence:010}"))
+}
+
+/// Every key `<document id>/…`: '0' is the character after '/'.
+fn chunk_range(document_id: &str) -> Result<KeyRange, CacheError> {
+    let lower = JsValue::from_str(&format!("{document_id}/"));
+    let upper = JsValue::from_str(&format!("{document_id}0"));
+    KeyRange::bound(&lower, &upper, Some(false), Some(true)).map_err(|e| CacheError(e.to_string()))
+}

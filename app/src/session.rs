@@ -1,0 +1,475 @@
+//! One open board in the browser: the local copy, its storage and its sync with the server.
+//!
+//! Data flow. Every change to the board, local or from the server, goes through one event loop
+//! ([`run`]), which handles one event at a time:
+//!
+//! ```text
+//! edit (UI) ──▶ Board (memory) ──▶ Event::Edited ─┐
+//! WebSocket frame ──▶ SyncClient::receive ────────┼─▶ persist to IndexedDB ─▶ send frames
+//! timer ──▶ presence, reconnect ──────────────────┘
+//! ```
+//!
+//! Changes are written to IndexedDB *before* any frame that carries them is sent, so what the
+//! server may have seen is always also on this device. When the connection drops, the loop
+//! keeps accepting edits, counts what the server has not acknowledged, and reconnects with
+//! backoff; on reconnect the Automerge sync protocol sends exactly what the server lacks.
+
+use std::{cell::RefCell, collections::HashMap, rc::Rc, time::Duration};
+
+use futures::{channel::mpsc, StreamExt};
+use js_sys::{ArrayBuffer, Uint8Array};
+use leptos::prelude::*;
+use shared::{
+    board::BoardSnapshot,
+    sync::{Presence, SyncClient, SyncEvent},
+    Board, BoardError,
+};
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{BinaryType, MessageEvent, WebSocket};
+
+use crate::cache::BoardCache;
+
+/// How often presence is announced; a peer unheard for [`PRESENCE_TIMEOUT_MS`] is gone.
+const PRESENCE_INTERVAL: Duration = Duration::from_secs(2);
+const PRESENCE_TIMEOUT_MS: f64 = 7_000.0;
+const RECONNECT_MIN_MS: u64 = 250;
+const RECONNECT_MAX_MS: u64 = 2_000;
+
+/// Where the board stands with the server, for the sync badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SyncStatus {
+    /// A WebSocket to the server is open and the handshake is done.
+    pub online: bool,
+    /// Local changes the server is not known to have.
+    pub unsynced: usize,
+    /// The server said it does not hold this board.
+    pub unavailable: bool,
+    /// The board has been read from this browser's storage or received from the server.
+    pub ready: bool,
+}
+
+/// What the UI renders. All plain signals, so components stay simple.
+#[derive(Clone, Copy)]
+pub struct SessionView {
+    pub snapshot: RwSignal<BoardSnapshot>,
+    pub status: RwSignal<SyncStatus>,
+    /// Names of the other people who have this board open.
+    pub peers: RwSignal<Vec<String>>,
+    /// A problem the person should know about (storage failing, a bad frame).
+    pub problem: RwSignal<Option<String>>,
+}
+
+enum Event {
+    Edited,
+    SocketOpened(u32),
+    Frame(u32, Vec<u8>),
+    SocketClosed(u32),
+    Reconnect,
+    Tick,
+    Close,
+}
+
+/// A handle on the open board. Cheap to clone; [`BoardSession::close`] ends it.
+#[derive(Clone)]
+pub struct BoardSession {
+    shared: Rc<RefCell<Inner>>,
+    events: mpsc::UnboundedSender<Event>,
+    pub view: SessionView,
+}
+
+struct Inner {
+    document_id: String,
+    board: Board,
+    client: SyncClient,
+    cache: Option<Rc<BoardCache>>,
+    next_chunk: u32,
+    /// Changes taken from the board that IndexedDB has not accepted yet.
+    unsaved: Vec<u8>,
+    outbox: Vec<Vec<u8>>,
+    socket: Option<Socket>,
+    socket_generation: u32,
+    reconnect_delay_ms: u64,
+    display_name: String,
+    /// The board name last written to the cache's board list.
+    saved_name: Option<String>,
+    /// peer id → (name, last heard, ms since epoch)
+    presence: HashMap<String, (String, f64)>,
+    view: SessionView,
+}
+
+impl BoardSession {
+    /// Opens `document_id`: from this browser's storage at once if it is there, then syncs.
+    pub fn open(document_id: String, display_name: String) -> BoardSession {
+        let view = SessionView {
+            snapshot: RwSignal::new(BoardSnapshot::default()),
+            status: RwSignal::new(SyncStatus::default()),
+            peers: RwSignal::new(Vec::new()),
+            problem: RwSignal::new(None),
+        };
+        let peer_id = format!("pmo-board-{}", uuid::Uuid::new_v4().simple());
+        let shared = Rc::new(RefCell::new(Inner {
+            client: SyncClient::new(&peer_id, &document_id, None),
+            document_id,
+            board: Board::empty(),
+            cache: None,
+            next_chunk: 0,
+            unsaved: Vec::new(),
+            outbox: Vec::new(),
+            socket: None,
+            socket_generation: 0,
+            reconnect_delay_ms: RECONNECT_MIN_MS,
+            display_name,
+            saved_name: None,
+            presence: HashMap::new(),
+            view,
+        }));
+        let (events, receiver) = mpsc::unbounded();
+        leptos::task::spawn_local(run(shared.clone(), events.clone(), receiver, peer_id));
+        BoardSession { shared, events, view }
+    }
+
+    /// Applies an edit to the board. A refused edit changes nothing and says why; an accepted
+    /// one shows at once and is stored, then sent.
+    pub fn edit(&self, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) -> Result<(), String> {
+        let mut inner = self.shared.borrow_mut();
+        if !inner.view.status.get_untracked().ready || !inner.board.is_loaded() {
+            return Err("the board has not loaded yet".into());
+        }
+        change(&mut inner.board).map_err(|error| error.to_string())?;
+        inner.view.snapshot.set(inner.board.snapshot());
+        drop(inner);
+        let _ = self.events.unbounded_send(Event::Edited);
+        Ok(())
+    }
+
+    pub fn set_display_name(&self, name: String) {
+        self.shared.borrow_mut().display_name = name;
+        let _ = self.events.unbounded_send(Event::Tick);
+    }
+
+    /// Ends the session: closes the socket; what is stored stays stored.
+    pub fn close(&self) {
+        let _ = self.events.unbounded_send(Event::Close);
+    }
+}
+
+async fn run(
+    shared: Rc<RefCell<Inner>>,
+    events: mpsc::UnboundedSender<Event>,
+    mut receiver: mpsc::UnboundedReceiver<Event>,
+    peer_id: String,
+) {
+    load(&shared, &peer_id).await;
+    connect(&shared, &events);
+    let ticker = events.clone();
+    let interval = set_interval_with_handle(
+        move || {
+            let _ = ticker.unbounded_send(Event::Tick);
+        },
+        PRESENCE_INTERVAL,
+    )
+    .ok();
+
+    while let Some(event) = receiver.next().await {
+        match event {
+            Event::Edited => {}
+            Event::SocketOpened(generation) => {
+                let mut inner = shared.borrow_mut();
+                if generation == inner.socket_generation {
+                    let join = inner.client.join();
+                    inner.send(join);
+                }
+                continue;
+            }
+            Event::Frame(generation, frame) => {
+                if generation != shared.borrow().socket_generation {
+                    continue;
+                }
+                receive(&shared, &frame);
+            }
+            Event::SocketClosed(generation) => {
+                let mut inner = shared.borrow_mut();
+                if generation != inner.socket_generation {
+                    continue;
+                }
+                inner.socket = None;
+                inner.client.disconnected();
+                inner.presence.clear();
+                inner.view.peers.set(Vec::new());
+                let delay = inner.reconnect_delay_ms;
+                inner.reconnect_delay_ms = (delay * 2).min(RECONNECT_MAX_MS);
+                inner.update_status();
+                let reconnect = events.clone();
+                set_timeout(
+                    move || {
+                        let _ = reconnect.unbounded_send(Event::Reconnect);
+                    },
+                    Duration::from_millis(delay),
+                );
+                continue;
+            }
+            Event::Reconnect => {
+                connect(&shared, &events);
+                continue;
+            }
+            Event::Tick => {
+                shared.borrow_mut().announce_presence();
+                continue;
+            }
+            Event::Close => break,
+        }
+        // An edit or a frame changed the board: store first, then send.
+        persist(&shared).await;
+        shared.borrow_mut().flush();
+    }
+
+    if let Some(interval) = interval {
+        interval.clear();
+    }
+    let mut inner = shared.borrow_mut();
+    inner.socket_generation += 1;
+    inner.socket = None;
+}
+
+/// Reads the board from IndexedDB (compacting its chunks) and resumes the sync state.
+async fn load(shared: &Rc<RefCell<Inner>>, peer_id: &str) {
+    let (document_id, view) = {
+        let inner = shared.borrow();
+        (inner.document_id.clone(), inner.view)
+    };
+    let cache = match BoardCache::open().await {
+        Ok(cache) => Some(Rc::new(cache)),
+        Err(error) => {
+            view.problem.set(Some(format!(
+                "{error}. Edits are kept only while this page is open and reach the server when it is online."
+            )));
+            None
+        }
+    };
+    let mut board = Board::empty();
+    let mut next_chunk = 0;
+    let mut sync_state = None;
+    if let Some(cache) = &cache {
+        match cache.load(&document_id).await {
+            Ok(Some(cached)) => match Board::load(&cached.bytes) {
+                Ok(loaded) => {
+                    board = loaded;
+                    sync_state = cached.sync_state;
+                    next_chunk = cached.chunk_count;
+                    if cached.chunk_count > 1 {
+                        match cache.compact(&document_id, cached.chunk_count, &board.save()).await {
+                            Ok(()) => next_chunk = cached.chunk_count + 1,
+                            Err(error) => view.problem.set(Some(error.to_string())),
+                        }
+                    }
+                }
+                Err(error) => view.problem.set(Some(format!(
+                    "The copy of this board in this browser cannot be read ({error}); it is left untouched and the board is fetched from the server."
+                ))),
+            },
+            Ok(None) => {}
+            Err(error) => view.problem.set(Some(error.to_string())),
+        }
+    }
+    // Mark everything loaded as saved, so the next incremental save holds only new changes.
+    board.save_incremental();
+    let mut inner = shared.borrow_mut();
+    inner.client = SyncClient::new(peer_id, &document_id, sync_state.as_deref());
+    inner.board = board;
+    inner.cache = cache;
+    inner.next_chunk = next_chunk;
+    if inner.board.is_loaded() {
+        view.snapshot.set(inner.board.snapshot());
+        view.status.update(|status| status.ready = true);
+    }
+    inner.update_status();
+}
+
+/// Handles one frame from the server.
+fn receive(shared: &Rc<RefCell<Inner>>, frame: &[u8]) {
+    let mut inner = shared.borrow_mut();
+    let inner = &mut *inner;
+    match inner.client.receive(&mut inner.board, frame) {
+        Ok(received) => {
+            inner.outbox.extend(received.replies);
+            for event in received.events {
+                match event {
+                    SyncEvent::Connected { .. } => {
+                        inner.reconnect_delay_ms = RECONNECT_MIN_MS;
+                        inner.announce_presence();
+                    }
+                    SyncEvent::BoardChanged => {
+                        if inner.board.is_loaded() {
+                            inner.view.snapshot.set(inner.board.snapshot());
+                            inner.view.status.update(|status| status.ready = true);
+                        }
+                    }
+                    SyncEvent::Unavailable => {
+                        inner.view.status.update(|status| status.unavailable = true);
+                    }
+                    SyncEvent::Ephemeral { sender, data } => {
+                        if let Some(presence) = Presence::decode(&data) {
+                            inner.presence.insert(sender, (presence.name, js_sys::Date::now()));
+                            inner.publish_peers();
+                        }
+                    }
+                }
+            }
+        }
+        Err(error) => {
+            leptos::logging::warn!("sync: {error}");
+            inner.view.problem.set(Some(error.to_string()));
+        }
+    }
+}
+
+/// Writes every change not yet stored to IndexedDB, and the sync state beside it.
+async fn persist(shared: &Rc<RefCell<Inner>>) {
+    let (cache, document_id, sequence, bytes, sync_state, view) = {
+        let mut inner = shared.borrow_mut();
+        let fresh = inner.board.save_incremental();
+        inner.unsaved.extend(fresh);
+        let Some(cache) = inner.cache.clone() else {
+            inner.unsaved.clear();
+            return;
+        };
+        (
+            cache,
+            inner.document_id.clone(),
+            inner.next_chunk,
+            inner.unsaved.clone(),
+            inner.client.saved_state(),
+            inner.view,
+        )
+    };
+    if !bytes.is_empty() {
+        match cache.append(&document_id, sequence, &bytes).await {
+            Ok(()) => {
+                let mut inner = shared.borrow_mut();
+                inner.next_chunk += 1;
+                inner.unsaved.drain(..bytes.len());
+                let name = inner.board.name();
+                if !name.is_empty() && inner.saved_name.as_ref() != Some(&name) {
+                    inner.saved_name = Some(name.clone());
+                    let (cache, document_id) = (cache.clone(), document_id.clone());
+                    leptos::task::spawn_local(async move {
+                        let _ = cache.save_board_name(&document_id, &name).await;
+                    });
+                }
+            }
+            // Sending anyway keeps the edit safe on the server; the warning says the device
+            // copy is behind.
+            Err(error) => view.problem.set(Some(error.to_string())),
+        }
+    }
+    if let Err(error) = cache.save_sync_state(&document_id, &sync_state).await {
+        view.problem.set(Some(error.to_string()));
+    }
+}
+
+impl Inner {
+    /// Sends every queued frame and the next sync message, if connected.
+    fn flush(&mut self) {
+        let mut frames = std::mem::take(&mut self.outbox);
+        if let Some(next) = self.client.poll(&mut self.board) {
+            frames.push(next);
+        }
+        for frame in frames {
+            self.send(frame);
+        }
+        self.update_status();
+    }
+
+    fn send(&mut self, frame: Vec<u8>) {
+        if let Some(socket) = &self.socket {
+            if socket.ws.ready_state() == WebSocket::OPEN {
+                let _ = socket.ws.send_with_u8_array(&frame);
+            }
+        }
+    }
+
+    fn update_status(&mut self) {
+        let online = self.client.is_connected();
+        let unsynced = self.client.unsynced_changes(&mut self.board);
+        self.view.status.update(|status| {
+            status.online = online;
+            status.unsynced = unsynced;
+        });
+    }
+
+    fn announce_presence(&mut self) {
+        let now = js_sys::Date::now();
+        self.presence.retain(|_, (_, heard)| now - *heard < PRESENCE_TIMEOUT_MS);
+        self.publish_peers();
+        let data = Presence { name: self.display_name.clone() }.encode();
+        if let Some(frame) = self.client.ephemeral(data) {
+            self.send(frame);
+        }
+    }
+
+    fn publish_peers(&self) {
+        let mut names: Vec<String> = self.presence.values().map(|(name, _)| name.clone()).collect();
+        names.sort();
+        self.view.peers.set(names);
+    }
+}
+
+/// Opens a new WebSocket to `/sync` on the page's own host.
+fn connect(shared: &Rc<RefCell<Inner>>, events: &mpsc::UnboundedSender<Event>) {
+    let mut inner = shared.borrow_mut();
+    inner.socket_generation += 1;
+    let generation = inner.socket_generation;
+    match Socket::open(&sync_url(), generation, events.clone()) {
+        Ok(socket) => inner.socket = Some(socket),
+        Err(_) => {
+            let _ = events.unbounded_send(Event::SocketClosed(generation));
+        }
+    }
+}
+
+fn sync_url() -> String {
+    let location = window().location();
+    let scheme = if location.protocol().as_deref() == Ok("https:") { "wss" } else { "ws" };
+    format!("{scheme}://{}/sync", location.host().unwrap_or_default())
+}
+
+/// A WebSocket and the callbacks that feed its events into the loop.
+struct Socket {
+    ws: WebSocket,
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut()>,
+}
+
+impl Socket {
+    fn open(url: &str, generation: u32, events: mpsc::UnboundedSender<Event>) -> Result<Socket, wasm_bindgen::JsValue> {
+        let ws = WebSocket::new(url)?;
+        ws.set_binary_type(BinaryType::Arraybuffer);
+        let opened = events.clone();
+        let on_open = Closure::<dyn FnMut()>::new(move || {
+            let _ = opened.unbounded_send(Event::SocketOpened(generation));
+        });
+        let frames = events.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+            if let Ok(buffer) = message.data().dyn_into::<ArrayBuffer>() {
+                let _ = frames.unbounded_send(Event::Frame(generation, Uint8Array::new(&buffer).to_vec()));
+            }
+        });
+        let on_close = Closure::<dyn FnMut()>::new(move || {
+            let _ = events.unbounded_send(Event::SocketClosed(generation));
+        });
+        ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Ok(Socket { ws, _on_open: on_open, _on_message: on_message, _on_close: on_close })
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close();
+    }
+}

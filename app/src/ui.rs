@@ -1,0 +1,520 @@
+//! The pages: the board list and the board itself (priorities and the resource plan).
+//!
+//! Components read plain signals from a [`BoardSession`] and change the board only through
+//! [`BoardSession::edit`], so every edit is validated by `shared`, stored and synced the same
+//! way. Every mouse action has a keyboard path: reordering has move up/down buttons beside
+//! drag and drop, and every field commits on Enter or when it loses focus.
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::{Route, Router, Routes, A},
+    hooks::{use_navigate, use_params_map},
+    path,
+};
+use shared::{
+    api::{ApiError, BoardSummary, NewBoard},
+    board::{Board, BoardError, NewProject, Stage},
+    capacity, IsoWeek, PersonId, ProjectId,
+};
+
+use crate::{
+    cache::BoardCache,
+    session::{BoardSession, SessionView, SyncStatus},
+};
+
+/// Weeks shown in the resource plan, starting with the current one.
+const PLANNING_WEEKS: usize = 12;
+const DISPLAY_NAME_KEY: &str = "pmo-board.display-name";
+
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <p class="notice">"There is no such page. " <A href="/">"See all boards"</A></p> }>
+                <Route path=path!("/") view=BoardList/>
+                <Route path=path!("/board/:id") view=BoardPage/>
+            </Routes>
+        </Router>
+    }
+}
+
+// ---- the board list ------------------------------------------------------------------------
+
+enum BoardListing {
+    Loading,
+    FromServer(Vec<BoardSummary>),
+    /// The server could not be reached: the boards this browser has opened before.
+    Offline(Vec<BoardSummary>, String),
+}
+
+#[component]
+fn BoardList() -> impl IntoView {
+    let listing = RwSignal::new_local(BoardListing::Loading);
+    leptos::task::spawn_local(async move {
+        let result = match fetch_boards().await {
+            Ok(boards) => BoardListing::FromServer(boards),
+            Err(error) => BoardListing::Offline(cached_boards().await, error),
+        };
+        listing.set(result);
+    });
+
+    let name = RwSignal::new(String::new());
+    let creating = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let navigate = StoredValue::new_local(use_navigate());
+    let create = move || {
+        if creating.get_untracked() {
+            return;
+        }
+        creating.set(true);
+        problem.set(None);
+        let board_name = name.get_untracked();
+        leptos::task::spawn_local(async move {
+            match create_board(board_name).await {
+                Ok(board) => {
+                    let url = format!("/board/{}", board.document_id());
+                    navigate.with_value(|navigate| navigate(&url, Default::default()));
+                }
+                Err(error) => problem.set(Some(error)),
+            }
+            creating.set(false);
+        });
+    };
+
+    view! {
+        <Header/>
+        <main class="board-list">
+            <h1>"Boards " <span class="zh">"组合看板"</span></h1>
+            <form class="new-board" on:submit=move |ev| { ev.prevent_default(); create(); }>
+                <label for="new-board-name">"New board"</label>
+                <input id="new-board-name" placeholder="e.g. 2027 portfolio review" required
+                    prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                <button type="submit" disabled=creating>
+                    {move || if creating.get() { "Creating…" } else { "Create board" }}
+                </button>
+            </form>
+            <p class="problem" role="alert">{problem}</p>
+            {move || listing.with(|listing| match listing {
+                BoardListing::Loading => view! { <p class="progress" role="status">"Loading boards…"</p> }.into_any(),
+                BoardListing::FromServer(boards) => board_links(boards.clone()).into_any(),
+                BoardListing::Offline(boards, error) => view! {
+                    <p class="notice" role="status">
+                        {format!("The server cannot be reached ({error}). Boards opened on this device:")}
+                    </p>
+                    {board_links(boards.clone())}
+                }.into_any(),
+            })}
+        </main>
+    }
+}
+
+fn board_links(boards: Vec<BoardSummary>) -> impl IntoView {
+    if boards.is_empty() {
+        return view! { <p class="empty">"No boards yet: create the first one above."</p> }.into_any();
+    }
+    let items = boards
+        .into_iter()
+        .map(|board| {
+            let href = format!("/board/{}", board.document_id());
+            view! { <li><A href=href>{board.name}</A></li> }
+        })
+        .collect_view();
+    view! { <ul class="boards" data-testid="board-list">{items}</ul> }.into_any()
+}
+
+async fn fetch_boards() -> Result<Vec<BoardSummary>, String> {
+    let response = gloo_net::http::Request::get("/api/boards").send().await.map_err(|e| e.to_string())?;
+    if !response.ok() {
+        return Err(format!("the server answered {}", response.status()));
+    }
+    response.json().await.map_err(|e| e.to_string())
+}
+
+async fn create_board(name: String) -> Result<BoardSummary, String> {
+    let request = gloo_net::http::Request::post("/api/boards")
+        .json(&NewBoard { name })
+        .map_err(|e| e.to_string())?;
+    let response = request
+        .send()
+        .await
+        .map_err(|_| "the server cannot be reached: a new board needs a connection".to_string())?;
+    if response.ok() {
+        response.json().await.map_err(|e| e.to_string())
+    } else {
+        Err(response.json::<ApiError>().await.map(|e| e.error).unwrap_or_else(|_| format!("the server answered {}", response.status())))
+    }
+}
+
+async fn cached_boards() -> Vec<BoardSummary> {
+    let Ok(cache) = BoardCache::open().await else { return Vec::new() };
+    let mut boards: Vec<BoardSummary> = cache
+        .board_names()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, name)| BoardSummary { id: format!("automerge:{id}"), name })
+        .collect();
+    boards.sort_by(|a, b| a.name.cmp(&b.name));
+    boards
+}
+
+// ---- the board -----------------------------------------------------------------------------
+
+#[component]
+fn BoardPage() -> impl IntoView {
+    let params = use_params_map();
+    // A new session per board id: navigating from one board to another reopens.
+    move || {
+        params.with(|params| params.get("id")).map(|document_id| view! { <BoardView document_id/> })
+    }
+}
+
+type Session = StoredValue<BoardSession, LocalStorage>;
+
+#[component]
+fn BoardView(document_id: String) -> impl IntoView {
+    let display_name = RwSignal::new(stored_display_name());
+    let session: Session = StoredValue::new_local(BoardSession::open(document_id, display_name.get_untracked()));
+    on_cleanup(move || session.with_value(BoardSession::close));
+    let view = session.with_value(|session| session.view);
+    let notice = RwSignal::new(None::<String>);
+    Effect::new(move || {
+        let name = display_name.get();
+        session.with_value(|session| session.set_display_name(name));
+    });
+
+    view! {
+        <Header>
+            <SyncBadge status=view.status/>
+            <label class="display-name">"You are "
+                <input aria-label="Your name" prop:value=display_name
+                    on:change=move |ev| {
+                        let name = event_target_value(&ev).trim().to_string();
+                        if !name.is_empty() {
+                            store_display_name(&name);
+                            display_name.set(name);
+                        }
+                    }/>
+            </label>
+        </Header>
+        <main class="board">
+            {move || {
+                let status = view.status.get();
+                if status.ready {
+                    view! { <BoardContent session view notice/> }.into_any()
+                } else if status.unavailable {
+                    view! {
+                        <p class="notice" role="alert">
+                            "This board is not on the server, and this browser has no copy of it. "
+                            "Check the link, or " <A href="/">"pick a board from the list"</A>"."
+                        </p>
+                    }.into_any()
+                } else if status.online {
+                    view! { <p class="progress" role="status">"Receiving the board…"</p> }.into_any()
+                } else {
+                    view! { <p class="progress" role="status">"Opening the board… (waiting for the server)"</p> }.into_any()
+                }
+            }}
+            <p class="problem" role="alert">{move || view.problem.get()}</p>
+        </main>
+    }
+}
+
+#[component]
+fn BoardContent(session: Session, view: SessionView, notice: RwSignal<Option<String>>) -> impl IntoView {
+    view! {
+        <div class="board-head">
+            <h1 data-testid="board-name">{move || view.snapshot.with(|board| board.name.clone())}</h1>
+            <Peers peers=view.peers/>
+        </div>
+        <p class="notice" role="alert" data-testid="edit-notice">{notice}</p>
+        <Priorities session view notice/>
+        <ResourcePlan session view notice/>
+    }
+}
+
+/// Applies an edit, showing why it was refused if it was.
+fn apply(session: Session, notice: RwSignal<Option<String>>, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) {
+    match session.with_value(|session| session.edit(change)) {
+        Ok(()) => notice.set(None),
+        Err(message) => notice.set(Some(message)),
+    }
+}
+
+#[component]
+fn Header(#[prop(optional)] children: Option<Children>) -> impl IntoView {
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">"PMO Board"</A>
+            <div class="topbar-right">{children.map(|children| children())}</div>
+        </header>
+    }
+}
+
+#[component]
+fn SyncBadge(status: RwSignal<SyncStatus>) -> impl IntoView {
+    move || {
+        let status = status.get();
+        let (state, text) = if status.unavailable && !status.ready {
+            ("unavailable", "Not on the server".to_string())
+        } else if status.online && status.unsynced == 0 {
+            ("online", "Online · all changes on the server".to_string())
+        } else if status.online {
+            ("online", format!("Online · sending {} changes", status.unsynced))
+        } else if status.unsynced == 0 {
+            ("offline", "Offline · no local changes".to_string())
+        } else {
+            ("offline", format!("Offline · {} local changes not yet on the server", status.unsynced))
+        };
+        view! {
+            <span class="badge" data-testid="sync-badge" data-state=state data-unsynced=status.unsynced
+                role="status" aria-live="polite">{text}</span>
+        }
+    }
+}
+
+#[component]
+fn Peers(peers: RwSignal<Vec<String>>) -> impl IntoView {
+    view! {
+        <p class="peers" data-testid="peers">
+            {move || {
+                let peers = peers.get();
+                if peers.is_empty() {
+                    "Only you have this board open".to_string()
+                } else {
+                    format!("Also here: {}", peers.join(", "))
+                }
+            }}
+        </p>
+    }
+}
+
+// ---- priorities ------------------------------------------------------------------------------
+
+#[component]
+fn Priorities(session: Session, view: SessionView, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let dragged = RwSignal::new(None::<ProjectId>);
+    let new_name = RwSignal::new(String::new());
+    let add = move || {
+        let name = new_name.get_untracked();
+        let project = NewProject { name, stage: Stage::Proposed, budget: 0.0 };
+        apply(session, notice, |board| board.add_project(ProjectId::random(), project));
+        if notice.get_untracked().is_none() {
+            new_name.set(String::new());
+        }
+    };
+    let rows = move || {
+        view.snapshot.with(|board| board.projects.iter().cloned().enumerate().collect::<Vec<_>>())
+    };
+
+    view! {
+        <section class="priorities">
+            <h2>"Priorities " <span class="zh">"优先级"</span></h2>
+            <table>
+                <thead><tr>
+                    <th>"#"</th><th class="handle"></th><th>"Project"</th><th>"Stage"</th><th>"Budget"</th><th>"Actions"</th>
+                </tr></thead>
+                <tbody>
+                    <For each=rows
+                        key=|(index, project)| (*index, project.id.clone(), project.name.clone(), project.stage, project.budget.to_bits())
+                        children=move |(index, project)| view! { <ProjectRow index project session notice dragged/> }/>
+                </tbody>
+            </table>
+            <form class="add-project" on:submit=move |ev| { ev.prevent_default(); add(); }>
+                <input aria-label="New project name" placeholder="New project" prop:value=new_name
+                    on:input=move |ev| new_name.set(event_target_value(&ev))/>
+                <button type="submit">"Add project"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn ProjectRow(
+    index: usize,
+    project: shared::board::Project,
+    session: Session,
+    notice: RwSignal<Option<String>>,
+    dragged: RwSignal<Option<ProjectId>>,
+) -> impl IntoView {
+    let id = StoredValue::new(project.id.clone());
+    let move_to = move |to: usize| apply(session, notice, |board| board.move_project(&id.get_value(), to));
+    let stage_options = Stage::ALL
+        .into_iter()
+        .map(|stage| view! { <option value=stage.as_str() selected=stage == project.stage>{stage.label()}</option> })
+        .collect_view();
+
+    view! {
+        <tr data-testid="project-row" data-project-id=project.id.to_string() draggable="true"
+            class:dragging=move || dragged.with(|d| d.as_ref() == Some(&id.get_value()))
+            on:dragstart=move |ev| {
+                if let Some(transfer) = ev.data_transfer() {
+                    let _ = transfer.set_data("text/plain", id.get_value().as_str());
+                }
+                dragged.set(Some(id.get_value()));
+            }
+            on:dragend=move |_| dragged.set(None)
+            on:dragover=move |ev| ev.prevent_default()
+            on:drop=move |ev| {
+                ev.prevent_default();
+                if let Some(from) = dragged.get_untracked() {
+                    apply(session, notice, |board| board.move_project(&from, index));
+                }
+                dragged.set(None);
+            }>
+            <td class="rank">{index + 1}</td>
+            <td class="handle" title="Drag to reorder">"⠿"</td>
+            <td><input class="project-name" aria-label="Project name" value=project.name.clone()
+                on:change=move |ev| {
+                    let name = event_target_value(&ev);
+                    apply(session, notice, |board| board.rename_project(&id.get_value(), &name));
+                }/></td>
+            <td><select aria-label="Stage" on:change=move |ev| {
+                    match event_target_value(&ev).parse::<Stage>() {
+                        Ok(stage) => apply(session, notice, |board| board.set_project_stage(&id.get_value(), stage)),
+                        Err(error) => notice.set(Some(error.to_string())),
+                    }
+                }>{stage_options}</select></td>
+            <td><input class="budget" type="number" min="0" step="any" aria-label="Budget" value=project.budget.to_string()
+                on:change=move |ev| {
+                    match parse_number(&event_target_value(&ev)) {
+                        Some(budget) => apply(session, notice, |board| board.set_project_budget(&id.get_value(), budget)),
+                        None => notice.set(Some("the budget must be a number, for example 250000".into())),
+                    }
+                }/></td>
+            <td class="actions">
+                <button type="button" aria-label="Move up" title="Move up" disabled=index == 0
+                    on:click=move |_| move_to(index.saturating_sub(1))>"↑"</button>
+                <button type="button" aria-label="Move down" title="Move down"
+                    on:click=move |_| move_to(index + 1)>"↓"</button>
+                <button type="button" class="danger" aria-label="Delete project" title="Delete project"
+                    on:click=move |_| apply(session, notice, |board| board.delete_project(&id.get_value()))>"✕"</button>
+            </td>
+        </tr>
+    }
+}
+
+// ---- the resource plan -----------------------------------------------------------------------
+
+#[component]
+fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let weeks = IsoWeek::containing(chrono::Utc::now().date_naive()).span(PLANNING_WEEKS);
+    let weeks = StoredValue::new(weeks);
+    let chosen = RwSignal::new(None::<ProjectId>);
+    // The chosen project, or the top-priority one when none is chosen or it was deleted.
+    let selected = Memo::new(move |_| {
+        view.snapshot.with(|board| {
+            let chosen = chosen.get();
+            board
+                .projects
+                .iter()
+                .find(|project| Some(&project.id) == chosen.as_ref())
+                .or(board.projects.first())
+                .map(|project| project.id.clone())
+        })
+    });
+    let person_name = RwSignal::new(String::new());
+    let person_capacity = RwSignal::new("40".to_string());
+    let add_person = move || {
+        let Some(capacity) = parse_number(&person_capacity.get_untracked()) else {
+            notice.set(Some("capacity must be a number of hours per week, for example 40".into()));
+            return;
+        };
+        let name = person_name.get_untracked();
+        apply(session, notice, |board| board.add_person(PersonId::random(), &name, capacity));
+        if notice.get_untracked().is_none() {
+            person_name.set(String::new());
+        }
+    };
+
+    let grid = move || {
+        let Some(project) = selected.get() else {
+            return view! { <p class="empty">"Add a project to plan who works on it."</p> }.into_any();
+        };
+        view.snapshot.with(|board| {
+            let weeks = weeks.get_value();
+            let loads = capacity::weekly_load(board, &weeks);
+            let header = weeks.iter().map(|week| view! { <th scope="col">{format!("W{:02}", week.week())}<br/><small>{week.monday().format("%m-%d").to_string()}</small></th> }).collect_view();
+            let rows = board.people.iter().zip(loads).map(|(person, load)| {
+                let cells = load.weeks.iter().map(|week_load| {
+                    let week = week_load.week;
+                    let hours = board.hours(&project, &person.id, week);
+                    let (project, person_id) = (project.clone(), person.id.clone());
+                    let label = format!("{} hours in {week}", person.name);
+                    view! {
+                        <td class="cell" class:over=week_load.is_over_capacity() data-week=week.to_string()>
+                            <input type="number" min="0" max="168" step="any" aria-label=label
+                                value=if hours == 0.0 { String::new() } else { hours.to_string() }
+                                on:change=move |ev| {
+                                    let text = event_target_value(&ev);
+                                    match if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) } {
+                                        Some(hours) => apply(session, notice, |board| board.set_allocation(&project, &person_id, week, hours)),
+                                        None => notice.set(Some("hours must be a number, for example 16".into())),
+                                    }
+                                }/>
+                            <span class="total" title="Booked on all projects / capacity">
+                                {format!("{}/{}", week_load.allocated_hours, week_load.capacity_hours)}
+                            </span>
+                        </td>
+                    }
+                }).collect_view();
+                view! {
+                    <tr data-testid="person-row" data-person-id=person.id.to_string()>
+                        <th scope="row">{person.name.clone()}<small>{format!(" {} h/wk", person.capacity_hours_per_week)}</small></th>
+                        {cells}
+                    </tr>
+                }
+            }).collect_view();
+            view! {
+                <table class="grid">
+                    <thead><tr><th scope="col">"Person"</th>{header}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }.into_any()
+        })
+    };
+
+    view! {
+        <section class="resources">
+            <h2>"Resource plan " <span class="zh">"资源计划"</span></h2>
+            <p class="hint">"Hours booked on the selected project; under each cell, the person's total on all projects against capacity. Over capacity is marked red."</p>
+            <label>"Project "
+                <select aria-label="Project to plan" on:change=move |ev| {
+                    chosen.set(event_target_value(&ev).parse().ok());
+                }>
+                    {move || view.snapshot.with(|board| board.projects.iter().map(|project| {
+                        let is_selected = selected.get().as_ref() == Some(&project.id);
+                        view! { <option value=project.id.to_string() selected=is_selected>{project.name.clone()}</option> }
+                    }).collect_view())}
+                </select>
+            </label>
+            {grid}
+            <form class="add-person" on:submit=move |ev| { ev.prevent_default(); add_person(); }>
+                <input aria-label="New person name" placeholder="Name" prop:value=person_name
+                    on:input=move |ev| person_name.set(event_target_value(&ev))/>
+                <input aria-label="Capacity hours per week" type="number" min="0" max="168" step="any" prop:value=person_capacity
+                    on:input=move |ev| person_capacity.set(event_target_value(&ev))/>
+                <button type="submit">"Add person"</button>
+            </form>
+        </section>
+    }
+}
+
+fn parse_number(text: &str) -> Option<f64> {
+    text.trim().parse::<f64>().ok().filter(|number| number.is_finite())
+}
+
+fn stored_display_name() -> String {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|storage| storage.get_item(DISPLAY_NAME_KEY).ok().flatten())
+        .unwrap_or_else(|| format!("Guest {}", &uuid::Uuid::new_v4().simple().to_string()[..4]))
+}
+
+fn store_display_name(name: &str) {
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let _ = storage.set_item(DISPLAY_NAME_KEY, name);
+    }
+}

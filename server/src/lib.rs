@@ -1,0 +1,124 @@
+//! PMO Board's server: a thin relay and keeper of boards.
+//!
+//! Browsers hold the boards (Automerge documents) and edit them, online or not. The server
+//! does three things:
+//! - `ws://HOST/sync` speaks the automerge-repo protocol through samod ([`sync`]), so browsers
+//!   and any automerge-repo 2.x client exchange changes through it;
+//! - it keeps every document in the database through sqlx ([`store`]);
+//! - `GET/POST /api/boards` lists and creates boards ([`api`]), and every other page gets the
+//!   Leptos app's shell ([`shell`]).
+//!
+//! [`Server::start`] builds all of it on a listener, so tests start real servers on port 0 and
+//! stop them again.
+
+pub mod api;
+pub mod shell;
+pub mod store;
+pub mod sync;
+
+use std::{net::SocketAddr, sync::Arc};
+
+use axum::{extract::FromRef, routing::get, Router};
+use leptos::config::LeptosOptions;
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+use crate::store::Store;
+
+/// How to run a server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    /// Where the built site (`pkg/`, `sw.js`, assets) is; see `cargo leptos build`.
+    pub site_root: String,
+    /// The output name of the wasm package (`pkg/<name>.js`).
+    pub output_name: String,
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub repo: samod::Repo,
+    pub acceptor: samod::AcceptorHandle,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos_options.clone()
+    }
+}
+
+/// The whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    let site_root = state.leptos_options.site_root.to_string();
+    Router::new()
+        .route("/sync", get(sync::upgrade))
+        .route("/api/boards", get(api::list_boards).post(api::create_board))
+        .route("/", get(shell::page))
+        .route("/board/{id}", get(shell::page))
+        .fallback_service(tower_http::services::ServeDir::new(site_root))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// A running server. Dropping it does not stop it: call [`Server::stop`].
+pub struct Server {
+    pub addr: SocketAddr,
+    state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Connects to the database, loads the repo and serves on `listener`.
+    pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
+        let addr = listener.local_addr()?;
+        // Leptos renders the shell on its own executor; a second server in one process finds
+        // it already set up, which is fine.
+        let _ = any_spawner::Executor::init_tokio();
+        let store = Store::connect(&config.database_url).await?;
+        let repo = samod::Repo::build_tokio()
+            .with_storage(store.clone())
+            .with_share_policy(sync::BoardSharePolicy::new(store.clone()))
+            .load()
+            .await;
+        let acceptor = repo.make_acceptor(url::Url::parse(&format!("ws://{addr}/sync"))?)?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name(Arc::<str>::from(config.output_name.as_str()))
+            .site_root(Arc::<str>::from(config.site_root.as_str()))
+            .site_pkg_dir(Arc::<str>::from("pkg"))
+            .site_addr(addr)
+            .build();
+        let state = AppState { store, repo, acceptor, leptos_options };
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let app = router(state.clone());
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        tracing::info!(%addr, "PMO Board is serving");
+        Ok(Server { addr, state, shutdown: Some(shutdown), task })
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Stops accepting work, closes every sync connection, lets samod write what it holds,
+    /// and closes the database.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        self.state.acceptor.close();
+        self.state.repo.stop().await;
+        // WebSocket tasks end with their connections; the HTTP server then drains.
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), &mut self.task).await;
+        self.task.abort();
+        self.state.store.close().await;
+    }
+}

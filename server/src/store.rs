@@ -1,0 +1,269 @@
+//! Where the server keeps boards: one sqlx pool, SQLite (embedded, the default) or Postgres.
+//!
+//! Two tables (see `migrations/`): `boards`, the index behind `/api/boards`, and
+//! `storage_chunks`, samod's key/value storage holding every document's snapshots and
+//! incremental changes. The same queries run on both engines through sqlx's `Any` driver, so
+//! the SQLite and Postgres stores are one implementation and pass one test file.
+//!
+//! samod's [`samod::Storage`] trait has no way to report a failure, and dropping a write would
+//! lose an edit the client believes is on the server. So a failed query is logged and retried
+//! with backoff until it succeeds: the sync stalls visibly (the client keeps counting unsent
+//! changes) instead of losing data.
+
+use std::{collections::HashMap, future::Future, path::Path, time::Duration};
+
+use samod::storage::StorageKey;
+use sqlx::{
+    any::{AnyPoolOptions, AnyRow},
+    AnyPool, Executor, Row,
+};
+
+/// Which database engine the store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("DATABASE_URL must start with sqlite: or postgres:, not `{0}`")]
+    UnsupportedUrl(String),
+    #[error("cannot create the database directory {path}: {source}")]
+    CreateDir { path: String, source: std::io::Error },
+    #[error("cannot connect to the database: {0}")]
+    Connect(sqlx::Error),
+    #[error("cannot bring the database schema up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database query failed: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+/// A board in the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardRecord {
+    /// The automerge document id (bs58check), without `automerge:`.
+    pub id: String,
+    pub name: String,
+    pub created_at_ms: i64,
+}
+
+/// The server's database. Cheap to clone: clones share one pool.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+impl Store {
+    /// Connects to `database_url`, creating a SQLite file (and its directory) if needed, and
+    /// runs the migrations.
+    pub async fn connect(database_url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (engine, url) = if database_url.starts_with("sqlite:") {
+            (Engine::Sqlite, prepare_sqlite_url(database_url)?)
+        } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+            (Engine::Postgres, database_url.to_owned())
+        } else {
+            return Err(StoreError::UnsupportedUrl(database_url.to_owned()));
+        };
+        let pool = AnyPoolOptions::new()
+            // One SQLite writer at a time avoids "database is locked"; WAL lets readers in.
+            .max_connections(if engine == Engine::Sqlite { 1 } else { 10 })
+            .after_connect(move |connection, _| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        connection.execute("PRAGMA journal_mode = WAL").await?;
+                        connection.execute("PRAGMA synchronous = FULL").await?;
+                        connection.execute("PRAGMA busy_timeout = 5000").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(StoreError::Connect)?;
+        match engine {
+            Engine::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
+            Engine::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
+        }
+        Ok(Store { pool, engine })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    // ---- the board index --------------------------------------------------------------------
+
+    pub async fn insert_board(&self, board: &BoardRecord) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO boards (id, name, created_at_ms) VALUES ($1, $2, $3)")
+            .bind(&board.id)
+            .bind(&board.name)
+            .bind(board.created_at_ms)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Every board, oldest first.
+    pub async fn boards(&self) -> Result<Vec<BoardRecord>, StoreError> {
+        let rows = sqlx::query("SELECT id, name, created_at_ms FROM boards ORDER BY created_at_ms, id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(board_record).collect()
+    }
+
+    pub async fn board(&self, id: &str) -> Result<Option<BoardRecord>, StoreError> {
+        let row = sqlx::query("SELECT id, name, created_at_ms FROM boards WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(board_record).transpose()
+    }
+
+    // ---- samod's key/value storage ----------------------------------------------------------
+
+    pub async fn load_chunk(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let row = sqlx::query("SELECT data FROM storage_chunks WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| row.try_get("data")).transpose()?)
+    }
+
+    /// Every chunk whose key is `prefix` or lies below it (`prefix/…`).
+    pub async fn load_chunks(&self, prefix: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let query = if prefix.is_empty() {
+            sqlx::query("SELECT key, data FROM storage_chunks")
+        } else {
+            // Keys below `prefix` sort between "prefix/" and "prefix0" ('0' follows '/').
+            sqlx::query("SELECT key, data FROM storage_chunks WHERE key = $1 OR (key >= $2 AND key < $3)")
+                .bind(prefix.to_owned())
+                .bind(format!("{prefix}/"))
+                .bind(format!("{prefix}0"))
+        };
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("key")?, row.try_get("data")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    pub async fn put_chunk(&self, key: &str, data: &[u8]) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO storage_chunks (key, data) VALUES ($1, $2) \
+             ON CONFLICT (key) DO UPDATE SET data = excluded.data",
+        )
+        .bind(key)
+        .bind(data)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn delete_chunk(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM storage_chunks WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Closes the pool after every query in flight has finished.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn board_record(row: &AnyRow) -> Result<BoardRecord, StoreError> {
+    Ok(BoardRecord {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        created_at_ms: row.try_get("created_at_ms")?,
+    })
+}
+
+/// Makes sure a SQLite file can be created: its directory exists and `mode=rwc` is set.
+fn prepare_sqlite_url(url: &str) -> Result<String, StoreError> {
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or_default();
+    if !path.is_empty() && path != ":memory:" {
+        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
+                path: parent.display().to_string(),
+                source,
+            })?;
+        }
+    }
+    Ok(if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+/// Runs `attempt` until it succeeds, logging each failure and waiting longer each time (up to
+/// five seconds).
+async fn retrying<T, F, Fut>(what: &str, key: &str, mut attempt: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, StoreError>>,
+{
+    let mut wait = Duration::from_millis(50);
+    loop {
+        match attempt().await {
+            Ok(value) => return value,
+            Err(error) => {
+                tracing::error!(%error, key, "storage {what} failed; retrying in {wait:?}");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+}
+
+impl samod::storage::Storage for Store {
+    fn load(&self, key: StorageKey) -> impl Future<Output = Option<Vec<u8>>> + Send {
+        let store = self.clone();
+        async move {
+            let key = key.to_string();
+            retrying("load", &key, || store.load_chunk(&key)).await
+        }
+    }
+
+    fn load_range(&self, prefix: StorageKey) -> impl Future<Output = HashMap<StorageKey, Vec<u8>>> + Send {
+        let store = self.clone();
+        async move {
+            let prefix = prefix.to_string();
+            let rows = retrying("load_range", &prefix, || store.load_chunks(&prefix)).await;
+            rows.into_iter()
+                .filter_map(|(key, data)| match StorageKey::from_parts(key.split('/')) {
+                    Ok(key) => Some((key, data)),
+                    Err(_) => {
+                        tracing::warn!(key, "ignoring a storage chunk with an invalid key");
+                        None
+                    }
+                })
+                .collect()
+        }
+    }
+
+    fn put(&self, key: StorageKey, data: Vec<u8>) -> impl Future<Output = ()> + Send {
+        let store = self.clone();
+        async move {
+            let key = key.to_string();
+            retrying("put", &key, || store.put_chunk(&key, &data)).await
+        }
+    }
+
+    fn delete(&self, key: StorageKey) -> impl Future<Output = ()> + Send {
+        let store = self.clone();
+        async move {
+            let key = key.to_string();
+            retrying("delete", &key, || store.delete_chunk(&key)).await
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Clients syncing boards through `/sync`: the browser's protocol code running natively, and
+//! samod, the Rust automerge-repo, as a third-party client.
+
+use std::{sync::Arc, time::Duration};
+
+use futures::{SinkExt, StreamExt, TryStreamExt};
+use samod::{BackoffConfig, DialError, Dialer, Transport};
+use shared::{
+    board::{Board, NewProject},
+    sync::{Presence, SyncEvent},
+    IsoWeek, PersonId, ProjectId, Stage,
+};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::harness::{create_board, start_server, TestClient, TestDatabase};
+
+fn project(name: &str) -> NewProject {
+    NewProject { name: name.into(), stage: Stage::Proposed, budget: 50_000.0 }
+}
+
+fn names(board: &Board) -> Vec<String> {
+    board.projects().into_iter().map(|p| p.name).collect()
+}
+
+#[tokio::test]
+async fn two_clients_edit_one_board_and_converge() {
+    let database = TestDatabase::new();
+    let server = start_server(&database.url()).await;
+    let board = create_board(server.addr, "Portfolio review").await;
+    let mut alice = TestClient::new("alice", board.document_id());
+    let mut bob = TestClient::new("bob", board.document_id());
+    alice.connect(server.addr).await;
+    bob.connect(server.addr).await;
+    alice.sync_until(Board::is_loaded).await;
+    bob.sync_until(Board::is_loaded).await;
+    assert_eq!(alice.board.name(), "Portfolio review");
+
+    let (erp, crm) = (ProjectId::random(), ProjectId::random());
+    let li = PersonId::random();
+    alice.edit(|b| b.add_project(erp.clone(), project("ERP"))).await;
+    alice.edit(|b| b.add_project(crm.clone(), project("CRM"))).await;
+    alice.edit(|b| b.add_person(li.clone(), "Li Wei", 40.0)).await;
+    bob.sync_until(|b| b.projects().len() == 2 && b.people().len() == 1).await;
+
+    // Both reorder and allocate at the same time.
+    let week: IsoWeek = "2026-W48".parse().unwrap();
+    bob.edit(|b| b.move_project(&crm, 0)).await;
+    alice.edit(|b| b.set_allocation(&erp, &li, week, 24.0)).await;
+    bob.edit(|b| b.set_allocation(&crm, &li, week, 24.0)).await;
+    alice.sync_until(|b| b.allocations().len() == 2 && b.projects()[0].name == "CRM").await;
+    bob.sync_until(|b| b.allocations().len() == 2).await;
+    assert_eq!(alice.board.snapshot(), bob.board.snapshot());
+    assert_eq!(names(&alice.board), ["CRM", "ERP"]);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn edits_made_while_the_server_is_down_all_arrive_after_a_restart() {
+    let database = TestDatabase::new();
+    let server = start_server(&database.url()).await;
+    let board = create_board(server.addr, "Offline week").await;
+    let mut alice = TestClient::new("alice", board.document_id());
+    let mut bob = TestClient::new("bob", board.document_id());
+    alice.connect(server.addr).await;
+    bob.connect(server.addr).await;
+    alice.sync_until(Board::is_loaded).await;
+    bob.sync_until(Board::is_loaded).await;
+    let erp = ProjectId::random();
+    alice.edit(|b| b.add_project(erp.clone(), project("ERP"))).await;
+    alice.sync_until(|_| true).await;
+
+    // The server goes away in the middle of the session.
+    server.stop().await;
+    alice.disconnect();
+    bob.disconnect();
+    let (crm, hr) = (ProjectId::random(), ProjectId::random());
+    alice.edit(|b| b.add_project(crm.clone(), project("CRM"))).await;
+    alice.edit(|b| b.rename_project(&erp, "ERP upgrade")).await;
+    bob.edit(|b| b.add_project(hr.clone(), project("HR system"))).await;
+    assert_eq!(alice.unsynced(), 2);
+    assert_eq!(bob.unsynced(), 1);
+
+    // A new server process on the same database.
+    let server = start_server(&database.url()).await;
+    alice.connect(server.addr).await;
+    bob.connect(server.addr).await;
+    alice.sync_until(|_| true).await;
+    bob.sync_until(|b| b.projects().len() == 3).await;
+    alice.sync_until(|b| b.projects().len() == 3).await;
+    assert_eq!(alice.board.snapshot(), bob.board.snapshot());
+    let mut all = names(&alice.board);
+    all.sort();
+    assert_eq!(all, ["CRM", "ERP upgrade", "HR system"]);
+
+    // And a client that was never online before gets all of it from storage.
+    server.stop().await;
+    let server = start_server(&database.url()).await;
+    let mut carol = TestClient::new("carol", board.document_id());
+    carol.connect(server.addr).await;
+    carol.sync_until(|b| b.projects().len() == 3).await;
+    assert_eq!(carol.board.snapshot(), alice.board.snapshot());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_unknown_board_is_unavailable_and_never_created() {
+    let database = TestDatabase::new();
+    let server = start_server(&database.url()).await;
+    // A well-formed id that no board has.
+    let unknown = samod::DocumentId::new(&mut rand::rng()).to_string();
+    let mut client = TestClient::new("guess", &unknown);
+    client.connect(server.addr).await;
+    let frames = client.poll_frames();
+    client.send_frames(frames).await;
+    client.until(|c| c.events.contains(&SyncEvent::Unavailable)).await;
+    assert!(!client.board.is_loaded());
+    let stored = server.state().store.load_chunks(&unknown).await.unwrap();
+    assert!(stored.is_empty(), "nothing is stored for an unknown board");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn presence_is_relayed_to_the_other_clients_of_a_board() {
+    let database = TestDatabase::new();
+    let server = start_server(&database.url()).await;
+    let board = create_board(server.addr, "Review").await;
+    let mut alice = TestClient::new("alice", board.document_id());
+    let mut bob = TestClient::new("bob", board.document_id());
+    alice.connect(server.addr).await;
+    bob.connect(server.addr).await;
+    alice.sync_until(Board::is_loaded).await;
+    bob.sync_until(Board::is_loaded).await;
+    alice.announce(Presence { name: "Alice 王".into() }).await;
+    bob.until(|bob| {
+        bob.events.iter().any(|event| matches!(event, SyncEvent::Ephemeral { data, .. }
+            if Presence::decode(data).is_some_and(|p| p.name == "Alice 王")))
+    })
+    .await;
+    server.stop().await;
+}
+
+/// samod's client dials our server: the server is a real automerge-repo peer.
+struct WebSocketDialer {
+    url: url::Url,
+}
+
+impl Dialer for WebSocketDialer {
+    type Error = std::convert::Infallible;
+
+    fn url(&self) -> url::Url {
+        self.url.clone()
+    }
+
+    fn connect(&self) -> futures::future::BoxFuture<'static, Result<Transport, DialError<Self::Error>>> {
+        let url = self.url.to_string();
+        Box::pin(async move {
+            let (socket, _) = tokio_tungstenite::connect_async(url).await.map_err(DialError::transient)?;
+            let (sink, stream) = socket.split();
+            let stream = stream
+                .try_filter_map(|message| async move {
+                    Ok(match message {
+                        Message::Binary(bytes) => Some(bytes.to_vec()),
+                        _ => None,
+                    })
+                })
+                .boxed();
+            let sink = sink.with(|bytes: Vec<u8>| async move {
+                Ok::<_, tokio_tungstenite::tungstenite::Error>(Message::Binary(bytes.into()))
+            });
+            Ok(Transport::new(stream, Box::pin(sink)))
+        })
+    }
+}
+
+#[tokio::test]
+async fn an_automerge_repo_client_syncs_a_board_through_the_server() {
+    let database = TestDatabase::new();
+    let server = start_server(&database.url()).await;
+    let board = create_board(server.addr, "Interop").await;
+    let mut browser = TestClient::new("browser", board.document_id());
+    browser.connect(server.addr).await;
+    browser.sync_until(Board::is_loaded).await;
+    browser.edit(|b| b.add_project(ProjectId::random(), project("From the browser"))).await;
+    browser.sync_until(|_| true).await;
+
+    let repo = samod::Repo::build_tokio().load().await;
+    let dialer = WebSocketDialer { url: format!("ws://{}/sync", server.addr).parse().unwrap() };
+    let dial = repo.dial(BackoffConfig::default(), Arc::new(dialer)).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), dial.established()).await.unwrap().unwrap();
+    let document_id: samod::DocumentId = board.document_id().parse().unwrap();
+    let handle = tokio::time::timeout(Duration::from_secs(10), repo.find(document_id))
+        .await
+        .expect("find finishes")
+        .unwrap()
+        .expect("the server has the board");
+    let seen = handle.with_document(|doc| Board::load(&doc.save()).unwrap().snapshot());
+    assert_eq!(seen.projects[0].name, "From the browser");
+
+    // samod edits the document; the browser-side client receives it.
+    handle.with_document(|doc| {
+        let mut board = Board::load(&doc.save()).unwrap();
+        board.save_incremental();
+        board.add_project(ProjectId::random(), project("From automerge-repo")).unwrap();
+        doc.load_incremental(&board.save_incremental()).unwrap();
+    });
+    browser.until(|c| c.board.projects().len() == 2).await;
+    assert_eq!(names(&browser.board), ["From the browser", "From automerge-repo"]);
+    repo.stop().await;
+    server.stop().await;
+}
