@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Replicas that edit concurrently and then merge end with the same board, and no project is
 //! ever duplicated or lost: every project added anywhere is there once unless some replica
 //! deleted it.
