@@ -391,9 +391,11 @@ impl Inner {
     fn update_status(&mut self) {
         let online = self.client.is_connected();
         let unsynced = self.client.unsynced_changes(&mut self.board);
-        self.view.status.update(|status| {
+        self.view.status.maybe_update(|status| {
+            let changed = (status.online, status.unsynced) != (online, unsynced);
             status.online = online;
             status.unsynced = unsynced;
+            changed
         });
     }
 

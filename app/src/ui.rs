@@ -171,6 +171,15 @@ fn BoardPage() -> impl IntoView {
 
 type Session = StoredValue<BoardSession, LocalStorage>;
 
+/// What the board page can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Ready,
+    Unavailable,
+    Receiving,
+    Waiting,
+}
+
 #[component]
 fn BoardView(document_id: String) -> impl IntoView {
     let display_name = RwSignal::new(stored_display_name());
@@ -178,6 +187,20 @@ fn BoardView(document_id: String) -> impl IntoView {
     on_cleanup(move || session.with_value(BoardSession::close));
     let view = session.with_value(|session| session.view);
     let notice = RwSignal::new(None::<String>);
+    // The page changes shape only when the phase changes, not on every status update: a
+    // re-render would throw away what someone is typing.
+    let phase = Memo::new(move |_| {
+        let status = view.status.get();
+        if status.ready {
+            Phase::Ready
+        } else if status.unavailable {
+            Phase::Unavailable
+        } else if status.online {
+            Phase::Receiving
+        } else {
+            Phase::Waiting
+        }
+    });
     Effect::new(move || {
         let name = display_name.get();
         session.with_value(|session| session.set_display_name(name));
@@ -199,20 +222,16 @@ fn BoardView(document_id: String) -> impl IntoView {
         </Header>
         <main class="board">
             {move || {
-                let status = view.status.get();
-                if status.ready {
-                    view! { <BoardContent session view notice/> }.into_any()
-                } else if status.unavailable {
-                    view! {
+                match phase.get() {
+                    Phase::Ready => view! { <BoardContent session view notice/> }.into_any(),
+                    Phase::Unavailable => view! {
                         <p class="notice" role="alert">
                             "This board is not on the server, and this browser has no copy of it. "
                             "Check the link, or " <A href="/">"pick a board from the list"</A>"."
                         </p>
-                    }.into_any()
-                } else if status.online {
-                    view! { <p class="progress" role="status">"Receiving the board…"</p> }.into_any()
-                } else {
-                    view! { <p class="progress" role="status">"Opening the board… (waiting for the server)"</p> }.into_any()
+                    }.into_any(),
+                    Phase::Receiving => view! { <p class="progress" role="status">"Receiving the board…"</p> }.into_any(),
+                    Phase::Waiting => view! { <p class="progress" role="status">"Opening the board… (waiting for the server)"</p> }.into_any(),
                 }
             }}
             <p class="problem" role="alert">{move || view.problem.get()}</p>

@@ -634,13 +634,17 @@ impl Board {
             .collect()
     }
 
+    /// A string field. This app writes strings as scalars (last writer wins), but other
+    /// automerge-repo clients (Automerge 3 in JavaScript, for one) write plain strings as
+    /// collaborative text objects: both read the same.
     fn string(&self, object: &ObjId, key: &str) -> Option<String> {
         match self.doc.get(object, key).ok()?? {
             (Value::Scalar(scalar), _) => match scalar.as_ref() {
                 ScalarValue::Str(text) => Some(text.to_string()),
                 _ => None,
             },
-            _ => None,
+            (Value::Object(ObjType::Text), text) => self.doc.text(&text).ok(),
+            (Value::Object(_), _) => None,
         }
     }
 
@@ -855,6 +859,21 @@ mod tests {
         let (mut board, _) = board_with(&["A", "B"]);
         let loaded = Board::load(&board.save()).unwrap();
         assert_eq!(loaded.snapshot(), board.snapshot());
+    }
+
+    #[test]
+    fn strings_written_as_text_objects_read_like_scalars() {
+        // Automerge 3 in JavaScript stores `project.name = "CRM"` as a text object.
+        let mut board = Board::new("Portfolio").unwrap();
+        let projects = board.map(PROJECTS).unwrap();
+        let project = board.doc.put_object(&projects, "from-js", ObjType::Map).unwrap();
+        for (key, value) in [("name", "CRM"), ("stage", "active"), ("position", "80")] {
+            let text = board.doc.put_object(&project, key, ObjType::Text).unwrap();
+            board.doc.splice_text(&text, 0, 0, value).unwrap();
+        }
+        board.doc.put(&project, "budget", 1000_i64).unwrap();
+        let read = board.project(&"from-js".parse().unwrap()).unwrap();
+        assert_eq!((read.name.as_str(), read.stage, read.budget), ("CRM", Stage::Active, 1000.0));
     }
 
     #[test]

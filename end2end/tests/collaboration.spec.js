@@ -1,0 +1,143 @@
+// Several PMO members on one board: live edits, edits made while the server is down, and a
+// reload with no server at all.
+import { test, expect } from "@playwright/test";
+import { TestServer } from "./server.js";
+import {
+  addPerson, addProject, badge, expectAllSaved, openBoard, personCells, projectNames, projectRow, setHours,
+} from "./board-page.js";
+
+let server;
+test.beforeEach(async () => {
+  server = await TestServer.start();
+});
+test.afterEach(async () => {
+  await server.stop();
+});
+
+test("two people reorder and allocate on one board and both see the same board within 2 s", async ({ browser }) => {
+  const board = await server.createBoard("Q3 portfolio review");
+  const alice = await (await browser.newContext()).newPage();
+  const bob = await (await browser.newContext()).newPage();
+  await openBoard(alice, server, board, "Alice");
+  await openBoard(bob, server, board, "Bob");
+
+  for (const name of ["ERP upgrade", "CRM", "Data platform"]) {
+    await addProject(alice, name);
+  }
+  await addPerson(alice, "Li Wei", 40);
+  await expect.poll(() => projectNames(bob), { timeout: 2_000 }).toEqual(["ERP upgrade", "CRM", "Data platform"]);
+  await expect(bob.getByTestId("person-row")).toHaveCount(1, { timeout: 2_000 });
+  await expect(alice.getByTestId("peers")).toHaveText("Also here: Bob");
+  await expect(bob.getByTestId("peers")).toHaveText("Also here: Alice");
+
+  // Both reorder and allocate at the same time.
+  await projectRow(alice, "Data platform").getByRole("button", { name: "Move up" }).click();
+  await projectRow(bob, "ERP upgrade").getByRole("button", { name: "Move down" }).click();
+  await setHours(alice, "ERP upgrade", "Li Wei", 0, 24);
+  await setHours(bob, "CRM", "Li Wei", 0, 24);
+
+  const started = Date.now();
+  await expect.poll(async () => {
+    const [a, b] = [await projectNames(alice), await projectNames(bob)];
+    return a.length === 3 && JSON.stringify(a) === JSON.stringify(b);
+  }, { timeout: 2_000 }).toBe(true);
+  for (const page of [alice, bob]) {
+    // 24 h on each project: 48 of 40 hours, over capacity, on both screens.
+    await expect(personCells(page, "Li Wei").first().locator(".total")).toHaveText("48/40", { timeout: 2_000 });
+    await expect(personCells(page, "Li Wei").first()).toHaveClass(/over/);
+  }
+  console.log(`both boards equal ${Date.now() - started} ms after the last edit`);
+  await expectAllSaved(alice);
+  await expectAllSaved(bob);
+});
+
+test("projects can be reordered by dragging, and by keyboard", async ({ page }) => {
+  const board = await server.createBoard("Ranking");
+  await openBoard(page, server, board);
+  for (const name of ["A", "B", "C"]) {
+    await addProject(page, name);
+  }
+  await projectRow(page, "C").locator(".handle").dragTo(projectRow(page, "A").locator(".handle"));
+  await expect.poll(() => projectNames(page)).toEqual(["C", "A", "B"]);
+  await projectRow(page, "C").getByRole("button", { name: "Move down" }).focus();
+  await page.keyboard.press("Enter");
+  await expect.poll(() => projectNames(page)).toEqual(["A", "C", "B"]);
+});
+
+test("bad input is refused with a message and changes nothing", async ({ page }) => {
+  const board = await server.createBoard("Validation");
+  await openBoard(page, server, board);
+  await addProject(page, "ERP");
+  await addPerson(page, "Li Wei", 40);
+  await setHours(page, "ERP", "Li Wei", 0, -5);
+  await expect(page.getByTestId("edit-notice")).toContainText("allocation must be a finite number of at least 0");
+  await expect(personCells(page, "Li Wei").first().locator(".total")).toHaveText("0/40");
+  const name = projectRow(page, "ERP").locator(".project-name");
+  await name.fill("   ");
+  await name.press("Enter");
+  await expect(page.getByTestId("edit-notice")).toContainText("name cannot be empty");
+});
+
+test("with the server stopped both keep editing, and after a restart every edit is on both", async ({ browser }) => {
+  const board = await server.createBoard("Offline review");
+  const alice = await (await browser.newContext()).newPage();
+  const bob = await (await browser.newContext()).newPage();
+  await openBoard(alice, server, board, "Alice");
+  await openBoard(bob, server, board, "Bob");
+  await addProject(alice, "ERP upgrade");
+  await addPerson(alice, "Li Wei", 40);
+  await expect.poll(() => projectNames(bob)).toEqual(["ERP upgrade"]);
+  await expect(bob.getByTestId("person-row")).toHaveCount(1);
+
+  await server.stop();
+  await expect(badge(alice)).toHaveAttribute("data-state", "offline");
+  await expect(badge(bob)).toHaveAttribute("data-state", "offline");
+
+  await addProject(alice, "Alice offline");
+  await projectRow(alice, "ERP upgrade").locator(".project-name").fill("ERP upgrade (phase 2)");
+  await projectRow(alice, "ERP upgrade").locator(".project-name").press("Enter");
+  await addProject(bob, "Bob offline");
+  await setHours(bob, "ERP upgrade", "Li Wei", 1, 16);
+  await expect(badge(alice)).toHaveAttribute("data-unsynced", "2");
+  await expect(badge(bob)).toHaveAttribute("data-unsynced", "2");
+  await expect(badge(alice)).toContainText("2 local changes not yet on the server");
+
+  await server.start();
+  const everything = ["Alice offline", "Bob offline", "ERP upgrade (phase 2)"];
+  for (const page of [alice, bob]) {
+    await expect.poll(async () => (await projectNames(page)).sort(), { timeout: 15_000 }).toEqual(everything);
+    await page.getByLabel("Project to plan").selectOption({ label: "ERP upgrade (phase 2)" });
+    await expect(personCells(page, "Li Wei").nth(1).locator("input")).toHaveValue("16");
+    await expectAllSaved(page);
+  }
+  expect(await projectNames(alice)).toEqual(await projectNames(bob));
+});
+
+test("a reload while the server is stopped shows the board with its local edits", async ({ browser }) => {
+  const board = await server.createBoard("On the road");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await openBoard(page, server, board);
+  // The service worker must control the page before the server goes away.
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+  await addProject(page, "Before the trip");
+  await expectAllSaved(page);
+
+  await server.stop();
+  await expect(badge(page)).toHaveAttribute("data-state", "offline");
+  await addProject(page, "Written on the train");
+  await expect(badge(page)).toHaveAttribute("data-unsynced", "1");
+
+  await page.reload();
+  await expect(page.getByTestId("board-name")).toHaveText("On the road");
+  await expect.poll(() => projectNames(page)).toEqual(["Before the trip", "Written on the train"]);
+  await expect(badge(page)).toHaveAttribute("data-state", "offline");
+  await expect(badge(page)).toHaveAttribute("data-unsynced", "1");
+
+  // Back online: the edit reaches the server, and a colleague who never saw it gets it.
+  await server.start();
+  await expectAllSaved(page);
+  const colleague = await (await browser.newContext()).newPage();
+  await openBoard(colleague, server, board);
+  await expect.poll(() => projectNames(colleague)).toEqual(["Before the trip", "Written on the train"]);
+});

@@ -1,0 +1,35 @@
+// A JavaScript automerge-repo 2.x client, from npm, syncs a board through /sync with the app.
+import { test, expect } from "@playwright/test";
+import { Repo, generateAutomergeUrl } from "@automerge/automerge-repo";
+import { BrowserWebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
+import { TestServer } from "./server.js";
+import { addProject, openBoard, projectNames } from "./board-page.js";
+
+test("an automerge-repo JS client and the app edit the same board", async ({ page }) => {
+  const server = await TestServer.start();
+  const network = new BrowserWebSocketClientAdapter(`ws://127.0.0.1:${server.port}/sync`);
+  const repo = new Repo({ network: [network] });
+  try {
+    const board = await server.createBoard("Interop");
+    await openBoard(page, server, board);
+    await addProject(page, "From the app");
+
+    // find() asks the peers it knows: wait for the handshake with the server first.
+    await expect.poll(() => repo.peers.length).toBeGreaterThan(0);
+    const handle = await repo.find(board.id);
+    await expect.poll(() => Object.values(handle.doc().projects ?? {}).map((p) => String(p.name))).toEqual(["From the app"]);
+    expect(String(handle.doc().name)).toBe("Interop");
+
+    handle.change((doc) => {
+      doc.projects["js-client-project"] = { name: "From automerge-repo", stage: "active", budget: 1000, position: "ff80" };
+    });
+    await expect.poll(() => projectNames(page)).toEqual(["From the app", "From automerge-repo"]);
+
+    // An id the server does not have is reported unavailable, not invented.
+    const unknown = generateAutomergeUrl();
+    await expect(repo.find(unknown)).rejects.toThrow(/unavailable/i);
+  } finally {
+    await repo.shutdown();
+    await server.stop();
+  }
+});
