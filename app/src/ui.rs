@@ -13,7 +13,7 @@ use leptos_router::{
 };
 use shared::{
     api::{ApiError, BoardSummary, NewBoard},
-    board::{Board, BoardError, NewProject, Stage},
+    board::{Board, BoardError, NewPerson, NewProject, Stage},
     capacity, IsoWeek, PersonId, ProjectId,
 };
 
@@ -440,7 +440,7 @@ fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<Str
             return;
         };
         let name = person_name.get_untracked();
-        apply(session, notice, |board| board.add_person(PersonId::random(), &name, capacity));
+        apply(session, notice, |board| board.add_person(PersonId::random(), NewPerson::named(&name, capacity)));
         if notice.get_untracked().is_none() {
             person_name.set(String::new());
         }

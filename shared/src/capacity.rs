@@ -2,14 +2,14 @@
 //! they can work, and the cells where they are over capacity.
 //!
 //! ```
-//! use shared::{board::{Board, NewProject}, capacity, IsoWeek, PersonId, ProjectId, Stage};
+//! use shared::{board::{Board, NewPerson, NewProject}, capacity, IsoWeek, PersonId, ProjectId, Stage};
 //! let mut board = Board::new("Portfolio").unwrap();
 //! let (erp, crm, li) = (ProjectId::random(), ProjectId::random(), PersonId::random());
 //! for id in [&erp, &crm] {
 //!     let new = NewProject { name: "Project".into(), stage: Stage::Active, budget: 0.0 };
 //!     board.add_project(id.clone(), new).unwrap();
 //! }
-//! board.add_person(li.clone(), "Li Wei", 40.0).unwrap();
+//! board.add_person(li.clone(), NewPerson::named("Li Wei", 40.0)).unwrap();
 //! let week: IsoWeek = "2026-W48".parse().unwrap();
 //! board.set_allocation(&erp, &li, week, 30.0).unwrap();
 //! board.set_allocation(&crm, &li, week, 16.0).unwrap();
@@ -19,10 +19,10 @@
 //! assert!(loads[0].weeks[0].is_over_capacity());
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::{
-    board::{BoardSnapshot, PersonId},
+    board::{BoardSnapshot, PersonId, ProjectId},
     week::IsoWeek,
 };
 
@@ -57,8 +57,8 @@ pub struct PersonLoad {
     pub weeks: Vec<WeekLoad>,
 }
 
-/// Each person's allocated hours in each of `weeks` against their weekly capacity, people in
-/// the snapshot's order.
+/// Each person's allocated hours in each of `weeks` against their capacity that week (weekly
+/// hours less time off), people in the snapshot's order.
 pub fn weekly_load(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<PersonLoad> {
     let mut booked: HashMap<(&PersonId, IsoWeek), f64> = HashMap::new();
     for allocation in &board.allocations {
@@ -75,7 +75,7 @@ pub fn weekly_load(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<PersonLoad> 
                 .map(|&week| WeekLoad {
                     week,
                     allocated_hours: booked.get(&(&person.id, week)).copied().unwrap_or(0.0),
-                    capacity_hours: person.capacity_hours_per_week,
+                    capacity_hours: person.capacity_in(week),
                 })
                 .collect(),
         })
@@ -96,6 +96,79 @@ pub fn over_allocated(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<(PersonId
         .collect()
 }
 
+/// How to group people for a roll-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    Team,
+    Role,
+}
+
+/// A team's or a role's load over a run of weeks: the sums over its members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupLoad {
+    /// The team or role; people with none are grouped under "".
+    pub group: String,
+    pub members: usize,
+    pub weeks: Vec<WeekLoad>,
+}
+
+/// Demand against capacity per team or per role and week, groups in name order. A group is
+/// over capacity in a week when its members together are booked for more than they have,
+/// even if one member's spare hours could not really cover another's overload.
+pub fn group_load(board: &BoardSnapshot, weeks: &[IsoWeek], grouping: Grouping) -> Vec<GroupLoad> {
+    let mut groups: BTreeMap<String, GroupLoad> = BTreeMap::new();
+    for (person, load) in board.people.iter().zip(weekly_load(board, weeks)) {
+        let name = match grouping {
+            Grouping::Team => person.team.clone(),
+            Grouping::Role => person.role.clone(),
+        };
+        let group = groups.entry(name.clone()).or_insert_with(|| GroupLoad {
+            group: name,
+            members: 0,
+            weeks: weeks.iter().map(|&week| WeekLoad { week, allocated_hours: 0.0, capacity_hours: 0.0 }).collect(),
+        });
+        group.members += 1;
+        for (sum, week) in group.weeks.iter_mut().zip(load.weeks) {
+            sum.allocated_hours += week.allocated_hours;
+            sum.capacity_hours += week.capacity_hours;
+        }
+    }
+    groups.into_values().collect()
+}
+
+/// Allocated hours ÷ capacity hours over everyone and every week in `weeks` (资源利用率);
+/// `None` when there is no capacity at all.
+pub fn utilisation(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Option<f64> {
+    let (allocated, capacity) = weekly_load(board, weeks)
+        .iter()
+        .flat_map(|load| &load.weeks)
+        .fold((0.0, 0.0), |(a, c), week| (a + week.allocated_hours, c + week.capacity_hours));
+    (capacity > 0.0).then(|| allocated / capacity)
+}
+
+/// Hours each project needs per role and week, from its allocations and the roles of the
+/// people booked: the demand side of portfolio selection.
+pub fn project_role_demand(board: &BoardSnapshot) -> BTreeMap<ProjectId, BTreeMap<(String, IsoWeek), f64>> {
+    let roles: HashMap<&PersonId, &str> = board.people.iter().map(|p| (&p.id, p.role.as_str())).collect();
+    let mut demand: BTreeMap<ProjectId, BTreeMap<(String, IsoWeek), f64>> = BTreeMap::new();
+    for allocation in &board.allocations {
+        let role = roles.get(&allocation.person).copied().unwrap_or_default().to_owned();
+        *demand.entry(allocation.project.clone()).or_default().entry((role, allocation.week)).or_default() += allocation.hours;
+    }
+    demand
+}
+
+/// Capacity per role and week (weekly hours less time off, summed over the role's people).
+pub fn role_capacity(board: &BoardSnapshot, weeks: &[IsoWeek]) -> BTreeMap<(String, IsoWeek), f64> {
+    let mut capacity = BTreeMap::new();
+    for person in &board.people {
+        for &week in weeks {
+            *capacity.entry((person.role.clone(), week)).or_default() += person.capacity_in(week);
+        }
+    }
+    capacity
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,7 +180,7 @@ mod tests {
         let mut person_ids = HashMap::new();
         for (name, capacity) in people {
             let id = PersonId::random();
-            board.add_person(id.clone(), name, *capacity).unwrap();
+            board.add_person(id.clone(), crate::board::NewPerson::named(name, *capacity)).unwrap();
             person_ids.insert(name.to_string(), id);
         }
         let mut project_ids: HashMap<String, ProjectId> = HashMap::new();
@@ -159,5 +232,40 @@ mod tests {
         let load = WeekLoad { week: "2026-W48".parse().unwrap(), allocated_hours: 4.0, capacity_hours: 0.0 };
         assert_eq!(load.utilisation(), None);
         assert!(load.is_over_capacity());
+    }
+
+    #[test]
+    fn rolls_up_by_team_and_role_with_time_off() {
+        let mut board = Board::new("Portfolio").unwrap();
+        let erp = ProjectId::random();
+        board.add_project(erp.clone(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 0.0 }).unwrap();
+        let week: IsoWeek = "2026-W50".parse().unwrap();
+        // (name, team, role, capacity, time off, booked on ERP)
+        let people = [("Li", "Core", "developer", 40.0, 0.0, 30.0), ("Wang", "Core", "analyst", 40.0, 16.0, 30.0), ("Zhao", "Data", "developer", 20.0, 0.0, 5.0)];
+        for (name, team, role, capacity, off, booked) in people {
+            let id = PersonId::random();
+            let new = crate::board::NewPerson { name: name.into(), role: role.into(), team: team.into(), capacity_hours_per_week: capacity };
+            board.add_person(id.clone(), new).unwrap();
+            board.set_time_off(&id, week, off).unwrap();
+            board.set_allocation(&erp, &id, week, booked).unwrap();
+        }
+        let snapshot = board.snapshot();
+        // Core: booked 30 + 30 = 60 against 40 + (40 − 16) = 64; Data: 5 against 20.
+        let teams = group_load(&snapshot, &[week], Grouping::Team);
+        let summary: Vec<(&str, usize, f64, f64)> = teams.iter().map(|g| (g.group.as_str(), g.members, g.weeks[0].allocated_hours, g.weeks[0].capacity_hours)).collect();
+        assert_eq!(summary, [("Core", 2, 60.0, 64.0), ("Data", 1, 5.0, 20.0)]);
+        // Wang alone is over: 30 booked against 24.
+        let over = over_allocated(&snapshot, &[week]);
+        assert_eq!(over.len(), 1);
+        assert_eq!(over[0].1.capacity_hours, 24.0);
+        // Developers: 35 of 60; analysts: 30 of 24.
+        let roles = group_load(&snapshot, &[week], Grouping::Role);
+        assert!(roles[0].group == "analyst" && roles[0].weeks[0].is_over_capacity());
+        assert_eq!(roles[1].weeks[0].utilisation(), Some(35.0 / 60.0));
+        // Everyone: 65 of 84.
+        assert_eq!(utilisation(&snapshot, &[week]), Some(65.0 / 84.0));
+        let demand = project_role_demand(&snapshot);
+        assert_eq!(demand[&erp][&("developer".to_string(), week)], 35.0);
+        assert_eq!(role_capacity(&snapshot, &[week])[&("analyst".to_string(), week)], 24.0);
     }
 }

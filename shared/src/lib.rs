@@ -19,5 +19,10 @@ pub mod capacity;
 pub mod sync;
 pub mod week;
 
+pub mod alignment;
+pub mod finance;
+pub mod risk;
+pub mod scoring;
+
 pub use board::{Board, BoardError, PersonId, ProjectId, Stage};
 pub use week::IsoWeek;

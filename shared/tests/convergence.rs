@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use shared::{
-    board::{Board, NewProject},
+    board::{Board, NewPerson, NewProject},
     IsoWeek, PersonId, ProjectId, Stage,
 };
 
@@ -82,7 +82,7 @@ fn apply(board: &mut Board, edit: &Edit, ledger: &mut Ledger) {
             }
             None => Ok(()),
         },
-        Edit::AddPerson { name, capacity } => board.add_person(PersonId::random(), name, f64::from(*capacity)),
+        Edit::AddPerson { name, capacity } => board.add_person(PersonId::random(), NewPerson::named(name, f64::from(*capacity))),
     };
 }
 

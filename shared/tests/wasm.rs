@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use shared::{
-    board::{Board, NewProject},
+    board::{Board, NewPerson, NewProject},
     capacity,
     sync::{SyncClient, WireMessage},
     IsoWeek, PersonId, ProjectId, Stage,
@@ -39,7 +39,7 @@ fn over_capacity_is_found_after_a_save_and_load() {
     let (a, b, person) = (ProjectId::random(), ProjectId::random(), PersonId::random());
     board.add_project(a.clone(), project("A")).unwrap();
     board.add_project(b.clone(), project("B")).unwrap();
-    board.add_person(person.clone(), "Li", 40.0).unwrap();
+    board.add_person(person.clone(), NewPerson::named("Li", 40.0)).unwrap();
     let week: IsoWeek = "2026-W50".parse().unwrap();
     board.set_allocation(&a, &person, week, 30.0).unwrap();
     board.set_allocation(&b, &person, week, 20.0).unwrap();

@@ -39,7 +39,7 @@ async fn two_clients_edit_one_board_and_converge() {
     let li = PersonId::random();
     alice.edit(|b| b.add_project(erp.clone(), project("ERP"))).await;
     alice.edit(|b| b.add_project(crm.clone(), project("CRM"))).await;
-    alice.edit(|b| b.add_person(li.clone(), "Li Wei", 40.0)).await;
+    alice.edit(|b| b.add_person(li.clone(), shared::board::NewPerson::named("Li Wei", 40.0))).await;
     bob.sync_until(|b| b.projects().len() == 2 && b.people().len() == 1).await;
 
     // Both reorder and allocate at the same time.

@@ -1,0 +1,55 @@
+//! Conflicts made visible: when two replicas set the same field apart, Automerge keeps every
+//! value and picks one winner the same way everywhere. These reads say which value won and
+//! which others the document still holds ("changed by two people"), until someone sets the
+//! field again.
+
+use automerge::{ObjId, ReadDoc, ScalarValue, Value};
+
+use super::{people::allocation_key, schema::*, Board, BoardError, PersonId, ProjectId};
+use crate::week::IsoWeek;
+
+/// One field holding more than one value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldConflict {
+    pub field: String,
+    /// The value every replica shows.
+    pub winner: String,
+    /// The values that lost, still in the document.
+    pub others: Vec<String>,
+}
+
+impl Board {
+    /// Every field of a project that two replicas set apart.
+    pub fn project_conflicts(&self, id: &ProjectId) -> Result<Vec<FieldConflict>, BoardError> {
+        let object = self.entity(PROJECTS, "project", id.as_str())?;
+        let keys: Vec<String> = self.doc.keys(&object).collect();
+        Ok(keys.into_iter().filter_map(|key| self.conflict(&object, &key)).collect())
+    }
+
+    /// The conflict on one cell of the resource plan, if two people booked it apart.
+    pub fn allocation_conflict(&self, project: &ProjectId, person: &PersonId, week: IsoWeek) -> Option<FieldConflict> {
+        let map = self.map(ALLOCATIONS).ok()?;
+        self.conflict(&map, &allocation_key(project, person, week))
+    }
+
+    fn conflict(&self, object: &ObjId, key: &str) -> Option<FieldConflict> {
+        let all = self.doc.get_all(object, key).ok()?;
+        if all.len() < 2 {
+            return None;
+        }
+        let (winner, winner_id) = self.doc.get(object, key).ok()??;
+        let others = all.iter().filter(|(_, id)| *id != winner_id).map(|(value, _)| show(value)).collect();
+        Some(FieldConflict { field: key.to_owned(), winner: show(&winner), others })
+    }
+}
+
+fn show(value: &Value<'_>) -> String {
+    match value {
+        Value::Scalar(scalar) => match scalar.as_ref() {
+            ScalarValue::Str(text) => text.to_string(),
+            ScalarValue::F64(number) => number.to_string(),
+            other => other.to_string(),
+        },
+        Value::Object(kind) => format!("({kind})"),
+    }
+}

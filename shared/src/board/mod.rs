@@ -1,0 +1,570 @@
+//! The board document (组合看板): everything a PMO keeps about its portfolio, in one Automerge
+//! document, read and written only through [`Board`].
+//!
+//! Layout of the document (schema version 2, see [`schema`]):
+//!
+//! ```text
+//! ROOT
+//! ├── schema_version: 2
+//! ├── name: "2027 portfolio"
+//! ├── settings:      { currency, operating_model, budget_envelope, RAG and risk thresholds }
+//! ├── objectives:    { <id>: { name, weight } }
+//! ├── criteria:      { <id>: { name, weight, direction } }
+//! ├── gate_template: { "<phase>/<item>": { label, position } }
+//! ├── projects:      { <id>: { name, stage, phase, budget, position, sponsor, … } }
+//! ├── people:        { <id>: { name, role, team, capacity_hours_per_week } }
+//! ├── risks, milestones, lessons, decisions: { <id>: { project, … } }
+//! └── flat maps keyed by composite keys:
+//!     allocations  "<project>/<person>/<week>" → hours     time_off "<person>/<week>" → hours
+//!     scores       "<project>/<criterion>" → score          skills   "<person>/<skill>" → true
+//!     contributions "<project>/<objective>" → 0..1         lesson_tags "<lesson>/<tag>" → true
+//!     dependencies "<project>/<depends on>" → true         gate_ticks "<project>/<phase>/<item>" → { by, at_ms }
+//! ```
+//!
+//! Why it looks like this:
+//! - Priority order is a fractional-index `position` on each project, not the order of a list.
+//!   Automerge has no move: deleting and re-inserting a list item duplicates it when two people
+//!   move it at once. Here two concurrent moves set the same field, one wins, and the project
+//!   stays exactly once in the ranking. Ties are broken by id, so every replica sorts alike.
+//! - Every collection is a root map created once, when the board is created (or upgraded, by
+//!   the server). Nothing creates a shared container later: two replicas creating the same
+//!   container concurrently would each hide the other's contents. Sets and per-entity tables
+//!   are therefore flat maps keyed by composite keys (`project/person/week`), and two people
+//!   writing the same cell write the same key: last writer wins, and both values stay in the
+//!   history ([`Board::project_conflicts`]).
+//! - Entities refer to each other by id. A reference to something deleted concurrently is
+//!   ignored on read (an allocation of a deleted project counts for nothing), and the rule
+//!   checks ([`crate::rules`]) report what a merge broke.
+//!
+//! Every mutation validates all of its input before writing anything, then commits exactly one
+//! Automerge change, so a refused edit leaves the document untouched and "N changes not yet on
+//! the server" counts edits a person made.
+
+mod conflicts;
+mod people;
+mod projects;
+mod registers;
+pub mod schema;
+mod settings;
+
+use std::{fmt, str::FromStr};
+
+use automerge::{
+    transaction::{CommitOptions, Transactable},
+    AutoCommit, ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT,
+};
+
+pub use conflicts::FieldConflict;
+pub use people::{Allocation, NewPerson, Person};
+pub use projects::{Estimates, Financials, Milestone, NewProject, Phase, Project, Stage};
+pub use registers::{Decision, DecisionKind, Lesson, NewLesson, NewRisk, Risk};
+pub use schema::SCHEMA_VERSION;
+pub use settings::{GateItem, OperatingModel, Settings};
+
+use crate::week::IsoWeek;
+
+/// The most hours anybody can work in one week (7 × 24): an upper bound for capacity and
+/// allocation, which catches a typo such as 400 for 40.
+pub const HOURS_PER_WEEK_MAX: f64 = 168.0;
+
+/// Why a read or write of the board failed. Every message names the bad value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BoardError {
+    #[error("a {what} cannot be empty")]
+    Empty { what: &'static str },
+    #[error("{what} must be a finite number of at least 0, not {value}")]
+    NotANonNegativeNumber { what: &'static str, value: f64 },
+    #[error("{what} must be at most {max}, not {value}")]
+    TooLarge { what: &'static str, value: f64, max: f64 },
+    #[error("{what} cannot contain `/`: `{value}`")]
+    Slash { what: &'static str, value: String },
+    #[error("there is no {what} with id {id} on this board")]
+    Unknown { what: &'static str, id: String },
+    #[error("a {what} with id {id} already exists")]
+    Duplicate { what: &'static str, id: String },
+    #[error("`{value}` is not a {what}: use one of {allowed}")]
+    NotOneOf { what: &'static str, value: String, allowed: String },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("a project cannot depend on itself ({0})")]
+    SelfDependency(ProjectId),
+    #[error("this dependency would make a cycle: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(" → "))]
+    DependencyCycle(Vec<ProjectId>),
+    #[error("this board has not arrived yet: it has no `{0}` map (wait for the first sync)")]
+    NotLoaded(&'static str),
+    #[error("this board uses schema {found} and must be upgraded to {SCHEMA_VERSION} first (the server does this when it opens the board)")]
+    OlderSchema { found: u64 },
+    #[error("this board was written by a newer PMO Board (schema {found}, this build reads up to {SCHEMA_VERSION}): update the app")]
+    NewerSchema { found: u64 },
+    #[error("the document is not a readable Automerge board: {0}")]
+    Corrupt(String),
+}
+
+impl From<automerge::AutomergeError> for BoardError {
+    fn from(error: automerge::AutomergeError) -> BoardError {
+        BoardError::Corrupt(error.to_string())
+    }
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            /// A new random id (a UUID v4).
+            pub fn random() -> $name {
+                $name(uuid::Uuid::new_v4().to_string())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        /// Ids are map keys and parts of composite keys, so they may not be empty or contain `/`.
+        impl FromStr for $name {
+            type Err = BoardError;
+            fn from_str(text: &str) -> Result<$name, BoardError> {
+                key_part(concat!($what, " id"), text).map(|text| $name(text.to_owned()))
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Identifies a project on a board.
+    ProjectId, "project"
+);
+id_type!(
+    /// Identifies a person on a board.
+    PersonId, "person"
+);
+id_type!(
+    /// Identifies a risk in the register.
+    RiskId, "risk"
+);
+id_type!(
+    /// Identifies a milestone.
+    MilestoneId, "milestone"
+);
+id_type!(
+    /// Identifies a lesson learned.
+    LessonId, "lesson"
+);
+id_type!(
+    /// Identifies a recorded decision.
+    DecisionId, "decision"
+);
+id_type!(
+    /// Identifies a strategic objective.
+    ObjectiveId, "objective"
+);
+id_type!(
+    /// Identifies a scoring criterion.
+    CriterionId, "criterion"
+);
+
+/// Who did something and when, for gate ticks, lessons and decisions. The caller supplies
+/// both: this crate reads no clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub by: String,
+    /// Milliseconds since the Unix epoch.
+    pub at_ms: i64,
+}
+
+/// Everything on a board as plain values, for computations and rendering.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BoardSnapshot {
+    pub name: String,
+    pub settings: Settings,
+    /// By weight, heaviest first, ties by id.
+    pub objectives: Vec<crate::alignment::Objective>,
+    pub criteria: Vec<crate::scoring::Criterion>,
+    pub gate_template: Vec<GateItem>,
+    /// In priority order.
+    pub projects: Vec<Project>,
+    /// In name order.
+    pub people: Vec<Person>,
+    /// Only allocations whose project and person exist, in key order.
+    pub allocations: Vec<Allocation>,
+    pub risks: Vec<Risk>,
+    pub milestones: Vec<Milestone>,
+    pub lessons: Vec<Lesson>,
+    pub decisions: Vec<Decision>,
+}
+
+impl BoardSnapshot {
+    /// Hours booked for one cell of the resource grid, 0 when nothing is booked.
+    pub fn hours(&self, project: &ProjectId, person: &PersonId, week: IsoWeek) -> f64 {
+        self.allocations
+            .iter()
+            .find(|a| &a.project == project && &a.person == person && a.week == week)
+            .map_or(0.0, |a| a.hours)
+    }
+
+    pub fn project(&self, id: &ProjectId) -> Option<&Project> {
+        self.projects.iter().find(|project| &project.id == id)
+    }
+
+    pub fn person(&self, id: &PersonId) -> Option<&Person> {
+        self.people.iter().find(|person| &person.id == id)
+    }
+}
+
+/// A board: the typed face of one Automerge document.
+#[derive(Debug, Clone)]
+pub struct Board {
+    doc: AutoCommit,
+}
+
+impl Board {
+    /// A new, empty board named `name`, at the current schema, with default settings and the
+    /// standard stage-gate template. Only the place that creates boards (the server) calls
+    /// this: every other replica receives the root maps by sync.
+    pub fn new(name: &str) -> Result<Board, BoardError> {
+        let name = non_empty("board name", name)?;
+        let mut board = Board { doc: AutoCommit::new() };
+        board.doc.put(ROOT, "name", name)?;
+        schema::create_collections(&mut board)?;
+        board.commit("create board".into());
+        Ok(board)
+    }
+
+    /// A replica with no content yet, waiting for its first sync.
+    pub fn empty() -> Board {
+        Board { doc: AutoCommit::new() }
+    }
+
+    /// Loads a board saved with [`Board::save`], or a concatenation of saved chunks.
+    pub fn load(bytes: &[u8]) -> Result<Board, BoardError> {
+        let board = Board { doc: AutoCommit::load(bytes)? };
+        if let Some(found) = board.schema_version() {
+            if found > SCHEMA_VERSION {
+                return Err(BoardError::NewerSchema { found });
+            }
+        }
+        Ok(board)
+    }
+
+    /// Adds chunks saved elsewhere ([`Board::save_incremental`]) to this replica.
+    pub fn load_incremental(&mut self, bytes: &[u8]) -> Result<(), BoardError> {
+        self.doc.load_incremental(bytes)?;
+        Ok(())
+    }
+
+    /// The whole document, compacted.
+    pub fn save(&mut self) -> Vec<u8> {
+        self.doc.save()
+    }
+
+    /// The changes made since the last `save` or `save_incremental`.
+    pub fn save_incremental(&mut self) -> Vec<u8> {
+        self.doc.save_incremental()
+    }
+
+    /// Merges every change of `other` into this replica.
+    pub fn merge(&mut self, other: &mut Board) -> Result<(), BoardError> {
+        self.doc.merge(&mut other.doc)?;
+        Ok(())
+    }
+
+    /// A copy that continues as a separate replica (its own actor id).
+    pub fn fork(&mut self) -> Board {
+        Board { doc: self.doc.fork() }
+    }
+
+    /// The board as it was at `heads` (a gate review, the last portfolio review), as a separate
+    /// replica: history is the audit trail.
+    pub fn fork_at(&mut self, heads: &[ChangeHash]) -> Result<Board, BoardError> {
+        Ok(Board { doc: self.doc.fork_at(heads)? })
+    }
+
+    /// The document's current heads: a version that can be compared or gone back to.
+    pub fn heads(&mut self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// True once the board's collections have arrived (they exist from its first change on).
+    pub fn is_loaded(&self) -> bool {
+        self.map(schema::PROJECTS).is_ok()
+    }
+
+    /// The schema version the document says it has; `None` before the first sync.
+    pub fn schema_version(&self) -> Option<u64> {
+        match self.doc.get(ROOT, "schema_version").ok()?? {
+            (Value::Scalar(scalar), _) => match scalar.as_ref() {
+                ScalarValue::Uint(number) => Some(*number),
+                ScalarValue::Int(number) => u64::try_from(*number).ok(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The raw document, for the sync protocol in this crate only.
+    pub(crate) fn doc_mut(&mut self) -> &mut AutoCommit {
+        &mut self.doc
+    }
+
+    pub fn name(&self) -> String {
+        self.string(&ROOT, "name").unwrap_or_default()
+    }
+
+    pub fn rename(&mut self, name: &str) -> Result<(), BoardError> {
+        let name = non_empty("board name", name)?;
+        self.doc.put(ROOT, "name", name)?;
+        self.commit("rename board".into());
+        Ok(())
+    }
+
+    /// Everything on the board as plain values.
+    pub fn snapshot(&self) -> BoardSnapshot {
+        BoardSnapshot {
+            name: self.name(),
+            settings: self.settings(),
+            objectives: self.objectives(),
+            criteria: self.criteria(),
+            gate_template: self.gate_template(),
+            projects: self.projects(),
+            people: self.people(),
+            allocations: self.allocations(),
+            risks: self.risks(),
+            milestones: self.milestones(),
+            lessons: self.lessons(),
+            decisions: self.decisions(),
+        }
+    }
+
+    // ---- internals shared by the submodules ----------------------------------------------
+
+    fn commit(&mut self, message: String) {
+        self.doc.commit_with(CommitOptions::default().with_message(message));
+    }
+
+    /// A root collection, for writing: it must exist and the document must be at the current
+    /// schema (an older one is upgraded by the server first).
+    fn collection(&self, name: &'static str) -> Result<ObjId, BoardError> {
+        let map = self.map(name)?;
+        match self.schema_version() {
+            Some(SCHEMA_VERSION) => Ok(map),
+            Some(found) if found > SCHEMA_VERSION => Err(BoardError::NewerSchema { found }),
+            found => Err(BoardError::OlderSchema { found: found.unwrap_or(1) }),
+        }
+    }
+
+    /// A root collection, for reading.
+    fn map(&self, name: &'static str) -> Result<ObjId, BoardError> {
+        match self.doc.get(ROOT, name)? {
+            Some((Value::Object(ObjType::Map), id)) => Ok(id),
+            _ => Err(BoardError::NotLoaded(name)),
+        }
+    }
+
+    /// The map of entity `id` in collection `name`.
+    fn entity(&self, name: &'static str, what: &'static str, id: &str) -> Result<ObjId, BoardError> {
+        let collection = self.map(name)?;
+        match self.doc.get(&collection, id)? {
+            Some((Value::Object(ObjType::Map), object)) => Ok(object),
+            _ => Err(BoardError::Unknown { what, id: id.to_owned() }),
+        }
+    }
+
+    fn exists(&self, name: &'static str, id: &str) -> bool {
+        self.map(name).is_ok_and(|map| matches!(self.doc.get(&map, id), Ok(Some(_))))
+    }
+
+    /// Creates entity `id` in collection `name` with the given fields.
+    fn insert_entity(
+        &mut self,
+        name: &'static str,
+        what: &'static str,
+        id: &str,
+        fields: Vec<(&'static str, ScalarValue)>,
+    ) -> Result<(), BoardError> {
+        let collection = self.collection(name)?;
+        if self.exists(name, id) {
+            return Err(BoardError::Duplicate { what, id: id.to_owned() });
+        }
+        let object = self.doc.put_object(&collection, id, ObjType::Map)?;
+        for (key, value) in fields {
+            self.doc.put(&object, key, value)?;
+        }
+        Ok(())
+    }
+
+    /// Every (key, value) of a flat collection.
+    fn flat_entries(&self, name: &'static str) -> Vec<(String, Value<'static>)> {
+        let Ok(map) = self.map(name) else { return Vec::new() };
+        self.doc
+            .map_range(&map, ..)
+            .map(|item| (item.key.to_string(), Value::from(item.value.clone())))
+            .collect()
+    }
+
+    /// Deletes every key of a flat collection whose parts satisfy `matches`.
+    fn delete_flat(&mut self, name: &'static str, matches: impl Fn(&[&str]) -> bool) -> Result<(), BoardError> {
+        let Ok(map) = self.map(name) else { return Ok(()) };
+        let keys: Vec<String> = self
+            .doc
+            .map_range(&map, ..)
+            .map(|item| item.key.to_string())
+            .filter(|key| matches(&key.split('/').collect::<Vec<_>>()))
+            .collect();
+        for key in keys {
+            self.doc.delete(&map, key)?;
+        }
+        Ok(())
+    }
+
+    /// Every entity of a collection, parsed field by field in one pass over its map.
+    fn entities<T>(&self, name: &'static str, parse: impl Fn(&str, &Fields) -> Option<T>) -> Vec<T> {
+        let Ok(map) = self.map(name) else { return Vec::new() };
+        self.doc
+            .map_range(&map, ..)
+            .filter_map(|item| {
+                let fields = self.fields(&item.id())?;
+                parse(&item.key, &fields)
+            })
+            .collect()
+    }
+
+    /// All scalar fields of a map object; text objects (written by automerge-repo clients in
+    /// JavaScript for plain strings) read as strings.
+    fn fields(&self, object: &ObjId) -> Option<Fields> {
+        let mut fields = Fields::default();
+        for item in self.doc.map_range(object, ..) {
+            let value = match Value::from(item.value.clone()) {
+                Value::Scalar(scalar) => scalar.into_owned(),
+                Value::Object(ObjType::Text) => ScalarValue::Str(self.doc.text(item.id()).ok()?.into()),
+                Value::Object(_) => continue,
+            };
+            fields.0.push((item.key.to_string(), value));
+        }
+        Some(fields)
+    }
+
+    fn string(&self, object: &ObjId, key: &str) -> Option<String> {
+        match self.doc.get(object, key).ok()?? {
+            (Value::Scalar(scalar), _) => match scalar.as_ref() {
+                ScalarValue::Str(text) => Some(text.to_string()),
+                _ => None,
+            },
+            (Value::Object(ObjType::Text), text) => self.doc.text(&text).ok(),
+            (Value::Object(_), _) => None,
+        }
+    }
+}
+
+/// The scalar fields of one entity, as read in one pass.
+#[derive(Debug, Default)]
+struct Fields(Vec<(String, ScalarValue)>);
+
+impl Fields {
+    fn get(&self, key: &str) -> Option<&ScalarValue> {
+        self.0.iter().find(|(name, _)| name == key).map(|(_, value)| value)
+    }
+
+    fn string(&self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            ScalarValue::Str(text) => Some(text.to_string()),
+            _ => None,
+        }
+    }
+
+    fn string_or_empty(&self, key: &str) -> String {
+        self.string(key).unwrap_or_default()
+    }
+
+    fn number(&self, key: &str) -> Option<f64> {
+        scalar_f64(self.get(key)?)
+    }
+
+    fn int(&self, key: &str) -> Option<i64> {
+        match self.get(key)? {
+            ScalarValue::Int(number) => Some(*number),
+            ScalarValue::Uint(number) => i64::try_from(*number).ok(),
+            ScalarValue::F64(number) if number.fract() == 0.0 => Some(*number as i64),
+            _ => None,
+        }
+    }
+
+    fn parsed<T: FromStr>(&self, key: &str) -> Option<T> {
+        self.string(key)?.parse().ok()
+    }
+}
+
+fn scalar_f64(value: &ScalarValue) -> Option<f64> {
+    match value {
+        ScalarValue::F64(number) => Some(*number),
+        ScalarValue::Int(number) => Some(*number as f64),
+        ScalarValue::Uint(number) => Some(*number as f64),
+        _ => None,
+    }
+}
+
+fn value_f64(value: &Value<'_>) -> Option<f64> {
+    match value {
+        Value::Scalar(scalar) => scalar_f64(scalar),
+        Value::Object(_) => None,
+    }
+}
+
+fn non_empty<'a>(what: &'static str, text: &'a str) -> Result<&'a str, BoardError> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(BoardError::Empty { what })
+    } else {
+        Ok(text)
+    }
+}
+
+/// A name that becomes part of a composite key: not empty, no `/`.
+fn key_part<'a>(what: &'static str, text: &'a str) -> Result<&'a str, BoardError> {
+    let text = non_empty(what, text)?;
+    if text.contains('/') {
+        Err(BoardError::Slash { what, value: text.to_owned() })
+    } else {
+        Ok(text)
+    }
+}
+
+fn non_negative(what: &'static str, value: f64) -> Result<f64, BoardError> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(value)
+    } else {
+        Err(BoardError::NotANonNegativeNumber { what, value })
+    }
+}
+
+fn at_most(what: &'static str, value: f64, max: f64) -> Result<f64, BoardError> {
+    let value = non_negative(what, value)?;
+    if value > max {
+        Err(BoardError::TooLarge { what, value, max })
+    } else {
+        Ok(value)
+    }
+}
+
+fn hours(what: &'static str, value: f64) -> Result<f64, BoardError> {
+    at_most(what, value, HOURS_PER_WEEK_MAX)
+}
+
+fn one_of<T: Copy>(what: &'static str, text: &str, all: &[T], name: impl Fn(T) -> &'static str) -> Result<T, BoardError> {
+    all.iter().copied().find(|item| name(*item) == text).ok_or_else(|| BoardError::NotOneOf {
+        what,
+        value: text.to_owned(),
+        allowed: all.iter().map(|item| name(*item)).collect::<Vec<_>>().join(", "),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,212 @@
+//! People (资源) and their time: role, team, skills, weekly capacity, time off, and the hours
+//! they are booked on projects week by week (分配).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use automerge::{transaction::Transactable, ReadDoc};
+
+use super::{hours, key_part, non_empty, schema::*, value_f64, Board, BoardError, Fields, PersonId, ProjectId};
+use crate::week::IsoWeek;
+
+/// A person whose time is planned on the board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Person {
+    pub id: PersonId,
+    pub name: String,
+    /// E.g. "developer", "business analyst": capacity rolls up by role.
+    pub role: String,
+    pub team: String,
+    pub capacity_hours_per_week: f64,
+    /// Sorted.
+    pub skills: Vec<String>,
+    /// Hours off in a week (holiday, training), subtracted from capacity that week.
+    pub time_off: BTreeMap<IsoWeek, f64>,
+}
+
+impl Person {
+    /// Capacity in one week: weekly hours minus time off, never below 0.
+    pub fn capacity_in(&self, week: IsoWeek) -> f64 {
+        (self.capacity_hours_per_week - self.time_off.get(&week).copied().unwrap_or(0.0)).max(0.0)
+    }
+}
+
+/// What it takes to add a person.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPerson {
+    pub name: String,
+    pub role: String,
+    pub team: String,
+    pub capacity_hours_per_week: f64,
+}
+
+impl NewPerson {
+    /// A person with a name and capacity only.
+    pub fn named(name: &str, capacity_hours_per_week: f64) -> NewPerson {
+        NewPerson { name: name.into(), role: String::new(), team: String::new(), capacity_hours_per_week }
+    }
+}
+
+/// Hours a person is booked on a project in one week.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Allocation {
+    pub project: ProjectId,
+    pub person: PersonId,
+    pub week: IsoWeek,
+    pub hours: f64,
+}
+
+impl Board {
+    /// People by name, ties by id.
+    pub fn people(&self) -> Vec<Person> {
+        let mut skills: HashMap<String, Vec<String>> = HashMap::new();
+        for (key, _) in self.flat_entries(SKILLS) {
+            if let Some((person, skill)) = key.split_once('/') {
+                skills.entry(person.to_owned()).or_default().push(skill.to_owned());
+            }
+        }
+        let mut time_off: HashMap<String, BTreeMap<IsoWeek, f64>> = HashMap::new();
+        for (key, value) in self.flat_entries(TIME_OFF) {
+            let Some((person, week)) = key.split_once('/') else { continue };
+            if let (Ok(week), Some(hours)) = (week.parse(), value_f64(&value)) {
+                time_off.entry(person.to_owned()).or_default().insert(week, hours);
+            }
+        }
+        let mut list = self.entities(PEOPLE, |id, fields: &Fields| {
+            let mut person_skills = skills.get(id).cloned().unwrap_or_default();
+            person_skills.sort();
+            Some(Person {
+                id: id.parse().ok()?,
+                name: fields.string("name")?,
+                role: fields.string_or_empty("role"),
+                team: fields.string_or_empty("team"),
+                capacity_hours_per_week: fields.number("capacity_hours_per_week").unwrap_or(0.0),
+                skills: person_skills,
+                time_off: time_off.get(id).cloned().unwrap_or_default(),
+            })
+        });
+        list.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+        list
+    }
+
+    /// Allocations of existing projects and people, in key order.
+    pub fn allocations(&self) -> Vec<Allocation> {
+        let ids = |name| -> BTreeSet<String> {
+            self.map(name).map(|map| self.doc.keys(&map).collect()).unwrap_or_default()
+        };
+        let (projects, people) = (ids(PROJECTS), ids(PEOPLE));
+        self.flat_entries(ALLOCATIONS)
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let (project, person, week) = split_allocation_key(&key)?;
+                let hours = value_f64(&value)?;
+                (projects.contains(project.as_str()) && people.contains(person.as_str()))
+                    .then_some(Allocation { project, person, week, hours })
+            })
+            .collect()
+    }
+
+    pub fn add_person(&mut self, id: PersonId, new: NewPerson) -> Result<(), BoardError> {
+        let name = non_empty("person's name", &new.name)?;
+        let capacity = hours("capacity", new.capacity_hours_per_week)?;
+        let fields = vec![
+            ("name", name.into()),
+            ("role", new.role.trim().into()),
+            ("team", new.team.trim().into()),
+            ("capacity_hours_per_week", capacity.into()),
+        ];
+        self.insert_entity(PEOPLE, "person", id.as_str(), fields)?;
+        self.commit(format!("add person {id}"));
+        Ok(())
+    }
+
+    fn writable_person(&self, id: &PersonId) -> Result<automerge::ObjId, BoardError> {
+        self.collection(PEOPLE)?;
+        self.entity(PEOPLE, "person", id.as_str())
+    }
+
+    pub fn rename_person(&mut self, id: &PersonId, name: &str) -> Result<(), BoardError> {
+        let person = self.writable_person(id)?;
+        let name = non_empty("person's name", name)?;
+        self.doc.put(&person, "name", name)?;
+        self.commit(format!("rename person {id}"));
+        Ok(())
+    }
+
+    /// Sets role and team; empty clears.
+    pub fn set_role_and_team(&mut self, id: &PersonId, role: &str, team: &str) -> Result<(), BoardError> {
+        let person = self.writable_person(id)?;
+        self.doc.put(&person, "role", role.trim())?;
+        self.doc.put(&person, "team", team.trim())?;
+        self.commit(format!("set role and team of person {id}"));
+        Ok(())
+    }
+
+    pub fn set_capacity(&mut self, id: &PersonId, hours_per_week: f64) -> Result<(), BoardError> {
+        let person = self.writable_person(id)?;
+        let capacity = hours("capacity", hours_per_week)?;
+        self.doc.put(&person, "capacity_hours_per_week", capacity)?;
+        self.commit(format!("set capacity of person {id}"));
+        Ok(())
+    }
+
+    /// Adds (`true`) or removes (`false`) a skill. Skills are a set: two people adding the
+    /// same skill at once add it once.
+    pub fn set_skill(&mut self, id: &PersonId, skill: &str, has: bool) -> Result<(), BoardError> {
+        self.writable_person(id)?;
+        let skill = key_part("skill", skill)?.to_lowercase();
+        self.put_flat(SKILLS, format!("{id}/{skill}"), has.then(|| true.into()))?;
+        self.commit(format!("set skill {skill} of person {id}"));
+        Ok(())
+    }
+
+    /// Hours off in `week`; 0 clears.
+    pub fn set_time_off(&mut self, id: &PersonId, week: IsoWeek, hours_off: f64) -> Result<(), BoardError> {
+        self.writable_person(id)?;
+        let hours_off = hours("time off", hours_off)?;
+        self.put_flat(TIME_OFF, format!("{id}/{week}"), (hours_off > 0.0).then(|| hours_off.into()))?;
+        self.commit(format!("set time off of person {id} in {week}"));
+        Ok(())
+    }
+
+    /// Deletes a person with their allocations, skills and time off.
+    pub fn delete_person(&mut self, id: &PersonId) -> Result<(), BoardError> {
+        let people = self.collection(PEOPLE)?;
+        self.entity(PEOPLE, "person", id.as_str())?;
+        let id_str = id.as_str();
+        self.delete_flat(ALLOCATIONS, |parts| parts.get(1) == Some(&id_str))?;
+        for table in [SKILLS, TIME_OFF] {
+            self.delete_flat(table, |parts| parts.first() == Some(&id_str))?;
+        }
+        self.doc.delete(&people, id_str)?;
+        self.commit(format!("delete person {id}"));
+        Ok(())
+    }
+
+    /// Books `hours` of `person` on `project` in `week`; 0 clears the cell.
+    pub fn set_allocation(&mut self, project: &ProjectId, person: &PersonId, week: IsoWeek, hours_booked: f64) -> Result<(), BoardError> {
+        self.collection(ALLOCATIONS)?;
+        self.entity(PROJECTS, "project", project.as_str())?;
+        self.entity(PEOPLE, "person", person.as_str())?;
+        let hours_booked = hours("allocation", hours_booked)?;
+        let key = allocation_key(project, person, week);
+        let map = self.map(ALLOCATIONS)?;
+        if hours_booked == 0.0 && self.doc.get(&map, &key)?.is_none() {
+            return Ok(());
+        }
+        self.put_flat(ALLOCATIONS, key, (hours_booked > 0.0).then(|| hours_booked.into()))?;
+        self.commit(format!("allocate {person} to {project} in {week}"));
+        Ok(())
+    }
+}
+
+pub(super) fn allocation_key(project: &ProjectId, person: &PersonId, week: IsoWeek) -> String {
+    format!("{project}/{person}/{week}")
+}
+
+fn split_allocation_key(key: &str) -> Option<(ProjectId, PersonId, IsoWeek)> {
+    let mut parts = key.split('/');
+    let project = parts.next()?.parse().ok()?;
+    let person = parts.next()?.parse().ok()?;
+    let week = parts.next()?.parse().ok()?;
+    parts.next().is_none().then_some((project, person, week))
+}

@@ -1,0 +1,676 @@
+//! Projects (项目): where each stands in the portfolio and its lifecycle, its ranking, money,
+//! health, estimates, scores, contributions to objectives, dependencies, milestones and
+//! stage-gate ticks.
+
+use std::{
+    collections::{BTreeMap, BTreeSet, HashMap},
+    str::FromStr,
+};
+
+use automerge::{transaction::Transactable, ObjType, ReadDoc, ScalarValue};
+use chrono::NaiveDate;
+use fractional_index::FractionalIndex;
+
+use super::{
+    at_most, key_part, non_empty, non_negative, one_of, schema::*, value_f64, Board, BoardError,
+    CriterionId, Fields, MilestoneId, ObjectiveId, ProjectId, Stamp,
+};
+use crate::finance::Rag;
+
+/// Where a project is in the portfolio (项目组合状态), from proposal to closure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Stage {
+    Proposed,
+    Screening,
+    Approved,
+    Active,
+    OnHold,
+    Closed,
+    Cancelled,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 7] =
+        [Stage::Proposed, Stage::Screening, Stage::Approved, Stage::Active, Stage::OnHold, Stage::Closed, Stage::Cancelled];
+
+    /// The name stored in the document and used in URLs and forms.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Proposed => "proposed",
+            Stage::Screening => "screening",
+            Stage::Approved => "approved",
+            Stage::Active => "active",
+            Stage::OnHold => "on-hold",
+            Stage::Closed => "closed",
+            Stage::Cancelled => "cancelled",
+        }
+    }
+
+    /// The label shown to people, English and Chinese.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Proposed => "Proposed 提案",
+            Stage::Screening => "Screening 筛选",
+            Stage::Approved => "Approved 已立项",
+            Stage::Active => "Active 执行中",
+            Stage::OnHold => "On hold 暂停",
+            Stage::Closed => "Closed 已收尾",
+            Stage::Cancelled => "Cancelled 已取消",
+        }
+    }
+
+    /// Still to deliver: approved, active or on hold. These count against the budget
+    /// envelope and capacity, and may not depend on a cancelled project.
+    pub fn is_committed(self) -> bool {
+        matches!(self, Stage::Approved | Stage::Active | Stage::OnHold)
+    }
+}
+
+impl FromStr for Stage {
+    type Err = BoardError;
+    fn from_str(text: &str) -> Result<Stage, BoardError> {
+        one_of("project stage", text, &Stage::ALL, Stage::as_str)
+    }
+}
+
+/// The standard project lifecycle (启动、规划、执行、监控、收尾).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Phase {
+    #[default]
+    Initiation,
+    Planning,
+    Execution,
+    MonitoringControlling,
+    Closing,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 5] =
+        [Phase::Initiation, Phase::Planning, Phase::Execution, Phase::MonitoringControlling, Phase::Closing];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Initiation => "initiation",
+            Phase::Planning => "planning",
+            Phase::Execution => "execution",
+            Phase::MonitoringControlling => "monitoring-controlling",
+            Phase::Closing => "closing",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Initiation => "Initiation 启动",
+            Phase::Planning => "Planning 规划",
+            Phase::Execution => "Execution 执行",
+            Phase::MonitoringControlling => "Monitoring & controlling 监控",
+            Phase::Closing => "Closing 收尾",
+        }
+    }
+}
+
+impl FromStr for Phase {
+    type Err = BoardError;
+    fn from_str(text: &str) -> Result<Phase, BoardError> {
+        one_of("lifecycle phase", text, &Phase::ALL, Phase::as_str)
+    }
+}
+
+fn rag_name(rag: Rag) -> &'static str {
+    match rag {
+        Rag::Green => "green",
+        Rag::Amber => "amber",
+        Rag::Red => "red",
+    }
+}
+
+fn parse_rag(text: &str) -> Option<Rag> {
+    [Rag::Green, Rag::Amber, Rag::Red].into_iter().find(|rag| rag_name(*rag) == text)
+}
+
+/// Money and progress for earned value (挣值), in the board's currency.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Financials {
+    pub actual_cost: f64,
+    pub planned_value: f64,
+    pub earned_value: f64,
+    /// 0 to 100.
+    pub percent_complete: f64,
+}
+
+/// Inputs of WSJF and RICE, each optional until someone estimates it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Estimates {
+    pub business_value: Option<f64>,
+    pub time_criticality: Option<f64>,
+    pub risk_reduction: Option<f64>,
+    pub job_size: Option<f64>,
+    pub reach: Option<f64>,
+    pub impact: Option<f64>,
+    pub confidence: Option<f64>,
+    pub effort: Option<f64>,
+}
+
+const ESTIMATE_FIELDS: [&str; 8] =
+    ["business_value", "time_criticality", "risk_reduction", "job_size", "reach", "impact", "confidence", "effort"];
+
+impl Estimates {
+    fn values(&self) -> [Option<f64>; 8] {
+        [
+            self.business_value,
+            self.time_criticality,
+            self.risk_reduction,
+            self.job_size,
+            self.reach,
+            self.impact,
+            self.confidence,
+            self.effort,
+        ]
+    }
+}
+
+/// A project as read from the board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Project {
+    pub id: ProjectId,
+    pub name: String,
+    pub stage: Stage,
+    pub phase: Phase,
+    /// Budget at completion (BAC), in the board's currency.
+    pub budget: f64,
+    /// The fractional-index priority position; lower comes first.
+    pub position: String,
+    pub sponsor: String,
+    pub manager: String,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub financials: Financials,
+    pub manual_rag: Option<Rag>,
+    pub rag_note: String,
+    pub estimates: Estimates,
+    /// Criterion id → score.
+    pub scores: BTreeMap<String, f64>,
+    /// Objective id → contribution, 0 to 1.
+    pub contributions: BTreeMap<String, f64>,
+    /// Projects this one depends on.
+    pub depends_on: Vec<ProjectId>,
+    /// "<phase>/<item>" → who ticked it and when.
+    pub gate_ticks: BTreeMap<String, Stamp>,
+}
+
+/// What it takes to add a project.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewProject {
+    pub name: String,
+    pub stage: Stage,
+    pub budget: f64,
+}
+
+/// A milestone (里程碑) of a project.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Milestone {
+    pub id: MilestoneId,
+    pub project: ProjectId,
+    pub name: String,
+    pub due: NaiveDate,
+    /// When it was reached, if it was.
+    pub done_on: Option<NaiveDate>,
+}
+
+impl Board {
+    /// Projects in priority order: by position, ties by id.
+    pub fn projects(&self) -> Vec<Project> {
+        let mut scores: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
+        for (key, value) in self.flat_entries(SCORES) {
+            if let (Some((project, criterion)), Some(score)) = (key.split_once('/'), value_f64(&value)) {
+                scores.entry(project.to_owned()).or_default().insert(criterion.to_owned(), score);
+            }
+        }
+        let mut contributions: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
+        for (key, value) in self.flat_entries(CONTRIBUTIONS) {
+            if let (Some((project, objective)), Some(share)) = (key.split_once('/'), value_f64(&value)) {
+                contributions.entry(project.to_owned()).or_default().insert(objective.to_owned(), share);
+            }
+        }
+        let mut dependencies: HashMap<String, Vec<ProjectId>> = HashMap::new();
+        for (key, _) in self.flat_entries(DEPENDENCIES) {
+            if let Some((project, on)) = key.split_once('/') {
+                if let Ok(on) = on.parse() {
+                    dependencies.entry(project.to_owned()).or_default().push(on);
+                }
+            }
+        }
+        let mut ticks: HashMap<String, BTreeMap<String, Stamp>> = HashMap::new();
+        if let Ok(map) = self.map(GATE_TICKS) {
+            for item in self.doc.map_range(&map, ..) {
+                let Some((project, gate)) = item.key.split_once('/') else { continue };
+                let Some(fields) = self.fields(&item.id()) else { continue };
+                let stamp = Stamp { by: fields.string_or_empty("by"), at_ms: fields.int("at_ms").unwrap_or(0) };
+                ticks.entry(project.to_owned()).or_default().insert(gate.to_owned(), stamp);
+            }
+        }
+
+        let mut list = self.entities(PROJECTS, |id, fields: &Fields| {
+            let estimate = |key: &str| fields.number(key);
+            Some(Project {
+                id: id.parse().ok()?,
+                name: fields.string("name")?,
+                stage: fields.parsed("stage")?,
+                phase: fields.parsed("phase").unwrap_or_default(),
+                budget: fields.number("budget").unwrap_or(0.0),
+                position: fields.string_or_empty("position"),
+                sponsor: fields.string_or_empty("sponsor"),
+                manager: fields.string_or_empty("manager"),
+                start: fields.parsed("start"),
+                end: fields.parsed("end"),
+                financials: Financials {
+                    actual_cost: fields.number("actual_cost").unwrap_or(0.0),
+                    planned_value: fields.number("planned_value").unwrap_or(0.0),
+                    earned_value: fields.number("earned_value").unwrap_or(0.0),
+                    percent_complete: fields.number("percent_complete").unwrap_or(0.0),
+                },
+                manual_rag: fields.string("manual_rag").as_deref().and_then(parse_rag),
+                rag_note: fields.string_or_empty("rag_note"),
+                estimates: Estimates {
+                    business_value: estimate("business_value"),
+                    time_criticality: estimate("time_criticality"),
+                    risk_reduction: estimate("risk_reduction"),
+                    job_size: estimate("job_size"),
+                    reach: estimate("reach"),
+                    impact: estimate("impact"),
+                    confidence: estimate("confidence"),
+                    effort: estimate("effort"),
+                },
+                scores: BTreeMap::new(),
+                contributions: BTreeMap::new(),
+                depends_on: Vec::new(),
+                gate_ticks: BTreeMap::new(),
+            })
+        });
+        let existing: BTreeSet<ProjectId> = list.iter().map(|p| p.id.clone()).collect();
+        for project in &mut list {
+            let id = project.id.as_str();
+            project.scores = scores.remove(id).unwrap_or_default();
+            project.contributions = contributions.remove(id).unwrap_or_default();
+            let mut depends_on = dependencies.remove(id).unwrap_or_default();
+            depends_on.retain(|on| existing.contains(on));
+            depends_on.sort();
+            project.depends_on = depends_on;
+            project.gate_ticks = ticks.remove(id).unwrap_or_default();
+        }
+        list.sort_by(|a, b| (&a.position, &a.id).cmp(&(&b.position, &b.id)));
+        list
+    }
+
+    pub fn project(&self, id: &ProjectId) -> Option<Project> {
+        self.projects().into_iter().find(|project| &project.id == id)
+    }
+
+    pub fn milestones(&self) -> Vec<Milestone> {
+        let mut list = self.entities(MILESTONES, |id, fields: &Fields| {
+            let project: ProjectId = fields.parsed("project")?;
+            self.exists(PROJECTS, project.as_str()).then_some(())?;
+            Some(Milestone {
+                id: id.parse().ok()?,
+                project,
+                name: fields.string("name")?,
+                due: fields.parsed("due")?,
+                done_on: fields.parsed("done_on"),
+            })
+        });
+        list.sort_by(|a, b| (a.due, &a.id).cmp(&(b.due, &b.id)));
+        list
+    }
+
+    // ---- writes -----------------------------------------------------------------------------
+
+    /// Adds a project at the bottom of the priority order, in the initiation phase.
+    pub fn add_project(&mut self, id: ProjectId, new: NewProject) -> Result<(), BoardError> {
+        let name = non_empty("project name", &new.name)?;
+        let budget = non_negative("budget", new.budget)?;
+        let position = match self.projects().last() {
+            Some(last) => FractionalIndex::new_after(&parse_position(&last.position)),
+            None => FractionalIndex::default(),
+        };
+        let fields = vec![
+            ("name", name.into()),
+            ("stage", new.stage.as_str().into()),
+            ("phase", Phase::Initiation.as_str().into()),
+            ("budget", budget.into()),
+            ("position", position.to_string().into()),
+        ];
+        self.insert_entity(PROJECTS, "project", id.as_str(), fields)?;
+        self.commit(format!("add project {id}"));
+        Ok(())
+    }
+
+    /// Sets one field of a project after `check` has validated the input.
+    fn set_project_field(&mut self, id: &ProjectId, key: &'static str, value: ScalarValue) -> Result<(), BoardError> {
+        let object = self.writable_project(id)?;
+        self.doc.put(&object, key, value)?;
+        self.commit(format!("set {key} of project {id}"));
+        Ok(())
+    }
+
+    fn writable_project(&self, id: &ProjectId) -> Result<automerge::ObjId, BoardError> {
+        self.collection(PROJECTS)?;
+        self.entity(PROJECTS, "project", id.as_str())
+    }
+
+    pub fn rename_project(&mut self, id: &ProjectId, name: &str) -> Result<(), BoardError> {
+        let name = non_empty("project name", name)?.to_owned();
+        self.set_project_field(id, "name", name.into())
+    }
+
+    pub fn set_project_stage(&mut self, id: &ProjectId, stage: Stage) -> Result<(), BoardError> {
+        self.set_project_field(id, "stage", stage.as_str().into())
+    }
+
+    pub fn set_project_phase(&mut self, id: &ProjectId, phase: Phase) -> Result<(), BoardError> {
+        self.set_project_field(id, "phase", phase.as_str().into())
+    }
+
+    pub fn set_project_budget(&mut self, id: &ProjectId, budget: f64) -> Result<(), BoardError> {
+        let budget = non_negative("budget", budget)?;
+        self.set_project_field(id, "budget", budget.into())
+    }
+
+    /// Sets the sponsor (发起人) and project manager (项目经理); empty clears.
+    pub fn set_project_people(&mut self, id: &ProjectId, sponsor: &str, manager: &str) -> Result<(), BoardError> {
+        let object = self.writable_project(id)?;
+        self.doc.put(&object, "sponsor", sponsor.trim())?;
+        self.doc.put(&object, "manager", manager.trim())?;
+        self.commit(format!("set sponsor and manager of project {id}"));
+        Ok(())
+    }
+
+    /// Sets the planned start and end; the end may not come before the start.
+    pub fn set_project_dates(&mut self, id: &ProjectId, start: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<(), BoardError> {
+        if let (Some(start), Some(end)) = (start, end) {
+            if end < start {
+                return Err(BoardError::Invalid(format!("the end ({end}) is before the start ({start})")));
+            }
+        }
+        let object = self.writable_project(id)?;
+        for (key, date) in [("start", start), ("end", end)] {
+            match date {
+                Some(date) => self.doc.put(&object, key, date.to_string())?,
+                None => self.doc.delete(&object, key)?,
+            }
+        }
+        self.commit(format!("set dates of project {id}"));
+        Ok(())
+    }
+
+    pub fn set_project_financials(&mut self, id: &ProjectId, financials: Financials) -> Result<(), BoardError> {
+        let values = [
+            ("actual_cost", non_negative("actual cost", financials.actual_cost)?),
+            ("planned_value", non_negative("planned value", financials.planned_value)?),
+            ("earned_value", non_negative("earned value", financials.earned_value)?),
+            ("percent_complete", at_most("percent complete", financials.percent_complete, 100.0)?),
+        ];
+        let object = self.writable_project(id)?;
+        for (key, value) in values {
+            self.doc.put(&object, key, value)?;
+        }
+        self.commit(format!("set financials of project {id}"));
+        Ok(())
+    }
+
+    /// The project manager's own RAG and why; `None` clears it.
+    pub fn set_manual_rag(&mut self, id: &ProjectId, rag: Option<Rag>, note: &str) -> Result<(), BoardError> {
+        let object = self.writable_project(id)?;
+        match rag {
+            Some(rag) => self.doc.put(&object, "manual_rag", rag_name(rag))?,
+            None => self.doc.delete(&object, "manual_rag")?,
+        }
+        self.doc.put(&object, "rag_note", note.trim())?;
+        self.commit(format!("set RAG of project {id}"));
+        Ok(())
+    }
+
+    /// WSJF and RICE inputs. Each must be a finite number of at least 0; the formulas check
+    /// the rest (job size and effort above 0, RICE impact and confidence from their scales).
+    pub fn set_estimates(&mut self, id: &ProjectId, estimates: Estimates) -> Result<(), BoardError> {
+        let mut values = Vec::new();
+        for (key, value) in ESTIMATE_FIELDS.into_iter().zip(estimates.values()) {
+            values.push((key, value.map(|v| non_negative(key, v)).transpose()?));
+        }
+        let object = self.writable_project(id)?;
+        for (key, value) in values {
+            match value {
+                Some(value) => self.doc.put(&object, key, value)?,
+                None => self.doc.delete(&object, key)?,
+            }
+        }
+        self.commit(format!("set estimates of project {id}"));
+        Ok(())
+    }
+
+    /// Deletes a project with its allocations, scores, contributions, dependencies (both
+    /// ways), gate ticks, risks and milestones. Lessons and decisions stay: they are history.
+    pub fn delete_project(&mut self, id: &ProjectId) -> Result<(), BoardError> {
+        let projects = self.collection(PROJECTS)?;
+        self.entity(PROJECTS, "project", id.as_str())?;
+        let id_str = id.as_str();
+        for table in [ALLOCATIONS, SCORES, CONTRIBUTIONS, GATE_TICKS] {
+            self.delete_flat(table, |parts| parts.first() == Some(&id_str))?;
+        }
+        self.delete_flat(DEPENDENCIES, |parts| parts.contains(&id_str))?;
+        for register in [RISKS, MILESTONES] {
+            self.delete_entities_of(register, id)?;
+        }
+        self.doc.delete(&projects, id_str)?;
+        self.commit(format!("delete project {id}"));
+        Ok(())
+    }
+
+    fn delete_entities_of(&mut self, register: &'static str, project: &ProjectId) -> Result<(), BoardError> {
+        let map = self.map(register)?;
+        let ids: Vec<String> = self.entities(register, |id, fields: &Fields| {
+            (fields.string("project").as_deref() == Some(project.as_str())).then(|| id.to_owned())
+        });
+        for id in ids {
+            self.doc.delete(&map, id)?;
+        }
+        Ok(())
+    }
+
+    /// Moves a project so that it is at `index` in the priority order (0 is the top). An index
+    /// past the end moves it to the bottom.
+    pub fn move_project(&mut self, id: &ProjectId, index: usize) -> Result<(), BoardError> {
+        let project = self.writable_project(id)?;
+        let others: Vec<super::Project> = self.projects().into_iter().filter(|project| &project.id != id).collect();
+        let index = index.min(others.len());
+        let before = index.checked_sub(1).map(|i| parse_position(&others[i].position));
+        let after = others.get(index).map(|p| parse_position(&p.position));
+        let position = match (&before, &after) {
+            (None, None) => FractionalIndex::default(),
+            (Some(before), None) => FractionalIndex::new_after(before),
+            (None, Some(after)) => FractionalIndex::new_before(after),
+            (Some(before), Some(after)) => match FractionalIndex::new_between(before, after) {
+                Some(position) => position,
+                // Both neighbours hold the same position (two replicas appended at once): there
+                // is no room between them, so give every project a fresh, evenly spread position.
+                None => return self.respace_with(id, index, others),
+            },
+        };
+        self.doc.put(&project, "position", position.to_string())?;
+        self.commit(format!("move project {id} to {index}"));
+        Ok(())
+    }
+
+    fn respace_with(&mut self, id: &ProjectId, index: usize, mut others: Vec<Project>) -> Result<(), BoardError> {
+        let moved = self.project(id).ok_or_else(|| BoardError::Unknown { what: "project", id: id.to_string() })?;
+        others.insert(index, moved);
+        let mut position = FractionalIndex::default();
+        for project in &others {
+            let object = self.entity(PROJECTS, "project", project.id.as_str())?;
+            self.doc.put(&object, "position", position.to_string())?;
+            position = FractionalIndex::new_after(&position);
+        }
+        self.commit(format!("move project {id} to {index}"));
+        Ok(())
+    }
+
+    /// Scores a project on a criterion; `None` clears the score.
+    pub fn set_score(&mut self, project: &ProjectId, criterion: &CriterionId, score: Option<f64>) -> Result<(), BoardError> {
+        self.writable_project(project)?;
+        self.entity(CRITERIA, "criterion", criterion.as_str())?;
+        let score = score.map(|s| if s.is_finite() { Ok(s) } else { Err(BoardError::Invalid(format!("a score must be a finite number, not {s}"))) }).transpose()?;
+        self.put_flat(SCORES, format!("{project}/{criterion}"), score.map(ScalarValue::from))?;
+        self.commit(format!("score project {project} on {criterion}"));
+        Ok(())
+    }
+
+    /// How much a project contributes to an objective, 0 (not at all) to 1 (fully); 0 clears.
+    pub fn set_contribution(&mut self, project: &ProjectId, objective: &ObjectiveId, share: f64) -> Result<(), BoardError> {
+        self.writable_project(project)?;
+        self.entity(OBJECTIVES, "objective", objective.as_str())?;
+        let share = at_most("contribution", share, 1.0)?;
+        self.put_flat(CONTRIBUTIONS, format!("{project}/{objective}"), (share > 0.0).then(|| share.into()))?;
+        self.commit(format!("set contribution of project {project} to {objective}"));
+        Ok(())
+    }
+
+    /// Records that `project` depends on `on`. Refused when it would close a cycle.
+    pub fn add_dependency(&mut self, project: &ProjectId, on: &ProjectId) -> Result<(), BoardError> {
+        self.writable_project(project)?;
+        self.entity(PROJECTS, "project", on.as_str())?;
+        if project == on {
+            return Err(BoardError::SelfDependency(project.clone()));
+        }
+        let graph: HashMap<ProjectId, Vec<ProjectId>> =
+            self.projects().into_iter().map(|p| (p.id, p.depends_on)).collect();
+        if let Some(mut path) = path_between(&graph, on, project) {
+            path.insert(0, project.clone());
+            return Err(BoardError::DependencyCycle(path));
+        }
+        self.put_flat(DEPENDENCIES, format!("{project}/{on}"), Some(true.into()))?;
+        self.commit(format!("project {project} depends on {on}"));
+        Ok(())
+    }
+
+    pub fn remove_dependency(&mut self, project: &ProjectId, on: &ProjectId) -> Result<(), BoardError> {
+        self.writable_project(project)?;
+        let key = format!("{project}/{on}");
+        let map = self.map(DEPENDENCIES)?;
+        if self.doc.get(&map, &key)?.is_none() {
+            return Err(BoardError::Unknown { what: "dependency", id: key });
+        }
+        self.doc.delete(&map, &key)?;
+        self.commit(format!("project {project} no longer depends on {on}"));
+        Ok(())
+    }
+
+    pub fn add_milestone(&mut self, id: MilestoneId, project: &ProjectId, name: &str, due: NaiveDate) -> Result<(), BoardError> {
+        self.writable_project(project)?;
+        let name = non_empty("milestone name", name)?;
+        let fields = vec![("project", project.as_str().into()), ("name", name.into()), ("due", due.to_string().into())];
+        self.insert_entity(MILESTONES, "milestone", id.as_str(), fields)?;
+        self.commit(format!("add milestone {id}"));
+        Ok(())
+    }
+
+    /// Marks a milestone reached on `done_on`, or not reached (`None`).
+    pub fn set_milestone_done(&mut self, id: &MilestoneId, done_on: Option<NaiveDate>) -> Result<(), BoardError> {
+        self.collection(MILESTONES)?;
+        let object = self.entity(MILESTONES, "milestone", id.as_str())?;
+        match done_on {
+            Some(date) => self.doc.put(&object, "done_on", date.to_string())?,
+            None => self.doc.delete(&object, "done_on")?,
+        }
+        self.commit(format!("milestone {id} done"));
+        Ok(())
+    }
+
+    pub fn delete_milestone(&mut self, id: &MilestoneId) -> Result<(), BoardError> {
+        let map = self.collection(MILESTONES)?;
+        self.entity(MILESTONES, "milestone", id.as_str())?;
+        self.doc.delete(&map, id.as_str())?;
+        self.commit(format!("delete milestone {id}"));
+        Ok(())
+    }
+
+    /// Ticks a stage-gate checklist item for a project, recording who and when.
+    pub fn tick_gate(&mut self, project: &ProjectId, phase: super::Phase, item: &str, stamp: Stamp) -> Result<(), BoardError> {
+        self.writable_project(project)?;
+        let ticks = self.collection(GATE_TICKS)?;
+        let item = key_part("checklist item id", item)?;
+        let gate = format!("{}/{item}", phase.as_str());
+        if !self.gate_template().iter().any(|g| g.phase == phase && g.item == item) {
+            return Err(BoardError::Unknown { what: "checklist item", id: gate });
+        }
+        let by = non_empty("name of who ticked", &stamp.by)?;
+        let key = format!("{project}/{gate}");
+        if self.doc.get(&ticks, &key)?.is_some() {
+            return Err(BoardError::Duplicate { what: "tick", id: key });
+        }
+        let object = self.doc.put_object(&ticks, &key, ObjType::Map)?;
+        self.doc.put(&object, "by", by)?;
+        self.doc.put(&object, "at_ms", stamp.at_ms)?;
+        self.commit(format!("tick {gate} for project {project}"));
+        Ok(())
+    }
+
+    pub fn untick_gate(&mut self, project: &ProjectId, phase: super::Phase, item: &str) -> Result<(), BoardError> {
+        self.writable_project(project)?;
+        let ticks = self.collection(GATE_TICKS)?;
+        let key = format!("{project}/{}/{item}", phase.as_str());
+        if self.doc.get(&ticks, &key)?.is_none() {
+            return Err(BoardError::Unknown { what: "tick", id: key });
+        }
+        self.doc.delete(&ticks, &key)?;
+        self.commit(format!("untick {key}"));
+        Ok(())
+    }
+
+    /// Puts (`Some`) or deletes (`None`) one key of a flat table.
+    pub(super) fn put_flat(&mut self, table: &'static str, key: String, value: Option<ScalarValue>) -> Result<(), BoardError> {
+        let map = self.collection(table)?;
+        match value {
+            Some(value) => self.doc.put(&map, key, value)?,
+            None => {
+                if self.doc.get(&map, &key)?.is_some() {
+                    self.doc.delete(&map, key)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A path `from` → … → `to` along dependencies, if there is one.
+pub(crate) fn path_between(
+    graph: &HashMap<ProjectId, Vec<ProjectId>>,
+    from: &ProjectId,
+    to: &ProjectId,
+) -> Option<Vec<ProjectId>> {
+    let mut came_from: HashMap<&ProjectId, &ProjectId> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([from]);
+    let mut seen = BTreeSet::from([from]);
+    while let Some(node) = queue.pop_front() {
+        if node == to {
+            let mut path = vec![to.clone()];
+            let mut at = to;
+            while let Some(previous) = came_from.get(at) {
+                path.push((*previous).clone());
+                at = previous;
+            }
+            path.reverse();
+            return Some(path);
+        }
+        for next in graph.get(node).into_iter().flatten() {
+            if seen.insert(next) {
+                came_from.insert(next, node);
+                queue.push_back(next);
+            }
+        }
+    }
+    None
+}
+
+/// A position written by any replica parses; a damaged one sorts first rather than failing.
+fn parse_position(text: &str) -> FractionalIndex {
+    FractionalIndex::from_string(text).unwrap_or_default()
+}

@@ -1,0 +1,311 @@
+//! The registers a PMO keeps beside its projects: risks (风险登记册), lessons learned
+//! (经验教训) and decisions (决策), each entry tied to a project.
+
+use std::{collections::HashMap, str::FromStr};
+
+use automerge::ScalarValue;
+
+use super::{key_part, non_empty, one_of, schema::*, Board, BoardError, DecisionId, Fields, LessonId, ProjectId, RiskId, Stamp};
+use crate::risk::{Impact, Probability, Roam};
+
+/// A risk in the register.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Risk {
+    pub id: RiskId,
+    pub project: ProjectId,
+    pub title: String,
+    pub probability: Probability,
+    pub impact: Impact,
+    pub owner: String,
+    pub mitigation: String,
+    pub roam: Roam,
+}
+
+/// What it takes to record or edit a risk. Probability and impact are 1–5.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRisk {
+    pub title: String,
+    pub probability: u8,
+    pub impact: u8,
+    pub owner: String,
+    pub mitigation: String,
+    pub roam: Roam,
+}
+
+/// A lesson learned, searchable across the board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    pub id: LessonId,
+    /// The project it was learned on; it may since have been deleted.
+    pub project: ProjectId,
+    pub title: String,
+    pub body: String,
+    /// Lower case, sorted.
+    pub tags: Vec<String>,
+    pub recorded: Stamp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewLesson {
+    pub title: String,
+    pub body: String,
+    pub tags: Vec<String>,
+}
+
+/// What a decision decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DecisionKind {
+    Approve,
+    Reject,
+    Reprioritise,
+    PutOnHold,
+    Cancel,
+    Close,
+    Reallocate,
+}
+
+impl DecisionKind {
+    pub const ALL: [DecisionKind; 7] = [
+        DecisionKind::Approve,
+        DecisionKind::Reject,
+        DecisionKind::Reprioritise,
+        DecisionKind::PutOnHold,
+        DecisionKind::Cancel,
+        DecisionKind::Close,
+        DecisionKind::Reallocate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionKind::Approve => "approve",
+            DecisionKind::Reject => "reject",
+            DecisionKind::Reprioritise => "reprioritise",
+            DecisionKind::PutOnHold => "put-on-hold",
+            DecisionKind::Cancel => "cancel",
+            DecisionKind::Close => "close",
+            DecisionKind::Reallocate => "reallocate",
+        }
+    }
+}
+
+impl FromStr for DecisionKind {
+    type Err = BoardError;
+    fn from_str(text: &str) -> Result<DecisionKind, BoardError> {
+        one_of("decision", text, &DecisionKind::ALL, DecisionKind::as_str)
+    }
+}
+
+/// A decision, with the version of the board it was taken on: [`Board::fork_at`] with
+/// `heads` shows exactly what the decision makers saw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub id: DecisionId,
+    pub kind: DecisionKind,
+    pub project: Option<ProjectId>,
+    pub note: String,
+    /// The document heads (hex change hashes) when the decision was recorded.
+    pub heads: Vec<automerge::ChangeHash>,
+    pub recorded: Stamp,
+}
+
+impl Board {
+    // ---- risks ----------------------------------------------------------------------------
+
+    /// Risks of existing projects, by id.
+    pub fn risks(&self) -> Vec<Risk> {
+        self.entities(RISKS, |id, fields: &Fields| {
+            let project: ProjectId = fields.parsed("project")?;
+            self.exists(PROJECTS, project.as_str()).then_some(())?;
+            let small = |key| fields.int(key).and_then(|n| u8::try_from(n).ok());
+            Some(Risk {
+                id: id.parse().ok()?,
+                project,
+                title: fields.string("title")?,
+                probability: Probability::new(small("probability")?).ok()?,
+                impact: Impact::new(small("impact")?).ok()?,
+                owner: fields.string_or_empty("owner"),
+                mitigation: fields.string_or_empty("mitigation"),
+                roam: fields.parsed("roam").unwrap_or(Roam::Owned),
+            })
+        })
+    }
+
+    pub fn add_risk(&mut self, id: RiskId, project: &ProjectId, risk: NewRisk) -> Result<(), BoardError> {
+        self.collection(PROJECTS)?;
+        self.entity(PROJECTS, "project", project.as_str())?;
+        let mut fields = risk_fields(&risk)?;
+        fields.push(("project", project.as_str().into()));
+        self.insert_entity(RISKS, "risk", id.as_str(), fields)?;
+        self.commit(format!("add risk {id}"));
+        Ok(())
+    }
+
+    pub fn update_risk(&mut self, id: &RiskId, risk: NewRisk) -> Result<(), BoardError> {
+        self.collection(RISKS)?;
+        let object = self.entity(RISKS, "risk", id.as_str())?;
+        for (key, value) in risk_fields(&risk)? {
+            automerge::transaction::Transactable::put(&mut self.doc, &object, key, value)?;
+        }
+        self.commit(format!("edit risk {id}"));
+        Ok(())
+    }
+
+    pub fn delete_risk(&mut self, id: &RiskId) -> Result<(), BoardError> {
+        let map = self.collection(RISKS)?;
+        self.entity(RISKS, "risk", id.as_str())?;
+        automerge::transaction::Transactable::delete(&mut self.doc, &map, id.as_str())?;
+        self.commit(format!("delete risk {id}"));
+        Ok(())
+    }
+
+    // ---- lessons learned ------------------------------------------------------------------
+
+    /// Every lesson, newest first.
+    pub fn lessons(&self) -> Vec<Lesson> {
+        let mut tags: HashMap<String, Vec<String>> = HashMap::new();
+        for (key, _) in self.flat_entries(LESSON_TAGS) {
+            if let Some((lesson, tag)) = key.split_once('/') {
+                tags.entry(lesson.to_owned()).or_default().push(tag.to_owned());
+            }
+        }
+        let mut list = self.entities(LESSONS, |id, fields: &Fields| {
+            let mut lesson_tags = tags.get(id).cloned().unwrap_or_default();
+            lesson_tags.sort();
+            Some(Lesson {
+                id: id.parse().ok()?,
+                project: fields.parsed("project")?,
+                title: fields.string("title")?,
+                body: fields.string_or_empty("body"),
+                tags: lesson_tags,
+                recorded: Stamp { by: fields.string_or_empty("by"), at_ms: fields.int("at_ms").unwrap_or(0) },
+            })
+        });
+        list.sort_by(|a, b| b.recorded.at_ms.cmp(&a.recorded.at_ms).then_with(|| a.id.cmp(&b.id)));
+        list
+    }
+
+    pub fn add_lesson(&mut self, id: LessonId, project: &ProjectId, lesson: NewLesson, recorded: Stamp) -> Result<(), BoardError> {
+        self.collection(LESSON_TAGS)?;
+        self.entity(PROJECTS, "project", project.as_str())?;
+        let title = non_empty("lesson title", &lesson.title)?;
+        let tags = normalise_tags(&lesson.tags)?;
+        let by = non_empty("name of who recorded it", &recorded.by)?;
+        let fields = vec![
+            ("project", project.as_str().into()),
+            ("title", title.into()),
+            ("body", lesson.body.trim().into()),
+            ("by", by.into()),
+            ("at_ms", ScalarValue::Int(recorded.at_ms)),
+        ];
+        self.insert_entity(LESSONS, "lesson", id.as_str(), fields)?;
+        for tag in tags {
+            self.put_flat(LESSON_TAGS, format!("{id}/{tag}"), Some(true.into()))?;
+        }
+        self.commit(format!("add lesson {id}"));
+        Ok(())
+    }
+
+    /// Adds (`true`) or removes (`false`) a tag on a lesson.
+    pub fn set_lesson_tag(&mut self, id: &LessonId, tag: &str, has: bool) -> Result<(), BoardError> {
+        self.collection(LESSON_TAGS)?;
+        self.entity(LESSONS, "lesson", id.as_str())?;
+        let tag = normalise_tags(&[tag.to_owned()])?.remove(0);
+        self.put_flat(LESSON_TAGS, format!("{id}/{tag}"), has.then(|| true.into()))?;
+        self.commit(format!("tag lesson {id}"));
+        Ok(())
+    }
+
+    /// Lessons matching every word of `query` (case-insensitive, in title, body or tags);
+    /// a word `tag:x` matches only lessons tagged `x`. Newest first.
+    pub fn search_lessons(&self, query: &str) -> Vec<Lesson> {
+        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        self.lessons()
+            .into_iter()
+            .filter(|lesson| {
+                let text = format!("{} {}", lesson.title, lesson.body).to_lowercase();
+                words.iter().all(|word| match word.strip_prefix("tag:") {
+                    Some(tag) => lesson.tags.iter().any(|t| t == tag),
+                    None => text.contains(word.as_str()) || lesson.tags.iter().any(|t| t.contains(word.as_str())),
+                })
+            })
+            .collect()
+    }
+
+    // ---- decisions ------------------------------------------------------------------------
+
+    /// Decisions, newest first.
+    pub fn decisions(&self) -> Vec<Decision> {
+        let mut list = self.entities(DECISIONS, |id, fields: &Fields| {
+            let heads = fields
+                .string_or_empty("heads")
+                .split(',')
+                .filter(|hash| !hash.is_empty())
+                .map(|hash| hash.parse().ok())
+                .collect::<Option<Vec<_>>>()?;
+            Some(Decision {
+                id: id.parse().ok()?,
+                kind: fields.parsed("kind")?,
+                project: fields.parsed("project"),
+                note: fields.string_or_empty("note"),
+                heads,
+                recorded: Stamp { by: fields.string_or_empty("by"), at_ms: fields.int("at_ms").unwrap_or(0) },
+            })
+        });
+        list.sort_by(|a, b| b.recorded.at_ms.cmp(&a.recorded.at_ms).then_with(|| a.id.cmp(&b.id)));
+        list
+    }
+
+    /// Records a decision together with the board's current version.
+    pub fn record_decision(
+        &mut self,
+        id: DecisionId,
+        kind: DecisionKind,
+        project: Option<&ProjectId>,
+        note: &str,
+        recorded: Stamp,
+    ) -> Result<(), BoardError> {
+        self.collection(DECISIONS)?;
+        if let Some(project) = project {
+            self.entity(PROJECTS, "project", project.as_str())?;
+        }
+        let by = non_empty("name of who decided", &recorded.by)?;
+        let heads = self.heads().iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+        let mut fields = vec![
+            ("kind", kind.as_str().into()),
+            ("note", note.trim().into()),
+            ("heads", heads.into()),
+            ("by", by.into()),
+            ("at_ms", ScalarValue::Int(recorded.at_ms)),
+        ];
+        if let Some(project) = project {
+            fields.push(("project", project.as_str().into()));
+        }
+        self.insert_entity(DECISIONS, "decision", id.as_str(), fields)?;
+        self.commit(format!("record decision {id}"));
+        Ok(())
+    }
+}
+
+fn risk_fields(risk: &NewRisk) -> Result<Vec<(&'static str, ScalarValue)>, BoardError> {
+    let title = non_empty("risk title", &risk.title)?;
+    let probability = Probability::new(risk.probability).map_err(|e| BoardError::Invalid(e.to_string()))?;
+    let impact = Impact::new(risk.impact).map_err(|e| BoardError::Invalid(e.to_string()))?;
+    Ok(vec![
+        ("title", title.into()),
+        ("probability", u64::from(probability.get()).into()),
+        ("impact", u64::from(impact.get()).into()),
+        ("owner", risk.owner.trim().into()),
+        ("mitigation", risk.mitigation.trim().into()),
+        ("roam", risk.roam.as_str().into()),
+    ])
+}
+
+fn normalise_tags(tags: &[String]) -> Result<Vec<String>, BoardError> {
+    let mut normalised = tags
+        .iter()
+        .map(|tag| key_part("tag", tag).map(str::to_lowercase))
+        .collect::<Result<Vec<_>, _>>()?;
+    normalised.sort();
+    normalised.dedup();
+    Ok(normalised)
+}

@@ -1,0 +1,365 @@
+//! What the board owner sets: currency, operating model, the budget envelope, thresholds, the
+//! strategic objectives, the scoring criteria and the stage-gate checklist template.
+
+use std::str::FromStr;
+
+use automerge::{transaction::Transactable, ReadDoc, ScalarValue};
+
+use super::{
+    at_most, key_part, non_empty, non_negative, one_of, schema::*, Board, BoardError, CriterionId,
+    Fields, ObjectiveId, Phase,
+};
+use crate::{
+    alignment::Objective,
+    scoring::{Criterion, Direction},
+};
+
+/// How the PMO is organised (PMO 运作模式). It picks who approves stage gates by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum OperatingModel {
+    /// 集中化: the PMO runs the projects and approves gates.
+    #[default]
+    Centralised,
+    /// 矩阵: line managers own the people, sponsors approve gates.
+    Matrix,
+    /// 虚拟化: a coordinating PMO; project managers approve their own gates.
+    Virtual,
+}
+
+impl OperatingModel {
+    pub const ALL: [OperatingModel; 3] = [OperatingModel::Centralised, OperatingModel::Matrix, OperatingModel::Virtual];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperatingModel::Centralised => "centralised",
+            OperatingModel::Matrix => "matrix",
+            OperatingModel::Virtual => "virtual",
+        }
+    }
+
+    /// Who approves a stage gate under this model.
+    pub fn gate_approver(self) -> &'static str {
+        match self {
+            OperatingModel::Centralised => "PMO",
+            OperatingModel::Matrix => "sponsor",
+            OperatingModel::Virtual => "project manager",
+        }
+    }
+}
+
+impl FromStr for OperatingModel {
+    type Err = BoardError;
+    fn from_str(text: &str) -> Result<OperatingModel, BoardError> {
+        one_of("operating model", text, &OperatingModel::ALL, OperatingModel::as_str)
+    }
+}
+
+/// The board's settings, with their defaults where the document holds none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// ISO 4217 code, e.g. CNY.
+    pub currency: String,
+    pub operating_model: OperatingModel,
+    /// The most the portfolio may spend, if set.
+    pub budget_envelope: Option<f64>,
+    /// Computed RAG: green when CPI and SPI are at least this.
+    pub rag_green_min: f64,
+    /// Computed RAG: amber when CPI and SPI are at least this (and not green).
+    pub rag_amber_min: f64,
+    /// Risk bands by score (probability × impact): medium from this score.
+    pub risk_medium_min: u8,
+    pub risk_high_min: u8,
+    pub risk_critical_min: u8,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            currency: "CNY".into(),
+            operating_model: OperatingModel::default(),
+            budget_envelope: None,
+            rag_green_min: 0.95,
+            rag_amber_min: 0.85,
+            risk_medium_min: 5,
+            risk_high_min: 10,
+            risk_critical_min: 20,
+        }
+    }
+}
+
+/// One item of the stage-gate checklist a project ticks at the end of a phase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GateItem {
+    pub phase: Phase,
+    /// Stable id, e.g. `business-case`.
+    pub item: String,
+    pub label: String,
+    pub position: u32,
+}
+
+/// The checklist a new board starts with, from common PMO practice (启动、规划、执行、监控、收尾).
+const DEFAULT_GATE_ITEMS: [(Phase, &str, &str); 13] = [
+    (Phase::Initiation, "business-case", "Business case approved 商业论证已批准"),
+    (Phase::Initiation, "sponsor", "Sponsor named 发起人已确定"),
+    (Phase::Initiation, "charter", "Charter signed 项目章程已签署"),
+    (Phase::Planning, "scope-baseline", "Scope baseline agreed 范围基准已确认"),
+    (Phase::Planning, "schedule-budget", "Schedule and budget baseline 进度与预算基准"),
+    (Phase::Planning, "risk-register", "Risk register started 风险登记册已建立"),
+    (Phase::Execution, "status-reporting", "Status reports on schedule 状态报告按期提交"),
+    (Phase::Execution, "change-control", "Change control in place 变更控制已就绪"),
+    (Phase::MonitoringControlling, "earned-value", "Earned value reviewed 挣值已复核"),
+    (Phase::MonitoringControlling, "risk-review", "Risks reviewed 风险已复核"),
+    (Phase::Closing, "acceptance", "Deliverables accepted 交付物已验收"),
+    (Phase::Closing, "lessons", "Lessons learned recorded 经验教训已记录"),
+    (Phase::Closing, "release", "People released 资源已释放"),
+];
+
+/// Writes every default that is missing: used on new boards and by the upgrade.
+pub(super) fn write_defaults(board: &mut Board) -> Result<(), BoardError> {
+    let settings = board.map(SETTINGS)?;
+    let defaults = Settings::default();
+    let values: [(&str, ScalarValue); 7] = [
+        ("currency", defaults.currency.as_str().into()),
+        ("operating_model", defaults.operating_model.as_str().into()),
+        ("rag_green_min", defaults.rag_green_min.into()),
+        ("rag_amber_min", defaults.rag_amber_min.into()),
+        ("risk_medium_min", u64::from(defaults.risk_medium_min).into()),
+        ("risk_high_min", u64::from(defaults.risk_high_min).into()),
+        ("risk_critical_min", u64::from(defaults.risk_critical_min).into()),
+    ];
+    for (key, value) in values {
+        if board.doc.get(&settings, key)?.is_none() {
+            board.doc.put(&settings, key, value)?;
+        }
+    }
+    let template = board.map(GATE_TEMPLATE)?;
+    if board.doc.length(&template) == 0 {
+        for (position, (phase, item, label)) in DEFAULT_GATE_ITEMS.iter().enumerate() {
+            let object = board.doc.put_object(&template, format!("{}/{item}", phase.as_str()), automerge::ObjType::Map)?;
+            board.doc.put(&object, "label", *label)?;
+            board.doc.put(&object, "position", position as u64)?;
+        }
+    }
+    Ok(())
+}
+
+impl Board {
+    pub fn settings(&self) -> Settings {
+        let defaults = Settings::default();
+        let Ok(map) = self.map(SETTINGS) else { return defaults };
+        let Some(fields) = self.fields(&map) else { return defaults };
+        let small = |key: &str, default: u8| fields.int(key).and_then(|n| u8::try_from(n).ok()).unwrap_or(default);
+        Settings {
+            currency: fields.string("currency").unwrap_or(defaults.currency),
+            operating_model: fields.parsed("operating_model").unwrap_or(defaults.operating_model),
+            budget_envelope: fields.number("budget_envelope"),
+            rag_green_min: fields.number("rag_green_min").unwrap_or(defaults.rag_green_min),
+            rag_amber_min: fields.number("rag_amber_min").unwrap_or(defaults.rag_amber_min),
+            risk_medium_min: small("risk_medium_min", defaults.risk_medium_min),
+            risk_high_min: small("risk_high_min", defaults.risk_high_min),
+            risk_critical_min: small("risk_critical_min", defaults.risk_critical_min),
+        }
+    }
+
+    pub fn set_currency(&mut self, code: &str) -> Result<(), BoardError> {
+        let settings = self.collection(SETTINGS)?;
+        let code = code.trim().to_ascii_uppercase();
+        if code.len() != 3 || !code.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(BoardError::Invalid(format!("`{code}` is not a currency code: use three letters, such as CNY or EUR")));
+        }
+        self.doc.put(&settings, "currency", code)?;
+        self.commit("set currency".into());
+        Ok(())
+    }
+
+    pub fn set_operating_model(&mut self, model: OperatingModel) -> Result<(), BoardError> {
+        let settings = self.collection(SETTINGS)?;
+        self.doc.put(&settings, "operating_model", model.as_str())?;
+        self.commit("set operating model".into());
+        Ok(())
+    }
+
+    /// Sets (or with `None` removes) the most the portfolio may spend.
+    pub fn set_budget_envelope(&mut self, envelope: Option<f64>) -> Result<(), BoardError> {
+        let settings = self.collection(SETTINGS)?;
+        match envelope {
+            Some(amount) => {
+                let amount = non_negative("budget envelope", amount)?;
+                self.doc.put(&settings, "budget_envelope", amount)?;
+            }
+            None => self.doc.delete(&settings, "budget_envelope")?,
+        }
+        self.commit("set budget envelope".into());
+        Ok(())
+    }
+
+    /// Computed RAG thresholds on CPI and SPI: 0 < amber ≤ green ≤ 2.
+    pub fn set_rag_thresholds(&mut self, green_min: f64, amber_min: f64) -> Result<(), BoardError> {
+        let settings = self.collection(SETTINGS)?;
+        let green_min = at_most("green threshold", green_min, 2.0)?;
+        let amber_min = at_most("amber threshold", amber_min, 2.0)?;
+        if amber_min == 0.0 || amber_min > green_min {
+            return Err(BoardError::Invalid(format!(
+                "the amber threshold ({amber_min}) must be above 0 and at most the green one ({green_min})"
+            )));
+        }
+        self.doc.put(&settings, "rag_green_min", green_min)?;
+        self.doc.put(&settings, "rag_amber_min", amber_min)?;
+        self.commit("set RAG thresholds".into());
+        Ok(())
+    }
+
+    /// Risk band thresholds on the 1–25 score: 1 < medium < high < critical ≤ 25.
+    pub fn set_risk_thresholds(&mut self, medium_min: u8, high_min: u8, critical_min: u8) -> Result<(), BoardError> {
+        let settings = self.collection(SETTINGS)?;
+        if !(1 < medium_min && medium_min < high_min && high_min < critical_min && critical_min <= 25) {
+            return Err(BoardError::Invalid(format!(
+                "risk thresholds must rise within 2–25: medium {medium_min}, high {high_min}, critical {critical_min}"
+            )));
+        }
+        for (key, value) in [("risk_medium_min", medium_min), ("risk_high_min", high_min), ("risk_critical_min", critical_min)] {
+            self.doc.put(&settings, key, u64::from(value))?;
+        }
+        self.commit("set risk thresholds".into());
+        Ok(())
+    }
+
+    // ---- strategic objectives -------------------------------------------------------------
+
+    /// Objectives, heaviest first, ties by id.
+    pub fn objectives(&self) -> Vec<Objective> {
+        let mut list = self.entities(OBJECTIVES, |id, fields: &Fields| {
+            Some(Objective { id: id.to_owned(), name: fields.string("name")?, weight: fields.number("weight").unwrap_or(0.0) })
+        });
+        list.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.id.cmp(&b.id)));
+        list
+    }
+
+    pub fn add_objective(&mut self, id: ObjectiveId, name: &str, weight: f64) -> Result<(), BoardError> {
+        let name = non_empty("objective name", name)?;
+        let weight = non_negative("objective weight", weight)?;
+        self.insert_entity(OBJECTIVES, "objective", id.as_str(), vec![("name", name.into()), ("weight", weight.into())])?;
+        self.commit(format!("add objective {id}"));
+        Ok(())
+    }
+
+    pub fn set_objective(&mut self, id: &ObjectiveId, name: &str, weight: f64) -> Result<(), BoardError> {
+        self.collection(OBJECTIVES)?;
+        let object = self.entity(OBJECTIVES, "objective", id.as_str())?;
+        let name = non_empty("objective name", name)?;
+        let weight = non_negative("objective weight", weight)?;
+        self.doc.put(&object, "name", name)?;
+        self.doc.put(&object, "weight", weight)?;
+        self.commit(format!("edit objective {id}"));
+        Ok(())
+    }
+
+    /// Deletes an objective and every project's contribution to it.
+    pub fn delete_objective(&mut self, id: &ObjectiveId) -> Result<(), BoardError> {
+        let objectives = self.collection(OBJECTIVES)?;
+        self.entity(OBJECTIVES, "objective", id.as_str())?;
+        self.delete_flat(CONTRIBUTIONS, |parts| parts.get(1) == Some(&id.as_str()))?;
+        self.doc.delete(&objectives, id.as_str())?;
+        self.commit(format!("delete objective {id}"));
+        Ok(())
+    }
+
+    // ---- scoring criteria -------------------------------------------------------------------
+
+    /// Criteria, heaviest first, ties by id.
+    pub fn criteria(&self) -> Vec<Criterion> {
+        let mut list = self.entities(CRITERIA, |id, fields: &Fields| {
+            let direction = match fields.string("direction")?.as_str() {
+                "lower-is-better" => Direction::LowerIsBetter,
+                _ => Direction::HigherIsBetter,
+            };
+            Some(Criterion { id: id.to_owned(), name: fields.string("name")?, weight: fields.number("weight").unwrap_or(0.0), direction })
+        });
+        list.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.id.cmp(&b.id)));
+        list
+    }
+
+    pub fn add_criterion(&mut self, id: CriterionId, name: &str, weight: f64, direction: Direction) -> Result<(), BoardError> {
+        let name = non_empty("criterion name", name)?;
+        let weight = non_negative("criterion weight", weight)?;
+        let fields = vec![("name", name.into()), ("weight", weight.into()), ("direction", direction_name(direction).into())];
+        self.insert_entity(CRITERIA, "criterion", id.as_str(), fields)?;
+        self.commit(format!("add criterion {id}"));
+        Ok(())
+    }
+
+    pub fn set_criterion(&mut self, id: &CriterionId, name: &str, weight: f64, direction: Direction) -> Result<(), BoardError> {
+        self.collection(CRITERIA)?;
+        let object = self.entity(CRITERIA, "criterion", id.as_str())?;
+        let name = non_empty("criterion name", name)?;
+        let weight = non_negative("criterion weight", weight)?;
+        self.doc.put(&object, "name", name)?;
+        self.doc.put(&object, "weight", weight)?;
+        self.doc.put(&object, "direction", direction_name(direction))?;
+        self.commit(format!("edit criterion {id}"));
+        Ok(())
+    }
+
+    /// Deletes a criterion and every score on it.
+    pub fn delete_criterion(&mut self, id: &CriterionId) -> Result<(), BoardError> {
+        let criteria = self.collection(CRITERIA)?;
+        self.entity(CRITERIA, "criterion", id.as_str())?;
+        self.delete_flat(SCORES, |parts| parts.get(1) == Some(&id.as_str()))?;
+        self.doc.delete(&criteria, id.as_str())?;
+        self.commit(format!("delete criterion {id}"));
+        Ok(())
+    }
+
+    // ---- the stage-gate template ------------------------------------------------------------
+
+    /// The checklist, by phase then position.
+    pub fn gate_template(&self) -> Vec<GateItem> {
+        let mut items = self.entities(GATE_TEMPLATE, |key, fields: &Fields| {
+            let (phase, item) = key.split_once('/')?;
+            Some(GateItem {
+                phase: phase.parse().ok()?,
+                item: item.to_owned(),
+                label: fields.string("label")?,
+                position: fields.int("position").and_then(|p| u32::try_from(p).ok()).unwrap_or(u32::MAX),
+            })
+        });
+        items.sort_by(|a, b| (a.phase, a.position, &a.item).cmp(&(b.phase, b.position, &b.item)));
+        items
+    }
+
+    /// Adds an item to the end of a phase's checklist.
+    pub fn add_gate_item(&mut self, phase: Phase, item: &str, label: &str) -> Result<(), BoardError> {
+        let template = self.collection(GATE_TEMPLATE)?;
+        let item = key_part("checklist item id", item)?;
+        let label = non_empty("checklist item", label)?;
+        let key = format!("{}/{item}", phase.as_str());
+        if self.doc.get(&template, &key)?.is_some() {
+            return Err(BoardError::Duplicate { what: "checklist item", id: key });
+        }
+        let position = self.gate_template().iter().map(|g| g.position.saturating_add(1)).max().unwrap_or(0);
+        let object = self.doc.put_object(&template, &key, automerge::ObjType::Map)?;
+        self.doc.put(&object, "label", label)?;
+        self.doc.put(&object, "position", u64::from(position))?;
+        self.commit(format!("add gate item {key}"));
+        Ok(())
+    }
+
+    /// Removes an item from the template; ticks already recorded stay in the history.
+    pub fn remove_gate_item(&mut self, phase: Phase, item: &str) -> Result<(), BoardError> {
+        let template = self.collection(GATE_TEMPLATE)?;
+        let key = format!("{}/{item}", phase.as_str());
+        if self.doc.get(&template, &key)?.is_none() {
+            return Err(BoardError::Unknown { what: "checklist item", id: key });
+        }
+        self.doc.delete(&template, &key)?;
+        self.commit(format!("remove gate item {key}"));
+        Ok(())
+    }
+}
+
+fn direction_name(direction: Direction) -> &'static str {
+    match direction {
+        Direction::HigherIsBetter => "higher-is-better",
+        Direction::LowerIsBetter => "lower-is-better",
+    }
+}

@@ -1,0 +1,401 @@
+use automerge::{transaction::Transactable, AutoCommit, ObjType, ROOT};
+use chrono::NaiveDate;
+
+use super::*;
+use crate::{
+    risk::Roam,
+    scoring::Direction,
+};
+
+fn week(text: &str) -> IsoWeek {
+    text.parse().unwrap()
+}
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+fn project(name: &str) -> NewProject {
+    NewProject { name: name.into(), stage: Stage::Proposed, budget: 1000.0 }
+}
+
+fn stamp() -> Stamp {
+    Stamp { by: "Wang Fang".into(), at_ms: 1_790_000_000_000 }
+}
+
+fn board_with(names: &[&str]) -> (Board, Vec<ProjectId>) {
+    let mut board = Board::new("Portfolio").unwrap();
+    let ids: Vec<ProjectId> = names.iter().map(|_| ProjectId::random()).collect();
+    for (id, name) in ids.iter().zip(names) {
+        board.add_project(id.clone(), project(name)).unwrap();
+    }
+    (board, ids)
+}
+
+fn names(board: &Board) -> Vec<String> {
+    board.projects().into_iter().map(|p| p.name).collect()
+}
+
+fn risk(probability: u8, impact: u8) -> NewRisk {
+    NewRisk {
+        title: "Vendor late".into(),
+        probability,
+        impact,
+        owner: "Li".into(),
+        mitigation: "Second vendor".into(),
+        roam: Roam::Owned,
+    }
+}
+
+#[test]
+fn projects_keep_the_order_they_were_added_in() {
+    let (board, _) = board_with(&["A", "B", "C"]);
+    assert_eq!(names(&board), ["A", "B", "C"]);
+}
+
+#[test]
+fn moving_a_project_reorders_it() {
+    // (from, to, expected order)
+    let cases = [
+        (0, 2, ["B", "C", "A"]),
+        (2, 0, ["C", "A", "B"]),
+        (1, 0, ["B", "A", "C"]),
+        (0, 99, ["B", "C", "A"]),
+        (1, 1, ["A", "B", "C"]),
+    ];
+    for (from, to, expected) in cases {
+        let (mut board, ids) = board_with(&["A", "B", "C"]);
+        board.move_project(&ids[from], to).unwrap();
+        assert_eq!(names(&board), expected, "move {from} to {to}");
+    }
+}
+
+#[test]
+fn moving_between_projects_with_equal_positions_respaces() {
+    let mut left = Board::new("Portfolio").unwrap();
+    let mut right = left.fork();
+    let (a, b, c) = (ProjectId::random(), ProjectId::random(), ProjectId::random());
+    left.add_project(a.clone(), project("A")).unwrap();
+    right.add_project(b.clone(), project("B")).unwrap();
+    left.merge(&mut right).unwrap();
+    left.add_project(c.clone(), project("C")).unwrap();
+    // A and B share a position; moving C between them must still work.
+    left.move_project(&c, 1).unwrap();
+    let order = left.projects();
+    assert_eq!(order.len(), 3);
+    assert_eq!(order[1].id, c);
+}
+
+#[test]
+fn bad_input_is_refused_and_leaves_the_document_unchanged() {
+    let (mut board, ids) = board_with(&["A", "B"]);
+    let person = PersonId::random();
+    board.add_person(person.clone(), NewPerson::named("Li Wei", 40.0)).unwrap();
+    let risk_id = RiskId::random();
+    board.add_risk(risk_id.clone(), &ids[0], risk(3, 3)).unwrap();
+    board.add_dependency(&ids[0], &ids[1]).unwrap();
+    let unknown = ProjectId::random();
+    let before = board.heads();
+    let w = week("2026-W48");
+    let unknown_project = |id: &ProjectId| BoardError::Unknown { what: "project", id: id.to_string() };
+    let attempts: Vec<(Result<(), BoardError>, BoardError)> = vec![
+        (board.set_allocation(&ids[0], &person, w, -1.0), BoardError::NotANonNegativeNumber { what: "allocation", value: -1.0 }),
+        (board.set_allocation(&ids[0], &person, w, 200.0), BoardError::TooLarge { what: "allocation", value: 200.0, max: 168.0 }),
+        (board.set_allocation(&unknown, &person, w, 8.0), unknown_project(&unknown)),
+        (board.rename_project(&ids[0], "   "), BoardError::Empty { what: "project name" }),
+        (
+            board.add_project(ProjectId::random(), NewProject { budget: -5.0, ..project("X") }),
+            BoardError::NotANonNegativeNumber { what: "budget", value: -5.0 },
+        ),
+        (board.add_project(ids[0].clone(), project("Again")), BoardError::Duplicate { what: "project", id: ids[0].to_string() }),
+        (board.add_person(PersonId::random(), NewPerson::named("", 40.0)), BoardError::Empty { what: "person's name" }),
+        (board.delete_project(&unknown), unknown_project(&unknown)),
+        (board.update_risk(&risk_id, risk(7, 3)), BoardError::Invalid("probability must be a whole number from 1 to 5, not 7".into())),
+        (board.add_risk(RiskId::random(), &ids[0], risk(3, 0)), BoardError::Invalid("impact must be a whole number from 1 to 5, not 0".into())),
+        (board.add_dependency(&ids[1], &ids[0]), BoardError::DependencyCycle(vec![ids[1].clone(), ids[0].clone(), ids[1].clone()])),
+        (board.add_dependency(&ids[0], &ids[0]), BoardError::SelfDependency(ids[0].clone())),
+        (
+            board.set_project_dates(&ids[0], Some(date("2027-03-01")), Some(date("2027-01-01"))),
+            BoardError::Invalid("the end (2027-01-01) is before the start (2027-03-01)".into()),
+        ),
+        (
+            board.set_project_financials(&ids[0], Financials { percent_complete: 120.0, ..Financials::default() }),
+            BoardError::TooLarge { what: "percent complete", value: 120.0, max: 100.0 },
+        ),
+        (board.set_time_off(&person, w, f64::INFINITY), BoardError::NotANonNegativeNumber { what: "time off", value: f64::INFINITY }),
+        (board.set_skill(&person, "a/b", true), BoardError::Slash { what: "skill", value: "a/b".into() }),
+        (board.set_risk_thresholds(5, 4, 20), BoardError::Invalid("risk thresholds must rise within 2–25: medium 5, high 4, critical 20".into())),
+        (board.set_currency("euro"), BoardError::Invalid("`EURO` is not a currency code: use three letters, such as CNY or EUR".into())),
+    ];
+    for (result, expected) in attempts {
+        assert_eq!(result, Err(expected));
+    }
+    let nan = board.set_project_budget(&ids[0], f64::NAN);
+    assert!(matches!(nan, Err(BoardError::NotANonNegativeNumber { .. })), "{nan:?}");
+    let nan = board.set_estimates(&ids[0], Estimates { effort: Some(f64::NAN), ..Estimates::default() });
+    assert!(matches!(nan, Err(BoardError::NotANonNegativeNumber { what: "effort", .. })), "{nan:?}");
+    let ticked = board.tick_gate(&ids[0], Phase::Initiation, "no-such-item", stamp());
+    assert!(matches!(ticked, Err(BoardError::Unknown { what: "checklist item", .. })), "{ticked:?}");
+    assert_eq!(board.heads(), before, "a refused edit must not change the document");
+}
+
+#[test]
+fn an_empty_replica_refuses_writes_until_it_has_synced() {
+    let mut board = Board::empty();
+    assert!(!board.is_loaded());
+    let result = board.add_project(ProjectId::random(), project("A"));
+    assert_eq!(result, Err(BoardError::NotLoaded("projects")));
+}
+
+#[test]
+fn allocations_round_trip_and_zero_clears() {
+    let (mut board, ids) = board_with(&["A"]);
+    let person = PersonId::random();
+    board.add_person(person.clone(), NewPerson::named("Li Wei", 40.0)).unwrap();
+    let w = week("2026-W48");
+    board.set_allocation(&ids[0], &person, w, 16.0).unwrap();
+    assert_eq!(board.snapshot().hours(&ids[0], &person, w), 16.0);
+    board.set_allocation(&ids[0], &person, w, 0.0).unwrap();
+    assert!(board.allocations().is_empty());
+}
+
+#[test]
+fn deleting_a_project_removes_what_belongs_to_it_and_keeps_history() {
+    let (mut board, ids) = board_with(&["A", "B"]);
+    let person = PersonId::random();
+    board.add_person(person.clone(), NewPerson::named("Li Wei", 40.0)).unwrap();
+    let w = week("2026-W48");
+    board.set_allocation(&ids[0], &person, w, 8.0).unwrap();
+    board.set_allocation(&ids[1], &person, w, 8.0).unwrap();
+    board.add_risk(RiskId::random(), &ids[0], risk(2, 2)).unwrap();
+    board.add_milestone(MilestoneId::random(), &ids[0], "Go-live", date("2027-06-30")).unwrap();
+    board.add_dependency(&ids[1], &ids[0]).unwrap();
+    let lesson = NewLesson { title: "Freeze scope early".into(), body: String::new(), tags: vec!["scope".into()] };
+    board.add_lesson(LessonId::random(), &ids[0], lesson, stamp()).unwrap();
+    board.delete_project(&ids[0]).unwrap();
+
+    let snapshot = board.snapshot();
+    let left: Vec<ProjectId> = snapshot.allocations.iter().map(|a| a.project.clone()).collect();
+    assert_eq!(left, [ids[1].clone()]);
+    assert!(snapshot.risks.is_empty() && snapshot.milestones.is_empty());
+    assert!(snapshot.projects[0].depends_on.is_empty());
+    assert_eq!(snapshot.lessons.len(), 1, "lessons are kept");
+}
+
+#[test]
+fn save_and_load_round_trip() {
+    let (mut board, ids) = board_with(&["A", "B"]);
+    board.set_project_phase(&ids[0], Phase::Execution).unwrap();
+    board.set_manual_rag(&ids[0], Some(crate::finance::Rag::Amber), "Vendor late").unwrap();
+    let loaded = Board::load(&board.save()).unwrap();
+    assert_eq!(loaded.snapshot(), board.snapshot());
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "schema_version", SCHEMA_VERSION + 1).unwrap();
+    let result = Board::load(&doc.save());
+    assert_eq!(result.unwrap_err(), BoardError::NewerSchema { found: SCHEMA_VERSION + 1 });
+}
+
+#[test]
+fn strings_written_as_text_objects_read_like_scalars() {
+    // Automerge 3 in JavaScript stores `project.name = "CRM"` as a text object.
+    let mut board = Board::new("Portfolio").unwrap();
+    let projects = board.map(schema::PROJECTS).unwrap();
+    let project = board.doc.put_object(&projects, "from-js", ObjType::Map).unwrap();
+    for (key, value) in [("name", "CRM"), ("stage", "active"), ("position", "80")] {
+        let text = board.doc.put_object(&project, key, ObjType::Text).unwrap();
+        board.doc.splice_text(&text, 0, 0, value).unwrap();
+    }
+    board.doc.put(&project, "budget", 1000_i64).unwrap();
+    let read = board.project(&"from-js".parse().unwrap()).unwrap();
+    assert_eq!((read.name.as_str(), read.stage, read.budget), ("CRM", Stage::Active, 1000.0));
+}
+
+/// A version 1 board, exactly as the walking skeleton wrote it.
+fn version_1_board() -> (Board, ProjectId, PersonId) {
+    let mut doc = AutoCommit::new();
+    doc.put(ROOT, "schema_version", 1_u64).unwrap();
+    doc.put(ROOT, "name", "Old board").unwrap();
+    let projects = doc.put_object(ROOT, "projects", ObjType::Map).unwrap();
+    let people = doc.put_object(ROOT, "people", ObjType::Map).unwrap();
+    let allocations = doc.put_object(ROOT, "allocations", ObjType::Map).unwrap();
+    let (project, person) = (ProjectId::random(), PersonId::random());
+    let object = doc.put_object(&projects, project.as_str(), ObjType::Map).unwrap();
+    for (key, value) in [("name", "ERP"), ("stage", "active"), ("position", "80")] {
+        doc.put(&object, key, value).unwrap();
+    }
+    doc.put(&object, "budget", 5000.0).unwrap();
+    let object = doc.put_object(&people, person.as_str(), ObjType::Map).unwrap();
+    doc.put(&object, "name", "Li").unwrap();
+    doc.put(&object, "capacity_hours_per_week", 40.0).unwrap();
+    doc.put(&allocations, format!("{project}/{person}/2026-W48"), 16.0).unwrap();
+    doc.commit();
+    (Board::load(&doc.save()).unwrap(), project, person)
+}
+
+#[test]
+fn a_version_1_board_is_read_then_upgraded_without_losing_anything() {
+    let (mut board, project, person) = version_1_board();
+    let before = board.snapshot();
+    assert_eq!(before.projects[0].name, "ERP");
+    assert_eq!(before.projects[0].phase, Phase::Initiation, "a missing phase reads as the first");
+    assert_eq!(before.allocations.len(), 1);
+    // Writes wait for the upgrade, which the server makes.
+    for refused in [board.add_risk(RiskId::random(), &project, risk(2, 2)), board.rename_project(&project, "ERP 2")] {
+        assert_eq!(refused, Err(BoardError::OlderSchema { found: 1 }));
+    }
+
+    // A replica that stays on version 1 while the server upgrades.
+    let mut old_replica = board.fork();
+    assert_eq!(board.upgrade().unwrap(), schema::Upgrade::Upgraded { from: 1 });
+    assert_eq!(board.upgrade().unwrap(), schema::Upgrade::Current);
+    assert_eq!(board.schema_version(), Some(SCHEMA_VERSION));
+    let after = board.snapshot();
+    assert_eq!(after.projects, before.projects);
+    assert_eq!(after.people, before.people);
+    assert_eq!(after.allocations, before.allocations);
+    assert_eq!(after.settings, Settings::default());
+    assert_eq!(after.gate_template.len(), 13);
+
+    // Everything works after the upgrade, and the old replica's data merges in.
+    board.add_risk(RiskId::random(), &project, risk(4, 5)).unwrap();
+    board.set_role_and_team(&person, "developer", "Core").unwrap();
+    board.merge(&mut old_replica).unwrap();
+    old_replica.merge(&mut board).unwrap();
+    assert_eq!(old_replica.snapshot(), board.snapshot());
+    assert_eq!(board.risks().len(), 1);
+}
+
+#[test]
+fn settings_objectives_and_criteria() {
+    let (mut board, ids) = board_with(&["A"]);
+    board.set_currency("eur").unwrap();
+    board.set_operating_model(OperatingModel::Matrix).unwrap();
+    board.set_budget_envelope(Some(2_000_000.0)).unwrap();
+    board.set_rag_thresholds(0.9, 0.8).unwrap();
+    let settings = board.settings();
+    assert_eq!(settings.currency, "EUR");
+    assert_eq!(settings.operating_model.gate_approver(), "sponsor");
+    assert_eq!((settings.budget_envelope, settings.rag_green_min, settings.rag_amber_min), (Some(2_000_000.0), 0.9, 0.8));
+    board.set_budget_envelope(None).unwrap();
+    assert_eq!(board.settings().budget_envelope, None);
+
+    let (growth, cost) = (ObjectiveId::random(), ObjectiveId::random());
+    board.add_objective(growth.clone(), "Grow overseas revenue 海外收入增长", 0.6).unwrap();
+    board.add_objective(cost.clone(), "Cut operating cost", 0.4).unwrap();
+    board.set_contribution(&ids[0], &growth, 0.8).unwrap();
+    let value = CriterionId::random();
+    board.add_criterion(value.clone(), "Strategic value", 3.0, Direction::HigherIsBetter).unwrap();
+    board.set_score(&ids[0], &value, Some(4.0)).unwrap();
+    let snapshot = board.snapshot();
+    assert_eq!(snapshot.objectives[0].weight, 0.6, "heaviest first");
+    assert_eq!(snapshot.projects[0].contributions.get(growth.as_str()), Some(&0.8));
+    assert_eq!(snapshot.projects[0].scores.get(value.as_str()), Some(&4.0));
+
+    board.delete_objective(&growth).unwrap();
+    board.delete_criterion(&value).unwrap();
+    let project = &board.projects()[0];
+    assert!(project.contributions.is_empty() && project.scores.is_empty());
+}
+
+#[test]
+fn gate_ticks_record_who_and_when() {
+    let (mut board, ids) = board_with(&["A"]);
+    board.tick_gate(&ids[0], Phase::Initiation, "charter", stamp()).unwrap();
+    let ticks = &board.projects()[0].gate_ticks;
+    assert_eq!(ticks.get("initiation/charter"), Some(&stamp()));
+    assert!(matches!(board.tick_gate(&ids[0], Phase::Initiation, "charter", stamp()), Err(BoardError::Duplicate { .. })));
+    board.untick_gate(&ids[0], Phase::Initiation, "charter").unwrap();
+    assert!(board.projects()[0].gate_ticks.is_empty());
+    board.add_gate_item(Phase::Closing, "archive", "Documents archived 文档已归档").unwrap();
+    assert_eq!(board.gate_template().last().unwrap().item, "archive");
+}
+
+#[test]
+fn lessons_are_searchable_across_the_board() {
+    let (mut board, ids) = board_with(&["ERP", "CRM"]);
+    let lessons = [
+        (0, "Freeze scope before the build", "Scope creep cost us two months", &["scope", "planning"][..]),
+        (1, "Involve the vendor early", "供应商 joined late and missed the data model", &["vendor"][..]),
+        (1, "Plan data migration", "Migration scope was underestimated", &["data"][..]),
+    ];
+    for (index, (project, title, body, tags)) in lessons.iter().enumerate() {
+        let lesson = NewLesson { title: title.to_string(), body: body.to_string(), tags: tags.iter().map(|t| t.to_string()).collect() };
+        board.add_lesson(LessonId::random(), &ids[*project], lesson, Stamp { by: "Li".into(), at_ms: index as i64 }).unwrap();
+    }
+    let titles = |query: &str| board.search_lessons(query).into_iter().map(|l| l.title).collect::<Vec<_>>();
+    assert_eq!(titles("scope"), ["Plan data migration", "Freeze scope before the build"]);
+    assert_eq!(titles("tag:scope"), ["Freeze scope before the build"]);
+    assert_eq!(titles("SCOPE migration"), ["Plan data migration"]);
+    assert_eq!(titles("供应商"), ["Involve the vendor early"]);
+    assert!(titles("nothing-like-this").is_empty());
+}
+
+#[test]
+fn a_decision_records_the_version_it_was_taken_on() {
+    let (mut board, ids) = board_with(&["A"]);
+    let heads = board.heads();
+    board.record_decision(DecisionId::random(), DecisionKind::Approve, Some(&ids[0]), "Fits the envelope", stamp()).unwrap();
+    board.rename_project(&ids[0], "A (approved)").unwrap();
+    let decision = &board.decisions()[0];
+    assert_eq!(decision.heads, heads);
+    let seen = board.fork_at(&decision.heads).unwrap();
+    assert_eq!(names(&seen), ["A"], "the board as the decision makers saw it");
+}
+
+#[test]
+fn concurrent_sets_of_one_field_are_visible_as_a_conflict() {
+    let (mut left, ids) = board_with(&["ERP"]);
+    let mut right = left.fork();
+    left.rename_project(&ids[0], "ERP upgrade").unwrap();
+    right.rename_project(&ids[0], "ERP replacement").unwrap();
+    left.merge(&mut right).unwrap();
+    right.merge(&mut left).unwrap();
+    let conflicts = left.project_conflicts(&ids[0]).unwrap();
+    assert_eq!(conflicts, right.project_conflicts(&ids[0]).unwrap(), "every replica agrees");
+    assert_eq!(conflicts.len(), 1);
+    let conflict = &conflicts[0];
+    assert_eq!(conflict.field, "name");
+    assert_eq!(conflict.winner, left.projects()[0].name);
+    let mut all = vec![conflict.winner.clone(), conflict.others[0].clone()];
+    all.sort();
+    assert_eq!(all, ["ERP replacement", "ERP upgrade"]);
+    // Setting the field again resolves it.
+    left.rename_project(&ids[0], "ERP").unwrap();
+    assert!(left.project_conflicts(&ids[0]).unwrap().is_empty());
+}
+
+#[test]
+fn concurrent_bookings_of_one_cell_are_visible_as_a_conflict() {
+    let (mut left, ids) = board_with(&["ERP"]);
+    let person = PersonId::random();
+    left.add_person(person.clone(), NewPerson::named("Li", 40.0)).unwrap();
+    let mut right = left.fork();
+    let w = week("2026-W50");
+    left.set_allocation(&ids[0], &person, w, 16.0).unwrap();
+    right.set_allocation(&ids[0], &person, w, 24.0).unwrap();
+    left.merge(&mut right).unwrap();
+    let conflict = left.allocation_conflict(&ids[0], &person, w).unwrap();
+    assert_eq!(left.snapshot().hours(&ids[0], &person, w).to_string(), conflict.winner);
+    assert_eq!(conflict.others.len(), 1);
+}
+
+#[test]
+fn people_have_roles_teams_skills_and_time_off() {
+    let mut board = Board::new("Portfolio").unwrap();
+    let li = PersonId::random();
+    board.add_person(li.clone(), NewPerson { name: "Li".into(), role: "developer".into(), team: "Core".into(), capacity_hours_per_week: 40.0 }).unwrap();
+    board.set_skill(&li, "Rust", true).unwrap();
+    board.set_skill(&li, "sql", true).unwrap();
+    board.set_skill(&li, "sql", false).unwrap();
+    board.set_time_off(&li, week("2026-W52"), 24.0).unwrap();
+    let person = &board.people()[0];
+    assert_eq!(person.skills, ["rust"]);
+    assert_eq!(person.capacity_in(week("2026-W52")), 16.0);
+    assert_eq!(person.capacity_in(week("2026-W51")), 40.0);
+    board.delete_person(&li).unwrap();
+    assert!(board.people().is_empty());
+}
