@@ -21,7 +21,9 @@ pub mod week;
 
 pub mod alignment;
 pub mod finance;
+pub mod kpi;
 pub mod risk;
+pub mod rules;
 pub mod scoring;
 
 pub use board::{Board, BoardError, PersonId, ProjectId, Stage};

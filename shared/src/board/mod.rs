@@ -57,6 +57,7 @@ use automerge::{
 pub use conflicts::FieldConflict;
 pub use people::{Allocation, NewPerson, Person};
 pub use projects::{Estimates, Financials, Milestone, NewProject, Phase, Project, Stage};
+pub(crate) use projects::path_between;
 pub use registers::{Decision, DecisionKind, Lesson, NewLesson, NewRisk, Risk};
 pub use schema::SCHEMA_VERSION;
 pub use settings::{GateItem, OperatingModel, Settings};

@@ -110,8 +110,8 @@ fn bad_input_is_refused_and_leaves_the_document_unchanged() {
         (board.add_project(ids[0].clone(), project("Again")), BoardError::Duplicate { what: "project", id: ids[0].to_string() }),
         (board.add_person(PersonId::random(), NewPerson::named("", 40.0)), BoardError::Empty { what: "person's name" }),
         (board.delete_project(&unknown), unknown_project(&unknown)),
-        (board.update_risk(&risk_id, risk(7, 3)), BoardError::Invalid("probability must be a whole number from 1 to 5, not 7".into())),
-        (board.add_risk(RiskId::random(), &ids[0], risk(3, 0)), BoardError::Invalid("impact must be a whole number from 1 to 5, not 0".into())),
+        (board.update_risk(&risk_id, risk(7, 3)), BoardError::Invalid("probability must be a whole number from 1 (rare) to 5 (almost certain), not 7".into())),
+        (board.add_risk(RiskId::random(), &ids[0], risk(3, 0)), BoardError::Invalid("impact must be a whole number from 1 (negligible) to 5 (severe), not 0".into())),
         (board.add_dependency(&ids[1], &ids[0]), BoardError::DependencyCycle(vec![ids[1].clone(), ids[0].clone(), ids[1].clone()])),
         (board.add_dependency(&ids[0], &ids[0]), BoardError::SelfDependency(ids[0].clone())),
         (

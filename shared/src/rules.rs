@@ -1,0 +1,181 @@
+//! Business rules checked after every merge (合并后的规则检查).
+//!
+//! Merging guarantees the same state everywhere, not the rules: two offline edits can each keep
+//! the budget envelope and together break it. So a merge is never refused; instead [`check`]
+//! runs on the merged board and returns warnings that name what broke, for the board to show.
+//!
+//! ```
+//! use shared::{board::{Board, NewProject}, rules, ProjectId, Stage};
+//! let mut board = Board::new("Portfolio").unwrap();
+//! board.set_budget_envelope(Some(100.0)).unwrap();
+//! let mut offline = board.fork();
+//! board.add_project(ProjectId::random(), NewProject { name: "ERP".into(), stage: Stage::Approved, budget: 60.0 }).unwrap();
+//! offline.add_project(ProjectId::random(), NewProject { name: "CRM".into(), stage: Stage::Approved, budget: 60.0 }).unwrap();
+//! assert!(rules::check(&board.snapshot()).is_empty());
+//! board.merge(&mut offline).unwrap();
+//! let warnings = rules::check(&board.snapshot());
+//! assert_eq!(warnings[0].to_string(), "approved and active projects need 120 of a budget envelope of 100");
+//! ```
+
+use std::{
+    collections::{BTreeSet, HashMap},
+    fmt,
+};
+
+use crate::{
+    board::{BoardSnapshot, ProjectId, Stage},
+    capacity,
+    week::IsoWeek,
+};
+
+/// A rule the merged board breaks.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    /// Approved, active and on-hold projects together need more than the envelope.
+    BudgetEnvelopeExceeded { committed: f64, envelope: f64 },
+    /// A person is booked for more than their capacity in a week.
+    OverCapacity { person: String, week: IsoWeek, allocated_hours: f64, capacity_hours: f64 },
+    /// A project still to deliver depends on a cancelled one.
+    DependsOnCancelled { project: String, cancelled: String },
+    /// Dependencies added apart close a cycle.
+    DependencyCycle { projects: Vec<String> },
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::BudgetEnvelopeExceeded { committed, envelope } => {
+                write!(f, "approved and active projects need {committed} of a budget envelope of {envelope}")
+            }
+            Warning::OverCapacity { person, week, allocated_hours, capacity_hours } => {
+                write!(f, "{person} is booked {allocated_hours} h in {week} but has {capacity_hours} h")
+            }
+            Warning::DependsOnCancelled { project, cancelled } => {
+                write!(f, "{project} depends on {cancelled}, which is cancelled")
+            }
+            Warning::DependencyCycle { projects } => {
+                write!(f, "these projects depend on each other in a circle: {}", projects.join(" → "))
+            }
+        }
+    }
+}
+
+/// Every rule the board breaks, in a stable order: budget, capacity, dependencies.
+pub fn check(board: &BoardSnapshot) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+
+    if let Some(envelope) = board.settings.budget_envelope {
+        let committed: f64 = board.projects.iter().filter(|p| p.stage.is_committed()).map(|p| p.budget).sum();
+        if committed > envelope {
+            warnings.push(Warning::BudgetEnvelopeExceeded { committed, envelope });
+        }
+    }
+
+    let weeks: Vec<IsoWeek> = board.allocations.iter().map(|a| a.week).collect::<BTreeSet<_>>().into_iter().collect();
+    for (person, load) in capacity::over_allocated(board, &weeks) {
+        let name = board.person(&person).map_or_else(|| person.to_string(), |p| p.name.clone());
+        warnings.push(Warning::OverCapacity {
+            person: name,
+            week: load.week,
+            allocated_hours: load.allocated_hours,
+            capacity_hours: load.capacity_hours,
+        });
+    }
+
+    let by_id: HashMap<&ProjectId, &crate::board::Project> = board.projects.iter().map(|p| (&p.id, p)).collect();
+    for project in board.projects.iter().filter(|p| p.stage.is_committed()) {
+        for on in &project.depends_on {
+            if by_id.get(on).is_some_and(|dependency| dependency.stage == Stage::Cancelled) {
+                warnings.push(Warning::DependsOnCancelled { project: project.name.clone(), cancelled: by_id[on].name.clone() });
+            }
+        }
+    }
+
+    for cycle in dependency_cycles(board) {
+        let projects = cycle.iter().map(|id| by_id.get(id).map_or_else(|| id.to_string(), |p| p.name.clone())).collect();
+        warnings.push(Warning::DependencyCycle { projects });
+    }
+    warnings
+}
+
+/// Each cycle once, starting from its smallest id and closing on it.
+fn dependency_cycles(board: &BoardSnapshot) -> Vec<Vec<ProjectId>> {
+    let graph: HashMap<ProjectId, Vec<ProjectId>> =
+        board.projects.iter().map(|p| (p.id.clone(), p.depends_on.clone())).collect();
+    let mut cycles: Vec<Vec<ProjectId>> = Vec::new();
+    let mut seen: BTreeSet<BTreeSet<ProjectId>> = BTreeSet::new();
+    let mut ids: Vec<&ProjectId> = graph.keys().collect();
+    ids.sort();
+    for start in ids {
+        for next in &graph[start] {
+            if let Some(mut path) = crate::board::path_between(&graph, next, start) {
+                path.insert(0, start.clone());
+                let members: BTreeSet<ProjectId> = path.iter().cloned().collect();
+                let smallest = members.iter().next().cloned();
+                if smallest.as_ref() == Some(start) && seen.insert(members) {
+                    cycles.push(path);
+                }
+            }
+        }
+    }
+    cycles
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::{Board, NewPerson, NewProject, PersonId};
+
+    fn add(board: &mut Board, name: &str, stage: Stage, budget: f64) -> ProjectId {
+        let id = ProjectId::random();
+        board.add_project(id.clone(), NewProject { name: name.into(), stage, budget }).unwrap();
+        id
+    }
+
+    #[test]
+    fn offline_edits_that_are_each_fine_break_rules_together() {
+        let mut board = Board::new("Portfolio").unwrap();
+        let erp = add(&mut board, "ERP", Stage::Active, 50.0);
+        let crm = add(&mut board, "CRM", Stage::Proposed, 50.0);
+        let li = PersonId::random();
+        board.add_person(li.clone(), NewPerson::named("Li", 40.0)).unwrap();
+        let week: IsoWeek = "2026-W50".parse().unwrap();
+        let mut alice = board.fork();
+        let mut bob = board.fork();
+
+        // Alice books Li 30 h on ERP and makes ERP depend on CRM; Bob books 20 h on CRM and
+        // cancels CRM, then makes CRM depend on ERP. Each replica alone is fine.
+        alice.set_allocation(&erp, &li, week, 30.0).unwrap();
+        alice.add_dependency(&erp, &crm).unwrap();
+        bob.set_allocation(&crm, &li, week, 20.0).unwrap();
+        bob.set_project_stage(&crm, Stage::Cancelled).unwrap();
+        bob.add_dependency(&crm, &erp).unwrap();
+        assert!(check(&alice.snapshot()).is_empty());
+        assert!(check(&bob.snapshot()).is_empty());
+
+        alice.merge(&mut bob).unwrap();
+        let warnings: Vec<String> = check(&alice.snapshot()).iter().map(ToString::to_string).collect();
+        let cycle = if erp < crm { "ERP → CRM → ERP" } else { "CRM → ERP → CRM" };
+        assert_eq!(
+            warnings,
+            [
+                "Li is booked 50 h in 2026-W50 but has 40 h".to_string(),
+                "ERP depends on CRM, which is cancelled".to_string(),
+                format!("these projects depend on each other in a circle: {cycle}"),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_budget_envelope_counts_only_projects_still_to_deliver() {
+        let mut board = Board::new("Portfolio").unwrap();
+        board.set_budget_envelope(Some(100.0)).unwrap();
+        // (stage, budget, counted?)
+        for (stage, budget) in [(Stage::Approved, 40.0), (Stage::Active, 40.0), (Stage::OnHold, 10.0), (Stage::Proposed, 500.0), (Stage::Closed, 500.0), (Stage::Cancelled, 500.0)] {
+            add(&mut board, "P", stage, budget);
+        }
+        assert!(check(&board.snapshot()).is_empty(), "90 of 100");
+        add(&mut board, "Q", Stage::Approved, 20.0);
+        assert_eq!(check(&board.snapshot()), [Warning::BudgetEnvelopeExceeded { committed: 110.0, envelope: 100.0 }]);
+    }
+}
