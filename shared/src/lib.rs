@@ -16,6 +16,7 @@
 pub mod api;
 pub mod board;
 pub mod capacity;
+pub mod dashboard;
 pub mod sync;
 pub mod week;
 

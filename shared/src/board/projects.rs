@@ -184,6 +184,10 @@ pub struct Project {
     pub manager: String,
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
+    /// When the project really finished (for closed projects).
+    pub actual_finish: Option<NaiveDate>,
+    /// Whether the sponsor accepted the delivered scope (for closed projects).
+    pub scope_accepted: bool,
     pub financials: Financials,
     pub manual_rag: Option<Rag>,
     pub rag_note: String,
@@ -263,6 +267,8 @@ impl Board {
                 manager: fields.string_or_empty("manager"),
                 start: fields.parsed("start"),
                 end: fields.parsed("end"),
+                actual_finish: fields.parsed("actual_finish"),
+                scope_accepted: matches!(fields.get("scope_accepted"), Some(ScalarValue::Boolean(true))),
                 financials: Financials {
                     actual_cost: fields.number("actual_cost").unwrap_or(0.0),
                     planned_value: fields.number("planned_value").unwrap_or(0.0),
@@ -344,7 +350,7 @@ impl Board {
         Ok(())
     }
 
-    /// Sets one field of a project after `check` has validated the input.
+    /// Sets one field of a project; the caller has validated the value.
     fn set_project_field(&mut self, id: &ProjectId, key: &'static str, value: ScalarValue) -> Result<(), BoardError> {
         let object = self.writable_project(id)?;
         self.doc.put(&object, key, value)?;
@@ -399,6 +405,18 @@ impl Board {
             }
         }
         self.commit(format!("set dates of project {id}"));
+        Ok(())
+    }
+
+    /// How a project ended: when it really finished and whether its scope was accepted.
+    pub fn set_project_closure(&mut self, id: &ProjectId, actual_finish: Option<NaiveDate>, scope_accepted: bool) -> Result<(), BoardError> {
+        let object = self.writable_project(id)?;
+        match actual_finish {
+            Some(date) => self.doc.put(&object, "actual_finish", date.to_string())?,
+            None => self.doc.delete(&object, "actual_finish")?,
+        }
+        self.doc.put(&object, "scope_accepted", scope_accepted)?;
+        self.commit(format!("set closure of project {id}"));
         Ok(())
     }
 
