@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 use shared::{
-    board::{Board, NewPerson, NewProject},
+    board::{Board, CriterionId, Financials, NewPerson, NewProject, NewRisk, RiskId},
+    dashboard, risk::Roam, scoring::Direction,
     IsoWeek, PersonId, ProjectId, Stage,
 };
 
@@ -20,6 +21,10 @@ enum Edit {
     Allocate { project: usize, person: usize, week: u32, hours: u8 },
     DeleteProject { project: usize },
     AddPerson { name: String, capacity: u8 },
+    Score { project: usize, criterion: usize, score: u8 },
+    AddRisk { project: usize, probability: u8, impact: u8, resolved: bool },
+    Financials { project: usize, spent: u16, earned: u16 },
+    Depend { project: usize, on: usize },
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -32,6 +37,11 @@ fn edit() -> impl Strategy<Value = Edit> {
             .prop_map(|(project, person, week, hours)| Edit::Allocate { project, person, week, hours }),
         any::<usize>().prop_map(|project| Edit::DeleteProject { project }),
         ("[A-Z][a-z]{1,5}", 0..60u8).prop_map(|(name, capacity)| Edit::AddPerson { name, capacity }),
+        (any::<usize>(), 0..2usize, 0..10u8).prop_map(|(project, criterion, score)| Edit::Score { project, criterion, score }),
+        (any::<usize>(), 1..=5u8, 1..=5u8, any::<bool>())
+            .prop_map(|(project, probability, impact, resolved)| Edit::AddRisk { project, probability, impact, resolved }),
+        (any::<usize>(), 0..1000u16, 0..1000u16).prop_map(|(project, spent, earned)| Edit::Financials { project, spent, earned }),
+        (any::<usize>(), any::<usize>()).prop_map(|(project, on)| Edit::Depend { project, on }),
     ]
 }
 
@@ -82,6 +92,33 @@ fn apply(board: &mut Board, edit: &Edit, ledger: &mut Ledger) {
             }
             None => Ok(()),
         },
+        Edit::Score { project, criterion, score } => match pick_project(*project) {
+            Some(id) => {
+                let criteria = board.criteria();
+                let criterion: CriterionId = criteria[criterion % criteria.len()].id.parse().unwrap();
+                board.set_score(&id, &criterion, Some(f64::from(*score)))
+            }
+            None => Ok(()),
+        },
+        Edit::AddRisk { project, probability, impact, resolved } => match pick_project(*project) {
+            Some(id) => {
+                let roam = if *resolved { Roam::Resolved } else { Roam::Owned };
+                let risk = NewRisk { title: "Risk".into(), probability: *probability, impact: *impact, owner: String::new(), mitigation: String::new(), roam };
+                board.add_risk(RiskId::random(), &id, risk)
+            }
+            None => Ok(()),
+        },
+        Edit::Financials { project, spent, earned } => match pick_project(*project) {
+            Some(id) => board.set_project_financials(
+                &id,
+                Financials { actual_cost: f64::from(*spent), planned_value: 50.0, earned_value: f64::from(*earned) / 10.0, percent_complete: 10.0 },
+            ),
+            None => Ok(()),
+        },
+        Edit::Depend { project, on } => match (pick_project(*project), pick_project(*on)) {
+            (Some(id), Some(on)) => board.add_dependency(&id, &on),
+            _ => Ok(()),
+        },
         Edit::AddPerson { name, capacity } => board.add_person(PersonId::random(), NewPerson::named(name, f64::from(*capacity))),
     };
 }
@@ -114,6 +151,9 @@ proptest! {
             apply(&mut origin, &Edit::AddProject { name: name.into() }, &mut ledger);
         }
         apply(&mut origin, &Edit::AddPerson { name: "Li".into(), capacity: 40 }, &mut ledger);
+        origin.add_criterion(CriterionId::random(), "Value", 2.0, Direction::HigherIsBetter).unwrap();
+        origin.add_criterion(CriterionId::random(), "Risk", 1.0, Direction::LowerIsBetter).unwrap();
+        origin.set_budget_envelope(Some(250.0)).unwrap();
         let mut replicas: Vec<Board> = (0..replica_count).map(|_| origin.fork()).collect();
 
         for (edits, sync_in_between) in &rounds {
@@ -139,6 +179,13 @@ proptest! {
         prop_assert_eq!(unique, must_exist, "a project was lost or resurrected");
         for allocation in &expected.allocations {
             prop_assert!(ids.contains(&allocation.project));
+        }
+
+        // Every replica computes the same figures: ranking, heat map, earned value, KPIs, warnings.
+        let weeks = IsoWeek::new(2026, 48).unwrap().span(3);
+        let figures = dashboard::compute(&expected, &weeks);
+        for replica in &replicas[1..] {
+            prop_assert_eq!(&dashboard::compute(&replica.snapshot(), &weeks), &figures);
         }
     }
 }
