@@ -26,6 +26,7 @@ pub mod kpi;
 pub mod risk;
 pub mod rules;
 pub mod scoring;
+pub mod selection;
 
 pub use board::{Board, BoardError, PersonId, ProjectId, Stage};
 pub use week::IsoWeek;
