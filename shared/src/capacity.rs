@@ -60,21 +60,31 @@ pub struct PersonLoad {
 /// Each person's allocated hours in each of `weeks` against their capacity that week (weekly
 /// hours less time off), people in the snapshot's order.
 pub fn weekly_load(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<PersonLoad> {
-    let mut booked: HashMap<(&PersonId, IsoWeek), f64> = HashMap::new();
+    // Sum into a people × weeks grid; the week is looked up first because most allocations of
+    // a year-long plan fall outside a 12-week horizon.
+    let week_index: HashMap<IsoWeek, usize> = weeks.iter().enumerate().map(|(i, &week)| (week, i)).collect();
+    let person_index: HashMap<&str, usize> = board.people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let mut booked = vec![0.0; board.people.len() * weeks.len()];
     for allocation in &board.allocations {
-        *booked.entry((&allocation.person, allocation.week)).or_default() += allocation.hours;
+        if let Some(&week) = week_index.get(&allocation.week) {
+            if let Some(&person) = person_index.get(allocation.person.as_str()) {
+                booked[person * weeks.len() + week] += allocation.hours;
+            }
+        }
     }
     board
         .people
         .iter()
-        .map(|person| PersonLoad {
+        .enumerate()
+        .map(|(person_number, person)| PersonLoad {
             person: person.id.clone(),
             name: person.name.clone(),
             weeks: weeks
                 .iter()
-                .map(|&week| WeekLoad {
+                .enumerate()
+                .map(|(week_number, &week)| WeekLoad {
                     week,
-                    allocated_hours: booked.get(&(&person.id, week)).copied().unwrap_or(0.0),
+                    allocated_hours: booked[person_number * weeks.len() + week_number],
                     capacity_hours: person.capacity_in(week),
                 })
                 .collect(),
@@ -84,14 +94,15 @@ pub fn weekly_load(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<PersonLoad> 
 
 /// The (person, week) cells booked over capacity, in person then week order.
 pub fn over_allocated(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<(PersonId, WeekLoad)> {
-    weekly_load(board, weeks)
-        .into_iter()
+    over_allocated_in(&weekly_load(board, weeks))
+}
+
+/// The cells over capacity in loads already computed by [`weekly_load`].
+pub fn over_allocated_in(loads: &[PersonLoad]) -> Vec<(PersonId, WeekLoad)> {
+    loads
+        .iter()
         .flat_map(|load| {
-            let person = load.person;
-            load.weeks
-                .into_iter()
-                .filter(WeekLoad::is_over_capacity)
-                .map(move |week| (person.clone(), week))
+            load.weeks.iter().filter(|week| week.is_over_capacity()).map(|week| (load.person.clone(), week.clone()))
         })
         .collect()
 }
@@ -116,8 +127,13 @@ pub struct GroupLoad {
 /// over capacity in a week when its members together are booked for more than they have,
 /// even if one member's spare hours could not really cover another's overload.
 pub fn group_load(board: &BoardSnapshot, weeks: &[IsoWeek], grouping: Grouping) -> Vec<GroupLoad> {
+    group_load_in(board, &weekly_load(board, weeks), grouping)
+}
+
+/// [`group_load`] from loads already computed by [`weekly_load`] on the same snapshot.
+pub fn group_load_in(board: &BoardSnapshot, loads: &[PersonLoad], grouping: Grouping) -> Vec<GroupLoad> {
     let mut groups: BTreeMap<String, GroupLoad> = BTreeMap::new();
-    for (person, load) in board.people.iter().zip(weekly_load(board, weeks)) {
+    for (person, load) in board.people.iter().zip(loads) {
         let name = match grouping {
             Grouping::Team => person.team.clone(),
             Grouping::Role => person.role.clone(),
@@ -125,10 +141,10 @@ pub fn group_load(board: &BoardSnapshot, weeks: &[IsoWeek], grouping: Grouping) 
         let group = groups.entry(name.clone()).or_insert_with(|| GroupLoad {
             group: name,
             members: 0,
-            weeks: weeks.iter().map(|&week| WeekLoad { week, allocated_hours: 0.0, capacity_hours: 0.0 }).collect(),
+            weeks: load.weeks.iter().map(|week| WeekLoad { week: week.week, allocated_hours: 0.0, capacity_hours: 0.0 }).collect(),
         });
         group.members += 1;
-        for (sum, week) in group.weeks.iter_mut().zip(load.weeks) {
+        for (sum, week) in group.weeks.iter_mut().zip(&load.weeks) {
             sum.allocated_hours += week.allocated_hours;
             sum.capacity_hours += week.capacity_hours;
         }

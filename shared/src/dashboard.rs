@@ -103,9 +103,9 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
 
     // Capacity against demand.
     let loads = capacity::weekly_load(board, weeks);
-    let over_allocated = capacity::over_allocated(board, weeks);
-    let teams = capacity::group_load(board, weeks, Grouping::Team);
-    let roles = capacity::group_load(board, weeks, Grouping::Role);
+    let over_allocated = capacity::over_allocated_in(&loads);
+    let teams = capacity::group_load_in(board, &loads, Grouping::Team);
+    let roles = capacity::group_load_in(board, &loads, Grouping::Role);
 
     // Earned value, project by project so one bad project does not hide the others.
     let thresholds = RagThresholds::new(board.settings.rag_green_min, board.settings.rag_amber_min);

@@ -189,3 +189,40 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The live snapshot, updated from patches, always equals a full read of the board: after
+    /// local edits and after merging another replica's edits.
+    #[test]
+    fn the_live_snapshot_always_equals_a_full_read(
+        rounds in proptest::collection::vec(
+            (proptest::collection::vec(edit(), 1..8), proptest::collection::vec(edit(), 0..8)),
+            1..5,
+        ),
+    ) {
+        let mut origin = Board::new("Portfolio").unwrap();
+        let mut ledger = Ledger::default();
+        for name in ["ERP", "CRM"] {
+            apply(&mut origin, &Edit::AddProject { name: name.into() }, &mut ledger);
+        }
+        apply(&mut origin, &Edit::AddPerson { name: "Li".into(), capacity: 40 }, &mut ledger);
+        origin.add_criterion(CriterionId::random(), "Value", 2.0, Direction::HigherIsBetter).unwrap();
+        let mut other = origin.fork();
+        let mut live = shared::board::LiveBoard::new(origin);
+        for (local, remote) in &rounds {
+            for edit in local {
+                apply(live.board_mut(), edit, &mut ledger);
+                let expected = live.board().snapshot();
+                prop_assert_eq!(live.refresh(), &expected);
+            }
+            for edit in remote {
+                apply(&mut other, edit, &mut ledger);
+            }
+            live.board_mut().merge(&mut other).unwrap();
+            let expected = live.board().snapshot();
+            prop_assert_eq!(live.refresh(), &expected);
+        }
+    }
+}

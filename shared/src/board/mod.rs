@@ -41,6 +41,7 @@
 //! the server" counts edits a person made.
 
 mod conflicts;
+mod live;
 mod people;
 mod projects;
 mod registers;
@@ -51,13 +52,15 @@ use std::{fmt, str::FromStr};
 
 use automerge::{
     transaction::{CommitOptions, Transactable},
-    AutoCommit, ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT,
+    AutoCommit, ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, ScalarValueRef, Value, ValueRef, ROOT,
 };
 
 pub use conflicts::FieldConflict;
+pub use live::LiveBoard;
 pub use people::{Allocation, NewPerson, Person};
 pub use projects::{Estimates, Financials, Milestone, NewProject, Phase, Project, Stage};
 pub(crate) use projects::path_between;
+use projects::sort_projects;
 pub use registers::{Decision, DecisionKind, Lesson, NewLesson, NewRisk, Risk};
 pub use schema::SCHEMA_VERSION;
 pub use settings::{GateItem, OperatingModel, Settings};
@@ -402,13 +405,29 @@ impl Board {
         Ok(())
     }
 
-    /// Every (key, value) of a flat collection.
-    fn flat_entries(&self, name: &'static str) -> Vec<(String, Value<'static>)> {
+    /// Every key of a flat collection (a set, or a table whose values are not needed).
+    fn flat_keys(&self, name: &'static str) -> Vec<String> {
         let Ok(map) = self.map(name) else { return Vec::new() };
-        self.doc
-            .map_range(&map, ..)
-            .map(|item| (item.key.to_string(), Value::from(item.value.clone())))
-            .collect()
+        self.doc.keys(&map).collect()
+    }
+
+    /// Every (key, number) of a flat collection of numbers, read without copying values.
+    fn flat_numbers(&self, name: &'static str, mut each: impl FnMut(&str, f64)) {
+        let Ok(map) = self.map(name) else { return };
+        for item in self.doc.map_range(&map, ..) {
+            let number = match item.value {
+                ValueRef::Scalar(ScalarValueRef::F64(number)) => number,
+                ValueRef::Scalar(ScalarValueRef::Int(number)) => number as f64,
+                ValueRef::Scalar(ScalarValueRef::Uint(number)) => number as f64,
+                _ => continue,
+            };
+            each(&item.key, number);
+        }
+    }
+
+    /// The ids in collection `name`.
+    fn ids(&self, name: &'static str) -> std::collections::HashSet<String> {
+        self.map(name).map(|map| self.doc.keys(&map).collect()).unwrap_or_default()
     }
 
     /// Deletes every key of a flat collection whose parts satisfy `matches`.
@@ -509,13 +528,6 @@ fn scalar_f64(value: &ScalarValue) -> Option<f64> {
         ScalarValue::Int(number) => Some(*number as f64),
         ScalarValue::Uint(number) => Some(*number as f64),
         _ => None,
-    }
-}
-
-fn value_f64(value: &Value<'_>) -> Option<f64> {
-    match value {
-        Value::Scalar(scalar) => scalar_f64(scalar),
-        Value::Object(_) => None,
     }
 }
 

@@ -1,11 +1,11 @@
 //! People (资源) and their time: role, team, skills, weekly capacity, time off, and the hours
 //! they are booked on projects week by week (分配).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use automerge::{transaction::Transactable, ReadDoc};
 
-use super::{hours, key_part, non_empty, schema::*, value_f64, Board, BoardError, Fields, PersonId, ProjectId};
+use super::{hours, key_part, non_empty, schema::*, Board, BoardError, Fields, PersonId, ProjectId};
 use crate::week::IsoWeek;
 
 /// A person whose time is planned on the board.
@@ -59,18 +59,17 @@ impl Board {
     /// People by name, ties by id.
     pub fn people(&self) -> Vec<Person> {
         let mut skills: HashMap<String, Vec<String>> = HashMap::new();
-        for (key, _) in self.flat_entries(SKILLS) {
+        for key in self.flat_keys(SKILLS) {
             if let Some((person, skill)) = key.split_once('/') {
                 skills.entry(person.to_owned()).or_default().push(skill.to_owned());
             }
         }
         let mut time_off: HashMap<String, BTreeMap<IsoWeek, f64>> = HashMap::new();
-        for (key, value) in self.flat_entries(TIME_OFF) {
-            let Some((person, week)) = key.split_once('/') else { continue };
-            if let (Ok(week), Some(hours)) = (week.parse(), value_f64(&value)) {
+        self.flat_numbers(TIME_OFF, |key, hours| {
+            if let Some((person, Ok(week))) = key.split_once('/').map(|(person, week)| (person, week.parse())) {
                 time_off.entry(person.to_owned()).or_default().insert(week, hours);
             }
-        }
+        });
         let mut list = self.entities(PEOPLE, |id, fields: &Fields| {
             let mut person_skills = skills.get(id).cloned().unwrap_or_default();
             person_skills.sort();
@@ -90,19 +89,24 @@ impl Board {
 
     /// Allocations of existing projects and people, in key order.
     pub fn allocations(&self) -> Vec<Allocation> {
-        let ids = |name| -> BTreeSet<String> {
-            self.map(name).map(|map| self.doc.keys(&map).collect()).unwrap_or_default()
-        };
-        let (projects, people) = (ids(PROJECTS), ids(PEOPLE));
-        self.flat_entries(ALLOCATIONS)
-            .into_iter()
-            .filter_map(|(key, value)| {
-                let (project, person, week) = split_allocation_key(&key)?;
-                let hours = value_f64(&value)?;
-                (projects.contains(project.as_str()) && people.contains(person.as_str()))
-                    .then_some(Allocation { project, person, week, hours })
-            })
-            .collect()
+        let (projects, people) = (self.ids(PROJECTS), self.ids(PEOPLE));
+        // A year has at most 53 weeks: parse each week once.
+        let mut weeks: HashMap<String, Option<IsoWeek>> = HashMap::new();
+        let mut list = Vec::new();
+        self.flat_numbers(ALLOCATIONS, |key, hours| {
+            let mut parts = key.split('/');
+            let (Some(project), Some(person), Some(week), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+                return;
+            };
+            if !projects.contains(project) || !people.contains(person) {
+                return;
+            }
+            let week = *weeks.entry(week.to_owned()).or_insert_with(|| week.parse().ok());
+            if let Some(week) = week {
+                list.push(Allocation { project: ProjectId(project.to_owned()), person: PersonId(person.to_owned()), week, hours });
+            }
+        });
+        list
     }
 
     pub fn add_person(&mut self, id: PersonId, new: NewPerson) -> Result<(), BoardError> {
@@ -201,12 +205,4 @@ impl Board {
 
 pub(super) fn allocation_key(project: &ProjectId, person: &PersonId, week: IsoWeek) -> String {
     format!("{project}/{person}/{week}")
-}
-
-fn split_allocation_key(key: &str) -> Option<(ProjectId, PersonId, IsoWeek)> {
-    let mut parts = key.split('/');
-    let project = parts.next()?.parse().ok()?;
-    let person = parts.next()?.parse().ok()?;
-    let week = parts.next()?.parse().ok()?;
-    parts.next().is_none().then_some((project, person, week))
 }

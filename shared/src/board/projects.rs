@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use fractional_index::FractionalIndex;
 
 use super::{
-    at_most, key_part, non_empty, non_negative, one_of, schema::*, value_f64, Board, BoardError,
+    at_most, key_part, non_empty, non_negative, one_of, schema::*, Board, BoardError,
     CriterionId, Fields, MilestoneId, ObjectiveId, ProjectId, Stamp,
 };
 use crate::finance::Rag;
@@ -224,24 +224,34 @@ pub struct Milestone {
 impl Board {
     /// Projects in priority order: by position, ties by id.
     pub fn projects(&self) -> Vec<Project> {
-        let mut scores: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
-        for (key, value) in self.flat_entries(SCORES) {
-            if let (Some((project, criterion)), Some(score)) = (key.split_once('/'), value_f64(&value)) {
-                scores.entry(project.to_owned()).or_default().insert(criterion.to_owned(), score);
-            }
-        }
-        let mut contributions: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
-        for (key, value) in self.flat_entries(CONTRIBUTIONS) {
-            if let (Some((project, objective)), Some(share)) = (key.split_once('/'), value_f64(&value)) {
-                contributions.entry(project.to_owned()).or_default().insert(objective.to_owned(), share);
-            }
-        }
-        let mut dependencies: HashMap<String, Vec<ProjectId>> = HashMap::new();
-        for (key, _) in self.flat_entries(DEPENDENCIES) {
-            if let Some((project, on)) = key.split_once('/') {
-                if let Ok(on) = on.parse() {
-                    dependencies.entry(project.to_owned()).or_default().push(on);
+        let mut list = self.entities(PROJECTS, parse_project);
+        self.project_tables().attach(&mut list);
+        sort_projects(&mut list);
+        list
+    }
+
+    /// One project without the tables kept beside it (scores, contributions, dependencies,
+    /// gate ticks): see [`ProjectTables`].
+    pub(super) fn read_project_fields(&self, id: &str) -> Option<Project> {
+        let object = self.entity(PROJECTS, "project", id).ok()?;
+        parse_project(id, &self.fields(&object)?)
+    }
+
+    /// The flat tables that belong to projects, grouped by project.
+    pub(super) fn project_tables(&self) -> ProjectTables {
+        let by_project = |table| {
+            let mut values: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
+            self.flat_numbers(table, |key, number| {
+                if let Some((project, other)) = key.split_once('/') {
+                    values.entry(project.to_owned()).or_default().insert(other.to_owned(), number);
                 }
+            });
+            values
+        };
+        let mut dependencies: HashMap<String, Vec<ProjectId>> = HashMap::new();
+        for key in self.flat_keys(DEPENDENCIES) {
+            if let Some((project, Ok(on))) = key.split_once('/').map(|(project, on)| (project, on.parse())) {
+                dependencies.entry(project.to_owned()).or_default().push(on);
             }
         }
         let mut ticks: HashMap<String, BTreeMap<String, Stamp>> = HashMap::new();
@@ -253,59 +263,7 @@ impl Board {
                 ticks.entry(project.to_owned()).or_default().insert(gate.to_owned(), stamp);
             }
         }
-
-        let mut list = self.entities(PROJECTS, |id, fields: &Fields| {
-            let estimate = |key: &str| fields.number(key);
-            Some(Project {
-                id: id.parse().ok()?,
-                name: fields.string("name")?,
-                stage: fields.parsed("stage")?,
-                phase: fields.parsed("phase").unwrap_or_default(),
-                budget: fields.number("budget").unwrap_or(0.0),
-                position: fields.string_or_empty("position"),
-                sponsor: fields.string_or_empty("sponsor"),
-                manager: fields.string_or_empty("manager"),
-                start: fields.parsed("start"),
-                end: fields.parsed("end"),
-                actual_finish: fields.parsed("actual_finish"),
-                scope_accepted: matches!(fields.get("scope_accepted"), Some(ScalarValue::Boolean(true))),
-                financials: Financials {
-                    actual_cost: fields.number("actual_cost").unwrap_or(0.0),
-                    planned_value: fields.number("planned_value").unwrap_or(0.0),
-                    earned_value: fields.number("earned_value").unwrap_or(0.0),
-                    percent_complete: fields.number("percent_complete").unwrap_or(0.0),
-                },
-                manual_rag: fields.string("manual_rag").as_deref().and_then(parse_rag),
-                rag_note: fields.string_or_empty("rag_note"),
-                estimates: Estimates {
-                    business_value: estimate("business_value"),
-                    time_criticality: estimate("time_criticality"),
-                    risk_reduction: estimate("risk_reduction"),
-                    job_size: estimate("job_size"),
-                    reach: estimate("reach"),
-                    impact: estimate("impact"),
-                    confidence: estimate("confidence"),
-                    effort: estimate("effort"),
-                },
-                scores: BTreeMap::new(),
-                contributions: BTreeMap::new(),
-                depends_on: Vec::new(),
-                gate_ticks: BTreeMap::new(),
-            })
-        });
-        let existing: BTreeSet<ProjectId> = list.iter().map(|p| p.id.clone()).collect();
-        for project in &mut list {
-            let id = project.id.as_str();
-            project.scores = scores.remove(id).unwrap_or_default();
-            project.contributions = contributions.remove(id).unwrap_or_default();
-            let mut depends_on = dependencies.remove(id).unwrap_or_default();
-            depends_on.retain(|on| existing.contains(on));
-            depends_on.sort();
-            project.depends_on = depends_on;
-            project.gate_ticks = ticks.remove(id).unwrap_or_default();
-        }
-        list.sort_by(|a, b| (&a.position, &a.id).cmp(&(&b.position, &b.id)));
-        list
+        ProjectTables { scores: by_project(SCORES), contributions: by_project(CONTRIBUTIONS), dependencies, ticks }
     }
 
     pub fn project(&self, id: &ProjectId) -> Option<Project> {
@@ -313,9 +271,10 @@ impl Board {
     }
 
     pub fn milestones(&self) -> Vec<Milestone> {
+        let projects = self.ids(PROJECTS);
         let mut list = self.entities(MILESTONES, |id, fields: &Fields| {
             let project: ProjectId = fields.parsed("project")?;
-            self.exists(PROJECTS, project.as_str()).then_some(())?;
+            projects.contains(project.as_str()).then_some(())?;
             Some(Milestone {
                 id: id.parse().ok()?,
                 project,
@@ -656,6 +615,77 @@ impl Board {
         }
         Ok(())
     }
+}
+
+/// The tables kept beside the projects, by project id.
+pub(super) struct ProjectTables {
+    scores: HashMap<String, BTreeMap<String, f64>>,
+    contributions: HashMap<String, BTreeMap<String, f64>>,
+    dependencies: HashMap<String, Vec<ProjectId>>,
+    ticks: HashMap<String, BTreeMap<String, Stamp>>,
+}
+
+impl ProjectTables {
+    /// Puts each project's rows on it; dependencies on projects that no longer exist are
+    /// left out.
+    pub(super) fn attach(mut self, projects: &mut [Project]) {
+        let existing: BTreeSet<ProjectId> = projects.iter().map(|p| p.id.clone()).collect();
+        for project in projects {
+            let id = project.id.as_str();
+            project.scores = self.scores.remove(id).unwrap_or_default();
+            project.contributions = self.contributions.remove(id).unwrap_or_default();
+            let mut depends_on = self.dependencies.remove(id).unwrap_or_default();
+            depends_on.retain(|on| existing.contains(on));
+            depends_on.sort();
+            project.depends_on = depends_on;
+            project.gate_ticks = self.ticks.remove(id).unwrap_or_default();
+        }
+    }
+}
+
+/// Priority order: by position, ties by id.
+pub(super) fn sort_projects(projects: &mut [Project]) {
+    projects.sort_by(|a, b| (&a.position, &a.id).cmp(&(&b.position, &b.id)));
+}
+
+fn parse_project(id: &str, fields: &Fields) -> Option<Project> {
+    let estimate = |key: &str| fields.number(key);
+    Some(Project {
+        id: id.parse().ok()?,
+        name: fields.string("name")?,
+        stage: fields.parsed("stage")?,
+        phase: fields.parsed("phase").unwrap_or_default(),
+        budget: fields.number("budget").unwrap_or(0.0),
+        position: fields.string_or_empty("position"),
+        sponsor: fields.string_or_empty("sponsor"),
+        manager: fields.string_or_empty("manager"),
+        start: fields.parsed("start"),
+        end: fields.parsed("end"),
+        actual_finish: fields.parsed("actual_finish"),
+        scope_accepted: matches!(fields.get("scope_accepted"), Some(ScalarValue::Boolean(true))),
+        financials: Financials {
+            actual_cost: fields.number("actual_cost").unwrap_or(0.0),
+            planned_value: fields.number("planned_value").unwrap_or(0.0),
+            earned_value: fields.number("earned_value").unwrap_or(0.0),
+            percent_complete: fields.number("percent_complete").unwrap_or(0.0),
+        },
+        manual_rag: fields.string("manual_rag").as_deref().and_then(parse_rag),
+        rag_note: fields.string_or_empty("rag_note"),
+        estimates: Estimates {
+            business_value: estimate("business_value"),
+            time_criticality: estimate("time_criticality"),
+            risk_reduction: estimate("risk_reduction"),
+            job_size: estimate("job_size"),
+            reach: estimate("reach"),
+            impact: estimate("impact"),
+            confidence: estimate("confidence"),
+            effort: estimate("effort"),
+        },
+        scores: BTreeMap::new(),
+        contributions: BTreeMap::new(),
+        depends_on: Vec::new(),
+        gate_ticks: BTreeMap::new(),
+    })
 }
 
 /// A path `from` → … → `to` along dependencies, if there is one.

@@ -113,9 +113,10 @@ impl Board {
 
     /// Risks of existing projects, by id.
     pub fn risks(&self) -> Vec<Risk> {
+        let projects = self.ids(PROJECTS);
         self.entities(RISKS, |id, fields: &Fields| {
             let project: ProjectId = fields.parsed("project")?;
-            self.exists(PROJECTS, project.as_str()).then_some(())?;
+            projects.contains(project.as_str()).then_some(())?;
             let small = |key| fields.int(key).and_then(|n| u8::try_from(n).ok());
             Some(Risk {
                 id: id.parse().ok()?,
@@ -163,7 +164,7 @@ impl Board {
     /// Every lesson, newest first.
     pub fn lessons(&self) -> Vec<Lesson> {
         let mut tags: HashMap<String, Vec<String>> = HashMap::new();
-        for (key, _) in self.flat_entries(LESSON_TAGS) {
+        for key in self.flat_keys(LESSON_TAGS) {
             if let Some((lesson, tag)) = key.split_once('/') {
                 tags.entry(lesson.to_owned()).or_default().push(tag.to_owned());
             }

@@ -1,0 +1,227 @@
+//! A board whose snapshot follows its edits: after an edit, a merge or a sync message, only what
+//! changed is read again, so a dashboard can be recomputed within a frame on a large board.
+//!
+//! Automerge reports what changed since the last look as patches (`diff_incremental`). Each
+//! patch names the root collection it touched and, below it, the entity. [`LiveBoard::refresh`]
+//! turns them into the least reading that is still exact:
+//! - an allocation cell is updated from the patch itself;
+//! - a project is read again alone (its tables — scores, contributions, dependencies, ticks —
+//!   are re-attached when one of them changed);
+//! - any other collection is read again whole (they are small, or rarely edited).
+//!
+//! Adding or removing a project or a person also re-reads what refers to them (allocations,
+//! risks, milestones), because reads leave out rows whose project or person is gone. A property
+//! test checks that the live snapshot always equals [`Board::snapshot`].
+
+use std::collections::BTreeSet;
+
+use automerge::{Patch, PatchAction, Prop, ScalarValue, Value};
+
+use super::{schema::*, sort_projects, Allocation, Board, BoardSnapshot};
+
+/// A board and its snapshot, kept equal.
+#[derive(Debug)]
+pub struct LiveBoard {
+    board: Board,
+    snapshot: BoardSnapshot,
+}
+
+/// What a set of patches touched.
+#[derive(Default)]
+struct Touched {
+    name: bool,
+    /// Collections to read again whole.
+    collections: BTreeSet<String>,
+    /// Projects to read again alone.
+    projects: BTreeSet<String>,
+    /// Allocation cells: key → new hours, or `None` when the cell was cleared.
+    allocations: Vec<(String, Option<f64>)>,
+}
+
+impl LiveBoard {
+    pub fn new(mut board: Board) -> LiveBoard {
+        board.doc.update_diff_cursor();
+        let snapshot = board.snapshot();
+        LiveBoard { board, snapshot }
+    }
+
+    pub fn board(&self) -> &Board {
+        &self.board
+    }
+
+    /// The board, to edit, merge or sync; call [`LiveBoard::refresh`] afterwards.
+    pub fn board_mut(&mut self) -> &mut Board {
+        &mut self.board
+    }
+
+    pub fn snapshot(&self) -> &BoardSnapshot {
+        &self.snapshot
+    }
+
+    pub fn into_board(self) -> Board {
+        self.board
+    }
+
+    /// Brings the snapshot up to date with the document and returns it.
+    pub fn refresh(&mut self) -> &BoardSnapshot {
+        let patches = self.board.doc.diff_incremental();
+        if patches.is_empty() {
+            return &self.snapshot;
+        }
+        let touched = touched_by(&patches);
+        let board = &self.board;
+        let snapshot = &mut self.snapshot;
+
+        if touched.name {
+            snapshot.name = board.name();
+        }
+        let whole = |name: &str| touched.collections.contains(name);
+        if whole(SETTINGS) {
+            snapshot.settings = board.settings();
+        }
+        if whole(OBJECTIVES) {
+            snapshot.objectives = board.objectives();
+        }
+        if whole(CRITERIA) {
+            snapshot.criteria = board.criteria();
+        }
+        if whole(GATE_TEMPLATE) {
+            snapshot.gate_template = board.gate_template();
+        }
+
+        // Projects: alone, unless the whole collection must be read again.
+        let project_ids_before: BTreeSet<String> = snapshot.projects.iter().map(|p| p.id.to_string()).collect();
+        let tables_changed = [SCORES, CONTRIBUTIONS, DEPENDENCIES, GATE_TICKS].iter().any(|t| whole(t));
+        if whole(PROJECTS) {
+            snapshot.projects = board.projects();
+        } else if !touched.projects.is_empty() || tables_changed {
+            for id in &touched.projects {
+                let old = snapshot.projects.iter().position(|p| p.id.as_str() == id);
+                match (board.read_project_fields(id), old) {
+                    (Some(mut project), Some(index)) => {
+                        let old = &snapshot.projects[index];
+                        project.scores = old.scores.clone();
+                        project.contributions = old.contributions.clone();
+                        project.depends_on = old.depends_on.clone();
+                        project.gate_ticks = old.gate_ticks.clone();
+                        snapshot.projects[index] = project;
+                    }
+                    (Some(project), None) => snapshot.projects.push(project),
+                    (None, Some(index)) => {
+                        snapshot.projects.remove(index);
+                    }
+                    (None, None) => {}
+                }
+            }
+            let project_ids: BTreeSet<String> = snapshot.projects.iter().map(|p| p.id.to_string()).collect();
+            if tables_changed || project_ids != project_ids_before {
+                board.project_tables().attach(&mut snapshot.projects);
+            }
+            sort_projects(&mut snapshot.projects);
+        }
+        let projects_changed = snapshot.projects.iter().map(|p| p.id.to_string()).collect::<BTreeSet<_>>() != project_ids_before;
+
+        let people_before: BTreeSet<String> = snapshot.people.iter().map(|p| p.id.to_string()).collect();
+        if whole(PEOPLE) || whole(SKILLS) || whole(TIME_OFF) {
+            snapshot.people = board.people();
+        }
+        let people_changed = snapshot.people.iter().map(|p| p.id.to_string()).collect::<BTreeSet<_>>() != people_before;
+
+        if whole(ALLOCATIONS) || projects_changed || people_changed {
+            snapshot.allocations = board.allocations();
+        } else {
+            for (key, hours) in &touched.allocations {
+                apply_allocation(snapshot, key, *hours);
+            }
+        }
+        if whole(RISKS) || projects_changed {
+            snapshot.risks = board.risks();
+        }
+        if whole(MILESTONES) || projects_changed {
+            snapshot.milestones = board.milestones();
+        }
+        if whole(LESSONS) || whole(LESSON_TAGS) {
+            snapshot.lessons = board.lessons();
+        }
+        if whole(DECISIONS) {
+            snapshot.decisions = board.decisions();
+        }
+        &self.snapshot
+    }
+}
+
+fn touched_by(patches: &[Patch]) -> Touched {
+    let mut touched = Touched::default();
+    for patch in patches {
+        let key = match &patch.action {
+            PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => Some(key.as_str()),
+            _ => None,
+        };
+        let Some((_, Prop::Map(root))) = patch.path.first() else {
+            // A change to the root itself: the name, or a whole collection.
+            match key {
+                Some("name") => touched.name = true,
+                Some(collection) => {
+                    touched.collections.insert(collection.to_owned());
+                }
+                None => {}
+            }
+            continue;
+        };
+        let entity = match patch.path.get(1) {
+            Some((_, Prop::Map(id))) => Some(id.as_str()),
+            Some(_) => None,
+            None => key,
+        };
+        match (root.as_str(), &patch.action, patch.path.len()) {
+            (ALLOCATIONS, PatchAction::PutMap { key, value: (Value::Scalar(value), _), .. }, 1) => {
+                touched.allocations.push((key.clone(), number(value)));
+            }
+            (ALLOCATIONS, PatchAction::DeleteMap { key }, 1) => touched.allocations.push((key.clone(), None)),
+            (PROJECTS, _, _) => match entity {
+                Some(id) => {
+                    touched.projects.insert(id.to_owned());
+                }
+                None => {
+                    touched.collections.insert(PROJECTS.to_owned());
+                }
+            },
+            (collection, _, _) => {
+                touched.collections.insert(collection.to_owned());
+            }
+        }
+    }
+    touched
+}
+
+fn number(value: &ScalarValue) -> Option<f64> {
+    super::scalar_f64(value)
+}
+
+/// Updates one allocation cell of the snapshot from a patch.
+fn apply_allocation(snapshot: &mut BoardSnapshot, key: &str, hours: Option<f64>) {
+    let mut parts = key.split('/');
+    let (Some(project), Some(person), Some(week), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        return;
+    };
+    let Ok(week) = week.parse() else { return };
+    let existing = snapshot
+        .allocations
+        .iter()
+        .position(|a| a.project.as_str() == project && a.person.as_str() == person && a.week == week);
+    let known = snapshot.projects.iter().any(|p| p.id.as_str() == project) && snapshot.people.iter().any(|p| p.id.as_str() == person);
+    match (hours, existing) {
+        (Some(hours), Some(index)) => snapshot.allocations[index].hours = hours,
+        (Some(hours), None) if known => {
+            let allocation = Allocation { project: project.parse().expect("a key part"), person: person.parse().expect("a key part"), week, hours };
+            // Keep key order, as a full read would.
+            let key_of = |a: &Allocation| format!("{}/{}/{}", a.project, a.person, a.week);
+            let index = snapshot.allocations.partition_point(|a| key_of(a).as_str() < key);
+            snapshot.allocations.insert(index, allocation);
+        }
+        (None, Some(index)) => {
+            snapshot.allocations.remove(index);
+        }
+        _ => {}
+    }
+}
