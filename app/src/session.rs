@@ -20,7 +20,7 @@ use futures::{channel::mpsc, StreamExt};
 use js_sys::{ArrayBuffer, Uint8Array};
 use leptos::prelude::*;
 use shared::{
-    board::BoardSnapshot,
+    board::{BoardSnapshot, LiveBoard},
     sync::{Presence, SyncClient, SyncEvent},
     Board, BoardError,
 };
@@ -79,7 +79,8 @@ pub struct BoardSession {
 
 struct Inner {
     document_id: String,
-    board: Board,
+    /// The board with a snapshot that follows its changes (only what changed is read again).
+    board: LiveBoard,
     client: SyncClient,
     cache: Option<Rc<BoardCache>>,
     next_chunk: u32,
@@ -110,7 +111,7 @@ impl BoardSession {
         let shared = Rc::new(RefCell::new(Inner {
             client: SyncClient::new(&peer_id, &document_id, None),
             document_id,
-            board: Board::empty(),
+            board: LiveBoard::new(Board::empty()),
             cache: None,
             next_chunk: 0,
             unsaved: Vec::new(),
@@ -132,11 +133,12 @@ impl BoardSession {
     /// one shows at once and is stored, then sent.
     pub fn edit(&self, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) -> Result<(), String> {
         let mut inner = self.shared.borrow_mut();
-        if !inner.view.status.get_untracked().ready || !inner.board.is_loaded() {
+        if !inner.view.status.get_untracked().ready || !inner.board.board().is_loaded() {
             return Err("the board has not loaded yet".into());
         }
-        change(&mut inner.board).map_err(|error| error.to_string())?;
-        inner.view.snapshot.set(inner.board.snapshot());
+        change(inner.board.board_mut()).map_err(|error| error.to_string())?;
+        let snapshot = inner.board.refresh().clone();
+        inner.view.snapshot.set(snapshot);
         drop(inner);
         let _ = self.events.unbounded_send(Event::Edited);
         Ok(())
@@ -275,11 +277,11 @@ async fn load(shared: &Rc<RefCell<Inner>>, peer_id: &str) {
     board.save_incremental();
     let mut inner = shared.borrow_mut();
     inner.client = SyncClient::new(peer_id, &document_id, sync_state.as_deref());
-    inner.board = board;
+    inner.board = LiveBoard::new(board);
     inner.cache = cache;
     inner.next_chunk = next_chunk;
-    if inner.board.is_loaded() {
-        view.snapshot.set(inner.board.snapshot());
+    if inner.board.board().is_loaded() {
+        view.snapshot.set(inner.board.refresh().clone());
         view.status.update(|status| status.ready = true);
     }
     inner.update_status();
@@ -289,7 +291,7 @@ async fn load(shared: &Rc<RefCell<Inner>>, peer_id: &str) {
 fn receive(shared: &Rc<RefCell<Inner>>, frame: &[u8]) {
     let mut inner = shared.borrow_mut();
     let inner = &mut *inner;
-    match inner.client.receive(&mut inner.board, frame) {
+    match inner.client.receive(inner.board.board_mut(), frame) {
         Ok(received) => {
             inner.outbox.extend(received.replies);
             for event in received.events {
@@ -299,8 +301,8 @@ fn receive(shared: &Rc<RefCell<Inner>>, frame: &[u8]) {
                         inner.announce_presence();
                     }
                     SyncEvent::BoardChanged => {
-                        if inner.board.is_loaded() {
-                            inner.view.snapshot.set(inner.board.snapshot());
+                        if inner.board.board().is_loaded() {
+                            inner.view.snapshot.set(inner.board.refresh().clone());
                             inner.view.status.update(|status| status.ready = true);
                         }
                     }
@@ -327,7 +329,7 @@ fn receive(shared: &Rc<RefCell<Inner>>, frame: &[u8]) {
 async fn persist(shared: &Rc<RefCell<Inner>>) {
     let (cache, document_id, sequence, bytes, sync_state, view) = {
         let mut inner = shared.borrow_mut();
-        let fresh = inner.board.save_incremental();
+        let fresh = inner.board.board_mut().save_incremental();
         inner.unsaved.extend(fresh);
         let Some(cache) = inner.cache.clone() else {
             inner.unsaved.clear();
@@ -348,7 +350,7 @@ async fn persist(shared: &Rc<RefCell<Inner>>) {
                 let mut inner = shared.borrow_mut();
                 inner.next_chunk += 1;
                 inner.unsaved.drain(..bytes.len());
-                let name = inner.board.name();
+                let name = inner.board.board().name();
                 if !name.is_empty() && inner.saved_name.as_ref() != Some(&name) {
                     inner.saved_name = Some(name.clone());
                     let (cache, document_id) = (cache.clone(), document_id.clone());
@@ -371,7 +373,7 @@ impl Inner {
     /// Sends every queued frame and the next sync message, if connected.
     fn flush(&mut self) {
         let mut frames = std::mem::take(&mut self.outbox);
-        if let Some(next) = self.client.poll(&mut self.board) {
+        if let Some(next) = self.client.poll(self.board.board_mut()) {
             frames.push(next);
         }
         for frame in frames {
@@ -390,7 +392,7 @@ impl Inner {
 
     fn update_status(&mut self) {
         let online = self.client.is_connected();
-        let unsynced = self.client.unsynced_changes(&mut self.board);
+        let unsynced = self.client.unsynced_changes(self.board.board_mut());
         self.view.status.maybe_update(|status| {
             let changed = (status.online, status.unsynced) != (online, unsynced);
             status.online = online;

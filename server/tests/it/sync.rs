@@ -208,3 +208,41 @@ async fn an_automerge_repo_client_syncs_a_board_through_the_server() {
     repo.stop().await;
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_server_upgrades_an_old_board_when_it_opens_it() {
+    let database = TestDatabase::new();
+    let server = start_server(&database.url()).await;
+    // A board as the first version of PMO Board wrote it (schema 1).
+    let mut old = automerge::AutoCommit::new();
+    {
+        use automerge::{transaction::Transactable, ObjType, ROOT};
+        old.put(ROOT, "schema_version", 1_u64).unwrap();
+        old.put(ROOT, "name", "Old board").unwrap();
+        for map in ["projects", "people", "allocations"] {
+            old.put_object(ROOT, map, ObjType::Map).unwrap();
+        }
+    }
+    let document = automerge::Automerge::load(&old.save()).unwrap();
+    let handle = server.state().repo.create(document).await.unwrap();
+    let id = handle.document_id().to_string();
+    server
+        .state()
+        .store
+        .insert_board(&server::store::BoardRecord { id: id.clone(), name: "Old board".into(), created_at_ms: 0 })
+        .await
+        .unwrap();
+    server.stop().await;
+
+    let server = start_server(&database.url()).await;
+    let mut client = TestClient::new("client", &id);
+    client.connect(server.addr).await;
+    client.sync_until(|board| board.schema_version() == Some(shared::board::SCHEMA_VERSION)).await;
+    // Now everything of schema 2 can be written.
+    let project = ProjectId::random();
+    client.edit(|b| b.add_project(project.clone(), project("ERP"))).await;
+    client.edit(|b| b.set_budget_envelope(Some(1.0e6))).await;
+    client.sync_until(|_| true).await;
+    assert_eq!(client.board.settings().budget_envelope, Some(1.0e6));
+    server.stop().await;
+}
