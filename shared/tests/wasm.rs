@@ -60,3 +60,19 @@ fn the_sync_client_speaks_cbor() {
         other => panic!("expected a join, got {other:?}"),
     }
 }
+
+#[wasm_bindgen_test]
+fn portfolio_selection_solves_in_wasm() {
+    use shared::selection::{greedy_preview, select, Candidate, Limits, SelectionProblem, SelectionStatus};
+    // Budget 10: greedy by value/cost takes A (9 for 6, ratio 1.5), and then neither B nor C
+    // fits (6 + 5 > 10): value 9. The optimum is B + C: value 12 for cost 10.
+    let mut problem = SelectionProblem::new(10.0);
+    problem.candidates = vec![Candidate::new("A", 9.0, 6.0), Candidate::new("B", 6.0, 5.0), Candidate::new("C", 6.0, 5.0)];
+    problem.candidates[0] = problem.candidates[0].clone().with_demand("developer", "2026-W50", 30.0);
+    problem.add_capacity("developer", "2026-W50", 40.0);
+    let selection = select(&problem, &Limits::exact()).unwrap();
+    assert_eq!(selection.status, SelectionStatus::Optimal);
+    assert_eq!(selection.chosen, ["B", "C"]);
+    assert_eq!(selection.total_value, 12.0);
+    assert_eq!(greedy_preview(&problem).unwrap().total_value, 9.0);
+}

@@ -1,0 +1,45 @@
+//! Timings of the large board in WebAssembly, run by hand (it is slow in a debug build, so
+//! `make test` does not run it):
+//!
+//! ```sh
+//! cargo test -p shared --release --target wasm32-unknown-unknown --test wasm_timing
+//! ```
+//!
+//! It prints the figures; it asserts only that the live snapshot stays equal to a full read.
+#![cfg(target_arch = "wasm32")]
+
+use shared::{board::LiveBoard, dashboard};
+use wasm_bindgen_test::{console_log, wasm_bindgen_test};
+
+#[path = "support/large_board.rs"]
+mod large_board;
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+#[wasm_bindgen_test]
+fn large_board_timings_in_wasm() {
+    let started = now_ms();
+    let (mut board, projects, people, weeks) = large_board::large_board();
+    console_log!("wasm: built the board in {:.0} ms", now_ms() - started);
+    let bytes = board.save();
+    let started = now_ms();
+    let loaded = shared::Board::load(&bytes).unwrap();
+    console_log!("wasm: load {:.1} ms", now_ms() - started);
+    let started = now_ms();
+    let snapshot = loaded.snapshot();
+    console_log!("wasm: full read {:.1} ms", now_ms() - started);
+    let started = now_ms();
+    dashboard::compute(&snapshot, &weeks[..12]);
+    console_log!("wasm: dashboard from a snapshot {:.1} ms", now_ms() - started);
+    let mut live = LiveBoard::new(loaded);
+    let rounds = 20;
+    let started = now_ms();
+    for round in 0..rounds {
+        live.board_mut().set_allocation(&projects[7], &people[3], weeks[5], 8.0 + round as f64).unwrap();
+        dashboard::compute(live.refresh(), &weeks[..12]);
+    }
+    console_log!("wasm: one edit, live snapshot and dashboard {:.1} ms (mean of {rounds})", (now_ms() - started) / rounds as f64);
+    assert_eq!(live.snapshot(), &live.board().snapshot());
+}
