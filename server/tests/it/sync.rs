@@ -239,8 +239,8 @@ async fn the_server_upgrades_an_old_board_when_it_opens_it() {
     client.connect(server.addr).await;
     client.sync_until(|board| board.schema_version() == Some(shared::board::SCHEMA_VERSION)).await;
     // Now everything of schema 2 can be written.
-    let project = ProjectId::random();
-    client.edit(|b| b.add_project(project.clone(), project("ERP"))).await;
+    let erp = ProjectId::random();
+    client.edit(|b| b.add_project(erp.clone(), project("ERP"))).await;
     client.edit(|b| b.set_budget_envelope(Some(1.0e6))).await;
     client.sync_until(|_| true).await;
     assert_eq!(client.board.settings().budget_envelope, Some(1.0e6));
