@@ -79,6 +79,14 @@ impl TestClient {
         }
     }
 
+    /// A client connected to `addr` that has received `board`.
+    pub async fn open(name: &str, board: &BoardSummary, addr: SocketAddr) -> TestClient {
+        let mut client = TestClient::new(name, board.document_id());
+        client.connect(addr).await;
+        client.sync_until(Board::is_loaded).await;
+        client
+    }
+
     /// Opens a WebSocket to `addr` and finishes the handshake.
     pub async fn connect(&mut self, addr: SocketAddr) {
         let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync"))

@@ -27,12 +27,8 @@ async fn two_clients_edit_one_board_and_converge() {
     let database = TestDatabase::new();
     let server = start_server(&database.url()).await;
     let board = create_board(server.addr, "Portfolio review").await;
-    let mut alice = TestClient::new("alice", board.document_id());
-    let mut bob = TestClient::new("bob", board.document_id());
-    alice.connect(server.addr).await;
-    bob.connect(server.addr).await;
-    alice.sync_until(Board::is_loaded).await;
-    bob.sync_until(Board::is_loaded).await;
+    let mut alice = TestClient::open("alice", &board, server.addr).await;
+    let mut bob = TestClient::open("bob", &board, server.addr).await;
     assert_eq!(alice.board.name(), "Portfolio review");
 
     let (erp, crm) = (ProjectId::random(), ProjectId::random());
@@ -59,12 +55,8 @@ async fn edits_made_while_the_server_is_down_all_arrive_after_a_restart() {
     let database = TestDatabase::new();
     let server = start_server(&database.url()).await;
     let board = create_board(server.addr, "Offline week").await;
-    let mut alice = TestClient::new("alice", board.document_id());
-    let mut bob = TestClient::new("bob", board.document_id());
-    alice.connect(server.addr).await;
-    bob.connect(server.addr).await;
-    alice.sync_until(Board::is_loaded).await;
-    bob.sync_until(Board::is_loaded).await;
+    let mut alice = TestClient::open("alice", &board, server.addr).await;
+    let mut bob = TestClient::open("bob", &board, server.addr).await;
     let erp = ProjectId::random();
     alice.edit(|b| b.add_project(erp.clone(), project("ERP"))).await;
     alice.sync_until(|_| true).await;
@@ -124,12 +116,8 @@ async fn presence_is_relayed_to_the_other_clients_of_a_board() {
     let database = TestDatabase::new();
     let server = start_server(&database.url()).await;
     let board = create_board(server.addr, "Review").await;
-    let mut alice = TestClient::new("alice", board.document_id());
-    let mut bob = TestClient::new("bob", board.document_id());
-    alice.connect(server.addr).await;
-    bob.connect(server.addr).await;
-    alice.sync_until(Board::is_loaded).await;
-    bob.sync_until(Board::is_loaded).await;
+    let mut alice = TestClient::open("alice", &board, server.addr).await;
+    let mut bob = TestClient::open("bob", &board, server.addr).await;
     alice.announce(Presence { name: "Alice 王".into() }).await;
     bob.until(|bob| {
         bob.events.iter().any(|event| matches!(event, SyncEvent::Ephemeral { data, .. }
@@ -177,9 +165,7 @@ async fn an_automerge_repo_client_syncs_a_board_through_the_server() {
     let database = TestDatabase::new();
     let server = start_server(&database.url()).await;
     let board = create_board(server.addr, "Interop").await;
-    let mut browser = TestClient::new("browser", board.document_id());
-    browser.connect(server.addr).await;
-    browser.sync_until(Board::is_loaded).await;
+    let mut browser = TestClient::open("browser", &board, server.addr).await;
     browser.edit(|b| b.add_project(ProjectId::random(), project("From the browser"))).await;
     browser.sync_until(|_| true).await;
 
