@@ -8,7 +8,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, Criterion};
 use shared::{
     board::{Board, LiveBoard},
-    dashboard,
+    dashboard, selection, Stage,
 };
 
 #[path = "../tests/support/large_board.rs"]
@@ -62,6 +62,36 @@ fn benches(c: &mut Criterion) {
             dashboard::compute(live.refresh(), horizon)
         })
     });
+    group.finish();
+
+    // Selection among 200 candidates: the first 200 proposed or approved projects, worth their
+    // weighted score, with a budget for about a third of them and the people's capacity.
+    let mut candidates = snapshot.clone();
+    let mut kept = 0;
+    candidates.projects.retain(|p| {
+        let keep = kept < 200 && matches!(p.stage, Stage::Proposed | Stage::Approved);
+        kept += usize::from(keep);
+        keep
+    });
+    let figures = dashboard::compute(&candidates, horizon);
+    let values = figures.ranking.iter().flat_map(|r| &r.candidates).map(|c| (c.id.parse().unwrap(), c.total_score)).collect();
+    let budget = candidates.projects.iter().map(|p| p.budget).sum::<f64>() / 3.0;
+    let problem = selection::problem_from_board(&candidates, &values, budget, horizon);
+    let started = std::time::Instant::now();
+    let chosen = selection::select(&problem, &selection::Limits::exact()).unwrap();
+    eprintln!(
+        "selection: {} candidates, {:?}, {} chosen, gap {}, {} nodes, {:.1?}",
+        problem.candidates.len(),
+        chosen.status,
+        chosen.chosen.len(),
+        chosen.gap,
+        chosen.effort.nodes,
+        started.elapsed()
+    );
+    let mut group = c.benchmark_group("selection");
+    group.sample_size(10);
+    group.bench_function("200 candidates, exact", |b| b.iter(|| selection::select(black_box(&problem), &selection::Limits::exact()).unwrap()));
+    group.bench_function("200 candidates, greedy preview", |b| b.iter(|| selection::greedy_preview(black_box(&problem)).unwrap()));
     group.finish();
 }
 

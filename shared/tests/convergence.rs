@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 use shared::{
     board::{Board, CriterionId, Financials, NewPerson, NewProject, NewRisk, RiskId},
-    dashboard, risk::Roam, scoring::Direction,
+    dashboard, risk::Roam, scoring::Direction, selection,
     IsoWeek, PersonId, ProjectId, Stage,
 };
 
@@ -181,11 +181,26 @@ proptest! {
             prop_assert!(ids.contains(&allocation.project));
         }
 
-        // Every replica computes the same figures: ranking, heat map, earned value, KPIs, warnings.
+        // Every replica computes the same figures: ranking, heat map, earned value, KPIs,
+        // warnings, and the same optimal portfolio.
         let weeks = IsoWeek::new(2026, 48).unwrap().span(3);
         let figures = dashboard::compute(&expected, &weeks);
+        let portfolio = |snapshot: &shared::board::BoardSnapshot, figures: &dashboard::Dashboard| {
+            let values = figures
+                .ranking
+                .iter()
+                .flat_map(|ranking| &ranking.candidates)
+                .map(|scored| (scored.id.parse().unwrap(), scored.total_score))
+                .collect();
+            let problem = selection::problem_from_board(snapshot, &values, 250.0, &weeks);
+            selection::select(&problem, &selection::Limits::exact()).unwrap()
+        };
+        let chosen = portfolio(&expected, &figures);
         for replica in &replicas[1..] {
-            prop_assert_eq!(&dashboard::compute(&replica.snapshot(), &weeks), &figures);
+            let snapshot = replica.snapshot();
+            let their_figures = dashboard::compute(&snapshot, &weeks);
+            prop_assert_eq!(&their_figures, &figures);
+            prop_assert_eq!(portfolio(&snapshot, &their_figures), chosen.clone());
         }
     }
 }
