@@ -8,6 +8,9 @@
 //!
 //! Everything but the shell is compiled for the browser only (feature `hydrate`).
 
+// Leptos views are deeply nested types; the release build needs more room to lay them out.
+#![recursion_limit = "256"]
+
 use leptos::prelude::*;
 
 /// The document every page starts from: styles, the manifest and the script that loads the
