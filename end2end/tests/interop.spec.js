@@ -29,7 +29,10 @@ test("an automerge-repo JS client and the app edit the same board", async ({ pag
     const unknown = generateAutomergeUrl();
     await expect(repo.find(unknown)).rejects.toThrow(/unavailable/i);
   } finally {
-    await repo.shutdown();
-    await server.stop();
+    try {
+      await repo.shutdown();
+    } finally {
+      await server.stop();
+    }
   }
 });

@@ -48,6 +48,9 @@ export class TestServer {
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    // Never outlive the test run, whatever happens to the test.
+    const child = this.process;
+    process.once("exit", () => child.kill("SIGKILL"));
     this.process.stdout.on("data", (chunk) => log.push(String(chunk)));
     this.process.stderr.on("data", (chunk) => log.push(String(chunk)));
     const deadline = Date.now() + 20_000;
