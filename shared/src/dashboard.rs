@@ -246,7 +246,7 @@ mod tests {
         let dashboard = compute(&board.snapshot(), &[week]);
         let ranking = dashboard.ranking.unwrap();
         assert_eq!(ranking.candidates.len(), 1);
-        assert_eq!(dashboard.unscored, [crm.clone()]);
+        assert_eq!(dashboard.unscored, std::slice::from_ref(&crm));
         assert_eq!(dashboard.alignment.iter().find(|a| a.project == erp.as_str()).unwrap().score, 0.5);
         assert_eq!(dashboard.coverage.unwrap().uncovered.len(), 1);
         assert_eq!(dashboard.rag[&erp], RagComparison { computed: Some(Rag::Red), manual: Some(Rag::Green), differs: true });
