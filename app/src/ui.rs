@@ -247,8 +247,27 @@ fn BoardContent(session: Session, view: SessionView, notice: RwSignal<Option<Str
             <Peers peers=view.peers/>
         </div>
         <p class="notice" role="alert" data-testid="edit-notice">{notice}</p>
+        <RuleWarnings view/>
         <Priorities session view notice/>
         <ResourcePlan session view notice/>
+    }
+}
+
+/// What the merged board breaks (budget envelope, capacity, dependencies): edits made apart
+/// are never refused, so the rules are checked after every change and shown here.
+#[component]
+fn RuleWarnings(view: SessionView) -> impl IntoView {
+    let warnings = Memo::new(move |_| view.snapshot.with(|board| shared::rules::check(board).iter().map(ToString::to_string).collect::<Vec<_>>()));
+    move || {
+        let warnings = warnings.get();
+        (!warnings.is_empty()).then(|| {
+            view! {
+                <section class="warnings" role="status" data-testid="rule-warnings">
+                    <h2>"Check these " <span class="zh">"需要处理"</span></h2>
+                    <ul>{warnings.into_iter().map(|warning| view! { <li>{warning}</li> }).collect_view()}</ul>
+                </section>
+            }
+        })
     }
 }
 
@@ -383,7 +402,7 @@ fn ProjectRow(
             }>
             <td class="rank">{index + 1}</td>
             <td class="handle" title="Drag to reorder">"⠿"</td>
-            <td><input class="project-name" aria-label="Project name" value=project.name.clone()
+            <td><input class="project-name" aria-label="Project name" value=project.name.clone() prop:value=project.name.clone()
                 on:change=move |ev| {
                     let name = event_target_value(&ev);
                     apply(session, notice, |board| board.rename_project(&id.get_value(), &name));
@@ -394,7 +413,7 @@ fn ProjectRow(
                         Err(error) => notice.set(Some(error.to_string())),
                     }
                 }>{stage_options}</select></td>
-            <td><input class="budget" type="number" min="0" step="any" aria-label="Budget" value=project.budget.to_string()
+            <td><input class="budget" type="number" min="0" step="any" aria-label="Budget" value=project.budget.to_string() prop:value=project.budget.to_string()
                 on:change=move |ev| {
                     match parse_number(&event_target_value(&ev)) {
                         Some(budget) => apply(session, notice, |board| board.set_project_budget(&id.get_value(), budget)),
@@ -463,7 +482,9 @@ fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<Str
                     view! {
                         <td class="cell" class:over=week_load.is_over_capacity() data-week=week.to_string()>
                             <input type="number" min="0" max="168" step="any" aria-label=label
-                                value=if hours == 0.0 { String::new() } else { hours.to_string() }
+                                // The property, not only the attribute: a cell someone typed in keeps
+                                // its typed value otherwise when the grid shows another project.
+                                prop:value=if hours == 0.0 { String::new() } else { hours.to_string() }
                                 on:change=move |ev| {
                                     let text = event_target_value(&ev);
                                     match if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) } {

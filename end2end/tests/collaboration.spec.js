@@ -102,12 +102,18 @@ test("with the server stopped both keep editing, and after a restart every edit 
   await expect(badge(bob)).toHaveAttribute("data-unsynced", "2");
   await expect(badge(alice)).toContainText("2 local changes not yet on the server");
 
+  // Alice books Li 30 h in the second week on her new project; Bob booked 16 h on ERP the
+  // same week. Each alone is fine; together, after the merge, Li is over capacity.
+  await setHours(alice, "Alice offline", "Li Wei", 1, 30);
+  await expect(alice.getByTestId("rule-warnings")).toHaveCount(0);
+
   await server.start();
   const everything = ["Alice offline", "Bob offline", "ERP upgrade (phase 2)"];
   for (const page of [alice, bob]) {
     await expect.poll(async () => (await projectNames(page)).sort(), { timeout: 15_000 }).toEqual(everything);
     await page.getByLabel("Project to plan").selectOption({ label: "ERP upgrade (phase 2)" });
     await expect(personCells(page, "Li Wei").nth(1).locator("input")).toHaveValue("16");
+    await expect(page.getByTestId("rule-warnings")).toContainText(/Li Wei is booked 46 h in \d{4}-W\d{2} but has 40 h/);
     await expectAllSaved(page);
   }
   expect(await projectNames(alice)).toEqual(await projectNames(bob));

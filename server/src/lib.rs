@@ -40,6 +40,7 @@ pub struct AppState {
     pub store: Store,
     pub repo: samod::Repo,
     pub acceptor: samod::AcceptorHandle,
+    pub share_policy: sync::BoardSharePolicy,
     pub leptos_options: LeptosOptions,
 }
 
@@ -116,9 +117,10 @@ impl Server {
         // it already set up, which is fine.
         let _ = any_spawner::Executor::init_tokio();
         let store = Store::connect(&config.database_url).await?;
+        let share_policy = sync::BoardSharePolicy::new(store.clone());
         let repo = samod::Repo::build_tokio()
             .with_storage(store.clone())
-            .with_share_policy(sync::BoardSharePolicy::new(store.clone()))
+            .with_share_policy(share_policy.clone())
             .load()
             .await;
         let acceptor = repo.make_acceptor(url::Url::parse(&format!("ws://{addr}/sync"))?)?;
@@ -128,7 +130,7 @@ impl Server {
             .site_pkg_dir(Arc::<str>::from("pkg"))
             .site_addr(addr)
             .build();
-        let state = AppState { store, repo, acceptor, leptos_options };
+        let state = AppState { store, repo, acceptor, share_policy, leptos_options };
         upgrade_boards(&state).await?;
         let (shutdown, stopped) = oneshot::channel::<()>();
         let app = router(state.clone());

@@ -11,7 +11,8 @@ use axum::{
     extract::{ws::WebSocketUpgrade, State},
     response::Response,
 };
-use futures::Stream;
+use futures::{Stream, StreamExt};
+use tokio::sync::broadcast;
 use samod::{DocumentId, PeerId, ShareConfig};
 
 use crate::{store::Store, AppState};
@@ -30,29 +31,82 @@ pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Res
 }
 
 /// Shares exactly the boards in the index, read-write, and announces none of them.
+///
+/// samod asks for a decision as soon as a document and a peer meet, which for a new board is
+/// the moment `repo.create` returns: before the board is in the index. So a "no" is not final.
+/// The decision stream stays open and says "yes" when [`BoardSharePolicy::board_created`]
+/// reports the board; without that, a peer connected while the board was being created would
+/// be refused it until it reconnected.
 #[derive(Clone)]
 pub struct BoardSharePolicy {
     store: Store,
+    created: broadcast::Sender<String>,
 }
 
 impl BoardSharePolicy {
     pub fn new(store: Store) -> BoardSharePolicy {
-        BoardSharePolicy { store }
+        let (created, _) = broadcast::channel(64);
+        BoardSharePolicy { store, created }
+    }
+
+    /// Tells open decisions that `document_id` is now a board in the index.
+    pub fn board_created(&self, document_id: &str) {
+        // No receiver means nobody is waiting: nothing to tell.
+        let _ = self.created.send(document_id.to_owned());
     }
 }
+
+const SHARED: ShareConfig = ShareConfig::read_write().with_announce(false);
 
 impl samod::SharePolicy for BoardSharePolicy {
     fn share(&self, doc_id: DocumentId, _peer_id: PeerId) -> impl Stream<Item = ShareConfig> + Send + 'static {
         let store = self.store.clone();
-        futures::stream::once(async move {
-            match store.board(&doc_id.to_string()).await {
-                Ok(Some(_)) => ShareConfig::read_write().with_announce(false),
-                Ok(None) => ShareConfig::none(),
-                Err(error) => {
-                    tracing::error!(%error, %doc_id, "cannot check the board index; not sharing");
-                    ShareConfig::none()
+        // Subscribe before looking, so that a board created in between is not missed.
+        let created = self.created.subscribe();
+        let document_id = doc_id.to_string();
+        let initial = {
+            let (store, document_id) = (store.clone(), document_id.clone());
+            async move {
+                match store.board(&document_id).await {
+                    Ok(Some(_)) => SHARED,
+                    Ok(None) => ShareConfig::none(),
+                    Err(error) => {
+                        tracing::error!(%error, document_id, "cannot check the board index; not sharing");
+                        ShareConfig::none()
+                    }
                 }
             }
+        };
+        let mut created = Some(created);
+        futures::stream::once(initial).flat_map(move |decision| {
+            let later = match created.take() {
+                Some(created) if decision != SHARED => when_created(created, store.clone(), document_id.clone()).boxed(),
+                _ => futures::stream::empty().boxed(),
+            };
+            futures::stream::once(async move { decision }).chain(later)
         })
     }
+}
+
+/// Yields "shared" once `document_id` becomes a board, then ends.
+fn when_created(created: broadcast::Receiver<String>, store: Store, document_id: String) -> impl Stream<Item = ShareConfig> + Send {
+    futures::stream::unfold(Some(created), move |receiver| {
+        let (store, document_id) = (store.clone(), document_id.clone());
+        async move {
+            let mut receiver = receiver?;
+            loop {
+                match receiver.recv().await {
+                    Ok(id) if id == document_id => return Some((SHARED, None)),
+                    Ok(_) => {}
+                    // Missed some notices: look in the index instead.
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        if matches!(store.board(&document_id).await, Ok(Some(_))) {
+                            return Some((SHARED, None));
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        }
+    })
 }

@@ -232,3 +232,27 @@ async fn the_server_upgrades_an_old_board_when_it_opens_it() {
     assert_eq!(client.board.settings().budget_envelope, Some(1.0e6));
     server.stop().await;
 }
+
+/// samod decides whether to share a document with a peer as soon as they meet, which for a new
+/// board is before the board is in the index: a peer connected while a board is created must
+/// still get it when it asks.
+#[tokio::test]
+async fn a_client_connected_before_a_board_is_created_can_open_it() {
+    let database = TestDatabase::new();
+    let server = start_server(&database.url()).await;
+    let repo = samod::Repo::build_tokio().load().await;
+    let dialer = WebSocketDialer { url: format!("ws://{}/sync", server.addr).parse().unwrap() };
+    let dial = repo.dial(BackoffConfig::default(), Arc::new(dialer)).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), dial.established()).await.unwrap().unwrap();
+
+    for round in 0..5 {
+        let board = create_board(server.addr, &format!("Created while connected {round}")).await;
+        let document_id: samod::DocumentId = board.document_id().parse().unwrap();
+        let found = tokio::time::timeout(Duration::from_secs(10), repo.find(document_id)).await.unwrap().unwrap();
+        let handle = found.unwrap_or_else(|| panic!("round {round}: the new board was reported unavailable"));
+        let name = handle.with_document(|doc| Board::load(&doc.save()).unwrap().name());
+        assert_eq!(name, format!("Created while connected {round}"));
+    }
+    repo.stop().await;
+    server.stop().await;
+}
