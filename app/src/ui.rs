@@ -11,10 +11,13 @@ use leptos_router::{
     hooks::{use_navigate, use_params_map},
     path,
 };
+use std::collections::HashMap;
+
 use shared::{
     api::{ApiError, BoardSummary, NewBoard},
     board::{Board, BoardError, NewPerson, NewProject, Stage},
-    capacity, IsoWeek, PersonId, ProjectId,
+    capacity::{self, WeekLoad},
+    IsoWeek, PersonId, ProjectId,
 };
 
 use crate::{
@@ -341,9 +344,10 @@ fn Priorities(session: Session, view: SessionView, notice: RwSignal<Option<Strin
             new_name.set(String::new());
         }
     };
-    let rows = move || {
-        view.snapshot.with(|board| board.projects.iter().cloned().enumerate().collect::<Vec<_>>())
-    };
+    // Rows are keyed by project id alone and read their fields reactively: an edit by someone
+    // else updates a field in place, and a reorder moves rows, so the field a person is typing
+    // in survives both.
+    let order = Memo::new(move |_| view.snapshot.with(|board| board.projects.iter().map(|p| p.id.clone()).collect::<Vec<_>>()));
 
     view! {
         <section class="priorities">
@@ -353,9 +357,8 @@ fn Priorities(session: Session, view: SessionView, notice: RwSignal<Option<Strin
                     <th>"#"</th><th class="handle"></th><th>"Project"</th><th>"Stage"</th><th>"Budget"</th><th>"Actions"</th>
                 </tr></thead>
                 <tbody>
-                    <For each=rows
-                        key=|(index, project)| (*index, project.id.clone(), project.name.clone(), project.stage, project.budget.to_bits())
-                        children=move |(index, project)| view! { <ProjectRow index project session notice dragged/> }/>
+                    <For each=move || order.get() key=|id| id.clone()
+                        children=move |id| view! { <ProjectRow id session view notice dragged order/> }/>
                 </tbody>
             </table>
             <form class="add-project" on:submit=move |ev| { ev.prevent_default(); add(); }>
@@ -369,21 +372,27 @@ fn Priorities(session: Session, view: SessionView, notice: RwSignal<Option<Strin
 
 #[component]
 fn ProjectRow(
-    index: usize,
-    project: shared::board::Project,
+    id: ProjectId,
     session: Session,
+    view: SessionView,
     notice: RwSignal<Option<String>>,
     dragged: RwSignal<Option<ProjectId>>,
+    order: Memo<Vec<ProjectId>>,
 ) -> impl IntoView {
-    let id = StoredValue::new(project.id.clone());
+    let id = StoredValue::new(id);
+    let project = Memo::new(move |_| view.snapshot.with(|board| board.project(&id.get_value()).cloned()));
+    let index = Memo::new(move |_| order.with(|order| order.iter().position(|p| *p == id.get_value()).unwrap_or(0)));
+    let name = move || project.with(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default());
+    let stage = move || project.with(|p| p.as_ref().map_or(Stage::Proposed, |p| p.stage));
+    let budget = move || project.with(|p| p.as_ref().map_or(0.0, |p| p.budget)).to_string();
     let move_to = move |to: usize| apply(session, notice, |board| board.move_project(&id.get_value(), to));
     let stage_options = Stage::ALL
         .into_iter()
-        .map(|stage| view! { <option value=stage.as_str() selected=stage == project.stage>{stage.label()}</option> })
+        .map(|option| view! { <option value=option.as_str() selected=move || stage() == option>{option.label()}</option> })
         .collect_view();
 
     view! {
-        <tr data-testid="project-row" data-project-id=project.id.to_string() draggable="true"
+        <tr data-testid="project-row" data-project-id=id.get_value().to_string() draggable="true"
             class:dragging=move || dragged.with(|d| d.as_ref() == Some(&id.get_value()))
             on:dragstart=move |ev| {
                 if let Some(transfer) = ev.data_transfer() {
@@ -396,24 +405,24 @@ fn ProjectRow(
             on:drop=move |ev| {
                 ev.prevent_default();
                 if let Some(from) = dragged.get_untracked() {
-                    apply(session, notice, |board| board.move_project(&from, index));
+                    apply(session, notice, |board| board.move_project(&from, index.get_untracked()));
                 }
                 dragged.set(None);
             }>
-            <td class="rank">{index + 1}</td>
+            <td class="rank">{move || index.get() + 1}</td>
             <td class="handle" title="Drag to reorder">"⠿"</td>
-            <td><input class="project-name" aria-label="Project name" value=project.name.clone() prop:value=project.name.clone()
+            <td><input class="project-name" aria-label="Project name" value=name prop:value=name
                 on:change=move |ev| {
                     let name = event_target_value(&ev);
                     apply(session, notice, |board| board.rename_project(&id.get_value(), &name));
                 }/></td>
-            <td><select aria-label="Stage" on:change=move |ev| {
+            <td><select aria-label="Stage" prop:value=move || stage().as_str() on:change=move |ev| {
                     match event_target_value(&ev).parse::<Stage>() {
                         Ok(stage) => apply(session, notice, |board| board.set_project_stage(&id.get_value(), stage)),
                         Err(error) => notice.set(Some(error.to_string())),
                     }
                 }>{stage_options}</select></td>
-            <td><input class="budget" type="number" min="0" step="any" aria-label="Budget" value=project.budget.to_string() prop:value=project.budget.to_string()
+            <td><input class="budget" type="number" min="0" step="any" aria-label="Budget" value=budget prop:value=budget
                 on:change=move |ev| {
                     match parse_number(&event_target_value(&ev)) {
                         Some(budget) => apply(session, notice, |board| board.set_project_budget(&id.get_value(), budget)),
@@ -421,10 +430,10 @@ fn ProjectRow(
                     }
                 }/></td>
             <td class="actions">
-                <button type="button" aria-label="Move up" title="Move up" disabled=index == 0
-                    on:click=move |_| move_to(index.saturating_sub(1))>"↑"</button>
+                <button type="button" aria-label="Move up" title="Move up" disabled=move || index.get() == 0
+                    on:click=move |_| move_to(index.get_untracked().saturating_sub(1))>"↑"</button>
                 <button type="button" aria-label="Move down" title="Move down"
-                    on:click=move |_| move_to(index + 1)>"↓"</button>
+                    on:click=move |_| move_to(index.get_untracked() + 1)>"↓"</button>
                 <button type="button" class="danger" aria-label="Delete project" title="Delete project"
                     on:click=move |_| apply(session, notice, |board| board.delete_project(&id.get_value()))>"✕"</button>
             </td>
@@ -433,6 +442,17 @@ fn ProjectRow(
 }
 
 // ---- the resource plan -----------------------------------------------------------------------
+
+/// What the grid shows, derived once per change of the board or of the selected project.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Grid {
+    /// (id, name, weekly capacity), in the board's order.
+    people: Vec<(PersonId, String, f64)>,
+    /// Hours on the selected project, by person and week.
+    hours: HashMap<(PersonId, IsoWeek), f64>,
+    /// Everyone's load on all projects, by person and week.
+    loads: HashMap<(PersonId, IsoWeek), WeekLoad>,
+}
 
 #[component]
 fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<String>>) -> impl IntoView {
@@ -451,6 +471,30 @@ fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<Str
                 .map(|project| project.id.clone())
         })
     });
+    let grid = Memo::new(move |_| {
+        let project = selected.get();
+        view.snapshot.with(|board| {
+            let weeks = weeks.get_value();
+            let loads = capacity::weekly_load(board, &weeks);
+            Grid {
+                people: board.people.iter().map(|p| (p.id.clone(), p.name.clone(), p.capacity_hours_per_week)).collect(),
+                hours: board
+                    .allocations
+                    .iter()
+                    .filter(|a| Some(&a.project) == project.as_ref())
+                    .map(|a| ((a.person.clone(), a.week), a.hours))
+                    .collect(),
+                loads: loads
+                    .into_iter()
+                    .flat_map(|load| {
+                        let person = load.person;
+                        load.weeks.into_iter().map(move |week| ((person.clone(), week.week), week))
+                    })
+                    .collect(),
+            }
+        })
+    });
+    let person_ids = Memo::new(move |_| grid.with(|grid| grid.people.iter().map(|(id, _, _)| id.clone()).collect::<Vec<_>>()));
     let person_name = RwSignal::new(String::new());
     let person_capacity = RwSignal::new("40".to_string());
     let add_person = move || {
@@ -465,53 +509,48 @@ fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<Str
         }
     };
 
-    let grid = move || {
-        let Some(project) = selected.get() else {
-            return view! { <p class="empty">"Add a project to plan who works on it."</p> }.into_any();
-        };
-        view.snapshot.with(|board| {
-            let weeks = weeks.get_value();
-            let loads = capacity::weekly_load(board, &weeks);
-            let header = weeks.iter().map(|week| view! { <th scope="col">{format!("W{:02}", week.week())}<br/><small>{week.monday().format("%m-%d").to_string()}</small></th> }).collect_view();
-            let rows = board.people.iter().zip(loads).map(|(person, load)| {
-                let cells = load.weeks.iter().map(|week_load| {
-                    let week = week_load.week;
-                    let hours = board.hours(&project, &person.id, week);
-                    let (project, person_id) = (project.clone(), person.id.clone());
-                    let label = format!("{} hours in {week}", person.name);
-                    view! {
-                        <td class="cell" class:over=week_load.is_over_capacity() data-week=week.to_string()>
-                            <input type="number" min="0" max="168" step="any" aria-label=label
-                                // The property, not only the attribute: a cell someone typed in keeps
-                                // its typed value otherwise when the grid shows another project.
-                                prop:value=if hours == 0.0 { String::new() } else { hours.to_string() }
-                                on:change=move |ev| {
-                                    let text = event_target_value(&ev);
-                                    match if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) } {
-                                        Some(hours) => apply(session, notice, |board| board.set_allocation(&project, &person_id, week, hours)),
-                                        None => notice.set(Some("hours must be a number, for example 16".into())),
-                                    }
-                                }/>
-                            <span class="total" title="Booked on all projects / capacity">
-                                {format!("{}/{}", week_load.allocated_hours, week_load.capacity_hours)}
-                            </span>
-                        </td>
-                    }
-                }).collect_view();
+    let header = move || {
+        weeks
+            .get_value()
+            .into_iter()
+            .map(|week| view! { <th scope="col">{format!("W{:02}", week.week())}<br/><small>{week.monday().format("%m-%d").to_string()}</small></th> })
+            .collect_view()
+    };
+    let row = move |person: PersonId| {
+        let person = StoredValue::new(person);
+        let details = move || grid.with(|grid| grid.people.iter().find(|(id, _, _)| *id == person.get_value()).map(|(_, name, capacity)| (name.clone(), *capacity)).unwrap_or_default());
+        let cells = weeks
+            .get_value()
+            .into_iter()
+            .map(|week| {
+                let load = move || grid.with(|grid| grid.loads.get(&(person.get_value(), week)).cloned());
+                let hours = move || grid.with(|grid| grid.hours.get(&(person.get_value(), week)).copied().unwrap_or(0.0));
                 view! {
-                    <tr data-testid="person-row" data-person-id=person.id.to_string()>
-                        <th scope="row">{person.name.clone()}<small>{format!(" {} h/wk", person.capacity_hours_per_week)}</small></th>
-                        {cells}
-                    </tr>
+                    <td class="cell" class:over=move || load().is_some_and(|load| load.is_over_capacity()) data-week=week.to_string()>
+                        <input type="number" min="0" max="168" step="any" aria-label=move || format!("{} hours in {week}", details().0)
+                            // The property, not the attribute: it is what a person sees and types in.
+                            prop:value=move || { let hours = hours(); if hours == 0.0 { String::new() } else { hours.to_string() } }
+                            on:change=move |ev| {
+                                let Some(project) = selected.get_untracked() else { return };
+                                let text = event_target_value(&ev);
+                                match if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) } {
+                                    Some(hours) => apply(session, notice, |board| board.set_allocation(&project, &person.get_value(), week, hours)),
+                                    None => notice.set(Some("hours must be a number, for example 16".into())),
+                                }
+                            }/>
+                        <span class="total" title="Booked on all projects / capacity">
+                            {move || load().map(|load| format!("{}/{}", load.allocated_hours, load.capacity_hours)).unwrap_or_default()}
+                        </span>
+                    </td>
                 }
-            }).collect_view();
-            view! {
-                <table class="grid">
-                    <thead><tr><th scope="col">"Person"</th>{header}</tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            }.into_any()
-        })
+            })
+            .collect_view();
+        view! {
+            <tr data-testid="person-row" data-person-id=person.get_value().to_string()>
+                <th scope="row">{move || details().0}<small>{move || format!(" {} h/wk", details().1)}</small></th>
+                {cells}
+            </tr>
+        }
     };
 
     view! {
@@ -528,7 +567,15 @@ fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<Str
                     }).collect_view())}
                 </select>
             </label>
-            {grid}
+            <Show when=move || selected.with(Option::is_some)
+                fallback=|| view! { <p class="empty">"Add a project to plan who works on it."</p> }>
+                <table class="grid">
+                    <thead><tr><th scope="col">"Person"</th>{header()}</tr></thead>
+                    <tbody>
+                        <For each=move || person_ids.get() key=|id| id.clone() children=row/>
+                    </tbody>
+                </table>
+            </Show>
             <form class="add-person" on:submit=move |ev| { ev.prevent_default(); add_person(); }>
                 <input aria-label="New person name" placeholder="Name" prop:value=person_name
                     on:input=move |ev| person_name.set(event_target_value(&ev))/>

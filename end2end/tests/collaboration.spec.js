@@ -51,6 +51,37 @@ test("two people reorder and allocate on one board and both see the same board w
   await expectAllSaved(bob);
 });
 
+test("what someone is typing survives the others' edits", async ({ browser }) => {
+  const board = await server.createBoard("Live review");
+  const alice = await (await browser.newContext()).newPage();
+  const bob = await (await browser.newContext()).newPage();
+  await openBoard(alice, server, board, "Alice");
+  await openBoard(bob, server, board, "Bob");
+  await addProject(alice, "ERP");
+  await addProject(alice, "CRM");
+  await addPerson(alice, "Li Wei", 40);
+  await expect.poll(() => projectNames(bob)).toEqual(["ERP", "CRM"]);
+  await expect(bob.getByTestId("person-row")).toHaveCount(1);
+
+  // Alice is half-way through renaming ERP and typing hours when Bob edits the board.
+  const erp = await projectRow(alice, "ERP").getAttribute("data-project-id");
+  const field = alice.locator(`[data-project-id="${erp}"] .project-name`);
+  await field.fill("ERP renewal");
+  await projectRow(bob, "CRM").locator(".project-name").fill("CRM 2");
+  await projectRow(bob, "CRM").locator(".project-name").press("Enter");
+  await projectRow(bob, "CRM 2").getByRole("button", { name: "Move up" }).click();
+  await setHours(bob, "ERP", "Li Wei", 2, 8);
+
+  await expect.poll(() => projectNames(alice)).toEqual(["CRM 2", "ERP renewal"]);
+  // Bob's 8 h show in Alice's grid (the total under the cell counts every project).
+  await expect(personCells(alice, "Li Wei").nth(2).locator(".total")).toHaveText("8/40");
+  // Her draft is still there. (A reorder that moves her row takes the focus away, and the
+  // browser then commits the field, as it does whenever a field loses focus: nothing is lost.)
+  await expect(field).toHaveValue("ERP renewal");
+  await field.press("Enter");
+  await expect.poll(() => projectNames(bob)).toEqual(["CRM 2", "ERP renewal"]);
+});
+
 test("projects can be reordered by dragging, and by keyboard", async ({ page }) => {
   const board = await server.createBoard("Ranking");
   await openBoard(page, server, board);
