@@ -411,6 +411,23 @@ impl Board {
         self.doc.keys(&map).collect()
     }
 
+    /// Deletes entity `id` of collection `name` in one change, after `cascade` has removed
+    /// what refers to it.
+    fn delete_entity(
+        &mut self,
+        name: &'static str,
+        what: &'static str,
+        id: &str,
+        cascade: impl FnOnce(&mut Board) -> Result<(), BoardError>,
+    ) -> Result<(), BoardError> {
+        let collection = self.collection(name)?;
+        self.entity(name, what, id)?;
+        cascade(self)?;
+        self.doc.delete(&collection, id)?;
+        self.commit(format!("delete {what} {id}"));
+        Ok(())
+    }
+
     /// Every (key, number) of a flat collection of numbers, read without copying values.
     fn flat_numbers(&self, name: &'static str, mut each: impl FnMut(&str, f64)) {
         let Ok(map) = self.map(name) else { return };

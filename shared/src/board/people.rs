@@ -174,16 +174,14 @@ impl Board {
 
     /// Deletes a person with their allocations, skills and time off.
     pub fn delete_person(&mut self, id: &PersonId) -> Result<(), BoardError> {
-        let people = self.collection(PEOPLE)?;
-        self.entity(PEOPLE, "person", id.as_str())?;
-        let id_str = id.as_str();
-        self.delete_flat(ALLOCATIONS, |parts| parts.get(1) == Some(&id_str))?;
-        for table in [SKILLS, TIME_OFF] {
-            self.delete_flat(table, |parts| parts.first() == Some(&id_str))?;
-        }
-        self.doc.delete(&people, id_str)?;
-        self.commit(format!("delete person {id}"));
-        Ok(())
+        self.delete_entity(PEOPLE, "person", id.as_str(), |board| {
+            let id_str = id.as_str();
+            board.delete_flat(ALLOCATIONS, |parts| parts.get(1) == Some(&id_str))?;
+            for table in [SKILLS, TIME_OFF] {
+                board.delete_flat(table, |parts| parts.first() == Some(&id_str))?;
+            }
+            Ok(())
+        })
     }
 
     /// Books `hours` of `person` on `project` in `week`; 0 clears the cell.

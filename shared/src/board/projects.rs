@@ -427,19 +427,17 @@ impl Board {
     /// Deletes a project with its allocations, scores, contributions, dependencies (both
     /// ways), gate ticks, risks and milestones. Lessons and decisions stay: they are history.
     pub fn delete_project(&mut self, id: &ProjectId) -> Result<(), BoardError> {
-        let projects = self.collection(PROJECTS)?;
-        self.entity(PROJECTS, "project", id.as_str())?;
-        let id_str = id.as_str();
-        for table in [ALLOCATIONS, SCORES, CONTRIBUTIONS, GATE_TICKS] {
-            self.delete_flat(table, |parts| parts.first() == Some(&id_str))?;
-        }
-        self.delete_flat(DEPENDENCIES, |parts| parts.contains(&id_str))?;
-        for register in [RISKS, MILESTONES] {
-            self.delete_entities_of(register, id)?;
-        }
-        self.doc.delete(&projects, id_str)?;
-        self.commit(format!("delete project {id}"));
-        Ok(())
+        self.delete_entity(PROJECTS, "project", id.as_str(), |board| {
+            let id_str = id.as_str();
+            for table in [ALLOCATIONS, SCORES, CONTRIBUTIONS, GATE_TICKS] {
+                board.delete_flat(table, |parts| parts.first() == Some(&id_str))?;
+            }
+            board.delete_flat(DEPENDENCIES, |parts| parts.contains(&id_str))?;
+            for register in [RISKS, MILESTONES] {
+                board.delete_entities_of(register, id)?;
+            }
+            Ok(())
+        })
     }
 
     fn delete_entities_of(&mut self, register: &'static str, project: &ProjectId) -> Result<(), BoardError> {
@@ -562,11 +560,7 @@ impl Board {
     }
 
     pub fn delete_milestone(&mut self, id: &MilestoneId) -> Result<(), BoardError> {
-        let map = self.collection(MILESTONES)?;
-        self.entity(MILESTONES, "milestone", id.as_str())?;
-        self.doc.delete(&map, id.as_str())?;
-        self.commit(format!("delete milestone {id}"));
-        Ok(())
+        self.delete_entity(MILESTONES, "milestone", id.as_str(), |_| Ok(()))
     }
 
     /// Ticks a stage-gate checklist item for a project, recording who and when.

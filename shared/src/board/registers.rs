@@ -152,11 +152,7 @@ impl Board {
     }
 
     pub fn delete_risk(&mut self, id: &RiskId) -> Result<(), BoardError> {
-        let map = self.collection(RISKS)?;
-        self.entity(RISKS, "risk", id.as_str())?;
-        automerge::transaction::Transactable::delete(&mut self.doc, &map, id.as_str())?;
-        self.commit(format!("delete risk {id}"));
-        Ok(())
+        self.delete_entity(RISKS, "risk", id.as_str(), |_| Ok(()))
     }
 
     // ---- lessons learned ------------------------------------------------------------------

@@ -256,12 +256,9 @@ impl Board {
 
     /// Deletes an objective and every project's contribution to it.
     pub fn delete_objective(&mut self, id: &ObjectiveId) -> Result<(), BoardError> {
-        let objectives = self.collection(OBJECTIVES)?;
-        self.entity(OBJECTIVES, "objective", id.as_str())?;
-        self.delete_flat(CONTRIBUTIONS, |parts| parts.get(1) == Some(&id.as_str()))?;
-        self.doc.delete(&objectives, id.as_str())?;
-        self.commit(format!("delete objective {id}"));
-        Ok(())
+        self.delete_entity(OBJECTIVES, "objective", id.as_str(), |board| {
+            board.delete_flat(CONTRIBUTIONS, |parts| parts.get(1) == Some(&id.as_str()))
+        })
     }
 
     // ---- scoring criteria -------------------------------------------------------------------
@@ -302,12 +299,9 @@ impl Board {
 
     /// Deletes a criterion and every score on it.
     pub fn delete_criterion(&mut self, id: &CriterionId) -> Result<(), BoardError> {
-        let criteria = self.collection(CRITERIA)?;
-        self.entity(CRITERIA, "criterion", id.as_str())?;
-        self.delete_flat(SCORES, |parts| parts.get(1) == Some(&id.as_str()))?;
-        self.doc.delete(&criteria, id.as_str())?;
-        self.commit(format!("delete criterion {id}"));
-        Ok(())
+        self.delete_entity(CRITERIA, "criterion", id.as_str(), |board| {
+            board.delete_flat(SCORES, |parts| parts.get(1) == Some(&id.as_str()))
+        })
     }
 
     // ---- the stage-gate template ------------------------------------------------------------
