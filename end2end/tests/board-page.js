@@ -11,11 +11,21 @@ export async function openBoard(page, server, board, displayName) {
   }
 }
 
+/** Two people, each in a browser profile of their own, with the board open. */
+export async function openAsAliceAndBob(browser, server, board) {
+  const pages = [];
+  for (const name of ["Alice", "Bob"]) {
+    const page = await (await browser.newContext()).newPage();
+    await openBoard(page, server, board, name);
+    pages.push(page);
+  }
+  return pages;
+}
+
 export async function addProject(page, name) {
   const input = page.getByLabel("New project name");
   await input.fill(name);
   await input.press("Enter");
-  await expect(page.locator(".project-name").filter({ hasText: "" }).last()).toBeVisible();
   await expect.poll(() => projectNames(page)).toContain(name);
 }
 

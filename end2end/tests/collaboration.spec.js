@@ -3,7 +3,7 @@
 import { test, expect } from "@playwright/test";
 import { TestServer } from "./server.js";
 import {
-  addPerson, addProject, badge, expectAllSaved, openBoard, personCells, projectNames, projectRow, setHours,
+  addPerson, addProject, badge, expectAllSaved, openAsAliceAndBob, openBoard, personCells, projectNames, projectRow, setHours,
 } from "./board-page.js";
 
 let server;
@@ -16,10 +16,7 @@ test.afterEach(async () => {
 
 test("two people reorder and allocate on one board and both see the same board within 2 s", async ({ browser }) => {
   const board = await server.createBoard("Q3 portfolio review");
-  const alice = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
-  await openBoard(alice, server, board, "Alice");
-  await openBoard(bob, server, board, "Bob");
+  const [alice, bob] = await openAsAliceAndBob(browser, server, board);
 
   for (const name of ["ERP upgrade", "CRM", "Data platform"]) {
     await addProject(alice, name);
@@ -53,10 +50,7 @@ test("two people reorder and allocate on one board and both see the same board w
 
 test("what someone is typing survives the others' edits", async ({ browser }) => {
   const board = await server.createBoard("Live review");
-  const alice = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
-  await openBoard(alice, server, board, "Alice");
-  await openBoard(bob, server, board, "Bob");
+  const [alice, bob] = await openAsAliceAndBob(browser, server, board);
   await addProject(alice, "ERP");
   await addProject(alice, "CRM");
   await addPerson(alice, "Li Wei", 40);
@@ -111,10 +105,7 @@ test("bad input is refused with a message and changes nothing", async ({ page })
 
 test("with the server stopped both keep editing, and after a restart every edit is on both", async ({ browser }) => {
   const board = await server.createBoard("Offline review");
-  const alice = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
-  await openBoard(alice, server, board, "Alice");
-  await openBoard(bob, server, board, "Bob");
+  const [alice, bob] = await openAsAliceAndBob(browser, server, board);
   await addProject(alice, "ERP upgrade");
   await addPerson(alice, "Li Wei", 40);
   await expect.poll(() => projectNames(bob)).toEqual(["ERP upgrade"]);
