@@ -50,8 +50,11 @@ browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
 	  || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
 
+# `npm install`, not `npm ci`: npm 11 writes a lock file that its own `npm ci` then refuses
+# (cbor-extract's optional platform packages come out empty). `npm install` follows the lock
+# file as it is and leaves it unchanged.
 e2e-deps:
-	@cd end2end && { test -d node_modules/@playwright/test || npm ci --no-audit --no-fund; }
+	@cd end2end && { test -d node_modules/@playwright/test || npm install --no-audit --no-fund; }
 
 build-release:
 	cargo leptos build --release
