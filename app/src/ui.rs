@@ -256,11 +256,15 @@ fn BoardContent(session: Session, view: SessionView, notice: RwSignal<Option<Str
     }
 }
 
-/// What the merged board breaks (budget envelope, capacity, dependencies): edits made apart
-/// are never refused, so the rules are checked after every change and shown here.
+/// What the merged board breaks (budget envelope, capacity from this week on, dependencies):
+/// edits made apart are never refused, so the rules are checked after every change and shown
+/// here.
 #[component]
 fn RuleWarnings(view: SessionView) -> impl IntoView {
-    let warnings = Memo::new(move |_| view.snapshot.with(|board| shared::rules::check(board).iter().map(ToString::to_string).collect::<Vec<_>>()));
+    let this_week = IsoWeek::containing(chrono::Utc::now().date_naive());
+    let warnings = Memo::new(move |_| {
+        view.snapshot.with(|board| shared::rules::check_from(board, Some(this_week)).iter().map(ToString::to_string).collect::<Vec<_>>())
+    });
     move || {
         let warnings = warnings.get();
         (!warnings.is_empty()).then(|| {

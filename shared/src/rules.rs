@@ -62,6 +62,12 @@ impl fmt::Display for Warning {
 
 /// Every rule the board breaks, in a stable order: budget, capacity, dependencies.
 pub fn check(board: &BoardSnapshot) -> Vec<Warning> {
+    check_from(board, None)
+}
+
+/// [`check`], with capacity checked only from week `from` on: an overbooked week that is
+/// over can no longer be mended, and would only crowd out the warnings that can.
+pub fn check_from(board: &BoardSnapshot, from: Option<IsoWeek>) -> Vec<Warning> {
     let mut warnings = Vec::new();
 
     if let Some(envelope) = board.settings.budget_envelope {
@@ -71,7 +77,14 @@ pub fn check(board: &BoardSnapshot) -> Vec<Warning> {
         }
     }
 
-    let weeks: Vec<IsoWeek> = board.allocations.iter().map(|a| a.week).collect::<BTreeSet<_>>().into_iter().collect();
+    let weeks: Vec<IsoWeek> = board
+        .allocations
+        .iter()
+        .map(|a| a.week)
+        .filter(|week| from.is_none_or(|from| *week >= from))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     for (person, load) in capacity::over_allocated(board, &weeks) {
         let name = board.person(&person).map_or_else(|| person.to_string(), |p| p.name.clone());
         warnings.push(Warning::OverCapacity {
@@ -177,5 +190,29 @@ mod tests {
         assert!(check(&board.snapshot()).is_empty(), "90 of 100");
         add(&mut board, "Q", Stage::Approved, 20.0);
         assert_eq!(check(&board.snapshot()), [Warning::BudgetEnvelopeExceeded { committed: 110.0, envelope: 100.0 }]);
+    }
+
+    #[test]
+    fn past_weeks_can_be_left_out_of_the_capacity_check() {
+        let mut board = Board::new("Portfolio").unwrap();
+        let erp = add(&mut board, "ERP", Stage::Active, 0.0);
+        let li = PersonId::random();
+        board.add_person(li.clone(), NewPerson::named("Li", 40.0)).unwrap();
+        // (week, hours): overbooked in W10 and W12.
+        for (week, hours) in [("2027-W10", 50.0), ("2027-W11", 40.0), ("2027-W12", 45.0)] {
+            board.set_allocation(&erp, &li, week.parse().unwrap(), hours).unwrap();
+        }
+        let weeks = |from: Option<&str>| -> Vec<String> {
+            check_from(&board.snapshot(), from.map(|w| w.parse().unwrap()))
+                .iter()
+                .map(|warning| match warning {
+                    Warning::OverCapacity { week, .. } => week.to_string(),
+                    other => panic!("unexpected {other}"),
+                })
+                .collect()
+        };
+        assert_eq!(weeks(None), ["2027-W10", "2027-W12"]);
+        assert_eq!(weeks(Some("2027-W11")), ["2027-W12"]);
+        assert_eq!(weeks(Some("2027-W13")), Vec::<String>::new());
     }
 }
