@@ -389,6 +389,19 @@ fn ProjectRow(
     let name = move || project.with(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default());
     let stage = move || project.with(|p| p.as_ref().map_or(Stage::Proposed, |p| p.stage));
     let budget = move || project.with(|p| p.as_ref().map_or(0.0, |p| p.budget)).to_string();
+    // "Changed by two people": which value won and which others the board still holds.
+    let conflicts = move || {
+        project.with(|p| {
+            let conflicts = &p.as_ref()?.conflicts;
+            (!conflicts.is_empty()).then(|| {
+                let fields: Vec<String> = conflicts
+                    .iter()
+                    .map(|c| format!("{} is “{}”, also set to “{}”", c.field, c.winner, c.others.join("”, “")))
+                    .collect();
+                format!("Changed by two people: {}", fields.join("; "))
+            })
+        })
+    };
     let move_to = move |to: usize| apply(session, notice, |board| board.move_project(&id.get_value(), to));
     let stage_options = Stage::ALL
         .into_iter()
@@ -419,7 +432,9 @@ fn ProjectRow(
                 on:change=move |ev| {
                     let name = event_target_value(&ev);
                     apply(session, notice, |board| board.rename_project(&id.get_value(), &name));
-                }/></td>
+                }/>
+                {move || conflicts().map(|text| view! { <span class="conflict" data-testid="conflict" title=text.clone()>{format!("⚑ {text}")}</span> })}
+            </td>
             <td><select aria-label="Stage" prop:value=move || stage().as_str() on:change=move |ev| {
                     match event_target_value(&ev).parse::<Stage>() {
                         Ok(stage) => apply(session, notice, |board| board.set_project_stage(&id.get_value(), stage)),

@@ -141,6 +141,37 @@ test("with the server stopped both keep editing, and after a restart every edit 
   expect(await projectNames(alice)).toEqual(await projectNames(bob));
 });
 
+test("two people who rename a project apart both see which name won and the other", async ({ browser }) => {
+  const board = await server.createBoard("Naming");
+  const [alice, bob] = await openAsAliceAndBob(browser, server, board);
+  await addProject(alice, "ERP");
+  await expect.poll(() => projectNames(bob)).toEqual(["ERP"]);
+
+  await server.stop();
+  for (const [page, name] of [[alice, "ERP upgrade"], [bob, "ERP replacement"]]) {
+    await expect(badge(page)).toHaveAttribute("data-state", "offline");
+    const field = projectRow(page, "ERP").locator(".project-name");
+    await field.fill(name);
+    await field.press("Enter");
+  }
+  await server.start();
+  for (const page of [alice, bob]) {
+    await expectAllSaved(page);
+    await expect(page.getByTestId("conflict")).toBeVisible();
+  }
+  const [winner] = await projectNames(alice);
+  expect(await projectNames(bob)).toEqual([winner]);
+  const loser = winner === "ERP upgrade" ? "ERP replacement" : "ERP upgrade";
+  for (const page of [alice, bob]) {
+    await expect(page.getByTestId("conflict")).toContainText(`name is “${winner}”, also set to “${loser}”`);
+  }
+  // Settling on a name clears the sign.
+  const field = projectRow(alice, winner).locator(".project-name");
+  await field.fill("ERP renewal");
+  await field.press("Enter");
+  await expect(bob.getByTestId("conflict")).toHaveCount(0);
+});
+
 test("a reload while the server is stopped shows the board with its local edits", async ({ browser }) => {
   const board = await server.createBoard("On the road");
   const context = await browser.newContext();

@@ -10,6 +10,12 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, "target");
 const binary = process.env.PMO_BOARD_BIN || path.join(targetDir, "debug", "pmo-board");
 
+// Server processes never outlive the test run, whatever happens to a test.
+const running = new Set();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 async function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
@@ -48,9 +54,9 @@ export class TestServer {
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    // Never outlive the test run, whatever happens to the test.
     const child = this.process;
-    process.once("exit", () => child.kill("SIGKILL"));
+    running.add(child);
+    child.once("exit", () => running.delete(child));
     this.process.stdout.on("data", (chunk) => log.push(String(chunk)));
     this.process.stderr.on("data", (chunk) => log.push(String(chunk)));
     const deadline = Date.now() + 20_000;

@@ -479,12 +479,13 @@ impl Board {
     fn fields(&self, object: &ObjId) -> Option<Fields> {
         let mut fields = Fields::default();
         for item in self.doc.map_range(object, ..) {
+            fields.conflicted |= item.conflict;
             let value = match Value::from(item.value.clone()) {
                 Value::Scalar(scalar) => scalar.into_owned(),
                 Value::Object(ObjType::Text) => ScalarValue::Str(self.doc.text(item.id()).ok()?.into()),
                 Value::Object(_) => continue,
             };
-            fields.0.push((item.key.to_string(), value));
+            fields.values.push((item.key.to_string(), value));
         }
         Some(fields)
     }
@@ -503,11 +504,15 @@ impl Board {
 
 /// The scalar fields of one entity, as read in one pass.
 #[derive(Debug, Default)]
-struct Fields(Vec<(String, ScalarValue)>);
+struct Fields {
+    values: Vec<(String, ScalarValue)>,
+    /// Some field holds values set apart by two replicas (see [`Board::project_conflicts`]).
+    conflicted: bool,
+}
 
 impl Fields {
     fn get(&self, key: &str) -> Option<&ScalarValue> {
-        self.0.iter().find(|(name, _)| name == key).map(|(_, value)| value)
+        self.values.iter().find(|(name, _)| name == key).map(|(_, value)| value)
     }
 
     fn string(&self, key: &str) -> Option<String> {

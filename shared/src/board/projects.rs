@@ -200,6 +200,8 @@ pub struct Project {
     pub depends_on: Vec<ProjectId>,
     /// "<phase>/<item>" → who ticked it and when.
     pub gate_ticks: BTreeMap<String, Stamp>,
+    /// Fields two people set apart: which value won and which others the document holds.
+    pub conflicts: Vec<super::FieldConflict>,
 }
 
 /// What it takes to add a project.
@@ -224,7 +226,7 @@ pub struct Milestone {
 impl Board {
     /// Projects in priority order: by position, ties by id.
     pub fn projects(&self) -> Vec<Project> {
-        let mut list = self.entities(PROJECTS, parse_project);
+        let mut list = self.entities(PROJECTS, |id, fields: &Fields| self.parse_project(id, fields));
         self.project_tables().attach(&mut list);
         sort_projects(&mut list);
         list
@@ -234,7 +236,17 @@ impl Board {
     /// gate ticks): see [`ProjectTables`].
     pub(super) fn read_project_fields(&self, id: &str) -> Option<Project> {
         let object = self.entity(PROJECTS, "project", id).ok()?;
-        parse_project(id, &self.fields(&object)?)
+        self.parse_project(id, &self.fields(&object)?)
+    }
+
+    /// A project from its fields, with the fields two people set apart when there are any
+    /// (the read that finds them is only made then).
+    fn parse_project(&self, id: &str, fields: &Fields) -> Option<Project> {
+        let mut project = parse_project(id, fields)?;
+        if fields.conflicted {
+            project.conflicts = self.project_conflicts(&project.id).unwrap_or_default();
+        }
+        Some(project)
     }
 
     /// The flat tables that belong to projects, grouped by project.
@@ -679,6 +691,7 @@ fn parse_project(id: &str, fields: &Fields) -> Option<Project> {
         contributions: BTreeMap::new(),
         depends_on: Vec::new(),
         gate_ticks: BTreeMap::new(),
+        conflicts: Vec::new(),
     })
 }
 

@@ -363,9 +363,11 @@ fn concurrent_sets_of_one_field_are_visible_as_a_conflict() {
     let mut all = vec![conflict.winner.clone(), conflict.others[0].clone()];
     all.sort();
     assert_eq!(all, ["ERP replacement", "ERP upgrade"]);
+    assert_eq!(left.projects()[0].conflicts, conflicts, "the snapshot carries them too");
     // Setting the field again resolves it.
     left.rename_project(&ids[0], "ERP").unwrap();
     assert!(left.project_conflicts(&ids[0]).unwrap().is_empty());
+    assert!(left.projects()[0].conflicts.is_empty());
 }
 
 #[test]
