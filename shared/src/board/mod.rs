@@ -365,6 +365,13 @@ impl Board {
         }
     }
 
+    /// The map of entity `id` in collection `name`, for writing: the schema must be current
+    /// (see [`Board::collection`]) and the entity must exist.
+    fn writable(&self, name: &'static str, what: &'static str, id: &str) -> Result<ObjId, BoardError> {
+        self.collection(name)?;
+        self.entity(name, what, id)
+    }
+
     /// A root collection, for reading.
     fn map(&self, name: &'static str) -> Result<ObjId, BoardError> {
         match self.doc.get(ROOT, name)? {
@@ -420,8 +427,8 @@ impl Board {
         id: &str,
         cascade: impl FnOnce(&mut Board) -> Result<(), BoardError>,
     ) -> Result<(), BoardError> {
-        let collection = self.collection(name)?;
-        self.entity(name, what, id)?;
+        self.writable(name, what, id)?;
+        let collection = self.map(name)?;
         cascade(self)?;
         self.doc.delete(&collection, id)?;
         self.commit(format!("delete {what} {id}"));

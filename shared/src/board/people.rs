@@ -124,8 +124,7 @@ impl Board {
     }
 
     fn writable_person(&self, id: &PersonId) -> Result<automerge::ObjId, BoardError> {
-        self.collection(PEOPLE)?;
-        self.entity(PEOPLE, "person", id.as_str())
+        self.writable(PEOPLE, "person", id.as_str())
     }
 
     pub fn rename_person(&mut self, id: &PersonId, name: &str) -> Result<(), BoardError> {

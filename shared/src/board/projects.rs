@@ -330,8 +330,7 @@ impl Board {
     }
 
     fn writable_project(&self, id: &ProjectId) -> Result<automerge::ObjId, BoardError> {
-        self.collection(PROJECTS)?;
-        self.entity(PROJECTS, "project", id.as_str())
+        self.writable(PROJECTS, "project", id.as_str())
     }
 
     pub fn rename_project(&mut self, id: &ProjectId, name: &str) -> Result<(), BoardError> {
@@ -561,8 +560,7 @@ impl Board {
 
     /// Marks a milestone reached on `done_on`, or not reached (`None`).
     pub fn set_milestone_done(&mut self, id: &MilestoneId, done_on: Option<NaiveDate>) -> Result<(), BoardError> {
-        self.collection(MILESTONES)?;
-        let object = self.entity(MILESTONES, "milestone", id.as_str())?;
+        let object = self.writable(MILESTONES, "milestone", id.as_str())?;
         match done_on {
             Some(date) => self.doc.put(&object, "done_on", date.to_string())?,
             None => self.doc.delete(&object, "done_on")?,

@@ -132,8 +132,7 @@ impl Board {
     }
 
     pub fn add_risk(&mut self, id: RiskId, project: &ProjectId, risk: NewRisk) -> Result<(), BoardError> {
-        self.collection(PROJECTS)?;
-        self.entity(PROJECTS, "project", project.as_str())?;
+        self.writable(PROJECTS, "project", project.as_str())?;
         let mut fields = risk_fields(&risk)?;
         fields.push(("project", project.as_str().into()));
         self.insert_entity(RISKS, "risk", id.as_str(), fields)?;
@@ -142,8 +141,7 @@ impl Board {
     }
 
     pub fn update_risk(&mut self, id: &RiskId, risk: NewRisk) -> Result<(), BoardError> {
-        self.collection(RISKS)?;
-        let object = self.entity(RISKS, "risk", id.as_str())?;
+        let object = self.writable(RISKS, "risk", id.as_str())?;
         for (key, value) in risk_fields(&risk)? {
             automerge::transaction::Transactable::put(&mut self.doc, &object, key, value)?;
         }

@@ -244,8 +244,7 @@ impl Board {
     }
 
     pub fn set_objective(&mut self, id: &ObjectiveId, name: &str, weight: f64) -> Result<(), BoardError> {
-        self.collection(OBJECTIVES)?;
-        let object = self.entity(OBJECTIVES, "objective", id.as_str())?;
+        let object = self.writable(OBJECTIVES, "objective", id.as_str())?;
         let name = non_empty("objective name", name)?;
         let weight = non_negative("objective weight", weight)?;
         self.doc.put(&object, "name", name)?;
@@ -286,8 +285,7 @@ impl Board {
     }
 
     pub fn set_criterion(&mut self, id: &CriterionId, name: &str, weight: f64, direction: Direction) -> Result<(), BoardError> {
-        self.collection(CRITERIA)?;
-        let object = self.entity(CRITERIA, "criterion", id.as_str())?;
+        let object = self.writable(CRITERIA, "criterion", id.as_str())?;
         let name = non_empty("criterion name", name)?;
         let weight = non_negative("criterion weight", weight)?;
         self.doc.put(&object, "name", name)?;
