@@ -232,6 +232,14 @@ impl Board {
         list
     }
 
+    /// Projects in priority order without the tables kept beside them: all that reordering
+    /// needs, without reading every score and dependency of the board.
+    fn ranked_projects(&self) -> Vec<Project> {
+        let mut list = self.entities(PROJECTS, parse_project);
+        sort_projects(&mut list);
+        list
+    }
+
     /// One project without the tables kept beside it (scores, contributions, dependencies,
     /// gate ticks): see [`ProjectTables`].
     pub(super) fn read_project_fields(&self, id: &str) -> Option<Project> {
@@ -305,7 +313,7 @@ impl Board {
     pub fn add_project(&mut self, id: ProjectId, new: NewProject) -> Result<(), BoardError> {
         let name = non_empty("project name", &new.name)?;
         let budget = non_negative("budget", new.budget)?;
-        let position = match self.projects().last() {
+        let position = match self.ranked_projects().last() {
             Some(last) => FractionalIndex::new_after(&parse_position(&last.position)),
             None => FractionalIndex::default(),
         };
@@ -466,7 +474,7 @@ impl Board {
     /// past the end moves it to the bottom.
     pub fn move_project(&mut self, id: &ProjectId, index: usize) -> Result<(), BoardError> {
         let project = self.writable_project(id)?;
-        let others: Vec<super::Project> = self.projects().into_iter().filter(|project| &project.id != id).collect();
+        let others: Vec<Project> = self.ranked_projects().into_iter().filter(|project| &project.id != id).collect();
         let index = index.min(others.len());
         let before = index.checked_sub(1).map(|i| parse_position(&others[i].position));
         let after = others.get(index).map(|p| parse_position(&p.position));
@@ -487,7 +495,7 @@ impl Board {
     }
 
     fn respace_with(&mut self, id: &ProjectId, index: usize, mut others: Vec<Project>) -> Result<(), BoardError> {
-        let moved = self.project(id).ok_or_else(|| BoardError::Unknown { what: "project", id: id.to_string() })?;
+        let moved = self.read_project_fields(id.as_str()).ok_or_else(|| BoardError::Unknown { what: "project", id: id.to_string() })?;
         others.insert(index, moved);
         let mut position = FractionalIndex::default();
         for project in &others {
