@@ -89,11 +89,14 @@ impl LiveBoard {
             snapshot.gate_template = board.gate_template();
         }
 
-        // Projects: alone, unless the whole collection must be read again.
-        let project_ids_before: BTreeSet<String> = snapshot.projects.iter().map(|p| p.id.to_string()).collect();
+        // Projects: alone, unless the whole collection must be read again. Whether one was
+        // added or removed decides what else must be read again below.
+        let mut projects_changed = false;
         let tables_changed = [SCORES, CONTRIBUTIONS, DEPENDENCIES, GATE_TICKS].iter().any(|t| whole(t));
         if whole(PROJECTS) {
+            let before = project_ids(snapshot);
             snapshot.projects = board.projects();
+            projects_changed = project_ids(snapshot) != before;
         } else if !touched.projects.is_empty() || tables_changed {
             for id in &touched.projects {
                 let old = snapshot.projects.iter().position(|p| p.id.as_str() == id);
@@ -106,26 +109,29 @@ impl LiveBoard {
                         project.gate_ticks = old.gate_ticks.clone();
                         snapshot.projects[index] = project;
                     }
-                    (Some(project), None) => snapshot.projects.push(project),
+                    (Some(project), None) => {
+                        snapshot.projects.push(project);
+                        projects_changed = true;
+                    }
                     (None, Some(index)) => {
                         snapshot.projects.remove(index);
+                        projects_changed = true;
                     }
                     (None, None) => {}
                 }
             }
-            let project_ids: BTreeSet<String> = snapshot.projects.iter().map(|p| p.id.to_string()).collect();
-            if tables_changed || project_ids != project_ids_before {
+            if tables_changed || projects_changed {
                 board.project_tables().attach(&mut snapshot.projects);
             }
             sort_projects(&mut snapshot.projects);
         }
-        let projects_changed = snapshot.projects.iter().map(|p| p.id.to_string()).collect::<BTreeSet<_>>() != project_ids_before;
 
-        let people_before: BTreeSet<String> = snapshot.people.iter().map(|p| p.id.to_string()).collect();
+        let mut people_changed = false;
         if whole(PEOPLE) || whole(SKILLS) || whole(TIME_OFF) {
+            let before: BTreeSet<String> = snapshot.people.iter().map(|p| p.id.to_string()).collect();
             snapshot.people = board.people();
+            people_changed = snapshot.people.iter().map(|p| p.id.to_string()).collect::<BTreeSet<_>>() != before;
         }
-        let people_changed = snapshot.people.iter().map(|p| p.id.to_string()).collect::<BTreeSet<_>>() != people_before;
 
         if whole(ALLOCATIONS) || projects_changed || people_changed {
             snapshot.allocations = board.allocations();
@@ -148,6 +154,10 @@ impl LiveBoard {
         }
         &self.snapshot
     }
+}
+
+fn project_ids(snapshot: &BoardSnapshot) -> BTreeSet<String> {
+    snapshot.projects.iter().map(|p| p.id.to_string()).collect()
 }
 
 fn touched_by(patches: &[Patch]) -> Touched {
