@@ -93,6 +93,8 @@ struct Inner {
     display_name: String,
     /// The board name last written to the cache's board list.
     saved_name: Option<String>,
+    /// The sync state last written to the cache: it changes only when the server acknowledges.
+    saved_sync_state: Vec<u8>,
     /// peer id → (name, last heard, ms since epoch)
     presence: HashMap<String, (String, f64)>,
     view: SessionView,
@@ -121,6 +123,7 @@ impl BoardSession {
             reconnect_delay_ms: RECONNECT_MIN_MS,
             display_name,
             saved_name: None,
+            saved_sync_state: Vec::new(),
             presence: HashMap::new(),
             view,
         }));
@@ -277,6 +280,7 @@ async fn load(shared: &Rc<RefCell<Inner>>, peer_id: &str) {
     board.save_incremental();
     let mut inner = shared.borrow_mut();
     inner.client = SyncClient::new(peer_id, &document_id, sync_state.as_deref());
+    inner.saved_sync_state = sync_state.unwrap_or_default();
     inner.board = LiveBoard::new(board);
     inner.cache = cache;
     inner.next_chunk = next_chunk;
@@ -325,7 +329,8 @@ fn receive(shared: &Rc<RefCell<Inner>>, frame: &[u8]) {
     }
 }
 
-/// Writes every change not yet stored to IndexedDB, and the sync state beside it.
+/// Writes every change not yet stored to IndexedDB, and the sync state beside it when it
+/// changed.
 async fn persist(shared: &Rc<RefCell<Inner>>) {
     let (cache, document_id, sequence, bytes, sync_state, view) = {
         let mut inner = shared.borrow_mut();
@@ -364,8 +369,11 @@ async fn persist(shared: &Rc<RefCell<Inner>>) {
             Err(error) => view.problem.set(Some(error.to_string())),
         }
     }
-    if let Err(error) = cache.save_sync_state(&document_id, &sync_state).await {
-        view.problem.set(Some(error.to_string()));
+    if sync_state != shared.borrow().saved_sync_state {
+        match cache.save_sync_state(&document_id, &sync_state).await {
+            Ok(()) => shared.borrow_mut().saved_sync_state = sync_state,
+            Err(error) => view.problem.set(Some(error.to_string())),
+        }
     }
 }
 
