@@ -64,7 +64,7 @@ pub async fn create_board(
         created_at_ms: now_ms(),
     };
     state.store.insert_board(&record).await.map_err(anyhow::Error::from)?;
-    state.share_policy.board_created(&record.id);
+    state.share_policy.access_changed(&record.id);
     tracing::info!(board = record.id, "board created");
     Ok((StatusCode::CREATED, Json(summary(record))))
 }

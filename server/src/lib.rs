@@ -32,11 +32,65 @@ pub struct Config {
     pub site_root: String,
     /// The output name of the wasm package (`pkg/<name>.js`).
     pub output_name: String,
+    /// Mark cookies `Secure`. Set it when the server is reached over https (directly or
+    /// through a proxy); requests with `X-Forwarded-Proto: https` get `Secure` cookies anyway.
+    pub secure_cookies: bool,
+    pub limits: Limits,
+}
+
+impl Config {
+    /// A configuration with the default limits, for `database_url` and the site in `site_root`.
+    pub fn new(database_url: impl Into<String>, site_root: impl Into<String>) -> Config {
+        Config {
+            database_url: database_url.into(),
+            site_root: site_root.into(),
+            output_name: "pmo-board".into(),
+            secure_cookies: false,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// What one client may ask of the server. The defaults suit a PMO team; tests lower them.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// The largest WebSocket frame accepted from a client.
+    pub max_frame_bytes: usize,
+    /// The largest board, in Automerge operations, a client's changes may grow a board to.
+    pub max_document_ops: usize,
+    /// Sync messages a connection may send per second, sustained.
+    pub messages_per_second: u32,
+    /// Sync messages a connection may send at once before the rate applies.
+    pub message_burst: u32,
+    /// Open sync connections per account.
+    pub connections_per_account: usize,
+    /// Frames waiting to be written to one connection before it counts as stuck and is closed.
+    pub outbound_queue: usize,
+    /// Failed sign-ins for one email (or from one address) before sign-in is refused for a while.
+    pub login_failures: u32,
+    /// How long sign-in stays refused after too many failures.
+    pub login_lockout: std::time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_frame_bytes: 16 * 1024 * 1024,
+            max_document_ops: 5_000_000,
+            messages_per_second: 50,
+            message_burst: 500,
+            connections_per_account: 32,
+            outbound_queue: 1024,
+            login_failures: 5,
+            login_lockout: std::time::Duration::from_secs(15 * 60),
+        }
+    }
 }
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
+    pub config: Arc<Config>,
     pub store: Store,
     pub repo: samod::Repo,
     pub acceptor: samod::AcceptorHandle,
@@ -130,7 +184,7 @@ impl Server {
             .site_pkg_dir(Arc::<str>::from("pkg"))
             .site_addr(addr)
             .build();
-        let state = AppState { store, repo, acceptor, share_policy, leptos_options };
+        let state = AppState { config: Arc::new(config.clone()), store, repo, acceptor, share_policy, leptos_options };
         upgrade_boards(&state).await?;
         let (shutdown, stopped) = oneshot::channel::<()>();
         let app = router(state.clone());

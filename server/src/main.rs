@@ -22,6 +22,9 @@ struct Cli {
     /// The name of the wasm package in `<site root>/pkg/`.
     #[arg(long, env = "LEPTOS_OUTPUT_NAME", default_value = "pmo-board")]
     output_name: String,
+    /// Mark session cookies Secure: set this when users reach the server over https.
+    #[arg(long, env = "PMO_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
 #[tokio::main]
@@ -42,7 +45,11 @@ async fn main() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(cli.addr)
         .await
         .with_context(|| format!("cannot listen on {}", cli.addr))?;
-    let config = Config { database_url: cli.database_url, site_root: cli.site_root, output_name: cli.output_name };
+    let config = Config {
+        output_name: cli.output_name,
+        secure_cookies: cli.secure_cookies,
+        ..Config::new(cli.database_url, cli.site_root)
+    };
     let server = Server::start(config, listener).await?;
     println!("PMO Board is ready on http://{}", server.addr);
     shutdown_signal().await;

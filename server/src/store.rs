@@ -90,6 +90,10 @@ impl Store {
         Ok(Store { pool, engine })
     }
 
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     pub fn engine(&self) -> Engine {
         self.engine
     }

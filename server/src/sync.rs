@@ -49,8 +49,9 @@ impl BoardSharePolicy {
         BoardSharePolicy { store, created }
     }
 
-    /// Tells open decisions that `document_id` is now a board in the index.
-    pub fn board_created(&self, document_id: &str) {
+    /// Tells open decisions that who may see `document_id` has changed: it became a board, or
+    /// a member was added, removed or given another role.
+    pub fn access_changed(&self, document_id: &str) {
         // No receiver means nobody is waiting: nothing to tell.
         let _ = self.created.send(document_id.to_owned());
     }

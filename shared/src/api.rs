@@ -9,6 +9,8 @@ pub struct BoardSummary {
     /// The board's automerge URL, `automerge:<document id>`.
     pub id: String,
     pub name: String,
+    /// The caller's role on the board.
+    pub role: Role,
 }
 
 impl BoardSummary {
@@ -28,4 +30,159 @@ pub struct NewBoard {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub error: String,
+}
+
+// ---- accounts and access (issue 4) ----------------------------------------------------------
+//
+// Cookie sessions: `pmo_session` (HttpOnly, SameSite=Lax, Secure over https) and `pmo_csrf`
+// (readable by scripts). Every state-changing request authenticated by the cookie carries the
+// header `X-CSRF-Token` with the value of `pmo_csrf`; before sign-in, `GET /api/auth/me` sets a
+// `pmo_csrf` cookie so that sign-up and sign-in carry one too. Requests with
+// `Authorization: Bearer <API token>` need no CSRF header.
+
+/// The header that carries the CSRF token.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The cookie that holds the CSRF token.
+pub const CSRF_COOKIE: &str = "pmo_csrf";
+/// The cookie that holds the session.
+pub const SESSION_COOKIE: &str = "pmo_session";
+
+/// What a member may do with a board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads the board; its changes are neither applied, stored nor relayed.
+    Viewer,
+    /// Reads and edits the board.
+    Editor,
+    /// Edits the board and manages its members.
+    Owner,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Owner, Role::Editor, Role::Viewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Editor => "editor",
+            Role::Owner => "owner",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+
+    pub fn can_edit(self) -> bool {
+        self >= Role::Editor
+    }
+
+    pub fn can_manage_members(self) -> bool {
+        self == Role::Owner
+    }
+}
+
+/// A person with an account on this server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    /// The instance admin (the first account) switches sign-up to invite-only and makes invites.
+    pub admin: bool,
+}
+
+/// `GET /api/auth/me`, and the answer to sign-up and sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub account: Account,
+    /// The value to send in `X-CSRF-Token` (also in the `pmo_csrf` cookie).
+    pub csrf_token: String,
+}
+
+/// `POST /api/auth/signup`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignUp {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    /// Required when sign-up is invite-only.
+    #[serde(default)]
+    pub invite: Option<String>,
+}
+
+/// `POST /api/auth/signin`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+/// `POST /api/auth/password`. Signs out every other session of the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+/// The shortest password accepted, in characters.
+pub const PASSWORD_MIN_CHARS: usize = 10;
+
+/// One personal API token in `GET /api/tokens`. The secret is shown once, at creation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenSummary {
+    pub id: String,
+    pub name: String,
+    pub created_at_ms: i64,
+    pub last_used_at_ms: Option<i64>,
+}
+
+/// `POST /api/tokens`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewToken {
+    pub name: String,
+}
+
+/// The answer to `POST /api/tokens`: the only time the secret is shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub token: TokenSummary,
+    /// Send as `Authorization: Bearer <secret>`, or `?token=<secret>` on the WebSocket URL.
+    pub secret: String,
+}
+
+/// `GET` and `PUT /api/admin/settings` (admin only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstanceSettings {
+    pub invite_only: bool,
+}
+
+/// The answer to `POST /api/admin/invites` (admin only): a one-time sign-up code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invite {
+    pub code: String,
+    pub expires_at_ms: i64,
+}
+
+/// One member in `GET /api/boards/{id}/members`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub account_id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// `POST /api/boards/{id}/members` (owners only): adds an existing account by email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewMember {
+    pub email: String,
+    pub role: Role,
+}
+
+/// `PUT /api/boards/{id}/members/{account_id}` (owners only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleChange {
+    pub role: Role,
 }

@@ -38,11 +38,7 @@ pub async fn start_server(database_url: &str) -> Server {
 
 pub async fn start_server_on(database_url: &str, addr: SocketAddr) -> Server {
     let listener = TcpListener::bind(addr).await.expect("a loopback port");
-    let config = Config {
-        database_url: database_url.to_owned(),
-        site_root: "target/site".into(),
-        output_name: "pmo-board".into(),
-    };
+    let config = Config::new(database_url, "target/site");
     Server::start(config, listener).await.expect("the server starts")
 }
 
