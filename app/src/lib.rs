@@ -3,8 +3,9 @@
 //! The server renders only [`shell`], the same HTML for every page. In the browser,
 //! [`hydrate`] mounts the [`App`](ui::App) into it and routes on the client. Boards are
 //! local-first: a [`session::BoardSession`] keeps the open board in IndexedDB
-//! ([`cache::BoardCache`]) and syncs it with the server over a WebSocket, driving the pure
-//! protocol client from `shared::sync`.
+//! ([`cache::BoardCache`], one database per account) and syncs it with the server over a
+//! WebSocket, driving the pure protocol client from `shared::sync`. [`account`] knows who is
+//! signed in (or, offline, who last was), and [`api`] is the one place HTTP requests are made.
 //!
 //! Everything but the shell is compiled for the browser only (feature `hydrate`).
 
@@ -39,6 +40,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+pub mod account;
+#[cfg(feature = "hydrate")]
+pub mod api;
 #[cfg(feature = "hydrate")]
 pub mod cache;
 #[cfg(feature = "hydrate")]

@@ -1,0 +1,265 @@
+//! Who is using the app: the signed-in account, and the one this device remembers for when
+//! the server cannot be reached.
+//!
+//! At start the app asks `GET /api/auth/me`. A `Me` means signed in: the account is
+//! remembered in `localStorage`, so that later, offline, the device still knows whose boards
+//! it holds (each account has its own IndexedDB database, see [`cache`](crate::cache)). A 401
+//! means signed out, and the app sends the person to the sign-in page. No answer at all means
+//! offline: the app carries on as the remembered account, if there is one.
+//!
+//! ```text
+//! GET /api/auth/me ─┬─ 200 Me ──▶ SignedIn ──▶ remember the account
+//!                   ├─ 401 ─────▶ SignedOut ─▶ /signin?next=<this page>
+//!                   └─ no answer ▶ Offline(remembered account)
+//! ```
+//!
+//! The wording rules (how long to wait after too many attempts, where to go after signing in,
+//! whether sign-up asks for an invite) are pure functions, tested below.
+
+/// The sign-in page's path.
+pub const SIGN_IN_PATH: &str = "/signin";
+
+/// The value of cookie `name` in a `document.cookie` string (`a=1; b=2`).
+pub fn cookie_value(cookies: &str, name: &str) -> Option<String> {
+    cookies.split(';').find_map(|pair| {
+        let (key, value) = pair.trim().split_once('=')?;
+        (key == name && !value.is_empty()).then(|| value.to_string())
+    })
+}
+
+/// What to tell a person whose sign-in was refused for too many attempts, from the answer's
+/// `Retry-After` seconds (absent: the server did not say).
+pub fn retry_later_message(retry_after_secs: Option<u64>) -> String {
+    match retry_after_secs {
+        None => "Too many attempts: try again later.".into(),
+        Some(seconds) if seconds <= 60 => "Too many attempts: try again in a minute.".into(),
+        Some(seconds) => format!("Too many attempts: try again in {} minutes.", seconds.div_ceil(60)),
+    }
+}
+
+/// Where to go after signing in: the page that sent the person here if it is a page of this
+/// app (a path on this origin), the board list otherwise. A `next` of `//elsewhere.example`
+/// or `https://…` would send a freshly signed-in person to another site.
+pub fn page_after_sign_in(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.starts_with(SIGN_IN_PATH) =>
+        {
+            path.to_string()
+        }
+        _ => "/".into(),
+    }
+}
+
+/// The sign-in page's address for someone who was on `path`.
+pub fn sign_in_url(path: &str) -> String {
+    if path == "/" || path.is_empty() || path.starts_with(SIGN_IN_PATH) {
+        SIGN_IN_PATH.to_string()
+    } else {
+        format!("{SIGN_IN_PATH}?next={}", encode_query_value(path))
+    }
+}
+
+/// Whether a refused sign-up says that it needs an invite code.
+pub fn sign_up_needs_invite(status: u16, message: &str) -> bool {
+    matches!(status, 400 | 401 | 403 | 422) && message.to_lowercase().contains("invite")
+}
+
+/// Percent-encodes what a path may hold for use as one query value.
+fn encode_query_value(value: &str) -> String {
+    let mut encoded = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => encoded.push(byte as char),
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    encoded
+}
+
+#[cfg(feature = "hydrate")]
+pub use browser::*;
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use std::cell::OnceCell;
+
+    use leptos::prelude::*;
+    use shared::api::{Account, Me};
+
+    use crate::api::{self, FetchError};
+
+    const REMEMBERED_ACCOUNT_KEY: &str = "pmo-board.account";
+
+    /// Where the app stands with the server about who is using it.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum AuthState {
+        /// `GET /api/auth/me` is on its way.
+        Checking,
+        SignedIn(Account),
+        /// The server cannot be reached: the account last signed in on this device, if any.
+        Offline(Option<Account>),
+        SignedOut,
+    }
+
+    /// The app-wide sign-in state. Copy; [`Auth::get`] finds it from anywhere.
+    #[derive(Clone, Copy)]
+    pub struct Auth {
+        pub state: RwSignal<AuthState>,
+    }
+
+    thread_local! {
+        static AUTH: OnceCell<Auth> = const { OnceCell::new() };
+    }
+
+    impl Auth {
+        /// The one `Auth` of this page, made on first use.
+        pub fn get() -> Auth {
+            AUTH.with(|auth| *auth.get_or_init(|| Auth { state: RwSignal::new(AuthState::Checking) }))
+        }
+
+        /// The account to act as: signed in, or remembered while offline.
+        pub fn account(self) -> Option<Account> {
+            self.state.with(|state| match state {
+                AuthState::SignedIn(account) | AuthState::Offline(Some(account)) => Some(account.clone()),
+                _ => None,
+            })
+        }
+
+        /// Asks the server who this is (which also sets the CSRF cookie).
+        pub async fn check(self) {
+            let state = match api::me().await {
+                Ok(me) => {
+                    remember(&me.account);
+                    AuthState::SignedIn(me.account)
+                }
+                Err(FetchError::Unreachable) => AuthState::Offline(remembered()),
+                Err(error) if error.is_signed_out() => AuthState::SignedOut,
+                // The server answered something unexpected: it is there, but this cannot be
+                // trusted as a session. Treat it like offline, so local boards stay usable.
+                Err(error) => {
+                    leptos::logging::warn!("checking the session: {error}");
+                    AuthState::Offline(remembered())
+                }
+            };
+            self.state.set(state);
+        }
+
+        pub fn signed_in(self, me: Me) {
+            remember(&me.account);
+            self.state.set(AuthState::SignedIn(me.account));
+        }
+
+        /// The session is gone (signed out here, or the server said 401). An explicit sign-out
+        /// also forgets the account, so an offline device no longer opens its boards.
+        pub fn signed_out(self, forget_account: bool) {
+            if forget_account {
+                forget();
+            }
+            self.state.set(AuthState::SignedOut);
+        }
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        window().local_storage().ok().flatten()
+    }
+
+    fn remember(account: &Account) {
+        if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(account)) {
+            let _ = storage.set_item(REMEMBERED_ACCOUNT_KEY, &json);
+        }
+    }
+
+    /// The account last signed in on this device.
+    pub fn remembered() -> Option<Account> {
+        let json = storage()?.get_item(REMEMBERED_ACCOUNT_KEY).ok().flatten()?;
+        serde_json::from_str(&json).ok()
+    }
+
+    fn forget() {
+        if let Some(storage) = storage() {
+            let _ = storage.remove_item(REMEMBERED_ACCOUNT_KEY);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_values_are_found_by_exact_name() {
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            ("pmo_csrf=abc", "pmo_csrf", Some("abc")),
+            ("a=1; pmo_csrf=abc; b=2", "pmo_csrf", Some("abc")),
+            ("x_pmo_csrf=no; pmo_csrf=yes", "pmo_csrf", Some("yes")),
+            ("pmo_csrf=", "pmo_csrf", None),
+            ("", "pmo_csrf", None),
+            ("other=1", "pmo_csrf", None),
+        ];
+        for (cookies, name, expected) in cases {
+            assert_eq!(cookie_value(cookies, name).as_deref(), *expected, "{cookies:?}");
+        }
+    }
+
+    #[test]
+    fn a_refused_sign_in_says_how_long_to_wait_in_whole_minutes() {
+        let cases: &[(Option<u64>, &str)] = &[
+            (None, "Too many attempts: try again later."),
+            (Some(0), "Too many attempts: try again in a minute."),
+            (Some(60), "Too many attempts: try again in a minute."),
+            (Some(61), "Too many attempts: try again in 2 minutes."),
+            (Some(900), "Too many attempts: try again in 15 minutes."),
+        ];
+        for (seconds, expected) in cases {
+            assert_eq!(retry_later_message(*seconds), *expected, "{seconds:?}");
+        }
+    }
+
+    #[test]
+    fn after_sign_in_only_pages_of_this_app_are_followed() {
+        let cases: &[(Option<&str>, &str)] = &[
+            (None, "/"),
+            (Some("/board/abc"), "/board/abc"),
+            (Some("/"), "/"),
+            (Some("//evil.example/x"), "/"),
+            (Some("/\\evil.example"), "/"),
+            (Some("https://evil.example"), "/"),
+            (Some("/signin?next=/x"), "/"),
+            (Some(""), "/"),
+        ];
+        for (next, expected) in cases {
+            assert_eq!(page_after_sign_in(*next), *expected, "{next:?}");
+        }
+    }
+
+    #[test]
+    fn the_sign_in_url_carries_the_page_to_return_to() {
+        let cases: &[(&str, &str)] = &[
+            ("/", "/signin"),
+            ("/signin", "/signin"),
+            ("/board/4Xyz9", "/signin?next=/board/4Xyz9"),
+            ("/board/a b?c=1&d", "/signin?next=/board/a%20b%3Fc%3D1%26d"),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(sign_in_url(path), *expected, "{path:?}");
+        }
+    }
+
+    #[test]
+    fn sign_up_asks_for_an_invite_only_when_the_server_says_so() {
+        let cases: &[(u16, &str, bool)] = &[
+            (403, "sign-up needs an invite code", true),
+            (400, "This invite code is not valid", true),
+            (400, "the password must have at least 10 characters", false),
+            (409, "an account with this email exists", false),
+            (500, "invite table broken", false),
+        ];
+        for (status, message, expected) in cases {
+            assert_eq!(sign_up_needs_invite(*status, message), *expected, "{status} {message:?}");
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! The server's HTTP API (`/api/…`) as async functions: the one place the app makes requests.
+//!
+//! Every call goes through [`request`], which sends and reads JSON and adds the CSRF header
+//! (`X-CSRF-Token`, the value of the `pmo_csrf` cookie) to every request that changes
+//! something: the server refuses a POST, PUT or DELETE made with the session cookie without it.
+//! Answers come back as the contract's types (`shared::api`) or as a [`FetchError`] whose text
+//! a person can act on. A 401 from anything but the sign-in forms means the session has ended,
+//! and the app is told so ([`Auth::signed_out`]), which sends the person to sign in.
+
+use gloo_net::http::{Method, RequestBuilder};
+use serde::{de::DeserializeOwned, Serialize};
+use shared::api::{
+    ApiError, BoardSummary, CreatedToken, InstanceSettings, Invite, Me, Member, NewBoard, NewMember, NewToken,
+    PasswordChange, Role, RoleChange, SignIn, SignUp, TokenSummary, CSRF_COOKIE, CSRF_HEADER,
+};
+use wasm_bindgen::JsCast;
+
+use crate::account::{cookie_value, Auth};
+
+/// Why a request did not give what was asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// No answer: this device is offline or the server is down.
+    #[error("the server cannot be reached")]
+    Unreachable,
+    /// The server answered with an error: `message` is its `ApiError`, or the status.
+    #[error("{message}")]
+    Refused { status: u16, message: String, retry_after_secs: Option<u64> },
+    /// The answer does not match the contract (a server of another version?).
+    #[error("the server's answer could not be read ({0}); reload the page")]
+    BadAnswer(String),
+}
+
+impl FetchError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            FetchError::Refused { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn is_signed_out(&self) -> bool {
+        self.status() == Some(401)
+    }
+}
+
+/// What a 401 means for one request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OnUnauthorized {
+    /// The session has ended: tell the app, which sends the person to sign in.
+    SessionEnded,
+    /// The caller handles it (wrong password on a form, or the session check itself).
+    Report,
+}
+
+/// Sends one request. `body` is sent as JSON; the answer is read as `R` (use `()` for an
+/// empty answer such as 204).
+async fn request<B: Serialize, R: DeserializeOwned + 'static>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+    on_unauthorized: OnUnauthorized,
+) -> Result<R, FetchError> {
+    let mut builder = RequestBuilder::new(path).method(method.clone()).header("accept", "application/json");
+    if method != Method::GET {
+        builder = builder.header(CSRF_HEADER, &csrf_token().await);
+    }
+    let request = match body {
+        Some(body) => builder.json(body),
+        None => builder.build(),
+    }
+    .map_err(|error| FetchError::BadAnswer(error.to_string()))?;
+    let response = request.send().await.map_err(|_| FetchError::Unreachable)?;
+    let status = response.status();
+    if !response.ok() {
+        let retry_after_secs = response.headers().get("retry-after").and_then(|value| value.trim().parse().ok());
+        let message = match response.json::<ApiError>().await {
+            Ok(ApiError { error }) if !error.is_empty() => error,
+            _ => format!("the server answered {status} {}", response.status_text()),
+        };
+        if status == 401 && on_unauthorized == OnUnauthorized::SessionEnded {
+            Auth::get().signed_out(false);
+        }
+        return Err(FetchError::Refused { status, message, retry_after_secs });
+    }
+    if status == 204 || std::any::TypeId::of::<R>() == std::any::TypeId::of::<()>() {
+        // An empty answer reads as JSON `null`, which is what `()` deserialises from.
+        return serde_json::from_str("null").map_err(|error| FetchError::BadAnswer(error.to_string()));
+    }
+    response.json().await.map_err(|error| FetchError::BadAnswer(error.to_string()))
+}
+
+async fn get<R: DeserializeOwned + 'static>(path: &str) -> Result<R, FetchError> {
+    request::<(), R>(Method::GET, path, None, OnUnauthorized::SessionEnded).await
+}
+
+async fn send<B: Serialize, R: DeserializeOwned + 'static>(method: Method, path: &str, body: &B) -> Result<R, FetchError> {
+    request(method, path, Some(body), OnUnauthorized::SessionEnded).await
+}
+
+/// The CSRF token from the `pmo_csrf` cookie. Before the first `GET /api/auth/me` of this
+/// browser there is none yet; asking `me` sets it.
+async fn csrf_token() -> String {
+    if let Some(token) = read_csrf_cookie() {
+        return token;
+    }
+    // Whatever the answer (200 or 401), it sets the cookie.
+    let _ = RequestBuilder::new("/api/auth/me").send().await;
+    read_csrf_cookie().unwrap_or_default()
+}
+
+fn read_csrf_cookie() -> Option<String> {
+    let document = leptos::prelude::document().dyn_into::<web_sys::HtmlDocument>().ok()?;
+    cookie_value(&document.cookie().ok()?, CSRF_COOKIE)
+}
+
+// ---- accounts ------------------------------------------------------------------------------
+
+/// `GET /api/auth/me`: who this is. A 401 is returned, not acted on: the caller decides.
+pub async fn me() -> Result<Me, FetchError> {
+    request::<(), Me>(Method::GET, "/api/auth/me", None, OnUnauthorized::Report).await
+}
+
+pub async fn sign_up(form: &SignUp) -> Result<Me, FetchError> {
+    request(Method::POST, "/api/auth/signup", Some(form), OnUnauthorized::Report).await
+}
+
+pub async fn sign_in(form: &SignIn) -> Result<Me, FetchError> {
+    request(Method::POST, "/api/auth/signin", Some(form), OnUnauthorized::Report).await
+}
+
+pub async fn sign_out() -> Result<(), FetchError> {
+    request::<(), ()>(Method::POST, "/api/auth/signout", None, OnUnauthorized::Report).await
+}
+
+/// A wrong current password is the caller's to report, not a reason to sign out.
+pub async fn change_password(change: &PasswordChange) -> Result<(), FetchError> {
+    request(Method::POST, "/api/auth/password", Some(change), OnUnauthorized::Report).await
+}
+
+pub async fn tokens() -> Result<Vec<TokenSummary>, FetchError> {
+    get("/api/tokens").await
+}
+
+pub async fn create_token(name: String) -> Result<CreatedToken, FetchError> {
+    send(Method::POST, "/api/tokens", &NewToken { name }).await
+}
+
+pub async fn revoke_token(id: &str) -> Result<(), FetchError> {
+    request::<(), ()>(Method::DELETE, &format!("/api/tokens/{}", path_segment(id)), None, OnUnauthorized::SessionEnded).await
+}
+
+pub async fn instance_settings() -> Result<InstanceSettings, FetchError> {
+    get("/api/admin/settings").await
+}
+
+pub async fn set_instance_settings(settings: &InstanceSettings) -> Result<(), FetchError> {
+    send(Method::PUT, "/api/admin/settings", settings).await
+}
+
+pub async fn create_invite() -> Result<Invite, FetchError> {
+    request::<(), Invite>(Method::POST, "/api/admin/invites", None, OnUnauthorized::SessionEnded).await
+}
+
+// ---- boards and members ----------------------------------------------------------------------
+
+/// The caller's boards, with the caller's role on each.
+pub async fn boards() -> Result<Vec<BoardSummary>, FetchError> {
+    get("/api/boards").await
+}
+
+pub async fn create_board(name: String) -> Result<BoardSummary, FetchError> {
+    send(Method::POST, "/api/boards", &NewBoard { name }).await
+}
+
+/// `/api/boards/{id}/members` for a board's document id (without `automerge:`).
+fn members_path(document_id: &str) -> String {
+    format!("/api/boards/{}/members", path_segment(document_id))
+}
+
+/// A board's members. A 404 means the board does not exist or the caller is not a member.
+pub async fn members(document_id: &str) -> Result<Vec<Member>, FetchError> {
+    get(&members_path(document_id)).await
+}
+
+pub async fn add_member(document_id: &str, email: String, role: Role) -> Result<(), FetchError> {
+    send(Method::POST, &members_path(document_id), &NewMember { email, role }).await
+}
+
+pub async fn change_role(document_id: &str, account_id: &str, role: Role) -> Result<(), FetchError> {
+    let path = format!("{}/{}", members_path(document_id), path_segment(account_id));
+    send(Method::PUT, &path, &RoleChange { role }).await
+}
+
+pub async fn remove_member(document_id: &str, account_id: &str) -> Result<(), FetchError> {
+    let path = format!("{}/{}", members_path(document_id), path_segment(account_id));
+    request::<(), ()>(Method::DELETE, &path, None, OnUnauthorized::SessionEnded).await
+}
+
+/// An id as one path segment (ids are URL-safe today; this keeps a stray `/` from changing
+/// the route).
+fn path_segment(id: &str) -> String {
+    js_sys::encode_uri_component(id).into()
+}
