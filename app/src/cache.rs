@@ -5,16 +5,22 @@
 //! per edit. Loading concatenates them, which Automerge reads as one document. Opening a board
 //! compacts its chunks back into one. Beside the chunks the cache keeps the sync state for the
 //! server (what the server is known to have, so the "not yet on the server" count survives a
-//! reload) and the board's name for the offline board list.
+//! reload), and the board's name and the account's role on it for the offline board list.
+//!
+//! Each account has a database of its own, `pmo-board/<account id>`: two people who share a
+//! browser profile never see each other's boards offline, and one's unsent changes are never
+//! sent as the other's.
 
 use js_sys::Uint8Array;
 use rexie::{KeyRange, ObjectStore, Rexie, TransactionMode};
+use shared::api::Role;
 use wasm_bindgen::JsValue;
 
-const DATABASE: &str = "pmo-board";
+const DATABASE_PREFIX: &str = "pmo-board/";
 const CHUNKS: &str = "chunks";
 const SYNC_STATES: &str = "sync-states";
 const BOARD_NAMES: &str = "board-names";
+const BOARD_ROLES: &str = "board-roles";
 
 /// What went wrong with the browser's storage, in words for the person at the screen.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -35,18 +41,27 @@ pub struct CachedBoard {
     pub sync_state: Option<Vec<u8>>,
 }
 
-/// The open IndexedDB database.
+/// A board in the offline board list.
+pub struct CachedBoardEntry {
+    pub document_id: String,
+    pub name: String,
+    /// The account's role when the board was last opened online.
+    pub role: Option<Role>,
+}
+
+/// One account's open IndexedDB database.
 pub struct BoardCache {
     database: Rexie,
 }
 
 impl BoardCache {
-    pub async fn open() -> Result<BoardCache, CacheError> {
-        let database = Rexie::builder(DATABASE)
+    pub async fn open(account_id: &str) -> Result<BoardCache, CacheError> {
+        let database = Rexie::builder(&format!("{DATABASE_PREFIX}{account_id}"))
             .version(1)
             .add_object_store(ObjectStore::new(CHUNKS))
             .add_object_store(ObjectStore::new(SYNC_STATES))
             .add_object_store(ObjectStore::new(BOARD_NAMES))
+            .add_object_store(ObjectStore::new(BOARD_ROLES))
             .build()
             .await?;
         Ok(BoardCache { database })
@@ -102,15 +117,48 @@ impl BoardCache {
         self.put(BOARD_NAMES, document_id, JsValue::from_str(name)).await
     }
 
-    /// (document id, name) of every board this browser has opened.
-    pub async fn board_names(&self) -> Result<Vec<(String, String)>, CacheError> {
-        let transaction = self.database.transaction(&[BOARD_NAMES], TransactionMode::ReadOnly)?;
-        let entries = transaction.store(BOARD_NAMES)?.scan(None, None, None, None).await?;
+    pub async fn save_board_role(&self, document_id: &str, role: Role) -> Result<(), CacheError> {
+        self.put(BOARD_ROLES, document_id, JsValue::from_str(role.as_str())).await
+    }
+
+    /// The account's role on a board when it was last opened online.
+    pub async fn board_role(&self, document_id: &str) -> Result<Option<Role>, CacheError> {
+        let transaction = self.database.transaction(&[BOARD_ROLES], TransactionMode::ReadOnly)?;
+        let role = transaction.store(BOARD_ROLES)?.get(JsValue::from_str(document_id)).await?;
         transaction.done().await?;
-        Ok(entries
+        Ok(role.and_then(|role| role.as_string()).and_then(|role| Role::parse(&role)))
+    }
+
+    /// Every board this account has opened on this device.
+    pub async fn boards(&self) -> Result<Vec<CachedBoardEntry>, CacheError> {
+        let transaction = self.database.transaction(&[BOARD_NAMES, BOARD_ROLES], TransactionMode::ReadOnly)?;
+        let names = transaction.store(BOARD_NAMES)?.scan(None, None, None, None).await?;
+        let roles = transaction.store(BOARD_ROLES)?.scan(None, None, None, None).await?;
+        transaction.done().await?;
+        let roles: std::collections::HashMap<String, Role> = roles
             .into_iter()
-            .filter_map(|(key, value)| Some((key.as_string()?, value.as_string()?)))
+            .filter_map(|(key, value)| Some((key.as_string()?, Role::parse(&value.as_string()?)?)))
+            .collect();
+        Ok(names
+            .into_iter()
+            .filter_map(|(key, value)| {
+                let document_id = key.as_string()?;
+                let role = roles.get(&document_id).copied();
+                Some(CachedBoardEntry { document_id, name: value.as_string()?, role })
+            })
             .collect())
+    }
+
+    /// Takes a board off the offline board list (the account has no access to it any more).
+    /// Its chunks stay: they may hold changes made before access ended, and a board the
+    /// account regains resumes from them.
+    pub async fn unlist_board(&self, document_id: &str) -> Result<(), CacheError> {
+        let transaction = self.database.transaction(&[BOARD_NAMES, BOARD_ROLES], TransactionMode::ReadWrite)?;
+        for store in [BOARD_NAMES, BOARD_ROLES] {
+            transaction.store(store)?.delete(JsValue::from_str(document_id)).await?;
+        }
+        transaction.done().await?;
+        Ok(())
     }
 
     async fn put(&self, store: &str, key: &str, value: JsValue) -> Result<(), CacheError> {

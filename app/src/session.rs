@@ -13,6 +13,14 @@
 //! server may have seen is always also on this device. When the connection drops, the loop
 //! keeps accepting edits, counts what the server has not acknowledged, and reconnects with
 //! backoff; on reconnect the Automerge sync protocol sends exactly what the server lacks.
+//!
+//! The server refuses the WebSocket upgrade (401) once the session has ended, and a browser
+//! cannot read why a socket failed. So after a socket closes, the loop asks
+//! `GET /api/auth/me`: a 401 means signed out, and the loop stops reconnecting and says so;
+//! anything else (no answer at all, while the server is down) means try again.
+//!
+//! A viewer's session is read-only: edits are refused, and since the server ignores a viewer's
+//! changes, none are counted as waiting for it.
 
 use std::{cell::RefCell, collections::HashMap, rc::Rc, time::Duration};
 
@@ -20,6 +28,7 @@ use futures::{channel::mpsc, StreamExt};
 use js_sys::{ArrayBuffer, Uint8Array};
 use leptos::prelude::*;
 use shared::{
+    api::Account,
     board::{BoardSnapshot, LiveBoard},
     sync::{Presence, SyncClient, SyncEvent},
     Board, BoardError,
@@ -27,7 +36,7 @@ use shared::{
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
-use crate::cache::BoardCache;
+use crate::{api, cache::BoardCache};
 
 /// How often presence is announced; a peer unheard for [`PRESENCE_TIMEOUT_MS`] is gone.
 const PRESENCE_INTERVAL: Duration = Duration::from_secs(2);
@@ -46,6 +55,10 @@ pub struct SyncStatus {
     pub unavailable: bool,
     /// The board has been read from this browser's storage or received from the server.
     pub ready: bool,
+    /// The person may only view the board: edits are refused and nothing waits to be sent.
+    pub read_only: bool,
+    /// The server refused the connection because the session has ended: no more reconnects.
+    pub signed_out: bool,
 }
 
 /// What the UI renders. All plain signals, so components stay simple.
@@ -65,6 +78,7 @@ enum Event {
     Frame(u32, Vec<u8>),
     SocketClosed(u32),
     Reconnect,
+    SignedOut,
     Tick,
     Close,
 }
@@ -79,6 +93,7 @@ pub struct BoardSession {
 
 struct Inner {
     document_id: String,
+    account_id: String,
     /// The board with a snapshot that follows its changes (only what changed is read again).
     board: LiveBoard,
     client: SyncClient,
@@ -90,6 +105,7 @@ struct Inner {
     socket: Option<Socket>,
     socket_generation: u32,
     reconnect_delay_ms: u64,
+    read_only: bool,
     display_name: String,
     /// The board name last written to the cache's board list.
     saved_name: Option<String>,
@@ -101,8 +117,9 @@ struct Inner {
 }
 
 impl BoardSession {
-    /// Opens `document_id`: from this browser's storage at once if it is there, then syncs.
-    pub fn open(document_id: String, display_name: String) -> BoardSession {
+    /// Opens `document_id` as `account`: from the account's storage on this device at once if
+    /// it is there, then syncs. Others see the account's name on the board.
+    pub fn open(document_id: String, account: &Account) -> BoardSession {
         let view = SessionView {
             snapshot: RwSignal::new(BoardSnapshot::default()),
             status: RwSignal::new(SyncStatus::default()),
@@ -113,6 +130,7 @@ impl BoardSession {
         let shared = Rc::new(RefCell::new(Inner {
             client: SyncClient::new(&peer_id, &document_id, None),
             document_id,
+            account_id: account.id.clone(),
             board: LiveBoard::new(Board::empty()),
             cache: None,
             next_chunk: 0,
@@ -121,7 +139,8 @@ impl BoardSession {
             socket: None,
             socket_generation: 0,
             reconnect_delay_ms: RECONNECT_MIN_MS,
-            display_name,
+            read_only: false,
+            display_name: account.name.clone(),
             saved_name: None,
             saved_sync_state: Vec::new(),
             presence: HashMap::new(),
@@ -136,6 +155,9 @@ impl BoardSession {
     /// one shows at once and is stored, then sent.
     pub fn edit(&self, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) -> Result<(), String> {
         let mut inner = self.shared.borrow_mut();
+        if inner.read_only {
+            return Err("you can view this board but not change it".into());
+        }
         if !inner.view.status.get_untracked().ready || !inner.board.board().is_loaded() {
             return Err("the board has not loaded yet".into());
         }
@@ -147,9 +169,11 @@ impl BoardSession {
         Ok(())
     }
 
-    pub fn set_display_name(&self, name: String) {
-        self.shared.borrow_mut().display_name = name;
-        let _ = self.events.unbounded_send(Event::Tick);
+    /// Viewers only read: their edits are refused here rather than ignored by the server.
+    pub fn set_read_only(&self, read_only: bool) {
+        let mut inner = self.shared.borrow_mut();
+        inner.read_only = read_only;
+        inner.update_status();
     }
 
     /// Ends the session: closes the socket; what is stored stays stored.
@@ -204,17 +228,18 @@ async fn run(
                 let delay = inner.reconnect_delay_ms;
                 inner.reconnect_delay_ms = (delay * 2).min(RECONNECT_MAX_MS);
                 inner.update_status();
-                let reconnect = events.clone();
-                set_timeout(
-                    move || {
-                        let _ = reconnect.unbounded_send(Event::Reconnect);
-                    },
-                    Duration::from_millis(delay),
-                );
+                leptos::task::spawn_local(reconnect_unless_signed_out(events.clone(), delay));
                 continue;
             }
             Event::Reconnect => {
-                connect(&shared, &events);
+                if !shared.borrow().view.status.get_untracked().signed_out {
+                    connect(&shared, &events);
+                }
+                continue;
+            }
+            Event::SignedOut => {
+                let inner = shared.borrow();
+                inner.view.status.update(|status| status.signed_out = true);
                 continue;
             }
             Event::Tick => {
@@ -242,7 +267,8 @@ async fn load(shared: &Rc<RefCell<Inner>>, peer_id: &str) {
         let inner = shared.borrow();
         (inner.document_id.clone(), inner.view)
     };
-    let cache = match BoardCache::open().await {
+    let account_id = shared.borrow().account_id.clone();
+    let cache = match BoardCache::open(&account_id).await {
         Ok(cache) => Some(Rc::new(cache)),
         Err(error) => {
             view.problem.set(Some(format!(
@@ -307,7 +333,10 @@ fn receive(shared: &Rc<RefCell<Inner>>, frame: &[u8]) {
                     SyncEvent::BoardChanged => {
                         if inner.board.board().is_loaded() {
                             inner.view.snapshot.set(inner.board.refresh().clone());
-                            inner.view.status.update(|status| status.ready = true);
+                            inner.view.status.update(|status| {
+                                status.ready = true;
+                                status.unavailable = false;
+                            });
                         }
                     }
                     SyncEvent::Unavailable => {
@@ -400,11 +429,16 @@ impl Inner {
 
     fn update_status(&mut self) {
         let online = self.client.is_connected();
-        let unsynced = self.client.unsynced_changes(self.board.board_mut());
+        // The server ignores a viewer's changes, so counting them would show changes waiting
+        // forever. A viewer makes none through this page; any from before (made while an
+        // editor, offline) stay on this device.
+        let unsynced = if self.read_only { 0 } else { self.client.unsynced_changes(self.board.board_mut()) };
+        let read_only = self.read_only;
         self.view.status.maybe_update(|status| {
-            let changed = (status.online, status.unsynced) != (online, unsynced);
+            let changed = (status.online, status.unsynced, status.read_only) != (online, unsynced, read_only);
             status.online = online;
             status.unsynced = unsynced;
+            status.read_only = read_only;
             changed
         });
     }
@@ -424,6 +458,21 @@ impl Inner {
         names.sort();
         self.view.peers.set(names);
     }
+}
+
+/// After a socket closed: if the session has ended, says so; otherwise reconnects after
+/// `delay_ms`. The upgrade's 401 is invisible to the page, so `GET /api/auth/me` tells.
+async fn reconnect_unless_signed_out(events: mpsc::UnboundedSender<Event>, delay_ms: u64) {
+    if api::me().await.is_err_and(|error| error.is_signed_out()) {
+        let _ = events.unbounded_send(Event::SignedOut);
+        return;
+    }
+    set_timeout(
+        move || {
+            let _ = events.unbounded_send(Event::Reconnect);
+        },
+        Duration::from_millis(delay_ms),
+    );
 }
 
 /// Opens a new WebSocket to `/sync` on the page's own host.
