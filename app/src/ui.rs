@@ -1,62 +1,142 @@
-//! The pages: the board list and the board itself (priorities and the resource plan).
+//! The pages: signing in, the board list and the board itself (priorities, the resource plan
+//! and its members).
 //!
 //! Components read plain signals from a [`BoardSession`] and change the board only through
 //! [`BoardSession::edit`], so every edit is validated by `shared`, stored and synced the same
 //! way. Every mouse action has a keyboard path: reordering has move up/down buttons beside
 //! drag and drop, and every field commits on Enter or when it loses focus.
+//!
+//! Labels are English, with the Chinese term beside section headings and domain values
+//! (`<span class="zh">`), as the PMO glossary names them.
+
+mod account_menu;
+mod members;
+mod sign_in;
 
 use leptos::prelude::*;
 use leptos_router::{
     components::{Route, Router, Routes, A},
-    hooks::{use_navigate, use_params_map},
-    path,
+    hooks::{use_location, use_navigate, use_params_map},
+    path, NavigateOptions,
 };
 use std::collections::HashMap;
 
 use shared::{
-    api::{ApiError, BoardSummary, NewBoard},
+    api::{Account, Role},
     board::{Board, BoardError, NewPerson, NewProject, Stage},
     capacity::{self, WeekLoad},
     IsoWeek, PersonId, ProjectId,
 };
 
 use crate::{
+    account::{sign_in_url, Auth, AuthState, SIGN_IN_PATH},
+    api::{self, FetchError},
     cache::BoardCache,
     session::{BoardSession, SessionView, SyncStatus},
 };
+use members::{Access, BoardAccess, MembersPanel};
 
 /// Weeks shown in the resource plan, starting with the current one.
 const PLANNING_WEEKS: usize = 12;
-const DISPLAY_NAME_KEY: &str = "pmo-board.display-name";
 
 #[component]
 pub fn App() -> impl IntoView {
+    leptos::task::spawn_local(Auth::get().check());
     view! {
         <Router>
+            <SignInRedirect/>
             <Routes fallback=|| view! { <p class="notice">"There is no such page. " <A href="/">"See all boards"</A></p> }>
-                <Route path=path!("/") view=BoardList/>
+                <Route path=path!("/") view=|| with_account(|account| view! { <BoardList account/> })/>
+                <Route path=path!("/signin") view=sign_in::SignInPage/>
                 <Route path=path!("/board/:id") view=BoardPage/>
             </Routes>
         </Router>
     }
 }
 
+/// Sends a signed-out person to the sign-in page, which brings them back here afterwards.
+/// Offline, nobody is sent anywhere: the remembered account's boards stay open.
+#[component]
+fn SignInRedirect() -> impl IntoView {
+    let navigate = use_navigate();
+    let pathname = use_location().pathname;
+    Effect::new(move || {
+        if Auth::get().state.get() == AuthState::SignedOut {
+            let path = pathname.get_untracked();
+            if !path.starts_with(SIGN_IN_PATH) {
+                navigate(&sign_in_url(&path), NavigateOptions { replace: true, ..Default::default() });
+            }
+        }
+    });
+}
+
+/// Renders `page` for the account in use (signed in, or remembered while offline), or says
+/// why there is none. The page is rebuilt only when the account changes.
+fn with_account<V: IntoView + 'static>(page: impl Fn(Account) -> V + Send + Sync + 'static) -> impl IntoView {
+    let auth = Auth::get();
+    let account = Memo::new(move |_| auth.account());
+    move || match account.get() {
+        Some(account) => page(account).into_any(),
+        None => {
+            let message = match auth.state.get() {
+                AuthState::Checking | AuthState::SignedIn(_) => view! { <p class="progress" role="status">"Loading…"</p> }.into_any(),
+                AuthState::SignedOut => view! {
+                    <p class="notice" role="status">"You are signed out. " <A href=SIGN_IN_PATH>"Sign in"</A></p>
+                }.into_any(),
+                AuthState::Offline(_) => view! {
+                    <p class="notice" role="status">
+                        "The server cannot be reached, and nobody has signed in on this device yet. "
+                        "Sign in once the connection is back; after that, your boards open here offline too."
+                    </p>
+                }.into_any(),
+            };
+            view! { <Header/> <main>{message}</main> }.into_any()
+        }
+    }
+}
+
+/// How a role reads in the app, with the Chinese term.
+fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Owner => "Owner 所有者",
+        Role::Editor => "Editor 编辑者",
+        Role::Viewer => "Viewer 查看者",
+    }
+}
+
 // ---- the board list ------------------------------------------------------------------------
+
+/// One board in the list.
+#[derive(Clone)]
+struct ListedBoard {
+    document_id: String,
+    name: String,
+    /// Unknown for a board listed from this device's storage that was never opened online.
+    role: Option<Role>,
+}
 
 enum BoardListing {
     Loading,
-    FromServer(Vec<BoardSummary>),
-    /// The server could not be reached: the boards this browser has opened before.
-    Offline(Vec<BoardSummary>, String),
+    FromServer(Vec<ListedBoard>),
+    /// The server could not be reached: the boards this account has opened on this device.
+    Offline(Vec<ListedBoard>, String),
 }
 
 #[component]
-fn BoardList() -> impl IntoView {
+fn BoardList(account: Account) -> impl IntoView {
     let listing = RwSignal::new_local(BoardListing::Loading);
+    let account_id = account.id.clone();
     leptos::task::spawn_local(async move {
-        let result = match fetch_boards().await {
-            Ok(boards) => BoardListing::FromServer(boards),
-            Err(error) => BoardListing::Offline(cached_boards().await, error),
+        let result = match api::boards().await {
+            Ok(boards) => BoardListing::FromServer(
+                boards
+                    .into_iter()
+                    .map(|board| ListedBoard { document_id: board.document_id().to_string(), name: board.name, role: Some(board.role) })
+                    .collect(),
+            ),
+            // The session ended: the app is on its way to the sign-in page.
+            Err(error) if error.is_signed_out() => return,
+            Err(error) => BoardListing::Offline(cached_boards(&account_id).await, error.to_string()),
         };
         listing.set(result);
     });
@@ -73,12 +153,15 @@ fn BoardList() -> impl IntoView {
         problem.set(None);
         let board_name = name.get_untracked();
         leptos::task::spawn_local(async move {
-            match create_board(board_name).await {
+            match api::create_board(board_name).await {
                 Ok(board) => {
                     let url = format!("/board/{}", board.document_id());
                     navigate.with_value(|navigate| navigate(&url, Default::default()));
                 }
-                Err(error) => problem.set(Some(error)),
+                Err(FetchError::Unreachable) => {
+                    problem.set(Some("The server cannot be reached: a new board needs a connection.".into()))
+                }
+                Err(error) => problem.set(Some(error.to_string())),
             }
             creating.set(false);
         });
@@ -102,7 +185,7 @@ fn BoardList() -> impl IntoView {
                 BoardListing::FromServer(boards) => board_links(boards.clone()).into_any(),
                 BoardListing::Offline(boards, error) => view! {
                     <p class="notice" role="status">
-                        {format!("The server cannot be reached ({error}). Boards opened on this device:")}
+                        {format!("The server cannot be reached ({error}). Boards you opened on this device:")}
                     </p>
                     {board_links(boards.clone())}
                 }.into_any(),
@@ -111,51 +194,33 @@ fn BoardList() -> impl IntoView {
     }
 }
 
-fn board_links(boards: Vec<BoardSummary>) -> impl IntoView {
+fn board_links(boards: Vec<ListedBoard>) -> impl IntoView {
     if boards.is_empty() {
-        return view! { <p class="empty">"No boards yet: create the first one above."</p> }.into_any();
+        return view! { <p class="empty">"No boards yet: create the first one above, or ask a board's owner to add you."</p> }.into_any();
     }
     let items = boards
         .into_iter()
         .map(|board| {
-            let href = format!("/board/{}", board.document_id());
-            view! { <li><A href=href>{board.name}</A></li> }
+            let href = format!("/board/{}", board.document_id);
+            view! {
+                <li>
+                    <A href=href>{board.name}</A>
+                    {board.role.map(|role| view! { <span class="role" data-role=role.as_str()>{role_label(role)}</span> })}
+                </li>
+            }
         })
         .collect_view();
     view! { <ul class="boards" data-testid="board-list">{items}</ul> }.into_any()
 }
 
-async fn fetch_boards() -> Result<Vec<BoardSummary>, String> {
-    let response = gloo_net::http::Request::get("/api/boards").send().await.map_err(|e| e.to_string())?;
-    if !response.ok() {
-        return Err(format!("the server answered {}", response.status()));
-    }
-    response.json().await.map_err(|e| e.to_string())
-}
-
-async fn create_board(name: String) -> Result<BoardSummary, String> {
-    let request = gloo_net::http::Request::post("/api/boards")
-        .json(&NewBoard { name })
-        .map_err(|e| e.to_string())?;
-    let response = request
-        .send()
-        .await
-        .map_err(|_| "the server cannot be reached: a new board needs a connection".to_string())?;
-    if response.ok() {
-        response.json().await.map_err(|e| e.to_string())
-    } else {
-        Err(response.json::<ApiError>().await.map(|e| e.error).unwrap_or_else(|_| format!("the server answered {}", response.status())))
-    }
-}
-
-async fn cached_boards() -> Vec<BoardSummary> {
-    let Ok(cache) = BoardCache::open().await else { return Vec::new() };
-    let mut boards: Vec<BoardSummary> = cache
-        .board_names()
+async fn cached_boards(account_id: &str) -> Vec<ListedBoard> {
+    let Ok(cache) = BoardCache::open(account_id).await else { return Vec::new() };
+    let mut boards: Vec<ListedBoard> = cache
+        .boards()
         .await
         .unwrap_or_default()
         .into_iter()
-        .map(|(id, name)| BoardSummary { id: format!("automerge:{id}"), name })
+        .map(|entry| ListedBoard { document_id: entry.document_id, name: entry.name, role: entry.role })
         .collect();
     boards.sort_by(|a, b| a.name.cmp(&b.name));
     boards
@@ -166,10 +231,11 @@ async fn cached_boards() -> Vec<BoardSummary> {
 #[component]
 fn BoardPage() -> impl IntoView {
     let params = use_params_map();
-    // A new session per board id: navigating from one board to another reopens.
-    move || {
-        params.with(|params| params.get("id")).map(|document_id| view! { <BoardView document_id/> })
-    }
+    let document_id = Memo::new(move |_| params.with(|params| params.get("id")));
+    // A new session per board id and account: navigating from one board to another reopens.
+    with_account(move |account| {
+        move || document_id.get().map(|document_id| view! { <BoardView document_id account=account.clone()/> })
+    })
 }
 
 type Session = StoredValue<BoardSession, LocalStorage>;
@@ -178,61 +244,71 @@ type Session = StoredValue<BoardSession, LocalStorage>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     Ready,
-    Unavailable,
+    /// The server says the board does not exist or this account may not open it.
+    NoAccess,
+    /// Signed out, and this device has no copy to show meanwhile.
+    SignedOut,
     Receiving,
     Waiting,
 }
 
 #[component]
-fn BoardView(document_id: String) -> impl IntoView {
-    let display_name = RwSignal::new(stored_display_name());
-    let session: Session = StoredValue::new_local(BoardSession::open(document_id, display_name.get_untracked()));
+fn BoardView(document_id: String, account: Account) -> impl IntoView {
+    let session: Session = StoredValue::new_local(BoardSession::open(document_id.clone(), &account));
     on_cleanup(move || session.with_value(BoardSession::close));
     let view = session.with_value(|session| session.view);
+    let access = BoardAccess::load(document_id, account.id.clone());
+    let editable = Memo::new(move |_| access.access.get().can_edit());
+    Effect::new(move || {
+        let read_only = !editable.get();
+        session.with_value(|session| session.set_read_only(read_only));
+    });
     let notice = RwSignal::new(None::<String>);
     // The page changes shape only when the phase changes, not on every status update: a
     // re-render would throw away what someone is typing.
     let phase = Memo::new(move |_| {
         let status = view.status.get();
-        if status.ready {
+        if status.unavailable || access.access.get() == Access::Refused {
+            Phase::NoAccess
+        } else if status.ready {
             Phase::Ready
-        } else if status.unavailable {
-            Phase::Unavailable
+        } else if status.signed_out {
+            Phase::SignedOut
         } else if status.online {
             Phase::Receiving
         } else {
             Phase::Waiting
         }
     });
-    Effect::new(move || {
-        let name = display_name.get();
-        session.with_value(|session| session.set_display_name(name));
-    });
+    let sign_in_again = sign_in_url(&use_location().pathname.get_untracked());
 
     view! {
         <Header>
             <SyncBadge status=view.status/>
-            <label class="display-name">"You are "
-                <input aria-label="Your name" prop:value=display_name
-                    on:change=move |ev| {
-                        let name = event_target_value(&ev).trim().to_string();
-                        if !name.is_empty() {
-                            store_display_name(&name);
-                            display_name.set(name);
-                        }
-                    }/>
-            </label>
+            <Show when=move || phase.get() == Phase::Ready && !editable.get()>
+                <span class="badge view-only" data-testid="view-only"
+                    title="You are a viewer of this board: you can read it but not change it">"View only 只读"</span>
+            </Show>
         </Header>
-        <main class="board">
+        <main class="board" class:read-only=move || !editable.get()>
+            <Show when=move || view.status.with(|status| status.signed_out)>
+                <p class="notice" role="alert" data-testid="signed-out">
+                    "You are signed out, so this board no longer syncs. "
+                    <a href=sign_in_again.clone()>"Sign in again"</a>
+                    " — changes made on this device meanwhile are kept and sent once you are back."
+                </p>
+            </Show>
             {move || {
                 match phase.get() {
-                    Phase::Ready => view! { <BoardContent session view notice/> }.into_any(),
-                    Phase::Unavailable => view! {
-                        <p class="notice" role="alert">
-                            "This board is not on the server, and this browser has no copy of it. "
-                            "Check the link, or " <A href="/">"pick a board from the list"</A>"."
+                    Phase::Ready => view! { <BoardContent session view notice access editable/> }.into_any(),
+                    Phase::NoAccess => view! {
+                        <p class="notice" role="alert" data-testid="no-access">
+                            "This board does not exist or you do not have access to it. "
+                            "Check the link, ask the board's owner to add you, or "
+                            <A href="/">"pick a board from your list"</A>"."
                         </p>
                     }.into_any(),
+                    Phase::SignedOut => ().into_any(),
                     Phase::Receiving => view! { <p class="progress" role="status">"Receiving the board…"</p> }.into_any(),
                     Phase::Waiting => view! { <p class="progress" role="status">"Opening the board… (waiting for the server)"</p> }.into_any(),
                 }
@@ -243,7 +319,13 @@ fn BoardView(document_id: String) -> impl IntoView {
 }
 
 #[component]
-fn BoardContent(session: Session, view: SessionView, notice: RwSignal<Option<String>>) -> impl IntoView {
+fn BoardContent(
+    session: Session,
+    view: SessionView,
+    notice: RwSignal<Option<String>>,
+    access: BoardAccess,
+    editable: Memo<bool>,
+) -> impl IntoView {
     view! {
         <div class="board-head">
             <h1 data-testid="board-name">{move || view.snapshot.with(|board| board.name.clone())}</h1>
@@ -251,8 +333,9 @@ fn BoardContent(session: Session, view: SessionView, notice: RwSignal<Option<Str
         </div>
         <p class="notice" role="alert" data-testid="edit-notice">{notice}</p>
         <RuleWarnings view/>
-        <Priorities session view notice/>
-        <ResourcePlan session view notice/>
+        <Priorities session view notice editable/>
+        <ResourcePlan session view notice editable/>
+        <MembersPanel access/>
     }
 }
 
@@ -291,7 +374,10 @@ fn Header(#[prop(optional)] children: Option<Children>) -> impl IntoView {
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">"PMO Board"</A>
-            <div class="topbar-right">{children.map(|children| children())}</div>
+            <div class="topbar-right">
+                {children.map(|children| children())}
+                <account_menu::AccountMenu/>
+            </div>
         </header>
     }
 }
@@ -301,13 +387,17 @@ fn SyncBadge(status: RwSignal<SyncStatus>) -> impl IntoView {
     move || {
         let status = status.get();
         let (state, text) = if status.unavailable && !status.ready {
-            ("unavailable", "Not on the server".to_string())
+            ("unavailable", "No access".to_string())
+        } else if status.signed_out {
+            ("signed-out", "Signed out — sign in again".to_string())
+        } else if status.online && status.read_only {
+            ("online", "Online · up to date".to_string())
         } else if status.online && status.unsynced == 0 {
             ("online", "Online · all changes on the server".to_string())
         } else if status.online {
             ("online", format!("Online · sending {} changes", status.unsynced))
         } else if status.unsynced == 0 {
-            ("offline", "Offline · no local changes".to_string())
+            ("offline", if status.read_only { "Offline".to_string() } else { "Offline · no local changes".to_string() })
         } else {
             ("offline", format!("Offline · {} local changes not yet on the server", status.unsynced))
         };
@@ -337,7 +427,7 @@ fn Peers(peers: RwSignal<Vec<String>>) -> impl IntoView {
 // ---- priorities ------------------------------------------------------------------------------
 
 #[component]
-fn Priorities(session: Session, view: SessionView, notice: RwSignal<Option<String>>) -> impl IntoView {
+fn Priorities(session: Session, view: SessionView, notice: RwSignal<Option<String>>, editable: Memo<bool>) -> impl IntoView {
     let dragged = RwSignal::new(None::<ProjectId>);
     let new_name = RwSignal::new(String::new());
     let add = move || {
@@ -362,13 +452,13 @@ fn Priorities(session: Session, view: SessionView, notice: RwSignal<Option<Strin
                 </tr></thead>
                 <tbody>
                     <For each=move || order.get() key=|id| id.clone()
-                        children=move |id| view! { <ProjectRow id session view notice dragged order/> }/>
+                        children=move |id| view! { <ProjectRow id session view notice dragged order editable/> }/>
                 </tbody>
             </table>
             <form class="add-project" on:submit=move |ev| { ev.prevent_default(); add(); }>
-                <input aria-label="New project name" placeholder="New project" prop:value=new_name
+                <input aria-label="New project name" placeholder="New project" prop:value=new_name disabled=move || !editable.get()
                     on:input=move |ev| new_name.set(event_target_value(&ev))/>
-                <button type="submit">"Add project"</button>
+                <button type="submit" disabled=move || !editable.get()>"Add project"</button>
             </form>
         </section>
     }
@@ -382,7 +472,9 @@ fn ProjectRow(
     notice: RwSignal<Option<String>>,
     dragged: RwSignal<Option<ProjectId>>,
     order: Memo<Vec<ProjectId>>,
+    editable: Memo<bool>,
 ) -> impl IntoView {
+    let read_only = move || !editable.get();
     let id = StoredValue::new(id);
     let project = Memo::new(move |_| view.snapshot.with(|board| board.project(&id.get_value()).cloned()));
     let index = Memo::new(move |_| order.with(|order| order.iter().position(|p| *p == id.get_value()).unwrap_or(0)));
@@ -409,9 +501,14 @@ fn ProjectRow(
         .collect_view();
 
     view! {
-        <tr data-testid="project-row" data-project-id=id.get_value().to_string() draggable="true"
+        <tr data-testid="project-row" data-project-id=id.get_value().to_string()
+            draggable=move || if editable.get() { "true" } else { "false" }
             class:dragging=move || dragged.with(|d| d.as_ref() == Some(&id.get_value()))
             on:dragstart=move |ev| {
+                if !editable.get_untracked() {
+                    ev.prevent_default();
+                    return;
+                }
                 if let Some(transfer) = ev.data_transfer() {
                     let _ = transfer.set_data("text/plain", id.get_value().as_str());
                 }
@@ -421,6 +518,9 @@ fn ProjectRow(
             on:dragover=move |ev| ev.prevent_default()
             on:drop=move |ev| {
                 ev.prevent_default();
+                if !editable.get_untracked() {
+                    return;
+                }
                 if let Some(from) = dragged.get_untracked() {
                     apply(session, notice, |board| board.move_project(&from, index.get_untracked()));
                 }
@@ -428,20 +528,20 @@ fn ProjectRow(
             }>
             <td class="rank">{move || index.get() + 1}</td>
             <td class="handle" title="Drag to reorder">"⠿"</td>
-            <td><input class="project-name" aria-label="Project name" value=name prop:value=name
+            <td><input class="project-name" aria-label="Project name" value=name prop:value=name disabled=read_only
                 on:change=move |ev| {
                     let name = event_target_value(&ev);
                     apply(session, notice, |board| board.rename_project(&id.get_value(), &name));
                 }/>
                 {move || conflicts().map(|text| view! { <span class="conflict" data-testid="conflict" title=text.clone()>{format!("⚑ {text}")}</span> })}
             </td>
-            <td><select aria-label="Stage" prop:value=move || stage().as_str() on:change=move |ev| {
+            <td><select aria-label="Stage" prop:value=move || stage().as_str() disabled=read_only on:change=move |ev| {
                     match event_target_value(&ev).parse::<Stage>() {
                         Ok(stage) => apply(session, notice, |board| board.set_project_stage(&id.get_value(), stage)),
                         Err(error) => notice.set(Some(error.to_string())),
                     }
                 }>{stage_options}</select></td>
-            <td><input class="budget" type="number" min="0" step="any" aria-label="Budget" value=budget prop:value=budget
+            <td><input class="budget" type="number" min="0" step="any" aria-label="Budget" value=budget prop:value=budget disabled=read_only
                 on:change=move |ev| {
                     match parse_number(&event_target_value(&ev)) {
                         Some(budget) => apply(session, notice, |board| board.set_project_budget(&id.get_value(), budget)),
@@ -449,11 +549,11 @@ fn ProjectRow(
                     }
                 }/></td>
             <td class="actions">
-                <button type="button" aria-label="Move up" title="Move up" disabled=move || index.get() == 0
+                <button type="button" aria-label="Move up" title="Move up" disabled=move || read_only() || index.get() == 0
                     on:click=move |_| move_to(index.get_untracked().saturating_sub(1))>"↑"</button>
-                <button type="button" aria-label="Move down" title="Move down"
+                <button type="button" aria-label="Move down" title="Move down" disabled=read_only
                     on:click=move |_| move_to(index.get_untracked() + 1)>"↓"</button>
-                <button type="button" class="danger" aria-label="Delete project" title="Delete project"
+                <button type="button" class="danger" aria-label="Delete project" title="Delete project" disabled=read_only
                     on:click=move |_| apply(session, notice, |board| board.delete_project(&id.get_value()))>"✕"</button>
             </td>
         </tr>
@@ -474,7 +574,7 @@ struct Grid {
 }
 
 #[component]
-fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<String>>) -> impl IntoView {
+fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<String>>, editable: Memo<bool>) -> impl IntoView {
     let weeks = IsoWeek::containing(chrono::Utc::now().date_naive()).span(PLANNING_WEEKS);
     let weeks = StoredValue::new(weeks);
     let chosen = RwSignal::new(None::<ProjectId>);
@@ -547,6 +647,7 @@ fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<Str
                 view! {
                     <td class="cell" class:over=move || load().is_some_and(|load| load.is_over_capacity()) data-week=week.to_string()>
                         <input type="number" min="0" max="168" step="any" aria-label=move || format!("{} hours in {week}", details().0)
+                            disabled=move || !editable.get()
                             // The property, not the attribute: it is what a person sees and types in.
                             prop:value=move || { let hours = hours(); if hours == 0.0 { String::new() } else { hours.to_string() } }
                             on:change=move |ev| {
@@ -596,11 +697,11 @@ fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<Str
                 </table>
             </Show>
             <form class="add-person" on:submit=move |ev| { ev.prevent_default(); add_person(); }>
-                <input aria-label="New person name" placeholder="Name" prop:value=person_name
+                <input aria-label="New person name" placeholder="Name" prop:value=person_name disabled=move || !editable.get()
                     on:input=move |ev| person_name.set(event_target_value(&ev))/>
                 <input aria-label="Capacity hours per week" type="number" min="0" max="168" step="any" prop:value=person_capacity
-                    on:input=move |ev| person_capacity.set(event_target_value(&ev))/>
-                <button type="submit">"Add person"</button>
+                    disabled=move || !editable.get() on:input=move |ev| person_capacity.set(event_target_value(&ev))/>
+                <button type="submit" disabled=move || !editable.get()>"Add person"</button>
             </form>
         </section>
     }
@@ -608,19 +709,4 @@ fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<Str
 
 fn parse_number(text: &str) -> Option<f64> {
     text.trim().parse::<f64>().ok().filter(|number| number.is_finite())
-}
-
-fn stored_display_name() -> String {
-    window()
-        .local_storage()
-        .ok()
-        .flatten()
-        .and_then(|storage| storage.get_item(DISPLAY_NAME_KEY).ok().flatten())
-        .unwrap_or_else(|| format!("Guest {}", &uuid::Uuid::new_v4().simple().to_string()[..4]))
-}
-
-fn store_display_name(name: &str) {
-    if let Some(storage) = window().local_storage().ok().flatten() {
-        let _ = storage.set_item(DISPLAY_NAME_KEY, name);
-    }
 }

@@ -1,0 +1,180 @@
+//! `/signin`: signing in (登录) and creating an account (注册) on one page.
+//!
+//! One form, two modes. Every field has a label and the form submits on Enter; errors are
+//! read out (`role="alert"`). After signing in the person goes back to the page that sent
+//! them here (`?next=`), or to the board list. Sign-up asks for an invite code only once the
+//! server has said that it needs one (or a link carried one: `?invite=CODE`).
+
+use leptos::{html, prelude::*};
+use leptos_router::{hooks::use_navigate, hooks::use_query_map, NavigateOptions};
+use shared::api::{Me, SignIn, SignUp, PASSWORD_MIN_CHARS};
+
+use super::Header;
+use crate::{
+    account::{page_after_sign_in, retry_later_message, sign_up_needs_invite, Auth},
+    api::{self, FetchError},
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    SignIn,
+    SignUp,
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let query = use_query_map();
+    let invite_from_link = query.with_untracked(|query| query.get("invite")).unwrap_or_default();
+    let mode = RwSignal::new(if invite_from_link.is_empty() { Mode::SignIn } else { Mode::SignUp });
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let needs_invite = RwSignal::new(!invite_from_link.is_empty());
+    let invite = RwSignal::new(invite_from_link);
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let navigate = StoredValue::new_local(use_navigate());
+    let first_field = NodeRef::<html::Input>::new();
+    let invite_field = NodeRef::<html::Input>::new();
+
+    // The page is reached by client-side navigation, where `autofocus` does nothing.
+    Effect::new(move || {
+        if let Some(field) = first_field.get() {
+            let _ = field.focus();
+        }
+    });
+    // Focus the invite field as soon as it appears.
+    Effect::new(move || {
+        if let Some(field) = invite_field.get() {
+            let _ = field.focus();
+        }
+    });
+
+    let signed_in = move |me: Me| {
+        Auth::get().signed_in(me);
+        let next = page_after_sign_in(query.with_untracked(|query| query.get("next")).as_deref());
+        navigate.with_value(|navigate| navigate(&next, NavigateOptions { replace: true, ..Default::default() }));
+    };
+    let submit = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        problem.set(None);
+        let mode = mode.get_untracked();
+        let email = email.get_untracked().trim().to_string();
+        let password = password.get_untracked();
+        let name = name.get_untracked().trim().to_string();
+        let invite_code = needs_invite.get_untracked().then(|| invite.get_untracked().trim().to_string());
+        leptos::task::spawn_local(async move {
+            let result = match mode {
+                Mode::SignIn => api::sign_in(&SignIn { email, password }).await,
+                Mode::SignUp => api::sign_up(&SignUp { email, name, password, invite: invite_code }).await,
+            };
+            busy.set(false);
+            match result {
+                Ok(me) => signed_in(me),
+                Err(error) => problem.set(Some(explain(mode, &error, needs_invite))),
+            }
+        });
+    };
+    let switch_to = move |to: Mode| {
+        mode.set(to);
+        problem.set(None);
+    };
+
+    view! {
+        <Header/>
+        <main class="sign-in">
+            <h1>{move || match mode.get() {
+                Mode::SignIn => view! { "Sign in " <span class="zh">"登录"</span> }.into_any(),
+                Mode::SignUp => view! { "Create an account " <span class="zh">"注册"</span> }.into_any(),
+            }}</h1>
+            <form class="sign-in-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
+                <Show when=move || mode.get() == Mode::SignUp>
+                    <label for="sign-in-name">"Name"</label>
+                    <input id="sign-in-name" autocomplete="name" required placeholder="as your colleagues know you"
+                        prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                </Show>
+                <label for="sign-in-email">"Email"</label>
+                <input id="sign-in-email" type="email" autocomplete="username" required node_ref=first_field
+                    prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
+                <label for="sign-in-password">"Password"</label>
+                <input id="sign-in-password" type="password" required
+                    autocomplete=move || if mode.get() == Mode::SignUp { "new-password" } else { "current-password" }
+                    minlength=move || (mode.get() == Mode::SignUp).then_some(PASSWORD_MIN_CHARS)
+                    aria-describedby="sign-in-password-hint"
+                    prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
+                <small id="sign-in-password-hint" class="hint">
+                    {move || (mode.get() == Mode::SignUp).then(|| format!("At least {PASSWORD_MIN_CHARS} characters."))}
+                </small>
+                <Show when=move || mode.get() == Mode::SignUp && needs_invite.get()>
+                    <label for="sign-in-invite">"Invite code"</label>
+                    <input id="sign-in-invite" required autocomplete="off" node_ref=invite_field
+                        aria-describedby="sign-in-invite-hint"
+                        prop:value=invite on:input=move |ev| invite.set(event_target_value(&ev))/>
+                    <small id="sign-in-invite-hint" class="hint">"This server lets people in by invitation: ask its admin for a code."</small>
+                </Show>
+                <button type="submit" disabled=busy>
+                    {move || match (mode.get(), busy.get()) {
+                        (Mode::SignIn, false) => "Sign in",
+                        (Mode::SignIn, true) => "Signing in…",
+                        (Mode::SignUp, false) => "Create account",
+                        (Mode::SignUp, true) => "Creating the account…",
+                    }}
+                </button>
+                <p class="problem" role="alert" data-testid="sign-in-problem">{problem}</p>
+            </form>
+            <p class="switch">
+                {move || match mode.get() {
+                    Mode::SignIn => view! {
+                        "New here? "
+                        <button type="button" class="link" on:click=move |_| switch_to(Mode::SignUp)>"Create an account"</button>
+                    }.into_any(),
+                    Mode::SignUp => view! {
+                        "Already have an account? "
+                        <button type="button" class="link" on:click=move |_| switch_to(Mode::SignIn)>"Sign in instead"</button>
+                    }.into_any(),
+                }}
+            </p>
+        </main>
+    }
+}
+
+/// What to tell the person when signing in or up failed.
+fn explain(mode: Mode, error: &FetchError, needs_invite: RwSignal<bool>) -> String {
+    match error {
+        FetchError::Unreachable => "The server cannot be reached: signing in needs a connection. Try again when you are online.".into(),
+        FetchError::Refused { status: 429, retry_after_secs, .. } => retry_later_message(*retry_after_secs),
+        FetchError::Refused { status: 401, message, .. } if mode == Mode::SignIn => {
+            if message.is_empty() || message.starts_with("the server answered") {
+                "Wrong email or password.".into()
+            } else {
+                upper_first(message)
+            }
+        }
+        FetchError::Refused { status, message, .. } if mode == Mode::SignUp && sign_up_needs_invite(*status, message) => {
+            let first_time = !needs_invite.get_untracked();
+            needs_invite.set(true);
+            if first_time {
+                format!("{} Enter the invite code you were given.", upper_first(message))
+            } else {
+                upper_first(message)
+            }
+        }
+        error => upper_first(&error.to_string()),
+    }
+}
+
+/// Server messages start in lower case, to fit in a sentence; alone they read as one.
+fn upper_first(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut sentence: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if !sentence.ends_with(['.', '!', '?']) {
+        sentence.push('.');
+    }
+    sentence
+}
