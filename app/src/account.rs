@@ -105,10 +105,12 @@ mod browser {
         SignedOut,
     }
 
-    /// The app-wide sign-in state. Copy; [`Auth::get`] finds it from anywhere.
-    #[derive(Clone, Copy)]
+    /// The app-wide sign-in state; [`Auth::get`] finds it from anywhere.
+    #[derive(Clone)]
     pub struct Auth {
-        pub state: RwSignal<AuthState>,
+        /// Reference-counted rather than owned by a component: it lives as long as the page,
+        /// whichever component first asked for it.
+        pub state: ArcRwSignal<AuthState>,
     }
 
     thread_local! {
@@ -118,11 +120,11 @@ mod browser {
     impl Auth {
         /// The one `Auth` of this page, made on first use.
         pub fn get() -> Auth {
-            AUTH.with(|auth| *auth.get_or_init(|| Auth { state: RwSignal::new(AuthState::Checking) }))
+            AUTH.with(|auth| auth.get_or_init(|| Auth { state: ArcRwSignal::new(AuthState::Checking) }).clone())
         }
 
         /// The account to act as: signed in, or remembered while offline.
-        pub fn account(self) -> Option<Account> {
+        pub fn account(&self) -> Option<Account> {
             self.state.with(|state| match state {
                 AuthState::SignedIn(account) | AuthState::Offline(Some(account)) => Some(account.clone()),
                 _ => None,
@@ -148,14 +150,14 @@ mod browser {
             self.state.set(state);
         }
 
-        pub fn signed_in(self, me: Me) {
+        pub fn signed_in(&self, me: Me) {
             remember(&me.account);
             self.state.set(AuthState::SignedIn(me.account));
         }
 
         /// The session is gone (signed out here, or the server said 401). An explicit sign-out
         /// also forgets the account, so an offline device no longer opens its boards.
-        pub fn signed_out(self, forget_account: bool) {
+        pub fn signed_out(&self, forget_account: bool) {
             if forget_account {
                 forget();
             }

@@ -60,12 +60,11 @@ pub fn App() -> impl IntoView {
 fn SignInRedirect() -> impl IntoView {
     let navigate = use_navigate();
     let pathname = use_location().pathname;
+    // Also on every navigation: a signed-out person who follows a link is sent along too.
     Effect::new(move || {
-        if Auth::get().state.get() == AuthState::SignedOut {
-            let path = pathname.get_untracked();
-            if !path.starts_with(SIGN_IN_PATH) {
-                navigate(&sign_in_url(&path), NavigateOptions { replace: true, ..Default::default() });
-            }
+        let path = pathname.get();
+        if Auth::get().state.get() == AuthState::SignedOut && !path.starts_with(SIGN_IN_PATH) {
+            navigate(&sign_in_url(&path), NavigateOptions { replace: true, ..Default::default() });
         }
     });
 }
@@ -73,12 +72,11 @@ fn SignInRedirect() -> impl IntoView {
 /// Renders `page` for the account in use (signed in, or remembered while offline), or says
 /// why there is none. The page is rebuilt only when the account changes.
 fn with_account<V: IntoView + 'static>(page: impl Fn(Account) -> V + Send + Sync + 'static) -> impl IntoView {
-    let auth = Auth::get();
-    let account = Memo::new(move |_| auth.account());
+    let account = Memo::new(move |_| Auth::get().account());
     move || match account.get() {
         Some(account) => page(account).into_any(),
         None => {
-            let message = match auth.state.get() {
+            let message = match Auth::get().state.get() {
                 AuthState::Checking | AuthState::SignedIn(_) => view! { <p class="progress" role="status">"Loading…"</p> }.into_any(),
                 AuthState::SignedOut => view! {
                     <p class="notice" role="status">"You are signed out. " <A href=SIGN_IN_PATH>"Sign in"</A></p>

@@ -17,9 +17,8 @@ use crate::{
 
 #[component]
 pub fn AccountMenu() -> impl IntoView {
-    let auth = Auth::get();
-    let account = Memo::new(move |_| auth.account());
-    let offline = Memo::new(move |_| matches!(auth.state.get(), AuthState::Offline(_)));
+    let account = Memo::new(move |_| Auth::get().account());
+    let offline = Memo::new(move |_| matches!(Auth::get().state.get(), AuthState::Offline(_)));
     move || account.get().map(|account| view! { <Menu account offline/> })
 }
 
