@@ -11,6 +11,7 @@
 //! [`Server::start`] builds all of it on a listener, so tests start real servers on port 0 and
 //! stop them again.
 
+pub mod accounts;
 pub mod api;
 pub mod shell;
 pub mod store;
