@@ -47,6 +47,7 @@ mod projects;
 mod registers;
 pub mod schema;
 mod settings;
+pub mod validate;
 
 use std::{fmt, str::FromStr};
 

@@ -1,0 +1,838 @@
+//! The board's schema as a check: does an update leave the document readable as a board?
+//!
+//! Automerge merges whatever it is given, and [`Board`](super::Board) only ever writes what the
+//! schema allows, but a client does not have to use `Board`. The server therefore checks every
+//! change a client sends before storing it ([`crate::gate::check_sync`]), with this module.
+//!
+//! The check is driven by Automerge patches. Each patch names an object (by its path from the
+//! root) and a key in it; the schema says what may live at that place, and the document *after*
+//! the update is read there and nowhere else:
+//!
+//! ```text
+//! patch: PutMap { path: [projects, <id>], key: "budget", value: "lots" }
+//!   place:  an entity of `projects`          (from the path)
+//!   slot:   the field `budget`: a number ≥ 0 (from the schema below)
+//!   result: refused, "at `projects/<id>/budget`: expected a number of at least 0, found the string `lots`"
+//! ```
+//!
+//! A map that appears as a whole (a new project, a new gate tick) is read whole once, and the
+//! patches inside it are skipped. So the work is proportional to what the update touched, not
+//! to the board, provided the patches are: [`crate::gate::check_sync`] takes them from
+//! Automerge's patch log while it applies the changes. [`check_update`] computes them with
+//! [`Automerge::diff`], which in Automerge 0.12 visits every operation of the document (it
+//! walks each object and compares what is visible at both versions): convenient for tests and
+//! tools, proportional to the board.
+//!
+//! What is checked, at every place an update touches:
+//! - the root holds only `name` (a string), `schema_version` (a whole number, never lowered,
+//!   never above [`SCHEMA_VERSION`]) and the collections; none of these can be deleted, and a
+//!   collection cannot be created again once the board exists (a second copy would hide the
+//!   first one's contents after a merge);
+//! - an entity collection holds maps under valid ids (for the gate template `<phase>/<item>`,
+//!   for gate ticks `<project>/<phase>/<item>`); each entity has only its known fields, each
+//!   of its type (a string may be a plain string or an Automerge text), in range where the
+//!   typed API enforces one (hours 0–168, contribution 0–1, probability and impact 1–5, …),
+//!   enumerations among their names, dates as `YYYY-MM-DD`; required fields (those without
+//!   which reading skips the entity, such as a project's `name` and `stage`) are present and
+//!   are not deleted;
+//! - the flat maps have keys of the right shape (`project/person/week` with a real ISO week)
+//!   and values of the right type and range (sets hold `true`);
+//! - no lists, counters, or objects inside text anywhere.
+//!
+//! What is not checked: references between entities (an allocation of a deleted project is
+//! allowed: merges produce them, and reads ignore them), rules across fields (end before start,
+//! amber above green) and across entities (budget envelope, capacity, dependency cycles): those
+//! are what [`crate::rules`] reports on the merged board, because merges are never refused.
+
+use std::collections::HashSet;
+
+use automerge::{Automerge, ChangeHash, ObjId, ObjType, Patch, PatchAction, Prop, ReadDoc, ScalarValue, Value, ROOT};
+
+use super::schema::*;
+use super::{HOURS_PER_WEEK_MAX, SCHEMA_VERSION};
+
+/// Where an update breaks the board schema, and how.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("at `{path}`: {problem}")]
+pub struct SchemaViolation {
+    /// Keys from the root, joined by `/`; a key that itself contains `/` is quoted.
+    pub path: String,
+    pub problem: Problem,
+}
+
+/// What is wrong at a place of the document.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Problem {
+    #[error("a board has no key `{0}`: its root holds `name`, `schema_version` and the collections")]
+    UnknownRootKey(String),
+    #[error("a {what} has no field `{field}`")]
+    UnknownField { what: &'static str, field: String },
+    #[error("`{key}` is not a valid key here: expected {expected}")]
+    BadKey { key: String, expected: String },
+    #[error("expected {expected}, found {found}")]
+    WrongValue { expected: String, found: String },
+    #[error("a {what} must have `{field}`")]
+    Missing { what: &'static str, field: &'static str },
+    #[error("`{0}` is required and cannot be deleted")]
+    Removed(String),
+    #[error("the `{0}` collection cannot be deleted")]
+    CollectionDeleted(&'static str),
+    #[error("the `{0}` collection cannot be created again: collections are created once, with the board (a second copy would hide the first one's contents)")]
+    CollectionCreated(&'static str),
+    #[error("the schema version cannot go down from {from} to {to}")]
+    SchemaVersionLowered { from: u64, to: u64 },
+    #[error("schema version {0} is newer than this build knows ({SCHEMA_VERSION}): update the server first")]
+    SchemaVersionTooNew(u64),
+    #[error("{0} cannot appear on a board")]
+    NotAllowed(String),
+    #[error("the document cannot be read here: {0}")]
+    Unreadable(String),
+}
+
+/// Checks the update from `before` to the document's current heads against the board schema.
+///
+/// The patches come from [`Automerge::diff`], which visits the whole document in Automerge
+/// 0.12; the gate uses the patch log of the changes instead (see the module doc).
+pub fn check_update(doc: &Automerge, before: &[ChangeHash]) -> Result<(), SchemaViolation> {
+    check_patches(doc, before, &doc.diff(before, &doc.get_heads()))
+}
+
+/// Checks a whole document against the board schema, by reading every value once.
+pub fn check_document(doc: &Automerge) -> Result<(), SchemaViolation> {
+    let mut checker = Checker::new(doc, &[]);
+    checker.walk_map(Place::Root, &ROOT, &mut Vec::new())?;
+    checker.complete()
+}
+
+/// Checks the update from `before` to `doc`'s current state, given the patches that describe
+/// it (from [`Automerge::diff`] or from a [`automerge::PatchLog`] filled while applying it).
+pub(crate) fn check_patches(doc: &Automerge, before: &[ChangeHash], patches: &[Patch]) -> Result<(), SchemaViolation> {
+    let mut checker = Checker::new(doc, before);
+    for patch in patches {
+        checker.patch(patch)?;
+    }
+    if checker.creating {
+        checker.complete()?;
+    }
+    Ok(())
+}
+
+// ---- the schema ----------------------------------------------------------------------------
+
+/// What a value must be.
+#[derive(Debug, Clone, Copy)]
+enum Rule {
+    /// Any string.
+    Text,
+    OneOf(&'static [&'static str]),
+    /// `YYYY-MM-DD`.
+    Date,
+    /// An entity id: not empty, no `/`.
+    Id,
+    /// Change hashes separated by commas (a decision's version of the board).
+    Hashes,
+    /// Three upper-case letters.
+    Currency,
+    /// A finite number (an Automerge float or integer) within the bounds.
+    Number { min: f64, max: f64 },
+    /// A whole number within the bounds.
+    Integer { min: i64, max: i64 },
+    Bool,
+    /// `true`: the map is a set.
+    True,
+}
+
+/// A field of an entity (or of the settings, or of the root).
+#[derive(Debug, Clone, Copy)]
+struct Field {
+    name: &'static str,
+    rule: Rule,
+    /// Reading skips the entity without it, so it must be there and cannot be deleted.
+    required: bool,
+}
+
+const fn required(name: &'static str, rule: Rule) -> Field {
+    Field { name, rule, required: true }
+}
+
+const fn optional(name: &'static str, rule: Rule) -> Field {
+    Field { name, rule, required: false }
+}
+
+/// One part of a composite key.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    /// An id or a name: not empty. The label says what it is, for messages.
+    Id(&'static str),
+    Phase,
+    Week,
+}
+
+#[derive(Debug)]
+enum Layout {
+    /// Key → an entity map with these fields.
+    Entities { what: &'static str, key: &'static [Part], fields: &'static [Field] },
+    /// One map of fields (the settings).
+    Fields(&'static [Field]),
+    /// Composite key → a scalar.
+    Flat { key: &'static [Part], value: Rule },
+}
+
+#[derive(Debug)]
+struct Collection {
+    name: &'static str,
+    layout: Layout,
+}
+
+const STAGES: &[&str] = &["proposed", "screening", "approved", "active", "on-hold", "closed", "cancelled"];
+const PHASES: &[&str] = &["initiation", "planning", "execution", "monitoring-controlling", "closing"];
+const RAGS: &[&str] = &["green", "amber", "red"];
+const ROAMS: &[&str] = &["resolved", "owned", "accepted", "mitigated"];
+const DECISION_KINDS: &[&str] = &["approve", "reject", "reprioritise", "put-on-hold", "cancel", "close", "reallocate"];
+const OPERATING_MODELS: &[&str] = &["centralised", "matrix", "virtual"];
+const DIRECTIONS: &[&str] = &["higher-is-better", "lower-is-better"];
+
+const AT_LEAST_0: Rule = Rule::Number { min: 0.0, max: f64::INFINITY };
+const HOURS: Rule = Rule::Number { min: 0.0, max: HOURS_PER_WEEK_MAX };
+const ANY_NUMBER: Rule = Rule::Number { min: f64::NEG_INFINITY, max: f64::INFINITY };
+const MILLISECONDS: Rule = Rule::Integer { min: i64::MIN, max: i64::MAX };
+
+const PROJECT_FIELDS: &[Field] = &[
+    required("name", Rule::Text),
+    required("stage", Rule::OneOf(STAGES)),
+    optional("phase", Rule::OneOf(PHASES)),
+    optional("budget", AT_LEAST_0),
+    optional("position", Rule::Text),
+    optional("sponsor", Rule::Text),
+    optional("manager", Rule::Text),
+    optional("start", Rule::Date),
+    optional("end", Rule::Date),
+    optional("actual_finish", Rule::Date),
+    optional("scope_accepted", Rule::Bool),
+    optional("actual_cost", AT_LEAST_0),
+    optional("planned_value", AT_LEAST_0),
+    optional("earned_value", AT_LEAST_0),
+    optional("percent_complete", Rule::Number { min: 0.0, max: 100.0 }),
+    optional("manual_rag", Rule::OneOf(RAGS)),
+    optional("rag_note", Rule::Text),
+    optional("business_value", AT_LEAST_0),
+    optional("time_criticality", AT_LEAST_0),
+    optional("risk_reduction", AT_LEAST_0),
+    optional("job_size", AT_LEAST_0),
+    optional("reach", AT_LEAST_0),
+    optional("impact", AT_LEAST_0),
+    optional("confidence", AT_LEAST_0),
+    optional("effort", AT_LEAST_0),
+];
+
+const PERSON_FIELDS: &[Field] = &[
+    required("name", Rule::Text),
+    optional("role", Rule::Text),
+    optional("team", Rule::Text),
+    optional("capacity_hours_per_week", HOURS),
+];
+
+const SETTINGS_FIELDS: &[Field] = &[
+    optional("currency", Rule::Currency),
+    optional("operating_model", Rule::OneOf(OPERATING_MODELS)),
+    optional("budget_envelope", AT_LEAST_0),
+    optional("rag_green_min", Rule::Number { min: 0.0, max: 2.0 }),
+    optional("rag_amber_min", Rule::Number { min: 0.0, max: 2.0 }),
+    optional("risk_medium_min", Rule::Integer { min: 2, max: 25 }),
+    optional("risk_high_min", Rule::Integer { min: 2, max: 25 }),
+    optional("risk_critical_min", Rule::Integer { min: 2, max: 25 }),
+];
+
+const OBJECTIVE_FIELDS: &[Field] = &[required("name", Rule::Text), optional("weight", AT_LEAST_0)];
+
+const CRITERION_FIELDS: &[Field] =
+    &[required("name", Rule::Text), optional("weight", AT_LEAST_0), required("direction", Rule::OneOf(DIRECTIONS))];
+
+const GATE_ITEM_FIELDS: &[Field] =
+    &[required("label", Rule::Text), optional("position", Rule::Integer { min: 0, max: u32::MAX as i64 })];
+
+const RISK_FIELDS: &[Field] = &[
+    required("project", Rule::Id),
+    required("title", Rule::Text),
+    required("probability", Rule::Integer { min: 1, max: 5 }),
+    required("impact", Rule::Integer { min: 1, max: 5 }),
+    optional("owner", Rule::Text),
+    optional("mitigation", Rule::Text),
+    optional("roam", Rule::OneOf(ROAMS)),
+];
+
+const MILESTONE_FIELDS: &[Field] = &[
+    required("project", Rule::Id),
+    required("name", Rule::Text),
+    required("due", Rule::Date),
+    optional("done_on", Rule::Date),
+];
+
+const LESSON_FIELDS: &[Field] = &[
+    required("project", Rule::Id),
+    required("title", Rule::Text),
+    optional("body", Rule::Text),
+    optional("by", Rule::Text),
+    optional("at_ms", MILLISECONDS),
+];
+
+const DECISION_FIELDS: &[Field] = &[
+    required("kind", Rule::OneOf(DECISION_KINDS)),
+    optional("project", Rule::Id),
+    optional("note", Rule::Text),
+    optional("heads", Rule::Hashes),
+    optional("by", Rule::Text),
+    optional("at_ms", MILLISECONDS),
+];
+
+const TICK_FIELDS: &[Field] = &[required("by", Rule::Text), required("at_ms", MILLISECONDS)];
+
+const ID: &[Part] = &[Part::Id("id")];
+
+/// Every collection of schema 2. The first three are those of schema 1.
+static COLLECTIONS: [Collection; 18] = [
+    Collection { name: PROJECTS, layout: Layout::Entities { what: "project", key: ID, fields: PROJECT_FIELDS } },
+    Collection { name: PEOPLE, layout: Layout::Entities { what: "person", key: ID, fields: PERSON_FIELDS } },
+    Collection {
+        name: ALLOCATIONS,
+        layout: Layout::Flat { key: &[Part::Id("project"), Part::Id("person"), Part::Week], value: HOURS },
+    },
+    Collection { name: SETTINGS, layout: Layout::Fields(SETTINGS_FIELDS) },
+    Collection { name: OBJECTIVES, layout: Layout::Entities { what: "objective", key: ID, fields: OBJECTIVE_FIELDS } },
+    Collection { name: CRITERIA, layout: Layout::Entities { what: "criterion", key: ID, fields: CRITERION_FIELDS } },
+    Collection {
+        name: GATE_TEMPLATE,
+        layout: Layout::Entities { what: "checklist item", key: &[Part::Phase, Part::Id("item")], fields: GATE_ITEM_FIELDS },
+    },
+    Collection { name: RISKS, layout: Layout::Entities { what: "risk", key: ID, fields: RISK_FIELDS } },
+    Collection { name: MILESTONES, layout: Layout::Entities { what: "milestone", key: ID, fields: MILESTONE_FIELDS } },
+    Collection { name: LESSONS, layout: Layout::Entities { what: "lesson", key: ID, fields: LESSON_FIELDS } },
+    Collection { name: DECISIONS, layout: Layout::Entities { what: "decision", key: ID, fields: DECISION_FIELDS } },
+    Collection { name: TIME_OFF, layout: Layout::Flat { key: &[Part::Id("person"), Part::Week], value: HOURS } },
+    Collection { name: SKILLS, layout: Layout::Flat { key: &[Part::Id("person"), Part::Id("skill")], value: Rule::True } },
+    Collection { name: SCORES, layout: Layout::Flat { key: &[Part::Id("project"), Part::Id("criterion")], value: ANY_NUMBER } },
+    Collection {
+        name: CONTRIBUTIONS,
+        layout: Layout::Flat { key: &[Part::Id("project"), Part::Id("objective")], value: Rule::Number { min: 0.0, max: 1.0 } },
+    },
+    Collection {
+        name: DEPENDENCIES,
+        layout: Layout::Flat { key: &[Part::Id("project"), Part::Id("depends on")], value: Rule::True },
+    },
+    Collection {
+        name: GATE_TICKS,
+        layout: Layout::Entities {
+            what: "gate tick",
+            key: &[Part::Id("project"), Part::Phase, Part::Id("item")],
+            fields: TICK_FIELDS,
+        },
+    },
+    Collection { name: LESSON_TAGS, layout: Layout::Flat { key: &[Part::Id("lesson"), Part::Id("tag")], value: Rule::True } },
+];
+
+/// How many of [`COLLECTIONS`] a board of schema version 1 has.
+const VERSION_1_COLLECTIONS: usize = 3;
+
+const BOARD_NAME: Field = required("name", Rule::Text);
+
+fn collection(name: &str) -> Option<&'static Collection> {
+    COLLECTIONS.iter().find(|collection| collection.name == name)
+}
+
+impl Rule {
+    fn expected(self) -> String {
+        match self {
+            Rule::Text => "a string".into(),
+            Rule::OneOf(names) => format!("one of {}", names.join(", ")),
+            Rule::Date => "a date such as 2027-03-31".into(),
+            Rule::Id => "an id (not empty, without `/`)".into(),
+            Rule::Hashes => "change hashes separated by commas".into(),
+            Rule::Currency => "a three-letter currency code such as CNY".into(),
+            Rule::Number { min, max } => match (min.is_finite(), max.is_finite()) {
+                (true, true) => format!("a number from {min} to {max}"),
+                (true, false) => format!("a number of at least {min}"),
+                _ => "a finite number".into(),
+            },
+            Rule::Integer { min, max } if (min, max) == (i64::MIN, i64::MAX) => "a whole number".into(),
+            Rule::Integer { min, max } => format!("a whole number from {min} to {max}"),
+            Rule::Bool => "true or false".into(),
+            Rule::True => "true (this map is a set)".into(),
+        }
+    }
+
+    fn is_string(self) -> bool {
+        matches!(self, Rule::Text | Rule::OneOf(_) | Rule::Date | Rule::Id | Rule::Hashes | Rule::Currency)
+    }
+
+    fn wrong(self, found: String) -> Problem {
+        Problem::WrongValue { expected: self.expected(), found }
+    }
+
+    fn check_scalar(self, value: &ScalarValue) -> Result<(), Problem> {
+        let fits = match (self, value) {
+            (rule, ScalarValue::Str(text)) if rule.is_string() => return rule.check_text(text),
+            (Rule::Number { min, max }, _) => {
+                number(value).is_some_and(|number| number.is_finite() && (min..=max).contains(&number))
+            }
+            (Rule::Integer { min, max }, _) => integer(value).is_some_and(|number| (min..=max).contains(&number)),
+            (Rule::Bool, ScalarValue::Boolean(_)) => true,
+            (Rule::True, ScalarValue::Boolean(true)) => true,
+            _ => false,
+        };
+        if fits {
+            Ok(())
+        } else {
+            Err(self.wrong(describe_scalar(value)))
+        }
+    }
+
+    /// Checks a string, from a plain string or from an Automerge text.
+    fn check_text(self, text: &str) -> Result<(), Problem> {
+        let fits = match self {
+            Rule::Text => true,
+            Rule::OneOf(names) => names.contains(&text),
+            Rule::Date => text.parse::<chrono::NaiveDate>().is_ok(),
+            Rule::Id => !text.is_empty() && !text.contains('/'),
+            Rule::Hashes => text.split(',').filter(|hash| !hash.is_empty()).all(|hash| hash.parse::<ChangeHash>().is_ok()),
+            Rule::Currency => text.len() == 3 && text.bytes().all(|byte| byte.is_ascii_uppercase()),
+            _ => false,
+        };
+        if fits {
+            Ok(())
+        } else {
+            Err(self.wrong(describe_string(text)))
+        }
+    }
+
+    /// Whether the content of a string matters (so a text object must be read).
+    fn constrains_text(self) -> bool {
+        self.is_string() && !matches!(self, Rule::Text)
+    }
+}
+
+fn number(value: &ScalarValue) -> Option<f64> {
+    match value {
+        ScalarValue::F64(number) => Some(*number),
+        ScalarValue::Int(number) => Some(*number as f64),
+        ScalarValue::Uint(number) => Some(*number as f64),
+        _ => None,
+    }
+}
+
+/// A whole number, as the board reads one (an integral float counts).
+fn integer(value: &ScalarValue) -> Option<i64> {
+    match value {
+        ScalarValue::Int(number) => Some(*number),
+        ScalarValue::Uint(number) => i64::try_from(*number).ok(),
+        ScalarValue::F64(number) if number.fract() == 0.0 && number.abs() < 9.0e15 => Some(*number as i64),
+        _ => None,
+    }
+}
+
+fn check_key(parts: &'static [Part], key: &str) -> Result<(), Problem> {
+    let pieces: Vec<&str> = key.split('/').collect();
+    let fits = pieces.len() == parts.len()
+        && pieces.iter().zip(parts).all(|(piece, part)| match part {
+            Part::Id(_) => !piece.is_empty(),
+            Part::Phase => PHASES.contains(piece),
+            Part::Week => piece.parse::<crate::week::IsoWeek>().is_ok(),
+        });
+    if fits {
+        return Ok(());
+    }
+    let shape: Vec<&str> = parts
+        .iter()
+        .map(|part| match part {
+            Part::Id(label) => label,
+            Part::Phase => "phase",
+            Part::Week => "week",
+        })
+        .collect();
+    let expected = if parts.len() == 1 {
+        "an id (not empty, without `/`)".to_owned()
+    } else {
+        format!("`{}`, where a phase is one of {} and a week looks like 2027-W05", shape.join("/"), PHASES.join(", "))
+    };
+    Err(Problem::BadKey { key: key.to_owned(), expected })
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Object(ObjType::Map) => "a map".into(),
+        Value::Object(ObjType::Table) => "a table".into(),
+        Value::Object(ObjType::List) => "a list".into(),
+        Value::Object(ObjType::Text) => "a text".into(),
+        Value::Scalar(scalar) => describe_scalar(scalar),
+    }
+}
+
+fn describe_scalar(value: &ScalarValue) -> String {
+    match value {
+        ScalarValue::Str(text) => describe_string(text),
+        ScalarValue::F64(number) => format!("the number {number}"),
+        ScalarValue::Int(number) => format!("the integer {number}"),
+        ScalarValue::Uint(number) => format!("the integer {number}"),
+        ScalarValue::Boolean(flag) => format!("`{flag}`"),
+        ScalarValue::Null => "null".into(),
+        ScalarValue::Bytes(bytes) => format!("{} bytes", bytes.len()),
+        ScalarValue::Counter(_) => "a counter".into(),
+        ScalarValue::Timestamp(_) => "a timestamp".into(),
+        ScalarValue::Unknown { .. } => "a value of an unknown type".into(),
+    }
+}
+
+/// A string quoted for a message, cut short when long.
+fn describe_string(text: &str) -> String {
+    const SHOWN: usize = 40;
+    match text.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("the string `{}…`", &text[..end]),
+        None => format!("the string `{text}`"),
+    }
+}
+
+fn render(path: &[String]) -> String {
+    let keys: Vec<String> =
+        path.iter().map(|key| if key.contains('/') { format!("{key:?}") } else { key.clone() }).collect();
+    keys.join("/")
+}
+
+fn violation(path: &[String], problem: Problem) -> SchemaViolation {
+    SchemaViolation { path: render(path), problem }
+}
+
+// ---- the check -------------------------------------------------------------------------------
+
+/// A kind of object of the board, found from its path.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Root,
+    Collection(&'static Collection),
+    Entity(&'static Collection),
+    /// An Automerge text holding a string field.
+    Text(Rule),
+}
+
+/// What may be stored under one key of a place.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    SchemaVersion,
+    Collection(&'static Collection),
+    Entity(&'static Collection),
+    Field(Field),
+}
+
+impl Slot {
+    fn expected(self) -> String {
+        match self {
+            Slot::SchemaVersion => "a whole number (the schema version)".into(),
+            Slot::Collection(collection) => format!("a map (the `{}` collection)", collection.name),
+            Slot::Entity(Collection { layout: Layout::Entities { what, .. }, .. }) => format!("a map (a {what})"),
+            Slot::Entity(_) => "a map".into(),
+            Slot::Field(field) => field.rule.expected(),
+        }
+    }
+}
+
+/// What may be stored under `key` of `place`.
+fn slot(place: Place, key: &str) -> Result<Slot, Problem> {
+    match place {
+        Place::Root => match key {
+            "schema_version" => Ok(Slot::SchemaVersion),
+            "name" => Ok(Slot::Field(BOARD_NAME)),
+            _ => collection(key).map(Slot::Collection).ok_or_else(|| Problem::UnknownRootKey(key.to_owned())),
+        },
+        Place::Collection(collection) => match &collection.layout {
+            Layout::Entities { key: parts, .. } => check_key(parts, key).map(|()| Slot::Entity(collection)),
+            Layout::Fields(fields) => find_field("settings", fields, key),
+            Layout::Flat { key: parts, value } => {
+                check_key(parts, key).map(|()| Slot::Field(optional("value", *value)))
+            }
+        },
+        Place::Entity(Collection { layout: Layout::Entities { what, fields, .. }, .. }) => find_field(what, fields, key),
+        Place::Entity(_) | Place::Text(_) => Err(Problem::NotAllowed(format!("a key (`{key}`) inside a text or a value"))),
+    }
+}
+
+fn find_field(what: &'static str, fields: &'static [Field], key: &str) -> Result<Slot, Problem> {
+    fields
+        .iter()
+        .find(|field| field.name == key)
+        .map(|field| Slot::Field(*field))
+        .ok_or_else(|| Problem::UnknownField { what, field: key.to_owned() })
+}
+
+struct Checker<'a> {
+    doc: &'a Automerge,
+    before: &'a [ChangeHash],
+    /// The update starts from nothing: it may create the collections.
+    creating: bool,
+    /// Maps read whole: patches inside them need no further look.
+    walked: HashSet<ObjId>,
+    /// Texts whose content was checked.
+    texts: HashSet<ObjId>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(doc: &'a Automerge, before: &'a [ChangeHash]) -> Checker<'a> {
+        Checker { doc, before, creating: before.is_empty(), walked: HashSet::new(), texts: HashSet::new() }
+    }
+
+    fn patch(&mut self, patch: &Patch) -> Result<(), SchemaViolation> {
+        if self.walked.contains(&patch.obj) || patch.path.iter().any(|(object, _)| self.walked.contains(object)) {
+            return Ok(());
+        }
+        let mut path = Vec::with_capacity(patch.path.len() + 1);
+        let mut place = Place::Root;
+        for (_, prop) in &patch.path {
+            let key = match prop {
+                Prop::Map(key) => key,
+                Prop::Seq(index) => {
+                    path.push(index.to_string());
+                    return Err(violation(&path, Problem::NotAllowed("an object inside a list or a text".into())));
+                }
+            };
+            path.push(key.clone());
+            place = match slot(place, key).map_err(|problem| violation(&path, problem))? {
+                Slot::Collection(collection) => Place::Collection(collection),
+                Slot::Entity(collection) => Place::Entity(collection),
+                Slot::Field(field) if field.rule.is_string() => Place::Text(field.rule),
+                other => {
+                    let problem = Problem::WrongValue { expected: other.expected(), found: "an object".into() };
+                    return Err(violation(&path, problem));
+                }
+            };
+        }
+        match (place, &patch.action) {
+            (Place::Text(rule), PatchAction::SpliceText { .. } | PatchAction::DeleteSeq { .. }) => {
+                self.text(rule, &patch.obj, &path)
+            }
+            // Formatting marks change no string the board reads.
+            (Place::Text(_), PatchAction::Mark { .. }) => Ok(()),
+            (Place::Text(_), action) => {
+                Err(violation(&path, Problem::NotAllowed(format!("{} in a text field", action_name(action)))))
+            }
+            (place, PatchAction::PutMap { key, value, conflict }) => {
+                path.push(key.clone());
+                let slot = slot(place, key).map_err(|problem| violation(&path, problem))?;
+                if *conflict {
+                    self.every_value(slot, &patch.obj, key, &path)
+                } else {
+                    self.value(slot, &value.0, &value.1, &mut path)
+                }
+            }
+            (place, PatchAction::Conflict { prop: Prop::Map(key) }) => {
+                path.push(key.clone());
+                let slot = slot(place, key).map_err(|problem| violation(&path, problem))?;
+                self.every_value(slot, &patch.obj, key, &path)
+            }
+            (place, PatchAction::DeleteMap { key }) => {
+                path.push(key.clone());
+                deletion(place, key).map_err(|problem| violation(&path, problem))
+            }
+            (_, action) => Err(violation(&path, Problem::NotAllowed(action_name(action).into()))),
+        }
+    }
+
+    /// Checks every value stored under `key` of `object`, the winner and those it conflicts with:
+    /// any of them may be shown (a conflict is displayed, and a loser wins when the winner goes).
+    fn every_value(&mut self, slot: Slot, object: &ObjId, key: &str, path: &[String]) -> Result<(), SchemaViolation> {
+        let values = self.doc.get_all(object, key).map_err(|error| violation(path, Problem::Unreadable(error.to_string())))?;
+        let mut path = path.to_vec();
+        for (value, id) in values {
+            self.value(slot, &value, &id, &mut path)?;
+        }
+        Ok(())
+    }
+
+    /// Checks one value stored in `slot`; `path` leads to it.
+    fn value(&mut self, slot: Slot, value: &Value, id: &ObjId, path: &mut Vec<String>) -> Result<(), SchemaViolation> {
+        match (slot, value) {
+            (Slot::SchemaVersion, value) => self.schema_version(value).map_err(|problem| violation(path, problem)),
+            (Slot::Collection(collection), Value::Object(ObjType::Map)) => {
+                if self.creating {
+                    self.walk_map(Place::Collection(collection), id, path)
+                } else {
+                    Err(violation(path, Problem::CollectionCreated(collection.name)))
+                }
+            }
+            (Slot::Entity(collection), Value::Object(ObjType::Map)) => self.walk_map(Place::Entity(collection), id, path),
+            (Slot::Field(field), Value::Scalar(scalar)) => {
+                field.rule.check_scalar(scalar).map_err(|problem| violation(path, problem))
+            }
+            (Slot::Field(field), Value::Object(ObjType::Text)) if field.rule.is_string() => self.text(field.rule, id, path),
+            (slot, value) => {
+                let problem = Problem::WrongValue { expected: slot.expected(), found: describe(value) };
+                Err(violation(path, problem))
+            }
+        }
+    }
+
+    /// Reads a whole map at `place` once: every key and value, then the required fields.
+    fn walk_map(&mut self, place: Place, object: &ObjId, path: &mut Vec<String>) -> Result<(), SchemaViolation> {
+        if !self.walked.insert(object.clone()) {
+            return Ok(());
+        }
+        let doc = self.doc;
+        for item in doc.map_range(object, ..) {
+            path.push(item.key.to_string());
+            let slot = slot(place, &item.key).map_err(|problem| violation(path, problem))?;
+            if item.conflict {
+                self.every_value(slot, object, &item.key, path)?;
+            } else {
+                self.value(slot, &Value::from(item.value.clone()), &item.id(), path)?;
+            }
+            path.pop();
+        }
+        if let Place::Entity(Collection { layout: Layout::Entities { what, fields, .. }, .. }) = place {
+            for field in fields.iter().filter(|field| field.required) {
+                if !matches!(doc.get(object, field.name), Ok(Some(_))) {
+                    return Err(violation(path, Problem::Missing { what, field: field.name }));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the content of a text holding a string field, once per text.
+    fn text(&mut self, rule: Rule, text: &ObjId, path: &[String]) -> Result<(), SchemaViolation> {
+        if !rule.constrains_text() || !self.texts.insert(text.clone()) {
+            return Ok(());
+        }
+        let content = self.doc.text(text).map_err(|error| violation(path, Problem::Unreadable(error.to_string())))?;
+        rule.check_text(&content).map_err(|problem| violation(path, problem))
+    }
+
+    fn schema_version(&self, value: &Value) -> Result<(), Problem> {
+        let version = match value {
+            Value::Scalar(scalar) => match scalar.as_ref() {
+                ScalarValue::Uint(version) => Some(*version),
+                ScalarValue::Int(version) => u64::try_from(*version).ok(),
+                _ => None,
+            },
+            Value::Object(_) => None,
+        };
+        let Some(version) = version else {
+            return Err(Problem::WrongValue { expected: Slot::SchemaVersion.expected(), found: describe(value) });
+        };
+        if version > SCHEMA_VERSION {
+            return Err(Problem::SchemaVersionTooNew(version));
+        }
+        if self.creating {
+            return Ok(());
+        }
+        // Read only when an update touches the version, which is rare: reading at old heads
+        // costs a walk of the change graph.
+        let previous = self
+            .doc
+            .get_all_at(ROOT, "schema_version", self.before)
+            .map_err(|error| Problem::Unreadable(error.to_string()))?
+            .iter()
+            .filter_map(|(value, _)| match value {
+                Value::Scalar(scalar) => match scalar.as_ref() {
+                    ScalarValue::Uint(version) => Some(*version),
+                    ScalarValue::Int(version) => u64::try_from(*version).ok(),
+                    _ => None,
+                },
+                Value::Object(_) => None,
+            })
+            .max();
+        match previous {
+            Some(from) if version < from => Err(Problem::SchemaVersionLowered { from, to: version }),
+            _ => Ok(()),
+        }
+    }
+
+    /// A document made from nothing must have every collection its schema version has.
+    fn complete(&self) -> Result<(), SchemaViolation> {
+        if self.doc.length(ROOT) == 0 {
+            return Ok(());
+        }
+        let version = match self.doc.get(ROOT, "schema_version") {
+            Ok(Some((Value::Scalar(scalar), _))) => integer(&scalar).unwrap_or(1),
+            _ => 1,
+        };
+        let count = if version >= 2 { COLLECTIONS.len() } else { VERSION_1_COLLECTIONS };
+        for collection in &COLLECTIONS[..count] {
+            if !matches!(self.doc.get(ROOT, collection.name), Ok(Some((Value::Object(ObjType::Map), _)))) {
+                return Err(violation(&[], Problem::Missing { what: "board", field: collection.name }));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether `key` of `place` may be deleted.
+fn deletion(place: Place, key: &str) -> Result<(), Problem> {
+    match place {
+        Place::Root => match collection(key) {
+            Some(collection) => Err(Problem::CollectionDeleted(collection.name)),
+            None if key == "name" || key == "schema_version" => Err(Problem::Removed(key.to_owned())),
+            // Removing something that does not belong is fine.
+            None => Ok(()),
+        },
+        Place::Collection(_) => Ok(()),
+        Place::Entity(Collection { layout: Layout::Entities { fields, .. }, .. }) => {
+            match fields.iter().find(|field| field.name == key) {
+                Some(field) if field.required => Err(Problem::Removed(key.to_owned())),
+                _ => Ok(()),
+            }
+        }
+        Place::Entity(_) | Place::Text(_) => Err(Problem::NotAllowed("a key inside a text".into())),
+    }
+}
+
+fn action_name(action: &PatchAction) -> &'static str {
+    match action {
+        PatchAction::PutMap { .. } | PatchAction::DeleteMap { .. } => "a map",
+        PatchAction::PutSeq { .. } | PatchAction::Insert { .. } | PatchAction::DeleteSeq { .. } => "a list",
+        PatchAction::SpliceText { .. } => "text",
+        PatchAction::Increment { .. } => "a counter",
+        PatchAction::Conflict { .. } => "a conflict inside a list",
+        PatchAction::Mark { .. } => "formatting marks",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        board::{DecisionKind, OperatingModel, Phase, Stage},
+        risk::Roam,
+    };
+
+    /// The names in this module are the ones the typed API writes.
+    #[test]
+    fn enumerations_match_the_typed_api() {
+        assert_eq!(STAGES, Stage::ALL.map(Stage::as_str));
+        assert_eq!(PHASES, Phase::ALL.map(Phase::as_str));
+        assert_eq!(ROAMS, Roam::ALL.map(Roam::as_str));
+        assert_eq!(DECISION_KINDS, DecisionKind::ALL.map(DecisionKind::as_str));
+        assert_eq!(OPERATING_MODELS, OperatingModel::ALL.map(OperatingModel::as_str));
+    }
+
+    #[test]
+    fn a_new_board_is_a_valid_document_and_update() {
+        let mut board = super::super::Board::new("Portfolio").unwrap();
+        let doc = board.doc_mut().document().clone();
+        check_document(&doc).unwrap();
+        check_update(&doc, &[]).unwrap();
+        assert_eq!(doc.length(ROOT), COLLECTIONS.len() + 2, "every root key is known");
+    }
+
+    #[test]
+    fn paths_quote_composite_keys() {
+        let path = ["allocations".to_owned(), "p/q/2027-W01".to_owned()];
+        assert_eq!(render(&path), r#"allocations/"p/q/2027-W01""#);
+    }
+
+    #[test]
+    fn rules_describe_what_they_expect() {
+        let problem = AT_LEAST_0.check_scalar(&ScalarValue::Str("lots".into())).unwrap_err();
+        assert_eq!(problem.to_string(), "expected a number of at least 0, found the string `lots`");
+        assert!(HOURS.check_scalar(&ScalarValue::F64(f64::NAN)).is_err());
+        assert!(HOURS.check_scalar(&ScalarValue::Int(40)).is_ok());
+        assert!(Rule::Date.check_text("2027-02-30").is_err());
+        assert!(check_key(&[Part::Id("project"), Part::Id("person"), Part::Week], "a/b/2027-W53").is_err());
+        assert!(check_key(&[Part::Id("project"), Part::Id("person"), Part::Week], "a/b/2026-W53").is_ok());
+    }
+}

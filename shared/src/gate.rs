@@ -1,0 +1,194 @@
+//! The server's write gate: what a client sends is checked before samod stores or relays it.
+//!
+//! The server puts a proxy between each WebSocket and samod. For every frame a client sends,
+//! the proxy decodes it ([`decode_frame`]), rewrites `senderId` to the identity it gave the
+//! connection, and for `request` and `sync` frames asks [`check_sync`] whether the changes in
+//! the sync message may join the board:
+//!
+//! ```text
+//! client ──frame──▶ decode_frame ──▶ set_sender(identity) ──▶ check_sync(board, data)
+//!                                                               │ Ok(Accepted { changes, heads })
+//!                                                               │   store `changes`, then
+//!                                                               │   hand frame.encode() to samod
+//!                                                               └ Err(GateError) → refuse the frame
+//! samod ──frame──▶ decode_frame ──▶ set_target(what the client called itself) ──▶ client
+//! ```
+//!
+//! Everything here is pure: bytes and a document in, a verdict out. The caller holds the
+//! document still between [`check_sync`] and samod applying the same message (the verdict is
+//! about the document it was given), and it stores [`Accepted::changes`] before samod can
+//! acknowledge them.
+//!
+//! [`check_sync`] applies the changes to a copy of the board and checks the result against
+//! the board schema with [`crate::board::validate`], using the patches Automerge logs while it
+//! applies them, so that the check reads only what the changes touched. Copying the document
+//! costs time proportional to its size (see ARCHITECTURE.md for the figures).
+//!
+//! [`fuzz`] holds the bodies of the cargo-fuzz targets in `fuzz/`.
+
+mod frame;
+pub mod fuzz;
+
+use automerge::{sync, Automerge, Change, ChangeHash, PatchLog, ReadDoc};
+
+use crate::board::validate::{self, SchemaViolation};
+pub use frame::{decode_frame, Frame, FrameKind, MAX_NESTING};
+
+/// Why a frame was refused. Each message says what was wrong with what the client sent.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GateError {
+    #[error("the frame is not valid CBOR: {0}")]
+    MalformedCbor(String),
+    #[error("the frame is not an automerge-repo message: {0}")]
+    NotRepoMessage(String),
+    #[error("the `data` of the frame is not an Automerge sync message ({0}): send what Automerge's sync generates")]
+    InvalidSyncMessage(String),
+    #[error("the sync message carries a change that cannot be used: {0}")]
+    InvalidChange(String),
+    #[error("the changes would break the board, so none was accepted: {0}")]
+    Schema(#[from] SchemaViolation),
+    #[error("the board would hold {ops} operations, more than this server accepts ({limit}); nothing was stored")]
+    DocumentTooLarge { ops: u64, limit: u64 },
+}
+
+/// How much the gate lets a board grow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GateLimits {
+    /// The most operations (Automerge ops, every edit ever made included) a board may hold.
+    pub max_document_ops: u64,
+}
+
+impl Default for GateLimits {
+    /// Ten million operations: about twenty times the benchmark's board of 1,000 projects with
+    /// a year of allocations (about 480,000 operations).
+    fn default() -> GateLimits {
+        GateLimits { max_document_ops: 10_000_000 }
+    }
+}
+
+/// What a sync message adds to the board, once the gate has let it through.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Accepted {
+    /// The changes that become part of the board, with their bytes as Automerge stores them
+    /// (`Change::raw_bytes`), each after the changes it depends on. This includes changes
+    /// held back earlier for a missing dependency that this message supplies.
+    pub changes: Vec<(ChangeHash, Vec<u8>)>,
+    /// The board's heads once they are applied.
+    pub heads: Vec<ChangeHash>,
+}
+
+/// Decides whether the Automerge sync message `data` (the `data` of a request or sync frame)
+/// may be applied to `doc`.
+///
+/// A message without changes is accepted as it is. Otherwise every change is read strictly (a
+/// chunk Automerge would skip as unreadable refuses the whole message, so that what is stored
+/// is what samod applies), the changes are applied to a copy of `doc`, the board must stay
+/// within `limits`, and the touched parts of the result must fit the board schema.
+///
+/// Changes whose dependencies are missing wait in `doc`'s queue, as in samod; `Accepted`
+/// lists only those that were applied. Pass the document samod holds (queue included).
+pub fn check_sync(doc: &Automerge, data: &[u8], limits: &GateLimits) -> Result<Accepted, GateError> {
+    let message = sync::Message::decode(data).map_err(|error| GateError::InvalidSyncMessage(error.to_string()))?;
+    let before = doc.get_heads();
+    if message.changes.is_empty() {
+        return Ok(Accepted { changes: Vec::new(), heads: before });
+    }
+    let changes = read_changes(&message.changes)?;
+    let mut fork = doc.clone();
+    let mut patch_log = PatchLog::active();
+    fork.apply_changes_log_patches(changes, &mut patch_log)
+        .map_err(|error| GateError::InvalidChange(error.to_string()))?;
+    let new = fork.get_changes(&before);
+    if new.is_empty() {
+        return Ok(Accepted { changes: Vec::new(), heads: before });
+    }
+    let ops = fork.stats().num_ops;
+    if ops > limits.max_document_ops {
+        return Err(GateError::DocumentTooLarge { ops, limit: limits.max_document_ops });
+    }
+    let patches = fork.make_patches(&mut patch_log);
+    validate::check_patches(&fork, &before, &patches)?;
+    Ok(Accepted {
+        changes: new.iter().map(|change| (change.hash(), change.raw_bytes().to_vec())).collect(),
+        heads: fork.get_heads(),
+    })
+}
+
+/// The first bytes of every Automerge storage chunk.
+const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+
+/// Reads every change of a sync message. A chunk of the message holds one or more storage
+/// chunks (a V2 message puts all changes, or a whole saved document, in one).
+fn read_changes(chunks: &sync::ChunkList) -> Result<Vec<Change>, GateError> {
+    let mut changes = Vec::new();
+    let mut index = 0;
+    for chunk in chunks.iter() {
+        let mut rest = chunk;
+        while !rest.is_empty() {
+            let bad = |reason| GateError::InvalidChange(format!("chunk {index}: {reason}"));
+            let (piece, after) = split_chunk(rest).map_err(bad)?;
+            read_piece(piece, &mut changes).map_err(bad)?;
+            rest = after;
+            index += 1;
+        }
+    }
+    Ok(changes)
+}
+
+/// Splits the first storage chunk off `bytes`: magic, checksum, type, LEB128 length, data.
+fn split_chunk(bytes: &[u8]) -> Result<(&[u8], &[u8]), String> {
+    const HEADER: usize = 9;
+    if bytes.len() < HEADER {
+        return Err(format!("{} bytes are too few for a chunk header", bytes.len()));
+    }
+    if bytes[..4] != MAGIC {
+        return Err("it does not start with Automerge's magic bytes".into());
+    }
+    let mut length: u64 = 0;
+    let mut used = 0;
+    loop {
+        let Some(&byte) = bytes.get(HEADER + used) else {
+            return Err("its length is cut off".into());
+        };
+        if used == 9 && byte > 1 {
+            return Err("its length does not fit in 64 bits".into());
+        }
+        length |= u64::from(byte & 0x7f) << (7 * used);
+        used += 1;
+        if byte & 0x80 == 0 {
+            break;
+        }
+    }
+    let start = HEADER + used;
+    let available = bytes.len() - start;
+    match usize::try_from(length) {
+        Ok(length) if length <= available => Ok(bytes.split_at(start + length)),
+        _ => Err(format!("it says it holds {length} bytes but only {available} follow")),
+    }
+}
+
+/// Reads the changes of one storage chunk, checking its checksum as Automerge's loading does.
+fn read_piece(piece: &[u8], changes: &mut Vec<Change>) -> Result<(), String> {
+    match piece[8] {
+        // A whole document, as a V2 message carries when it sends more than a third of it.
+        0 => {
+            let doc = Automerge::load(piece).map_err(|error| format!("the document in it cannot be loaded: {error}"))?;
+            changes.extend(doc.get_changes(&[]));
+            Ok(())
+        }
+        // A change, plain or compressed; the checksum is that of the uncompressed change.
+        1 | 2 => {
+            let change = Change::from_bytes(piece.to_vec()).map_err(|error| error.to_string())?;
+            if change.hash().0[..4] != piece[4..8] {
+                return Err("its checksum does not match its contents".into());
+            }
+            changes.push(change);
+            Ok(())
+        }
+        3 => Err("it is a bundle, which Automerge's sync protocol does not send".into()),
+        other => Err(format!("its type {other} is not an Automerge chunk type")),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,358 @@
+use automerge::{sync, transaction::Transactable, AutoCommit, Automerge, ChangeHash, ReadDoc, ROOT};
+use ciborium::Value;
+
+use super::{fuzz::change_message, *};
+use crate::{
+    board::{validate::Problem, Board, NewProject},
+    sync::{PeerMetadata, WireMessage},
+    ProjectId, Stage,
+};
+
+fn cbor(value: &Value) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    ciborium::into_writer(value, &mut bytes).unwrap();
+    bytes
+}
+
+fn map(entries: &[(&str, Value)]) -> Value {
+    Value::Map(entries.iter().map(|(key, value)| (Value::Text((*key).into()), value.clone())).collect())
+}
+
+fn text(value: &str) -> Value {
+    Value::Text(value.into())
+}
+
+/// Every message this project speaks, as `shared::sync` writes it.
+fn wire_messages() -> Vec<(WireMessage, FrameKind)> {
+    let (sender_id, target_id, document_id) = ("client".to_owned(), "server".to_owned(), "doc".to_owned());
+    vec![
+        (
+            WireMessage::Join {
+                sender_id: sender_id.clone(),
+                supported_protocol_versions: vec!["1".into()],
+                peer_metadata: Some(PeerMetadata { storage_id: None, is_ephemeral: true }),
+            },
+            FrameKind::Join,
+        ),
+        (
+            WireMessage::Peer {
+                sender_id: sender_id.clone(),
+                target_id: target_id.clone(),
+                selected_protocol_version: "1".into(),
+                peer_metadata: None,
+            },
+            FrameKind::Peer,
+        ),
+        (
+            WireMessage::Request { document_id: document_id.clone(), sender_id: sender_id.clone(), target_id: target_id.clone(), data: vec![1, 2] },
+            FrameKind::Request,
+        ),
+        (
+            WireMessage::Sync { document_id: document_id.clone(), sender_id: sender_id.clone(), target_id: target_id.clone(), data: vec![3] },
+            FrameKind::Sync,
+        ),
+        (
+            WireMessage::DocUnavailable { sender_id: sender_id.clone(), target_id: target_id.clone(), document_id: document_id.clone() },
+            FrameKind::DocUnavailable,
+        ),
+        (
+            WireMessage::Ephemeral {
+                sender_id: sender_id.clone(),
+                target_id,
+                count: 7,
+                session_id: "session".into(),
+                document_id,
+                data: vec![0xa0],
+            },
+            FrameKind::Ephemeral,
+        ),
+        (WireMessage::Leave { sender_id }, FrameKind::Leave),
+    ]
+}
+
+#[test]
+fn frames_round_trip_unchanged() {
+    for (message, kind) in wire_messages() {
+        let bytes = message.encode();
+        let frame = decode_frame(&bytes).unwrap();
+        assert_eq!(frame.kind(), &kind);
+        assert_eq!(frame.sender(), "client");
+        assert_eq!(frame.encode(), bytes, "{kind:?} passes through byte for byte");
+        assert_eq!(WireMessage::decode(&frame.encode()).unwrap(), message);
+        assert_eq!(decode_frame(&frame.encode()).unwrap(), frame);
+    }
+}
+
+#[test]
+fn accessors_read_the_fields_the_gate_needs() {
+    let sync = decode_frame(&wire_messages()[3].0.encode()).unwrap();
+    assert_eq!((sync.document_id(), sync.target(), sync.data()), (Some("doc"), Some("server"), Some(&[3][..])));
+    let ephemeral = decode_frame(&wire_messages()[5].0.encode()).unwrap();
+    assert_eq!(ephemeral.data(), None, "ephemeral data is not a sync message");
+    assert_eq!(ephemeral.document_id(), Some("doc"));
+    let join = decode_frame(&wire_messages()[0].0.encode()).unwrap();
+    assert_eq!((join.document_id(), join.target()), (None, None));
+}
+
+#[test]
+fn unknown_types_and_fields_pass_through() {
+    let bytes = cbor(&map(&[
+        ("type", text("future-thing")),
+        ("senderId", text("a")),
+        ("extra", Value::Array(vec![Value::Integer(1.into()), Value::Null, Value::Float(0.5)])),
+        ("tagged", Value::Tag(42, Box::new(Value::Bytes(vec![9])))),
+    ]));
+    let frame = decode_frame(&bytes).unwrap();
+    assert_eq!(frame.kind(), &FrameKind::Other("future-thing".into()));
+    assert_eq!(frame.kind().as_str(), "future-thing");
+    assert_eq!(frame.encode(), bytes);
+}
+
+#[test]
+fn the_server_rewrites_sender_and_target() {
+    let sync = wire_messages()[3].0.encode();
+    let mut frame = decode_frame(&sync).unwrap();
+    frame.set_sender("peer-7");
+    assert!(frame.set_target("what-the-client-said"));
+    let WireMessage::Sync { sender_id, target_id, document_id, data } = WireMessage::decode(&frame.encode()).unwrap() else {
+        panic!("still a sync message")
+    };
+    assert_eq!((sender_id.as_str(), target_id.as_str(), document_id.as_str(), data), ("peer-7", "what-the-client-said", "doc", vec![3]));
+
+    // A join has no target, and rewriting adds none.
+    let mut join = decode_frame(&wire_messages()[0].0.encode()).unwrap();
+    assert!(!join.set_target("x"));
+    join.set_sender("peer-7");
+    let again = decode_frame(&join.encode()).unwrap();
+    assert_eq!((again.sender(), again.target()), ("peer-7", None));
+}
+
+/// Frames that must be refused, with the error they get.
+#[test]
+fn bad_frames_are_refused_with_a_reason() {
+    let sync = |data: Value| cbor(&map(&[("type", text("sync")), ("senderId", text("a")), ("documentId", text("d")), ("data", data)]));
+    let mut trailing = wire_messages()[0].0.encode();
+    trailing.push(0);
+    let mut deep = Value::Null;
+    for _ in 0..40 {
+        deep = Value::Array(vec![deep]);
+    }
+    let duplicate = Value::Map(vec![
+        (text("type"), text("sync")),
+        (text("senderId"), text("a")),
+        (text("documentId"), text("d")),
+        (text("data"), Value::Bytes(vec![])),
+        (text("data"), Value::Bytes(vec![1])),
+    ]);
+    type Expect = fn(&GateError) -> bool;
+    let cases: Vec<(&str, Vec<u8>, Expect)> = vec![
+        ("not CBOR", vec![0xff, 0x00], |e| matches!(e, GateError::MalformedCbor(_))),
+        ("cut short", cbor(&map(&[("type", text("join"))]))[..5].to_vec(), |e| matches!(e, GateError::MalformedCbor(_))),
+        ("empty", vec![], |e| matches!(e, GateError::MalformedCbor(_))),
+        ("trailing bytes", trailing, |e| matches!(e, GateError::MalformedCbor(m) if m.contains("1 bytes follow"))),
+        ("nested too deep", cbor(&map(&[("type", text("x")), ("senderId", text("a")), ("deep", deep)])), |e| matches!(e, GateError::MalformedCbor(m) if m.contains("nests"))),
+        ("a text frame body", br#"{"type":"join","senderId":"a"}"#.to_vec(), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("JSON"))),
+        ("not a map", cbor(&Value::Array(vec![])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("an array"))),
+        ("no type", cbor(&map(&[("senderId", text("a"))])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`type`"))),
+        ("no sender", cbor(&map(&[("type", text("join"))])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`senderId`"))),
+        ("an error from samod has no sender", cbor(&map(&[("type", text("error")), ("message", text("oops"))])), |e| matches!(e, GateError::NotRepoMessage(_))),
+        ("integer key", cbor(&Value::Map(vec![(Value::Integer(1.into()), text("a"))])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("key"))),
+        ("duplicate key", cbor(&duplicate), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("twice"))),
+        ("data as text", sync(text("abc")), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("byte string"))),
+        ("no data", cbor(&map(&[("type", text("request")), ("senderId", text("a")), ("documentId", text("d"))])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`data`"))),
+        ("no document", cbor(&map(&[("type", text("sync")), ("senderId", text("a")), ("data", Value::Bytes(vec![]))])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`documentId`"))),
+        ("document id as bytes", cbor(&map(&[("type", text("sync")), ("senderId", text("a")), ("documentId", Value::Bytes(vec![1])), ("data", Value::Bytes(vec![]))])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`documentId`"))),
+        ("target as integer", cbor(&map(&[("type", text("peer")), ("senderId", text("a")), ("targetId", Value::Integer(3.into()))])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`targetId`"))),
+    ];
+    for (name, bytes, expected) in cases {
+        match decode_frame(&bytes) {
+            Ok(frame) => panic!("{name}: accepted as {frame:?}"),
+            Err(error) => assert!(expected(&error), "{name}: wrong error: {error}"),
+        }
+    }
+}
+
+// ---- check_sync -------------------------------------------------------------------------------
+
+fn server_and_client() -> (Automerge, Board) {
+    let mut board = Board::new("Portfolio").unwrap();
+    let server = board.doc_mut().document().clone();
+    (server, board)
+}
+
+fn doc(board: &mut Board) -> Automerge {
+    board.doc_mut().document().clone()
+}
+
+#[test]
+fn an_edit_is_accepted_with_exactly_its_changes() {
+    let (server, mut client) = server_and_client();
+    client.add_project("erp".parse().unwrap(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 }).unwrap();
+    client.set_project_budget(&"erp".parse().unwrap(), 20.0).unwrap();
+    let client_doc = doc(&mut client);
+    let data = change_message(&server, &client_doc).unwrap();
+
+    let accepted = check_sync(&server, &data, &GateLimits::default()).unwrap();
+    let expected: Vec<(ChangeHash, Vec<u8>)> =
+        client_doc.get_changes(&server.get_heads()).iter().map(|c| (c.hash(), c.raw_bytes().to_vec())).collect();
+    assert_eq!(accepted.changes, expected);
+    assert_eq!(accepted.changes.len(), 2);
+    assert_eq!(accepted.heads, client_doc.get_heads());
+
+    // Sent again, nothing is new.
+    let mut stored = server.clone();
+    stored.apply_changes(accepted.changes.iter().map(|(_, bytes)| automerge::Change::from_bytes(bytes.clone()).unwrap())).unwrap();
+    let again = check_sync(&stored, &data, &GateLimits::default()).unwrap();
+    assert_eq!(again, Accepted { changes: vec![], heads: stored.get_heads() });
+}
+
+#[test]
+fn a_message_without_changes_is_accepted_as_it_is() {
+    let (server, mut client) = server_and_client();
+    let mut state = sync::State::new();
+    use automerge::sync::SyncDoc;
+    let first = doc(&mut client).generate_sync_message(&mut state).unwrap().encode();
+    assert_eq!(check_sync(&server, &first, &GateLimits::default()).unwrap(), Accepted { changes: vec![], heads: server.get_heads() });
+}
+
+#[test]
+fn a_change_waiting_for_its_dependency_is_accepted_when_it_arrives() {
+    let (server, mut client) = server_and_client();
+    let id: ProjectId = "erp".parse().unwrap();
+    client.add_project(id.clone(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 }).unwrap();
+    client.rename_project(&id, "ERP 2").unwrap();
+    let client_doc = doc(&mut client);
+    let changes = client_doc.get_changes(&server.get_heads());
+    let message = |change: &automerge::Change| {
+        sync::Message {
+            heads: client_doc.get_heads(),
+            need: vec![],
+            have: vec![],
+            changes: sync::ChunkList::from(change.raw_bytes().to_vec()),
+            flags: None,
+            version: sync::MessageVersion::V1,
+        }
+        .encode()
+    };
+    // The rename first: it waits in the queue, and nothing is accepted.
+    let mut held = server.clone();
+    let second = message(&changes[1]);
+    assert!(check_sync(&held, &second, &GateLimits::default()).unwrap().changes.is_empty());
+    held.receive_sync_message_for_test(&second);
+    // Then the addition: both become part of the board.
+    let accepted = check_sync(&held, &message(&changes[0]), &GateLimits::default()).unwrap();
+    assert_eq!(accepted.changes.iter().map(|(hash, _)| *hash).collect::<Vec<_>>(), vec![changes[0].hash(), changes[1].hash()]);
+}
+
+/// How samod receives a message, without a sync state to keep.
+trait ReceiveForTest {
+    fn receive_sync_message_for_test(&mut self, data: &[u8]);
+}
+
+impl ReceiveForTest for Automerge {
+    fn receive_sync_message_for_test(&mut self, data: &[u8]) {
+        use automerge::sync::SyncDoc;
+        self.receive_sync_message(&mut sync::State::new(), sync::Message::decode(data).unwrap()).unwrap();
+    }
+}
+
+#[test]
+fn garbage_in_data_is_not_a_sync_message() {
+    let (server, _) = server_and_client();
+    for data in [&b"hello"[..], &[], &[0x42, 0x01, 0x02]] {
+        assert!(matches!(check_sync(&server, data, &GateLimits::default()), Err(GateError::InvalidSyncMessage(_))), "{data:?}");
+    }
+}
+
+#[test]
+fn unreadable_changes_are_refused() {
+    let (server, mut client) = server_and_client();
+    client.rename("Renamed").unwrap();
+    let client_doc = doc(&mut client);
+    let good = client_doc.get_changes(&server.get_heads())[0].raw_bytes().to_vec();
+    let mut bad_checksum = good.clone();
+    bad_checksum[4] ^= 0xff;
+    let mut bad_body = good.clone();
+    let last = bad_body.len() - 1;
+    bad_body[last] ^= 0xff;
+    let mut bundle = good.clone();
+    bundle[8] = 3;
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("garbage", b"not a change at all".to_vec(), "magic"),
+        ("cut short", good[..good.len() - 3].to_vec(), "follow"),
+        ("wrong checksum", bad_checksum, "checksum"),
+        ("damaged contents", bad_body, "chunk 0"),
+        ("a bundle", bundle, "bundle"),
+        ("a good change, then garbage", [good.clone(), vec![1, 2, 3]].concat(), "chunk 1"),
+    ];
+    for (name, chunk, says) in cases {
+        let data = sync::Message {
+            heads: client_doc.get_heads(),
+            need: vec![],
+            have: vec![],
+            changes: sync::ChunkList::from(chunk),
+            flags: None,
+            version: sync::MessageVersion::V1,
+        }
+        .encode();
+        match check_sync(&server, &data, &GateLimits::default()) {
+            Err(GateError::InvalidChange(reason)) => assert!(reason.contains(says), "{name}: {reason}"),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_change_that_breaks_the_schema_is_refused() {
+    let (server, mut client) = server_and_client();
+    client.add_project("erp".parse().unwrap(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 }).unwrap();
+    let mut raw = AutoCommit::load(&client.save()).unwrap();
+    let projects = match raw.get(ROOT, "projects").unwrap() {
+        Some((automerge::Value::Object(_), id)) => id,
+        _ => unreachable!(),
+    };
+    let erp = raw.get(&projects, "erp").unwrap().unwrap().1;
+    raw.put(&erp, "budget", "a lot").unwrap();
+    raw.commit();
+    let data = change_message(&server, raw.document()).unwrap();
+    match check_sync(&server, &data, &GateLimits::default()) {
+        Err(GateError::Schema(violation)) => {
+            assert_eq!(violation.path, "projects/erp/budget");
+            assert!(matches!(violation.problem, Problem::WrongValue { .. }));
+            let message = GateError::Schema(violation).to_string();
+            assert!(message.contains("expected a number of at least 0, found the string `a lot`"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_board_may_not_grow_past_the_limit() {
+    let (server, mut client) = server_and_client();
+    client.add_project("erp".parse().unwrap(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 }).unwrap();
+    let data = change_message(&server, &doc(&mut client)).unwrap();
+    let limit = server.stats().num_ops + 2;
+    match check_sync(&server, &data, &GateLimits { max_document_ops: limit }) {
+        Err(GateError::DocumentTooLarge { ops, limit: said }) => assert_eq!((ops > limit, said), (true, limit)),
+        other => panic!("{other:?}"),
+    }
+    assert!(check_sync(&server, &data, &GateLimits { max_document_ops: limit + 100 }).is_ok());
+}
+
+#[test]
+fn a_whole_document_in_a_v2_message_is_read() {
+    let (server, mut client) = server_and_client();
+    client.add_project("erp".parse().unwrap(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 }).unwrap();
+    let data = sync::Message {
+        heads: client.heads(),
+        need: vec![],
+        have: vec![],
+        changes: sync::ChunkList::from(client.save()),
+        flags: None,
+        version: sync::MessageVersion::V2,
+    }
+    .encode();
+    let accepted = check_sync(&server, &data, &GateLimits::default()).unwrap();
+    assert_eq!(accepted.changes.len(), 1);
+    assert_eq!(accepted.heads, client.heads());
+}
