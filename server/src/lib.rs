@@ -13,13 +13,18 @@
 
 pub mod accounts;
 pub mod api;
+pub mod auth;
 pub mod shell;
 pub mod store;
 pub mod sync;
 
 use std::{net::SocketAddr, sync::Arc};
 
-use axum::{extract::FromRef, routing::get, Router};
+use axum::{
+    extract::FromRef,
+    routing::{delete, get, post, put},
+    Router,
+};
 use leptos::config::LeptosOptions;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
@@ -110,7 +115,18 @@ pub fn router(state: AppState) -> Router {
     let site_root = state.leptos_options.site_root.to_string();
     Router::new()
         .route("/sync", get(sync::upgrade))
+        .route("/api/auth/me", get(api::me))
+        .route("/api/auth/signup", post(api::sign_up))
+        .route("/api/auth/signin", post(api::sign_in))
+        .route("/api/auth/signout", post(api::sign_out))
+        .route("/api/auth/password", post(api::change_password))
+        .route("/api/tokens", get(api::list_tokens).post(api::create_token))
+        .route("/api/tokens/{id}", delete(api::revoke_token))
+        .route("/api/admin/settings", get(api::get_settings).put(api::put_settings))
+        .route("/api/admin/invites", post(api::create_invite))
         .route("/api/boards", get(api::list_boards).post(api::create_board))
+        .route("/api/boards/{id}/members", get(api::list_members).post(api::add_member))
+        .route("/api/boards/{id}/members/{account_id}", put(api::change_role).delete(api::remove_member))
         .route("/", get(shell::page))
         .route("/board/{id}", get(shell::page))
         .fallback_service(tower_http::services::ServeDir::new(site_root))
@@ -190,7 +206,8 @@ impl Server {
         let (shutdown, stopped) = oneshot::channel::<()>();
         let app = router(state.clone());
         let task = tokio::spawn(async move {
-            axum::serve(listener, app)
+            // Sign-in throttling counts failures per client address.
+            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
                 })

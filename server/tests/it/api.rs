@@ -1,47 +1,40 @@
 //! `GET/POST /api/boards`.
 
-use shared::api::{ApiError, BoardSummary};
+use shared::api::{ApiError, Role};
 
-use crate::harness::{create_board, start_server, TestDatabase};
+use crate::harness::{start_server, ApiClient, TestDatabase};
 
 #[tokio::test]
 async fn boards_are_created_listed_and_kept_across_restarts() {
     let database = TestDatabase::new();
     let server = start_server(&database.url()).await;
-    let client = reqwest::Client::new();
-    let list = |addr| {
-        let client = client.clone();
-        async move {
-            client
-                .get(format!("http://{addr}/api/boards"))
-                .send()
-                .await
-                .unwrap()
-                .json::<Vec<BoardSummary>>()
-                .await
-                .unwrap()
-        }
-    };
-    assert_eq!(list(server.addr).await, []);
+    let alice = ApiClient::sign_up(server.addr, "alice@example.com").await;
+    assert_eq!(alice.boards().await, []);
 
-    let first = create_board(server.addr, "2027 portfolio").await;
-    let second = create_board(server.addr, "  IT 项目组合  ").await;
+    let first = alice.create_board("2027 portfolio").await;
+    let second = alice.create_board("  IT 项目组合  ").await;
     assert!(first.id.starts_with("automerge:"), "{}", first.id);
     assert_eq!(second.name, "IT 项目组合", "names are trimmed");
-    assert_eq!(list(server.addr).await, [first.clone(), second.clone()]);
+    assert_eq!(first.role, Role::Owner, "the creator owns the board");
+    assert_eq!(alice.boards().await, [first.clone(), second.clone()]);
 
     server.stop().await;
-    let server = start_server(&database.url()).await;
-    assert_eq!(list(server.addr).await, [first, second]);
+    let server = start_server_on_same_port(&database, &alice).await;
+    assert_eq!(alice.boards().await, [first, second], "the session and the boards survive a restart");
     server.stop().await;
+}
+
+/// A restarted server on the address `client` talks to.
+async fn start_server_on_same_port(database: &TestDatabase, client: &ApiClient) -> server::Server {
+    let addr = client.addr();
+    crate::harness::start_server_on(&database.url(), addr).await
 }
 
 #[tokio::test]
 async fn bad_requests_get_a_clear_error_and_create_nothing() {
     let database = TestDatabase::new();
     let server = start_server(&database.url()).await;
-    let client = reqwest::Client::new();
-    let url = format!("http://{}/api/boards", server.addr);
+    let client = ApiClient::sign_up(server.addr, "alice@example.com").await;
     // (body, content type, words the error must contain)
     let cases = [
         (r#"{"name": "   "}"#, "application/json", "name cannot be empty"),
@@ -51,7 +44,7 @@ async fn bad_requests_get_a_clear_error_and_create_nothing() {
     ];
     for (body, content_type, expected) in cases {
         let response = client
-            .post(&url)
+            .post("/api/boards")
             .header("content-type", content_type)
             .body(body)
             .send()
@@ -62,11 +55,10 @@ async fn bad_requests_get_a_clear_error_and_create_nothing() {
         assert!(error.error.contains(expected), "{body}: {}", error.error);
     }
     let long_name = "x".repeat(201);
-    let response = client.post(&url).json(&serde_json::json!({ "name": long_name })).send().await.unwrap();
+    let response = client.post("/api/boards").json(&serde_json::json!({ "name": long_name })).send().await.unwrap();
     assert_eq!(response.status(), 400);
 
-    let boards: Vec<BoardSummary> = client.get(&url).send().await.unwrap().json().await.unwrap();
-    assert!(boards.is_empty(), "{boards:?}");
+    assert!(client.boards().await.is_empty());
     server.stop().await;
 }
 

@@ -1,7 +1,9 @@
 //! The server's integration tests, in one binary: real servers on loopback, real WebSockets,
 //! real SQLite files and, when `PMO_TEST_POSTGRES_URL` is set, a real Postgres.
 
+mod access;
 mod api;
+mod auth;
 mod harness;
 mod storage;
 mod sync;

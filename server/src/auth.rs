@@ -1,0 +1,498 @@
+//! Who is calling: passwords, secrets, session cookies, API tokens, CSRF and sign-in throttling.
+//!
+//! A request proves who it comes from in one of two ways:
+//! - a browser sends the `pmo_session` cookie set at sign-in. Its value is a random secret;
+//!   the database keeps only the secret's SHA-256, so reading the database does not let anyone
+//!   sign in. Because a browser sends cookies with requests other sites make it send, every
+//!   state-changing request authenticated by the cookie must also carry the header
+//!   `X-CSRF-Token` with the session's CSRF token, which only the app's own pages can read
+//!   (from `GET /api/auth/me` or the `pmo_csrf` cookie);
+//! - a script sends `Authorization: Bearer <API token>` (or, on the WebSocket, where browsers
+//!   cannot set headers, `?token=`). A token is never sent by a browser on its own, so it needs
+//!   no CSRF header.
+//!
+//! Before sign-in there is no session to hold a CSRF token, so sign-up and sign-in use the
+//! double-submit pattern: `GET /api/auth/me` sets a random `pmo_csrf` cookie, and the request
+//! must repeat it in `X-CSRF-Token`. Another site can make a browser send the cookie but
+//! cannot read it to put it in the header.
+//!
+//! [`Caller`] is the extractor handlers take to require an account. The `/sync` upgrade calls
+//! [`caller_from_parts`] (cookie or bearer) and [`caller_from_token`] (`?token=`).
+
+use std::{net::IpAddr, net::SocketAddr, time::Duration};
+
+use argon2::{password_hash::SaltString, Argon2, PasswordHash, PasswordHasher, PasswordVerifier};
+use axum::{
+    extract::{ConnectInfo, FromRequestParts},
+    http::{header, request::Parts, HeaderMap, HeaderValue, Method},
+};
+use base64::Engine as _;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use shared::api::{Account, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
+use subtle::ConstantTimeEq;
+
+use crate::{api::ApiFailure, store::StoreError, AppState, Config};
+
+/// How long a session lasts without being used. Every use pushes the end out again.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+
+/// A session's expiry is pushed out at most this often, sparing the database a write per
+/// request.
+const SESSION_TOUCH_INTERVAL_MS: i64 = 60_000;
+
+/// The prefix of every API token, so that secret scanners and people recognise one.
+const TOKEN_PREFIX: &str = "pmo_";
+
+/// The current time in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    let since_epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+// ---- secrets and passwords ------------------------------------------------------------------
+
+/// `bytes` random bytes from the operating system's generator (through `rand`'s thread-local
+/// CSPRNG), base64url without padding: safe in cookies, headers and URLs.
+pub fn random_secret(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buffer);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buffer)
+}
+
+/// A new API token's secret.
+pub fn new_token_secret() -> String {
+    format!("{TOKEN_PREFIX}{}", random_secret(32))
+}
+
+/// What the database keeps of a secret: its SHA-256, in hex. The secrets are 128 or 256
+/// random bits, so a fast hash is enough (unlike passwords).
+pub fn secret_hash(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Hashes a password with argon2id (the crate's default parameters) on a blocking thread:
+/// a hash takes tens of milliseconds of CPU, which must not stall the async workers.
+pub async fn hash_password(password: String) -> anyhow::Result<String> {
+    tokio::task::spawn_blocking(move || {
+        let mut salt = [0u8; 16];
+        rand::rng().fill_bytes(&mut salt);
+        let salt = SaltString::encode_b64(&salt).map_err(|error| anyhow::anyhow!("salt: {error}"))?;
+        let hash = Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map_err(|error| anyhow::anyhow!("hashing a password: {error}"))?;
+        Ok(hash.to_string())
+    })
+    .await?
+}
+
+/// Whether `password` matches `hash`, checked on a blocking thread.
+pub async fn verify_password(password: String, hash: String) -> anyhow::Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        let hash = PasswordHash::new(&hash).map_err(|error| anyhow::anyhow!("a stored password hash: {error}"))?;
+        Ok(Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+    })
+    .await?
+}
+
+/// An argon2id hash (default parameters) of a password nobody has. Checking a sign-in for an
+/// unknown email against it takes as long as checking a real one, so the time of the answer
+/// does not tell which emails have accounts.
+pub const UNKNOWN_ACCOUNT_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$BwcHBwcHBwcHBwcHBwcHBw$cTLmpgKLeruU6za+t2cUZ3fNfHVCYhGoJ8inpcUNcwc";
+
+/// Compares two tokens in time independent of where they differ.
+fn same_token(a: &str, b: &str) -> bool {
+    !a.is_empty() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+// ---- cookies --------------------------------------------------------------------------------
+
+/// The value of the cookie `name` in the request, if any.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim_matches('"'))
+}
+
+/// Whether cookies must be `Secure`: configured so, or the request came through a proxy over
+/// https.
+pub fn wants_secure_cookies(config: &Config, headers: &HeaderMap) -> bool {
+    config.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+}
+
+fn set_cookie(name: &str, value: &str, max_age_secs: u64, http_only: bool, secure: bool) -> HeaderValue {
+    let mut cookie = format!("{name}={value}; Path=/; SameSite=Lax; Max-Age={max_age_secs}");
+    if http_only {
+        cookie.push_str("; HttpOnly");
+    }
+    if secure {
+        cookie.push_str("; Secure");
+    }
+    HeaderValue::from_str(&cookie).expect("cookie values are base64url")
+}
+
+/// `Set-Cookie` values for a session: the secret (HttpOnly) and its CSRF token (readable by
+/// the app's scripts).
+pub fn session_cookies(secret: &str, csrf_token: &str, secure: bool) -> [HeaderValue; 2] {
+    let max_age = SESSION_LIFETIME.as_secs();
+    [
+        set_cookie(SESSION_COOKIE, secret, max_age, true, secure),
+        set_cookie(CSRF_COOKIE, csrf_token, max_age, false, secure),
+    ]
+}
+
+/// `Set-Cookie` for a CSRF token before sign-in.
+pub fn csrf_cookie(csrf_token: &str, secure: bool) -> HeaderValue {
+    set_cookie(CSRF_COOKIE, csrf_token, SESSION_LIFETIME.as_secs(), false, secure)
+}
+
+/// `Set-Cookie` values that delete both cookies.
+pub fn cleared_cookies(secure: bool) -> [HeaderValue; 2] {
+    [set_cookie(SESSION_COOKIE, "", 0, true, secure), set_cookie(CSRF_COOKIE, "", 0, false, secure)]
+}
+
+// ---- sessions -------------------------------------------------------------------------------
+
+/// A session just started: the secret goes in the cookie and nowhere else.
+pub struct NewSession {
+    pub secret: String,
+    pub csrf_token: String,
+}
+
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("NewSession { .. }")
+    }
+}
+
+/// Starts a session for `account_id`, and forgets sessions that have expired.
+pub async fn start_session(state: &AppState, account_id: &str) -> Result<NewSession, StoreError> {
+    let now = now_ms();
+    state.store.delete_expired_sessions(now).await?;
+    let session = NewSession { secret: random_secret(32), csrf_token: random_secret(32) };
+    state
+        .store
+        .insert_session(
+            &secret_hash(&session.secret),
+            account_id,
+            &session.csrf_token,
+            now,
+            now.saturating_add(millis(SESSION_LIFETIME)),
+        )
+        .await?;
+    Ok(session)
+}
+
+// ---- the caller -----------------------------------------------------------------------------
+
+/// The account a request comes from, and how it proved it. Take it as an extractor to require
+/// one: without valid credentials the handler is not run and the client gets 401 (or 403 for
+/// a cookie-authenticated change without the CSRF header).
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub account: Account,
+    pub via: Via,
+}
+
+/// How a caller proved who it is.
+#[derive(Clone)]
+pub enum Via {
+    /// A browser session: `session_id` is the SHA-256 of the cookie's secret.
+    Session { session_id: String, csrf_token: String },
+    /// A personal API token.
+    Token { token_id: String },
+}
+
+impl std::fmt::Debug for Via {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Via::Session { .. } => formatter.write_str("Session"),
+            Via::Token { token_id } => formatter.debug_struct("Token").field("token_id", token_id).finish(),
+        }
+    }
+}
+
+impl Caller {
+    /// The session the caller signed in with, if it used one.
+    pub fn session_id(&self) -> Option<&str> {
+        match &self.via {
+            Via::Session { session_id, .. } => Some(session_id),
+            Via::Token { .. } => None,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiFailure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiFailure> {
+        caller_from_parts(state, parts).await
+    }
+}
+
+/// The account of an API token secret (as sent after `Bearer ` or in `?token=`), or `None`
+/// if no token has that secret (never had, or revoked).
+pub async fn caller_from_token(state: &AppState, secret: &str) -> Result<Option<Account>, StoreError> {
+    Ok(token_caller(state, secret).await?.map(|caller| caller.account))
+}
+
+async fn token_caller(state: &AppState, secret: &str) -> Result<Option<Caller>, StoreError> {
+    if !secret.starts_with(TOKEN_PREFIX) {
+        return Ok(None);
+    }
+    let found = state.store.use_token(&secret_hash(secret), now_ms()).await?;
+    Ok(found.map(|(token_id, account)| Caller { account, via: Via::Token { token_id } }))
+}
+
+/// Who sent a request, from its `Authorization: Bearer` header or its session cookie (the
+/// header wins when both are there). A cookie-authenticated request with a method other than
+/// GET, HEAD or OPTIONS must carry the session's CSRF token in `X-CSRF-Token`. Without
+/// credentials, or with ones that are not (or no longer) valid, the answer is 401.
+pub async fn caller_from_parts(state: &AppState, parts: &Parts) -> Result<Caller, ApiFailure> {
+    if let Some(authorization) = parts.headers.get(header::AUTHORIZATION) {
+        let secret = authorization
+            .to_str()
+            .ok()
+            .and_then(|value| value.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, secret)| secret.trim())
+            .ok_or_else(|| {
+                ApiFailure::Unauthorized("the Authorization header must be `Bearer <API token>`".into())
+            })?;
+        return token_caller(state, secret).await?.ok_or_else(|| {
+            ApiFailure::Unauthorized(
+                "this API token is not valid: it was revoked or mistyped; create a new one under API tokens".into(),
+            )
+        });
+    }
+    let Some(secret) = cookie(&parts.headers, SESSION_COOKIE).filter(|secret| !secret.is_empty()) else {
+        return Err(ApiFailure::Unauthorized(
+            "sign in first, or send `Authorization: Bearer <API token>`".into(),
+        ));
+    };
+    let now = now_ms();
+    let Some(session) = state.store.session(&secret_hash(secret), now).await? else {
+        return Err(ApiFailure::Unauthorized("your session has ended: sign in again".into()));
+    };
+    if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        let sent = parts.headers.get(CSRF_HEADER).and_then(|value| value.to_str().ok()).unwrap_or_default();
+        if !same_token(sent, &session.csrf_token) {
+            return Err(ApiFailure::Forbidden(
+                "the request lacks a valid X-CSRF-Token header: reload the page and try again".into(),
+            ));
+        }
+    }
+    if now - session.last_seen_at_ms > SESSION_TOUCH_INTERVAL_MS {
+        state.store.touch_session(&session.id, now, now.saturating_add(millis(SESSION_LIFETIME))).await?;
+    }
+    Ok(Caller {
+        account: session.account,
+        via: Via::Session { session_id: session.id, csrf_token: session.csrf_token },
+    })
+}
+
+/// Checks the double-submit CSRF token of a request made before sign-in: the `X-CSRF-Token`
+/// header must equal the `pmo_csrf` cookie.
+pub fn check_double_submit(headers: &HeaderMap) -> Result<(), ApiFailure> {
+    let sent = headers.get(CSRF_HEADER).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    let expected = cookie(headers, CSRF_COOKIE).unwrap_or_default();
+    if same_token(sent, expected) {
+        Ok(())
+    } else {
+        Err(ApiFailure::Forbidden(
+            "the request lacks a valid X-CSRF-Token header: load the page again (GET /api/auth/me sets the pmo_csrf \
+             cookie; send its value in X-CSRF-Token)"
+                .into(),
+        ))
+    }
+}
+
+// ---- sign-in throttling ---------------------------------------------------------------------
+
+/// The client's address, from the connection (the server is served with `ConnectInfo`).
+/// Forwarding headers are not trusted: anyone can set them.
+pub fn client_ip(parts: &Parts) -> Option<IpAddr> {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())
+}
+
+/// The client's address as an extractor; `None` when the server runs without `ConnectInfo`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<ClientIp, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
+
+/// The throttling keys of one sign-in attempt: the email and the client's address.
+pub struct LoginKeys {
+    email: String,
+    ip: Option<String>,
+}
+
+impl LoginKeys {
+    pub fn new(email: &str, ip: Option<IpAddr>) -> LoginKeys {
+        LoginKeys { email: format!("email:{email}"), ip: ip.map(|ip| format!("ip:{ip}")) }
+    }
+
+    fn all(&self) -> Vec<&str> {
+        std::iter::once(self.email.as_str()).chain(self.ip.as_deref()).collect()
+    }
+}
+
+/// 429 with the seconds to wait if the email or the address is locked out.
+pub async fn refuse_if_locked(state: &AppState, keys: &LoginKeys) -> Result<(), ApiFailure> {
+    let now = now_ms();
+    match state.store.login_locked_until(&keys.all(), now).await? {
+        Some(until) => {
+            let wait_ms = u64::try_from(until - now).unwrap_or(0);
+            Err(ApiFailure::TooManyAttempts { retry_after_secs: wait_ms.div_ceil(1000).max(1) })
+        }
+        None => Ok(()),
+    }
+}
+
+/// Counts a failed sign-in against the email and the address.
+pub async fn count_failure(state: &AppState, keys: &LoginKeys) -> Result<(), StoreError> {
+    let limits = &state.config.limits;
+    let now = now_ms();
+    for key in keys.all() {
+        let count = state
+            .store
+            .record_login_failure(key, now, millis(limits.login_lockout), i64::from(limits.login_failures))
+            .await?;
+        if count.failures == i64::from(limits.login_failures) {
+            tracing::warn!(key, "too many failed sign-ins: locked out for {:?}", limits.login_lockout);
+        }
+    }
+    Ok(())
+}
+
+/// Forgets the email's failures after a successful sign-in. The address's stay: one good
+/// password must not reset the count for guesses at other accounts from the same place.
+pub async fn clear_failures(state: &AppState, keys: &LoginKeys) -> Result<(), StoreError> {
+    state.store.clear_login_failures(&keys.email).await
+}
+
+// ---- what a person types --------------------------------------------------------------------
+
+/// The longest email accepted (RFC 5321's path limit).
+const EMAIL_MAX_CHARS: usize = 254;
+/// The longest account name.
+pub const NAME_MAX_CHARS: usize = 100;
+/// The longest password accepted: longer ones only cost hashing time.
+pub const PASSWORD_MAX_CHARS: usize = 1000;
+
+/// The email trimmed and lowercased, or why it does not look like an email.
+pub fn normalise_email(email: &str) -> Result<String, String> {
+    let email = email.trim().to_lowercase();
+    let looks_right = email.chars().count() <= EMAIL_MAX_CHARS
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            }
+            None => false,
+        };
+    if looks_right {
+        Ok(email)
+    } else {
+        Err(format!("`{email}` does not look like an email address (name@example.com)"))
+    }
+}
+
+/// The name trimmed, or why it is not acceptable.
+pub fn check_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    match name.chars().count() {
+        0 => Err("the name cannot be empty".into()),
+        count if count > NAME_MAX_CHARS => Err(format!("a name can have at most {NAME_MAX_CHARS} characters")),
+        _ => Ok(name.to_owned()),
+    }
+}
+
+/// Why a new password is not acceptable, if it is not.
+pub fn check_password(password: &str) -> Result<(), String> {
+    let count = password.chars().count();
+    let min = shared::api::PASSWORD_MIN_CHARS;
+    if count < min {
+        Err(format!("a password needs at least {min} characters; this one has {count}"))
+    } else if count > PASSWORD_MAX_CHARS {
+        Err(format!("a password can have at most {PASSWORD_MAX_CHARS} characters"))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_or_refused() {
+        // (input, expected normal form or None for refused)
+        let cases = [
+            ("Li.Wei@Example.COM", Some("li.wei@example.com")),
+            ("  ana@pmo.example.org ", Some("ana@pmo.example.org")),
+            ("no-at-sign.example.com", None),
+            ("@example.com", None),
+            ("a@b", None),
+            ("a@@b.com", None),
+            ("a b@c.com", None),
+            ("a@.com", None),
+            ("a@com.", None),
+            ("", None),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(normalise_email(input).ok().as_deref(), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn cookies_are_found_by_name() {
+        let mut headers = HeaderMap::new();
+        headers.append(header::COOKIE, HeaderValue::from_static("other=1; pmo_csrf=abc"));
+        headers.append(header::COOKIE, HeaderValue::from_static("pmo_session=s3cr3t"));
+        assert_eq!(cookie(&headers, "pmo_csrf"), Some("abc"));
+        assert_eq!(cookie(&headers, "pmo_session"), Some("s3cr3t"));
+        assert_eq!(cookie(&headers, "pmo"), None);
+    }
+
+    #[test]
+    fn the_unknown_account_hash_is_a_valid_argon2_hash() {
+        let hash = PasswordHash::new(UNKNOWN_ACCOUNT_HASH).unwrap();
+        assert!(Argon2::default().verify_password(b"correct horse", &hash).is_ok());
+    }
+
+    #[test]
+    fn secrets_are_random_and_hashed_to_hex() {
+        let (a, b) = (random_secret(32), random_secret(32));
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(secret_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert!(new_token_secret().starts_with("pmo_"));
+    }
+}
