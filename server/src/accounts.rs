@@ -453,14 +453,15 @@ impl Store {
         limit: i64,
     ) -> Result<FailureCount, StoreError> {
         let mut transaction = self.pool().begin().await?;
-        // A window that has passed (and any lock, which ends at or after it) starts afresh.
+        // Counts whose window has passed (and whose lock, which ends at or after the window,
+        // has too) are forgotten, this key's and every other: `key` then starts afresh, and
+        // guesses at made-up emails do not pile up.
         sqlx::query(
-            "UPDATE login_failures SET failures = 0, window_start_ms = $2, locked_until_ms = NULL \
-             WHERE key = $1 AND window_start_ms <= $3 AND (locked_until_ms IS NULL OR locked_until_ms <= $2)",
+            "DELETE FROM login_failures \
+             WHERE window_start_ms <= $1 AND (locked_until_ms IS NULL OR locked_until_ms <= $2)",
         )
-        .bind(key)
-        .bind(now_ms)
         .bind(now_ms - window_ms)
+        .bind(now_ms)
         .execute(&mut *transaction)
         .await?;
         let row = sqlx::query(
