@@ -1,25 +1,36 @@
 // What a person does on a board page, as helpers for the tests.
 import { expect } from "@playwright/test";
 
-export async function openBoard(page, server, board, displayName) {
+export async function openBoard(page, server, board) {
   await page.goto(`${server.url}/board/${board.documentId}`);
   await expect(page.getByTestId("board-name")).toHaveText(board.name);
-  if (displayName) {
-    const name = page.getByLabel("Your name");
-    await name.fill(displayName);
-    await name.press("Enter");
-  }
 }
 
-/** Two people, each in a browser profile of their own, with the board open. */
-export async function openAsAliceAndBob(browser, server, board) {
+/**
+ * Alice's board, with Bob added as an editor, open for both, each in a browser profile of
+ * their own. Returns the accounts too, for tests that need them.
+ */
+export async function aliceAndBobOnABoard(browser, server, boardName) {
+  const alice = await server.signUp("alice@example.com", "Alice");
+  const bob = await server.signUp("bob@example.com", "Bob");
+  const board = await server.createBoard(alice, boardName);
+  await server.addMember(alice, board, bob, "editor");
   const pages = [];
-  for (const name of ["Alice", "Bob"]) {
-    const page = await (await browser.newContext()).newPage();
-    await openBoard(page, server, board, name);
+  for (const user of [alice, bob]) {
+    const page = await server.pageAs(browser, user);
+    await openBoard(page, server, board);
     pages.push(page);
   }
-  return pages;
+  return { board, alice, bob, pages };
+}
+
+/** A signed-up account with a board of its own, open in `page`. */
+export async function ownBoard(page, server, boardName, email = "owner@example.com", name = "Olga") {
+  const owner = await server.signUp(email, name);
+  await page.context().addCookies(server.cookies(owner));
+  const board = await server.createBoard(owner, boardName);
+  await openBoard(page, server, board);
+  return { owner, board };
 }
 
 export async function addProject(page, name) {

@@ -1,17 +1,20 @@
 // A JavaScript automerge-repo 2.x client, from npm, syncs a board through /sync with the app.
+// The client is a script, not a browser: it authenticates with a personal API token on the
+// WebSocket URL.
 import { test, expect } from "@playwright/test";
 import { Repo, generateAutomergeUrl } from "@automerge/automerge-repo";
 import { BrowserWebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import { TestServer } from "./server.js";
-import { addProject, openBoard, projectNames } from "./board-page.js";
+import { addProject, ownBoard, projectNames } from "./board-page.js";
 
 test("an automerge-repo JS client and the app edit the same board", async ({ page }) => {
   const server = await TestServer.start();
-  const network = new BrowserWebSocketClientAdapter(`ws://127.0.0.1:${server.port}/sync`);
-  const repo = new Repo({ network: [network] });
+  let repo;
   try {
-    const board = await server.createBoard("Interop");
-    await openBoard(page, server, board);
+    const { owner, board } = await ownBoard(page, server, "Interop");
+    const token = await server.createToken(owner, "automerge-repo script");
+    const network = new BrowserWebSocketClientAdapter(`ws://127.0.0.1:${server.port}/sync?token=${encodeURIComponent(token)}`);
+    repo = new Repo({ network: [network] });
     await addProject(page, "From the app");
 
     // find() asks the peers it knows: wait for the handshake with the server first.
@@ -30,7 +33,7 @@ test("an automerge-repo JS client and the app edit the same board", async ({ pag
     await expect(repo.find(unknown)).rejects.toThrow(/unavailable/i);
   } finally {
     try {
-      await repo.shutdown();
+      await repo?.shutdown();
     } finally {
       await server.stop();
     }

@@ -1,5 +1,7 @@
 // Starts and stops a real PMO Board server process for one test, on a fixed loopback port so
-// that a restarted server is reached by the pages that were open before.
+// that a restarted server is reached by the pages that were open before. Also talks to its
+// HTTP API as a script would: sign up with a cookie jar and the CSRF header, create boards,
+// add members, create API tokens.
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import net from "node:net";
@@ -65,8 +67,9 @@ export class TestServer {
         throw new Error(`pmo-board exited early:\n${log.join("")}`);
       }
       try {
-        const response = await fetch(`${this.url}/api/boards`);
-        if (response.ok) return;
+        // Signed out, this answers 401; any answer means the server is up.
+        const response = await fetch(`${this.url}/api/auth/me`);
+        if (response.status === 200 || response.status === 401) return;
       } catch {
         // Not listening yet.
       }
@@ -85,14 +88,80 @@ export class TestServer {
     clearTimeout(timeout);
   }
 
-  async createBoard(name) {
-    const response = await fetch(`${this.url}/api/boards`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name }),
+  /**
+   * Creates an account and returns it signed in: `account` (the API's `Account`), `cookies`
+   * for `browserContext.addCookies` (the same session, so a page opened with them is this
+   * account), and what `api` needs to call the server as this account.
+   */
+  async signUp(email, name, password = "correct horse battery staple") {
+    const user = { email, password, jar: new Map() };
+    // `me` sets the CSRF cookie that sign-up must echo in the header.
+    await this.api(user, "GET", "/api/auth/me", undefined, [200, 401]);
+    const me = await this.api(user, "POST", "/api/auth/signup", { email, name, password }, [201]);
+    user.account = me.account;
+    return user;
+  }
+
+  /** Signs in again as `user`: a second session, apart from the one the browser uses. */
+  async signIn(user) {
+    const again = { email: user.email, password: user.password, account: user.account, jar: new Map() };
+    await this.api(again, "GET", "/api/auth/me", undefined, [200, 401]);
+    await this.api(again, "POST", "/api/auth/signin", { email: user.email, password: user.password }, [200]);
+    return again;
+  }
+
+  /** `user`'s session cookies, for `context.addCookies`. */
+  cookies(user) {
+    return [...user.jar].map(([name, value]) => ({
+      name, value, url: this.url, httpOnly: name !== "pmo_csrf", sameSite: "Lax",
+    }));
+  }
+
+  /** A new browser context signed in as `user`, and a page in it. */
+  async pageAs(browser, user) {
+    const context = await browser.newContext();
+    await context.addCookies(this.cookies(user));
+    return context.newPage();
+  }
+
+  /** One request as `user`; fails the test on a status other than `expected`. */
+  async api(user, method, path, body, expected = [200, 201, 204]) {
+    const headers = { accept: "application/json" };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    if (user.jar.size) headers.cookie = [...user.jar].map(([name, value]) => `${name}=${value}`).join("; ");
+    if (method !== "GET" && user.jar.has("pmo_csrf")) headers["x-csrf-token"] = user.jar.get("pmo_csrf");
+    const response = await fetch(`${this.url}${path}`, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
     });
-    if (response.status !== 201) throw new Error(`creating a board: ${response.status}`);
-    const board = await response.json();
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = cookie.split(";");
+      const at = pair.indexOf("=");
+      const [name, value] = [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || /^\s*expires=.*1970/i.test(a));
+      if (expired || value === "") user.jar.delete(name);
+      else user.jar.set(name, value);
+    }
+    const text = await response.text();
+    if (!expected.includes(response.status)) {
+      throw new Error(`${method} ${path} as ${user.email}: ${response.status} ${text}`);
+    }
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  /** A board owned by `owner`. */
+  async createBoard(owner, name) {
+    const board = await this.api(owner, "POST", "/api/boards", { name }, [201]);
     return { ...board, documentId: board.id.replace(/^automerge:/, "") };
+  }
+
+  /** Adds `member` (an account) to `board` with `role`, as `owner`. */
+  async addMember(owner, board, member, role) {
+    await this.api(owner, "POST", `/api/boards/${board.documentId}/members`, { email: member.email, role }, [200, 201, 204]);
+  }
+
+  /** A personal API token of `user`: its secret. */
+  async createToken(user, name = "end-to-end test") {
+    const created = await this.api(user, "POST", "/api/tokens", { name }, [200, 201]);
+    return created.secret;
   }
 }
