@@ -6,9 +6,12 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use automerge::{Automerge, ReadDoc};
 use shared::{
-    board::{Board, LiveBoard},
-    dashboard, selection, Stage,
+    board::{validate, Board, LiveBoard},
+    dashboard,
+    gate::{check_sync, fuzz::change_message, GateLimits},
+    selection, Stage,
 };
 
 #[path = "../tests/support/large_board.rs"]
@@ -28,6 +31,33 @@ fn benches(c: &mut Criterion) {
         started.elapsed()
     );
     let horizon = &weeks[..12];
+
+    // The server's write gate on one small edit: a client books one cell and sends the change
+    // as a real sync message; the gate copies the board, applies it and checks what it touched.
+    let server = Automerge::load(&bytes).unwrap();
+    let mut client = Board::load(&bytes).unwrap();
+    client.set_allocation(&projects[7], &people[3], weeks[5], 12.5).unwrap();
+    let mut sent = server.clone();
+    sent.load_incremental(&client.save_incremental()).unwrap();
+    let data = change_message(&server, &sent).expect("the edit is sent");
+    let limits = GateLimits::default();
+    let before = server.get_heads();
+    eprintln!(
+        "gate: the board holds {} operations in {} changes; the sync message is {} bytes",
+        server.stats().num_ops,
+        server.stats().num_changes,
+        data.len()
+    );
+    let mut group = c.benchmark_group("write gate on the 1,000-project board");
+    group.sample_size(10);
+    group.bench_function("check_sync of one allocation edit", |b| {
+        b.iter(|| check_sync(black_box(&server), black_box(&data), &limits).unwrap())
+    });
+    group.bench_function("copying the board (part of check_sync)", |b| b.iter(|| black_box(&server).clone()));
+    group.bench_function("check_update of the same edit, by diff", |b| {
+        b.iter(|| validate::check_update(black_box(&sent), &before).unwrap())
+    });
+    group.finish();
 
     let mut group = c.benchmark_group("portfolio of 1,000 projects");
     group.sample_size(10);

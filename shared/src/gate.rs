@@ -59,10 +59,10 @@ pub struct GateLimits {
 }
 
 impl Default for GateLimits {
-    /// Ten million operations: about twenty times the benchmark's board of 1,000 projects with
-    /// a year of allocations (about 480,000 operations).
+    /// Two million operations: about thirty times the benchmark's board of 1,000 projects with
+    /// a year of allocations (63,584 operations).
     fn default() -> GateLimits {
-        GateLimits { max_document_ops: 10_000_000 }
+        GateLimits { max_document_ops: 2_000_000 }
     }
 }
 
