@@ -366,7 +366,7 @@ pub async fn create_board(
     let handle = state.repo.create(document).await.map_err(|_| anyhow::anyhow!("the repo has stopped"))?;
     let record = BoardRecord { id: handle.document_id().to_string(), name: name.to_owned(), created_at_ms: auth::now_ms() };
     state.store.create_board(&record, &caller.account.id, &changes).await?;
-    state.share_policy.access_changed(&record.id);
+    state.share_policy.role_changed(&record.id, &caller.account.id, Some(Role::Owner));
     tracing::info!(board = record.id, owner = caller.account.id, "board created");
     Ok((StatusCode::CREATED, Json(summary(record, Role::Owner))))
 }

@@ -14,6 +14,8 @@
 pub mod accounts;
 pub mod api;
 pub mod auth;
+pub mod cluster;
+pub mod metrics;
 pub mod shell;
 pub mod store;
 pub mod sync;
@@ -22,8 +24,13 @@ use std::{net::SocketAddr, sync::Arc};
 
 use axum::{
     extract::FromRef,
+    http::StatusCode,
     routing::{delete, get, post, put},
     Router,
+};
+use tower_http::{
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
 };
 use leptos::config::LeptosOptions;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
@@ -100,7 +107,11 @@ pub struct AppState {
     pub store: Store,
     pub repo: samod::Repo,
     pub acceptor: samod::AcceptorHandle,
-    pub share_policy: sync::BoardSharePolicy,
+    pub share_policy: sync::AccessPolicy,
+    pub connections: sync::Connections,
+    pub metrics: metrics::Metrics,
+    /// This process among the nodes sharing the database (in peer ids and logs).
+    pub node_id: Arc<str>,
     pub leptos_options: LeptosOptions,
 }
 
@@ -127,11 +138,37 @@ pub fn router(state: AppState) -> Router {
         .route("/api/boards", get(api::list_boards).post(api::create_board))
         .route("/api/boards/{id}/members", get(api::list_members).post(api::add_member))
         .route("/api/boards/{id}/members/{account_id}", put(api::change_role).delete(api::remove_member))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::metrics))
         .route("/", get(shell::page))
         .route("/board/{id}", get(shell::page))
         .fallback_service(tower_http::services::ServeDir::new(site_root))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                    let id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|value| value.to_str().ok())
+                        .unwrap_or_default();
+                    tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+                }))
+                .layer(PropagateRequestIdLayer::x_request_id()),
+        )
         .with_state(state)
+}
+
+/// `GET /healthz`: 200 when the database answers and the repo runs, 503 otherwise.
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, &'static str) {
+    match tokio::time::timeout(std::time::Duration::from_secs(2), state.store.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ok\n"),
+        Ok(Err(error)) => {
+            tracing::error!(%error, "health check: the database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "the database does not answer\n")
+        }
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "the database is too slow to answer\n"),
+    }
 }
 
 /// Brings every board in the index up to the current schema. Only the server upgrades: two
@@ -178,6 +215,8 @@ pub struct Server {
     state: AppState,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    /// Postgres only: the task listening for other nodes' notices.
+    cluster: Option<JoinHandle<()>>,
 }
 
 impl Server {
@@ -188,12 +227,19 @@ impl Server {
         // it already set up, which is fine.
         let _ = any_spawner::Executor::init_tokio();
         let store = Store::connect(&config.database_url).await?;
-        let share_policy = sync::BoardSharePolicy::new(store.clone());
+        let node_id: Arc<str> = store.node_id().into();
+        let clustered = store.engine() == store::Engine::Postgres;
+        let notifier = clustered.then(|| cluster::Notifier::new(store.clone()));
+        let share_policy = sync::AccessPolicy::new(store.clone(), notifier);
+        let metrics = metrics::Metrics::new();
         let repo = samod::Repo::build_tokio()
             .with_storage(store.clone())
             .with_share_policy(share_policy.clone())
+            .with_observer(metrics.clone())
             .load()
             .await;
+        let listener_task = clustered
+            .then(|| cluster::listen(store.clone(), repo.clone(), share_policy.clone(), metrics.clone()));
         let acceptor = repo.make_acceptor(url::Url::parse(&format!("ws://{addr}/sync"))?)?;
         let leptos_options = LeptosOptions::builder()
             .output_name(Arc::<str>::from(config.output_name.as_str()))
@@ -201,7 +247,18 @@ impl Server {
             .site_pkg_dir(Arc::<str>::from("pkg"))
             .site_addr(addr)
             .build();
-        let state = AppState { config: Arc::new(config.clone()), store, repo, acceptor, share_policy, leptos_options };
+        let connections = sync::Connections::new(metrics.clone());
+        let state = AppState {
+            config: Arc::new(config.clone()),
+            store,
+            repo,
+            acceptor,
+            share_policy,
+            connections,
+            metrics,
+            node_id,
+            leptos_options,
+        };
         upgrade_boards(&state).await?;
         let (shutdown, stopped) = oneshot::channel::<()>();
         let app = router(state.clone());
@@ -214,7 +271,7 @@ impl Server {
                 .await
         });
         tracing::info!(%addr, "PMO Board is serving");
-        Ok(Server { addr, state, shutdown: Some(shutdown), task })
+        Ok(Server { addr, state, shutdown: Some(shutdown), task, cluster: listener_task })
     }
 
     pub fn state(&self) -> &AppState {
@@ -228,7 +285,11 @@ impl Server {
             let _ = shutdown.send(());
         }
         self.state.acceptor.close();
+        // samod stops each board only after its pending writes are done.
         self.state.repo.stop().await;
+        if let Some(cluster) = self.cluster.take() {
+            cluster.abort();
+        }
         // WebSocket tasks end with their connections; the HTTP server then drains.
         let _ = tokio::time::timeout(std::time::Duration::from_secs(5), &mut self.task).await;
         self.task.abort();

@@ -53,6 +53,8 @@ pub struct BoardRecord {
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    url: String,
+    node_id: std::sync::Arc<str>,
 }
 
 impl Store {
@@ -87,11 +89,17 @@ impl Store {
             Engine::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
             Engine::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
         }
-        Ok(Store { pool, engine })
+        let node_id = format!("{:016x}", rand::random::<u64>()).into();
+        Ok(Store { pool, engine, url, node_id })
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The URL the store connected to (for the cluster listener's own connection).
+    pub(crate) fn url(&self) -> &str {
+        &self.url
     }
 
     pub fn engine(&self) -> Engine {
@@ -172,6 +180,63 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Commits changes a client sent, as samod's own incremental chunks
+    /// (`<document>/incremental/<change hash>`), in one transaction. The write gate calls this
+    /// before samod sees the changes, so a change the server acknowledges is already durable.
+    /// On Postgres the same transaction tells every other node (see [`crate::cluster`]).
+    pub async fn commit_changes(
+        &self,
+        document_id: &str,
+        changes: &[(automerge::ChangeHash, Vec<u8>)],
+    ) -> Result<(), StoreError> {
+        let mut transaction = self.pool.begin().await?;
+        for (hash, bytes) in changes {
+            sqlx::query("INSERT INTO storage_chunks (key, data) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                .bind(format!("{document_id}/incremental/{hash}"))
+                .bind(bytes.as_slice())
+                .execute(&mut *transaction)
+                .await?;
+        }
+        if self.engine == Engine::Postgres {
+            let payload = crate::cluster::changes_payload(&self.node_id, document_id, changes.iter().map(|(hash, _)| hash));
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::cluster::CHANGES_CHANNEL)
+                .bind(payload)
+                .execute(&mut *transaction)
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// Tells every other node that who may see `document_id` has changed (Postgres only).
+    pub async fn notify_access_changed(&self, document_id: &str) -> Result<(), StoreError> {
+        if self.engine == Engine::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(crate::cluster::ACCESS_CHANNEL)
+                .bind(format!("{} {document_id}", self.node_id))
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The chunk of one change, if it is stored as an incremental chunk.
+    pub async fn load_change(&self, document_id: &str, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.load_chunk(&format!("{document_id}/incremental/{hash}")).await
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// This process's id among the nodes sharing the database.
+    pub fn node_id(&self) -> &str {
+        &self.node_id
     }
 
     /// Closes the pool after every query in flight has finished.

@@ -1,113 +1,327 @@
 //! `ws://HOST/sync`: the automerge-repo WebSocket endpoint, served by samod.
 //!
-//! Each upgraded socket becomes a samod connection. samod does the protocol (handshake, sync,
-//! ephemeral relay); this module decides who may see which document. The
-//! [`BoardSharePolicy`] shares a document only when it is a board in the index, and announces
-//! nothing: a peer gets a board when it asks for it, never one it did not ask for (samod's
-//! default would push every document it holds to every peer). Anything else is reported as
-//! `doc-unavailable`, so a mistyped or guessed id never creates a board.
+//! The upgrade is where identity is settled: the request must carry a session cookie, an
+//! `Authorization: Bearer` API token, or `?token=` (for clients that cannot set headers). The
+//! account found there is the identity for every document on the connection: samod knows the
+//! connection by a peer id the server assigns ([`peer_id`]), and [`connection`] rewrites the
+//! `senderId` of every frame to it, so the peer id a client claims never decides anything.
+//!
+//! [`AccessPolicy`] is samod's share policy: a board's members get it (owners and editors
+//! read-write, viewers read-only, so their changes are neither applied, stored nor relayed);
+//! anyone else, and any id that is not a board, gets `doc-unavailable`. Nothing is announced:
+//! a peer gets a board when it asks for it. Decisions are streams that follow membership
+//! changes, so a removed member's open connection loses the board at once.
+
+pub mod connection;
+
+use std::{
+    collections::HashMap,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex,
+    },
+};
 
 use axum::{
-    extract::{ws::WebSocketUpgrade, State},
-    response::Response,
+    extract::{ws::WebSocketUpgrade, FromRequestParts, Query, Request, State},
+    http::{header, request::Parts, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
 };
 use futures::{Stream, StreamExt};
-use tokio::sync::broadcast;
 use samod::{DocumentId, PeerId, ShareConfig};
+use serde::Deserialize;
+use shared::api::{ApiError, Role};
+use tokio::sync::broadcast;
 
-use crate::{store::Store, AppState};
+use crate::{metrics::Metrics, store::Store, AppState};
 
-/// The largest frame accepted from a client. A whole board's history fits many times over;
-/// issue #4 will add the per-connection limits a public server needs.
-const MAX_FRAME_BYTES: usize = 64 * 1024 * 1024;
-
-pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
-    ws.max_message_size(MAX_FRAME_BYTES).on_upgrade(move |socket| async move {
-        match state.acceptor.accept_axum(socket, None) {
-            Ok(_) => tracing::debug!("sync connection accepted"),
-            Err(samod::Stopped) => tracing::warn!("sync connection refused: the server is stopping"),
-        }
-    })
+/// The peer id samod knows a connection by: `pmo/<account id>/<connection>`. Only the server
+/// makes these; [`account_of`] reads the account back.
+pub fn peer_id(account_id: &str, connection: u64, node: &str) -> String {
+    format!("pmo/{account_id}/{node}-{connection}")
 }
 
-/// Shares exactly the boards in the index, read-write, and announces none of them.
-///
-/// samod asks for a decision as soon as a document and a peer meet, which for a new board is
-/// the moment `repo.create` returns: before the board is in the index. So a "no" is not final.
-/// The decision stream stays open and says "yes" when [`BoardSharePolicy::board_created`]
-/// reports the board; without that, a peer connected while the board was being created would
-/// be refused it until it reconnected.
-#[derive(Clone)]
-pub struct BoardSharePolicy {
-    store: Store,
-    created: broadcast::Sender<String>,
+/// The account a peer id assigned by [`peer_id`] belongs to.
+pub fn account_of(peer_id: &str) -> Option<&str> {
+    let rest = peer_id.strip_prefix("pmo/")?;
+    let (account, _) = rest.split_once('/')?;
+    (!account.is_empty()).then_some(account)
 }
 
-impl BoardSharePolicy {
-    pub fn new(store: Store) -> BoardSharePolicy {
-        let (created, _) = broadcast::channel(64);
-        BoardSharePolicy { store, created }
-    }
-
-    /// Tells open decisions that who may see `document_id` has changed: it became a board, or
-    /// a member was added, removed or given another role.
-    pub fn access_changed(&self, document_id: &str) {
-        // No receiver means nobody is waiting: nothing to tell.
-        let _ = self.created.send(document_id.to_owned());
-    }
+/// `?token=<API token>`, for automerge-repo clients that cannot set headers.
+#[derive(Debug, Deserialize)]
+pub struct SyncQuery {
+    token: Option<String>,
 }
 
-const SHARED: ShareConfig = ShareConfig::read_write().with_announce(false);
+fn refuse(status: StatusCode, message: &str) -> Response {
+    (status, Json(ApiError { error: message.to_owned() })).into_response()
+}
 
-impl samod::SharePolicy for BoardSharePolicy {
-    fn share(&self, doc_id: DocumentId, _peer_id: PeerId) -> impl Stream<Item = ShareConfig> + Send + 'static {
-        let store = self.store.clone();
-        // Subscribe before looking, so that a board created in between is not missed.
-        let created = self.created.subscribe();
-        let document_id = doc_id.to_string();
-        let initial = {
-            let (store, document_id) = (store.clone(), document_id.clone());
-            async move {
-                match store.board(&document_id).await {
-                    Ok(Some(_)) => SHARED,
-                    Ok(None) => ShareConfig::none(),
-                    Err(error) => {
-                        tracing::error!(%error, document_id, "cannot check the board index; not sharing");
-                        ShareConfig::none()
-                    }
-                }
+pub async fn upgrade(State(state): State<AppState>, request: Request) -> Response {
+    let (mut parts, _) = request.into_parts();
+    let ws = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+        Ok(ws) => ws,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let token = Query::<SyncQuery>::try_from_uri(&parts.uri).ok().and_then(|query| query.0.token);
+    let account_id = match authenticate(&state, &parts, token.as_deref()).await {
+        Ok(account_id) => account_id,
+        Err(response) => return response,
+    };
+    let Some(permit) = state.connections.acquire(&account_id, state.config.limits.connections_per_account) else {
+        state.metrics.refused("too_many_connections");
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            "this account has too many sync connections open; close some tabs or scripts",
+        );
+    };
+    let connection = state.connections.next_id();
+    let identity = connection::Identity {
+        peer_id: peer_id(&account_id, connection, &state.node_id),
+        account_id,
+        connection,
+    };
+    let max = state.config.limits.max_frame_bytes;
+    ws.max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| connection::serve(state, identity, socket, permit))
+}
+
+/// The account behind an upgrade request: a `?token=`, a bearer token or the session cookie.
+/// A cookie only counts when the request comes from this server's own pages (a browser sends
+/// cookies with cross-site WebSocket requests too).
+async fn authenticate(state: &AppState, parts: &Parts, token: Option<&str>) -> Result<String, Response> {
+    if let Some(token) = token {
+        return match crate::auth::caller_from_token(state, token).await {
+            Ok(Some(account)) => Ok(account.id),
+            Ok(None) => {
+                state.metrics.refused("unauthenticated");
+                Err(refuse(StatusCode::UNAUTHORIZED, "this API token is not valid: it was revoked or mistyped"))
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot authenticate a sync connection");
+                Err(refuse(StatusCode::SERVICE_UNAVAILABLE, "the server cannot check who you are right now"))
             }
         };
-        let mut created = Some(created);
-        futures::stream::once(initial).flat_map(move |decision| {
-            let later = match created.take() {
-                Some(created) if decision != SHARED => when_created(created, store.clone(), document_id.clone()).boxed(),
-                _ => futures::stream::empty().boxed(),
-            };
-            futures::stream::once(async move { decision }).chain(later)
-        })
+    }
+    if !same_origin(&parts.headers) {
+        state.metrics.refused("cross_origin");
+        return Err(refuse(StatusCode::FORBIDDEN, "sync connections from other sites are refused"));
+    }
+    match crate::auth::caller_from_parts(state, parts).await {
+        Ok(caller) => Ok(caller.account.id),
+        Err(failure) => {
+            state.metrics.refused("unauthenticated");
+            Err(failure.into_response())
+        }
     }
 }
 
-/// Yields "shared" once `document_id` becomes a board, then ends.
-fn when_created(created: broadcast::Receiver<String>, store: Store, document_id: String) -> impl Stream<Item = ShareConfig> + Send {
-    futures::stream::unfold(Some(created), move |receiver| {
-        let (store, document_id) = (store.clone(), document_id.clone());
-        async move {
-            let mut receiver = receiver?;
-            loop {
-                match receiver.recv().await {
-                    Ok(id) if id == document_id => return Some((SHARED, None)),
-                    Ok(_) => {}
-                    // Missed some notices: look in the index instead.
-                    Err(broadcast::error::RecvError::Lagged(_)) => {
-                        if matches!(store.board(&document_id).await, Ok(Some(_))) {
-                            return Some((SHARED, None));
-                        }
-                    }
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                }
+/// True unless the request names an `Origin` whose host differs from `Host`.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|value| value.to_str().ok()) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+    origin_host.eq_ignore_ascii_case(host)
+}
+
+/// Open sync connections per account, and connection numbers for logs.
+#[derive(Clone, Default)]
+pub struct Connections {
+    open: Arc<Mutex<HashMap<String, usize>>>,
+    next: Arc<AtomicU64>,
+    metrics: Metrics,
+}
+
+impl Connections {
+    pub fn new(metrics: Metrics) -> Connections {
+        Connections { metrics, ..Connections::default() }
+    }
+
+    fn next_id(&self) -> u64 {
+        self.next.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// A permit for one more connection of `account_id`, if it has fewer than `limit` open.
+    fn acquire(&self, account_id: &str, limit: usize) -> Option<ConnectionPermit> {
+        let mut open = self.open.lock().expect("the connection table");
+        let count = open.entry(account_id.to_owned()).or_default();
+        if *count >= limit {
+            return None;
+        }
+        *count += 1;
+        self.metrics.connections.inc();
+        self.metrics.connections_total.inc();
+        Some(ConnectionPermit { connections: self.clone(), account_id: account_id.to_owned() })
+    }
+}
+
+/// One open connection; dropping it frees the account's slot.
+pub struct ConnectionPermit {
+    connections: Connections,
+    account_id: String,
+}
+
+impl ConnectionPermit {
+    pub fn metrics(&self) -> &Metrics {
+        &self.connections.metrics
+    }
+}
+
+impl Drop for ConnectionPermit {
+    fn drop(&mut self) {
+        let mut open = self.connections.open.lock().expect("the connection table");
+        if let Some(count) = open.get_mut(&self.account_id) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.account_id);
             }
         }
-    })
+        self.connections.metrics.connections.dec();
+    }
+}
+
+/// samod's share policy: members get their board, everyone else gets `doc-unavailable`.
+///
+/// samod asks as soon as a document and a peer meet, which for a new board can be before the
+/// board is in the index, and access changes while connections are open. So each decision is
+/// a stream: it gives the current answer, then a new one whenever
+/// [`AccessPolicy::access_changed`] reports the board.
+#[derive(Clone)]
+pub struct AccessPolicy {
+    store: Store,
+    changed: broadcast::Sender<AccessChange>,
+    /// Counts access changes, so the gate knows when a role it remembers may be stale.
+    generation: Arc<AtomicU64>,
+    cluster: Option<crate::cluster::Notifier>,
+}
+
+impl AccessPolicy {
+    pub fn new(store: Store, cluster: Option<crate::cluster::Notifier>) -> AccessPolicy {
+        let (changed, _) = broadcast::channel(256);
+        AccessPolicy { store, changed, generation: Arc::default(), cluster }
+    }
+
+    /// Tells open decisions, here and on every other node, that who may see `document_id`
+    /// has changed: it became a board, or a member was added, removed or given another role.
+    pub fn access_changed(&self, document_id: &str) {
+        self.access_changed_here(document_id);
+        if let Some(cluster) = &self.cluster {
+            cluster.access_changed(document_id);
+        }
+    }
+
+    /// Like [`AccessPolicy::access_changed`] when the new role of one account is known: its
+    /// open decisions switch without asking the database again. A new board's owner gets it
+    /// this way, before the answer to `POST /api/boards` can reach anyone.
+    pub fn role_changed(&self, document_id: &str, account_id: &str, role: Option<Role>) {
+        self.announce(AccessChange { document_id: document_id.to_owned(), known: Some((account_id.to_owned(), role)) });
+        if let Some(cluster) = &self.cluster {
+            cluster.access_changed(document_id);
+        }
+    }
+
+    /// Like [`AccessPolicy::access_changed`], for this node only (another node told us).
+    pub fn access_changed_here(&self, document_id: &str) {
+        self.announce(AccessChange { document_id: document_id.to_owned(), known: None });
+    }
+
+    fn announce(&self, change: AccessChange) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        // No receiver means nobody is waiting: nothing to tell.
+        let _ = self.changed.send(change);
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+}
+
+/// Who may see a board changed; `known` is one account's new role when the sender knows it.
+#[derive(Debug, Clone)]
+struct AccessChange {
+    document_id: String,
+    known: Option<(String, Option<Role>)>,
+}
+
+fn decision(role: Option<Role>) -> ShareConfig {
+    match role {
+        None => ShareConfig::none(),
+        Some(Role::Viewer) => ShareConfig::read_only().with_announce(false),
+        Some(Role::Editor | Role::Owner) => ShareConfig::read_write().with_announce(false),
+    }
+}
+
+async fn decide(store: &Store, document_id: &str, account_id: &str) -> ShareConfig {
+    match store.role(document_id, account_id).await {
+        Ok(role) => decision(role),
+        Err(error) => {
+            tracing::error!(%error, document_id, "cannot read a board's members; not sharing");
+            ShareConfig::none()
+        }
+    }
+}
+
+impl samod::SharePolicy for AccessPolicy {
+    fn share(&self, doc_id: DocumentId, peer_id: PeerId) -> impl Stream<Item = ShareConfig> + Send + 'static {
+        let Some(account_id) = account_of(peer_id.as_str()).map(str::to_owned) else {
+            return futures::stream::iter([ShareConfig::none()]).boxed();
+        };
+        let store = self.store.clone();
+        // Subscribe before looking, so that a change in between is not missed.
+        let changed = self.changed.subscribe();
+        let document_id = doc_id.to_string();
+        let initial = {
+            let (store, document_id, account_id) = (store.clone(), document_id.clone(), account_id.clone());
+            async move { decide(&store, &document_id, &account_id).await }
+        };
+        let later = futures::stream::unfold(changed, move |mut changed| {
+            let (store, document_id, account_id) = (store.clone(), document_id.clone(), account_id.clone());
+            async move {
+                let known = loop {
+                    match changed.recv().await {
+                        Ok(change) if change.document_id == document_id => break change.known,
+                        Ok(_) => {}
+                        // Missed some notices: look again to be safe.
+                        Err(broadcast::error::RecvError::Lagged(_)) => break None,
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    }
+                };
+                let next = match known {
+                    Some((account, role)) if account == account_id => decision(role),
+                    _ => decide(&store, &document_id, &account_id).await,
+                };
+                Some((next, changed))
+            }
+        });
+        futures::stream::once(initial).chain(later).boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_account_is_read_back_from_an_assigned_peer_id() {
+        assert_eq!(account_of(&peer_id("a1b2", 7, "n1")), Some("a1b2"));
+        assert_eq!(account_of("browser-123"), None);
+        assert_eq!(account_of("pmo//x"), None);
+        assert_eq!(account_of("pmo/abc"), None);
+    }
+
+    #[test]
+    fn only_a_foreign_origin_is_refused() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::HOST, "127.0.0.1:3000".parse().unwrap());
+        assert!(same_origin(&headers));
+        headers.insert(header::ORIGIN, "http://127.0.0.1:3000".parse().unwrap());
+        assert!(same_origin(&headers));
+        headers.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        assert!(!same_origin(&headers));
+    }
 }

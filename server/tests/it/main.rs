@@ -4,6 +4,11 @@
 mod access;
 mod api;
 mod auth;
+mod cluster;
+mod durability;
+mod editor;
+mod gate;
 mod harness;
+mod process;
 mod storage;
 mod sync;

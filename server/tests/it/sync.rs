@@ -12,7 +12,7 @@ use shared::{
 };
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::harness::{create_board, start_server, TestClient, TestDatabase};
+use crate::harness::{create_board, start_server, ApiClient, TestClient, TestDatabase};
 
 fn project(name: &str) -> NewProject {
     NewProject { name: name.into(), stage: Stage::Proposed, budget: 50_000.0 }
@@ -87,7 +87,7 @@ async fn edits_made_while_the_server_is_down_all_arrive_after_a_restart() {
     // And a client that was never online before gets all of it from storage.
     server.stop().await;
     let server = start_server(&database.url()).await;
-    let mut carol = TestClient::new("carol", board.document_id());
+    let mut carol = TestClient::new("carol", board.document_id()).with_token(&board.token);
     carol.connect(server.addr).await;
     carol.sync_until(|b| b.projects().len() == 3).await;
     assert_eq!(carol.board.snapshot(), alice.board.snapshot());
@@ -100,7 +100,8 @@ async fn an_unknown_board_is_unavailable_and_never_created() {
     let server = start_server(&database.url()).await;
     // A well-formed id that no board has.
     let unknown = samod::DocumentId::new(&mut rand::rng()).to_string();
-    let mut client = TestClient::new("guess", &unknown);
+    let token = ApiClient::sign_up(server.addr, "guess@example.com").await.create_token("guess").await;
+    let mut client = TestClient::new("guess", &unknown).with_token(&token);
     client.connect(server.addr).await;
     let frames = client.poll_frames();
     client.send_frames(frames).await;
@@ -170,7 +171,8 @@ async fn an_automerge_repo_client_syncs_a_board_through_the_server() {
     browser.sync_until(|_| true).await;
 
     let repo = samod::Repo::build_tokio().load().await;
-    let dialer = WebSocketDialer { url: format!("ws://{}/sync", server.addr).parse().unwrap() };
+    let url = format!("ws://{}/sync?token={}", server.addr, board.token);
+    let dialer = WebSocketDialer { url: url.parse().unwrap() };
     let dial = repo.dial(BackoffConfig::default(), Arc::new(dialer)).unwrap();
     tokio::time::timeout(Duration::from_secs(10), dial.established()).await.unwrap().unwrap();
     let document_id: samod::DocumentId = board.document_id().parse().unwrap();
@@ -221,7 +223,9 @@ async fn the_server_upgrades_an_old_board_when_it_opens_it() {
     server.stop().await;
 
     let server = start_server(&database.url()).await;
-    let mut client = TestClient::new("client", &id);
+    // The first account owns the boards made before accounts existed.
+    let token = ApiClient::sign_up(server.addr, "first@example.com").await.create_token("old").await;
+    let mut client = TestClient::new("client", &id).with_token(&token);
     client.connect(server.addr).await;
     client.sync_until(|board| board.schema_version() == Some(shared::board::SCHEMA_VERSION)).await;
     // Now everything of schema 2 can be written.
@@ -240,13 +244,16 @@ async fn the_server_upgrades_an_old_board_when_it_opens_it() {
 async fn a_client_connected_before_a_board_is_created_can_open_it() {
     let database = TestDatabase::new();
     let server = start_server(&database.url()).await;
+    let owner = ApiClient::sign_up(server.addr, "owner@example.com").await;
+    let token = owner.create_token("samod").await;
     let repo = samod::Repo::build_tokio().load().await;
-    let dialer = WebSocketDialer { url: format!("ws://{}/sync", server.addr).parse().unwrap() };
+    let url = format!("ws://{}/sync?token={token}", server.addr);
+    let dialer = WebSocketDialer { url: url.parse().unwrap() };
     let dial = repo.dial(BackoffConfig::default(), Arc::new(dialer)).unwrap();
     tokio::time::timeout(Duration::from_secs(10), dial.established()).await.unwrap().unwrap();
 
     for round in 0..5 {
-        let board = create_board(server.addr, &format!("Created while connected {round}")).await;
+        let board = owner.create_board(&format!("Created while connected {round}")).await;
         let document_id: samod::DocumentId = board.document_id().parse().unwrap();
         let found = tokio::time::timeout(Duration::from_secs(10), repo.find(document_id)).await.unwrap().unwrap();
         let handle = found.unwrap_or_else(|| panic!("round {round}: the new board was reported unavailable"));

@@ -298,6 +298,11 @@ impl Board {
         self.doc.get_heads()
     }
 
+    /// Whether every change in `hashes` is in this board.
+    pub fn contains(&mut self, hashes: &[ChangeHash]) -> bool {
+        hashes.iter().all(|hash| self.doc.get_change_by_hash(hash).is_some())
+    }
+
     /// True once the board's collections have arrived (they exist from its first change on).
     pub fn is_loaded(&self) -> bool {
         self.map(schema::PROJECTS).is_ok()

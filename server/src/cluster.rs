@@ -1,0 +1,176 @@
+//! Several nodes on one Postgres database.
+//!
+//! Each node runs its own samod repo, and samod keeps a board in memory once it is open. When a
+//! node commits changes a client sent (see [`crate::store::Store::commit_changes`]), the same
+//! transaction sends `NOTIFY pmo_changes '<node> <board> <change hash>…'`; every other node
+//! listens, and if it holds that board it reads the new changes from the database and applies
+//! them, and samod then syncs them to that node's clients. A member added or removed on one
+//! node reaches the share-policy decisions on every node the same way (`pmo_access`).
+//!
+//! Nothing here is a source of truth: the database is. If the listening connection drops, the
+//! notices sent meanwhile are lost, so after reconnecting a node reloads every board it holds
+//! from the database. Killing a node loses nothing that was acknowledged, because it was
+//! committed before it was acknowledged.
+
+use std::time::Duration;
+
+use automerge::ReadDoc;
+use samod::DocumentId;
+use sqlx::postgres::PgListener;
+use tokio::task::JoinHandle;
+
+use crate::{metrics::Metrics, store::Store, sync::AccessPolicy};
+
+pub const CHANGES_CHANNEL: &str = "pmo_changes";
+pub const ACCESS_CHANNEL: &str = "pmo_access";
+
+/// Postgres refuses a NOTIFY payload of 8000 bytes or more; past this, only the board is named
+/// and the other nodes read all of it.
+const PAYLOAD_LIMIT: usize = 7000;
+
+/// `<node> <board> <hash> <hash>…`, or `<node> <board>` when the hashes would not fit.
+pub fn changes_payload<'a>(node_id: &str, document_id: &str, hashes: impl Iterator<Item = &'a automerge::ChangeHash>) -> String {
+    let mut payload = format!("{node_id} {document_id}");
+    let base = payload.len();
+    for hash in hashes {
+        if payload.len() + 65 > PAYLOAD_LIMIT {
+            payload.truncate(base);
+            break;
+        }
+        payload.push(' ');
+        payload.push_str(&hash.to_string());
+    }
+    payload
+}
+
+/// Sends this node's notices to the others.
+#[derive(Clone)]
+pub struct Notifier {
+    store: Store,
+}
+
+impl Notifier {
+    pub fn new(store: Store) -> Notifier {
+        Notifier { store }
+    }
+
+    pub fn access_changed(&self, document_id: &str) {
+        let (store, document_id) = (self.store.clone(), document_id.to_owned());
+        tokio::spawn(async move {
+            if let Err(error) = store.notify_access_changed(&document_id).await {
+                tracing::error!(%error, document_id, "cannot tell the other nodes about an access change");
+            }
+        });
+    }
+}
+
+/// Listens for the other nodes' notices until the task is aborted.
+pub fn listen(store: Store, repo: samod::Repo, policy: AccessPolicy, metrics: Metrics) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut wait = Duration::from_millis(100);
+        loop {
+            match listen_once(&store, &repo, &policy, &metrics).await {
+                Ok(()) => return,
+                Err(error) => {
+                    tracing::error!(%error, "lost the cluster notice connection; reconnecting in {wait:?}");
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+    })
+}
+
+async fn listen_once(store: &Store, repo: &samod::Repo, policy: &AccessPolicy, metrics: &Metrics) -> Result<(), sqlx::Error> {
+    let mut listener = PgListener::connect(store.url()).await?;
+    listener.listen_all([CHANGES_CHANNEL, ACCESS_CHANNEL]).await?;
+    // Whatever happened while we were not listening: read every board we hold again.
+    for document_id in metrics.loaded_boards() {
+        refresh(store, repo, metrics, &document_id, None).await;
+    }
+    loop {
+        // `None`: the connection dropped and will be re-established by the next call; notices
+        // in between are lost, so start over (which reloads every board held).
+        let Some(notice) = listener.try_recv().await? else {
+            return Err(sqlx::Error::PoolClosed);
+        };
+        let mut words = notice.payload().split(' ');
+        let (Some(node), Some(board)) = (words.next(), words.next()) else {
+            tracing::warn!(payload = notice.payload(), "ignoring a malformed cluster notice");
+            continue;
+        };
+        if node == store.node_id() {
+            continue;
+        }
+        tracing::debug!(channel = notice.channel(), payload = notice.payload(), "cluster notice");
+        match notice.channel() {
+            ACCESS_CHANNEL => policy.access_changed_here(board),
+            CHANGES_CHANNEL => {
+                let Ok(document_id) = board.parse::<DocumentId>() else { continue };
+                if metrics.is_loaded(&document_id) {
+                    let hashes: Vec<&str> = words.collect();
+                    refresh(store, repo, metrics, &document_id, Some(&hashes)).await;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Applies to the board held here the changes another node committed: the named ones, or
+/// everything stored when they are not named or some are no longer stored one by one (samod
+/// compacts changes into snapshots).
+async fn refresh(store: &Store, repo: &samod::Repo, metrics: &Metrics, document_id: &DocumentId, hashes: Option<&[&str]>) {
+    let Ok(Some(handle)) = repo.find(document_id.clone()).await else { return };
+    let board = document_id.to_string();
+    let mut chunks = Vec::new();
+    let mut complete = false;
+    if let Some(hashes) = hashes.filter(|hashes| !hashes.is_empty()) {
+        let missing: Vec<&str> = handle.with_document(|document| {
+            hashes
+                .iter()
+                .copied()
+                .filter(|hash| {
+                    hash.parse::<automerge::ChangeHash>()
+                        .is_ok_and(|hash| document.get_change_by_hash(&hash).is_none())
+                })
+                .collect()
+        });
+        complete = true;
+        for hash in missing {
+            match store.load_change(&board, hash).await {
+                Ok(Some(bytes)) => chunks.push(bytes),
+                Ok(None) => {
+                    complete = false;
+                    break;
+                }
+                Err(error) => {
+                    tracing::error!(%error, board, "cannot read another node's changes");
+                    complete = false;
+                    break;
+                }
+            }
+        }
+    }
+    if !complete {
+        chunks = match store.load_chunks(&board).await {
+            Ok(rows) => rows.into_iter().map(|(_, bytes)| bytes).collect(),
+            Err(error) => {
+                tracing::error!(%error, board, "cannot read a board another node changed");
+                return;
+            }
+        };
+    }
+    if chunks.is_empty() {
+        return;
+    }
+    tracing::debug!(board, chunks = chunks.len(), complete, "applying another node's changes");
+    handle.with_document(|document| {
+        for chunk in &chunks {
+            if let Err(error) = document.load_incremental(chunk) {
+                tracing::error!(%error, board, "a stored chunk does not load");
+            }
+        }
+    });
+    metrics.remote_updates.inc();
+}

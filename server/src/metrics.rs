@@ -1,0 +1,188 @@
+//! `GET /metrics`: the server's figures in the Prometheus text format.
+//!
+//! Counters and gauges live in one [`Metrics`] value shared by every handler. samod reports
+//! what happens inside the repo (documents opened and closed, sync messages, storage
+//! operations) through its observer hook, which [`Metrics`] implements.
+
+use std::{
+    collections::HashSet,
+    sync::{Arc, Mutex},
+};
+
+use axum::{extract::State, http::header, response::IntoResponse};
+use prometheus_client::{
+    encoding::{text::encode, EncodeLabelSet, EncodeLabelValue},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    registry::Registry,
+};
+use samod::{DocumentId, RepoEvent, StorageOperation};
+
+use crate::AppState;
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelValue)]
+pub enum Direction {
+    Received,
+    Sent,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct DirectionLabel {
+    pub direction: Direction,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelValue)]
+pub enum Operation {
+    Load,
+    LoadRange,
+    Put,
+    Delete,
+    /// Changes committed by the write gate before samod sees them.
+    Commit,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct OperationLabel {
+    pub operation: Operation,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ReasonLabel {
+    pub reason: String,
+}
+
+/// Every figure `/metrics` reports. Cheap to clone: clones share the figures.
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Arc<Registry>,
+    pub connections: Gauge,
+    pub connections_total: Counter,
+    pub connections_refused: Family<ReasonLabel, Counter>,
+    pub boards_loaded: Gauge,
+    pub sync_messages: Family<DirectionLabel, Counter>,
+    pub sync_bytes: Family<DirectionLabel, Counter>,
+    pub storage_seconds: Family<OperationLabel, Histogram>,
+    pub changes_committed: Counter,
+    pub remote_updates: Counter,
+    loaded: Arc<Mutex<HashSet<DocumentId>>>,
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        Metrics::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("pmo");
+        let metrics = Metrics {
+            registry: Arc::new(Registry::default()),
+            connections: Gauge::default(),
+            connections_total: Counter::default(),
+            connections_refused: Family::default(),
+            boards_loaded: Gauge::default(),
+            sync_messages: Family::default(),
+            sync_bytes: Family::default(),
+            storage_seconds: Family::new_with_constructor(|| {
+                Histogram::new([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5])
+            }),
+            changes_committed: Counter::default(),
+            remote_updates: Counter::default(),
+            loaded: Arc::default(),
+        };
+        registry.register("sync_connections", "Open sync (WebSocket) connections", metrics.connections.clone());
+        registry.register("sync_connections_opened", "Sync connections accepted", metrics.connections_total.clone());
+        registry.register(
+            "sync_connections_refused",
+            "Sync connections refused or closed by the server, by reason",
+            metrics.connections_refused.clone(),
+        );
+        registry.register("boards_loaded", "Boards held in memory", metrics.boards_loaded.clone());
+        registry.register("sync_messages", "automerge sync messages", metrics.sync_messages.clone());
+        registry.register("sync_bytes", "Bytes of automerge sync messages", metrics.sync_bytes.clone());
+        registry.register(
+            "storage_seconds",
+            "Time taken by storage operations",
+            metrics.storage_seconds.clone(),
+        );
+        registry.register(
+            "changes_committed",
+            "Changes committed to the database by the write gate",
+            metrics.changes_committed.clone(),
+        );
+        registry.register(
+            "remote_updates",
+            "Board updates loaded because another node committed changes",
+            metrics.remote_updates.clone(),
+        );
+        Metrics { registry: Arc::new(registry), ..metrics }
+    }
+
+    /// The boards samod holds in memory on this node.
+    pub fn loaded_boards(&self) -> Vec<DocumentId> {
+        self.loaded.lock().expect("the loaded set").iter().cloned().collect()
+    }
+
+    pub fn is_loaded(&self, document_id: &DocumentId) -> bool {
+        self.loaded.lock().expect("the loaded set").contains(document_id)
+    }
+
+    pub fn refused(&self, reason: &str) {
+        self.connections_refused.get_or_create(&ReasonLabel { reason: reason.to_owned() }).inc();
+    }
+
+    pub fn storage(&self, operation: Operation, seconds: f64) {
+        self.storage_seconds.get_or_create(&OperationLabel { operation }).observe(seconds);
+    }
+
+    fn encode(&self) -> String {
+        let mut text = String::new();
+        // Writing to a String cannot fail.
+        let _ = encode(&mut text, &self.registry);
+        text
+    }
+}
+
+impl samod::RepoObserver for Metrics {
+    fn observe(&self, event: &RepoEvent) {
+        match event {
+            RepoEvent::DocumentOpened { document_id } => {
+                let mut loaded = self.loaded.lock().expect("the loaded set");
+                loaded.insert(document_id.clone());
+                self.boards_loaded.set(loaded.len() as i64);
+            }
+            RepoEvent::DocumentClosed { document_id } => {
+                let mut loaded = self.loaded.lock().expect("the loaded set");
+                loaded.remove(document_id);
+                self.boards_loaded.set(loaded.len() as i64);
+            }
+            RepoEvent::SyncMessageReceived { bytes, .. } => self.sync_message(Direction::Received, *bytes),
+            RepoEvent::SyncMessageGenerated { bytes, .. } => self.sync_message(Direction::Sent, *bytes),
+            RepoEvent::StorageOperationCompleted { operation, duration, .. } => {
+                let operation = match operation {
+                    StorageOperation::Load => Operation::Load,
+                    StorageOperation::LoadRange => Operation::LoadRange,
+                    StorageOperation::Put => Operation::Put,
+                    StorageOperation::Delete => Operation::Delete,
+                };
+                self.storage(operation, duration.as_secs_f64());
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Metrics {
+    fn sync_message(&self, direction: Direction, bytes: usize) {
+        let label = DirectionLabel { direction };
+        self.sync_messages.get_or_create(&label).inc();
+        self.sync_bytes.get_or_create(&label).inc_by(bytes as u64);
+    }
+}
+
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        state.metrics.encode(),
+    )
+}

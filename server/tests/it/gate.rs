@@ -1,0 +1,301 @@
+//! Who may sync what, and what happens to bad input, through the real `/sync` endpoint.
+
+use std::time::Duration;
+
+use server::{Config, Limits, Server};
+use shared::{
+    api::Role,
+    board::{NewProject, ProjectId, Stage},
+    sync::WireMessage,
+};
+use tokio::net::TcpListener;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::{
+    editor::{read_from_server, Editor},
+    harness::{ApiClient, TestDatabase},
+};
+
+const WITHIN: Duration = Duration::from_secs(5);
+
+fn project(name: &str) -> NewProject {
+    NewProject { name: name.into(), stage: Stage::Proposed, budget: 10_000.0 }
+}
+
+fn has_project(editor: &Editor, name: &str) -> bool {
+    editor.board.snapshot().projects.iter().any(|project| project.name == name)
+}
+
+/// A sync message carrying one change that replaces the board's projects with a string: valid
+/// Automerge, invalid board.
+fn schema_breaking_sync_message(board: &mut shared::Board) -> Vec<u8> {
+    use automerge::{sync::SyncDoc, transaction::Transactable};
+    let mut evil = automerge::Automerge::load(&board.save()).unwrap();
+    let mut server = evil.clone();
+    let mut tx = evil.transaction();
+    tx.put(automerge::ROOT, "projects", "evil").unwrap();
+    tx.commit();
+    let (mut to_server, mut to_evil) = (automerge::sync::State::new(), automerge::sync::State::new());
+    for _ in 0..10 {
+        if let Some(message) = evil.generate_sync_message(&mut to_server) {
+            if !message.changes.is_empty() {
+                return message.encode();
+            }
+            server.receive_sync_message(&mut to_evil, message).unwrap();
+        }
+        if let Some(message) = server.generate_sync_message(&mut to_evil) {
+            evil.receive_sync_message(&mut to_server, message).unwrap();
+        }
+    }
+    panic!("the sync never carried the change")
+}
+
+async fn start(database: &TestDatabase, limits: Limits) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let config = Config { limits, ..Config::new(database.url(), "target/site") };
+    Server::start(config, listener).await.expect("the server starts")
+}
+
+/// A board owned by a fresh account, and that owner's API token.
+struct Fixture {
+    server: Server,
+    owner: ApiClient,
+    owner_token: String,
+    document_id: String,
+}
+
+async fn fixture(database: &TestDatabase, limits: Limits) -> Fixture {
+    let server = start(database, limits).await;
+    let owner = ApiClient::sign_up(server.addr, "owner@example.com").await;
+    let board = owner.create_board("Gate").await;
+    let owner_token = owner.create_token("owner").await;
+    Fixture { document_id: board.document_id().to_owned(), server, owner, owner_token }
+}
+
+impl Fixture {
+    /// Signs up `email`, gives it `role` on the board (if any) and returns its API token.
+    async fn account(&self, email: &str, role: Option<Role>) -> (ApiClient, String) {
+        let account = ApiClient::sign_up(self.server.addr, email).await;
+        if let Some(role) = role {
+            self.owner.add_member(&self.document_id, email, role).await;
+        }
+        let token = account.create_token("test").await;
+        (account, token)
+    }
+
+    async fn connected(&self, name: &str, token: &str) -> Editor {
+        let mut editor = Editor::new(name, &self.document_id, token);
+        assert!(editor.connect(self.server.addr).await, "{name} connects");
+        editor
+    }
+
+    async fn loaded(&self, name: &str, token: &str) -> Editor {
+        let mut editor = self.connected(name, token).await;
+        editor.wait_for(WITHIN, "the board", |e| e.board.is_loaded()).await;
+        editor
+    }
+}
+
+#[tokio::test]
+async fn an_upgrade_without_a_valid_identity_is_refused() {
+    let database = TestDatabase::new();
+    let fixture = fixture(&database, Limits::default()).await;
+    let addr = fixture.server.addr;
+    for url in [format!("ws://{addr}/sync"), format!("ws://{addr}/sync?token=pmo_not-a-token")] {
+        let error = tokio_tungstenite::connect_async(&url).await.expect_err("refused");
+        let tokio_tungstenite::tungstenite::Error::Http(response) = error else {
+            panic!("expected an HTTP refusal, got {error}")
+        };
+        assert_eq!(response.status(), 401, "{url}");
+    }
+    fixture.server.stop().await;
+}
+
+#[tokio::test]
+async fn outsiders_viewers_and_editors_get_what_their_role_allows() {
+    let database = TestDatabase::new();
+    let fixture = fixture(&database, Limits::default()).await;
+    let (_, viewer_token) = fixture.account("viewer@example.com", Some(Role::Viewer)).await;
+    let (_, editor_token) = fixture.account("editor@example.com", Some(Role::Editor)).await;
+    let (_, outsider_token) = fixture.account("outsider@example.com", None).await;
+
+    let mut owner = fixture.loaded("owner", &fixture.owner_token).await;
+    owner.edit(|b| b.add_project(ProjectId::random(), project("by the owner")).unwrap()).await;
+    owner.wait_for(WITHIN, "the owner's edit saved", |e| e.unsynced() == 0).await;
+
+    // An outsider is told the board is unavailable, exactly as for an id that is no board.
+    let mut outsider = fixture.connected("outsider", &outsider_token).await;
+    outsider.wait_for(WITHIN, "doc-unavailable", |e| e.unavailable()).await;
+    assert!(!outsider.board.is_loaded(), "an outsider received the board");
+    let mut nowhere = Editor::new("nowhere", "4NMNnkMhL8jXrdJ9jamS58PAVdXu", &outsider_token);
+    assert!(nowhere.connect(fixture.server.addr).await);
+    nowhere.wait_for(WITHIN, "doc-unavailable for no board", |e| e.unavailable()).await;
+
+    // A viewer reads the board; its changes are neither applied, stored nor relayed.
+    let mut viewer = fixture.loaded("viewer", &viewer_token).await;
+    assert!(has_project(&viewer, "by the owner"));
+    viewer.edit(|b| b.add_project(ProjectId::random(), project("by the viewer")).unwrap()).await;
+    let viewer_heads = viewer.board.heads();
+    // An editor writes, and everyone who may read sees it.
+    let mut editor = fixture.loaded("editor", &editor_token).await;
+    editor.edit(|b| b.add_project(ProjectId::random(), project("by the editor")).unwrap()).await;
+    owner.wait_for(WITHIN, "the editor's edit at the owner", |e| has_project(e, "by the editor")).await;
+    viewer.wait_for(WITHIN, "the editor's edit at the viewer", |e| has_project(e, "by the editor")).await;
+    owner.pump(Duration::from_millis(500)).await;
+    assert!(!has_project(&owner, "by the viewer"), "a viewer's change was relayed");
+    let mut stored = read_from_server(fixture.server.addr, &fixture.document_id, &fixture.owner_token).await;
+    assert!(!stored.contains(&viewer_heads), "a viewer's change was stored");
+    assert!(has_project(&editor, "by the owner"));
+
+    // A viewer claiming the owner's peer id gains nothing: identity comes from the upgrade.
+    let owner_claim = owner.client().join();
+    let WireMessage::Join { sender_id: owner_peer, .. } = WireMessage::decode(&owner_claim).unwrap() else { unreachable!() };
+    let mut impostor = Editor::with_peer_id(&owner_peer, &fixture.document_id, &viewer_token);
+    assert!(impostor.connect(fixture.server.addr).await);
+    impostor.wait_for(WITHIN, "the board", |e| e.board.is_loaded()).await;
+    impostor.edit(|b| b.add_project(ProjectId::random(), project("by the impostor")).unwrap()).await;
+    owner.pump(Duration::from_millis(500)).await;
+    assert!(!has_project(&owner, "by the impostor"), "a viewer wrote by claiming the owner's peer id");
+
+    fixture.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_removed_member_loses_the_board_on_its_open_connection() {
+    let database = TestDatabase::new();
+    let fixture = fixture(&database, Limits::default()).await;
+    let (member, member_token) = fixture.account("member@example.com", Some(Role::Editor)).await;
+    let mut owner = fixture.loaded("owner", &fixture.owner_token).await;
+    let mut removed = fixture.loaded("member", &member_token).await;
+
+    let member_id = member.me().await.account.id;
+    fixture.owner.remove_member(&fixture.document_id, &member_id).await;
+    // Give the share policy its moment to hear about it (no connection is reopened).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    owner.edit(|b| b.add_project(ProjectId::random(), project("after removal")).unwrap()).await;
+    owner.wait_for(WITHIN, "the owner's edit saved", |e| e.unsynced() == 0).await;
+    removed.edit(|b| b.add_project(ProjectId::random(), project("by the removed member")).unwrap()).await;
+    removed.pump(Duration::from_secs(1)).await;
+    owner.pump(Duration::from_millis(500)).await;
+    assert!(!has_project(&removed, "after removal"), "a removed member still receives edits");
+    assert!(!has_project(&owner, "by the removed member"), "a removed member can still write");
+    fixture.server.stop().await;
+}
+
+#[tokio::test]
+async fn too_many_connections_for_one_account_are_refused() {
+    let database = TestDatabase::new();
+    let limits = Limits { connections_per_account: 2, ..Limits::default() };
+    let fixture = fixture(&database, limits).await;
+    let _first = fixture.connected("first", &fixture.owner_token).await;
+    let _second = fixture.connected("second", &fixture.owner_token).await;
+    let url = format!("ws://{}/sync?token={}", fixture.server.addr, fixture.owner_token);
+    let error = tokio_tungstenite::connect_async(&url).await.expect_err("the third is refused");
+    let tokio_tungstenite::tungstenite::Error::Http(response) = error else { panic!("{error}") };
+    assert_eq!(response.status(), 429);
+    fixture.server.stop().await;
+}
+
+/// One bad frame of each kind closes that connection with a clear reason, stores nothing, and
+/// leaves a well-behaved client on the same board undisturbed.
+#[tokio::test]
+async fn bad_input_closes_only_the_connection_that_sent_it() {
+    let database = TestDatabase::new();
+    let limits = Limits {
+        max_frame_bytes: 64 * 1024,
+        messages_per_second: 5,
+        message_burst: 20,
+        ..Limits::default()
+    };
+    let fixture = fixture(&database, limits).await;
+    let mut bystander = fixture.loaded("bystander", &fixture.owner_token).await;
+
+    let valid_sync = |editor: &mut Editor, data: Vec<u8>| {
+        let join = editor.client().join();
+        let WireMessage::Join { sender_id, .. } = WireMessage::decode(&join).unwrap() else { unreachable!() };
+        WireMessage::Sync {
+            document_id: fixture.document_id.clone(),
+            sender_id,
+            target_id: "server".into(),
+            data,
+        }
+        .encode()
+    };
+
+    type Case = (&'static str, u16, &'static str);
+    let cases: [Case; 7] = [
+        ("malformed CBOR", 1007, "CBOR"),
+        ("a text frame", 1007, "text frames"),
+        ("CBOR that is no automerge-repo message", 1007, "not an automerge-repo message"),
+        ("a sync message that is not automerge", 1007, "sync message"),
+        ("a change that breaks the board schema", 1008, "would break the board"),
+        ("a frame over the size limit", 1009, ""),
+        ("a flood of messages", 1008, "too many messages"),
+    ];
+    for (case, code, reason) in cases {
+        let mut attacker = fixture.loaded(case, &fixture.owner_token).await;
+        let heads_before = attacker.board.heads();
+        match case {
+            "malformed CBOR" => attacker.send_raw(Message::Binary(vec![0xff, 0x00, 0x13, 0x37].into())).await,
+            "a text frame" => attacker.send_raw(Message::Text("{\"type\":\"sync\"}".into())).await,
+            "CBOR that is no automerge-repo message" => {
+                let mut bytes = Vec::new();
+                ciborium::into_writer(&ciborium::Value::Array(vec![1.into(), 2.into()]), &mut bytes).unwrap();
+                attacker.send_raw(Message::Binary(bytes.into())).await;
+            }
+            "a sync message that is not automerge" => {
+                let frame = valid_sync(&mut attacker, b"definitely not a sync message".to_vec());
+                attacker.send_raw(Message::Binary(frame.into())).await;
+            }
+            "a change that breaks the board schema" => {
+                let data = schema_breaking_sync_message(&mut attacker.board);
+                let frame = valid_sync(&mut attacker, data);
+                attacker.send_raw(Message::Binary(frame.into())).await;
+            }
+            "a frame over the size limit" => attacker.send_raw(Message::Binary(vec![0u8; 100 * 1024].into())).await,
+            "a flood of messages" => {
+                for _ in 0..200 {
+                    let frame = attacker.client().ephemeral(b"flood".to_vec()).unwrap();
+                    attacker.send_raw(Message::Binary(frame.into())).await;
+                }
+            }
+            _ => unreachable!(),
+        }
+        attacker.wait_for(WITHIN, "the server closing the connection", |e| !e.is_connected()).await;
+        let (closed_code, closed_reason) = attacker.closed.clone().unwrap_or_else(|| panic!("{case}: no close frame"));
+        assert_eq!(closed_code, code, "{case}: close code (reason: {closed_reason})");
+        assert!(closed_reason.contains(reason), "{case}: reason {closed_reason:?} should mention {reason:?}");
+
+        // Nothing of it was stored, and the bystander carries on.
+        let mut stored = read_from_server(fixture.server.addr, &fixture.document_id, &fixture.owner_token).await;
+        assert!(stored.contains(&heads_before));
+        let name = format!("after {case}");
+        bystander.edit(|b| b.add_project(ProjectId::random(), project(&name)).unwrap()).await;
+        bystander.wait_for(WITHIN, "the bystander's edit saved", |e| e.unsynced() == 0 && e.is_connected()).await;
+        assert!(stored.snapshot().projects.iter().all(|p| !p.name.starts_with("evil")), "{case}: stored");
+    }
+    fixture.server.stop().await;
+}
+
+#[tokio::test]
+async fn a_board_cannot_grow_past_the_document_limit() {
+    let database = TestDatabase::new();
+    let fixture = fixture(&database, Limits { max_document_ops: 400, ..Limits::default() }).await;
+    let mut editor = fixture.loaded("editor", &fixture.owner_token).await;
+    let mut closed = false;
+    for n in 0..200 {
+        let name = format!("project {n} with a long enough name to add operations");
+        editor.edit(|b| b.add_project(ProjectId::random(), project(&name)).unwrap()).await;
+        editor.pump(Duration::from_millis(20)).await;
+        if !editor.is_connected() {
+            closed = true;
+            break;
+        }
+    }
+    assert!(closed, "the server never refused the growing board");
+    let (code, reason) = editor.closed.clone().expect("a close frame");
+    assert_eq!(code, 1008);
+    assert!(reason.contains("more than this server accepts"), "{reason}");
+    fixture.server.stop().await;
+}

@@ -1,0 +1,65 @@
+//! The real `pmo-board` binary as a child process, for tests that kill it.
+
+use std::{
+    net::SocketAddr,
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+/// A `pmo-board` process on a fixed loopback port, which can be killed and started again.
+pub struct Node {
+    pub addr: SocketAddr,
+    database_url: String,
+    child: Option<Child>,
+}
+
+impl Node {
+    /// Starts `pmo-board` on a free loopback port and waits until `/healthz` answers.
+    pub async fn start(database_url: &str) -> Node {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut node = Node { addr: format!("127.0.0.1:{port}").parse().unwrap(), database_url: database_url.to_owned(), child: None };
+        node.restart().await;
+        node
+    }
+
+    /// Starts the process again on the same port and database.
+    pub async fn restart(&mut self) {
+        assert!(self.child.is_none(), "the node is still running");
+        let child = Command::new(env!("CARGO_BIN_EXE_pmo-board"))
+            .args(["--addr", &self.addr.to_string(), "--database-url", &self.database_url])
+            .env("RUST_LOG", std::env::var("PMO_TEST_NODE_LOG").unwrap_or_else(|_| "warn".into()))
+            .stdout(if std::env::var("PMO_TEST_NODE_LOG").is_ok() { Stdio::inherit() } else { Stdio::null() })
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the pmo-board binary starts");
+        self.child = Some(child);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        let client = reqwest::Client::new();
+        loop {
+            if let Ok(response) = client.get(format!("http://{}/healthz", self.addr)).send().await {
+                if response.status() == 200 {
+                    return;
+                }
+            }
+            if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
+                panic!("pmo-board exited at start: {status}");
+            }
+            assert!(tokio::time::Instant::now() < deadline, "pmo-board did not become healthy");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// SIGKILL: no shutdown, no flushing.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().expect("SIGKILL");
+            child.wait().expect("the killed process is reaped");
+        }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
