@@ -11,7 +11,7 @@ use std::{
 
 use axum::{extract::State, http::header, response::IntoResponse};
 use prometheus_client::{
-    encoding::{text::encode, EncodeLabelSet, EncodeLabelValue},
+    encoding::{text::encode, EncodeLabelSet},
     metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
     registry::Registry,
 };
@@ -19,7 +19,7 @@ use samod::{DocumentId, RepoEvent, StorageOperation};
 
 use crate::AppState;
 
-#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelValue)]
+#[derive(Debug, Clone, Copy, Hash, PartialEq, Eq)]
 pub enum Direction {
     Received,
     Sent,
@@ -27,10 +27,11 @@ pub enum Direction {
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct DirectionLabel {
-    pub direction: Direction,
+    /// `received` or `sent`.
+    pub direction: &'static str,
 }
 
-#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelValue)]
+#[derive(Debug, Clone, Copy, Hash, PartialEq, Eq)]
 pub enum Operation {
     Load,
     LoadRange,
@@ -40,9 +41,21 @@ pub enum Operation {
     Commit,
 }
 
+impl Operation {
+    fn label(self) -> &'static str {
+        match self {
+            Operation::Load => "load",
+            Operation::LoadRange => "load_range",
+            Operation::Put => "put",
+            Operation::Delete => "delete",
+            Operation::Commit => "commit",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct OperationLabel {
-    pub operation: Operation,
+    pub operation: &'static str,
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -132,7 +145,7 @@ impl Metrics {
     }
 
     pub fn storage(&self, operation: Operation, seconds: f64) {
-        self.storage_seconds.get_or_create(&OperationLabel { operation }).observe(seconds);
+        self.storage_seconds.get_or_create(&OperationLabel { operation: operation.label() }).observe(seconds);
     }
 
     fn encode(&self) -> String {
@@ -174,6 +187,10 @@ impl samod::RepoObserver for Metrics {
 
 impl Metrics {
     fn sync_message(&self, direction: Direction, bytes: usize) {
+        let direction = match direction {
+            Direction::Received => "received",
+            Direction::Sent => "sent",
+        };
         let label = DirectionLabel { direction };
         self.sync_messages.get_or_create(&label).inc();
         self.sync_bytes.get_or_create(&label).inc_by(bytes as u64);

@@ -9,6 +9,7 @@ mod durability;
 mod editor;
 mod gate;
 mod harness;
+mod ops;
 mod process;
 mod storage;
 mod sync;

@@ -49,6 +49,24 @@ impl Node {
         }
     }
 
+    /// SIGTERM, then waits for the process to exit (SIGKILL after `within`).
+    pub async fn terminate(&mut self, within: Duration) -> std::process::ExitStatus {
+        let mut child = self.child.take().expect("the node is running");
+        let sent = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill(1)");
+        assert!(sent.success(), "SIGTERM was sent");
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                return status;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                child.kill().unwrap();
+                panic!("pmo-board did not stop within {within:?} of SIGTERM");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// SIGKILL: no shutdown, no flushing.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
