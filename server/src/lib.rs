@@ -89,7 +89,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_frame_bytes: 16 * 1024 * 1024,
-            max_document_ops: 5_000_000,
+            max_document_ops: 2_000_000,
             messages_per_second: 50,
             message_burst: 500,
             connections_per_account: 32,
