@@ -102,7 +102,7 @@ pub struct Me {
 }
 
 /// `POST /api/auth/signup`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignUp {
     pub email: String,
     pub name: String,
@@ -113,14 +113,14 @@ pub struct SignUp {
 }
 
 /// `POST /api/auth/signin`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignIn {
     pub email: String,
     pub password: String,
 }
 
 /// `POST /api/auth/password`. Signs out every other session of the account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordChange {
     pub current: String,
     pub new: String,
@@ -145,7 +145,7 @@ pub struct NewToken {
 }
 
 /// The answer to `POST /api/tokens`: the only time the secret is shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedToken {
     pub token: TokenSummary,
     /// Send as `Authorization: Bearer <secret>`, or `?token=<secret>` on the WebSocket URL.
@@ -185,4 +185,62 @@ pub struct NewMember {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleChange {
     pub role: Role,
+}
+
+/// Passwords and secrets never reach a log through `{:?}`.
+mod redacted {
+    use std::fmt;
+
+    use super::{CreatedToken, PasswordChange, SignIn, SignUp};
+
+    const HIDDEN: &str = "<hidden>";
+
+    impl fmt::Debug for SignUp {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("SignUp")
+                .field("email", &self.email)
+                .field("name", &self.name)
+                .field("password", &HIDDEN)
+                .field("invite", &self.invite.as_ref().map(|_| HIDDEN))
+                .finish()
+        }
+    }
+
+    impl fmt::Debug for SignIn {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("SignIn").field("email", &self.email).field("password", &HIDDEN).finish()
+        }
+    }
+
+    impl fmt::Debug for PasswordChange {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("PasswordChange").field("current", &HIDDEN).field("new", &HIDDEN).finish()
+        }
+    }
+
+    impl fmt::Debug for CreatedToken {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_struct("CreatedToken").field("token", &self.token).field("secret", &HIDDEN).finish()
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn debug_output_hides_passwords_and_secrets() {
+            let sign_up = SignUp {
+                email: "li@example.com".into(),
+                name: "Li".into(),
+                password: "correct horse battery".into(),
+                invite: Some("invite-code".into()),
+            };
+            let printed = format!("{sign_up:?}{:?}", PasswordChange { current: "old secret".into(), new: "new secret".into() });
+            for secret in ["correct horse", "invite-code", "old secret", "new secret"] {
+                assert!(!printed.contains(secret), "{printed}");
+            }
+            assert!(printed.contains("li@example.com"));
+        }
+    }
 }

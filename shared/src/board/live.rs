@@ -24,6 +24,8 @@ use super::{schema::*, sort_projects, Allocation, Board, BoardSnapshot};
 pub struct LiveBoard {
     board: Board,
     snapshot: BoardSnapshot,
+    /// The document's heads when the snapshot was last brought up to date.
+    heads: Vec<automerge::ChangeHash>,
 }
 
 /// What a set of patches touched.
@@ -42,7 +44,8 @@ impl LiveBoard {
     pub fn new(mut board: Board) -> LiveBoard {
         board.doc.update_diff_cursor();
         let snapshot = board.snapshot();
-        LiveBoard { board, snapshot }
+        let heads = board.heads();
+        LiveBoard { board, snapshot, heads }
     }
 
     pub fn board(&self) -> &Board {
@@ -64,11 +67,25 @@ impl LiveBoard {
 
     /// Brings the snapshot up to date with the document and returns it.
     pub fn refresh(&mut self) -> &BoardSnapshot {
-        let patches = self.board.doc.diff_incremental();
-        if patches.is_empty() {
+        let heads = self.board.heads();
+        if heads == self.heads {
             return &self.snapshot;
         }
-        let touched = touched_by(&patches);
+        self.heads = heads;
+        let patches = self.board.doc.diff_incremental();
+        if !patches.is_empty() {
+            self.apply(&patches);
+        }
+        // Setting a field two people had set apart resolves their conflict, but when the value
+        // stays the same Automerge reports no patch: look at the conflicted projects again.
+        for project in self.snapshot.projects.iter_mut().filter(|project| !project.conflicts.is_empty()) {
+            project.conflicts = self.board.project_conflicts(&project.id).unwrap_or_default();
+        }
+        &self.snapshot
+    }
+
+    fn apply(&mut self, patches: &[Patch]) {
+        let touched = touched_by(patches);
         let board = &self.board;
         let snapshot = &mut self.snapshot;
 
@@ -152,7 +169,6 @@ impl LiveBoard {
         if whole(DECISIONS) {
             snapshot.decisions = board.decisions();
         }
-        &self.snapshot
     }
 }
 
