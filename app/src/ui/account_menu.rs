@@ -2,8 +2,9 @@
 //! tokens (for scripts and automerge-repo clients), and for the instance admin, whether
 //! sign-up needs an invite and making invite codes.
 //!
-//! The menu is a button that opens a panel; Escape closes it and gives the focus back. Each
-//! part of the panel is a `<details>` section, so it is reachable and opened by keyboard.
+//! The menu is a button that opens a panel; Escape, or a click elsewhere on the page, closes it
+//! (Escape gives the focus back to the button). Each part of the panel is a `<details>`
+//! section, so it is reachable and opened by keyboard.
 
 use leptos::{html, prelude::*};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
@@ -26,25 +27,43 @@ pub fn AccountMenu() -> impl IntoView {
 fn Menu(account: Account, offline: Memo<bool>) -> impl IntoView {
     let open = RwSignal::new(false);
     let toggle = NodeRef::<html::Button>::new();
-    let close = move || {
-        open.set(false);
-        if let Some(button) = toggle.get_untracked() {
-            let _ = button.focus();
+    let container = NodeRef::<html::Div>::new();
+    // On the window, so that Escape works wherever the focus is (a button that was just
+    // pressed and disabled itself leaves the focus on the page's body).
+    let on_key = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+            if let Some(button) = toggle.get_untracked() {
+                let _ = button.focus();
+            }
         }
-    };
+    });
+    let on_click = window_event_listener(leptos::ev::click, move |ev| {
+        let inside = ev
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Node>().ok())
+            .zip(container.get_untracked())
+            .is_some_and(|(target, container)| container.contains(Some(&target)));
+        if !inside && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || {
+        on_key.remove();
+        on_click.remove();
+    });
     let admin = account.admin;
     let name = account.name.clone();
 
     view! {
-        <div class="account">
+        <div class="account" node_ref=container>
             <button type="button" class="account-toggle" node_ref=toggle aria-haspopup="true"
                 aria-expanded=move || open.get().to_string() aria-controls="account-menu" data-testid="account-menu-button"
                 on:click=move |_| open.update(|open| *open = !*open)>
                 {name}{move || offline.get().then_some(" (offline)")}" ▾"
             </button>
             <Show when=move || open.get()>
-                <div id="account-menu" class="account-menu" role="group" aria-label="Account" data-testid="account-menu"
-                    on:keydown=move |ev| if ev.key() == "Escape" { close() }>
+                <div id="account-menu" class="account-menu" role="group" aria-label="Account" data-testid="account-menu">
                     <p class="who">
                         <strong>{account.name.clone()}</strong><br/>
                         <small>{account.email.clone()}</small>
