@@ -207,3 +207,78 @@ test("a board whose session ends says 'signed out' instead of reconnecting for e
   // The board stays readable from this device meanwhile.
   await expect.poll(() => projectNames(page)).toEqual(["ERP"]);
 });
+
+test("the admin makes sign-up invite-only, and an invite code lets one person in", async ({ browser }) => {
+  const admin = await server.signUp("admin@example.com", "Ada");
+  const adminPage = await server.pageAs(browser, admin);
+  await adminPage.goto(server.url);
+  await adminPage.getByTestId("account-menu-button").click();
+  await adminPage.getByText("Sign-up and invites").click();
+  const inviteOnly = adminPage.getByLabel("Sign-up by invite only");
+  await expect(inviteOnly).toBeEnabled();
+  await inviteOnly.check();
+  await expect.poll(async () => (await server.api(admin, "GET", "/api/admin/settings")).invite_only).toBe(true);
+  await adminPage.getByRole("button", { name: "Create invite code" }).click();
+  const code = await adminPage.getByTestId("invite-code").inputValue();
+  expect(code).not.toBe("");
+
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(server.url);
+  await expect(page).toHaveURL(/\/signin$/);
+  await page.getByRole("button", { name: "Create an account" }).click();
+  await page.getByLabel("Name").fill("Erin");
+  await page.getByLabel("Email").fill("erin@example.com");
+  await page.getByLabel("Password").fill("erin's long password");
+  await page.getByLabel("Password").press("Enter");
+  // Refused without a code: the page asks for one, and has the focus there.
+  await expect(page.getByTestId("sign-in-problem")).toContainText("invit");
+  await expect(page.getByLabel("Invite code")).toBeFocused();
+  await page.getByLabel("Invite code").fill(code);
+  await page.getByLabel("Invite code").press("Enter");
+  await expect(page).toHaveURL(`${server.url}/`);
+  await expect(page.getByTestId("account-menu-button")).toContainText("Erin");
+});
+
+test("the account menu makes, shows once and revokes an API token, and changes the password", async ({ browser }) => {
+  const user = await server.signUp("frank@example.com", "Frank");
+  const context = await browser.newContext();
+  await context.addCookies(server.cookies(user));
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByTestId("account-menu-button").click();
+  const menu = page.getByTestId("account-menu");
+  await expect(menu.getByText("frank@example.com")).toBeVisible();
+
+  await menu.locator("summary", { hasText: "API tokens" }).click();
+  await menu.getByLabel("Token name").fill("nightly report");
+  await menu.getByLabel("Token name").press("Enter");
+  const secret = await menu.getByTestId("token-secret").inputValue();
+  expect(secret).not.toBe("");
+  await menu.getByRole("button", { name: "Copy" }).click();
+  await expect(menu.getByText("Copied.")).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+  await expect(menu.getByTestId("tokens")).toContainText("nightly report");
+  // The secret works as a bearer token, until it is revoked.
+  const asScript = (headers) => fetch(`${server.url}/api/boards`, { headers });
+  expect((await asScript({ authorization: `Bearer ${secret}` })).status).toBe(200);
+  await menu.getByRole("button", { name: "Revoke nightly report" }).click();
+  await expect(menu.getByText("No tokens.")).toBeVisible();
+  await expect(menu.getByTestId("token-secret")).toHaveCount(0);
+  expect((await asScript({ authorization: `Bearer ${secret}` })).status).toBe(401);
+
+  // A wrong current password is refused; the right one changes it.
+  await menu.locator("summary", { hasText: "Change password" }).click();
+  await menu.getByLabel("Current password").fill("not my password");
+  await menu.getByLabel("New password").fill("a fresh long password");
+  await menu.getByRole("button", { name: "Change password" }).click();
+  await expect(menu.getByRole("alert").filter({ hasText: /password/ })).toBeVisible();
+  await menu.getByLabel("Current password").fill(user.password);
+  await menu.getByRole("button", { name: "Change password" }).click();
+  await expect(menu.getByText("Password changed.")).toBeVisible();
+  await server.signIn({ ...user, password: "a fresh long password" });
+  // Escape closes the menu and gives the focus back to its button.
+  await page.keyboard.press("Escape");
+  await expect(menu).toHaveCount(0);
+  await expect(page.getByTestId("account-menu-button")).toBeFocused();
+});
