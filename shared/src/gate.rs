@@ -82,8 +82,10 @@ pub struct Accepted {
 ///
 /// A message without changes is accepted as it is. Otherwise every change is read strictly (a
 /// chunk Automerge would skip as unreadable refuses the whole message, so that what is stored
-/// is what samod applies), the changes are applied to a copy of `doc`, the board must stay
-/// within `limits`, and the touched parts of the result must fit the board schema.
+/// is what samod applies; compressed changes and bundles, which the sync protocol never sends,
+/// are refused too), the changes are applied to a copy of `doc`, the board must stay within
+/// `limits`, and the touched parts of the result must fit the board schema. Where Automerge
+/// itself panics on crafted input, the message is refused (see `guarded`).
 ///
 /// Changes whose dependencies are missing wait in `doc`'s queue, as in samod; `Accepted`
 /// lists only those that were applied. Pass the document samod holds (queue included).
@@ -96,8 +98,8 @@ pub fn check_sync(doc: &Automerge, data: &[u8], limits: &GateLimits) -> Result<A
     let changes = read_changes(&message.changes)?;
     let mut fork = doc.clone();
     let mut patch_log = PatchLog::active();
-    fork.apply_changes_log_patches(changes, &mut patch_log)
-        .map_err(|error| GateError::InvalidChange(error.to_string()))?;
+    guarded("applying the changes", || fork.apply_changes_log_patches(changes, &mut patch_log).map_err(|error| error.to_string()))
+        .map_err(GateError::InvalidChange)?;
     let new = fork.get_changes(&before);
     if new.is_empty() {
         return Ok(Accepted { changes: Vec::new(), heads: before });
@@ -106,7 +108,7 @@ pub fn check_sync(doc: &Automerge, data: &[u8], limits: &GateLimits) -> Result<A
     if ops > limits.max_document_ops {
         return Err(GateError::DocumentTooLarge { ops, limit: limits.max_document_ops });
     }
-    let patches = fork.make_patches(&mut patch_log);
+    let patches = guarded("describing the changes", || Ok(fork.make_patches(&mut patch_log))).map_err(GateError::InvalidChange)?;
     validate::check_patches(&fork, &before, &patches)?;
     Ok(Accepted {
         changes: new.iter().map(|change| (change.hash(), change.raw_bytes().to_vec())).collect(),
@@ -117,6 +119,14 @@ pub fn check_sync(doc: &Automerge, data: &[u8], limits: &GateLimits) -> Result<A
 /// The first bytes of every Automerge storage chunk.
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
 
+/// One storage chunk: magic, checksum, type, LEB128 length, data.
+struct Chunk<'a> {
+    whole: &'a [u8],
+    checksum: &'a [u8],
+    kind: u8,
+    data: &'a [u8],
+}
+
 /// Reads every change of a sync message. A chunk of the message holds one or more storage
 /// chunks (a V2 message puts all changes, or a whole saved document, in one).
 fn read_changes(chunks: &sync::ChunkList) -> Result<Vec<Change>, GateError> {
@@ -126,8 +136,8 @@ fn read_changes(chunks: &sync::ChunkList) -> Result<Vec<Change>, GateError> {
         let mut rest = chunk;
         while !rest.is_empty() {
             let bad = |reason| GateError::InvalidChange(format!("chunk {index}: {reason}"));
-            let (piece, after) = split_chunk(rest).map_err(bad)?;
-            read_piece(piece, &mut changes).map_err(bad)?;
+            let (chunk, after) = split_chunk(rest).map_err(bad)?;
+            read_chunk(&chunk, &mut changes).map_err(bad)?;
             rest = after;
             index += 1;
         }
@@ -135,8 +145,8 @@ fn read_changes(chunks: &sync::ChunkList) -> Result<Vec<Change>, GateError> {
     Ok(changes)
 }
 
-/// Splits the first storage chunk off `bytes`: magic, checksum, type, LEB128 length, data.
-fn split_chunk(bytes: &[u8]) -> Result<(&[u8], &[u8]), String> {
+/// Splits the first storage chunk off `bytes`.
+fn split_chunk(bytes: &[u8]) -> Result<(Chunk<'_>, &[u8]), String> {
     const HEADER: usize = 9;
     if bytes.len() < HEADER {
         return Err(format!("{} bytes are too few for a chunk header", bytes.len()));
@@ -162,32 +172,66 @@ fn split_chunk(bytes: &[u8]) -> Result<(&[u8], &[u8]), String> {
     let start = HEADER + used;
     let available = bytes.len() - start;
     match usize::try_from(length) {
-        Ok(length) if length <= available => Ok(bytes.split_at(start + length)),
+        Ok(length) if length <= available => {
+            let (whole, rest) = bytes.split_at(start + length);
+            Ok((Chunk { whole, checksum: &bytes[4..8], kind: bytes[8], data: &whole[start..] }, rest))
+        }
         _ => Err(format!("it says it holds {length} bytes but only {available} follow")),
     }
 }
 
-/// Reads the changes of one storage chunk, checking its checksum as Automerge's loading does.
-fn read_piece(piece: &[u8], changes: &mut Vec<Change>) -> Result<(), String> {
-    match piece[8] {
-        // A whole document, as a V2 message carries when it sends more than a third of it.
-        0 => {
-            let doc = Automerge::load(piece).map_err(|error| format!("the document in it cannot be loaded: {error}"))?;
-            changes.extend(doc.get_changes(&[]));
-            Ok(())
-        }
-        // A change, plain or compressed; the checksum is that of the uncompressed change.
-        1 | 2 => {
-            let change = Change::from_bytes(piece.to_vec()).map_err(|error| error.to_string())?;
-            if change.hash().0[..4] != piece[4..8] {
+/// Reads the changes of one storage chunk. The checksum is checked first, as Automerge's own
+/// loading does, so nothing is parsed that samod would not parse.
+fn read_chunk(chunk: &Chunk<'_>, changes: &mut Vec<Change>) -> Result<(), String> {
+    match chunk.kind {
+        0 | 1 => {
+            if checksum(chunk.kind, chunk.data) != chunk.checksum {
                 return Err("its checksum does not match its contents".into());
             }
-            changes.push(change);
-            Ok(())
         }
-        3 => Err("it is a bundle, which Automerge's sync protocol does not send".into()),
-        other => Err(format!("its type {other} is not an Automerge chunk type")),
+        2 => return Err("it is a compressed change, which Automerge's sync protocol does not send".into()),
+        3 => return Err("it is a bundle, which Automerge's sync protocol does not send".into()),
+        other => return Err(format!("its type {other} is not an Automerge chunk type")),
     }
+    guarded("reading a change", || {
+        if chunk.kind == 0 {
+            // A whole document, as a V2 message carries when it sends more than a third of it.
+            let doc = Automerge::load(chunk.whole).map_err(|error| format!("the document in it cannot be loaded: {error}"))?;
+            changes.extend(doc.get_changes(&[]));
+        } else {
+            changes.push(Change::from_bytes(chunk.whole.to_vec()).map_err(|error| error.to_string())?);
+        }
+        Ok(())
+    })
+}
+
+/// The checksum Automerge writes in a chunk header: the start of the SHA-256 of the chunk's
+/// type, length and data.
+fn checksum(kind: u8, data: &[u8]) -> [u8; 4] {
+    use sha2::{Digest, Sha256};
+    let mut length = Vec::with_capacity(10);
+    let mut rest = data.len() as u64;
+    loop {
+        let byte = (rest & 0x7f) as u8;
+        rest >>= 7;
+        if rest == 0 {
+            length.push(byte);
+            break;
+        }
+        length.push(byte | 0x80);
+    }
+    let hash = Sha256::new().chain_update([kind]).chain_update(&length).chain_update(data).finalize();
+    [hash[0], hash[1], hash[2], hash[3]]
+}
+
+/// Runs Automerge on what a client crafted. Automerge 0.12 panics on some malformed changes
+/// (an operation counter beyond `u32::MAX` in a change with a valid checksum: the fuzzer's
+/// `fuzz/artifacts/sync_handler/crash-43bbf20a…`); samod would panic on the same bytes, so
+/// the message is refused instead. Under `panic = "abort"` (the wasm release build) this cannot
+/// catch anything, but the gate runs on the server.
+fn guarded<T>(what: &str, run: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+        .unwrap_or_else(|_| Err(format!("Automerge failed while {what} (a bug in Automerge, which the gate refuses to pass on)")))
 }
 
 #[cfg(test)]
