@@ -93,6 +93,8 @@ mod browser {
     use crate::api::{self, FetchError};
 
     const REMEMBERED_ACCOUNT_KEY: &str = "pmo-board.account";
+    /// How often to ask the server again while it cannot be reached.
+    const RECHECK_OFFLINE: std::time::Duration = std::time::Duration::from_secs(15);
 
     /// Where the app stands with the server about who is using it.
     #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,7 +133,9 @@ mod browser {
             })
         }
 
-        /// Asks the server who this is (which also sets the CSRF cookie).
+        /// Asks the server who this is (which also sets the CSRF cookie). While the server
+        /// cannot be reached it asks again every [`RECHECK_OFFLINE`], so that the header stops
+        /// saying "offline" once it is back, and an ended session is noticed.
         pub async fn check(self) {
             let state = match api::me().await {
                 Ok(me) => {
@@ -147,7 +151,18 @@ mod browser {
                     AuthState::Offline(remembered())
                 }
             };
+            let offline = matches!(state, AuthState::Offline(_));
             self.state.set(state);
+            if offline {
+                set_timeout(
+                    || {
+                        if matches!(Auth::get().state.get_untracked(), AuthState::Offline(_)) {
+                            leptos::task::spawn_local(Auth::get().check());
+                        }
+                    },
+                    RECHECK_OFFLINE,
+                );
+            }
         }
 
         pub fn signed_in(&self, me: Me) {
