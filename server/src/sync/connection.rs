@@ -327,15 +327,22 @@ impl Gate {
         if message.changes.is_empty() {
             return Ok(());
         }
-        if !self.role(document_id).await?.is_some_and(Role::can_edit) {
-            return Ok(());
-        }
+        // samod accepts one document under several spellings (base58, UUID forms): decide on
+        // the one it will use, or an editor could slip changes past the check by respelling.
         let Ok(parsed) = document_id.parse::<samod::DocumentId>() else {
+            // samod cannot open it either; it answers for itself.
             return Ok(());
         };
+        let document_id = parsed.to_string();
+        if !self.role(&document_id).await?.is_some_and(Role::can_edit) {
+            return Ok(());
+        }
         let handle = match self.state.repo.find(parsed).await {
             Ok(Some(handle)) => handle,
-            Ok(None) => return Ok(()),
+            Ok(None) => {
+                tracing::error!(document_id, "a board with members has no document");
+                return Err(Refusal::new(SERVER_ERROR, "internal", "the server cannot open this board right now"));
+            }
             Err(samod::Stopped) => return Err(Refusal::new(TRY_AGAIN_LATER, "stopping", "the server is stopping")),
         };
         self.until_applied().await?;
@@ -361,7 +368,7 @@ impl Gate {
         let started = Instant::now();
         let mut wait = Duration::from_millis(50);
         for attempt in 1.. {
-            match self.state.store.commit_changes(document_id, &accepted.changes).await {
+            match self.state.store.commit_changes(&document_id, &accepted.changes).await {
                 Ok(()) => break,
                 Err(error) if attempt < 5 => {
                     tracing::error!(%error, attempt, "committing changes failed; retrying in {wait:?}");

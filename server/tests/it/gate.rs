@@ -278,6 +278,32 @@ async fn bad_input_closes_only_the_connection_that_sent_it() {
     fixture.server.stop().await;
 }
 
+/// samod opens one board under several spellings of its id; the gate must check (and store)
+/// changes sent under any of them.
+#[tokio::test]
+async fn a_respelled_board_id_does_not_get_changes_past_the_gate() {
+    let database = TestDatabase::new();
+    let fixture = fixture(&database, Limits::default()).await;
+    let parsed: samod::DocumentId = fixture.document_id.parse().unwrap();
+    let respelled = uuid::Uuid::from_slice(parsed.as_bytes()).unwrap().hyphenated().to_string();
+    assert_eq!(respelled.parse::<samod::DocumentId>().unwrap(), parsed, "samod reads both spellings");
+
+    let mut attacker = fixture.loaded("respeller", &fixture.owner_token).await;
+    let heads_before = attacker.board.heads();
+    let data = schema_breaking_sync_message(&mut attacker.board);
+    let join = attacker.client().join();
+    let WireMessage::Join { sender_id, .. } = WireMessage::decode(&join).unwrap() else { unreachable!() };
+    let frame = WireMessage::Sync { document_id: respelled, sender_id, target_id: "server".into(), data }.encode();
+    attacker.send_raw(Message::Binary(frame.into())).await;
+    attacker.wait_for(WITHIN, "the server closing the connection", |e| !e.is_connected()).await;
+    let (code, reason) = attacker.closed.clone().expect("a close frame");
+    assert_eq!(code, 1008, "{reason}");
+    let mut stored = read_from_server(fixture.server.addr, &fixture.document_id, &fixture.owner_token).await;
+    assert!(stored.contains(&heads_before));
+    assert!(stored.snapshot().projects.is_empty() && stored.is_loaded(), "the board is intact");
+    fixture.server.stop().await;
+}
+
 #[tokio::test]
 async fn a_board_cannot_grow_past_the_document_limit() {
     let database = TestDatabase::new();

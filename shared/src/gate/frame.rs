@@ -93,6 +93,25 @@ pub struct Frame {
 /// (definite lengths, shortest integers), so samod reads exactly what the gate checked.
 /// samod's own `error` messages carry no `senderId` and are refused here; a proxy passes
 /// outbound frames it cannot decode on unchanged (they come from samod).
+/// Removes the map entries whose value is null or undefined, at every depth.
+///
+/// automerge-repo's JavaScript client sends absent optional fields as CBOR `undefined` (for
+/// example `peerMetadata.storageId`); ciborium reads `undefined` as `Null`, and samod accepts
+/// `undefined` there but refuses `null`. Both mean "absent", so the entry is dropped.
+fn drop_absent(value: &mut Value) {
+    match value {
+        Value::Map(pairs) => {
+            pairs.retain(|(_, value)| !matches!(value, Value::Null));
+            for (_, value) in pairs.iter_mut() {
+                drop_absent(value);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_absent),
+        Value::Tag(_, inner) => drop_absent(inner),
+        _ => {}
+    }
+}
+
 pub fn decode_frame(bytes: &[u8]) -> Result<Frame, GateError> {
     if looks_like_json(bytes) {
         return Err(not_repo(
@@ -115,7 +134,11 @@ pub fn decode_frame(bytes: &[u8]) -> Result<Frame, GateError> {
         return Err(not_repo(format!("a frame must be a CBOR map, not {}", describe(&value))));
     };
     let mut entries: Vec<(String, Value)> = Vec::with_capacity(pairs.len());
-    for (key, value) in pairs {
+    for (key, mut value) in pairs {
+        if matches!(value, Value::Null) {
+            continue;
+        }
+        drop_absent(&mut value);
         let Value::Text(key) = key else {
             return Err(not_repo(format!("a key of the map is {}, not text", describe(&key))));
         };

@@ -356,3 +356,39 @@ fn a_whole_document_in_a_v2_message_is_read() {
     assert_eq!(accepted.changes.len(), 1);
     assert_eq!(accepted.heads, client.heads());
 }
+
+#[test]
+fn absent_optional_fields_are_dropped_not_sent_on_as_null() {
+    // The JavaScript client sends `storageId: undefined`; samod refuses a `null` in its place.
+    let mut undefined_storage = Vec::new();
+    let join = Value::Map(vec![
+        (Value::Text("type".into()), Value::Text("join".into())),
+        (Value::Text("senderId".into()), Value::Text("js-peer".into())),
+        (
+            Value::Text("peerMetadata".into()),
+            Value::Map(vec![
+                (Value::Text("storageId".into()), Value::Null),
+                (Value::Text("isEphemeral".into()), Value::Bool(true)),
+            ]),
+        ),
+        (Value::Text("targetId".into()), Value::Null),
+    ]);
+    ciborium::into_writer(&join, &mut undefined_storage).unwrap();
+    // CBOR `undefined` (0xf7) where ciborium wrote `null` (0xf6), as cbor-x does.
+    let position = undefined_storage.iter().rposition(|byte| *byte == 0xf6).unwrap();
+    undefined_storage[position] = 0xf7;
+
+    let frame = decode_frame(&undefined_storage).unwrap();
+    let encoded = frame.encode();
+    let value: Value = ciborium::from_reader(encoded.as_slice()).unwrap();
+    fn has_null(value: &Value) -> bool {
+        match value {
+            Value::Null => true,
+            Value::Map(pairs) => pairs.iter().any(|(_, value)| has_null(value)),
+            Value::Array(items) => items.iter().any(has_null),
+            _ => false,
+        }
+    }
+    assert!(!has_null(&value), "{value:?}");
+    assert_eq!(frame.sender(), "js-peer");
+}
