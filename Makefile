@@ -26,7 +26,7 @@ export PMO_TEST_POSTGRES_URL
 ARGS ?=
 
 .PHONY: run test tools wasm-opt browser e2e-deps build-release build-debug \
-        test-shared test-server test-wasm test-e2e
+        test-shared test-server test-wasm test-e2e fuzz
 
 run: tools wasm-opt build-release
 	$(CARGO_TARGET_DIR)/release/pmo-board --site-root target/site $(ARGS)
@@ -74,3 +74,13 @@ test-wasm:
 
 test-e2e: build-debug
 	cd end2end && npx playwright test
+
+# Not part of `make test` (which replays the committed corpus): runs both fuzz targets for
+# FUZZ_SECONDS each on the nightly toolchain and grows fuzz/corpus. Commit new corpus files and
+# any crasher under fuzz/artifacts/ with its fix.
+FUZZ_SECONDS ?= 300
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	cd fuzz && for target in decode_frame sync_handler; do \
+	  CARGO_TARGET_DIR=$(HOME)/.cache/pmo-board/fuzz-target cargo +nightly fuzz run $$target corpus/$$target -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done
