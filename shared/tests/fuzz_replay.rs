@@ -3,28 +3,18 @@
 //! (the minimised corpus) and `fuzz/artifacts/<target>/` (crashers, kept as regressions once
 //! fixed) runs through the same function the cargo-fuzz target calls.
 //!
-//! `write_fuzz_seeds` (ignored; run it with `cargo test -p shared --test fuzz_replay --
-//! --ignored`) writes seeds made of real frames and sync messages of real board edits into the
-//! corpus, so the fuzzers start past decoding. It writes the fixed board the sync target
-//! checks against (`shared/src/gate/fuzz_board.automerge`) only when that file is empty:
-//! replacing it makes every stored sync seed refer to changes the board does not have.
+//! `cargo run -p shared --example fuzz_seeds` writes fresh seeds (see that file).
 
 use std::{
     fs,
     path::{Path, PathBuf},
 };
 
-use automerge::{sync, transaction::Transactable, AutoCommit, Automerge, ObjId, ObjType, ReadDoc, ROOT};
-use ciborium::Value;
-use shared::{
-    board::{Board, NewPerson, NewProject, Phase, Stamp},
-    gate::{
-        check_sync,
-        fuzz::{client_messages, decode_frame_target, fixed_board, small_board, sync_handler_target, FUZZ_LIMITS},
-        GateError,
-    },
-    sync::{PeerMetadata, Presence, WireMessage},
-    IsoWeek, Stage,
+use automerge::sync;
+use shared::gate::{
+    check_sync,
+    fuzz::{decode_frame_target, fixed_board, sync_handler_target, FUZZ_LIMITS},
+    GateError,
 };
 
 fn fuzz_dir() -> PathBuf {
@@ -33,7 +23,9 @@ fn fuzz_dir() -> PathBuf {
 
 /// The files of `fuzz/<kind>/<target>/`, in name order; none when the folder does not exist.
 fn files(kind: &str, target: &str) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(fuzz_dir().join(kind).join(target)) else { return Vec::new() };
+    let Ok(entries) = fs::read_dir(fuzz_dir().join(kind).join(target)) else {
+        return Vec::new();
+    };
     let mut paths: Vec<PathBuf> = entries.map(|entry| entry.unwrap().path()).filter(|path| path.is_file()).collect();
     paths.sort();
     paths
@@ -45,7 +37,11 @@ fn replay(target: &str, run: fn(&[u8])) {
     for path in corpus.iter().chain(&files("artifacts", target)) {
         let bytes = fs::read(path).unwrap();
         if std::panic::catch_unwind(|| run(&bytes)).is_err() {
-            panic!("{} fails; reproduce with `cargo +nightly fuzz run {target} {}` in fuzz/", path.display(), path.display());
+            panic!(
+                "{} fails; reproduce with `cargo +nightly fuzz run {target} {}` in fuzz/",
+                path.display(),
+                path.display()
+            );
         }
     }
 }
@@ -66,7 +62,9 @@ fn the_sync_handler_corpus_and_crashers_pass() {
 #[test]
 fn the_sync_handler_crashers_pass_with_valid_checksums() {
     for path in files("artifacts", "sync_handler") {
-        let Ok(mut message) = sync::Message::decode(&fs::read(&path).unwrap()) else { continue };
+        let Ok(mut message) = sync::Message::decode(&fs::read(&path).unwrap()) else {
+            continue;
+        };
         let chunks: Vec<Vec<u8>> = message.changes.iter().map(with_valid_checksums).collect();
         message.changes = sync::ChunkList::from(chunks);
         let data = message.encode();
@@ -91,7 +89,9 @@ fn with_valid_checksums(bytes: &[u8]) -> Vec<u8> {
             }
         }
         let start = at + 9 + used;
-        let Some(end) = usize::try_from(length).ok().and_then(|length| start.checked_add(length)).filter(|end| *end <= out.len()) else {
+        let Some(end) =
+            usize::try_from(length).ok().and_then(|length| start.checked_add(length)).filter(|end| *end <= out.len())
+        else {
             break;
         };
         let mut header = vec![out[at + 8]];
@@ -125,137 +125,4 @@ fn the_sync_handler_corpus_fits_the_fixed_board() {
         }
     }
     assert!(accepted > 0 && refused > 0, "{accepted} messages add changes, {refused} break the schema");
-}
-
-// ---- seeds ------------------------------------------------------------------------------------
-
-fn fixture_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("src/gate/fuzz_board.automerge")
-}
-
-fn write_seed(target: &str, name: &str, bytes: &[u8]) {
-    let folder = fuzz_dir().join("corpus").join(target);
-    fs::create_dir_all(&folder).unwrap();
-    fs::write(folder.join(format!("seed-{name}")), bytes).unwrap();
-}
-
-fn object(doc: &AutoCommit, path: &[&str]) -> ObjId {
-    path.iter().fold(ROOT, |parent, key| doc.get(&parent, *key).unwrap().expect("an object").1)
-}
-
-fn cbor(value: &Value) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    ciborium::into_writer(value, &mut bytes).unwrap();
-    bytes
-}
-
-fn map(entries: Vec<(&str, Value)>) -> Value {
-    Value::Map(entries.into_iter().map(|(key, value)| (Value::Text(key.into()), value)).collect())
-}
-
-#[test]
-#[ignore = "writes fuzz seeds into fuzz/corpus; run by hand when the protocol or the board changes"]
-fn write_fuzz_seeds() {
-    let fixture = fixture_path();
-    if fs::read(&fixture).unwrap().is_empty() {
-        fs::write(&fixture, small_board().save()).unwrap();
-    }
-    let fixture = fs::read(&fixture).unwrap();
-    let server = Automerge::load(&fixture).unwrap();
-
-    // Sync messages of typed edits, each made by a client that loaded the fixed board.
-    type TypedEdit = fn(&mut Board);
-    let typed: Vec<(&str, TypedEdit)> = vec![
-        ("nothing", |_| {}),
-        ("add-project", |b| b.add_project("new".parse().unwrap(), NewProject { name: "New".into(), stage: Stage::Screening, budget: 5.0 }).unwrap()),
-        ("budget", |b| b.set_project_budget(&"erp".parse().unwrap(), 250_000.0).unwrap()),
-        ("rename", |b| b.rename_project(&"crm".parse().unwrap(), "CRM 2").unwrap()),
-        ("move", |b| b.move_project(&"data".parse().unwrap(), 0).unwrap()),
-        ("allocate", |b| b.set_allocation(&"data".parse().unwrap(), &"ana".parse().unwrap(), IsoWeek::new(2027, 6).unwrap(), 20.0).unwrap()),
-        ("add-person", |b| b.add_person("cy".parse().unwrap(), NewPerson::named("Cy", 32.0)).unwrap()),
-        ("delete-project", |b| b.delete_project(&"erp".parse().unwrap()).unwrap()),
-        ("tick", |b| b.tick_gate(&"crm".parse().unwrap(), Phase::Planning, "scope-baseline", Stamp { by: "Bo".into(), at_ms: 5 }).unwrap()),
-        ("currency", |b| b.set_currency("EUR").unwrap()),
-        ("many-edits", |b| {
-            for round in 0..12 {
-                b.set_project_budget(&"crm".parse().unwrap(), f64::from(round) * 1_000.0).unwrap();
-            }
-        }),
-    ];
-    for (name, edit) in typed {
-        let mut client = Board::load(&fixture).unwrap();
-        edit(&mut client);
-        let mut sent = server.clone();
-        sent.load_incremental(&client.save()).unwrap();
-        for (index, message) in client_messages(&server, &sent).iter().enumerate() {
-            write_seed("sync_handler", &format!("{name}-{index}"), message);
-        }
-    }
-
-    // Sync messages of raw edits that break the schema, so the fuzzer starts inside the check.
-    type RawEdit = fn(&mut AutoCommit);
-    let raw: Vec<(&str, RawEdit)> = vec![
-        ("wrong-type", |d| d.put(object(d, &["projects", "erp"]), "budget", "a lot").unwrap()),
-        ("unknown-root-key", |d| d.put(ROOT, "admin", true).unwrap()),
-        ("delete-collection", |d| d.delete(ROOT, "risks").unwrap()),
-        ("list-for-entity", |d| {
-            d.put_object(object(d, &["projects"]), "new", ObjType::List).unwrap();
-        }),
-        ("lower-schema", |d| d.put(ROOT, "schema_version", 1u64).unwrap()),
-        ("text-stage", |d| {
-            let text = d.put_object(object(d, &["projects", "crm"]), "stage", ObjType::Text).unwrap();
-            d.splice_text(&text, 0, 0, "active").unwrap();
-        }),
-        ("bad-allocation-key", |d| d.put(object(d, &["allocations"]), "erp/ana/2027-W60", 8.0).unwrap()),
-    ];
-    for (name, edit) in raw {
-        let mut client = AutoCommit::load(&fixture).unwrap();
-        edit(&mut client);
-        client.commit();
-        for (index, message) in client_messages(&server, client.document()).iter().enumerate() {
-            write_seed("sync_handler", &format!("raw-{name}-{index}"), message);
-        }
-    }
-
-    // Frames: every message this project speaks, and the automerge-repo ones it only relays.
-    let (client, target, document) = ("client-1".to_owned(), "server".to_owned(), "4NMNnkMhL8jXrdJ9jamS58PAVdXu".to_owned());
-    let mut edited = Board::load(&fixture).unwrap();
-    edited.set_project_budget(&"erp".parse().unwrap(), 1.0).unwrap();
-    let mut sent = server.clone();
-    sent.load_incremental(&edited.save()).unwrap();
-    let sync_data = client_messages(&server, &sent).pop().unwrap();
-    let frames: Vec<(&str, Vec<u8>)> = vec![
-        ("join", WireMessage::Join { sender_id: client.clone(), supported_protocol_versions: vec!["1".into()], peer_metadata: Some(PeerMetadata { storage_id: None, is_ephemeral: true }) }.encode()),
-        ("peer", WireMessage::Peer { sender_id: target.clone(), target_id: client.clone(), selected_protocol_version: "1".into(), peer_metadata: Some(PeerMetadata { storage_id: Some("storage".into()), is_ephemeral: false }) }.encode()),
-        ("request", WireMessage::Request { document_id: document.clone(), sender_id: client.clone(), target_id: target.clone(), data: client_messages(&server, &server)[0].clone() }.encode()),
-        ("sync", WireMessage::Sync { document_id: document.clone(), sender_id: client.clone(), target_id: target.clone(), data: sync_data }.encode()),
-        ("doc-unavailable", WireMessage::DocUnavailable { sender_id: target.clone(), target_id: client.clone(), document_id: document.clone() }.encode()),
-        ("ephemeral", WireMessage::Ephemeral { sender_id: client.clone(), target_id: target.clone(), count: 3, session_id: "session".into(), document_id: document.clone(), data: Presence { name: "Ana".into() }.encode() }.encode()),
-        ("leave", WireMessage::Leave { sender_id: client.clone() }.encode()),
-        ("error", WireMessage::Error { message: "no".into() }.encode()),
-        (
-            "remote-heads-changed",
-            cbor(&map(vec![
-                ("type", Value::Text("remote-heads-changed".into())),
-                ("senderId", Value::Text(target.clone())),
-                ("targetId", Value::Text(client.clone())),
-                ("documentId", Value::Text(document.clone())),
-                ("newHeads", map(vec![("storage", map(vec![("heads", Value::Array(vec![Value::Text("abc".into())])), ("timestamp", Value::Integer(7.into()))]))])),
-            ])),
-        ),
-        (
-            "remote-subscription-change",
-            cbor(&map(vec![
-                ("type", Value::Text("remote-subscription-change".into())),
-                ("senderId", Value::Text(client.clone())),
-                ("targetId", Value::Text(target.clone())),
-                ("add", Value::Array(vec![Value::Text("storage".into())])),
-                ("remove", Value::Null),
-            ])),
-        ),
-        ("float-and-tag", cbor(&map(vec![("type", Value::Text("x".into())), ("senderId", Value::Text(client)), ("n", Value::Float(1.5)), ("t", Value::Tag(1, Box::new(Value::Integer(0.into()))))]))),
-    ];
-    for (name, bytes) in frames {
-        write_seed("decode_frame", name, &bytes);
-    }
 }
