@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod shell;
 pub mod store;
 pub mod sync;
+pub mod upgrade;
 
 use std::{net::SocketAddr, sync::Arc};
 
@@ -112,6 +113,7 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     /// This process among the nodes sharing the database (in peer ids and logs).
     pub node_id: Arc<str>,
+    pub upgrades: upgrade::Upgrades,
     pub leptos_options: LeptosOptions,
 }
 
@@ -172,44 +174,6 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
     }
 }
 
-/// Brings every board in the index up to the current schema. Only the server upgrades: two
-/// replicas upgrading one board at once would each create the new collections and hide each
-/// other's (see `shared::board::schema`).
-async fn upgrade_boards(state: &AppState) -> anyhow::Result<()> {
-    for record in state.store.boards().await? {
-        let document_id: samod::DocumentId = match record.id.parse() {
-            Ok(id) => id,
-            Err(_) => {
-                tracing::warn!(board = record.id, "the index holds an id that is not a document id");
-                continue;
-            }
-        };
-        let Some(handle) = state.repo.find(document_id).await? else {
-            tracing::warn!(board = record.id, "a board in the index has no document");
-            continue;
-        };
-        let outcome = handle.with_document(|document| -> Result<Option<u64>, shared::BoardError> {
-            let mut board = shared::Board::load(&document.save())?;
-            board.save_incremental();
-            match board.upgrade()? {
-                shared::board::schema::Upgrade::Current => Ok(None),
-                shared::board::schema::Upgrade::Upgraded { from } => {
-                    document
-                        .load_incremental(&board.save_incremental())
-                        .map_err(|error| shared::BoardError::Corrupt(error.to_string()))?;
-                    Ok(Some(from))
-                }
-            }
-        });
-        match outcome {
-            Ok(Some(from)) => tracing::info!(board = record.id, from, "board upgraded"),
-            Ok(None) => {}
-            Err(error) => tracing::error!(board = record.id, %error, "board not upgraded"),
-        }
-    }
-    Ok(())
-}
-
 /// A running server. Dropping it does not stop it: call [`Server::stop`].
 pub struct Server {
     pub addr: SocketAddr,
@@ -258,9 +222,9 @@ impl Server {
             connections,
             metrics,
             node_id,
+            upgrades: upgrade::Upgrades::default(),
             leptos_options,
         };
-        upgrade_boards(&state).await?;
         let (shutdown, stopped) = oneshot::channel::<()>();
         let app = router(state.clone());
         let task = tokio::spawn(async move {

@@ -312,10 +312,24 @@ impl Gate {
         frame.set_sender(&self.identity.peer_id);
         if matches!(frame.kind(), shared::gate::FrameKind::Request | shared::gate::FrameKind::Sync) {
             if let (Some(document_id), Some(data)) = (frame.document_id(), frame.data()) {
+                self.upgrade_on_first_open(document_id).await?;
                 self.admit_changes(document_id, data).await?;
             }
         }
         Ok(frame.encode())
+    }
+
+    /// A member's first look at a board since the server started brings it up to the current
+    /// schema, before samod shows it to anyone (see [`crate::upgrade`]).
+    async fn upgrade_on_first_open(&mut self, document_id: &str) -> Result<(), Refusal> {
+        let Ok(parsed) = document_id.parse::<samod::DocumentId>() else { return Ok(()) };
+        if self.role(&parsed.to_string()).await?.is_none() {
+            return Ok(());
+        }
+        crate::upgrade::ensure_current(&self.state, &parsed).await.map_err(|error| {
+            tracing::error!(%error, document_id, "cannot bring a board up to date");
+            Refusal::new(SERVER_ERROR, "internal", "the server cannot open this board right now")
+        })
     }
 
     /// Checks and commits the changes a sync message carries, if this account may write them.
