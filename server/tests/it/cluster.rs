@@ -13,7 +13,6 @@ use crate::{
     editor::Editor,
     harness,
     process::Node,
-    storage::postgres_url,
 };
 
 fn project(name: &str) -> NewProject {
@@ -28,12 +27,8 @@ const WITHIN: Duration = Duration::from_secs(5);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_on_postgres_serve_one_board() {
-    let Some(base_url) = postgres_url() else { return };
-    let schema = format!("pmo_cluster_{}", rand::random::<u32>());
-    let admin = sqlx::PgPool::connect(&base_url).await.expect("connect to PMO_TEST_POSTGRES_URL");
-    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
-    let separator = if base_url.contains('?') { '&' } else { '?' };
-    let url = format!("{base_url}{separator}options=-c%20search_path%3D{schema}");
+    let Some(postgres) = harness::TestPostgres::new().await else { return };
+    let url = postgres.url();
 
     let mut one = Node::start(&url).await;
     let two = Node::start(&url).await;
@@ -89,5 +84,5 @@ async fn two_nodes_on_postgres_serve_one_board() {
     assert!(!has_project(&on_two, "secret"), "a removed member still receives the board's edits");
 
     drop((one, two));
-    sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
+    postgres.drop_schema().await;
 }
