@@ -514,19 +514,10 @@ impl Store {
         &self,
         record: &BoardRecord,
         owner_account_id: &str,
-        changes: &[(String, Vec<u8>)],
+        changes: &[(automerge::ChangeHash, Vec<u8>)],
     ) -> Result<(), StoreError> {
         let mut transaction = self.pool().begin().await?;
-        for (hash, data) in changes {
-            sqlx::query(
-                "INSERT INTO storage_chunks (key, data) VALUES ($1, $2) \
-                 ON CONFLICT (key) DO UPDATE SET data = excluded.data",
-            )
-            .bind(format!("{}/incremental/{hash}", record.id))
-            .bind(data.as_slice())
-            .execute(&mut *transaction)
-            .await?;
-        }
+        crate::store::insert_changes(&mut transaction, &record.id, changes).await?;
         sqlx::query("INSERT INTO boards (id, name, created_at_ms) VALUES ($1, $2, $3)")
             .bind(&record.id)
             .bind(&record.name)

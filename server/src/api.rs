@@ -358,11 +358,8 @@ pub async fn create_board(
     }
     let mut board = shared::Board::new(name).map_err(|error| ApiFailure::BadRequest(error.to_string()))?;
     let document = automerge::Automerge::load(&board.save()).map_err(anyhow::Error::from)?;
-    let changes: Vec<(String, Vec<u8>)> = document
-        .get_changes(&[])
-        .iter()
-        .map(|change| (change.hash().to_string(), change.raw_bytes().to_vec()))
-        .collect();
+    let changes: Vec<_> =
+        document.get_changes(&[]).iter().map(|change| (change.hash(), change.raw_bytes().to_vec())).collect();
     let handle = state.repo.create(document).await.map_err(|_| anyhow::anyhow!("the repo has stopped"))?;
     let record = BoardRecord { id: handle.document_id().to_string(), name: name.to_owned(), created_at_ms: auth::now_ms() };
     state.store.create_board(&record, &caller.account.id, &changes).await?;

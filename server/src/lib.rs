@@ -71,7 +71,7 @@ pub struct Limits {
     /// The largest WebSocket frame accepted from a client.
     pub max_frame_bytes: usize,
     /// The largest board, in Automerge operations, a client's changes may grow a board to.
-    pub max_document_ops: usize,
+    pub max_document_ops: u64,
     /// Sync messages a connection may send per second, sustained.
     pub messages_per_second: u32,
     /// Sync messages a connection may send at once before the rate applies.
@@ -90,7 +90,7 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_frame_bytes: 16 * 1024 * 1024,
-            max_document_ops: 2_000_000,
+            max_document_ops: shared::gate::GateLimits::default().max_document_ops,
             messages_per_second: 50,
             message_burst: 500,
             connections_per_account: 32,

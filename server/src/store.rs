@@ -192,13 +192,7 @@ impl Store {
         changes: &[(automerge::ChangeHash, Vec<u8>)],
     ) -> Result<(), StoreError> {
         let mut transaction = self.pool.begin().await?;
-        for (hash, bytes) in changes {
-            sqlx::query("INSERT INTO storage_chunks (key, data) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
-                .bind(format!("{document_id}/incremental/{hash}"))
-                .bind(bytes.as_slice())
-                .execute(&mut *transaction)
-                .await?;
-        }
+        insert_changes(&mut transaction, document_id, changes).await?;
         if self.engine == Engine::Postgres {
             let payload = crate::cluster::changes_payload(&self.node_id, document_id, changes.iter().map(|(hash, _)| hash));
             sqlx::query("SELECT pg_notify($1, $2)")
@@ -225,7 +219,7 @@ impl Store {
 
     /// The chunk of one change, if it is stored as an incremental chunk.
     pub async fn load_change(&self, document_id: &str, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.load_chunk(&format!("{document_id}/incremental/{hash}")).await
+        self.load_chunk(&incremental_key(document_id, hash)).await
     }
 
     /// Whether the database answers.
@@ -243,6 +237,28 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Where samod keeps one change of a document (`StorageKey::incremental_path`).
+fn incremental_key(document_id: &str, hash: impl std::fmt::Display) -> String {
+    format!("{document_id}/incremental/{hash}")
+}
+
+/// Writes changes as samod's own incremental chunks, inside `transaction`. A chunk's key names
+/// its content, so one already there is left as it is.
+pub(crate) async fn insert_changes(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+    document_id: &str,
+    changes: &[(automerge::ChangeHash, Vec<u8>)],
+) -> Result<(), StoreError> {
+    for (hash, bytes) in changes {
+        sqlx::query("INSERT INTO storage_chunks (key, data) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+            .bind(incremental_key(document_id, hash))
+            .bind(bytes.as_slice())
+            .execute(&mut **transaction)
+            .await?;
+    }
+    Ok(())
 }
 
 fn board_record(row: &AnyRow) -> Result<BoardRecord, StoreError> {

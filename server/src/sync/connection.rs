@@ -272,7 +272,7 @@ struct Gate {
     claimed: Arc<OnceLock<String>>,
     rate: RateLimit,
     /// Roles looked up on this connection, with the access generation they were read at.
-    roles: HashMap<String, (u64, Option<Role>)>,
+    roles: HashMap<samod::DocumentId, (u64, Option<Role>)>,
     /// The last changes this connection handed to samod, which samod applies on its own time.
     /// The next message is checked only once they are in samod's document: it may build on
     /// them, and checked against a document without them its changes would look like they wait
@@ -312,8 +312,14 @@ impl Gate {
         frame.set_sender(&self.identity.peer_id);
         if matches!(frame.kind(), shared::gate::FrameKind::Request | shared::gate::FrameKind::Sync) {
             if let (Some(document_id), Some(data)) = (frame.document_id(), frame.data()) {
-                self.upgrade_on_first_open(document_id).await?;
-                self.admit_changes(document_id, data).await?;
+                // samod accepts one document under several spellings (base58, UUID forms):
+                // decide on the one it will use, or changes could slip past by respelling. An id
+                // samod cannot read either is left to samod to answer.
+                let board = document_id.parse::<samod::DocumentId>().ok();
+                if let Some(board) = &board {
+                    self.upgrade_on_first_open(board).await?;
+                }
+                self.admit_changes(board.as_ref(), data).await?;
             }
         }
         Ok(frame.encode())
@@ -321,13 +327,12 @@ impl Gate {
 
     /// A member's first look at a board since the server started brings it up to the current
     /// schema, before samod shows it to anyone (see [`crate::upgrade`]).
-    async fn upgrade_on_first_open(&mut self, document_id: &str) -> Result<(), Refusal> {
-        let Ok(parsed) = document_id.parse::<samod::DocumentId>() else { return Ok(()) };
-        if self.role(&parsed.to_string()).await?.is_none() {
+    async fn upgrade_on_first_open(&mut self, board: &samod::DocumentId) -> Result<(), Refusal> {
+        if self.role(board).await?.is_none() {
             return Ok(());
         }
-        crate::upgrade::ensure_current(&self.state, &parsed).await.map_err(|error| {
-            tracing::error!(%error, document_id, "cannot bring a board up to date");
+        crate::upgrade::ensure_current(&self.state, board).await.map_err(|error| {
+            tracing::error!(%error, %board, "cannot bring a board up to date");
             Refusal::new(SERVER_ERROR, "internal", "the server cannot open this board right now")
         })
     }
@@ -335,23 +340,17 @@ impl Gate {
     /// Checks and commits the changes a sync message carries, if this account may write them.
     /// Anyone else's message goes on to samod untouched: the share policy answers a
     /// non-member with `doc-unavailable` and ignores a viewer's changes.
-    async fn admit_changes(&mut self, document_id: &str, data: &[u8]) -> Result<(), Refusal> {
+    async fn admit_changes(&mut self, board: Option<&samod::DocumentId>, data: &[u8]) -> Result<(), Refusal> {
         let message = automerge::sync::Message::decode(data)
             .map_err(|error| Refusal::new(INVALID_PAYLOAD, "malformed", format!("not an automerge sync message: {error}")))?;
-        if message.changes.is_empty() {
-            return Ok(());
-        }
-        // samod accepts one document under several spellings (base58, UUID forms): decide on
-        // the one it will use, or an editor could slip changes past the check by respelling.
-        let Ok(parsed) = document_id.parse::<samod::DocumentId>() else {
-            // samod cannot open it either; it answers for itself.
+        let Some(board) = board.filter(|_| !message.changes.is_empty()) else {
             return Ok(());
         };
-        let document_id = parsed.to_string();
-        if !self.role(&document_id).await?.is_some_and(Role::can_edit) {
+        if !self.role(board).await?.is_some_and(Role::can_edit) {
             return Ok(());
         }
-        let handle = match self.state.repo.find(parsed).await {
+        let document_id = board.to_string();
+        let handle = match self.state.repo.find(board.clone()).await {
             Ok(Some(handle)) => handle,
             Ok(None) => {
                 tracing::error!(document_id, "a board with members has no document");
@@ -360,7 +359,7 @@ impl Gate {
             Err(samod::Stopped) => return Err(Refusal::new(TRY_AGAIN_LATER, "stopping", "the server is stopping")),
         };
         self.until_applied().await?;
-        let limits = GateLimits { max_document_ops: self.state.config.limits.max_document_ops as u64 };
+        let limits = GateLimits { max_document_ops: self.state.config.limits.max_document_ops };
         let data = data.to_vec();
         let checked_handle = handle.clone();
         let checked = tokio::task::spawn_blocking(move || {
@@ -428,9 +427,9 @@ impl Gate {
     }
 
     /// This account's role on a board, read again whenever access changed anywhere.
-    async fn role(&mut self, document_id: &str) -> Result<Option<Role>, Refusal> {
+    async fn role(&mut self, board: &samod::DocumentId) -> Result<Option<Role>, Refusal> {
         let generation = self.state.share_policy.generation();
-        if let Some((seen, role)) = self.roles.get(document_id) {
+        if let Some((seen, role)) = self.roles.get(board) {
             if *seen == generation {
                 return Ok(*role);
             }
@@ -438,13 +437,13 @@ impl Gate {
         let role = self
             .state
             .store
-            .role(document_id, &self.identity.account_id)
+            .role(&board.to_string(), &self.identity.account_id)
             .await
             .map_err(|error| {
                 tracing::error!(%error, "cannot read a board's members");
                 Refusal::new(TRY_AGAIN_LATER, "storage", "the server cannot check access right now")
             })?;
-        self.roles.insert(document_id.to_owned(), (generation, role));
+        self.roles.insert(board.clone(), (generation, role));
         Ok(role)
     }
 }
