@@ -6,22 +6,14 @@ use std::time::Duration;
 
 use shared::{
     api::Role,
-    board::{NewProject, ProjectId, Stage},
+    board::ProjectId,
 };
 
 use crate::{
-    editor::Editor,
+    editor::{has_project, project, Editor},
     harness,
     process::Node,
 };
-
-fn project(name: &str) -> NewProject {
-    NewProject { name: name.into(), stage: Stage::Proposed, budget: 10_000.0 }
-}
-
-fn has_project(editor: &Editor, name: &str) -> bool {
-    editor.board.snapshot().projects.iter().any(|project| project.name == name)
-}
 
 const WITHIN: Duration = Duration::from_secs(5);
 

@@ -6,17 +6,13 @@ use std::time::Duration;
 
 use automerge::ChangeHash;
 use rand::Rng;
-use shared::board::{NewProject, ProjectId, Stage};
+use shared::board::ProjectId;
 
 use crate::{
-    editor::{read_from_server, Editor},
+    editor::{project, read_from_server, Editor},
     harness,
     process::Node,
 };
-
-fn project(name: String) -> NewProject {
-    NewProject { name, stage: Stage::Proposed, budget: 10_000.0 }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_saved_edit_survives_sigkill_at_random_moments() {
@@ -42,7 +38,7 @@ async fn every_saved_edit_survives_sigkill_at_random_moments() {
                 if editor.is_connected() && editor.board.is_loaded() {
                     made += 1;
                     let name = format!("P{made}");
-                    editor.edit(|board| board.add_project(ProjectId::random(), project(name)).expect("a valid edit")).await;
+                    editor.edit(|board| board.add_project(ProjectId::random(), project(&name)).expect("a valid edit")).await;
                 }
                 editor.pump(Duration::from_millis(rng.random_range(1..15))).await;
             }

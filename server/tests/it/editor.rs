@@ -5,7 +5,11 @@ use std::{net::SocketAddr, time::Duration};
 
 use automerge::ChangeHash;
 use futures::{SinkExt, StreamExt};
-use shared::{board::Board, sync::{SyncClient, SyncEvent}};
+use shared::{
+    board::{Board, NewProject},
+    sync::{SyncClient, SyncEvent},
+    Stage,
+};
 use tokio::net::TcpStream;
 use tokio_tungstenite::{tungstenite::Message, MaybeTlsStream, WebSocketStream};
 
@@ -187,3 +191,13 @@ pub async fn read_from_server(addr: SocketAddr, document_id: &str, token: &str) 
     }
 }
 
+
+/// A proposed project with a small budget: what these tests add to boards.
+pub fn project(name: &str) -> NewProject {
+    NewProject { name: name.into(), stage: Stage::Proposed, budget: 10_000.0 }
+}
+
+/// Whether the editor's board has a project called `name`.
+pub fn has_project(editor: &Editor, name: &str) -> bool {
+    editor.board.snapshot().projects.iter().any(|project| project.name == name)
+}

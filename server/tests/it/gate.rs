@@ -5,26 +5,17 @@ use std::time::Duration;
 use server::{Config, Limits, Server};
 use shared::{
     api::Role,
-    board::{NewProject, ProjectId, Stage},
+    board::ProjectId,
     sync::WireMessage,
 };
-use tokio::net::TcpListener;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::{
-    editor::{read_from_server, Editor},
-    harness::{ApiClient, TestDatabase},
+    editor::{has_project, project, read_from_server, Editor},
+    harness::{self, ApiClient, TestDatabase},
 };
 
 const WITHIN: Duration = Duration::from_secs(5);
-
-fn project(name: &str) -> NewProject {
-    NewProject { name: name.into(), stage: Stage::Proposed, budget: 10_000.0 }
-}
-
-fn has_project(editor: &Editor, name: &str) -> bool {
-    editor.board.snapshot().projects.iter().any(|project| project.name == name)
-}
 
 /// A sync message carrying one change that replaces the board's projects with a string: valid
 /// Automerge, invalid board.
@@ -50,12 +41,6 @@ fn schema_breaking_sync_message(board: &mut shared::Board) -> Vec<u8> {
     panic!("the sync never carried the change")
 }
 
-async fn start(database: &TestDatabase, limits: Limits) -> Server {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let config = Config { limits, ..Config::new(database.url(), "target/site") };
-    Server::start(config, listener).await.expect("the server starts")
-}
-
 /// A board owned by a fresh account, and that owner's API token.
 struct Fixture {
     server: Server,
@@ -65,7 +50,8 @@ struct Fixture {
 }
 
 async fn fixture(database: &TestDatabase, limits: Limits) -> Fixture {
-    let server = start(database, limits).await;
+    let config = Config { limits, ..Config::new(database.url(), "target/site") };
+    let server = harness::start_server_with(config, "127.0.0.1:0".parse().unwrap()).await;
     let owner = ApiClient::sign_up(server.addr, "owner@example.com").await;
     let board = owner.create_board("Gate").await;
     let owner_token = owner.create_token("owner").await;

@@ -2,9 +2,13 @@
 
 use std::time::Duration;
 
-use shared::board::{NewProject, ProjectId, Stage};
+use shared::board::ProjectId;
 
-use crate::{editor::Editor, harness, process::Node};
+use crate::{
+    editor::{project, Editor},
+    harness,
+    process::Node,
+};
 
 #[tokio::test]
 async fn health_metrics_and_request_ids() {
@@ -24,8 +28,7 @@ async fn health_metrics_and_request_ids() {
     let mut editor = Editor::new("ops", board.document_id(), &token);
     assert!(editor.connect(server.addr).await);
     editor.wait_for(Duration::from_secs(5), "the board", |e| e.board.is_loaded()).await;
-    let project = NewProject { name: "Metrics".into(), stage: Stage::Proposed, budget: 1.0 };
-    editor.edit(|b| b.add_project(ProjectId::random(), project).unwrap()).await;
+    editor.edit(|b| b.add_project(ProjectId::random(), project("Metrics")).unwrap()).await;
     editor.wait_for(Duration::from_secs(5), "the edit saved", |e| e.unsynced() == 0).await;
 
     let metrics = http.get(format!("{base}/metrics")).send().await.unwrap();
@@ -58,8 +61,7 @@ async fn sigterm_stops_the_server_cleanly_and_keeps_every_edit() {
     assert!(editor.connect(node.addr).await);
     editor.wait_for(Duration::from_secs(5), "the board", |e| e.board.is_loaded()).await;
     for n in 0..20 {
-        let project = NewProject { name: format!("P{n}"), stage: Stage::Proposed, budget: 1.0 };
-        editor.edit(|b| b.add_project(ProjectId::random(), project).unwrap()).await;
+        editor.edit(|b| b.add_project(ProjectId::random(), project(&format!("P{n}"))).unwrap()).await;
     }
     editor.wait_for(Duration::from_secs(10), "the edits saved", |e| e.unsynced() == 0).await;
 
