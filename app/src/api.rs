@@ -94,7 +94,11 @@ async fn get<R: DeserializeOwned + 'static>(path: &str) -> Result<R, FetchError>
     request::<(), R>(Method::GET, path, None, OnUnauthorized::SessionEnded).await
 }
 
-async fn send<B: Serialize, R: DeserializeOwned + 'static>(method: Method, path: &str, body: &B) -> Result<R, FetchError> {
+async fn send<B: Serialize, R: DeserializeOwned + 'static>(
+    method: Method,
+    path: &str,
+    body: &B,
+) -> Result<R, FetchError> {
     request(method, path, Some(body), OnUnauthorized::SessionEnded).await
 }
 
@@ -147,7 +151,8 @@ pub async fn create_token(name: String) -> Result<CreatedToken, FetchError> {
 }
 
 pub async fn revoke_token(id: &str) -> Result<(), FetchError> {
-    request::<(), ()>(Method::DELETE, &format!("/api/tokens/{}", path_segment(id)), None, OnUnauthorized::SessionEnded).await
+    request::<(), ()>(Method::DELETE, &format!("/api/tokens/{}", path_segment(id)), None, OnUnauthorized::SessionEnded)
+        .await
 }
 
 pub async fn instance_settings() -> Result<InstanceSettings, FetchError> {

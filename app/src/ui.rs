@@ -77,16 +77,20 @@ fn with_account<V: IntoView + 'static>(page: impl Fn(Account) -> V + Send + Sync
         Some(account) => page(account).into_any(),
         None => {
             let message = match Auth::get().state.get() {
-                AuthState::Checking | AuthState::SignedIn(_) => view! { <p class="progress" role="status">"Loading…"</p> }.into_any(),
+                AuthState::Checking | AuthState::SignedIn(_) => {
+                    view! { <p class="progress" role="status">"Loading…"</p> }.into_any()
+                }
                 AuthState::SignedOut => view! {
                     <p class="notice" role="status">"You are signed out. " <A href=SIGN_IN_PATH>"Sign in"</A></p>
-                }.into_any(),
+                }
+                .into_any(),
                 AuthState::Offline(_) => view! {
                     <p class="notice" role="status">
                         "The server cannot be reached, and nobody has signed in on this device yet. "
                         "Sign in once the connection is back; after that, your boards open here offline too."
                     </p>
-                }.into_any(),
+                }
+                .into_any(),
             };
             view! { <Header/> <main>{message}</main> }.into_any()
         }
@@ -129,7 +133,11 @@ fn BoardList(account: Account) -> impl IntoView {
             Ok(boards) => BoardListing::FromServer(
                 boards
                     .into_iter()
-                    .map(|board| ListedBoard { document_id: board.document_id().to_string(), name: board.name, role: Some(board.role) })
+                    .map(|board| ListedBoard {
+                        document_id: board.document_id().to_string(),
+                        name: board.name,
+                        role: Some(board.role),
+                    })
                     .collect(),
             ),
             // The session ended: the app is on its way to the sign-in page.
@@ -344,7 +352,9 @@ fn BoardContent(
 fn RuleWarnings(view: SessionView) -> impl IntoView {
     let this_week = IsoWeek::containing(chrono::Utc::now().date_naive());
     let warnings = Memo::new(move |_| {
-        view.snapshot.with(|board| shared::rules::check_from(board, Some(this_week)).iter().map(ToString::to_string).collect::<Vec<_>>())
+        view.snapshot.with(|board| {
+            shared::rules::check_from(board, Some(this_week)).iter().map(ToString::to_string).collect::<Vec<_>>()
+        })
     });
     move || {
         let warnings = warnings.get();
@@ -360,7 +370,11 @@ fn RuleWarnings(view: SessionView) -> impl IntoView {
 }
 
 /// Applies an edit, showing why it was refused if it was.
-fn apply(session: Session, notice: RwSignal<Option<String>>, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) {
+fn apply(
+    session: Session,
+    notice: RwSignal<Option<String>>,
+    change: impl FnOnce(&mut Board) -> Result<(), BoardError>,
+) {
     match session.with_value(|session| session.edit(change)) {
         Ok(()) => notice.set(None),
         Err(message) => notice.set(Some(message)),
@@ -425,7 +439,12 @@ fn Peers(peers: RwSignal<Vec<String>>) -> impl IntoView {
 // ---- priorities ------------------------------------------------------------------------------
 
 #[component]
-fn Priorities(session: Session, view: SessionView, notice: RwSignal<Option<String>>, editable: Memo<bool>) -> impl IntoView {
+fn Priorities(
+    session: Session,
+    view: SessionView,
+    notice: RwSignal<Option<String>>,
+    editable: Memo<bool>,
+) -> impl IntoView {
     let dragged = RwSignal::new(None::<ProjectId>);
     let new_name = RwSignal::new(String::new());
     let add = move || {
@@ -439,7 +458,8 @@ fn Priorities(session: Session, view: SessionView, notice: RwSignal<Option<Strin
     // Rows are keyed by project id alone and read their fields reactively: an edit by someone
     // else updates a field in place, and a reorder moves rows, so the field a person is typing
     // in survives both.
-    let order = Memo::new(move |_| view.snapshot.with(|board| board.projects.iter().map(|p| p.id.clone()).collect::<Vec<_>>()));
+    let order =
+        Memo::new(move |_| view.snapshot.with(|board| board.projects.iter().map(|p| p.id.clone()).collect::<Vec<_>>()));
 
     view! {
         <section class="priorities">
@@ -572,7 +592,12 @@ struct Grid {
 }
 
 #[component]
-fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<String>>, editable: Memo<bool>) -> impl IntoView {
+fn ResourcePlan(
+    session: Session,
+    view: SessionView,
+    notice: RwSignal<Option<String>>,
+    editable: Memo<bool>,
+) -> impl IntoView {
     let weeks = IsoWeek::containing(chrono::Utc::now().date_naive()).span(PLANNING_WEEKS);
     let weeks = StoredValue::new(weeks);
     let chosen = RwSignal::new(None::<ProjectId>);
@@ -594,7 +619,11 @@ fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<Str
             let weeks = weeks.get_value();
             let loads = capacity::weekly_load(board, &weeks);
             Grid {
-                people: board.people.iter().map(|p| (p.id.clone(), p.name.clone(), p.capacity_hours_per_week)).collect(),
+                people: board
+                    .people
+                    .iter()
+                    .map(|p| (p.id.clone(), p.name.clone(), p.capacity_hours_per_week))
+                    .collect(),
                 hours: board
                     .allocations
                     .iter()
@@ -611,7 +640,8 @@ fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<Str
             }
         })
     });
-    let person_ids = Memo::new(move |_| grid.with(|grid| grid.people.iter().map(|(id, _, _)| id.clone()).collect::<Vec<_>>()));
+    let person_ids =
+        Memo::new(move |_| grid.with(|grid| grid.people.iter().map(|(id, _, _)| id.clone()).collect::<Vec<_>>()));
     let person_name = RwSignal::new(String::new());
     let person_capacity = RwSignal::new("40".to_string());
     let add_person = move || {
@@ -635,7 +665,15 @@ fn ResourcePlan(session: Session, view: SessionView, notice: RwSignal<Option<Str
     };
     let row = move |person: PersonId| {
         let person = StoredValue::new(person);
-        let details = move || grid.with(|grid| grid.people.iter().find(|(id, _, _)| *id == person.get_value()).map(|(_, name, capacity)| (name.clone(), *capacity)).unwrap_or_default());
+        let details = move || {
+            grid.with(|grid| {
+                grid.people
+                    .iter()
+                    .find(|(id, _, _)| *id == person.get_value())
+                    .map(|(_, name, capacity)| (name.clone(), *capacity))
+                    .unwrap_or_default()
+            })
+        };
         let cells = weeks
             .get_value()
             .into_iter()

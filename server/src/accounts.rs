@@ -83,9 +83,17 @@ impl std::fmt::Debug for SessionRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MembershipChange {
     /// Adds the account with this email (lowercased).
-    Add { email: String, role: Role },
-    SetRole { account_id: String, role: Role },
-    Remove { account_id: String },
+    Add {
+        email: String,
+        role: Role,
+    },
+    SetRole {
+        account_id: String,
+        role: Role,
+    },
+    Remove {
+        account_id: String,
+    },
 }
 
 /// Why a membership change was refused.
@@ -133,10 +141,8 @@ impl Store {
         sqlx::query("UPDATE instance_settings SET invite_only = invite_only WHERE id = 1")
             .execute(&mut *transaction)
             .await?;
-        let accounts: i64 = sqlx::query("SELECT COUNT(*) AS n FROM accounts")
-            .fetch_one(&mut *transaction)
-            .await?
-            .try_get("n")?;
+        let accounts: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM accounts").fetch_one(&mut *transaction).await?.try_get("n")?;
         let first = accounts == 0;
         let invite_only = settings_in(&mut transaction).await?.invite_only;
         if !first && invite_only && invite_code_hash.is_none() {
@@ -195,20 +201,16 @@ impl Store {
             .await?;
         }
         transaction.commit().await?;
-        Ok(Ok(Account {
-            id: new.id.to_owned(),
-            email: new.email.to_owned(),
-            name: new.name.to_owned(),
-            admin: first,
-        }))
+        Ok(Ok(Account { id: new.id.to_owned(), email: new.email.to_owned(), name: new.name.to_owned(), admin: first }))
     }
 
     /// The account with this email (lowercased), with its password hash.
     pub async fn account_by_email(&self, email: &str) -> Result<Option<AccountRecord>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS}, accounts.password_hash FROM accounts WHERE email = $1"))
-            .bind(email)
-            .fetch_optional(self.pool())
-            .await?;
+        let row =
+            sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS}, accounts.password_hash FROM accounts WHERE email = $1"))
+                .bind(email)
+                .fetch_optional(self.pool())
+                .await?;
         row.map(|row| Ok(AccountRecord { account: account(&row)?, password_hash: row.try_get("password_hash")? }))
             .transpose()
     }
@@ -393,9 +395,8 @@ impl Store {
     // ---- instance settings and invites ------------------------------------------------------
 
     pub async fn settings(&self) -> Result<InstanceSettings, StoreError> {
-        let row = sqlx::query("SELECT invite_only FROM instance_settings WHERE id = 1")
-            .fetch_optional(self.pool())
-            .await?;
+        let row =
+            sqlx::query("SELECT invite_only FROM instance_settings WHERE id = 1").fetch_optional(self.pool()).await?;
         settings_from(row)
     }
 
@@ -414,13 +415,15 @@ impl Store {
         now_ms: i64,
         expires_at_ms: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO invites (code_hash, created_by, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4)")
-            .bind(code_hash)
-            .bind(created_by)
-            .bind(now_ms)
-            .bind(expires_at_ms)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(
+            "INSERT INTO invites (code_hash, created_by, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(code_hash)
+        .bind(created_by)
+        .bind(now_ms)
+        .bind(expires_at_ms)
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 
@@ -568,7 +571,8 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         let mut members = rows.iter().map(member).collect::<Result<Vec<_>, StoreError>>()?;
-        members.sort_by(|a, b| b.role.cmp(&a.role).then_with(|| a.name.cmp(&b.name)).then_with(|| a.email.cmp(&b.email)));
+        members
+            .sort_by(|a, b| b.role.cmp(&a.role).then_with(|| a.name.cmp(&b.name)).then_with(|| a.email.cmp(&b.email)));
         Ok(members)
     }
 
@@ -612,13 +616,15 @@ impl Store {
                 if role_in(&mut transaction, board_id, &account_id).await?.is_some() {
                     return Ok(Err(MembershipRefusal::AlreadyMember));
                 }
-                sqlx::query("INSERT INTO board_members (board_id, account_id, role, added_at_ms) VALUES ($1, $2, $3, $4)")
-                    .bind(board_id)
-                    .bind(&account_id)
-                    .bind(role.as_str())
-                    .bind(now_ms)
-                    .execute(&mut *transaction)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO board_members (board_id, account_id, role, added_at_ms) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(board_id)
+                .bind(&account_id)
+                .bind(role.as_str())
+                .bind(now_ms)
+                .execute(&mut *transaction)
+                .await?;
                 account_id
             }
             MembershipChange::SetRole { account_id, role } => {

@@ -121,7 +121,9 @@ pub async fn me(State(state): State<AppState>, parts: Parts) -> Response {
             with_cookies(Json(Me { account, csrf_token }), cookies)
         }
         // A script with a token needs no CSRF token.
-        Ok(Caller { account, via: Via::Token { .. } }) => Json(Me { account, csrf_token: String::new() }).into_response(),
+        Ok(Caller { account, via: Via::Token { .. } }) => {
+            Json(Me { account, csrf_token: String::new() }).into_response()
+        }
         Err(failure @ ApiFailure::Unauthorized(_)) => {
             let has_csrf = auth::cookie(&parts.headers, CSRF_COOKIE).is_some_and(|token| !token.is_empty());
             if has_csrf {
@@ -150,28 +152,39 @@ pub async fn sign_up(
     let password_hash = auth::hash_password(sign_up.password).await?;
     let id = uuid::Uuid::new_v4().to_string();
     let invite_hash = sign_up.invite.as_deref().map(str::trim).filter(|code| !code.is_empty()).map(auth::secret_hash);
-    let new = NewAccount { id: &id, email: &email, name: &name, password_hash: &password_hash, created_at_ms: auth::now_ms() };
-    let account = match state.store.create_account(&new, invite_hash.as_deref()).await? {
-        Ok(account) => account,
-        Err(SignUpRefusal::EmailTaken) => {
-            return Err(ApiFailure::Conflict(format!("an account with the email {email} exists already: sign in instead")))
-        }
-        Err(SignUpRefusal::InviteRequired) => {
-            return Err(ApiFailure::Forbidden(
-                "sign-up on this server is by invitation only: ask its admin for an invite code".into(),
-            ))
-        }
-        Err(SignUpRefusal::InviteInvalid) => {
-            return Err(ApiFailure::Forbidden(
+    let new = NewAccount {
+        id: &id,
+        email: &email,
+        name: &name,
+        password_hash: &password_hash,
+        created_at_ms: auth::now_ms(),
+    };
+    let account =
+        match state.store.create_account(&new, invite_hash.as_deref()).await? {
+            Ok(account) => account,
+            Err(SignUpRefusal::EmailTaken) => {
+                return Err(ApiFailure::Conflict(format!(
+                    "an account with the email {email} exists already: sign in instead"
+                )))
+            }
+            Err(SignUpRefusal::InviteRequired) => {
+                return Err(ApiFailure::Forbidden(
+                    "sign-up on this server is by invitation only: ask its admin for an invite code".into(),
+                ))
+            }
+            Err(SignUpRefusal::InviteInvalid) => return Err(ApiFailure::Forbidden(
                 "this invite code is not valid: it was used already, has expired or is mistyped; ask the admin for a \
                  new one"
                     .into(),
-            ))
-        }
-    };
+            )),
+        };
     tracing::info!(account = account.id, admin = account.admin, "account created");
     let session = auth::start_session(&state, &account.id).await?;
-    let cookies = auth::session_cookies(&session.secret, &session.csrf_token, auth::wants_secure_cookies(&state.config, &headers));
+    let cookies = auth::session_cookies(
+        &session.secret,
+        &session.csrf_token,
+        auth::wants_secure_cookies(&state.config, &headers),
+    );
     Ok(with_cookies((StatusCode::CREATED, Json(Me { account, csrf_token: session.csrf_token })), cookies))
 }
 
@@ -190,7 +203,8 @@ pub async fn sign_in(
     let keys = LoginKeys::new(&email, ip);
     auth::refuse_if_locked(&state, &keys).await?;
     let record = state.store.account_by_email(&email).await?;
-    let hash = record.as_ref().map_or_else(|| auth::UNKNOWN_ACCOUNT_HASH.to_owned(), |record| record.password_hash.clone());
+    let hash =
+        record.as_ref().map_or_else(|| auth::UNKNOWN_ACCOUNT_HASH.to_owned(), |record| record.password_hash.clone());
     let matches = auth::verify_password(sign_in.password, hash).await?;
     let Some(record) = record.filter(|_| matches) else {
         auth::count_failure(&state, &keys).await?;
@@ -203,13 +217,21 @@ pub async fn sign_in(
     }
     let session = auth::start_session(&state, &record.account.id).await?;
     tracing::info!(account = record.account.id, "signed in");
-    let cookies = auth::session_cookies(&session.secret, &session.csrf_token, auth::wants_secure_cookies(&state.config, &headers));
+    let cookies = auth::session_cookies(
+        &session.secret,
+        &session.csrf_token,
+        auth::wants_secure_cookies(&state.config, &headers),
+    );
     Ok(with_cookies(Json(Me { account: record.account, csrf_token: session.csrf_token }), cookies))
 }
 
 /// `POST /api/auth/signout`: ends the session and clears the cookies (204).
 #[tracing::instrument(skip_all)]
-pub async fn sign_out(State(state): State<AppState>, caller: Caller, headers: HeaderMap) -> Result<Response, ApiFailure> {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+) -> Result<Response, ApiFailure> {
     if let Some(session_id) = caller.session_id() {
         state.store.delete_session(session_id).await?;
     }
@@ -227,7 +249,8 @@ pub async fn change_password(
     request: Result<Json<PasswordChange>, JsonRejection>,
 ) -> Result<StatusCode, ApiFailure> {
     let change = body(request)?;
-    auth::check_password(&change.new).map_err(|problem| ApiFailure::BadRequest(format!("the new password: {problem}")))?;
+    auth::check_password(&change.new)
+        .map_err(|problem| ApiFailure::BadRequest(format!("the new password: {problem}")))?;
     let keys = LoginKeys::new(&caller.account.email, ip);
     auth::refuse_if_locked(&state, &keys).await?;
     let record = state
@@ -325,7 +348,10 @@ pub async fn put_settings(
 
 /// `POST /api/admin/invites`: a one-time sign-up code, valid for a week (201).
 #[tracing::instrument(skip_all)]
-pub async fn create_invite(State(state): State<AppState>, caller: Caller) -> Result<(StatusCode, Json<Invite>), ApiFailure> {
+pub async fn create_invite(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<(StatusCode, Json<Invite>), ApiFailure> {
     require_admin(&caller)?;
     let code = auth::random_secret(16);
     let now = auth::now_ms();
@@ -352,16 +378,15 @@ pub async fn create_board(
     let new = body(request)?;
     let name = new.name.trim();
     if name.chars().count() > BOARD_NAME_MAX_CHARS {
-        return Err(ApiFailure::BadRequest(format!(
-            "a board name can have at most {BOARD_NAME_MAX_CHARS} characters"
-        )));
+        return Err(ApiFailure::BadRequest(format!("a board name can have at most {BOARD_NAME_MAX_CHARS} characters")));
     }
     let mut board = shared::Board::new(name).map_err(|error| ApiFailure::BadRequest(error.to_string()))?;
     let document = automerge::Automerge::load(&board.save()).map_err(anyhow::Error::from)?;
     let changes: Vec<_> =
         document.get_changes(&[]).iter().map(|change| (change.hash(), change.raw_bytes().to_vec())).collect();
     let handle = state.repo.create(document).await.map_err(|_| anyhow::anyhow!("the repo has stopped"))?;
-    let record = BoardRecord { id: handle.document_id().to_string(), name: name.to_owned(), created_at_ms: auth::now_ms() };
+    let record =
+        BoardRecord { id: handle.document_id().to_string(), name: name.to_owned(), created_at_ms: auth::now_ms() };
     state.store.create_board(&record, &caller.account.id, &changes).await?;
     state.share_policy.role_changed(&record.id, &caller.account.id, Some(Role::Owner));
     tracing::info!(board = record.id, owner = caller.account.id, "board created");
@@ -432,7 +457,9 @@ async fn change_membership(
     let outcome = state.store.change_membership(board_id, &caller.account.id, &change, auth::now_ms()).await?;
     let member = outcome.map_err(|refusal| match refusal {
         MembershipRefusal::NoBoard => no_board(board),
-        MembershipRefusal::NotOwner => ApiFailure::Forbidden("only an owner of the board can change its members".into()),
+        MembershipRefusal::NotOwner => {
+            ApiFailure::Forbidden("only an owner of the board can change its members".into())
+        }
         MembershipRefusal::NoAccount => match &change {
             MembershipChange::Add { email, .. } => ApiFailure::NotFound(format!(
                 "no account has the email {email}: ask them to sign up first, then add them"
@@ -443,9 +470,9 @@ async fn change_membership(
             ApiFailure::Conflict("this account is a member of the board already: change its role instead".into())
         }
         MembershipRefusal::NoMember => ApiFailure::NotFound("this account is not a member of the board".into()),
-        MembershipRefusal::LastOwner => ApiFailure::Conflict(
-            "a board needs at least one owner: make someone else an owner first".into(),
-        ),
+        MembershipRefusal::LastOwner => {
+            ApiFailure::Conflict("a board needs at least one owner: make someone else an owner first".into())
+        }
     })?;
     state.share_policy.access_changed(board_id);
     tracing::info!(board = board_id, by = caller.account.id, ?change, "members changed");

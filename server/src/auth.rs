@@ -46,9 +46,7 @@ const TOKEN_PREFIX: &str = "pmo_";
 
 /// The current time in Unix milliseconds.
 pub fn now_ms() -> i64 {
-    let since_epoch = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
+    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)
 }
 
@@ -272,9 +270,7 @@ pub async fn caller_from_parts(state: &AppState, parts: &Parts) -> Result<Caller
             .and_then(|value| value.split_once(' '))
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, secret)| secret.trim())
-            .ok_or_else(|| {
-                ApiFailure::Unauthorized("the Authorization header must be `Bearer <API token>`".into())
-            })?;
+            .ok_or_else(|| ApiFailure::Unauthorized("the Authorization header must be `Bearer <API token>`".into()))?;
         return token_caller(state, secret).await?.ok_or_else(|| {
             ApiFailure::Unauthorized(
                 "this API token is not valid: it was revoked or mistyped; create a new one under API tokens".into(),
@@ -282,9 +278,7 @@ pub async fn caller_from_parts(state: &AppState, parts: &Parts) -> Result<Caller
         });
     }
     let Some(secret) = cookie(&parts.headers, SESSION_COOKIE).filter(|secret| !secret.is_empty()) else {
-        return Err(ApiFailure::Unauthorized(
-            "sign in first, or send `Authorization: Bearer <API token>`".into(),
-        ));
+        return Err(ApiFailure::Unauthorized("sign in first, or send `Authorization: Bearer <API token>`".into()));
     };
     let now = now_ms();
     let Some(session) = state.store.session(&secret_hash(secret), now).await? else {

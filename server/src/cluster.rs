@@ -29,7 +29,11 @@ pub const ACCESS_CHANNEL: &str = "pmo_access";
 const PAYLOAD_LIMIT: usize = 7000;
 
 /// `<node> <board> <hash> <hash>…`, or `<node> <board>` when the hashes would not fit.
-pub fn changes_payload<'a>(node_id: &str, document_id: &str, hashes: impl Iterator<Item = &'a automerge::ChangeHash>) -> String {
+pub fn changes_payload<'a>(
+    node_id: &str,
+    document_id: &str,
+    hashes: impl Iterator<Item = &'a automerge::ChangeHash>,
+) -> String {
     let mut payload = format!("{node_id} {document_id}");
     let base = payload.len();
     for hash in hashes {
@@ -81,7 +85,12 @@ pub fn listen(store: Store, repo: samod::Repo, policy: AccessPolicy, metrics: Me
     })
 }
 
-async fn listen_once(store: &Store, repo: &samod::Repo, policy: &AccessPolicy, metrics: &Metrics) -> Result<(), sqlx::Error> {
+async fn listen_once(
+    store: &Store,
+    repo: &samod::Repo,
+    policy: &AccessPolicy,
+    metrics: &Metrics,
+) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect(store.url()).await?;
     listener.listen_all([CHANGES_CHANNEL, ACCESS_CHANNEL]).await?;
     // Whatever happened while we were not listening: read every board we hold again.
@@ -120,7 +129,13 @@ async fn listen_once(store: &Store, repo: &samod::Repo, policy: &AccessPolicy, m
 /// Applies to the board held here the changes another node committed: the named ones, or
 /// everything stored when they are not named or some are no longer stored one by one (samod
 /// compacts changes into snapshots).
-async fn refresh(store: &Store, repo: &samod::Repo, metrics: &Metrics, document_id: &DocumentId, hashes: Option<&[&str]>) {
+async fn refresh(
+    store: &Store,
+    repo: &samod::Repo,
+    metrics: &Metrics,
+    document_id: &DocumentId,
+    hashes: Option<&[&str]>,
+) {
     let Ok(Some(handle)) = repo.find(document_id.clone()).await else { return };
     let board = document_id.to_string();
     let mut chunks = Vec::new();
@@ -131,8 +146,7 @@ async fn refresh(store: &Store, repo: &samod::Repo, metrics: &Metrics, document_
                 .iter()
                 .copied()
                 .filter(|hash| {
-                    hash.parse::<automerge::ChangeHash>()
-                        .is_ok_and(|hash| document.get_change_by_hash(&hash).is_none())
+                    hash.parse::<automerge::ChangeHash>().is_ok_and(|hash| document.get_change_by_hash(&hash).is_none())
                 })
                 .collect()
         });

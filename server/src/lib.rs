@@ -29,12 +29,12 @@ use axum::{
     routing::{delete, get, post, put},
     Router,
 };
+use leptos::config::LeptosOptions;
+use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
-use leptos::config::LeptosOptions;
-use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 use crate::store::Store;
 
@@ -150,11 +150,8 @@ pub fn router(state: AppState) -> Router {
             tower::ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-                    let id = request
-                        .headers()
-                        .get("x-request-id")
-                        .and_then(|value| value.to_str().ok())
-                        .unwrap_or_default();
+                    let id =
+                        request.headers().get("x-request-id").and_then(|value| value.to_str().ok()).unwrap_or_default();
                     tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
                 }))
                 .layer(PropagateRequestIdLayer::x_request_id()),
@@ -203,8 +200,8 @@ impl Server {
             .with_observer(metrics.clone())
             .load()
             .await;
-        let listener_task = clustered
-            .then(|| cluster::listen(store.clone(), repo.clone(), share_policy.clone(), metrics.clone()));
+        let listener_task =
+            clustered.then(|| cluster::listen(store.clone(), repo.clone(), share_policy.clone(), metrics.clone()));
         let acceptor = repo.make_acceptor(url::Url::parse(&format!("ws://{addr}/sync"))?)?;
         let leptos_options = LeptosOptions::builder()
             .output_name(Arc::<str>::from(config.output_name.as_str()))

@@ -42,9 +42,8 @@ async fn main() -> anyhow::Result<()> {
             "the site is not built here: run `make run` (or `cargo leptos build`) first"
         );
     }
-    let listener = tokio::net::TcpListener::bind(cli.addr)
-        .await
-        .with_context(|| format!("cannot listen on {}", cli.addr))?;
+    let listener =
+        tokio::net::TcpListener::bind(cli.addr).await.with_context(|| format!("cannot listen on {}", cli.addr))?;
     let config = Config {
         output_name: cli.output_name,
         secure_cookies: cli.secure_cookies,

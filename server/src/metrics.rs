@@ -113,11 +113,7 @@ impl Metrics {
         registry.register("boards_loaded", "Boards held in memory", metrics.boards_loaded.clone());
         registry.register("sync_messages", "automerge sync messages", metrics.sync_messages.clone());
         registry.register("sync_bytes", "Bytes of automerge sync messages", metrics.sync_bytes.clone());
-        registry.register(
-            "storage_seconds",
-            "Time taken by storage operations",
-            metrics.storage_seconds.clone(),
-        );
+        registry.register("storage_seconds", "Time taken by storage operations", metrics.storage_seconds.clone());
         registry.register(
             "changes_committed",
             "Changes committed to the database by the write gate",
@@ -198,8 +194,5 @@ impl Metrics {
 }
 
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        state.metrics.encode(),
-    )
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.encode())
 }

@@ -137,10 +137,8 @@ impl Store {
     // ---- samod's key/value storage ----------------------------------------------------------
 
     pub async fn load_chunk(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let row = sqlx::query("SELECT data FROM storage_chunks WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT data FROM storage_chunks WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
         Ok(row.map(|row| row.try_get("data")).transpose()?)
     }
 
@@ -175,10 +173,7 @@ impl Store {
     }
 
     pub async fn delete_chunk(&self, key: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM storage_chunks WHERE key = $1")
-            .bind(key)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query("DELETE FROM storage_chunks WHERE key = $1").bind(key).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -194,7 +189,8 @@ impl Store {
         let mut transaction = self.pool.begin().await?;
         insert_changes(&mut transaction, document_id, changes).await?;
         if self.engine == Engine::Postgres {
-            let payload = crate::cluster::changes_payload(&self.node_id, document_id, changes.iter().map(|(hash, _)| hash));
+            let payload =
+                crate::cluster::changes_payload(&self.node_id, document_id, changes.iter().map(|(hash, _)| hash));
             sqlx::query("SELECT pg_notify($1, $2)")
                 .bind(crate::cluster::CHANGES_CHANNEL)
                 .bind(payload)
@@ -262,11 +258,7 @@ pub(crate) async fn insert_changes(
 }
 
 fn board_record(row: &AnyRow) -> Result<BoardRecord, StoreError> {
-    Ok(BoardRecord {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        created_at_ms: row.try_get("created_at_ms")?,
-    })
+    Ok(BoardRecord { id: row.try_get("id")?, name: row.try_get("name")?, created_at_ms: row.try_get("created_at_ms")? })
 }
 
 /// Makes sure a SQLite file can be created: its directory exists and `mode=rwc` is set.
@@ -275,10 +267,8 @@ fn prepare_sqlite_url(url: &str) -> Result<String, StoreError> {
     let path = path.split('?').next().unwrap_or_default();
     if !path.is_empty() && path != ":memory:" {
         if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
-                path: parent.display().to_string(),
-                source,
-            })?;
+            std::fs::create_dir_all(parent)
+                .map_err(|source| StoreError::CreateDir { path: parent.display().to_string(), source })?;
         }
     }
     Ok(if url.contains("mode=") {

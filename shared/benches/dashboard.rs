@@ -5,8 +5,8 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion};
 use automerge::{Automerge, ReadDoc};
+use criterion::{criterion_group, criterion_main, Criterion};
 use shared::{
     board::{validate, Board, LiveBoard},
     dashboard,
@@ -104,7 +104,8 @@ fn benches(c: &mut Criterion) {
         keep
     });
     let figures = dashboard::compute(&candidates, horizon);
-    let values = figures.ranking.iter().flat_map(|r| &r.candidates).map(|c| (c.id.parse().unwrap(), c.total_score)).collect();
+    let values =
+        figures.ranking.iter().flat_map(|r| &r.candidates).map(|c| (c.id.parse().unwrap(), c.total_score)).collect();
     let budget = candidates.projects.iter().map(|p| p.budget).sum::<f64>() / 3.0;
     let problem = selection::problem_from_board(&candidates, &values, budget, horizon);
     let started = std::time::Instant::now();
@@ -120,8 +121,12 @@ fn benches(c: &mut Criterion) {
     );
     let mut group = c.benchmark_group("selection");
     group.sample_size(10);
-    group.bench_function("200 candidates, exact", |b| b.iter(|| selection::select(black_box(&problem), &selection::Limits::exact()).unwrap()));
-    group.bench_function("200 candidates, greedy preview", |b| b.iter(|| selection::greedy_preview(black_box(&problem)).unwrap()));
+    group.bench_function("200 candidates, exact", |b| {
+        b.iter(|| selection::select(black_box(&problem), &selection::Limits::exact()).unwrap())
+    });
+    group.bench_function("200 candidates, greedy preview", |b| {
+        b.iter(|| selection::greedy_preview(black_box(&problem)).unwrap())
+    });
     group.finish();
 }
 

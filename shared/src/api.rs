@@ -236,7 +236,8 @@ mod redacted {
                 password: "correct horse battery".into(),
                 invite: Some("invite-code".into()),
             };
-            let printed = format!("{sign_up:?}{:?}", PasswordChange { current: "old secret".into(), new: "new secret".into() });
+            let printed =
+                format!("{sign_up:?}{:?}", PasswordChange { current: "old secret".into(), new: "new secret".into() });
             for secret in ["correct horse", "invite-code", "old secret", "new secret"] {
                 assert!(!printed.contains(secret), "{printed}");
             }

@@ -141,7 +141,11 @@ pub fn group_load_in(board: &BoardSnapshot, loads: &[PersonLoad], grouping: Grou
         let group = groups.entry(name.clone()).or_insert_with(|| GroupLoad {
             group: name,
             members: 0,
-            weeks: load.weeks.iter().map(|week| WeekLoad { week: week.week, allocated_hours: 0.0, capacity_hours: 0.0 }).collect(),
+            weeks: load
+                .weeks
+                .iter()
+                .map(|week| WeekLoad { week: week.week, allocated_hours: 0.0, capacity_hours: 0.0 })
+                .collect(),
         });
         group.members += 1;
         for (sum, week) in group.weeks.iter_mut().zip(&load.weeks) {
@@ -169,7 +173,8 @@ pub fn project_role_demand(board: &BoardSnapshot) -> BTreeMap<ProjectId, BTreeMa
     let mut demand: BTreeMap<ProjectId, BTreeMap<(String, IsoWeek), f64>> = BTreeMap::new();
     for allocation in &board.allocations {
         let role = roles.get(&allocation.person).copied().unwrap_or_default().to_owned();
-        *demand.entry(allocation.project.clone()).or_default().entry((role, allocation.week)).or_default() += allocation.hours;
+        *demand.entry(allocation.project.clone()).or_default().entry((role, allocation.week)).or_default() +=
+            allocation.hours;
     }
     demand
 }
@@ -210,9 +215,7 @@ mod tests {
                     id
                 })
                 .clone();
-            board
-                .set_allocation(&project_id, &person_ids[*person], week.parse().unwrap(), *hours)
-                .unwrap();
+            board.set_allocation(&project_id, &person_ids[*person], week.parse().unwrap(), *hours).unwrap();
         }
         (board, person_ids)
     }
@@ -231,7 +234,8 @@ mod tests {
         let weeks: Vec<IsoWeek> = ["2026-W48", "2026-W49"].map(|w| w.parse().unwrap()).to_vec();
         let loads = weekly_load(&board.snapshot(), &weeks);
         // (person, week index, allocated, over?)
-        let expected = [("Li", 0, 48.0, true), ("Li", 1, 40.0, false), ("Wang", 0, 10.0, false), ("Wang", 1, 0.0, false)];
+        let expected =
+            [("Li", 0, 48.0, true), ("Li", 1, 40.0, false), ("Wang", 0, 10.0, false), ("Wang", 1, 0.0, false)];
         for (name, week, allocated, over) in expected {
             let load = loads.iter().find(|l| l.name == name).unwrap();
             assert_eq!(load.weeks[week].allocated_hours, allocated, "{name} week {week}");
@@ -257,10 +261,19 @@ mod tests {
         board.add_project(erp.clone(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 0.0 }).unwrap();
         let week: IsoWeek = "2026-W50".parse().unwrap();
         // (name, team, role, capacity, time off, booked on ERP)
-        let people = [("Li", "Core", "developer", 40.0, 0.0, 30.0), ("Wang", "Core", "analyst", 40.0, 16.0, 30.0), ("Zhao", "Data", "developer", 20.0, 0.0, 5.0)];
+        let people = [
+            ("Li", "Core", "developer", 40.0, 0.0, 30.0),
+            ("Wang", "Core", "analyst", 40.0, 16.0, 30.0),
+            ("Zhao", "Data", "developer", 20.0, 0.0, 5.0),
+        ];
         for (name, team, role, capacity, off, booked) in people {
             let id = PersonId::random();
-            let new = crate::board::NewPerson { name: name.into(), role: role.into(), team: team.into(), capacity_hours_per_week: capacity };
+            let new = crate::board::NewPerson {
+                name: name.into(),
+                role: role.into(),
+                team: team.into(),
+                capacity_hours_per_week: capacity,
+            };
             board.add_person(id.clone(), new).unwrap();
             board.set_time_off(&id, week, off).unwrap();
             board.set_allocation(&erp, &id, week, booked).unwrap();
@@ -268,7 +281,10 @@ mod tests {
         let snapshot = board.snapshot();
         // Core: booked 30 + 30 = 60 against 40 + (40 − 16) = 64; Data: 5 against 20.
         let teams = group_load(&snapshot, &[week], Grouping::Team);
-        let summary: Vec<(&str, usize, f64, f64)> = teams.iter().map(|g| (g.group.as_str(), g.members, g.weeks[0].allocated_hours, g.weeks[0].capacity_hours)).collect();
+        let summary: Vec<(&str, usize, f64, f64)> = teams
+            .iter()
+            .map(|g| (g.group.as_str(), g.members, g.weeks[0].allocated_hours, g.weeks[0].capacity_hours))
+            .collect();
         assert_eq!(summary, [("Core", 2, 60.0, 64.0), ("Data", 1, 5.0, 20.0)]);
         // Wang alone is over: 30 booked against 24.
         let over = over_allocated(&snapshot, &[week]);

@@ -25,7 +25,10 @@ use crate::{
     board::{BoardSnapshot, PersonId, ProjectId, Stage},
     capacity::{self, GroupLoad, Grouping, PersonLoad, WeekLoad},
     finance::{self, EarnedValueFigures, PortfolioEarnedValue, ProjectFigures, RagComparison, RagThresholds},
-    kpi::{self, ClosedProject, CostAndSchedule, MilestoneDates, MilestoneRate, ResourceHours, SuccessRate, SuccessTolerance, Utilisation},
+    kpi::{
+        self, ClosedProject, CostAndSchedule, MilestoneDates, MilestoneRate, ResourceHours, SuccessRate,
+        SuccessTolerance, Utilisation,
+    },
     risk::{self, HeatMap, PortfolioExposure},
     rules::{self, Warning},
     scoring::{self, Candidate, WeightedRanking},
@@ -122,10 +125,15 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
                 actual_cost: project.financials.actual_cost,
             },
         };
-        let Some(value) = problems.keep(&format!("earned value of {}", project.name), finance::earned_value(&project_figures.figures)) else {
+        let Some(value) = problems
+            .keep(&format!("earned value of {}", project.name), finance::earned_value(&project_figures.figures))
+        else {
             continue;
         };
-        let computed = finance::computed_rag(value.cost_performance_index, value.schedule_performance_index, &thresholds).ok().flatten();
+        let computed =
+            finance::computed_rag(value.cost_performance_index, value.schedule_performance_index, &thresholds)
+                .ok()
+                .flatten();
         rag.insert(project.id.clone(), finance::compare_rag(computed, project.manual_rag));
         figures.push(project_figures);
     }
@@ -135,7 +143,13 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
     let risks: Vec<risk::Risk> = board
         .risks
         .iter()
-        .map(|r| risk::Risk { risk_id: r.id.to_string(), project_id: r.project.to_string(), probability: r.probability, impact: r.impact, roam: r.roam })
+        .map(|r| risk::Risk {
+            risk_id: r.id.to_string(),
+            project_id: r.project.to_string(),
+            probability: r.probability,
+            impact: r.impact,
+            roam: r.roam,
+        })
         .collect();
     let heat_map = problems.keep("risk heat map", risk::heat_map(&risks));
     let exposure = problems.keep("risk exposure", risk::exposure(&risks));
@@ -211,7 +225,7 @@ impl Problems {
 mod tests {
     use super::*;
     use crate::{
-        board::{Board, Financials, NewPerson, NewProject, NewRisk, ObjectiveId, CriterionId, RiskId},
+        board::{Board, CriterionId, Financials, NewPerson, NewProject, NewRisk, ObjectiveId, RiskId},
         finance::Rag,
         risk::Roam,
         scoring::Direction,
@@ -222,13 +236,30 @@ mod tests {
         let mut board = Board::new("Portfolio").unwrap();
         let (erp, crm) = (ProjectId::random(), ProjectId::random());
         for (id, name) in [(&erp, "ERP"), (&crm, "CRM")] {
-            board.add_project(id.clone(), NewProject { name: name.into(), stage: Stage::Active, budget: 100_000.0 }).unwrap();
+            board
+                .add_project(id.clone(), NewProject { name: name.into(), stage: Stage::Active, budget: 100_000.0 })
+                .unwrap();
         }
         // ERP: EV 40 000 of PV 50 000 at AC 45 000 → CPI 0.889, SPI 0.8 → red; its manager says green.
-        board.set_project_financials(&erp, Financials { actual_cost: 45_000.0, planned_value: 50_000.0, earned_value: 40_000.0, percent_complete: 40.0 }).unwrap();
+        board
+            .set_project_financials(
+                &erp,
+                Financials {
+                    actual_cost: 45_000.0,
+                    planned_value: 50_000.0,
+                    earned_value: 40_000.0,
+                    percent_complete: 40.0,
+                },
+            )
+            .unwrap();
         board.set_manual_rag(&erp, Some(Rag::Green), "On track").unwrap();
         // CRM: EV 300 000 exceeds its budget: a data-entry mistake the dashboard reports.
-        board.set_project_financials(&crm, Financials { actual_cost: 10.0, planned_value: 10.0, earned_value: 300_000.0, percent_complete: 10.0 }).unwrap();
+        board
+            .set_project_financials(
+                &crm,
+                Financials { actual_cost: 10.0, planned_value: 10.0, earned_value: 300_000.0, percent_complete: 10.0 },
+            )
+            .unwrap();
 
         let value = CriterionId::random();
         board.add_criterion(value.clone(), "Value", 1.0, Direction::HigherIsBetter).unwrap();
@@ -237,7 +268,20 @@ mod tests {
         board.add_objective(growth.clone(), "Growth", 1.0).unwrap();
         board.add_objective(ObjectiveId::random(), "Nobody's objective", 1.0).unwrap();
         board.set_contribution(&erp, &growth, 1.0).unwrap();
-        board.add_risk(RiskId::random(), &erp, NewRisk { title: "Vendor".into(), probability: 4, impact: 5, owner: "Li".into(), mitigation: String::new(), roam: Roam::Owned }).unwrap();
+        board
+            .add_risk(
+                RiskId::random(),
+                &erp,
+                NewRisk {
+                    title: "Vendor".into(),
+                    probability: 4,
+                    impact: 5,
+                    owner: "Li".into(),
+                    mitigation: String::new(),
+                    roam: Roam::Owned,
+                },
+            )
+            .unwrap();
         let li = PersonId::random();
         board.add_person(li.clone(), NewPerson::named("Li", 40.0)).unwrap();
         let week: IsoWeek = "2026-W50".parse().unwrap();
@@ -249,7 +293,10 @@ mod tests {
         assert_eq!(dashboard.unscored, std::slice::from_ref(&crm));
         assert_eq!(dashboard.alignment.iter().find(|a| a.project == erp.as_str()).unwrap().score, 0.5);
         assert_eq!(dashboard.coverage.unwrap().uncovered.len(), 1);
-        assert_eq!(dashboard.rag[&erp], RagComparison { computed: Some(Rag::Red), manual: Some(Rag::Green), differs: true });
+        assert_eq!(
+            dashboard.rag[&erp],
+            RagComparison { computed: Some(Rag::Red), manual: Some(Rag::Green), differs: true }
+        );
         assert!(!dashboard.rag.contains_key(&crm));
         assert_eq!(dashboard.problems.len(), 1, "{:?}", dashboard.problems);
         assert!(dashboard.problems[0].starts_with("earned value of CRM"), "{:?}", dashboard.problems);

@@ -98,8 +98,10 @@ pub fn check_sync(doc: &Automerge, data: &[u8], limits: &GateLimits) -> Result<A
     let changes = read_changes(&message.changes)?;
     let mut fork = doc.clone();
     let mut patch_log = PatchLog::active();
-    guarded("applying the changes", || fork.apply_changes_log_patches(changes, &mut patch_log).map_err(|error| error.to_string()))
-        .map_err(GateError::InvalidChange)?;
+    guarded("applying the changes", || {
+        fork.apply_changes_log_patches(changes, &mut patch_log).map_err(|error| error.to_string())
+    })
+    .map_err(GateError::InvalidChange)?;
     let new = fork.get_changes(&before);
     if new.is_empty() {
         return Ok(Accepted { changes: Vec::new(), heads: before });
@@ -108,7 +110,8 @@ pub fn check_sync(doc: &Automerge, data: &[u8], limits: &GateLimits) -> Result<A
     if ops > limits.max_document_ops {
         return Err(GateError::DocumentTooLarge { ops, limit: limits.max_document_ops });
     }
-    let patches = guarded("describing the changes", || Ok(fork.make_patches(&mut patch_log))).map_err(GateError::InvalidChange)?;
+    let patches = guarded("describing the changes", || Ok(fork.make_patches(&mut patch_log)))
+        .map_err(GateError::InvalidChange)?;
     validate::check_patches(&fork, &before, &patches)?;
     Ok(Accepted {
         changes: new.iter().map(|change| (change.hash(), change.raw_bytes().to_vec())).collect(),
@@ -196,7 +199,8 @@ fn read_chunk(chunk: &Chunk<'_>, changes: &mut Vec<Change>) -> Result<(), String
     guarded("reading a change", || {
         if chunk.kind == 0 {
             // A whole document, as a V2 message carries when it sends more than a third of it.
-            let doc = Automerge::load(chunk.whole).map_err(|error| format!("the document in it cannot be loaded: {error}"))?;
+            let doc = Automerge::load(chunk.whole)
+                .map_err(|error| format!("the document in it cannot be loaded: {error}"))?;
             changes.extend(doc.get_changes(&[]));
         } else {
             changes.push(Change::from_bytes(chunk.whole.to_vec()).map_err(|error| error.to_string())?);
@@ -230,8 +234,9 @@ fn checksum(kind: u8, data: &[u8]) -> [u8; 4] {
 /// the message is refused instead. Under `panic = "abort"` (the wasm release build) this cannot
 /// catch anything, but the gate runs on the server.
 fn guarded<T>(what: &str, run: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
-        .unwrap_or_else(|_| Err(format!("Automerge failed while {what} (a bug in Automerge, which the gate refuses to pass on)")))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|_| {
+        Err(format!("Automerge failed while {what} (a bug in Automerge, which the gate refuses to pass on)"))
+    })
 }
 
 #[cfg(test)]

@@ -99,13 +99,17 @@ pub fn check_from(board: &BoardSnapshot, from: Option<IsoWeek>) -> Vec<Warning> 
     for project in board.projects.iter().filter(|p| p.stage.is_committed()) {
         for on in &project.depends_on {
             if by_id.get(on).is_some_and(|dependency| dependency.stage == Stage::Cancelled) {
-                warnings.push(Warning::DependsOnCancelled { project: project.name.clone(), cancelled: by_id[on].name.clone() });
+                warnings.push(Warning::DependsOnCancelled {
+                    project: project.name.clone(),
+                    cancelled: by_id[on].name.clone(),
+                });
             }
         }
     }
 
     for cycle in dependency_cycles(board) {
-        let projects = cycle.iter().map(|id| by_id.get(id).map_or_else(|| id.to_string(), |p| p.name.clone())).collect();
+        let projects =
+            cycle.iter().map(|id| by_id.get(id).map_or_else(|| id.to_string(), |p| p.name.clone())).collect();
         warnings.push(Warning::DependencyCycle { projects });
     }
     warnings
@@ -184,7 +188,14 @@ mod tests {
         let mut board = Board::new("Portfolio").unwrap();
         board.set_budget_envelope(Some(100.0)).unwrap();
         // (stage, budget, counted?)
-        for (stage, budget) in [(Stage::Approved, 40.0), (Stage::Active, 40.0), (Stage::OnHold, 10.0), (Stage::Proposed, 500.0), (Stage::Closed, 500.0), (Stage::Cancelled, 500.0)] {
+        for (stage, budget) in [
+            (Stage::Approved, 40.0),
+            (Stage::Active, 40.0),
+            (Stage::OnHold, 10.0),
+            (Stage::Proposed, 500.0),
+            (Stage::Closed, 500.0),
+            (Stage::Cancelled, 500.0),
+        ] {
             add(&mut board, "P", stage, budget);
         }
         assert!(check(&board.snapshot()).is_empty(), "90 of 100");

@@ -83,10 +83,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::time::Duration;
 
-use microlp::{
-    ComparisonOp, OptimizationDirection, Problem, ResumeOptions, SolveOptions, TerminationReason,
-    Variable,
-};
+use microlp::{ComparisonOp, OptimizationDirection, Problem, ResumeOptions, SolveOptions, TerminationReason, Variable};
 
 /// How many branch-and-bound nodes the solver explores between two readings of the caller's
 /// clock. A node re-solves one LP warm-started from its parent's basis: on a few hundred
@@ -183,8 +180,7 @@ impl SelectionProblem {
 
     /// `project` can only be chosen together with `requires`.
     pub fn add_dependency(&mut self, project: &str, requires: &str) {
-        self.dependencies
-            .push(Dependency { project: project.to_owned(), requires: requires.to_owned() });
+        self.dependencies.push(Dependency { project: project.to_owned(), requires: requires.to_owned() });
     }
 
     /// At most one of `first` and `second`.
@@ -440,13 +436,9 @@ pub enum SelectionError {
     BadNumber { what: String, value: f64 },
     #[error("project `{0}` is both forced in and forced out: keep only one of the two")]
     ForcedInAndOut(String),
-    #[error(
-        "project `{0}` is set to exclude itself, which would forbid it: remove that exclusion"
-    )]
+    #[error("project `{0}` is set to exclude itself, which would forbid it: remove that exclusion")]
     SelfExclusion(String),
-    #[error(
-        "the capacity of `{role}` in {week} is stated twice: state it once, as the total hours"
-    )]
+    #[error("the capacity of `{role}` in {week} is stated twice: state it once, as the total hours")]
     DuplicateCapacity { role: String, week: String },
     #[error(
         "the solver failed ({0}); the problem's numbers may span too many orders of magnitude: \
@@ -554,11 +546,7 @@ enum Fixed {
     Free,
 }
 
-fn check_number(
-    value: f64,
-    infinity_allowed: bool,
-    what: impl FnOnce() -> String,
-) -> Result<(), SelectionError> {
+fn check_number(value: f64, infinity_allowed: bool, what: impl FnOnce() -> String) -> Result<(), SelectionError> {
     let fine = value >= 0.0 && (value.is_finite() || infinity_allowed);
     if fine {
         Ok(())
@@ -589,9 +577,7 @@ impl<'p> Model<'p> {
 
         let mut keys: BTreeMap<(&str, &str), Option<f64>> = BTreeMap::new();
         for capacity in &problem.capacities {
-            check_number(capacity.hours, true, || {
-                format!("the capacity of `{}` in {}", capacity.role, capacity.week)
-            })?;
+            check_number(capacity.hours, true, || format!("the capacity of `{}` in {}", capacity.role, capacity.week))?;
             if keys.insert((&capacity.role, &capacity.week), Some(capacity.hours)).is_some() {
                 return Err(SelectionError::DuplicateCapacity {
                     role: capacity.role.clone(),
@@ -600,18 +586,11 @@ impl<'p> Model<'p> {
             }
         }
         for candidate in &problem.candidates {
-            check_number(candidate.value, false, || {
-                format!("the value of project `{}`", candidate.id)
-            })?;
-            check_number(candidate.cost, false, || {
-                format!("the cost of project `{}`", candidate.id)
-            })?;
+            check_number(candidate.value, false, || format!("the value of project `{}`", candidate.id))?;
+            check_number(candidate.cost, false, || format!("the cost of project `{}`", candidate.id))?;
             for demand in &candidate.demand {
                 check_number(demand.hours, false, || {
-                    format!(
-                        "the demand of project `{}` for `{}` in {}",
-                        candidate.id, demand.role, demand.week
-                    )
+                    format!("the demand of project `{}` for `{}` in {}", candidate.id, demand.role, demand.week)
                 })?;
                 keys.entry((&demand.role, &demand.week)).or_insert(None);
             }
@@ -624,19 +603,14 @@ impl<'p> Model<'p> {
             .map(|candidate| {
                 let mut hours: BTreeMap<usize, f64> = BTreeMap::new();
                 for demand in &candidate.demand {
-                    *hours
-                        .entry(key_index[&(demand.role.as_str(), demand.week.as_str())])
-                        .or_default() += demand.hours;
+                    *hours.entry(key_index[&(demand.role.as_str(), demand.week.as_str())]).or_default() += demand.hours;
                 }
                 hours.into_iter().filter(|&(_, hours)| hours > 0.0).collect()
             })
             .collect();
 
         let find = |id: &str, place: &dyn Fn() -> String| {
-            index
-                .get(id)
-                .copied()
-                .ok_or_else(|| SelectionError::UnknownProject { id: id.to_owned(), place: place() })
+            index.get(id).copied().ok_or_else(|| SelectionError::UnknownProject { id: id.to_owned(), place: place() })
         };
         let mut forced_in = vec![false; count];
         for id in &problem.forced_in {
@@ -653,12 +627,7 @@ impl<'p> Model<'p> {
         let mut requires = vec![Vec::new(); count];
         let mut required_by = vec![Vec::new(); count];
         for dependency in &problem.dependencies {
-            let place = || {
-                format!(
-                    "the dependency `{}` requires `{}`",
-                    dependency.project, dependency.requires
-                )
-            };
+            let place = || format!("the dependency `{}` requires `{}`", dependency.project, dependency.requires);
             let project = find(&dependency.project, &place)?;
             let required = find(&dependency.requires, &place)?;
             if project != required {
@@ -668,8 +637,7 @@ impl<'p> Model<'p> {
         }
         let mut excludes = vec![Vec::new(); count];
         for exclusion in &problem.exclusions {
-            let place =
-                || format!("the exclusion of `{}` and `{}`", exclusion.first, exclusion.second);
+            let place = || format!("the exclusion of `{}` and `{}`", exclusion.first, exclusion.second);
             let first = find(&exclusion.first, &place)?;
             let second = find(&exclusion.second, &place)?;
             if first == second {
@@ -679,21 +647,9 @@ impl<'p> Model<'p> {
             excludes[second].push(first);
         }
 
-        let (keys, capacity) = keys
-            .into_iter()
-            .map(|((role, week), hours)| ((role.to_owned(), week.to_owned()), hours))
-            .unzip();
-        Ok(Model {
-            problem,
-            requires,
-            required_by,
-            excludes,
-            forced_in,
-            forced_out,
-            keys,
-            capacity,
-            demand,
-        })
+        let (keys, capacity) =
+            keys.into_iter().map(|((role, week), hours)| ((role.to_owned(), week.to_owned()), hours)).unzip();
+        Ok(Model { problem, requires, required_by, excludes, forced_in, forced_out, keys, capacity, demand })
     }
 
     fn len(&self) -> usize {
@@ -724,10 +680,7 @@ impl<'p> Model<'p> {
         while let Some(project) = queue.pop_front() {
             for &required in &self.requires[project] {
                 if self.forced_out[required] {
-                    return Err(Infeasibility::Dependency {
-                        project: self.id(project),
-                        requires: self.id(required),
-                    });
+                    return Err(Infeasibility::Dependency { project: self.id(project), requires: self.id(required) });
                 }
                 if fixed[required] != Fixed::In {
                     fixed[required] = Fixed::In;
@@ -738,10 +691,7 @@ impl<'p> Model<'p> {
         let inside: Vec<bool> = fixed.iter().map(|&f| f == Fixed::In).collect();
         for project in (0..count).filter(|&p| inside[p]) {
             if let Some(&other) = self.excludes[project].iter().find(|&&other| inside[other]) {
-                return Err(Infeasibility::Exclusion {
-                    first: self.id(project),
-                    second: self.id(other),
-                });
+                return Err(Infeasibility::Exclusion { first: self.id(project), second: self.id(other) });
             }
         }
         let forced_cost = self.total_cost(&inside);
@@ -753,12 +703,7 @@ impl<'p> Model<'p> {
             if let Some(capacity_hours) = self.capacity[key] {
                 if !fits(demand_hours, capacity_hours) {
                     let (role, week) = self.keys[key].clone();
-                    return Err(Infeasibility::Capacity {
-                        role,
-                        week,
-                        demand_hours,
-                        capacity_hours,
-                    });
+                    return Err(Infeasibility::Capacity { role, week, demand_hours, capacity_hours });
                 }
             }
         }
@@ -770,13 +715,11 @@ impl<'p> Model<'p> {
             let excluded = self.excludes[project].iter().any(|&other| inside[other]);
             let too_big = !fits(self.candidate(project).cost, budget_left)
                 || self.demand[project].iter().any(|&(key, hours)| {
-                    self.capacity[key]
-                        .is_some_and(|capacity| !fits(forced_demand[key] + hours, capacity))
+                    self.capacity[key].is_some_and(|capacity| !fits(forced_demand[key] + hours, capacity))
                 });
             self.forced_out[project] || excluded || too_big
         };
-        let mut queue: VecDeque<usize> =
-            (0..count).filter(|&p| fixed[p] == Fixed::Free && cannot_join(p)).collect();
+        let mut queue: VecDeque<usize> = (0..count).filter(|&p| fixed[p] == Fixed::Free && cannot_join(p)).collect();
         for &project in &queue {
             fixed[project] = Fixed::Out;
         }
@@ -810,8 +753,7 @@ impl<'p> Model<'p> {
     }
 
     fn ids(&self, chosen: &[bool]) -> Vec<String> {
-        let mut ids: Vec<String> =
-            (0..self.len()).filter(|&p| chosen[p]).map(|p| self.id(p)).collect();
+        let mut ids: Vec<String> = (0..self.len()).filter(|&p| chosen[p]).map(|p| self.id(p)).collect();
         ids.sort();
         ids
     }
@@ -847,18 +789,10 @@ impl<'p> Model<'p> {
                 return Some(format!("forced-out `{}` chosen", self.id(project)));
             }
             if let Some(&required) = self.requires[project].iter().find(|&&r| !chosen[r]) {
-                return Some(format!(
-                    "`{}` chosen without `{}`",
-                    self.id(project),
-                    self.id(required)
-                ));
+                return Some(format!("`{}` chosen without `{}`", self.id(project), self.id(required)));
             }
             if let Some(&other) = self.excludes[project].iter().find(|&&o| chosen[o]) {
-                return Some(format!(
-                    "`{}` and `{}` both chosen",
-                    self.id(project),
-                    self.id(other)
-                ));
+                return Some(format!("`{}` and `{}` both chosen", self.id(project), self.id(other)));
             }
         }
         if let Some(project) = (0..self.len()).find(|&p| self.forced_in[p] && !chosen[p]) {
@@ -871,10 +805,7 @@ impl<'p> Model<'p> {
         for (key, demand) in self.demand_per_key(chosen).into_iter().enumerate() {
             if let Some(capacity) = self.capacity[key] {
                 if !fits(demand, capacity) {
-                    return Some(format!(
-                        "{demand} hours over the capacity {capacity} of {:?}",
-                        self.keys[key]
-                    ));
+                    return Some(format!("{demand} hours over the capacity {capacity} of {:?}", self.keys[key]));
                 }
             }
         }
@@ -907,9 +838,8 @@ impl<'p> Model<'p> {
     /// group fits every constraint.
     fn greedy(&self, fixed: &[Fixed], budget: f64, start: Option<&[bool]>) -> Vec<bool> {
         let count = self.len();
-        let mut chosen: Vec<bool> = (0..count)
-            .map(|p| fixed[p] == Fixed::In || start.is_some_and(|start| start[p]))
-            .collect();
+        let mut chosen: Vec<bool> =
+            (0..count).map(|p| fixed[p] == Fixed::In || start.is_some_and(|start| start[p])).collect();
         let mut cost = self.total_cost(&chosen);
         let mut demand = self.demand_per_key(&chosen);
 
@@ -921,9 +851,8 @@ impl<'p> Model<'p> {
                 f64::INFINITY
             }
         };
-        let mut order: Vec<usize> = (0..count)
-            .filter(|&p| fixed[p] == Fixed::Free && self.candidate(p).value > 0.0)
-            .collect();
+        let mut order: Vec<usize> =
+            (0..count).filter(|&p| fixed[p] == Fixed::Free && self.candidate(p).value > 0.0).collect();
         order.sort_by(|&a, &b| {
             ratio(b)
                 .total_cmp(&ratio(a))
@@ -952,9 +881,9 @@ impl<'p> Model<'p> {
                 next += 1;
             }
             possible = possible
-                && group.iter().all(|&member| {
-                    self.excludes[member].iter().all(|&other| !chosen[other] && !in_group[other])
-                });
+                && group
+                    .iter()
+                    .all(|&member| self.excludes[member].iter().all(|&other| !chosen[other] && !in_group[other]));
             if !possible {
                 continue;
             }
@@ -1025,12 +954,7 @@ fn solve_at_budget(
     let free: Vec<usize> = (0..model.len()).filter(|&p| fixed[p] == Fixed::Free).collect();
     let fixed_in: Vec<bool> = fixed.iter().map(|&f| f == Fixed::In).collect();
     let (chosen, bound, status, effort) = if free.is_empty() {
-        (
-            fixed_in.clone(),
-            model.total_value(&fixed_in),
-            SelectionStatus::Optimal,
-            SearchEffort::default(),
-        )
+        (fixed_in.clone(), model.total_value(&fixed_in), SelectionStatus::Optimal, SearchEffort::default())
     } else {
         let milp = Milp::build(model, &fixed, &free, budget);
         let outcome = milp.solve(&seed, limits)?;
@@ -1041,9 +965,7 @@ fn solve_at_budget(
                     chosen[project] = value > 0.5;
                 }
                 if let Some(broken) = model.violation(&chosen, budget) {
-                    return Err(SelectionError::Solver(format!(
-                        "its answer breaks a rule: {broken}"
-                    )));
+                    return Err(SelectionError::Solver(format!("its answer breaks a rule: {broken}")));
                 }
                 // A limit can stop the search before it improves on its seed; keep the better.
                 if model.total_value(&chosen) >= model.total_value(&seed) {
@@ -1059,10 +981,7 @@ fn solve_at_budget(
         let bound = match outcome.free_value_bound {
             Some(free_bound) => (model.total_value(&fixed_in) + free_bound).max(value),
             // No bound yet (stopped before the root relaxation settled): every free value.
-            None => {
-                model.total_value(&fixed_in)
-                    + free.iter().map(|&p| model.candidate(p).value).sum::<f64>()
-            }
+            None => model.total_value(&fixed_in) + free.iter().map(|&p| model.candidate(p).value).sum::<f64>(),
         };
         (chosen, bound, outcome.status, outcome.effort)
     };
@@ -1115,10 +1034,8 @@ impl Milp {
         let value_scale = free.iter().map(|&p| model.candidate(p).value).fold(0.0, f64::max);
         let value_scale = if value_scale > 0.0 { value_scale } else { 1.0 };
         let mut problem = Problem::new(OptimizationDirection::Maximize);
-        let variables: Vec<Variable> = free
-            .iter()
-            .map(|&p| problem.add_binary_var(model.candidate(p).value / value_scale))
-            .collect();
+        let variables: Vec<Variable> =
+            free.iter().map(|&p| problem.add_binary_var(model.candidate(p).value / value_scale)).collect();
         let mut position = vec![None; model.len()];
         for (slot, &project) in free.iter().enumerate() {
             position[project] = Some(slot);
@@ -1130,15 +1047,12 @@ impl Milp {
             let total: f64 = terms.iter().map(|&(_, coefficient)| coefficient).sum();
             // A row the free projects cannot break, all together, needs no constraint.
             if largest > 0.0 && limit.is_finite() && !fits(total, limit) {
-                let scaled: Vec<(Variable, f64)> = terms
-                    .into_iter()
-                    .map(|(variable, coefficient)| (variable, coefficient / largest))
-                    .collect();
+                let scaled: Vec<(Variable, f64)> =
+                    terms.into_iter().map(|(variable, coefficient)| (variable, coefficient / largest)).collect();
                 problem.add_constraint(scaled, ComparisonOp::Le, limit.max(0.0) / largest);
             }
         };
-        let budget_terms =
-            free.iter().zip(&variables).map(|(&p, &v)| (v, model.candidate(p).cost)).collect();
+        let budget_terms = free.iter().zip(&variables).map(|(&p, &v)| (v, model.candidate(p).cost)).collect();
         add_row(budget_terms, budget - model.total_cost(&fixed_in));
         let forced_demand = model.demand_per_key(&fixed_in);
         let mut demand_terms: Vec<Vec<(Variable, f64)>> = vec![Vec::new(); model.keys.len()];
@@ -1157,21 +1071,13 @@ impl Milp {
             let variable = variables[position[project].expect("free")];
             for &required in &model.requires[project] {
                 if let Some(slot) = position[required] {
-                    problem.add_constraint(
-                        [(variable, 1.0), (variables[slot], -1.0)],
-                        ComparisonOp::Le,
-                        0.0,
-                    );
+                    problem.add_constraint([(variable, 1.0), (variables[slot], -1.0)], ComparisonOp::Le, 0.0);
                 }
             }
             for &other in &model.excludes[project] {
                 match position[other] {
                     Some(slot) if other > project => {
-                        problem.add_constraint(
-                            [(variable, 1.0), (variables[slot], 1.0)],
-                            ComparisonOp::Le,
-                            1.0,
-                        );
+                        problem.add_constraint([(variable, 1.0), (variables[slot], 1.0)], ComparisonOp::Le, 1.0);
                     }
                     _ => {}
                 }
@@ -1236,9 +1142,9 @@ impl Milp {
             outcome = outcome.resume_with(resume).map_err(solver_error)?;
         };
         let stats = outcome.stats();
-        let values = outcome.solution().map(|solution| {
-            self.variables.iter().map(|&variable| solution.var_value(variable)).collect()
-        });
+        let values = outcome
+            .solution()
+            .map(|solution| self.variables.iter().map(|&variable| solution.var_value(variable)).collect());
         Ok(MilpOutcome {
             values,
             free_value_bound: stats.best_bound.map(|bound| bound * self.value_scale),
@@ -1252,9 +1158,7 @@ fn solver_error(error: microlp::Error) -> SelectionError {
     match error {
         // Propagation proved the fixed-in projects fit, so the empty choice of free projects is
         // feasible: a verdict of infeasible can only come from round-off.
-        microlp::Error::Infeasible => {
-            SelectionError::Solver("it found no feasible portfolio".to_owned())
-        }
+        microlp::Error::Infeasible => SelectionError::Solver("it found no feasible portfolio".to_owned()),
         other => SelectionError::Solver(other.to_string()),
     }
 }
@@ -1282,7 +1186,8 @@ pub fn problem_from_board(
     let horizon: std::collections::BTreeSet<_> = weeks.iter().copied().collect();
     let mut problem = SelectionProblem::new(budget);
     for project in board.projects.iter().filter(|p| in_play(p.stage)) {
-        let mut candidate = Candidate::new(project.id.as_str(), values.get(&project.id).copied().unwrap_or(0.0), project.budget);
+        let mut candidate =
+            Candidate::new(project.id.as_str(), values.get(&project.id).copied().unwrap_or(0.0), project.budget);
         for ((role, week), hours) in demand.get(&project.id).into_iter().flatten() {
             if horizon.contains(week) {
                 candidate = candidate.with_demand(role, &week.to_string(), *hours);
@@ -1317,8 +1222,7 @@ mod tests {
     /// A problem with these `(id, value, cost)` candidates and nothing else.
     fn problem(budget: f64, candidates: &[(&str, f64, f64)]) -> SelectionProblem {
         let mut problem = SelectionProblem::new(budget);
-        problem.candidates =
-            candidates.iter().map(|&(id, value, cost)| Candidate::new(id, value, cost)).collect();
+        problem.candidates = candidates.iter().map(|&(id, value, cost)| Candidate::new(id, value, cost)).collect();
         problem
     }
 
@@ -1356,10 +1260,8 @@ mod tests {
     /// so the best pair is b + c.
     #[test]
     fn the_solver_beats_the_ratio_order_on_a_knapsack() {
-        let problem = problem(
-            10.0,
-            &[("a", 12.0, 6.0), ("b", 9.0, 5.0), ("c", 9.0, 5.0), ("d", 3.0, 2.0), ("e", 1.0, 4.0)],
-        );
+        let problem =
+            problem(10.0, &[("a", 12.0, 6.0), ("b", 9.0, 5.0), ("c", 9.0, 5.0), ("d", 3.0, 2.0), ("e", 1.0, 4.0)]);
         let preview = greedy_preview(&problem).unwrap();
         assert_eq!(preview.chosen, ["a", "d"]);
         assert_eq!(preview.total_value, 15.0);
@@ -1387,13 +1289,17 @@ mod tests {
         let mut problem = SelectionProblem::new(1000.0);
         problem.candidates = vec![
             Candidate::new("crm", 50.0, 100.0).with_demand("developer", "2026-W48", 30.0),
-            Candidate::new("erp", 55.0, 100.0)
-                .with_demand("developer", "2026-W48", 30.0)
-                .with_demand("developer", "2026-W49", 10.0),
+            Candidate::new("erp", 55.0, 100.0).with_demand("developer", "2026-W48", 30.0).with_demand(
+                "developer",
+                "2026-W49",
+                10.0,
+            ),
             Candidate::new("portal", 40.0, 100.0).with_demand("developer", "2026-W49", 35.0),
-            Candidate::new("bi", 30.0, 100.0)
-                .with_demand("developer", "2026-W48", 15.0)
-                .with_demand("developer", "2026-W49", 15.0),
+            Candidate::new("bi", 30.0, 100.0).with_demand("developer", "2026-W48", 15.0).with_demand(
+                "developer",
+                "2026-W49",
+                15.0,
+            ),
         ];
         problem.add_capacity("developer", "2026-W48", 40.0);
         problem.add_capacity("developer", "2026-W49", 40.0);
@@ -1447,10 +1353,8 @@ mod tests {
     /// Forcing a in and d out: a + e = 13.
     #[test]
     fn forced_projects_are_kept_in_and_out() {
-        let knapsack = problem(
-            10.0,
-            &[("a", 12.0, 6.0), ("b", 9.0, 5.0), ("c", 9.0, 5.0), ("d", 3.0, 2.0), ("e", 1.0, 4.0)],
-        );
+        let knapsack =
+            problem(10.0, &[("a", 12.0, 6.0), ("b", 9.0, 5.0), ("c", 9.0, 5.0), ("d", 3.0, 2.0), ("e", 1.0, 4.0)]);
         let cases: &[(Ids, Ids, Ids, f64)] = &[
             (&["a"], &[], &["a", "d"], 15.0),
             (&[], &["b"], &["a", "d"], 15.0),
@@ -1473,10 +1377,8 @@ mod tests {
     /// A cycle a ⇄ d forces them together and changes nothing either.
     #[test]
     fn dependencies_pull_in_what_they_require() {
-        let knapsack = problem(
-            10.0,
-            &[("a", 12.0, 6.0), ("b", 9.0, 5.0), ("c", 9.0, 5.0), ("d", 3.0, 2.0), ("e", 1.0, 4.0)],
-        );
+        let knapsack =
+            problem(10.0, &[("a", 12.0, 6.0), ("b", 9.0, 5.0), ("c", 9.0, 5.0), ("d", 3.0, 2.0), ("e", 1.0, 4.0)]);
         let cases: &[(Pairs, Ids, f64)] = &[
             (&[("b", "e")], &["a", "d"], 15.0),
             (&[("e", "b")], &["b", "c"], 18.0),
@@ -1501,10 +1403,8 @@ mod tests {
     /// a excludes d as well: then a + e (13) against b + d (12): a + e.
     #[test]
     fn exclusions_keep_at_most_one_of_a_pair() {
-        let mut problem = problem(
-            10.0,
-            &[("a", 12.0, 6.0), ("b", 9.0, 5.0), ("c", 9.0, 5.0), ("d", 3.0, 2.0), ("e", 1.0, 4.0)],
-        );
+        let mut problem =
+            problem(10.0, &[("a", 12.0, 6.0), ("b", 9.0, 5.0), ("c", 9.0, 5.0), ("d", 3.0, 2.0), ("e", 1.0, 4.0)]);
         problem.add_exclusion("b", "c");
         assert_selects(&problem, &["a", "d"], 15.0);
         problem.add_exclusion("d", "a");
@@ -1520,8 +1420,7 @@ mod tests {
     /// chosen project requires it or it is forced in.
     #[test]
     fn projects_worth_nothing_are_taken_only_when_needed() {
-        let mut problem =
-            problem(10.0, &[("platform", 0.0, 4.0), ("app", 5.0, 4.0), ("report", 0.0, 1.0)]);
+        let mut problem = problem(10.0, &[("platform", 0.0, 4.0), ("app", 5.0, 4.0), ("report", 0.0, 1.0)]);
         assert_selects(&problem, &["app"], 5.0);
         problem.add_dependency("app", "platform");
         assert_selects(&problem, &["app", "platform"], 5.0);
@@ -1622,41 +1521,23 @@ mod tests {
         };
         type Edit = fn(&mut SelectionProblem);
         let cases: &[(Edit, &str)] = &[
-            (
-                |p| p.candidates.push(Candidate::new("a", 1.0, 1.0)),
-                "two candidates have the id `a`",
-            ),
+            (|p| p.candidates.push(Candidate::new("a", 1.0, 1.0)), "two candidates have the id `a`"),
             (|p| p.candidates[0].value = f64::NAN, "the value of project `a` is NaN"),
             (|p| p.candidates[1].value = -1.0, "the value of project `b` is -1"),
             (|p| p.candidates[0].value = f64::INFINITY, "the value of project `a` is inf"),
             (|p| p.candidates[1].cost = -5.0, "the cost of project `b` is -5"),
             (
-                |p| {
-                    p.candidates[0] =
-                        Candidate::new("a", 1.0, 1.0).with_demand("qa", "2026-W01", -2.0)
-                },
+                |p| p.candidates[0] = Candidate::new("a", 1.0, 1.0).with_demand("qa", "2026-W01", -2.0),
                 "the demand of project `a` for `qa` in 2026-W01 is -2",
             ),
             (|p| p.budget = f64::NAN, "the budget is NaN"),
             (|p| p.budget = -1.0, "the budget is -1"),
-            (
-                |p| p.add_capacity("dev", "2026-W02", -8.0),
-                "the capacity of `dev` in 2026-W02 is -8",
-            ),
-            (
-                |p| p.add_capacity("qa", "2026-W01", 8.0),
-                "the capacity of `qa` in 2026-W01 is stated twice",
-            ),
+            (|p| p.add_capacity("dev", "2026-W02", -8.0), "the capacity of `dev` in 2026-W02 is -8"),
+            (|p| p.add_capacity("qa", "2026-W01", 8.0), "the capacity of `qa` in 2026-W01 is stated twice"),
             (|p| p.forced_in.push("zz".into()), "the forced-in list names project `zz`"),
             (|p| p.forced_out.push("zz".into()), "the forced-out list names project `zz`"),
-            (
-                |p| p.add_dependency("a", "zz"),
-                "the dependency `a` requires `zz` names project `zz`",
-            ),
-            (
-                |p| p.add_dependency("zz", "a"),
-                "the dependency `zz` requires `a` names project `zz`",
-            ),
+            (|p| p.add_dependency("a", "zz"), "the dependency `a` requires `zz` names project `zz`"),
+            (|p| p.add_dependency("zz", "a"), "the dependency `zz` requires `a` names project `zz`"),
             (|p| p.add_exclusion("a", "zz"), "the exclusion of `a` and `zz` names project `zz`"),
             (|p| p.add_exclusion("b", "b"), "project `b` is set to exclude itself"),
             (
@@ -1676,24 +1557,15 @@ mod tests {
                 greedy_preview(&problem).unwrap_err(),
             ] {
                 let message = error.to_string();
-                assert!(
-                    message.starts_with(expected),
-                    "{message:?} should start with {expected:?}"
-                );
+                assert!(message.starts_with(expected), "{message:?} should start with {expected:?}");
             }
         }
 
         let problem = base();
         let error = efficient_frontier(&problem, &[5.0, f64::NAN], &Limits::exact()).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "a budget level of the frontier is NaN: give a finite number of 0 or more"
-        );
+        assert_eq!(error.to_string(), "a budget level of the frontier is NaN: give a finite number of 0 or more");
         let error = select(&problem, &Limits::exact().with_accepted_gap(-0.1)).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "the accepted gap of the limits is -0.1: give a finite number of 0 or more"
-        );
+        assert_eq!(error.to_string(), "the accepted gap of the limits is -0.1: give a finite number of 0 or more");
         // Harmless oddities are accepted: a self-dependency and an unlimited budget.
         let mut problem = base();
         problem.add_dependency("a", "a");
@@ -1706,14 +1578,11 @@ mod tests {
     /// 10 buys b + c (18); 12 buys a + b or b + c + d (21); 24 buys everything (34).
     #[test]
     fn the_frontier_gives_the_best_value_at_each_budget() {
-        let knapsack = problem(
-            999.0,
-            &[("a", 12.0, 6.0), ("b", 9.0, 5.0), ("c", 9.0, 5.0), ("d", 3.0, 2.0), ("e", 1.0, 4.0)],
-        );
+        let knapsack =
+            problem(999.0, &[("a", 12.0, 6.0), ("b", 9.0, 5.0), ("c", 9.0, 5.0), ("d", 3.0, 2.0), ("e", 1.0, 4.0)]);
         let levels = [12.0, 0.0, 2.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 24.0, 8.0];
         let frontier = efficient_frontier(&knapsack, &levels, &Limits::exact()).unwrap();
-        let got: Vec<(f64, f64)> =
-            frontier.iter().map(|point| (point.budget, point.selection.total_value)).collect();
+        let got: Vec<(f64, f64)> = frontier.iter().map(|point| (point.budget, point.selection.total_value)).collect();
         assert_eq!(
             got,
             [
@@ -1902,25 +1771,16 @@ mod tests {
             let preview = greedy_preview(&problem).unwrap();
             match brute_force(&problem) {
                 None => {
-                    assert!(
-                        matches!(selection.status, SelectionStatus::Infeasible(_)),
-                        "seed {seed}"
-                    );
+                    assert!(matches!(selection.status, SelectionStatus::Infeasible(_)), "seed {seed}");
                     assert!(preview.infeasible.is_some(), "seed {seed}");
                 }
                 Some(best) => {
                     assert_eq!(selection.status, SelectionStatus::Optimal, "seed {seed}");
-                    assert!(
-                        (selection.total_value - best).abs() < 1e-6,
-                        "seed {seed}: {selection:#?} vs {best}"
-                    );
+                    assert!((selection.total_value - best).abs() < 1e-6, "seed {seed}: {selection:#?} vs {best}");
                     assert!(preview.total_value <= best + 1e-6, "seed {seed}");
                     let model = Model::new(&problem).unwrap();
                     for chosen in [&selection.chosen, &preview.chosen] {
-                        assert_eq!(
-                            model.violation(&model.membership(chosen), problem.budget),
-                            None
-                        );
+                        assert_eq!(model.violation(&model.membership(chosen), problem.budget), None);
                     }
                 }
             }

@@ -229,8 +229,8 @@ impl SyncClient {
                 received.replies.extend(self.poll(board));
             }
             WireMessage::Sync { document_id, data, .. } if document_id == self.document_id => {
-                let message = sync::Message::decode(&data)
-                    .map_err(|error| SyncError::BadSyncMessage(error.to_string()))?;
+                let message =
+                    sync::Message::decode(&data).map_err(|error| SyncError::BadSyncMessage(error.to_string()))?;
                 let before = board.heads();
                 board
                     .doc_mut()
@@ -262,8 +262,7 @@ impl SyncClient {
     pub fn poll(&mut self, board: &mut Board) -> Option<Vec<u8>> {
         let server = self.server.clone()?;
         let message = board.doc_mut().sync().generate_sync_message(&mut self.state)?;
-        let (document_id, sender_id, data) =
-            (self.document_id.clone(), self.peer_id.clone(), message.encode());
+        let (document_id, sender_id, data) = (self.document_id.clone(), self.peer_id.clone(), message.encode());
         let wire = if board.heads().is_empty() {
             WireMessage::Request { document_id, sender_id, target_id: server, data }
         } else {
@@ -320,7 +319,8 @@ mod tests {
     #[test]
     fn unknown_message_types_are_ignored_and_garbage_is_an_error() {
         let mut bytes = Vec::new();
-        ciborium::into_writer(&std::collections::BTreeMap::from([("type", "remote-heads-changed")]), &mut bytes).unwrap();
+        ciborium::into_writer(&std::collections::BTreeMap::from([("type", "remote-heads-changed")]), &mut bytes)
+            .unwrap();
         assert_eq!(WireMessage::decode(&bytes).unwrap(), WireMessage::Other);
         assert!(matches!(WireMessage::decode(&[0xff, 0x00]), Err(SyncError::Malformed(_))));
     }

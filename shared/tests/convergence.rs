@@ -8,8 +8,10 @@ use std::collections::BTreeSet;
 use proptest::prelude::*;
 use shared::{
     board::{Board, CriterionId, Financials, NewPerson, NewProject, NewRisk, RiskId},
-    dashboard, risk::Roam, scoring::Direction, selection,
-    IsoWeek, PersonId, ProjectId, Stage,
+    dashboard,
+    risk::Roam,
+    scoring::Direction,
+    selection, IsoWeek, PersonId, ProjectId, Stage,
 };
 
 #[derive(Debug, Clone)]
@@ -33,14 +35,27 @@ fn edit() -> impl Strategy<Value = Edit> {
         (any::<usize>(), "[a-z]{1,6}").prop_map(|(project, name)| Edit::Rename { project, name }),
         (any::<usize>(), 0..8usize).prop_map(|(project, to)| Edit::Move { project, to }),
         (any::<usize>(), 0..7usize).prop_map(|(project, stage)| Edit::SetStage { project, stage }),
-        (any::<usize>(), any::<usize>(), 1..4u32, 0..60u8)
-            .prop_map(|(project, person, week, hours)| Edit::Allocate { project, person, week, hours }),
+        (any::<usize>(), any::<usize>(), 1..4u32, 0..60u8).prop_map(|(project, person, week, hours)| Edit::Allocate {
+            project,
+            person,
+            week,
+            hours
+        }),
         any::<usize>().prop_map(|project| Edit::DeleteProject { project }),
         ("[A-Z][a-z]{1,5}", 0..60u8).prop_map(|(name, capacity)| Edit::AddPerson { name, capacity }),
-        (any::<usize>(), 0..2usize, 0..10u8).prop_map(|(project, criterion, score)| Edit::Score { project, criterion, score }),
-        (any::<usize>(), 1..=5u8, 1..=5u8, any::<bool>())
-            .prop_map(|(project, probability, impact, resolved)| Edit::AddRisk { project, probability, impact, resolved }),
-        (any::<usize>(), 0..1000u16, 0..1000u16).prop_map(|(project, spent, earned)| Edit::Financials { project, spent, earned }),
+        (any::<usize>(), 0..2usize, 0..10u8).prop_map(|(project, criterion, score)| Edit::Score {
+            project,
+            criterion,
+            score
+        }),
+        (any::<usize>(), 1..=5u8, 1..=5u8, any::<bool>()).prop_map(|(project, probability, impact, resolved)| {
+            Edit::AddRisk { project, probability, impact, resolved }
+        }),
+        (any::<usize>(), 0..1000u16, 0..1000u16).prop_map(|(project, spent, earned)| Edit::Financials {
+            project,
+            spent,
+            earned
+        }),
         (any::<usize>(), any::<usize>()).prop_map(|(project, on)| Edit::Depend { project, on }),
     ]
 }
@@ -103,7 +118,14 @@ fn apply(board: &mut Board, edit: &Edit, ledger: &mut Ledger) {
         Edit::AddRisk { project, probability, impact, resolved } => match pick_project(*project) {
             Some(id) => {
                 let roam = if *resolved { Roam::Resolved } else { Roam::Owned };
-                let risk = NewRisk { title: "Risk".into(), probability: *probability, impact: *impact, owner: String::new(), mitigation: String::new(), roam };
+                let risk = NewRisk {
+                    title: "Risk".into(),
+                    probability: *probability,
+                    impact: *impact,
+                    owner: String::new(),
+                    mitigation: String::new(),
+                    roam,
+                };
                 board.add_risk(RiskId::random(), &id, risk)
             }
             None => Ok(()),
@@ -111,7 +133,12 @@ fn apply(board: &mut Board, edit: &Edit, ledger: &mut Ledger) {
         Edit::Financials { project, spent, earned } => match pick_project(*project) {
             Some(id) => board.set_project_financials(
                 &id,
-                Financials { actual_cost: f64::from(*spent), planned_value: 50.0, earned_value: f64::from(*earned) / 10.0, percent_complete: 10.0 },
+                Financials {
+                    actual_cost: f64::from(*spent),
+                    planned_value: 50.0,
+                    earned_value: f64::from(*earned) / 10.0,
+                    percent_complete: 10.0,
+                },
             ),
             None => Ok(()),
         },
@@ -119,7 +146,9 @@ fn apply(board: &mut Board, edit: &Edit, ledger: &mut Ledger) {
             (Some(id), Some(on)) => board.add_dependency(&id, &on),
             _ => Ok(()),
         },
-        Edit::AddPerson { name, capacity } => board.add_person(PersonId::random(), NewPerson::named(name, f64::from(*capacity))),
+        Edit::AddPerson { name, capacity } => {
+            board.add_person(PersonId::random(), NewPerson::named(name, f64::from(*capacity)))
+        }
     };
 }
 

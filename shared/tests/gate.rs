@@ -10,8 +10,8 @@ use proptest::prelude::*;
 use shared::{
     board::{
         validate::{self, Problem, SchemaViolation},
-        Board, CriterionId, DecisionId, DecisionKind, Estimates, Financials, LessonId, MilestoneId, NewLesson, NewPerson,
-        NewProject, NewRisk, ObjectiveId, OperatingModel, Phase, RiskId, Stamp,
+        Board, CriterionId, DecisionId, DecisionKind, Estimates, Financials, LessonId, MilestoneId, NewLesson,
+        NewPerson, NewProject, NewRisk, ObjectiveId, OperatingModel, Phase, RiskId, Stamp,
     },
     finance::Rag,
     gate::{
@@ -137,32 +137,54 @@ fn apply(board: &mut Board, edit: &Edit) {
     let stamp = Stamp { by: "Ana".into(), at_ms: 1_800_000_000_000 };
     let week = |number: u8| IsoWeek::new(2027, u32::from(number)).unwrap();
     let _ = match edit.clone() {
-        Edit::AddProject(name) => board.add_project(ProjectId::random(), NewProject { name, stage: Stage::Proposed, budget: 10.0 }),
+        Edit::AddProject(name) => {
+            board.add_project(ProjectId::random(), NewProject { name, stage: Stage::Proposed, budget: 10.0 })
+        }
         Edit::RenameProject(p, name) => project(p).map_or(Ok(()), |id| board.rename_project(&id, &name)),
         Edit::Move(p, to) => project(p).map_or(Ok(()), |id| board.move_project(&id, to)),
         Edit::Stage(p, s) => project(p).map_or(Ok(()), |id| board.set_project_stage(&id, Stage::ALL[s])),
         Edit::Phase(p, s) => project(p).map_or(Ok(()), |id| board.set_project_phase(&id, Phase::ALL[s])),
         Edit::Budget(p, budget) => project(p).map_or(Ok(()), |id| board.set_project_budget(&id, f64::from(budget))),
         Edit::People(p, who) => project(p).map_or(Ok(()), |id| board.set_project_people(&id, &who, "Bo")),
-        Edit::Dates(p, day, length) => {
-            project(p).map_or(Ok(()), |id| board.set_project_dates(&id, Some(date(day)), (length > 0).then(|| date(day + length))))
+        Edit::Dates(p, day, length) => project(p).map_or(Ok(()), |id| {
+            board.set_project_dates(&id, Some(date(day)), (length > 0).then(|| date(day + length)))
+        }),
+        Edit::Closure(p, done) => {
+            project(p).map_or(Ok(()), |id| board.set_project_closure(&id, done.then(|| date(3)), done))
         }
-        Edit::Closure(p, done) => project(p).map_or(Ok(()), |id| board.set_project_closure(&id, done.then(|| date(3)), done)),
         Edit::Financials(p, cost) => project(p).map_or(Ok(()), |id| {
-            let financials = Financials { actual_cost: f64::from(cost), planned_value: 100.0, earned_value: 50.5, percent_complete: 12.5 };
+            let financials = Financials {
+                actual_cost: f64::from(cost),
+                planned_value: 100.0,
+                earned_value: 50.5,
+                percent_complete: 12.5,
+            };
             board.set_project_financials(&id, financials)
         }),
-        Edit::Rag(p, rag) => project(p).map_or(Ok(()), |id| board.set_manual_rag(&id, rag.map(|r| [Rag::Green, Rag::Amber, Rag::Red][r]), "why")),
+        Edit::Rag(p, rag) => project(p)
+            .map_or(Ok(()), |id| board.set_manual_rag(&id, rag.map(|r| [Rag::Green, Rag::Amber, Rag::Red][r]), "why")),
         Edit::Estimates(p, value) => project(p).map_or(Ok(()), |id| {
             let value = value.map(f64::from);
-            board.set_estimates(&id, Estimates { business_value: value, job_size: value.map(|v| v + 1.0), confidence: Some(0.5), ..Estimates::default() })
+            board.set_estimates(
+                &id,
+                Estimates {
+                    business_value: value,
+                    job_size: value.map(|v| v + 1.0),
+                    confidence: Some(0.5),
+                    ..Estimates::default()
+                },
+            )
         }),
         Edit::DeleteProject(p) => project(p).map_or(Ok(()), |id| board.delete_project(&id)),
-        Edit::AddPerson(name, capacity) => board.add_person(PersonId::random(), NewPerson::named(&name, f64::from(capacity))),
+        Edit::AddPerson(name, capacity) => {
+            board.add_person(PersonId::random(), NewPerson::named(&name, f64::from(capacity)))
+        }
         Edit::Capacity(p, capacity) => person(p).map_or(Ok(()), |id| board.set_capacity(&id, f64::from(capacity))),
         Edit::RoleAndTeam(p, role) => person(p).map_or(Ok(()), |id| board.set_role_and_team(&id, &role, "Platform")),
         Edit::Skill(p, skill, has) => person(p).map_or(Ok(()), |id| board.set_skill(&id, &skill, has)),
-        Edit::TimeOff(p, number, hours) => person(p).map_or(Ok(()), |id| board.set_time_off(&id, week(number), f64::from(hours))),
+        Edit::TimeOff(p, number, hours) => {
+            person(p).map_or(Ok(()), |id| board.set_time_off(&id, week(number), f64::from(hours)))
+        }
         Edit::DeletePerson(p) => person(p).map_or(Ok(()), |id| board.delete_person(&id)),
         Edit::Allocate(p, q, number, hours) => match (project(p), person(q)) {
             (Some(p), Some(q)) => board.set_allocation(&p, &q, week(number), f64::from(hours)),
@@ -173,7 +195,9 @@ fn apply(board: &mut Board, edit: &Edit) {
             _ => Ok(()),
         },
         Edit::Contribution(p, tenths) => match (project(p), pick(&snapshot.objectives, p)) {
-            (Some(id), Some(objective)) => board.set_contribution(&id, &objective.id.parse().unwrap(), f64::from(tenths) / 10.0),
+            (Some(id), Some(objective)) => {
+                board.set_contribution(&id, &objective.id.parse().unwrap(), f64::from(tenths) / 10.0)
+            }
             _ => Ok(()),
         },
         Edit::Depend(p, q, add) => match (project(p), project(q)) {
@@ -181,9 +205,15 @@ fn apply(board: &mut Board, edit: &Edit) {
             (Some(p), Some(q)) => board.remove_dependency(&p, &q),
             _ => Ok(()),
         },
-        Edit::Milestone(p, day) => project(p).map_or(Ok(()), |id| board.add_milestone(MilestoneId::random(), &id, "Launch", date(day))),
+        Edit::Milestone(p, day) => {
+            project(p).map_or(Ok(()), |id| board.add_milestone(MilestoneId::random(), &id, "Launch", date(day)))
+        }
         Edit::MilestoneDone(m, done) => pick(&milestones, m).map_or(Ok(()), |id| {
-            if done { board.set_milestone_done(&id, Some(date(9))) } else { board.delete_milestone(&id) }
+            if done {
+                board.set_milestone_done(&id, Some(date(9)))
+            } else {
+                board.delete_milestone(&id)
+            }
         }),
         Edit::Tick(p, item, tick) => match (project(p), pick(&snapshot.gate_template, item)) {
             (Some(id), Some(gate)) if tick => board.tick_gate(&id, gate.phase, &gate.item, stamp),
@@ -191,21 +221,41 @@ fn apply(board: &mut Board, edit: &Edit) {
             _ => Ok(()),
         },
         Edit::GateItem(phase, item, add) => {
-            if add { board.add_gate_item(Phase::ALL[phase], &item, "Checked") } else { board.remove_gate_item(Phase::ALL[phase], &item) }
+            if add {
+                board.add_gate_item(Phase::ALL[phase], &item, "Checked")
+            } else {
+                board.remove_gate_item(Phase::ALL[phase], &item)
+            }
         }
         Edit::Risk(p, probability, impact) => project(p).map_or(Ok(()), |id| {
-            let risk = NewRisk { title: "Risk".into(), probability, impact, owner: "Ana".into(), mitigation: "Plan".into(), roam: Roam::Owned };
+            let risk = NewRisk {
+                title: "Risk".into(),
+                probability,
+                impact,
+                owner: "Ana".into(),
+                mitigation: "Plan".into(),
+                roam: Roam::Owned,
+            };
             board.add_risk(RiskId::random(), &id, risk)
         }),
         Edit::UpdateRisk(r, roam) => pick(&risks, r).map_or(Ok(()), |id| {
-            let risk = NewRisk { title: "Risk, again".into(), probability: 2, impact: 5, owner: String::new(), mitigation: String::new(), roam: Roam::ALL[roam] };
+            let risk = NewRisk {
+                title: "Risk, again".into(),
+                probability: 2,
+                impact: 5,
+                owner: String::new(),
+                mitigation: String::new(),
+                roam: Roam::ALL[roam],
+            };
             board.update_risk(&id, risk)
         }),
         Edit::DeleteRisk(r) => pick(&risks, r).map_or(Ok(()), |id| board.delete_risk(&id)),
         Edit::Lesson(p, tag) => project(p).map_or(Ok(()), |id| {
             let lesson_id = LessonId::random();
             let lesson = NewLesson { title: "Lesson".into(), body: "Body".into(), tags: vec![tag.clone()] };
-            board.add_lesson(lesson_id.clone(), &id, lesson, stamp).and_then(|()| board.set_lesson_tag(&lesson_id, "extra", true))
+            board
+                .add_lesson(lesson_id.clone(), &id, lesson, stamp)
+                .and_then(|()| board.set_lesson_tag(&lesson_id, "extra", true))
         }),
         Edit::Decision(p, kind) => {
             let project = p.and_then(project);
@@ -339,8 +389,12 @@ fn updates_that_break_the_schema_are_refused_where_they_break_it() {
             "projects/erp/budget",
             |p| matches!(p, Problem::WrongValue { found, .. } if found == "the string `a lot`"),
         ),
-        ("an unknown root key", Box::new(|d| d.put(ROOT, "admin", true).unwrap()), "admin", |p| matches!(p, Problem::UnknownRootKey(_))),
-        ("deleting a collection", Box::new(|d| d.delete(ROOT, "risks").unwrap()), "risks", |p| matches!(p, Problem::CollectionDeleted("risks"))),
+        ("an unknown root key", Box::new(|d| d.put(ROOT, "admin", true).unwrap()), "admin", |p| {
+            matches!(p, Problem::UnknownRootKey(_))
+        }),
+        ("deleting a collection", Box::new(|d| d.delete(ROOT, "risks").unwrap()), "risks", |p| {
+            matches!(p, Problem::CollectionDeleted("risks"))
+        }),
         (
             "creating a collection again",
             Box::new(|d| {
@@ -380,9 +434,21 @@ fn updates_that_break_the_schema_are_refused_where_they_break_it() {
             "schema_version",
             |p| matches!(p, Problem::SchemaVersionLowered { from: 2, to: 1 }),
         ),
-        ("a schema version from the future", Box::new(|d| d.put(ROOT, "schema_version", 3u64).unwrap()), "schema_version", |p| matches!(p, Problem::SchemaVersionTooNew(3))),
-        ("the schema version deleted", Box::new(|d| d.delete(ROOT, "schema_version").unwrap()), "schema_version", |p| matches!(p, Problem::Removed(_))),
-        ("the board's name deleted", Box::new(|d| d.delete(ROOT, "name").unwrap()), "name", |p| matches!(p, Problem::Removed(_))),
+        (
+            "a schema version from the future",
+            Box::new(|d| d.put(ROOT, "schema_version", 3u64).unwrap()),
+            "schema_version",
+            |p| matches!(p, Problem::SchemaVersionTooNew(3)),
+        ),
+        (
+            "the schema version deleted",
+            Box::new(|d| d.delete(ROOT, "schema_version").unwrap()),
+            "schema_version",
+            |p| matches!(p, Problem::Removed(_)),
+        ),
+        ("the board's name deleted", Box::new(|d| d.delete(ROOT, "name").unwrap()), "name", |p| {
+            matches!(p, Problem::Removed(_))
+        }),
         (
             "an unknown field",
             Box::new(|d| d.put(object(d, &["projects", "erp"]), "colour", "red").unwrap()),
@@ -410,7 +476,12 @@ fn updates_that_break_the_schema_are_refused_where_they_break_it() {
             "projects/js/stage",
             |p| matches!(p, Problem::WrongValue { found, .. } if found == "the string `inactive`"),
         ),
-        ("a required field deleted", Box::new(|d| d.delete(object(d, &["projects", "erp"]), "name").unwrap()), "projects/erp/name", |p| matches!(p, Problem::Removed(_))),
+        (
+            "a required field deleted",
+            Box::new(|d| d.delete(object(d, &["projects", "erp"]), "name").unwrap()),
+            "projects/erp/name",
+            |p| matches!(p, Problem::Removed(_)),
+        ),
         (
             "a new project without a stage",
             Box::new(|d| {
@@ -533,13 +604,19 @@ fn updates_that_break_the_schema_are_refused_where_they_break_it() {
 fn updates_that_fit_the_schema_pass() {
     let cases: Vec<(&str, RawEdit)> = vec![
         ("a project written by JavaScript", Box::new(|d| add_javascript_project(d, "js2"))),
-        ("typing into a name held as a text", Box::new(|d| {
-            let name = object(d, &["projects", "js", "name"]);
-            d.splice_text(&name, 0, 4, "To").unwrap();
-        })),
+        (
+            "typing into a name held as a text",
+            Box::new(|d| {
+                let name = object(d, &["projects", "js", "name"]);
+                d.splice_text(&name, 0, 4, "To").unwrap();
+            }),
+        ),
         ("deleting a project", Box::new(|d| d.delete(object(d, &["projects"]), "erp").unwrap())),
         ("deleting an optional field", Box::new(|d| d.delete(object(d, &["projects", "erp"]), "phase").unwrap())),
-        ("an integer where a number belongs", Box::new(|d| d.put(object(d, &["people", "ana"]), "capacity_hours_per_week", 32i64).unwrap())),
+        (
+            "an integer where a number belongs",
+            Box::new(|d| d.put(object(d, &["people", "ana"]), "capacity_hours_per_week", 32i64).unwrap()),
+        ),
         ("a stage as a text", Box::new(|d| put_text(d, &["projects", "erp"], "stage", "on-hold"))),
     ];
     for (name, edit) in cases {

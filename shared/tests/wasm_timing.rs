@@ -40,6 +40,9 @@ fn large_board_timings_in_wasm() {
         live.board_mut().set_allocation(&projects[7], &people[3], weeks[5], 8.0 + round as f64).unwrap();
         dashboard::compute(live.refresh(), &weeks[..12]);
     }
-    console_log!("wasm: one edit, live snapshot and dashboard {:.1} ms (mean of {rounds})", (now_ms() - started) / rounds as f64);
+    console_log!(
+        "wasm: one edit, live snapshot and dashboard {:.1} ms (mean of {rounds})",
+        (now_ms() - started) / rounds as f64
+    );
     assert_eq!(live.snapshot(), &live.board().snapshot());
 }

@@ -109,7 +109,9 @@ fn SignOut() -> impl IntoView {
                 // A 401: the session had already ended; signed out all the same.
                 Ok(()) | Err(FetchError::Refused { status: 401, .. }) => {
                     Auth::get().signed_out(true);
-                    navigate.with_value(|navigate| navigate(SIGN_IN_PATH, NavigateOptions { replace: true, ..Default::default() }));
+                    navigate.with_value(|navigate| {
+                        navigate(SIGN_IN_PATH, NavigateOptions { replace: true, ..Default::default() })
+                    });
                 }
                 Err(error) => problem.set(Some(explain(error))),
             }

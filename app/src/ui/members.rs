@@ -122,7 +122,11 @@ impl BoardAccess {
 
     /// Runs one change to the members, then lists them again (the list is the truth: it also
     /// shows what someone else changed meanwhile).
-    fn change(self, action: impl std::future::Future<Output = Result<(), FetchError>> + 'static, done: impl FnOnce() + 'static) {
+    fn change(
+        self,
+        action: impl std::future::Future<Output = Result<(), FetchError>> + 'static,
+        done: impl FnOnce() + 'static,
+    ) {
         self.problem.set(None);
         leptos::task::spawn_local(async move {
             match action.await {
@@ -143,10 +147,12 @@ pub fn MembersPanel(access: BoardAccess) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Editor);
     let add = move || {
-        let (document_id, new_email, new_role) = (access.document_id.get_value(), email.get_untracked(), role.get_untracked());
-        access.change(async move { api::add_member(&document_id, new_email.trim().to_string(), new_role).await }, move || {
-            email.set(String::new())
-        });
+        let (document_id, new_email, new_role) =
+            (access.document_id.get_value(), email.get_untracked(), role.get_untracked());
+        access.change(
+            async move { api::add_member(&document_id, new_email.trim().to_string(), new_role).await },
+            move || email.set(String::new()),
+        );
     };
     let rows = move || {
         let Some(members) = access.members.get() else {
@@ -154,10 +160,7 @@ pub fn MembersPanel(access: BoardAccess) -> impl IntoView {
         };
         let me = access.account_id.get_value();
         let manage = manage.get();
-        let rows = members
-            .into_iter()
-            .map(|member| member_row(access, member, &me, manage))
-            .collect_view();
+        let rows = members.into_iter().map(|member| member_row(access, member, &me, manage)).collect_view();
         view! {
             <table>
                 <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th>{manage.then(|| view! { <th>"Actions"</th> })}</tr></thead>

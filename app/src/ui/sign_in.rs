@@ -144,7 +144,9 @@ pub fn SignInPage() -> impl IntoView {
 /// What to tell the person when signing in or up failed.
 fn explain(mode: Mode, error: &FetchError, needs_invite: RwSignal<bool>) -> String {
     match error {
-        FetchError::Unreachable => "The server cannot be reached: signing in needs a connection. Try again when you are online.".into(),
+        FetchError::Unreachable => {
+            "The server cannot be reached: signing in needs a connection. Try again when you are online.".into()
+        }
         FetchError::Refused { status: 429, retry_after_secs, .. } => retry_later_message(*retry_after_secs),
         FetchError::Refused { status: 401, message, .. } if mode == Mode::SignIn => {
             if message.is_empty() || message.starts_with("the server answered") {
@@ -153,7 +155,9 @@ fn explain(mode: Mode, error: &FetchError, needs_invite: RwSignal<bool>) -> Stri
                 upper_first(message)
             }
         }
-        FetchError::Refused { status, message, .. } if mode == Mode::SignUp && sign_up_needs_invite(*status, message) => {
+        FetchError::Refused { status, message, .. }
+            if mode == Mode::SignUp && sign_up_needs_invite(*status, message) =>
+        {
             let first_time = !needs_invite.get_untracked();
             needs_invite.set(true);
             if first_time {

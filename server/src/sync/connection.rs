@@ -75,45 +75,44 @@ pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permi
         let (to_client, queued) = mpsc::channel::<Vec<u8>>(limits.outbound_queue);
         let (close, closed) = mpsc::channel::<(Refusal, Inbound)>(1);
 
-        let writer = tokio::spawn(
-            write_to_client(ws_sink, queued, closed, claimed.clone(), permit).in_current_span(),
-        );
+        let writer = tokio::spawn(write_to_client(ws_sink, queued, closed, claimed.clone(), permit).in_current_span());
 
         let gate = Gate::new(state.clone(), identity.clone(), claimed);
-        let inbound = futures::stream::unfold((ws_stream, gate, close), |(mut ws_stream, mut gate, close)| async move {
-            loop {
-                let message = match ws_stream.next().await {
-                    None => return None,
-                    Some(Ok(message)) => message,
-                    Some(Err(error)) => {
-                        let refusal = Refusal::new(TOO_BIG, "transport", format!("the connection failed: {error}"));
-                        let _ = close.try_send((refusal, ws_stream));
-                        return None;
-                    }
-                };
-                let bytes = match message {
-                    Message::Binary(bytes) => bytes,
-                    Message::Text(_) => {
-                        let refusal = Refusal::new(
-                            INVALID_PAYLOAD,
-                            "malformed",
-                            "text frames are not part of the automerge-repo protocol: send binary CBOR",
-                        );
-                        let _ = close.try_send((refusal, ws_stream));
-                        return None;
-                    }
-                    Message::Close(_) => return None,
-                    Message::Ping(_) | Message::Pong(_) => continue,
-                };
-                match gate.inbound(&bytes).await {
-                    Ok(frame) => return Some((Ok::<_, std::io::Error>(frame), (ws_stream, gate, close))),
-                    Err(refusal) => {
-                        let _ = close.try_send((refusal, ws_stream));
-                        return None;
+        let inbound =
+            futures::stream::unfold((ws_stream, gate, close), |(mut ws_stream, mut gate, close)| async move {
+                loop {
+                    let message = match ws_stream.next().await {
+                        None => return None,
+                        Some(Ok(message)) => message,
+                        Some(Err(error)) => {
+                            let refusal = Refusal::new(TOO_BIG, "transport", format!("the connection failed: {error}"));
+                            let _ = close.try_send((refusal, ws_stream));
+                            return None;
+                        }
+                    };
+                    let bytes = match message {
+                        Message::Binary(bytes) => bytes,
+                        Message::Text(_) => {
+                            let refusal = Refusal::new(
+                                INVALID_PAYLOAD,
+                                "malformed",
+                                "text frames are not part of the automerge-repo protocol: send binary CBOR",
+                            );
+                            let _ = close.try_send((refusal, ws_stream));
+                            return None;
+                        }
+                        Message::Close(_) => return None,
+                        Message::Ping(_) | Message::Pong(_) => continue,
+                    };
+                    match gate.inbound(&bytes).await {
+                        Ok(frame) => return Some((Ok::<_, std::io::Error>(frame), (ws_stream, gate, close))),
+                        Err(refusal) => {
+                            let _ = close.try_send((refusal, ws_stream));
+                            return None;
+                        }
                     }
                 }
-            }
-        });
+            });
 
         let transport = samod::Transport::new(Box::pin(inbound), QueueSink(to_client))
             .with_expected_peer_id(samod::PeerId::from(identity.peer_id.as_str()));
@@ -341,8 +340,9 @@ impl Gate {
     /// Anyone else's message goes on to samod untouched: the share policy answers a
     /// non-member with `doc-unavailable` and ignores a viewer's changes.
     async fn admit_changes(&mut self, board: Option<&samod::DocumentId>, data: &[u8]) -> Result<(), Refusal> {
-        let message = automerge::sync::Message::decode(data)
-            .map_err(|error| Refusal::new(INVALID_PAYLOAD, "malformed", format!("not an automerge sync message: {error}")))?;
+        let message = automerge::sync::Message::decode(data).map_err(|error| {
+            Refusal::new(INVALID_PAYLOAD, "malformed", format!("not an automerge sync message: {error}"))
+        })?;
         let Some(board) = board.filter(|_| !message.changes.is_empty()) else {
             return Ok(());
         };
@@ -419,7 +419,11 @@ impl Gate {
                 return Ok(());
             }
             if Instant::now() >= deadline {
-                return Err(Refusal::new(TRY_AGAIN_LATER, "busy", "the server is too busy to take more changes; try again"));
+                return Err(Refusal::new(
+                    TRY_AGAIN_LATER,
+                    "busy",
+                    "the server is too busy to take more changes; try again",
+                ));
             }
             tokio::time::sleep(wait).await;
             wait = (wait * 2).min(Duration::from_millis(20));
@@ -434,15 +438,10 @@ impl Gate {
                 return Ok(*role);
             }
         }
-        let role = self
-            .state
-            .store
-            .role(&board.to_string(), &self.identity.account_id)
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "cannot read a board's members");
-                Refusal::new(TRY_AGAIN_LATER, "storage", "the server cannot check access right now")
-            })?;
+        let role = self.state.store.role(&board.to_string(), &self.identity.account_id).await.map_err(|error| {
+            tracing::error!(%error, "cannot read a board's members");
+            Refusal::new(TRY_AGAIN_LATER, "storage", "the server cannot check access right now")
+        })?;
         self.roles.insert(board.clone(), (generation, role));
         Ok(role)
     }

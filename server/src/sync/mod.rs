@@ -78,11 +78,8 @@ pub async fn upgrade(State(state): State<AppState>, request: Request) -> Respons
         );
     };
     let connection = state.connections.next_id();
-    let identity = connection::Identity {
-        peer_id: peer_id(&account_id, connection, &state.node_id),
-        account_id,
-        connection,
-    };
+    let identity =
+        connection::Identity { peer_id: peer_id(&account_id, connection, &state.node_id), account_id, connection };
     let max = state.config.limits.max_frame_bytes;
     ws.max_message_size(max)
         .max_frame_size(max)

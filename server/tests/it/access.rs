@@ -62,11 +62,16 @@ async fn membership_story(url: &str) {
         assert_eq!(members(member, bare_id).await, everyone, "any member lists the members");
     }
     let add = |email: &str, role: Role| serde_json::json!({ "email": email, "role": role });
-    let response = owner.post(&format!("/api/boards/{bare_id}/members")).json(&add("nobody@example.com", Role::Viewer)).send();
+    let response =
+        owner.post(&format!("/api/boards/{bare_id}/members")).json(&add("nobody@example.com", Role::Viewer)).send();
     expect_error(response.await.unwrap(), 404, "sign up first").await;
-    let response = owner.post(&format!("/api/boards/{bare_id}/members")).json(&add("victor@example.com", Role::Editor)).send();
+    let response =
+        owner.post(&format!("/api/boards/{bare_id}/members")).json(&add("victor@example.com", Role::Editor)).send();
     expect_error(response.await.unwrap(), 409, "member of the board already").await;
-    let response = owner.post(&format!("/api/boards/{bare_id}/members")).json(&serde_json::json!({ "email": "oscar@example.com", "role": "admin" })).send();
+    let response = owner
+        .post(&format!("/api/boards/{bare_id}/members"))
+        .json(&serde_json::json!({ "email": "oscar@example.com", "role": "admin" }))
+        .send();
     expect_error(response.await.unwrap(), 400, "unknown variant").await;
 
     // An outsider learns nothing: the board answers as one that does not exist.
@@ -74,7 +79,8 @@ async fn membership_story(url: &str) {
     for board in [bare_id, unknown.as_str()] {
         let response = outsider.get(&format!("/api/boards/{board}/members")).send().await.unwrap();
         expect_error(response, 404, "or you are not one of its members").await;
-        let response = outsider.post(&format!("/api/boards/{board}/members")).json(&add("oscar@example.com", Role::Owner)).send();
+        let response =
+            outsider.post(&format!("/api/boards/{board}/members")).json(&add("oscar@example.com", Role::Owner)).send();
         expect_error(response.await.unwrap(), 404, "or you are not one of its members").await;
     }
 
@@ -87,9 +93,13 @@ async fn membership_story(url: &str) {
     let [owner_id, editor_id, viewer_id, outsider_id] = <[String; 4]>::try_from(account_ids).unwrap();
     for member in [&viewer, &editor] {
         let only_owners = "only an owner";
-        let response = member.post(&format!("/api/boards/{bare_id}/members")).json(&add("oscar@example.com", Role::Viewer)).send();
+        let response =
+            member.post(&format!("/api/boards/{bare_id}/members")).json(&add("oscar@example.com", Role::Viewer)).send();
         expect_error(response.await.unwrap(), 403, only_owners).await;
-        let response = member.put(&format!("/api/boards/{bare_id}/members/{owner_id}")).json(&serde_json::json!({ "role": "viewer" })).send();
+        let response = member
+            .put(&format!("/api/boards/{bare_id}/members/{owner_id}"))
+            .json(&serde_json::json!({ "role": "viewer" }))
+            .send();
         expect_error(response.await.unwrap(), 403, only_owners).await;
         let response = member.delete(&format!("/api/boards/{bare_id}/members/{owner_id}")).send();
         expect_error(response.await.unwrap(), 403, only_owners).await;
@@ -102,7 +112,8 @@ async fn membership_story(url: &str) {
     expect_error(response.await.unwrap(), 409, "at least one owner").await;
     let response = owner.delete(&format!("/api/boards/{url_id}/members/{owner_id}")).send();
     expect_error(response.await.unwrap(), 409, "at least one owner").await;
-    let response = owner.put(&format!("/api/boards/{bare_id}/members/{outsider_id}")).json(&set_role(Role::Editor)).send();
+    let response =
+        owner.put(&format!("/api/boards/{bare_id}/members/{outsider_id}")).json(&set_role(Role::Editor)).send();
     expect_error(response.await.unwrap(), 404, "not a member").await;
 
     // With a second owner, the first can step down, and then manages nothing.

@@ -43,13 +43,7 @@ async fn bad_requests_get_a_clear_error_and_create_nothing() {
         (r#"{"name": "x"}"#, "text/plain", "Content-Type"),
     ];
     for (body, content_type, expected) in cases {
-        let response = client
-            .post("/api/boards")
-            .header("content-type", content_type)
-            .body(body)
-            .send()
-            .await
-            .unwrap();
+        let response = client.post("/api/boards").header("content-type", content_type).body(body).send().await.unwrap();
         assert_eq!(response.status(), 400, "{body}");
         let error: ApiError = response.json().await.unwrap();
         assert!(error.error.contains(expected), "{body}: {}", error.error);

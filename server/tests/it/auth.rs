@@ -8,17 +8,10 @@ use reqwest::{header, StatusCode};
 use server::{Config, Limits};
 use shared::api::{InstanceSettings, Invite, Me, TokenSummary, CSRF_HEADER};
 
-use crate::harness::{
-    expect_error, on_postgres, start_server, start_server_with, ApiClient, TestDatabase, PASSWORD,
-};
+use crate::harness::{expect_error, on_postgres, start_server, start_server_with, ApiClient, TestDatabase, PASSWORD};
 
 fn set_cookies(response: &reqwest::Response) -> Vec<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|value| value.to_str().unwrap().to_owned())
-        .collect()
+    response.headers().get_all(header::SET_COOKIE).iter().map(|value| value.to_str().unwrap().to_owned()).collect()
 }
 
 fn cookie_named<'a>(cookies: &'a [String], name: &str) -> &'a str {
@@ -71,8 +64,14 @@ async fn accounts_story(url: &str) {
 
     // A wrong password and an unknown email get the same answer.
     let stranger = ApiClient::new(server.addr).await;
-    expect_error(stranger.try_sign_in("alice.li@example.com", "not the password").await, 401, "email or the password is wrong").await;
-    expect_error(stranger.try_sign_in("nobody@example.com", PASSWORD).await, 401, "email or the password is wrong").await;
+    expect_error(
+        stranger.try_sign_in("alice.li@example.com", "not the password").await,
+        401,
+        "email or the password is wrong",
+    )
+    .await;
+    expect_error(stranger.try_sign_in("nobody@example.com", PASSWORD).await, 401, "email or the password is wrong")
+        .await;
     server.stop().await;
 }
 
@@ -103,7 +102,8 @@ async fn sign_up_says_what_is_wrong_with_what_was_typed() {
     for (email, name, password, words) in cases {
         expect_error(client.try_sign_up(email, name, password, None).await, 400, words).await;
     }
-    let response = client.post("/api/auth/signup").json(&serde_json::json!({ "email": "ann@example.com" })).send().await;
+    let response =
+        client.post("/api/auth/signup").json(&serde_json::json!({ "email": "ann@example.com" })).send().await;
     expect_error(response.unwrap(), 400, "missing field").await;
     // Nothing was created: the next sign-up is still the first, and so the admin.
     let ann = ApiClient::sign_up(server.addr, "ann@example.com").await;
@@ -132,8 +132,10 @@ async fn invite_story(url: &str) {
     assert!(settings.invite_only);
 
     let carol = ApiClient::new(server.addr).await;
-    expect_error(carol.try_sign_up("carol@example.com", "Carol", PASSWORD, None).await, 403, "by invitation only").await;
-    expect_error(carol.try_sign_up("carol@example.com", "Carol", PASSWORD, Some("made-up")).await, 403, "not valid").await;
+    expect_error(carol.try_sign_up("carol@example.com", "Carol", PASSWORD, None).await, 403, "by invitation only")
+        .await;
+    expect_error(carol.try_sign_up("carol@example.com", "Carol", PASSWORD, Some("made-up")).await, 403, "not valid")
+        .await;
 
     let response = admin.post("/api/admin/invites").send().await.unwrap();
     assert_eq!(response.status(), 201);
@@ -144,13 +146,15 @@ async fn invite_story(url: &str) {
     assert!(!carol.me().await.account.admin);
 
     let dave = ApiClient::new(server.addr).await;
-    expect_error(dave.try_sign_up("dave@example.com", "Dave", PASSWORD, Some(&invite.code)).await, 403, "used already").await;
+    expect_error(dave.try_sign_up("dave@example.com", "Dave", PASSWORD, Some(&invite.code)).await, 403, "used already")
+        .await;
 
     // An expired code is refused too.
     let admin_id = admin.me().await.account.id;
     let expired = server::auth::secret_hash("expired-code");
     server.state().store.insert_invite(&expired, &admin_id, 0, 1).await.unwrap();
-    expect_error(dave.try_sign_up("dave@example.com", "Dave", PASSWORD, Some("expired-code")).await, 403, "expired").await;
+    expect_error(dave.try_sign_up("dave@example.com", "Dave", PASSWORD, Some("expired-code")).await, 403, "expired")
+        .await;
 
     // Open again: no code needed.
     admin.put("/api/admin/settings").json(&serde_json::json!({ "invite_only": false })).send().await.unwrap();
@@ -182,14 +186,8 @@ async fn throttling_story(url: &str) {
         expect_error(guesser.try_sign_in("alice@example.com", guess).await, 401, "wrong").await;
     }
     let response = guesser.try_sign_in("alice@example.com", PASSWORD).await;
-    let retry_after: u64 = response
-        .headers()
-        .get(header::RETRY_AFTER)
-        .expect("a Retry-After header")
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry_after: u64 =
+        response.headers().get(header::RETRY_AFTER).expect("a Retry-After header").to_str().unwrap().parse().unwrap();
     assert!((1..=5).contains(&retry_after), "Retry-After: {retry_after}");
     expect_error(response, 429, "try again in").await;
     // The address is locked too, whichever account it tries.
@@ -295,7 +293,8 @@ async fn cookies_are_secure_behind_an_https_proxy() {
     let server = start_server(&database.url()).await;
     let browser = ApiClient::new(server.addr).await;
     let body = serde_json::json!({ "email": "alice@example.com", "name": "Alice", "password": PASSWORD });
-    let response = browser.post("/api/auth/signup").header("x-forwarded-proto", "https").json(&body).send().await.unwrap();
+    let response =
+        browser.post("/api/auth/signup").header("x-forwarded-proto", "https").json(&body).send().await.unwrap();
     assert_eq!(response.status(), 201);
     let cookies = set_cookies(&response);
     assert!(cookie_named(&cookies, "pmo_session").contains("Secure"), "{cookies:?}");
@@ -309,7 +308,12 @@ async fn tokens_story(url: &str) {
     let server = start_server(url).await;
     let alice = ApiClient::sign_up(server.addr, "alice@example.com").await;
     let bob = ApiClient::sign_up(server.addr, "bob@example.com").await;
-    expect_error(alice.post("/api/tokens").json(&serde_json::json!({ "name": " " })).send().await.unwrap(), 400, "name").await;
+    expect_error(
+        alice.post("/api/tokens").json(&serde_json::json!({ "name": " " })).send().await.unwrap(),
+        400,
+        "name",
+    )
+    .await;
 
     let response = alice.post("/api/tokens").json(&serde_json::json!({ "name": "CI export" })).send().await.unwrap();
     assert_eq!(response.status(), 201);

@@ -4,10 +4,7 @@
 
 use std::time::Duration;
 
-use shared::{
-    api::Role,
-    board::ProjectId,
-};
+use shared::{api::Role, board::ProjectId};
 
 use crate::{
     editor::{has_project, project, Editor},

@@ -38,7 +38,9 @@ async fn every_saved_edit_survives_sigkill_at_random_moments() {
                 if editor.is_connected() && editor.board.is_loaded() {
                     made += 1;
                     let name = format!("P{made}");
-                    editor.edit(|board| board.add_project(ProjectId::random(), project(&name)).expect("a valid edit")).await;
+                    editor
+                        .edit(|board| board.add_project(ProjectId::random(), project(&name)).expect("a valid edit"))
+                        .await;
                 }
                 editor.pump(Duration::from_millis(rng.random_range(1..15))).await;
             }

@@ -62,7 +62,9 @@ impl Editor {
     /// One attempt to connect; false when the server is not there.
     pub async fn connect(&mut self, addr: SocketAddr) -> bool {
         let url = format!("ws://{addr}/sync?token={}", self.token);
-        let Ok(Ok((socket, _))) = tokio::time::timeout(Duration::from_secs(2), tokio_tungstenite::connect_async(url)).await else {
+        let Ok(Ok((socket, _))) =
+            tokio::time::timeout(Duration::from_secs(2), tokio_tungstenite::connect_async(url)).await
+        else {
             return false;
         };
         self.socket = Some(socket);
@@ -154,7 +156,12 @@ impl Editor {
     pub async fn wait_for(&mut self, within: Duration, what: &str, done: impl Fn(&mut Editor) -> bool) {
         let deadline = tokio::time::Instant::now() + within;
         while !done(self) {
-            assert!(tokio::time::Instant::now() < deadline, "{}: timed out waiting for {what}; events {:?}", self.name, self.events);
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{}: timed out waiting for {what}; events {:?}",
+                self.name,
+                self.events
+            );
             self.flush().await;
             self.pump(Duration::from_millis(50)).await;
         }
@@ -190,7 +197,6 @@ pub async fn read_from_server(addr: SocketAddr, document_id: &str, token: &str) 
         assert!(tokio::time::Instant::now() < deadline, "the board did not arrive from the restarted server");
     }
 }
-
 
 /// A proposed project with a small budget: what these tests add to boards.
 pub fn project(name: &str) -> NewProject {

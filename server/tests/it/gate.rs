@@ -3,11 +3,7 @@
 use std::time::Duration;
 
 use server::{Config, Limits, Server};
-use shared::{
-    api::Role,
-    board::ProjectId,
-    sync::WireMessage,
-};
+use shared::{api::Role, board::ProjectId, sync::WireMessage};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::{
@@ -135,7 +131,9 @@ async fn outsiders_viewers_and_editors_get_what_their_role_allows() {
 
     // A viewer claiming the owner's peer id gains nothing: identity comes from the upgrade.
     let owner_claim = owner.client().join();
-    let WireMessage::Join { sender_id: owner_peer, .. } = WireMessage::decode(&owner_claim).unwrap() else { unreachable!() };
+    let WireMessage::Join { sender_id: owner_peer, .. } = WireMessage::decode(&owner_claim).unwrap() else {
+        unreachable!()
+    };
     let mut impostor = Editor::with_peer_id(&owner_peer, &fixture.document_id, &viewer_token);
     assert!(impostor.connect(fixture.server.addr).await);
     impostor.wait_for(WITHIN, "the board", |e| e.board.is_loaded()).await;
@@ -188,25 +186,15 @@ async fn too_many_connections_for_one_account_are_refused() {
 #[tokio::test]
 async fn bad_input_closes_only_the_connection_that_sent_it() {
     let database = TestDatabase::new();
-    let limits = Limits {
-        max_frame_bytes: 64 * 1024,
-        messages_per_second: 5,
-        message_burst: 20,
-        ..Limits::default()
-    };
+    let limits = Limits { max_frame_bytes: 64 * 1024, messages_per_second: 5, message_burst: 20, ..Limits::default() };
     let fixture = fixture(&database, limits).await;
     let mut bystander = fixture.loaded("bystander", &fixture.owner_token).await;
 
     let valid_sync = |editor: &mut Editor, data: Vec<u8>| {
         let join = editor.client().join();
         let WireMessage::Join { sender_id, .. } = WireMessage::decode(&join).unwrap() else { unreachable!() };
-        WireMessage::Sync {
-            document_id: fixture.document_id.clone(),
-            sender_id,
-            target_id: "server".into(),
-            data,
-        }
-        .encode()
+        WireMessage::Sync { document_id: fixture.document_id.clone(), sender_id, target_id: "server".into(), data }
+            .encode()
     };
 
     type Case = (&'static str, u16, &'static str);

@@ -229,7 +229,8 @@ pub async fn expect_error(response: Response, status: u16, words: &str) {
     let (url, got) = (response.url().path().to_owned(), response.status());
     let body = response.text().await.unwrap_or_default();
     assert_eq!(got, status, "{url}: {body}");
-    let error: shared::api::ApiError = serde_json::from_str(&body).unwrap_or_else(|_| panic!("{url}: not an ApiError: {body}"));
+    let error: shared::api::ApiError =
+        serde_json::from_str(&body).unwrap_or_else(|_| panic!("{url}: not an ApiError: {body}"));
     assert!(error.error.contains(words), "{url}: `{}` lacks `{words}`", error.error);
 }
 
@@ -302,9 +303,7 @@ impl TestClient {
             Some(token) => format!("ws://{addr}/sync?token={token}"),
             None => format!("ws://{addr}/sync"),
         };
-        let (socket, _) = tokio_tungstenite::connect_async(url)
-            .await
-            .expect("the sync endpoint accepts a WebSocket");
+        let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("the sync endpoint accepts a WebSocket");
         self.socket = Some(socket);
         self.send(vec![self.client.join()]).await;
         self.until(|client| client.client.is_connected()).await;

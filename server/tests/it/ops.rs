@@ -70,5 +70,7 @@ async fn sigterm_stops_the_server_cleanly_and_keeps_every_edit() {
     node.restart().await;
     let mut reader = Editor::new("reader", board.document_id(), &token);
     assert!(reader.connect(node.addr).await);
-    reader.wait_for(Duration::from_secs(5), "every edit after the restart", |e| e.board.snapshot().projects.len() == 20).await;
+    reader
+        .wait_for(Duration::from_secs(5), "every edit after the restart", |e| e.board.snapshot().projects.len() == 20)
+        .await;
 }

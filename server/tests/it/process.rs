@@ -17,7 +17,11 @@ impl Node {
     /// Starts `pmo-board` on a free loopback port and waits until `/healthz` answers.
     pub async fn start(database_url: &str) -> Node {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut node = Node { addr: format!("127.0.0.1:{port}").parse().unwrap(), database_url: database_url.to_owned(), child: None };
+        let mut node = Node {
+            addr: format!("127.0.0.1:{port}").parse().unwrap(),
+            database_url: database_url.to_owned(),
+            child: None,
+        };
         node.restart().await;
         node
     }

@@ -121,8 +121,10 @@ async fn presence_is_relayed_to_the_other_clients_of_a_board() {
     let mut bob = TestClient::open("bob", &board, server.addr).await;
     alice.announce(Presence { name: "Alice 王".into() }).await;
     bob.until(|bob| {
-        bob.events.iter().any(|event| matches!(event, SyncEvent::Ephemeral { data, .. }
-            if Presence::decode(data).is_some_and(|p| p.name == "Alice 王")))
+        bob.events.iter().any(|event| {
+            matches!(event, SyncEvent::Ephemeral { data, .. }
+            if Presence::decode(data).is_some_and(|p| p.name == "Alice 王"))
+        })
     })
     .await;
     server.stop().await;

@@ -227,7 +227,8 @@ fn number(value: &ScalarValue) -> Option<f64> {
 /// Updates one allocation cell of the snapshot from a patch.
 fn apply_allocation(snapshot: &mut BoardSnapshot, key: &str, hours: Option<f64>) {
     let mut parts = key.split('/');
-    let (Some(project), Some(person), Some(week), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(project), Some(person), Some(week), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return;
     };
     let Ok(week) = week.parse() else { return };
@@ -235,11 +236,17 @@ fn apply_allocation(snapshot: &mut BoardSnapshot, key: &str, hours: Option<f64>)
         .allocations
         .iter()
         .position(|a| a.project.as_str() == project && a.person.as_str() == person && a.week == week);
-    let known = snapshot.projects.iter().any(|p| p.id.as_str() == project) && snapshot.people.iter().any(|p| p.id.as_str() == person);
+    let known = snapshot.projects.iter().any(|p| p.id.as_str() == project)
+        && snapshot.people.iter().any(|p| p.id.as_str() == person);
     match (hours, existing) {
         (Some(hours), Some(index)) => snapshot.allocations[index].hours = hours,
         (Some(hours), None) if known => {
-            let allocation = Allocation { project: project.parse().expect("a key part"), person: person.parse().expect("a key part"), week, hours };
+            let allocation = Allocation {
+                project: project.parse().expect("a key part"),
+                person: person.parse().expect("a key part"),
+                week,
+                hours,
+            };
             // Keep key order, as a full read would.
             let key_of = |a: &Allocation| format!("{}/{}/{}", a.project, a.person, a.week);
             let index = snapshot.allocations.partition_point(|a| key_of(a).as_str() < key);

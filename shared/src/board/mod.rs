@@ -59,9 +59,9 @@ use automerge::{
 pub use conflicts::FieldConflict;
 pub use live::LiveBoard;
 pub use people::{Allocation, NewPerson, Person};
-pub use projects::{Estimates, Financials, Milestone, NewProject, Phase, Project, Stage};
 pub(crate) use projects::path_between;
 use projects::sort_projects;
+pub use projects::{Estimates, Financials, Milestone, NewProject, Phase, Project, Stage};
 pub use registers::{Decision, DecisionKind, Lesson, NewLesson, NewRisk, Risk};
 pub use schema::SCHEMA_VERSION;
 pub use settings::{GateItem, OperatingModel, Settings};
@@ -606,7 +606,12 @@ fn hours(what: &'static str, value: f64) -> Result<f64, BoardError> {
     at_most(what, value, HOURS_PER_WEEK_MAX)
 }
 
-fn one_of<T: Copy>(what: &'static str, text: &str, all: &[T], name: impl Fn(T) -> &'static str) -> Result<T, BoardError> {
+fn one_of<T: Copy>(
+    what: &'static str,
+    text: &str,
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+) -> Result<T, BoardError> {
     all.iter().copied().find(|item| name(*item) == text).ok_or_else(|| BoardError::NotOneOf {
         what,
         value: text.to_owned(),

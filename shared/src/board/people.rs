@@ -95,7 +95,9 @@ impl Board {
         let mut list = Vec::new();
         self.flat_numbers(ALLOCATIONS, |key, hours| {
             let mut parts = key.split('/');
-            let (Some(project), Some(person), Some(week), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            let (Some(project), Some(person), Some(week), None) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
                 return;
             };
             if !projects.contains(project) || !people.contains(person) {
@@ -103,7 +105,12 @@ impl Board {
             }
             let week = *weeks.entry(week.to_owned()).or_insert_with(|| week.parse().ok());
             if let Some(week) = week {
-                list.push(Allocation { project: ProjectId(project.to_owned()), person: PersonId(person.to_owned()), week, hours });
+                list.push(Allocation {
+                    project: ProjectId(project.to_owned()),
+                    person: PersonId(person.to_owned()),
+                    week,
+                    hours,
+                });
             }
         });
         list
@@ -184,7 +191,13 @@ impl Board {
     }
 
     /// Books `hours` of `person` on `project` in `week`; 0 clears the cell.
-    pub fn set_allocation(&mut self, project: &ProjectId, person: &PersonId, week: IsoWeek, hours_booked: f64) -> Result<(), BoardError> {
+    pub fn set_allocation(
+        &mut self,
+        project: &ProjectId,
+        person: &PersonId,
+        week: IsoWeek,
+        hours_booked: f64,
+    ) -> Result<(), BoardError> {
         self.collection(ALLOCATIONS)?;
         self.entity(PROJECTS, "project", project.as_str())?;
         self.entity(PEOPLE, "person", person.as_str())?;

@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 use fractional_index::FractionalIndex;
 
 use super::{
-    at_most, key_part, non_empty, non_negative, one_of, schema::*, Board, BoardError,
-    CriterionId, Fields, MilestoneId, ObjectiveId, ProjectId, Stamp,
+    at_most, key_part, non_empty, non_negative, one_of, schema::*, Board, BoardError, CriterionId, Fields, MilestoneId,
+    ObjectiveId, ProjectId, Stamp,
 };
 use crate::finance::Rag;
 
@@ -30,8 +30,15 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub const ALL: [Stage; 7] =
-        [Stage::Proposed, Stage::Screening, Stage::Approved, Stage::Active, Stage::OnHold, Stage::Closed, Stage::Cancelled];
+    pub const ALL: [Stage; 7] = [
+        Stage::Proposed,
+        Stage::Screening,
+        Stage::Approved,
+        Stage::Active,
+        Stage::OnHold,
+        Stage::Closed,
+        Stage::Cancelled,
+    ];
 
     /// The name stored in the document and used in URLs and forms.
     pub fn as_str(self) -> &'static str {
@@ -369,7 +376,12 @@ impl Board {
     }
 
     /// Sets the planned start and end; the end may not come before the start.
-    pub fn set_project_dates(&mut self, id: &ProjectId, start: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<(), BoardError> {
+    pub fn set_project_dates(
+        &mut self,
+        id: &ProjectId,
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+    ) -> Result<(), BoardError> {
         if let (Some(start), Some(end)) = (start, end) {
             if end < start {
                 return Err(BoardError::Invalid(format!("the end ({end}) is before the start ({start})")));
@@ -387,7 +399,12 @@ impl Board {
     }
 
     /// How a project ended: when it really finished and whether its scope was accepted.
-    pub fn set_project_closure(&mut self, id: &ProjectId, actual_finish: Option<NaiveDate>, scope_accepted: bool) -> Result<(), BoardError> {
+    pub fn set_project_closure(
+        &mut self,
+        id: &ProjectId,
+        actual_finish: Option<NaiveDate>,
+        scope_accepted: bool,
+    ) -> Result<(), BoardError> {
         let object = self.writable_project(id)?;
         match actual_finish {
             Some(date) => self.doc.put(&object, "actual_finish", date.to_string())?,
@@ -495,7 +512,9 @@ impl Board {
     }
 
     fn respace_with(&mut self, id: &ProjectId, index: usize, mut others: Vec<Project>) -> Result<(), BoardError> {
-        let moved = self.read_project_fields(id.as_str()).ok_or_else(|| BoardError::Unknown { what: "project", id: id.to_string() })?;
+        let moved = self
+            .read_project_fields(id.as_str())
+            .ok_or_else(|| BoardError::Unknown { what: "project", id: id.to_string() })?;
         others.insert(index, moved);
         let mut position = FractionalIndex::default();
         for project in &others {
@@ -508,17 +527,35 @@ impl Board {
     }
 
     /// Scores a project on a criterion; `None` clears the score.
-    pub fn set_score(&mut self, project: &ProjectId, criterion: &CriterionId, score: Option<f64>) -> Result<(), BoardError> {
+    pub fn set_score(
+        &mut self,
+        project: &ProjectId,
+        criterion: &CriterionId,
+        score: Option<f64>,
+    ) -> Result<(), BoardError> {
         self.writable_project(project)?;
         self.entity(CRITERIA, "criterion", criterion.as_str())?;
-        let score = score.map(|s| if s.is_finite() { Ok(s) } else { Err(BoardError::Invalid(format!("a score must be a finite number, not {s}"))) }).transpose()?;
+        let score = score
+            .map(|s| {
+                if s.is_finite() {
+                    Ok(s)
+                } else {
+                    Err(BoardError::Invalid(format!("a score must be a finite number, not {s}")))
+                }
+            })
+            .transpose()?;
         self.put_flat(SCORES, format!("{project}/{criterion}"), score.map(ScalarValue::from))?;
         self.commit(format!("score project {project} on {criterion}"));
         Ok(())
     }
 
     /// How much a project contributes to an objective, 0 (not at all) to 1 (fully); 0 clears.
-    pub fn set_contribution(&mut self, project: &ProjectId, objective: &ObjectiveId, share: f64) -> Result<(), BoardError> {
+    pub fn set_contribution(
+        &mut self,
+        project: &ProjectId,
+        objective: &ObjectiveId,
+        share: f64,
+    ) -> Result<(), BoardError> {
         self.writable_project(project)?;
         self.entity(OBJECTIVES, "objective", objective.as_str())?;
         let share = at_most("contribution", share, 1.0)?;
@@ -557,7 +594,13 @@ impl Board {
         Ok(())
     }
 
-    pub fn add_milestone(&mut self, id: MilestoneId, project: &ProjectId, name: &str, due: NaiveDate) -> Result<(), BoardError> {
+    pub fn add_milestone(
+        &mut self,
+        id: MilestoneId,
+        project: &ProjectId,
+        name: &str,
+        due: NaiveDate,
+    ) -> Result<(), BoardError> {
         self.writable_project(project)?;
         let name = non_empty("milestone name", name)?;
         let fields = vec![("project", project.as_str().into()), ("name", name.into()), ("due", due.to_string().into())];
@@ -582,7 +625,13 @@ impl Board {
     }
 
     /// Ticks a stage-gate checklist item for a project, recording who and when.
-    pub fn tick_gate(&mut self, project: &ProjectId, phase: super::Phase, item: &str, stamp: Stamp) -> Result<(), BoardError> {
+    pub fn tick_gate(
+        &mut self,
+        project: &ProjectId,
+        phase: super::Phase,
+        item: &str,
+        stamp: Stamp,
+    ) -> Result<(), BoardError> {
         self.writable_project(project)?;
         let ticks = self.collection(GATE_TICKS)?;
         let item = key_part("checklist item id", item)?;
@@ -615,7 +664,12 @@ impl Board {
     }
 
     /// Puts (`Some`) or deletes (`None`) one key of a flat table.
-    pub(super) fn put_flat(&mut self, table: &'static str, key: String, value: Option<ScalarValue>) -> Result<(), BoardError> {
+    pub(super) fn put_flat(
+        &mut self,
+        table: &'static str,
+        key: String,
+        value: Option<ScalarValue>,
+    ) -> Result<(), BoardError> {
         let map = self.collection(table)?;
         match value {
             Some(value) => self.doc.put(&map, key, value)?,

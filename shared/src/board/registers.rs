@@ -5,7 +5,9 @@ use std::{collections::HashMap, str::FromStr};
 
 use automerge::ScalarValue;
 
-use super::{key_part, non_empty, one_of, schema::*, Board, BoardError, DecisionId, Fields, LessonId, ProjectId, RiskId, Stamp};
+use super::{
+    key_part, non_empty, one_of, schema::*, Board, BoardError, DecisionId, Fields, LessonId, ProjectId, RiskId, Stamp,
+};
 use crate::risk::{Impact, Probability, Roam};
 
 /// A risk in the register.
@@ -179,7 +181,13 @@ impl Board {
         list
     }
 
-    pub fn add_lesson(&mut self, id: LessonId, project: &ProjectId, lesson: NewLesson, recorded: Stamp) -> Result<(), BoardError> {
+    pub fn add_lesson(
+        &mut self,
+        id: LessonId,
+        project: &ProjectId,
+        lesson: NewLesson,
+        recorded: Stamp,
+    ) -> Result<(), BoardError> {
         self.collection(LESSON_TAGS)?;
         self.entity(PROJECTS, "project", project.as_str())?;
         let title = non_empty("lesson title", &lesson.title)?;
@@ -296,10 +304,8 @@ fn risk_fields(risk: &NewRisk) -> Result<Vec<(&'static str, ScalarValue)>, Board
 }
 
 fn normalise_tags(tags: &[String]) -> Result<Vec<String>, BoardError> {
-    let mut normalised = tags
-        .iter()
-        .map(|tag| key_part("tag", tag).map(str::to_lowercase))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut normalised =
+        tags.iter().map(|tag| key_part("tag", tag).map(str::to_lowercase)).collect::<Result<Vec<_>, _>>()?;
     normalised.sort();
     normalised.dedup();
     Ok(normalised)

@@ -6,8 +6,8 @@ use std::str::FromStr;
 use automerge::{transaction::Transactable, ReadDoc, ScalarValue};
 
 use super::{
-    at_most, key_part, non_empty, non_negative, one_of, schema::*, Board, BoardError, CriterionId,
-    Fields, ObjectiveId, Phase,
+    at_most, key_part, non_empty, non_negative, one_of, schema::*, Board, BoardError, CriterionId, Fields, ObjectiveId,
+    Phase,
 };
 use crate::{
     alignment::Objective,
@@ -135,7 +135,8 @@ pub(super) fn write_defaults(board: &mut Board) -> Result<(), BoardError> {
     let template = board.map(GATE_TEMPLATE)?;
     if board.doc.length(&template) == 0 {
         for (position, (phase, item, label)) in DEFAULT_GATE_ITEMS.iter().enumerate() {
-            let object = board.doc.put_object(&template, format!("{}/{item}", phase.as_str()), automerge::ObjType::Map)?;
+            let object =
+                board.doc.put_object(&template, format!("{}/{item}", phase.as_str()), automerge::ObjType::Map)?;
             board.doc.put(&object, "label", *label)?;
             board.doc.put(&object, "position", position as u64)?;
         }
@@ -165,7 +166,9 @@ impl Board {
         let settings = self.collection(SETTINGS)?;
         let code = code.trim().to_ascii_uppercase();
         if code.len() != 3 || !code.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(BoardError::Invalid(format!("`{code}` is not a currency code: use three letters, such as CNY or EUR")));
+            return Err(BoardError::Invalid(format!(
+                "`{code}` is not a currency code: use three letters, such as CNY or EUR"
+            )));
         }
         self.doc.put(&settings, "currency", code)?;
         self.commit("set currency".into());
@@ -217,7 +220,9 @@ impl Board {
                 "risk thresholds must rise within 2–25: medium {medium_min}, high {high_min}, critical {critical_min}"
             )));
         }
-        for (key, value) in [("risk_medium_min", medium_min), ("risk_high_min", high_min), ("risk_critical_min", critical_min)] {
+        for (key, value) in
+            [("risk_medium_min", medium_min), ("risk_high_min", high_min), ("risk_critical_min", critical_min)]
+        {
             self.doc.put(&settings, key, u64::from(value))?;
         }
         self.commit("set risk thresholds".into());
@@ -229,7 +234,11 @@ impl Board {
     /// Objectives, heaviest first, ties by id.
     pub fn objectives(&self) -> Vec<Objective> {
         let mut list = self.entities(OBJECTIVES, |id, fields: &Fields| {
-            Some(Objective { id: id.to_owned(), name: fields.string("name")?, weight: fields.number("weight").unwrap_or(0.0) })
+            Some(Objective {
+                id: id.to_owned(),
+                name: fields.string("name")?,
+                weight: fields.number("weight").unwrap_or(0.0),
+            })
         });
         list.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.id.cmp(&b.id)));
         list
@@ -238,7 +247,12 @@ impl Board {
     pub fn add_objective(&mut self, id: ObjectiveId, name: &str, weight: f64) -> Result<(), BoardError> {
         let name = non_empty("objective name", name)?;
         let weight = non_negative("objective weight", weight)?;
-        self.insert_entity(OBJECTIVES, "objective", id.as_str(), vec![("name", name.into()), ("weight", weight.into())])?;
+        self.insert_entity(
+            OBJECTIVES,
+            "objective",
+            id.as_str(),
+            vec![("name", name.into()), ("weight", weight.into())],
+        )?;
         self.commit(format!("add objective {id}"));
         Ok(())
     }
@@ -269,22 +283,40 @@ impl Board {
                 "lower-is-better" => Direction::LowerIsBetter,
                 _ => Direction::HigherIsBetter,
             };
-            Some(Criterion { id: id.to_owned(), name: fields.string("name")?, weight: fields.number("weight").unwrap_or(0.0), direction })
+            Some(Criterion {
+                id: id.to_owned(),
+                name: fields.string("name")?,
+                weight: fields.number("weight").unwrap_or(0.0),
+                direction,
+            })
         });
         list.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.id.cmp(&b.id)));
         list
     }
 
-    pub fn add_criterion(&mut self, id: CriterionId, name: &str, weight: f64, direction: Direction) -> Result<(), BoardError> {
+    pub fn add_criterion(
+        &mut self,
+        id: CriterionId,
+        name: &str,
+        weight: f64,
+        direction: Direction,
+    ) -> Result<(), BoardError> {
         let name = non_empty("criterion name", name)?;
         let weight = non_negative("criterion weight", weight)?;
-        let fields = vec![("name", name.into()), ("weight", weight.into()), ("direction", direction_name(direction).into())];
+        let fields =
+            vec![("name", name.into()), ("weight", weight.into()), ("direction", direction_name(direction).into())];
         self.insert_entity(CRITERIA, "criterion", id.as_str(), fields)?;
         self.commit(format!("add criterion {id}"));
         Ok(())
     }
 
-    pub fn set_criterion(&mut self, id: &CriterionId, name: &str, weight: f64, direction: Direction) -> Result<(), BoardError> {
+    pub fn set_criterion(
+        &mut self,
+        id: &CriterionId,
+        name: &str,
+        weight: f64,
+        direction: Direction,
+    ) -> Result<(), BoardError> {
         let object = self.writable(CRITERIA, "criterion", id.as_str())?;
         let name = non_empty("criterion name", name)?;
         let weight = non_negative("criterion weight", weight)?;

@@ -2,10 +2,7 @@ use automerge::{transaction::Transactable, AutoCommit, ObjType, ROOT};
 use chrono::NaiveDate;
 
 use super::*;
-use crate::{
-    risk::Roam,
-    scoring::Direction,
-};
+use crate::{risk::Roam, scoring::Direction};
 
 fn week(text: &str) -> IsoWeek {
     text.parse().unwrap()
@@ -99,20 +96,38 @@ fn bad_input_is_refused_and_leaves_the_document_unchanged() {
     let w = week("2026-W48");
     let unknown_project = |id: &ProjectId| BoardError::Unknown { what: "project", id: id.to_string() };
     let attempts: Vec<(Result<(), BoardError>, BoardError)> = vec![
-        (board.set_allocation(&ids[0], &person, w, -1.0), BoardError::NotANonNegativeNumber { what: "allocation", value: -1.0 }),
-        (board.set_allocation(&ids[0], &person, w, 200.0), BoardError::TooLarge { what: "allocation", value: 200.0, max: 168.0 }),
+        (
+            board.set_allocation(&ids[0], &person, w, -1.0),
+            BoardError::NotANonNegativeNumber { what: "allocation", value: -1.0 },
+        ),
+        (
+            board.set_allocation(&ids[0], &person, w, 200.0),
+            BoardError::TooLarge { what: "allocation", value: 200.0, max: 168.0 },
+        ),
         (board.set_allocation(&unknown, &person, w, 8.0), unknown_project(&unknown)),
         (board.rename_project(&ids[0], "   "), BoardError::Empty { what: "project name" }),
         (
             board.add_project(ProjectId::random(), NewProject { budget: -5.0, ..project("X") }),
             BoardError::NotANonNegativeNumber { what: "budget", value: -5.0 },
         ),
-        (board.add_project(ids[0].clone(), project("Again")), BoardError::Duplicate { what: "project", id: ids[0].to_string() }),
+        (
+            board.add_project(ids[0].clone(), project("Again")),
+            BoardError::Duplicate { what: "project", id: ids[0].to_string() },
+        ),
         (board.add_person(PersonId::random(), NewPerson::named("", 40.0)), BoardError::Empty { what: "person's name" }),
         (board.delete_project(&unknown), unknown_project(&unknown)),
-        (board.update_risk(&risk_id, risk(7, 3)), BoardError::Invalid("probability must be a whole number from 1 (rare) to 5 (almost certain), not 7".into())),
-        (board.add_risk(RiskId::random(), &ids[0], risk(3, 0)), BoardError::Invalid("impact must be a whole number from 1 (negligible) to 5 (severe), not 0".into())),
-        (board.add_dependency(&ids[1], &ids[0]), BoardError::DependencyCycle(vec![ids[1].clone(), ids[0].clone(), ids[1].clone()])),
+        (
+            board.update_risk(&risk_id, risk(7, 3)),
+            BoardError::Invalid("probability must be a whole number from 1 (rare) to 5 (almost certain), not 7".into()),
+        ),
+        (
+            board.add_risk(RiskId::random(), &ids[0], risk(3, 0)),
+            BoardError::Invalid("impact must be a whole number from 1 (negligible) to 5 (severe), not 0".into()),
+        ),
+        (
+            board.add_dependency(&ids[1], &ids[0]),
+            BoardError::DependencyCycle(vec![ids[1].clone(), ids[0].clone(), ids[1].clone()]),
+        ),
         (board.add_dependency(&ids[0], &ids[0]), BoardError::SelfDependency(ids[0].clone())),
         (
             board.set_project_dates(&ids[0], Some(date("2027-03-01")), Some(date("2027-01-01"))),
@@ -122,10 +137,19 @@ fn bad_input_is_refused_and_leaves_the_document_unchanged() {
             board.set_project_financials(&ids[0], Financials { percent_complete: 120.0, ..Financials::default() }),
             BoardError::TooLarge { what: "percent complete", value: 120.0, max: 100.0 },
         ),
-        (board.set_time_off(&person, w, f64::INFINITY), BoardError::NotANonNegativeNumber { what: "time off", value: f64::INFINITY }),
+        (
+            board.set_time_off(&person, w, f64::INFINITY),
+            BoardError::NotANonNegativeNumber { what: "time off", value: f64::INFINITY },
+        ),
         (board.set_skill(&person, "a/b", true), BoardError::Slash { what: "skill", value: "a/b".into() }),
-        (board.set_risk_thresholds(5, 4, 20), BoardError::Invalid("risk thresholds must rise within 2–25: medium 5, high 4, critical 20".into())),
-        (board.set_currency("euro"), BoardError::Invalid("`EURO` is not a currency code: use three letters, such as CNY or EUR".into())),
+        (
+            board.set_risk_thresholds(5, 4, 20),
+            BoardError::Invalid("risk thresholds must rise within 2–25: medium 5, high 4, critical 20".into()),
+        ),
+        (
+            board.set_currency("euro"),
+            BoardError::Invalid("`EURO` is not a currency code: use three letters, such as CNY or EUR".into()),
+        ),
     ];
     for (result, expected) in attempts {
         assert_eq!(result, Err(expected));
@@ -279,7 +303,10 @@ fn settings_objectives_and_criteria() {
     let settings = board.settings();
     assert_eq!(settings.currency, "EUR");
     assert_eq!(settings.operating_model.gate_approver(), "sponsor");
-    assert_eq!((settings.budget_envelope, settings.rag_green_min, settings.rag_amber_min), (Some(2_000_000.0), 0.9, 0.8));
+    assert_eq!(
+        (settings.budget_envelope, settings.rag_green_min, settings.rag_amber_min),
+        (Some(2_000_000.0), 0.9, 0.8)
+    );
     board.set_budget_envelope(None).unwrap();
     assert_eq!(board.settings().budget_envelope, None);
 
@@ -307,7 +334,10 @@ fn gate_ticks_record_who_and_when() {
     board.tick_gate(&ids[0], Phase::Initiation, "charter", stamp()).unwrap();
     let ticks = &board.projects()[0].gate_ticks;
     assert_eq!(ticks.get("initiation/charter"), Some(&stamp()));
-    assert!(matches!(board.tick_gate(&ids[0], Phase::Initiation, "charter", stamp()), Err(BoardError::Duplicate { .. })));
+    assert!(matches!(
+        board.tick_gate(&ids[0], Phase::Initiation, "charter", stamp()),
+        Err(BoardError::Duplicate { .. })
+    ));
     board.untick_gate(&ids[0], Phase::Initiation, "charter").unwrap();
     assert!(board.projects()[0].gate_ticks.is_empty());
     board.add_gate_item(Phase::Closing, "archive", "Documents archived 文档已归档").unwrap();
@@ -323,8 +353,14 @@ fn lessons_are_searchable_across_the_board() {
         (1, "Plan data migration", "Migration scope was underestimated", &["data"][..]),
     ];
     for (index, (project, title, body, tags)) in lessons.iter().enumerate() {
-        let lesson = NewLesson { title: title.to_string(), body: body.to_string(), tags: tags.iter().map(|t| t.to_string()).collect() };
-        board.add_lesson(LessonId::random(), &ids[*project], lesson, Stamp { by: "Li".into(), at_ms: index as i64 }).unwrap();
+        let lesson = NewLesson {
+            title: title.to_string(),
+            body: body.to_string(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+        };
+        board
+            .add_lesson(LessonId::random(), &ids[*project], lesson, Stamp { by: "Li".into(), at_ms: index as i64 })
+            .unwrap();
     }
     let titles = |query: &str| board.search_lessons(query).into_iter().map(|l| l.title).collect::<Vec<_>>();
     assert_eq!(titles("scope"), ["Plan data migration", "Freeze scope before the build"]);
@@ -338,7 +374,9 @@ fn lessons_are_searchable_across_the_board() {
 fn a_decision_records_the_version_it_was_taken_on() {
     let (mut board, ids) = board_with(&["A"]);
     let heads = board.heads();
-    board.record_decision(DecisionId::random(), DecisionKind::Approve, Some(&ids[0]), "Fits the envelope", stamp()).unwrap();
+    board
+        .record_decision(DecisionId::random(), DecisionKind::Approve, Some(&ids[0]), "Fits the envelope", stamp())
+        .unwrap();
     board.rename_project(&ids[0], "A (approved)").unwrap();
     let decision = &board.decisions()[0];
     assert_eq!(decision.heads, heads);
@@ -389,7 +427,17 @@ fn concurrent_bookings_of_one_cell_are_visible_as_a_conflict() {
 fn people_have_roles_teams_skills_and_time_off() {
     let mut board = Board::new("Portfolio").unwrap();
     let li = PersonId::random();
-    board.add_person(li.clone(), NewPerson { name: "Li".into(), role: "developer".into(), team: "Core".into(), capacity_hours_per_week: 40.0 }).unwrap();
+    board
+        .add_person(
+            li.clone(),
+            NewPerson {
+                name: "Li".into(),
+                role: "developer".into(),
+                team: "Core".into(),
+                capacity_hours_per_week: 40.0,
+            },
+        )
+        .unwrap();
     board.set_skill(&li, "Rust", true).unwrap();
     board.set_skill(&li, "sql", true).unwrap();
     board.set_skill(&li, "sql", false).unwrap();

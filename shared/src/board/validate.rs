@@ -134,9 +134,15 @@ enum Rule {
     /// Three upper-case letters.
     Currency,
     /// A finite number (an Automerge float or integer) within the bounds.
-    Number { min: f64, max: f64 },
+    Number {
+        min: f64,
+        max: f64,
+    },
     /// A whole number within the bounds.
-    Integer { min: i64, max: i64 },
+    Integer {
+        min: i64,
+        max: i64,
+    },
     Bool,
     /// `true`: the map is a set.
     True,
@@ -302,18 +308,31 @@ static COLLECTIONS: [Collection; 18] = [
     Collection { name: CRITERIA, layout: Layout::Entities { what: "criterion", key: ID, fields: CRITERION_FIELDS } },
     Collection {
         name: GATE_TEMPLATE,
-        layout: Layout::Entities { what: "checklist item", key: &[Part::Phase, Part::Id("item")], fields: GATE_ITEM_FIELDS },
+        layout: Layout::Entities {
+            what: "checklist item",
+            key: &[Part::Phase, Part::Id("item")],
+            fields: GATE_ITEM_FIELDS,
+        },
     },
     Collection { name: RISKS, layout: Layout::Entities { what: "risk", key: ID, fields: RISK_FIELDS } },
     Collection { name: MILESTONES, layout: Layout::Entities { what: "milestone", key: ID, fields: MILESTONE_FIELDS } },
     Collection { name: LESSONS, layout: Layout::Entities { what: "lesson", key: ID, fields: LESSON_FIELDS } },
     Collection { name: DECISIONS, layout: Layout::Entities { what: "decision", key: ID, fields: DECISION_FIELDS } },
     Collection { name: TIME_OFF, layout: Layout::Flat { key: &[Part::Id("person"), Part::Week], value: HOURS } },
-    Collection { name: SKILLS, layout: Layout::Flat { key: &[Part::Id("person"), Part::Id("skill")], value: Rule::True } },
-    Collection { name: SCORES, layout: Layout::Flat { key: &[Part::Id("project"), Part::Id("criterion")], value: ANY_NUMBER } },
+    Collection {
+        name: SKILLS,
+        layout: Layout::Flat { key: &[Part::Id("person"), Part::Id("skill")], value: Rule::True },
+    },
+    Collection {
+        name: SCORES,
+        layout: Layout::Flat { key: &[Part::Id("project"), Part::Id("criterion")], value: ANY_NUMBER },
+    },
     Collection {
         name: CONTRIBUTIONS,
-        layout: Layout::Flat { key: &[Part::Id("project"), Part::Id("objective")], value: Rule::Number { min: 0.0, max: 1.0 } },
+        layout: Layout::Flat {
+            key: &[Part::Id("project"), Part::Id("objective")],
+            value: Rule::Number { min: 0.0, max: 1.0 },
+        },
     },
     Collection {
         name: DEPENDENCIES,
@@ -327,7 +346,10 @@ static COLLECTIONS: [Collection; 18] = [
             fields: TICK_FIELDS,
         },
     },
-    Collection { name: LESSON_TAGS, layout: Layout::Flat { key: &[Part::Id("lesson"), Part::Id("tag")], value: Rule::True } },
+    Collection {
+        name: LESSON_TAGS,
+        layout: Layout::Flat { key: &[Part::Id("lesson"), Part::Id("tag")], value: Rule::True },
+    },
 ];
 
 /// How many of [`COLLECTIONS`] a board of schema version 1 has.
@@ -393,7 +415,9 @@ impl Rule {
             Rule::OneOf(names) => names.contains(&text),
             Rule::Date => text.parse::<chrono::NaiveDate>().is_ok(),
             Rule::Id => !text.is_empty() && !text.contains('/'),
-            Rule::Hashes => text.split(',').filter(|hash| !hash.is_empty()).all(|hash| hash.parse::<ChangeHash>().is_ok()),
+            Rule::Hashes => {
+                text.split(',').filter(|hash| !hash.is_empty()).all(|hash| hash.parse::<ChangeHash>().is_ok())
+            }
             Rule::Currency => text.len() == 3 && text.bytes().all(|byte| byte.is_ascii_uppercase()),
             _ => false,
         };
@@ -548,8 +572,12 @@ fn slot(place: Place, key: &str) -> Result<Slot, Problem> {
                 check_key(parts, key).map(|()| Slot::Field(optional("value", *value)))
             }
         },
-        Place::Entity(Collection { layout: Layout::Entities { what, fields, .. }, .. }) => find_field(what, fields, key),
-        Place::Entity(_) | Place::Text(_) => Err(Problem::NotAllowed(format!("a key (`{key}`) inside a text or a value"))),
+        Place::Entity(Collection { layout: Layout::Entities { what, fields, .. }, .. }) => {
+            find_field(what, fields, key)
+        }
+        Place::Entity(_) | Place::Text(_) => {
+            Err(Problem::NotAllowed(format!("a key (`{key}`) inside a text or a value")))
+        }
     }
 }
 
@@ -636,7 +664,8 @@ impl<'a> Checker<'a> {
     /// Checks every value stored under `key` of `object`, the winner and those it conflicts with:
     /// any of them may be shown (a conflict is displayed, and a loser wins when the winner goes).
     fn every_value(&mut self, slot: Slot, object: &ObjId, key: &str, path: &[String]) -> Result<(), SchemaViolation> {
-        let values = self.doc.get_all(object, key).map_err(|error| violation(path, Problem::Unreadable(error.to_string())))?;
+        let values =
+            self.doc.get_all(object, key).map_err(|error| violation(path, Problem::Unreadable(error.to_string())))?;
         let mut path = path.to_vec();
         for (value, id) in values {
             self.value(slot, &value, &id, &mut path)?;
@@ -655,11 +684,15 @@ impl<'a> Checker<'a> {
                     Err(violation(path, Problem::CollectionCreated(collection.name)))
                 }
             }
-            (Slot::Entity(collection), Value::Object(ObjType::Map)) => self.walk_map(Place::Entity(collection), id, path),
+            (Slot::Entity(collection), Value::Object(ObjType::Map)) => {
+                self.walk_map(Place::Entity(collection), id, path)
+            }
             (Slot::Field(field), Value::Scalar(scalar)) => {
                 field.rule.check_scalar(scalar).map_err(|problem| violation(path, problem))
             }
-            (Slot::Field(field), Value::Object(ObjType::Text)) if field.rule.is_string() => self.text(field.rule, id, path),
+            (Slot::Field(field), Value::Object(ObjType::Text)) if field.rule.is_string() => {
+                self.text(field.rule, id, path)
+            }
             (slot, value) => {
                 let problem = Problem::WrongValue { expected: slot.expected(), found: describe(value) };
                 Err(violation(path, problem))

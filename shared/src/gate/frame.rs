@@ -164,7 +164,11 @@ pub fn decode_frame(bytes: &[u8]) -> Result<Frame, GateError> {
         match frame.get("data") {
             Some(Value::Bytes(_)) => {}
             Some(other) => {
-                return Err(not_repo(format!("the `data` of a {} message must be a byte string, not {}", kind.as_str(), describe(other))))
+                return Err(not_repo(format!(
+                    "the `data` of a {} message must be a byte string, not {}",
+                    kind.as_str(),
+                    describe(other)
+                )))
             }
             None => return Err(not_repo(format!("a {} message must carry `data`", kind.as_str()))),
         }

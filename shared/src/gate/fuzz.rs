@@ -17,7 +17,10 @@ use chrono::NaiveDate;
 
 use super::{check_sync, decode_frame, GateLimits};
 use crate::{
-    board::{validate, Board, CriterionId, DecisionId, DecisionKind, LessonId, MilestoneId, NewLesson, NewPerson, NewProject, NewRisk, ObjectiveId, Phase, RiskId, Stamp},
+    board::{
+        validate, Board, CriterionId, DecisionId, DecisionKind, LessonId, MilestoneId, NewLesson, NewPerson,
+        NewProject, NewRisk, ObjectiveId, Phase, RiskId, Stamp,
+    },
     risk::Roam,
     scoring::Direction,
     IsoWeek, PersonId, ProjectId, Stage,
@@ -42,7 +45,10 @@ pub fn decode_frame_target(data: &[u8]) {
         assert_eq!(again, frame);
     }
     assert_eq!(again.kind(), frame.kind());
-    assert_eq!((again.sender(), again.target(), again.document_id(), again.data()), (frame.sender(), frame.target(), frame.document_id(), frame.data()));
+    assert_eq!(
+        (again.sender(), again.target(), again.document_id(), again.data()),
+        (frame.sender(), frame.target(), frame.document_id(), frame.data())
+    );
 
     let mut rewritten = again;
     rewritten.set_sender("peer-from-the-server");
@@ -100,7 +106,9 @@ pub fn small_board() -> Board {
     let id = |text: &str| text.parse::<ProjectId>().expect("an id");
     let person = |text: &str| text.parse::<PersonId>().expect("an id");
     for (name, stage) in [("erp", Stage::Active), ("crm", Stage::Proposed), ("data", Stage::Approved)] {
-        board.add_project(id(name), NewProject { name: name.to_uppercase(), stage, budget: 100_000.0 }).expect("a project");
+        board
+            .add_project(id(name), NewProject { name: name.to_uppercase(), stage, budget: 100_000.0 })
+            .expect("a project");
     }
     for name in ["ana", "bo"] {
         board.add_person(person(name), NewPerson::named(name, 40.0)).expect("a person");
@@ -117,15 +125,32 @@ pub fn small_board() -> Board {
     board.add_objective(objective.clone(), "Growth", 1.0).expect("an objective");
     board.set_contribution(&id("crm"), &objective, 0.5).expect("a contribution");
     board.add_dependency(&id("crm"), &id("erp")).expect("a dependency");
-    let risk = NewRisk { title: "Vendor".into(), probability: 3, impact: 4, owner: "Ana".into(), mitigation: String::new(), roam: Roam::Owned };
+    let risk = NewRisk {
+        title: "Vendor".into(),
+        probability: 3,
+        impact: 4,
+        owner: "Ana".into(),
+        mitigation: String::new(),
+        roam: Roam::Owned,
+    };
     board.add_risk("vendor".parse::<RiskId>().expect("an id"), &id("erp"), risk).expect("a risk");
     let due = NaiveDate::from_ymd_opt(2027, 3, 31).expect("a date");
-    board.add_milestone("go-live".parse::<MilestoneId>().expect("an id"), &id("erp"), "Go live", due).expect("a milestone");
+    board
+        .add_milestone("go-live".parse::<MilestoneId>().expect("an id"), &id("erp"), "Go live", due)
+        .expect("a milestone");
     let stamp = Stamp { by: "Ana".into(), at_ms: 1_800_000_000_000 };
     board.tick_gate(&id("erp"), Phase::Initiation, "charter", stamp.clone()).expect("a tick");
     let lesson = NewLesson { title: "Pilot first".into(), body: "It paid off.".into(), tags: vec!["rollout".into()] };
     board.add_lesson("pilot".parse::<LessonId>().expect("an id"), &id("erp"), lesson, stamp.clone()).expect("a lesson");
-    board.record_decision("go".parse::<DecisionId>().expect("an id"), DecisionKind::Approve, Some(&id("data")), "Funded", stamp).expect("a decision");
+    board
+        .record_decision(
+            "go".parse::<DecisionId>().expect("an id"),
+            DecisionKind::Approve,
+            Some(&id("data")),
+            "Funded",
+            stamp,
+        )
+        .expect("a decision");
     board
 }
 

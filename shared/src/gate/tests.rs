@@ -44,15 +44,29 @@ fn wire_messages() -> Vec<(WireMessage, FrameKind)> {
             FrameKind::Peer,
         ),
         (
-            WireMessage::Request { document_id: document_id.clone(), sender_id: sender_id.clone(), target_id: target_id.clone(), data: vec![1, 2] },
+            WireMessage::Request {
+                document_id: document_id.clone(),
+                sender_id: sender_id.clone(),
+                target_id: target_id.clone(),
+                data: vec![1, 2],
+            },
             FrameKind::Request,
         ),
         (
-            WireMessage::Sync { document_id: document_id.clone(), sender_id: sender_id.clone(), target_id: target_id.clone(), data: vec![3] },
+            WireMessage::Sync {
+                document_id: document_id.clone(),
+                sender_id: sender_id.clone(),
+                target_id: target_id.clone(),
+                data: vec![3],
+            },
             FrameKind::Sync,
         ),
         (
-            WireMessage::DocUnavailable { sender_id: sender_id.clone(), target_id: target_id.clone(), document_id: document_id.clone() },
+            WireMessage::DocUnavailable {
+                sender_id: sender_id.clone(),
+                target_id: target_id.clone(),
+                document_id: document_id.clone(),
+            },
             FrameKind::DocUnavailable,
         ),
         (
@@ -114,10 +128,14 @@ fn the_server_rewrites_sender_and_target() {
     let mut frame = decode_frame(&sync).unwrap();
     frame.set_sender("peer-7");
     assert!(frame.set_target("what-the-client-said"));
-    let WireMessage::Sync { sender_id, target_id, document_id, data } = WireMessage::decode(&frame.encode()).unwrap() else {
+    let WireMessage::Sync { sender_id, target_id, document_id, data } = WireMessage::decode(&frame.encode()).unwrap()
+    else {
         panic!("still a sync message")
     };
-    assert_eq!((sender_id.as_str(), target_id.as_str(), document_id.as_str(), data), ("peer-7", "what-the-client-said", "doc", vec![3]));
+    assert_eq!(
+        (sender_id.as_str(), target_id.as_str(), document_id.as_str(), data),
+        ("peer-7", "what-the-client-said", "doc", vec![3])
+    );
 
     // A join has no target, and rewriting adds none.
     let mut join = decode_frame(&wire_messages()[0].0.encode()).unwrap();
@@ -130,7 +148,9 @@ fn the_server_rewrites_sender_and_target() {
 /// Frames that must be refused, with the error they get.
 #[test]
 fn bad_frames_are_refused_with_a_reason() {
-    let sync = |data: Value| cbor(&map(&[("type", text("sync")), ("senderId", text("a")), ("documentId", text("d")), ("data", data)]));
+    let sync = |data: Value| {
+        cbor(&map(&[("type", text("sync")), ("senderId", text("a")), ("documentId", text("d")), ("data", data)]))
+    };
     let mut trailing = wire_messages()[0].0.encode();
     trailing.push(0);
     let mut deep = Value::Null;
@@ -147,22 +167,71 @@ fn bad_frames_are_refused_with_a_reason() {
     type Expect = fn(&GateError) -> bool;
     let cases: Vec<(&str, Vec<u8>, Expect)> = vec![
         ("not CBOR", vec![0xff, 0x00], |e| matches!(e, GateError::MalformedCbor(_))),
-        ("cut short", cbor(&map(&[("type", text("join"))]))[..5].to_vec(), |e| matches!(e, GateError::MalformedCbor(_))),
+        ("cut short", cbor(&map(&[("type", text("join"))]))[..5].to_vec(), |e| {
+            matches!(e, GateError::MalformedCbor(_))
+        }),
         ("empty", vec![], |e| matches!(e, GateError::MalformedCbor(_))),
         ("trailing bytes", trailing, |e| matches!(e, GateError::MalformedCbor(m) if m.contains("1 bytes follow"))),
-        ("nested too deep", cbor(&map(&[("type", text("x")), ("senderId", text("a")), ("deep", deep)])), |e| matches!(e, GateError::MalformedCbor(m) if m.contains("nests"))),
-        ("a text frame body", br#"{"type":"join","senderId":"a"}"#.to_vec(), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("JSON"))),
-        ("not a map", cbor(&Value::Array(vec![])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("an array"))),
-        ("no type", cbor(&map(&[("senderId", text("a"))])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`type`"))),
-        ("no sender", cbor(&map(&[("type", text("join"))])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`senderId`"))),
-        ("an error from samod has no sender", cbor(&map(&[("type", text("error")), ("message", text("oops"))])), |e| matches!(e, GateError::NotRepoMessage(_))),
-        ("integer key", cbor(&Value::Map(vec![(Value::Integer(1.into()), text("a"))])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("key"))),
+        (
+            "nested too deep",
+            cbor(&map(&[("type", text("x")), ("senderId", text("a")), ("deep", deep)])),
+            |e| matches!(e, GateError::MalformedCbor(m) if m.contains("nests")),
+        ),
+        (
+            "a text frame body",
+            br#"{"type":"join","senderId":"a"}"#.to_vec(),
+            |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("JSON")),
+        ),
+        (
+            "not a map",
+            cbor(&Value::Array(vec![])),
+            |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("an array")),
+        ),
+        (
+            "no type",
+            cbor(&map(&[("senderId", text("a"))])),
+            |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`type`")),
+        ),
+        (
+            "no sender",
+            cbor(&map(&[("type", text("join"))])),
+            |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`senderId`")),
+        ),
+        ("an error from samod has no sender", cbor(&map(&[("type", text("error")), ("message", text("oops"))])), |e| {
+            matches!(e, GateError::NotRepoMessage(_))
+        }),
+        (
+            "integer key",
+            cbor(&Value::Map(vec![(Value::Integer(1.into()), text("a"))])),
+            |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("key")),
+        ),
         ("duplicate key", cbor(&duplicate), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("twice"))),
         ("data as text", sync(text("abc")), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("byte string"))),
-        ("no data", cbor(&map(&[("type", text("request")), ("senderId", text("a")), ("documentId", text("d"))])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`data`"))),
-        ("no document", cbor(&map(&[("type", text("sync")), ("senderId", text("a")), ("data", Value::Bytes(vec![]))])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`documentId`"))),
-        ("document id as bytes", cbor(&map(&[("type", text("sync")), ("senderId", text("a")), ("documentId", Value::Bytes(vec![1])), ("data", Value::Bytes(vec![]))])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`documentId`"))),
-        ("target as integer", cbor(&map(&[("type", text("peer")), ("senderId", text("a")), ("targetId", Value::Integer(3.into()))])), |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`targetId`"))),
+        (
+            "no data",
+            cbor(&map(&[("type", text("request")), ("senderId", text("a")), ("documentId", text("d"))])),
+            |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`data`")),
+        ),
+        (
+            "no document",
+            cbor(&map(&[("type", text("sync")), ("senderId", text("a")), ("data", Value::Bytes(vec![]))])),
+            |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`documentId`")),
+        ),
+        (
+            "document id as bytes",
+            cbor(&map(&[
+                ("type", text("sync")),
+                ("senderId", text("a")),
+                ("documentId", Value::Bytes(vec![1])),
+                ("data", Value::Bytes(vec![])),
+            ])),
+            |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`documentId`")),
+        ),
+        (
+            "target as integer",
+            cbor(&map(&[("type", text("peer")), ("senderId", text("a")), ("targetId", Value::Integer(3.into()))])),
+            |e| matches!(e, GateError::NotRepoMessage(m) if m.contains("`targetId`")),
+        ),
     ];
     for (name, bytes, expected) in cases {
         match decode_frame(&bytes) {
@@ -187,7 +256,9 @@ fn doc(board: &mut Board) -> Automerge {
 #[test]
 fn an_edit_is_accepted_with_exactly_its_changes() {
     let (server, mut client) = server_and_client();
-    client.add_project("erp".parse().unwrap(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 }).unwrap();
+    client
+        .add_project("erp".parse().unwrap(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 })
+        .unwrap();
     client.set_project_budget(&"erp".parse().unwrap(), 20.0).unwrap();
     let client_doc = doc(&mut client);
     let data = change_message(&server, &client_doc).unwrap();
@@ -201,7 +272,9 @@ fn an_edit_is_accepted_with_exactly_its_changes() {
 
     // Sent again, nothing is new.
     let mut stored = server.clone();
-    stored.apply_changes(accepted.changes.iter().map(|(_, bytes)| automerge::Change::from_bytes(bytes.clone()).unwrap())).unwrap();
+    stored
+        .apply_changes(accepted.changes.iter().map(|(_, bytes)| automerge::Change::from_bytes(bytes.clone()).unwrap()))
+        .unwrap();
     let again = check_sync(&stored, &data, &GateLimits::default()).unwrap();
     assert_eq!(again, Accepted { changes: vec![], heads: stored.get_heads() });
 }
@@ -212,7 +285,10 @@ fn a_message_without_changes_is_accepted_as_it_is() {
     let mut state = sync::State::new();
     use automerge::sync::SyncDoc;
     let first = doc(&mut client).generate_sync_message(&mut state).unwrap().encode();
-    assert_eq!(check_sync(&server, &first, &GateLimits::default()).unwrap(), Accepted { changes: vec![], heads: server.get_heads() });
+    assert_eq!(
+        check_sync(&server, &first, &GateLimits::default()).unwrap(),
+        Accepted { changes: vec![], heads: server.get_heads() }
+    );
 }
 
 #[test]
@@ -241,7 +317,10 @@ fn a_change_waiting_for_its_dependency_is_accepted_when_it_arrives() {
     held.receive_sync_message_for_test(&second);
     // Then the addition: both become part of the board.
     let accepted = check_sync(&held, &message(&changes[0]), &GateLimits::default()).unwrap();
-    assert_eq!(accepted.changes.iter().map(|(hash, _)| *hash).collect::<Vec<_>>(), vec![changes[0].hash(), changes[1].hash()]);
+    assert_eq!(
+        accepted.changes.iter().map(|(hash, _)| *hash).collect::<Vec<_>>(),
+        vec![changes[0].hash(), changes[1].hash()]
+    );
 }
 
 /// How samod receives a message, without a sync state to keep.
@@ -260,7 +339,10 @@ impl ReceiveForTest for Automerge {
 fn garbage_in_data_is_not_a_sync_message() {
     let (server, _) = server_and_client();
     for data in [&b"hello"[..], &[], &[0x42, 0x01, 0x02]] {
-        assert!(matches!(check_sync(&server, data, &GateLimits::default()), Err(GateError::InvalidSyncMessage(_))), "{data:?}");
+        assert!(
+            matches!(check_sync(&server, data, &GateLimits::default()), Err(GateError::InvalidSyncMessage(_))),
+            "{data:?}"
+        );
     }
 }
 
@@ -305,7 +387,9 @@ fn unreadable_changes_are_refused() {
 #[test]
 fn a_change_that_breaks_the_schema_is_refused() {
     let (server, mut client) = server_and_client();
-    client.add_project("erp".parse().unwrap(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 }).unwrap();
+    client
+        .add_project("erp".parse().unwrap(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 })
+        .unwrap();
     let mut raw = AutoCommit::load(&client.save()).unwrap();
     let projects = match raw.get(ROOT, "projects").unwrap() {
         Some((automerge::Value::Object(_), id)) => id,
@@ -329,7 +413,9 @@ fn a_change_that_breaks_the_schema_is_refused() {
 #[test]
 fn a_board_may_not_grow_past_the_limit() {
     let (server, mut client) = server_and_client();
-    client.add_project("erp".parse().unwrap(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 }).unwrap();
+    client
+        .add_project("erp".parse().unwrap(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 })
+        .unwrap();
     let data = change_message(&server, &doc(&mut client)).unwrap();
     let limit = server.stats().num_ops + 2;
     match check_sync(&server, &data, &GateLimits { max_document_ops: limit }) {
@@ -342,7 +428,9 @@ fn a_board_may_not_grow_past_the_limit() {
 #[test]
 fn a_whole_document_in_a_v2_message_is_read() {
     let (server, mut client) = server_and_client();
-    client.add_project("erp".parse().unwrap(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 }).unwrap();
+    client
+        .add_project("erp".parse().unwrap(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 })
+        .unwrap();
     let data = sync::Message {
         heads: client.heads(),
         need: vec![],

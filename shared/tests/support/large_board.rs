@@ -39,9 +39,18 @@ pub fn large_board() -> (Board, Vec<ProjectId>, Vec<PersonId>, Vec<IsoWeek>) {
     let stages = [Stage::Proposed, Stage::Approved, Stage::Active, Stage::Active, Stage::Closed];
     let projects: Vec<ProjectId> = (0..PROJECTS).map(|_| ProjectId::random()).collect();
     for (i, id) in projects.iter().enumerate() {
-        let new = NewProject { name: format!("Project {i}"), stage: stages[i % stages.len()], budget: 100_000.0 + (i * 1_000) as f64 };
+        let new = NewProject {
+            name: format!("Project {i}"),
+            stage: stages[i % stages.len()],
+            budget: 100_000.0 + (i * 1_000) as f64,
+        };
         board.add_project(id.clone(), new).unwrap();
-        let financials = Financials { actual_cost: 40_000.0, planned_value: 50_000.0, earned_value: 30_000.0 + random.next(40_000) as f64, percent_complete: 40.0 };
+        let financials = Financials {
+            actual_cost: 40_000.0,
+            planned_value: 50_000.0,
+            earned_value: 30_000.0 + random.next(40_000) as f64,
+            percent_complete: 40.0,
+        };
         board.set_project_financials(id, financials).unwrap();
         for criterion in &criteria {
             board.set_score(id, criterion, Some(random.next(10) as f64)).unwrap();
@@ -50,14 +59,26 @@ pub fn large_board() -> (Board, Vec<ProjectId>, Vec<PersonId>, Vec<IsoWeek>) {
             board.set_contribution(id, objective, random.next(10) as f64 / 10.0).unwrap();
         }
         for _ in 0..2 {
-            let risk = NewRisk { title: "Risk".into(), probability: 1 + random.next(5) as u8, impact: 1 + random.next(5) as u8, owner: String::new(), mitigation: String::new(), roam: Roam::Owned };
+            let risk = NewRisk {
+                title: "Risk".into(),
+                probability: 1 + random.next(5) as u8,
+                impact: 1 + random.next(5) as u8,
+                owner: String::new(),
+                mitigation: String::new(),
+                roam: Roam::Owned,
+            };
             board.add_risk(RiskId::random(), id, risk).unwrap();
         }
     }
     let people: Vec<PersonId> = (0..PEOPLE).map(|_| PersonId::random()).collect();
     let weeks = IsoWeek::new(2027, 1).unwrap().span(WEEKS);
     for (i, id) in people.iter().enumerate() {
-        let new = NewPerson { name: format!("Person {i}"), role: format!("role {}", i % 6), team: format!("team {}", i % 12), capacity_hours_per_week: 40.0 };
+        let new = NewPerson {
+            name: format!("Person {i}"),
+            role: format!("role {}", i % 6),
+            team: format!("team {}", i % 12),
+            capacity_hours_per_week: 40.0,
+        };
         board.add_person(id.clone(), new).unwrap();
         for &week in &weeks {
             for _ in 0..2 {
@@ -68,4 +89,3 @@ pub fn large_board() -> (Board, Vec<ProjectId>, Vec<PersonId>, Vec<IsoWeek>) {
     }
     (board, projects, people, weeks)
 }
-
