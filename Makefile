@@ -1,8 +1,11 @@
 # PMO Board. Two commands, both install whatever is missing first:
 #   make run    build in release mode and serve http://127.0.0.1:3000 (SQLite under ./data/)
-#   make test   every test: unit, property, integration (SQLite and Postgres), wasm, end-to-end
+#   make test   every test: hygiene, unit, property, integration (SQLite and Postgres), wasm,
+#               end-to-end; prints each step's time at the end
 #
-# Tools are pinned here and installed once per machine (guarded by version checks).
+# Tools are pinned here and installed once per machine (guarded by version checks). Building
+# needs no cargo-leptos: scripts/build-site.sh runs cargo, wasm-bindgen and wasm-opt, which is
+# what cargo-leptos runs. `make watch` installs cargo-leptos for live rebuilding while developing.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -23,21 +26,37 @@ export PATH := $(TOOLS)/node_modules/.bin:$(PATH)
 PMO_TEST_POSTGRES_URL ?=
 export PMO_TEST_POSTGRES_URL
 
+# The browser tests run the binary that `cargo test -p server` builds (one server build for
+# both suites), copied out so that other checkouts sharing CARGO_TARGET_DIR cannot replace it.
+E2E_SERVER := $(CURDIR)/target/e2e/pmo-board
+STEP := scripts/step.sh
+
 ARGS ?=
 
-.PHONY: run test tools wasm-opt browser e2e-deps build-release build-debug \
-        test-shared test-server test-wasm test-e2e fuzz
+.PHONY: run watch test tools wasm-opt browser e2e-deps site site-release server-bin \
+        lint test-shared test-server test-wasm test-e2e fuzz
 
-run: tools wasm-opt build-release
+run: tools wasm-opt site-release
+	cargo build --release -p server --bin pmo-board
 	$(CARGO_TARGET_DIR)/release/pmo-board --site-root target/site $(ARGS)
 
-test: tools browser e2e-deps test-shared test-server test-wasm test-e2e
+watch: tools
+	@command -v cargo-leptos >/dev/null \
+	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads
+	cargo leptos watch
+
+test: tools browser e2e-deps
+	@$(STEP) lint $(MAKE) --no-print-directory lint
+	@$(STEP) test-shared $(MAKE) --no-print-directory test-shared
+	@$(STEP) test-server $(MAKE) --no-print-directory test-server
+	@$(STEP) test-wasm $(MAKE) --no-print-directory test-wasm
+	@$(STEP) site $(MAKE) --no-print-directory site
+	@$(STEP) test-e2e $(MAKE) --no-print-directory test-e2e
+	@$(STEP) --report
 
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
 	  || rustup target add wasm32-unknown-unknown
-	@command -v cargo-leptos >/dev/null \
-	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads
 	@# Not --locked: the CLI's own lock file names a webpki-roots release the registry no longer serves.
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)" \
 	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
@@ -56,11 +75,21 @@ browser:
 e2e-deps:
 	@cd end2end && { test -d node_modules/@playwright/test || npm install --no-audit --no-fund; }
 
-build-release:
-	cargo leptos build --release
+site: tools
+	scripts/build-site.sh
 
-build-debug:
-	cargo leptos build
+site-release: tools wasm-opt
+	scripts/build-site.sh --release
+
+# Format, lints (per package and feature set: the app is built twice, for the server and for
+# the browser) and documentation, all with warnings denied.
+lint:
+	cargo fmt --all --check
+	cd fuzz && cargo fmt --check
+	cargo clippy -p shared --all-targets -- -D warnings
+	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p app --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p shared -p server -p app
 
 test-shared:
 	cargo test -p shared
@@ -72,8 +101,14 @@ test-server:
 test-wasm:
 	cargo test -p shared --target wasm32-unknown-unknown --test wasm
 
-test-e2e: build-debug
-	cd end2end && npx playwright test
+server-bin:
+	@mkdir -p $(dir $(E2E_SERVER))
+	flock $(CARGO_TARGET_DIR)/.build-server.lock sh -c \
+	  'cargo test -p server --no-run && cp $(CARGO_TARGET_DIR)/debug/pmo-board $(E2E_SERVER)'
+
+test-e2e: server-bin
+	@test -f target/site/pkg/pmo-board.wasm || scripts/build-site.sh
+	cd end2end && PMO_BOARD_BIN=$(E2E_SERVER) npx playwright test
 
 # Not part of `make test` (which replays the committed corpus): runs both fuzz targets for
 # FUZZ_SECONDS each on the nightly toolchain and grows fuzz/corpus. Commit new corpus files and
