@@ -1,7 +1,7 @@
 //! PMO Board's user interface.
 //!
 //! The server renders only [`shell`], the same HTML for every page. In the browser,
-//! [`hydrate`] mounts the [`App`](ui::App) into it and routes on the client. Boards are
+//! [`hydrate`] mounts the [`App`](pages::App) into it and routes on the client. Boards are
 //! local-first: a [`session::BoardSession`] keeps the open board in IndexedDB
 //! ([`cache::BoardCache`], one database per account) and syncs it with the server over a
 //! WebSocket, driving the pure protocol client from `shared::sync`. [`account`] knows who is
@@ -46,9 +46,11 @@ pub mod api;
 #[cfg(feature = "hydrate")]
 pub mod cache;
 #[cfg(feature = "hydrate")]
-pub mod session;
+pub mod components;
 #[cfg(feature = "hydrate")]
-pub mod ui;
+pub mod pages;
+#[cfg(feature = "hydrate")]
+pub mod session;
 
 /// The wasm entry point, called by the shell's script.
 #[cfg(feature = "hydrate")]
@@ -65,7 +67,7 @@ pub fn hydrate() {
         .unwrap_or_else(|| document.body().expect("the shell has a body"));
     root.set_inner_html("");
     // The app lives as long as the page: the handle is never unmounted.
-    std::mem::forget(leptos::mount::mount_to(root, ui::App));
+    std::mem::forget(leptos::mount::mount_to(root, pages::App));
 }
 
 /// The service worker caches the shell, wasm, JS and CSS so that a reload works offline.

@@ -9,7 +9,7 @@ use leptos::{html, prelude::*};
 use leptos_router::{hooks::use_navigate, hooks::use_query_map, NavigateOptions};
 use shared::api::{Me, SignIn, SignUp, PASSWORD_MIN_CHARS};
 
-use super::Header;
+use crate::components::header::Header;
 use crate::{
     account::{page_after_sign_in, retry_later_message, sign_up_needs_invite, Auth},
     api::{self, FetchError},

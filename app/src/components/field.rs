@@ -1,0 +1,131 @@
+//! The one editable field every page uses for a value of the board.
+//!
+//! What a person types is theirs until they commit it (Enter, or leaving the field): a
+//! colleague's edit of the same field meanwhile does not overwrite the draft; it shows beside
+//! it ("changed meanwhile to …"), and the draft wins only if the person commits it. Edits to
+//! anything else never touch the field, because it reads its value reactively instead of being
+//! rebuilt. A value the board refuses shows its reason in place; leaving the field without
+//! fixing it returns it to the stored value, so a refused value never stays on screen.
+//!
+//! Keyboard: Enter commits, Escape drops the draft.
+
+use leptos::{ev, prelude::*};
+
+/// An input bound to one value of the board.
+///
+/// `value` is the stored value as text; `commit` writes what the person typed and answers
+/// why it was refused, if it was (nothing is written then).
+#[component]
+pub fn Field(
+    /// The stored value, read reactively.
+    #[prop(into)]
+    value: Signal<String>,
+    /// Writes the committed text, or says why it cannot be.
+    commit: impl Fn(String) -> Result<(), String> + Send + Sync + 'static,
+    /// The accessible name (the label a screen reader says).
+    #[prop(into)]
+    label: String,
+    /// The input's type: "text" (the default) or "number".
+    #[prop(optional)]
+    input_type: Option<&'static str>,
+    #[prop(optional, into)] disabled: Signal<bool>,
+    #[prop(optional, into)] class: String,
+    /// For tests and page scripts: the field's `data-testid`.
+    #[prop(optional, into)]
+    testid: Option<String>,
+) -> impl IntoView {
+    // Some while the person is editing: what they typed, and the stored value when they began.
+    let draft = RwSignal::new(None::<String>);
+    let base = StoredValue::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let commit = StoredValue::new(commit);
+    let error_id = format!("field-error-{}", next_id());
+
+    let shown = move || draft.get().unwrap_or_else(|| value.get());
+    // The stored value changed while the person was editing: say so, and to what.
+    let changed_meanwhile =
+        move || draft.with(|draft| draft.is_some()).then(|| value.get()).filter(|now| *now != base.get_value());
+    let begin = move || {
+        if draft.with_untracked(Option::is_none) {
+            base.set_value(value.get_untracked());
+        }
+    };
+    // Returns whether the draft was written (or there was nothing to write).
+    let save = move || -> bool {
+        let Some(text) = draft.get_untracked() else { return true };
+        if text == value.get_untracked() {
+            draft.set(None);
+            error.set(None);
+            return true;
+        }
+        match commit.with_value(|commit| commit(text)) {
+            Ok(()) => {
+                draft.set(None);
+                error.set(None);
+                true
+            }
+            Err(message) => {
+                error.set(Some(message));
+                false
+            }
+        }
+    };
+
+    let described_by = error_id.clone();
+    view! {
+        <span class="field">
+            <input
+                class=class
+                type=input_type.unwrap_or("text")
+                step=move || (input_type == Some("number")).then_some("any")
+                aria-label=label
+                data-testid=testid
+                class:draft=move || draft.with(Option::is_some)
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=move || error.with(Option::is_some).then(|| described_by.clone())
+                disabled=move || disabled.get()
+                // The attribute follows the stored value (what selectors and the page's HTML
+                // say); the property is what the person sees and types in.
+                value=move || value.get()
+                prop:value=shown
+                on:focus=move |_| begin()
+                on:input=move |ev| {
+                    begin();
+                    error.set(None);
+                    draft.set(Some(event_target_value(&ev)));
+                }
+                on:keydown=move |ev: ev::KeyboardEvent| match ev.key().as_str() {
+                    "Enter" => {
+                        ev.prevent_default();
+                        save();
+                    }
+                    "Escape" => {
+                        draft.set(None);
+                        error.set(None);
+                    }
+                    _ => {}
+                }
+                on:blur=move |_| {
+                    // Leaving the field commits; a refused value goes back to the stored one,
+                    // and the reason stays beside it until the next edit.
+                    if !save() {
+                        draft.set(None);
+                    }
+                }
+            />
+            {move || changed_meanwhile().map(|now| view! {
+                <span class="field-remote" role="status" data-testid="changed-meanwhile">
+                    {format!("Changed meanwhile to “{now}”. Enter keeps yours, Esc takes theirs.")}
+                </span>
+            })}
+            <span class="field-error" id=error_id role="alert">{move || error.get()}</span>
+        </span>
+    }
+}
+
+/// A number for ids that are unique on the page (`aria-describedby` needs one).
+fn next_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}

@@ -1,0 +1,94 @@
+//! The pages, one module each, and the router that picks one per URL.
+//!
+//! Every page of a board lives inside the board's frame ([`board::BoardPage`]), which opens
+//! the board once and hands it to the page as a [`board::BoardContext`]. Pages read plain
+//! signals from the session and change the board only through [`board::BoardContext::apply`],
+//! so every edit is validated by `shared`, stored and synced the same way. Every mouse action
+//! has a keyboard path, and every field commits on Enter or when it loses focus.
+//!
+//! Labels are English, with the Chinese term beside section headings and domain values
+//! (`<span class="zh" lang="zh">`), as the PMO glossary names them.
+
+pub mod board;
+pub mod board_list;
+pub mod overview;
+pub mod priorities;
+pub mod resource_plan;
+pub mod sign_in;
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes, A},
+    hooks::{use_location, use_navigate},
+    path, NavigateOptions,
+};
+use shared::api::Account;
+
+use crate::{
+    account::{sign_in_url, Auth, AuthState, SIGN_IN_PATH},
+    components::header::Header,
+};
+use board::BoardPage;
+use board_list::BoardList;
+
+#[component]
+pub fn App() -> impl IntoView {
+    leptos::task::spawn_local(Auth::get().check());
+    view! {
+        <Router>
+            <SignInRedirect/>
+            <Routes fallback=|| view! { <p class="notice">"There is no such page. " <A href="/">"See all boards"</A></p> }>
+                <Route path=path!("/") view=|| with_account(|account| view! { <BoardList account/> })/>
+                <Route path=path!("/signin") view=sign_in::SignInPage/>
+                <ParentRoute path=path!("/board/:id") view=BoardPage>
+                    <Route path=path!("") view=overview::OverviewPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Sends a signed-out person to the sign-in page, which brings them back here afterwards.
+/// Offline, nobody is sent anywhere: the remembered account's boards stay open.
+#[component]
+fn SignInRedirect() -> impl IntoView {
+    let navigate = use_navigate();
+    let pathname = use_location().pathname;
+    // Also on every navigation: a signed-out person who follows a link is sent along too.
+    Effect::new(move || {
+        let path = pathname.get();
+        if Auth::get().state.get() == AuthState::SignedOut && !path.starts_with(SIGN_IN_PATH) {
+            navigate(&sign_in_url(&path), NavigateOptions { replace: true, ..Default::default() });
+        }
+    });
+}
+
+/// Renders `page` for the account in use (signed in, or remembered while offline), or says
+/// why there is none. The page is rebuilt only when the account changes.
+pub(crate) fn with_account<V: IntoView + 'static>(
+    page: impl Fn(Account) -> V + Send + Sync + 'static,
+) -> impl IntoView {
+    let account = Memo::new(move |_| Auth::get().account());
+    move || match account.get() {
+        Some(account) => page(account).into_any(),
+        None => {
+            let message = match Auth::get().state.get() {
+                AuthState::Checking | AuthState::SignedIn(_) => {
+                    view! { <p class="progress" role="status">"Loading…"</p> }.into_any()
+                }
+                AuthState::SignedOut => view! {
+                    <p class="notice" role="status">"You are signed out. " <A href=SIGN_IN_PATH>"Sign in"</A></p>
+                }
+                .into_any(),
+                AuthState::Offline(_) => view! {
+                    <p class="notice" role="status">
+                        "The server cannot be reached, and nobody has signed in on this device yet. "
+                        "Sign in once the connection is back; after that, your boards open here offline too."
+                    </p>
+                }
+                .into_any(),
+            };
+            view! { <Header/> <main>{message}</main> }.into_any()
+        }
+    }
+}

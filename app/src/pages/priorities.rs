@@ -1,0 +1,142 @@
+//! Priorities (优先级): the board's projects in rank order, reordered by drag and drop or with the
+//! move buttons, and edited in place (name, stage, budget).
+
+use leptos::prelude::*;
+use shared::{
+    board::{NewProject, Stage},
+    ProjectId,
+};
+
+use super::board::{parse_number, BoardContext};
+use crate::components::field::Field;
+
+#[component]
+pub fn Priorities(board: BoardContext) -> impl IntoView {
+    let dragged = RwSignal::new(None::<ProjectId>);
+    let new_name = RwSignal::new(String::new());
+    let add = move || {
+        let name = new_name.get_untracked();
+        let project = NewProject { name, stage: Stage::Proposed, budget: 0.0 };
+        board.apply(|board| board.add_project(ProjectId::random(), project));
+        if board.notice.get_untracked().is_none() {
+            new_name.set(String::new());
+        }
+    };
+    // Rows are keyed by project id alone and read their fields reactively: an edit by someone
+    // else updates a field in place, and a reorder moves rows, so the field a person is typing
+    // in survives both.
+    let order = Memo::new(move |_| {
+        board.view.snapshot.with(|board| board.projects.iter().map(|p| p.id.clone()).collect::<Vec<_>>())
+    });
+
+    view! {
+        <section class="priorities">
+            <h2>"Priorities " <span class="zh">"优先级"</span></h2>
+            <table>
+                <thead><tr>
+                    <th>"#"</th><th class="handle"></th><th>"Project"</th><th>"Stage"</th><th>"Budget"</th><th>"Actions"</th>
+                </tr></thead>
+                <tbody>
+                    <For each=move || order.get() key=|id| id.clone()
+                        children=move |id| view! { <ProjectRow id board dragged order/> }/>
+                </tbody>
+            </table>
+            <form class="add-project" on:submit=move |ev| { ev.prevent_default(); add(); }>
+                <input aria-label="New project name" placeholder="New project" prop:value=new_name disabled=move || !board.editable.get()
+                    on:input=move |ev| new_name.set(event_target_value(&ev))/>
+                <button type="submit" disabled=move || !board.editable.get()>"Add project"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn ProjectRow(
+    id: ProjectId,
+    board: BoardContext,
+    dragged: RwSignal<Option<ProjectId>>,
+    order: Memo<Vec<ProjectId>>,
+) -> impl IntoView {
+    let read_only = move || !board.editable.get();
+    let id = StoredValue::new(id);
+    let project = Memo::new(move |_| board.view.snapshot.with(|board| board.project(&id.get_value()).cloned()));
+    let index = Memo::new(move |_| order.with(|order| order.iter().position(|p| *p == id.get_value()).unwrap_or(0)));
+    let name = move || project.with(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default());
+    let stage = move || project.with(|p| p.as_ref().map_or(Stage::Proposed, |p| p.stage));
+    let budget = move || project.with(|p| p.as_ref().map_or(0.0, |p| p.budget)).to_string();
+    // "Changed by two people": which value won and which others the board still holds.
+    let conflicts = move || {
+        project.with(|p| {
+            let conflicts = &p.as_ref()?.conflicts;
+            (!conflicts.is_empty()).then(|| {
+                let fields: Vec<String> = conflicts
+                    .iter()
+                    .map(|c| format!("{} is “{}”, also set to “{}”", c.field, c.winner, c.others.join("”, “")))
+                    .collect();
+                format!("Changed by two people: {}", fields.join("; "))
+            })
+        })
+    };
+    let move_to = move |to: usize| board.apply(|board| board.move_project(&id.get_value(), to));
+    let stage_options = Stage::ALL
+        .into_iter()
+        .map(|option| view! { <option value=option.as_str() selected=move || stage() == option>{option.label()}</option> })
+        .collect_view();
+
+    view! {
+        <tr data-testid="project-row" data-project-id=id.get_value().to_string()
+            draggable=move || if board.editable.get() { "true" } else { "false" }
+            class:dragging=move || dragged.with(|d| d.as_ref() == Some(&id.get_value()))
+            on:dragstart=move |ev| {
+                if !board.editable.get_untracked() {
+                    ev.prevent_default();
+                    return;
+                }
+                if let Some(transfer) = ev.data_transfer() {
+                    let _ = transfer.set_data("text/plain", id.get_value().as_str());
+                }
+                dragged.set(Some(id.get_value()));
+            }
+            on:dragend=move |_| dragged.set(None)
+            on:dragover=move |ev| ev.prevent_default()
+            on:drop=move |ev| {
+                ev.prevent_default();
+                if !board.editable.get_untracked() {
+                    return;
+                }
+                if let Some(from) = dragged.get_untracked() {
+                    board.apply(|board| board.move_project(&from, index.get_untracked()));
+                }
+                dragged.set(None);
+            }>
+            <td class="rank">{move || index.get() + 1}</td>
+            <td class="handle" title="Drag to reorder">"⠿"</td>
+            <td>
+                <Field class="project-name" label="Project name" value=Signal::derive(name) disabled=Signal::derive(read_only)
+                    commit=move |name| board.try_apply(|board| board.rename_project(&id.get_value(), &name))/>
+                {move || conflicts().map(|text| view! { <span class="conflict" data-testid="conflict" title=text.clone()>{format!("⚑ {text}")}</span> })}
+            </td>
+            <td><select aria-label="Stage" prop:value=move || stage().as_str() disabled=read_only on:change=move |ev| {
+                    match event_target_value(&ev).parse::<Stage>() {
+                        Ok(stage) => board.apply(|board| board.set_project_stage(&id.get_value(), stage)),
+                        Err(error) => board.notice.set(Some(error.to_string())),
+                    }
+                }>{stage_options}</select></td>
+            <td>
+                <Field class="budget" label="Budget" input_type="number" value=Signal::derive(budget) disabled=Signal::derive(read_only)
+                    commit=move |text| match parse_number(&text) {
+                        Some(budget) => board.try_apply(|board| board.set_project_budget(&id.get_value(), budget)),
+                        None => Err("the budget must be a number, for example 250000".into()),
+                    }/>
+            </td>
+            <td class="actions">
+                <button type="button" aria-label="Move up" title="Move up" disabled=move || read_only() || index.get() == 0
+                    on:click=move |_| move_to(index.get_untracked().saturating_sub(1))>"↑"</button>
+                <button type="button" aria-label="Move down" title="Move down" disabled=read_only
+                    on:click=move |_| move_to(index.get_untracked() + 1)>"↓"</button>
+                <button type="button" class="danger" aria-label="Delete project" title="Delete project" disabled=read_only
+                    on:click=move |_| board.apply(|board| board.delete_project(&id.get_value()))>"✕"</button>
+            </td>
+        </tr>
+    }
+}
