@@ -121,20 +121,24 @@ impl BoardAccess {
     }
 
     /// Runs one change to the members, then lists them again (the list is the truth: it also
-    /// shows what someone else changed meanwhile).
+    /// shows what someone else changed meanwhile). `done` hears whether the change was made.
     fn change(
         self,
         action: impl std::future::Future<Output = Result<(), FetchError>> + 'static,
-        done: impl FnOnce() + 'static,
+        done: impl FnOnce(bool) + 'static,
     ) {
         self.problem.set(None);
         leptos::task::spawn_local(async move {
             match action.await {
-                Ok(()) => done(),
+                Ok(()) => done(true),
                 Err(FetchError::Unreachable) => {
+                    done(false);
                     self.problem.set(Some("The server cannot be reached: members can be changed only online.".into()))
                 }
-                Err(error) => self.problem.set(Some(error.to_string())),
+                Err(error) => {
+                    done(false);
+                    self.problem.set(Some(error.to_string()))
+                }
             }
             self.reload().await;
         });
@@ -151,7 +155,11 @@ pub fn MembersPanel(access: BoardAccess) -> impl IntoView {
             (access.document_id.get_value(), email.get_untracked(), role.get_untracked());
         access.change(
             async move { api::add_member(&document_id, new_email.trim().to_string(), new_role).await },
-            move || email.set(String::new()),
+            move |added| {
+                if added {
+                    email.set(String::new())
+                }
+            },
         );
     };
     let rows = move || {
@@ -203,7 +211,15 @@ fn member_row(access: BoardAccess, member: Member, me: &str, manage: bool) -> im
             <select aria-label=label on:change=move |ev| {
                 let Some(role) = Role::parse(&event_target_value(&ev)) else { return };
                 let (document_id, account_id) = (access.document_id.get_value(), account_id.get_value());
-                access.change(async move { api::change_role(&document_id, &account_id, role).await }, || {});
+                // A refused change puts the stored role back: the list reloads with the same
+                // values, which leaves the control as the person set it.
+                let select: web_sys::HtmlSelectElement = event_target(&ev);
+                let stored = member.role;
+                access.change(async move { api::change_role(&document_id, &account_id, role).await }, move |changed| {
+                    if !changed {
+                        select.set_value(stored.as_str());
+                    }
+                });
             }>
                 {Role::ALL.into_iter().map(|option| view! {
                     <option value=option.as_str() selected=member.role == option>{role_label(option)}</option>
@@ -220,7 +236,7 @@ fn member_row(access: BoardAccess, member: Member, me: &str, manage: bool) -> im
             <td class="actions">
                 <button type="button" class="danger" aria-label=label.clone() title=label on:click=move |_| {
                     let (document_id, account_id) = (access.document_id.get_value(), account_id.get_value());
-                    access.change(async move { api::remove_member(&document_id, &account_id).await }, || {});
+                    access.change(async move { api::remove_member(&document_id, &account_id).await }, |_| {});
                 }>"Remove"</button>
             </td>
         }
