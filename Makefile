@@ -89,7 +89,8 @@ lint:
 	cargo clippy -p shared --all-targets -- -D warnings
 	cargo clippy -p server --all-targets -- -D warnings
 	cargo clippy -p app --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
-	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p shared -p server -p app
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --document-private-items -p shared -p server
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --document-private-items -p app --target wasm32-unknown-unknown --features hydrate
 
 test-shared:
 	cargo test -p shared

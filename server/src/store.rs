@@ -5,7 +5,7 @@
 //! incremental changes. The same queries run on both engines through sqlx's `Any` driver, so
 //! the SQLite and Postgres stores are one implementation and pass one test file.
 //!
-//! samod's [`samod::Storage`] trait has no way to report a failure, and dropping a write would
+//! samod's [`samod::storage::Storage`] trait has no way to report a failure, and dropping a write would
 //! lose an edit the client believes is on the server. So a failed query is logged and retried
 //! with backoff until it succeeds: the sync stalls visibly (the client keeps counting unsent
 //! changes) instead of losing data.
