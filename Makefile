@@ -34,7 +34,7 @@ STEP := scripts/step.sh
 ARGS ?=
 
 .PHONY: run watch test tools wasm-opt browser e2e-deps site site-release server-bin \
-        lint test-shared test-server test-wasm test-e2e fuzz
+        lint test-shared test-server test-wasm test-e2e fuzz simulate
 
 run: tools wasm-opt site-release
 	cargo build --release -p server --bin pmo-board
@@ -95,8 +95,17 @@ lint:
 test-shared:
 	cargo test -p shared
 
+# The server's suite runs SIM_SEEDS seeded simulations of the sync path (server/tests/it/simulation.rs).
+SIM_SEEDS ?= 200
 test-server:
-	cargo test -p server
+	PMO_SIM_SEEDS=$(SIM_SEEDS) cargo test -p server
+
+# Many seeded simulations from a random first seed: `make simulate SEEDS=10000`. A failure
+# prints its seed; replay it with PMO_SIM_SEED=<seed> cargo test -p server --test it simulation.
+SEEDS ?= 1000
+simulate:
+	PMO_SIM_FIRST_SEED=$$((RANDOM * 32768 + RANDOM)) PMO_SIM_SEEDS=$(SEEDS) \
+	  cargo test -p server --test it simulation -- --nocapture
 
 # The domain crate's tests compiled to wasm32 and run in Node by wasm-bindgen-test-runner.
 test-wasm:

@@ -1,11 +1,14 @@
 //! "Saved" means committed: the server process is killed (SIGKILL) at random moments while two
 //! clients edit, and every change the server had acknowledged must be in the database when it
 //! comes back, before any client can send it again.
+//!
+//! The moments are drawn from a seed, printed when the test fails; replay with
+//! `PMO_KILL_SEED=<seed> cargo test -p server --test it sigkill`.
 
 use std::time::Duration;
 
 use automerge::ChangeHash;
-use rand::Rng;
+use rand::{rngs::StdRng, Rng, SeedableRng};
 use shared::board::ProjectId;
 
 use crate::{
@@ -16,6 +19,12 @@ use crate::{
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_saved_edit_survives_sigkill_at_random_moments() {
+    let seed = match std::env::var("PMO_KILL_SEED") {
+        Ok(seed) => seed.trim().parse().expect("PMO_KILL_SEED is a number"),
+        Err(_) => rand::random::<u64>(),
+    };
+    // The seed is printed only when the test fails (the harness shows a failing test's output).
+    println!("kill test seed: {seed} (replay with PMO_KILL_SEED={seed})");
     let database = harness::TestDatabase::new();
     let mut node = Node::start(&database.url()).await;
     let owner = harness::ApiClient::sign_up(node.addr, "owner@example.com").await;
@@ -27,7 +36,7 @@ async fn every_saved_edit_survives_sigkill_at_random_moments() {
     for editor in &mut editors {
         assert!(editor.connect(node.addr).await);
     }
-    let mut rng = rand::rng();
+    let mut rng = StdRng::seed_from_u64(seed);
     let mut made = 0usize;
     const ROUNDS: usize = 6;
     for round in 0..ROUNDS {

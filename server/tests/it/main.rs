@@ -11,5 +11,6 @@ mod gate;
 mod harness;
 mod ops;
 mod process;
+mod simulation;
 mod storage;
 mod sync;
