@@ -34,7 +34,7 @@ STEP := scripts/step.sh
 ARGS ?=
 
 .PHONY: run watch test tools wasm-opt browser e2e-deps site site-release server-bin \
-        lint test-shared test-server test-wasm test-e2e fuzz simulate
+        lint test-shared test-server test-wasm test-e2e fuzz simulate bench
 
 run: tools wasm-opt site-release
 	cargo build --release -p server --bin pmo-board
@@ -119,6 +119,10 @@ server-bin:
 test-e2e: server-bin
 	@test -f target/site/pkg/pmo-board.wasm || scripts/build-site.sh
 	cd end2end && PMO_BOARD_BIN=$(E2E_SERVER) npx playwright test
+
+# Benchmarks print figures and never fail; `make bench` writes them all to BENCHMARKS.md.
+bench: tools
+	scripts/bench.sh
 
 # Not part of `make test` (which replays the committed corpus): runs both fuzz targets for
 # FUZZ_SECONDS each on the nightly toolchain and grows fuzz/corpus. Commit new corpus files and

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and writes every figure, with the date and the machine, to
+# BENCHMARKS.md. Benchmarks print figures and never fail; ARCHITECTURE.md states what is fast
+# and why, and points here for the numbers.
+#
+#   scripts/bench.sh     (make bench)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=BENCHMARKS.md
+native=$(mktemp)
+wasm=$(mktemp)
+trap 'rm -f "$native" "$wasm"' EXIT
+
+echo "native benchmarks (cargo bench -p shared)…" >&2
+cargo bench -p shared --bench dashboard -- --output-format bencher 2>/dev/null | grep '^test ' >"$native"
+echo "WebAssembly timings (release, in Node)…" >&2
+cargo test -p shared --release --target wasm32-unknown-unknown --test wasm_timing -- --nocapture 2>&1 \
+  | grep '^wasm: ' | sed 's/^wasm: //' >"$wasm" || true
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Written by \`make bench\` (scripts/bench.sh): do not edit by hand. One run; figures are noisy."
+  echo
+  echo "- date: $(date -u +%Y-%m-%d)"
+  echo "- machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1), $(free -g | awk '/^Mem:/ { print $2 }') GiB"
+  echo "- rustc: $(rustc --version)"
+  echo "- commit: $(git rev-parse --short HEAD)"
+  echo
+  echo "## The domain on the generated 1,000-project board (native, \`cargo bench -p shared\`)"
+  echo
+  echo "1,000 projects, 300 people, 31,200 allocation cells, 2,000 risks."
+  echo
+  echo "| benchmark | median |"
+  echo "|---|---:|"
+  awk '{
+    name = $0; sub(/^test /, "", name); sub(/ \.\.\. bench:.*/, "", name);
+    ns = $0; sub(/.*bench: */, "", ns); sub(/ ns\/iter.*/, "", ns); gsub(/,/, "", ns);
+    if (ns >= 1000000) printf "| %s | %.1f ms |\n", name, ns / 1000000;
+    else if (ns >= 1000) printf "| %s | %.1f µs |\n", name, ns / 1000;
+    else printf "| %s | %d ns |\n", name, ns;
+  }' "$native"
+  echo
+  echo "## The same in WebAssembly (release build, in Node)"
+  echo
+  if [[ -s "$wasm" ]]; then
+    sed 's/^/- /' "$wasm"
+  else
+    echo "(not measured: the wasm timing test printed nothing)"
+  fi
+} >"$out"
+echo "wrote $out" >&2
