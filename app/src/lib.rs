@@ -32,7 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <div id="app">
-                    <p class="boot">"Loading PMO Board… 正在加载"</p>
+                    <p class="boot">"Loading PMO Board… " <span lang="zh">"正在加载"</span></p>
                     <noscript>"PMO Board needs JavaScript and WebAssembly."</noscript>
                 </div>
             </body>

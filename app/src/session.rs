@@ -19,6 +19,20 @@
 //! `GET /api/auth/me`: a 401 means signed out, and the loop stops reconnecting and says so;
 //! anything else (no answer at all, while the server is down) means try again.
 //!
+//! A connection can die without closing: a hung server or a dropped network leaves the socket
+//! "open" for minutes. The server sends a `keep-alive` frame whenever it has had nothing else
+//! to send for [`shared::sync::KEEP_ALIVE_INTERVAL_MS`]; the loop counts a connection silent for
+//! [`DEAD_AFTER_MS`] (or a socket that has not opened by then) as lost, drops it and reconnects
+//! with backoff, so the badge says "Offline" within a few seconds. The browser's `offline`
+//! event drops the socket at once, and no connection is tried until `online`.
+//!
+//! When the account's role on the board changes, the server closes the connection with
+//! [`shared::sync::ROLE_CHANGED_CLOSE_CODE`]; the loop counts it in [`SessionView::role_changes`]
+//! (the page then reads the role again) and reconnects. Changes the server will never take (a
+//! viewer's) are taken off the board with [`BoardSession::set_aside`]: the board goes back to
+//! what the server holds, and the changes are kept as text in [`SessionView::set_aside`] (and
+//! this browser's local storage) for the person to copy. They are never sent later.
+//!
 //! A viewer's session is read-only: edits are refused, and since the server ignores a viewer's
 //! changes, none are counted as waiting for it.
 
@@ -34,15 +48,22 @@ use shared::{
     Board, BoardError,
 };
 use wasm_bindgen::{closure::Closure, JsCast};
-use web_sys::{BinaryType, MessageEvent, WebSocket};
+use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 use crate::{api, cache::BoardCache};
 
-/// How often presence is announced; a peer unheard for [`PRESENCE_TIMEOUT_MS`] is gone.
-const PRESENCE_INTERVAL: Duration = Duration::from_secs(2);
+/// How often the loop looks at the connection; presence is announced every
+/// [`PRESENCE_EVERY_TICKS`] ticks, and a peer unheard for [`PRESENCE_TIMEOUT_MS`] is gone.
+const TICK: Duration = Duration::from_secs(1);
+const PRESENCE_EVERY_TICKS: u64 = 2;
 const PRESENCE_TIMEOUT_MS: f64 = 7_000.0;
+/// A connection that has sent nothing for this long (the server's keep-alive comes every
+/// [`shared::sync::KEEP_ALIVE_INTERVAL_MS`]), or a socket not open after this long, is lost.
+const DEAD_AFTER_MS: f64 = 5_000.0;
+/// How long the "is the session still valid?" question may take before the loop just retries.
+const ME_TIMEOUT: Duration = Duration::from_secs(4);
 const RECONNECT_MIN_MS: u64 = 250;
-const RECONNECT_MAX_MS: u64 = 2_000;
+const RECONNECT_MAX_MS: u64 = 5_000;
 
 /// Where the board stands with the server, for the sync badge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,16 +91,38 @@ pub struct SessionView {
     pub peers: RwSignal<Vec<String>>,
     /// A problem the person should know about (storage failing, a bad frame).
     pub problem: RwSignal<Option<String>>,
+    /// Counts the times the server said the account's role on the board changed.
+    pub role_changes: RwSignal<u32>,
+    /// Counts completed handshakes with the server: after a reconnect the role may have
+    /// changed meanwhile (nobody could tell a closed connection).
+    pub connections: RwSignal<u32>,
+    /// Changes the server refused, taken off the board and kept here as text.
+    pub set_aside: RwSignal<Option<SetAside>>,
+}
+
+/// Changes made on this device that the server refused, as text to copy (see
+/// [`shared::board::differences`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SetAside {
+    /// Why they were refused, e.g. "you became a viewer".
+    pub reason: String,
+    pub lines: Vec<String>,
 }
 
 enum Event {
     Edited,
     SocketOpened(u32),
     Frame(u32, Vec<u8>),
+    /// The server closed the connection because the account's role changed.
+    RoleChanged(u32),
     SocketClosed(u32),
     Reconnect,
     SignedOut,
     Tick,
+    /// The browser says the network is gone (`offline`) or back (`online`).
+    BrowserOnline(bool),
+    /// Take what the server does not hold off the board, and keep it aside (the reason).
+    SetAside(String),
     Close,
 }
 
@@ -105,6 +148,9 @@ struct Inner {
     socket: Option<Socket>,
     socket_generation: u32,
     reconnect_delay_ms: u64,
+    /// When the current socket last showed a sign of life (opened, or a frame), ms since epoch.
+    last_heard_ms: f64,
+    ticks: u64,
     read_only: bool,
     display_name: String,
     /// The board name last written to the cache's board list.
@@ -125,6 +171,9 @@ impl BoardSession {
             status: RwSignal::new(SyncStatus::default()),
             peers: RwSignal::new(Vec::new()),
             problem: RwSignal::new(None),
+            role_changes: RwSignal::new(0),
+            connections: RwSignal::new(0),
+            set_aside: RwSignal::new(load_set_aside(&account.id, &document_id)),
         };
         let peer_id = format!("pmo-board-{}", uuid::Uuid::new_v4().simple());
         let shared = Rc::new(RefCell::new(Inner {
@@ -139,6 +188,8 @@ impl BoardSession {
             socket: None,
             socket_generation: 0,
             reconnect_delay_ms: RECONNECT_MIN_MS,
+            last_heard_ms: 0.0,
+            ticks: 0,
             read_only: false,
             display_name: account.name.clone(),
             saved_name: None,
@@ -176,6 +227,19 @@ impl BoardSession {
         inner.update_status();
     }
 
+    /// Takes every change the server is not known to hold off the board and keeps it aside as
+    /// text, because the server will not take it (`reason`). Nothing if there is none.
+    pub fn set_aside(&self, reason: &str) {
+        let _ = self.events.unbounded_send(Event::SetAside(reason.to_owned()));
+    }
+
+    /// The person has copied (or does not want) what was kept aside.
+    pub fn dismiss_set_aside(&self) {
+        let inner = self.shared.borrow();
+        inner.view.set_aside.set(None);
+        store_set_aside(&inner.account_id, &inner.document_id, None);
+    }
+
     /// Ends the session: closes the socket; what is stored stays stored.
     pub fn close(&self) {
         let _ = self.events.unbounded_send(Event::Close);
@@ -195,9 +259,18 @@ async fn run(
         move || {
             let _ = ticker.unbounded_send(Event::Tick);
         },
-        PRESENCE_INTERVAL,
+        TICK,
     )
     .ok();
+    let (online, offline) = (events.clone(), events.clone());
+    let network = [
+        window_event_listener(leptos::ev::online, move |_| {
+            let _ = online.unbounded_send(Event::BrowserOnline(true));
+        }),
+        window_event_listener(leptos::ev::offline, move |_| {
+            let _ = offline.unbounded_send(Event::BrowserOnline(false));
+        }),
+    ];
 
     while let Some(event) = receiver.next().await {
         match event {
@@ -205,6 +278,7 @@ async fn run(
             Event::SocketOpened(generation) => {
                 let mut inner = shared.borrow_mut();
                 if generation == inner.socket_generation {
+                    inner.last_heard_ms = js_sys::Date::now();
                     let join = inner.client.join();
                     inner.send(join);
                 }
@@ -214,6 +288,7 @@ async fn run(
                 if generation != shared.borrow().socket_generation {
                     continue;
                 }
+                shared.borrow_mut().last_heard_ms = js_sys::Date::now();
                 receive(&shared, &frame);
             }
             Event::SocketClosed(generation) => {
@@ -232,9 +307,40 @@ async fn run(
                 continue;
             }
             Event::Reconnect => {
-                if !shared.borrow().view.status.get_untracked().signed_out {
+                let inner = shared.borrow();
+                let waiting = inner.socket.is_none() && !inner.view.status.get_untracked().signed_out;
+                drop(inner);
+                if waiting {
                     connect(&shared, &events);
                 }
+                continue;
+            }
+            Event::BrowserOnline(true) => {
+                let mut inner = shared.borrow_mut();
+                inner.reconnect_delay_ms = RECONNECT_MIN_MS;
+                let waiting = inner.socket.is_none() && !inner.view.status.get_untracked().signed_out;
+                drop(inner);
+                if waiting {
+                    connect(&shared, &events);
+                }
+                continue;
+            }
+            Event::RoleChanged(generation) => {
+                let inner = shared.borrow();
+                if generation == inner.socket_generation {
+                    // The server's error message before the close said the same: not a problem.
+                    inner.view.problem.set(None);
+                    inner.view.role_changes.update(|count| *count += 1);
+                }
+                continue;
+            }
+            Event::SetAside(reason) => {
+                set_aside(&shared, reason).await;
+                shared.borrow_mut().flush();
+                continue;
+            }
+            Event::BrowserOnline(false) => {
+                shared.borrow_mut().drop_socket(&events);
                 continue;
             }
             Event::SignedOut => {
@@ -243,7 +349,15 @@ async fn run(
                 continue;
             }
             Event::Tick => {
-                shared.borrow_mut().announce_presence();
+                let mut inner = shared.borrow_mut();
+                inner.ticks += 1;
+                let silent_ms = js_sys::Date::now() - inner.last_heard_ms;
+                if inner.socket.is_some() && silent_ms > DEAD_AFTER_MS {
+                    leptos::logging::warn!("sync: nothing heard from the server for {silent_ms} ms; reconnecting");
+                    inner.drop_socket(&events);
+                } else if inner.ticks % PRESENCE_EVERY_TICKS == 0 {
+                    inner.announce_presence();
+                }
                 continue;
             }
             Event::Close => break,
@@ -255,6 +369,9 @@ async fn run(
 
     if let Some(interval) = interval {
         interval.clear();
+    }
+    for listener in network {
+        listener.remove();
     }
     let mut inner = shared.borrow_mut();
     inner.socket_generation += 1;
@@ -317,6 +434,70 @@ async fn load(shared: &Rc<RefCell<Inner>>, peer_id: &str) {
     inner.update_status();
 }
 
+/// Rolls the board back to what the server is known to hold, in memory and in IndexedDB, and
+/// keeps the difference aside as text (see [`BoardSession::set_aside`]).
+async fn set_aside(shared: &Rc<RefCell<Inner>>, reason: String) {
+    let (cache, document_id, chunk_count, full) = {
+        let mut inner = shared.borrow_mut();
+        let inner = &mut *inner;
+        if !inner.board.board().is_loaded() || inner.client.unsynced_changes(inner.board.board_mut()) == 0 {
+            return;
+        }
+        let heads = inner.client.shared_heads();
+        let mut saved = match inner.board.board_mut().fork_at(&heads) {
+            Ok(saved) => saved,
+            Err(error) => {
+                inner.view.problem.set(Some(format!("The changes the server refused cannot be set aside: {error}")));
+                return;
+            }
+        };
+        let lines = shared::board::differences(&saved.snapshot(), inner.board.snapshot());
+        let full = saved.save();
+        // Everything in the new board is in `full`: the next incremental save holds only new changes.
+        saved.save_incremental();
+        inner.board = LiveBoard::new(saved);
+        inner.unsaved.clear();
+        inner.client.restart();
+        if inner.board.board().is_loaded() {
+            inner.view.snapshot.set(inner.board.refresh().clone());
+        }
+        let mut kept = inner.view.set_aside.get_untracked().map(|kept| kept.lines).unwrap_or_default();
+        kept.extend(lines);
+        let kept = SetAside { reason, lines: kept };
+        store_set_aside(&inner.account_id, &inner.document_id, Some(&kept));
+        inner.view.set_aside.set(Some(kept));
+        inner.update_status();
+        (inner.cache.clone(), inner.document_id.clone(), inner.next_chunk, full)
+    };
+    // The stored copy goes back too, or a reload would bring the refused changes back.
+    if let Some(cache) = cache {
+        match cache.compact(&document_id, chunk_count, &full).await {
+            Ok(()) => shared.borrow_mut().next_chunk = chunk_count + 1,
+            Err(error) => shared.borrow().view.problem.set(Some(error.to_string())),
+        }
+    }
+}
+
+fn set_aside_key(account_id: &str, document_id: &str) -> String {
+    format!("pmo-board/set-aside/{account_id}/{document_id}")
+}
+
+/// What was kept aside for this board on this device, if anything.
+fn load_set_aside(account_id: &str, document_id: &str) -> Option<SetAside> {
+    let storage = window().local_storage().ok()??;
+    let text = storage.get_item(&set_aside_key(account_id, document_id)).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+fn store_set_aside(account_id: &str, document_id: &str, kept: Option<&SetAside>) {
+    let Ok(Some(storage)) = window().local_storage() else { return };
+    let key = set_aside_key(account_id, document_id);
+    let _ = match kept.and_then(|kept| serde_json::to_string(kept).ok()) {
+        Some(text) => storage.set_item(&key, &text),
+        None => storage.remove_item(&key),
+    };
+}
+
 /// Handles one frame from the server.
 fn receive(shared: &Rc<RefCell<Inner>>, frame: &[u8]) {
     let mut inner = shared.borrow_mut();
@@ -328,6 +509,7 @@ fn receive(shared: &Rc<RefCell<Inner>>, frame: &[u8]) {
                 match event {
                     SyncEvent::Connected { .. } => {
                         inner.reconnect_delay_ms = RECONNECT_MIN_MS;
+                        inner.view.connections.update(|count| *count += 1);
                         inner.announce_presence();
                     }
                     SyncEvent::BoardChanged => {
@@ -427,6 +609,14 @@ impl Inner {
         }
     }
 
+    /// Gives up the current socket as lost (it died silently, or the browser went offline):
+    /// the loop then handles it as closed, and reconnects with backoff.
+    fn drop_socket(&mut self, events: &mpsc::UnboundedSender<Event>) {
+        if self.socket.take().is_some() {
+            let _ = events.unbounded_send(Event::SocketClosed(self.socket_generation));
+        }
+    }
+
     fn update_status(&mut self) {
         let online = self.client.is_connected();
         // The server ignores a viewer's changes, so counting them would show changes waiting
@@ -462,10 +652,21 @@ impl Inner {
 
 /// After a socket closed: if the session has ended, says so; otherwise reconnects after
 /// `delay_ms`. The upgrade's 401 is invisible to the page, so `GET /api/auth/me` tells.
+/// A server that hangs never answers, so the question is given up after [`ME_TIMEOUT`].
 async fn reconnect_unless_signed_out(events: mpsc::UnboundedSender<Event>, delay_ms: u64) {
-    if api::me().await.is_err_and(|error| error.is_signed_out()) {
-        let _ = events.unbounded_send(Event::SignedOut);
-        return;
+    let (timed_out, timeout) = futures::channel::oneshot::channel::<()>();
+    set_timeout(
+        move || {
+            let _ = timed_out.send(());
+        },
+        ME_TIMEOUT,
+    );
+    let me = std::pin::pin!(api::me());
+    if let futures::future::Either::Left((answer, _)) = futures::future::select(me, timeout).await {
+        if answer.is_err_and(|error| error.is_signed_out()) {
+            let _ = events.unbounded_send(Event::SignedOut);
+            return;
+        }
     }
     set_timeout(
         move || {
@@ -478,7 +679,12 @@ async fn reconnect_unless_signed_out(events: mpsc::UnboundedSender<Event>, delay
 /// Opens a new WebSocket to `/sync` on the page's own host.
 fn connect(shared: &Rc<RefCell<Inner>>, events: &mpsc::UnboundedSender<Event>) {
     let mut inner = shared.borrow_mut();
+    // Offline, no socket can open: the `online` event brings the loop back here.
+    if !window().navigator().on_line() {
+        return;
+    }
     inner.socket_generation += 1;
+    inner.last_heard_ms = js_sys::Date::now();
     let generation = inner.socket_generation;
     match Socket::open(&sync_url(), generation, events.clone()) {
         Ok(socket) => inner.socket = Some(socket),
@@ -499,7 +705,7 @@ struct Socket {
     ws: WebSocket,
     _on_open: Closure<dyn FnMut()>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_close: Closure<dyn FnMut()>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
 }
 
 impl Socket {
@@ -516,7 +722,10 @@ impl Socket {
                 let _ = frames.unbounded_send(Event::Frame(generation, Uint8Array::new(&buffer).to_vec()));
             }
         });
-        let on_close = Closure::<dyn FnMut()>::new(move || {
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |close: CloseEvent| {
+            if close.code() == shared::sync::ROLE_CHANGED_CLOSE_CODE {
+                let _ = events.unbounded_send(Event::RoleChanged(generation));
+            }
             let _ = events.unbounded_send(Event::SocketClosed(generation));
         });
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));

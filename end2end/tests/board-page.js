@@ -1,5 +1,8 @@
 // What a person does on a board page, as helpers for the tests.
+import { createRequire } from "node:module";
 import { expect } from "@playwright/test";
+
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 export async function openBoard(page, server, board) {
   await page.goto(`${server.url}/board/${board.documentId}`);
@@ -77,4 +80,17 @@ export function badge(page) {
 export async function expectAllSaved(page) {
   await expect(badge(page)).toHaveAttribute("data-state", "online");
   await expect(badge(page)).toHaveAttribute("data-unsynced", "0");
+}
+
+/**
+ * Runs axe-core on the page as it is now and fails on serious or critical issues, listing
+ * each with the elements it found it on.
+ */
+export async function expectAccessible(page, what) {
+  await page.addScriptTag({ path: axePath });
+  const results = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  const serious = results.violations
+    .filter((violation) => ["serious", "critical"].includes(violation.impact))
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help}\n    ${violation.nodes.map((node) => node.target.join(" ")).join("\n    ")}`);
+  expect(serious, `axe-core on ${what}`).toEqual([]);
 }

@@ -89,17 +89,17 @@ test("projects can be reordered by dragging, and by keyboard", async ({ page }) 
   await expect.poll(() => projectNames(page)).toEqual(["A", "C", "B"]);
 });
 
-test("bad input is refused with a message and changes nothing", async ({ page }) => {
+test("bad input is refused with a message in place and changes nothing", async ({ page }) => {
   await ownBoard(page, server, "Validation");
   await addProject(page, "ERP");
   await addPerson(page, "Li Wei", 40);
   await setHours(page, "ERP", "Li Wei", 0, -5);
-  await expect(page.getByTestId("edit-notice")).toContainText("allocation must be a finite number of at least 0");
+  await expect(personCells(page, "Li Wei").first().getByRole("alert")).toContainText("allocation must be a finite number of at least 0");
   await expect(personCells(page, "Li Wei").first().locator(".total")).toHaveText("0/40");
   const name = projectRow(page, "ERP").locator(".project-name");
   await name.fill("   ");
   await name.press("Enter");
-  await expect(page.getByTestId("edit-notice")).toContainText("name cannot be empty");
+  await expect(projectRow(page, "ERP").getByRole("alert")).toContainText("name cannot be empty");
 });
 
 test("with the server stopped both keep editing, and after a restart every edit is on both", async ({ browser }) => {
@@ -120,7 +120,7 @@ test("with the server stopped both keep editing, and after a restart every edit 
   await setHours(bob, "ERP upgrade", "Li Wei", 1, 16);
   await expect(badge(alice)).toHaveAttribute("data-unsynced", "2");
   await expect(badge(bob)).toHaveAttribute("data-unsynced", "2");
-  await expect(badge(alice)).toContainText("2 local changes not yet on the server");
+  await expect(badge(alice)).toHaveText("Offline — 2 changes kept on this device");
 
   // Alice books Li 30 h in the second week on her new project; Bob booked 16 h on ERP the
   // same week. Each alone is fine; together, after the merge, Li is over capacity.

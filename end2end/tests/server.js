@@ -78,10 +78,22 @@ export class TestServer {
     throw new Error(`pmo-board did not start within 20 s:\n${log.join("")}`);
   }
 
+  /** SIGSTOP: the process hangs with its sockets open, as a stuck server or a dead link would. */
+  pause() {
+    this.process.kill("SIGSTOP");
+  }
+
+  /** SIGCONT after `pause`. */
+  resume() {
+    this.process.kill("SIGCONT");
+  }
+
   /** SIGTERM, then wait for the process to finish its writes and exit. */
   async stop() {
     if (!this.process || this.process.exitCode !== null) return;
     const exited = new Promise((resolve) => this.process.once("exit", resolve));
+    // A paused process would not handle SIGTERM.
+    this.process.kill("SIGCONT");
     this.process.kill("SIGTERM");
     const timeout = setTimeout(() => this.process.kill("SIGKILL"), 10_000);
     await exited;

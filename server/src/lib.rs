@@ -123,9 +123,29 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+/// The app: its shell for every page, the built site's files, and for any other path the shell
+/// with a 404 (the app then says there is no such page). Compressed (br or gzip, as the browser
+/// accepts: the wasm is most of a first load), and revalidated on every load (`no-cache` with
+/// `Last-Modified`): the files' names are not hashed, so none may be cached for good, and a warm
+/// load is a round of 304s.
+fn app_files(state: AppState) -> Router<AppState> {
+    use axum::http::{header::CACHE_CONTROL, HeaderValue};
+    use tower_http::{compression::CompressionLayer, set_header::SetResponseHeaderLayer};
+
+    let site_root = state.leptos_options.site_root.to_string();
+    let not_found = get(shell::page).with_state(state);
+    Router::new()
+        .route("/", get(shell::page))
+        .route("/board/{id}", get(shell::page))
+        .route("/board/{id}/{*page}", get(shell::page))
+        .route("/signin", get(shell::page))
+        .fallback_service(tower_http::services::ServeDir::new(site_root).not_found_service(not_found))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+}
+
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
-    let site_root = state.leptos_options.site_root.to_string();
     Router::new()
         .route("/sync", get(sync::upgrade))
         .route("/api/auth/me", get(api::me))
@@ -142,10 +162,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/boards/{id}/members/{account_id}", put(api::change_role).delete(api::remove_member))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::metrics))
-        .route("/", get(shell::page))
-        .route("/board/{id}", get(shell::page))
-        .route("/signin", get(shell::page))
-        .fallback_service(tower_http::services::ServeDir::new(site_root))
+        .merge(app_files(state.clone()))
         .layer(
             tower::ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

@@ -13,7 +13,15 @@
 //!   ◀── sync {documentId, data}   (repeated until both sides have every change)
 //!   ◀── doc-unavailable {documentId}   (the server does not hold this board)
 //!   ephemeral {documentId, sessionId, count, data}  ◀──▶   (presence; never stored)
+//!   ◀── remote-subscription-change {add: [], remove: []}   (keep-alive on a quiet connection)
 //! ```
+//!
+//! A browser cannot see WebSocket pings, so to tell a quiet connection from a dead one this
+//! server sends, whenever it has been quiet for [`KEEP_ALIVE_INTERVAL_MS`], a
+//! `remote-subscription-change` that adds and removes nothing ([`WireMessage::keep_alive`]).
+//! It is a message of the protocol that changes nothing for any client: samod and
+//! automerge-repo JS both accept it and do nothing (a message type they did not know would make
+//! samod close the connection).
 //!
 //! Messages are CBOR maps. [`SyncClient`] is driven by its caller: feed it every frame that
 //! arrives with [`SyncClient::receive`], call [`SyncClient::poll`] after every local edit, and
@@ -27,6 +35,15 @@ use crate::board::Board;
 
 /// The only protocol version automerge-repo 2.x speaks.
 pub const PROTOCOL_VERSION: &str = "1";
+
+/// The WebSocket close code with which the server ends an account's sync connections to a
+/// board when the account's role on it changes (or it is removed): the client reads its role
+/// again and reconnects.
+pub const ROLE_CHANGED_CLOSE_CODE: u16 = 4001;
+
+/// The server sends [`WireMessage::keep_alive`] when it has sent nothing else for this long, so
+/// a client that hears nothing for a few intervals knows the connection is dead.
+pub const KEEP_ALIVE_INTERVAL_MS: u64 = 2_000;
 
 /// One message of the automerge-repo protocol, as it crosses the wire. This is a wire type:
 /// its field names are fixed by automerge-repo and may not change.
@@ -80,6 +97,16 @@ pub enum WireMessage {
     Error {
         message: String,
     },
+    /// Which storage ids' heads a peer wants to hear about; this server sends an empty one as a
+    /// keep-alive ([`WireMessage::keep_alive`]).
+    RemoteSubscriptionChange {
+        sender_id: String,
+        target_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        add: Option<Vec<String>>,
+        #[serde(default)]
+        remove: Vec<String>,
+    },
     /// Messages this client has no use for (remote-heads-changed, …).
     #[serde(other)]
     Other,
@@ -96,6 +123,16 @@ pub struct PeerMetadata {
 }
 
 impl WireMessage {
+    /// "Still here", from `sender` to `target`: a subscription change that changes nothing.
+    pub fn keep_alive(sender: &str, target: &str) -> WireMessage {
+        WireMessage::RemoteSubscriptionChange {
+            sender_id: sender.to_owned(),
+            target_id: target.to_owned(),
+            add: Some(Vec::new()),
+            remove: Vec::new(),
+        }
+    }
+
     pub fn encode(&self) -> Vec<u8> {
         let mut bytes = Vec::new();
         ciborium::into_writer(self, &mut bytes).expect("writing CBOR to a Vec cannot fail");
@@ -214,6 +251,18 @@ impl SyncClient {
         self.state.encode()
     }
 
+    /// The heads the server is known to have: the board as the server holds it, as far as
+    /// this client knows.
+    pub fn shared_heads(&self) -> Vec<automerge::ChangeHash> {
+        self.state.shared_heads.clone()
+    }
+
+    /// Forgets what is in flight, as on a reconnect, but stays connected: after the board was
+    /// rolled back to [`SyncClient::shared_heads`], the next message starts afresh from there.
+    pub fn restart(&mut self) {
+        self.state = sync::State::decode(&self.state.encode()).unwrap_or_default();
+    }
+
     /// How many changes of the board the server is not known to have.
     pub fn unsynced_changes(&self, board: &mut Board) -> usize {
         board.doc_mut().get_changes(&self.state.shared_heads).len()
@@ -310,6 +359,7 @@ mod tests {
             },
             WireMessage::DocUnavailable { sender_id: "b".into(), target_id: "a".into(), document_id: "d".into() },
             WireMessage::Error { message: "nope".into() },
+            WireMessage::keep_alive("server", "a"),
         ];
         for message in messages {
             assert_eq!(WireMessage::decode(&message.encode()).unwrap(), message);
@@ -323,6 +373,24 @@ mod tests {
             .unwrap();
         assert_eq!(WireMessage::decode(&bytes).unwrap(), WireMessage::Other);
         assert!(matches!(WireMessage::decode(&[0xff, 0x00]), Err(SyncError::Malformed(_))));
+    }
+
+    #[test]
+    fn a_keep_alive_is_an_empty_subscription_change_and_changes_nothing() {
+        let frame = WireMessage::keep_alive("server", "client").encode();
+        let decoded: ciborium::Value = ciborium::from_reader(frame.as_slice()).unwrap();
+        let fields: Vec<(String, ciborium::Value)> =
+            decoded.into_map().unwrap().into_iter().map(|(key, value)| (key.into_text().unwrap(), value)).collect();
+        let field = |name: &str| fields.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone());
+        assert_eq!(field("type"), Some(ciborium::Value::Text("remote-subscription-change".into())));
+        assert_eq!(field("senderId"), Some(ciborium::Value::Text("server".into())));
+        assert_eq!(field("targetId"), Some(ciborium::Value::Text("client".into())));
+        assert_eq!(field("add"), Some(ciborium::Value::Array(vec![])));
+        assert_eq!(field("remove"), Some(ciborium::Value::Array(vec![])));
+        let mut board = Board::new("Portfolio").unwrap();
+        let mut client = SyncClient::new("client", "doc", None);
+        let received = client.receive(&mut board, &frame).unwrap();
+        assert!(received.events.is_empty() && received.replies.is_empty());
     }
 
     /// Plays the server's side with automerge directly, to check the client's message flow.

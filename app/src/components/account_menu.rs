@@ -67,20 +67,20 @@ fn Menu(account: Account, offline: Memo<bool>) -> impl IntoView {
                     <p class="who">
                         <strong>{account.name.clone()}</strong><br/>
                         <small>{account.email.clone()}</small>
-                        {admin.then(|| view! { <small class="admin">" · admin 管理员"</small> })}
+                        {admin.then(|| view! { <small class="admin">" · admin " <span lang="zh">"管理员"</span></small> })}
                     </p>
                     <SignOut/>
                     <details>
-                        <summary>"Change password " <span class="zh">"修改密码"</span></summary>
+                        <summary>"Change password " <span class="zh" lang="zh">"修改密码"</span></summary>
                         <ChangePassword/>
                     </details>
                     <details>
-                        <summary>"API tokens " <span class="zh">"访问令牌"</span></summary>
+                        <summary>"API tokens " <span class="zh" lang="zh">"访问令牌"</span></summary>
                         <Tokens/>
                     </details>
                     {admin.then(|| view! {
                         <details>
-                            <summary>"Sign-up and invites " <span class="zh">"注册与邀请"</span></summary>
+                            <summary>"Sign-up and invites " <span class="zh" lang="zh">"注册与邀请"</span></summary>
                             <AdminSettings/>
                         </details>
                     })}
@@ -329,7 +329,7 @@ fn SecretField(label: &'static str, value: String, testid: &'static str) -> impl
 }
 
 /// Copies `text`; false where the clipboard is not available (plain http on another host).
-async fn copy_to_clipboard(text: &str) -> bool {
+pub(crate) async fn copy_to_clipboard(text: &str) -> bool {
     let navigator = window().navigator();
     let available = window().is_secure_context()
         && js_sys::Reflect::get(&navigator, &"clipboard".into()).is_ok_and(|clipboard| !clipboard.is_undefined());

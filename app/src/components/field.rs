@@ -22,13 +22,17 @@ pub fn Field(
     value: Signal<String>,
     /// Writes the committed text, or says why it cannot be.
     commit: impl Fn(String) -> Result<(), String> + Send + Sync + 'static,
-    /// The accessible name (the label a screen reader says).
+    /// The accessible name (the label a screen reader says); it may follow the board (a grid
+    /// cell names its person).
     #[prop(into)]
-    label: String,
+    label: Signal<String>,
     /// The input's type: "text" (the default) or "number".
     #[prop(optional)]
     input_type: Option<&'static str>,
     #[prop(optional, into)] disabled: Signal<bool>,
+    /// The id of an element that describes the value (a grid cell's load against capacity).
+    #[prop(optional, into)]
+    described_by: Option<String>,
     #[prop(optional, into)] class: String,
     /// For tests and page scripts: the field's `data-testid`.
     #[prop(optional, into)]
@@ -38,6 +42,8 @@ pub fn Field(
     let draft = RwSignal::new(None::<String>);
     let base = StoredValue::new(String::new());
     let error = RwSignal::new(None::<String>);
+    // Whether what is on screen is the refused value (the message may outlive it, see blur).
+    let invalid = RwSignal::new(false);
     let commit = StoredValue::new(commit);
     let error_id = format!("field-error-{}", next_id());
 
@@ -53,7 +59,10 @@ pub fn Field(
     // Returns whether the draft was written (or there was nothing to write).
     let save = move || -> bool {
         let Some(text) = draft.get_untracked() else { return true };
-        if text == value.get_untracked() {
+        // Nothing to write when the text is what is stored, or what was stored when the person
+        // began: they typed and undid it, and writing it back would silently revert a
+        // colleague's change made meanwhile.
+        if text == value.get_untracked() || text == base.get_value() {
             draft.set(None);
             error.set(None);
             return true;
@@ -66,23 +75,32 @@ pub fn Field(
             }
             Err(message) => {
                 error.set(Some(message));
+                invalid.set(true);
                 false
             }
         }
     };
 
-    let described_by = error_id.clone();
+    let error_ref = error_id.clone();
+    let described_by = move || {
+        let ids: Vec<&str> = described_by
+            .as_deref()
+            .into_iter()
+            .chain(error.with(Option::is_some).then_some(error_ref.as_str()))
+            .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
     view! {
         <span class="field">
             <input
                 class=class
                 type=input_type.unwrap_or("text")
                 step=move || (input_type == Some("number")).then_some("any")
-                aria-label=label
+                aria-label=move || label.get()
                 data-testid=testid
                 class:draft=move || draft.with(Option::is_some)
-                aria-invalid=move || error.with(Option::is_some).then_some("true")
-                aria-describedby=move || error.with(Option::is_some).then(|| described_by.clone())
+                aria-invalid=move || invalid.get().then_some("true")
+                aria-describedby=described_by
                 disabled=move || disabled.get()
                 // The attribute follows the stored value (what selectors and the page's HTML
                 // say); the property is what the person sees and types in.
@@ -92,6 +110,7 @@ pub fn Field(
                 on:input=move |ev| {
                     begin();
                     error.set(None);
+                    invalid.set(false);
                     draft.set(Some(event_target_value(&ev)));
                 }
                 on:keydown=move |ev: ev::KeyboardEvent| match ev.key().as_str() {
@@ -102,14 +121,38 @@ pub fn Field(
                     "Escape" => {
                         draft.set(None);
                         error.set(None);
+                        invalid.set(false);
                     }
                     _ => {}
                 }
-                on:blur=move |_| {
+                on:blur=move |ev: ev::FocusEvent| {
+                    // A colleague's reorder moves this row: the browser takes the focus away
+                    // while it moves the element, which is not the person leaving the field.
+                    // Keep the draft and give the focus back once the row is in place.
+                    let input = event_target::<web_sys::HtmlInputElement>(&ev);
+                    if !input.is_connected() {
+                        request_animation_frame(move || {
+                            let nothing_else_focused = document()
+                                .active_element()
+                                .is_none_or(|active| active.tag_name().eq_ignore_ascii_case("body"));
+                            if input.is_connected() && nothing_else_focused {
+                                let _ = input.focus();
+                            }
+                        });
+                        return;
+                    }
                     // Leaving the field commits; a refused value goes back to the stored one,
-                    // and the reason stays beside it until the next edit.
+                    // and the reason stays beside it until the next edit, saying it was not
+                    // saved (what is on screen now is valid again).
+                    let typed = draft.get_untracked().unwrap_or_default();
                     if !save() {
                         draft.set(None);
+                        invalid.set(false);
+                        error.update(|error| {
+                            if let Some(reason) = error {
+                                *reason = format!("“{}” was not saved: {reason}", typed.trim());
+                            }
+                        });
                     }
                 }
             />

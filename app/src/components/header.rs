@@ -35,9 +35,14 @@ pub fn SyncBadge(status: RwSignal<SyncStatus>) -> impl IntoView {
         } else if status.online {
             ("online", format!("Online · sending {} changes", status.unsynced))
         } else if status.unsynced == 0 {
-            ("offline", if status.read_only { "Offline".to_string() } else { "Offline · no local changes".to_string() })
+            (
+                "offline",
+                if status.read_only { "Offline".to_string() } else { "Offline — no changes waiting".to_string() },
+            )
+        } else if status.unsynced == 1 {
+            ("offline", "Offline — 1 change kept on this device".to_string())
         } else {
-            ("offline", format!("Offline · {} local changes not yet on the server", status.unsynced))
+            ("offline", format!("Offline — {} changes kept on this device", status.unsynced))
         };
         view! {
             <span class="badge" data-testid="sync-badge" data-state=state data-unsynced=status.unsynced

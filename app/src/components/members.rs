@@ -10,7 +10,7 @@
 use leptos::prelude::*;
 use shared::api::{Member, Role};
 
-use super::role_label;
+use super::{role_badge, role_label};
 use crate::{
     api::{self, FetchError},
     cache::BoardCache,
@@ -82,7 +82,7 @@ impl BoardAccess {
     }
 
     /// Lists the members again and updates the account's access from the list.
-    async fn reload(self) {
+    pub async fn reload(self) {
         let (document_id, account_id) = (self.document_id.get_value(), self.account_id.get_value());
         match api::members(&document_id).await {
             Ok(members) => match members.iter().find(|member| member.account_id == account_id) {
@@ -180,7 +180,7 @@ pub fn MembersPanel(access: BoardAccess) -> impl IntoView {
 
     view! {
         <section class="members" data-testid="members">
-            <h2>"Members " <span class="zh">"成员"</span></h2>
+            <h2>"Members " <span class="zh" lang="zh">"成员"</span></h2>
             {rows}
             <Show when=move || manage.get()>
                 <form class="add-member" on:submit=move |ev| { ev.prevent_default(); add(); }>
@@ -228,16 +228,22 @@ fn member_row(access: BoardAccess, member: Member, me: &str, manage: bool) -> im
         }
         .into_any()
     } else {
-        view! { <span class="role" data-role=member.role.as_str()>{role_label(member.role)}</span> }.into_any()
+        role_badge(member.role).into_any()
     };
     let actions = manage.then(|| {
-        let label = if is_me { "Leave this board".to_string() } else { format!("Remove {name}") };
+        // What the button says is its accessible name, or begins it (a voice user says what
+        // they see).
+        let (text, label) = if is_me {
+            ("Leave this board", "Leave this board".to_string())
+        } else {
+            ("Remove", format!("Remove {name}"))
+        };
         view! {
             <td class="actions">
                 <button type="button" class="danger" aria-label=label.clone() title=label on:click=move |_| {
                     let (document_id, account_id) = (access.document_id.get_value(), account_id.get_value());
                     access.change(async move { api::remove_member(&document_id, &account_id).await }, |_| {});
-                }>"Remove"</button>
+                }>{text}</button>
             </td>
         }
     });

@@ -18,7 +18,7 @@ pub fn RuleWarnings(view: SessionView) -> impl IntoView {
         (!warnings.is_empty()).then(|| {
             view! {
                 <section class="warnings" role="status" data-testid="rule-warnings">
-                    <h2>"Check these " <span class="zh">"需要处理"</span></h2>
+                    <h2>"Check these " <span class="zh" lang="zh">"需要处理"</span></h2>
                     <ul>{warnings.into_iter().map(|warning| view! { <li>{warning}</li> }).collect_view()}</ul>
                 </section>
             }

@@ -10,7 +10,7 @@ use leptos_router::{
     hooks::{use_location, use_params_map},
 };
 use shared::{
-    api::Account,
+    api::{Account, Role},
     board::{Board, BoardError},
 };
 
@@ -18,6 +18,7 @@ use super::with_account;
 use crate::{
     account::sign_in_url,
     components::{
+        account_menu::copy_to_clipboard,
         header::{Header, Peers, SyncBadge},
         members::{Access, BoardAccess},
         rule_warnings::RuleWarnings,
@@ -111,6 +112,45 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
         let read_only = !editable.get();
         session.with_value(|session| session.set_read_only(read_only));
     });
+    // The server closed the connection because the account's role changed, or the session
+    // reconnected (the role may have changed meanwhile): read it again. The first connection
+    // needs no second look: the access is being loaded anyway.
+    Effect::new(move |seen: Option<(u32, u32)>| {
+        let now = (view.role_changes.get(), view.connections.get());
+        if let Some((role_changes, connections)) = seen {
+            if now.0 != role_changes || (now.1 != connections && now.1 > 1) {
+                leptos::task::spawn_local(access.reload());
+            }
+        }
+        now
+    });
+    // A viewer's changes are never taken by the server: set aside any this device still holds
+    // (made while an editor, offline), instead of showing them as if they were on the board.
+    let ready = Memo::new(move |_| view.status.with(|status| status.ready));
+    Effect::new(move || {
+        if ready.get() && access.access.get() == Access::Member(Role::Viewer) {
+            session.with_value(|session| session.set_aside("you became a viewer"));
+        }
+    });
+    // Tell the person when their role changes while the board is open.
+    let role_notice = RwSignal::new(None::<String>);
+    Effect::new(move |before: Option<Option<Role>>| {
+        let now = match access.access.get() {
+            Access::Member(role) => Some(role),
+            _ => None,
+        };
+        if let (Some(Some(before)), Some(now)) = (before, now) {
+            if before != now {
+                role_notice.set(Some(if now.can_edit() {
+                    format!("Your role on this board changed: you are now {}, and can change it.", role_name(now))
+                } else {
+                    "Your role on this board changed: you are now a viewer, and can read it but not change it."
+                        .to_string()
+                }));
+            }
+        }
+        now.or(before.flatten())
+    });
     let notice = RwSignal::new(None::<String>);
     let board = BoardContext { session, view, notice, access, editable, document_id: StoredValue::new(document_id) };
     provide_context(board);
@@ -141,6 +181,13 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
             </Show>
         </Header>
         <main class="board" class:read-only=move || !editable.get()>
+            <Show when=move || role_notice.with(Option::is_some)>
+                <p class="notice role-changed" role="status" data-testid="role-changed">
+                    {move || role_notice.get()}
+                    " "<button type="button" class="link" on:click=move |_| role_notice.set(None)>"OK"</button>
+                </p>
+            </Show>
+            <SetAsidePanel board/>
             <Show when=move || view.status.with(|status| status.signed_out)>
                 <p class="notice" role="alert" data-testid="signed-out">
                     "You are signed out, so this board no longer syncs. "
@@ -174,6 +221,56 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
             }}
             <p class="problem" role="alert">{move || view.problem.get()}</p>
         </main>
+    }
+}
+
+/// "an editor", "an owner", "a viewer".
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Owner => "an owner",
+        Role::Editor => "an editor",
+        Role::Viewer => "a viewer",
+    }
+}
+
+/// Changes the server refused, kept aside as text: what they were, to copy, and a way to let
+/// them go. They are not on the board and are never sent.
+#[component]
+fn SetAsidePanel(board: BoardContext) -> impl IntoView {
+    let kept = board.view.set_aside;
+    let copied = RwSignal::new(None::<&'static str>);
+    let text = move || kept.with(|kept| kept.as_ref().map(|kept| kept.lines.join("\n")).unwrap_or_default());
+    let field = NodeRef::<leptos::html::Textarea>::new();
+    let copy = move |_| {
+        let text = text();
+        leptos::task::spawn_local(async move {
+            if copy_to_clipboard(&text).await {
+                copied.set(Some("Copied."));
+            } else {
+                if let Some(field) = field.get_untracked() {
+                    field.select();
+                }
+                copied.set(Some("This browser does not allow copying here: the text is selected, press Ctrl+C."));
+            }
+        });
+    };
+    view! {
+        <Show when=move || kept.with(Option::is_some)>
+            <section class="set-aside" role="alert" data-testid="set-aside" aria-labelledby="set-aside-title">
+                <h2 id="set-aside-title">
+                    {move || kept.with(|kept| kept.as_ref().map(|kept| format!("Not saved: {}", kept.reason)))}
+                </h2>
+                <p>"These changes were made on this device, but the server did not take them. They are no longer on the board and will not be sent; copy them if you still need them."</p>
+                <textarea node_ref=field readonly aria-label="Changes not saved" data-testid="set-aside-text"
+                    rows=move || kept.with(|kept| kept.as_ref().map_or(1, |kept| kept.lines.len().clamp(1, 8)))
+                    prop:value=text></textarea>
+                <div class="set-aside-actions">
+                    <button type="button" on:click=copy>"Copy"</button>
+                    <button type="button" on:click=move |_| board.session.with_value(|session| session.dismiss_set_aside())>"Dismiss"</button>
+                    <span role="status">{move || copied.get()}</span>
+                </div>
+            </section>
+        </Show>
     }
 }
 

@@ -8,7 +8,7 @@ use shared::api::{Account, Role};
 use crate::{
     api::{self, FetchError},
     cache::BoardCache,
-    components::{header::Header, role_label},
+    components::{header::Header, role_badge},
 };
 
 /// One board in the list.
@@ -79,7 +79,7 @@ pub fn BoardList(account: Account) -> impl IntoView {
     view! {
         <Header/>
         <main class="board-list">
-            <h1>"Boards " <span class="zh">"组合看板"</span></h1>
+            <h1>"Boards " <span class="zh" lang="zh">"组合看板"</span></h1>
             <form class="new-board" on:submit=move |ev| { ev.prevent_default(); create(); }>
                 <label for="new-board-name">"New board"</label>
                 <input id="new-board-name" placeholder="e.g. 2027 portfolio review" required
@@ -114,7 +114,7 @@ fn board_links(boards: Vec<ListedBoard>) -> impl IntoView {
             view! {
                 <li>
                     <A href=href>{board.name}</A>
-                    {board.role.map(|role| view! { <span class="role" data-role=role.as_str()>{role_label(role)}</span> })}
+                    {board.role.map(role_badge)}
                 </li>
             }
         })

@@ -31,10 +31,10 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
 
     view! {
         <section class="priorities">
-            <h2>"Priorities " <span class="zh">"优先级"</span></h2>
+            <h2>"Priorities " <span class="zh" lang="zh">"优先级"</span></h2>
             <table>
                 <thead><tr>
-                    <th>"#"</th><th class="handle"></th><th>"Project"</th><th>"Stage"</th><th>"Budget"</th><th>"Actions"</th>
+                    <th>"#"</th><th class="handle"><span class="visually-hidden">"Drag to reorder"</span></th><th>"Project"</th><th>"Stage"</th><th>"Budget"</th><th>"Actions"</th>
                 </tr></thead>
                 <tbody>
                     <For each=move || order.get() key=|id| id.clone()
@@ -77,7 +77,51 @@ fn ProjectRow(
             })
         })
     };
-    let move_to = move |to: usize| board.apply(|board| board.move_project(&id.get_value(), to));
+    let count = Memo::new(move |_| order.with(Vec::len));
+    let (up, down) = (NodeRef::<leptos::html::Button>::new(), NodeRef::<leptos::html::Button>::new());
+    // Moving a row moves its element, which takes the focus from the button just pressed: give
+    // it back once the row is in place (or to the other button at the top or the bottom), so
+    // moving a row three places is three key presses.
+    let is_last = move || index.get() + 1 >= count.get();
+    let move_to = move |to: usize, pressed: NodeRef<leptos::html::Button>, other: NodeRef<leptos::html::Button>| {
+        board.apply(|board| board.move_project(&id.get_value(), to));
+        request_animation_frame(move || {
+            let target = [pressed, other]
+                .into_iter()
+                .filter_map(|button| button.get_untracked())
+                .find(|button| !button.disabled());
+            if let Some(button) = target {
+                let _ = button.focus();
+            }
+        });
+    };
+    // Deleting asks first, in the row, and says what goes with the project.
+    let confirming = RwSignal::new(false);
+    let bookings = move || {
+        board.view.snapshot.with(|board| {
+            let id = id.get_value();
+            board.allocations.iter().filter(|a| a.project == id && a.hours > 0.0).count()
+        })
+    };
+    let cancel = NodeRef::<leptos::html::Button>::new();
+    let delete_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move || {
+        if confirming.get() {
+            request_animation_frame(move || {
+                if let Some(cancel) = cancel.get_untracked() {
+                    let _ = cancel.focus();
+                }
+            });
+        }
+    });
+    let stop_confirming = move || {
+        confirming.set(false);
+        request_animation_frame(move || {
+            if let Some(button) = delete_button.get_untracked() {
+                let _ = button.focus();
+            }
+        });
+    };
     let stage_options = Stage::ALL
         .into_iter()
         .map(|option| view! { <option value=option.as_str() selected=move || stage() == option>{option.label()}</option> })
@@ -130,12 +174,33 @@ fn ProjectRow(
                     }/>
             </td>
             <td class="actions">
-                <button type="button" aria-label="Move up" title="Move up" disabled=move || read_only() || index.get() == 0
-                    on:click=move |_| move_to(index.get_untracked().saturating_sub(1))>"↑"</button>
-                <button type="button" aria-label="Move down" title="Move down" disabled=read_only
-                    on:click=move |_| move_to(index.get_untracked() + 1)>"↓"</button>
-                <button type="button" class="danger" aria-label="Delete project" title="Delete project" disabled=read_only
-                    on:click=move |_| board.apply(|board| board.delete_project(&id.get_value()))>"✕"</button>
+                <button type="button" node_ref=up aria-label="Move up" title="Move up" disabled=move || read_only() || index.get() == 0
+                    on:click=move |_| move_to(index.get_untracked().saturating_sub(1), up, down)>"↑"</button>
+                <button type="button" node_ref=down aria-label="Move down" title="Move down"
+                    disabled=move || read_only() || is_last()
+                    on:click=move |_| move_to(index.get_untracked() + 1, down, up)>"↓"</button>
+                <button type="button" node_ref=delete_button class="danger" aria-label="Delete project" title="Delete project"
+                    disabled=read_only aria-expanded=move || confirming.get().to_string()
+                    on:click=move |_| confirming.set(true)>"✕"</button>
+                <Show when=move || confirming.get()>
+                    <div class="confirm-delete" role="group" aria-label="Confirm deleting the project" data-testid="confirm-delete"
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { stop_confirming(); }>
+                        <span>{move || {
+                            let bookings = bookings();
+                            let what = match bookings {
+                                0 => "It has no bookings.".to_string(),
+                                1 => "Its 1 booking in the resource plan goes too.".to_string(),
+                                n => format!("Its {n} bookings in the resource plan go too."),
+                            };
+                            format!("Delete “{}”? {what}", name())
+                        }}</span>
+                        <button type="button" class="danger" on:click=move |_| {
+                            confirming.set(false);
+                            board.apply(|board| board.delete_project(&id.get_value()));
+                        }>"Delete"</button>
+                        <button type="button" node_ref=cancel on:click=move |_| stop_confirming()>"Cancel"</button>
+                    </div>
+                </Show>
             </td>
         </tr>
     }

@@ -11,6 +11,7 @@ use shared::{
 };
 
 use super::board::{parse_number, BoardContext};
+use crate::components::field::Field;
 
 /// Weeks shown in the resource plan, starting with the current one.
 const PLANNING_WEEKS: usize = 12;
@@ -110,22 +111,35 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
             .map(|week| {
                 let load = move || grid.with(|grid| grid.loads.get(&(person.get_value(), week)).cloned());
                 let hours = move || grid.with(|grid| grid.hours.get(&(person.get_value(), week)).copied().unwrap_or(0.0));
+                let load_id = format!("load-{}-{week}", person.get_value());
+                // Shown empty when nothing is booked, so the grid reads at a glance.
+                let shown = move || {
+                    let hours = hours();
+                    if hours == 0.0 { String::new() } else { hours.to_string() }
+                };
+                let commit = move |text: String| {
+                    let Some(project) = selected.get_untracked() else {
+                        return Err("pick a project to book hours on".to_string());
+                    };
+                    match if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) } {
+                        Some(hours) => board.try_apply(|board| board.set_allocation(&project, &person.get_value(), week, hours)),
+                        None => Err("hours must be a number, for example 16".to_string()),
+                    }
+                };
                 view! {
                     <td class="cell" class:over=move || load().is_some_and(|load| load.is_over_capacity()) data-week=week.to_string()>
-                        <input type="number" min="0" max="168" step="any" aria-label=move || format!("{} hours in {week}", details().0)
-                            disabled=move || !board.editable.get()
-                            // The property, not the attribute: it is what a person sees and types in.
-                            prop:value=move || { let hours = hours(); if hours == 0.0 { String::new() } else { hours.to_string() } }
-                            on:change=move |ev| {
-                                let Some(project) = selected.get_untracked() else { return };
-                                let text = event_target_value(&ev);
-                                match if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) } {
-                                    Some(hours) => board.apply(|board| board.set_allocation(&project, &person.get_value(), week, hours)),
-                                    None => board.notice.set(Some("hours must be a number, for example 16".into())),
-                                }
-                            }/>
-                        <span class="total" title="Booked on all projects / capacity">
+                        // A Field: what a person is typing stays theirs while colleagues book
+                        // other cells, and a refused value shows its reason here.
+                        <Field input_type="number" label=Signal::derive(move || format!("{} hours in {week}", details().0))
+                            value=Signal::derive(shown) disabled=Signal::derive(move || !board.editable.get())
+                            described_by=format!("{load_id} {load_id}-state") commit/>
+                        // The load describes the cell for screen readers, which cannot see the
+                        // red: the words say whether it is over capacity.
+                        <span class="total" id=load_id.clone() title="Booked on all projects / capacity">
                             {move || load().map(|load| format!("{}/{}", load.allocated_hours, load.capacity_hours)).unwrap_or_default()}
+                        </span>
+                        <span class="visually-hidden" id=format!("{load_id}-state")>
+                            {move || if load().is_some_and(|load| load.is_over_capacity()) { "hours booked of capacity: over capacity" } else { "hours booked of capacity" }}
                         </span>
                     </td>
                 }
@@ -141,7 +155,7 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
 
     view! {
         <section class="resources">
-            <h2>"Resource plan " <span class="zh">"资源计划"</span></h2>
+            <h2>"Resource plan " <span class="zh" lang="zh">"资源计划"</span></h2>
             <p class="hint">"Hours booked on the selected project; under each cell, the person's total on all projects against capacity. Over capacity is marked red."</p>
             <label>"Project "
                 <select aria-label="Project to plan" on:change=move |ev| {

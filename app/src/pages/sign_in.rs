@@ -87,8 +87,8 @@ pub fn SignInPage() -> impl IntoView {
         <Header/>
         <main class="sign-in">
             <h1>{move || match mode.get() {
-                Mode::SignIn => view! { "Sign in " <span class="zh">"登录"</span> }.into_any(),
-                Mode::SignUp => view! { "Create an account " <span class="zh">"注册"</span> }.into_any(),
+                Mode::SignIn => view! { "Sign in " <span class="zh" lang="zh">"登录"</span> }.into_any(),
+                Mode::SignUp => view! { "Create an account " <span class="zh" lang="zh">"注册"</span> }.into_any(),
             }}</h1>
             <form class="sign-in-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <Show when=move || mode.get() == Mode::SignUp>

@@ -39,6 +39,9 @@ const POLICY_VIOLATION: u16 = 1008;
 const TOO_BIG: u16 = 1009;
 const SERVER_ERROR: u16 = 1011;
 const TRY_AGAIN_LATER: u16 = 1013;
+/// Ours (4000–4999 are the application's): the account's role on a board this connection
+/// syncs changed. The app reads its role again and reconnects (`shared::sync::ROLE_CHANGED`).
+const ROLE_CHANGED: u16 = shared::sync::ROLE_CHANGED_CLOSE_CODE;
 
 /// Why the server closed a connection: sent to the client, logged, and counted in `/metrics`.
 #[derive(Debug, Clone)]
@@ -78,10 +81,36 @@ pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permi
         let writer = tokio::spawn(write_to_client(ws_sink, queued, closed, claimed.clone(), permit).in_current_span());
 
         let gate = Gate::new(state.clone(), identity.clone(), claimed);
-        let inbound =
-            futures::stream::unfold((ws_stream, gate, close), |(mut ws_stream, mut gate, close)| async move {
+        // Subscribed before the first frame, so no change of role after it is missed.
+        let access_changes = Some(state.share_policy.subscribe());
+        let inbound = futures::stream::unfold(
+            (ws_stream, gate, close, access_changes),
+            |(mut ws_stream, mut gate, close, mut access_changes)| async move {
                 loop {
-                    let message = match ws_stream.next().await {
+                    let next = tokio::select! {
+                        message = ws_stream.next() => Ok(message),
+                        Some(change) = async { Some(access_changes.as_mut()?.recv().await) }, if access_changes.is_some() => Err(change),
+                    };
+                    let next = match next {
+                        Ok(next) => next,
+                        Err(change) => {
+                            let change = match change {
+                                Ok(change) => Some(change),
+                                // Missed some notices: look at every board.
+                                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => None,
+                                Err(tokio::sync::broadcast::error::RecvError::Closed) => {
+                                    access_changes = None;
+                                    continue;
+                                }
+                            };
+                            if let Some(refusal) = gate.role_changed(change.as_ref()).await {
+                                let _ = close.try_send((refusal, ws_stream));
+                                return None;
+                            }
+                            continue;
+                        }
+                    };
+                    let message = match next {
                         None => return None,
                         Some(Ok(message)) => message,
                         Some(Err(error)) => {
@@ -105,14 +134,17 @@ pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permi
                         Message::Ping(_) | Message::Pong(_) => continue,
                     };
                     match gate.inbound(&bytes).await {
-                        Ok(frame) => return Some((Ok::<_, std::io::Error>(frame), (ws_stream, gate, close))),
+                        Ok(frame) => {
+                            return Some((Ok::<_, std::io::Error>(frame), (ws_stream, gate, close, access_changes)))
+                        }
                         Err(refusal) => {
                             let _ = close.try_send((refusal, ws_stream));
                             return None;
                         }
                     }
                 }
-            });
+            },
+        );
 
         let transport = samod::Transport::new(Box::pin(inbound), QueueSink(to_client))
             .with_expected_peer_id(samod::PeerId::from(identity.peer_id.as_str()));
@@ -185,14 +217,32 @@ async fn write_to_client(
     claimed: Arc<OnceLock<String>>,
     permit: super::ConnectionPermit,
 ) {
+    // A browser cannot see WebSocket pings, so a quiet connection gets a protocol message that
+    // changes nothing instead (`WireMessage::keep_alive`, once the handshake named both peers):
+    // the app counts a connection that sends nothing for a few of these intervals as dead (a
+    // hung server, a dropped network) and reconnects.
+    let mut server_peer = None::<String>;
+    let keep_alive_every = Duration::from_millis(shared::sync::KEEP_ALIVE_INTERVAL_MS);
+    let mut keep_alive = tokio::time::interval_at(Instant::now() + keep_alive_every, keep_alive_every);
+    keep_alive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let refusal = loop {
         tokio::select! {
             biased;
             refusal = closed.recv() => break refusal,
+            _ = keep_alive.tick() => {
+                let (Some(server), Some(client)) = (server_peer.as_deref(), claimed.get()) else { continue };
+                let frame = shared::sync::WireMessage::keep_alive(server, client).encode();
+                if ws_sink.send(Message::Binary(frame.into())).await.is_err() {
+                    break None;
+                }
+            }
             frame = queued.recv() => {
                 let Some(frame) = frame else { break None };
                 let frame = match (shared::gate::decode_frame(&frame), claimed.get()) {
                     (Ok(mut decoded), Some(claimed)) => {
+                        if server_peer.is_none() {
+                            server_peer = Some(decoded.sender().to_owned());
+                        }
                         decoded.set_target(claimed);
                         decoded.encode()
                     }
@@ -201,6 +251,7 @@ async fn write_to_client(
                 if ws_sink.send(Message::Binary(frame.into())).await.is_err() {
                     break None;
                 }
+                keep_alive.reset();
             }
         }
     };
@@ -272,6 +323,9 @@ struct Gate {
     rate: RateLimit,
     /// Roles looked up on this connection, with the access generation they were read at.
     roles: HashMap<samod::DocumentId, (u64, Option<Role>)>,
+    /// The role each board was first opened with on this connection: the client's idea of its
+    /// role, which a change closes the connection over (see [`Gate::role_changed`]).
+    opened_as: HashMap<String, Option<Role>>,
     /// The last changes this connection handed to samod, which samod applies on its own time.
     /// The next message is checked only once they are in samod's document: it may build on
     /// them, and checked against a document without them its changes would look like they wait
@@ -283,7 +337,7 @@ impl Gate {
     fn new(state: AppState, identity: Identity, claimed: Arc<OnceLock<String>>) -> Gate {
         let limits = &state.config.limits;
         let rate = RateLimit::new(limits.messages_per_second, limits.message_burst);
-        Gate { state, identity, claimed, rate, roles: HashMap::new(), in_flight: None }
+        Gate { state, identity, claimed, rate, roles: HashMap::new(), opened_as: HashMap::new(), in_flight: None }
     }
 
     async fn inbound(&mut self, bytes: &[u8]) -> Result<Vec<u8>, Refusal> {
@@ -443,6 +497,38 @@ impl Gate {
             Refusal::new(TRY_AGAIN_LATER, "storage", "the server cannot check access right now")
         })?;
         self.roles.insert(board.clone(), (generation, role));
+        self.opened_as.entry(board.to_string()).or_insert(role);
         Ok(role)
+    }
+
+    /// After an access change (`None`: notices were missed, so every board is looked at), the
+    /// refusal that closes this connection if the account's role on a board it opened is no
+    /// longer the one it opened the board with. Closing is what tells the client: samod's share
+    /// policy switches silently, and the app would go on offering edits that are then ignored.
+    async fn role_changed(&mut self, change: Option<&super::AccessChange>) -> Option<Refusal> {
+        let boards: Vec<(String, Option<Role>)> = self
+            .opened_as
+            .iter()
+            .filter(|(board, _)| change.is_none_or(|change| change.document_id == **board))
+            .map(|(board, role)| (board.clone(), *role))
+            .collect();
+        for (board, opened_as) in boards {
+            let now = match change.and_then(|change| change.known.as_ref()) {
+                Some((account, role)) if *account == self.identity.account_id => *role,
+                Some(_) => continue,
+                None => match self.state.store.role(&board, &self.identity.account_id).await {
+                    Ok(role) => role,
+                    Err(error) => {
+                        tracing::error!(%error, "cannot read a board's members");
+                        continue;
+                    }
+                },
+            };
+            if now != opened_as {
+                tracing::info!(board, ?opened_as, ?now, "the account's role changed; closing its sync connection");
+                return Some(Refusal::new(ROLE_CHANGED, "role_changed", "your role on this board changed"));
+            }
+        }
+        None
     }
 }

@@ -236,6 +236,12 @@ impl AccessPolicy {
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
     }
+
+    /// Every access change from now on, for a connection that closes itself when its
+    /// account's role on one of its boards changes (see `connection::serve`).
+    fn subscribe(&self) -> broadcast::Receiver<AccessChange> {
+        self.changed.subscribe()
+    }
 }
 
 /// Who may see a board changed; `known` is one account's new role when the sender knows it.

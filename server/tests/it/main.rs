@@ -3,6 +3,7 @@
 
 mod access;
 mod api;
+mod assets;
 mod auth;
 mod cluster;
 mod durability;

@@ -41,6 +41,7 @@
 //! the server" counts edits a person made.
 
 mod conflicts;
+mod differences;
 mod live;
 mod people;
 mod projects;
@@ -57,6 +58,7 @@ use automerge::{
 };
 
 pub use conflicts::FieldConflict;
+pub use differences::differences;
 pub use live::LiveBoard;
 pub use people::{Allocation, NewPerson, Person};
 pub(crate) use projects::path_between;
