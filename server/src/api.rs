@@ -149,7 +149,7 @@ pub async fn sign_up(
     let email = auth::normalise_email(&sign_up.email).map_err(ApiFailure::BadRequest)?;
     let name = auth::check_name(&sign_up.name).map_err(ApiFailure::BadRequest)?;
     auth::check_password(&sign_up.password).map_err(ApiFailure::BadRequest)?;
-    let password_hash = auth::hash_password(sign_up.password).await?;
+    let password_hash = state.password_hashing.hash(sign_up.password).await?;
     let id = uuid::Uuid::new_v4().to_string();
     let invite_hash = sign_up.invite.as_deref().map(str::trim).filter(|code| !code.is_empty()).map(auth::secret_hash);
     let new = NewAccount {
@@ -205,7 +205,7 @@ pub async fn sign_in(
     let record = state.store.account_by_email(&email).await?;
     let hash =
         record.as_ref().map_or_else(|| auth::UNKNOWN_ACCOUNT_HASH.to_owned(), |record| record.password_hash.clone());
-    let matches = auth::verify_password(sign_in.password, hash).await?;
+    let matches = state.password_hashing.verify(sign_in.password, hash).await?;
     let Some(record) = record.filter(|_| matches) else {
         auth::count_failure(&state, &keys).await?;
         return Err(ApiFailure::Unauthorized("the email or the password is wrong".into()));
@@ -258,11 +258,11 @@ pub async fn change_password(
         .account(&caller.account.id)
         .await?
         .ok_or_else(|| ApiFailure::Unauthorized("this account no longer exists".into()))?;
-    if !auth::verify_password(change.current, record.password_hash).await? {
+    if !state.password_hashing.verify(change.current, record.password_hash).await? {
         auth::count_failure(&state, &keys).await?;
         return Err(ApiFailure::Forbidden("the current password is wrong".into()));
     }
-    let password_hash = auth::hash_password(change.new).await?;
+    let password_hash = state.password_hashing.hash(change.new).await?;
     state.store.set_password(&caller.account.id, &password_hash, caller.session_id()).await?;
     tracing::info!(account = caller.account.id, "password changed; other sessions ended");
     Ok(StatusCode::NO_CONTENT)

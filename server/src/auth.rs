@@ -75,28 +75,69 @@ pub fn secret_hash(secret: &str) -> String {
     Sha256::digest(secret.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// Hashes a password with argon2id (the crate's default parameters) on a blocking thread:
-/// a hash takes tens of milliseconds of CPU, which must not stall the async workers.
-pub async fn hash_password(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || {
-        let mut salt = [0u8; 16];
-        rand::rng().fill_bytes(&mut salt);
-        let salt = SaltString::encode_b64(&salt).map_err(|error| anyhow::anyhow!("salt: {error}"))?;
-        let hash = Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map_err(|error| anyhow::anyhow!("hashing a password: {error}"))?;
-        Ok(hash.to_string())
-    })
-    .await?
+/// Where passwords are hashed and checked: on blocking threads (a hash takes tens of
+/// milliseconds of CPU, which must not stall the async workers), counted for `/metrics` and
+/// tests.
+#[derive(Clone, Default)]
+pub struct PasswordHashing {
+    counts: std::sync::Arc<HashingCounts>,
 }
 
-/// Whether `password` matches `hash`, checked on a blocking thread.
-pub async fn verify_password(password: String, hash: String) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || {
-        let hash = PasswordHash::new(&hash).map_err(|error| anyhow::anyhow!("a stored password hash: {error}"))?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
-    })
-    .await?
+#[derive(Default)]
+struct HashingCounts {
+    total: std::sync::atomic::AtomicU64,
+    running: std::sync::atomic::AtomicUsize,
+    peak: std::sync::atomic::AtomicUsize,
+}
+
+impl PasswordHashing {
+    pub fn new(_concurrent: usize) -> PasswordHashing {
+        PasswordHashing::default()
+    }
+
+    /// Hashes (or checks) passwords since the server started.
+    pub fn total(&self) -> u64 {
+        self.counts.total.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The most hashes that ever ran at once.
+    pub fn peak(&self) -> usize {
+        self.counts.peak.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let counts = self.counts.clone();
+        counts.total.fetch_add(1, SeqCst);
+        let running = counts.running.fetch_add(1, SeqCst) + 1;
+        counts.peak.fetch_max(running, SeqCst);
+        let result = tokio::task::spawn_blocking(work).await;
+        counts.running.fetch_sub(1, SeqCst);
+        Ok(result?)
+    }
+
+    /// Hashes a password with argon2id (the crate's default parameters).
+    pub async fn hash(&self, password: String) -> anyhow::Result<String> {
+        self.run(move || {
+            let mut salt = [0u8; 16];
+            rand::rng().fill_bytes(&mut salt);
+            let salt = SaltString::encode_b64(&salt).map_err(|error| anyhow::anyhow!("salt: {error}"))?;
+            let hash = Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map_err(|error| anyhow::anyhow!("hashing a password: {error}"))?;
+            Ok(hash.to_string())
+        })
+        .await?
+    }
+
+    /// Whether `password` matches `hash`.
+    pub async fn verify(&self, password: String, hash: String) -> anyhow::Result<bool> {
+        self.run(move || {
+            let hash = PasswordHash::new(&hash).map_err(|error| anyhow::anyhow!("a stored password hash: {error}"))?;
+            Ok(Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+        })
+        .await?
+    }
 }
 
 /// An argon2id hash (default parameters) of a password nobody has. Checking a sign-in for an

@@ -56,13 +56,16 @@ pub enum GateError {
 pub struct GateLimits {
     /// The most operations (Automerge ops, every edit ever made included) a board may hold.
     pub max_document_ops: u64,
+    /// The longest text value (a scalar string, or a text object after the change) a change
+    /// may leave in the board, in bytes.
+    pub max_string_bytes: usize,
 }
 
 impl Default for GateLimits {
     /// Two million operations: about thirty times the benchmark's board of 1,000 projects with
     /// a year of allocations (63,584 operations).
     fn default() -> GateLimits {
-        GateLimits { max_document_ops: 2_000_000 }
+        GateLimits { max_document_ops: 2_000_000, max_string_bytes: 64 * 1024 }
     }
 }
 

@@ -359,7 +359,10 @@ impl Gate {
             Err(samod::Stopped) => return Err(Refusal::new(TRY_AGAIN_LATER, "stopping", "the server is stopping")),
         };
         self.until_applied().await?;
-        let limits = GateLimits { max_document_ops: self.state.config.limits.max_document_ops };
+        let limits = GateLimits {
+            max_document_ops: self.state.config.limits.max_document_ops,
+            max_string_bytes: self.state.config.limits.max_string_bytes,
+        };
         let data = data.to_vec();
         let checked_handle = handle.clone();
         let checked = tokio::task::spawn_blocking(move || {

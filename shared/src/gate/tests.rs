@@ -418,11 +418,11 @@ fn a_board_may_not_grow_past_the_limit() {
         .unwrap();
     let data = change_message(&server, &doc(&mut client)).unwrap();
     let limit = server.stats().num_ops + 2;
-    match check_sync(&server, &data, &GateLimits { max_document_ops: limit }) {
+    match check_sync(&server, &data, &GateLimits { max_document_ops: limit, ..GateLimits::default() }) {
         Err(GateError::DocumentTooLarge { ops, limit: said }) => assert_eq!((ops > limit, said), (true, limit)),
         other => panic!("{other:?}"),
     }
-    assert!(check_sync(&server, &data, &GateLimits { max_document_ops: limit + 100 }).is_ok());
+    assert!(check_sync(&server, &data, &GateLimits { max_document_ops: limit + 100, ..GateLimits::default() }).is_ok());
 }
 
 #[test]
