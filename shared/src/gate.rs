@@ -49,6 +49,11 @@ pub enum GateError {
     Schema(#[from] SchemaViolation),
     #[error("the board would hold {ops} operations, more than this server accepts ({limit}); nothing was stored")]
     DocumentTooLarge { ops: u64, limit: u64 },
+    #[error(
+        "the change {change} depends on changes the server does not have ({missing}): send a change together with \
+         the changes it builds on"
+    )]
+    MissingDependencies { change: ChangeHash, missing: String },
 }
 
 /// How much the gate lets a board grow.
@@ -90,21 +95,63 @@ pub struct Accepted {
 /// `limits`, and the touched parts of the result must fit the board schema. Where Automerge
 /// itself panics on crafted input, the message is refused (see `guarded`).
 ///
-/// Changes whose dependencies are missing wait in `doc`'s queue, as in samod; `Accepted`
-/// lists only those that were applied. Pass the document samod holds (queue included).
+/// A change whose dependencies are neither in `doc` nor in the message refuses the message
+/// ([`GateError::MissingDependencies`]). Automerge would queue it and apply it, unchecked, as
+/// soon as its dependencies arrived by any other way (another connection, another node); so the
+/// document samod holds never has a queue, and a client sends a change with its ancestors (the
+/// sync protocol does, but for a Bloom filter false positive, after which the client reconnects
+/// and sends again with a fresh filter).
 pub fn check_sync(doc: &Automerge, data: &[u8], limits: &GateLimits) -> Result<Accepted, GateError> {
     let message = sync::Message::decode(data).map_err(|error| GateError::InvalidSyncMessage(error.to_string()))?;
-    let before = doc.get_heads();
     if message.changes.is_empty() {
-        return Ok(Accepted { changes: Vec::new(), heads: before });
+        return Ok(Accepted { changes: Vec::new(), heads: doc.get_heads() });
     }
     let changes = read_changes(&message.changes)?;
+    let hashes: Vec<ChangeHash> = changes.iter().map(Change::hash).collect();
     let mut fork = doc.clone();
     let mut patch_log = PatchLog::active();
     guarded("applying the changes", || {
         fork.apply_changes_log_patches(changes, &mut patch_log).map_err(|error| error.to_string())
     })
     .map_err(GateError::InvalidChange)?;
+    if let Some(waiting) = hashes.iter().find(|hash| fork.get_change_by_hash(hash).is_none()) {
+        return Err(missing_dependencies(&fork, *waiting));
+    }
+    checked(doc, fork, patch_log, limits)
+}
+
+/// Decides whether changes another server node stored (samod's storage chunks: changes or
+/// whole documents, concatenated) may be applied to `doc`, with the checks of [`check_sync`]
+/// but for the reading, which trusts Automerge's own storage format. A node applies what
+/// another node committed only through this, so that nothing reaches a document unchecked.
+pub fn check_stored(doc: &Automerge, chunks: &[u8], limits: &GateLimits) -> Result<Accepted, GateError> {
+    let waiting_before = doc.get_missing_deps(&[]);
+    let mut fork = doc.clone();
+    let mut patch_log = PatchLog::active();
+    guarded("loading stored changes", || {
+        fork.load_incremental_log_patches(chunks, &mut patch_log).map_err(|error| error.to_string())
+    })
+    .map_err(GateError::InvalidChange)?;
+    let waiting = fork.get_missing_deps(&[]);
+    if let Some(missing) = waiting.iter().find(|hash| !waiting_before.contains(hash)) {
+        return Err(GateError::MissingDependencies { change: *missing, missing: missing.to_string() });
+    }
+    checked(doc, fork, patch_log, limits)
+}
+
+fn missing_dependencies(fork: &Automerge, change: ChangeHash) -> GateError {
+    let missing = fork.get_missing_deps(&[]).iter().map(ChangeHash::to_string).collect::<Vec<_>>().join(", ");
+    GateError::MissingDependencies { change, missing }
+}
+
+/// The checks after `fork` (a copy of `doc`) has had the changes applied, logging patches.
+fn checked(
+    doc: &Automerge,
+    fork: Automerge,
+    mut patch_log: PatchLog,
+    limits: &GateLimits,
+) -> Result<Accepted, GateError> {
+    let before = doc.get_heads();
     let new = fork.get_changes(&before);
     if new.is_empty() {
         return Ok(Accepted { changes: Vec::new(), heads: before });

@@ -374,6 +374,7 @@ impl Gate {
             let kind = match error {
                 shared::gate::GateError::DocumentTooLarge { .. } => "too_large",
                 shared::gate::GateError::Schema(_) => "schema",
+                shared::gate::GateError::MissingDependencies { .. } => "missing_dependencies",
                 _ => "invalid_change",
             };
             Refusal::new(POLICY_VIOLATION, kind, error.to_string())
