@@ -77,7 +77,7 @@ pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permi
 
         let writer = tokio::spawn(write_to_client(ws_sink, queued, closed, claimed.clone(), permit).in_current_span());
 
-        let gate = Gate::new(state.clone(), identity.clone(), claimed);
+        let gate = Gate::new(state.clone(), identity.clone(), claimed, to_client.clone());
         let inbound =
             futures::stream::unfold((ws_stream, gate, close), |(mut ws_stream, mut gate, close)| async move {
                 loop {
@@ -105,7 +105,9 @@ pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permi
                         Message::Ping(_) | Message::Pong(_) => continue,
                     };
                     match gate.inbound(&bytes).await {
-                        Ok(frame) => return Some((Ok::<_, std::io::Error>(frame), (ws_stream, gate, close))),
+                        Ok(Some(frame)) => return Some((Ok::<_, std::io::Error>(frame), (ws_stream, gate, close))),
+                        // Answered by the gate itself.
+                        Ok(None) => continue,
                         Err(refusal) => {
                             let _ = close.try_send((refusal, ws_stream));
                             return None;
@@ -264,6 +266,15 @@ impl RateLimit {
     }
 }
 
+/// Roles a connection remembers before it forgets them all and reads them again.
+const ROLES_REMEMBERED: usize = 1024;
+
+/// Reads a sync message (a viewer's too: samod would only log one it cannot read).
+fn check_sync_message(data: &[u8]) -> Result<automerge::sync::Message, Refusal> {
+    automerge::sync::Message::decode(data)
+        .map_err(|error| Refusal::new(INVALID_PAYLOAD, "malformed", format!("not an automerge sync message: {error}")))
+}
+
 /// The checks every inbound frame passes (see the module documentation).
 struct Gate {
     state: AppState,
@@ -277,16 +288,24 @@ struct Gate {
     /// them, and checked against a document without them its changes would look like they wait
     /// for a dependency, and would be acknowledged later without being committed here.
     in_flight: Option<(samod::DocHandle, Vec<automerge::ChangeHash>)>,
+    /// The client's outbound queue, for the answers the gate gives itself.
+    to_client: mpsc::Sender<Vec<u8>>,
 }
 
 impl Gate {
-    fn new(state: AppState, identity: Identity, claimed: Arc<OnceLock<String>>) -> Gate {
+    fn new(
+        state: AppState,
+        identity: Identity,
+        claimed: Arc<OnceLock<String>>,
+        to_client: mpsc::Sender<Vec<u8>>,
+    ) -> Gate {
         let limits = &state.config.limits;
         let rate = RateLimit::new(limits.messages_per_second, limits.message_burst);
-        Gate { state, identity, claimed, rate, roles: HashMap::new(), in_flight: None }
+        Gate { state, identity, claimed, rate, roles: HashMap::new(), in_flight: None, to_client }
     }
 
-    async fn inbound(&mut self, bytes: &[u8]) -> Result<Vec<u8>, Refusal> {
+    /// The frame to hand to samod, or `None` when the gate has dealt with it.
+    async fn inbound(&mut self, bytes: &[u8]) -> Result<Option<Vec<u8>>, Refusal> {
         if !self.rate.take() {
             return Err(Refusal::new(
                 POLICY_VIOLATION,
@@ -309,44 +328,63 @@ impl Gate {
             Some(_) => {}
         }
         frame.set_sender(&self.identity.peer_id);
-        if matches!(frame.kind(), shared::gate::FrameKind::Request | shared::gate::FrameKind::Sync) {
-            if let (Some(document_id), Some(data)) = (frame.document_id(), frame.data()) {
-                // samod accepts one document under several spellings (base58, UUID forms):
-                // decide on the one it will use, or changes could slip past by respelling. An id
-                // samod cannot read either is left to samod to answer.
-                let board = document_id.parse::<samod::DocumentId>().ok();
-                if let Some(board) = &board {
-                    self.upgrade_on_first_open(board).await?;
-                }
-                self.admit_changes(board.as_ref(), data).await?;
+        let Some(document_id) = frame.document_id().map(str::to_owned) else {
+            return Ok(Some(frame.encode()));
+        };
+        // samod accepts one document under several spellings (base58, UUID forms): decide on
+        // the one it will use, or changes could slip past by respelling.
+        let board = document_id.parse::<samod::DocumentId>().ok();
+        let role = match &board {
+            Some(board) => self.role(board).await?,
+            None => None,
+        };
+        let (Some(board), Some(role)) = (board, role) else {
+            // Nothing about a board this account may not see reaches samod, which would open a
+            // document (and keep it) for every id asked for. The answer is the one samod gives
+            // for a board that does not exist.
+            if matches!(frame.kind(), shared::gate::FrameKind::Request | shared::gate::FrameKind::Sync) {
+                self.answer_unavailable(&document_id)?;
+            }
+            return Ok(None);
+        };
+        if let (shared::gate::FrameKind::Request | shared::gate::FrameKind::Sync, Some(data)) =
+            (frame.kind(), frame.data())
+        {
+            self.upgrade_on_first_open(&board).await?;
+            if role.can_edit() {
+                self.admit_changes(&board, data).await?;
+            } else {
+                check_sync_message(data)?;
             }
         }
-        Ok(frame.encode())
+        Ok(Some(frame.encode()))
+    }
+
+    /// Tells the client that `document_id` is not available, as samod would for a board that
+    /// does not exist.
+    fn answer_unavailable(&self, document_id: &str) -> Result<(), Refusal> {
+        let frame = shared::sync::WireMessage::DocUnavailable {
+            sender_id: self.state.repo.peer_id().as_str().to_owned(),
+            target_id: self.claimed.get().cloned().unwrap_or_default(),
+            document_id: document_id.to_owned(),
+        };
+        self.to_client.try_send(frame.encode()).map_err(|_| {
+            Refusal::new(POLICY_VIOLATION, "slow_reader", "the client is not reading what the server sends")
+        })
     }
 
     /// A member's first look at a board since the server started brings it up to the current
     /// schema, before samod shows it to anyone (see [`crate::upgrade`]).
     async fn upgrade_on_first_open(&mut self, board: &samod::DocumentId) -> Result<(), Refusal> {
-        if self.role(board).await?.is_none() {
-            return Ok(());
-        }
         crate::upgrade::ensure_current(&self.state, board).await.map_err(|error| {
             tracing::error!(%error, %board, "cannot bring a board up to date");
             Refusal::new(SERVER_ERROR, "internal", "the server cannot open this board right now")
         })
     }
 
-    /// Checks and commits the changes a sync message carries, if this account may write them.
-    /// Anyone else's message goes on to samod untouched: the share policy answers a
-    /// non-member with `doc-unavailable` and ignores a viewer's changes.
-    async fn admit_changes(&mut self, board: Option<&samod::DocumentId>, data: &[u8]) -> Result<(), Refusal> {
-        let message = automerge::sync::Message::decode(data).map_err(|error| {
-            Refusal::new(INVALID_PAYLOAD, "malformed", format!("not an automerge sync message: {error}"))
-        })?;
-        let Some(board) = board.filter(|_| !message.changes.is_empty()) else {
-            return Ok(());
-        };
-        if !self.role(board).await?.is_some_and(Role::can_edit) {
+    /// Checks and commits the changes a sync message from an editor or owner carries.
+    async fn admit_changes(&mut self, board: &samod::DocumentId, data: &[u8]) -> Result<(), Refusal> {
+        if check_sync_message(data)?.changes.is_empty() {
             return Ok(());
         }
         let document_id = board.to_string();
@@ -441,6 +479,10 @@ impl Gate {
             if *seen == generation {
                 return Ok(*role);
             }
+        }
+        // A client asking for many made-up ids must not grow this without bound.
+        if self.roles.len() >= ROLES_REMEMBERED {
+            self.roles.clear();
         }
         let role = self.state.store.role(&board.to_string(), &self.identity.account_id).await.map_err(|error| {
             tracing::error!(%error, "cannot read a board's members");
