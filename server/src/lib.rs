@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod cluster;
+pub mod http;
 pub mod metrics;
 pub mod shell;
 pub mod store;
@@ -260,13 +261,13 @@ impl Server {
         };
         let (shutdown, stopped) = oneshot::channel::<()>();
         let app = router(state.clone());
+        let (limits, metrics) = (config.limits.clone(), state.metrics.clone());
         let task = tokio::spawn(async move {
-            // Sign-in throttling counts failures per client address.
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
+            http::serve(listener, app, &limits, metrics, async {
+                let _ = stopped.await;
+            })
+            .await;
+            Ok(())
         });
         tracing::info!(%addr, "PMO Board is serving");
         Ok(Server { addr, state, shutdown: Some(shutdown), task, cluster: listener_task })
