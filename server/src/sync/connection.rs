@@ -20,7 +20,10 @@
 use std::{
     collections::HashMap,
     pin::Pin,
-    sync::{Arc, OnceLock},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, OnceLock,
+    },
     task::{Context, Poll},
     time::Duration,
 };
@@ -72,10 +75,19 @@ pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permi
         let limits = state.config.limits.clone();
         let (ws_sink, ws_stream) = socket.split();
         let claimed: Arc<OnceLock<String>> = Arc::default();
-        let (to_client, queued) = mpsc::channel::<Vec<u8>>(limits.outbound_queue);
+        let (sender, queued) = mpsc::channel::<Vec<u8>>(limits.outbound_queue);
+        let to_client = Outbound {
+            sender,
+            queued_bytes: Arc::default(),
+            limit_bytes: limits.outbound_queue_bytes,
+            metrics: state.metrics.clone(),
+        };
         let (close, closed) = mpsc::channel::<(Refusal, Inbound)>(1);
 
-        let writer = tokio::spawn(write_to_client(ws_sink, queued, closed, claimed.clone(), permit).in_current_span());
+        let writer = tokio::spawn(
+            write_to_client(ws_sink, queued, to_client.queued_bytes.clone(), closed, claimed.clone(), permit)
+                .in_current_span(),
+        );
 
         let gate = Gate::new(state.clone(), identity.clone(), claimed, to_client.clone());
         let inbound =
@@ -130,9 +142,45 @@ pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permi
     .await
 }
 
-/// samod's side of the outbound queue: never waits, so a client that does not read fills the
-/// queue and is disconnected instead of holding frames in memory without bound.
-struct QueueSink(mpsc::Sender<Vec<u8>>);
+/// The queue of frames to the client, bounded in frames and in bytes. Pushing never waits, so
+/// a client that does not read fills it and is disconnected instead of holding frames (a
+/// member's presence relayed to it, say) in memory without bound.
+#[derive(Clone)]
+struct Outbound {
+    sender: mpsc::Sender<Vec<u8>>,
+    /// Bytes pushed and not yet written to the socket.
+    queued_bytes: Arc<AtomicUsize>,
+    limit_bytes: usize,
+    metrics: crate::metrics::Metrics,
+}
+
+impl Outbound {
+    /// Queues `frame`, or says why not. A frame larger than the byte limit still goes when
+    /// nothing else waits: samod's own messages (a whole board) can be that large.
+    fn push(&self, frame: Vec<u8>) -> Result<(), QueueError> {
+        let length = frame.len();
+        let before = self.queued_bytes.fetch_add(length, Ordering::SeqCst);
+        let refused = if before > 0 && before + length > self.limit_bytes {
+            Some(QueueError::Full)
+        } else {
+            match self.sender.try_send(frame) {
+                Ok(()) => None,
+                Err(mpsc::error::TrySendError::Full(_)) => Some(QueueError::Full),
+                Err(mpsc::error::TrySendError::Closed(_)) => Some(QueueError::Closed),
+            }
+        };
+        let Some(error) = refused else { return Ok(()) };
+        self.queued_bytes.fetch_sub(length, Ordering::SeqCst);
+        if matches!(error, QueueError::Full) {
+            tracing::warn!(queued_bytes = before, "closing a sync connection whose client stopped reading");
+            self.metrics.refused("slow_reader");
+        }
+        Err(error)
+    }
+}
+
+/// samod's side of the outbound queue.
+struct QueueSink(Outbound);
 
 #[derive(Debug, thiserror::Error)]
 enum QueueError {
@@ -150,13 +198,7 @@ impl Sink<Vec<u8>> for QueueSink {
     }
 
     fn start_send(self: Pin<&mut Self>, frame: Vec<u8>) -> Result<(), QueueError> {
-        self.0.try_send(frame).map_err(|error| match error {
-            mpsc::error::TrySendError::Full(_) => {
-                tracing::warn!("closing a sync connection whose client stopped reading");
-                QueueError::Full
-            }
-            mpsc::error::TrySendError::Closed(_) => QueueError::Closed,
-        })
+        self.0.push(frame)
     }
 
     fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), QueueError>> {
@@ -183,6 +225,7 @@ const CLOSE_GRACE: Duration = Duration::from_secs(2);
 async fn write_to_client(
     mut ws_sink: futures::stream::SplitSink<WebSocket, Message>,
     mut queued: mpsc::Receiver<Vec<u8>>,
+    queued_bytes: Arc<AtomicUsize>,
     mut closed: mpsc::Receiver<(Refusal, Inbound)>,
     claimed: Arc<OnceLock<String>>,
     permit: super::ConnectionPermit,
@@ -193,6 +236,7 @@ async fn write_to_client(
             refusal = closed.recv() => break refusal,
             frame = queued.recv() => {
                 let Some(frame) = frame else { break None };
+                queued_bytes.fetch_sub(frame.len(), Ordering::SeqCst);
                 let frame = match (shared::gate::decode_frame(&frame), claimed.get()) {
                     (Ok(mut decoded), Some(claimed)) => {
                         decoded.set_target(claimed);
@@ -289,19 +333,17 @@ struct Gate {
     /// for a dependency, and would be acknowledged later without being committed here.
     in_flight: Option<(samod::DocHandle, Vec<automerge::ChangeHash>)>,
     /// The client's outbound queue, for the answers the gate gives itself.
-    to_client: mpsc::Sender<Vec<u8>>,
+    to_client: Outbound,
+    /// Presence (`ephemeral`) messages, which samod copies to every other reader of the board.
+    presence: RateLimit,
 }
 
 impl Gate {
-    fn new(
-        state: AppState,
-        identity: Identity,
-        claimed: Arc<OnceLock<String>>,
-        to_client: mpsc::Sender<Vec<u8>>,
-    ) -> Gate {
+    fn new(state: AppState, identity: Identity, claimed: Arc<OnceLock<String>>, to_client: Outbound) -> Gate {
         let limits = &state.config.limits;
         let rate = RateLimit::new(limits.messages_per_second, limits.message_burst);
-        Gate { state, identity, claimed, rate, roles: HashMap::new(), in_flight: None, to_client }
+        let presence = RateLimit::new(limits.presence_per_second, limits.presence_burst);
+        Gate { state, identity, claimed, rate, roles: HashMap::new(), in_flight: None, to_client, presence }
     }
 
     /// The frame to hand to samod, or `None` when the gate has dealt with it.
@@ -347,6 +389,11 @@ impl Gate {
             }
             return Ok(None);
         };
+        if *frame.kind() == shared::gate::FrameKind::Ephemeral {
+            // Members, viewers included, may show that they are there: in small messages, now
+            // and then.
+            self.admit_presence(bytes.len())?;
+        }
         if let (shared::gate::FrameKind::Request | shared::gate::FrameKind::Sync, Some(data)) =
             (frame.kind(), frame.data())
         {
@@ -360,6 +407,33 @@ impl Gate {
         Ok(Some(frame.encode()))
     }
 
+    /// Presence is copied to every other reader of the board, so each message costs the server
+    /// its size times the readers: it is capped in size and in rate.
+    fn admit_presence(&mut self, frame_bytes: usize) -> Result<(), Refusal> {
+        let limits = &self.state.config.limits;
+        if frame_bytes > limits.max_presence_bytes {
+            return Err(Refusal::new(
+                TOO_BIG,
+                "presence_too_big",
+                format!(
+                    "a presence (ephemeral) message can have at most {} bytes; this one has {frame_bytes}",
+                    limits.max_presence_bytes
+                ),
+            ));
+        }
+        if !self.presence.take() {
+            return Err(Refusal::new(
+                POLICY_VIOLATION,
+                "presence_rate",
+                format!(
+                    "too many presence messages: at most {} per second (bursts of {})",
+                    limits.presence_per_second, limits.presence_burst
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Tells the client that `document_id` is not available, as samod would for a board that
     /// does not exist.
     fn answer_unavailable(&self, document_id: &str) -> Result<(), Refusal> {
@@ -368,7 +442,7 @@ impl Gate {
             target_id: self.claimed.get().cloned().unwrap_or_default(),
             document_id: document_id.to_owned(),
         };
-        self.to_client.try_send(frame.encode()).map_err(|_| {
+        self.to_client.push(frame.encode()).map_err(|_| {
             Refusal::new(POLICY_VIOLATION, "slow_reader", "the client is not reading what the server sends")
         })
     }
