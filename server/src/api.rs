@@ -213,7 +213,9 @@ pub async fn sign_in(
     auth::clear_failures(&state, &keys).await?;
     // The session this browser had, if any, ends: it now has a new one.
     if let Some(old) = auth::cookie(&headers, SESSION_COOKIE).filter(|secret| !secret.is_empty()) {
-        state.store.delete_session(&auth::secret_hash(old)).await?;
+        let old = auth::secret_hash(old);
+        state.store.delete_session(&old).await?;
+        state.connections.close_session(&old);
     }
     let session = auth::start_session(&state, &record.account.id).await?;
     tracing::info!(account = record.account.id, "signed in");
@@ -234,6 +236,7 @@ pub async fn sign_out(
 ) -> Result<Response, ApiFailure> {
     if let Some(session_id) = caller.session_id() {
         state.store.delete_session(session_id).await?;
+        state.connections.close_session(session_id);
     }
     let cookies = auth::cleared_cookies(auth::wants_secure_cookies(&state.config, &headers));
     Ok(with_cookies(StatusCode::NO_CONTENT, cookies))
@@ -264,6 +267,7 @@ pub async fn change_password(
     }
     let password_hash = state.password_hashing.hash(change.new).await?;
     state.store.set_password(&caller.account.id, &password_hash, caller.session_id()).await?;
+    state.connections.close_other_sessions(&caller.account.id, caller.session_id());
     tracing::info!(account = caller.account.id, "password changed; other sessions ended");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -309,6 +313,7 @@ pub async fn revoke_token(
     Path(token_id): Path<String>,
 ) -> Result<StatusCode, ApiFailure> {
     if state.store.delete_token(&caller.account.id, &token_id).await? {
+        state.connections.close_token(&token_id);
         tracing::info!(account = caller.account.id, token = token_id, "API token revoked");
         Ok(StatusCode::NO_CONTENT)
     } else {

@@ -291,7 +291,9 @@ pub async fn caller_from_token(state: &AppState, secret: &str) -> Result<Option<
     Ok(token_caller(state, secret).await?.map(|caller| caller.account))
 }
 
-async fn token_caller(state: &AppState, secret: &str) -> Result<Option<Caller>, StoreError> {
+/// Like [`caller_from_token`], with which token it was (the sync upgrade notes it, so that
+/// revoking the token closes the connection).
+pub async fn token_caller(state: &AppState, secret: &str) -> Result<Option<Caller>, StoreError> {
     if !secret.starts_with(TOKEN_PREFIX) {
         return Ok(None);
     }

@@ -71,7 +71,7 @@ pub async fn serve(
         let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
             request.extensions_mut().insert(ConnectInfo(client));
             let router = router.clone();
-            async move { Ok::<_, Infallible>(router.oneshot(request.map(axum::body::Body::new)).await.into_ok()) }
+            async move { Ok::<_, Infallible>(infallible(router.oneshot(request.map(axum::body::Body::new)).await)) }
         });
         let mut builder = hyper::server::conn::http1::Builder::new();
         builder.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
@@ -139,15 +139,9 @@ impl Drop for AddressPermit {
 }
 
 /// `Result<T, Infallible>` without the `Result`.
-trait IntoOk<T> {
-    fn into_ok(self) -> T;
-}
-
-impl<T> IntoOk<T> for Result<T, Infallible> {
-    fn into_ok(self) -> T {
-        match self {
-            Ok(value) => value,
-            Err(never) => match never {},
-        }
+fn infallible<T>(result: Result<T, Infallible>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(never) => match never {},
     }
 }

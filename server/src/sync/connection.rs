@@ -69,7 +69,7 @@ pub struct Identity {
 }
 
 /// Serves one upgraded WebSocket until either side closes it.
-pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permit: super::ConnectionPermit) {
+pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, mut permit: super::ConnectionPermit) {
     let span = tracing::info_span!("sync", connection = identity.connection, account = %identity.account_id);
     async move {
         let limits = state.config.limits.clone();
@@ -84,16 +84,41 @@ pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permi
         };
         let (close, closed) = mpsc::channel::<(Refusal, Inbound)>(1);
 
+        // The credential that opened this connection ending (a revoked token, a session signed
+        // out) closes it.
+        let ended = permit.take_closed();
         let writer = tokio::spawn(
             write_to_client(ws_sink, queued, to_client.queued_bytes.clone(), closed, claimed.clone(), permit)
                 .in_current_span(),
         );
 
         let gate = Gate::new(state.clone(), identity.clone(), claimed, to_client.clone());
-        let inbound =
-            futures::stream::unfold((ws_stream, gate, close), |(mut ws_stream, mut gate, close)| async move {
+        let inbound = futures::stream::unfold(
+            (ws_stream, gate, close, ended),
+            |(mut ws_stream, mut gate, close, mut ended)| async move {
                 loop {
-                    let message = match ws_stream.next().await {
+                    let next = tokio::select! {
+                        reason = async {
+                            match ended.as_mut() {
+                                Some(ended) => ended.recv().await,
+                                None => std::future::pending().await,
+                            }
+                        } => Err(reason),
+                        message = ws_stream.next() => Ok(message),
+                    };
+                    let message = match next {
+                        Err(Some(reason)) => {
+                            let _ =
+                                close.try_send((Refusal::new(POLICY_VIOLATION, "credential_ended", reason), ws_stream));
+                            return None;
+                        }
+                        Err(None) => {
+                            ended = None;
+                            continue;
+                        }
+                        Ok(message) => message,
+                    };
+                    let message = match message {
                         None => return None,
                         Some(Ok(message)) => message,
                         Some(Err(error)) => {
@@ -117,7 +142,9 @@ pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permi
                         Message::Ping(_) | Message::Pong(_) => continue,
                     };
                     match gate.inbound(&bytes).await {
-                        Ok(Some(frame)) => return Some((Ok::<_, std::io::Error>(frame), (ws_stream, gate, close))),
+                        Ok(Some(frame)) => {
+                            return Some((Ok::<_, std::io::Error>(frame), (ws_stream, gate, close, ended)))
+                        }
                         // Answered by the gate itself.
                         Ok(None) => continue,
                         Err(refusal) => {
@@ -126,7 +153,8 @@ pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permi
                         }
                     }
                 }
-            });
+            },
+        );
 
         let transport = samod::Transport::new(Box::pin(inbound), QueueSink(to_client))
             .with_expected_peer_id(samod::PeerId::from(identity.peer_id.as_str()));
