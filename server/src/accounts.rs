@@ -491,6 +491,15 @@ impl Store {
         Ok(FailureCount { failures, locked_until_ms })
     }
 
+    /// Gives back one attempt counted for `key` (a sign-in that turned out right).
+    pub async fn refund_login_attempt(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0")
+            .bind(key)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(key).execute(self.pool()).await?;
         Ok(())

@@ -202,15 +202,15 @@ pub async fn sign_in(
     let email = sign_in.email.trim().to_lowercase();
     let keys = LoginKeys::new(&email, ip);
     auth::refuse_if_locked(&state, &keys).await?;
+    auth::reserve_attempt(&state, &keys).await?;
     let record = state.store.account_by_email(&email).await?;
     let hash =
         record.as_ref().map_or_else(|| auth::UNKNOWN_ACCOUNT_HASH.to_owned(), |record| record.password_hash.clone());
     let matches = state.password_hashing.verify(sign_in.password, hash).await?;
     let Some(record) = record.filter(|_| matches) else {
-        auth::count_failure(&state, &keys).await?;
         return Err(ApiFailure::Unauthorized("the email or the password is wrong".into()));
     };
-    auth::clear_failures(&state, &keys).await?;
+    auth::attempt_succeeded(&state, &keys).await?;
     // The session this browser had, if any, ends: it now has a new one.
     if let Some(old) = auth::cookie(&headers, SESSION_COOKIE).filter(|secret| !secret.is_empty()) {
         let old = auth::secret_hash(old);
@@ -256,15 +256,16 @@ pub async fn change_password(
         .map_err(|problem| ApiFailure::BadRequest(format!("the new password: {problem}")))?;
     let keys = LoginKeys::new(&caller.account.email, ip);
     auth::refuse_if_locked(&state, &keys).await?;
+    auth::reserve_attempt(&state, &keys).await?;
     let record = state
         .store
         .account(&caller.account.id)
         .await?
         .ok_or_else(|| ApiFailure::Unauthorized("this account no longer exists".into()))?;
     if !state.password_hashing.verify(change.current, record.password_hash).await? {
-        auth::count_failure(&state, &keys).await?;
         return Err(ApiFailure::Forbidden("the current password is wrong".into()));
     }
+    auth::attempt_succeeded(&state, &keys).await?;
     let password_hash = state.password_hashing.hash(change.new).await?;
     state.store.set_password(&caller.account.id, &password_hash, caller.session_id()).await?;
     state.connections.close_other_sessions(&caller.account.id, caller.session_id());

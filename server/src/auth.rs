@@ -408,26 +408,45 @@ pub async fn refuse_if_locked(state: &AppState, keys: &LoginKeys) -> Result<(), 
     }
 }
 
-/// Counts a failed sign-in against the email and the address.
-pub async fn count_failure(state: &AppState, keys: &LoginKeys) -> Result<(), StoreError> {
+/// Counts an attempt against the email and the address *before* its password is checked,
+/// and refuses it (429) past the limit. Counting first is what makes the limit hold for
+/// attempts made at the same time: counted after the check, 40 concurrent guesses all passed a
+/// limit of 5. A successful attempt gives its count back ([`attempt_succeeded`]).
+pub async fn reserve_attempt(state: &AppState, keys: &LoginKeys) -> Result<(), ApiFailure> {
     let limits = &state.config.limits;
     let now = now_ms();
+    let mut locked_until = None;
     for key in keys.all() {
+        // Locks once the count passes the limit: the limit-th attempt may still succeed.
         let count = state
             .store
-            .record_login_failure(key, now, millis(limits.login_lockout), i64::from(limits.login_failures))
+            .record_login_failure(key, now, millis(limits.login_lockout), i64::from(limits.login_failures) + 1)
             .await?;
-        if count.failures == i64::from(limits.login_failures) {
-            tracing::warn!(key, "too many failed sign-ins: locked out for {:?}", limits.login_lockout);
+        if count.failures > i64::from(limits.login_failures) {
+            if count.failures == i64::from(limits.login_failures) + 1 {
+                tracing::warn!(key, "too many failed sign-ins: locked out for {:?}", limits.login_lockout);
+            }
+            locked_until = locked_until.max(count.locked_until_ms);
         }
     }
-    Ok(())
+    match locked_until {
+        Some(until) => {
+            let wait_ms = u64::try_from(until - now).unwrap_or(0);
+            Err(ApiFailure::TooManyAttempts { retry_after_secs: wait_ms.div_ceil(1000).max(1) })
+        }
+        None => Ok(()),
+    }
 }
 
-/// Forgets the email's failures after a successful sign-in. The address's stay: one good
-/// password must not reset the count for guesses at other accounts from the same place.
-pub async fn clear_failures(state: &AppState, keys: &LoginKeys) -> Result<(), StoreError> {
-    state.store.clear_login_failures(&keys.email).await
+/// After a right password: the email's failures are forgotten, and the address gets back the
+/// attempt [`reserve_attempt`] counted. The address's other failures stay: one good password
+/// must not reset the count for guesses at other accounts from the same place.
+pub async fn attempt_succeeded(state: &AppState, keys: &LoginKeys) -> Result<(), StoreError> {
+    state.store.clear_login_failures(&keys.email).await?;
+    if let Some(ip) = &keys.ip {
+        state.store.refund_login_attempt(ip).await?;
+    }
+    Ok(())
 }
 
 // ---- what a person types --------------------------------------------------------------------
