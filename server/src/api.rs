@@ -60,6 +60,12 @@ pub enum ApiFailure {
     /// 429: too many failed sign-ins for an email or from an address.
     #[error("too many failed sign-ins: try again in {retry_after_secs} seconds")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// 429: too many sign-ups from an address.
+    #[error("too many sign-ups from this address: try again in {retry_after_secs} seconds")]
+    TooManySignUps { retry_after_secs: u64 },
+    /// 503: the server is too busy for this now (every password hashing slot is taken).
+    #[error("the server is busy: try again in a few seconds")]
+    Busy,
     /// 500: logged in full, shown as a generic message.
     #[error("the server could not complete the request")]
     Internal(#[from] anyhow::Error),
@@ -79,14 +85,22 @@ impl IntoResponse for ApiFailure {
             ApiFailure::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiFailure::NotFound(_) => StatusCode::NOT_FOUND,
             ApiFailure::Conflict(_) => StatusCode::CONFLICT,
-            ApiFailure::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiFailure::TooManyAttempts { .. } | ApiFailure::TooManySignUps { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiFailure::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiFailure::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "API request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
         let mut response = (status, Json(ApiError { error: self.to_string() })).into_response();
-        if let ApiFailure::TooManyAttempts { retry_after_secs } = self {
+        let retry_after_secs = match self {
+            ApiFailure::TooManyAttempts { retry_after_secs } | ApiFailure::TooManySignUps { retry_after_secs } => {
+                Some(retry_after_secs)
+            }
+            ApiFailure::Busy => Some(5),
+            _ => None,
+        };
+        if let Some(retry_after_secs) = retry_after_secs {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         response
@@ -141,6 +155,7 @@ pub async fn me(State(state): State<AppState>, parts: Parts) -> Response {
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     request: Result<Json<SignUp>, JsonRejection>,
 ) -> Result<Response, ApiFailure> {
@@ -149,9 +164,15 @@ pub async fn sign_up(
     let email = auth::normalise_email(&sign_up.email).map_err(ApiFailure::BadRequest)?;
     let name = auth::check_name(&sign_up.name).map_err(ApiFailure::BadRequest)?;
     auth::check_password(&sign_up.password).map_err(ApiFailure::BadRequest)?;
+    // Hashing a password takes 19 MiB and tens of milliseconds: everything cheaper comes first,
+    // and one address gets a few sign-ups per lockout period.
+    auth::reserve_sign_up(&state, ip).await?;
+    let invite_hash = sign_up.invite.as_deref().map(str::trim).filter(|code| !code.is_empty()).map(auth::secret_hash);
+    if let Some(refusal) = state.store.sign_up_refusal(&email, invite_hash.as_deref(), auth::now_ms()).await? {
+        return Err(sign_up_refused(refusal, &email));
+    }
     let password_hash = state.password_hashing.hash(sign_up.password).await?;
     let id = uuid::Uuid::new_v4().to_string();
-    let invite_hash = sign_up.invite.as_deref().map(str::trim).filter(|code| !code.is_empty()).map(auth::secret_hash);
     let new = NewAccount {
         id: &id,
         email: &email,
@@ -159,25 +180,11 @@ pub async fn sign_up(
         password_hash: &password_hash,
         created_at_ms: auth::now_ms(),
     };
-    let account =
-        match state.store.create_account(&new, invite_hash.as_deref()).await? {
-            Ok(account) => account,
-            Err(SignUpRefusal::EmailTaken) => {
-                return Err(ApiFailure::Conflict(format!(
-                    "an account with the email {email} exists already: sign in instead"
-                )))
-            }
-            Err(SignUpRefusal::InviteRequired) => {
-                return Err(ApiFailure::Forbidden(
-                    "sign-up on this server is by invitation only: ask its admin for an invite code".into(),
-                ))
-            }
-            Err(SignUpRefusal::InviteInvalid) => return Err(ApiFailure::Forbidden(
-                "this invite code is not valid: it was used already, has expired or is mistyped; ask the admin for a \
-                 new one"
-                    .into(),
-            )),
-        };
+    let account = state
+        .store
+        .create_account(&new, invite_hash.as_deref())
+        .await?
+        .map_err(|refusal| sign_up_refused(refusal, &email))?;
     tracing::info!(account = account.id, admin = account.admin, "account created");
     let session = auth::start_session(&state, &account.id).await?;
     let cookies = auth::session_cookies(
@@ -186,6 +193,22 @@ pub async fn sign_up(
         auth::wants_secure_cookies(&state.config, &headers),
     );
     Ok(with_cookies((StatusCode::CREATED, Json(Me { account, csrf_token: session.csrf_token })), cookies))
+}
+
+fn sign_up_refused(refusal: SignUpRefusal, email: &str) -> ApiFailure {
+    match refusal {
+        SignUpRefusal::EmailTaken => {
+            ApiFailure::Conflict(format!("an account with the email {email} exists already: sign in instead"))
+        }
+        SignUpRefusal::InviteRequired => ApiFailure::Forbidden(
+            "sign-up on this server is by invitation only: ask its admin for an invite code".into(),
+        ),
+        SignUpRefusal::InviteInvalid => ApiFailure::Forbidden(
+            "this invite code is not valid: it was used already, has expired or is mistyped; ask the admin for a new \
+             one"
+            .into(),
+        ),
+    }
 }
 
 /// `POST /api/auth/signin`: starts a session. Refused with 429 for a while after too many

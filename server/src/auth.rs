@@ -78,10 +78,16 @@ pub fn secret_hash(secret: &str) -> String {
 /// Where passwords are hashed and checked: on blocking threads (a hash takes tens of
 /// milliseconds of CPU, which must not stall the async workers), counted for `/metrics` and
 /// tests.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct PasswordHashing {
+    /// One permit per hash that may run at once: each takes 19 MiB (argon2id's default memory
+    /// cost), so without a bound 128 parallel sign-ups took 2.4 GiB.
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
     counts: std::sync::Arc<HashingCounts>,
 }
+
+/// How long a request waits for a hashing slot before it is answered 503.
+const HASHING_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Default)]
 struct HashingCounts {
@@ -91,8 +97,11 @@ struct HashingCounts {
 }
 
 impl PasswordHashing {
-    pub fn new(_concurrent: usize) -> PasswordHashing {
-        PasswordHashing::default()
+    pub fn new(concurrent: usize) -> PasswordHashing {
+        PasswordHashing {
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(concurrent.max(1))),
+            counts: std::sync::Arc::default(),
+        }
     }
 
     /// Hashes (or checks) passwords since the server started.
@@ -105,19 +114,26 @@ impl PasswordHashing {
         self.counts.peak.load(std::sync::atomic::Ordering::SeqCst)
     }
 
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiFailure> {
         use std::sync::atomic::Ordering::SeqCst;
+        let _permit = match tokio::time::timeout(HASHING_WAIT, self.permits.acquire()).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_)) | Err(_) => {
+                tracing::warn!("every password hashing slot stayed busy for {HASHING_WAIT:?}");
+                return Err(ApiFailure::Busy);
+            }
+        };
         let counts = self.counts.clone();
         counts.total.fetch_add(1, SeqCst);
         let running = counts.running.fetch_add(1, SeqCst) + 1;
         counts.peak.fetch_max(running, SeqCst);
         let result = tokio::task::spawn_blocking(work).await;
         counts.running.fetch_sub(1, SeqCst);
-        Ok(result?)
+        result.map_err(|error| ApiFailure::Internal(error.into()))
     }
 
     /// Hashes a password with argon2id (the crate's default parameters).
-    pub async fn hash(&self, password: String) -> anyhow::Result<String> {
+    pub async fn hash(&self, password: String) -> Result<String, ApiFailure> {
         self.run(move || {
             let mut salt = [0u8; 16];
             rand::rng().fill_bytes(&mut salt);
@@ -128,15 +144,17 @@ impl PasswordHashing {
             Ok(hash.to_string())
         })
         .await?
+        .map_err(ApiFailure::Internal)
     }
 
     /// Whether `password` matches `hash`.
-    pub async fn verify(&self, password: String, hash: String) -> anyhow::Result<bool> {
+    pub async fn verify(&self, password: String, hash: String) -> Result<bool, ApiFailure> {
         self.run(move || {
             let hash = PasswordHash::new(&hash).map_err(|error| anyhow::anyhow!("a stored password hash: {error}"))?;
             Ok(Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
         })
         .await?
+        .map_err(ApiFailure::Internal)
     }
 }
 
@@ -433,6 +451,24 @@ pub async fn reserve_attempt(state: &AppState, keys: &LoginKeys) -> Result<(), A
         Some(until) => {
             let wait_ms = u64::try_from(until - now).unwrap_or(0);
             Err(ApiFailure::TooManyAttempts { retry_after_secs: wait_ms.div_ceil(1000).max(1) })
+        }
+        None => Ok(()),
+    }
+}
+
+/// Counts a sign-up from `ip` and refuses it (429) past [`crate::Limits::signups_per_address`]
+/// within the lockout period. Every attempt counts, refused ones too: each costs the server.
+pub async fn reserve_sign_up(state: &AppState, ip: Option<IpAddr>) -> Result<(), ApiFailure> {
+    let Some(ip) = ip else { return Ok(()) };
+    let limits = &state.config.limits;
+    let now = now_ms();
+    let limit = i64::from(limits.signups_per_address);
+    let key = format!("signup:{ip}");
+    let count = state.store.record_login_failure(&key, now, millis(limits.login_lockout), limit + 1).await?;
+    match count.locked_until_ms.filter(|_| count.failures > limit) {
+        Some(until) => {
+            let wait_ms = u64::try_from(until - now).unwrap_or(0);
+            Err(ApiFailure::TooManySignUps { retry_after_secs: wait_ms.div_ceil(1000).max(1) })
         }
         None => Ok(()),
     }

@@ -127,7 +127,7 @@ impl Default for Limits {
             presence_burst: 50,
             max_string_bytes: shared::gate::GateLimits::default().max_string_bytes,
             boards_per_account: 200,
-            signups_per_address: 10,
+            signups_per_address: 30,
             concurrent_password_hashes: 4,
             max_connections: 4096,
             connections_per_address: 256,
