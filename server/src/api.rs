@@ -409,6 +409,14 @@ pub async fn create_board(
     if name.chars().count() > BOARD_NAME_MAX_CHARS {
         return Err(ApiFailure::BadRequest(format!("a board name can have at most {BOARD_NAME_MAX_CHARS} characters")));
     }
+    let limit = state.config.limits.boards_per_account;
+    let owned =
+        state.store.boards_of(&caller.account.id).await?.iter().filter(|(_, role)| *role == Role::Owner).count();
+    if owned >= limit {
+        return Err(ApiFailure::Forbidden(format!(
+            "an account may own at most {limit} boards: remove one, or ask another member to create this one"
+        )));
+    }
     let mut board = shared::Board::new(name).map_err(|error| ApiFailure::BadRequest(error.to_string()))?;
     let document = automerge::Automerge::load(&board.save()).map_err(anyhow::Error::from)?;
     let changes: Vec<_> =

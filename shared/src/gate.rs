@@ -54,6 +54,8 @@ pub enum GateError {
          the changes it builds on"
     )]
     MissingDependencies { change: ChangeHash, missing: String },
+    #[error("the changes leave a text value of {bytes} bytes, more than this server accepts ({limit} bytes)")]
+    StringTooLong { bytes: usize, limit: usize },
 }
 
 /// How much the gate lets a board grow.
@@ -162,11 +164,39 @@ fn checked(
     }
     let patches = guarded("describing the changes", || Ok(fork.make_patches(&mut patch_log)))
         .map_err(GateError::InvalidChange)?;
+    check_string_sizes(&fork, &patches, limits.max_string_bytes)?;
     validate::check_patches(&fork, &before, &patches)?;
     Ok(Accepted {
         changes: new.iter().map(|change| (change.hash(), change.raw_bytes().to_vec())).collect(),
         heads: fork.get_heads(),
     })
+}
+
+/// Refuses a text value (a map key, a string or bytes value, or a text object after splicing)
+/// longer than `limit` bytes among what the patches touched.
+fn check_string_sizes(fork: &Automerge, patches: &[automerge::Patch], limit: usize) -> Result<(), GateError> {
+    use automerge::{PatchAction, ScalarValue, Value};
+    let size = |value: &Value<'_>| match value {
+        Value::Scalar(scalar) => match scalar.as_ref() {
+            ScalarValue::Str(text) => text.len(),
+            ScalarValue::Bytes(bytes) | ScalarValue::Unknown { bytes, .. } => bytes.len(),
+            _ => 0,
+        },
+        Value::Object(_) => 0,
+    };
+    for patch in patches {
+        let bytes = match &patch.action {
+            PatchAction::PutMap { key, value, .. } => key.len().max(size(&value.0)),
+            PatchAction::PutSeq { value, .. } => size(&value.0),
+            PatchAction::Insert { values, .. } => values.iter().map(|(value, _, _)| size(value)).max().unwrap_or(0),
+            PatchAction::SpliceText { .. } => fork.text(&patch.obj).map(|text| text.len()).unwrap_or(0),
+            _ => 0,
+        };
+        if bytes > limit {
+            return Err(GateError::StringTooLong { bytes, limit });
+        }
+    }
+    Ok(())
 }
 
 /// The first bytes of every Automerge storage chunk.

@@ -515,6 +515,7 @@ impl Gate {
                 shared::gate::GateError::DocumentTooLarge { .. } => "too_large",
                 shared::gate::GateError::Schema(_) => "schema",
                 shared::gate::GateError::MissingDependencies { .. } => "missing_dependencies",
+                shared::gate::GateError::StringTooLong { .. } => "string_too_long",
                 _ => "invalid_change",
             };
             Refusal::new(POLICY_VIOLATION, kind, error.to_string())

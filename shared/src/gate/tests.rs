@@ -491,3 +491,22 @@ fn absent_optional_fields_are_dropped_not_sent_on_as_null() {
     assert!(!has_null(&value), "{value:?}");
     assert_eq!(frame.sender(), "js-peer");
 }
+
+#[test]
+fn a_text_value_longer_than_the_limit_is_refused() {
+    let limits = GateLimits { max_string_bytes: 1024, ..GateLimits::default() };
+    for (name, length, accepted) in [("short", 1024, true), ("long", 1025, false)] {
+        let (server, mut client) = server_and_client();
+        let project = NewProject { name: "x".repeat(length), stage: Stage::Active, budget: 10.0 };
+        client.add_project("erp".parse().unwrap(), project).unwrap();
+        let data = change_message(&server, &doc(&mut client)).unwrap();
+        match check_sync(&server, &data, &limits) {
+            Ok(_) => assert!(accepted, "{name}: accepted"),
+            Err(GateError::StringTooLong { bytes, limit }) => {
+                assert!(!accepted, "{name}: refused");
+                assert_eq!((bytes, limit), (1025, 1024));
+            }
+            Err(other) => panic!("{name}: {other}"),
+        }
+    }
+}
