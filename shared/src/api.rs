@@ -199,16 +199,17 @@ pub const SIGN_IN_PATH: &str = "/signin";
 /// is refused rather than cleaned.
 pub fn page_after_sign_in(next: Option<&str>) -> String {
     match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.starts_with(SIGN_IN_PATH) =>
-        {
-            path.to_owned()
-        }
+        Some(path) if is_path_on_this_origin(path) && !path.starts_with(SIGN_IN_PATH) => path.to_owned(),
         _ => "/".into(),
     }
+}
+
+/// A path that every browser resolves on the current origin: it starts with one `/`, and holds
+/// no whitespace, control character or backslash a browser would drop or turn into `/`.
+fn is_path_on_this_origin(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\')
 }
 
 #[cfg(test)]
