@@ -204,6 +204,38 @@ impl Store {
         Ok(Ok(Account { id: new.id.to_owned(), email: new.email.to_owned(), name: new.name.to_owned(), admin: first }))
     }
 
+    /// Why a sign-up would be refused, if it would, read without changing anything: the
+    /// server asks before it spends a password hash on it. [`Store::create_account`] decides.
+    pub async fn sign_up_refusal(
+        &self,
+        email: &str,
+        invite_code_hash: Option<&str>,
+        now_ms: i64,
+    ) -> Result<Option<SignUpRefusal>, StoreError> {
+        let accounts: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM accounts").fetch_one(self.pool()).await?.try_get("n")?;
+        if accounts > 0 && self.settings().await?.invite_only {
+            let Some(code_hash) = invite_code_hash else { return Ok(Some(SignUpRefusal::InviteRequired)) };
+            let usable = sqlx::query(
+                "SELECT code_hash FROM invites WHERE code_hash = $1 AND used_at_ms IS NULL AND expires_at_ms > $2",
+            )
+            .bind(code_hash)
+            .bind(now_ms)
+            .fetch_optional(self.pool())
+            .await?
+            .is_some();
+            if !usable {
+                return Ok(Some(SignUpRefusal::InviteInvalid));
+            }
+        }
+        let taken = sqlx::query("SELECT id FROM accounts WHERE email = $1")
+            .bind(email)
+            .fetch_optional(self.pool())
+            .await?
+            .is_some();
+        Ok(taken.then_some(SignUpRefusal::EmailTaken))
+    }
+
     /// The account with this email (lowercased), with its password hash.
     pub async fn account_by_email(&self, email: &str) -> Result<Option<AccountRecord>, StoreError> {
         let row =
@@ -489,6 +521,15 @@ impl Store {
         }
         transaction.commit().await?;
         Ok(FailureCount { failures, locked_until_ms })
+    }
+
+    /// Gives back one attempt counted for `key` (a sign-in that turned out right).
+    pub async fn refund_login_attempt(&self, key: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE login_failures SET failures = failures - 1 WHERE key = $1 AND failures > 0")
+            .bind(key)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {

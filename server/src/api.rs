@@ -60,6 +60,12 @@ pub enum ApiFailure {
     /// 429: too many failed sign-ins for an email or from an address.
     #[error("too many failed sign-ins: try again in {retry_after_secs} seconds")]
     TooManyAttempts { retry_after_secs: u64 },
+    /// 429: too many sign-ups from an address.
+    #[error("too many sign-ups from this address: try again in {retry_after_secs} seconds")]
+    TooManySignUps { retry_after_secs: u64 },
+    /// 503: the server is too busy for this now (every password hashing slot is taken).
+    #[error("the server is busy: try again in a few seconds")]
+    Busy,
     /// 500: logged in full, shown as a generic message.
     #[error("the server could not complete the request")]
     Internal(#[from] anyhow::Error),
@@ -79,14 +85,22 @@ impl IntoResponse for ApiFailure {
             ApiFailure::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiFailure::NotFound(_) => StatusCode::NOT_FOUND,
             ApiFailure::Conflict(_) => StatusCode::CONFLICT,
-            ApiFailure::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiFailure::TooManyAttempts { .. } | ApiFailure::TooManySignUps { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiFailure::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiFailure::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "API request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
         let mut response = (status, Json(ApiError { error: self.to_string() })).into_response();
-        if let ApiFailure::TooManyAttempts { retry_after_secs } = self {
+        let retry_after_secs = match self {
+            ApiFailure::TooManyAttempts { retry_after_secs } | ApiFailure::TooManySignUps { retry_after_secs } => {
+                Some(retry_after_secs)
+            }
+            ApiFailure::Busy => Some(5),
+            _ => None,
+        };
+        if let Some(retry_after_secs) = retry_after_secs {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         response
@@ -141,6 +155,7 @@ pub async fn me(State(state): State<AppState>, parts: Parts) -> Response {
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     request: Result<Json<SignUp>, JsonRejection>,
 ) -> Result<Response, ApiFailure> {
@@ -149,9 +164,15 @@ pub async fn sign_up(
     let email = auth::normalise_email(&sign_up.email).map_err(ApiFailure::BadRequest)?;
     let name = auth::check_name(&sign_up.name).map_err(ApiFailure::BadRequest)?;
     auth::check_password(&sign_up.password).map_err(ApiFailure::BadRequest)?;
-    let password_hash = auth::hash_password(sign_up.password).await?;
-    let id = uuid::Uuid::new_v4().to_string();
+    // Hashing a password takes 19 MiB and tens of milliseconds: everything cheaper comes first,
+    // and one address gets a few sign-ups per lockout period.
+    auth::reserve_sign_up(&state, ip).await?;
     let invite_hash = sign_up.invite.as_deref().map(str::trim).filter(|code| !code.is_empty()).map(auth::secret_hash);
+    if let Some(refusal) = state.store.sign_up_refusal(&email, invite_hash.as_deref(), auth::now_ms()).await? {
+        return Err(sign_up_refused(refusal, &email));
+    }
+    let password_hash = state.password_hashing.hash(sign_up.password).await?;
+    let id = uuid::Uuid::new_v4().to_string();
     let new = NewAccount {
         id: &id,
         email: &email,
@@ -159,25 +180,11 @@ pub async fn sign_up(
         password_hash: &password_hash,
         created_at_ms: auth::now_ms(),
     };
-    let account =
-        match state.store.create_account(&new, invite_hash.as_deref()).await? {
-            Ok(account) => account,
-            Err(SignUpRefusal::EmailTaken) => {
-                return Err(ApiFailure::Conflict(format!(
-                    "an account with the email {email} exists already: sign in instead"
-                )))
-            }
-            Err(SignUpRefusal::InviteRequired) => {
-                return Err(ApiFailure::Forbidden(
-                    "sign-up on this server is by invitation only: ask its admin for an invite code".into(),
-                ))
-            }
-            Err(SignUpRefusal::InviteInvalid) => return Err(ApiFailure::Forbidden(
-                "this invite code is not valid: it was used already, has expired or is mistyped; ask the admin for a \
-                 new one"
-                    .into(),
-            )),
-        };
+    let account = state
+        .store
+        .create_account(&new, invite_hash.as_deref())
+        .await?
+        .map_err(|refusal| sign_up_refused(refusal, &email))?;
     tracing::info!(account = account.id, admin = account.admin, "account created");
     let session = auth::start_session(&state, &account.id).await?;
     let cookies = auth::session_cookies(
@@ -186,6 +193,22 @@ pub async fn sign_up(
         auth::wants_secure_cookies(&state.config, &headers),
     );
     Ok(with_cookies((StatusCode::CREATED, Json(Me { account, csrf_token: session.csrf_token })), cookies))
+}
+
+fn sign_up_refused(refusal: SignUpRefusal, email: &str) -> ApiFailure {
+    match refusal {
+        SignUpRefusal::EmailTaken => {
+            ApiFailure::Conflict(format!("an account with the email {email} exists already: sign in instead"))
+        }
+        SignUpRefusal::InviteRequired => ApiFailure::Forbidden(
+            "sign-up on this server is by invitation only: ask its admin for an invite code".into(),
+        ),
+        SignUpRefusal::InviteInvalid => ApiFailure::Forbidden(
+            "this invite code is not valid: it was used already, has expired or is mistyped; ask the admin for a new \
+             one"
+            .into(),
+        ),
+    }
 }
 
 /// `POST /api/auth/signin`: starts a session. Refused with 429 for a while after too many
@@ -202,18 +225,20 @@ pub async fn sign_in(
     let email = sign_in.email.trim().to_lowercase();
     let keys = LoginKeys::new(&email, ip);
     auth::refuse_if_locked(&state, &keys).await?;
+    auth::reserve_attempt(&state, &keys).await?;
     let record = state.store.account_by_email(&email).await?;
     let hash =
         record.as_ref().map_or_else(|| auth::UNKNOWN_ACCOUNT_HASH.to_owned(), |record| record.password_hash.clone());
-    let matches = auth::verify_password(sign_in.password, hash).await?;
+    let matches = state.password_hashing.verify(sign_in.password, hash).await?;
     let Some(record) = record.filter(|_| matches) else {
-        auth::count_failure(&state, &keys).await?;
         return Err(ApiFailure::Unauthorized("the email or the password is wrong".into()));
     };
-    auth::clear_failures(&state, &keys).await?;
+    auth::attempt_succeeded(&state, &keys).await?;
     // The session this browser had, if any, ends: it now has a new one.
     if let Some(old) = auth::cookie(&headers, SESSION_COOKIE).filter(|secret| !secret.is_empty()) {
-        state.store.delete_session(&auth::secret_hash(old)).await?;
+        let old = auth::secret_hash(old);
+        state.store.delete_session(&old).await?;
+        state.connections.close_session(&old);
     }
     let session = auth::start_session(&state, &record.account.id).await?;
     tracing::info!(account = record.account.id, "signed in");
@@ -234,6 +259,7 @@ pub async fn sign_out(
 ) -> Result<Response, ApiFailure> {
     if let Some(session_id) = caller.session_id() {
         state.store.delete_session(session_id).await?;
+        state.connections.close_session(session_id);
     }
     let cookies = auth::cleared_cookies(auth::wants_secure_cookies(&state.config, &headers));
     Ok(with_cookies(StatusCode::NO_CONTENT, cookies))
@@ -253,17 +279,19 @@ pub async fn change_password(
         .map_err(|problem| ApiFailure::BadRequest(format!("the new password: {problem}")))?;
     let keys = LoginKeys::new(&caller.account.email, ip);
     auth::refuse_if_locked(&state, &keys).await?;
+    auth::reserve_attempt(&state, &keys).await?;
     let record = state
         .store
         .account(&caller.account.id)
         .await?
         .ok_or_else(|| ApiFailure::Unauthorized("this account no longer exists".into()))?;
-    if !auth::verify_password(change.current, record.password_hash).await? {
-        auth::count_failure(&state, &keys).await?;
+    if !state.password_hashing.verify(change.current, record.password_hash).await? {
         return Err(ApiFailure::Forbidden("the current password is wrong".into()));
     }
-    let password_hash = auth::hash_password(change.new).await?;
+    auth::attempt_succeeded(&state, &keys).await?;
+    let password_hash = state.password_hashing.hash(change.new).await?;
     state.store.set_password(&caller.account.id, &password_hash, caller.session_id()).await?;
+    state.connections.close_other_sessions(&caller.account.id, caller.session_id());
     tracing::info!(account = caller.account.id, "password changed; other sessions ended");
     Ok(StatusCode::NO_CONTENT)
 }
@@ -309,6 +337,7 @@ pub async fn revoke_token(
     Path(token_id): Path<String>,
 ) -> Result<StatusCode, ApiFailure> {
     if state.store.delete_token(&caller.account.id, &token_id).await? {
+        state.connections.close_token(&token_id);
         tracing::info!(account = caller.account.id, token = token_id, "API token revoked");
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -379,6 +408,14 @@ pub async fn create_board(
     let name = new.name.trim();
     if name.chars().count() > BOARD_NAME_MAX_CHARS {
         return Err(ApiFailure::BadRequest(format!("a board name can have at most {BOARD_NAME_MAX_CHARS} characters")));
+    }
+    let limit = state.config.limits.boards_per_account;
+    let owned =
+        state.store.boards_of(&caller.account.id).await?.iter().filter(|(_, role)| *role == Role::Owner).count();
+    if owned >= limit {
+        return Err(ApiFailure::Forbidden(format!(
+            "an account may own at most {limit} boards: remove one, or ask another member to create this one"
+        )));
     }
     let mut board = shared::Board::new(name).map_err(|error| ApiFailure::BadRequest(error.to_string()))?;
     let document = automerge::Automerge::load(&board.save()).map_err(anyhow::Error::from)?;

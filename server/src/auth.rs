@@ -75,28 +75,87 @@ pub fn secret_hash(secret: &str) -> String {
     Sha256::digest(secret.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-/// Hashes a password with argon2id (the crate's default parameters) on a blocking thread:
-/// a hash takes tens of milliseconds of CPU, which must not stall the async workers.
-pub async fn hash_password(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || {
-        let mut salt = [0u8; 16];
-        rand::rng().fill_bytes(&mut salt);
-        let salt = SaltString::encode_b64(&salt).map_err(|error| anyhow::anyhow!("salt: {error}"))?;
-        let hash = Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map_err(|error| anyhow::anyhow!("hashing a password: {error}"))?;
-        Ok(hash.to_string())
-    })
-    .await?
+/// Where passwords are hashed and checked: on blocking threads (a hash takes tens of
+/// milliseconds of CPU, which must not stall the async workers), counted for `/metrics` and
+/// tests.
+#[derive(Clone)]
+pub struct PasswordHashing {
+    /// One permit per hash that may run at once: each takes 19 MiB (argon2id's default memory
+    /// cost), so without a bound 128 parallel sign-ups took 2.4 GiB.
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+    counts: std::sync::Arc<HashingCounts>,
 }
 
-/// Whether `password` matches `hash`, checked on a blocking thread.
-pub async fn verify_password(password: String, hash: String) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || {
-        let hash = PasswordHash::new(&hash).map_err(|error| anyhow::anyhow!("a stored password hash: {error}"))?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
-    })
-    .await?
+/// How long a request waits for a hashing slot before it is answered 503.
+const HASHING_WAIT: Duration = Duration::from_secs(10);
+
+#[derive(Default)]
+struct HashingCounts {
+    total: std::sync::atomic::AtomicU64,
+    running: std::sync::atomic::AtomicUsize,
+    peak: std::sync::atomic::AtomicUsize,
+}
+
+impl PasswordHashing {
+    pub fn new(concurrent: usize) -> PasswordHashing {
+        PasswordHashing {
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(concurrent.max(1))),
+            counts: std::sync::Arc::default(),
+        }
+    }
+
+    /// Hashes (or checks) passwords since the server started.
+    pub fn total(&self) -> u64 {
+        self.counts.total.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The most hashes that ever ran at once.
+    pub fn peak(&self) -> usize {
+        self.counts.peak.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiFailure> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let _permit = match tokio::time::timeout(HASHING_WAIT, self.permits.acquire()).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_)) | Err(_) => {
+                tracing::warn!("every password hashing slot stayed busy for {HASHING_WAIT:?}");
+                return Err(ApiFailure::Busy);
+            }
+        };
+        let counts = self.counts.clone();
+        counts.total.fetch_add(1, SeqCst);
+        let running = counts.running.fetch_add(1, SeqCst) + 1;
+        counts.peak.fetch_max(running, SeqCst);
+        let result = tokio::task::spawn_blocking(work).await;
+        counts.running.fetch_sub(1, SeqCst);
+        result.map_err(|error| ApiFailure::Internal(error.into()))
+    }
+
+    /// Hashes a password with argon2id (the crate's default parameters).
+    pub async fn hash(&self, password: String) -> Result<String, ApiFailure> {
+        self.run(move || {
+            let mut salt = [0u8; 16];
+            rand::rng().fill_bytes(&mut salt);
+            let salt = SaltString::encode_b64(&salt).map_err(|error| anyhow::anyhow!("salt: {error}"))?;
+            let hash = Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map_err(|error| anyhow::anyhow!("hashing a password: {error}"))?;
+            Ok(hash.to_string())
+        })
+        .await?
+        .map_err(ApiFailure::Internal)
+    }
+
+    /// Whether `password` matches `hash`.
+    pub async fn verify(&self, password: String, hash: String) -> Result<bool, ApiFailure> {
+        self.run(move || {
+            let hash = PasswordHash::new(&hash).map_err(|error| anyhow::anyhow!("a stored password hash: {error}"))?;
+            Ok(Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+        })
+        .await?
+        .map_err(ApiFailure::Internal)
+    }
 }
 
 /// An argon2id hash (default parameters) of a password nobody has. Checking a sign-in for an
@@ -250,7 +309,9 @@ pub async fn caller_from_token(state: &AppState, secret: &str) -> Result<Option<
     Ok(token_caller(state, secret).await?.map(|caller| caller.account))
 }
 
-async fn token_caller(state: &AppState, secret: &str) -> Result<Option<Caller>, StoreError> {
+/// Like [`caller_from_token`], with which token it was (the sync upgrade notes it, so that
+/// revoking the token closes the connection).
+pub async fn token_caller(state: &AppState, secret: &str) -> Result<Option<Caller>, StoreError> {
     if !secret.starts_with(TOKEN_PREFIX) {
         return Ok(None);
     }
@@ -365,26 +426,63 @@ pub async fn refuse_if_locked(state: &AppState, keys: &LoginKeys) -> Result<(), 
     }
 }
 
-/// Counts a failed sign-in against the email and the address.
-pub async fn count_failure(state: &AppState, keys: &LoginKeys) -> Result<(), StoreError> {
+/// Counts an attempt against the email and the address *before* its password is checked,
+/// and refuses it (429) past the limit. Counting first is what makes the limit hold for
+/// attempts made at the same time: counted after the check, 40 concurrent guesses all passed a
+/// limit of 5. A successful attempt gives its count back ([`attempt_succeeded`]).
+pub async fn reserve_attempt(state: &AppState, keys: &LoginKeys) -> Result<(), ApiFailure> {
     let limits = &state.config.limits;
     let now = now_ms();
+    let mut locked_until = None;
     for key in keys.all() {
+        // Locks once the count passes the limit: the limit-th attempt may still succeed.
         let count = state
             .store
-            .record_login_failure(key, now, millis(limits.login_lockout), i64::from(limits.login_failures))
+            .record_login_failure(key, now, millis(limits.login_lockout), i64::from(limits.login_failures) + 1)
             .await?;
-        if count.failures == i64::from(limits.login_failures) {
-            tracing::warn!(key, "too many failed sign-ins: locked out for {:?}", limits.login_lockout);
+        if count.failures > i64::from(limits.login_failures) {
+            if count.failures == i64::from(limits.login_failures) + 1 {
+                tracing::warn!(key, "too many failed sign-ins: locked out for {:?}", limits.login_lockout);
+            }
+            locked_until = locked_until.max(count.locked_until_ms);
         }
     }
-    Ok(())
+    match locked_until {
+        Some(until) => {
+            let wait_ms = u64::try_from(until - now).unwrap_or(0);
+            Err(ApiFailure::TooManyAttempts { retry_after_secs: wait_ms.div_ceil(1000).max(1) })
+        }
+        None => Ok(()),
+    }
 }
 
-/// Forgets the email's failures after a successful sign-in. The address's stay: one good
-/// password must not reset the count for guesses at other accounts from the same place.
-pub async fn clear_failures(state: &AppState, keys: &LoginKeys) -> Result<(), StoreError> {
-    state.store.clear_login_failures(&keys.email).await
+/// Counts a sign-up from `ip` and refuses it (429) past [`crate::Limits::signups_per_address`]
+/// within the lockout period. Every attempt counts, refused ones too: each costs the server.
+pub async fn reserve_sign_up(state: &AppState, ip: Option<IpAddr>) -> Result<(), ApiFailure> {
+    let Some(ip) = ip else { return Ok(()) };
+    let limits = &state.config.limits;
+    let now = now_ms();
+    let limit = i64::from(limits.signups_per_address);
+    let key = format!("signup:{ip}");
+    let count = state.store.record_login_failure(&key, now, millis(limits.login_lockout), limit + 1).await?;
+    match count.locked_until_ms.filter(|_| count.failures > limit) {
+        Some(until) => {
+            let wait_ms = u64::try_from(until - now).unwrap_or(0);
+            Err(ApiFailure::TooManySignUps { retry_after_secs: wait_ms.div_ceil(1000).max(1) })
+        }
+        None => Ok(()),
+    }
+}
+
+/// After a right password: the email's failures are forgotten, and the address gets back the
+/// attempt [`reserve_attempt`] counted. The address's other failures stay: one good password
+/// must not reset the count for guesses at other accounts from the same place.
+pub async fn attempt_succeeded(state: &AppState, keys: &LoginKeys) -> Result<(), StoreError> {
+    state.store.clear_login_failures(&keys.email).await?;
+    if let Some(ip) = &keys.ip {
+        state.store.refund_login_attempt(ip).await?;
+    }
+    Ok(())
 }
 
 // ---- what a person types --------------------------------------------------------------------

@@ -179,12 +179,34 @@ async fn refresh(
         return;
     }
     tracing::debug!(board, chunks = chunks.len(), complete, "applying another node's changes");
-    handle.with_document(|document| {
-        for chunk in &chunks {
-            if let Err(error) = document.load_incremental(chunk) {
-                tracing::error!(%error, board, "a stored chunk does not load");
-            }
+    let mut applied = apply_checked(&handle, &chunks);
+    if complete && matches!(applied, Err(shared::gate::GateError::MissingDependencies { .. })) {
+        // Changes named in a notice can build on others this node has not heard of yet.
+        match store.load_chunks(&board).await {
+            Ok(rows) => applied = apply_checked(&handle, &rows.into_iter().map(|(_, bytes)| bytes).collect::<Vec<_>>()),
+            Err(error) => tracing::error!(%error, board, "cannot read a board another node changed"),
         }
-    });
+    }
+    if let Err(error) = applied {
+        tracing::error!(%error, board, "not applying stored changes that fail the gate's checks");
+        return;
+    }
     metrics.remote_updates.inc();
+}
+
+/// Applies stored changes to the board samod holds, once they pass the gate's checks like a
+/// client's changes: the schema, and no change without its dependencies (Automerge would queue
+/// one and apply it unchecked later). The node that committed them checked the sizes against
+/// the same limits.
+fn apply_checked(handle: &samod::DocHandle, chunks: &[Vec<u8>]) -> Result<(), shared::gate::GateError> {
+    use shared::gate::GateError;
+    let limits = shared::gate::GateLimits { max_document_ops: u64::MAX, max_string_bytes: usize::MAX };
+    handle.with_document(|document| {
+        let accepted = shared::gate::check_stored(document, &chunks.concat(), &limits)?;
+        let changes = accepted.changes.into_iter().map(|(_, bytes)| automerge::Change::from_bytes(bytes));
+        let changes = changes
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|error| GateError::InvalidChange(format!("a checked change does not read back: {error}")))?;
+        document.apply_changes(changes).map_err(|error| GateError::InvalidChange(error.to_string()))
+    })
 }

@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod cluster;
+pub mod http;
 pub mod metrics;
 pub mod shell;
 pub mod store;
@@ -84,6 +85,29 @@ pub struct Limits {
     pub login_failures: u32,
     /// How long sign-in stays refused after too many failures.
     pub login_lockout: std::time::Duration,
+    /// Bytes waiting to be written to one connection before it counts as stuck and is closed
+    /// (a single frame larger than this still goes out when nothing else is waiting).
+    pub outbound_queue_bytes: usize,
+    /// The largest presence (`ephemeral`) message a client may send.
+    pub max_presence_bytes: usize,
+    /// Presence messages a connection may send per second, sustained.
+    pub presence_per_second: u32,
+    /// Presence messages a connection may send at once before the rate applies.
+    pub presence_burst: u32,
+    /// The longest text value a change may put in a board, in bytes.
+    pub max_string_bytes: usize,
+    /// Boards one account may own.
+    pub boards_per_account: usize,
+    /// Sign-ups from one address within `login_lockout`.
+    pub signups_per_address: u32,
+    /// Passwords hashed or checked at once, server-wide (each argon2 hash takes 19 MiB).
+    pub concurrent_password_hashes: usize,
+    /// Open TCP connections, server-wide.
+    pub max_connections: usize,
+    /// Open TCP connections from one client address.
+    pub connections_per_address: usize,
+    /// How long a client may take to send a request's headers.
+    pub header_read_timeout: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -97,6 +121,17 @@ impl Default for Limits {
             outbound_queue: 1024,
             login_failures: 5,
             login_lockout: std::time::Duration::from_secs(15 * 60),
+            outbound_queue_bytes: 32 * 1024 * 1024,
+            max_presence_bytes: 16 * 1024,
+            presence_per_second: 10,
+            presence_burst: 50,
+            max_string_bytes: shared::gate::GateLimits::default().max_string_bytes,
+            boards_per_account: 200,
+            signups_per_address: 30,
+            concurrent_password_hashes: 4,
+            max_connections: 4096,
+            connections_per_address: 256,
+            header_read_timeout: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -114,6 +149,7 @@ pub struct AppState {
     /// This process among the nodes sharing the database (in peer ids and logs).
     pub node_id: Arc<str>,
     pub upgrades: upgrade::Upgrades,
+    pub password_hashing: auth::PasswordHashing,
     pub leptos_options: LeptosOptions,
 }
 
@@ -237,17 +273,18 @@ impl Server {
             metrics,
             node_id,
             upgrades: upgrade::Upgrades::default(),
+            password_hashing: auth::PasswordHashing::new(config.limits.concurrent_password_hashes),
             leptos_options,
         };
         let (shutdown, stopped) = oneshot::channel::<()>();
         let app = router(state.clone());
+        let (limits, metrics) = (config.limits.clone(), state.metrics.clone());
         let task = tokio::spawn(async move {
-            // Sign-in throttling counts failures per client address.
-            axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
+            http::serve(listener, app, &limits, metrics, async {
+                let _ = stopped.await;
+            })
+            .await;
+            Ok(())
         });
         tracing::info!(%addr, "PMO Board is serving");
         Ok(Server { addr, state, shutdown: Some(shutdown), task, cluster: listener_task })

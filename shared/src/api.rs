@@ -188,6 +188,62 @@ pub struct RoleChange {
 }
 
 /// Passwords and secrets never reach a log through `{:?}`.
+/// The sign-in page, which a `next` must never lead back to.
+pub const SIGN_IN_PATH: &str = "/signin";
+
+/// Where to go after signing in, from the page's `next` parameter (as decoded from the query):
+/// that path when it is a page of this app on this origin, the board list (`/`) otherwise.
+///
+/// Browsers drop tabs and newlines from URLs and read `\` as `/`, so `/\t/evil.example`
+/// becomes `//evil.example`, another site; a `next` with any of those, or starting with `//`,
+/// is refused rather than cleaned.
+pub fn page_after_sign_in(next: Option<&str>) -> String {
+    match next {
+        Some(path) if is_path_on_this_origin(path) && !path.starts_with(SIGN_IN_PATH) => path.to_owned(),
+        _ => "/".into(),
+    }
+}
+
+/// A path that every browser resolves on the current origin: it starts with one `/`, and holds
+/// no whitespace, control character or backslash a browser would drop or turn into `/`.
+fn is_path_on_this_origin(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+}
+
+#[cfg(test)]
+mod next_tests {
+    use super::page_after_sign_in;
+
+    #[test]
+    fn after_sign_in_only_paths_of_this_origin_are_followed() {
+        let cases: &[(Option<&str>, &str)] = &[
+            (None, "/"),
+            (Some(""), "/"),
+            (Some("/"), "/"),
+            (Some("/board/abc"), "/board/abc"),
+            (Some("/board/4Xyz9?tab=risks#top"), "/board/4Xyz9?tab=risks#top"),
+            (Some("/board/a%20b"), "/board/a%20b"),
+            (Some("//evil.example/x"), "/"),
+            (Some("/\\evil.example"), "/"),
+            (Some("/\t/evil.example"), "/"),
+            (Some("/\n/evil.example"), "/"),
+            (Some("/\r/evil.example"), "/"),
+            (Some("/ /evil.example"), "/"),
+            (Some("\t//evil.example"), "/"),
+            (Some("/board\\..\\..\\evil"), "/"),
+            (Some("https://evil.example"), "/"),
+            (Some("javascript:alert(1)"), "/"),
+            (Some("/signin?next=/x"), "/"),
+            (Some("/\u{2028}/evil.example"), "/"),
+        ];
+        for (next, expected) in cases {
+            assert_eq!(page_after_sign_in(*next), *expected, "{next:?}");
+        }
+    }
+}
+
 mod redacted {
     use std::fmt;
 

@@ -49,6 +49,13 @@ pub enum GateError {
     Schema(#[from] SchemaViolation),
     #[error("the board would hold {ops} operations, more than this server accepts ({limit}); nothing was stored")]
     DocumentTooLarge { ops: u64, limit: u64 },
+    #[error(
+        "the change {change} depends on changes the server does not have ({missing}): send a change together with \
+         the changes it builds on"
+    )]
+    MissingDependencies { change: ChangeHash, missing: String },
+    #[error("the changes leave a text value of {bytes} bytes, more than this server accepts ({limit} bytes)")]
+    StringTooLong { bytes: usize, limit: usize },
 }
 
 /// How much the gate lets a board grow.
@@ -56,13 +63,16 @@ pub enum GateError {
 pub struct GateLimits {
     /// The most operations (Automerge ops, every edit ever made included) a board may hold.
     pub max_document_ops: u64,
+    /// The longest text value (a scalar string, or a text object after the change) a change
+    /// may leave in the board, in bytes.
+    pub max_string_bytes: usize,
 }
 
 impl Default for GateLimits {
     /// Two million operations: about thirty times the benchmark's board of 1,000 projects with
     /// a year of allocations (63,584 operations).
     fn default() -> GateLimits {
-        GateLimits { max_document_ops: 2_000_000 }
+        GateLimits { max_document_ops: 2_000_000, max_string_bytes: 64 * 1024 }
     }
 }
 
@@ -87,21 +97,63 @@ pub struct Accepted {
 /// `limits`, and the touched parts of the result must fit the board schema. Where Automerge
 /// itself panics on crafted input, the message is refused (see `guarded`).
 ///
-/// Changes whose dependencies are missing wait in `doc`'s queue, as in samod; `Accepted`
-/// lists only those that were applied. Pass the document samod holds (queue included).
+/// A change whose dependencies are neither in `doc` nor in the message refuses the message
+/// ([`GateError::MissingDependencies`]). Automerge would queue it and apply it, unchecked, as
+/// soon as its dependencies arrived by any other way (another connection, another node); so the
+/// document samod holds never has a queue, and a client sends a change with its ancestors (the
+/// sync protocol does, but for a Bloom filter false positive, after which the client reconnects
+/// and sends again with a fresh filter).
 pub fn check_sync(doc: &Automerge, data: &[u8], limits: &GateLimits) -> Result<Accepted, GateError> {
     let message = sync::Message::decode(data).map_err(|error| GateError::InvalidSyncMessage(error.to_string()))?;
-    let before = doc.get_heads();
     if message.changes.is_empty() {
-        return Ok(Accepted { changes: Vec::new(), heads: before });
+        return Ok(Accepted { changes: Vec::new(), heads: doc.get_heads() });
     }
     let changes = read_changes(&message.changes)?;
+    let hashes: Vec<ChangeHash> = changes.iter().map(Change::hash).collect();
     let mut fork = doc.clone();
     let mut patch_log = PatchLog::active();
     guarded("applying the changes", || {
         fork.apply_changes_log_patches(changes, &mut patch_log).map_err(|error| error.to_string())
     })
     .map_err(GateError::InvalidChange)?;
+    if let Some(waiting) = hashes.iter().find(|hash| fork.get_change_by_hash(hash).is_none()) {
+        return Err(missing_dependencies(&fork, *waiting));
+    }
+    checked(doc, fork, patch_log, limits)
+}
+
+/// Decides whether changes another server node stored (samod's storage chunks: changes or
+/// whole documents, concatenated) may be applied to `doc`, with the checks of [`check_sync`]
+/// but for the reading, which trusts Automerge's own storage format. A node applies what
+/// another node committed only through this, so that nothing reaches a document unchecked.
+pub fn check_stored(doc: &Automerge, chunks: &[u8], limits: &GateLimits) -> Result<Accepted, GateError> {
+    let waiting_before = doc.get_missing_deps(&[]);
+    let mut fork = doc.clone();
+    let mut patch_log = PatchLog::active();
+    guarded("loading stored changes", || {
+        fork.load_incremental_log_patches(chunks, &mut patch_log).map_err(|error| error.to_string())
+    })
+    .map_err(GateError::InvalidChange)?;
+    let waiting = fork.get_missing_deps(&[]);
+    if let Some(missing) = waiting.iter().find(|hash| !waiting_before.contains(hash)) {
+        return Err(GateError::MissingDependencies { change: *missing, missing: missing.to_string() });
+    }
+    checked(doc, fork, patch_log, limits)
+}
+
+fn missing_dependencies(fork: &Automerge, change: ChangeHash) -> GateError {
+    let missing = fork.get_missing_deps(&[]).iter().map(ChangeHash::to_string).collect::<Vec<_>>().join(", ");
+    GateError::MissingDependencies { change, missing }
+}
+
+/// The checks after `fork` (a copy of `doc`) has had the changes applied, logging patches.
+fn checked(
+    doc: &Automerge,
+    fork: Automerge,
+    mut patch_log: PatchLog,
+    limits: &GateLimits,
+) -> Result<Accepted, GateError> {
+    let before = doc.get_heads();
     let new = fork.get_changes(&before);
     if new.is_empty() {
         return Ok(Accepted { changes: Vec::new(), heads: before });
@@ -112,11 +164,39 @@ pub fn check_sync(doc: &Automerge, data: &[u8], limits: &GateLimits) -> Result<A
     }
     let patches = guarded("describing the changes", || Ok(fork.make_patches(&mut patch_log)))
         .map_err(GateError::InvalidChange)?;
+    check_string_sizes(&fork, &patches, limits.max_string_bytes)?;
     validate::check_patches(&fork, &before, &patches)?;
     Ok(Accepted {
         changes: new.iter().map(|change| (change.hash(), change.raw_bytes().to_vec())).collect(),
         heads: fork.get_heads(),
     })
+}
+
+/// Refuses a text value (a map key, a string or bytes value, or a text object after splicing)
+/// longer than `limit` bytes among what the patches touched.
+fn check_string_sizes(fork: &Automerge, patches: &[automerge::Patch], limit: usize) -> Result<(), GateError> {
+    use automerge::{PatchAction, ScalarValue, Value};
+    let size = |value: &Value<'_>| match value {
+        Value::Scalar(scalar) => match scalar.as_ref() {
+            ScalarValue::Str(text) => text.len(),
+            ScalarValue::Bytes(bytes) | ScalarValue::Unknown { bytes, .. } => bytes.len(),
+            _ => 0,
+        },
+        Value::Object(_) => 0,
+    };
+    for patch in patches {
+        let bytes = match &patch.action {
+            PatchAction::PutMap { key, value, .. } => key.len().max(size(&value.0)),
+            PatchAction::PutSeq { value, .. } => size(&value.0),
+            PatchAction::Insert { values, .. } => values.iter().map(|(value, _, _)| size(value)).max().unwrap_or(0),
+            PatchAction::SpliceText { .. } => fork.text(&patch.obj).map(|text| text.len()).unwrap_or(0),
+            _ => 0,
+        };
+        if bytes > limit {
+            return Err(GateError::StringTooLong { bytes, limit });
+        }
+    }
+    Ok(())
 }
 
 /// The first bytes of every Automerge storage chunk.

@@ -20,7 +20,10 @@
 use std::{
     collections::HashMap,
     pin::Pin,
-    sync::{Arc, OnceLock},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, OnceLock,
+    },
     task::{Context, Poll},
     time::Duration,
 };
@@ -69,31 +72,57 @@ pub struct Identity {
 }
 
 /// Serves one upgraded WebSocket until either side closes it.
-pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permit: super::ConnectionPermit) {
+pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, mut permit: super::ConnectionPermit) {
     let span = tracing::info_span!("sync", connection = identity.connection, account = %identity.account_id);
     async move {
         let limits = state.config.limits.clone();
         let (ws_sink, ws_stream) = socket.split();
         let claimed: Arc<OnceLock<String>> = Arc::default();
-        let (to_client, queued) = mpsc::channel::<Vec<u8>>(limits.outbound_queue);
+        let (sender, queued) = mpsc::channel::<Vec<u8>>(limits.outbound_queue);
+        let to_client = Outbound {
+            sender,
+            queued_bytes: Arc::default(),
+            limit_bytes: limits.outbound_queue_bytes,
+            metrics: state.metrics.clone(),
+        };
         let (close, closed) = mpsc::channel::<(Refusal, Inbound)>(1);
 
-        let writer = tokio::spawn(write_to_client(ws_sink, queued, closed, claimed.clone(), permit).in_current_span());
+        // The credential that opened this connection ending (a revoked token, a session signed
+        // out) closes it.
+        let ended = permit.take_closed();
+        let writer = tokio::spawn(
+            write_to_client(ws_sink, queued, to_client.queued_bytes.clone(), closed, claimed.clone(), permit)
+                .in_current_span(),
+        );
 
-        let gate = Gate::new(state.clone(), identity.clone(), claimed);
+        let gate = Gate::new(state.clone(), identity.clone(), claimed, to_client.clone());
         // Subscribed before the first frame, so no change of role after it is missed.
         let access_changes = Some(state.share_policy.subscribe());
         let inbound = futures::stream::unfold(
-            (ws_stream, gate, close, access_changes),
-            |(mut ws_stream, mut gate, close, mut access_changes)| async move {
+            (ws_stream, gate, close, ended, access_changes),
+            |(mut ws_stream, mut gate, close, mut ended, mut access_changes)| async move {
                 loop {
                     let next = tokio::select! {
-                        message = ws_stream.next() => Ok(message),
-                        Some(change) = async { Some(access_changes.as_mut()?.recv().await) }, if access_changes.is_some() => Err(change),
+                        reason = async {
+                            match ended.as_mut() {
+                                Some(ended) => ended.recv().await,
+                                None => std::future::pending().await,
+                            }
+                        } => Event::CredentialEnded(reason),
+                        Some(change) = async { Some(access_changes.as_mut()?.recv().await) }, if access_changes.is_some() => Event::Access(change),
+                        message = ws_stream.next() => Event::Message(message),
                     };
-                    let next = match next {
-                        Ok(next) => next,
-                        Err(change) => {
+                    let message = match next {
+                        Event::CredentialEnded(Some(reason)) => {
+                            let _ =
+                                close.try_send((Refusal::new(POLICY_VIOLATION, "credential_ended", reason), ws_stream));
+                            return None;
+                        }
+                        Event::CredentialEnded(None) => {
+                            ended = None;
+                            continue;
+                        }
+                        Event::Access(change) => {
                             let change = match change {
                                 Ok(change) => Some(change),
                                 // Missed some notices: look at every board.
@@ -109,8 +138,9 @@ pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permi
                             }
                             continue;
                         }
+                        Event::Message(message) => message,
                     };
-                    let message = match next {
+                    let message = match message {
                         None => return None,
                         Some(Ok(message)) => message,
                         Some(Err(error)) => {
@@ -134,9 +164,14 @@ pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permi
                         Message::Ping(_) | Message::Pong(_) => continue,
                     };
                     match gate.inbound(&bytes).await {
-                        Ok(frame) => {
-                            return Some((Ok::<_, std::io::Error>(frame), (ws_stream, gate, close, access_changes)))
+                        Ok(Some(frame)) => {
+                            return Some((
+                                Ok::<_, std::io::Error>(frame),
+                                (ws_stream, gate, close, ended, access_changes),
+                            ))
                         }
+                        // Answered by the gate itself.
+                        Ok(None) => continue,
                         Err(refusal) => {
                             let _ = close.try_send((refusal, ws_stream));
                             return None;
@@ -160,9 +195,53 @@ pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, permi
     .await
 }
 
-/// samod's side of the outbound queue: never waits, so a client that does not read fills the
-/// queue and is disconnected instead of holding frames in memory without bound.
-struct QueueSink(mpsc::Sender<Vec<u8>>);
+/// The queue of frames to the client, bounded in frames and in bytes. Pushing never waits, so
+/// a client that does not read fills it and is disconnected instead of holding frames (a
+/// member's presence relayed to it, say) in memory without bound.
+#[derive(Clone)]
+struct Outbound {
+    sender: mpsc::Sender<Vec<u8>>,
+    /// Bytes pushed and not yet written to the socket.
+    queued_bytes: Arc<AtomicUsize>,
+    limit_bytes: usize,
+    metrics: crate::metrics::Metrics,
+}
+
+impl Outbound {
+    /// Queues `frame`, or says why not. A frame larger than the byte limit still goes when
+    /// nothing else waits: samod's own messages (a whole board) can be that large.
+    fn push(&self, frame: Vec<u8>) -> Result<(), QueueError> {
+        let length = frame.len();
+        let before = self.queued_bytes.fetch_add(length, Ordering::SeqCst);
+        let refused = if before > 0 && before + length > self.limit_bytes {
+            Some(QueueError::Full)
+        } else {
+            match self.sender.try_send(frame) {
+                Ok(()) => None,
+                Err(mpsc::error::TrySendError::Full(_)) => Some(QueueError::Full),
+                Err(mpsc::error::TrySendError::Closed(_)) => Some(QueueError::Closed),
+            }
+        };
+        let Some(error) = refused else { return Ok(()) };
+        self.queued_bytes.fetch_sub(length, Ordering::SeqCst);
+        if matches!(error, QueueError::Full) {
+            tracing::warn!(queued_bytes = before, "closing a sync connection whose client stopped reading");
+            self.metrics.refused("slow_reader");
+        }
+        Err(error)
+    }
+}
+
+/// samod's side of the outbound queue.
+struct QueueSink(Outbound);
+
+/// What woke a connection's reader: the credential that opened it ended (with the reason, or
+/// `None` when nothing will ever end it), a board's access changed, or the client sent something.
+enum Event<M> {
+    CredentialEnded(Option<String>),
+    Access(Result<super::AccessChange, tokio::sync::broadcast::error::RecvError>),
+    Message(M),
+}
 
 #[derive(Debug, thiserror::Error)]
 enum QueueError {
@@ -180,13 +259,7 @@ impl Sink<Vec<u8>> for QueueSink {
     }
 
     fn start_send(self: Pin<&mut Self>, frame: Vec<u8>) -> Result<(), QueueError> {
-        self.0.try_send(frame).map_err(|error| match error {
-            mpsc::error::TrySendError::Full(_) => {
-                tracing::warn!("closing a sync connection whose client stopped reading");
-                QueueError::Full
-            }
-            mpsc::error::TrySendError::Closed(_) => QueueError::Closed,
-        })
+        self.0.push(frame)
     }
 
     fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), QueueError>> {
@@ -213,6 +286,7 @@ const CLOSE_GRACE: Duration = Duration::from_secs(2);
 async fn write_to_client(
     mut ws_sink: futures::stream::SplitSink<WebSocket, Message>,
     mut queued: mpsc::Receiver<Vec<u8>>,
+    queued_bytes: Arc<AtomicUsize>,
     mut closed: mpsc::Receiver<(Refusal, Inbound)>,
     claimed: Arc<OnceLock<String>>,
     permit: super::ConnectionPermit,
@@ -238,6 +312,7 @@ async fn write_to_client(
             }
             frame = queued.recv() => {
                 let Some(frame) = frame else { break None };
+                queued_bytes.fetch_sub(frame.len(), Ordering::SeqCst);
                 let frame = match (shared::gate::decode_frame(&frame), claimed.get()) {
                     (Ok(mut decoded), Some(claimed)) => {
                         if server_peer.is_none() {
@@ -315,6 +390,15 @@ impl RateLimit {
     }
 }
 
+/// Roles a connection remembers before it forgets them all and reads them again.
+const ROLES_REMEMBERED: usize = 1024;
+
+/// Reads a sync message (a viewer's too: samod would only log one it cannot read).
+fn check_sync_message(data: &[u8]) -> Result<automerge::sync::Message, Refusal> {
+    automerge::sync::Message::decode(data)
+        .map_err(|error| Refusal::new(INVALID_PAYLOAD, "malformed", format!("not an automerge sync message: {error}")))
+}
+
 /// The checks every inbound frame passes (see the module documentation).
 struct Gate {
     state: AppState,
@@ -331,16 +415,32 @@ struct Gate {
     /// them, and checked against a document without them its changes would look like they wait
     /// for a dependency, and would be acknowledged later without being committed here.
     in_flight: Option<(samod::DocHandle, Vec<automerge::ChangeHash>)>,
+    /// The client's outbound queue, for the answers the gate gives itself.
+    to_client: Outbound,
+    /// Presence (`ephemeral`) messages, which samod copies to every other reader of the board.
+    presence: RateLimit,
 }
 
 impl Gate {
-    fn new(state: AppState, identity: Identity, claimed: Arc<OnceLock<String>>) -> Gate {
+    fn new(state: AppState, identity: Identity, claimed: Arc<OnceLock<String>>, to_client: Outbound) -> Gate {
         let limits = &state.config.limits;
         let rate = RateLimit::new(limits.messages_per_second, limits.message_burst);
-        Gate { state, identity, claimed, rate, roles: HashMap::new(), opened_as: HashMap::new(), in_flight: None }
+        let presence = RateLimit::new(limits.presence_per_second, limits.presence_burst);
+        Gate {
+            state,
+            identity,
+            claimed,
+            rate,
+            roles: HashMap::new(),
+            opened_as: HashMap::new(),
+            in_flight: None,
+            to_client,
+            presence,
+        }
     }
 
-    async fn inbound(&mut self, bytes: &[u8]) -> Result<Vec<u8>, Refusal> {
+    /// The frame to hand to samod, or `None` when the gate has dealt with it.
+    async fn inbound(&mut self, bytes: &[u8]) -> Result<Option<Vec<u8>>, Refusal> {
         if !self.rate.take() {
             return Err(Refusal::new(
                 POLICY_VIOLATION,
@@ -363,44 +463,95 @@ impl Gate {
             Some(_) => {}
         }
         frame.set_sender(&self.identity.peer_id);
-        if matches!(frame.kind(), shared::gate::FrameKind::Request | shared::gate::FrameKind::Sync) {
-            if let (Some(document_id), Some(data)) = (frame.document_id(), frame.data()) {
-                // samod accepts one document under several spellings (base58, UUID forms):
-                // decide on the one it will use, or changes could slip past by respelling. An id
-                // samod cannot read either is left to samod to answer.
-                let board = document_id.parse::<samod::DocumentId>().ok();
-                if let Some(board) = &board {
-                    self.upgrade_on_first_open(board).await?;
-                }
-                self.admit_changes(board.as_ref(), data).await?;
+        let Some(document_id) = frame.document_id().map(str::to_owned) else {
+            return Ok(Some(frame.encode()));
+        };
+        // samod accepts one document under several spellings (base58, UUID forms): decide on
+        // the one it will use, or changes could slip past by respelling.
+        let board = document_id.parse::<samod::DocumentId>().ok();
+        let role = match &board {
+            Some(board) => self.role(board).await?,
+            None => None,
+        };
+        let (Some(board), Some(role)) = (board, role) else {
+            // Nothing about a board this account may not see reaches samod, which would open a
+            // document (and keep it) for every id asked for. The answer is the one samod gives
+            // for a board that does not exist.
+            if matches!(frame.kind(), shared::gate::FrameKind::Request | shared::gate::FrameKind::Sync) {
+                self.answer_unavailable(&document_id)?;
+            }
+            return Ok(None);
+        };
+        if *frame.kind() == shared::gate::FrameKind::Ephemeral {
+            // Members, viewers included, may show that they are there: in small messages, now
+            // and then.
+            self.admit_presence(bytes.len())?;
+        }
+        if let (shared::gate::FrameKind::Request | shared::gate::FrameKind::Sync, Some(data)) =
+            (frame.kind(), frame.data())
+        {
+            self.upgrade_on_first_open(&board).await?;
+            if role.can_edit() {
+                self.admit_changes(&board, data).await?;
+            } else {
+                check_sync_message(data)?;
             }
         }
-        Ok(frame.encode())
+        Ok(Some(frame.encode()))
+    }
+
+    /// Presence is copied to every other reader of the board, so each message costs the server
+    /// its size times the readers: it is capped in size and in rate.
+    fn admit_presence(&mut self, frame_bytes: usize) -> Result<(), Refusal> {
+        let limits = &self.state.config.limits;
+        if frame_bytes > limits.max_presence_bytes {
+            return Err(Refusal::new(
+                TOO_BIG,
+                "presence_too_big",
+                format!(
+                    "a presence (ephemeral) message can have at most {} bytes; this one has {frame_bytes}",
+                    limits.max_presence_bytes
+                ),
+            ));
+        }
+        if !self.presence.take() {
+            return Err(Refusal::new(
+                POLICY_VIOLATION,
+                "presence_rate",
+                format!(
+                    "too many presence messages: at most {} per second (bursts of {})",
+                    limits.presence_per_second, limits.presence_burst
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Tells the client that `document_id` is not available, as samod would for a board that
+    /// does not exist.
+    fn answer_unavailable(&self, document_id: &str) -> Result<(), Refusal> {
+        let frame = shared::sync::WireMessage::DocUnavailable {
+            sender_id: self.state.repo.peer_id().as_str().to_owned(),
+            target_id: self.claimed.get().cloned().unwrap_or_default(),
+            document_id: document_id.to_owned(),
+        };
+        self.to_client.push(frame.encode()).map_err(|_| {
+            Refusal::new(POLICY_VIOLATION, "slow_reader", "the client is not reading what the server sends")
+        })
     }
 
     /// A member's first look at a board since the server started brings it up to the current
     /// schema, before samod shows it to anyone (see [`crate::upgrade`]).
     async fn upgrade_on_first_open(&mut self, board: &samod::DocumentId) -> Result<(), Refusal> {
-        if self.role(board).await?.is_none() {
-            return Ok(());
-        }
         crate::upgrade::ensure_current(&self.state, board).await.map_err(|error| {
             tracing::error!(%error, %board, "cannot bring a board up to date");
             Refusal::new(SERVER_ERROR, "internal", "the server cannot open this board right now")
         })
     }
 
-    /// Checks and commits the changes a sync message carries, if this account may write them.
-    /// Anyone else's message goes on to samod untouched: the share policy answers a
-    /// non-member with `doc-unavailable` and ignores a viewer's changes.
-    async fn admit_changes(&mut self, board: Option<&samod::DocumentId>, data: &[u8]) -> Result<(), Refusal> {
-        let message = automerge::sync::Message::decode(data).map_err(|error| {
-            Refusal::new(INVALID_PAYLOAD, "malformed", format!("not an automerge sync message: {error}"))
-        })?;
-        let Some(board) = board.filter(|_| !message.changes.is_empty()) else {
-            return Ok(());
-        };
-        if !self.role(board).await?.is_some_and(Role::can_edit) {
+    /// Checks and commits the changes a sync message from an editor or owner carries.
+    async fn admit_changes(&mut self, board: &samod::DocumentId, data: &[u8]) -> Result<(), Refusal> {
+        if check_sync_message(data)?.changes.is_empty() {
             return Ok(());
         }
         let document_id = board.to_string();
@@ -413,7 +564,10 @@ impl Gate {
             Err(samod::Stopped) => return Err(Refusal::new(TRY_AGAIN_LATER, "stopping", "the server is stopping")),
         };
         self.until_applied().await?;
-        let limits = GateLimits { max_document_ops: self.state.config.limits.max_document_ops };
+        let limits = GateLimits {
+            max_document_ops: self.state.config.limits.max_document_ops,
+            max_string_bytes: self.state.config.limits.max_string_bytes,
+        };
         let data = data.to_vec();
         let checked_handle = handle.clone();
         let checked = tokio::task::spawn_blocking(move || {
@@ -425,6 +579,8 @@ impl Gate {
             let kind = match error {
                 shared::gate::GateError::DocumentTooLarge { .. } => "too_large",
                 shared::gate::GateError::Schema(_) => "schema",
+                shared::gate::GateError::MissingDependencies { .. } => "missing_dependencies",
+                shared::gate::GateError::StringTooLong { .. } => "string_too_long",
                 _ => "invalid_change",
             };
             Refusal::new(POLICY_VIOLATION, kind, error.to_string())
@@ -491,6 +647,10 @@ impl Gate {
             if *seen == generation {
                 return Ok(*role);
             }
+        }
+        // A client asking for many made-up ids must not grow this without bound.
+        if self.roles.len() >= ROLES_REMEMBERED {
+            self.roles.clear();
         }
         let role = self.state.store.role(&board.to_string(), &self.identity.account_id).await.map_err(|error| {
             tracing::error!(%error, "cannot read a board's members");

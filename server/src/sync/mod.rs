@@ -34,7 +34,12 @@ use serde::Deserialize;
 use shared::api::{ApiError, Role};
 use tokio::sync::broadcast;
 
-use crate::{metrics::Metrics, store::Store, AppState};
+use crate::{
+    auth::{Caller, Via},
+    metrics::Metrics,
+    store::Store,
+    AppState,
+};
 
 /// The peer id samod knows a connection by: `pmo/<account id>/<connection>`. Only the server
 /// makes these; [`account_of`] reads the account back.
@@ -66,11 +71,12 @@ pub async fn upgrade(State(state): State<AppState>, request: Request) -> Respons
         Err(rejection) => return rejection.into_response(),
     };
     let token = Query::<SyncQuery>::try_from_uri(&parts.uri).ok().and_then(|query| query.0.token);
-    let account_id = match authenticate(&state, &parts, token.as_deref()).await {
-        Ok(account_id) => account_id,
+    let caller = match authenticate(&state, &parts, token.as_deref()).await {
+        Ok(caller) => caller,
         Err(response) => return response,
     };
-    let Some(permit) = state.connections.acquire(&account_id, state.config.limits.connections_per_account) else {
+    let account_id = caller.account.id.clone();
+    let Some(permit) = state.connections.acquire(&caller, state.config.limits.connections_per_account) else {
         state.metrics.refused("too_many_connections");
         return refuse(
             StatusCode::TOO_MANY_REQUESTS,
@@ -89,10 +95,10 @@ pub async fn upgrade(State(state): State<AppState>, request: Request) -> Respons
 /// The account behind an upgrade request: a `?token=`, a bearer token or the session cookie.
 /// A cookie only counts when the request comes from this server's own pages (a browser sends
 /// cookies with cross-site WebSocket requests too).
-async fn authenticate(state: &AppState, parts: &Parts, token: Option<&str>) -> Result<String, Response> {
+async fn authenticate(state: &AppState, parts: &Parts, token: Option<&str>) -> Result<Caller, Response> {
     if let Some(token) = token {
-        return match crate::auth::caller_from_token(state, token).await {
-            Ok(Some(account)) => Ok(account.id),
+        return match crate::auth::token_caller(state, token).await {
+            Ok(Some(caller)) => Ok(caller),
             Ok(None) => {
                 state.metrics.refused("unauthenticated");
                 Err(refuse(StatusCode::UNAUTHORIZED, "this API token is not valid: it was revoked or mistyped"))
@@ -108,7 +114,7 @@ async fn authenticate(state: &AppState, parts: &Parts, token: Option<&str>) -> R
         return Err(refuse(StatusCode::FORBIDDEN, "sync connections from other sites are refused"));
     }
     match crate::auth::caller_from_parts(state, parts).await {
-        Ok(caller) => Ok(caller.account.id),
+        Ok(caller) => Ok(caller),
         Err(failure) => {
             state.metrics.refused("unauthenticated");
             Err(failure.into_response())
@@ -126,12 +132,29 @@ fn same_origin(headers: &HeaderMap) -> bool {
     origin_host.eq_ignore_ascii_case(host)
 }
 
-/// Open sync connections per account, and connection numbers for logs.
+/// Open sync connections: how many per account, what authenticated each (so that revoking a
+/// token or ending a session closes the connections it opened), and connection numbers for logs.
 #[derive(Clone, Default)]
 pub struct Connections {
     open: Arc<Mutex<HashMap<String, usize>>>,
+    sockets: Arc<Mutex<HashMap<u64, OpenSocket>>>,
     next: Arc<AtomicU64>,
     metrics: Metrics,
+}
+
+/// One open sync connection, as the registry knows it.
+struct OpenSocket {
+    account_id: String,
+    credential: Credential,
+    /// Tells the connection to close, with the reason for the client.
+    close: tokio::sync::mpsc::Sender<String>,
+}
+
+/// What authenticated a sync connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Credential {
+    Session(String),
+    Token(String),
 }
 
 impl Connections {
@@ -143,8 +166,9 @@ impl Connections {
         self.next.fetch_add(1, Ordering::Relaxed) + 1
     }
 
-    /// A permit for one more connection of `account_id`, if it has fewer than `limit` open.
-    fn acquire(&self, account_id: &str, limit: usize) -> Option<ConnectionPermit> {
+    /// A permit for one more connection of `caller`'s account, if it has fewer than `limit` open.
+    fn acquire(&self, caller: &Caller, limit: usize) -> Option<ConnectionPermit> {
+        let account_id = &caller.account.id;
         let mut open = self.open.lock().expect("the connection table");
         let count = open.entry(account_id.to_owned()).or_default();
         if *count >= limit {
@@ -153,7 +177,51 @@ impl Connections {
         *count += 1;
         self.metrics.connections.inc();
         self.metrics.connections_total.inc();
-        Some(ConnectionPermit { connections: self.clone(), account_id: account_id.to_owned() })
+        let credential = match &caller.via {
+            Via::Session { session_id, .. } => Credential::Session(session_id.clone()),
+            Via::Token { token_id } => Credential::Token(token_id.clone()),
+        };
+        let (close, closed) = tokio::sync::mpsc::channel(1);
+        let id = self.next_id();
+        let socket = OpenSocket { account_id: account_id.to_owned(), credential, close };
+        self.sockets.lock().expect("the socket table").insert(id, socket);
+        Some(ConnectionPermit {
+            connections: self.clone(),
+            account_id: account_id.to_owned(),
+            id,
+            closed: Some(closed),
+        })
+    }
+
+    /// Closes this node's connections opened with the API token `token_id` (it was revoked).
+    pub fn close_token(&self, token_id: &str) {
+        self.close_where("this API token was revoked", |socket| {
+            socket.credential == Credential::Token(token_id.into())
+        });
+    }
+
+    /// Closes this node's connections opened with the session `session_id` (it ended).
+    pub fn close_session(&self, session_id: &str) {
+        self.close_where("your session has ended: sign in again", |socket| {
+            socket.credential == Credential::Session(session_id.into())
+        });
+    }
+
+    /// Closes this node's connections of `account_id` opened with any session but `except`
+    /// (the password changed, which ends every other session).
+    pub fn close_other_sessions(&self, account_id: &str, except: Option<&str>) {
+        self.close_where("your session has ended: sign in again", |socket| {
+            socket.account_id == account_id
+                && matches!(&socket.credential, Credential::Session(session) if Some(session.as_str()) != except)
+        });
+    }
+
+    fn close_where(&self, reason: &str, matches: impl Fn(&OpenSocket) -> bool) {
+        let sockets = self.sockets.lock().expect("the socket table");
+        for socket in sockets.values().filter(|socket| matches(socket)) {
+            // A full channel means the connection is being told already.
+            let _ = socket.close.try_send(reason.to_owned());
+        }
     }
 }
 
@@ -161,16 +229,24 @@ impl Connections {
 pub struct ConnectionPermit {
     connections: Connections,
     account_id: String,
+    id: u64,
+    closed: Option<tokio::sync::mpsc::Receiver<String>>,
 }
 
 impl ConnectionPermit {
     pub fn metrics(&self) -> &Metrics {
         &self.connections.metrics
     }
+
+    /// Receives the reason when the credential behind this connection ends (once).
+    pub fn take_closed(&mut self) -> Option<tokio::sync::mpsc::Receiver<String>> {
+        self.closed.take()
+    }
 }
 
 impl Drop for ConnectionPermit {
     fn drop(&mut self) {
+        self.connections.sockets.lock().expect("the socket table").remove(&self.id);
         let mut open = self.connections.open.lock().expect("the connection table");
         if let Some(count) = open.get_mut(&self.account_id) {
             *count -= 1;

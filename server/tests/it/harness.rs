@@ -143,11 +143,16 @@ impl ApiClient {
 
     /// The value of the `pmo_csrf` cookie, or "" if there is none.
     pub fn csrf(&self) -> String {
+        self.cookie(CSRF_COOKIE)
+    }
+
+    /// The value of the cookie `name`, or "" if there is none.
+    pub fn cookie(&self, name: &str) -> String {
         let cookies = self.jar.cookies(&self.base).map(|value| value.to_str().unwrap_or_default().to_owned());
         cookies
             .unwrap_or_default()
             .split("; ")
-            .find_map(|pair| pair.strip_prefix(&format!("{CSRF_COOKIE}=")).map(str::to_owned))
+            .find_map(|pair| pair.strip_prefix(&format!("{name}=")).map(str::to_owned))
             .unwrap_or_default()
     }
 

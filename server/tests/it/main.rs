@@ -2,6 +2,7 @@
 //! real SQLite files and, when `PMO_TEST_POSTGRES_URL` is set, a real Postgres.
 
 mod access;
+mod adversarial;
 mod api;
 mod assets;
 mod auth;

@@ -30,7 +30,7 @@ use crate::{
 pub const FIXED_BOARD: &[u8] = include_bytes!("fuzz_board.automerge");
 
 /// A limit small enough for the fuzzer to reach: the fixed board has a few hundred operations.
-pub const FUZZ_LIMITS: GateLimits = GateLimits { max_document_ops: 5_000 };
+pub const FUZZ_LIMITS: GateLimits = GateLimits { max_document_ops: 5_000, max_string_bytes: 64 * 1024 };
 
 /// Decodes `data` as a frame; a frame that decodes must survive encoding and rewriting.
 pub fn decode_frame_target(data: &[u8]) {

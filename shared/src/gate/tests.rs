@@ -292,47 +292,58 @@ fn a_message_without_changes_is_accepted_as_it_is() {
 }
 
 #[test]
-fn a_change_waiting_for_its_dependency_is_accepted_when_it_arrives() {
+fn a_change_whose_dependency_is_missing_is_refused() {
     let (server, mut client) = server_and_client();
     let id: ProjectId = "erp".parse().unwrap();
     client.add_project(id.clone(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 }).unwrap();
     client.rename_project(&id, "ERP 2").unwrap();
     let client_doc = doc(&mut client);
     let changes = client_doc.get_changes(&server.get_heads());
-    let message = |change: &automerge::Change| {
+    let message = |changes: &[&automerge::Change]| {
         sync::Message {
             heads: client_doc.get_heads(),
             need: vec![],
             have: vec![],
-            changes: sync::ChunkList::from(change.raw_bytes().to_vec()),
+            changes: sync::ChunkList::from(
+                changes.iter().map(|change| change.raw_bytes().to_vec()).collect::<Vec<_>>(),
+            ),
             flags: None,
             version: sync::MessageVersion::V1,
         }
         .encode()
     };
-    // The rename first: it waits in the queue, and nothing is accepted.
-    let mut held = server.clone();
-    let second = message(&changes[1]);
-    assert!(check_sync(&held, &second, &GateLimits::default()).unwrap().changes.is_empty());
-    held.receive_sync_message_for_test(&second);
-    // Then the addition: both become part of the board.
-    let accepted = check_sync(&held, &message(&changes[0]), &GateLimits::default()).unwrap();
+    // The rename alone would wait in Automerge's queue, to be applied unchecked later: refused.
+    match check_sync(&server, &message(&[&changes[1]]), &GateLimits::default()) {
+        Err(GateError::MissingDependencies { change, missing }) => {
+            assert_eq!(change, changes[1].hash());
+            assert_eq!(missing, changes[0].hash().to_string());
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // With the addition, in either order, both become part of the board.
+    let accepted = check_sync(&server, &message(&[&changes[1], &changes[0]]), &GateLimits::default()).unwrap();
     assert_eq!(
         accepted.changes.iter().map(|(hash, _)| *hash).collect::<Vec<_>>(),
         vec![changes[0].hash(), changes[1].hash()]
     );
 }
 
-/// How samod receives a message, without a sync state to keep.
-trait ReceiveForTest {
-    fn receive_sync_message_for_test(&mut self, data: &[u8]);
-}
-
-impl ReceiveForTest for Automerge {
-    fn receive_sync_message_for_test(&mut self, data: &[u8]) {
-        use automerge::sync::SyncDoc;
-        self.receive_sync_message(&mut sync::State::new(), sync::Message::decode(data).unwrap()).unwrap();
-    }
+#[test]
+fn stored_changes_are_checked_like_sent_ones() {
+    let (server, mut client) = server_and_client();
+    let id: ProjectId = "erp".parse().unwrap();
+    client.add_project(id.clone(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 }).unwrap();
+    let mut client_doc = doc(&mut client);
+    let good = client_doc.save_after(&server.get_heads());
+    assert_eq!(check_stored(&server, &good, &GateLimits::default()).unwrap().heads, client_doc.get_heads());
+    let heads = client_doc.get_heads();
+    let mut transaction = client_doc.transaction();
+    transaction.put(ROOT, "evil", "root key").unwrap();
+    transaction.commit();
+    let evil = client_doc.save_after(&heads);
+    assert!(matches!(check_stored(&server, &evil, &GateLimits::default()), Err(GateError::MissingDependencies { .. })));
+    let both = client_doc.save_after(&server.get_heads());
+    assert!(matches!(check_stored(&server, &both, &GateLimits::default()), Err(GateError::Schema(_))));
 }
 
 #[test]
@@ -418,11 +429,11 @@ fn a_board_may_not_grow_past_the_limit() {
         .unwrap();
     let data = change_message(&server, &doc(&mut client)).unwrap();
     let limit = server.stats().num_ops + 2;
-    match check_sync(&server, &data, &GateLimits { max_document_ops: limit }) {
+    match check_sync(&server, &data, &GateLimits { max_document_ops: limit, ..GateLimits::default() }) {
         Err(GateError::DocumentTooLarge { ops, limit: said }) => assert_eq!((ops > limit, said), (true, limit)),
         other => panic!("{other:?}"),
     }
-    assert!(check_sync(&server, &data, &GateLimits { max_document_ops: limit + 100 }).is_ok());
+    assert!(check_sync(&server, &data, &GateLimits { max_document_ops: limit + 100, ..GateLimits::default() }).is_ok());
 }
 
 #[test]
@@ -479,4 +490,23 @@ fn absent_optional_fields_are_dropped_not_sent_on_as_null() {
     }
     assert!(!has_null(&value), "{value:?}");
     assert_eq!(frame.sender(), "js-peer");
+}
+
+#[test]
+fn a_text_value_longer_than_the_limit_is_refused() {
+    let limits = GateLimits { max_string_bytes: 1024, ..GateLimits::default() };
+    for (name, length, accepted) in [("short", 1024, true), ("long", 1025, false)] {
+        let (server, mut client) = server_and_client();
+        let project = NewProject { name: "x".repeat(length), stage: Stage::Active, budget: 10.0 };
+        client.add_project("erp".parse().unwrap(), project).unwrap();
+        let data = change_message(&server, &doc(&mut client)).unwrap();
+        match check_sync(&server, &data, &limits) {
+            Ok(_) => assert!(accepted, "{name}: accepted"),
+            Err(GateError::StringTooLong { bytes, limit }) => {
+                assert!(!accepted, "{name}: refused");
+                assert_eq!((bytes, limit), (1025, 1024));
+            }
+            Err(other) => panic!("{name}: {other}"),
+        }
+    }
 }

@@ -1,0 +1,501 @@
+//! The attacks of the hardening issue, one case per item, against real servers over real
+//! sockets: each test is an attack that worked before the change that made it fail.
+
+use std::{
+    net::{IpAddr, SocketAddr},
+    time::Duration,
+};
+
+use automerge::{sync, sync::SyncDoc, transaction::Transactable, ChangeHash, ReadDoc, ROOT};
+use futures::{SinkExt, StreamExt};
+use server::{metrics::ReasonLabel, Config, Limits, Server};
+use shared::{
+    api::{CreatedToken, InstanceSettings, Role},
+    board::ProjectId,
+    sync::{Presence, SyncClient, SyncEvent, WireMessage},
+    Board,
+};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
+use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+
+use crate::{
+    editor::{has_project, project, read_from_server, Editor},
+    harness::{self, expect_error, ApiClient, TestDatabase, PASSWORD},
+};
+
+const WITHIN: Duration = Duration::from_secs(5);
+
+async fn start(database_url: &str, limits: Limits) -> Server {
+    let config = Config { limits, ..Config::new(database_url, "target/site") };
+    harness::start_server_with(config, "127.0.0.1:0".parse().unwrap()).await
+}
+
+/// How often the server refused something for `reason` (see `/metrics`).
+fn refused(server: &Server, reason: &str) -> u64 {
+    server.state().metrics.connections_refused.get_or_create(&ReasonLabel { reason: reason.to_owned() }).get()
+}
+
+async fn loaded_editor(name: &str, document_id: &str, token: &str, addr: SocketAddr) -> Editor {
+    let mut editor = Editor::new(name, document_id, token);
+    assert!(editor.connect(addr).await, "{name} connects");
+    editor.wait_for(WITHIN, "the board", |e| e.board.is_loaded()).await;
+    editor
+}
+
+/// The first sync frame (a `request`) for `document_id`, carrying `data`. The server replaces
+/// the `senderId`.
+fn sync_frame(server: &str, document_id: &str, data: Vec<u8>) -> Message {
+    let sender_id = "whoever".to_owned();
+    let frame = WireMessage::Request { document_id: document_id.to_owned(), sender_id, target_id: server.into(), data };
+    Message::Binary(frame.encode().into())
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>;
+
+/// A WebSocket on `/sync` with an API token, past the handshake: for sending frames no client
+/// library would send.
+async fn raw_socket(addr: SocketAddr, token: &str) -> (Socket, String) {
+    let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/sync?token={token}")).await.unwrap();
+    let join = SyncClient::new("raw", "unused", None).join();
+    socket.send(Message::Binary(join.into())).await.unwrap();
+    let first = tokio::time::timeout(WITHIN, socket.next()).await.expect("the server's peer message");
+    let Some(Ok(Message::Binary(peer))) = first else { panic!("{first:?}") };
+    let Ok(WireMessage::Peer { sender_id: server, .. }) = WireMessage::decode(&peer) else {
+        panic!("not a peer message")
+    };
+    (socket, server)
+}
+
+/// Reads what the server sends for `within`: the close code and reason if it closed.
+async fn close_within(socket: &mut Socket, within: Duration) -> Option<(u16, String)> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await {
+            Err(_) => return None,
+            Ok(Some(Ok(Message::Close(Some(frame))))) => return Some((frame.code.into(), frame.reason.to_string())),
+            Ok(end @ (None | Some(Err(_)) | Some(Ok(Message::Close(None))))) => {
+                return Some((0, format!("no close frame: {end:?}")))
+            }
+            Ok(Some(Ok(_))) => continue,
+        }
+    }
+}
+
+/// A sync message carrying exactly `chunks`, claiming `heads`.
+fn message_with(heads: Vec<ChangeHash>, chunks: Vec<Vec<u8>>) -> Vec<u8> {
+    sync::Message {
+        heads,
+        need: vec![],
+        have: vec![],
+        changes: sync::ChunkList::from(chunks),
+        flags: None,
+        version: sync::MessageVersion::V1,
+    }
+    .encode()
+}
+
+/// Two changes on top of `board`: a harmless parent (a new project) and a child of it that
+/// breaks the board (deletes `risks`, lowers the schema version, adds a root key).
+struct Orphan {
+    parent: Vec<Vec<u8>>,
+    parent_heads: Vec<ChangeHash>,
+    child: Vec<u8>,
+    child_heads: Vec<ChangeHash>,
+}
+
+fn parent_and_breaking_child(board: &mut Board) -> Orphan {
+    let mut fork = Board::load(&board.save()).unwrap();
+    let before = fork.heads();
+    fork.add_project(ProjectId::random(), project("the parent")).unwrap();
+    let mut doc = automerge::Automerge::load(&fork.save()).unwrap();
+    let parent: Vec<Vec<u8>> = doc.get_changes(&before).iter().map(|change| change.raw_bytes().to_vec()).collect();
+    let parent_heads = doc.get_heads();
+    let mut transaction = doc.transaction();
+    transaction.delete(ROOT, "risks").unwrap();
+    transaction.put(ROOT, "schema_version", 1_u64).unwrap();
+    transaction.put(ROOT, "evil", "a root key").unwrap();
+    transaction.commit();
+    let child = doc.get_changes(&parent_heads).iter().map(|change| change.raw_bytes().to_vec()).next().unwrap();
+    Orphan { parent, parent_heads, child, child_heads: doc.get_heads() }
+}
+
+fn is_intact(board: &mut Board) -> bool {
+    let doc = automerge::Automerge::load(&board.save()).unwrap();
+    doc.get(ROOT, "evil").unwrap().is_none() && doc.get(ROOT, "risks").unwrap().is_some()
+}
+
+/// High 1, one node: a change whose parent the server lacks is refused, not queued in samod
+/// (where the parent's arrival would apply it unchecked).
+#[tokio::test]
+async fn high_1_a_change_whose_parent_the_server_lacks_is_refused() {
+    let database = TestDatabase::new();
+    let server = start(&database.url(), Limits::default()).await;
+    let board = harness::create_board(server.addr, "Orphans").await;
+    let document_id = board.document_id().to_owned();
+    let mut honest = loaded_editor("honest", &document_id, &board.token, server.addr).await;
+    let orphan = parent_and_breaking_child(&mut honest.board);
+
+    let (mut attacker, server_peer) = raw_socket(server.addr, &board.token).await;
+    attacker
+        .send(sync_frame(&server_peer, &document_id, message_with(orphan.child_heads.clone(), vec![orphan.child])))
+        .await
+        .unwrap();
+    let (code, reason) = close_within(&mut attacker, WITHIN).await.expect("the server refusing the orphan");
+    assert_eq!(code, 1008, "{reason}");
+    assert!(reason.contains("depends on"), "{reason}");
+
+    // The parent alone is a good change; the orphan never joins the board, now or after a restart.
+    let (mut sender, server_peer) = raw_socket(server.addr, &board.token).await;
+    sender
+        .send(sync_frame(&server_peer, &document_id, message_with(orphan.parent_heads.clone(), orphan.parent)))
+        .await
+        .unwrap();
+    honest.wait_for(WITHIN, "the parent on the board", |e| has_project(e, "the parent")).await;
+    assert_eq!(close_within(&mut sender, Duration::from_millis(100)).await, None, "the parent was refused");
+    assert!(is_intact(&mut honest.board));
+    server.stop().await;
+    let server = start(&database.url(), Limits::default()).await;
+    let mut stored = read_from_server(server.addr, &document_id, &board.token).await;
+    assert!(stored.contains(&orphan.parent_heads) && is_intact(&mut stored));
+    server.stop().await;
+}
+
+/// High 1, two nodes: the reproduction of the issue. The orphan goes to node one, its parent
+/// to node two; node one must not apply the orphan when it loads the parent from Postgres.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn high_1_an_orphan_on_one_node_never_joins_when_another_node_commits_its_parent() {
+    let Some(postgres) = harness::TestPostgres::new().await else { return };
+    let one = start(&postgres.url(), Limits::default()).await;
+    let two = start(&postgres.url(), Limits::default()).await;
+    let board = harness::create_board(one.addr, "Two nodes").await;
+    let document_id = board.document_id().to_owned();
+
+    let mut on_one = loaded_editor("on one", &document_id, &board.token, one.addr).await;
+    let orphan = parent_and_breaking_child(&mut on_one.board);
+    let (mut attacker, server_peer) = raw_socket(one.addr, &board.token).await;
+    attacker
+        .send(sync_frame(&server_peer, &document_id, message_with(orphan.child_heads.clone(), vec![orphan.child])))
+        .await
+        .unwrap();
+    // Refused at once since the fix; before it, samod queued the orphan.
+    close_within(&mut attacker, Duration::from_millis(500)).await;
+
+    let (mut on_two, server_peer) = raw_socket(two.addr, &board.token).await;
+    on_two
+        .send(sync_frame(&server_peer, &document_id, message_with(orphan.parent_heads.clone(), orphan.parent)))
+        .await
+        .unwrap();
+    let mut reader = loaded_editor("reader on one", &document_id, &board.token, one.addr).await;
+    reader.wait_for(WITHIN, "the parent on node one", |e| e.board.contains(&orphan.parent_heads)).await;
+    reader.pump(Duration::from_millis(300)).await;
+    assert!(is_intact(&mut reader.board), "node one applied the orphan");
+    let mut stored = read_from_server(one.addr, &document_id, &board.token).await;
+    assert!(!stored.contains(&orphan.child_heads) && is_intact(&mut stored), "node one stored the orphan");
+    one.stop().await;
+    two.stop().await;
+    postgres.drop_schema().await;
+}
+
+/// High 2: `request`s for made-up ids are answered `doc-unavailable` by the gate, without
+/// samod opening a document for each.
+#[tokio::test]
+async fn high_2_requests_for_made_up_ids_never_reach_samod() {
+    let database = TestDatabase::new();
+    let server = start(&database.url(), Limits::default()).await;
+    let board = harness::create_board(server.addr, "Real").await;
+    let outsider = ApiClient::fresh(server.addr).await;
+    let token = outsider.create_token("probe").await;
+    let loaded_before = server.state().metrics.loaded_boards().len();
+
+    let made_up = || uuid::Uuid::new_v4().hyphenated().to_string();
+    let (mut prober, server_peer) = raw_socket(server.addr, &token).await;
+    let sender_id = "whoever".to_owned();
+    let data = automerge::Automerge::new().generate_sync_message(&mut sync::State::new()).unwrap().encode();
+    // Someone else's board, made-up ids, and ids samod cannot read.
+    let ids = std::iter::once(board.document_id().to_owned())
+        .chain((0..300).map(|_| made_up()))
+        .chain((0..20).map(|n| format!("not-an-id-{n}")));
+    for document_id in ids {
+        let frame = WireMessage::Request {
+            document_id,
+            sender_id: sender_id.clone(),
+            target_id: server_peer.clone(),
+            data: data.clone(),
+        };
+        prober.send(Message::Binary(frame.encode().into())).await.unwrap();
+    }
+    let mut unavailable = 0;
+    let deadline = tokio::time::Instant::now() + WITHIN;
+    while unavailable < 321 {
+        let frame = match tokio::time::timeout_at(deadline, prober.next()).await {
+            Ok(Some(Ok(Message::Binary(frame)))) => frame,
+            Ok(other) => panic!("the prober's connection ended: {other:?}"),
+            Err(_) => panic!("only {unavailable} of 321 requests were answered doc-unavailable"),
+        };
+        if matches!(WireMessage::decode(&frame), Ok(WireMessage::DocUnavailable { .. })) {
+            unavailable += 1;
+        }
+    }
+    assert_eq!(server.state().metrics.loaded_boards().len(), loaded_before, "samod opened made-up documents");
+
+    // A member still opens a board at once.
+    let started = tokio::time::Instant::now();
+    loaded_editor("member", board.document_id(), &board.token, server.addr).await;
+    assert!(started.elapsed() < Duration::from_secs(2), "opening a board took {:?}", started.elapsed());
+    server.stop().await;
+}
+
+/// High 3: sockets that never finish their headers are closed after the header timeout, one
+/// address cannot hold more than its share of connections, and others are served meanwhile.
+#[tokio::test]
+async fn high_3_slow_clients_are_cut_off_and_capped_per_address() {
+    let database = TestDatabase::new();
+    let limits = Limits {
+        connections_per_address: 16,
+        max_connections: 64,
+        header_read_timeout: Duration::from_secs(1),
+        ..Limits::default()
+    };
+    let server = start(&database.url(), limits).await;
+    let mut slow = Vec::new();
+    for _ in 0..40 {
+        let mut socket = TcpStream::connect(server.addr).await.unwrap();
+        // Whether the server reads this before closing a socket over its cap does not matter.
+        let _ = socket.write_all(b"GET /healthz HTTP/1.1\r\nHost: slow.example\r\n").await;
+        slow.push(socket);
+    }
+
+    let other = reqwest::Client::builder().local_address(IpAddr::from([127, 0, 0, 2])).build().unwrap();
+    let url = format!("http://{}/healthz", server.addr);
+    let response = tokio::time::timeout(Duration::from_secs(3), other.get(&url).send())
+        .await
+        .expect("another address is served while slow sockets wait")
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    for (n, socket) in slow.iter_mut().enumerate() {
+        let mut buffer = [0u8; 1024];
+        loop {
+            match tokio::time::timeout_at(deadline, socket.read(&mut buffer)).await {
+                Err(_) => panic!("slow socket {n} is still open after the header timeout"),
+                Ok(Ok(0) | Err(_)) => break,
+                // A 408 before the close is fine.
+                Ok(Ok(_)) => continue,
+            }
+        }
+    }
+    assert!(refused(&server, "too_many_from_address") >= 24, "the per-address cap was not applied");
+    server.stop().await;
+}
+
+/// High 4: a viewer may say it is there, but presence is capped in size and rate, and what
+/// waits for a client that does not read is capped in bytes.
+#[tokio::test]
+async fn high_4_presence_is_capped_and_outbound_queues_are_counted_in_bytes() {
+    let database = TestDatabase::new();
+    let limits = Limits {
+        outbound_queue_bytes: 1024 * 1024,
+        max_presence_bytes: 64 * 1024,
+        presence_per_second: 1000,
+        presence_burst: 1000,
+        message_burst: 1000,
+        ..Limits::default()
+    };
+    let server = start(&database.url(), limits).await;
+    let board = harness::create_board(server.addr, "Presence").await;
+    let document_id = board.document_id().to_owned();
+    let viewer = ApiClient::fresh(server.addr).await;
+    board.owner.add_member(&document_id, &viewer.me().await.account.email, Role::Viewer).await;
+    let viewer_token = viewer.create_token("viewer").await;
+    let mut owner = loaded_editor("owner", &document_id, &board.token, server.addr).await;
+    let mut viewer = loaded_editor("viewer", &document_id, &viewer_token, server.addr).await;
+
+    // Small presence from a viewer reaches the owner.
+    viewer.announce_presence("Viewer").await;
+    owner
+        .wait_for(WITHIN, "the viewer's presence", |e| {
+            e.events.iter().any(|event| matches!(event, SyncEvent::Ephemeral { .. }))
+        })
+        .await;
+    // 4 MiB of it closes the viewer's connection and reaches nobody.
+    let big = viewer.client().ephemeral(vec![7u8; 4 * 1024 * 1024]).unwrap();
+    viewer.send_raw(Message::Binary(big.into())).await;
+    viewer.wait_for(WITHIN, "the server closing the connection", |e| !e.is_connected()).await;
+    let (code, reason) = viewer.closed.clone().expect("a close frame");
+    assert_eq!(code, 1009, "{reason}");
+    owner.pump(Duration::from_millis(300)).await;
+    let largest = owner
+        .events
+        .iter()
+        .filter_map(|event| match event {
+            SyncEvent::Ephemeral { data, .. } => Some(data.len()),
+            _ => None,
+        })
+        .max();
+    assert!(largest.unwrap_or(0) <= 64 * 1024, "a presence of {largest:?} bytes reached the owner");
+
+    // A member that stops reading is cut off once 1 MiB waits for it, long before 1,024 frames.
+    let mut sleeper = loaded_editor("sleeper", &document_id, &board.token, server.addr).await;
+    sleeper.announce_presence("Sleeper").await;
+    let cut_off_before = refused(&server, "slow_reader");
+    for _ in 0..400 {
+        let frame = owner.client().ephemeral(vec![1u8; 60 * 1024]).unwrap();
+        owner.send_raw(Message::Binary(frame.into())).await;
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while refused(&server, "slow_reader") == cut_off_before {
+        assert!(tokio::time::Instant::now() < deadline, "a client that does not read was never cut off");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(sleeper);
+    server.stop().await;
+}
+
+/// A WebSocket on `/sync` signed in with a session cookie, past the handshake.
+async fn session_socket(
+    addr: SocketAddr,
+    session: &str,
+    document_id: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>> {
+    let mut request = format!("ws://{addr}/sync").into_client_request().unwrap();
+    request.headers_mut().insert("cookie", format!("pmo_session={session}").parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("a session may sync");
+    let join = SyncClient::new("cookie", document_id, None).join();
+    socket.send(Message::Binary(join.into())).await.unwrap();
+    let first = tokio::time::timeout(WITHIN, socket.next()).await.expect("the server's peer message");
+    assert!(matches!(first, Some(Ok(Message::Binary(_)))), "{first:?}");
+    socket
+}
+
+/// Whether the server closes `socket` within `within`.
+async fn closed_within(
+    socket: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>,
+    within: Duration,
+) -> bool {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await {
+            Err(_) => return false,
+            Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return true,
+            Ok(Some(Ok(_))) => continue,
+        }
+    }
+}
+
+/// Medium 5: revoking a token, signing out and changing the password close the sync
+/// connections they authenticated, at once.
+#[tokio::test]
+async fn medium_5_revoked_tokens_and_ended_sessions_lose_their_sync_connections() {
+    let database = TestDatabase::new();
+    let server = start(&database.url(), Limits::default()).await;
+    let board = harness::create_board(server.addr, "Revocation").await;
+    let document_id = board.document_id().to_owned();
+    let email = board.owner.me().await.account.email;
+
+    let response = board.owner.post("/api/tokens").json(&serde_json::json!({ "name": "script" })).send().await.unwrap();
+    let script_token: CreatedToken = response.json().await.unwrap();
+    let mut script = loaded_editor("script", &document_id, &script_token.secret, server.addr).await;
+    let response = board.owner.delete(&format!("/api/tokens/{}", script_token.token.id)).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    script.wait_for(WITHIN, "the revoked token's connection closing", |e| !e.is_connected()).await;
+
+    let signs_out = ApiClient::new(server.addr).await;
+    assert_eq!(signs_out.try_sign_in(&email, PASSWORD).await.status(), 200);
+    let other_session = ApiClient::new(server.addr).await;
+    assert_eq!(other_session.try_sign_in(&email, PASSWORD).await.status(), 200);
+    let mut signed_out_socket = session_socket(server.addr, &signs_out.cookie("pmo_session"), &document_id).await;
+    let mut other_socket = session_socket(server.addr, &other_session.cookie("pmo_session"), &document_id).await;
+    let mut token_user = loaded_editor("token", &document_id, &board.token, server.addr).await;
+
+    assert_eq!(signs_out.post("/api/auth/signout").send().await.unwrap().status(), 204);
+    assert!(closed_within(&mut signed_out_socket, WITHIN).await, "a signed-out session still syncs");
+
+    let change = serde_json::json!({ "current": PASSWORD, "new": "a new and longer password" });
+    assert_eq!(board.owner.post("/api/auth/password").json(&change).send().await.unwrap().status(), 204);
+    assert!(closed_within(&mut other_socket, WITHIN).await, "another session still syncs after a password change");
+    // Tokens are left alone by a password change.
+    token_user.edit(|b| b.add_project(ProjectId::random(), project("still here")).unwrap()).await;
+    token_user.wait_for(WITHIN, "the token's edit saved", |e| e.unsynced() == 0).await;
+    assert!(token_user.is_connected());
+    server.stop().await;
+}
+
+/// Medium 6: concurrent guesses cannot all pass the check before any is counted.
+#[tokio::test]
+async fn medium_6_concurrent_guesses_cannot_race_past_the_sign_in_limit() {
+    let database = TestDatabase::new();
+    let server = start(&database.url(), Limits { login_failures: 5, ..Limits::default() }).await;
+    ApiClient::sign_up(server.addr, "target@example.com").await;
+    let guesser = ApiClient::new(server.addr).await;
+    let passwords: Vec<String> =
+        (0..40).map(|n| if n == 39 { PASSWORD.to_owned() } else { format!("wrong password {n}") }).collect();
+    let answers =
+        futures::future::join_all(passwords.iter().map(|password| guesser.try_sign_in("target@example.com", password)))
+            .await;
+    let statuses: Vec<u16> = answers.iter().map(|response| response.status().as_u16()).collect();
+    let checked = statuses.iter().filter(|status| **status != 429).count();
+    assert!(checked <= 5, "{checked} passwords were checked against a limit of 5: {statuses:?}");
+    server.stop().await;
+}
+
+/// Medium 7: sign-up refuses what it can before hashing, is throttled per address, and
+/// passwords are hashed a few at a time.
+#[tokio::test]
+async fn medium_7_sign_up_checks_first_is_throttled_and_hashes_are_bounded() {
+    let database = TestDatabase::new();
+    let limits =
+        Limits { signups_per_address: 3, concurrent_password_hashes: 2, login_failures: 1000, ..Limits::default() };
+    let server = start(&database.url(), limits).await;
+    let admin = ApiClient::sign_up(server.addr, "admin@example.com").await;
+    let response = admin.put("/api/admin/settings").json(&InstanceSettings { invite_only: true }).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+
+    let hashes_before = server.state().password_hashing.total();
+    let stranger = ApiClient::new(server.addr).await;
+    for n in 0..2 {
+        let response = stranger.try_sign_up(&format!("s{n}@example.com"), "Stranger", PASSWORD, Some("made-up")).await;
+        expect_error(response, 403, "invite").await;
+    }
+    assert_eq!(server.state().password_hashing.total(), hashes_before, "a refused sign-up hashed a password");
+    let response = stranger.try_sign_up("s9@example.com", "Stranger", PASSWORD, Some("made-up")).await;
+    expect_error(response, 429, "too many").await;
+
+    let guesser = ApiClient::new(server.addr).await;
+    let passwords: Vec<String> = (0..12).map(|n| format!("wrong password {n}")).collect();
+    futures::future::join_all(passwords.iter().map(|password| guesser.try_sign_in("admin@example.com", password)))
+        .await;
+    let peak = server.state().password_hashing.peak();
+    assert!(peak <= 2, "{peak} passwords were hashed at once");
+    server.stop().await;
+}
+
+/// Medium 8: a board's strings and the number of boards an account owns are bounded.
+#[tokio::test]
+async fn medium_8_long_strings_and_too_many_boards_are_refused() {
+    let database = TestDatabase::new();
+    let server = start(&database.url(), Limits { boards_per_account: 2, ..Limits::default() }).await;
+    let board = harness::create_board(server.addr, "One").await;
+    board.owner.create_board("Two").await;
+    let response = board.owner.post("/api/boards").json(&serde_json::json!({ "name": "Three" })).send().await.unwrap();
+    expect_error(response, 403, "at most 2 boards").await;
+
+    let mut editor = loaded_editor("editor", board.document_id(), &board.token, server.addr).await;
+    let long_name = "x".repeat(100 * 1024);
+    editor.edit(|b| b.add_project(ProjectId::random(), project(&long_name)).unwrap()).await;
+    editor.wait_for(WITHIN, "the server refusing the long name", |e| !e.is_connected()).await;
+    let (code, reason) = editor.closed.clone().expect("a close frame");
+    assert_eq!(code, 1008, "{reason}");
+    assert!(reason.contains("bytes"), "{reason}");
+    server.stop().await;
+}
+
+impl Editor {
+    async fn announce_presence(&mut self, name: &str) {
+        let frame = self.client().ephemeral(Presence { name: name.into() }.encode()).unwrap();
+        self.send_raw(Message::Binary(frame.into())).await;
+    }
+}
