@@ -449,3 +449,20 @@ fn people_have_roles_teams_skills_and_time_off() {
     board.delete_person(&li).unwrap();
     assert!(board.people().is_empty());
 }
+
+#[test]
+fn a_ranking_reorders_the_priorities_in_one_change() {
+    let (mut board, ids) = board_with(&["A", "B", "C", "D"]);
+    let changes_before = board.doc.get_changes(&[]).len();
+    // D, B, A ranked; C unranked keeps place 3.
+    let moved = board.reorder_projects(&[ids[3].clone(), ids[1].clone(), ids[0].clone()]).unwrap();
+    assert_eq!(names(&board), ["D", "B", "C", "A"]);
+    assert_eq!(moved, 2, "A and D changed place; B and C did not");
+    assert_eq!(board.doc.get_changes(&[]).len(), changes_before + 1);
+    // The same order again moves nothing and writes nothing.
+    assert_eq!(board.reorder_projects(&[ids[3].clone(), ids[1].clone(), ids[0].clone()]).unwrap(), 0);
+    assert_eq!(board.doc.get_changes(&[]).len(), changes_before + 1);
+    let unknown = ProjectId::random();
+    assert!(matches!(board.reorder_projects(&[unknown]), Err(BoardError::Unknown { .. })));
+    assert!(board.reorder_projects(&[ids[0].clone(), ids[0].clone()]).is_err());
+}
