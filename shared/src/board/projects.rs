@@ -450,10 +450,12 @@ impl Board {
             values.push((key, value.map(|v| non_negative(key, v)).transpose()?));
         }
         let object = self.writable_project(id)?;
+        // Only what changed: see `Board::put_if_changed`.
         for (key, value) in values {
             match value {
-                Some(value) => self.doc.put(&object, key, value)?,
-                None => self.doc.delete(&object, key)?,
+                Some(value) => self.put_if_changed(&object, key, value.into())?,
+                None if self.doc.get(&object, key)?.is_some() => self.doc.delete(&object, key)?,
+                None => {}
             }
         }
         self.commit(format!("set estimates of project {id}"));
