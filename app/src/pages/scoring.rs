@@ -105,7 +105,7 @@ fn CriterionRow(id: CriterionId, board: BoardContext) -> impl IntoView {
         <tr data-testid="criterion-row" data-criterion-id=id.get_value().to_string()>
             <td><Field class="criterion-name" label="Criterion name" value=Signal::derive(name) disabled=read_only
                 commit=move |text| board.try_apply(|b| b.set_criterion(&id.get_value(), &text, weight(), direction()))/></td>
-            <td><Field class="criterion-weight" label="Criterion weight" input_type="number" disabled=read_only
+            <td><Field class="criterion-weight" label="Criterion weight" disabled=read_only
                 value=Signal::derive(move || views::number(weight(), 6))
                 commit=move |text| match parse_number(&text) {
                     Some(value) => board.try_apply(|b| b.set_criterion(&id.get_value(), &name(), value, direction())),
@@ -235,7 +235,7 @@ fn ScoreMatrix(
                     };
                     view! {
                         <td class="cell">
-                            <Field class="score" input_type="number" label=format!("Score of {} on {}", name(), criterion_name())
+                            <Field class="score" label=format!("Score of {} on {}", name(), criterion_name())
                                 value=Signal::derive(score) disabled=Signal::derive(move || !board.editable.get())
                                 commit=move |text| {
                                     let score = if text.trim().is_empty() { Ok(None) } else {
@@ -283,7 +283,7 @@ fn estimate_field(
         })
     };
     view! {
-        <Field class="estimate" input_type="number" label=format!("{label} of {}", project_name(board, &project.get_value()))
+        <Field class="estimate" label=format!("{label} of {}", project_name(board, &project.get_value()))
             value=Signal::derive(value) disabled=Signal::derive(move || !board.editable.get())
             commit=move |text| {
                 let number = if text.trim().is_empty() { Ok(None) } else {

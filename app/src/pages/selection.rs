@@ -88,6 +88,8 @@ pub fn SelectionPage() -> impl IntoView {
     let frontier_busy = RwSignal::new(false);
     // Each run has a number, so a run started later silences an earlier one still yielding.
     let generation = StoredValue::new(0u64);
+    let decision_note = RwSignal::new(String::new());
+    let decision_outcome = RwSignal::new(None::<Result<String, String>>);
 
     let default_budget = Memo::new(move |_| board.view.snapshot.with(views::selection::default_budget));
     let budget = Memo::new(move |_| match budget_text.get() {
@@ -121,6 +123,7 @@ pub fn SelectionPage() -> impl IntoView {
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
         cancel.set(false);
+        decision_outcome.set(None);
         frontier.set(Vec::new());
         run.set(Run::Searching { nodes: 0, value: 0.0, gap: 1.0 });
         leptos::task::spawn_local(async move {
@@ -361,7 +364,7 @@ pub fn SelectionPage() -> impl IntoView {
                     {role_rows}
                 </tbody>
             </table>
-            <RecordDecision board comparison/>
+            <RecordDecision board comparison note=decision_note outcome=decision_outcome/>
         })
     };
     let chart = move || {
@@ -423,6 +426,9 @@ pub fn SelectionPage() -> impl IntoView {
                 {move || frontier_busy.get().then_some(" Computing…")}</p>
             {chart}
         </section>
+        <section class="selection-decisions">
+            <DecisionLog board/>
+        </section>
     }
 }
 
@@ -479,12 +485,16 @@ fn frontier_svg(chart: &views::selection::FrontierChart) -> String {
 /// name, the time and (by `Board::record_decision`) the board's version; lists the board's
 /// latest decisions underneath.
 #[component]
-fn RecordDecision(board: BoardContext, comparison: views::selection::Comparison) -> impl IntoView {
+fn RecordDecision(
+    board: BoardContext,
+    comparison: views::selection::Comparison,
+    /// Kept by the page: recording changes the board, which draws this form again.
+    note: RwSignal<String>,
+    outcome: RwSignal<Option<Result<String, String>>>,
+) -> impl IntoView {
     let decisions = views::selection::decisions(&comparison);
     let count = decisions.len();
     let decisions = StoredValue::new(decisions);
-    let note = RwSignal::new(String::new());
-    let outcome = RwSignal::new(None::<Result<String, String>>);
     let record = move |_| {
         let who = Auth::get().account().map(|account| account.name).unwrap_or_default();
         let at_ms = js_sys::Date::now() as i64;
@@ -514,7 +524,6 @@ fn RecordDecision(board: BoardContext, comparison: views::selection::Comparison)
                 Err(text) => view! { <span role="alert" class="field-error" data-testid="record-outcome">{text}</span> }.into_any(),
             })}
         </form>
-        <DecisionLog board/>
     }
 }
 
@@ -552,7 +561,7 @@ pub fn DecisionLog(board: BoardContext) -> impl IntoView {
         })
     };
     view! {
-        <h3>"Decisions " <span class="zh" lang="zh">"决策记录"</span></h3>
+        <h2>"Decisions " <span class="zh" lang="zh">"决策记录"</span></h2>
         <Show when=move || board.view.snapshot.with(|b| !b.decisions.is_empty())
             fallback=|| view! { <p class="empty">"No decision recorded yet."</p> }>
             <table class="decisions">

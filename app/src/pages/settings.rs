@@ -40,7 +40,7 @@ pub fn SettingsPage() -> impl IntoView {
          get: fn(&shared::board::Settings) -> String,
          commit: fn(BoardContext, &shared::board::Settings, f64) -> Result<(), String>| {
             view! {
-                <Field class="setting" label=label testid=testid input_type="number" disabled=read_only
+                <Field class="setting" label=label testid=testid disabled=read_only
                     value=Signal::derive(move || settings.with(get))
                     commit=move |text| match parse_number(&text) {
                         Some(value) => commit(board, &settings.get_untracked(), value),
@@ -53,7 +53,7 @@ pub fn SettingsPage() -> impl IntoView {
                       get: fn(&shared::board::Settings) -> u8,
                       set: fn(&mut [u8; 3], u8)| {
         view! {
-            <Field class="setting small" label=label testid=testid input_type="number" disabled=read_only
+            <Field class="setting small" label=label testid=testid disabled=read_only
                 value=Signal::derive(move || settings.with(get).to_string())
                 commit=move |text| {
                     let Some(value) = text.trim().parse::<u8>().ok() else {
@@ -91,7 +91,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <small class="hint">{move || format!("Stage gates are approved by the {}.", settings.with(|s| s.operating_model.gate_approver()))}</small></dd>
 
                 <dt>"Budget envelope " <span class="zh" lang="zh">"预算总额"</span></dt>
-                <dd><Field class="setting" label="Budget envelope" testid="budget-envelope" input_type="number" disabled=read_only
+                <dd><Field class="setting" label="Budget envelope" testid="budget-envelope" disabled=read_only
                     value=Signal::derive(move || settings.with(|s| s.budget_envelope.map(|e| views::number(e, 2)).unwrap_or_default()))
                     commit=move |text| {
                         if text.trim().is_empty() {

@@ -82,7 +82,7 @@ fn ObjectiveRow(
         <tr data-testid="objective-row" data-objective-id=id.get_value().to_string() class:unserved=is_unserved>
             <td><Field class="objective-name" label="Objective name" value=Signal::derive(name) disabled=read_only
                 commit=move |text| board.try_apply(|b| b.set_objective(&id.get_value(), &text, weight()))/></td>
-            <td><Field class="objective-weight" label="Objective weight" input_type="number" value=Signal::derive(move || views::number(weight(), 6))
+            <td><Field class="objective-weight" label="Objective weight" value=Signal::derive(move || views::number(weight(), 6))
                 disabled=read_only
                 commit=move |text| match parse_number(&text) {
                     Some(value) => board.try_apply(|b| b.set_objective(&id.get_value(), &name(), value)),
@@ -281,7 +281,7 @@ fn ContributionGrid(
                             {move || if editing.get() == Some(at()) {
                                 view! {
                                     <Field class="contribution" label=format!("Contribution of {} to {}", name(), objective_name(board, &objective.get_value()))
-                                        input_type="number" value=Signal::derive(text)
+                                        value=Signal::derive(text)
                                         commit=move |typed| {
                                             let share = if typed.trim().is_empty() { Some(0.0) } else { parse_number(&typed) };
                                             let result = match share {
