@@ -24,6 +24,10 @@ name=pmo-board # also LEPTOS_OUTPUT_NAME in .cargo/config.toml and the service w
 mkdir -p "$target_dir"
 exec 9>"$target_dir/.build-site.lock"
 flock 9
+# Checkouts sharing the cache give the workspace crates the same artifact names, and cargo
+# judges them fresh by modification time: another checkout's newer build of `shared` or `app`
+# would pass for this one's. Make this checkout's sources the newest, inside the lock.
+find shared/src app/src -name '*.rs' -exec touch {} +
 
 cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
   --profile "$profile"

@@ -66,10 +66,7 @@ pub enum ScoringError {
          score it, or leave it out of this ranking"
     )]
     MissingScore { candidate: String, criterion: String },
-    #[error(
-        "score of candidate `{candidate}` on criterion `{criterion}` must be a finite number \
-         of at least 0, not {value}"
-    )]
+    #[error("score of candidate `{candidate}` on criterion `{criterion}` must be a finite number, not {value}")]
     InvalidScore { candidate: String, criterion: String, value: f64 },
     /// A WSJF or RICE input outside its range; `quantity` names it, `requirement` says what
     /// it must be.
@@ -187,8 +184,9 @@ const TIE_DECIMALS: f64 = 1e9;
 /// broken by candidate id, so the order never depends on the order of the input.
 ///
 /// Every criterion in `criteria` needs a score from every candidate; to leave a criterion out
-/// of a ranking, leave it out of `criteria` (a weight of 0 still requires scores). Weights and
-/// scores must be finite and at least 0, and at least one weight must be positive. An empty
+/// of a ranking, leave it out of `criteria` (a weight of 0 still requires scores). Weights
+/// must be finite and at least 0, and at least one weight must be positive; scores may be any
+/// finite number, negative ones included. An empty
 /// `candidates` gives an empty ranking.
 pub fn weighted_ranking(criteria: &[Criterion], candidates: &[Candidate]) -> Result<WeightedRanking, ScoringError> {
     let weights = normalised_weights(criteria)?;
@@ -209,7 +207,9 @@ pub fn weighted_ranking(criteria: &[Criterion], candidates: &[Candidate]) -> Res
                     criterion: criterion.id.clone(),
                 });
             };
-            if !is_finite_non_negative(value) {
+            // Any finite number will do: min-max normalisation only needs a range, so a scale
+            // of -2‥2 (or a net present value below zero) ranks as well as 1‥5.
+            if !value.is_finite() {
                 return Err(ScoringError::InvalidScore {
                     candidate: candidate.id.clone(),
                     criterion: criterion.id.clone(),
@@ -770,6 +770,22 @@ mod tests {
         assert_eq!(ranking.candidates.iter().map(|c| c.rank).collect::<Vec<_>>(), [1, 2]);
     }
 
+    /// Negative scores normalise like any others. Net value −2, 0, 6 (higher is better) spans
+    /// 8: a (−2) → 0, b (0) → 2/8 = 0.25, c (6) → 1. Risk −1, 1, 3 (lower is better) spans 4:
+    /// a → 1 − 0 = 1, b → 1 − 0.5 = 0.5, c → 1 − 1 = 0. Weights 3 and 1 → 0.75 and 0.25:
+    /// a = 0 + 0.25 = 0.25, b = 0.1875 + 0.125 = 0.3125, c = 0.75 + 0 = 0.75.
+    #[test]
+    fn negative_scores_rank_like_any_others() {
+        let criteria =
+            [criterion("value", 3.0, Direction::HigherIsBetter), criterion("risk", 1.0, Direction::LowerIsBetter)];
+        let candidates = [
+            Candidate::new("a", [("value", -2.0), ("risk", -1.0)]),
+            Candidate::new("b", [("value", 0.0), ("risk", 1.0)]),
+            Candidate::new("c", [("value", 6.0), ("risk", 3.0)]),
+        ];
+        assert_ranking(&criteria, &candidates, &[("c", 0.75), ("b", 0.3125), ("a", 0.25)]);
+    }
+
     #[test]
     fn scores_for_unknown_criteria_are_ignored_and_reported() {
         let criteria = [criterion("value", 1.0, Direction::HigherIsBetter)];
@@ -838,13 +854,13 @@ mod tests {
                 "NaN score",
                 vec![value(1.0), risk.clone()],
                 vec![scored("a", 1.0), scored("b", f64::NAN)],
-                "score of candidate `b` on criterion `value` must be a finite number of at least 0, not NaN",
+                "score of candidate `b` on criterion `value` must be a finite number, not NaN",
             ),
             (
-                "negative score",
+                "infinite score",
                 vec![value(1.0), risk.clone()],
-                vec![scored("a", -2.5)],
-                "score of candidate `a` on criterion `value` must be a finite number of at least 0, not -2.5",
+                vec![scored("a", f64::NEG_INFINITY)],
+                "score of candidate `a` on criterion `value` must be a finite number, not -inf",
             ),
         ];
         for (case, criteria, candidates, message) in cases {

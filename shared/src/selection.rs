@@ -312,6 +312,8 @@ pub enum StopReason {
     TimeLimit,
     /// The gap fell below [`Limits::accepted_gap`].
     GapAccepted,
+    /// The caller has not run a [`SelectionSearch`] to its end (yet): paused, or cancelled.
+    Paused,
 }
 
 /// Why no portfolio can satisfy the constraints. Since costs and demands are never negative,
@@ -926,87 +928,258 @@ fn solve_at_budget(
     limits: &Limits,
     start: Option<&[bool]>,
 ) -> Result<Selection, SelectionError> {
-    let fixed = match model.fix(budget) {
-        Ok(fixed) => fixed,
-        Err(infeasibility) => {
-            return Ok(Selection {
-                status: SelectionStatus::Infeasible(infeasibility),
-                chosen: Vec::new(),
-                total_value: 0.0,
-                total_cost: 0.0,
-                value_bound: 0.0,
-                gap: 0.0,
-                usage: model.usage(&vec![false; model.len()], budget),
-                effort: SearchEffort::default(),
-            });
+    let mut search = Search::start(model, budget, start);
+    let started = limits.time.map(|time| (time.clock)());
+    let sliced = limits.time.is_some();
+    // Nodes for the next call: a slice when a clock is to be read, else the rest of the budget.
+    let next_slice = |solved: u64| -> Option<u64> {
+        let left = limits.max_nodes.map(|max| max.saturating_sub(solved));
+        match (sliced, left) {
+            (true, Some(left)) => Some(left.min(NODES_PER_CLOCK_CHECK)),
+            (true, None) => Some(NODES_PER_CLOCK_CHECK),
+            (false, left) => left,
         }
     };
-    // The seed: the better of the greedy portfolio and the greedy completion of `start`.
-    let mut seed = model.greedy(&fixed, budget, None);
-    if let Some(start) = start {
-        let completed = model.greedy(&fixed, budget, Some(start));
-        if model.total_value(&completed) > model.total_value(&seed) {
-            seed = completed;
+    let out_of_time = || match (limits.time, started) {
+        (Some(time), Some(started)) => (time.clock)().saturating_sub(started) >= time.budget,
+        _ => false,
+    };
+    let stop = loop {
+        if let Some(end) = search.end() {
+            break end;
+        }
+        if search.has_started() {
+            let solved = search.effort().nodes;
+            if limits.max_nodes.is_some_and(|max| solved >= max) {
+                break Some(StopReason::NodeLimit);
+            }
+            if out_of_time() {
+                break Some(StopReason::TimeLimit);
+            }
+        }
+        search.advance(next_slice(search.effort().nodes), limits.accepted_gap)?;
+    };
+    search.selection(model, stop)
+}
+
+/// An exact selection run a slice at a time, for a caller that must stay responsive: a browser
+/// runs [`SelectionSearch::step`] for a few milliseconds, yields to the page (to draw the
+/// progress, or to take a click on Cancel), and steps again. Between steps,
+/// [`SelectionSearch::selection`] is the best portfolio found so far with its proven gap.
+///
+/// ```
+/// use shared::selection::{Candidate, SelectionProblem, SelectionSearch, SelectionStatus};
+///
+/// let mut problem = SelectionProblem::new(10.0);
+/// problem.candidates = vec![Candidate::new("a", 12.0, 6.0), Candidate::new("b", 9.0, 5.0), Candidate::new("c", 9.0, 5.0)];
+/// let mut search = SelectionSearch::new(&problem).unwrap();
+/// while !search.step(4).unwrap() {}
+/// let selection = search.selection().unwrap();
+/// assert_eq!(selection.status, SelectionStatus::Optimal);
+/// assert_eq!(selection.chosen, ["b", "c"]);
+/// ```
+pub struct SelectionSearch<'problem> {
+    model: Model<'problem>,
+    search: Search,
+}
+
+impl<'problem> SelectionSearch<'problem> {
+    /// Validates the problem, settles the forced decisions and finds the greedy start; the
+    /// branch and bound itself waits for [`SelectionSearch::step`].
+    pub fn new(problem: &'problem SelectionProblem) -> Result<SelectionSearch<'problem>, SelectionError> {
+        let model = Model::new(problem)?;
+        let search = Search::start(&model, problem.budget, None);
+        Ok(SelectionSearch { model, search })
+    }
+
+    /// Explores at most `nodes` more branch-and-bound nodes (the first step also solves the
+    /// root relaxation, which cannot be cut short) and answers whether the search is over.
+    pub fn step(&mut self, nodes: u64) -> Result<bool, SelectionError> {
+        if self.search.end().is_none() {
+            self.search.advance(Some(nodes.max(1)), 0.0)?;
+        }
+        Ok(self.search.end().is_some())
+    }
+
+    /// Whether the search is over (proven optimal, or infeasible).
+    pub fn is_finished(&self) -> bool {
+        self.search.end().is_some()
+    }
+
+    /// The nodes explored so far.
+    pub fn effort(&self) -> SearchEffort {
+        self.search.effort()
+    }
+
+    /// The best portfolio so far: optimal once the search is over, otherwise
+    /// [`StopReason::Paused`] with the gap proven so far.
+    pub fn selection(&self) -> Result<Selection, SelectionError> {
+        let stop = match self.search.end() {
+            Some(end) => end,
+            None => Some(StopReason::Paused),
+        };
+        self.search.selection(&self.model, stop)
+    }
+}
+
+impl fmt::Debug for SelectionSearch<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SelectionSearch").field("effort", &self.search.effort()).finish_non_exhaustive()
+    }
+}
+
+/// The branch and bound at one budget level, resumable: what is settled before the search
+/// (forced decisions, the seed) and the solver's state in between slices.
+struct Search {
+    budget: f64,
+    fixed: Result<Vec<Fixed>, Infeasibility>,
+    /// The seed: the better of the greedy portfolio and the greedy completion of the start.
+    seed: Vec<bool>,
+    free: Vec<usize>,
+    milp: Option<Milp>,
+    /// The solver's state after the last slice; `None` before the first.
+    outcome: Option<microlp::SolveOutcome>,
+}
+
+impl Search {
+    fn start(model: &Model, budget: f64, start: Option<&[bool]>) -> Search {
+        let fixed = model.fix(budget);
+        let (seed, free, milp) = match &fixed {
+            Err(_) => (vec![false; model.len()], Vec::new(), None),
+            Ok(fixed) => {
+                let mut seed = model.greedy(fixed, budget, None);
+                if let Some(start) = start {
+                    let completed = model.greedy(fixed, budget, Some(start));
+                    if model.total_value(&completed) > model.total_value(&seed) {
+                        seed = completed;
+                    }
+                }
+                debug_assert_eq!(model.violation(&seed, budget), None);
+                let free: Vec<usize> = (0..model.len()).filter(|&p| fixed[p] == Fixed::Free).collect();
+                let milp = (!free.is_empty()).then(|| Milp::build(model, fixed, &free, budget));
+                (seed, free, milp)
+            }
+        };
+        Search { budget, fixed, seed, free, milp, outcome: None }
+    }
+
+    fn has_started(&self) -> bool {
+        self.outcome.is_some()
+    }
+
+    /// `Some` once the search is over: `Some(None)` proven (or nothing to search),
+    /// `Some(Some(GapAccepted))` within the accepted gap.
+    fn end(&self) -> Option<Option<StopReason>> {
+        if self.milp.is_none() {
+            return Some(None);
+        }
+        match self.outcome.as_ref()?.termination_reason() {
+            TerminationReason::ProvenOptimal => Some(None),
+            TerminationReason::MipGap => Some(Some(StopReason::GapAccepted)),
+            _ => None,
         }
     }
-    debug_assert_eq!(model.violation(&seed, budget), None);
 
-    let free: Vec<usize> = (0..model.len()).filter(|&p| fixed[p] == Fixed::Free).collect();
-    let fixed_in: Vec<bool> = fixed.iter().map(|&f| f == Fixed::In).collect();
-    let (chosen, bound, status, effort) = if free.is_empty() {
-        (fixed_in.clone(), model.total_value(&fixed_in), SelectionStatus::Optimal, SearchEffort::default())
-    } else {
-        let milp = Milp::build(model, &fixed, &free, budget);
-        let outcome = milp.solve(&seed, limits)?;
-        let chosen = match &outcome.values {
-            Some(values) => {
-                let mut chosen = fixed_in.clone();
-                for (&project, &value) in free.iter().zip(values) {
-                    chosen[project] = value > 0.5;
-                }
-                if let Some(broken) = model.violation(&chosen, budget) {
-                    return Err(SelectionError::Solver(format!("its answer breaks a rule: {broken}")));
-                }
-                // A limit can stop the search before it improves on its seed; keep the better.
-                if model.total_value(&chosen) >= model.total_value(&seed) {
-                    chosen
-                } else {
-                    seed
-                }
+    fn effort(&self) -> SearchEffort {
+        self.outcome.as_ref().map_or_else(SearchEffort::default, |outcome| {
+            let stats = outcome.stats();
+            SearchEffort { nodes: stats.nodes_solved, lp_iterations: stats.lp_iterations }
+        })
+    }
+
+    /// Runs the solver for at most `nodes` more nodes (`None`: until it is done).
+    fn advance(&mut self, nodes: Option<u64>, accepted_gap: f64) -> Result<(), SelectionError> {
+        let Some(milp) = &self.milp else { return Ok(()) };
+        let outcome = match self.outcome.take() {
+            None => milp.problem.solve_with(milp.options(&self.seed, nodes, accepted_gap)),
+            Some(outcome) => {
+                let mut resume = ResumeOptions::default();
+                resume.node_limit = nodes;
+                resume.mip_gap = Some(accepted_gap);
+                outcome.resume_with(resume)
             }
-            None => seed,
         };
-        let chosen = model.without_worthless(chosen, &fixed);
-        let value = model.total_value(&chosen);
-        let bound = match outcome.free_value_bound {
-            Some(free_bound) => (model.total_value(&fixed_in) + free_bound).max(value),
-            // No bound yet (stopped before the root relaxation settled): every free value.
-            None => model.total_value(&fixed_in) + free.iter().map(|&p| model.candidate(p).value).sum::<f64>(),
-        };
-        (chosen, bound, outcome.status, outcome.effort)
-    };
+        self.outcome = Some(outcome.map_err(solver_error)?);
+        Ok(())
+    }
 
-    let total_value = model.total_value(&chosen);
-    let gap = if bound > 0.0 { ((bound - total_value) / bound).max(0.0) } else { 0.0 };
-    // A search stopped with its bound equal to its value has in fact proven optimality.
-    let status = match status {
-        SelectionStatus::Stopped(_) if gap <= RELATIVE_TOLERANCE => SelectionStatus::Optimal,
-        status => status,
-    };
-    let (value_bound, gap) = match status {
-        SelectionStatus::Optimal => (total_value, 0.0),
-        _ => (bound, gap),
-    };
-    Ok(Selection {
-        status,
-        chosen: model.ids(&chosen),
-        total_value,
-        total_cost: model.total_cost(&chosen),
-        value_bound,
-        gap,
-        usage: model.usage(&chosen, budget),
-        effort,
-    })
+    /// The best portfolio so far, its bound and gap; `stop` says why the search ended, or
+    /// `None` for a proof.
+    fn selection(&self, model: &Model, stop: Option<StopReason>) -> Result<Selection, SelectionError> {
+        let budget = self.budget;
+        let fixed = match &self.fixed {
+            Ok(fixed) => fixed,
+            Err(infeasibility) => {
+                return Ok(Selection {
+                    status: SelectionStatus::Infeasible(infeasibility.clone()),
+                    chosen: Vec::new(),
+                    total_value: 0.0,
+                    total_cost: 0.0,
+                    value_bound: 0.0,
+                    gap: 0.0,
+                    usage: model.usage(&vec![false; model.len()], budget),
+                    effort: SearchEffort::default(),
+                });
+            }
+        };
+        let fixed_in: Vec<bool> = fixed.iter().map(|&f| f == Fixed::In).collect();
+        let free = &self.free;
+        let (chosen, bound, status, effort) = match &self.milp {
+            None => (fixed_in.clone(), model.total_value(&fixed_in), SelectionStatus::Optimal, SearchEffort::default()),
+            Some(milp) => {
+                let outcome = milp.outcome(self.outcome.as_ref(), stop);
+                let seed = self.seed.clone();
+                let chosen = match &outcome.values {
+                    Some(values) => {
+                        let mut chosen = fixed_in.clone();
+                        for (&project, &value) in free.iter().zip(values) {
+                            chosen[project] = value > 0.5;
+                        }
+                        if let Some(broken) = model.violation(&chosen, budget) {
+                            return Err(SelectionError::Solver(format!("its answer breaks a rule: {broken}")));
+                        }
+                        // A limit can stop the search before it improves on its seed; keep the better.
+                        if model.total_value(&chosen) >= model.total_value(&seed) {
+                            chosen
+                        } else {
+                            seed
+                        }
+                    }
+                    None => seed,
+                };
+                let chosen = model.without_worthless(chosen, fixed);
+                let value = model.total_value(&chosen);
+                let bound = match outcome.free_value_bound {
+                    Some(free_bound) => (model.total_value(&fixed_in) + free_bound).max(value),
+                    // No bound yet (stopped before the root relaxation settled): every free value.
+                    None => model.total_value(&fixed_in) + free.iter().map(|&p| model.candidate(p).value).sum::<f64>(),
+                };
+                (chosen, bound, outcome.status, outcome.effort)
+            }
+        };
+
+        let total_value = model.total_value(&chosen);
+        let gap = if bound > 0.0 { ((bound - total_value) / bound).max(0.0) } else { 0.0 };
+        // A search stopped with its bound equal to its value has in fact proven optimality.
+        let status = match status {
+            SelectionStatus::Stopped(_) if gap <= RELATIVE_TOLERANCE => SelectionStatus::Optimal,
+            status => status,
+        };
+        let (value_bound, gap) = match status {
+            SelectionStatus::Optimal => (total_value, 0.0),
+            _ => (bound, gap),
+        };
+        Ok(Selection {
+            status,
+            chosen: model.ids(&chosen),
+            total_value,
+            total_cost: model.total_cost(&chosen),
+            value_bound,
+            gap,
+            usage: model.usage(&chosen, budget),
+            effort,
+        })
+    }
 }
 
 /// The integer programme over the free projects, with the fixed-in projects' use taken off the
@@ -1086,28 +1259,11 @@ impl Milp {
         Milp { problem, free: free.to_vec(), variables, value_scale }
     }
 
-    /// Runs the branch and bound in slices of nodes, reading the caller's clock between slices,
-    /// until it proves optimality or a limit is reached.
-    fn solve(&self, seed: &[bool], limits: &Limits) -> Result<MilpOutcome, SelectionError> {
-        let started = limits.time.map(|time| (time.clock)());
-        let sliced = limits.time.is_some();
-        // Nodes for the next call: a slice when a clock is to be read, else the rest of the budget.
-        let next_slice = |solved: u64| -> Option<u64> {
-            let left = limits.max_nodes.map(|max| max.saturating_sub(solved));
-            match (sliced, left) {
-                (true, Some(left)) => Some(left.min(NODES_PER_CLOCK_CHECK)),
-                (true, None) => Some(NODES_PER_CLOCK_CHECK),
-                (false, left) => left,
-            }
-        };
-        let out_of_time = || match (limits.time, started) {
-            (Some(time), Some(started)) => (time.clock)().saturating_sub(started) >= time.budget,
-            _ => false,
-        };
-
+    /// The solver's options for the first slice: at most `nodes` nodes, starting from `seed`.
+    fn options(&self, seed: &[bool], nodes: Option<u64>, accepted_gap: f64) -> SolveOptions {
         let mut options = SolveOptions::default();
-        options.node_limit = next_slice(0);
-        options.mip_gap = limits.accepted_gap;
+        options.node_limit = nodes;
+        options.mip_gap = accepted_gap;
         // The solver holds rows to an absolute tolerance in scaled units, that is to
         // `SOLVER_TOLERANCE` times a row's largest coefficient, which propagation keeps below the
         // row's limit; and a value within `int_tol` of 0 or 1 counts as integral, so rounding it
@@ -1122,35 +1278,25 @@ impl Milp {
                 .map(|(&project, &variable)| (variable, if seed[project] { 1.0 } else { 0.0 }))
                 .collect(),
         );
-        let mut outcome = self.problem.solve_with(options).map_err(solver_error)?;
-        let stop = loop {
-            match outcome.termination_reason() {
-                TerminationReason::ProvenOptimal => break None,
-                TerminationReason::MipGap => break Some(StopReason::GapAccepted),
-                _ => {}
-            }
-            let solved = outcome.stats().nodes_solved;
-            if limits.max_nodes.is_some_and(|max| solved >= max) {
-                break Some(StopReason::NodeLimit);
-            }
-            if out_of_time() {
-                break Some(StopReason::TimeLimit);
-            }
-            let mut resume = ResumeOptions::default();
-            resume.node_limit = next_slice(solved);
-            resume.mip_gap = Some(limits.accepted_gap);
-            outcome = outcome.resume_with(resume).map_err(solver_error)?;
+        options
+    }
+
+    /// What the solver has so far: its portfolio, bound and effort.
+    fn outcome(&self, outcome: Option<&microlp::SolveOutcome>, stop: Option<StopReason>) -> MilpOutcome {
+        let status = stop.map_or(SelectionStatus::Optimal, SelectionStatus::Stopped);
+        let Some(outcome) = outcome else {
+            return MilpOutcome { values: None, free_value_bound: None, status, effort: SearchEffort::default() };
         };
         let stats = outcome.stats();
         let values = outcome
             .solution()
             .map(|solution| self.variables.iter().map(|&variable| solution.var_value(variable)).collect());
-        Ok(MilpOutcome {
+        MilpOutcome {
             values,
             free_value_bound: stats.best_bound.map(|bound| bound * self.value_scale),
-            status: stop.map_or(SelectionStatus::Optimal, SelectionStatus::Stopped),
+            status,
             effort: SearchEffort { nodes: stats.nodes_solved, lp_iterations: stats.lp_iterations },
-        })
+        }
     }
 }
 
@@ -1273,6 +1419,36 @@ mod tests {
         assert_eq!(selection.usage.budget, BudgetUse { used: 10.0, available: 10.0 });
         assert_eq!(selection.usage.budget.slack(), 0.0);
         assert_eq!(selection.usage.budget.utilisation(), Some(1.0));
+    }
+
+    /// The sliced search reaches the optimum of the knapsack above one node at a time, and
+    /// between slices offers a feasible portfolio with a gap that never grows.
+    #[test]
+    fn a_search_run_in_slices_finds_what_select_finds() {
+        let problem =
+            problem(10.0, &[("a", 12.0, 6.0), ("b", 9.0, 5.0), ("c", 9.0, 5.0), ("d", 3.0, 2.0), ("e", 1.0, 4.0)]);
+        let mut search = SelectionSearch::new(&problem).unwrap();
+        // Before any step: the greedy portfolio a + d (15), paused.
+        let before = search.selection().unwrap();
+        assert_eq!(before.chosen, ["a", "d"]);
+        assert_eq!(before.status, SelectionStatus::Stopped(StopReason::Paused));
+        let mut gap = before.gap;
+        let mut steps = 0;
+        while !search.step(1).unwrap() {
+            let now = search.selection().unwrap();
+            let model = Model::new(&problem).unwrap();
+            assert_eq!(model.violation(&model.membership(&now.chosen), 10.0), None);
+            assert!(now.gap <= gap + 1e-12, "the gap grew from {gap} to {}", now.gap);
+            gap = now.gap;
+            steps += 1;
+            assert!(steps < 1000, "the search does not end");
+        }
+        assert!(search.is_finished());
+        let done = search.selection().unwrap();
+        assert_eq!(done.status, SelectionStatus::Optimal);
+        assert_eq!(done.chosen, ["b", "c"]);
+        assert_eq!(done.total_value, 18.0);
+        assert_eq!(done, select(&problem, &Limits::exact()).unwrap());
     }
 
     /// Budget is plenty (1000); developers have 40 hours in W48 and 40 in W49.

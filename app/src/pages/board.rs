@@ -28,7 +28,14 @@ use crate::{
 
 /// The pages of a board, in the order of its navigation: the path under `/board/:id/`, the
 /// English label and the Chinese term.
-const PAGES: &[(&str, &str, &str)] = &[("", "Priorities", "优先级")];
+const PAGES: &[(&str, &str, &str)] = &[
+    ("", "Priorities", "优先级"),
+    ("dashboard", "Dashboard", "仪表板"),
+    ("strategy", "Strategy", "战略对齐"),
+    ("scoring", "Scoring", "评分与优先级"),
+    ("selection", "Selection", "项目组合选择"),
+    ("settings", "Settings", "设置"),
+];
 
 /// The open board, for every page inside the board's frame.
 #[derive(Clone, Copy)]

@@ -11,10 +11,15 @@
 
 pub mod board;
 pub mod board_list;
+pub mod dashboard;
 pub mod overview;
 pub mod priorities;
 pub mod resource_plan;
+pub mod scoring;
+pub mod selection;
+pub mod settings;
 pub mod sign_in;
+pub mod strategy;
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -42,6 +47,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=sign_in::SignInPage/>
                 <ParentRoute path=path!("/board/:id") view=BoardPage>
                     <Route path=path!("") view=overview::OverviewPage/>
+                    <Route path=path!("dashboard") view=dashboard::DashboardPage/>
+                    <Route path=path!("strategy") view=strategy::StrategyPage/>
+                    <Route path=path!("scoring") view=scoring::ScoringPage/>
+                    <Route path=path!("selection") view=selection::SelectionPage/>
+                    <Route path=path!("settings") view=settings::SettingsPage/>
                 </ParentRoute>
             </Routes>
         </Router>

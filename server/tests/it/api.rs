@@ -61,7 +61,7 @@ async fn every_app_page_gets_the_shell_and_unknown_files_are_404() {
     let database = TestDatabase::new();
     let server = start_server(&database.url()).await;
     let client = reqwest::Client::new();
-    for path in ["/", "/board/abc"] {
+    for path in ["/", "/board/abc", "/board/abc/dashboard"] {
         let response = client.get(format!("http://{}{path}", server.addr)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         let html = response.text().await.unwrap();

@@ -420,6 +420,21 @@ impl Board {
         Ok(())
     }
 
+    /// Puts `value` under `key` unless it is there already. An edit form that writes every
+    /// field of an entity must write only the ones the person changed: two people editing two
+    /// different fields of one objective at once would otherwise each write the other's field
+    /// back to its old value, and one of the two edits would be lost in the merge.
+    fn put_if_changed(&mut self, object: &ObjId, key: &str, value: ScalarValue) -> Result<(), BoardError> {
+        let same = match self.doc.get(object, key)? {
+            Some((Value::Scalar(current), _)) => current.as_ref() == &value,
+            _ => false,
+        };
+        if !same {
+            self.doc.put(object, key, value)?;
+        }
+        Ok(())
+    }
+
     /// Every key of a flat collection (a set, or a table whose values are not needed).
     fn flat_keys(&self, name: &'static str) -> Vec<String> {
         let Ok(map) = self.map(name) else { return Vec::new() };

@@ -450,10 +450,12 @@ impl Board {
             values.push((key, value.map(|v| non_negative(key, v)).transpose()?));
         }
         let object = self.writable_project(id)?;
+        // Only what changed: see `Board::put_if_changed`.
         for (key, value) in values {
             match value {
-                Some(value) => self.doc.put(&object, key, value)?,
-                None => self.doc.delete(&object, key)?,
+                Some(value) => self.put_if_changed(&object, key, value.into())?,
+                None if self.doc.get(&object, key)?.is_some() => self.doc.delete(&object, key)?,
+                None => {}
             }
         }
         self.commit(format!("set estimates of project {id}"));
@@ -509,6 +511,37 @@ impl Board {
         self.doc.put(&project, "position", position.to_string())?;
         self.commit(format!("move project {id} to {index}"));
         Ok(())
+    }
+
+    /// Puts `ranked` in this order, in one change, and answers how many projects changed
+    /// place. The ranked projects take the places they hold between them now, so projects not
+    /// in `ranked` (closed ones, say, or ones nobody scored) keep their place. When nothing
+    /// moves, nothing is written.
+    pub fn reorder_projects(&mut self, ranked: &[ProjectId]) -> Result<usize, BoardError> {
+        self.collection(PROJECTS)?;
+        let current: Vec<ProjectId> = self.ranked_projects().into_iter().map(|project| project.id).collect();
+        let mut seen = std::collections::HashSet::new();
+        for id in ranked {
+            if !current.contains(id) {
+                return Err(BoardError::Unknown { what: "project", id: id.to_string() });
+            }
+            if !seen.insert(id) {
+                return Err(BoardError::Invalid(format!("project {id} is listed twice in the new order")));
+            }
+        }
+        let order = order_within_places(&current, ranked);
+        let moved = current.iter().zip(&order).filter(|(before, after)| before != after).count();
+        if moved == 0 {
+            return Ok(0);
+        }
+        let mut position = FractionalIndex::default();
+        for id in &order {
+            let object = self.entity(PROJECTS, "project", id.as_str())?;
+            self.doc.put(&object, "position", position.to_string())?;
+            position = FractionalIndex::new_after(&position);
+        }
+        self.commit(format!("reorder {moved} projects"));
+        Ok(moved)
     }
 
     fn respace_with(&mut self, id: &ProjectId, index: usize, mut others: Vec<Project>) -> Result<(), BoardError> {
@@ -786,6 +819,37 @@ pub(crate) fn path_between(
 }
 
 /// A position written by any replica parses; a damaged one sorts first rather than failing.
+/// `current` with the projects of `ranked` put in `ranked`'s order, each taking one of the
+/// places those projects hold in `current`; every other project keeps its place.
+fn order_within_places(current: &[ProjectId], ranked: &[ProjectId]) -> Vec<ProjectId> {
+    let mut next = ranked.iter();
+    current.iter().map(|id| if ranked.contains(id) { next.next().unwrap_or(id).clone() } else { id.clone() }).collect()
+}
+
 fn parse_position(text: &str) -> FractionalIndex {
     FractionalIndex::from_string(text).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+
+    fn ids(names: &[&str]) -> Vec<ProjectId> {
+        names.iter().map(|name| name.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn ranked_projects_take_the_places_they_hold() {
+        // (current order, ranking, expected order)
+        let cases: [(&[&str], &[&str], &[&str]); 4] = [
+            (&["a", "b", "c"], &["c", "a", "b"], &["c", "a", "b"]),
+            // x is not ranked and keeps place 2; a, b, c fill places 1, 3, 4 in rank order.
+            (&["a", "x", "b", "c"], &["c", "b", "a"], &["c", "x", "b", "a"]),
+            (&["a", "b"], &[], &["a", "b"]),
+            (&["a", "b", "c"], &["a", "c"], &["a", "b", "c"]),
+        ];
+        for (current, ranked, expected) in cases {
+            assert_eq!(order_within_places(&ids(current), &ids(ranked)), ids(expected), "{current:?} by {ranked:?}");
+        }
+    }
 }

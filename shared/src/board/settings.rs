@@ -261,8 +261,8 @@ impl Board {
         let object = self.writable(OBJECTIVES, "objective", id.as_str())?;
         let name = non_empty("objective name", name)?;
         let weight = non_negative("objective weight", weight)?;
-        self.doc.put(&object, "name", name)?;
-        self.doc.put(&object, "weight", weight)?;
+        self.put_if_changed(&object, "name", name.into())?;
+        self.put_if_changed(&object, "weight", weight.into())?;
         self.commit(format!("edit objective {id}"));
         Ok(())
     }
@@ -320,9 +320,9 @@ impl Board {
         let object = self.writable(CRITERIA, "criterion", id.as_str())?;
         let name = non_empty("criterion name", name)?;
         let weight = non_negative("criterion weight", weight)?;
-        self.doc.put(&object, "name", name)?;
-        self.doc.put(&object, "weight", weight)?;
-        self.doc.put(&object, "direction", direction_name(direction))?;
+        self.put_if_changed(&object, "name", name.into())?;
+        self.put_if_changed(&object, "weight", weight.into())?;
+        self.put_if_changed(&object, "direction", direction_name(direction).into())?;
         self.commit(format!("edit criterion {id}"));
         Ok(())
     }

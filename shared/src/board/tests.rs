@@ -449,3 +449,44 @@ fn people_have_roles_teams_skills_and_time_off() {
     board.delete_person(&li).unwrap();
     assert!(board.people().is_empty());
 }
+
+#[test]
+fn a_ranking_reorders_the_priorities_in_one_change() {
+    let (mut board, ids) = board_with(&["A", "B", "C", "D"]);
+    let changes_before = board.doc.get_changes(&[]).len();
+    // D, B, A ranked; C unranked keeps place 3.
+    let moved = board.reorder_projects(&[ids[3].clone(), ids[1].clone(), ids[0].clone()]).unwrap();
+    assert_eq!(names(&board), ["D", "B", "C", "A"]);
+    assert_eq!(moved, 2, "A and D changed place; B and C did not");
+    assert_eq!(board.doc.get_changes(&[]).len(), changes_before + 1);
+    // The same order again moves nothing and writes nothing.
+    assert_eq!(board.reorder_projects(&[ids[3].clone(), ids[1].clone(), ids[0].clone()]).unwrap(), 0);
+    assert_eq!(board.doc.get_changes(&[]).len(), changes_before + 1);
+    let unknown = ProjectId::random();
+    assert!(matches!(board.reorder_projects(&[unknown]), Err(BoardError::Unknown { .. })));
+    assert!(board.reorder_projects(&[ids[0].clone(), ids[0].clone()]).is_err());
+}
+
+#[test]
+fn two_people_editing_two_fields_of_one_objective_criterion_or_estimate_keep_both_edits() {
+    let mut alice = Board::new("Portfolio").unwrap();
+    let (objective, criterion, erp) = (ObjectiveId::random(), CriterionId::random(), ProjectId::random());
+    alice.add_objective(objective.clone(), "Growth", 1.0).unwrap();
+    alice.add_criterion(criterion.clone(), "Value", 1.0, Direction::HigherIsBetter).unwrap();
+    alice.add_project(erp.clone(), project("ERP")).unwrap();
+    let mut bob = alice.fork();
+    // Alice reweights, Bob renames; Alice sets the job size, Bob the business value.
+    alice.set_objective(&objective, "Growth", 3.0).unwrap();
+    bob.set_objective(&objective, "Revenue growth", 1.0).unwrap();
+    alice.set_criterion(&criterion, "Value", 2.0, Direction::HigherIsBetter).unwrap();
+    bob.set_criterion(&criterion, "Value", 1.0, Direction::LowerIsBetter).unwrap();
+    alice.set_estimates(&erp, Estimates { job_size: Some(5.0), ..Estimates::default() }).unwrap();
+    bob.set_estimates(&erp, Estimates { business_value: Some(8.0), ..Estimates::default() }).unwrap();
+    alice.merge(&mut bob).unwrap();
+    let objectives = alice.objectives();
+    assert_eq!((objectives[0].name.as_str(), objectives[0].weight), ("Revenue growth", 3.0));
+    let criteria = alice.criteria();
+    assert_eq!((criteria[0].weight, criteria[0].direction), (2.0, Direction::LowerIsBetter));
+    let estimates = alice.project(&erp).unwrap().estimates;
+    assert_eq!((estimates.job_size, estimates.business_value), (Some(5.0), Some(8.0)));
+}

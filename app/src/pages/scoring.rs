@@ -1,0 +1,461 @@
+//! Scoring and prioritisation (评分与优先级), `/board/:id/scoring`: the criteria (name, weight,
+//! whether more or less is better), the inputs of the chosen model (the score matrix for
+//! weighted scoring, or each project's WSJF or RICE estimates), the ranking with each
+//! project's reasons, and "Apply this order to the priorities", which reorders the board's
+//! ranking in one change (`Board::reorder_projects`) and says how many projects moved.
+
+use leptos::prelude::*;
+use shared::{
+    board::{CriterionId, Estimates, Stage},
+    scoring::{Confidence, Direction, Impact},
+    views::{
+        self,
+        scoring::{Model, RankedRow},
+    },
+    ProjectId,
+};
+
+use super::board::{parse_number, BoardContext};
+use crate::components::field::Field;
+
+fn direction_value(direction: Direction) -> &'static str {
+    match direction {
+        Direction::HigherIsBetter => "more",
+        Direction::LowerIsBetter => "less",
+    }
+}
+
+fn parse_direction(text: &str) -> Direction {
+    if text == "less" {
+        Direction::LowerIsBetter
+    } else {
+        Direction::HigherIsBetter
+    }
+}
+
+#[component]
+pub fn ScoringPage() -> impl IntoView {
+    let board = BoardContext::get();
+    let model = RwSignal::new(Model::Weighted);
+    let criterion_ids = Memo::new(move |_| {
+        board.view.snapshot.with(|b| b.criteria.iter().filter_map(|c| c.id.parse().ok()).collect::<Vec<CriterionId>>())
+    });
+    // The projects still in play, in priority order: what the models rank.
+    let project_ids = Memo::new(move |_| {
+        board.view.snapshot.with(|b| {
+            b.projects
+                .iter()
+                .filter(|p| !matches!(p.stage, Stage::Closed | Stage::Cancelled))
+                .map(|p| p.id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let models = Model::ALL
+        .into_iter()
+        .map(|option| {
+            view! {
+                <label class="model-choice">
+                    <input type="radio" name="scoring-model" value=option.as_str() prop:checked=move || model.get() == option
+                        on:change=move |_| model.set(option)/>
+                    {option.label()} " " <span class="zh" lang="zh">{option.zh()}</span>
+                </label>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <section class="criteria">
+            <h2>"Criteria " <span class="zh" lang="zh">"评分标准"</span></h2>
+            <p class="hint">"Weights are relative. Scores are on any scale each criterion likes (negative numbers too): they are normalised 0–1 across the projects."</p>
+            <table class="criteria-table">
+                <thead><tr><th>"Criterion"</th><th>"Weight"</th><th>"Better when"</th><th>"Actions"</th></tr></thead>
+                <tbody>
+                    <For each=move || criterion_ids.get() key=|id| id.clone() children=move |id| view! { <CriterionRow id board/> }/>
+                </tbody>
+            </table>
+            <AddCriterion board/>
+        </section>
+        <section class="scoring-inputs">
+            <h2>"Model and inputs " <span class="zh" lang="zh">"模型与输入"</span></h2>
+            <fieldset class="models"><legend>"Rank by"</legend>{models}</fieldset>
+            {move || match model.get() {
+                Model::Weighted => view! { <ScoreMatrix board project_ids criterion_ids/> }.into_any(),
+                Model::Wsjf => view! { <WsjfInputs board project_ids/> }.into_any(),
+                Model::Rice => view! { <RiceInputs board project_ids/> }.into_any(),
+            }}
+        </section>
+        <section class="scoring-ranking">
+            <h2>"Ranking " <span class="zh" lang="zh">"排名"</span></h2>
+            <Ranking board model/>
+        </section>
+    }
+}
+
+#[component]
+fn CriterionRow(id: CriterionId, board: BoardContext) -> impl IntoView {
+    let id = StoredValue::new(id);
+    let criterion = Memo::new(move |_| {
+        board.view.snapshot.with(|b| b.criteria.iter().find(|c| c.id == id.get_value().as_str()).cloned())
+    });
+    let name = move || criterion.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
+    let weight = move || criterion.with(|c| c.as_ref().map_or(0.0, |c| c.weight));
+    let direction = move || criterion.with(|c| c.as_ref().map_or(Direction::HigherIsBetter, |c| c.direction));
+    let read_only = Signal::derive(move || !board.editable.get());
+    view! {
+        <tr data-testid="criterion-row" data-criterion-id=id.get_value().to_string()>
+            <td><Field class="criterion-name" label="Criterion name" value=Signal::derive(name) disabled=read_only
+                commit=move |text| board.try_apply(|b| b.set_criterion(&id.get_value(), &text, weight(), direction()))/></td>
+            <td><Field class="criterion-weight" label="Criterion weight" disabled=read_only
+                value=Signal::derive(move || views::number(weight(), 6))
+                commit=move |text| match parse_number(&text) {
+                    Some(value) => board.try_apply(|b| b.set_criterion(&id.get_value(), &name(), value, direction())),
+                    None => Err("the weight must be a number, for example 1".into()),
+                }/></td>
+            <td><select aria-label="Better when" disabled=read_only prop:value=move || direction_value(direction())
+                on:change=move |ev| {
+                    let chosen = parse_direction(&event_target_value(&ev));
+                    board.apply(|b| b.set_criterion(&id.get_value(), &name(), weight(), chosen));
+                }>
+                <option value="more" selected=move || direction() == Direction::HigherIsBetter>"More is better"</option>
+                <option value="less" selected=move || direction() == Direction::LowerIsBetter>"Less is better (cost, risk)"</option>
+            </select></td>
+            <td><button type="button" class="danger" aria-label=move || format!("Remove criterion {}", name()) title="Remove criterion"
+                disabled=read_only on:click=move |_| board.apply(|b| b.delete_criterion(&id.get_value()))>"✕"</button></td>
+        </tr>
+    }
+}
+
+#[component]
+fn AddCriterion(board: BoardContext) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let weight = RwSignal::new("1".to_string());
+    let direction = RwSignal::new(Direction::HigherIsBetter);
+    let error = RwSignal::new(None::<String>);
+    let add = move || {
+        let result = match parse_number(&weight.get_untracked()) {
+            None => Err("the weight must be a number, for example 1".to_owned()),
+            Some(value) => {
+                let text = name.get_untracked();
+                board.try_apply(|b| b.add_criterion(CriterionId::random(), &text, value, direction.get_untracked()))
+            }
+        };
+        match result {
+            Ok(()) => {
+                name.set(String::new());
+                weight.set("1".into());
+                error.set(None);
+            }
+            Err(message) => error.set(Some(message)),
+        }
+    };
+    let invalid = move || error.with(Option::is_some).then_some("true");
+    let disabled = move || !board.editable.get();
+    view! {
+        <form class="add-row" on:submit=move |ev| { ev.prevent_default(); add(); }>
+            <input aria-label="New criterion name" placeholder="New criterion" prop:value=name aria-invalid=invalid
+                aria-describedby="add-criterion-error" disabled=disabled
+                on:input=move |ev| { error.set(None); name.set(event_target_value(&ev)); }/>
+            <input aria-label="New criterion weight" type="number" step="any" class="weight" prop:value=weight aria-invalid=invalid
+                aria-describedby="add-criterion-error" disabled=disabled
+                on:input=move |ev| { error.set(None); weight.set(event_target_value(&ev)); }/>
+            <select aria-label="New criterion is better when" disabled=disabled
+                on:change=move |ev| direction.set(parse_direction(&event_target_value(&ev)))>
+                <option value="more">"More is better"</option>
+                <option value="less">"Less is better"</option>
+            </select>
+            <button type="submit" disabled=disabled>"Add criterion"</button>
+            <span class="field-error" id="add-criterion-error" role="alert" data-testid="add-criterion-error">{move || error.get()}</span>
+        </form>
+    }
+}
+
+fn project_name(board: BoardContext, id: &ProjectId) -> String {
+    board.view.snapshot.with(|b| b.project(id).map(|p| p.name.clone()).unwrap_or_default())
+}
+
+/// "Changed by two people" for a project's fields (its estimates among them).
+fn conflict_sign(board: BoardContext, id: StoredValue<ProjectId>) -> impl IntoView {
+    move || {
+        board.view.snapshot.with(|b| {
+            let conflicts = &b.project(&id.get_value())?.conflicts;
+            (!conflicts.is_empty()).then(|| {
+                let text = conflicts
+                    .iter()
+                    .map(|c| format!("{} is “{}”, also set to “{}”", c.field, c.winner, c.others.join("”, “")))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let text = format!("Changed by two people: {text}");
+                view! { <span class="conflict" data-testid="conflict" title=text.clone()>{format!("⚑ {text}")}</span> }
+            })
+        })
+    }
+}
+
+#[component]
+fn ScoreMatrix(
+    board: BoardContext,
+    project_ids: Memo<Vec<ProjectId>>,
+    criterion_ids: Memo<Vec<CriterionId>>,
+) -> impl IntoView {
+    let header = move || {
+        criterion_ids
+            .get()
+            .into_iter()
+            .map(|id| {
+                let name = move || {
+                    board.view.snapshot.with(|b| {
+                        b.criteria.iter().find(|c| c.id == id.as_str()).map(|c| c.name.clone()).unwrap_or_default()
+                    })
+                };
+                view! { <th scope="col">{name}</th> }
+            })
+            .collect_view()
+    };
+    let row = move |project: ProjectId| {
+        let project = StoredValue::new(project);
+        let name = move || project_name(board, &project.get_value());
+        let cells = move || {
+            criterion_ids
+                .get()
+                .into_iter()
+                .map(|criterion| {
+                    let criterion = StoredValue::new(criterion);
+                    let score = move || {
+                        board.view.snapshot.with(|b| {
+                            b.project(&project.get_value())
+                                .and_then(|p| p.scores.get(criterion.get_value().as_str()).copied())
+                                .map(|score| views::number(score, 6))
+                                .unwrap_or_default()
+                        })
+                    };
+                    let criterion_name = move || {
+                        board.view.snapshot.with(|b| {
+                            b.criteria.iter().find(|c| c.id == criterion.get_value().as_str()).map(|c| c.name.clone()).unwrap_or_default()
+                        })
+                    };
+                    view! {
+                        <td class="cell">
+                            <Field class="score" label=format!("Score of {} on {}", name(), criterion_name())
+                                value=Signal::derive(score) disabled=Signal::derive(move || !board.editable.get())
+                                commit=move |text| {
+                                    let score = if text.trim().is_empty() { Ok(None) } else {
+                                        parse_number(&text).map(Some).ok_or_else(|| "a score must be a number, for example 3 or -1.5".to_owned())
+                                    };
+                                    score.and_then(|score| board.try_apply(|b| b.set_score(&project.get_value(), &criterion.get_value(), score)))
+                                }/>
+                        </td>
+                    }
+                })
+                .collect_view()
+        };
+        view! {
+            <tr data-testid="score-row" data-project-id=project.get_value().to_string()>
+                <th scope="row">{name}{conflict_sign(board, project)}</th>
+                {cells}
+            </tr>
+        }
+    };
+    view! {
+        <Show when=move || !project_ids.with(Vec::is_empty) && !criterion_ids.with(Vec::is_empty)
+            fallback=|| view! { <p class="empty">"Add projects and criteria to score the projects."</p> }>
+            <table class="matrix score-matrix">
+                <thead><tr><th scope="col">"Project"</th>{header}</tr></thead>
+                <tbody><For each=move || project_ids.get() key=|id| id.clone() children=row/></tbody>
+            </table>
+        </Show>
+    }
+}
+
+/// One estimate of one project as a field: empty clears it.
+fn estimate_field(
+    board: BoardContext,
+    project: StoredValue<ProjectId>,
+    label: &'static str,
+    get: fn(&Estimates) -> Option<f64>,
+    set: fn(&mut Estimates, Option<f64>),
+) -> impl IntoView {
+    let value = move || {
+        board.view.snapshot.with(|b| {
+            b.project(&project.get_value())
+                .and_then(|p| get(&p.estimates))
+                .map(|v| views::number(v, 6))
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <Field class="estimate" label=format!("{label} of {}", project_name(board, &project.get_value()))
+            value=Signal::derive(value) disabled=Signal::derive(move || !board.editable.get())
+            commit=move |text| {
+                let number = if text.trim().is_empty() { Ok(None) } else {
+                    parse_number(&text).map(Some).ok_or_else(|| format!("the {} must be a number, for example 5", label.to_lowercase()))
+                };
+                number.and_then(|number| board.try_apply(|b| {
+                    let mut estimates = b.project(&project.get_value()).map(|p| p.estimates).unwrap_or_default();
+                    set(&mut estimates, number);
+                    b.set_estimates(&project.get_value(), estimates)
+                }))
+            }/>
+    }
+}
+
+#[component]
+fn WsjfInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl IntoView {
+    let row = move |project: ProjectId| {
+        let project = StoredValue::new(project);
+        view! {
+            <tr data-testid="wsjf-row" data-project-id=project.get_value().to_string()>
+                <th scope="row">{move || project_name(board, &project.get_value())}{conflict_sign(board, project)}</th>
+                <td>{estimate_field(board, project, "Business value", |e| e.business_value, |e, v| e.business_value = v)}</td>
+                <td>{estimate_field(board, project, "Time criticality", |e| e.time_criticality, |e, v| e.time_criticality = v)}</td>
+                <td>{estimate_field(board, project, "Risk reduction", |e| e.risk_reduction, |e, v| e.risk_reduction = v)}</td>
+                <td>{estimate_field(board, project, "Job size", |e| e.job_size, |e, v| e.job_size = v)}</td>
+            </tr>
+        }
+    };
+    view! {
+        <p class="hint">"WSJF = (business value + time criticality + risk reduction / opportunity enablement) ÷ job size, each on the team's relative scale (1, 2, 3, 5, 8, 13, 20)."</p>
+        <table class="matrix estimates">
+            <thead><tr><th>"Project"</th><th>"Business value"</th><th>"Time criticality"</th><th>"Risk reduction"</th><th>"Job size"</th></tr></thead>
+            <tbody><For each=move || project_ids.get() key=|id| id.clone() children=row/></tbody>
+        </table>
+    }
+}
+
+#[component]
+fn RiceInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl IntoView {
+    let row = move |project: ProjectId| {
+        let project = StoredValue::new(project);
+        let estimates = move || {
+            board.view.snapshot.with(|b| b.project(&project.get_value()).map(|p| p.estimates).unwrap_or_default())
+        };
+        let set_choice = move |text: String, confidence: bool| {
+            let value = if text.is_empty() { None } else { parse_number(&text) };
+            board.apply(|b| {
+                let mut estimates = b.project(&project.get_value()).map(|p| p.estimates).unwrap_or_default();
+                if confidence {
+                    estimates.confidence = value;
+                } else {
+                    estimates.impact = value;
+                }
+                b.set_estimates(&project.get_value(), estimates)
+            });
+        };
+        let impact_options = Impact::ALL
+            .into_iter()
+            .map(|impact| {
+                let value = impact.value();
+                view! { <option value=value.to_string() selected=move || estimates().impact == Some(value)>{format!("{value} ({impact:?})")}</option> }
+            })
+            .collect_view();
+        let confidence_options = Confidence::ALL
+            .into_iter()
+            .map(|confidence| {
+                let value = confidence.value();
+                view! { <option value=value.to_string() selected=move || estimates().confidence == Some(value)>{views::percent(value)}</option> }
+            })
+            .collect_view();
+        let name = move || project_name(board, &project.get_value());
+        view! {
+            <tr data-testid="rice-row" data-project-id=project.get_value().to_string()>
+                <th scope="row">{name}{conflict_sign(board, project)}</th>
+                <td>{estimate_field(board, project, "Reach", |e| e.reach, |e, v| e.reach = v)}</td>
+                <td><select aria-label=move || format!("Impact of {}", name()) disabled=move || !board.editable.get()
+                    on:change=move |ev| set_choice(event_target_value(&ev), false)>
+                    <option value="" selected=move || estimates().impact.is_none()>"—"</option>{impact_options}</select></td>
+                <td><select aria-label=move || format!("Confidence of {}", name()) disabled=move || !board.editable.get()
+                    on:change=move |ev| set_choice(event_target_value(&ev), true)>
+                    <option value="" selected=move || estimates().confidence.is_none()>"—"</option>{confidence_options}</select></td>
+                <td>{estimate_field(board, project, "Effort", |e| e.effort, |e, v| e.effort = v)}</td>
+            </tr>
+        }
+    };
+    view! {
+        <p class="hint">"RICE = reach × impact × confidence ÷ effort (reach per quarter, effort in person-months)."</p>
+        <table class="matrix estimates">
+            <thead><tr><th>"Project"</th><th>"Reach"</th><th>"Impact"</th><th>"Confidence"</th><th>"Effort"</th></tr></thead>
+            <tbody><For each=move || project_ids.get() key=|id| id.clone() children=row/></tbody>
+        </table>
+    }
+}
+
+#[component]
+fn Ranking(board: BoardContext, model: RwSignal<Model>) -> impl IntoView {
+    let ranking = Memo::new(move |_| {
+        let model = model.get();
+        board.view.snapshot.with(|b| views::scoring::ranking(b, model))
+    });
+    let outcome = RwSignal::new(None::<String>);
+    // A new model or a new ranking makes the last "moved" message stale.
+    Effect::new(move || {
+        ranking.track();
+        outcome.set(None);
+    });
+    let apply = move |_| {
+        let order = ranking.with_untracked(|ranking| ranking.order());
+        let moved = std::cell::Cell::new(0);
+        let result = board.try_apply(|b| {
+            moved.set(b.reorder_projects(&order)?);
+            Ok(())
+        });
+        outcome.set(Some(match result {
+            Ok(()) => match moved.get() {
+                0 => "The priorities already follow this order: nothing moved.".to_owned(),
+                1 => "Applied: 1 project moved in the priorities.".to_owned(),
+                n => format!("Applied: {n} projects moved in the priorities."),
+            },
+            Err(error) => format!("Not applied: {error}"),
+        }));
+    };
+    let rows = move || {
+        ranking.with(|ranking| {
+            let problem = ranking
+                .problem
+                .clone()
+                .map(|problem| view! { <p class="notice" data-testid="ranking-problem">{problem}</p> });
+            let rows = ranking.rows.iter().map(ranked_row).collect_view();
+            view! {
+                {problem}
+                <table class="ranking">
+                    <thead><tr><th>"#"</th><th>"Project"</th><th>"Score"</th><th>"Why"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            }
+        })
+    };
+    view! {
+        {rows}
+        <div class="apply-order">
+            <button type="button" data-testid="apply-order" disabled=move || !board.editable.get() || ranking.with(|r| r.order().is_empty())
+                on:click=apply>"Apply this order to the priorities " <span class="zh" lang="zh">"应用到优先级"</span></button>
+            <span role="status" data-testid="apply-outcome">{move || outcome.get()}</span>
+        </div>
+    }
+}
+
+fn ranked_row(row: &RankedRow) -> impl IntoView {
+    let reasons = |list: &[views::scoring::Reason], sign: &'static str| {
+        list.iter()
+            .map(|reason| format!("{} {sign}{}", reason.criterion, views::number(reason.effect.abs(), 3)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let why = if row.rank.is_none() {
+        let missing =
+            if row.missing.is_empty() { "not ranked".to_owned() } else { format!("needs {}", row.missing.join(", ")) };
+        view! { <span class="missing">{missing}</span> }.into_any()
+    } else {
+        let lifted = (!row.lifted.is_empty())
+            .then(|| view! { <span class="lifted">{format!("↑ lifted by {}", reasons(&row.lifted, "+"))}</span> });
+        let sank = (!row.sank.is_empty())
+            .then(|| view! { <span class="sank">{format!("↓ sunk by {}", reasons(&row.sank, "−"))}</span> });
+        view! { {lifted}{sank}<small class="detail">{row.detail.clone()}</small> }.into_any()
+    };
+    view! {
+        <tr data-testid="ranked-row" data-project-id=row.id.to_string() class:unranked=row.rank.is_none()>
+            <td class="rank">{row.rank.map(|rank| rank.to_string()).unwrap_or_else(|| "–".into())}</td>
+            <td>{row.name.clone()}</td>
+            <td class="score" data-testid="ranked-score">{row.score.map(|score| views::number(score, 3)).unwrap_or_default()}</td>
+            <td class="why">{why}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,358 @@
+//! Strategy (战略对齐), `/board/:id/strategy`: the strategic objectives with their weights
+//! (add, rename, reweight, remove), the contribution matrix projects × objectives (0–1), edited
+//! cell by cell from the keyboard, each project's alignment score ranked, and the objectives no
+//! approved or active project serves, marked.
+//!
+//! The matrix is a grid with one tab stop: arrow keys (and Home, End) move between cells,
+//! Enter opens the cell's field, Enter in the field commits and returns to the grid, Escape
+//! returns without committing. A click opens a cell too.
+
+use leptos::prelude::*;
+use shared::{
+    board::ObjectiveId,
+    views::{self, strategy::move_in_grid},
+    ProjectId,
+};
+use wasm_bindgen::JsCast;
+
+use super::board::{parse_number, BoardContext};
+use crate::components::field::Field;
+
+#[component]
+pub fn StrategyPage() -> impl IntoView {
+    let board = BoardContext::get();
+    let objective_ids = Memo::new(move |_| {
+        board
+            .view
+            .snapshot
+            .with(|b| b.objectives.iter().filter_map(|o| o.id.parse().ok()).collect::<Vec<ObjectiveId>>())
+    });
+    let project_ids =
+        Memo::new(move |_| board.view.snapshot.with(|b| b.projects.iter().map(|p| p.id.clone()).collect::<Vec<_>>()));
+    let unserved = Memo::new(move |_| board.view.snapshot.with(views::strategy::unserved_objectives));
+    let shares = Memo::new(move |_| board.view.snapshot.with(|b| views::strategy::weight_shares(&b.objectives)));
+
+    view! {
+        <section class="strategy">
+            <h2>"Strategic objectives " <span class="zh" lang="zh">"战略目标"</span></h2>
+            <p class="hint">"Weights are relative: 3 and 1 mean 75% and 25%."</p>
+            <table class="objectives">
+                <thead><tr><th>"Objective"</th><th>"Weight"</th><th>"Share"</th><th>"Served by"</th><th>"Actions"</th></tr></thead>
+                <tbody>
+                    <For each=move || objective_ids.get() key=|id| id.clone()
+                        children=move |id| view! { <ObjectiveRow id board objective_ids unserved shares/> }/>
+                </tbody>
+            </table>
+            <AddObjective board/>
+        </section>
+        <section class="contributions">
+            <h2>"Contribution matrix " <span class="zh" lang="zh">"贡献矩阵"</span></h2>
+            <p class="hint">"How much each project serves each objective, from 0 (not at all) to 1 (fully). "
+                "Arrow keys move between cells, Enter edits and commits, Escape cancels."</p>
+            <ContributionGrid board project_ids objective_ids/>
+        </section>
+        <section class="alignment">
+            <h2>"Alignment ranking " <span class="zh" lang="zh">"战略对齐度排名"</span></h2>
+            <AlignmentRanking board/>
+        </section>
+    }
+}
+
+#[component]
+fn ObjectiveRow(
+    id: ObjectiveId,
+    board: BoardContext,
+    objective_ids: Memo<Vec<ObjectiveId>>,
+    unserved: Memo<Vec<String>>,
+    shares: Memo<Vec<f64>>,
+) -> impl IntoView {
+    let id = StoredValue::new(id);
+    let objective = Memo::new(move |_| {
+        board.view.snapshot.with(|b| b.objectives.iter().find(|o| o.id == id.get_value().as_str()).cloned())
+    });
+    let name = move || objective.with(|o| o.as_ref().map(|o| o.name.clone()).unwrap_or_default());
+    let weight = move || objective.with(|o| o.as_ref().map_or(0.0, |o| o.weight));
+    let share = move || {
+        let index = objective_ids.with(|ids| ids.iter().position(|other| *other == id.get_value()));
+        index.and_then(|index| shares.with(|shares| shares.get(index).copied())).map(views::percent).unwrap_or_default()
+    };
+    let is_unserved = move || unserved.with(|list| list.iter().any(|other| other == id.get_value().as_str()));
+    let read_only = Signal::derive(move || !board.editable.get());
+    view! {
+        <tr data-testid="objective-row" data-objective-id=id.get_value().to_string() class:unserved=is_unserved>
+            <td><Field class="objective-name" label="Objective name" value=Signal::derive(name) disabled=read_only
+                commit=move |text| board.try_apply(|b| b.set_objective(&id.get_value(), &text, weight()))/></td>
+            <td><Field class="objective-weight" label="Objective weight" value=Signal::derive(move || views::number(weight(), 6))
+                disabled=read_only
+                commit=move |text| match parse_number(&text) {
+                    Some(value) => board.try_apply(|b| b.set_objective(&id.get_value(), &name(), value)),
+                    None => Err("the weight must be a number, for example 1".into()),
+                }/></td>
+            <td class="share" data-testid="objective-share">{share}</td>
+            <td>{move || if is_unserved() {
+                view! { <span class="unserved-mark" data-testid="unserved" title="No approved or active project contributes to this objective">
+                    "⚠ No approved or active project " <span class="zh" lang="zh">"无项目支撑"</span></span> }.into_any()
+            } else {
+                view! { <span class="served-mark">"✓"</span> }.into_any()
+            }}</td>
+            <td><button type="button" class="danger" aria-label=move || format!("Remove objective {}", name()) title="Remove objective"
+                disabled=read_only on:click=move |_| board.apply(|b| b.delete_objective(&id.get_value()))>"✕"</button></td>
+        </tr>
+    }
+}
+
+/// A name and a weight; what the board refuses is said beside the form, and nothing is added.
+#[component]
+fn AddObjective(board: BoardContext) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let weight = RwSignal::new("1".to_string());
+    let error = RwSignal::new(None::<String>);
+    let add = move || {
+        let result = match parse_number(&weight.get_untracked()) {
+            None => Err("the weight must be a number, for example 1".to_owned()),
+            Some(value) => {
+                let text = name.get_untracked();
+                board.try_apply(|b| b.add_objective(ObjectiveId::random(), &text, value))
+            }
+        };
+        match result {
+            Ok(()) => {
+                name.set(String::new());
+                weight.set("1".into());
+                error.set(None);
+            }
+            Err(message) => error.set(Some(message)),
+        }
+    };
+    let invalid = move || error.with(Option::is_some).then_some("true");
+    view! {
+        <form class="add-row" on:submit=move |ev| { ev.prevent_default(); add(); }>
+            <input aria-label="New objective name" placeholder="New objective" prop:value=name aria-invalid=invalid
+                aria-describedby="add-objective-error" disabled=move || !board.editable.get()
+                on:input=move |ev| { error.set(None); name.set(event_target_value(&ev)); }/>
+            <input aria-label="New objective weight" type="number" step="any" class="weight" prop:value=weight aria-invalid=invalid
+                aria-describedby="add-objective-error" disabled=move || !board.editable.get()
+                on:input=move |ev| { error.set(None); weight.set(event_target_value(&ev)); }/>
+            <button type="submit" disabled=move || !board.editable.get()>"Add objective"</button>
+            <span class="field-error" id="add-objective-error" role="alert" data-testid="add-objective-error">{move || error.get()}</span>
+        </form>
+    }
+}
+
+/// Focuses the first element matching `selector`, if there is one.
+pub fn focus(selector: &str) {
+    if let Ok(Some(element)) = document().query_selector(selector) {
+        if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+            let _ = element.focus();
+        }
+    }
+}
+
+#[component]
+fn ContributionGrid(
+    board: BoardContext,
+    project_ids: Memo<Vec<ProjectId>>,
+    objective_ids: Memo<Vec<ObjectiveId>>,
+) -> impl IntoView {
+    // The cell that holds the grid's one tab stop, and the cell being edited.
+    let active = RwSignal::new((0usize, 0usize));
+    let editing = RwSignal::new(None::<(usize, usize)>);
+    let cell_selector =
+        |(row, column): (usize, usize)| format!("[data-grid='contributions'] [data-cell='{row}-{column}']");
+    // Leaves the field after its own handlers have run, then puts the focus back on the cell.
+    let leave = move || {
+        set_timeout(
+            move || {
+                editing.set(None);
+                focus(&cell_selector(active.get_untracked()));
+            },
+            std::time::Duration::ZERO,
+        );
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if let Some(cell) = editing.get_untracked() {
+            match ev.key().as_str() {
+                "Escape" => {
+                    ev.prevent_default();
+                    leave();
+                }
+                // The field has committed (or refused) by now; a refused value keeps the field
+                // open with its reason, anything else returns to the grid.
+                "Enter" => set_timeout(
+                    move || {
+                        let refused = format!("{} input[aria-invalid='true']", cell_selector(cell));
+                        if matches!(document().query_selector(&refused), Ok(None)) {
+                            editing.set(None);
+                            focus(&cell_selector(cell));
+                        }
+                    },
+                    std::time::Duration::ZERO,
+                ),
+                _ => {}
+            }
+            return;
+        }
+        let (rows, columns) = (project_ids.with_untracked(Vec::len), objective_ids.with_untracked(Vec::len));
+        if ev.key() == "Enter" || ev.key() == "F2" {
+            ev.prevent_default();
+            if board.editable.get_untracked() && rows > 0 && columns > 0 {
+                editing.set(Some(active.get_untracked()));
+                set_timeout(
+                    move || focus(&format!("{} input", cell_selector(active.get_untracked()))),
+                    std::time::Duration::ZERO,
+                );
+            }
+            return;
+        }
+        if let Some(next) = move_in_grid(active.get_untracked(), &ev.key(), rows, columns) {
+            ev.prevent_default();
+            active.set(next);
+            focus(&cell_selector(next));
+        }
+    };
+    // A click elsewhere closes the open field (which has committed on blur).
+    let on_focusout = move |_| {
+        set_timeout(
+            move || {
+                let Some(cell) = editing.get_untracked() else { return };
+                let inside = document()
+                    .active_element()
+                    .and_then(|element| element.closest(&cell_selector(cell)).ok().flatten())
+                    .is_some();
+                if !inside {
+                    editing.set(None);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    };
+    let header = move || {
+        objective_ids
+            .get()
+            .into_iter()
+            .map(|id| {
+                let name = move || {
+                    board.view.snapshot.with(|b| {
+                        b.objectives.iter().find(|o| o.id == id.as_str()).map(|o| o.name.clone()).unwrap_or_default()
+                    })
+                };
+                view! { <th scope="col">{name}</th> }
+            })
+            .collect_view()
+    };
+    let row = move |project: ProjectId| {
+        let project = StoredValue::new(project);
+        let row_index =
+            Memo::new(move |_| project_ids.with(|ids| ids.iter().position(|p| *p == project.get_value()).unwrap_or(0)));
+        let name = move || {
+            board.view.snapshot.with(|b| b.project(&project.get_value()).map(|p| p.name.clone()).unwrap_or_default())
+        };
+        let cells = move || {
+            objective_ids
+                .get()
+                .into_iter()
+                .enumerate()
+                .map(|(column, objective)| {
+                    let objective = StoredValue::new(objective);
+                    let at = move || (row_index.get(), column);
+                    let value = Memo::new(move |_| {
+                        board.view.snapshot.with(|b| {
+                            b.project(&project.get_value())
+                                .and_then(|p| p.contributions.get(objective.get_value().as_str()).copied())
+                                .unwrap_or(0.0)
+                        })
+                    });
+                    let text = move || {
+                        let value = value.get();
+                        if value == 0.0 { String::new() } else { views::number(value, 3) }
+                    };
+                    view! {
+                        <td class="cell" role="gridcell" data-cell=move || format!("{}-{column}", row_index.get())
+                            tabindex=move || if active.get() == at() { "0" } else { "-1" }
+                            aria-label=move || format!("{} serves {}: {}", name(), objective_name(board, &objective.get_value()), if text().is_empty() { "0".to_owned() } else { text() })
+                            on:focus=move |_| active.set(at())
+                            on:click=move |_| {
+                                active.set(at());
+                                if board.editable.get_untracked() && editing.get_untracked() != Some(at()) {
+                                    editing.set(Some(at()));
+                                    set_timeout(move || focus(&format!("{} input", cell_selector(at()))), std::time::Duration::ZERO);
+                                }
+                            }>
+                            {move || if editing.get() == Some(at()) {
+                                view! {
+                                    <Field class="contribution" label=format!("Contribution of {} to {}", name(), objective_name(board, &objective.get_value()))
+                                        value=Signal::derive(text)
+                                        commit=move |typed| {
+                                            let share = if typed.trim().is_empty() { Some(0.0) } else { parse_number(&typed) };
+                                            let result = match share {
+                                                Some(share) => board.try_apply(|b| b.set_contribution(&project.get_value(), &objective.get_value(), share)),
+                                                None => Err("a contribution is a number from 0 to 1, for example 0.5".into()),
+                                            };
+                                            result
+                                        }/>
+                                }.into_any()
+                            } else {
+                                view! { <span class="value" data-testid="contribution">{text}</span> }.into_any()
+                            }}
+                        </td>
+                    }
+                })
+                .collect_view()
+        };
+        view! {
+            <tr data-testid="contribution-row" data-project-id=project.get_value().to_string()>
+                <th scope="row">{name}</th>
+                {cells}
+            </tr>
+        }
+    };
+    view! {
+        <Show when=move || !project_ids.with(Vec::is_empty) && !objective_ids.with(Vec::is_empty)
+            fallback=|| view! { <p class="empty">"Add projects and objectives to say which project serves which objective."</p> }>
+            <table class="matrix" role="grid" data-grid="contributions" aria-label="Contribution of each project to each objective"
+                on:keydown=on_keydown on:focusout=on_focusout>
+                <thead><tr><th scope="col">"Project"</th>{header}</tr></thead>
+                <tbody>
+                    <For each=move || project_ids.get() key=|id| id.clone() children=row/>
+                </tbody>
+            </table>
+        </Show>
+    }
+}
+
+fn objective_name(board: BoardContext, id: &ObjectiveId) -> String {
+    board.view.snapshot.with_untracked(|b| {
+        b.objectives.iter().find(|o| o.id == id.as_str()).map(|o| o.name.clone()).unwrap_or_default()
+    })
+}
+
+#[component]
+fn AlignmentRanking(board: BoardContext) -> impl IntoView {
+    let ranking = Memo::new(move |_| board.view.snapshot.with(views::strategy::alignment_ranking));
+    move || {
+        match ranking.get() {
+        Err(reason) => view! { <p class="empty" data-testid="alignment-empty">{reason}</p> }.into_any(),
+        Ok(rows) => view! {
+            <table class="ranking">
+                <thead><tr><th>"#"</th><th>"Project"</th><th>"Stage"</th><th>"Alignment " <span class="zh" lang="zh">"对齐度"</span></th></tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|row| {
+                        let width = format!("width: {:.1}%", row.score * 100.0);
+                        view! {
+                            <tr data-testid="alignment-row">
+                                <td class="rank">{row.rank}</td>
+                                <td>{row.name}</td>
+                                <td class="stage">{row.stage.label()}</td>
+                                <td class="score-cell">
+                                    <span class="bar"><span class="fill" style=width></span></span>
+                                    <span class="score" data-testid="alignment-score">{views::number(row.score, 3)}</span>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }.into_any(),
+    }
+    }
+}

@@ -1,0 +1,404 @@
+//! The scoring page (评分与优先级): the projects still in play ranked by one of three models —
+//! weighted scoring over the board's criteria, WSJF or RICE from each project's estimates —
+//! with, for weighted scoring, the criteria that lifted or sank each project; and the order to
+//! apply to the priorities.
+
+use std::str::FromStr;
+
+use super::number;
+use crate::{
+    board::{BoardError, BoardSnapshot, Project, ProjectId, Stage},
+    scoring::{self, Candidate, Confidence, Impact, RiceInput, WsjfInput},
+};
+
+/// A prioritisation model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Model {
+    #[default]
+    Weighted,
+    Wsjf,
+    Rice,
+}
+
+impl Model {
+    pub const ALL: [Model; 3] = [Model::Weighted, Model::Wsjf, Model::Rice];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Model::Weighted => "weighted",
+            Model::Wsjf => "wsjf",
+            Model::Rice => "rice",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Model::Weighted => "Weighted scoring",
+            Model::Wsjf => "WSJF",
+            Model::Rice => "RICE",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Model::Weighted => "加权评分",
+            Model::Wsjf => "加权最短作业优先",
+            Model::Rice => "RICE 评分",
+        }
+    }
+}
+
+impl FromStr for Model {
+    type Err = BoardError;
+    fn from_str(text: &str) -> Result<Model, BoardError> {
+        Model::ALL.into_iter().find(|model| model.as_str() == text).ok_or_else(|| BoardError::NotOneOf {
+            what: "scoring model",
+            value: text.to_owned(),
+            allowed: "weighted, wsjf, rice".into(),
+        })
+    }
+}
+
+/// A criterion's pull on one project, against an average candidate: its weight × (the
+/// project's normalised score − 0.5). Positive lifted it, negative sank it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reason {
+    pub criterion: String,
+    pub effect: f64,
+}
+
+/// One project in a model's ranking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedRow {
+    pub id: ProjectId,
+    pub name: String,
+    /// `None` while the project lacks an input of the model.
+    pub rank: Option<usize>,
+    pub score: Option<f64>,
+    /// How the score was made, with the project's numbers.
+    pub detail: String,
+    /// Weighted scoring: the criteria that lifted it most first.
+    pub lifted: Vec<Reason>,
+    /// Weighted scoring: the criteria that sank it most first.
+    pub sank: Vec<Reason>,
+    /// What it lacks to be ranked (empty when ranked).
+    pub missing: Vec<String>,
+}
+
+/// A model's ranking of the projects still in play.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ModelRanking {
+    /// Ranked projects best first, then the unranked ones in priority order.
+    pub rows: Vec<RankedRow>,
+    /// Why the model cannot rank anything, if it cannot.
+    pub problem: Option<String>,
+}
+
+impl ModelRanking {
+    /// The ranked projects, best first: the order "Apply this order" gives the priorities.
+    pub fn order(&self) -> Vec<ProjectId> {
+        self.rows.iter().filter(|row| row.rank.is_some()).map(|row| row.id.clone()).collect()
+    }
+}
+
+pub fn ranking(board: &BoardSnapshot, model: Model) -> ModelRanking {
+    match model {
+        Model::Weighted => weighted(board),
+        Model::Wsjf => by_score(board, wsjf_row),
+        Model::Rice => by_score(board, rice_row),
+    }
+}
+
+fn in_play(board: &BoardSnapshot) -> impl Iterator<Item = &Project> {
+    board.projects.iter().filter(|p| !matches!(p.stage, Stage::Closed | Stage::Cancelled))
+}
+
+fn unranked(project: &Project, missing: Vec<String>) -> RankedRow {
+    RankedRow {
+        id: project.id.clone(),
+        name: project.name.clone(),
+        rank: None,
+        score: None,
+        detail: String::new(),
+        lifted: Vec::new(),
+        sank: Vec::new(),
+        missing,
+    }
+}
+
+/// Weighted scoring over the board's criteria, for the projects scored on every one.
+fn weighted(board: &BoardSnapshot) -> ModelRanking {
+    if board.criteria.is_empty() {
+        return ModelRanking {
+            problem: Some("Add a criterion to score the projects on.".into()),
+            rows: in_play(board).map(|p| unranked(p, Vec::new())).collect(),
+        };
+    }
+    let (scored, not_scored): (Vec<&Project>, Vec<&Project>) =
+        in_play(board).partition(|p| board.criteria.iter().all(|c| p.scores.contains_key(&c.id)));
+    let candidates: Vec<Candidate> =
+        scored.iter().map(|p| Candidate::new(p.id.as_str(), p.scores.iter().map(|(k, v)| (k.clone(), *v)))).collect();
+    let criterion_name =
+        |id: &str| board.criteria.iter().find(|c| c.id == id).map_or_else(String::new, |c| c.name.clone());
+    let mut rows = Vec::new();
+    let mut problem = None;
+    match scoring::weighted_ranking(&board.criteria, &candidates) {
+        Ok(ranking) => {
+            for candidate in ranking.candidates {
+                let Some(project) = scored.iter().find(|p| p.id.as_str() == candidate.id) else { continue };
+                let mut reasons: Vec<Reason> = candidate
+                    .contributions
+                    .iter()
+                    .map(|c| Reason {
+                        criterion: criterion_name(&c.criterion),
+                        effect: c.weight * (c.normalised_score - 0.5),
+                    })
+                    .collect();
+                reasons.sort_by(|a, b| b.effect.total_cmp(&a.effect));
+                let lifted: Vec<Reason> = reasons.iter().filter(|r| r.effect > 1e-12).cloned().collect();
+                let mut sank: Vec<Reason> = reasons.into_iter().filter(|r| r.effect < -1e-12).collect();
+                sank.reverse();
+                rows.push(RankedRow {
+                    id: project.id.clone(),
+                    name: project.name.clone(),
+                    rank: Some(candidate.rank),
+                    score: Some(candidate.total_score),
+                    detail: candidate
+                        .contributions
+                        .iter()
+                        .map(|c| {
+                            format!(
+                                "{} {} → {} × {}",
+                                criterion_name(&c.criterion),
+                                number(c.raw_score, 2),
+                                number(c.normalised_score, 2),
+                                number(c.weight, 2)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    lifted,
+                    sank,
+                    missing: Vec::new(),
+                });
+            }
+        }
+        Err(error) => {
+            problem = Some(match error {
+                scoring::ScoringError::NoWeight => {
+                    "Every criterion weighs 0: give at least one a weight above 0 to rank the projects.".to_owned()
+                }
+                other => other.to_string(),
+            });
+            rows.extend(scored.iter().map(|p| unranked(p, Vec::new())));
+        }
+    }
+    for project in not_scored {
+        let missing = board
+            .criteria
+            .iter()
+            .filter(|c| !project.scores.contains_key(&c.id))
+            .map(|c| format!("a score on {}", c.name))
+            .collect();
+        rows.push(unranked(project, missing));
+    }
+    ModelRanking { rows, problem }
+}
+
+/// A score from one project's estimates, or what it lacks.
+type Scored = Result<(f64, String), Vec<String>>;
+
+/// Ranks the projects in play by a single-number score, highest first; equal scores keep the
+/// board's priority order.
+fn by_score(board: &BoardSnapshot, score: fn(&Project) -> Scored) -> ModelRanking {
+    let mut ranked = Vec::new();
+    let mut rest = Vec::new();
+    for project in in_play(board) {
+        match score(project) {
+            Ok((value, detail)) => {
+                ranked.push(RankedRow { score: Some(value), detail, ..unranked(project, Vec::new()) })
+            }
+            Err(missing) => rest.push(unranked(project, missing)),
+        }
+    }
+    ranked.sort_by(|a, b| b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)));
+    for (index, row) in ranked.iter_mut().enumerate() {
+        row.rank = Some(index + 1);
+    }
+    ranked.extend(rest);
+    ModelRanking { rows: ranked, problem: None }
+}
+
+fn require(value: Option<f64>, name: &str, missing: &mut Vec<String>) -> f64 {
+    value.unwrap_or_else(|| {
+        missing.push(name.to_owned());
+        0.0
+    })
+}
+
+/// WSJF = (business value + time criticality + risk reduction) ÷ job size.
+fn wsjf_row(project: &Project) -> Scored {
+    let estimates = &project.estimates;
+    let mut missing = Vec::new();
+    let input = WsjfInput {
+        business_value: require(estimates.business_value, "business value", &mut missing),
+        time_criticality: require(estimates.time_criticality, "time criticality", &mut missing),
+        risk_reduction_opportunity_enablement: require(estimates.risk_reduction, "risk reduction", &mut missing),
+        job_size: require(estimates.job_size, "job size", &mut missing),
+    };
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let score = scoring::wsjf(&input).map_err(|error| vec![error.to_string()])?;
+    let detail = format!(
+        "({} + {} + {}) ÷ {} = {} ÷ {}",
+        number(input.business_value, 2),
+        number(input.time_criticality, 2),
+        number(input.risk_reduction_opportunity_enablement, 2),
+        number(input.job_size, 2),
+        number(score.cost_of_delay, 2),
+        number(input.job_size, 2)
+    );
+    Ok((score.wsjf, detail))
+}
+
+/// RICE = reach × impact × confidence ÷ effort.
+fn rice_row(project: &Project) -> Scored {
+    let estimates = &project.estimates;
+    let mut missing = Vec::new();
+    let reach = require(estimates.reach, "reach", &mut missing);
+    let impact = require(estimates.impact, "impact", &mut missing);
+    let confidence = require(estimates.confidence, "confidence", &mut missing);
+    let effort = require(estimates.effort, "effort", &mut missing);
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let impact = Impact::try_from(impact).map_err(|error| vec![error.to_string()])?;
+    let confidence = Confidence::try_from(confidence).map_err(|error| vec![error.to_string()])?;
+    let input = RiceInput { reach, impact, confidence, effort };
+    let score = scoring::rice(&input).map_err(|error| vec![error.to_string()])?;
+    let detail = format!(
+        "{} × {} × {}% ÷ {}",
+        number(reach, 2),
+        number(impact.value(), 2),
+        number(confidence.value() * 100.0, 0),
+        number(effort, 2)
+    );
+    Ok((score, detail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        board::{Board, CriterionId, Estimates, NewProject},
+        scoring::Direction,
+    };
+
+    fn add(board: &mut Board, name: &str, stage: Stage) -> ProjectId {
+        let id = ProjectId::random();
+        board.add_project(id.clone(), NewProject { name: name.into(), stage, budget: 1.0 }).unwrap();
+        id
+    }
+
+    /// Value weighs 3 (higher is better), Risk 1 (lower is better): weights 0.75 and 0.25.
+    /// ERP value 8 risk 4, CRM 6 and 2, BI 4 and 3. Value spans 4‥8: ERP 1, CRM 0.5, BI 0.
+    /// Risk spans 2‥4, inverted: ERP 0, CRM 1, BI 0.5. Totals: ERP 0.75, CRM 0.625, BI 0.125.
+    /// Reasons (weight × (normalised − 0.5)): ERP value +0.375, risk −0.125; CRM value 0,
+    /// risk +0.125; BI value −0.375, risk 0. Portal has no risk score; Old is closed.
+    #[test]
+    fn weighted_ranking_says_which_criteria_lifted_or_sank_each_project() {
+        let mut board = Board::new("Scoring").unwrap();
+        let (value, risk) = (CriterionId::random(), CriterionId::random());
+        board.add_criterion(value.clone(), "Value", 3.0, Direction::HigherIsBetter).unwrap();
+        board.add_criterion(risk.clone(), "Risk", 1.0, Direction::LowerIsBetter).unwrap();
+        let portal = add(&mut board, "Portal", Stage::Proposed);
+        let old = add(&mut board, "Old", Stage::Closed);
+        for (name, v, r) in [("BI", 4.0, 3.0), ("CRM", 6.0, 2.0), ("ERP", 8.0, 4.0)] {
+            let id = add(&mut board, name, Stage::Proposed);
+            board.set_score(&id, &value, Some(v)).unwrap();
+            board.set_score(&id, &risk, Some(r)).unwrap();
+        }
+        board.set_score(&portal, &value, Some(5.0)).unwrap();
+        board.set_score(&old, &value, Some(9.0)).unwrap();
+        let ranking = ranking(&board.snapshot(), Model::Weighted);
+        assert_eq!(ranking.problem, None);
+        let rows: Vec<(&str, Option<usize>, Option<f64>)> =
+            ranking.rows.iter().map(|r| (r.name.as_str(), r.rank, r.score.map(|s| (s * 1e9).round() / 1e9))).collect();
+        assert_eq!(
+            rows,
+            [
+                ("ERP", Some(1), Some(0.75)),
+                ("CRM", Some(2), Some(0.625)),
+                ("BI", Some(3), Some(0.125)),
+                ("Portal", None, None)
+            ]
+        );
+        let reasons = |row: &RankedRow| {
+            (
+                row.lifted.iter().map(|r| (r.criterion.clone(), r.effect)).collect::<Vec<_>>(),
+                row.sank.iter().map(|r| (r.criterion.clone(), r.effect)).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(reasons(&ranking.rows[0]), (vec![("Value".into(), 0.375)], vec![("Risk".into(), -0.125)]));
+        assert_eq!(reasons(&ranking.rows[1]), (vec![("Risk".into(), 0.125)], vec![]));
+        assert_eq!(reasons(&ranking.rows[2]), (vec![], vec![("Value".into(), -0.375)]));
+        assert_eq!(ranking.rows[3].missing, ["a score on Risk"]);
+        assert_eq!(ranking.rows[0].detail, "Value 8 → 1 × 0.75; Risk 4 → 0 × 0.25");
+        assert_eq!(ranking.order().len(), 3);
+    }
+
+    #[test]
+    fn a_board_without_criteria_or_weights_says_why_nothing_is_ranked() {
+        let mut board = Board::new("Scoring").unwrap();
+        add(&mut board, "ERP", Stage::Proposed);
+        let none = ranking(&board.snapshot(), Model::Weighted);
+        assert_eq!(none.problem.as_deref(), Some("Add a criterion to score the projects on."));
+        assert!(none.order().is_empty());
+        let value = CriterionId::random();
+        board.add_criterion(value.clone(), "Value", 0.0, Direction::HigherIsBetter).unwrap();
+        let erp = board.projects()[0].id.clone();
+        board.set_score(&erp, &value, Some(1.0)).unwrap();
+        let weightless = ranking(&board.snapshot(), Model::Weighted);
+        assert!(weightless.problem.unwrap().starts_with("Every criterion weighs 0"));
+    }
+
+    /// WSJF: ERP (8 + 5 + 3) ÷ 8 = 2; CRM (5 + 8 + 2) ÷ 3 = 5; BI lacks its job size.
+    /// RICE: ERP 1000 × 1 × 80 % ÷ 4 = 200; CRM 500 × 2 × 100 % ÷ 2 = 500; BI 300 × 3 × 50 % ÷ 1
+    /// = 450.
+    #[test]
+    fn wsjf_and_rice_rank_from_the_estimates() {
+        let mut board = Board::new("Scoring").unwrap();
+        let estimates = |bv, tc, rr, size: Option<f64>, reach, impact, confidence, effort| Estimates {
+            business_value: Some(bv),
+            time_criticality: Some(tc),
+            risk_reduction: Some(rr),
+            job_size: size,
+            reach: Some(reach),
+            impact: Some(impact),
+            confidence: Some(confidence),
+            effort: Some(effort),
+        };
+        for (name, e) in [
+            ("ERP", estimates(8.0, 5.0, 3.0, Some(8.0), 1000.0, 1.0, 0.8, 4.0)),
+            ("CRM", estimates(5.0, 8.0, 2.0, Some(3.0), 500.0, 2.0, 1.0, 2.0)),
+            ("BI", estimates(1.0, 1.0, 1.0, None, 300.0, 3.0, 0.5, 1.0)),
+        ] {
+            let id = add(&mut board, name, Stage::Screening);
+            board.set_estimates(&id, e).unwrap();
+        }
+        let board = board.snapshot();
+        let wsjf = ranking(&board, Model::Wsjf);
+        let rows: Vec<(&str, Option<usize>, Option<f64>)> =
+            wsjf.rows.iter().map(|r| (r.name.as_str(), r.rank, r.score)).collect();
+        assert_eq!(rows, [("CRM", Some(1), Some(5.0)), ("ERP", Some(2), Some(2.0)), ("BI", None, None)]);
+        assert_eq!(wsjf.rows[0].detail, "(5 + 8 + 2) ÷ 3 = 15 ÷ 3");
+        assert_eq!(wsjf.rows[2].missing, ["job size"]);
+        let rice = ranking(&board, Model::Rice);
+        let rows: Vec<(&str, Option<f64>)> = rice.rows.iter().map(|r| (r.name.as_str(), r.score)).collect();
+        assert_eq!(rows, [("CRM", Some(500.0)), ("BI", Some(450.0)), ("ERP", Some(200.0))]);
+        assert_eq!(rice.rows[2].detail, "1000 × 1 × 80% ÷ 4");
+        assert_eq!("rice".parse::<Model>().unwrap(), Model::Rice);
+        assert!("ahp".parse::<Model>().is_err());
+    }
+}
