@@ -144,6 +144,8 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .route("/", get(shell::page))
         .route("/board/{id}", get(shell::page))
+        // The board's pages (`/board/:id/risks`, `/board/:id/project/:project`, …): deep links.
+        .route("/board/{id}/{*page}", get(shell::page))
         .route("/signin", get(shell::page))
         .fallback_service(tower_http::services::ServeDir::new(site_root))
         .layer(

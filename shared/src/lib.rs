@@ -28,6 +28,7 @@ pub mod risk;
 pub mod rules;
 pub mod scoring;
 pub mod selection;
+pub mod views;
 
 pub use board::{Board, BoardError, PersonId, ProjectId, Stage};
 pub use week::IsoWeek;
