@@ -27,7 +27,13 @@ use crate::{
 
 /// The pages of a board, in the order of its navigation: the path under `/board/:id/`, the
 /// English label and the Chinese term.
-const PAGES: &[(&str, &str, &str)] = &[("", "Priorities", "优先级")];
+const PAGES: &[(&str, &str, &str)] = &[
+    ("", "Priorities", "优先级"),
+    ("risks", "Risks", "风险"),
+    ("resources", "Resources", "资源"),
+    ("finance", "Finance", "财务"),
+    ("lessons", "Lessons", "经验教训"),
+];
 
 /// The open board, for every page inside the board's frame.
 #[derive(Clone, Copy)]

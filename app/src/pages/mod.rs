@@ -11,9 +11,14 @@
 
 pub mod board;
 pub mod board_list;
+pub mod finance;
+pub mod lessons;
 pub mod overview;
 pub mod priorities;
+pub mod project;
 pub mod resource_plan;
+pub mod resources;
+pub mod risks;
 pub mod sign_in;
 
 use leptos::prelude::*;
@@ -42,6 +47,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=sign_in::SignInPage/>
                 <ParentRoute path=path!("/board/:id") view=BoardPage>
                     <Route path=path!("") view=overview::OverviewPage/>
+                    <Route path=path!("project/:project") view=project::ProjectPage/>
+                    <Route path=path!("risks") view=risks::RisksPage/>
+                    <Route path=path!("resources") view=resources::ResourcesPage/>
+                    <Route path=path!("finance") view=finance::FinancePage/>
+                    <Route path=path!("lessons") view=lessons::LessonsPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -3,6 +3,7 @@
 //! natively against hand-checked numbers and the page components stay thin adapters.
 
 pub mod finance;
+pub mod format;
 pub mod lessons;
 pub mod project;
 pub mod resources;
