@@ -2,7 +2,7 @@
 // finance and lessons, with two members live on one board, a viewer, and the server stopped.
 import { test, expect } from "@playwright/test";
 import { TestServer } from "./server.js";
-import { addPerson, addProject, aliceAndBobOnABoard, badge, expectAllSaved, openBoard, projectRow } from "./board-page.js";
+import { addPerson, addProject, aliceAndBobOnABoard, badge, expectAllSaved, openBoard, ownBoard } from "./board-page.js";
 
 let server;
 test.beforeEach(async () => {
@@ -359,4 +359,35 @@ test("bookings made apart put a person over capacity, and after both reconnect t
   await crm.press("Enter");
   await expect(bob.getByTestId("cap-cell").nth(2)).toHaveAttribute("data-level", "near");
   await expect(bob.getByTestId("over-allocations").locator("li")).toHaveCount(0);
+});
+
+test("dependencies refuse a cycle and name it; milestones are added and marked done, all by keyboard", async ({ page }) => {
+  await ownBoard(page, server, "Dependencies");
+  for (const name of ["ERP", "CRM", "Data platform"]) await addProject(page, name);
+  const dependOn = async (project, on) => {
+    await openProject(page, project);
+    await page.getByLabel("Project this one depends on").selectOption({ label: on });
+    await page.getByRole("button", { name: "Add dependency" }).press("Enter");
+  };
+  await dependOn("CRM", "ERP");
+  await expect(page.getByTestId("depends-on")).toHaveText(/ERP/);
+  await dependOn("Data platform", "CRM");
+  await dependOn("ERP", "Data platform");
+  await expect(page.getByTestId("dependency-error")).toHaveText(
+    "refused: this dependency would make a cycle: ERP → Data platform → CRM → ERP",
+  );
+  await expect(page.getByTestId("depends-on").locator("li")).toHaveCount(0);
+  await expect(page.getByText("Needed by:")).toContainText("CRM");
+
+  await page.getByLabel("Milestone name").fill("Go-live");
+  await page.getByLabel("Milestone due date").fill("2099-01-31");
+  await page.getByLabel("Milestone due date").press("Enter");
+  const milestone = page.getByTestId("milestone-row");
+  await expect(milestone).toContainText("Go-live");
+  await expect(milestone).toContainText("2099-01-31");
+  await expect(milestone.locator(".status")).toHaveText(/^due in \d+ day\(s\)$/);
+  await milestone.getByRole("button", { name: "Done today" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(milestone.locator(".status")).toHaveText("done on time");
+  await expectAllSaved(page);
 });

@@ -179,6 +179,19 @@ fn parse_date(text: &str) -> Result<Option<NaiveDate>, String> {
     text.parse::<NaiveDate>().map(Some).map_err(|_| format!("“{text}” is not a date: write it as 2027-03-31"))
 }
 
+/// Sets a checkbox's state (the DOM property), for a change the board refused.
+fn set_checked(ev: &leptos::ev::Event, checked: bool) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(input) = ev.target().and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            input.set_checked(checked);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, checked);
+}
+
 /// The phase stepper, the checklist of the current phase and moving on.
 #[component]
 fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl IntoView {
@@ -218,14 +231,17 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
             }
         })
         .collect_view();
+    // Rows are keyed by item and read their tick reactively: ticking (with the mouse or the
+    // space bar) keeps the checkbox, and so the focus, in place.
     let row = move |line: view_model::GateLine| {
         let item = StoredValue::new(line.item.clone());
-        let ticked = line.ticked.clone();
-        let checked = ticked.is_some();
+        let ticked = move || {
+            lines.with(|lines| lines.iter().find(|l| l.item == item.get_value()).and_then(|l| l.ticked.clone()))
+        };
         view! {
             <li class="gate-item" data-testid="gate-item" data-item=line.item.clone()>
                 <label>
-                    <input type="checkbox" prop:checked=checked disabled=read_only
+                    <input type="checkbox" prop:checked=move || ticked().is_some() disabled=read_only
                         on:change=move |ev| {
                             let tick = event_target_checked(&ev);
                             let phase = phase.get_untracked();
@@ -234,10 +250,14 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
                             } else {
                                 b.untick_gate(&id.get_value(), phase, &item.get_value())
                             });
+                            // A refused change leaves the box as the board has it.
+                            if board.notice.get_untracked().is_some() {
+                                set_checked(&ev, !tick);
+                            }
                         }/>
                     " " {line.label.clone()}
                 </label>
-                {ticked.map(|stamp| view! { <span class="ticked-by" data-testid="ticked-by">{format!("✓ {}", format::stamp(&stamp))}</span> })}
+                {move || ticked().map(|stamp| view! { <span class="ticked-by" data-testid="ticked-by">{format!("✓ {}", format::stamp(&stamp))}</span> })}
             </li>
         }
     };
@@ -247,14 +267,12 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
             <h2 id="lifecycle-heading">"Lifecycle and stage gate " <span class="zh" lang="zh">"生命周期与阶段关口"</span></h2>
             <ol class="phases" data-testid="phases">{steps}</ol>
             <h3>{move || format!("Gate checklist: {}", phase.get().label())}</h3>
-            {move || {
-                let lines = lines.get();
-                if lines.is_empty() {
-                    view! { <p class="empty">"The board's template has no checklist for this phase."</p> }.into_any()
-                } else {
-                    view! { <ul class="gate">{lines.into_iter().map(row).collect_view()}</ul> }.into_any()
-                }
-            }}
+            <ul class="gate">
+                <For each=move || lines.get() key=|line| (line.item.clone(), line.label.clone()) children=row/>
+            </ul>
+            <Show when=move || lines.with(Vec::is_empty)>
+                <p class="empty">"The board's template has no checklist for this phase."</p>
+            </Show>
             <div class="phase-actions">
                 {move || match next() {
                     Some(to) => view! {

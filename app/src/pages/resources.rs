@@ -329,8 +329,11 @@ fn CellEditor(
     }
 }
 
+/// (id, name) pairs for a picker.
+type Choices<Id> = Memo<Vec<(Id, String)>>;
+
 /// People and projects for the forms' pickers.
-fn pickers(board: BoardContext) -> (Memo<Vec<(PersonId, String)>>, Memo<Vec<(ProjectId, String)>>) {
+fn pickers(board: BoardContext) -> (Choices<PersonId>, Choices<ProjectId>) {
     let people = Memo::new(move |_| {
         board.view.snapshot.with(|s| s.people.iter().map(|p| (p.id.clone(), p.name.clone())).collect::<Vec<_>>())
     });

@@ -134,24 +134,31 @@ fn HeatMap(map: Memo<Vec<Vec<view_model::HeatCell>>>, filter: RwSignal<RiskFilte
         <table class="heat-map" data-testid="heat-map" aria-label="Open risks by probability and impact" on:keydown=on_key>
             <caption>"Heat map " <span class="zh" lang="zh">"风险热力图"</span> " — open risks"</caption>
             <tbody>
-                {move || map.get().into_iter().enumerate().map(|(r, row)| {
-                    let probability = row[0].probability;
+                // The grid is always 5 × 5: only the counts change, in place, so the focused cell
+                // keeps the focus when a colleague's edit arrives.
+                {(0..5usize).map(|r| {
+                    let probability = 5 - r as u8;
                     view! {
                         <tr>
                             <th scope="row" title="Probability">{format!("P{probability}")}</th>
-                            {row.into_iter().enumerate().map(|(c, cell)| {
-                                let selected = move || filter.with(|f| f.cell == Some((cell.probability, cell.impact)));
+                            {(0..5usize).map(|c| {
+                                let impact = c as u8 + 1;
+                                let cell = move || map.with(|map| map[r][c]);
+                                let selected = move || filter.with(|f| f.cell == Some((probability, impact)));
                                 view! {
-                                    <td class=format!("band-{}", band_name(cell.band)) class:selected=selected>
+                                    <td class=move || format!("band-{}", band_name(cell().band)) class:selected=selected>
                                         <button type="button" class="heat-cell" data-row=r data-col=c
-                                            data-testid=format!("cell-{}-{}", cell.probability, cell.impact)
+                                            data-testid=format!("cell-{probability}-{impact}")
                                             aria-pressed=move || if selected() { "true" } else { "false" }
-                                            aria-label=format!("Probability {}, impact {}: {} open risk(s), {}", cell.probability, cell.impact, cell.count, band_label(cell.band))
+                                            aria-label=move || {
+                                                let cell = cell();
+                                                format!("Probability {probability}, impact {impact}: {} open risk(s), {}", cell.count, band_label(cell.band))
+                                            }
                                             on:click=move |_| filter.update(|f| {
-                                                let cell = (cell.probability, cell.impact);
+                                                let cell = (probability, impact);
                                                 f.cell = if f.cell == Some(cell) { None } else { Some(cell) };
                                             })>
-                                            {if cell.count > 0 { cell.count.to_string() } else { String::new() }}
+                                            {move || { let count = cell().count; if count > 0 { count.to_string() } else { String::new() } }}
                                         </button>
                                     </td>
                                 }

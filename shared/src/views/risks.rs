@@ -170,7 +170,7 @@ pub fn exposure(board: &BoardSnapshot) -> (Vec<ExposureRow>, usize, u32) {
             })
         })
         .collect();
-    rows.sort_by(|a, b| b.exposure.cmp(&a.exposure));
+    rows.sort_by_key(|row| std::cmp::Reverse(row.exposure));
     let open = rows.iter().map(|row| row.open_risks).sum();
     let total = rows.iter().map(|row| row.exposure).sum();
     (rows, open, total)
