@@ -100,6 +100,11 @@ test("a gate ticked by one shows who and when to the other, and moving on past i
   // The planning gate starts unticked.
   await expect(alice.getByTestId("gate-item")).toHaveCount(3);
   await expect(alice.getByTestId("ticked-by")).toHaveCount(0);
+
+  // Alice deletes the project: Bob's page says it is gone rather than showing it as it was.
+  await goToPage(alice, "Priorities");
+  await alice.getByRole("button", { name: "Delete project" }).click();
+  await expect(bob.getByTestId("no-project")).toContainText("There is no such project on this board");
 });
 
 test("actual cost entered by one turns the project's computed RAG red for both, and a bad figure is refused in place", async ({ browser }) => {

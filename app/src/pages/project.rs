@@ -78,12 +78,15 @@ pub fn ProjectPage() -> impl IntoView {
 #[component]
 fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
     let id = StoredValue::new(id);
-    let project = Memo::new(move |_| {
+    // While a colleague's deletion reaches the page, which then says the project is gone, this
+    // keeps showing the project as it last was rather than failing.
+    let project = Memo::new(move |previous: Option<&Project>| {
         board
             .view
             .snapshot
             .with(|snapshot| snapshot.project(&id.get_value()).cloned())
-            .expect("shown only while it exists")
+            .or_else(|| previous.cloned())
+            .expect("the page is made only for a project the board holds")
     });
     let read_only = Signal::derive(move || !board.editable.get());
     let text = move |f: fn(&Project) -> String| Signal::derive(move || project.with(f));
