@@ -34,6 +34,10 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("strategy", "Strategy", "战略对齐"),
     ("scoring", "Scoring", "评分与优先级"),
     ("selection", "Selection", "项目组合选择"),
+    ("risks", "Risks", "风险"),
+    ("resources", "Resources", "资源"),
+    ("finance", "Finance", "财务"),
+    ("lessons", "Lessons", "经验教训"),
     ("settings", "Settings", "设置"),
 ];
 

@@ -12,9 +12,14 @@
 pub mod board;
 pub mod board_list;
 pub mod dashboard;
+pub mod finance;
+pub mod lessons;
 pub mod overview;
 pub mod priorities;
+pub mod project;
 pub mod resource_plan;
+pub mod resources;
+pub mod risks;
 pub mod scoring;
 pub mod selection;
 pub mod settings;
@@ -52,6 +57,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("scoring") view=scoring::ScoringPage/>
                     <Route path=path!("selection") view=selection::SelectionPage/>
                     <Route path=path!("settings") view=settings::SettingsPage/>
+                    <Route path=path!("project/:project") view=project::ProjectPage/>
+                    <Route path=path!("risks") view=risks::RisksPage/>
+                    <Route path=path!("resources") view=resources::ResourcesPage/>
+                    <Route path=path!("finance") view=finance::FinancePage/>
+                    <Route path=path!("lessons") view=lessons::LessonsPage/>
                 </ParentRoute>
             </Routes>
         </Router>

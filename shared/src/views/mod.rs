@@ -4,6 +4,12 @@
 //! out. One module per page.
 
 pub mod dashboard;
+pub mod finance;
+pub mod format;
+pub mod lessons;
+pub mod project;
+pub mod resources;
+pub mod risks;
 pub mod scoring;
 pub mod selection;
 pub mod settings;

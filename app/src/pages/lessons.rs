@@ -1,0 +1,163 @@
+//! Lessons learned (经验教训), `/board/:id/lessons`: add a lesson to a project with tags;
+//! search across the board by text and tag (`tag:vendor`), the matches highlighted, each lesson
+//! linking to its project. The search is `shared::views::lessons`.
+
+use leptos::prelude::*;
+use shared::{
+    board::{LessonId, NewLesson},
+    views::{
+        format,
+        lessons::{self as view_model, Segment},
+    },
+    ProjectId,
+};
+
+use super::{
+    board::BoardContext,
+    project::{stamp, ProjectLink},
+};
+
+fn highlighted(segments: Vec<Segment>) -> impl IntoView {
+    segments
+        .into_iter()
+        .map(
+            |segment| {
+                if segment.hit {
+                    view! { <mark>{segment.text}</mark> }.into_any()
+                } else {
+                    segment.text.into_any()
+                }
+            },
+        )
+        .collect_view()
+}
+
+#[component]
+pub fn LessonsPage() -> impl IntoView {
+    let board = BoardContext::get();
+    let query = RwSignal::new(String::new());
+    let hits = Memo::new(move |_| query.with(|q| board.view.snapshot.with(|s| view_model::search(s, q))));
+    let all_tags = Memo::new(move |_| {
+        board.view.snapshot.with(|s| {
+            let mut tags: Vec<String> = s.lessons.iter().flat_map(|l| l.tags.iter().cloned()).collect();
+            tags.sort();
+            tags.dedup();
+            tags
+        })
+    });
+    let total = move || board.view.snapshot.with(|s| s.lessons.len());
+    // Adds `tag:x` to the query, or takes it out if it is there.
+    let toggle_tag = move |tag: String| {
+        let word = format!("tag:{tag}");
+        query.update(|q| {
+            let mut words: Vec<String> = q.split_whitespace().map(str::to_owned).collect();
+            match words.iter().position(|w| w.eq_ignore_ascii_case(&word)) {
+                Some(at) => {
+                    words.remove(at);
+                }
+                None => words.push(word.clone()),
+            }
+            *q = words.join(" ");
+        });
+    };
+
+    view! {
+        <section class="lessons-page" aria-labelledby="lessons-heading">
+            <h2 id="lessons-heading">"Lessons learned " <span class="zh" lang="zh">"经验教训"</span></h2>
+            <div class="search">
+                <input type="search" aria-label="Search lessons" data-testid="lesson-search" placeholder="Search words, or tag:vendor"
+                    prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
+                <span class="hint" role="status" data-testid="lesson-count">{move || format!("{} of {} lessons", hits.with(Vec::len), total())}</span>
+            </div>
+            <div class="tag-cloud" role="group" aria-label="Filter by tag">
+                {move || all_tags.get().into_iter().map(|tag| {
+                    let pressed = {
+                        let tag = tag.clone();
+                        move || query.with(|q| q.split_whitespace().any(|w| w.eq_ignore_ascii_case(&format!("tag:{tag}"))))
+                    };
+                    let name = tag.clone();
+                    view! {
+                        <button type="button" class="tag" aria-pressed=move || if pressed() { "true" } else { "false" }
+                            on:click=move |_| toggle_tag(name.clone())>{format!("#{tag}")}</button>
+                    }
+                }).collect_view()}
+            </div>
+            <ul class="lesson-list" data-testid="lesson-results">
+                {move || hits.get().into_iter().map(|hit| view! {
+                    <li class="lesson" data-testid="lesson">
+                        <h3>{highlighted(hit.title)}</h3>
+                        <p class="meta">
+                            {match hit.project_name {
+                                Some(name) => view! { <ProjectLink board id=hit.lesson.project.clone() name/> }.into_any(),
+                                None => view! { <span class="hint">"(project deleted)"</span> }.into_any(),
+                            }}
+                            " · " <span class="hint">{format::stamp(&hit.lesson.recorded)}</span>
+                        </p>
+                        <p class="body">{highlighted(hit.body)}</p>
+                        <p class="tags">{hit.tags.into_iter().map(|(tag, matched)| view! {
+                            <span class="tag" class:hit=matched>{format!("#{tag}")}</span> " "
+                        }).collect_view()}</p>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <Show when=move || hits.with(Vec::is_empty)>
+                <p class="empty" data-testid="no-lessons">{move || if total() == 0 { "No lessons recorded yet." } else { "No lesson matches." }}</p>
+            </Show>
+        </section>
+        <AddLesson board/>
+    }
+}
+
+#[component]
+fn AddLesson(board: BoardContext) -> impl IntoView {
+    let read_only = move || !board.editable.get();
+    let projects = Memo::new(move |_| {
+        board.view.snapshot.with(|s| s.projects.iter().map(|p| (p.id.clone(), p.name.clone())).collect::<Vec<_>>())
+    });
+    let project = RwSignal::new(String::new());
+    let title = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let tags = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let add = move || {
+        let Ok(on) = project.get_untracked().parse::<ProjectId>() else {
+            return error.set(Some("pick the project the lesson was learned on".into()));
+        };
+        let lesson = NewLesson {
+            title: title.get_untracked(),
+            body: body.get_untracked(),
+            tags: view_model::parse_tags(&tags.get_untracked()),
+        };
+        match board.try_apply(|b| b.add_lesson(LessonId::random(), &on, lesson, stamp())) {
+            Ok(()) => {
+                error.set(None);
+                title.set(String::new());
+                body.set(String::new());
+                tags.set(String::new());
+            }
+            Err(message) => error.set(Some(message)),
+        }
+    };
+    view! {
+        <section class="add-lesson" aria-labelledby="add-lesson-heading">
+            <h2 id="add-lesson-heading">"Record a lesson " <span class="zh" lang="zh">"记录经验教训"</span></h2>
+            <form class="stacked" data-testid="add-lesson" on:submit=move |ev| { ev.prevent_default(); add(); }>
+                <label for="lesson-project">"Project"</label>
+                <select id="lesson-project" prop:value=project disabled=read_only on:change=move |ev| project.set(event_target_value(&ev))>
+                    <option value="">"Project…"</option>
+                    {move || projects.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                </select>
+                <label for="lesson-title">"Lesson"</label>
+                <input id="lesson-title" placeholder="What we learned, in one line" prop:value=title disabled=read_only
+                    on:input=move |ev| title.set(event_target_value(&ev))/>
+                <label for="lesson-body">"Details"</label>
+                <textarea id="lesson-body" rows="3" prop:value=body disabled=read_only on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+                <label for="lesson-tags">"Tags " <small class="hint">"separated by commas or spaces"</small></label>
+                <input id="lesson-tags" placeholder="vendor, procurement" prop:value=tags disabled=read_only
+                    on:input=move |ev| tags.set(event_target_value(&ev))/>
+                <button type="submit" disabled=read_only>"Add lesson"</button>
+                <span class="field-error" role="alert" data-testid="add-lesson-error">{error}</span>
+            </form>
+        </section>
+    }
+}

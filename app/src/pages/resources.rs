@@ -1,0 +1,459 @@
+//! Resources (资源), `/board/:id/resources`: the capacity heat map, people × 26 weeks, each
+//! cell coloured by booked hours against that week's capacity (time off taken out), grouped by
+//! team or role with the group's totals and utilisation; the over-allocations; the bookings
+//! behind one cell, editable; a bulk booking over a range of weeks; time off. The figures come
+//! from `shared::views::resources`.
+//!
+//! Keyboard: the arrow keys move between cells, Enter (or a click) opens the cell's bookings.
+
+use leptos::{ev, prelude::*};
+use shared::{
+    capacity::Grouping,
+    views::{
+        format::{hours, percent},
+        resources::{self as view_model, Cell, Group, Level},
+    },
+    IsoWeek, PersonId, ProjectId,
+};
+
+use super::{
+    board::{parse_number, BoardContext},
+    project::ProjectLink,
+    risks::move_focus,
+};
+use crate::components::field::Field;
+
+/// Weeks in the heat map, from this week on.
+const WEEKS: usize = 26;
+
+fn level_label(level: Level) -> &'static str {
+    match level {
+        Level::Off => "off",
+        Level::Free => "nothing booked",
+        Level::Under => "under capacity",
+        Level::Near => "near capacity",
+        Level::Over => "over capacity",
+    }
+}
+
+#[component]
+pub fn ResourcesPage() -> impl IntoView {
+    let board = BoardContext::get();
+    let weeks = StoredValue::new(IsoWeek::containing(chrono::Utc::now().date_naive()).span(WEEKS));
+    let grouping = RwSignal::new(None::<Grouping>);
+    let groups = Memo::new(move |_| {
+        let grouping = grouping.get();
+        board.view.snapshot.with(|s| view_model::heat_map(s, &weeks.get_value(), grouping))
+    });
+    // The table's shape: rebuilt only when people or groups change, so a booking by a
+    // colleague recolours cells in place and the focused cell keeps the focus.
+    let layout = Memo::new(move |_| {
+        groups.with(|groups| {
+            groups
+                .iter()
+                .map(|g| (g.name.clone(), g.people.iter().map(|p| p.person.clone()).collect::<Vec<_>>()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let over = Memo::new(move |_| board.view.snapshot.with(|s| view_model::over_allocations(s, &weeks.get_value())));
+    let selected = RwSignal::new(None::<(PersonId, IsoWeek)>);
+    let overall = Memo::new(move |_| {
+        groups.with(|groups| {
+            let (booked, capacity) = groups
+                .iter()
+                .flat_map(|g| &g.totals)
+                .fold((0.0, 0.0), |(b, c), cell| (b + cell.booked, c + cell.capacity));
+            (capacity > 0.0).then(|| booked / capacity)
+        })
+    });
+
+    let on_key = move |ev: ev::KeyboardEvent| {
+        let (dr, dc) = match ev.key().as_str() {
+            "ArrowUp" => (-1, 0),
+            "ArrowDown" => (1, 0),
+            "ArrowLeft" => (0, -1),
+            "ArrowRight" => (0, 1),
+            _ => return,
+        };
+        ev.prevent_default();
+        move_focus(&ev, "cap-cell", dr, dc);
+    };
+    let header = move || {
+        weeks
+            .get_value()
+            .into_iter()
+            .map(|week| {
+                view! { <th scope="col" class="week">{format!("W{:02}", week.week())}<br/><small>{week.monday().format("%m-%d").to_string()}</small></th> }
+            })
+            .collect_view()
+    };
+    let body = move || {
+        let grouped = grouping.get().is_some();
+        let mut row_number = 0usize;
+        layout
+            .get()
+            .into_iter()
+            .map(|(name, people)| {
+                let group_name = StoredValue::new(name.clone());
+                let group = move || groups.with(|gs| gs.iter().find(|g| g.name == group_name.get_value()).cloned());
+                let head = grouped.then(|| {
+                    let title = match (name.is_empty(), grouping.get_untracked()) {
+                        (false, _) => name.clone(),
+                        (true, Some(Grouping::Role)) => "No role".to_owned(),
+                        (true, _) => "No team".to_owned(),
+                    };
+                    view! {
+                        <tr class="group-row" data-testid="group-row">
+                            <th scope="rowgroup" class="sticky">{title} " " <small class="hint">{format!("{} people", people.len())}</small></th>
+                            <td class="util">{move || percent(group().and_then(|g| g.utilisation))}</td>
+                            {(0..WEEKS).map(|c| view! { <GroupTotal group=Signal::derive(group) column=c/> }).collect_view()}
+                        </tr>
+                    }
+                });
+                let rows = people
+                    .into_iter()
+                    .map(|person| {
+                        let row = row_number;
+                        row_number += 1;
+                        view! { <PersonRow person groups row selected/> }
+                    })
+                    .collect_view();
+                view! { <tbody>{head}{rows}</tbody> }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <section class="resources-page" aria-labelledby="resources-heading">
+            <h2 id="resources-heading">"Capacity " <span class="zh" lang="zh">"资源容量"</span></h2>
+            <div class="toolbar">
+                <label>"Group by "
+                    <select aria-label="Group by" data-testid="group-by" on:change=move |ev| {
+                        grouping.set(match event_target_value(&ev).as_str() {
+                            "team" => Some(Grouping::Team),
+                            "role" => Some(Grouping::Role),
+                            _ => None,
+                        })
+                    }>
+                        <option value="">"Nobody (everyone)"</option>
+                        <option value="team">"Team 团队"</option>
+                        <option value="role">"Role 角色"</option>
+                    </select>
+                </label>
+                <span class="legend" aria-hidden="true">
+                    <span class="swatch under"></span>"under 80%" <span class="swatch near"></span>"80–100%"
+                    <span class="swatch over"></span>"over" <span class="swatch off"></span>"off"
+                </span>
+                <span class="overall" data-testid="overall-utilisation">"Utilisation " <span class="zh" lang="zh">"资源利用率"</span> ": " {move || percent(overall.get())}</span>
+            </div>
+            <p class="hint">"Hours booked per week on all projects, coloured against capacity after time off (a corner mark). Arrow keys move between cells; Enter or a click opens a cell's bookings."</p>
+            <div class="capacity-scroll">
+                <table class="capacity" data-testid="capacity" on:keydown=on_key>
+                    <thead><tr><th scope="col" class="sticky">"Person " <span class="zh" lang="zh">"人员"</span></th>
+                        <th scope="col" class="util" title="Booked ÷ capacity over the 26 weeks">"Util."</th>{header}</tr></thead>
+                    {body}
+                </table>
+            </div>
+            <Show when=move || layout.with(Vec::is_empty)>
+                <p class="empty">"Nobody is on this board yet: add people on the priorities page's resource plan."</p>
+            </Show>
+            {move || selected.get().map(|(person, week)| view! { <CellEditor board person week selected/> })}
+        </section>
+        <section class="over-list" aria-labelledby="over-heading">
+            <h2 id="over-heading">"Over-allocated " <span class="zh" lang="zh">"超负荷"</span></h2>
+            <ul class="plain" data-testid="over-allocations">
+                {move || over.get().into_iter().map(|o| {
+                    let (person, week) = (o.person.clone(), o.week);
+                    view! {
+                        <li><button type="button" class="link" on:click=move |_| selected.set(Some((person.clone(), week)))>
+                            {format!("{} — {}: {} h booked of {} h ({} h over)", o.name, o.week, hours(o.booked), hours(o.capacity), hours(o.excess()))}
+                        </button></li>
+                    }
+                }).collect_view()}
+            </ul>
+            <Show when=move || over.with(Vec::is_empty)><p class="empty">"Nobody is booked over capacity in the next 26 weeks."</p></Show>
+        </section>
+        <BulkBooking board weeks=weeks.get_value()/>
+        <TimeOff board weeks=weeks.get_value()/>
+    }
+}
+
+fn cell_view(cell: Option<Cell>) -> (String, &'static str, f64) {
+    match cell {
+        Some(cell) => {
+            (if cell.booked > 0.0 { hours(cell.booked) } else { String::new() }, cell.level.name(), cell.time_off)
+        }
+        None => (String::new(), "free", 0.0),
+    }
+}
+
+#[component]
+fn GroupTotal(group: Signal<Option<Group>>, column: usize) -> impl IntoView {
+    let cell = move || group.with(|g| g.as_ref().and_then(|g| g.totals.get(column).cloned()));
+    view! {
+        <td class=move || format!("total {}", cell_view(cell()).1)
+            title=move || cell().map(|c| format!("{} of {} h booked", hours(c.booked), hours(c.capacity))).unwrap_or_default()>
+            {move || cell().filter(|c| c.booked > 0.0).map(|c| format!("{}/{}", hours(c.booked), hours(c.capacity)))}
+        </td>
+    }
+}
+
+#[component]
+fn PersonRow(
+    person: PersonId,
+    groups: Memo<Vec<Group>>,
+    row: usize,
+    selected: RwSignal<Option<(PersonId, IsoWeek)>>,
+) -> impl IntoView {
+    let person = StoredValue::new(person);
+    let line = Memo::new(move |_| {
+        groups.with(|gs| gs.iter().flat_map(|g| &g.people).find(|p| p.person == person.get_value()).cloned())
+    });
+    let name = move || line.with(|l| l.as_ref().map(|l| l.name.clone()).unwrap_or_default());
+    let cells = (0..WEEKS)
+        .map(|column| {
+            let cell = move || line.with(|l| l.as_ref().and_then(|l| l.cells.get(column).cloned()));
+            let is_selected = move || {
+                selected.with(|s| {
+                    s.as_ref().is_some_and(|(p, w)| *p == person.get_value() && cell().is_some_and(|c| c.week == *w))
+                })
+            };
+            view! {
+                <td class=move || format!("cell {}", cell_view(cell()).1) class:has-off={move || cell_view(cell()).2 > 0.0}
+                    class:selected=is_selected>
+                    <button type="button" class="cap-cell" data-row=row data-col=column data-testid="cap-cell"
+                        data-level=move || cell_view(cell()).1
+                        aria-label=move || cell().map(|c| {
+                            let off = if c.time_off > 0.0 { format!(", {} h off", hours(c.time_off)) } else { String::new() };
+                            format!("{}, {}: {} of {} h booked{off}, {}", name(), c.week, hours(c.booked), hours(c.capacity), level_label(c.level))
+                        }).unwrap_or_default()
+                        on:click=move |_| {
+                            if let Some(c) = cell() {
+                                selected.set(Some((person.get_value(), c.week)));
+                            }
+                        }>
+                        {move || cell_view(cell()).0}
+                    </button>
+                </td>
+            }
+        })
+        .collect_view();
+    view! {
+        <tr data-testid="capacity-row" data-person-id=person.get_value().to_string()>
+            <th scope="row" class="sticky">{name}
+                <small class="hint">{move || line.with(|l| l.as_ref().map(|l| {
+                    let about: Vec<&str> = [l.role.as_str(), l.team.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
+                    format!(" {} h/wk{}", hours(l.capacity_hours_per_week), if about.is_empty() { String::new() } else { format!(" · {}", about.join(", ")) })
+                }).unwrap_or_default())}</small>
+            </th>
+            <td class="util" data-testid="person-utilisation">{move || percent(line.with(|l| l.as_ref().and_then(|l| l.utilisation)))}</td>
+            {cells}
+        </tr>
+    }
+}
+
+/// The bookings behind one cell, each editable, with the person's time off that week and their
+/// role and team.
+#[component]
+fn CellEditor(
+    board: BoardContext,
+    person: PersonId,
+    week: IsoWeek,
+    selected: RwSignal<Option<(PersonId, IsoWeek)>>,
+) -> impl IntoView {
+    let person = StoredValue::new(person);
+    let read_only = Signal::derive(move || !board.editable.get());
+    let bookings =
+        Memo::new(move |_| board.view.snapshot.with(|s| view_model::cell_bookings(s, &person.get_value(), week)));
+    let project_ids = Memo::new(move |_| bookings.with(|b| b.iter().map(|(id, _, _)| id.clone()).collect::<Vec<_>>()));
+    let details = Memo::new(move |_| board.view.snapshot.with(|s| s.person(&person.get_value()).cloned()));
+    let name = move || details.with(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default());
+    let booked = move || bookings.with(|b| b.iter().map(|(_, _, h)| h).sum::<f64>());
+    let capacity = move || details.with(|p| p.as_ref().map_or(0.0, |p| p.capacity_in(week)));
+    let close = move || selected.set(None);
+    view! {
+        <div class="cell-editor" role="region" aria-label="Bookings of the selected cell" data-testid="cell-editor"
+            on:keydown=move |ev: ev::KeyboardEvent| { if ev.key() == "Escape" { close() } }>
+            <h3>{move || format!("{} — {week} (from {})", name(), week.monday().format("%Y-%m-%d"))}
+                " " <button type="button" class="link" on:click=move |_| close()>"Close"</button></h3>
+            <p data-testid="cell-summary" class:bad={move || booked() > capacity() + 1e-9}>
+                {move || format!("{} h booked of {} h capacity this week", hours(booked()), hours(capacity()))}</p>
+            <table class="numbers bookings-of-cell">
+                <thead><tr><th>"Project"</th><th>"Hours " <span class="zh" lang="zh">"工时"</span></th></tr></thead>
+                <tbody>
+                    <For each=move || project_ids.get() key=|id| id.clone() children=move |project: ProjectId| {
+                        let project = StoredValue::new(project);
+                        let entry = move || bookings.with(|b| b.iter().find(|(id, _, _)| *id == project.get_value()).cloned());
+                        let value = Signal::derive(move || entry().map(|(_, _, h)| if h > 0.0 { hours(h) } else { String::new() }).unwrap_or_default());
+                        view! {
+                            <tr data-testid="booking-row">
+                                <td>{move || entry().map(|(id, name, _)| view! { <ProjectLink board id name/> })}</td>
+                                <td><Field class="booking-hours" input_type="number" label=format!("Hours on project in {week}") value disabled=read_only
+                                    commit=move |text| {
+                                        let hours = if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) };
+                                        match hours {
+                                            Some(hours) => board.try_apply(|b| b.set_allocation(&project.get_value(), &person.get_value(), week, hours)),
+                                            None => Err("hours must be a number, for example 16".into()),
+                                        }
+                                    }/></td>
+                            </tr>
+                        }
+                    }/>
+                </tbody>
+            </table>
+            <div class="inline-form">
+                <label>"Time off this week " <span class="zh" lang="zh">"休假"</span> " "
+                    <Field class="time-off-hours" input_type="number" label=format!("Time off in {week}") disabled=read_only
+                        value=Signal::derive(move || details.with(|p| p.as_ref().and_then(|p| p.time_off.get(&week).copied()).map(hours).unwrap_or_default()))
+                        commit=move |text| {
+                            let off = if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) };
+                            match off {
+                                Some(off) => board.try_apply(|b| b.set_time_off(&person.get_value(), week, off)),
+                                None => Err("time off must be a number of hours, for example 8".into()),
+                            }
+                        }/></label>
+                <label>"Role " <span class="zh" lang="zh">"角色"</span> " "
+                    <Field label="Role" disabled=read_only value=Signal::derive(move || details.with(|p| p.as_ref().map(|p| p.role.clone()).unwrap_or_default()))
+                        commit=move |role| board.try_apply(|b| {
+                            let team = b.people().into_iter().find(|p| p.id == person.get_value()).map(|p| p.team).unwrap_or_default();
+                            b.set_role_and_team(&person.get_value(), &role, &team)
+                        })/></label>
+                <label>"Team " <span class="zh" lang="zh">"团队"</span> " "
+                    <Field label="Team" disabled=read_only value=Signal::derive(move || details.with(|p| p.as_ref().map(|p| p.team.clone()).unwrap_or_default()))
+                        commit=move |team| board.try_apply(|b| {
+                            let role = b.people().into_iter().find(|p| p.id == person.get_value()).map(|p| p.role).unwrap_or_default();
+                            b.set_role_and_team(&person.get_value(), &role, &team)
+                        })/></label>
+            </div>
+        </div>
+    }
+}
+
+/// (id, name) pairs for a picker.
+type Choices<Id> = Memo<Vec<(Id, String)>>;
+
+/// People and projects for the forms' pickers.
+fn pickers(board: BoardContext) -> (Choices<PersonId>, Choices<ProjectId>) {
+    let people = Memo::new(move |_| {
+        board.view.snapshot.with(|s| s.people.iter().map(|p| (p.id.clone(), p.name.clone())).collect::<Vec<_>>())
+    });
+    let projects = Memo::new(move |_| {
+        board.view.snapshot.with(|s| s.projects.iter().map(|p| (p.id.clone(), p.name.clone())).collect::<Vec<_>>())
+    });
+    (people, projects)
+}
+
+fn week_options(weeks: &[IsoWeek]) -> impl IntoView {
+    weeks
+        .iter()
+        .map(|week| view! { <option value=week.to_string()>{format!("{week} ({})", week.monday().format("%m-%d"))}</option> })
+        .collect_view()
+}
+
+/// Books N hours a week of one person on one project for a run of weeks.
+#[component]
+fn BulkBooking(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
+    let read_only = move || !board.editable.get();
+    let (people, projects) = pickers(board);
+    let person = RwSignal::new(String::new());
+    let project = RwSignal::new(String::new());
+    let per_week = RwSignal::new(String::new());
+    let first = RwSignal::new(weeks[0].to_string());
+    let count = RwSignal::new("4".to_string());
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let apply = move || {
+        done.set(None);
+        let result = (|| -> Result<String, String> {
+            let person: PersonId = person.get_untracked().parse().map_err(|_| "pick a person".to_string())?;
+            let project: ProjectId = project.get_untracked().parse().map_err(|_| "pick a project".to_string())?;
+            let hours_each = parse_number(&per_week.get_untracked())
+                .ok_or_else(|| "hours per week must be a number, for example 16".to_string())?;
+            let first: IsoWeek = first.get_untracked().parse().map_err(|e: shared::week::BadWeek| e.to_string())?;
+            let count: usize = count
+                .get_untracked()
+                .trim()
+                .parse()
+                .map_err(|_| "the number of weeks must be a whole number, for example 4".to_string())?;
+            let weeks = view_model::bulk_weeks(first, count)?;
+            board.try_apply(|b| {
+                // Every week gets the same hours, so the first refusal comes before any write.
+                for week in &weeks {
+                    b.set_allocation(&project, &person, *week, hours_each)?;
+                }
+                Ok(())
+            })?;
+            Ok(format!("Booked {} h a week for {} week(s) from {first}.", hours(hours_each), weeks.len()))
+        })();
+        match result {
+            Ok(message) => {
+                error.set(None);
+                done.set(Some(message));
+            }
+            Err(message) => error.set(Some(message)),
+        }
+    };
+    view! {
+        <section class="bulk" aria-labelledby="bulk-heading">
+            <h2 id="bulk-heading">"Book a run of weeks " <span class="zh" lang="zh">"批量分配"</span></h2>
+            <form class="inline-form" data-testid="bulk-booking" on:submit=move |ev| { ev.prevent_default(); apply(); }>
+                <select aria-label="Bulk person" prop:value=person disabled=read_only on:change=move |ev| person.set(event_target_value(&ev))>
+                    <option value="">"Person…"</option>
+                    {move || people.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                </select>
+                <select aria-label="Bulk project" prop:value=project disabled=read_only on:change=move |ev| project.set(event_target_value(&ev))>
+                    <option value="">"Project…"</option>
+                    {move || projects.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                </select>
+                <input type="number" min="0" max="168" step="any" aria-label="Bulk hours per week" placeholder="h/week" prop:value=per_week disabled=read_only
+                    on:input=move |ev| per_week.set(event_target_value(&ev))/>
+                <label>"from " <select aria-label="Bulk first week" prop:value=first disabled=read_only on:change=move |ev| first.set(event_target_value(&ev))>
+                    {week_options(&weeks)}</select></label>
+                <label>"for " <input type="number" min="1" max="53" aria-label="Bulk number of weeks" prop:value=count disabled=read_only
+                    on:input=move |ev| count.set(event_target_value(&ev))/> " weeks"</label>
+                <button type="submit" disabled=read_only>"Book"</button>
+                <span class="field-error" role="alert" data-testid="bulk-error">{error}</span>
+                <span class="done" role="status">{done}</span>
+            </form>
+        </section>
+    }
+}
+
+/// Hours off for one person in one week.
+#[component]
+fn TimeOff(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
+    let read_only = move || !board.editable.get();
+    let (people, _) = pickers(board);
+    let person = RwSignal::new(String::new());
+    let week = RwSignal::new(weeks[0].to_string());
+    let off = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let apply = move || {
+        let result = (|| -> Result<(), String> {
+            let person: PersonId = person.get_untracked().parse().map_err(|_| "pick a person".to_string())?;
+            let week: IsoWeek = week.get_untracked().parse().map_err(|e: shared::week::BadWeek| e.to_string())?;
+            let text = off.get_untracked();
+            let off = if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) };
+            let off = off.ok_or_else(|| "time off must be a number of hours, for example 8".to_string())?;
+            board.try_apply(|b| b.set_time_off(&person, week, off))
+        })();
+        error.set(result.err());
+    };
+    view! {
+        <section class="time-off" aria-labelledby="time-off-heading">
+            <h2 id="time-off-heading">"Time off " <span class="zh" lang="zh">"休假"</span></h2>
+            <form class="inline-form" data-testid="time-off" on:submit=move |ev| { ev.prevent_default(); apply(); }>
+                <select aria-label="Time off person" prop:value=person disabled=read_only on:change=move |ev| person.set(event_target_value(&ev))>
+                    <option value="">"Person…"</option>
+                    {move || people.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                </select>
+                <select aria-label="Time off week" prop:value=week disabled=read_only on:change=move |ev| week.set(event_target_value(&ev))>
+                    {week_options(&weeks)}</select>
+                <input type="number" min="0" max="168" step="any" aria-label="Hours off" placeholder="hours off (0 clears)" prop:value=off disabled=read_only
+                    on:input=move |ev| off.set(event_target_value(&ev))/>
+                <button type="submit" disabled=read_only>"Set time off"</button>
+                <span class="field-error" role="alert" data-testid="time-off-error">{error}</span>
+            </form>
+        </section>
+    }
+}

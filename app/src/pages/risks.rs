@@ -1,0 +1,368 @@
+//! The risk register (风险登记册), `/board/:id/risks`: every project's risks in one table
+//! (add, edit, close), filterable by project, band and ROAM state; the 5 × 5 heat map of open
+//! risks, each cell a filter; the open exposure per project and for the portfolio. The rows,
+//! map and sums come from `shared::views::risks`.
+
+use leptos::{ev, prelude::*};
+use shared::{
+    board::{NewRisk, Risk, RiskId},
+    risk::{RiskBand, Roam},
+    views::risks::{self as view_model, band_label, band_name, roam_label, RiskFilter, BANDS},
+    ProjectId,
+};
+
+use super::{board::BoardContext, project::ProjectLink};
+use crate::components::field::Field;
+
+fn risk_input(risk: &Risk) -> NewRisk {
+    NewRisk {
+        title: risk.title.clone(),
+        probability: risk.probability.get(),
+        impact: risk.impact.get(),
+        owner: risk.owner.clone(),
+        mitigation: risk.mitigation.clone(),
+        roam: risk.roam,
+    }
+}
+
+#[component]
+pub fn RisksPage() -> impl IntoView {
+    let board = BoardContext::get();
+    let filter = RwSignal::new(RiskFilter::default());
+    let projects = Memo::new(move |_| {
+        board.view.snapshot.with(|s| s.projects.iter().map(|p| (p.id.clone(), p.name.clone())).collect::<Vec<_>>())
+    });
+    let rows = Memo::new(move |_| filter.with(|filter| board.view.snapshot.with(|s| view_model::register(s, filter))));
+    let ids = Memo::new(move |_| rows.with(|rows| rows.iter().map(|row| row.risk.id.clone()).collect::<Vec<_>>()));
+    let map = Memo::new(move |_| {
+        let project = filter.with(|f| f.project.clone());
+        board.view.snapshot.with(|s| view_model::heat_map(s, project.as_ref()))
+    });
+    let exposure = Memo::new(move |_| board.view.snapshot.with(view_model::exposure));
+
+    let project_options = move || {
+        projects
+            .get()
+            .into_iter()
+            .map(|(id, name)| {
+                let selected = filter.with(|f| f.project.as_ref() == Some(&id));
+                view! { <option value=id.to_string() selected=selected>{name}</option> }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <section class="risks-page" aria-labelledby="risks-heading">
+            <h2 id="risks-heading">"Risk register " <span class="zh" lang="zh">"风险登记册"</span></h2>
+            <div class="filters" role="group" aria-label="Filter the register">
+                <label>"Project "
+                    <select aria-label="Filter by project" data-testid="filter-project" on:change=move |ev| {
+                        let project = event_target_value(&ev).parse::<ProjectId>().ok();
+                        filter.update(|f| f.project = project);
+                    }>
+                        <option value="" selected=move || filter.with(|f| f.project.is_none())>"All projects"</option>
+                        {project_options}
+                    </select>
+                </label>
+                <label>"Band " <span class="zh" lang="zh">"等级"</span>
+                    <select aria-label="Filter by band" data-testid="filter-band" on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        filter.update(|f| f.band = BANDS.into_iter().find(|band| band_name(*band) == value));
+                    }>
+                        <option value="" selected=move || filter.with(|f| f.band.is_none())>"All bands"</option>
+                        {BANDS.into_iter().map(|band| view! {
+                            <option value=band_name(band) selected=move || filter.with(|f| f.band == Some(band))>{band_label(band)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>"ROAM "
+                    <select aria-label="Filter by ROAM state" data-testid="filter-roam" on:change=move |ev| {
+                        let roam = event_target_value(&ev).parse::<Roam>().ok();
+                        filter.update(|f| f.roam = roam);
+                    }>
+                        <option value="" selected=move || filter.with(|f| f.roam.is_none())>"All states"</option>
+                        {Roam::ALL.into_iter().map(|roam| view! {
+                            <option value=roam.as_str() selected=move || filter.with(|f| f.roam == Some(roam))>{roam_label(roam)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                {move || filter.with(|f| f.cell).map(|(p, i)| view! {
+                    <span class="chip" data-testid="cell-filter">{format!("Probability {p} × impact {i}")}
+                        <button type="button" class="chip-remove" aria-label="Clear the heat-map cell filter"
+                            on:click=move |_| filter.update(|f| f.cell = None)>"✕"</button></span>
+                })}
+                <button type="button" on:click=move |_| filter.set(RiskFilter::default())>"Clear filters"</button>
+            </div>
+            <div class="risk-overview">
+                <HeatMap map filter/>
+                <Exposure board exposure/>
+            </div>
+            <table class="register" data-testid="register">
+                <thead><tr>
+                    <th>"Risk"</th><th>"Project"</th><th title="Probability 1–5">"P"</th><th title="Impact 1–5">"I"</th>
+                    <th>"Score"</th><th>"Owner " <span class="zh" lang="zh">"负责人"</span></th>
+                    <th>"Mitigation " <span class="zh" lang="zh">"应对措施"</span></th><th>"ROAM"</th><th>"Actions"</th>
+                </tr></thead>
+                <tbody>
+                    <For each=move || ids.get() key=|id| id.clone() children=move |id| view! { <RiskRow id board/> }/>
+                </tbody>
+            </table>
+            <Show when=move || ids.with(Vec::is_empty)>
+                <p class="empty" data-testid="register-empty">"No risks match. Add one below, or clear the filters."</p>
+            </Show>
+            <AddRisk board projects/>
+        </section>
+    }
+}
+
+/// The 5 × 5 map: probability 5 at the top, impact 5 at the right. Each cell is a button that
+/// filters the register; the arrow keys move between cells.
+#[component]
+fn HeatMap(map: Memo<Vec<Vec<view_model::HeatCell>>>, filter: RwSignal<RiskFilter>) -> impl IntoView {
+    let on_key = move |ev: ev::KeyboardEvent| {
+        let (dr, dc) = match ev.key().as_str() {
+            "ArrowUp" => (-1, 0),
+            "ArrowDown" => (1, 0),
+            "ArrowLeft" => (0, -1),
+            "ArrowRight" => (0, 1),
+            _ => return,
+        };
+        ev.prevent_default();
+        move_focus(&ev, "heat-cell", dr, dc);
+    };
+    view! {
+        <table class="heat-map" data-testid="heat-map" aria-label="Open risks by probability and impact" on:keydown=on_key>
+            <caption>"Heat map " <span class="zh" lang="zh">"风险热力图"</span> " — open risks"</caption>
+            <tbody>
+                // The grid is always 5 × 5: only the counts change, in place, so the focused cell
+                // keeps the focus when a colleague's edit arrives.
+                {(0..5usize).map(|r| {
+                    let probability = 5 - r as u8;
+                    view! {
+                        <tr>
+                            <th scope="row" title="Probability">{format!("P{probability}")}</th>
+                            {(0..5usize).map(|c| {
+                                let impact = c as u8 + 1;
+                                let cell = move || map.with(|map| map[r][c]);
+                                let selected = move || filter.with(|f| f.cell == Some((probability, impact)));
+                                view! {
+                                    <td class=move || format!("band-{}", band_name(cell().band)) class:selected=selected>
+                                        <button type="button" class="heat-cell" data-row=r data-col=c
+                                            data-testid=format!("cell-{probability}-{impact}")
+                                            aria-pressed=move || if selected() { "true" } else { "false" }
+                                            aria-label=move || {
+                                                let cell = cell();
+                                                format!("Probability {probability}, impact {impact}: {} open risk(s), {}", cell.count, band_label(cell.band))
+                                            }
+                                            on:click=move |_| filter.update(|f| {
+                                                let cell = (probability, impact);
+                                                f.cell = if f.cell == Some(cell) { None } else { Some(cell) };
+                                            })>
+                                            {move || { let count = cell().count; if count > 0 { count.to_string() } else { String::new() } }}
+                                        </button>
+                                    </td>
+                                }
+                            }).collect_view()}
+                        </tr>
+                    }
+                }).collect_view()}
+                <tr class="axis"><th></th>{(1..=5).map(|i| view! { <th scope="col" title="Impact">{format!("I{i}")}</th> }).collect_view()}</tr>
+            </tbody>
+        </table>
+    }
+}
+
+/// Moves the focus from the grid button that has it to the one `dr` rows and `dc` columns away,
+/// if there is one: the arrow keys of a grid. The buttons carry `data-row` and `data-col`.
+pub fn move_focus(ev: &ev::KeyboardEvent, class: &str, dr: i32, dc: i32) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) else { return };
+        let number = |name: &str| target.get_attribute(name).and_then(|v| v.parse::<i32>().ok());
+        let (Some(row), Some(col)) = (number("data-row"), number("data-col")) else { return };
+        let Some(grid) = target.closest("table").ok().flatten() else { return };
+        let selector = format!(".{class}[data-row=\"{}\"][data-col=\"{}\"]", row + dr, col + dc);
+        if let Some(next) =
+            grid.query_selector(&selector).ok().flatten().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = next.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, class, dr, dc);
+}
+
+#[component]
+fn Exposure(board: BoardContext, exposure: Memo<(Vec<view_model::ExposureRow>, usize, u32)>) -> impl IntoView {
+    view! {
+        <table class="exposure numbers" data-testid="exposure">
+            <caption>"Exposure " <span class="zh" lang="zh">"风险敞口"</span> " — Σ probability × impact of open risks"</caption>
+            <thead><tr><th>"Project"</th><th>"Open"</th><th>"Exposure"</th><th>"Highest"</th></tr></thead>
+            <tbody>
+                {move || exposure.get().0.into_iter().map(|row| view! {
+                    <tr><td><ProjectLink board id=row.project.clone() name=row.name.clone()/></td>
+                        <td>{row.open_risks}</td><td>{row.exposure}</td>
+                        <td>{row.highest_band.map(|band| view! { <span class=format!("band {}", band_name(band))>{band_label(band)}</span> })}</td></tr>
+                }).collect_view()}
+            </tbody>
+            <tfoot><tr><th>"Portfolio " <span class="zh" lang="zh">"组合"</span></th>
+                <td data-testid="portfolio-open">{move || exposure.get().1}</td>
+                <td data-testid="portfolio-exposure">{move || exposure.get().2}</td><td></td></tr></tfoot>
+        </table>
+    }
+}
+
+#[component]
+fn RiskRow(id: RiskId, board: BoardContext) -> impl IntoView {
+    let id = StoredValue::new(id);
+    let read_only = Signal::derive(move || !board.editable.get());
+    let row = Memo::new(move |_| {
+        board.view.snapshot.with(|s| {
+            let risk = s.risks.iter().find(|r| r.id == id.get_value())?.clone();
+            let project_name = s.project(&risk.project).map(|p| p.name.clone()).unwrap_or_default();
+            Some((risk, project_name))
+        })
+    });
+    let score_band = Memo::new(move |_| {
+        board.view.snapshot.with(|s| {
+            row.with(|row| {
+                row.as_ref().map(|(risk, _)| {
+                    let score = risk.probability.get() * risk.impact.get();
+                    (score, view_model::bands(&s.settings).band(score).unwrap_or(RiskBand::Low))
+                })
+            })
+        })
+    });
+    // Writes the risk with one part changed.
+    let update = move |change: &dyn Fn(&mut NewRisk)| -> Result<(), String> {
+        board.try_apply(|b| {
+            let risk = b.risks().into_iter().find(|r| r.id == id.get_value());
+            let Some(risk) = risk else {
+                return Err(shared::BoardError::Unknown { what: "risk", id: id.get_value().to_string() });
+            };
+            let mut input = risk_input(&risk);
+            change(&mut input);
+            b.update_risk(&id.get_value(), input)
+        })
+    };
+    let text = move |f: fn(&Risk) -> String| {
+        Signal::derive(move || row.with(|r| r.as_ref().map(|(risk, _)| f(risk)).unwrap_or_default()))
+    };
+    let scale = move |value: Box<dyn Fn() -> u8 + Send + Sync>, label: &'static str, set: fn(&mut NewRisk, u8)| {
+        let value = StoredValue::new(value);
+        view! {
+            <select aria-label=label disabled=move || read_only.get() on:change=move |ev| {
+                if let Ok(n) = event_target_value(&ev).parse::<u8>() {
+                    if let Err(message) = update(&|input| set(input, n)) {
+                        board.notice.set(Some(message));
+                    }
+                }
+            }>
+                {(1..=5u8).map(|n| view! { <option value=n.to_string() selected=move || value.with_value(|v| v()) == n>{n}</option> }).collect_view()}
+            </select>
+        }
+    };
+    let roam = move || row.with(|r| r.as_ref().map_or(Roam::Owned, |(risk, _)| risk.roam));
+    view! {
+        <tr data-testid="risk-row" data-risk-id=id.get_value().to_string() class:resolved=move || roam() == Roam::Resolved>
+            <td><Field class="risk-title" label="Risk title" value=text(|r| r.title.clone()) disabled=read_only
+                commit=move |title| update(&|input| input.title = title.clone())/></td>
+            <td>{move || row.get().map(|(risk, name)| view! { <ProjectLink board id=risk.project name/> })}</td>
+            <td>{scale(Box::new(move || row.with(|r| r.as_ref().map_or(1, |(risk, _)| risk.probability.get()))), "Probability", |i, n| i.probability = n)}</td>
+            <td>{scale(Box::new(move || row.with(|r| r.as_ref().map_or(1, |(risk, _)| risk.impact.get()))), "Impact", |i, n| i.impact = n)}</td>
+            <td>{move || score_band.get().map(|(score, band)| view! {
+                <span class=format!("band {}", band_name(band)) data-testid="risk-score" title=band_label(band)>{score} " " {band_label(band)}</span>
+            })}</td>
+            <td><Field class="risk-owner" label="Owner" value=text(|r| r.owner.clone()) disabled=read_only
+                commit=move |owner| update(&|input| input.owner = owner.clone())/></td>
+            <td><Field class="risk-mitigation" label="Mitigation" value=text(|r| r.mitigation.clone()) disabled=read_only
+                commit=move |mitigation| update(&|input| input.mitigation = mitigation.clone())/></td>
+            <td>
+                <select aria-label="ROAM state" data-testid="risk-roam" disabled=move || read_only.get() on:change=move |ev| {
+                    if let Ok(state) = event_target_value(&ev).parse::<Roam>() {
+                        if let Err(message) = update(&|input| input.roam = state) {
+                            board.notice.set(Some(message));
+                        }
+                    }
+                }>
+                    {Roam::ALL.into_iter().map(|state| view! { <option value=state.as_str() selected=move || roam() == state>{roam_label(state)}</option> }).collect_view()}
+                </select>
+            </td>
+            <td class="actions">
+                <button type="button" disabled=move || read_only.get() || roam() == Roam::Resolved data-testid="close-risk"
+                    title="Close the risk: it is resolved" on:click=move |_| {
+                        if let Err(message) = update(&|input| input.roam = Roam::Resolved) {
+                            board.notice.set(Some(message));
+                        }
+                    }>"Close"</button>
+                " "
+                <button type="button" class="danger" aria-label="Delete risk" title="Delete risk" disabled=move || read_only.get()
+                    on:click=move |_| board.apply(|b| b.delete_risk(&id.get_value()))>"✕"</button>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn AddRisk(board: BoardContext, projects: Memo<Vec<(ProjectId, String)>>) -> impl IntoView {
+    let read_only = move || !board.editable.get();
+    let project = RwSignal::new(String::new());
+    let title = RwSignal::new(String::new());
+    let probability = RwSignal::new("3".to_string());
+    let impact = RwSignal::new("3".to_string());
+    let owner = RwSignal::new(String::new());
+    let mitigation = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let add = move || {
+        let Ok(on) = project.get_untracked().parse::<ProjectId>() else {
+            return error.set(Some("pick the project the risk belongs to".into()));
+        };
+        let input = NewRisk {
+            title: title.get_untracked(),
+            probability: probability.get_untracked().parse().unwrap_or(0),
+            impact: impact.get_untracked().parse().unwrap_or(0),
+            owner: owner.get_untracked(),
+            mitigation: mitigation.get_untracked(),
+            roam: Roam::Owned,
+        };
+        match board.try_apply(|b| b.add_risk(RiskId::random(), &on, input)) {
+            Ok(()) => {
+                error.set(None);
+                title.set(String::new());
+                owner.set(String::new());
+                mitigation.set(String::new());
+            }
+            Err(message) => error.set(Some(message)),
+        }
+    };
+    let scale = |signal: RwSignal<String>, label: &'static str| {
+        view! {
+            <label>{label} " "
+                <select aria-label=format!("New risk {}", label.to_lowercase()) prop:value=signal disabled=read_only
+                    on:change=move |ev| signal.set(event_target_value(&ev))>
+                    {(1..=5).map(|n| view! { <option value=n.to_string() selected=n == 3>{n}</option> }).collect_view()}
+                </select>
+            </label>
+        }
+    };
+    view! {
+        <form class="add-risk inline-form" data-testid="add-risk" on:submit=move |ev| { ev.prevent_default(); add(); }>
+            <h3>"Add a risk"</h3>
+            <select aria-label="New risk project" prop:value=project disabled=read_only on:change=move |ev| project.set(event_target_value(&ev))>
+                <option value="">"Project…"</option>
+                {move || projects.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+            </select>
+            <input aria-label="New risk title" placeholder="What could happen" prop:value=title disabled=read_only
+                on:input=move |ev| title.set(event_target_value(&ev))/>
+            {scale(probability, "Probability")}
+            {scale(impact, "Impact")}
+            <input aria-label="New risk owner" placeholder="Owner" prop:value=owner disabled=read_only
+                on:input=move |ev| owner.set(event_target_value(&ev))/>
+            <input aria-label="New risk mitigation" placeholder="Mitigation" prop:value=mitigation disabled=read_only
+                on:input=move |ev| mitigation.set(event_target_value(&ev))/>
+            <button type="submit" disabled=read_only>"Add risk"</button>
+            <span class="field-error" role="alert" data-testid="add-risk-error">{error}</span>
+        </form>
+    }
+}

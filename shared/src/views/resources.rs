@@ -1,0 +1,339 @@
+//! The resources page (资源): a people × weeks capacity heat map, grouped by team or role with
+//! the group's totals, each cell coloured by load against capacity; the over-allocations; the
+//! bookings that make up one cell; utilisation per person and group.
+
+use crate::{
+    board::{BoardSnapshot, Person},
+    capacity::{self, Grouping, WeekLoad},
+    week::IsoWeek,
+    PersonId, ProjectId,
+};
+
+/// How full a cell is: load ÷ capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Level {
+    /// Nothing booked and nothing to book: the whole week is off (or the person has no capacity).
+    Off,
+    /// Nothing booked.
+    Free,
+    /// Below [`NEAR_FROM`] of capacity.
+    Under,
+    /// From [`NEAR_FROM`] up to capacity.
+    Near,
+    /// Above capacity.
+    Over,
+}
+
+/// A cell is "near" capacity from 80 % of it.
+pub const NEAR_FROM: f64 = 0.8;
+
+impl Level {
+    pub fn of(load: &WeekLoad) -> Level {
+        if load.is_over_capacity() {
+            Level::Over
+        } else if load.allocated_hours <= 0.0 {
+            if load.capacity_hours <= 0.0 {
+                Level::Off
+            } else {
+                Level::Free
+            }
+        } else if load.allocated_hours >= NEAR_FROM * load.capacity_hours - 1e-9 {
+            Level::Near
+        } else {
+            Level::Under
+        }
+    }
+
+    /// The CSS class and the word a screen reader says.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Off => "off",
+            Level::Free => "free",
+            Level::Under => "under",
+            Level::Near => "near",
+            Level::Over => "over",
+        }
+    }
+}
+
+/// One cell: a person's (or a group's) week.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub week: IsoWeek,
+    pub booked: f64,
+    /// Capacity that week, time off taken out.
+    pub capacity: f64,
+    pub time_off: f64,
+    pub level: Level,
+}
+
+impl Cell {
+    fn new(load: &WeekLoad, time_off: f64) -> Cell {
+        Cell {
+            week: load.week,
+            booked: load.allocated_hours,
+            capacity: load.capacity_hours,
+            time_off,
+            level: Level::of(load),
+        }
+    }
+}
+
+/// A person's line of the heat map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonLine {
+    pub person: PersonId,
+    pub name: String,
+    pub role: String,
+    pub team: String,
+    pub capacity_hours_per_week: f64,
+    pub cells: Vec<Cell>,
+    /// Booked ÷ capacity over the weeks shown; `None` without capacity.
+    pub utilisation: Option<f64>,
+}
+
+/// A team's or role's block: its people and its totals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The team or role; "" for people without one (and for the single group when ungrouped).
+    pub name: String,
+    pub people: Vec<PersonLine>,
+    pub totals: Vec<Cell>,
+    pub utilisation: Option<f64>,
+}
+
+fn utilisation(cells: &[Cell]) -> Option<f64> {
+    let (booked, capacity) = cells.iter().fold((0.0, 0.0), |(b, c), cell| (b + cell.booked, c + cell.capacity));
+    (capacity > 0.0).then(|| booked / capacity)
+}
+
+fn key(person: &Person, grouping: Option<Grouping>) -> String {
+    match grouping {
+        None => String::new(),
+        Some(Grouping::Team) => person.team.clone(),
+        Some(Grouping::Role) => person.role.clone(),
+    }
+}
+
+/// The heat map over `weeks`: one group with everyone (`grouping` `None`), or one group per team
+/// or role in name order, the unnamed group last.
+pub fn heat_map(board: &BoardSnapshot, weeks: &[IsoWeek], grouping: Option<Grouping>) -> Vec<Group> {
+    let loads = capacity::weekly_load(board, weeks);
+    let mut groups: Vec<Group> = Vec::new();
+    for (person, load) in board.people.iter().zip(&loads) {
+        let cells: Vec<Cell> = load
+            .weeks
+            .iter()
+            .map(|week| Cell::new(week, person.time_off.get(&week.week).copied().unwrap_or(0.0)))
+            .collect();
+        let line = PersonLine {
+            person: person.id.clone(),
+            name: person.name.clone(),
+            role: person.role.clone(),
+            team: person.team.clone(),
+            capacity_hours_per_week: person.capacity_hours_per_week,
+            utilisation: utilisation(&cells),
+            cells,
+        };
+        let name = key(person, grouping);
+        match groups.iter_mut().find(|group| group.name == name) {
+            Some(group) => group.people.push(line),
+            None => groups.push(Group { name, people: vec![line], totals: Vec::new(), utilisation: None }),
+        }
+    }
+    for group in &mut groups {
+        group.totals = weeks
+            .iter()
+            .enumerate()
+            .map(|(index, &week)| {
+                let sum = |f: fn(&Cell) -> f64| group.people.iter().map(|line| f(&line.cells[index])).sum::<f64>();
+                let load = WeekLoad { week, allocated_hours: sum(|c| c.booked), capacity_hours: sum(|c| c.capacity) };
+                Cell::new(&load, sum(|c| c.time_off))
+            })
+            .collect();
+        group.utilisation = utilisation(&group.totals);
+    }
+    groups.sort_by(|a, b| (a.name.is_empty(), &a.name).cmp(&(b.name.is_empty(), &b.name)));
+    groups
+}
+
+/// A person booked over capacity in a week.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OverAllocation {
+    pub person: PersonId,
+    pub name: String,
+    pub week: IsoWeek,
+    pub booked: f64,
+    pub capacity: f64,
+}
+
+impl OverAllocation {
+    pub fn excess(&self) -> f64 {
+        self.booked - self.capacity
+    }
+}
+
+/// Every person-week over capacity in `weeks`, in week then name order.
+pub fn over_allocations(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<OverAllocation> {
+    let mut list: Vec<OverAllocation> = capacity::over_allocated(board, weeks)
+        .into_iter()
+        .map(|(person, load)| OverAllocation {
+            name: board.person(&person).map(|p| p.name.clone()).unwrap_or_default(),
+            person,
+            week: load.week,
+            booked: load.allocated_hours,
+            capacity: load.capacity_hours,
+        })
+        .collect();
+    list.sort_by(|a, b| (a.week, &a.name).cmp(&(b.week, &b.name)));
+    list
+}
+
+/// The bookings that make up one cell: (project, name, hours) for every project, in priority
+/// order, booked or not, so that a person can book a project from the cell too.
+pub fn cell_bookings(board: &BoardSnapshot, person: &PersonId, week: IsoWeek) -> Vec<(ProjectId, String, f64)> {
+    board
+        .projects
+        .iter()
+        .map(|project| (project.id.clone(), project.name.clone(), board.hours(&project.id, person, week)))
+        .collect()
+}
+
+/// `count` weeks from `first` on, for a bulk booking; refused when `count` is 0 or more than a
+/// year, so a typo cannot book a decade.
+pub fn bulk_weeks(first: IsoWeek, count: usize) -> Result<Vec<IsoWeek>, String> {
+    if count == 0 || count > 53 {
+        return Err(format!("book between 1 and 53 weeks, not {count}"));
+    }
+    Ok(first.span(count))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::{Board, NewPerson, NewProject, Stage};
+
+    fn load(booked: f64, capacity: f64) -> WeekLoad {
+        WeekLoad { week: IsoWeek::new(2026, 1).unwrap(), allocated_hours: booked, capacity_hours: capacity }
+    }
+
+    #[test]
+    fn levels_by_load_against_capacity() {
+        let cases = [
+            (0.0, 40.0, Level::Free),
+            (0.0, 0.0, Level::Off),
+            (8.0, 40.0, Level::Under),
+            (31.0, 40.0, Level::Under),
+            (32.0, 40.0, Level::Near), // exactly 80 %
+            (40.0, 40.0, Level::Near),
+            (41.0, 40.0, Level::Over),
+            (4.0, 0.0, Level::Over), // booked in a week entirely off
+        ];
+        for (booked, capacity, level) in cases {
+            assert_eq!(Level::of(&load(booked, capacity)), level, "{booked}/{capacity}");
+        }
+    }
+
+    /// Li (dev, Core, 40 h), Wang (dev, Apps, 40 h), Zhao (analyst, Core, 20 h, 8 h off in week 2).
+    /// Week 1: Li 48 on ERP+CRM, Wang 20, Zhao 16. Week 2: Li 40, Zhao 12.
+    fn team_board() -> (BoardSnapshot, Vec<IsoWeek>) {
+        let mut board = Board::new("Capacity").unwrap();
+        let (erp, crm): (ProjectId, ProjectId) = ("erp".parse().unwrap(), "crm".parse().unwrap());
+        for (id, name) in [(&erp, "ERP"), (&crm, "CRM")] {
+            board.add_project(id.clone(), NewProject { name: name.into(), stage: Stage::Active, budget: 0.0 }).unwrap();
+        }
+        let people = [
+            ("li", "Li", "developer", "Core", 40.0),
+            ("wang", "Wang", "developer", "Apps", 40.0),
+            ("zhao", "Zhao", "analyst", "Core", 20.0),
+        ];
+        for (id, name, role, team, capacity) in people {
+            let new = NewPerson {
+                name: name.into(),
+                role: role.into(),
+                team: team.into(),
+                capacity_hours_per_week: capacity,
+            };
+            board.add_person(id.parse().unwrap(), new).unwrap();
+        }
+        let weeks = IsoWeek::new(2027, 1).unwrap().span(2);
+        let person = |id: &str| id.parse::<PersonId>().unwrap();
+        board.set_time_off(&person("zhao"), weeks[1], 8.0).unwrap();
+        for (project, who, week, hours) in [
+            (&erp, "li", 0, 24.0),
+            (&crm, "li", 0, 24.0),
+            (&erp, "wang", 0, 20.0),
+            (&crm, "zhao", 0, 16.0),
+            (&erp, "li", 1, 40.0),
+            (&erp, "zhao", 1, 12.0),
+        ] {
+            board.set_allocation(project, &person(who), weeks[week], hours).unwrap();
+        }
+        (board.snapshot(), weeks)
+    }
+
+    #[test]
+    fn ungrouped_map_has_everyone_with_time_off_and_utilisation() {
+        let (board, weeks) = team_board();
+        let groups = heat_map(&board, &weeks, None);
+        assert_eq!(groups.len(), 1);
+        let lines = &groups[0].people;
+        assert_eq!(lines.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["Li", "Wang", "Zhao"]);
+        assert_eq!(lines[0].cells[0].level, Level::Over); // 48 of 40
+        assert_eq!(lines[1].cells[0].level, Level::Under); // 20 of 40
+                                                           // Zhao, week 2: 20 − 8 off = 12 capacity, 12 booked: near (full).
+        assert_eq!(
+            (lines[2].cells[1].capacity, lines[2].cells[1].time_off, lines[2].cells[1].level),
+            (12.0, 8.0, Level::Near)
+        );
+        // Li: 88 booked of 80 over the two weeks = 1.1.
+        assert_eq!(lines[0].utilisation, Some(1.1));
+        // Zhao: 28 of 32 = 0.875.
+        assert_eq!(lines[2].utilisation, Some(0.875));
+    }
+
+    #[test]
+    fn groups_by_team_and_role_sum_their_members() {
+        let (board, weeks) = team_board();
+        let teams = heat_map(&board, &weeks, Some(Grouping::Team));
+        assert_eq!(teams.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), ["Apps", "Core"]);
+        let core = &teams[1];
+        // Core, week 1: Li 48 + Zhao 16 = 64 of 60: over. Week 2: 40 + 12 = 52 of 52: near.
+        assert_eq!((core.totals[0].booked, core.totals[0].capacity, core.totals[0].level), (64.0, 60.0, Level::Over));
+        assert_eq!((core.totals[1].booked, core.totals[1].capacity, core.totals[1].level), (52.0, 52.0, Level::Near));
+        assert_eq!(core.totals[1].time_off, 8.0);
+        // 116 of 112.
+        assert_eq!(core.utilisation, Some(116.0 / 112.0));
+        let roles = heat_map(&board, &weeks, Some(Grouping::Role));
+        assert_eq!(
+            roles.iter().map(|g| (g.name.as_str(), g.people.len())).collect::<Vec<_>>(),
+            [("analyst", 1), ("developer", 2)]
+        );
+        // Developers, week 1: 48 + 20 = 68 of 80 = 85 %: near.
+        assert_eq!(roles[1].totals[0].level, Level::Near);
+    }
+
+    #[test]
+    fn over_allocations_and_cell_bookings() {
+        let (board, weeks) = team_board();
+        let over = over_allocations(&board, &weeks);
+        assert_eq!(over.len(), 1);
+        assert_eq!((over[0].name.as_str(), over[0].week, over[0].excess()), ("Li", weeks[0], 8.0));
+        let li: PersonId = "li".parse().unwrap();
+        let cell = cell_bookings(&board, &li, weeks[0]);
+        assert_eq!(
+            cell.iter().map(|(_, name, hours)| (name.as_str(), *hours)).collect::<Vec<_>>(),
+            [("ERP", 24.0), ("CRM", 24.0)]
+        );
+        assert_eq!(cell_bookings(&board, &li, weeks[1])[1].2, 0.0);
+    }
+
+    #[test]
+    fn bulk_weeks_are_bounded() {
+        let first = IsoWeek::new(2026, 52).unwrap();
+        let weeks = bulk_weeks(first, 3).unwrap();
+        assert_eq!(weeks.iter().map(ToString::to_string).collect::<Vec<_>>(), ["2026-W52", "2026-W53", "2027-W01"]);
+        assert!(bulk_weeks(first, 0).is_err());
+        assert!(bulk_weeks(first, 54).is_err());
+    }
+}
