@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod cluster;
+pub mod history;
 pub mod metrics;
 pub mod shell;
 pub mod store;
@@ -140,10 +141,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/boards", get(api::list_boards).post(api::create_board))
         .route("/api/boards/{id}/members", get(api::list_members).post(api::add_member))
         .route("/api/boards/{id}/members/{account_id}", put(api::change_role).delete(api::remove_member))
+        .route("/api/boards/{id}/history", get(history::list))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::metrics))
         .route("/", get(shell::page))
         .route("/board/{id}", get(shell::page))
+        .route("/board/{id}/{*page}", get(shell::page))
         .route("/signin", get(shell::page))
         .fallback_service(tower_http::services::ServeDir::new(site_root))
         .layer(

@@ -9,6 +9,7 @@ mod durability;
 mod editor;
 mod gate;
 mod harness;
+mod history;
 mod ops;
 mod process;
 mod storage;
