@@ -580,6 +580,7 @@ fn setting_label(key: &str) -> String {
     }
 }
 
+pub mod compare;
 #[cfg(test)]
 mod tests;
 
@@ -587,5 +588,108 @@ impl crate::Board {
     /// What the change `hash` of this board did (see [`describe_change`]).
     pub fn describe_change(&mut self, hash: &ChangeHash) -> Option<ChangeSummary> {
         describe_change(self.automerge(), hash)
+    }
+}
+
+/// A change whose own time is this much before its arrival was made offline (or on a slow
+/// link): both times are worth showing.
+pub const OFFLINE_AFTER_MS: i64 = 60_000;
+
+impl HistoryEntry {
+    /// When the change was made, if that was noticeably before the server received it.
+    pub fn made_offline_at(&self) -> Option<i64> {
+        self.made_at_ms.filter(|made| self.received_at_ms - made > OFFLINE_AFTER_MS)
+    }
+}
+
+/// Consecutive edits by one member, newest first, as the history page groups them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditSession {
+    pub account_id: Option<String>,
+    pub account_name: String,
+    /// Received times of its oldest and newest change.
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub entries: Vec<HistoryEntry>,
+}
+
+/// Two edits by one member further apart than this start a new session.
+pub const SESSION_GAP_MS: i64 = 30 * 60 * 1000;
+
+/// Groups `entries` (newest first) into sessions: runs of changes by the same account, each
+/// received within [`SESSION_GAP_MS`] of the one before it.
+pub fn group_sessions(entries: &[HistoryEntry]) -> Vec<EditSession> {
+    let mut sessions: Vec<EditSession> = Vec::new();
+    for entry in entries {
+        match sessions.last_mut() {
+            Some(session)
+                if session.account_id == entry.account_id
+                    && session.from_ms - entry.received_at_ms <= SESSION_GAP_MS =>
+            {
+                session.from_ms = entry.received_at_ms;
+                session.entries.push(entry.clone());
+            }
+            _ => sessions.push(EditSession {
+                account_id: entry.account_id.clone(),
+                account_name: entry.account_name.clone(),
+                from_ms: entry.received_at_ms,
+                to_ms: entry.received_at_ms,
+                entries: vec![entry.clone()],
+            }),
+        }
+    }
+    sessions
+}
+
+/// The entries by `account` (`Some(None)`: the server's own) that touched `project`; `None`
+/// filters nothing.
+pub fn filter_entries(
+    entries: &[HistoryEntry],
+    account: Option<Option<&str>>,
+    project: Option<&str>,
+) -> Vec<HistoryEntry> {
+    entries
+        .iter()
+        .filter(|entry| account.is_none_or(|account| entry.account_id.as_deref() == account))
+        .filter(|entry| project.is_none_or(|project| entry.projects.iter().any(|p| p == project)))
+        .cloned()
+        .collect()
+}
+
+/// A change as this device knows it: without the server, nobody can say which account sent
+/// it, only the Automerge actor (a device's random id) and the time the device stamped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalChange {
+    pub hash: String,
+    /// The actor id (hex): one per device and board, not a person.
+    pub actor: String,
+    /// The change's own time (Unix ms), if it carries one.
+    pub made_at_ms: Option<i64>,
+    pub summary: ChangeSummary,
+}
+
+impl crate::Board {
+    /// The `limit` most recent changes of this replica, newest first (in the order this
+    /// replica applied them), described from the document alone.
+    pub fn recent_changes(&mut self, limit: usize) -> Vec<LocalChange> {
+        let doc = self.automerge();
+        let changes: Vec<(ChangeHash, String, i64)> = doc
+            .get_changes(&[])
+            .iter()
+            .rev()
+            .take(limit)
+            .map(|change| (change.hash(), change.actor_id().to_hex_string(), change.timestamp()))
+            .collect();
+        changes
+            .into_iter()
+            .filter_map(|(hash, actor, time)| {
+                Some(LocalChange {
+                    hash: hash.to_string(),
+                    actor,
+                    made_at_ms: (time > 0).then(|| time.saturating_mul(1000)),
+                    summary: describe_change(doc, &hash)?,
+                })
+            })
+            .collect()
     }
 }

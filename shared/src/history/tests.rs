@@ -254,3 +254,72 @@ fn numbers_are_written_as_a_pmo_writes_them() {
     assert_eq!(format_number(-1500.25), "-1,500.25");
     assert_eq!(format_number(999.0), "999");
 }
+
+fn entry(account: Option<&str>, received_at_ms: i64, made_at_ms: Option<i64>, projects: &[&str]) -> HistoryEntry {
+    HistoryEntry {
+        hash: format!("h{received_at_ms}"),
+        account_id: account.map(str::to_owned),
+        account_name: account.unwrap_or("PMO Board").to_owned(),
+        made_at_ms,
+        received_at_ms,
+        summary: String::new(),
+        projects: projects.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+const MINUTE: i64 = 60_000;
+
+#[test]
+fn consecutive_edits_of_one_member_are_one_session() {
+    // Newest first: Li twice, Wang, Li twice more with an hour between them.
+    let entries = [
+        entry(Some("li"), 200 * MINUTE, None, &[]),
+        entry(Some("li"), 190 * MINUTE, None, &[]),
+        entry(Some("wang"), 185 * MINUTE, None, &[]),
+        entry(Some("li"), 180 * MINUTE, None, &[]),
+        entry(Some("li"), 100 * MINUTE, None, &[]),
+    ];
+    let sessions = group_sessions(&entries);
+    let shape: Vec<(&str, usize, i64, i64)> = sessions
+        .iter()
+        .map(|s| (s.account_name.as_str(), s.entries.len(), s.from_ms / MINUTE, s.to_ms / MINUTE))
+        .collect();
+    assert_eq!(shape, [("li", 2, 190, 200), ("wang", 1, 185, 185), ("li", 1, 180, 180), ("li", 1, 100, 100)]);
+    assert!(group_sessions(&[]).is_empty());
+}
+
+#[test]
+fn filters_by_member_and_project() {
+    let entries = [
+        entry(Some("li"), 3, None, &["apollo"]),
+        entry(Some("wang"), 2, None, &["apollo", "zeus"]),
+        entry(None, 1, None, &[]),
+    ];
+    let hashes = |list: Vec<HistoryEntry>| list.into_iter().map(|e| e.hash).collect::<Vec<_>>();
+    assert_eq!(hashes(filter_entries(&entries, None, None)), ["h3", "h2", "h1"]);
+    assert_eq!(hashes(filter_entries(&entries, Some(Some("wang")), None)), ["h2"]);
+    assert_eq!(hashes(filter_entries(&entries, Some(None), None)), ["h1"], "the server's own changes");
+    assert_eq!(hashes(filter_entries(&entries, None, Some("apollo"))), ["h3", "h2"]);
+    assert_eq!(hashes(filter_entries(&entries, Some(Some("li")), Some("zeus"))), Vec::<String>::new());
+}
+
+#[test]
+fn both_times_are_shown_only_when_they_differ() {
+    let received = 1_000 * MINUTE;
+    assert_eq!(entry(Some("li"), received, Some(received - 30_000), &[]).made_offline_at(), None, "30 s: online");
+    let days_ago = received - 3 * 24 * 60 * MINUTE;
+    assert_eq!(entry(Some("li"), received, Some(days_ago), &[]).made_offline_at(), Some(days_ago));
+    assert_eq!(entry(Some("li"), received, None, &[]).made_offline_at(), None);
+}
+
+#[test]
+fn a_device_lists_its_recent_changes_without_accounts() {
+    let (mut board, [apollo, ..], _) = portfolio();
+    board.set_project_budget(&apollo, 7.0).unwrap();
+    let recent = board.recent_changes(2);
+    assert_eq!(recent.len(), 2);
+    assert_eq!(recent[0].summary.text, "set Apollo's budget to 7");
+    assert_eq!(recent[1].summary.text, "added Li Wei to the people");
+    assert_eq!(recent[0].made_at_ms, None, "no clock was set in tests");
+    assert_eq!(recent[0].actor.len(), 32, "an actor id is 16 bytes of hex");
+}
