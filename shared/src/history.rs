@@ -581,6 +581,8 @@ fn setting_label(key: &str) -> String {
 }
 
 pub mod compare;
+mod undo;
+pub use undo::UndoOutcome;
 #[cfg(test)]
 mod tests;
 

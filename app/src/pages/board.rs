@@ -27,7 +27,8 @@ use crate::{
 
 /// The pages of a board, in the order of its navigation: the path under `/board/:id/`, the
 /// English label and the Chinese term.
-const PAGES: &[(&str, &str, &str)] = &[("", "Priorities", "优先级")];
+const PAGES: &[(&str, &str, &str)] =
+    &[("", "Priorities", "优先级"), ("history", "History", "历史"), ("decisions", "Decisions", "决策")];
 
 /// The open board, for every page inside the board's frame.
 #[derive(Clone, Copy)]

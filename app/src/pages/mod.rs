@@ -11,6 +11,8 @@
 
 pub mod board;
 pub mod board_list;
+pub mod decisions;
+pub mod history;
 pub mod overview;
 pub mod priorities;
 pub mod resource_plan;
@@ -42,6 +44,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=sign_in::SignInPage/>
                 <ParentRoute path=path!("/board/:id") view=BoardPage>
                     <Route path=path!("") view=overview::OverviewPage/>
+                    <Route path=path!("history") view=history::HistoryPage/>
+                    <Route path=path!("decisions") view=decisions::DecisionsPage/>
+                    <Route path=path!("decisions/:decision") view=decisions::DecisionVersionPage/>
                 </ParentRoute>
             </Routes>
         </Router>

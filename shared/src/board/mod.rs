@@ -372,7 +372,7 @@ impl Board {
 
     // ---- internals shared by the submodules ----------------------------------------------
 
-    fn commit(&mut self, message: String) {
+    pub(crate) fn commit(&mut self, message: String) {
         let mut options = CommitOptions::default().with_message(message);
         if let Some(clock) = CHANGE_CLOCK.get() {
             options = options.with_time(clock());
