@@ -207,3 +207,14 @@ pub async fn remove_member(document_id: &str, account_id: &str) -> Result<(), Fe
 fn path_segment(id: &str) -> String {
     js_sys::encode_uri_component(id).into()
 }
+
+// ---- history -----------------------------------------------------------------------------------
+
+/// One page of a board's history, newest first; `before` is the `next` of the page before.
+pub async fn history(document_id: &str, before: Option<&str>) -> Result<shared::history::HistoryPage, FetchError> {
+    let mut path = format!("/api/boards/{}/history", path_segment(document_id));
+    if let Some(before) = before {
+        path.push_str(&format!("?before={}", path_segment(before)));
+    }
+    get(&path).await
+}

@@ -59,6 +59,9 @@ pub fn hydrate() {
     use wasm_bindgen::JsCast;
 
     console_error_panic_hook::set_once();
+    // Every change is stamped with when it was made (seconds, Automerge's convention): the
+    // history shows it beside when the server received it.
+    shared::board::set_change_clock(|| (js_sys::Date::now() / 1000.0) as i64);
     register_service_worker();
     let document = leptos::prelude::document();
     let root = document

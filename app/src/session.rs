@@ -240,6 +240,11 @@ impl BoardSession {
         store_set_aside(&inner.account_id, &inner.document_id, None);
     }
 
+    /// Reads the board as this device holds it: its history, an earlier version.
+    pub fn read<R>(&self, read: impl FnOnce(&mut Board) -> R) -> R {
+        read(self.shared.borrow_mut().board.board_mut())
+    }
+
     /// Ends the session: closes the socket; what is stored stays stored.
     pub fn close(&self) {
         let _ = self.events.unbounded_send(Event::Close);

@@ -517,12 +517,12 @@ async fn change_membership(
 }
 
 /// The document id in a board URL or id: `automerge:` is optional.
-fn document_id(board: &str) -> &str {
+pub(crate) fn document_id(board: &str) -> &str {
     board.strip_prefix("automerge:").unwrap_or(board)
 }
 
 /// The answer for a board that does not exist and for one the caller is not a member of alike.
-fn no_board(board: &str) -> ApiFailure {
+pub(crate) fn no_board(board: &str) -> ApiFailure {
     ApiFailure::NotFound(format!("there is no board {board}, or you are not one of its members"))
 }
 

@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod cluster;
+pub mod history;
 pub mod http;
 pub mod metrics;
 pub mod shell;
@@ -196,6 +197,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/boards", get(api::list_boards).post(api::create_board))
         .route("/api/boards/{id}/members", get(api::list_members).post(api::add_member))
         .route("/api/boards/{id}/members/{account_id}", put(api::change_role).delete(api::remove_member))
+        .route("/api/boards/{id}/history", get(history::list))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::metrics))
         .merge(app_files(state.clone()))

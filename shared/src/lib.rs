@@ -18,6 +18,7 @@ pub mod board;
 pub mod capacity;
 pub mod dashboard;
 pub mod gate;
+pub mod history;
 pub mod money;
 pub mod sync;
 pub mod week;

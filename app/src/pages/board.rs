@@ -38,6 +38,8 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("resources", "Resources", "资源"),
     ("finance", "Finance", "财务"),
     ("lessons", "Lessons", "经验教训"),
+    ("history", "History", "历史"),
+    ("decisions", "Decisions", "决策"),
     ("settings", "Settings", "设置"),
 ];
 

@@ -12,7 +12,9 @@
 pub mod board;
 pub mod board_list;
 pub mod dashboard;
+pub mod decisions;
 pub mod finance;
+pub mod history;
 pub mod lessons;
 pub mod overview;
 pub mod priorities;
@@ -62,6 +64,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("resources") view=resources::ResourcesPage/>
                     <Route path=path!("finance") view=finance::FinancePage/>
                     <Route path=path!("lessons") view=lessons::LessonsPage/>
+                    <Route path=path!("history") view=history::HistoryPage/>
+                    <Route path=path!("decisions") view=decisions::DecisionsPage/>
+                    <Route path=path!("decisions/:decision") view=decisions::DecisionVersionPage/>
                 </ParentRoute>
             </Routes>
         </Router>

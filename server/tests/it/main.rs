@@ -11,6 +11,7 @@ mod durability;
 mod editor;
 mod gate;
 mod harness;
+mod history;
 mod ops;
 mod process;
 mod simulation;

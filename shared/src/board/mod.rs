@@ -227,6 +227,17 @@ impl BoardSnapshot {
     }
 }
 
+/// Where the time stamped on every change comes from (see [`set_change_clock`]).
+static CHANGE_CLOCK: std::sync::OnceLock<fn() -> i64> = std::sync::OnceLock::new();
+
+/// Stamps every change this process commits with `clock()`: seconds since the Unix epoch,
+/// Automerge's convention, shown in the history as when a change was made. The app sets the
+/// browser's clock once at start; this crate reads no clock itself, and without a clock a
+/// change carries time 0 ("not known").
+pub fn set_change_clock(clock: fn() -> i64) {
+    let _ = CHANGE_CLOCK.set(clock);
+}
+
 /// A board: the typed face of one Automerge document.
 #[derive(Debug, Clone)]
 pub struct Board {
@@ -322,6 +333,11 @@ impl Board {
         }
     }
 
+    /// The document as it is, for reading its history in this crate ([`crate::history`]).
+    pub(crate) fn automerge(&mut self) -> &automerge::Automerge {
+        self.doc.document()
+    }
+
     /// The raw document, for the sync protocol in this crate only.
     pub(crate) fn doc_mut(&mut self) -> &mut AutoCommit {
         &mut self.doc
@@ -358,8 +374,12 @@ impl Board {
 
     // ---- internals shared by the submodules ----------------------------------------------
 
-    fn commit(&mut self, message: String) {
-        self.doc.commit_with(CommitOptions::default().with_message(message));
+    pub(crate) fn commit(&mut self, message: String) {
+        let mut options = CommitOptions::default().with_message(message);
+        if let Some(clock) = CHANGE_CLOCK.get() {
+            options = options.with_time(clock());
+        }
+        self.doc.commit_with(options);
     }
 
     /// A root collection, for writing: it must exist and the document must be at the current

@@ -1,0 +1,138 @@
+// History the PMO can trust (issue 14): who changed what, in PMO words, on the history page of
+// another member; the board as it was when a decision was taken; and what a device can say
+// about its history when the server is down. Alice owns the board, Bob is an editor.
+import { test, expect } from "@playwright/test";
+import { TestServer } from "./server.js";
+import { addProject, aliceAndBobOnABoard, expectAllSaved, projectNames, projectRow } from "./board-page.js";
+
+let server;
+test.beforeEach(async () => {
+  server = await TestServer.start();
+});
+test.afterEach(async () => {
+  await server.stop();
+});
+
+async function openPage(page, label) {
+  await page.getByRole("navigation", { name: "Board pages" }).getByRole("link", { name: label }).click();
+}
+
+/** The history as [who, [summaries]] per session, newest first. */
+async function sessions(page) {
+  return page.getByTestId("history-session").evaluateAll((items) =>
+    items.map((item) => [
+      item.querySelector("[data-testid=history-who]").textContent,
+      [...item.querySelectorAll("[data-testid=history-entry] .history-summary")].map((s) => s.textContent),
+    ]));
+}
+
+async function shot(page, testInfo, name) {
+  await page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+}
+
+test("a member's edits show in the other member's history with the member's name, in PMO words", async ({ browser }, testInfo) => {
+  const { pages: [alice, bob] } = await aliceAndBobOnABoard(browser, server, "2027 portfolio");
+  await addProject(alice, "Apollo");
+  await addProject(alice, "Zeus");
+  await expect.poll(() => projectNames(bob)).toEqual(["Apollo", "Zeus"]);
+
+  // Bob sets Zeus's budget and moves it up.
+  const budget = projectRow(bob, "Zeus").getByLabel("Budget");
+  await budget.fill("250000");
+  await budget.press("Enter");
+  await projectRow(bob, "Zeus").getByRole("button", { name: "Move up" }).click();
+  await expect.poll(() => projectNames(alice)).toEqual(["Zeus", "Apollo"]);
+  await expectAllSaved(bob);
+
+  await openPage(alice, "History");
+  await expect(alice).toHaveURL(/\/history$/);
+  await expect.poll(() => sessions(alice)).toEqual([
+    ["Bob", ["moved Zeus above Apollo", "set Zeus's budget to 250,000"]],
+    ["Alice", ["added project Zeus", "added project Apollo", "created the board “2027 portfolio”"]],
+  ]);
+
+  // Bob edits again while Alice looks: it arrives without a reload.
+  await projectRow(bob, "Apollo").getByRole("button", { name: "Delete project" }).click();
+  await expect.poll(async () => (await sessions(alice))[0]).toEqual(
+    ["Bob", ["deleted project Apollo", "moved Zeus above Apollo", "set Zeus's budget to 250,000"]],
+  );
+
+  // Filters: by member, by project.
+  await alice.getByTestId("history-member").selectOption({ label: "Alice" });
+  await expect.poll(() => sessions(alice)).toEqual([
+    ["Alice", ["added project Zeus", "added project Apollo", "created the board “2027 portfolio”"]],
+  ]);
+  await alice.getByTestId("history-member").selectOption({ label: "Everyone" });
+  await alice.getByTestId("history-project").selectOption({ label: "Zeus" });
+  await expect.poll(() => sessions(alice)).toEqual([
+    ["Bob", ["moved Zeus above Apollo", "set Zeus's budget to 250,000"]],
+    ["Alice", ["added project Zeus"]],
+  ]);
+  await alice.getByTestId("history-project").selectOption({ label: "All projects" });
+  await shot(alice, testInfo, "history");
+
+  // Bob sees the same history, names and all.
+  await openPage(bob, "History");
+  await expect.poll(async () => (await sessions(bob)).map(([who]) => who)).toEqual(["Bob", "Alice"]);
+});
+
+test("opening a decision shows the board as it was, read-only, and what changed since", async ({ browser }, testInfo) => {
+  const { pages: [alice, bob] } = await aliceAndBobOnABoard(browser, server, "Gate review");
+  await addProject(alice, "Apollo");
+  await addProject(alice, "Zeus");
+
+  await openPage(alice, "Decisions");
+  await expect(alice.getByTestId("no-decisions")).toBeVisible();
+  await alice.getByTestId("decision-kind").selectOption({ label: "Approve" });
+  await alice.getByTestId("decision-project").selectOption({ label: "Apollo" });
+  await alice.getByTestId("decision-note").fill("Fits the 2027 strategy");
+  await alice.getByTestId("decision-note").press("Enter");
+  await expect(alice.getByTestId("decision-row")).toHaveCount(1);
+  await expect(alice.getByTestId("decision-row")).toContainText("Approve");
+  await expect(alice.getByTestId("decision-row")).toContainText("Alice");
+  await shot(alice, testInfo, "decisions");
+
+  // Since then Bob moves Zeus to the top, adds Hermes and raises Apollo's budget.
+  await expect.poll(() => projectNames(bob)).toEqual(["Apollo", "Zeus"]);
+  await projectRow(bob, "Zeus").getByRole("button", { name: "Move up" }).click();
+  await addProject(bob, "Hermes");
+  const budget = projectRow(bob, "Apollo").getByLabel("Budget");
+  await budget.fill("80000");
+  await budget.press("Enter");
+  await expectAllSaved(bob);
+
+  // Bob opens the decision: the board as Alice saw it.
+  await openPage(bob, "Decisions");
+  await bob.getByTestId("open-decision").click();
+  await expect(bob.getByTestId("version-banner")).toContainText("as it was when Alice recorded “approve Apollo”");
+  await expect(bob.getByTestId("version-banner")).toContainText("Note: Fits the 2027 strategy");
+  const rows = bob.getByTestId("version-row");
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText("Apollo");
+  await expect(rows.nth(1)).toContainText("Zeus");
+  await expect(bob.locator(".version-table input, .version-table button, .version-table select")).toHaveCount(0);
+  const since = bob.getByTestId("changed-since").locator("li");
+  await expect(since).toHaveText([
+    "Hermes was added",
+    "Zeus moved from #2 to #1",
+    "Apollo moved from #1 to #2",
+    "Apollo's budget: 0 → 80,000",
+  ]);
+  await shot(bob, testInfo, "decision-version");
+
+  // The way back.
+  await bob.getByRole("link", { name: "← Back to the decisions" }).click();
+  await expect(bob.getByTestId("decision-row")).toHaveCount(1);
+});
+
+test("offline, the history page says it needs the server and shows what this device holds", async ({ browser }, testInfo) => {
+  const { pages: [alice] } = await aliceAndBobOnABoard(browser, server, "Road trip");
+  await addProject(alice, "Apollo");
+  await expectAllSaved(alice);
+  await server.stop();
+  await openPage(alice, "History");
+  await expect(alice.getByTestId("history-offline")).toContainText("needs the server");
+  await expect(alice.getByTestId("history-offline")).toContainText("cannot say who made them");
+  await expect(alice.getByTestId("local-change").first()).toContainText("added project Apollo");
+  await shot(alice, testInfo, "history-offline");
+});

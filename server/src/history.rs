@@ -1,0 +1,204 @@
+//! Who changed what, and when: the attribution of every change the server commits, and
+//! `GET /api/boards/{id}/history`.
+//!
+//! [`record`] runs inside the transaction that commits a connection's changes
+//! ([`Store::commit_changes_by`], called by the write gate), so a change is never stored
+//! without its row here, nor the row without the change. The account is the one the sync
+//! connection authenticated as at the upgrade; nothing in the change (its actor id, its
+//! message, its timestamp) decides it. The receive time is the server's clock. The change's own
+//! timestamp is kept beside it as the author's claim of when it was made (possibly offline, days
+//! earlier), and the API shows it only when it is not after the change arrived.
+//!
+//! The API serves the rows newest first with a one-line summary of each change computed from
+//! the board itself ([`shared::history::describe_change`]).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::{
+    extract::{Path, Query, State},
+    Json,
+};
+use serde::Deserialize;
+use shared::history::{HistoryEntry, HistoryPage};
+use sqlx::Row;
+
+use crate::{
+    api::{document_id, no_board, ApiFailure},
+    auth::Caller,
+    store::{Store, StoreError},
+    AppState,
+};
+
+/// The most entries one page holds, and how many it holds unless asked.
+pub const PAGE_MAX: u32 = 200;
+pub const PAGE_DEFAULT: u32 = 50;
+
+/// A change whose own time is this far after its arrival has a clock that cannot be right.
+const CLOCK_SKEW_MS: i64 = 60_000;
+
+/// The server's name on the changes it made itself.
+const SERVER_NAME: &str = "PMO Board";
+
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_millis() as i64)
+}
+
+/// Writes who sent `changes` of `board_id` and when, inside the transaction that commits them.
+/// A change already attributed keeps its first row: whoever delivered it first sent it.
+pub(crate) async fn record(
+    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+    board_id: &str,
+    changes: &[(automerge::ChangeHash, Vec<u8>)],
+    account_id: Option<&str>,
+) -> Result<(), StoreError> {
+    let received_at_ms = now_ms();
+    for (hash, bytes) in changes {
+        // Automerge timestamps are seconds since the epoch; a change that cannot be read here
+        // was already read by the gate, so 0 ("not known") is only a fallback.
+        let made_at_ms =
+            automerge::Change::try_from(bytes.as_slice()).map_or(0, |change| change.timestamp().saturating_mul(1000));
+        sqlx::query(
+            "INSERT INTO change_history (board_id, hash, account_id, made_at_ms, received_at_ms) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (board_id, hash) DO NOTHING",
+        )
+        .bind(board_id)
+        .bind(hash.to_string())
+        .bind(account_id.map(str::to_owned))
+        .bind(made_at_ms)
+        .bind(received_at_ms)
+        .execute(&mut **transaction)
+        .await?;
+    }
+    Ok(())
+}
+
+/// One row of a board's history, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    pub seq: i64,
+    pub hash: String,
+    pub account_id: Option<String>,
+    /// The account's name now, if it still exists.
+    pub account_name: Option<String>,
+    pub made_at_ms: i64,
+    pub received_at_ms: i64,
+}
+
+impl Store {
+    /// Commits changes a client sent, like [`Store::commit_changes`], and records in the same
+    /// transaction that `account_id` sent them (see [`record`]).
+    pub async fn commit_changes_by(
+        &self,
+        document_id: &str,
+        changes: &[(automerge::ChangeHash, Vec<u8>)],
+        account_id: &str,
+    ) -> Result<(), StoreError> {
+        self.commit_attributed(document_id, changes, Some(account_id)).await
+    }
+
+    /// The history of `board_id`, newest first: at most `limit` rows older than `before`.
+    pub async fn history(
+        &self,
+        board_id: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<HistoryRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT h.seq, h.hash, h.account_id, a.name AS account_name, h.made_at_ms, h.received_at_ms \
+             FROM change_history h LEFT JOIN accounts a ON a.id = h.account_id \
+             WHERE h.board_id = $1 AND h.seq < $2 ORDER BY h.seq DESC LIMIT $3",
+        )
+        .bind(board_id)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(HistoryRow {
+                    seq: row.try_get("seq")?,
+                    hash: row.try_get("hash")?,
+                    account_id: row.try_get("account_id")?,
+                    account_name: row.try_get("account_name")?,
+                    made_at_ms: row.try_get("made_at_ms")?,
+                    received_at_ms: row.try_get("received_at_ms")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+}
+
+/// `?before=<cursor>&limit=<n>`.
+#[derive(Debug, Deserialize)]
+pub struct HistoryQuery {
+    before: Option<String>,
+    limit: Option<String>,
+}
+
+/// `GET /api/boards/{id}/history`: any member reads it, newest first, a page at a time.
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(board): Path<String>,
+    Query(query): Query<HistoryQuery>,
+) -> Result<Json<HistoryPage>, ApiFailure> {
+    let board_id = document_id(&board);
+    if state.store.role(board_id, &caller.account.id).await?.is_none() {
+        return Err(no_board(&board));
+    }
+    let limit = match query.limit.as_deref() {
+        None => PAGE_DEFAULT,
+        Some(text) => text.parse::<u32>().ok().filter(|n| (1..=PAGE_MAX).contains(n)).ok_or_else(|| {
+            ApiFailure::BadRequest(format!("limit must be a whole number from 1 to {PAGE_MAX}, not `{text}`"))
+        })?,
+    };
+    let before = match query.before.as_deref() {
+        None => None,
+        Some(text) => Some(text.parse::<i64>().map_err(|_| {
+            ApiFailure::BadRequest(format!("before must be the `next` of an earlier page, not `{text}`"))
+        })?),
+    };
+    let rows = state.store.history(board_id, before, limit).await?;
+    let next = (rows.len() == limit as usize).then(|| rows.last().map(|row| row.seq.to_string())).flatten();
+    let document = board_id.parse::<samod::DocumentId>().map_err(|_| no_board(&board))?;
+    let handle = match state.repo.find(document).await {
+        Ok(Some(handle)) => handle,
+        Ok(None) => return Err(ApiFailure::Internal(anyhow::anyhow!("a board with members has no document"))),
+        Err(samod::Stopped) => return Err(ApiFailure::Internal(anyhow::anyhow!("the server is stopping"))),
+    };
+    let entries = tokio::task::spawn_blocking(move || {
+        handle.with_document(|document| rows.into_iter().map(|row| entry(document, row)).collect::<Vec<_>>())
+    })
+    .await
+    .map_err(|error| ApiFailure::Internal(error.into()))?;
+    Ok(Json(HistoryPage { entries, next }))
+}
+
+fn entry(document: &automerge::Automerge, row: HistoryRow) -> HistoryEntry {
+    let summary = row
+        .hash
+        .parse::<automerge::ChangeHash>()
+        .ok()
+        .and_then(|hash| shared::history::describe_change(document, &hash));
+    let (summary, projects) = match summary {
+        Some(summary) => (summary.text, summary.projects),
+        None => ("a change the server is still applying".to_owned(), Vec::new()),
+    };
+    let made_at_ms = (row.made_at_ms > 0 && row.made_at_ms <= row.received_at_ms + CLOCK_SKEW_MS)
+        .then(|| row.made_at_ms.min(row.received_at_ms));
+    let account_name = match (&row.account_id, row.account_name) {
+        (None, _) => SERVER_NAME.to_owned(),
+        (Some(_), Some(name)) => name,
+        (Some(_), None) => "a deleted account".to_owned(),
+    };
+    HistoryEntry {
+        hash: row.hash,
+        account_id: row.account_id,
+        account_name,
+        made_at_ms,
+        received_at_ms: row.received_at_ms,
+        summary,
+        projects,
+    }
+}

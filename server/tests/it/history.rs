@@ -1,0 +1,186 @@
+//! Who changed what (issue 14): every change the gate commits is attributed to the account of
+//! the connection that sent it, with the server's receive time, whatever the change claims;
+//! members read the history, newest first, in PMO words; outsiders get 404; it survives a
+//! restart; and it is the same on SQLite and Postgres.
+
+use automerge::{transaction::CommitOptions, transaction::Transactable, AutoCommit, ReadDoc, ROOT};
+use shared::{
+    api::Role,
+    board::NewProject,
+    history::{HistoryEntry, HistoryPage},
+    Board, ProjectId, Stage,
+};
+
+use crate::harness::{expect_error, on_postgres, start_server, ApiClient, TestClient, TestDatabase};
+
+/// 2100-01-01T00:00:00Z in seconds: a timestamp no honest device writes today.
+const YEAR_2100_S: i64 = 4_102_444_800;
+/// Three days, in seconds.
+const THREE_DAYS_S: i64 = 3 * 24 * 60 * 60;
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
+}
+
+async fn history(client: &ApiClient, board: &str, query: &str) -> HistoryPage {
+    let response = client.get(&format!("/api/boards/{board}/history{query}")).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap_or_default());
+    response.json().await.unwrap()
+}
+
+/// A change to `client`'s board made by hand: with the actor id `actor` (someone else's, say),
+/// stamped `time_s`, setting the budget of `project` to `budget`. It is added to the client's
+/// board, ready to sync.
+fn hand_made_change(
+    client: &mut TestClient,
+    actor: &automerge::ActorId,
+    time_s: i64,
+    project: &ProjectId,
+    budget: f64,
+) {
+    let mut doc = AutoCommit::load(&client.board.save()).unwrap();
+    doc.set_actor(actor.clone());
+    let (_, projects) = doc.get(ROOT, "projects").unwrap().unwrap();
+    let (_, object) = doc.get(&projects, project.as_str()).unwrap().unwrap();
+    doc.put(&object, "budget", budget).unwrap();
+    doc.commit_with(CommitOptions::default().with_time(time_s).with_message("set by the owner, honest"));
+    let change = doc.get_last_local_change().unwrap().raw_bytes().to_vec();
+    client.board.load_incremental(&change).unwrap();
+}
+
+/// The actor id of the change `hash` of `board`.
+fn actor_of(board: &mut Board, hash: &automerge::ChangeHash) -> automerge::ActorId {
+    let doc = AutoCommit::load(&board.save()).unwrap();
+    doc.get_change_by_hash(hash).unwrap().actor_id().clone()
+}
+
+/// An owner and an editor each edit; the editor also sends a change forged with the owner's
+/// actor id and a timestamp in 2100, and one honestly made three days ago. Each is attributed
+/// to the account that sent it, received now; the made-at time is kept only when it is not
+/// after the change arrived. A viewer reads the history; an outsider gets 404; paging works;
+/// after a restart it is all still there.
+async fn attribution_story(url: &str) {
+    let server = start_server(url).await;
+    let addr = server.addr;
+    let owner = ApiClient::sign_up(addr, "olga@example.com").await;
+    let editor = ApiClient::sign_up(addr, "edith@example.com").await;
+    let viewer = ApiClient::sign_up(addr, "victor@example.com").await;
+    let outsider = ApiClient::sign_up(addr, "oscar@example.com").await;
+    let board = owner.create_board("Portfolio").await;
+    let board_id = board.document_id().to_owned();
+    owner.add_member(&board_id, "edith@example.com", Role::Editor).await;
+    owner.add_member(&board_id, "victor@example.com", Role::Viewer).await;
+    let ids = [owner.me().await.account.id, editor.me().await.account.id];
+    let [owner_id, editor_id] = ids;
+
+    let mut olga = TestClient::new("olga", &board_id).with_token(&owner.create_token("t").await);
+    olga.connect(addr).await;
+    olga.sync_until(Board::is_loaded).await;
+    let apollo = ProjectId::random();
+    let started = now_ms();
+    olga.edit(|b| {
+        b.add_project(apollo.clone(), NewProject { name: "Apollo".into(), stage: Stage::Proposed, budget: 1.0 })
+    })
+    .await;
+    olga.sync_until(|_| true).await;
+    let olgas_change = olga.board.heads()[0];
+    let olgas_actor = actor_of(&mut olga.board, &olgas_change);
+
+    let mut edith = TestClient::new("edith", &board_id).with_token(&editor.create_token("t").await);
+    edith.connect(addr).await;
+    edith.sync_until(|b| b.project(&apollo).is_some()).await;
+    // Forged: Olga's actor id, a message saying it is hers, a time in 2100.
+    hand_made_change(&mut edith, &olgas_actor, YEAR_2100_S, &apollo, 250_000.0);
+    let forged = edith.board.heads()[0];
+    edith.sync_until(|_| true).await;
+    // Honest, but made offline three days ago.
+    let three_days_ago_s = started / 1000 - THREE_DAYS_S;
+    let edith_actor = automerge::ActorId::random();
+    hand_made_change(&mut edith, &edith_actor, three_days_ago_s, &apollo, 300_000.0);
+    let offline = edith.board.heads()[0];
+    edith.sync_until(|_| true).await;
+    let finished = now_ms();
+
+    let page = history(&viewer, &board_id, "").await;
+    let hashes: Vec<&str> = page.entries.iter().map(|entry| entry.hash.as_str()).collect();
+    let expected = [offline.to_string(), forged.to_string(), olgas_change.to_string()];
+    assert_eq!(&hashes[..3], &expected, "newest first: {:#?}", page.entries);
+    assert_eq!(page.next, None, "one page holds it all");
+    let [offline_entry, forged_entry, olgas_entry] = [&page.entries[0], &page.entries[1], &page.entries[2]];
+
+    assert_eq!(
+        forged_entry.account_id.as_deref(),
+        Some(editor_id.as_str()),
+        "the connection's account, not the actor's"
+    );
+    assert_eq!(forged_entry.account_name, "edith");
+    assert_eq!(forged_entry.summary, "set Apollo's budget to 250,000");
+    assert_eq!(forged_entry.made_at_ms, None, "a time after arrival is not shown");
+    assert!((started..=finished).contains(&forged_entry.received_at_ms), "received now: {forged_entry:?}");
+
+    assert_eq!(offline_entry.account_id.as_deref(), Some(editor_id.as_str()));
+    assert_eq!(offline_entry.made_at_ms, Some(three_days_ago_s * 1000), "made offline three days ago");
+    assert!((started..=finished).contains(&offline_entry.received_at_ms), "received now: {offline_entry:?}");
+    assert_eq!(offline_entry.summary, "set Apollo's budget to 300,000");
+
+    assert_eq!(olgas_entry.account_id.as_deref(), Some(owner_id.as_str()));
+    assert_eq!(olgas_entry.account_name, "olga");
+    assert_eq!(olgas_entry.summary, "added project Apollo");
+    assert_eq!(olgas_entry.projects, vec![apollo.to_string()]);
+    assert_eq!(olgas_entry.made_at_ms, None, "the test client stamps no time");
+
+    let created: &HistoryEntry = page.entries.last().unwrap();
+    assert_eq!(created.summary, "created the board “Portfolio”");
+    assert_eq!(created.account_id.as_deref(), Some(owner_id.as_str()), "the board was made for its owner");
+
+    // Paging: two at a time, following `next`.
+    let first = history(&owner, &board_id, "?limit=2").await;
+    assert_eq!(first.entries.iter().map(|e| e.hash.clone()).collect::<Vec<_>>(), expected[..2]);
+    let cursor = first.next.clone().expect("more to come");
+    let second = history(&owner, &board_id, &format!("?limit=2&before={cursor}")).await;
+    assert_eq!(second.entries[0].hash, expected[2], "the next page goes on where the first stopped");
+    for bad in ["?limit=0", "?limit=201", "?limit=ten", "?before=yesterday"] {
+        let response = owner.get(&format!("/api/boards/{board_id}/history{bad}")).send().await.unwrap();
+        expect_error(response, 400, if bad.contains("limit") { "limit must be" } else { "before must be" }).await;
+    }
+
+    // An outsider: exactly like a board that does not exist.
+    let unknown = samod::DocumentId::new(&mut rand::rng()).to_string();
+    for id in [board_id.as_str(), unknown.as_str()] {
+        let response = outsider.get(&format!("/api/boards/{id}/history")).send().await.unwrap();
+        expect_error(response, 404, "or you are not one of its members").await;
+    }
+    let response = ApiClient::new(addr).await.get(&format!("/api/boards/{board_id}/history")).send().await.unwrap();
+    assert_eq!(response.status(), 401, "signed out");
+
+    // A viewer's changes are neither applied nor recorded.
+    let mut victor = TestClient::new("victor", &board_id).with_token(&viewer.create_token("t").await);
+    victor.connect(addr).await;
+    victor.until(|client| client.board.project(&apollo).is_some()).await;
+    victor.edit(|b| b.set_project_budget(&apollo, 1.0)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let after_viewer = history(&owner, &board_id, "").await;
+    assert_eq!(after_viewer.entries, page.entries, "nothing from the viewer");
+
+    drop((olga, edith, victor));
+    server.stop().await;
+
+    // Restarted on the same database: the same history, the same accounts.
+    let server = start_server(url).await;
+    let owner = ApiClient::new(server.addr).await;
+    let response = owner.try_sign_in("olga@example.com", crate::harness::PASSWORD).await;
+    assert_eq!(response.status(), 200);
+    let again = history(&owner, &board_id, "").await;
+    assert_eq!(again.entries, page.entries, "attribution survives a restart");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn changes_are_attributed_to_the_connection_that_sent_them_on_sqlite() {
+    attribution_story(&TestDatabase::new().url()).await;
+}
+
+#[tokio::test]
+async fn changes_are_attributed_to_the_connection_that_sent_them_on_postgres() {
+    on_postgres(|url| async move { attribution_story(&url).await }).await;
+}

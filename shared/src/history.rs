@@ -1,0 +1,697 @@
+//! A board's history in PMO words (历史): what one Automerge change did ("moved Apollo above
+//! Zeus", "set Apollo's budget to 250,000"), and the wire types of
+//! `GET /api/boards/{id}/history`.
+//!
+//! [`describe_change`] is pure: it diffs the board between the change's dependencies and the
+//! change itself (Automerge's `diff`, so exactly what this change did, whatever came after it)
+//! and reads names at those versions. It never trusts the change's message, which the client
+//! wrote; who sent a change and when it arrived are the server's to say (`server::history`).
+
+use std::collections::HashSet;
+
+use automerge::{Automerge, ChangeHash, ObjId, ObjType, PatchAction, Prop, ReadDoc, ScalarValue, Value, ROOT};
+use serde::{Deserialize, Serialize};
+
+use crate::board::schema::*;
+
+/// One change on the history page, as the server serves it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// The Automerge change hash (hex).
+    pub hash: String,
+    /// The account whose connection delivered the change; `None` for changes the server made
+    /// itself (a board's creation before accounts, a schema upgrade).
+    pub account_id: Option<String>,
+    /// That account's name now; "PMO Board" for the server's own changes.
+    pub account_name: String,
+    /// When the change says it was made (Unix ms): the author's device clock, possibly days
+    /// before it reached the server. `None` when the change carries no time, or one after it
+    /// was received (a clock that cannot be right).
+    pub made_at_ms: Option<i64>,
+    /// When the server received and committed it (Unix ms, the server's clock).
+    pub received_at_ms: i64,
+    /// What it did, in one line.
+    pub summary: String,
+    /// Ids of the projects it touched, for filtering.
+    pub projects: Vec<String>,
+}
+
+/// One page of a board's history, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    pub entries: Vec<HistoryEntry>,
+    /// Pass as `?before=` for the next (older) page; `None` on the last page.
+    pub next: Option<String>,
+}
+
+/// What one change did, in PMO words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSummary {
+    /// One line: the first few things it did, then "and N more".
+    pub text: String,
+    /// Ids of the projects it touched.
+    pub projects: Vec<String>,
+}
+
+/// How many things a summary names before "and N more".
+const SHOWN: usize = 3;
+
+/// What the change `hash` of `doc` did, in PMO words; `None` if `doc` does not hold it.
+pub fn describe_change(doc: &Automerge, hash: &ChangeHash) -> Option<ChangeSummary> {
+    let change = doc.get_change_by_hash(hash)?;
+    let before: Vec<ChangeHash> = change.deps().to_vec();
+    let after = vec![*hash];
+    let patches = doc.diff(&before, &after);
+    let reader = Reader { doc, before: &before, after: &after };
+    let mut out = Lines::default();
+    let mut added: HashSet<(String, String)> = HashSet::new();
+    let mut edited: HashSet<(String, String)> = HashSet::new();
+    let mut moved: Vec<String> = Vec::new();
+    let mut created: HashSet<String> = HashSet::new();
+    let mut schema = None;
+    let mut board_name = None;
+    for patch in &patches {
+        let path: Vec<String> = patch.path.iter().map(|(_, prop)| prop_text(prop)).collect();
+        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        if path.first().is_some_and(|collection| created.contains(*collection)) {
+            // What a new collection starts with is part of making the board.
+            continue;
+        }
+        match (path.as_slice(), &patch.action) {
+            ([], PatchAction::PutMap { key, value, .. }) => match (key.as_str(), &value.0) {
+                (_, Value::Object(_)) if key != "name" => {
+                    created.insert(key.clone());
+                }
+                ("schema_version", Value::Scalar(number)) => schema = scalar_number(number),
+                ("name", _) => board_name = reader.string_at(&ROOT, "name", reader.after),
+                _ => {}
+            },
+            ([collection], PatchAction::PutMap { key, value, .. }) => {
+                if matches!(value.0, Value::Object(_)) && !is_flat(collection) {
+                    added.insert((collection.to_string(), key.clone()));
+                    out.push(reader.added(collection, key));
+                } else if *collection == GATE_TICKS {
+                    added.insert((collection.to_string(), key.clone()));
+                    out.push(reader.flat_set(collection, key, &value.0));
+                } else {
+                    out.push(reader.flat_set(collection, key, &value.0));
+                }
+            }
+            ([collection], PatchAction::DeleteMap { key }) => out.push(reader.removed(collection, key)),
+            ([collection, id, ..], action) => {
+                let entity = (collection.to_string(), id.to_string());
+                if added.contains(&entity) {
+                    continue;
+                }
+                let field = match (path.get(2), action) {
+                    (Some(field), _) => field.to_string(),
+                    (None, PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key }) => key.clone(),
+                    _ => continue,
+                };
+                if *collection == PROJECTS && field == "position" {
+                    if !moved.iter().any(|m| m == id) {
+                        moved.push(id.to_string());
+                    }
+                    continue;
+                }
+                if *collection == PROJECTS {
+                    let cleared = matches!(action, PatchAction::DeleteMap { .. });
+                    if edited.insert((id.to_string(), field.clone())) {
+                        out.push(reader.project_field(id, &field, cleared));
+                    }
+                } else if edited.insert(entity) {
+                    out.push(reader.edited(collection, id, &field));
+                }
+            }
+            _ => {}
+        }
+    }
+    if !moved.is_empty() {
+        out.lines.insert(0, reader.moved(&moved));
+    }
+    if !created.is_empty() {
+        let line = match (&board_name, schema) {
+            (Some(name), _) => Line::plain(format!("created the board “{name}”")),
+            (None, Some(version)) => Line::plain(format!("brought the board up to schema {version}")),
+            (None, None) => Line::plain("set up the board's collections".to_owned()),
+        };
+        out.lines.insert(0, line);
+    } else if let Some(name) = board_name {
+        out.lines.insert(0, Line::plain(format!("renamed the board to “{name}”")));
+    }
+    Some(out.finish())
+}
+
+/// A described part of a change.
+#[derive(Debug, Clone)]
+struct Line {
+    text: String,
+    projects: Vec<String>,
+}
+
+impl Line {
+    fn plain(text: String) -> Line {
+        Line { text, projects: Vec::new() }
+    }
+
+    fn on(text: String, project: Option<&str>) -> Line {
+        Line { text, projects: project.map(str::to_owned).into_iter().collect() }
+    }
+}
+
+#[derive(Default)]
+struct Lines {
+    lines: Vec<Line>,
+}
+
+impl Lines {
+    fn push(&mut self, line: Option<Line>) {
+        if let Some(line) = line {
+            self.lines.push(line);
+        }
+    }
+
+    fn finish(self) -> ChangeSummary {
+        let mut projects: Vec<String> = Vec::new();
+        for line in &self.lines {
+            for project in &line.projects {
+                if !projects.contains(project) {
+                    projects.push(project.clone());
+                }
+            }
+        }
+        let mut texts: Vec<String> = Vec::new();
+        for line in &self.lines {
+            if !texts.contains(&line.text) {
+                texts.push(line.text.clone());
+            }
+        }
+        let text = match texts.len() {
+            0 => "changed nothing visible".to_owned(),
+            n if n <= SHOWN => texts.join("; "),
+            n => format!("{} and {} more", texts[..SHOWN].join("; "), n - SHOWN),
+        };
+        ChangeSummary { text, projects }
+    }
+}
+
+/// Collections whose entries are plain values under composite keys.
+fn is_flat(collection: &str) -> bool {
+    matches!(
+        collection,
+        ALLOCATIONS | TIME_OFF | SKILLS | SCORES | CONTRIBUTIONS | DEPENDENCIES | GATE_TICKS | LESSON_TAGS | SETTINGS
+    )
+}
+
+fn prop_text(prop: &Prop) -> String {
+    match prop {
+        Prop::Map(key) => key.clone(),
+        Prop::Seq(index) => index.to_string(),
+    }
+}
+
+fn scalar_number(value: &std::borrow::Cow<'_, ScalarValue>) -> Option<f64> {
+    match value.as_ref() {
+        ScalarValue::F64(number) => Some(*number),
+        ScalarValue::Int(number) => Some(*number as f64),
+        ScalarValue::Uint(number) => Some(*number as f64),
+        _ => None,
+    }
+}
+
+/// A number as a PMO writes it: thousands separated, at most two decimals.
+pub fn format_number(value: f64) -> String {
+    let rounded = (value * 100.0).round() / 100.0;
+    let negative = rounded < 0.0;
+    let whole = rounded.abs().trunc() as u64;
+    let cents = ((rounded.abs() - rounded.abs().trunc()) * 100.0).round() as u64;
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let fraction = match cents {
+        0 => String::new(),
+        c if c % 10 == 0 => format!(".{}", c / 10),
+        c => format!(".{c:02}"),
+    };
+    format!("{}{grouped}{fraction}", if negative { "-" } else { "" })
+}
+
+/// Reads the board at the versions before and after the change.
+struct Reader<'a> {
+    doc: &'a Automerge,
+    before: &'a [ChangeHash],
+    after: &'a [ChangeHash],
+}
+
+impl Reader<'_> {
+    fn collection(&self, name: &str, heads: &[ChangeHash]) -> Option<ObjId> {
+        match self.doc.get_at(ROOT, name, heads).ok()?? {
+            (Value::Object(ObjType::Map), id) => Some(id),
+            _ => None,
+        }
+    }
+
+    fn entity(&self, collection: &str, id: &str, heads: &[ChangeHash]) -> Option<ObjId> {
+        let map = self.collection(collection, heads)?;
+        match self.doc.get_at(&map, id, heads).ok()?? {
+            (Value::Object(ObjType::Map), object) => Some(object),
+            _ => None,
+        }
+    }
+
+    fn string_at(&self, object: &ObjId, key: &str, heads: &[ChangeHash]) -> Option<String> {
+        match self.doc.get_at(object, key, heads).ok()?? {
+            (Value::Scalar(scalar), _) => match scalar.as_ref() {
+                ScalarValue::Str(text) => Some(text.to_string()),
+                _ => None,
+            },
+            (Value::Object(ObjType::Text), text) => self.doc.text_at(&text, heads).ok(),
+            _ => None,
+        }
+    }
+
+    /// A field's value at `heads`, as text.
+    fn value_at(&self, object: &ObjId, key: &str, heads: &[ChangeHash]) -> Option<String> {
+        match self.doc.get_at(object, key, heads).ok()?? {
+            (Value::Scalar(scalar), _) => Some(scalar_text(scalar.as_ref())),
+            (Value::Object(ObjType::Text), text) => self.doc.text_at(&text, heads).ok(),
+            _ => None,
+        }
+    }
+
+    /// An entity's name (or title) after the change, or before it if it is gone; its id if it
+    /// has neither.
+    fn name(&self, collection: &str, id: &str) -> String {
+        for heads in [self.after, self.before] {
+            if let Some(object) = self.entity(collection, id, heads) {
+                for key in ["name", "title", "label"] {
+                    if let Some(name) = self.string_at(&object, key, heads).filter(|name| !name.is_empty()) {
+                        return name;
+                    }
+                }
+            }
+        }
+        id.to_owned()
+    }
+
+    /// The project an entity of a register belongs to.
+    fn project_of(&self, collection: &str, id: &str) -> Option<String> {
+        for heads in [self.after, self.before] {
+            if let Some(object) = self.entity(collection, id, heads) {
+                return self.string_at(&object, "project", heads);
+            }
+        }
+        None
+    }
+
+    fn project(&self, id: &str) -> String {
+        self.name(PROJECTS, id)
+    }
+
+    fn person(&self, id: &str) -> String {
+        self.name(PEOPLE, id)
+    }
+
+    fn added(&self, collection: &str, id: &str) -> Option<Line> {
+        let name = self.name(collection, id);
+        let project = self.project_of(collection, id);
+        let on = |text: String| Line::on(text, project.as_deref());
+        Some(match collection {
+            PROJECTS => Line::on(format!("added project {name}"), Some(id)),
+            PEOPLE => Line::plain(format!("added {name} to the people")),
+            RISKS => on(format!("added risk “{name}” to {}", self.project(project.as_deref()?))),
+            MILESTONES => on(format!("added milestone “{name}” to {}", self.project(project.as_deref()?))),
+            LESSONS => on(format!("recorded lesson “{name}”")),
+            DECISIONS => {
+                let object = self.entity(collection, id, self.after)?;
+                let kind = self.string_at(&object, "kind", self.after).unwrap_or_default().replace('-', " ");
+                match &project {
+                    Some(project) => on(format!("recorded a decision: {kind} {}", self.project(project))),
+                    None => on(format!("recorded a decision: {kind}")),
+                }
+            }
+            OBJECTIVES => Line::plain(format!("added objective {name}")),
+            CRITERIA => Line::plain(format!("added criterion {name}")),
+            GATE_TEMPLATE => Line::plain(format!("added gate item “{name}”")),
+            _ => Line::plain(format!("added {name} to {collection}")),
+        })
+    }
+
+    fn removed(&self, collection: &str, key: &str) -> Option<Line> {
+        let parts: Vec<&str> = key.split('/').collect();
+        Some(match (collection, parts.as_slice()) {
+            (PROJECTS, _) => Line::on(format!("deleted project {}", self.project(key)), Some(key)),
+            (PEOPLE, _) => Line::plain(format!("removed {} from the people", self.person(key))),
+            (RISKS | MILESTONES | LESSONS | DECISIONS, _) => {
+                let what = &collection[..collection.len() - 1];
+                Line::on(
+                    format!("deleted {what} “{}”", self.name(collection, key)),
+                    self.project_of(collection, key).as_deref(),
+                )
+            }
+            (OBJECTIVES, _) => Line::plain(format!("deleted objective {}", self.name(collection, key))),
+            (CRITERIA, _) => Line::plain(format!("deleted criterion {}", self.name(collection, key))),
+            (GATE_TEMPLATE, _) => Line::plain(format!("removed gate item “{}”", self.name(collection, key))),
+            (ALLOCATIONS, [project, person, week]) => Line::on(
+                format!("cleared {}'s booking in {week} on {}", self.person(person), self.project(project)),
+                Some(project),
+            ),
+            (TIME_OFF, [person, week]) => Line::plain(format!("cleared {}'s time off in {week}", self.person(person))),
+            (SKILLS, [person, skill]) => Line::plain(format!("removed skill {skill} from {}", self.person(person))),
+            (SCORES, [project, criterion]) => Line::on(
+                format!("cleared {}'s score on {}", self.project(project), self.name(CRITERIA, criterion)),
+                Some(project),
+            ),
+            (CONTRIBUTIONS, [project, objective]) => Line::on(
+                format!("cleared {}'s contribution to {}", self.project(project), self.name(OBJECTIVES, objective)),
+                Some(project),
+            ),
+            (DEPENDENCIES, [project, on]) => {
+                Line::on(format!("{} no longer depends on {}", self.project(project), self.project(on)), Some(project))
+            }
+            (GATE_TICKS, [project, phase, item]) => Line::on(
+                format!("unticked “{}” ({phase}) for {}", self.gate_item(phase, item), self.project(project)),
+                Some(project),
+            ),
+            (LESSON_TAGS, [lesson, tag]) => {
+                Line::plain(format!("removed tag {tag} from lesson “{}”", self.name(LESSONS, lesson)))
+            }
+            (SETTINGS, _) => Line::plain(format!("cleared the {}", setting_label(key))),
+            _ => Line::plain(format!("removed {key} from {collection}")),
+        })
+    }
+
+    fn gate_item(&self, phase: &str, item: &str) -> String {
+        self.name(GATE_TEMPLATE, &format!("{phase}/{item}")).rsplit('/').next().unwrap_or(item).to_owned()
+    }
+
+    /// A value set in a flat table (or the settings).
+    fn flat_set(&self, collection: &str, key: &str, value: &Value<'_>) -> Option<Line> {
+        let parts: Vec<&str> = key.split('/').collect();
+        let number = match value {
+            Value::Scalar(scalar) => scalar_number(scalar),
+            _ => None,
+        };
+        let shown = match value {
+            Value::Scalar(scalar) => scalar_text(scalar.as_ref()),
+            Value::Object(_) => String::new(),
+        };
+        let n = || number.map(format_number).unwrap_or_else(|| shown.clone());
+        Some(match (collection, parts.as_slice()) {
+            (ALLOCATIONS, [project, person, week]) => Line::on(
+                format!("booked {} {} h in {week} on {}", self.person(person), n(), self.project(project)),
+                Some(project),
+            ),
+            (TIME_OFF, [person, week]) => {
+                Line::plain(format!("set {}'s time off in {week} to {} h", self.person(person), n()))
+            }
+            (SKILLS, [person, skill]) => Line::plain(format!("gave {} the skill {skill}", self.person(person))),
+            (SCORES, [project, criterion]) => Line::on(
+                format!("scored {} {} on {}", self.project(project), n(), self.name(CRITERIA, criterion)),
+                Some(project),
+            ),
+            (CONTRIBUTIONS, [project, objective]) => Line::on(
+                format!(
+                    "set {}'s contribution to {} to {}",
+                    self.project(project),
+                    self.name(OBJECTIVES, objective),
+                    n()
+                ),
+                Some(project),
+            ),
+            (DEPENDENCIES, [project, on]) => {
+                Line::on(format!("made {} depend on {}", self.project(project), self.project(on)), Some(project))
+            }
+            (GATE_TICKS, [project, phase, item]) => Line::on(
+                format!("ticked “{}” ({phase}) for {}", self.gate_item(phase, item), self.project(project)),
+                Some(project),
+            ),
+            (LESSON_TAGS, [lesson, tag]) => {
+                Line::plain(format!("tagged lesson “{}” {tag}", self.name(LESSONS, lesson)))
+            }
+            (SETTINGS, _) => Line::plain(format!("set the {} to {}", setting_label(key), n())),
+            _ => Line::plain(format!("set {key} in {collection} to {shown}")),
+        })
+    }
+
+    /// A field of an existing project set (or cleared).
+    fn project_field(&self, id: &str, field: &str, cleared: bool) -> Option<Line> {
+        let name = self.project(id);
+        let label = project_field_label(field);
+        let text = if field == "name" {
+            let old = self
+                .entity(PROJECTS, id, self.before)
+                .and_then(|object| self.string_at(&object, "name", self.before))
+                .unwrap_or_else(|| id.to_owned());
+            format!("renamed project {old} to {name}")
+        } else if cleared {
+            format!("cleared {name}'s {label}")
+        } else {
+            let object = self.entity(PROJECTS, id, self.after)?;
+            let value = self.value_at(&object, field, self.after).unwrap_or_default();
+            let value = match field {
+                "budget" | "actual_cost" | "planned_value" | "earned_value" => {
+                    value.parse::<f64>().map(format_number).unwrap_or(value)
+                }
+                "percent_complete" => format!("{value}%"),
+                "scope_accepted" => (if value == "yes" { "accepted" } else { "not accepted" }).to_owned(),
+                _ => value.replace('-', " "),
+            };
+            format!("set {name}'s {label} to {value}")
+        };
+        Some(Line::on(text, Some(id)))
+    }
+
+    /// Some field of a register entry, a person, an objective… changed.
+    fn edited(&self, collection: &str, id: &str, field: &str) -> Option<Line> {
+        let name = self.name(collection, id);
+        Some(match collection {
+            PEOPLE => {
+                let object = self.entity(PEOPLE, id, self.after)?;
+                let value = self.value_at(&object, field, self.after).unwrap_or_default();
+                match field {
+                    "name" => {
+                        let old = self
+                            .entity(PEOPLE, id, self.before)
+                            .and_then(|object| self.string_at(&object, "name", self.before))
+                            .unwrap_or_else(|| id.to_owned());
+                        Line::plain(format!("renamed {old} to {name}"))
+                    }
+                    "capacity_hours_per_week" => Line::plain(format!(
+                        "set {name}'s capacity to {} h a week",
+                        value.parse::<f64>().map(format_number).unwrap_or(value)
+                    )),
+                    _ => Line::plain(format!("set {name}'s {} to {value}", field.replace('_', " "))),
+                }
+            }
+            MILESTONES if field == "done_on" => {
+                let object = self.entity(MILESTONES, id, self.after)?;
+                let project = self.project_of(MILESTONES, id);
+                match self.value_at(&object, field, self.after) {
+                    Some(day) => Line::on(format!("marked milestone “{name}” done on {day}"), project.as_deref()),
+                    None => Line::on(format!("marked milestone “{name}” not done"), project.as_deref()),
+                }
+            }
+            RISKS | MILESTONES | LESSONS | DECISIONS => {
+                let what = &collection[..collection.len() - 1];
+                Line::on(format!("edited {what} “{name}”"), self.project_of(collection, id).as_deref())
+            }
+            OBJECTIVES => Line::plain(format!("edited objective {name}")),
+            CRITERIA => Line::plain(format!("edited criterion {name}")),
+            GATE_TEMPLATE => Line::plain(format!("edited gate item “{name}”")),
+            _ => Line::plain(format!("edited {name} in {collection}")),
+        })
+    }
+
+    /// Projects in priority order at `heads`: (id, position), sorted by position then id.
+    fn ranking(&self, heads: &[ChangeHash]) -> Vec<String> {
+        let Some(map) = self.collection(PROJECTS, heads) else { return Vec::new() };
+        let mut list: Vec<(String, String)> = self
+            .doc
+            .map_range_at(&map, .., heads)
+            .map(|item| {
+                let position = self.string_at(&item.id(), "position", heads).unwrap_or_default();
+                (position, item.key.to_string())
+            })
+            .collect();
+        list.sort();
+        list.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// "moved A above B": of the projects whose position changed, the one that travelled
+    /// furthest, placed by its new neighbour.
+    fn moved(&self, candidates: &[String]) -> Line {
+        let (old, new) = (self.ranking(self.before), self.ranking(self.after));
+        let index = |list: &[String], id: &str| list.iter().position(|other| other == id);
+        let moved = candidates
+            .iter()
+            .filter_map(|id| Some((id, index(&old, id)?, index(&new, id)?)))
+            .max_by_key(|(_, from, to)| from.abs_diff(*to))
+            .map(|(id, _, to)| (id.clone(), to));
+        let Some((id, to)) = moved else {
+            return Line::on(format!("moved {}", self.project(&candidates[0])), Some(&candidates[0]));
+        };
+        let name = self.project(&id);
+        let text = match (new.get(to + 1), to.checked_sub(1).and_then(|i| new.get(i))) {
+            (Some(next), _) => format!("moved {name} above {}", self.project(next)),
+            (None, Some(previous)) => format!("moved {name} below {}", self.project(previous)),
+            (None, None) => format!("moved {name}"),
+        };
+        Line::on(text, Some(&id))
+    }
+}
+
+fn scalar_text(value: &ScalarValue) -> String {
+    match value {
+        ScalarValue::Str(text) => text.to_string(),
+        ScalarValue::F64(number) => format_number(*number),
+        ScalarValue::Int(number) => number.to_string(),
+        ScalarValue::Uint(number) => number.to_string(),
+        ScalarValue::Boolean(true) => "yes".to_owned(),
+        ScalarValue::Boolean(false) => "no".to_owned(),
+        ScalarValue::Null => "nothing".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+fn project_field_label(field: &str) -> String {
+    match field {
+        "start" => "start date".to_owned(),
+        "end" => "end date".to_owned(),
+        "actual_finish" => "actual finish".to_owned(),
+        "manual_rag" => "RAG".to_owned(),
+        "rag_note" => "RAG note".to_owned(),
+        "percent_complete" => "% complete".to_owned(),
+        "scope_accepted" => "scope".to_owned(),
+        other => other.replace('_', " "),
+    }
+}
+
+fn setting_label(key: &str) -> String {
+    match key {
+        "budget_envelope" => "budget envelope".to_owned(),
+        "operating_model" => "operating model".to_owned(),
+        other => other.replace('_', " "),
+    }
+}
+
+pub mod compare;
+mod undo;
+pub use undo::UndoOutcome;
+#[cfg(test)]
+mod tests;
+
+impl crate::Board {
+    /// What the change `hash` of this board did (see [`describe_change`]).
+    pub fn describe_change(&mut self, hash: &ChangeHash) -> Option<ChangeSummary> {
+        describe_change(self.automerge(), hash)
+    }
+}
+
+/// A change whose own time is this much before its arrival was made offline (or on a slow
+/// link): both times are worth showing.
+pub const OFFLINE_AFTER_MS: i64 = 60_000;
+
+impl HistoryEntry {
+    /// When the change was made, if that was noticeably before the server received it.
+    pub fn made_offline_at(&self) -> Option<i64> {
+        self.made_at_ms.filter(|made| self.received_at_ms - made > OFFLINE_AFTER_MS)
+    }
+}
+
+/// Consecutive edits by one member, newest first, as the history page groups them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditSession {
+    pub account_id: Option<String>,
+    pub account_name: String,
+    /// Received times of its oldest and newest change.
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub entries: Vec<HistoryEntry>,
+}
+
+/// Two edits by one member further apart than this start a new session.
+pub const SESSION_GAP_MS: i64 = 30 * 60 * 1000;
+
+/// Groups `entries` (newest first) into sessions: runs of changes by the same account, each
+/// received within [`SESSION_GAP_MS`] of the one before it.
+pub fn group_sessions(entries: &[HistoryEntry]) -> Vec<EditSession> {
+    let mut sessions: Vec<EditSession> = Vec::new();
+    for entry in entries {
+        match sessions.last_mut() {
+            Some(session)
+                if session.account_id == entry.account_id
+                    && session.from_ms - entry.received_at_ms <= SESSION_GAP_MS =>
+            {
+                session.from_ms = entry.received_at_ms;
+                session.entries.push(entry.clone());
+            }
+            _ => sessions.push(EditSession {
+                account_id: entry.account_id.clone(),
+                account_name: entry.account_name.clone(),
+                from_ms: entry.received_at_ms,
+                to_ms: entry.received_at_ms,
+                entries: vec![entry.clone()],
+            }),
+        }
+    }
+    sessions
+}
+
+/// The entries by `account` (`Some(None)`: the server's own) that touched `project`; `None`
+/// filters nothing.
+pub fn filter_entries(
+    entries: &[HistoryEntry],
+    account: Option<Option<&str>>,
+    project: Option<&str>,
+) -> Vec<HistoryEntry> {
+    entries
+        .iter()
+        .filter(|entry| account.is_none_or(|account| entry.account_id.as_deref() == account))
+        .filter(|entry| project.is_none_or(|project| entry.projects.iter().any(|p| p == project)))
+        .cloned()
+        .collect()
+}
+
+/// A change as this device knows it: without the server, nobody can say which account sent
+/// it, only the Automerge actor (a device's random id) and the time the device stamped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalChange {
+    pub hash: String,
+    /// The actor id (hex): one per device and board, not a person.
+    pub actor: String,
+    /// The change's own time (Unix ms), if it carries one.
+    pub made_at_ms: Option<i64>,
+    pub summary: ChangeSummary,
+}
+
+impl crate::Board {
+    /// The `limit` most recent changes of this replica, newest first (in the order this
+    /// replica applied them), described from the document alone.
+    pub fn recent_changes(&mut self, limit: usize) -> Vec<LocalChange> {
+        let doc = self.automerge();
+        let changes: Vec<(ChangeHash, String, i64)> = doc
+            .get_changes(&[])
+            .iter()
+            .rev()
+            .take(limit)
+            .map(|change| (change.hash(), change.actor_id().to_hex_string(), change.timestamp()))
+            .collect();
+        changes
+            .into_iter()
+            .filter_map(|(hash, actor, time)| {
+                Some(LocalChange {
+                    hash: hash.to_string(),
+                    actor,
+                    made_at_ms: (time > 0).then(|| time.saturating_mul(1000)),
+                    summary: describe_change(doc, &hash)?,
+                })
+            })
+            .collect()
+    }
+}
