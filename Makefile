@@ -71,9 +71,10 @@ browser:
 
 # `npm install`, not `npm ci`: npm 11 writes a lock file that its own `npm ci` then refuses
 # (cbor-extract's optional platform packages come out empty). `npm install` follows the lock
-# file as it is and leaves it unchanged.
+# file as it is and leaves it unchanged. It runs again whenever the lock file is newer than
+# what node_modules holds.
 e2e-deps:
-	@cd end2end && { test -d node_modules/@playwright/test || npm install --no-audit --no-fund; }
+	@cd end2end && { test node_modules/.package-lock.json -nt package-lock.json || npm install --no-audit --no-fund; }
 
 site: tools
 	scripts/build-site.sh
