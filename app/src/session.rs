@@ -20,8 +20,8 @@
 //! anything else (no answer at all, while the server is down) means try again.
 //!
 //! A connection can die without closing: a hung server or a dropped network leaves the socket
-//! "open" for minutes. The server sends a `keep-alive` frame whenever it has had nothing else
-//! to send for [`shared::sync::KEEP_ALIVE_INTERVAL_MS`]; the loop counts a connection silent for
+//! "open" for minutes. The server sends a keep-alive (an empty `remote-subscription-change`)
+//! whenever it has had nothing else to send for [`shared::sync::KEEP_ALIVE_INTERVAL_MS`]; the loop counts a connection silent for
 //! [`DEAD_AFTER_MS`] (or a socket that has not opened by then) as lost, drops it and reconnects
 //! with backoff, so the badge says "Offline" within a few seconds. The browser's `offline`
 //! event drops the socket at once, and no connection is tried until `online`.

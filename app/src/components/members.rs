@@ -201,7 +201,10 @@ fn member_row(access: BoardAccess, member: Member, me: &str, manage: bool) -> im
         let label = format!("Role of {}", member.name);
         let current = member.role;
         view! {
-            <select aria-label=label on:change=move |ev| {
+            // `selected` picks the option when the select is made; the property follows the
+            // role when the list is read again (an option's attribute no longer moves a
+            // select someone has used).
+            <select aria-label=label prop:value=current.as_str() on:change=move |ev| {
                 let Some(role) = Role::parse(&event_target_value(&ev)) else { return };
                 // The list is the truth: the select shows the stored role until the server has
                 // answered and the list is read again (a refused change would otherwise stay on
