@@ -355,7 +355,7 @@ async fn run(
                 if inner.socket.is_some() && silent_ms > DEAD_AFTER_MS {
                     leptos::logging::warn!("sync: nothing heard from the server for {silent_ms} ms; reconnecting");
                     inner.drop_socket(&events);
-                } else if inner.ticks % PRESENCE_EVERY_TICKS == 0 {
+                } else if inner.ticks.is_multiple_of(PRESENCE_EVERY_TICKS) {
                     inner.announce_presence();
                 }
                 continue;
