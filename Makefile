@@ -33,7 +33,7 @@ STEP := scripts/step.sh
 
 ARGS ?=
 
-.PHONY: run watch test tools wasm-opt browser e2e-deps site site-release server-bin \
+.PHONY: run watch test tools wasm-opt compressors browser e2e-deps site site-release server-bin \
         lint test-shared test-server test-wasm test-e2e fuzz simulate bench
 
 run: tools wasm-opt site-release
@@ -79,8 +79,15 @@ e2e-deps:
 site: tools
 	scripts/build-site.sh
 
-site-release: tools wasm-opt
+site-release: tools wasm-opt compressors
 	scripts/build-site.sh --release
+
+# brotli for the release wasm's precompressed .br (gzip is always there); without it the server
+# sends the build's .gz to browsers that would take br.
+compressors:
+	@command -v brotli >/dev/null \
+	  || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y brotli; } \
+	  || echo "brotli is not installed: the release wasm is precompressed with gzip only"
 
 # Format, lints (per package and feature set: the app is built twice, for the server and for
 # the browser) and documentation, all with warnings denied.

@@ -42,6 +42,12 @@ if [[ "$profile" == "wasm-release" ]]; then
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     -o "$site/pkg/$name.wasm" "$site/pkg/$name.wasm"
+  # Compressed once here at the best ratio; the server sends these as they are (ServeDir's
+  # precompressed files) instead of compressing the wasm on every first load.
+  gzip -9 --keep --force "$site/pkg/$name.wasm"
+  if command -v brotli >/dev/null; then
+    brotli --best --keep --force "$site/pkg/$name.wasm"
+  fi
 fi
 cp style/main.css "$site/pkg/$name.css"
 cp -R public/. "$site/"

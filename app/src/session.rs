@@ -20,8 +20,8 @@
 //! anything else (no answer at all, while the server is down) means try again.
 //!
 //! A connection can die without closing: a hung server or a dropped network leaves the socket
-//! "open" for minutes. The server sends a `keep-alive` frame whenever it has had nothing else
-//! to send for [`shared::sync::KEEP_ALIVE_INTERVAL_MS`]; the loop counts a connection silent for
+//! "open" for minutes. The server sends a keep-alive (an empty `remote-subscription-change`)
+//! whenever it has had nothing else to send for [`shared::sync::KEEP_ALIVE_INTERVAL_MS`]; the loop counts a connection silent for
 //! [`DEAD_AFTER_MS`] (or a socket that has not opened by then) as lost, drops it and reconnects
 //! with backoff, so the badge says "Offline" within a few seconds. The browser's `offline`
 //! event drops the socket at once, and no connection is tried until `online`.
@@ -360,7 +360,7 @@ async fn run(
                 if inner.socket.is_some() && silent_ms > DEAD_AFTER_MS {
                     leptos::logging::warn!("sync: nothing heard from the server for {silent_ms} ms; reconnecting");
                     inner.drop_socket(&events);
-                } else if inner.ticks % PRESENCE_EVERY_TICKS == 0 {
+                } else if inner.ticks.is_multiple_of(PRESENCE_EVERY_TICKS) {
                     inner.announce_presence();
                 }
                 continue;

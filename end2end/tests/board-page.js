@@ -6,7 +6,8 @@ const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 export async function openBoard(page, server, board) {
   await page.goto(`${server.url}/board/${board.documentId}`);
-  await expect(page.getByTestId("board-name")).toHaveText(board.name);
+  // A fresh browser context fetches and compiles the whole debug wasm first: slow on a busy machine.
+  await expect(page.getByTestId("board-name")).toHaveText(board.name, { timeout: 30_000 });
 }
 
 /**

@@ -22,7 +22,7 @@ async function erpOnBothScreens(browser, boardName) {
   const { pages: [alice, bob] } = await aliceAndBobOnABoard(browser, server, boardName);
   await addProject(alice, "ERP");
   await commit(projectRow(alice, "ERP").locator(".budget"), "100000");
-  await expect(projectRow(bob, "ERP").locator(".budget")).toHaveValue("100000");
+  await expect(projectRow(bob, "ERP").locator(".budget")).toHaveValue("100,000");
   return { alice, bob };
 }
 
@@ -45,7 +45,7 @@ test("a half-typed project name stays while a colleague changes the budget", asy
   await bobsName.fill("ERP renew");
 
   await commit(projectRow(alice, "ERP").locator(".budget"), "250000");
-  await expect(bobsRow.locator(".budget")).toHaveValue("250000");
+  await expect(bobsRow.locator(".budget")).toHaveValue("250,000");
   await expect(bobsName).toHaveValue("ERP renew");
   await expect(bobsName).toBeFocused();
   await expect(bobsRow.getByTestId("changed-meanwhile")).toHaveCount(0);
@@ -53,7 +53,7 @@ test("a half-typed project name stays while a colleague changes the budget", asy
   await bobsName.pressSequentially("al");
   await bobsName.press("Enter");
   await expect.poll(() => projectNames(alice)).toEqual(["ERP renewal"]);
-  await expect(projectRow(alice, "ERP renewal").locator(".budget")).toHaveValue("250000");
+  await expect(projectRow(alice, "ERP renewal").locator(".budget")).toHaveValue("250,000");
 });
 
 test("a half-typed budget stays while a colleague changes the stage", async ({ browser }) => {
@@ -68,7 +68,7 @@ test("a half-typed budget stays while a colleague changes the stage", async ({ b
 
   await bobsBudget.pressSequentially("000");
   await bobsBudget.press("Tab");
-  await expect(projectRow(alice, "ERP").locator(".budget")).toHaveValue("1200000");
+  await expect(projectRow(alice, "ERP").locator(".budget")).toHaveValue("1,200,000");
   await expect(projectRow(alice, "ERP").getByLabel("Stage")).toHaveValue("approved");
 });
 
@@ -145,7 +145,7 @@ test("a refused value shows why in place, goes back when left, and never reaches
   await expect(budget).toHaveAttribute("aria-invalid", "true");
   await expect(budget).toHaveValue("-5");
   await budget.press("Tab");
-  await expect(budget).toHaveValue("100000");
+  await expect(budget).toHaveValue("100,000");
   await expect(budget).not.toHaveAttribute("aria-invalid", "true");
 
   const name = bobsRow.locator(".project-name");
@@ -163,10 +163,10 @@ test("a refused value shows why in place, goes back when left, and never reaches
 
   // A good edit after the refused ones reaches Alice; the refused ones never did.
   await commit(budget, "90000");
-  await expect(alicesRow.locator(".budget")).toHaveValue("90000");
+  await expect(alicesRow.locator(".budget")).toHaveValue("90,000");
   await expect(personCells(alice, "Li Wei").first().locator("input")).toHaveValue("");
   await expect.poll(() => projectNames(alice)).toEqual(["ERP"]);
-  expect(await alice.evaluate(() => window.budgetsSeen)).toEqual(["90000"]);
+  expect(await alice.evaluate(() => window.budgetsSeen)).toEqual(["90,000"]);
   await expectAllSaved(bob);
 });
 
@@ -191,7 +191,7 @@ test("a hung server shows as offline within seconds, and the kept changes arrive
   server.resume();
   await expectAllSaved(alice);
   await expect.poll(() => projectNames(bob), { timeout: 15_000 }).toEqual(["ERP", "CRM"]);
-  await expect(projectRow(bob, "ERP").locator(".budget")).toHaveValue("300000");
+  await expect(projectRow(bob, "ERP").locator(".budget")).toHaveValue("300,000");
   await expect(badge(bob)).toHaveAttribute("data-state", "online");
 });
 
@@ -203,5 +203,5 @@ test("the badge says offline as soon as the browser loses the network, and recov
   await expect(badge(alice)).toHaveText("Offline — 1 change kept on this device");
   await alice.context().setOffline(false);
   await expectAllSaved(alice);
-  await expect(projectRow(bob, "ERP").locator(".budget")).toHaveValue("123000");
+  await expect(projectRow(bob, "ERP").locator(".budget")).toHaveValue("123,000");
 });

@@ -44,7 +44,7 @@ test("a change the server refused is set aside to copy, never shown as saved and
   const budget = projectRow(alicePage, "ERP").locator(".budget");
   await budget.fill("100000");
   await budget.press("Enter");
-  await expect(projectRow(bobPage, "ERP").locator(".budget")).toHaveValue("100000");
+  await expect(projectRow(bobPage, "ERP").locator(".budget")).toHaveValue("100,000");
 
   // Bob works offline; meanwhile Alice makes him a viewer.
   await bobPage.context().setOffline(true);
@@ -62,14 +62,14 @@ test("a change the server refused is set aside to copy, never shown as saved and
   const kept = bobPage.getByTestId("set-aside");
   await expect(kept).toContainText("Not saved: you became a viewer");
   await expect(bobPage.getByTestId("set-aside-text")).toHaveValue("Project “ERP”: budget 5 (saved: 100,000)");
-  await expect(bobsBudget).toHaveValue("100000");
+  await expect(bobsBudget).toHaveValue("100,000");
   await expect(badge(bobPage)).toHaveText("Online · up to date");
   await expect(badge(bobPage)).toHaveAttribute("data-unsynced", "0");
 
   // A reload shows the board as the server holds it, and still what was set aside.
   await bobPage.reload();
   await expect(bobPage.getByTestId("board-name")).toHaveText(board.name);
-  await expect(projectRow(bobPage, "ERP").locator(".budget")).toHaveValue("100000");
+  await expect(projectRow(bobPage, "ERP").locator(".budget")).toHaveValue("100,000");
   await expect(bobPage.getByTestId("set-aside-text")).toHaveValue("Project “ERP”: budget 5 (saved: 100,000)");
 
   // Made an editor again, Bob's old change is not replayed behind his back.
@@ -77,8 +77,8 @@ test("a change the server refused is set aside to copy, never shown as saved and
   await expect(bobPage.getByTestId("view-only")).toHaveCount(0, { timeout: 5_000 });
   await expectAllSaved(bobPage);
   await alicePage.waitForTimeout(1_500);
-  await expect(budget).toHaveValue("100000");
-  await expect(projectRow(bobPage, "ERP").locator(".budget")).toHaveValue("100000");
+  await expect(budget).toHaveValue("100,000");
+  await expect(projectRow(bobPage, "ERP").locator(".budget")).toHaveValue("100,000");
   await bobPage.getByRole("button", { name: "Dismiss" }).click();
   await expect(bobPage.getByTestId("set-aside")).toHaveCount(0);
 });

@@ -51,7 +51,8 @@ export class TestServer {
         ...process.env,
         PMO_ADDR: `127.0.0.1:${this.port}`,
         DATABASE_URL: `sqlite://${this.dataDir}/pmo-board.db`,
-        LEPTOS_SITE_ROOT: path.join(root, "target", "site"),
+        // PMO_SITE_ROOT: a built site elsewhere (a copy, while target/site is being rebuilt).
+        LEPTOS_SITE_ROOT: process.env.PMO_SITE_ROOT || path.join(root, "target", "site"),
         RUST_LOG: "warn",
       },
       stdio: ["ignore", "pipe", "pipe"],

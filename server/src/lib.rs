@@ -165,9 +165,24 @@ impl FromRef<AppState> for LeptosOptions {
 /// accepts: the wasm is most of a first load), and revalidated on every load (`no-cache` with
 /// `Last-Modified`): the files' names are not hashed, so none may be cached for good, and a warm
 /// load is a round of 304s.
+///
+/// A release build of the site holds `pmo-board.wasm.gz` (and `.br` where the `brotli` tool is
+/// installed) made at build time at the best ratio (scripts/build-site.sh), served as they are.
+/// Anything else up to [`COMPRESS_AT_MOST`] is compressed as it goes out, at a middling level
+/// (brotli's default, 11, takes seconds on the wasm); bigger responses (the tens of MB of a
+/// debug wasm, served on a developer's machine) go out plain rather than hold a core for seconds.
 fn app_files(state: AppState) -> Router<AppState> {
     use axum::http::{header::CACHE_CONTROL, HeaderValue};
-    use tower_http::{compression::CompressionLayer, set_header::SetResponseHeaderLayer};
+    use axum::http::{header::CONTENT_LENGTH, Extensions, HeaderMap, Version};
+    use tower_http::{
+        compression::{predicate::Predicate, CompressionLayer, CompressionLevel, DefaultPredicate},
+        set_header::SetResponseHeaderLayer,
+    };
+
+    let small_enough = |_: StatusCode, _: Version, headers: &HeaderMap, _: &Extensions| {
+        let length = headers.get(CONTENT_LENGTH).and_then(|length| length.to_str().ok()?.parse::<u64>().ok());
+        length.is_none_or(|length| length <= COMPRESS_AT_MOST)
+    };
 
     let site_root = state.leptos_options.site_root.to_string();
     let not_found = get(shell::page).with_state(state);
@@ -176,10 +191,22 @@ fn app_files(state: AppState) -> Router<AppState> {
         .route("/board/{id}", get(shell::page))
         .route("/board/{id}/{*page}", get(shell::page))
         .route("/signin", get(shell::page))
-        .fallback_service(tower_http::services::ServeDir::new(site_root).not_found_service(not_found))
-        .layer(CompressionLayer::new())
+        .fallback_service(
+            tower_http::services::ServeDir::new(site_root)
+                .precompressed_br()
+                .precompressed_gzip()
+                .not_found_service(not_found),
+        )
+        .layer(
+            CompressionLayer::new()
+                .quality(CompressionLevel::Precise(5))
+                .compress_when(DefaultPredicate::new().and(small_enough)),
+        )
         .layer(SetResponseHeaderLayer::if_not_present(CACHE_CONTROL, HeaderValue::from_static("no-cache")))
 }
+
+/// The largest response compressed as it goes out (see [`app_files`]).
+const COMPRESS_AT_MOST: u64 = 8 * 1024 * 1024;
 
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {

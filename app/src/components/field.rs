@@ -29,6 +29,9 @@ pub fn Field(
     /// The input's type: "text" (the default) or "number".
     #[prop(optional)]
     input_type: Option<&'static str>,
+    /// The keyboard a phone shows: "decimal" for amounts typed as text.
+    #[prop(optional)]
+    input_mode: Option<&'static str>,
     #[prop(optional, into)] disabled: Signal<bool>,
     /// The id of an element that describes the value (a grid cell's load against capacity).
     #[prop(optional, into)]
@@ -96,6 +99,7 @@ pub fn Field(
                 class=class
                 type=input_type.unwrap_or("text")
                 step=move || (input_type == Some("number")).then_some("any")
+                inputmode=input_mode
                 aria-label=move || label.get()
                 data-testid=testid
                 class:draft=move || draft.with(Option::is_some)

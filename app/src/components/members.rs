@@ -208,7 +208,10 @@ fn member_row(access: BoardAccess, member: Member, me: &str, manage: bool) -> im
     let role_cell = if manage {
         let label = format!("Role of {}", member.name);
         view! {
-            <select aria-label=label on:change=move |ev| {
+            // `selected` picks the option when the select is made; the property follows the
+            // role when the list is read again (an option's attribute no longer moves a
+            // select someone has used).
+            <select aria-label=label prop:value=current.as_str() on:change=move |ev| {
                 let Some(role) = Role::parse(&event_target_value(&ev)) else { return };
                 let (document_id, account_id) = (access.document_id.get_value(), account_id.get_value());
                 // A refused change puts the stored role back: the list reloads with the same

@@ -1,13 +1,15 @@
 //! Priorities (优先级): the board's projects in rank order, reordered by drag and drop or with the
-//! move buttons, and edited in place (name, stage, budget).
+//! move buttons, and edited in place (name, stage, sponsor, manager, budget), with the total
+//! budget in the board's currency underneath.
 
 use leptos::prelude::*;
 use shared::{
     board::{NewProject, Stage},
+    money::{format_amount, format_money, parse_amount},
     ProjectId,
 };
 
-use super::board::{parse_number, BoardContext};
+use super::board::BoardContext;
 use crate::components::field::Field;
 
 #[component]
@@ -25,6 +27,9 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
     // Rows are keyed by project id alone and read their fields reactively: an edit by someone
     // else updates a field in place, and a reorder moves rows, so the field a person is typing
     // in survives both.
+    let currency = Memo::new(move |_| board.view.snapshot.with(|board| board.settings.currency.clone()));
+    let total =
+        Memo::new(move |_| board.view.snapshot.with(|board| board.projects.iter().map(|p| p.budget).sum::<f64>()));
     let order = Memo::new(move |_| {
         board.view.snapshot.with(|board| board.projects.iter().map(|p| p.id.clone()).collect::<Vec<_>>())
     });
@@ -34,12 +39,21 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
             <h2>"Priorities " <span class="zh" lang="zh">"优先级"</span></h2>
             <table>
                 <thead><tr>
-                    <th>"#"</th><th class="handle"><span class="visually-hidden">"Drag to reorder"</span></th><th>"Project"</th><th>"Stage"</th><th>"Budget"</th><th>"Actions"</th>
+                    <th>"#"</th><th class="handle"><span class="visually-hidden">"Drag to reorder"</span></th><th>"Project"</th><th>"Stage"</th>
+                    <th>"Sponsor " <span class="zh" lang="zh">"发起人"</span></th>
+                    <th>"Manager " <span class="zh" lang="zh">"项目经理"</span></th>
+                    <th class="money">{move || format!("Budget ({}) ", currency.get())} <span class="zh" lang="zh">"预算"</span></th>
+                    <th>"Actions"</th>
                 </tr></thead>
                 <tbody>
                     <For each=move || order.get() key=|id| id.clone()
                         children=move |id| view! { <ProjectRow id board dragged order/> }/>
                 </tbody>
+                <tfoot><tr>
+                    <th scope="row" colspan="6" class="total-label">"Total budget"</th>
+                    <td class="money" data-testid="budget-total">{move || format_money(total.get(), &currency.get())}</td>
+                    <td></td>
+                </tr></tfoot>
             </table>
             <form class="add-project" on:submit=move |ev| { ev.prevent_default(); add(); }>
                 <input aria-label="New project name" placeholder="New project" prop:value=new_name disabled=move || !board.editable.get()
@@ -63,7 +77,9 @@ fn ProjectRow(
     let index = Memo::new(move |_| order.with(|order| order.iter().position(|p| *p == id.get_value()).unwrap_or(0)));
     let name = move || project.with(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default());
     let stage = move || project.with(|p| p.as_ref().map_or(Stage::Proposed, |p| p.stage));
-    let budget = move || project.with(|p| p.as_ref().map_or(0.0, |p| p.budget)).to_string();
+    let budget = move || format_amount(project.with(|p| p.as_ref().map_or(0.0, |p| p.budget)));
+    let sponsor = move || project.with(|p| p.as_ref().map(|p| p.sponsor.clone()).unwrap_or_default());
+    let manager = move || project.with(|p| p.as_ref().map(|p| p.manager.clone()).unwrap_or_default());
     // "Changed by two people": which value won and which others the board still holds.
     let conflicts = move || {
         project.with(|p| {
@@ -167,10 +183,19 @@ fn ProjectRow(
                     }
                 }>{stage_options}</select></td>
             <td>
-                <Field class="budget" label="Budget" input_type="number" value=Signal::derive(budget) disabled=Signal::derive(read_only)
-                    commit=move |text| match parse_number(&text) {
+                <Field class="sponsor" label="Sponsor" value=Signal::derive(sponsor) disabled=Signal::derive(read_only)
+                    commit=move |text| board.try_apply(|board| board.set_project_sponsor(&id.get_value(), &text))/>
+            </td>
+            <td>
+                <Field class="manager" label="Project manager" value=Signal::derive(manager) disabled=Signal::derive(read_only)
+                    commit=move |text| board.try_apply(|board| board.set_project_manager(&id.get_value(), &text))/>
+            </td>
+            <td class="money">
+                // Text, not a number field: it shows the amount with thousands separators.
+                <Field class="budget" label="Budget" input_mode="decimal" value=Signal::derive(budget) disabled=Signal::derive(read_only)
+                    commit=move |text| match parse_amount(&text) {
                         Some(budget) => board.try_apply(|board| board.set_project_budget(&id.get_value(), budget)),
-                        None => Err("the budget must be a number, for example 250000".into()),
+                        None => Err("the budget must be an amount, for example 250,000".into()),
                     }/>
             </td>
             <td class="actions">

@@ -197,3 +197,55 @@ async fn boards_from_before_accounts_go_to_the_first_account() {
     assert!(second.boards().await.is_empty());
     server.stop().await;
 }
+
+/// A member's open sync connection follows their role: it is closed with 4001 when the owner
+/// changes it (the app then reads its role again), and not when someone else's role changes.
+/// Meanwhile a quiet connection hears the server's keep-alive, so a client can tell it is alive.
+#[tokio::test]
+async fn a_role_change_closes_the_members_connection_and_a_quiet_one_hears_keep_alives() {
+    use std::time::Duration;
+
+    use crate::editor::Editor;
+
+    let database = TestDatabase::new();
+    let server = start_server(&database.url()).await;
+    let owner = ApiClient::sign_up(server.addr, "owner@example.com").await;
+    let board = owner.create_board("Roles").await;
+    let bob = ApiClient::sign_up(server.addr, "bob@example.com").await;
+    let _carol = ApiClient::sign_up(server.addr, "carol@example.com").await;
+    let bobs_membership = owner.add_member(board.document_id(), "bob@example.com", Role::Editor).await;
+    let carols_membership = owner.add_member(board.document_id(), "carol@example.com", Role::Viewer).await;
+    let token = bob.create_token("sync").await;
+    let mut editor = Editor::new("bob", board.document_id(), &token);
+    assert!(editor.connect(server.addr).await);
+    editor.wait_for(Duration::from_secs(5), "the board", |e| e.board.is_loaded()).await;
+
+    // Quiet: nothing to sync, nobody else here. Keep-alives still come, every 2 s.
+    let before = editor.frames_received;
+    editor.pump(Duration::from_millis(4_500)).await;
+    assert!(editor.frames_received >= before + 2, "{} frames in 4.5 s of quiet", editor.frames_received - before);
+    assert!(editor.is_connected());
+
+    let set_role = |account_id: String, role: Role| {
+        let request = owner
+            .put(&format!("/api/boards/{}/members/{account_id}", board.document_id()))
+            .json(&serde_json::json!({ "role": role }));
+        async move { assert_eq!(request.send().await.unwrap().status(), 200) }
+    };
+    set_role(carols_membership.account_id.clone(), Role::Editor).await;
+    editor.pump(Duration::from_millis(500)).await;
+    assert!(editor.is_connected(), "someone else's role changed: {:?}", editor.closed);
+
+    set_role(bobs_membership.account_id.clone(), Role::Viewer).await;
+    editor.wait_for(Duration::from_secs(5), "the close", |e| e.closed.is_some()).await;
+    let (code, reason) = editor.closed.clone().unwrap();
+    assert_eq!(code, shared::sync::ROLE_CHANGED_CLOSE_CODE);
+    assert!(reason.contains("role"), "{reason}");
+
+    // Reconnected, Bob gets the board as a viewer, and stays connected.
+    let mut again = Editor::new("bob", board.document_id(), &token);
+    assert!(again.connect(server.addr).await);
+    again.wait_for(Duration::from_secs(5), "the board", |e| e.board.is_loaded()).await;
+    again.pump(Duration::from_millis(500)).await;
+    assert!(again.is_connected() && again.closed.is_none());
+}

@@ -12,6 +12,9 @@ fn site() -> tempfile::TempDir {
     let wasm: Vec<u8> = (0..400_000u32).map(|i| (i % 7 * 13 + i / 4096 % 5) as u8).collect();
     std::fs::write(site.path().join("pkg/pmo-board.wasm"), wasm).unwrap();
     std::fs::write(site.path().join("pkg/pmo-board.css"), "body { margin: 0; }\n".repeat(200)).unwrap();
+    // A release build compresses the script once, at build time: those bytes go out as they are.
+    std::fs::write(site.path().join("pkg/pmo-board.js"), "export function hydrate() {}\n".repeat(100)).unwrap();
+    std::fs::write(site.path().join("pkg/pmo-board.js.br"), b"made at build time").unwrap();
     site
 }
 
@@ -37,6 +40,11 @@ async fn the_wasm_goes_out_compressed_and_revalidated_and_unknown_paths_get_the_
     assert!(!plain.headers().contains_key(header::CONTENT_ENCODING), "nothing accepted, nothing compressed");
     let last_modified = plain.headers()[header::LAST_MODIFIED].clone();
     assert_eq!(plain.bytes().await.unwrap().len(), 400_000);
+
+    let script =
+        http.get(format!("{base}/pkg/pmo-board.js")).header(header::ACCEPT_ENCODING, "gzip, br").send().await.unwrap();
+    assert_eq!(script.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(script.bytes().await.unwrap().as_ref(), b"made at build time", "the build's own .br file");
 
     // A warm load asks again and gets nothing large back.
     let again = http.get(&wasm).header(header::IF_MODIFIED_SINCE, last_modified).send().await.unwrap();

@@ -31,6 +31,8 @@ pub struct Editor {
     pub closed: Option<(u16, String)>,
     /// An `error` message from the server.
     pub error: Option<String>,
+    /// Binary frames received, whatever they were (keep-alives count too).
+    pub frames_received: usize,
 }
 
 impl Editor {
@@ -45,6 +47,7 @@ impl Editor {
             events: Vec::new(),
             closed: None,
             error: None,
+            frames_received: 0,
         }
     }
 
@@ -102,7 +105,10 @@ impl Editor {
                 }
             };
             let bytes = match frame {
-                Message::Binary(bytes) => bytes,
+                Message::Binary(bytes) => {
+                    self.frames_received += 1;
+                    bytes
+                }
                 Message::Close(frame) => {
                     self.closed = frame.map(|frame| (u16::from(frame.code), frame.reason.to_string()));
                     self.lost();

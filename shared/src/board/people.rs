@@ -142,6 +142,22 @@ impl Board {
         Ok(())
     }
 
+    /// Sets the role alone ("developer", "business analyst"); empty clears.
+    pub fn set_person_role(&mut self, id: &PersonId, role: &str) -> Result<(), BoardError> {
+        let person = self.writable_person(id)?;
+        self.doc.put(&person, "role", role.trim())?;
+        self.commit(format!("set role of person {id}"));
+        Ok(())
+    }
+
+    /// Sets the team alone; empty clears.
+    pub fn set_person_team(&mut self, id: &PersonId, team: &str) -> Result<(), BoardError> {
+        let person = self.writable_person(id)?;
+        self.doc.put(&person, "team", team.trim())?;
+        self.commit(format!("set team of person {id}"));
+        Ok(())
+    }
+
     /// Sets role and team; empty clears.
     pub fn set_role_and_team(&mut self, id: &PersonId, role: &str, team: &str) -> Result<(), BoardError> {
         let person = self.writable_person(id)?;

@@ -366,6 +366,17 @@ impl Board {
         self.set_project_field(id, "budget", budget.into())
     }
 
+    /// Sets the sponsor (发起人) alone; empty clears. (Apart from the manager, so that two people
+    /// setting one each do not undo each other.)
+    pub fn set_project_sponsor(&mut self, id: &ProjectId, sponsor: &str) -> Result<(), BoardError> {
+        self.set_project_field(id, "sponsor", sponsor.trim().into())
+    }
+
+    /// Sets the project manager (项目经理) alone; empty clears.
+    pub fn set_project_manager(&mut self, id: &ProjectId, manager: &str) -> Result<(), BoardError> {
+        self.set_project_field(id, "manager", manager.trim().into())
+    }
+
     /// Sets the sponsor (发起人) and project manager (项目经理); empty clears.
     pub fn set_project_people(&mut self, id: &ProjectId, sponsor: &str, manager: &str) -> Result<(), BoardError> {
         let object = self.writable_project(id)?;
