@@ -218,9 +218,10 @@ impl Store {
         self.load_chunk(&incremental_key(document_id, hash)).await
     }
 
-    /// Whether the database answers.
+    /// Whether the database answers with the application's tables (a database that answers
+    /// `SELECT 1` but has lost its tables is no better than none).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sqlx::query("SELECT id FROM boards LIMIT 1").fetch_optional(&self.pool).await?;
         Ok(())
     }
 

@@ -499,3 +499,21 @@ impl Editor {
         self.send_raw(Message::Binary(frame.into())).await;
     }
 }
+
+/// Low 11: `/healthz` asks for an application table, not `SELECT 1`, and answers at once.
+#[tokio::test]
+async fn low_11_healthz_fails_fast_when_the_application_tables_are_gone() {
+    let database = TestDatabase::new();
+    let server = start(&database.url(), Limits::default()).await;
+    let url = format!("http://{}/healthz", server.addr);
+    assert_eq!(reqwest::get(&url).await.unwrap().status(), 200);
+    // Someone restores the wrong backup: the database answers, the boards are gone.
+    let other = sqlx::SqlitePool::connect(&database.url()).await.unwrap();
+    sqlx::query("ALTER TABLE boards RENAME TO boards_gone").execute(&other).await.unwrap();
+    other.close().await;
+    let started = tokio::time::Instant::now();
+    let response = reqwest::get(&url).await.unwrap();
+    assert_eq!(response.status(), 503, "{}", response.text().await.unwrap_or_default());
+    assert!(started.elapsed() < Duration::from_secs(2), "/healthz took {:?}", started.elapsed());
+    server.stop().await;
+}
