@@ -182,6 +182,7 @@ pub fn router(state: AppState) -> Router {
         .route("/board/{id}", get(shell::page))
         .route("/signin", get(shell::page))
         .fallback_service(tower_http::services::ServeDir::new(site_root))
+        .layer(axum::middleware::map_response_with_state((), json_errors))
         .layer(
             tower::ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -193,6 +194,40 @@ pub fn router(state: AppState) -> Router {
                 .layer(PropagateRequestIdLayer::x_request_id()),
         )
         .with_state(state)
+}
+
+/// Errors from `/api` and `/sync` are `{"error": …}` like the handlers' own, axum's rejections
+/// included (405 for a wrong method, 413 for a body over the limit, 400 for a `/sync` request
+/// that is no WebSocket upgrade), which axum answers in plain text or with no body at all.
+async fn json_errors(
+    axum::extract::State(()): axum::extract::State<()>,
+    uri: axum::http::Uri,
+    response: axum::response::Response,
+) -> axum::response::Response {
+    use axum::{http::header, response::IntoResponse};
+    let path = uri.path();
+    let status = response.status();
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if !(path.starts_with("/api/") || path == "/sync")
+        || json
+        || !(status.is_client_error() || status.is_server_error())
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text =
+        axum::body::to_bytes(body, 16 * 1024).await.map(|bytes| String::from_utf8_lossy(&bytes).trim().to_owned());
+    let error = match text {
+        Ok(text) if !text.is_empty() => text,
+        _ => status.canonical_reason().unwrap_or("error").to_lowercase(),
+    };
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    (parts, axum::Json(shared::api::ApiError { error })).into_response()
 }
 
 /// How long `/healthz` waits for the database: a load balancer asks often and wants an answer

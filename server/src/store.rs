@@ -78,6 +78,8 @@ impl Store {
                         connection.execute("PRAGMA journal_mode = WAL").await?;
                         connection.execute("PRAGMA synchronous = FULL").await?;
                         connection.execute("PRAGMA busy_timeout = 5000").await?;
+                        // SQLite checks the schema's REFERENCES only when asked to, per connection.
+                        connection.execute("PRAGMA foreign_keys = ON").await?;
                     }
                     Ok(())
                 })
@@ -341,5 +343,23 @@ impl samod::storage::Storage for Store {
             let key = key.to_string();
             retrying("delete", &key, || store.delete_chunk(&key)).await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite_enforces_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}", dir.path().join("fk.db").display())).await.unwrap();
+        let orphan = sqlx::query(
+            "INSERT INTO board_members (board_id, account_id, role, added_at_ms) VALUES ('no-board', 'nobody', 'owner', 0)",
+        )
+        .execute(store.pool())
+        .await;
+        assert!(orphan.is_err(), "a member of no board, by no account, was stored");
+        store.close().await;
     }
 }

@@ -517,3 +517,14 @@ async fn low_11_healthz_fails_fast_when_the_application_tables_are_gone() {
     assert!(started.elapsed() < Duration::from_secs(2), "/healthz took {:?}", started.elapsed());
     server.stop().await;
 }
+
+/// Low 15: axum's own rejections answer in the API's JSON error format.
+#[tokio::test]
+async fn low_15_axum_rejections_are_json_errors() {
+    let database = TestDatabase::new();
+    let server = start(&database.url(), Limits::default()).await;
+    let client = ApiClient::fresh(server.addr).await;
+    expect_error(client.request(reqwest::Method::PATCH, "/api/boards").send().await.unwrap(), 405, "method").await;
+    expect_error(client.get("/sync").send().await.unwrap(), 400, "upgrade").await;
+    server.stop().await;
+}
