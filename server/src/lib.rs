@@ -268,7 +268,7 @@ impl Server {
         let node_id: Arc<str> = store.node_id().into();
         let clustered = store.engine() == store::Engine::Postgres;
         let notifier = clustered.then(|| cluster::Notifier::new(store.clone()));
-        let share_policy = sync::AccessPolicy::new(store.clone(), notifier);
+        let share_policy = sync::AccessPolicy::new(store.clone(), notifier.clone());
         let metrics = metrics::Metrics::new();
         let repo = samod::Repo::build_tokio()
             .with_storage(store.clone())
@@ -276,8 +276,10 @@ impl Server {
             .with_observer(metrics.clone())
             .load()
             .await;
-        let listener_task =
-            clustered.then(|| cluster::listen(store.clone(), repo.clone(), share_policy.clone(), metrics.clone()));
+        let connections = sync::Connections::new(metrics.clone(), notifier);
+        let listener_task = clustered.then(|| {
+            cluster::listen(store.clone(), repo.clone(), share_policy.clone(), metrics.clone(), connections.clone())
+        });
         let acceptor = repo.make_acceptor(url::Url::parse(&format!("ws://{addr}/sync"))?)?;
         let leptos_options = LeptosOptions::builder()
             .output_name(Arc::<str>::from(config.output_name.as_str()))
@@ -285,7 +287,6 @@ impl Server {
             .site_pkg_dir(Arc::<str>::from("pkg"))
             .site_addr(addr)
             .build();
-        let connections = sync::Connections::new(metrics.clone());
         let state = AppState {
             config: Arc::new(config.clone()),
             store,

@@ -215,6 +215,18 @@ impl Store {
         Ok(())
     }
 
+    /// Sends `<node> <payload>` on `channel` to every other node (Postgres only).
+    pub async fn notify(&self, channel: &str, payload: &str) -> Result<(), StoreError> {
+        if self.engine == Engine::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(channel)
+                .bind(format!("{} {payload}", self.node_id))
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// The chunk of one change, if it is stored as an incremental chunk.
     pub async fn load_change(&self, document_id: &str, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.load_chunk(&incremental_key(document_id, hash)).await

@@ -528,3 +528,21 @@ async fn low_15_axum_rejections_are_json_errors() {
     expect_error(client.get("/sync").send().await.unwrap(), 400, "upgrade").await;
     server.stop().await;
 }
+
+/// Medium 5 on two nodes: a token revoked through one node closes its connection on the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn medium_5_a_token_revoked_on_one_node_closes_its_connection_on_another() {
+    let Some(postgres) = harness::TestPostgres::new().await else { return };
+    let one = start(&postgres.url(), Limits::default()).await;
+    let two = start(&postgres.url(), Limits::default()).await;
+    let board = harness::create_board(one.addr, "Two nodes").await;
+    let response = board.owner.post("/api/tokens").json(&serde_json::json!({ "name": "script" })).send().await.unwrap();
+    let script_token: CreatedToken = response.json().await.unwrap();
+    let mut script = loaded_editor("script on two", board.document_id(), &script_token.secret, two.addr).await;
+    let response = board.owner.delete(&format!("/api/tokens/{}", script_token.token.id)).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    script.wait_for(WITHIN, "the revoked token's connection on node two closing", |e| !e.is_connected()).await;
+    one.stop().await;
+    two.stop().await;
+    postgres.drop_schema().await;
+}
