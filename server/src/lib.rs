@@ -17,6 +17,7 @@ pub mod auth;
 pub mod cluster;
 pub mod http;
 pub mod metrics;
+pub mod security;
 pub mod shell;
 pub mod store;
 pub mod sync;
@@ -183,6 +184,7 @@ pub fn router(state: AppState) -> Router {
         .route("/signin", get(shell::page))
         .fallback_service(tower_http::services::ServeDir::new(site_root))
         .layer(axum::middleware::map_response_with_state((), json_errors))
+        .layer(axum::middleware::map_response(security::headers))
         .layer(
             tower::ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))

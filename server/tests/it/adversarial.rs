@@ -546,3 +546,27 @@ async fn medium_5_a_token_revoked_on_one_node_closes_its_connection_on_another()
     two.stop().await;
     postgres.drop_schema().await;
 }
+
+/// Low 14: security headers everywhere, and a policy on the app's pages that lets exactly the
+/// shell's own inline scripts and the wasm app run.
+#[tokio::test]
+async fn low_14_pages_carry_a_content_security_policy_that_fits_the_shell() {
+    let database = TestDatabase::new();
+    let server = start(&database.url(), Limits::default()).await;
+    let response = reqwest::get(format!("http://{}/", server.addr)).await.unwrap();
+    let header =
+        |name: &str| response.headers().get(name).map(|value| value.to_str().unwrap().to_owned()).unwrap_or_default();
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert!(!header("referrer-policy").is_empty());
+    let policy = header("content-security-policy");
+    for part in ["script-src 'self' 'wasm-unsafe-eval'", "frame-ancestors 'none'", "object-src 'none'"] {
+        assert!(policy.contains(part), "{policy} lacks {part}");
+    }
+    let page = response.text().await.unwrap();
+    let inline = page.matches("<script").count() - page.matches("<script src=").count();
+    assert!(inline > 0, "the shell has no inline script to allow: {page}");
+    assert_eq!(policy.matches("'sha256-").count(), inline, "{policy}\n{page}");
+    let api = reqwest::get(format!("http://{}/api/boards", server.addr)).await.unwrap();
+    assert_eq!(api.headers().get("x-content-type-options").unwrap(), "nosniff");
+    server.stop().await;
+}
