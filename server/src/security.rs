@@ -65,7 +65,7 @@ fn inline_script_hashes(page: &str) -> Vec<String> {
         let body_and_more = &after[open_end + 1..];
         let Some(close) = body_and_more.find("</script>") else { break };
         if !tag.contains(" src=") {
-            let digest = Sha256::digest(body_and_more[..close].as_bytes());
+            let digest = Sha256::digest(&body_and_more.as_bytes()[..close]);
             hashes.push(format!("sha256-{}", base64::engine::general_purpose::STANDARD.encode(digest)));
         }
         rest = &body_and_more[close + "</script>".len()..];
