@@ -23,6 +23,7 @@ use crate::{metrics::Metrics, store::Store, sync::AccessPolicy};
 
 pub const CHANGES_CHANNEL: &str = "pmo_changes";
 pub const ACCESS_CHANNEL: &str = "pmo_access";
+pub const CREDENTIALS_CHANNEL: &str = "pmo_credentials";
 
 /// Postgres refuses a NOTIFY payload of 8000 bytes or more; past this, only the board is named
 /// and the other nodes read all of it.
@@ -58,6 +59,17 @@ impl Notifier {
         Notifier { store }
     }
 
+    /// Tells the other nodes to close the sync connections a credential opened (see
+    /// `sync::Connections`).
+    pub fn credential_ended(&self, notice: &str) {
+        let (store, notice) = (self.store.clone(), notice.to_owned());
+        tokio::spawn(async move {
+            if let Err(error) = store.notify(CREDENTIALS_CHANNEL, &notice).await {
+                tracing::error!(%error, "cannot tell the other nodes that a credential ended");
+            }
+        });
+    }
+
     pub fn access_changed(&self, document_id: &str) {
         let (store, document_id) = (self.store.clone(), document_id.to_owned());
         tokio::spawn(async move {
@@ -69,11 +81,17 @@ impl Notifier {
 }
 
 /// Listens for the other nodes' notices until the task is aborted.
-pub fn listen(store: Store, repo: samod::Repo, policy: AccessPolicy, metrics: Metrics) -> JoinHandle<()> {
+pub fn listen(
+    store: Store,
+    repo: samod::Repo,
+    policy: AccessPolicy,
+    metrics: Metrics,
+    connections: crate::sync::Connections,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut wait = Duration::from_millis(100);
         loop {
-            match listen_once(&store, &repo, &policy, &metrics).await {
+            match listen_once(&store, &repo, &policy, &metrics, &connections).await {
                 Ok(()) => return,
                 Err(error) => {
                     tracing::error!(%error, "lost the cluster notice connection; reconnecting in {wait:?}");
@@ -90,9 +108,10 @@ async fn listen_once(
     repo: &samod::Repo,
     policy: &AccessPolicy,
     metrics: &Metrics,
+    connections: &crate::sync::Connections,
 ) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect(store.url()).await?;
-    listener.listen_all([CHANGES_CHANNEL, ACCESS_CHANNEL]).await?;
+    listener.listen_all([CHANGES_CHANNEL, ACCESS_CHANNEL, CREDENTIALS_CHANNEL]).await?;
     // Whatever happened while we were not listening: read every board we hold again.
     for document_id in metrics.loaded_boards() {
         refresh(store, repo, metrics, &document_id, None).await;
@@ -114,6 +133,10 @@ async fn listen_once(
         tracing::debug!(channel = notice.channel(), payload = notice.payload(), "cluster notice");
         match notice.channel() {
             ACCESS_CHANNEL => policy.access_changed_here(board),
+            CREDENTIALS_CHANNEL => {
+                let (_, ended) = notice.payload().split_once(' ').unwrap_or_default();
+                connections.ended_elsewhere(ended);
+            }
             CHANGES_CHANNEL => {
                 let Ok(document_id) = board.parse::<DocumentId>() else { continue };
                 if metrics.is_loaded(&document_id) {

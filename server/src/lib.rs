@@ -18,6 +18,7 @@ pub mod cluster;
 pub mod history;
 pub mod http;
 pub mod metrics;
+pub mod security;
 pub mod shell;
 pub mod store;
 pub mod sync;
@@ -228,6 +229,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::metrics))
         .merge(app_files(state.clone()))
+        .layer(axum::middleware::map_response_with_state((), json_errors))
+        .layer(axum::middleware::map_response(security::headers))
         .layer(
             tower::ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
@@ -241,9 +244,48 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// `GET /healthz`: 200 when the database answers and the repo runs, 503 otherwise.
+/// Errors from `/api` and `/sync` are `{"error": …}` like the handlers' own, axum's rejections
+/// included (405 for a wrong method, 413 for a body over the limit, 400 for a `/sync` request
+/// that is no WebSocket upgrade), which axum answers in plain text or with no body at all.
+async fn json_errors(
+    axum::extract::State(()): axum::extract::State<()>,
+    uri: axum::http::Uri,
+    response: axum::response::Response,
+) -> axum::response::Response {
+    use axum::{http::header, response::IntoResponse};
+    let path = uri.path();
+    let status = response.status();
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/json"));
+    if !(path.starts_with("/api/") || path == "/sync")
+        || json
+        || !(status.is_client_error() || status.is_server_error())
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text =
+        axum::body::to_bytes(body, 16 * 1024).await.map(|bytes| String::from_utf8_lossy(&bytes).trim().to_owned());
+    let error = match text {
+        Ok(text) if !text.is_empty() => text,
+        _ => status.canonical_reason().unwrap_or("error").to_lowercase(),
+    };
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    (parts, axum::Json(shared::api::ApiError { error })).into_response()
+}
+
+/// How long `/healthz` waits for the database: a load balancer asks often and wants an answer
+/// quickly, and a database that takes longer is, for it, out.
+const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// `GET /healthz`: 200 when the database answers a query on the application's tables within
+/// [`HEALTH_TIMEOUT`], 503 otherwise.
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, &'static str) {
-    match tokio::time::timeout(std::time::Duration::from_secs(2), state.store.ping()).await {
+    match tokio::time::timeout(HEALTH_TIMEOUT, state.store.ping()).await {
         Ok(Ok(())) => (StatusCode::OK, "ok\n"),
         Ok(Err(error)) => {
             tracing::error!(%error, "health check: the database does not answer");
@@ -274,7 +316,7 @@ impl Server {
         let node_id: Arc<str> = store.node_id().into();
         let clustered = store.engine() == store::Engine::Postgres;
         let notifier = clustered.then(|| cluster::Notifier::new(store.clone()));
-        let share_policy = sync::AccessPolicy::new(store.clone(), notifier);
+        let share_policy = sync::AccessPolicy::new(store.clone(), notifier.clone());
         let metrics = metrics::Metrics::new();
         let repo = samod::Repo::build_tokio()
             .with_storage(store.clone())
@@ -282,8 +324,10 @@ impl Server {
             .with_observer(metrics.clone())
             .load()
             .await;
-        let listener_task =
-            clustered.then(|| cluster::listen(store.clone(), repo.clone(), share_policy.clone(), metrics.clone()));
+        let connections = sync::Connections::new(metrics.clone(), notifier);
+        let listener_task = clustered.then(|| {
+            cluster::listen(store.clone(), repo.clone(), share_policy.clone(), metrics.clone(), connections.clone())
+        });
         let acceptor = repo.make_acceptor(url::Url::parse(&format!("ws://{addr}/sync"))?)?;
         let leptos_options = LeptosOptions::builder()
             .output_name(Arc::<str>::from(config.output_name.as_str()))
@@ -291,7 +335,6 @@ impl Server {
             .site_pkg_dir(Arc::<str>::from("pkg"))
             .site_addr(addr)
             .build();
-        let connections = sync::Connections::new(metrics.clone());
         let state = AppState {
             config: Arc::new(config.clone()),
             store,

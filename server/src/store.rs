@@ -78,6 +78,8 @@ impl Store {
                         connection.execute("PRAGMA journal_mode = WAL").await?;
                         connection.execute("PRAGMA synchronous = FULL").await?;
                         connection.execute("PRAGMA busy_timeout = 5000").await?;
+                        // SQLite checks the schema's REFERENCES only when asked to, per connection.
+                        connection.execute("PRAGMA foreign_keys = ON").await?;
                     }
                     Ok(())
                 })
@@ -225,14 +227,27 @@ impl Store {
         Ok(())
     }
 
+    /// Sends `<node> <payload>` on `channel` to every other node (Postgres only).
+    pub async fn notify(&self, channel: &str, payload: &str) -> Result<(), StoreError> {
+        if self.engine == Engine::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(channel)
+                .bind(format!("{} {payload}", self.node_id))
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// The chunk of one change, if it is stored as an incremental chunk.
     pub async fn load_change(&self, document_id: &str, hash: &str) -> Result<Option<Vec<u8>>, StoreError> {
         self.load_chunk(&incremental_key(document_id, hash)).await
     }
 
-    /// Whether the database answers.
+    /// Whether the database answers with the application's tables (a database that answers
+    /// `SELECT 1` but has lost its tables is no better than none).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        sqlx::query("SELECT id FROM boards LIMIT 1").fetch_optional(&self.pool).await?;
         Ok(())
     }
 
@@ -352,5 +367,23 @@ impl samod::storage::Storage for Store {
             let key = key.to_string();
             retrying("delete", &key, || store.delete_chunk(&key)).await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite_enforces_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}", dir.path().join("fk.db").display())).await.unwrap();
+        let orphan = sqlx::query(
+            "INSERT INTO board_members (board_id, account_id, role, added_at_ms) VALUES ('no-board', 'nobody', 'owner', 0)",
+        )
+        .execute(store.pool())
+        .await;
+        assert!(orphan.is_err(), "a member of no board, by no account, was stored");
+        store.close().await;
     }
 }

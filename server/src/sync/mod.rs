@@ -140,6 +140,8 @@ pub struct Connections {
     sockets: Arc<Mutex<HashMap<u64, OpenSocket>>>,
     next: Arc<AtomicU64>,
     metrics: Metrics,
+    /// Tells the other nodes when a credential ends (Postgres only).
+    cluster: Option<crate::cluster::Notifier>,
 }
 
 /// One open sync connection, as the registry knows it.
@@ -158,8 +160,8 @@ enum Credential {
 }
 
 impl Connections {
-    pub fn new(metrics: Metrics) -> Connections {
-        Connections { metrics, ..Connections::default() }
+    pub fn new(metrics: Metrics, cluster: Option<crate::cluster::Notifier>) -> Connections {
+        Connections { metrics, cluster, ..Connections::default() }
     }
 
     fn next_id(&self) -> u64 {
@@ -193,27 +195,53 @@ impl Connections {
         })
     }
 
-    /// Closes this node's connections opened with the API token `token_id` (it was revoked).
+    /// Closes the connections opened with the API token `token_id` (it was revoked), here and
+    /// on every other node.
     pub fn close_token(&self, token_id: &str) {
-        self.close_where("this API token was revoked", |socket| {
-            socket.credential == Credential::Token(token_id.into())
-        });
+        self.ended(&Ended::Token(token_id.to_owned()));
     }
 
-    /// Closes this node's connections opened with the session `session_id` (it ended).
+    /// Closes the connections opened with the session `session_id` (it ended).
     pub fn close_session(&self, session_id: &str) {
-        self.close_where("your session has ended: sign in again", |socket| {
-            socket.credential == Credential::Session(session_id.into())
-        });
+        self.ended(&Ended::Session(session_id.to_owned()));
     }
 
-    /// Closes this node's connections of `account_id` opened with any session but `except`
-    /// (the password changed, which ends every other session).
+    /// Closes the connections of `account_id` opened with any session but `except` (the
+    /// password changed, which ends every other session).
     pub fn close_other_sessions(&self, account_id: &str, except: Option<&str>) {
-        self.close_where("your session has ended: sign in again", |socket| {
-            socket.account_id == account_id
-                && matches!(&socket.credential, Credential::Session(session) if Some(session.as_str()) != except)
-        });
+        self.ended(&Ended::OtherSessions { account_id: account_id.to_owned(), except: except.map(str::to_owned) });
+    }
+
+    fn ended(&self, ended: &Ended) {
+        self.ended_here(ended);
+        if let Some(cluster) = &self.cluster {
+            cluster.credential_ended(&ended.to_notice());
+        }
+    }
+
+    /// Closes this node's connections that `notice` (from another node) names.
+    pub fn ended_elsewhere(&self, notice: &str) {
+        match Ended::from_notice(notice) {
+            Some(ended) => self.ended_here(&ended),
+            None => tracing::warn!(notice, "ignoring a malformed credential notice"),
+        }
+    }
+
+    fn ended_here(&self, ended: &Ended) {
+        match ended {
+            Ended::Token(token_id) => self.close_where("this API token was revoked", |socket| {
+                socket.credential == Credential::Token(token_id.clone())
+            }),
+            Ended::Session(session_id) => self.close_where("your session has ended: sign in again", |socket| {
+                socket.credential == Credential::Session(session_id.clone())
+            }),
+            Ended::OtherSessions { account_id, except } => {
+                self.close_where("your session has ended: sign in again", |socket| {
+                    socket.account_id == *account_id
+                        && matches!(&socket.credential, Credential::Session(session) if Some(session) != except.as_ref())
+                })
+            }
+        }
     }
 
     fn close_where(&self, reason: &str, matches: impl Fn(&OpenSocket) -> bool) {
@@ -222,6 +250,39 @@ impl Connections {
             // A full channel means the connection is being told already.
             let _ = socket.close.try_send(reason.to_owned());
         }
+    }
+}
+
+/// A credential that ended, as the nodes tell each other: `token <id>`, `session <id>`,
+/// `sessions <account> [<session kept>]`. Ids are UUIDs and hex hashes: no spaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Ended {
+    Token(String),
+    Session(String),
+    OtherSessions { account_id: String, except: Option<String> },
+}
+
+impl Ended {
+    fn to_notice(&self) -> String {
+        match self {
+            Ended::Token(id) => format!("token {id}"),
+            Ended::Session(id) => format!("session {id}"),
+            Ended::OtherSessions { account_id, except: Some(kept) } => format!("sessions {account_id} {kept}"),
+            Ended::OtherSessions { account_id, except: None } => format!("sessions {account_id}"),
+        }
+    }
+
+    fn from_notice(notice: &str) -> Option<Ended> {
+        let mut words = notice.split(' ');
+        let ended = match (words.next()?, words.next()?) {
+            ("token", id) => Ended::Token(id.to_owned()),
+            ("session", id) => Ended::Session(id.to_owned()),
+            ("sessions", account_id) => {
+                Ended::OtherSessions { account_id: account_id.to_owned(), except: words.next().map(str::to_owned) }
+            }
+            _ => return None,
+        };
+        words.next().is_none().then_some(ended)
     }
 }
 
@@ -391,6 +452,21 @@ mod tests {
         assert_eq!(account_of("browser-123"), None);
         assert_eq!(account_of("pmo//x"), None);
         assert_eq!(account_of("pmo/abc"), None);
+    }
+
+    #[test]
+    fn credential_notices_round_trip() {
+        let cases = [
+            Ended::Token("t1".into()),
+            Ended::Session("abc".into()),
+            Ended::OtherSessions { account_id: "a1".into(), except: Some("s1".into()) },
+            Ended::OtherSessions { account_id: "a1".into(), except: None },
+        ];
+        for ended in cases {
+            assert_eq!(Ended::from_notice(&ended.to_notice()), Some(ended));
+        }
+        assert_eq!(Ended::from_notice("token"), None);
+        assert_eq!(Ended::from_notice("token a b"), None);
     }
 
     #[test]

@@ -499,3 +499,74 @@ impl Editor {
         self.send_raw(Message::Binary(frame.into())).await;
     }
 }
+
+/// Low 11: `/healthz` asks for an application table, not `SELECT 1`, and answers at once.
+#[tokio::test]
+async fn low_11_healthz_fails_fast_when_the_application_tables_are_gone() {
+    let database = TestDatabase::new();
+    let server = start(&database.url(), Limits::default()).await;
+    let url = format!("http://{}/healthz", server.addr);
+    assert_eq!(reqwest::get(&url).await.unwrap().status(), 200);
+    // Someone restores the wrong backup: the database answers, the boards are gone.
+    let other = sqlx::SqlitePool::connect(&database.url()).await.unwrap();
+    sqlx::query("ALTER TABLE boards RENAME TO boards_gone").execute(&other).await.unwrap();
+    other.close().await;
+    let started = tokio::time::Instant::now();
+    let response = reqwest::get(&url).await.unwrap();
+    assert_eq!(response.status(), 503, "{}", response.text().await.unwrap_or_default());
+    assert!(started.elapsed() < Duration::from_secs(2), "/healthz took {:?}", started.elapsed());
+    server.stop().await;
+}
+
+/// Low 15: axum's own rejections answer in the API's JSON error format.
+#[tokio::test]
+async fn low_15_axum_rejections_are_json_errors() {
+    let database = TestDatabase::new();
+    let server = start(&database.url(), Limits::default()).await;
+    let client = ApiClient::fresh(server.addr).await;
+    expect_error(client.request(reqwest::Method::PATCH, "/api/boards").send().await.unwrap(), 405, "method").await;
+    expect_error(client.get("/sync").send().await.unwrap(), 400, "upgrade").await;
+    server.stop().await;
+}
+
+/// Medium 5 on two nodes: a token revoked through one node closes its connection on the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn medium_5_a_token_revoked_on_one_node_closes_its_connection_on_another() {
+    let Some(postgres) = harness::TestPostgres::new().await else { return };
+    let one = start(&postgres.url(), Limits::default()).await;
+    let two = start(&postgres.url(), Limits::default()).await;
+    let board = harness::create_board(one.addr, "Two nodes").await;
+    let response = board.owner.post("/api/tokens").json(&serde_json::json!({ "name": "script" })).send().await.unwrap();
+    let script_token: CreatedToken = response.json().await.unwrap();
+    let mut script = loaded_editor("script on two", board.document_id(), &script_token.secret, two.addr).await;
+    let response = board.owner.delete(&format!("/api/tokens/{}", script_token.token.id)).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    script.wait_for(WITHIN, "the revoked token's connection on node two closing", |e| !e.is_connected()).await;
+    one.stop().await;
+    two.stop().await;
+    postgres.drop_schema().await;
+}
+
+/// Low 14: security headers everywhere, and a policy on the app's pages that lets exactly the
+/// shell's own inline scripts and the wasm app run.
+#[tokio::test]
+async fn low_14_pages_carry_a_content_security_policy_that_fits_the_shell() {
+    let database = TestDatabase::new();
+    let server = start(&database.url(), Limits::default()).await;
+    let response = reqwest::get(format!("http://{}/", server.addr)).await.unwrap();
+    let header =
+        |name: &str| response.headers().get(name).map(|value| value.to_str().unwrap().to_owned()).unwrap_or_default();
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert!(!header("referrer-policy").is_empty());
+    let policy = header("content-security-policy");
+    for part in ["script-src 'self' 'wasm-unsafe-eval'", "frame-ancestors 'none'", "object-src 'none'"] {
+        assert!(policy.contains(part), "{policy} lacks {part}");
+    }
+    let page = response.text().await.unwrap();
+    let inline = page.matches("<script").count() - page.matches("<script src=").count();
+    assert!(inline > 0, "the shell has no inline script to allow: {page}");
+    assert_eq!(policy.matches("'sha256-").count(), inline, "{policy}\n{page}");
+    let api = reqwest::get(format!("http://{}/api/boards", server.addr)).await.unwrap();
+    assert_eq!(api.headers().get("x-content-type-options").unwrap(), "nosniff");
+    server.stop().await;
+}
