@@ -400,3 +400,25 @@ test("dependencies refuse a cycle and name it; milestones are added and marked d
   await expect(milestone.locator(".status")).toHaveText("done on time");
   await expectAllSaved(page);
 });
+
+test("two people who set a project's sponsor apart both see which value won and the other", async ({ browser }) => {
+  const { pages: [alice, bob] } = await aliceAndBobOnABoard(browser, server, "Sponsors");
+  await addProject(alice, "ERP");
+  for (const page of [alice, bob]) await openProject(page, "ERP");
+
+  await server.stop();
+  for (const [page, sponsor] of [[alice, "Chen Jing"], [bob, "Zhou Lei"]]) {
+    await expect(badge(page)).toHaveAttribute("data-state", "offline");
+    await setField(page, "sponsor", sponsor);
+  }
+  await server.start();
+  for (const page of [alice, bob]) {
+    await expectAllSaved(page);
+    await expect(page.getByTestId("conflict")).toContainText(/sponsor is “(Chen Jing|Zhou Lei)”, also set to “(Chen Jing|Zhou Lei)”/);
+  }
+  const winner = await alice.getByTestId("sponsor").inputValue();
+  await expect(bob.getByTestId("sponsor")).toHaveValue(winner);
+  // Settling on one clears the sign for both.
+  await setField(alice, "sponsor", "Chen Jing (CFO)");
+  for (const page of [alice, bob]) await expect(page.getByTestId("conflict")).toHaveCount(0);
+});
