@@ -139,6 +139,15 @@ test("actual cost entered by one turns the project's computed RAG red for both, 
   await expect(bob.getByTestId("actual-cost")).toHaveValue("80000");
   await expect(alice.getByTestId("actual-cost")).toHaveValue("80000");
 
+  // A decimal typed key by key stays as typed (12.5, not 512) and reaches the other.
+  const percent = alice.getByTestId("percent-complete");
+  await percent.click();
+  await percent.press("Control+a");
+  await alice.keyboard.type("12.5");
+  await expect(percent).toHaveValue("12.5");
+  await percent.press("Enter");
+  await expect(bob.getByTestId("percent-complete")).toHaveValue("12.5");
+
   // Finance shows the disagreement first, for both.
   for (const page of [alice, bob]) {
     await goToPage(page, "Finance");
