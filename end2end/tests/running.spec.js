@@ -139,6 +139,15 @@ test("actual cost entered by one turns the project's computed RAG red for both, 
   await expect(bob.getByTestId("actual-cost")).toHaveValue("80000");
   await expect(alice.getByTestId("actual-cost")).toHaveValue("80000");
 
+  // A decimal typed key by key stays as typed (12.5, not 512) and reaches the other.
+  const percent = alice.getByTestId("percent-complete");
+  await percent.click();
+  await percent.press("Control+a");
+  await alice.keyboard.type("12.5");
+  await expect(percent).toHaveValue("12.5");
+  await percent.press("Enter");
+  await expect(bob.getByTestId("percent-complete")).toHaveValue("12.5");
+
   // Finance shows the disagreement first, for both.
   for (const page of [alice, bob]) {
     await goToPage(page, "Finance");
@@ -399,4 +408,26 @@ test("dependencies refuse a cycle and name it; milestones are added and marked d
   await page.keyboard.press("Enter");
   await expect(milestone.locator(".status")).toHaveText("done on time");
   await expectAllSaved(page);
+});
+
+test("two people who set a project's sponsor apart both see which value won and the other", async ({ browser }) => {
+  const { pages: [alice, bob] } = await aliceAndBobOnABoard(browser, server, "Sponsors");
+  await addProject(alice, "ERP");
+  for (const page of [alice, bob]) await openProject(page, "ERP");
+
+  await server.stop();
+  for (const [page, sponsor] of [[alice, "Chen Jing"], [bob, "Zhou Lei"]]) {
+    await expect(badge(page)).toHaveAttribute("data-state", "offline");
+    await setField(page, "sponsor", sponsor);
+  }
+  await server.start();
+  for (const page of [alice, bob]) {
+    await expectAllSaved(page);
+    await expect(page.getByTestId("conflict")).toContainText(/sponsor is “(Chen Jing|Zhou Lei)”, also set to “(Chen Jing|Zhou Lei)”/);
+  }
+  const winner = await alice.getByTestId("sponsor").inputValue();
+  await expect(bob.getByTestId("sponsor")).toHaveValue(winner);
+  // Settling on one clears the sign for both.
+  await setField(alice, "sponsor", "Chen Jing (CFO)");
+  for (const page of [alice, bob]) await expect(page.getByTestId("conflict")).toHaveCount(0);
 });

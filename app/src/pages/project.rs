@@ -310,7 +310,9 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
 }
 
 /// Budget, actual cost, planned and earned value, percent complete; the earned-value figures;
-/// the computed RAG beside the manager's.
+/// the computed RAG beside the manager's. The figures are text fields read with
+/// `parse_number`: a number-type `Field` loses a decimal point while it is being typed
+/// (typing "12.5" leaves "512").
 #[component]
 fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl IntoView {
     let id = StoredValue::new(id);
@@ -370,7 +372,7 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
                 <small class="hint">{move || format!("in {}", currency())}</small></h2>
             <div class="money-inputs">
                 <label>"Budget (BAC) " <span class="zh" lang="zh">"预算"</span>
-                    <Field label="Budget" input_type="number" value=number(|p| p.budget) disabled=read_only testid="budget"
+                    <Field label="Budget" value=number(|p| p.budget) disabled=read_only testid="budget"
                         commit=move |text| {
                             match parse_number(&text) {
                                 Some(budget) => board.try_apply(|b| b.set_project_budget(&id.get_value(), budget)),
@@ -378,16 +380,16 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
                             }
                         }/></label>
                 <label>"Actual cost (AC) " <span class="zh" lang="zh">"实际成本"</span>
-                    <Field label="Actual cost" input_type="number" value=number(|p| p.financials.actual_cost) disabled=read_only testid="actual-cost"
+                    <Field label="Actual cost" value=number(|p| p.financials.actual_cost) disabled=read_only testid="actual-cost"
                         commit=move |text| set_figure(text, "the actual cost", |f, v| f.actual_cost = v)/></label>
                 <label>"Planned value (PV) " <span class="zh" lang="zh">"计划价值"</span>
-                    <Field label="Planned value" input_type="number" value=number(|p| p.financials.planned_value) disabled=read_only testid="planned-value"
+                    <Field label="Planned value" value=number(|p| p.financials.planned_value) disabled=read_only testid="planned-value"
                         commit=move |text| set_figure(text, "the planned value", |f, v| f.planned_value = v)/></label>
                 <label>"Earned value (EV) " <span class="zh" lang="zh">"挣值"</span>
-                    <Field label="Earned value" input_type="number" value=number(|p| p.financials.earned_value) disabled=read_only testid="earned-value"
+                    <Field label="Earned value" value=number(|p| p.financials.earned_value) disabled=read_only testid="earned-value"
                         commit=move |text| set_figure(text, "the earned value", |f, v| f.earned_value = v)/></label>
                 <label>"% complete " <span class="zh" lang="zh">"完成百分比"</span>
-                    <Field label="Percent complete" input_type="number" value=number(|p| p.financials.percent_complete) disabled=read_only testid="percent-complete"
+                    <Field label="Percent complete" value=number(|p| p.financials.percent_complete) disabled=read_only testid="percent-complete"
                         commit=move |text| set_figure(text, "the percent complete", |f, v| f.percent_complete = v)/></label>
             </div>
             {figure_rows}

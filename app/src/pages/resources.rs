@@ -288,7 +288,7 @@ fn CellEditor(
                         view! {
                             <tr data-testid="booking-row">
                                 <td>{move || entry().map(|(id, name, _)| view! { <ProjectLink board id name/> })}</td>
-                                <td><Field class="booking-hours" input_type="number" label=format!("Hours on project in {week}") value disabled=read_only
+                                <td><Field class="booking-hours" label=format!("Hours on project in {week}") value disabled=read_only
                                     commit=move |text| {
                                         let hours = if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) };
                                         match hours {
@@ -303,7 +303,7 @@ fn CellEditor(
             </table>
             <div class="inline-form">
                 <label>"Time off this week " <span class="zh" lang="zh">"休假"</span> " "
-                    <Field class="time-off-hours" input_type="number" label=format!("Time off in {week}") disabled=read_only
+                    <Field class="time-off-hours" label=format!("Time off in {week}") disabled=read_only
                         value=Signal::derive(move || details.with(|p| p.as_ref().and_then(|p| p.time_off.get(&week).copied()).map(hours).unwrap_or_default()))
                         commit=move |text| {
                             let off = if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) };
