@@ -205,7 +205,7 @@ pub struct Project {
     pub contributions: BTreeMap<String, f64>,
     /// Projects this one depends on.
     pub depends_on: Vec<ProjectId>,
-    /// `<phase>/<item>` → who ticked it and when.
+    /// "`<phase>/<item>`" → who ticked it and when.
     pub gate_ticks: BTreeMap<String, Stamp>,
     /// Fields two people set apart: which value won and which others the document holds.
     pub conflicts: Vec<super::FieldConflict>,
