@@ -349,3 +349,30 @@ test("a viewer reads every decision page and can change nothing", async ({ brows
   await expect(carol.getByTestId("budget-envelope")).toBeDisabled();
   await expect(carol.getByRole("button", { name: "Add item" })).toBeDisabled();
 });
+
+test("two people who score the same cell apart both see which score won and the other", async ({ browser }) => {
+  const { ids, pages: [alice, bob] } = await twoMembers(browser, "Scoring");
+  await server.stop();
+  for (const [page, value] of [[alice, "7"], [bob, "3"]]) {
+    await expect(page.getByTestId("sync-badge")).toHaveAttribute("data-state", "offline");
+    const score = page.locator(`[data-testid=score-row][data-project-id="${ids.erp}"] input.score`).first();
+    await score.fill(value);
+    await score.press("Enter");
+  }
+  await server.start();
+  for (const page of [alice, bob]) {
+    await expect(page.getByTestId("sync-badge")).toHaveAttribute("data-unsynced", "0", { timeout: 15_000 });
+    await expect(page.getByTestId("cell-conflict")).toHaveCount(1);
+  }
+  const winner = await alice.locator(`[data-testid=score-row][data-project-id="${ids.erp}"] input.score`).first().inputValue();
+  const loser = winner === "7" ? "3" : "7";
+  for (const page of [alice, bob]) {
+    await expect(page.getByTestId("cell-conflict")).toHaveAttribute("title", `Changed by two people: ${winner} won, also set to ${loser}`);
+  }
+  await shot(bob, "scoring-conflict");
+  // Settling on a score clears the sign for both.
+  const score = alice.locator(`[data-testid=score-row][data-project-id="${ids.erp}"] input.score`).first();
+  await score.fill("5");
+  await score.press("Enter");
+  await expect(bob.getByTestId("cell-conflict")).toHaveCount(0);
+});

@@ -191,6 +191,18 @@ fn conflict_sign(board: BoardContext, id: StoredValue<ProjectId>) -> impl IntoVi
     }
 }
 
+/// "Changed by two people" on one cell of a matrix (`scores/<criterion>` or
+/// `contributions/<objective>`): which value won and the other.
+pub fn cell_conflict(board: BoardContext, project: StoredValue<ProjectId>, field: String) -> impl IntoView {
+    move || {
+        board.view.snapshot.with(|b| {
+            let conflict = b.project(&project.get_value())?.cell_conflicts.iter().find(|c| c.field == field)?.clone();
+            let text = format!("Changed by two people: {} won, also set to {}", conflict.winner, conflict.others.join(", "));
+            Some(view! { <span class="conflict cell-conflict" data-testid="cell-conflict" title=text.clone()>{format!("⚑ {}", conflict.others.join(", "))}</span> })
+        })
+    }
+}
+
 #[component]
 fn ScoreMatrix(
     board: BoardContext,
@@ -235,6 +247,7 @@ fn ScoreMatrix(
                     };
                     view! {
                         <td class="cell">
+                            {cell_conflict(board, project, format!("scores/{}", criterion.get_value()))}
                             <Field class="score" label=format!("Score of {} on {}", name(), criterion_name())
                                 value=Signal::derive(score) disabled=Signal::derive(move || !board.editable.get())
                                 commit=move |text| {

@@ -443,7 +443,8 @@ fn frontier_svg(chart: &views::selection::FrontierChart) -> String {
     for step in 0..=4 {
         let fraction = f64::from(step) / 4.0;
         svg += &format!(
-            r#"<line class="grid" x1="{x}" y1="{top}" x2="{x}" y2="{bottom}"/><line class="grid" x1="{left}" y1="{y}" x2="{right}" y2="{y}"/><text class="tick" x="{x}" y="{below}" text-anchor="middle">{budget}</text><text class="tick" x="{beside}" y="{y}" text-anchor="end" dominant-baseline="middle">{value}</text>"#,
+            r#"<line class="grid" x1="{x}" y1="{top}" x2="{x}" y2="{bottom}"/><line class="grid" x1="{left}" y1="{y}" x2="{right}" y2="{y}"/><text class="tick" x="{x}" y="{below}" text-anchor="{anchor}">{budget}</text><text class="tick" x="{beside}" y="{y}" text-anchor="end" dominant-baseline="middle">{value}</text>"#,
+            anchor = if step == 4 { "end" } else { "middle" },
             x = frame.x(fraction),
             y = frame.y(fraction),
             top = frame.y(1.0),
@@ -463,9 +464,9 @@ fn frontier_svg(chart: &views::selection::FrontierChart) -> String {
         ty = frame.y(0.5),
     );
     if !chart.points.is_empty() {
-        let mut path = format!("M {:.1} {:.1}", frame.x(0.0), frame.y(0.0));
-        for (x, y) in &chart.points {
-            path += &format!(" L {x:.1} {y:.1}");
+        let mut path = String::new();
+        for (index, (x, y)) in chart.points.iter().enumerate() {
+            path += &format!("{} {x:.1} {y:.1} ", if index == 0 { "M" } else { "L" });
         }
         svg += &format!(r#"<path class="frontier-line" d="{path}"/>"#);
         for (x, y) in &chart.points {

@@ -9,7 +9,7 @@
 
 use leptos::prelude::*;
 use shared::{
-    board::ObjectiveId,
+    board::{ObjectiveId, Stage},
     views::{self, strategy::move_in_grid},
     ProjectId,
 };
@@ -37,7 +37,7 @@ pub fn StrategyPage() -> impl IntoView {
             <h2>"Strategic objectives " <span class="zh" lang="zh">"战略目标"</span></h2>
             <p class="hint">"Weights are relative: 3 and 1 mean 75% and 25%."</p>
             <table class="objectives">
-                <thead><tr><th>"Objective"</th><th>"Weight"</th><th>"Share"</th><th>"Served by"</th><th>"Actions"</th></tr></thead>
+                <thead><tr><th>"Objective"</th><th>"Weight"</th><th>"Share"</th><th>"Served by (approved, active)"</th><th>"Actions"</th></tr></thead>
                 <tbody>
                     <For each=move || objective_ids.get() key=|id| id.clone()
                         children=move |id| view! { <ObjectiveRow id board objective_ids unserved shares/> }/>
@@ -77,6 +77,18 @@ fn ObjectiveRow(
         index.and_then(|index| shares.with(|shares| shares.get(index).copied())).map(views::percent).unwrap_or_default()
     };
     let is_unserved = move || unserved.with(|list| list.iter().any(|other| other == id.get_value().as_str()));
+    // The approved and active projects that serve it.
+    let serving = move || {
+        board.view.snapshot.with(|b| {
+            b.projects
+                .iter()
+                .filter(|p| matches!(p.stage, Stage::Approved | Stage::Active))
+                .filter(|p| p.contributions.get(id.get_value().as_str()).is_some_and(|&share| share > 0.0))
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    };
     let read_only = Signal::derive(move || !board.editable.get());
     view! {
         <tr data-testid="objective-row" data-objective-id=id.get_value().to_string() class:unserved=is_unserved>
@@ -93,7 +105,7 @@ fn ObjectiveRow(
                 view! { <span class="unserved-mark" data-testid="unserved" title="No approved or active project contributes to this objective">
                     "⚠ No approved or active project " <span class="zh" lang="zh">"无项目支撑"</span></span> }.into_any()
             } else {
-                view! { <span class="served-mark">"✓"</span> }.into_any()
+                view! { <span class="served-mark">"✓ " {serving}</span> }.into_any()
             }}</td>
             <td><button type="button" class="danger" aria-label=move || format!("Remove objective {}", name()) title="Remove objective"
                 disabled=read_only on:click=move |_| board.apply(|b| b.delete_objective(&id.get_value()))>"✕"</button></td>
@@ -294,6 +306,7 @@ fn ContributionGrid(
                             } else {
                                 view! { <span class="value" data-testid="contribution">{text}</span> }.into_any()
                             }}
+                            {super::scoring::cell_conflict(board, project, format!("contributions/{}", objective.get_value()))}
                         </td>
                     }
                 })

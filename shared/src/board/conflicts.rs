@@ -32,7 +32,7 @@ impl Board {
         self.conflict(&map, &allocation_key(project, person, week))
     }
 
-    fn conflict(&self, object: &ObjId, key: &str) -> Option<FieldConflict> {
+    pub(super) fn conflict(&self, object: &ObjId, key: &str) -> Option<FieldConflict> {
         let all = self.doc.get_all(object, key).ok()?;
         if all.len() < 2 {
             return None;

@@ -81,6 +81,10 @@ impl LiveBoard {
         for project in self.snapshot.projects.iter_mut().filter(|project| !project.conflicts.is_empty()) {
             project.conflicts = self.board.project_conflicts(&project.id).unwrap_or_default();
         }
+        // The same holds for a matrix cell: read the tables again while any cell is in conflict.
+        if self.snapshot.projects.iter().any(|project| !project.cell_conflicts.is_empty()) {
+            self.board.project_tables().attach(&mut self.snapshot.projects);
+        }
         &self.snapshot
     }
 
@@ -124,6 +128,7 @@ impl LiveBoard {
                         project.contributions = old.contributions.clone();
                         project.depends_on = old.depends_on.clone();
                         project.gate_ticks = old.gate_ticks.clone();
+                        project.cell_conflicts = old.cell_conflicts.clone();
                         snapshot.projects[index] = project;
                     }
                     (Some(project), None) => {

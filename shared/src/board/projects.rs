@@ -209,6 +209,9 @@ pub struct Project {
     pub gate_ticks: BTreeMap<String, Stamp>,
     /// Fields two people set apart: which value won and which others the document holds.
     pub conflicts: Vec<super::FieldConflict>,
+    /// The same for the project's cells in the score and contribution matrices, named
+    /// `scores/<criterion>` and `contributions/<objective>`.
+    pub cell_conflicts: Vec<super::FieldConflict>,
 }
 
 /// What it takes to add a project.
@@ -290,7 +293,28 @@ impl Board {
                 ticks.entry(project.to_owned()).or_default().insert(gate.to_owned(), stamp);
             }
         }
-        ProjectTables { scores: by_project(SCORES), contributions: by_project(CONTRIBUTIONS), dependencies, ticks }
+        // Cells two people set apart. Automerge flags them while reading, so the values of a
+        // conflict are looked up only where there is one.
+        let mut cell_conflicts: HashMap<String, Vec<super::FieldConflict>> = HashMap::new();
+        for table in [SCORES, CONTRIBUTIONS] {
+            let Ok(map) = self.map(table) else { continue };
+            let flagged: Vec<String> =
+                self.doc.map_range(&map, ..).filter(|item| item.conflict).map(|item| item.key.to_string()).collect();
+            for key in flagged {
+                let (Some((project, _)), Some(mut conflict)) = (key.split_once('/'), self.conflict(&map, &key)) else {
+                    continue;
+                };
+                conflict.field = format!("{table}/{}", &key[project.len() + 1..]);
+                cell_conflicts.entry(project.to_owned()).or_default().push(conflict);
+            }
+        }
+        ProjectTables {
+            scores: by_project(SCORES),
+            contributions: by_project(CONTRIBUTIONS),
+            dependencies,
+            ticks,
+            cell_conflicts,
+        }
     }
 
     pub fn project(&self, id: &ProjectId) -> Option<Project> {
@@ -733,6 +757,7 @@ pub(super) struct ProjectTables {
     contributions: HashMap<String, BTreeMap<String, f64>>,
     dependencies: HashMap<String, Vec<ProjectId>>,
     ticks: HashMap<String, BTreeMap<String, Stamp>>,
+    cell_conflicts: HashMap<String, Vec<super::FieldConflict>>,
 }
 
 impl ProjectTables {
@@ -749,6 +774,7 @@ impl ProjectTables {
             depends_on.sort();
             project.depends_on = depends_on;
             project.gate_ticks = self.ticks.remove(id).unwrap_or_default();
+            project.cell_conflicts = self.cell_conflicts.remove(id).unwrap_or_default();
         }
     }
 }
@@ -796,6 +822,7 @@ fn parse_project(id: &str, fields: &Fields) -> Option<Project> {
         depends_on: Vec::new(),
         gate_ticks: BTreeMap::new(),
         conflicts: Vec::new(),
+        cell_conflicts: Vec::new(),
     })
 }
 

@@ -490,3 +490,44 @@ fn two_people_editing_two_fields_of_one_objective_criterion_or_estimate_keep_bot
     let estimates = alice.project(&erp).unwrap().estimates;
     assert_eq!((estimates.job_size, estimates.business_value), (Some(5.0), Some(8.0)));
 }
+
+#[test]
+fn a_score_or_contribution_two_people_set_apart_says_so_until_it_is_set_again() {
+    let mut alice = Board::new("Portfolio").unwrap();
+    let (criterion, objective, erp) = (CriterionId::random(), ObjectiveId::random(), ProjectId::random());
+    alice.add_criterion(criterion.clone(), "Value", 1.0, Direction::HigherIsBetter).unwrap();
+    alice.add_objective(objective.clone(), "Growth", 1.0).unwrap();
+    alice.add_project(erp.clone(), project("ERP")).unwrap();
+    let mut live = LiveBoard::new(alice.fork());
+    let mut bob = alice.fork();
+    alice.set_score(&erp, &criterion, Some(8.0)).unwrap();
+    bob.set_score(&erp, &criterion, Some(6.0)).unwrap();
+    alice.set_contribution(&erp, &objective, 0.5).unwrap();
+    bob.set_contribution(&erp, &objective, 0.7).unwrap();
+    alice.merge(&mut bob).unwrap();
+    live.board_mut().merge(&mut alice).unwrap();
+    let snapshot = live.refresh().clone();
+    assert_eq!(snapshot, alice.snapshot(), "the live snapshot reads the conflicts as a full read does");
+    let erp_read = snapshot.project(&erp).unwrap();
+    let mut fields: Vec<(String, String, Vec<String>)> =
+        erp_read.cell_conflicts.iter().map(|c| (c.field.clone(), c.winner.clone(), c.others.clone())).collect();
+    fields.sort();
+    let score = erp_read.scores[criterion.as_str()].to_string();
+    let other_score = if score == "8" { "6" } else { "8" };
+    let share = erp_read.contributions[objective.as_str()].to_string();
+    let other_share = if share == "0.5" { "0.7" } else { "0.5" };
+    assert_eq!(
+        fields,
+        [
+            (format!("contributions/{objective}"), share.clone(), vec![other_share.to_owned()]),
+            (format!("scores/{criterion}"), score.clone(), vec![other_score.to_owned()]),
+        ]
+    );
+    assert!(erp_read.conflicts.is_empty(), "the project's own fields are not in conflict");
+    // Setting the winning value again settles it, although the value does not change.
+    live.board_mut().set_score(&erp, &criterion, Some(score.parse().unwrap())).unwrap();
+    live.board_mut().set_contribution(&erp, &objective, share.parse().unwrap()).unwrap();
+    let settled = live.refresh().clone();
+    assert!(settled.project(&erp).unwrap().cell_conflicts.is_empty());
+    assert_eq!(settled, live.board().snapshot());
+}

@@ -53,7 +53,9 @@ pub fn money(amount: f64) -> String {
 /// A number as people type it: no trailing zeros, at most `decimals` places. 0.5 → "0.5",
 /// 2.0 → "2", 0.123456 with 3 → "0.123".
 pub fn number(value: f64, decimals: usize) -> String {
+    // An empty sum is −0 in Rust: show it, and anything that rounds to 0, as 0.
     let text = format!("{value:.decimals$}");
+    let text = if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') { "0".to_owned() } else { text };
     if text.contains('.') {
         text.trim_end_matches('0').trim_end_matches('.').to_owned()
     } else {
@@ -67,7 +69,7 @@ mod tests {
 
     #[test]
     fn figures_read_the_way_a_pmo_writes_them() {
-        let cases: [(String, &str); 12] = [
+        let cases: [(String, &str); 14] = [
             (percent(2.0 / 3.0), "67%"),
             (percent(1.2), "120%"),
             (signed_percent(-0.05), "−5.0%"),
@@ -80,6 +82,8 @@ mod tests {
             (number(0.5, 2), "0.5"),
             (number(2.0, 2), "2"),
             (number(0.123456, 3), "0.123"),
+            (number(-0.0, 1), "0"),
+            (number(-0.0001, 2), "0"),
         ];
         for (actual, expected) in cases {
             assert_eq!(actual, expected);
