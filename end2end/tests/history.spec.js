@@ -136,3 +136,42 @@ test("offline, the history page says it needs the server and shows what this dev
   await expect(alice.getByTestId("local-change").first()).toContainText("added project Apollo");
   await shot(alice, testInfo, "history-offline");
 });
+
+test("undo my last change takes back the member's own edit, never a colleague's later one", async ({ browser }) => {
+  const { pages: [alice, bob] } = await aliceAndBobOnABoard(browser, server, "Undo review");
+  await addProject(alice, "Apollo");
+  await addProject(alice, "Zeus");
+  await expect.poll(() => projectNames(bob)).toEqual(["Apollo", "Zeus"]);
+
+  // Bob sets Zeus's budget; then Alice renames Apollo (a later change, hers).
+  const budget = projectRow(bob, "Zeus").getByLabel("Budget");
+  await budget.fill("250000");
+  await budget.press("Enter");
+  await expect(projectRow(alice, "Zeus").getByLabel("Budget")).toHaveValue("250000");
+  const name = projectRow(alice, "Apollo").getByLabel("Project name");
+  await name.fill("Apollo II");
+  await name.press("Enter");
+  await expect.poll(() => projectNames(bob)).toEqual(["Apollo II", "Zeus"]);
+
+  // Bob presses Ctrl+Z outside any field: his budget goes, Alice's rename stays.
+  await bob.getByTestId("board-name").click();
+  await bob.keyboard.press("Control+z");
+  await expect(bob.getByTestId("undo-message")).toHaveText("Undid “set Zeus's budget to 250,000”.");
+  for (const page of [alice, bob]) {
+    await expect(projectRow(page, "Zeus").getByLabel("Budget")).toHaveValue("0");
+    await expect.poll(() => projectNames(page)).toEqual(["Apollo II", "Zeus"]);
+  }
+  // Nothing else of Bob's to undo: the button says so and changes nothing.
+  await bob.getByTestId("undo-last").click();
+  await expect(bob.getByTestId("undo-message")).toHaveText("You have no change on this board to undo.");
+  await expect.poll(() => projectNames(alice)).toEqual(["Apollo II", "Zeus"]);
+
+  // The history says who undid what.
+  await expectAllSaved(bob);
+  await openPage(alice, "History");
+  await expect.poll(async () => (await sessions(alice)).slice(0, 3)).toEqual([
+    ["Bob", ["set Zeus's budget to 0"]],
+    ["Alice", ["renamed project Apollo to Apollo II"]],
+    ["Bob", ["set Zeus's budget to 250,000"]],
+  ]);
+});

@@ -312,6 +312,8 @@ impl Server {
         // Leptos renders the shell on its own executor; a second server in one process finds
         // it already set up, which is fine.
         let _ = any_spawner::Executor::init_tokio();
+        // The changes the server makes (a new board, a schema upgrade) carry when they were made.
+        shared::board::set_change_clock(|| history::now_ms() / 1000);
         let store = Store::connect(&config.database_url).await?;
         let node_id: Arc<str> = store.node_id().into();
         let clustered = store.engine() == store::Engine::Postgres;

@@ -9,7 +9,8 @@
 
 use std::collections::HashSet;
 
-use automerge::{Automerge, ChangeHash, ObjId, ObjType, PatchAction, Prop, ReadDoc, ScalarValue, Value, ROOT};
+pub use automerge::ChangeHash;
+use automerge::{Automerge, ObjId, ObjType, PatchAction, Prop, ReadDoc, ScalarValue, Value, ROOT};
 use serde::{Deserialize, Serialize};
 
 use crate::board::schema::*;
@@ -210,8 +211,8 @@ fn prop_text(prop: &Prop) -> String {
     }
 }
 
-fn scalar_number(value: &std::borrow::Cow<'_, ScalarValue>) -> Option<f64> {
-    match value.as_ref() {
+fn scalar_number(value: &ScalarValue) -> Option<f64> {
+    match value {
         ScalarValue::F64(number) => Some(*number),
         ScalarValue::Int(number) => Some(*number as f64),
         ScalarValue::Uint(number) => Some(*number as f64),
@@ -228,7 +229,7 @@ pub fn format_number(value: f64) -> String {
     let digits = whole.to_string();
     let mut grouped = String::new();
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);

@@ -216,6 +216,7 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
                             <Peers peers=view.peers/>
                         </div>
                         <BoardNav board/>
+                        <super::history::UndoLastChange board/>
                         <p class="notice" role="alert" data-testid="edit-notice">{notice}</p>
                         <RuleWarnings view/>
                         <Outlet/>

@@ -34,13 +34,45 @@ pub fn format_time(ms: i64) -> String {
     date.to_locale_string("en-GB", &options).into()
 }
 
-/// When: the receive time, and the made-at time before it when the change was made offline.
-fn times(entry: &HistoryEntry) -> String {
+/// A time of day in the reader's locale: "08:15".
+fn format_clock(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    date.to_locale_time_string_with_options("en-GB", &options).into()
+}
+
+/// A day in the reader's locale: "28 Nov 2026".
+fn format_day(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    date.to_locale_date_string("en-GB", &options).into()
+}
+
+/// When, under a session's heading: the time it arrived (with the day when it differs from the
+/// session's), and when it was made first if that was offline.
+fn times(entry: &HistoryEntry, session_day: &str) -> String {
+    let received = if format_day(entry.received_at_ms) == session_day {
+        format_clock(entry.received_at_ms)
+    } else {
+        format_time(entry.received_at_ms)
+    };
     match entry.made_offline_at() {
-        Some(made) => {
-            format!("made offline on {}, received {}", format_time(made), format_time(entry.received_at_ms))
-        }
-        None => format_time(entry.received_at_ms),
+        Some(made) => format!("made offline on {}, received {received}", format_time(made)),
+        None => received,
+    }
+}
+
+/// A session's span: "28 Nov 2026, 08:15–08:40", or one time when it is one.
+fn span(from_ms: i64, to_ms: i64) -> String {
+    let (from, to) = (format_time(from_ms), format_time(to_ms));
+    if from == to {
+        from
+    } else if format_day(from_ms) == format_day(to_ms) {
+        format!("{from}–{}", format_clock(to_ms))
+    } else {
+        format!("{from} – {to}")
     }
 }
 
@@ -157,16 +189,13 @@ pub fn HistoryPage() -> impl IntoView {
             .into_iter()
             .map(|session| {
                 let count = session.entries.len();
-                let span = if session.from_ms == session.to_ms {
-                    format_time(session.to_ms)
-                } else {
-                    format!("{} – {}", format_time(session.from_ms), format_time(session.to_ms))
-                };
+                let day = format_day(session.to_ms);
+                let span = span(session.from_ms, session.to_ms);
                 let rows = session
                     .entries
                     .into_iter()
                     .map(|entry| {
-                        let when = times(&entry);
+                        let when = times(&entry, &day);
                         let offline = entry.made_offline_at().is_some();
                         view! {
                             <li data-testid="history-entry" data-hash=entry.hash.clone()>
@@ -255,5 +284,119 @@ fn LocalHistory(board: BoardContext) -> impl IntoView {
             "a device only knows the random id of the device that made each change and that device's clock."
         </p>
         <ul class="history-entries local">{move || recent.get().into_iter().map(row).collect_view()}</ul>
+    }
+}
+
+/// Whether a key press happened in a text field, where Ctrl+Z undoes typing instead.
+fn in_text_field(event: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    event.target().and_then(|target| target.dyn_into::<web_sys::Element>().ok()).is_some_and(|element| {
+        matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+            || element.has_attribute("contenteditable")
+    })
+}
+
+/// "Undo my last change" (also Ctrl+Z outside text fields): writes the inverse of this
+/// member's own most recent edit on the board, never anyone else's. The edit is the newest this
+/// device made since the board was opened, or else the newest the server attributes to this
+/// account. A value someone changed since is left as they set it.
+#[component]
+pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
+    let document_id = use_params_map().with_untracked(|params| params.get("id")).unwrap_or_default();
+    let document_id = StoredValue::new(document_id);
+    // Changes already undone here, and the undos themselves: never undone again by this button.
+    let done = StoredValue::new(std::collections::HashSet::<String>::new());
+    let message = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    let undo = move || {
+        if busy.get_untracked() || !board.editable.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let local = board.session.with_value(|session| session.read(|b| b.own_changes()));
+            let mut target =
+                local.into_iter().map(|hash| hash.to_string()).find(|hash| done.with_value(|d| !d.contains(hash)));
+            if target.is_none() {
+                let me = crate::account::Auth::get().account().map(|account| account.id);
+                match api::history(&document_id.get_value(), None).await {
+                    Ok(page) => {
+                        target = page
+                            .entries
+                            .into_iter()
+                            .filter(|entry| entry.account_id.is_some() && entry.account_id == me)
+                            .map(|entry| entry.hash)
+                            .find(|hash| done.with_value(|d| !d.contains(hash)));
+                    }
+                    Err(error) => {
+                        message
+                            .set(Some(format!("Nothing undone: your earlier changes are on the server, and {error}.")));
+                        busy.set(false);
+                        return;
+                    }
+                }
+            }
+            let Some(hash) = target.and_then(|hash| hash.parse::<shared::history::ChangeHash>().ok()) else {
+                message.set(Some("You have no change on this board to undo.".to_owned()));
+                busy.set(false);
+                return;
+            };
+            let summary = board
+                .session
+                .with_value(|session| session.read(|b| b.describe_change(&hash)))
+                .map_or_else(|| "your last change".to_owned(), |summary| summary.text);
+            let mut outcome = None;
+            let result = board.try_apply(|b| {
+                outcome = Some(b.undo_change(&hash)?);
+                Ok(())
+            });
+            done.update_value(|d| {
+                d.insert(hash.to_string());
+            });
+            let text = match (result, outcome) {
+                (Err(error), _) => format!("Could not undo “{summary}”: {error}"),
+                (Ok(()), Some(outcome)) if outcome.restored == 0 => {
+                    format!("Nothing undone: others have since changed everything “{summary}” touched.")
+                }
+                (Ok(()), Some(outcome)) => {
+                    // The undo is this device's newest change: never undo it in turn.
+                    if let Some(undo) =
+                        board.session.with_value(|session| session.read(|b| b.own_changes().into_iter().next()))
+                    {
+                        done.update_value(|d| {
+                            d.insert(undo.to_string());
+                        });
+                    }
+                    if outcome.kept > 0 {
+                        format!("Undid “{summary}”, except {} value(s) others have changed since.", outcome.kept)
+                    } else {
+                        format!("Undid “{summary}”.")
+                    }
+                }
+                (Ok(()), None) => String::new(),
+            };
+            message.set(Some(text));
+            busy.set(false);
+        });
+    };
+
+    let handle = window_event_listener(leptos::ev::keydown, move |event| {
+        let z = event.key() == "z" || event.key() == "Z";
+        if z && (event.ctrl_key() || event.meta_key()) && !event.shift_key() && !in_text_field(&event) {
+            event.prevent_default();
+            undo();
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    view! {
+        <div class="undo-last">
+            <button type="button" data-testid="undo-last" title="Undo my last change (Ctrl+Z)"
+                disabled=move || !board.editable.get() || busy.get() on:click=move |_| undo()>
+                "↶ Undo my last change"
+            </button>
+            <span class="undo-message" role="status" data-testid="undo-message">{message}</span>
+        </div>
     }
 }

@@ -222,9 +222,7 @@ fn a_change_of_many_things_names_three_and_counts_the_rest() {
     // A hand-made change of five cells at once.
     let mut doc = automerge::AutoCommit::load(&board.save()).unwrap();
     use automerge::transaction::Transactable;
-    let allocations = match automerge::ReadDoc::get(&doc, automerge::ROOT, "allocations").unwrap().unwrap() {
-        (_, id) => id,
-    };
+    let (_, allocations) = automerge::ReadDoc::get(&doc, automerge::ROOT, "allocations").unwrap().unwrap();
     for week in 1..=5 {
         doc.put(&allocations, format!("{apollo}/{li}/2027-W0{week}"), 8.0).unwrap();
     }

@@ -26,6 +26,21 @@ enum Restore {
 }
 
 impl Board {
+    /// The changes this replica made itself (its own actor's), newest first: on a device, the
+    /// edits made since the board was opened.
+    pub fn own_changes(&mut self) -> Vec<ChangeHash> {
+        let actor = self.doc_mut().get_actor().clone();
+        let mut own: Vec<(u64, ChangeHash)> = self
+            .automerge()
+            .get_changes(&[])
+            .iter()
+            .filter(|change| change.actor_id() == &actor)
+            .map(|change| (change.seq(), change.hash()))
+            .collect();
+        own.sort_by_key(|(seq, _)| std::cmp::Reverse(*seq));
+        own.into_iter().map(|(_, hash)| hash).collect()
+    }
+
     /// Writes the inverse of change `hash` as one new change (see the module documentation).
     /// Nothing is written when nothing can be undone.
     pub fn undo_change(&mut self, hash: &ChangeHash) -> Result<UndoOutcome, BoardError> {
@@ -185,6 +200,22 @@ mod tests {
         assert_eq!(outcome, UndoOutcome { restored: 0, kept: 1 });
         assert_eq!(board.project(&zeus).unwrap().budget, 7.0, "the colleague's value stays");
         assert_eq!(board.project(&apollo).unwrap().budget, 250_000.0, "another change is not touched");
+    }
+
+    #[test]
+    fn own_changes_are_this_replicas_newest_first() {
+        let (mut board, apollo, zeus, _) = board();
+        let mut colleague = board.fork();
+        colleague.set_project_budget(&zeus, 1.0).unwrap();
+        board.set_project_budget(&apollo, 2.0).unwrap();
+        let first = last(&mut board);
+        board.set_project_budget(&apollo, 3.0).unwrap();
+        let second = last(&mut board);
+        board.merge(&mut colleague).unwrap();
+        let own = board.own_changes();
+        assert_eq!(&own[..2], &[second, first], "newest first, the colleague's change not among them");
+        assert_eq!(own.len(), 6, "and the fixture's four: the board, two projects, a person");
+        assert!(colleague.own_changes().len() == 1);
     }
 
     #[test]
