@@ -41,17 +41,7 @@ pub fn retry_later_message(retry_after_secs: Option<u64>) -> String {
 /// app (a path on this origin), the board list otherwise. A `next` of `//elsewhere.example`
 /// or `https://…` would send a freshly signed-in person to another site.
 pub fn page_after_sign_in(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.starts_with(SIGN_IN_PATH) =>
-        {
-            path.to_string()
-        }
-        _ => "/".into(),
-    }
+    shared::api::page_after_sign_in(next)
 }
 
 /// The sign-in page's address for someone who was on `path`.

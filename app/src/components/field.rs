@@ -97,9 +97,11 @@ pub fn Field(
         <span class="field">
             <input
                 class=class
-                type=input_type.unwrap_or("text")
-                step=move || (input_type == Some("number")).then_some("any")
-                inputmode=input_mode
+                // A number is typed in a text input with the decimal keyboard: a number input
+                // reports "12." as "12" while it is typed, so the draft lost the point and the
+                // caret jumped ("12.5" became "512").
+                type=input_type.filter(|kind| *kind != "number").unwrap_or("text")
+                inputmode=input_mode.or((input_type == Some("number")).then_some("decimal"))
                 aria-label=move || label.get()
                 data-testid=testid
                 class:draft=move || draft.with(Option::is_some)

@@ -207,6 +207,7 @@ fn member_row(access: BoardAccess, member: Member, me: &str, manage: bool) -> im
     let name = member.name.clone();
     let role_cell = if manage {
         let label = format!("Role of {}", member.name);
+        let current = member.role;
         view! {
             // `selected` picks the option when the select is made; the property follows the
             // role when the list is read again (an option's attribute no longer moves a

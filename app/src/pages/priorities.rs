@@ -3,6 +3,7 @@
 //! budget in the board's currency underneath.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use shared::{
     board::{NewProject, Stage},
     money::{format_amount, format_money, parse_amount},
@@ -174,6 +175,8 @@ fn ProjectRow(
             <td>
                 <Field class="project-name" label="Project name" value=Signal::derive(name) disabled=Signal::derive(read_only)
                     commit=move |name| board.try_apply(|board| board.rename_project(&id.get_value(), &name))/>
+                <A href=board.href(&format!("project/{}", id.get_value())) attr:class="project-open"
+                    attr:aria-label=move || format!("Open the page of {}", name())>"Open ›"</A>
                 {move || conflicts().map(|text| view! { <span class="conflict" data-testid="conflict" title=text.clone()>{format!("⚑ {text}")}</span> })}
             </td>
             <td><select aria-label="Stage" prop:value=move || stage().as_str() disabled=read_only on:change=move |ev| {
