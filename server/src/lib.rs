@@ -198,6 +198,8 @@ fn app_files(state: AppState) -> Router<AppState> {
                 .precompressed_gzip()
                 .not_found_service(not_found),
         )
+        // The page's policy hashes its inline scripts, so it is taken before compression.
+        .layer(axum::middleware::map_response(security::headers))
         .layer(
             CompressionLayer::new()
                 .quality(CompressionLevel::Precise(5))

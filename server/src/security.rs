@@ -28,7 +28,10 @@ pub async fn headers(response: Response) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
-    if !html {
+    // A page that has its policy already (the app's files are given theirs before they are
+    // compressed), or whose body is compressed and so cannot be read for scripts, goes as it is.
+    if !html || headers.contains_key(header::CONTENT_SECURITY_POLICY) || headers.contains_key(header::CONTENT_ENCODING)
+    {
         return Response::from_parts(parts, body);
     }
     let Ok(page) = axum::body::to_bytes(body, MAX_PAGE_BYTES).await else {

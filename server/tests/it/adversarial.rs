@@ -566,6 +566,17 @@ async fn low_14_pages_carry_a_content_security_policy_that_fits_the_shell() {
     let inline = page.matches("<script").count() - page.matches("<script src=").count();
     assert!(inline > 0, "the shell has no inline script to allow: {page}");
     assert_eq!(policy.matches("'sha256-").count(), inline, "{policy}\n{page}");
+    // A browser asks for a compressed page: the policy still allows the page's own scripts
+    // (it was once taken from the compressed body, found no script, and the app never started).
+    let compressed = reqwest::Client::new()
+        .get(format!("http://{}/signin", server.addr))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert!(compressed.headers().contains_key("content-encoding"), "the shell is sent compressed");
+    let compressed_policy = compressed.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert_eq!(compressed_policy.matches("'sha256-").count(), inline, "{compressed_policy}");
     let api = reqwest::get(format!("http://{}/api/boards", server.addr)).await.unwrap();
     assert_eq!(api.headers().get("x-content-type-options").unwrap(), "nosniff");
     server.stop().await;
