@@ -53,6 +53,7 @@ test("a member's edits show in the other member's history with the member's name
 
   // Bob edits again while Alice looks: it arrives without a reload.
   await projectRow(bob, "Apollo").getByRole("button", { name: "Delete project" }).click();
+  await bob.getByTestId("confirm-delete").getByRole("button", { name: "Delete", exact: true }).click();
   await expect.poll(async () => (await sessions(alice))[0]).toEqual(
     ["Bob", ["deleted project Apollo", "moved Zeus above Apollo", "set Zeus's budget to 250,000"]],
   );
@@ -147,7 +148,7 @@ test("undo my last change takes back the member's own edit, never a colleague's 
   const budget = projectRow(bob, "Zeus").getByLabel("Budget");
   await budget.fill("250000");
   await budget.press("Enter");
-  await expect(projectRow(alice, "Zeus").getByLabel("Budget")).toHaveValue("250000");
+  await expect(projectRow(alice, "Zeus").getByLabel("Budget")).toHaveValue("250,000");
   const name = projectRow(alice, "Apollo").getByLabel("Project name");
   await name.fill("Apollo II");
   await name.press("Enter");

@@ -104,6 +104,7 @@ test("a gate ticked by one shows who and when to the other, and moving on past i
   // Alice deletes the project: Bob's page says it is gone rather than showing it as it was.
   await goToPage(alice, "Priorities");
   await alice.getByRole("button", { name: "Delete project" }).click();
+  await alice.getByTestId("confirm-delete").getByRole("button", { name: "Delete", exact: true }).click();
   await expect(bob.getByTestId("no-project")).toContainText("There is no such project on this board");
 });
 
