@@ -46,6 +46,7 @@ watch: tools
 	cargo leptos watch
 
 test: tools browser e2e-deps
+	@rm -f target/steps.txt
 	@$(STEP) lint $(MAKE) --no-print-directory lint
 	@$(STEP) test-shared $(MAKE) --no-print-directory test-shared
 	@$(STEP) test-server $(MAKE) --no-print-directory test-server
