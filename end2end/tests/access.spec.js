@@ -1,6 +1,6 @@
 // Accounts and board access: who sees which board, signing up, out and in through the pages,
 // viewers, and the owner's Members panel.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
 import { addProject, badge, expectAllSaved, openBoard, projectNames, projectRow } from "./board-page.js";
 

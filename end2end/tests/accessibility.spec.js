@@ -1,7 +1,7 @@
 // axe-core on every page of the app, in the states a PMO member meets them in: signed out, the
 // board list, a board with an over-capacity week, a refused value and a delete to confirm, a
 // viewer's board, and an address that is nothing. Serious and critical issues fail the test.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
 import {
   addPerson, addProject, expectAccessible, openBoard, ownBoard, personCells, projectRow, setHours,

@@ -2,7 +2,7 @@
 // sponsor and manager on each project, budgets read with thousands separators in the board's
 // currency with their total, and the resource plan for one project or everyone, beyond the
 // first twelve weeks.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
 import {
   addPerson, addProject, aliceAndBobOnABoard, personCells, projectNames, projectRow, setHours,

@@ -1,6 +1,6 @@
 // Several PMO members on one board: live edits, edits made while the server is down, and a
 // reload with no server at all. Every person signs up first; Bob is an editor of Alice's board.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
 import {
   addPerson, addProject, aliceAndBobOnABoard, badge, expectAllSaved, openBoard, ownBoard, personCells, projectNames, projectRow,

@@ -2,7 +2,7 @@
 // two browser profiles: what one changes shows with recomputed figures for the other, viewers
 // read only, and the pages work offline. Set PMO_SCREENSHOTS=<dir> to save a screenshot of
 // every page as the tests go.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
 import { openBoard, projectNames } from "./board-page.js";
 import { seedPortfolio } from "./decisions-seed.js";

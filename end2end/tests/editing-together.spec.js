@@ -2,7 +2,7 @@
 // desks would be: what one is typing stays theirs while the other edits, a value the board
 // refuses never stays on screen (nor reaches the other), and the sync badge tells the truth
 // when the server hangs.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
 import {
   addPerson, addProject, aliceAndBobOnABoard, badge, expectAllSaved, personCells, projectNames, projectRow,

@@ -1,7 +1,7 @@
 // History the PMO can trust (issue 14): who changed what, in PMO words, on the history page of
 // another member; the board as it was when a decision was taken; and what a device can say
 // about its history when the server is down. Alice owns the board, Bob is an editor.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
 import { addProject, aliceAndBobOnABoard, expectAllSaved, projectNames, projectRow } from "./board-page.js";
 

@@ -1,7 +1,7 @@
 // A JavaScript automerge-repo 2.x client, from npm, syncs a board through /sync with the app.
 // The client is a script, not a browser: it authenticates with a personal API token on the
 // WebSocket URL.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures.js";
 import { Repo, generateAutomergeUrl } from "@automerge/automerge-repo";
 import { BrowserWebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import { TestServer } from "./server.js";

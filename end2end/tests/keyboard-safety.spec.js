@@ -1,6 +1,6 @@
 // Keyboard paths and safety nets on the board: moving rows keeps the focus with the row,
 // deleting asks first, and an unknown address says so.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
 import { addPerson, addProject, ownBoard, personCells, projectNames, projectRow, setHours } from "./board-page.js";
 

@@ -1,7 +1,7 @@
 // A member's role changes while they have the board open: the page follows at once, without a
 // reload, says so, and a change the server refused is set aside where the person can copy it,
 // never shown as saved and never sent later.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
 import { addProject, aliceAndBobOnABoard, badge, expectAllSaved, projectNames, projectRow } from "./board-page.js";
 

@@ -1,6 +1,6 @@
 // Running the portfolio: the project page (gates, money), the risk register, resources,
 // finance and lessons, with two members live on one board, a viewer, and the server stopped.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
 import { addPerson, addProject, aliceAndBobOnABoard, badge, expectAllSaved, openBoard, ownBoard } from "./board-page.js";
 
