@@ -1,0 +1,180 @@
+//! What a selection answers: the chosen portfolio, its status and gap, and how much of the
+//! budget and of each role's capacity it uses.
+
+/// The chosen portfolio and how good it is known to be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selection {
+    pub status: SelectionStatus,
+    /// Ids of the chosen projects, sorted. Empty when infeasible.
+    pub chosen: Vec<String>,
+    pub total_value: f64,
+    pub total_cost: f64,
+    /// A proven upper bound on the value of any feasible portfolio. Equals `total_value` when
+    /// optimal; 0 when infeasible.
+    pub value_bound: f64,
+    /// `(value_bound − total_value) / value_bound`, 0 when optimal or infeasible: the share of
+    /// the best possible value this selection might be missing.
+    pub gap: f64,
+    /// Budget and capacity used by the chosen projects.
+    pub usage: Usage,
+    /// How much searching it took.
+    pub effort: SearchEffort,
+}
+
+/// How a selection ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SelectionStatus {
+    /// Proven optimal: no feasible portfolio is worth more.
+    Optimal,
+    /// The search stopped before its proof; the selection is feasible and within
+    /// [`Selection::gap`] of the optimum.
+    Stopped(StopReason),
+    /// No portfolio meets every constraint; says which and why.
+    Infeasible(Infeasibility),
+}
+
+/// Why a search stopped before proving optimality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// [`Limits::max_nodes`] was reached.
+    NodeLimit,
+    /// [`Limits::time`] ran out.
+    TimeLimit,
+    /// The gap fell below [`Limits::accepted_gap`].
+    GapAccepted,
+    /// The caller has not run a [`SelectionSearch`] to its end (yet): paused, or cancelled.
+    Paused,
+}
+
+/// Why no portfolio can satisfy the constraints. Since costs and demands are never negative,
+/// this always comes from the forced-in projects: together with the projects they require,
+/// they alone already break a rule.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Infeasibility {
+    #[error(
+        "project `{project}` is forced in or required by a forced-in project, and it requires \
+         `{requires}`, which is forced out: force `{requires}` in, or stop forcing `{project}` in"
+    )]
+    Dependency { project: String, requires: String },
+    #[error(
+        "projects `{first}` and `{second}` exclude each other, but both are forced in or \
+         required by forced-in projects: force at most one of them in"
+    )]
+    Exclusion { first: String, second: String },
+    #[error(
+        "the forced-in projects and the projects they require cost {forced_cost}, more than the \
+         budget of {budget}: raise the budget to at least {forced_cost} or force fewer projects in"
+    )]
+    Budget { forced_cost: f64, budget: f64 },
+    #[error(
+        "the forced-in projects and the projects they require need {demand_hours} hours of \
+         `{role}` in {week}, more than its capacity of {capacity_hours}: add capacity or force \
+         fewer projects in"
+    )]
+    Capacity { role: String, week: String, demand_hours: f64, capacity_hours: f64 },
+}
+
+/// What a portfolio uses, for a UI to show as bars.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Usage {
+    pub budget: BudgetUse,
+    /// Every role and week that has a stated capacity or is demanded by a chosen project,
+    /// sorted by role, then week.
+    pub capacity: Vec<CapacityUse>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BudgetUse {
+    pub used: f64,
+    pub available: f64,
+}
+
+/// Demand of the chosen projects on one role in one week.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapacityUse {
+    pub role: String,
+    pub week: String,
+    pub demand_hours: f64,
+    /// `None`: no capacity was stated, so this demand was not limited (nor checked).
+    pub capacity_hours: Option<f64>,
+}
+
+/// What the branch and bound did, summed over all its slices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SearchEffort {
+    /// Branch-and-bound nodes solved (the root relaxation is not counted).
+    pub nodes: u64,
+    /// Simplex pivots, the root relaxation included.
+    pub lp_iterations: u64,
+}
+
+impl BudgetUse {
+    /// What is left: `available − used`.
+    pub fn slack(&self) -> f64 {
+        self.available - self.used
+    }
+
+    /// `used / available`; `None` when nothing is available or there is no limit.
+    pub fn utilisation(&self) -> Option<f64> {
+        utilisation(self.used, self.available)
+    }
+}
+
+impl CapacityUse {
+    /// Hours left; `None` when no capacity was stated.
+    pub fn slack_hours(&self) -> Option<f64> {
+        self.capacity_hours.map(|capacity| capacity - self.demand_hours)
+    }
+
+    /// `demand / capacity`; `None` when no finite, positive capacity was stated.
+    pub fn utilisation(&self) -> Option<f64> {
+        self.capacity_hours.and_then(|capacity| utilisation(self.demand_hours, capacity))
+    }
+}
+
+fn utilisation(used: f64, available: f64) -> Option<f64> {
+    (available > 0.0 && available.is_finite()).then(|| used / available)
+}
+
+/// One point of the efficient frontier: the best selection at one budget level.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrontierPoint {
+    pub budget: f64,
+    pub selection: Selection,
+}
+
+/// An instant, approximate selection: **a preview, not optimal.** Candidates are taken in
+/// order of value per unit of cost, each with the projects it requires, whenever they all fit.
+/// It respects every constraint, but can be far from the best portfolio; [`select`] finds that.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GreedyPreview {
+    /// Ids of the projects the preview takes, sorted. Empty when infeasible.
+    pub chosen: Vec<String>,
+    pub total_value: f64,
+    pub total_cost: f64,
+    pub usage: Usage,
+    /// Set when no portfolio meets the constraints (then `chosen` is empty).
+    pub infeasible: Option<Infeasibility>,
+}
+
+/// Input the selection cannot work with. Each message names the bad value and what to do.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SelectionError {
+    #[error("two candidates have the id `{0}`: give every candidate its own id")]
+    DuplicateProject(String),
+    #[error("{place} names project `{id}`, which is not a candidate: add it or remove it there")]
+    UnknownProject { id: String, place: String },
+    #[error("{what} is {value}: give a finite number of 0 or more")]
+    BadNumber { what: String, value: f64 },
+    #[error("project `{0}` is both forced in and forced out: keep only one of the two")]
+    ForcedInAndOut(String),
+    #[error("project `{0}` is set to exclude itself, which would forbid it: remove that exclusion")]
+    SelfExclusion(String),
+    #[error("the capacity of `{role}` in {week} is stated twice: state it once, as the total hours")]
+    DuplicateCapacity { role: String, week: String },
+    #[error(
+        "the solver failed ({0}); the problem's numbers may span too many orders of magnitude: \
+         express costs and hours in larger units, or use greedy_preview meanwhile"
+    )]
+    Solver(String),
+}
