@@ -32,7 +32,8 @@ pub mod fuzz;
 use automerge::{sync, Automerge, Change, ChangeHash, PatchLog, ReadDoc};
 
 use crate::board::validate::{self, SchemaViolation};
-pub use frame::{decode_frame, Frame, FrameKind, MAX_NESTING};
+pub use crate::protocol::MessageKind;
+pub use frame::{decode_frame, Frame, MAX_NESTING};
 
 /// Why a frame was refused. Each message says what was wrong with what the client sent.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

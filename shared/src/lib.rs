@@ -20,6 +20,7 @@ pub mod dashboard;
 pub mod gate;
 pub mod history;
 pub mod money;
+pub mod protocol;
 pub mod sync;
 pub mod week;
 

@@ -1,27 +1,7 @@
 //! The client half of the automerge-repo sync protocol, without I/O.
 //!
-//! The server speaks the automerge-repo WebSocket protocol (through samod), so any
-//! automerge-repo 2.x client can sync a board with it. The browser cannot run samod itself
-//! (it reads `std::time::Instant`, which panics on `wasm32-unknown-unknown`), so this module
-//! implements the few messages a client needs for one document:
-//!
-//! ```text
-//! client                                  server
-//!   join {senderId, supportedProtocolVersions: ["1"]}  ──▶
-//!   ◀── peer {senderId, targetId, selectedProtocolVersion: "1"}
-//!   request | sync {documentId, data: <automerge sync message>}  ──▶
-//!   ◀── sync {documentId, data}   (repeated until both sides have every change)
-//!   ◀── doc-unavailable {documentId}   (the server does not hold this board)
-//!   ephemeral {documentId, sessionId, count, data}  ◀──▶   (presence; never stored)
-//!   ◀── remote-subscription-change {add: [], remove: []}   (keep-alive on a quiet connection)
-//! ```
-//!
-//! A browser cannot see WebSocket pings, so to tell a quiet connection from a dead one this
-//! server sends, whenever it has been quiet for [`KEEP_ALIVE_INTERVAL_MS`], a
-//! `remote-subscription-change` that adds and removes nothing ([`WireMessage::keep_alive`]).
-//! It is a message of the protocol that changes nothing for any client: samod and
-//! automerge-repo JS both accept it and do nothing (a message type they did not know would make
-//! samod close the connection).
+//! The messages themselves, and what the server adds to the protocol (a keep-alive, a close code
+//! for role changes), are in [`crate::protocol`].
 //!
 //! Messages are CBOR maps. [`SyncClient`] is driven by its caller: feed it every frame that
 //! arrives with [`SyncClient::receive`], call [`SyncClient::poll`] after every local edit, and
@@ -32,117 +12,9 @@ use automerge::sync::{self, SyncDoc};
 use serde::{Deserialize, Serialize};
 
 use crate::board::Board;
-
-/// The only protocol version automerge-repo 2.x speaks.
-pub const PROTOCOL_VERSION: &str = "1";
-
-/// The WebSocket close code with which the server ends an account's sync connections to a
-/// board when the account's role on it changes (or it is removed): the client reads its role
-/// again and reconnects.
-pub const ROLE_CHANGED_CLOSE_CODE: u16 = 4001;
-
-/// The server sends [`WireMessage::keep_alive`] when it has sent nothing else for this long, so
-/// a client that hears nothing for a few intervals knows the connection is dead.
-pub const KEEP_ALIVE_INTERVAL_MS: u64 = 2_000;
-
-/// One message of the automerge-repo protocol, as it crosses the wire. This is a wire type:
-/// its field names are fixed by automerge-repo and may not change.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case", rename_all_fields = "camelCase")]
-pub enum WireMessage {
-    Join {
-        sender_id: String,
-        supported_protocol_versions: Vec<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        peer_metadata: Option<PeerMetadata>,
-    },
-    Peer {
-        sender_id: String,
-        target_id: String,
-        selected_protocol_version: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        peer_metadata: Option<PeerMetadata>,
-    },
-    Leave {
-        sender_id: String,
-    },
-    Request {
-        document_id: String,
-        sender_id: String,
-        target_id: String,
-        #[serde(with = "serde_bytes")]
-        data: Vec<u8>,
-    },
-    Sync {
-        document_id: String,
-        sender_id: String,
-        target_id: String,
-        #[serde(with = "serde_bytes")]
-        data: Vec<u8>,
-    },
-    DocUnavailable {
-        sender_id: String,
-        target_id: String,
-        document_id: String,
-    },
-    Ephemeral {
-        sender_id: String,
-        target_id: String,
-        count: u64,
-        session_id: String,
-        document_id: String,
-        #[serde(with = "serde_bytes")]
-        data: Vec<u8>,
-    },
-    Error {
-        message: String,
-    },
-    /// Which storage ids' heads a peer wants to hear about; this server sends an empty one as a
-    /// keep-alive ([`WireMessage::keep_alive`]).
-    RemoteSubscriptionChange {
-        sender_id: String,
-        target_id: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        add: Option<Vec<String>>,
-        #[serde(default)]
-        remove: Vec<String>,
-    },
-    /// Messages this client has no use for (remote-heads-changed, …).
-    #[serde(other)]
-    Other,
-}
-
-/// What a peer says about itself in `join` and `peer`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PeerMetadata {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_id: Option<String>,
-    #[serde(default)]
-    pub is_ephemeral: bool,
-}
-
-impl WireMessage {
-    /// "Still here", from `sender` to `target`: a subscription change that changes nothing.
-    pub fn keep_alive(sender: &str, target: &str) -> WireMessage {
-        WireMessage::RemoteSubscriptionChange {
-            sender_id: sender.to_owned(),
-            target_id: target.to_owned(),
-            add: Some(Vec::new()),
-            remove: Vec::new(),
-        }
-    }
-
-    pub fn encode(&self) -> Vec<u8> {
-        let mut bytes = Vec::new();
-        ciborium::into_writer(self, &mut bytes).expect("writing CBOR to a Vec cannot fail");
-        bytes
-    }
-
-    pub fn decode(bytes: &[u8]) -> Result<WireMessage, SyncError> {
-        ciborium::from_reader(bytes).map_err(|error| SyncError::Malformed(error.to_string()))
-    }
-}
+pub use crate::protocol::{
+    MalformedMessage, PeerMetadata, WireMessage, KEEP_ALIVE_INTERVAL_MS, PROTOCOL_VERSION, ROLE_CHANGED_CLOSE_CODE,
+};
 
 /// Who has the board open, sent as the `data` of ephemeral messages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -173,6 +45,12 @@ pub enum SyncError {
     BadSyncMessage(String),
     #[error("the server reported an error: {0}")]
     Server(String),
+}
+
+impl From<MalformedMessage> for SyncError {
+    fn from(MalformedMessage(reason): MalformedMessage) -> SyncError {
+        SyncError::Malformed(reason)
+    }
 }
 
 /// Something the caller should know about after [`SyncClient::receive`].
@@ -372,7 +250,7 @@ mod tests {
         ciborium::into_writer(&std::collections::BTreeMap::from([("type", "remote-heads-changed")]), &mut bytes)
             .unwrap();
         assert_eq!(WireMessage::decode(&bytes).unwrap(), WireMessage::Other);
-        assert!(matches!(WireMessage::decode(&[0xff, 0x00]), Err(SyncError::Malformed(_))));
+        assert!(matches!(WireMessage::decode(&[0xff, 0x00]), Err(MalformedMessage(_))));
     }
 
     #[test]

@@ -454,7 +454,7 @@ impl Gate {
         let mut frame = shared::gate::decode_frame(bytes)
             .map_err(|error| Refusal::new(INVALID_PAYLOAD, "malformed", error.to_string()))?;
         match self.claimed.get() {
-            None if *frame.kind() == shared::gate::FrameKind::Join => {
+            None if *frame.kind() == shared::gate::MessageKind::Join => {
                 let _ = self.claimed.set(frame.sender().to_owned());
             }
             None => {
@@ -477,17 +477,17 @@ impl Gate {
             // Nothing about a board this account may not see reaches samod, which would open a
             // document (and keep it) for every id asked for. The answer is the one samod gives
             // for a board that does not exist.
-            if matches!(frame.kind(), shared::gate::FrameKind::Request | shared::gate::FrameKind::Sync) {
+            if matches!(frame.kind(), shared::gate::MessageKind::Request | shared::gate::MessageKind::Sync) {
                 self.answer_unavailable(&document_id)?;
             }
             return Ok(None);
         };
-        if *frame.kind() == shared::gate::FrameKind::Ephemeral {
+        if *frame.kind() == shared::gate::MessageKind::Ephemeral {
             // Members, viewers included, may show that they are there: in small messages, now
             // and then.
             self.admit_presence(bytes.len())?;
         }
-        if let (shared::gate::FrameKind::Request | shared::gate::FrameKind::Sync, Some(data)) =
+        if let (shared::gate::MessageKind::Request | shared::gate::MessageKind::Sync, Some(data)) =
             (frame.kind(), frame.data())
         {
             self.upgrade_on_first_open(&board).await?;

@@ -5,71 +5,11 @@ use ciborium::Value;
 use serde::ser::{Serialize, Serializer};
 
 use super::GateError;
+use crate::protocol::MessageKind;
 
 /// How deeply maps, arrays and tags may nest in a frame. automerge-repo's deepest message
 /// (`remote-heads-changed`: map → heads by storage id → heads info → array) needs 4.
 pub const MAX_NESTING: usize = 16;
-
-/// The `type` of an automerge-repo message.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FrameKind {
-    Join,
-    Peer,
-    Request,
-    Sync,
-    Ephemeral,
-    DocUnavailable,
-    RemoteSubscriptionChange,
-    RemoteHeadsChanged,
-    Leave,
-    /// A type this build does not know, passed on as it is.
-    Other(String),
-}
-
-impl FrameKind {
-    fn from_type(name: &str) -> FrameKind {
-        match name {
-            "join" => FrameKind::Join,
-            "peer" => FrameKind::Peer,
-            "request" => FrameKind::Request,
-            "sync" => FrameKind::Sync,
-            "ephemeral" => FrameKind::Ephemeral,
-            "doc-unavailable" => FrameKind::DocUnavailable,
-            "remote-subscription-change" => FrameKind::RemoteSubscriptionChange,
-            "remote-heads-changed" => FrameKind::RemoteHeadsChanged,
-            "leave" => FrameKind::Leave,
-            other => FrameKind::Other(other.to_owned()),
-        }
-    }
-
-    /// The `type` as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            FrameKind::Join => "join",
-            FrameKind::Peer => "peer",
-            FrameKind::Request => "request",
-            FrameKind::Sync => "sync",
-            FrameKind::Ephemeral => "ephemeral",
-            FrameKind::DocUnavailable => "doc-unavailable",
-            FrameKind::RemoteSubscriptionChange => "remote-subscription-change",
-            FrameKind::RemoteHeadsChanged => "remote-heads-changed",
-            FrameKind::Leave => "leave",
-            FrameKind::Other(name) => name,
-        }
-    }
-
-    /// Messages about one document, which must name it.
-    fn names_a_document(&self) -> bool {
-        matches!(
-            self,
-            FrameKind::Request
-                | FrameKind::Sync
-                | FrameKind::Ephemeral
-                | FrameKind::DocUnavailable
-                | FrameKind::RemoteHeadsChanged
-        )
-    }
-}
 
 /// A decoded frame: every field of the map, in the order received.
 ///
@@ -79,7 +19,7 @@ impl FrameKind {
 /// (request, sync, ephemeral, doc-unavailable, remote-heads-changed) carry a `documentId`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame {
-    kind: FrameKind,
+    kind: MessageKind,
     entries: Vec<(String, Value)>,
 }
 
@@ -147,8 +87,8 @@ pub fn decode_frame(bytes: &[u8]) -> Result<Frame, GateError> {
         }
         entries.push((key, value));
     }
-    let frame = Frame { kind: FrameKind::Other(String::new()), entries };
-    let kind = FrameKind::from_type(frame.required_text("type")?);
+    let frame = Frame { kind: MessageKind::Other(String::new()), entries };
+    let kind = MessageKind::from_type(frame.required_text("type")?);
     frame.required_text("senderId")?;
     for key in ["targetId", "documentId"] {
         if let Some(value) = frame.get(key) {
@@ -160,7 +100,7 @@ pub fn decode_frame(bytes: &[u8]) -> Result<Frame, GateError> {
     if kind.names_a_document() {
         frame.required_text("documentId")?;
     }
-    if matches!(kind, FrameKind::Request | FrameKind::Sync) {
+    if matches!(kind, MessageKind::Request | MessageKind::Sync) {
         match frame.get("data") {
             Some(Value::Bytes(_)) => {}
             Some(other) => {
@@ -177,7 +117,7 @@ pub fn decode_frame(bytes: &[u8]) -> Result<Frame, GateError> {
 }
 
 impl Frame {
-    pub fn kind(&self) -> &FrameKind {
+    pub fn kind(&self) -> &MessageKind {
         &self.kind
     }
 
@@ -202,7 +142,7 @@ impl Frame {
     /// `data` of an ephemeral message is the application's, not a sync message).
     pub fn data(&self) -> Option<&[u8]> {
         match (&self.kind, self.get("data")) {
-            (FrameKind::Request | FrameKind::Sync, Some(Value::Bytes(data))) => Some(data),
+            (MessageKind::Request | MessageKind::Sync, Some(Value::Bytes(data))) => Some(data),
             _ => None,
         }
     }

@@ -23,7 +23,7 @@ fn text(value: &str) -> Value {
 }
 
 /// Every message this project speaks, as `shared::sync` writes it.
-fn wire_messages() -> Vec<(WireMessage, FrameKind)> {
+fn wire_messages() -> Vec<(WireMessage, MessageKind)> {
     let (sender_id, target_id, document_id) = ("client".to_owned(), "server".to_owned(), "doc".to_owned());
     vec![
         (
@@ -32,7 +32,7 @@ fn wire_messages() -> Vec<(WireMessage, FrameKind)> {
                 supported_protocol_versions: vec!["1".into()],
                 peer_metadata: Some(PeerMetadata { storage_id: None, is_ephemeral: true }),
             },
-            FrameKind::Join,
+            MessageKind::Join,
         ),
         (
             WireMessage::Peer {
@@ -41,7 +41,7 @@ fn wire_messages() -> Vec<(WireMessage, FrameKind)> {
                 selected_protocol_version: "1".into(),
                 peer_metadata: None,
             },
-            FrameKind::Peer,
+            MessageKind::Peer,
         ),
         (
             WireMessage::Request {
@@ -50,7 +50,7 @@ fn wire_messages() -> Vec<(WireMessage, FrameKind)> {
                 target_id: target_id.clone(),
                 data: vec![1, 2],
             },
-            FrameKind::Request,
+            MessageKind::Request,
         ),
         (
             WireMessage::Sync {
@@ -59,7 +59,7 @@ fn wire_messages() -> Vec<(WireMessage, FrameKind)> {
                 target_id: target_id.clone(),
                 data: vec![3],
             },
-            FrameKind::Sync,
+            MessageKind::Sync,
         ),
         (
             WireMessage::DocUnavailable {
@@ -67,7 +67,7 @@ fn wire_messages() -> Vec<(WireMessage, FrameKind)> {
                 target_id: target_id.clone(),
                 document_id: document_id.clone(),
             },
-            FrameKind::DocUnavailable,
+            MessageKind::DocUnavailable,
         ),
         (
             WireMessage::Ephemeral {
@@ -78,9 +78,9 @@ fn wire_messages() -> Vec<(WireMessage, FrameKind)> {
                 document_id,
                 data: vec![0xa0],
             },
-            FrameKind::Ephemeral,
+            MessageKind::Ephemeral,
         ),
-        (WireMessage::Leave { sender_id }, FrameKind::Leave),
+        (WireMessage::Leave { sender_id }, MessageKind::Leave),
     ]
 }
 
@@ -117,7 +117,7 @@ fn unknown_types_and_fields_pass_through() {
         ("tagged", Value::Tag(42, Box::new(Value::Bytes(vec![9])))),
     ]));
     let frame = decode_frame(&bytes).unwrap();
-    assert_eq!(frame.kind(), &FrameKind::Other("future-thing".into()));
+    assert_eq!(frame.kind(), &MessageKind::Other("future-thing".into()));
     assert_eq!(frame.kind().as_str(), "future-thing");
     assert_eq!(frame.encode(), bytes);
 }
