@@ -21,6 +21,7 @@ pub mod gate;
 pub mod history;
 pub mod money;
 pub mod protocol;
+pub mod session;
 pub mod sync;
 pub mod week;
 
