@@ -7,6 +7,7 @@ mod api;
 mod assets;
 mod auth;
 mod cluster;
+mod device;
 mod durability;
 mod editor;
 mod gate;

@@ -1,13 +1,16 @@
 //! Seeded simulations of the whole sync path.
 //!
-//! Each seed draws a plan: three editors (`shared`'s protocol client over real WebSockets)
-//! make random edits of every kind on one board, go offline for a while and come back, while
+//! Each seed draws a plan: three devices (`shared`'s session state machine, which the browser
+//! runs too, over real WebSockets, each with its own storage) make random edits of every kind
+//! on one board, go offline for a while and come back, reload their page now and then, while
 //! the real server (the write gate, samod, SQLite) restarts now and then. When the plan is
 //! done, everyone reconnects, and then:
 //! - every editor and the board the server has stored are equal;
 //! - no project is duplicated, and every project added anywhere is there unless some editor
 //!   deleted it;
-//! - every change the server acknowledged to an editor is stored.
+//! - every change the server acknowledged to an editor is stored;
+//! - a device that reloads finds every change it had in its storage, and no sync message ever
+//!   left a device before the changes it could carry were stored (checked on every send).
 //!
 //! The plan is a pure function of the seed, so a failure prints the seed and the plan and can
 //! be replayed: `PMO_SIM_SEED=<seed> cargo test -p server --test it simulation`. The timing of
@@ -34,10 +37,7 @@ use shared::{
     IsoWeek, PersonId, ProjectId, Stage,
 };
 
-use crate::{
-    editor::{read_from_server, Editor},
-    harness,
-};
+use crate::{device::Device, editor::read_from_server, harness};
 
 const EDITORS: usize = 3;
 const STEPS: usize = 40;
@@ -55,6 +55,8 @@ enum Step {
     GoOffline { editor: usize },
     /// An editor that is offline connects again.
     ComeBack { editor: usize },
+    /// An editor's page is reloaded: its session starts again from what it stored.
+    Reload { editor: usize },
     /// The server stops (finishing its writes) and starts again on the same database.
     RestartServer,
 }
@@ -87,11 +89,12 @@ impl Plan {
             .map(|_| {
                 let editor = rng.random_range(0..EDITORS);
                 match rng.random_range(0..100) {
-                    0..60 => Step::Edit { editor, edit: Edit::draw(&mut rng) },
-                    60..75 => Step::Pump { editor, millis: rng.random_range(1..40) },
-                    75..81 => Step::PumpAll,
-                    81..89 => Step::GoOffline { editor },
-                    89..97 => Step::ComeBack { editor },
+                    0..58 => Step::Edit { editor, edit: Edit::draw(&mut rng) },
+                    58..73 => Step::Pump { editor, millis: rng.random_range(1..40) },
+                    73..79 => Step::PumpAll,
+                    79..87 => Step::GoOffline { editor },
+                    87..95 => Step::ComeBack { editor },
+                    95..97 => Step::Reload { editor },
                     _ => Step::RestartServer,
                 }
             })
@@ -234,11 +237,15 @@ impl Node {
 async fn run(plan: &Plan, node: &mut Node, owner: &harness::ApiClient, token: &str) {
     let board = owner.create_board(&format!("Simulation {}", plan.seed)).await;
     let document_id = board.document_id().to_owned();
-    let mut editors: Vec<Editor> =
-        (0..EDITORS).map(|index| Editor::new(&format!("editor{index}"), &document_id, token)).collect();
+    let mut editors: Vec<Device> =
+        (0..EDITORS).map(|index| Device::new(&format!("editor{index}"), &document_id, token)).collect();
     for editor in &mut editors {
         assert!(editor.connect(node.addr).await, "an editor connects");
-        editor.wait_for(Duration::from_secs(10), "the board", |editor| editor.board.is_loaded()).await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while !editor.board().is_loaded() {
+            assert!(tokio::time::Instant::now() < deadline, "{}: the board did not arrive", editor.name);
+            editor.pump(Duration::from_millis(50)).await;
+        }
     }
     let mut ledger = Ledger::default();
     // Every set of heads the server acknowledged to any editor, to check against its storage.
@@ -247,9 +254,7 @@ async fn run(plan: &Plan, node: &mut Node, owner: &harness::ApiClient, token: &s
     for step in &plan.steps {
         match step {
             Step::Edit { editor, edit } => {
-                let editor = &mut editors[*editor];
-                edit.apply(&mut editor.board, &mut ledger);
-                editor.flush().await;
+                editors[*editor].edit(|board| edit.apply(board, &mut ledger)).await;
             }
             Step::Pump { editor, millis } => editors[*editor].pump(Duration::from_millis(*millis)).await,
             Step::PumpAll => {
@@ -257,12 +262,17 @@ async fn run(plan: &Plan, node: &mut Node, owner: &harness::ApiClient, token: &s
                     editor.pump(Duration::from_millis(10)).await;
                 }
             }
-            Step::GoOffline { editor } => editors[*editor].lost(),
+            Step::GoOffline { editor } => editors[*editor].go_offline().await,
             Step::ComeBack { editor } => {
                 let editor = &mut editors[*editor];
                 if !editor.is_connected() {
                     assert!(editor.connect(node.addr).await, "{} reconnects", editor.name);
                 }
+            }
+            Step::Reload { editor } => {
+                let editor = &mut editors[*editor];
+                let (before, after) = editor.reload().await;
+                assert_eq!(before, after, "{} lost changes that were not stored when its page reloaded", editor.name);
             }
             Step::RestartServer => {
                 node.restart().await;
@@ -291,11 +301,10 @@ async fn run(plan: &Plan, node: &mut Node, owner: &harness::ApiClient, token: &s
             if !editor.is_connected() {
                 assert!(editor.connect(node.addr).await, "{} reconnects at the end", editor.name);
             }
-            editor.flush().await;
             editor.pump(Duration::from_millis(20)).await;
         }
-        let heads: Vec<Vec<ChangeHash>> = editors.iter_mut().map(|editor| editor.board.heads()).collect();
-        let unsynced: usize = editors.iter_mut().map(Editor::unsynced).sum();
+        let heads: Vec<Vec<ChangeHash>> = editors.iter_mut().map(|editor| editor.board().heads()).collect();
+        let unsynced: usize = editors.iter().map(Device::unsynced).sum();
         if unsynced == 0 && heads.windows(2).all(|pair| pair[0] == pair[1]) {
             break;
         }
@@ -303,14 +312,14 @@ async fn run(plan: &Plan, node: &mut Node, owner: &harness::ApiClient, token: &s
     }
 
     let mut stored = read_from_server(node.addr, &document_id, token).await;
-    let heads = editors[0].board.heads();
+    let heads = editors[0].board().heads();
     assert_eq!(stored.heads(), heads, "the server's stored board has exactly what the editors have");
     for (who, saved) in &acknowledged {
         assert!(stored.contains(saved), "a change acknowledged to {who} is not stored");
     }
     let expected = stored.snapshot();
     for editor in &mut editors {
-        assert_eq!(editor.board.snapshot(), expected, "{} sees the same board as the server", editor.name);
+        assert_eq!(editor.board().snapshot(), expected, "{} sees the same board as the server", editor.name);
     }
     let ids: Vec<&ProjectId> = expected.projects.iter().map(|project| &project.id).collect();
     let unique: BTreeSet<&ProjectId> = ids.iter().copied().collect();

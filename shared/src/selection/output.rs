@@ -36,13 +36,13 @@ pub enum SelectionStatus {
 /// Why a search stopped before proving optimality.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopReason {
-    /// [`Limits::max_nodes`] was reached.
+    /// [`Limits::max_nodes`](super::Limits::max_nodes) was reached.
     NodeLimit,
-    /// [`Limits::time`] ran out.
+    /// [`Limits::time`](super::Limits::time) ran out.
     TimeLimit,
-    /// The gap fell below [`Limits::accepted_gap`].
+    /// The gap fell below [`Limits::accepted_gap`](super::Limits::accepted_gap).
     GapAccepted,
-    /// The caller has not run a [`SelectionSearch`] to its end (yet): paused, or cancelled.
+    /// The caller has not run a [`SelectionSearch`](super::SelectionSearch) to its end (yet): paused, or cancelled.
     Paused,
 }
 
@@ -145,7 +145,7 @@ pub struct FrontierPoint {
 
 /// An instant, approximate selection: **a preview, not optimal.** Candidates are taken in
 /// order of value per unit of cost, each with the projects it requires, whenever they all fit.
-/// It respects every constraint, but can be far from the best portfolio; [`select`] finds that.
+/// It respects every constraint, but can be far from the best portfolio; [`select`](super::select) finds that.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GreedyPreview {
     /// Ids of the projects the preview takes, sorted. Empty when infeasible.

@@ -304,7 +304,7 @@ fn reconnects_back_off_and_a_handshake_resets_the_backoff() {
     }
     assert_eq!(delays, [250, 500, 1_000, 2_000, 4_000, 5_000, 5_000]);
     device.open_socket();
-    assert_eq!(device.session.status().online, true);
+    assert!(device.session.status().online);
     let connection = device.connection.unwrap();
     let mark = device.log.len();
     device.input(Input::SocketClosed { connection, role_changed: false });
