@@ -9,13 +9,30 @@ cd "$(dirname "$0")/.."
 out=BENCHMARKS.md
 native=$(mktemp)
 wasm=$(mktemp)
-trap 'rm -f "$native" "$wasm"' EXIT
+load=$(mktemp)
+trap 'rm -f "$native" "$wasm" "$load"' EXIT
 
 echo "native benchmarks (cargo bench -p shared)…" >&2
 cargo bench -p shared --bench dashboard -- --output-format bencher 2>/dev/null | grep '^test ' >"$native"
 echo "WebAssembly timings (release, in Node)…" >&2
 cargo test -p shared --release --target wasm32-unknown-unknown --test wasm_timing -- --nocapture 2>&1 \
   | grep '^wasm: ' | sed 's/^wasm: //' >"$wasm" || true
+echo "release site and first load over a throttled link (end2end/bench/first-load.js)…" >&2
+scripts/build-site.sh --release >&2
+make --no-print-directory server-bin >&2
+(cd end2end && PMO_BOARD_BIN="$PWD/../target/e2e/pmo-board" node bench/first-load.js) >"$load" || true
+
+# Raw, gzip -9 and brotli sizes of what the browser downloads on a first load.
+sizes() {
+  local file
+  echo "| file | raw | gzip | brotli |"
+  echo "|---|---:|---:|---:|"
+  for file in target/site/pkg/pmo-board.wasm target/site/pkg/pmo-board.js target/site/pkg/pmo-board.css; do
+    printf '| %s | %d KiB | %d KiB | %s |\n' "${file##*/}" $(($(stat -c %s "$file") / 1024)) \
+      $(($(gzip -9 -c "$file" | wc -c) / 1024)) \
+      "$(command -v brotli >/dev/null && echo "$(($(brotli --best -c "$file" | wc -c) / 1024)) KiB" || echo "n/a")"
+  done
+}
 
 {
   echo "# Benchmarks"
@@ -48,5 +65,13 @@ cargo test -p shared --release --target wasm32-unknown-unknown --test wasm_timin
   else
     echo "(not measured: the wasm timing test printed nothing)"
   fi
+  echo
+  echo "## The app's download (release build, wasm-opt -Oz)"
+  echo
+  sizes
+  echo
+  echo "## First load (headless Chromium, network throttled; debug server, release site)"
+  echo
+  if [[ -s "$load" ]]; then cat "$load"; else echo "(not measured: the first-load benchmark printed nothing)"; fi
 } >"$out"
 echo "wrote $out" >&2
