@@ -4,7 +4,7 @@
 
 use std::{net::SocketAddr, time::Duration};
 
-use automerge::ChangeHash;
+use automerge::{Automerge, ChangeHash, ReadDoc};
 use futures::{SinkExt, StreamExt};
 use shared::{
     board::Board,
@@ -25,6 +25,8 @@ pub struct Device {
     socket: Option<(u32, Socket)>,
     /// What the device stored: its chunks one after the other, and the sync state.
     disk: Vec<u8>,
+    /// The same, loaded, to check what a sync message may carry.
+    on_disk: Automerge,
     sync_state: Option<Vec<u8>>,
     next_chunk: u32,
     /// Heads the server had acknowledged (every change up to them was on the server).
@@ -42,6 +44,7 @@ impl Device {
             addr: None,
             socket: None,
             disk: Vec::new(),
+            on_disk: Automerge::new(),
             sync_state: None,
             next_chunk: 0,
             saved: Vec::new(),
@@ -89,8 +92,8 @@ impl Device {
     }
 
     /// The page is reloaded: a new session from what the device stored, connected again if
-    /// it was. Returns the board's heads before and after, which must be equal: every change
-    /// was stored.
+    /// it was. Returns the board's heads before the reload and as read from storage, which
+    /// must be equal: every change was stored.
     pub async fn reload(&mut self) -> (Vec<ChangeHash>, Vec<ChangeHash>) {
         let before = self.board().heads();
         let was_connected = self.socket.is_some();
@@ -99,6 +102,7 @@ impl Device {
             if self.disk.is_empty() { Board::empty() } else { Board::load(&self.disk).expect("the disk loads") };
         let stored = Stored { board, sync_state: self.sync_state.clone(), next_chunk: self.next_chunk };
         self.session = Session::new(&peer_id(&self.name), &self.document_id, Some(stored), &self.name, None);
+        let after = self.board().heads();
         let effects = self.session.start(now_ms(), was_connected && self.addr.is_some());
         self.perform(effects).await;
         if was_connected {
@@ -107,7 +111,7 @@ impl Device {
                 self.pump(Duration::from_millis(50)).await;
             }
         }
-        (before, self.board().heads())
+        (before, after)
     }
 
     /// Handles whatever the server sent within `wait`, and notes what it has acknowledged.
@@ -147,6 +151,7 @@ impl Device {
                     assert_eq!(chunk, self.next_chunk, "{}: chunks are written in order", self.name);
                     if !changes.is_empty() {
                         self.disk.extend_from_slice(&changes);
+                        self.on_disk.load_incremental(&changes).expect("stored changes load");
                         self.next_chunk += 1;
                     }
                     if let Some(state) = sync_state {
@@ -155,6 +160,7 @@ impl Device {
                     Some(Input::Stored { changes: Ok(()), sync_state: Ok(()) })
                 }
                 Effect::Replace { bytes, .. } => {
+                    self.on_disk = Automerge::load(&bytes).expect("the stored board loads");
                     self.disk = bytes;
                     self.next_chunk += 1;
                     Some(Input::Replaced(Ok(())))
@@ -181,11 +187,7 @@ impl Device {
         let message = WireMessage::decode(&frame).expect("the session sends protocol messages");
         if matches!(message.kind(), Some(MessageKind::Sync | MessageKind::Request)) {
             let heads = self.board().heads();
-            let stored = if self.disk.is_empty() {
-                heads.is_empty()
-            } else {
-                Board::load(&self.disk).expect("the disk loads").contains(&heads)
-            };
+            let stored = heads.iter().all(|hash| self.on_disk.get_change_by_hash(hash).is_some());
             assert!(stored, "{}: a sync message went out before the changes were stored", self.name);
         }
         let (connection, socket) = self.socket.as_mut()?;
