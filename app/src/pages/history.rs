@@ -10,7 +10,10 @@ use leptos_router::hooks::use_params_map;
 use shared::history::{filter_entries, group_sessions, HistoryEntry, LocalChange};
 
 use super::board::BoardContext;
-use crate::api::{self, FetchError};
+use crate::{
+    api::{self, FetchError},
+    components::time_travel::SeeThen,
+};
 
 /// What the page has from the server.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,6 +204,7 @@ pub fn HistoryPage() -> impl IntoView {
                             <li data-testid="history-entry" data-hash=entry.hash.clone()>
                                 <span class="history-summary">{entry.summary.clone()}</span>
                                 <span class="history-time" class:offline=offline>{when}</span>
+                                <SeeThen board hash=entry.hash.clone()/>
                             </li>
                         }
                     })
@@ -274,6 +278,7 @@ fn LocalHistory(board: BoardContext) -> impl IntoView {
             <li data-testid="local-change">
                 <span class="history-summary">{change.summary.text}</span>
                 <span class="history-time">{format!("{when} · {device}")}</span>
+                <SeeThen board hash=change.hash/>
             </li>
         }
     };
