@@ -1,6 +1,7 @@
 //! Widgets that several pages share.
 
 pub mod account_menu;
+pub mod blame;
 pub mod comparison;
 pub mod field;
 pub mod header;

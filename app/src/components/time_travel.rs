@@ -117,7 +117,7 @@ pub fn TimeTravelBanner(board: BoardContext, historical: Memo<Option<Result<Boar
                     <A href=back attr:data-testid="back-to-now">"← Back to now"</A>
                     " · "
                     <button type="button" class="link" data-testid="compare-with-now"
-                        attr:aria-expanded=move || comparing.get().to_string()
+                        aria-expanded=move || comparing.get().to_string()
                         on:click=move |_| comparing.update(|on| *on = !*on)>
                         {move || if comparing.get() { "Hide the comparison with now" } else { "Compare with now" }}
                     </button>

@@ -134,14 +134,14 @@ fn BaselineRow(board: BoardContext, baseline: Baseline) -> impl IntoView {
                 <A href=board.href_at("", &baseline.heads) attr:data-testid="open-baseline">"See the board then"</A>
                 " "
                 <button type="button" class="link" data-testid="compare-baseline"
-                    attr:aria-expanded=move || comparing.get().to_string()
+                    aria-expanded=move || comparing.get().to_string()
                     on:click=move |_| comparing.update(|on| *on = !*on)>
                     {move || if comparing.get() { "Hide comparison" } else { "Compare with now" }}
                 </button>
                 " "
                 <Show when=move || board.editable.get()>
                     <button type="button" class="danger" data-testid="delete-baseline"
-                        attr:aria-expanded=move || confirming.get().to_string()
+                        aria-expanded=move || confirming.get().to_string()
                         on:click=move |_| confirming.set(true)>"Delete"</button>
                 </Show>
                 <Show when=move || confirming.get()>
@@ -188,7 +188,7 @@ fn CompareTwoPoints(board: BoardContext) -> impl IntoView {
         if key == "now" {
             return Ok((board.live.get(), label));
         }
-        let heads = shared::history::point::heads_from_param(key).ok_or("choose a point")?;
+        let heads = shared::history::point::heads_from_param(key).ok_or_else(|| "choose a point".to_owned())?;
         board_at(board, &heads).map(|then| (then, label))
     };
     let result = move || {

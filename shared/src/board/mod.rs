@@ -41,6 +41,7 @@
 //! Automerge change, so a refused edit leaves the document untouched and "N changes not yet on
 //! the server" counts edits a person made.
 
+pub mod blame;
 mod conflicts;
 mod differences;
 mod live;
