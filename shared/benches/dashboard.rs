@@ -104,7 +104,9 @@ fn benches(c: &mut Criterion) {
         let project = &projects[(change * 7) % projects.len()];
         match change % 4 {
             0 => board.set_project_budget(project, 50_000.0 + change as f64).unwrap(),
-            1 => board.set_allocation(project, &people[change % people.len()], weeks[change % 12], (change % 9) as f64).unwrap(),
+            1 => board
+                .set_allocation(project, &people[change % people.len()], weeks[change % 12], (change % 9) as f64)
+                .unwrap(),
             2 => board.move_project(project, change % 50).unwrap(),
             _ => board.rename_project(project, &format!("Project {change}")).unwrap(),
         }
@@ -134,7 +136,9 @@ fn benches(c: &mut Criterion) {
     group.bench_function("compare two points (projects, fields, bookings)", |b| {
         b.iter(|| compare(black_box(&then), black_box(&now)))
     });
-    group.bench_function("the KPIs of two points", |b| b.iter(|| compare_kpis(black_box(&then), black_box(&now), horizon)));
+    group.bench_function("the KPIs of two points", |b| {
+        b.iter(|| compare_kpis(black_box(&then), black_box(&now), horizon))
+    });
     group.finish();
 
     // Selection among 200 candidates: the first 200 proposed or approved projects, worth their

@@ -10,8 +10,8 @@ use proptest::prelude::*;
 use shared::{
     board::{
         validate::{self, Problem, SchemaViolation},
-        BaselineId, Board, CriterionId, DecisionId, DecisionKind, Estimates, Financials, LessonId, MilestoneId, NewLesson,
-        NewPerson, NewProject, NewRisk, ObjectiveId, OperatingModel, Phase, RiskId, Stamp,
+        BaselineId, Board, CriterionId, DecisionId, DecisionKind, Estimates, Financials, LessonId, MilestoneId,
+        NewLesson, NewPerson, NewProject, NewRisk, ObjectiveId, OperatingModel, Phase, RiskId, Stamp,
     },
     finance::Rag,
     gate::{

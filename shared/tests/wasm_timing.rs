@@ -54,7 +54,9 @@ fn large_board_timings_in_wasm() {
         let project = &projects[(change * 7) % projects.len()];
         match change % 4 {
             0 => board.set_project_budget(project, 50_000.0 + change as f64).unwrap(),
-            1 => board.set_allocation(project, &people[change % people.len()], weeks[change % 12], (change % 9) as f64).unwrap(),
+            1 => board
+                .set_allocation(project, &people[change % people.len()], weeks[change % 12], (change % 9) as f64)
+                .unwrap(),
             2 => board.move_project(project, change % 50).unwrap(),
             _ => board.rename_project(project, &format!("Project {change}")).unwrap(),
         }

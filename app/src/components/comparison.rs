@@ -41,8 +41,11 @@ pub fn ComparisonView(
         let list = |items: Vec<String>, testid: &'static str| {
             view! { <ul class="since" data-testid=testid>{items.into_iter().map(|item| view! { <li>{item}</li> }).collect_view()}</ul> }
         };
-        let fields: Vec<String> =
-            comparison.fields.iter().map(|f| format!("{} · {}: {} → {}", f.project, f.field, f.before, f.after)).collect();
+        let fields: Vec<String> = comparison
+            .fields
+            .iter()
+            .map(|f| format!("{} · {}: {} → {}", f.project, f.field, f.before, f.after))
+            .collect();
         let bookings: Vec<String> = comparison
             .bookings
             .iter()

@@ -94,7 +94,8 @@ pub fn TimeTravelBanner(board: BoardContext, historical: Memo<Option<Result<Boar
             }));
         });
     };
-    let body = move || match historical.get() {
+    let body = move || {
+        match historical.get() {
         Some(Err(message)) => view! {
             <p><strong>"This version of the board cannot be shown. "</strong>{message}</p>
             <p class="version-links"><A href=back attr:data-testid="back-to-now">"← Back to the board as it is now"</A></p>
@@ -132,6 +133,7 @@ pub fn TimeTravelBanner(board: BoardContext, historical: Memo<Option<Result<Boar
             .into_any()
         }
         None => ().into_any(),
+    }
     };
     view! {
         <section class="version-banner time-travel" role="region" aria-label="The board as it was" data-testid="time-travel-banner">

@@ -166,7 +166,10 @@ fn BaselineRow(board: BoardContext, baseline: Baseline) -> impl IntoView {
 fn points(live: &BoardSnapshot) -> Vec<(String, String)> {
     let mut points = vec![("now".to_owned(), "Now".to_owned())];
     points.extend(live.baselines.iter().map(|b| {
-        (shared::history::point::heads_param(&b.heads), format!("Baseline “{}” ({})", b.name, format_time(b.recorded.at_ms)))
+        (
+            shared::history::point::heads_param(&b.heads),
+            format!("Baseline “{}” ({})", b.name, format_time(b.recorded.at_ms)),
+        )
     }));
     points.extend(live.decisions.iter().map(|d| {
         (
@@ -184,7 +187,8 @@ fn CompareTwoPoints(board: BoardContext) -> impl IntoView {
     let from = RwSignal::new(String::new());
     let to = RwSignal::new("now".to_owned());
     let snapshot_of = move |key: &str| -> Result<(BoardSnapshot, String), String> {
-        let label = options.with(|o| o.iter().find(|(k, _)| k == key).map(|(_, label)| label.clone())).unwrap_or_default();
+        let label =
+            options.with(|o| o.iter().find(|(k, _)| k == key).map(|(_, label)| label.clone())).unwrap_or_default();
         if key == "now" {
             return Ok((board.live.get(), label));
         }

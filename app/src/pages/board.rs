@@ -168,9 +168,8 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
     // The point in history the URL names: the pages show the board as it was there, read-only.
     let query = use_query_map();
     // A link whose `at` is damaged names no heads at all, which the banner reports.
-    let at = Memo::new(move |_| {
-        query.with(|query| query.get("at")).map(|text| heads_from_param(&text).unwrap_or_default())
-    });
+    let at =
+        Memo::new(move |_| query.with(|query| query.get("at")).map(|text| heads_from_param(&text).unwrap_or_default()));
     let historical = historical_snapshot(session, view.snapshot, at);
     let shown = Memo::new_with_compare(
         move |_| match historical.with(|then| then.as_ref().and_then(|then| then.as_ref().ok().cloned())) {

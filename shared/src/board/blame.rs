@@ -51,7 +51,8 @@ impl Board {
     pub fn project_field_history(&mut self, id: &ProjectId, field: &str) -> Result<Vec<FieldValue>, BoardError> {
         let object = self.entity(PROJECTS, "project", id.as_str())?;
         let winner = self.doc.get(&object, field)?.map(|(_, op)| op.to_string());
-        let standing: Vec<String> = self.doc.get_all(&object, field)?.into_iter().map(|(_, op)| op.to_string()).collect();
+        let standing: Vec<String> =
+            self.doc.get_all(&object, field)?.into_iter().map(|(_, op)| op.to_string()).collect();
         let object = object.to_string();
         let mut values = Vec::new();
         for change in self.automerge().get_changes(&[]) {
@@ -101,7 +102,8 @@ mod tests {
     fn a_field_tells_its_story_with_the_losing_value_of_a_concurrent_edit() {
         let mut left = Board::new("P").unwrap();
         let id = ProjectId::random();
-        left.add_project(id.clone(), NewProject { name: "Apollo".into(), stage: Stage::Proposed, budget: 100.0 }).unwrap();
+        left.add_project(id.clone(), NewProject { name: "Apollo".into(), stage: Stage::Proposed, budget: 100.0 })
+            .unwrap();
         left.set_project_budget(&id, 250.0).unwrap();
         let mut right = left.fork();
         left.set_project_budget(&id, 300.0).unwrap();
@@ -116,7 +118,11 @@ mod tests {
         let current = current.to_string();
         assert!(told.contains(&(current.as_str(), Standing::Current)), "{told:?}");
         assert!(told.contains(&(lost, Standing::LostConflict)), "{told:?}");
-        assert_eq!(&told[2..], [("250", Standing::Replaced), ("100", Standing::Replaced)], "older values, newest first");
+        assert_eq!(
+            &told[2..],
+            [("250", Standing::Replaced), ("100", Standing::Replaced)],
+            "older values, newest first"
+        );
         let right_actor = right.automerge().get_changes(&[]).last().unwrap().actor_id().to_hex_string();
         let by_right = story.iter().find(|v| v.value == "275").unwrap();
         assert_eq!(by_right.actor, right_actor, "the device that set it");

@@ -6,7 +6,8 @@ use std::{collections::HashMap, str::FromStr};
 use automerge::ScalarValue;
 
 use super::{
-    key_part, non_empty, one_of, schema::*, BaselineId, Board, BoardError, DecisionId, Fields, LessonId, ProjectId, RiskId, Stamp,
+    key_part, non_empty, one_of, schema::*, BaselineId, Board, BoardError, DecisionId, Fields, LessonId, ProjectId,
+    RiskId, Stamp,
 };
 use crate::risk::{Impact, Probability, Roam};
 
@@ -327,8 +328,12 @@ impl Board {
         }
         let by = non_empty("name of who took the baseline", &recorded.by)?;
         let heads = self.heads().iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
-        let fields =
-            vec![("name", name.into()), ("heads", heads.into()), ("by", by.into()), ("at_ms", ScalarValue::Int(recorded.at_ms))];
+        let fields = vec![
+            ("name", name.into()),
+            ("heads", heads.into()),
+            ("by", by.into()),
+            ("at_ms", ScalarValue::Int(recorded.at_ms)),
+        ];
         self.insert_entity(BASELINES, "baseline", id.as_str(), fields)?;
         self.commit(format!("take baseline {id}"));
         Ok(())

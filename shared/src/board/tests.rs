@@ -430,7 +430,10 @@ fn a_version_2_board_gets_baselines_from_the_upgrade() {
     let mut board = Board::load(&board.save()).unwrap();
     assert!(board.baselines().is_empty());
     // Writes wait for the server's upgrade, which creates the collection.
-    assert_eq!(board.add_baseline(BaselineId::random(), "Before", stamp()), Err(BoardError::NotLoaded(schema::BASELINES)));
+    assert_eq!(
+        board.add_baseline(BaselineId::random(), "Before", stamp()),
+        Err(BoardError::NotLoaded(schema::BASELINES))
+    );
     assert_eq!(board.rename_project(&ids[0], "ERP 2"), Err(BoardError::OlderSchema { found: 2 }));
     assert_eq!(board.upgrade().unwrap(), schema::Upgrade::Upgraded { from: 2 });
     assert_eq!(board.schema_version(), Some(SCHEMA_VERSION));

@@ -157,9 +157,8 @@ fn bookings(then: &BoardSnapshot, now: &BoardSnapshot) -> Vec<BookingChange> {
     let project_name = |id: &ProjectId| {
         now.project(id).or_else(|| then.project(id)).map_or_else(|| id.to_string(), |p| p.name.clone())
     };
-    let person_name = |id: &PersonId| {
-        now.person(id).or_else(|| then.person(id)).map_or_else(|| id.to_string(), |p| p.name.clone())
-    };
+    let person_name =
+        |id: &PersonId| now.person(id).or_else(|| then.person(id)).map_or_else(|| id.to_string(), |p| p.name.clone());
     let mut changes: Vec<(usize, BookingChange)> = keys
         .into_iter()
         .filter_map(|key| {
@@ -196,7 +195,12 @@ mod tests {
         board
             .add_person(
                 id.clone(),
-                NewPerson { name: name.into(), role: "Engineer".into(), team: "Core".into(), capacity_hours_per_week: 40.0 },
+                NewPerson {
+                    name: name.into(),
+                    role: "Engineer".into(),
+                    team: "Core".into(),
+                    capacity_hours_per_week: 40.0,
+                },
             )
             .unwrap();
         id

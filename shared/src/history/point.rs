@@ -22,8 +22,12 @@ pub fn heads_param(heads: &[ChangeHash]) -> String {
 
 /// The heads a link names; `None` if any part is not a change hash or there is none.
 pub fn heads_from_param(text: &str) -> Option<Vec<ChangeHash>> {
-    let heads: Vec<ChangeHash> =
-        text.split(',').map(str::trim).filter(|hash| !hash.is_empty()).map(|hash| hash.parse().ok()).collect::<Option<_>>()?;
+    let heads: Vec<ChangeHash> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|hash| !hash.is_empty())
+        .map(|hash| hash.parse().ok())
+        .collect::<Option<_>>()?;
     let mut heads = heads;
     heads.sort();
     heads.dedup();
@@ -65,8 +69,12 @@ mod tests {
         let mut board = Board::new("P").unwrap();
         let one = board.heads();
         let mut other = board.fork();
-        board.add_project(ProjectId::random(), NewProject { name: "A".into(), stage: Stage::Proposed, budget: 1.0 }).unwrap();
-        other.add_project(ProjectId::random(), NewProject { name: "B".into(), stage: Stage::Proposed, budget: 1.0 }).unwrap();
+        board
+            .add_project(ProjectId::random(), NewProject { name: "A".into(), stage: Stage::Proposed, budget: 1.0 })
+            .unwrap();
+        other
+            .add_project(ProjectId::random(), NewProject { name: "B".into(), stage: Stage::Proposed, budget: 1.0 })
+            .unwrap();
         board.merge(&mut other).unwrap();
         let two = board.heads();
         assert_eq!(two.len(), 2, "two concurrent changes: two heads");
@@ -104,11 +112,7 @@ mod tests {
         doc.merge(&mut other).unwrap();
         let mut board = Board::load(&doc.save()).unwrap();
         let unknown: ChangeHash = "00".repeat(32).parse().unwrap();
-        let cases = [
-            (first, Some(1_800_000_000_000)),
-            (board.heads(), Some(1_800_000_060_000)),
-            (vec![unknown], None),
-        ];
+        let cases = [(first, Some(1_800_000_000_000)), (board.heads(), Some(1_800_000_060_000)), (vec![unknown], None)];
         for (heads, expected) in cases {
             assert_eq!(board.version_time(&heads), expected);
         }
