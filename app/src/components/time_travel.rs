@@ -154,3 +154,47 @@ pub fn SeeThen(board: BoardContext, hash: String) -> impl IntoView {
         }
     })
 }
+
+/// "See the board as it was on <date>": the version at the end of that day (the reader's
+/// time zone), from the changes this device holds.
+#[component]
+pub fn SeeOnDate(board: BoardContext) -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    let day = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let go = move || {
+        let text = day.get_untracked();
+        let Ok(date) = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") else {
+            problem.set(Some("Choose a day, for example 2027-01-15.".into()));
+            return;
+        };
+        use chrono::Datelike;
+        let end_of_day = js_sys::Date::new_with_year_month_day_hr_min_sec_milli(
+            date.year() as u32,
+            date.month0() as i32,
+            date.day() as i32,
+            23,
+            59,
+            59,
+            999,
+        )
+        .get_time() as i64;
+        let heads = board.session.with_value(|session| session.read(|live| live.heads_at_time(end_of_day)));
+        if heads.is_empty() {
+            problem.set(Some(format!("The board did not exist yet on {text}: choose a later day.")));
+            return;
+        }
+        problem.set(None);
+        navigate(&board.href_at("", &heads), Default::default());
+    };
+    view! {
+        <form class="see-on-date" data-testid="see-on-date" on:submit=move |ev| { ev.prevent_default(); go(); }>
+            <label for="see-on-date-day">"See the board as it was at the end of "</label>
+            <input id="see-on-date-day" type="date" data-testid="see-on-date-day" prop:value=day
+                aria-invalid=move || problem.with(Option::is_some).to_string() aria-describedby="see-on-date-problem"
+                on:input=move |ev| { day.set(event_target_value(&ev)); problem.set(None); }/>
+            <button type="submit">"Open"</button>
+            <span id="see-on-date-problem" class="field-error" role="alert">{move || problem.get()}</span>
+        </form>
+    }
+}

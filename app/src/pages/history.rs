@@ -12,7 +12,7 @@ use shared::history::{filter_entries, group_sessions, HistoryEntry, LocalChange}
 use super::board::BoardContext;
 use crate::{
     api::{self, FetchError},
-    components::time_travel::SeeThen,
+    components::time_travel::{SeeOnDate, SeeThen},
 };
 
 /// What the page has from the server.
@@ -231,6 +231,7 @@ pub fn HistoryPage() -> impl IntoView {
                 "Every change the server received for this board: who sent it (the account signed in on that connection), "
                 "what it did, and when. A change made offline shows when it was made and when it arrived."
             </p>
+            <SeeOnDate board/>
             {move || match shown.get() {
                 Load::Loading => view! { <p class="progress" role="status">"Loading the history…"</p> }.into_any(),
                 Load::Failed(message) => view! {

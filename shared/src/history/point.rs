@@ -59,6 +59,34 @@ impl crate::Board {
     }
 }
 
+impl crate::Board {
+    /// The version of the board at a moment (Unix ms): every change made at or before it by
+    /// its own clock, with whatever those changes build on (a device's clock may be behind
+    /// the one it built on). Empty when nothing was made by then.
+    pub fn heads_at_time(&mut self, at_ms: i64) -> Vec<ChangeHash> {
+        use std::collections::{HashMap, HashSet};
+        let doc = self.automerge();
+        let changes = doc.get_changes(&[]);
+        let deps: HashMap<ChangeHash, Vec<ChangeHash>> =
+            changes.iter().map(|change| (change.hash(), change.deps().to_vec())).collect();
+        let mut included: HashSet<ChangeHash> = HashSet::new();
+        let mut stack: Vec<ChangeHash> = changes
+            .iter()
+            .filter(|change| change.timestamp().saturating_mul(1000) <= at_ms)
+            .map(|change| change.hash())
+            .collect();
+        while let Some(hash) = stack.pop() {
+            if included.insert(hash) {
+                stack.extend(deps.get(&hash).into_iter().flatten().copied());
+            }
+        }
+        let built_on: HashSet<ChangeHash> = included.iter().flat_map(|hash| deps[hash].iter().copied()).collect();
+        let mut heads: Vec<ChangeHash> = included.difference(&built_on).copied().collect();
+        heads.sort();
+        heads
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +143,38 @@ mod tests {
         let cases = [(first, Some(1_800_000_000_000)), (board.heads(), Some(1_800_000_060_000)), (vec![unknown], None)];
         for (heads, expected) in cases {
             assert_eq!(board.version_time(&heads), expected);
+        }
+    }
+
+    /// Changes at 1,000 s (the board), 2,000 s (Q), then apart: 4,000 s (R) and, on a device
+    /// whose clock is behind, 3,000 s (S) built on R.
+    #[test]
+    fn the_version_at_a_moment() {
+        use automerge::{transaction::CommitOptions, transaction::Transactable, AutoCommit, ROOT};
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "name", "P").unwrap();
+        doc.commit_with(CommitOptions::default().with_time(1_000));
+        let created = doc.get_heads();
+        doc.put(ROOT, "name", "Q").unwrap();
+        doc.commit_with(CommitOptions::default().with_time(2_000));
+        let q = doc.get_heads();
+        doc.put(ROOT, "name", "R").unwrap();
+        doc.commit_with(CommitOptions::default().with_time(4_000));
+        let mut behind = doc.fork();
+        behind.put(ROOT, "name", "S").unwrap();
+        behind.commit_with(CommitOptions::default().with_time(3_000));
+        let s = behind.get_heads();
+        let mut board = Board::load(&behind.save()).unwrap();
+        let cases = [
+            (999_999, vec![]),
+            (1_000_000, created),
+            (2_500_000, q),
+            // S (3,000 s) counts, and with it R, which it was built on.
+            (3_000_000, s.clone()),
+            (9_000_000, s),
+        ];
+        for (at_ms, expected) in cases {
+            assert_eq!(board.heads_at_time(at_ms), expected, "at {at_ms}");
         }
     }
 }
