@@ -287,9 +287,9 @@ fn apply(board: &mut Board, edit: &Edit) {
             }
         }
         Edit::RenameBoard(name) => board.rename(&name),
-        Edit::Baseline(name) => match board.baselines().into_iter().find(|b| &b.name == name) {
+        Edit::Baseline(name) => match board.baselines().into_iter().find(|b| b.name == name) {
             Some(baseline) => board.delete_baseline(&baseline.id),
-            None => board.add_baseline(BaselineId::random(), name, stamp),
+            None => board.add_baseline(BaselineId::random(), &name, stamp),
         },
     };
 }
@@ -439,13 +439,13 @@ fn updates_that_break_the_schema_are_refused_where_they_break_it() {
             "the schema version lowered",
             Box::new(|d| d.put(ROOT, "schema_version", 1u64).unwrap()),
             "schema_version",
-            |p| matches!(p, Problem::SchemaVersionLowered { from: 2, to: 1 }),
+            |p| matches!(p, Problem::SchemaVersionLowered { from: 3, to: 1 }),
         ),
         (
             "a schema version from the future",
-            Box::new(|d| d.put(ROOT, "schema_version", 3u64).unwrap()),
+            Box::new(|d| d.put(ROOT, "schema_version", 4u64).unwrap()),
             "schema_version",
-            |p| matches!(p, Problem::SchemaVersionTooNew(3)),
+            |p| matches!(p, Problem::SchemaVersionTooNew(4)),
         ),
         (
             "the schema version deleted",

@@ -8,7 +8,11 @@
 //! change's actor is a device, not a person: the server's history maps the change to the
 //! account that sent it.
 
-use automerge::{legacy::Key, ObjType, OpType, ReadDoc, ScalarValue};
+use automerge::{
+    legacy::{Key, OpType},
+    ObjType,
+    ReadDoc, ScalarValue,
+};
 
 use super::{schema::PROJECTS, Board, BoardError, ProjectId};
 

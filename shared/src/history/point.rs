@@ -10,7 +10,7 @@
 //! assert!(heads_from_param("yesterday").is_none());
 //! ```
 
-use automerge::ChangeHash;
+use automerge::{ChangeHash, ReadDoc};
 
 /// The heads as a link writes them: hex hashes separated by commas, sorted so one version
 /// always has one link.
