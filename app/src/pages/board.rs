@@ -32,7 +32,7 @@ use crate::{
         rule_warnings::RuleWarnings,
         time_travel::{historical_snapshot, TimeTravelBanner},
     },
-    session::{BoardSession, SyncStatus},
+    session::{BoardSession, SetAside, SyncStatus},
 };
 
 /// The pages of a board, in the order of its navigation: the path under `/board/:id/`, the
@@ -59,6 +59,8 @@ const PAGES: &[(&str, &str, &str)] = &[
 pub struct BoardView {
     pub snapshot: Memo<BoardSnapshot>,
     pub status: RwSignal<SyncStatus>,
+    /// Changes the server refused, kept aside as text (see [`crate::session::SetAside`]).
+    pub set_aside: RwSignal<Option<SetAside>>,
 }
 
 /// The open board, for every page inside the board's frame.
@@ -226,7 +228,7 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let board = BoardContext {
         session,
-        view: BoardView { snapshot: shown, status: view.status },
+        view: BoardView { snapshot: shown, status: view.status, set_aside: view.set_aside },
         live: view.snapshot,
         at,
         notice,

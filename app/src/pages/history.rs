@@ -272,7 +272,7 @@ fn LocalHistory(board: BoardContext) -> impl IntoView {
         board.view.snapshot.track();
         board.session.with_value(|session| session.read(|board| board.recent_changes(50)))
     });
-    let row = |change: LocalChange| {
+    let row = move |change: LocalChange| {
         let when = change.made_at_ms.map_or_else(|| "time not recorded".to_owned(), format_time);
         let device = format!("device {}", &change.actor[..8.min(change.actor.len())]);
         view! {
