@@ -10,8 +10,7 @@
 
 use automerge::{
     legacy::{Key, OpType},
-    ObjType,
-    ReadDoc, ScalarValue,
+    ObjType, ReadDoc, ScalarValue,
 };
 
 use super::{schema::PROJECTS, Board, BoardError, ProjectId};
