@@ -404,7 +404,8 @@ fn a_baseline_keeps_the_version_under_a_name() {
 
     // Refused, changing nothing: a name already taken (in any case), an empty name, no author.
     let heads_before = board.heads();
-    let cases: [(&str, Stamp, fn(&BoardError) -> bool); 3] = [
+    type Refusal = fn(&BoardError) -> bool;
+    let cases: [(&str, Stamp, Refusal); 3] = [
         ("2027 q1 REVIEW", stamp(), |e| matches!(e, BoardError::Invalid(m) if m.contains("already a baseline"))),
         ("  ", stamp(), |e| matches!(e, BoardError::Empty { what: "baseline name" })),
         ("Other", Stamp { by: String::new(), at_ms: 1 }, |e| matches!(e, BoardError::Empty { .. })),
