@@ -11,6 +11,7 @@ use shared::{
     board::{validate, Board, LiveBoard},
     dashboard,
     gate::{check_sync, fuzz::change_message, GateLimits},
+    history::compare::{compare, compare_kpis},
     selection, Stage,
 };
 
@@ -91,6 +92,52 @@ fn benches(c: &mut Criterion) {
             live.board_mut().set_project_budget(&projects[11], 100_000.0 + budget).unwrap();
             dashboard::compute(live.refresh(), horizon)
         })
+    });
+    group.finish();
+
+    // Time travel and comparison (issue 14): the board with 10,000 more changes of history
+    // (budgets, bookings, moves, renames), a point in the middle of them, and now.
+    let mut board = live.into_board();
+    let started = std::time::Instant::now();
+    let mut point = Vec::new();
+    for change in 0..10_000usize {
+        let project = &projects[(change * 7) % projects.len()];
+        match change % 4 {
+            0 => board.set_project_budget(project, 50_000.0 + change as f64).unwrap(),
+            1 => board
+                .set_allocation(project, &people[change % people.len()], weeks[change % 12], (change % 9) as f64)
+                .unwrap(),
+            2 => board.move_project(project, change % 50).unwrap(),
+            _ => board.rename_project(project, &format!("Project {change}")).unwrap(),
+        }
+        if change == 5_000 {
+            point = board.heads();
+        }
+    }
+    eprintln!(
+        "history: 10,000 more changes in {:.1?}; the document now holds {} changes",
+        started.elapsed(),
+        Automerge::load(&board.save()).unwrap().get_changes(&[]).len()
+    );
+    let now = board.snapshot();
+    let then = board.fork_at(&point).unwrap().snapshot();
+    let comparison = compare(&then, &now);
+    eprintln!(
+        "history: from the point to now, {} re-ranked, {} fields and {} bookings changed",
+        comparison.reranked.len(),
+        comparison.fields.len(),
+        comparison.bookings.len()
+    );
+    let mut group = c.benchmark_group("time travel on the 1,000-project board with 10,000 changes");
+    group.sample_size(10);
+    group.bench_function("the board as it was at a point (fork at its heads, read)", |b| {
+        b.iter(|| board.fork_at(black_box(&point)).unwrap().snapshot())
+    });
+    group.bench_function("compare two points (projects, fields, bookings)", |b| {
+        b.iter(|| compare(black_box(&then), black_box(&now)))
+    });
+    group.bench_function("the KPIs of two points", |b| {
+        b.iter(|| compare_kpis(black_box(&then), black_box(&now), horizon))
     });
     group.finish();
 

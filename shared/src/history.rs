@@ -339,6 +339,7 @@ impl Reader<'_> {
             OBJECTIVES => Line::plain(format!("added objective {name}")),
             CRITERIA => Line::plain(format!("added criterion {name}")),
             GATE_TEMPLATE => Line::plain(format!("added gate item “{name}”")),
+            BASELINES => Line::plain(format!("took baseline “{name}”")),
             _ => Line::plain(format!("added {name} to {collection}")),
         })
     }
@@ -358,6 +359,7 @@ impl Reader<'_> {
             (OBJECTIVES, _) => Line::plain(format!("deleted objective {}", self.name(collection, key))),
             (CRITERIA, _) => Line::plain(format!("deleted criterion {}", self.name(collection, key))),
             (GATE_TEMPLATE, _) => Line::plain(format!("removed gate item “{}”", self.name(collection, key))),
+            (BASELINES, _) => Line::plain(format!("deleted baseline “{}”", self.name(collection, key))),
             (ALLOCATIONS, [project, person, week]) => Line::on(
                 format!("cleared {}'s booking in {week} on {}", self.person(person), self.project(project)),
                 Some(project),
@@ -582,6 +584,7 @@ fn setting_label(key: &str) -> String {
 }
 
 pub mod compare;
+pub mod point;
 mod undo;
 pub use undo::UndoOutcome;
 #[cfg(test)]

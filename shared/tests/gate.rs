@@ -10,8 +10,8 @@ use proptest::prelude::*;
 use shared::{
     board::{
         validate::{self, Problem, SchemaViolation},
-        Board, CriterionId, DecisionId, DecisionKind, Estimates, Financials, LessonId, MilestoneId, NewLesson,
-        NewPerson, NewProject, NewRisk, ObjectiveId, OperatingModel, Phase, RiskId, Stamp,
+        BaselineId, Board, CriterionId, DecisionId, DecisionKind, Estimates, Financials, LessonId, MilestoneId,
+        NewLesson, NewPerson, NewProject, NewRisk, ObjectiveId, OperatingModel, Phase, RiskId, Stamp,
     },
     finance::Rag,
     gate::{
@@ -68,6 +68,8 @@ enum Edit {
     Objective(String, u8, bool),
     Criterion(String, u8, bool),
     RenameBoard(String),
+    /// Take a baseline by that name, or delete it if the board has one.
+    Baseline(String),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -114,6 +116,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         ("[a-z]{1,4}", 0..10u8, any::<bool>()).prop_map(|(id, weight, delete)| Edit::Objective(id, weight, delete)),
         ("[a-z]{1,4}", 0..10u8, any::<bool>()).prop_map(|(id, weight, delete)| Edit::Criterion(id, weight, delete)),
         word.prop_map(Edit::RenameBoard),
+        "[a-z]{1,3}".prop_map(Edit::Baseline),
     ]
 }
 
@@ -284,6 +287,10 @@ fn apply(board: &mut Board, edit: &Edit) {
             }
         }
         Edit::RenameBoard(name) => board.rename(&name),
+        Edit::Baseline(name) => match board.baselines().into_iter().find(|b| b.name == name) {
+            Some(baseline) => board.delete_baseline(&baseline.id),
+            None => board.add_baseline(BaselineId::random(), &name, stamp),
+        },
     };
 }
 
@@ -432,13 +439,13 @@ fn updates_that_break_the_schema_are_refused_where_they_break_it() {
             "the schema version lowered",
             Box::new(|d| d.put(ROOT, "schema_version", 1u64).unwrap()),
             "schema_version",
-            |p| matches!(p, Problem::SchemaVersionLowered { from: 2, to: 1 }),
+            |p| matches!(p, Problem::SchemaVersionLowered { from: 3, to: 1 }),
         ),
         (
             "a schema version from the future",
-            Box::new(|d| d.put(ROOT, "schema_version", 3u64).unwrap()),
+            Box::new(|d| d.put(ROOT, "schema_version", 4u64).unwrap()),
             "schema_version",
-            |p| matches!(p, Problem::SchemaVersionTooNew(3)),
+            |p| matches!(p, Problem::SchemaVersionTooNew(4)),
         ),
         (
             "the schema version deleted",
@@ -572,6 +579,36 @@ fn updates_that_break_the_schema_are_refused_where_they_break_it() {
             |p| matches!(p, Problem::WrongValue { .. }),
         ),
         (
+            "a baseline without its version",
+            Box::new(|d| {
+                let baseline = d.put_object(object(d, &["baselines"]), "q1", ObjType::Map).unwrap();
+                d.put(&baseline, "name", "2027 Q1 review").unwrap();
+            }),
+            "baselines/q1",
+            |p| matches!(p, Problem::Missing { field: "heads", .. }),
+        ),
+        (
+            "a baseline's version that is not change hashes",
+            Box::new(|d| {
+                let baseline = d.put_object(object(d, &["baselines"]), "q1", ObjType::Map).unwrap();
+                d.put(&baseline, "name", "2027 Q1 review").unwrap();
+                d.put(&baseline, "heads", "last Tuesday").unwrap();
+            }),
+            "baselines/q1/heads",
+            |p| matches!(p, Problem::WrongValue { .. }),
+        ),
+        (
+            "a baseline whose name is a number",
+            Box::new(|d| {
+                let heads = d.get_heads().iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+                let baseline = d.put_object(object(d, &["baselines"]), "q1", ObjType::Map).unwrap();
+                d.put(&baseline, "name", 2027_i64).unwrap();
+                d.put(&baseline, "heads", heads).unwrap();
+            }),
+            "baselines/q1/name",
+            |p| matches!(p, Problem::WrongValue { .. }),
+        ),
+        (
             "an entity id with a slash",
             Box::new(|d| {
                 let person = d.put_object(object(d, &["people"]), "a/b", ObjType::Map).unwrap();
@@ -618,6 +655,15 @@ fn updates_that_fit_the_schema_pass() {
             Box::new(|d| d.put(object(d, &["people", "ana"]), "capacity_hours_per_week", 32i64).unwrap()),
         ),
         ("a stage as a text", Box::new(|d| put_text(d, &["projects", "erp"], "stage", "on-hold"))),
+        (
+            "a baseline written by another client",
+            Box::new(|d| {
+                let heads = d.get_heads().iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+                let baseline = d.put_object(object(d, &["baselines"]), "q1", ObjType::Map).unwrap();
+                put_text(d, &["baselines", "q1"], "name", "2027 Q1 review");
+                d.put(&baseline, "heads", heads).unwrap();
+            }),
+        ),
     ];
     for (name, edit) in cases {
         let (by_diff, by_gate) = verdicts(edit);

@@ -45,4 +45,37 @@ fn large_board_timings_in_wasm() {
         (now_ms() - started) / rounds as f64
     );
     assert_eq!(live.snapshot(), &live.board().snapshot());
+
+    // Time travel (issue 14): 10,000 more changes, the board at a point in their middle, and
+    // the comparison of that point with now.
+    let mut board = live.into_board();
+    let mut point = Vec::new();
+    for change in 0..10_000usize {
+        let project = &projects[(change * 7) % projects.len()];
+        match change % 4 {
+            0 => board.set_project_budget(project, 50_000.0 + change as f64).unwrap(),
+            1 => board
+                .set_allocation(project, &people[change % people.len()], weeks[change % 12], (change % 9) as f64)
+                .unwrap(),
+            2 => board.move_project(project, change % 50).unwrap(),
+            _ => board.rename_project(project, &format!("Project {change}")).unwrap(),
+        }
+        if change == 5_000 {
+            point = board.heads();
+        }
+    }
+    let started = now_ms();
+    let then = board.fork_at(&point).unwrap().snapshot();
+    console_log!("wasm: the board as it was at a point (10,000 changes later) {:.1} ms", now_ms() - started);
+    let now = board.snapshot();
+    let started = now_ms();
+    let comparison = shared::history::compare::compare(&then, &now);
+    let kpis = shared::history::compare::compare_kpis(&then, &now, &weeks[..12]);
+    console_log!(
+        "wasm: compare two points with their KPIs {:.1} ms ({} fields, {} bookings)",
+        now_ms() - started,
+        comparison.fields.len(),
+        comparison.bookings.len()
+    );
+    assert_eq!(kpis.len(), 6);
 }

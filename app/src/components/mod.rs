@@ -1,10 +1,13 @@
 //! Widgets that several pages share.
 
 pub mod account_menu;
+pub mod blame;
+pub mod comparison;
 pub mod field;
 pub mod header;
 pub mod members;
 pub mod rule_warnings;
+pub mod time_travel;
 
 use shared::api::Role;
 

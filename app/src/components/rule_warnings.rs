@@ -1,15 +1,14 @@
 //! What the merged board breaks (budget envelope, capacity from this week on, dependencies).
 
 use leptos::prelude::*;
-use shared::IsoWeek;
+use shared::{board::BoardSnapshot, IsoWeek};
 
-use crate::session::SessionView;
-
+/// The warnings of the board the pages show (the live one, or the board as it was).
 #[component]
-pub fn RuleWarnings(view: SessionView) -> impl IntoView {
+pub fn RuleWarnings(snapshot: Memo<BoardSnapshot>) -> impl IntoView {
     let this_week = IsoWeek::containing(chrono::Utc::now().date_naive());
     let warnings = Memo::new(move |_| {
-        view.snapshot.with(|board| {
+        snapshot.with(|board| {
             shared::rules::check_from(board, Some(this_week)).iter().map(ToString::to_string).collect::<Vec<_>>()
         })
     });

@@ -3,15 +3,23 @@
 //! rule warnings and the board's navigation, and renders the page the route names in its
 //! [`Outlet`]. Pages reach the open board through [`BoardContext`], so moving between the
 //! pages of one board keeps the session, its socket and its presence.
+//!
+//! Time travel lives here too, once for every page: with `?at=<heads>` in the URL the context
+//! hands the pages the board as it was at those heads (the document forked there), read-only,
+//! and the frame shows a banner with the way back (see [`crate::components::time_travel`]).
 
 use leptos::prelude::*;
 use leptos_router::{
     components::{Outlet, A},
-    hooks::{use_location, use_params_map},
+    hooks::{use_location, use_params_map, use_query_map},
 };
 use shared::{
     api::{Account, Role},
-    board::{Board, BoardError},
+    board::{Board, BoardError, BoardSnapshot},
+    history::{
+        point::{heads_from_param, heads_param},
+        ChangeHash,
+    },
 };
 
 use super::with_account;
@@ -22,8 +30,9 @@ use crate::{
         header::{Header, Peers, SyncBadge},
         members::{Access, BoardAccess},
         rule_warnings::RuleWarnings,
+        time_travel::{historical_snapshot, TimeTravelBanner},
     },
-    session::{BoardSession, SessionView},
+    session::{BoardSession, SetAside, SyncStatus},
 };
 
 /// The pages of a board, in the order of its navigation: the path under `/board/:id/`, the
@@ -40,14 +49,29 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("lessons", "Lessons", "经验教训"),
     ("history", "History", "历史"),
     ("decisions", "Decisions", "决策"),
+    ("baselines", "Baselines", "基线"),
     ("settings", "Settings", "设置"),
 ];
+
+/// What the pages show of the board: the live board, or the board as it was at the point the
+/// URL names (`?at=`).
+#[derive(Clone, Copy)]
+pub struct BoardView {
+    pub snapshot: Memo<BoardSnapshot>,
+    pub status: RwSignal<SyncStatus>,
+    /// Changes the server refused, kept aside as text (see [`crate::session::SetAside`]).
+    pub set_aside: RwSignal<Option<SetAside>>,
+}
 
 /// The open board, for every page inside the board's frame.
 #[derive(Clone, Copy)]
 pub struct BoardContext {
     pub session: StoredValue<BoardSession, LocalStorage>,
-    pub view: SessionView,
+    pub view: BoardView,
+    /// The live board, whatever point the pages show.
+    pub live: RwSignal<BoardSnapshot>,
+    /// The point in the board's history the pages show (`?at=`), `None` for now.
+    pub at: Memo<Option<Vec<ChangeHash>>>,
     /// Why the last edit was refused, shown above the page.
     pub notice: RwSignal<Option<String>>,
     pub access: BoardAccess,
@@ -64,7 +88,7 @@ impl BoardContext {
 
     /// Applies an edit, showing why it was refused if it was.
     pub fn apply(self, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) {
-        match self.session.with_value(|session| session.edit(change)) {
+        match self.edit(change) {
             Ok(()) => self.notice.set(None),
             Err(message) => self.notice.set(Some(message)),
         }
@@ -73,21 +97,43 @@ impl BoardContext {
     /// Applies an edit and answers why it was refused, for a field that shows the reason in
     /// place (see [`crate::components::field::Field`]).
     pub fn try_apply(self, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) -> Result<(), String> {
-        let result = self.session.with_value(|session| session.edit(change));
+        let result = self.edit(change);
         if result.is_ok() {
             self.notice.set(None);
         }
         result
     }
 
-    /// The link to one of this board's pages: `""` for the board itself, `"dashboard"`, …
+    /// The board as it was is never changed: an edit there would land on the live board.
+    fn edit(self, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) -> Result<(), String> {
+        if self.at.with_untracked(Option::is_some) {
+            return Err("this is the board as it was: go back to now to change it".into());
+        }
+        self.session.with_value(|session| session.edit(change))
+    }
+
+    /// The link to one of this board's pages: `""` for the board itself, `"dashboard"`, …; at
+    /// the point the pages show, so moving between pages stays at that point.
     pub fn href(self, page: &str) -> String {
+        match self.at.get_untracked() {
+            Some(heads) => self.href_at(page, &heads),
+            None => self.live_href(page),
+        }
+    }
+
+    /// The link to one of this board's pages as it is now.
+    pub fn live_href(self, page: &str) -> String {
         let id = self.document_id.get_value();
         if page.is_empty() {
             format!("/board/{id}")
         } else {
             format!("/board/{id}/{page}")
         }
+    }
+
+    /// The link to one of this board's pages as it was at `heads`.
+    pub fn href_at(self, page: &str, heads: &[ChangeHash]) -> String {
+        format!("{}?at={}", self.live_href(page), heads_param(heads))
     }
 }
 
@@ -120,9 +166,24 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
     on_cleanup(move || session.with_value(BoardSession::close));
     let view = session.with_value(|session| session.view);
     let access = BoardAccess::load(document_id.clone(), account.id.clone());
-    let editable = Memo::new(move |_| access.access.get().can_edit());
+    let can_edit = Memo::new(move |_| access.access.get().can_edit());
+    // The point in history the URL names: the pages show the board as it was there, read-only.
+    let query = use_query_map();
+    // A link whose `at` is damaged names no heads at all, which the banner reports.
+    let at =
+        Memo::new(move |_| query.with(|query| query.get("at")).map(|text| heads_from_param(&text).unwrap_or_default()));
+    let historical = historical_snapshot(session, view.snapshot, at);
+    let shown = Memo::new_with_compare(
+        move |_| match historical.with(|then| then.as_ref().and_then(|then| then.as_ref().ok().cloned())) {
+            Some(then) => then,
+            None => view.snapshot.get(),
+        },
+        // Every new snapshot is news: comparing two whole boards would cost more than it saves.
+        |_, _| true,
+    );
+    let editable = Memo::new(move |_| can_edit.get() && at.with(Option::is_none));
     Effect::new(move || {
-        let read_only = !editable.get();
+        let read_only = !can_edit.get();
         session.with_value(|session| session.set_read_only(read_only));
     });
     // The server closed the connection because the account's role changed, or the session
@@ -165,7 +226,16 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
         now.or(before.flatten())
     });
     let notice = RwSignal::new(None::<String>);
-    let board = BoardContext { session, view, notice, access, editable, document_id: StoredValue::new(document_id) };
+    let board = BoardContext {
+        session,
+        view: BoardView { snapshot: shown, status: view.status, set_aside: view.set_aside },
+        live: view.snapshot,
+        at,
+        notice,
+        access,
+        editable,
+        document_id: StoredValue::new(document_id),
+    };
     provide_context(board);
     // The page changes shape only when the phase changes, not on every status update: a
     // re-render would throw away what someone is typing.
@@ -188,7 +258,7 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
     view! {
         <Header>
             <SyncBadge status=view.status/>
-            <Show when=move || phase.get() == Phase::Ready && !editable.get()>
+            <Show when=move || phase.get() == Phase::Ready && !can_edit.get()>
                 <span class="badge view-only" data-testid="view-only"
                     title="You are a viewer of this board: you can read it but not change it">"View only " <span lang="zh">"只读"</span></span>
             </Show>
@@ -209,16 +279,28 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
                 </p>
             </Show>
             {move || {
+                // Moving to another point (or back to now) renders the pages again, so that
+                // every link and every field follows the point.
+                let travelling = at.with(Option::is_some);
+                let unavailable = historical.with(|then| matches!(then, Some(Err(_))));
                 match phase.get() {
+                    Phase::Ready if unavailable => view! {
+                        <BoardNav board/>
+                        <TimeTravelBanner board historical/>
+                    }.into_any(),
                     Phase::Ready => view! {
                         <div class="board-head">
-                            <h1 data-testid="board-name">{move || view.snapshot.with(|board| board.name.clone())}</h1>
+                            <h1 data-testid="board-name">{move || shown.with(|board| board.name.clone())}</h1>
                             <Peers peers=view.peers/>
                         </div>
                         <BoardNav board/>
-                        <super::history::UndoLastChange board/>
+                        {if travelling {
+                            view! { <TimeTravelBanner board historical/> }.into_any()
+                        } else {
+                            view! { <super::history::UndoLastChange board/> }.into_any()
+                        }}
                         <p class="notice" role="alert" data-testid="edit-notice">{notice}</p>
-                        <RuleWarnings view/>
+                        <RuleWarnings snapshot=shown/>
                         <Outlet/>
                     }.into_any(),
                     Phase::NoAccess => view! {

@@ -218,6 +218,8 @@ pub fn DecisionVersionPage() -> impl IntoView {
                     <A href=back.clone()>"← Back to the decisions"</A>
                     " · "
                     <A href=live.clone()>"Go to the live board"</A>
+                    " · "
+                    <A href=board.href_at("", &decision.heads) attr:data-testid="open-every-page">"Open every page as it was then"</A>
                 </p>
             </div>
             <h3>"Priorities then"</h3>

@@ -10,7 +10,10 @@ use leptos_router::hooks::use_params_map;
 use shared::history::{filter_entries, group_sessions, HistoryEntry, LocalChange};
 
 use super::board::BoardContext;
-use crate::api::{self, FetchError};
+use crate::{
+    api::{self, FetchError},
+    components::time_travel::{SeeOnDate, SeeThen},
+};
 
 /// What the page has from the server.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,6 +204,7 @@ pub fn HistoryPage() -> impl IntoView {
                             <li data-testid="history-entry" data-hash=entry.hash.clone()>
                                 <span class="history-summary">{entry.summary.clone()}</span>
                                 <span class="history-time" class:offline=offline>{when}</span>
+                                <SeeThen board hash=entry.hash.clone()/>
                             </li>
                         }
                     })
@@ -227,6 +231,7 @@ pub fn HistoryPage() -> impl IntoView {
                 "Every change the server received for this board: who sent it (the account signed in on that connection), "
                 "what it did, and when. A change made offline shows when it was made and when it arrived."
             </p>
+            <SeeOnDate board/>
             {move || match shown.get() {
                 Load::Loading => view! { <p class="progress" role="status">"Loading the history…"</p> }.into_any(),
                 Load::Failed(message) => view! {
@@ -267,13 +272,14 @@ fn LocalHistory(board: BoardContext) -> impl IntoView {
         board.view.snapshot.track();
         board.session.with_value(|session| session.read(|board| board.recent_changes(50)))
     });
-    let row = |change: LocalChange| {
+    let row = move |change: LocalChange| {
         let when = change.made_at_ms.map_or_else(|| "time not recorded".to_owned(), format_time);
         let device = format!("device {}", &change.actor[..8.min(change.actor.len())]);
         view! {
             <li data-testid="local-change">
                 <span class="history-summary">{change.summary.text}</span>
                 <span class="history-time">{format!("{when} · {device}")}</span>
+                <SeeThen board hash=change.hash/>
             </li>
         }
     };

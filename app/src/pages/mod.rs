@@ -9,6 +9,7 @@
 //! Labels are English, with the Chinese term beside section headings and domain values
 //! (`<span class="zh" lang="zh">`), as the PMO glossary names them.
 
+pub mod baselines;
 pub mod board;
 pub mod board_list;
 pub mod dashboard;
@@ -67,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("history") view=history::HistoryPage/>
                     <Route path=path!("decisions") view=decisions::DecisionsPage/>
                     <Route path=path!("decisions/:decision") view=decisions::DecisionVersionPage/>
+                    <Route path=path!("baselines") view=baselines::BaselinesPage/>
                 </ParentRoute>
             </Routes>
         </Router>

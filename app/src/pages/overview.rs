@@ -3,13 +3,14 @@
 use leptos::prelude::*;
 
 use super::{board::BoardContext, priorities::Priorities, resource_plan::ResourcePlan};
-use crate::components::members::MembersPanel;
+use crate::components::{blame::FieldStory, members::MembersPanel};
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let board = BoardContext::get();
     view! {
         <Priorities board/>
+        <FieldStory board/>
         <ResourcePlan board/>
         <MembersPanel access=board.access/>
     }

@@ -19,7 +19,10 @@ use shared::{
 };
 
 use super::board::{parse_number, BoardContext};
-use crate::{account::Auth, components::field::Field};
+use crate::{
+    account::Auth,
+    components::{blame::FieldStory, field::Field},
+};
 
 /// Weeks of bookings shown, from this week on.
 const BOOKING_WEEKS: usize = 12;
@@ -164,6 +167,7 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                 </dd></div>
             </dl>
         </section>
+        <FieldStory board project=id.get_value()/>
         <Lifecycle id=id.get_value() board project/>
         <Money id=id.get_value() board project/>
         <Milestones id=id.get_value() board/>

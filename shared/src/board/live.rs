@@ -174,6 +174,9 @@ impl LiveBoard {
         if whole(DECISIONS) {
             snapshot.decisions = board.decisions();
         }
+        if whole(BASELINES) {
+            snapshot.baselines = board.baselines();
+        }
     }
 }
 

@@ -1,11 +1,11 @@
 //! The board document (组合看板): everything a PMO keeps about its portfolio, in one Automerge
 //! document, read and written only through [`Board`].
 //!
-//! Layout of the document (schema version 2, see [`schema`]):
+//! Layout of the document (schema version 3, see [`schema`]):
 //!
 //! ```text
 //! ROOT
-//! ├── schema_version: 2
+//! ├── schema_version: 3
 //! ├── name: "2027 portfolio"
 //! ├── settings:      { currency, operating_model, budget_envelope, RAG and risk thresholds }
 //! ├── objectives:    { <id>: { name, weight } }
@@ -14,6 +14,7 @@
 //! ├── projects:      { <id>: { name, stage, phase, budget, position, sponsor, … } }
 //! ├── people:        { <id>: { name, role, team, capacity_hours_per_week } }
 //! ├── risks, milestones, lessons, decisions: { <id>: { project, … } }
+//! ├── baselines:     { <id>: { name, heads, by, at_ms } }
 //! └── flat maps keyed by composite keys:
 //!     allocations  "<project>/<person>/<week>" → hours     time_off "<person>/<week>" → hours
 //!     scores       "<project>/<criterion>" → score          skills   "<person>/<skill>" → true
@@ -40,6 +41,7 @@
 //! Automerge change, so a refused edit leaves the document untouched and "N changes not yet on
 //! the server" counts edits a person made.
 
+pub mod blame;
 mod conflicts;
 mod differences;
 mod live;
@@ -64,7 +66,7 @@ pub use people::{Allocation, NewPerson, Person};
 pub(crate) use projects::path_between;
 use projects::sort_projects;
 pub use projects::{Estimates, Financials, Milestone, NewProject, Phase, Project, Stage};
-pub use registers::{Decision, DecisionKind, Lesson, NewLesson, NewRisk, Risk};
+pub use registers::{Baseline, Decision, DecisionKind, Lesson, NewLesson, NewRisk, Risk};
 pub use schema::SCHEMA_VERSION;
 pub use settings::{GateItem, OperatingModel, Settings};
 
@@ -171,6 +173,10 @@ id_type!(
     DecisionId, "decision"
 );
 id_type!(
+    /// Identifies a baseline (基线), a named version of the board.
+    BaselineId, "baseline"
+);
+id_type!(
     /// Identifies a strategic objective.
     ObjectiveId, "objective"
 );
@@ -207,6 +213,8 @@ pub struct BoardSnapshot {
     pub milestones: Vec<Milestone>,
     pub lessons: Vec<Lesson>,
     pub decisions: Vec<Decision>,
+    /// Newest first.
+    pub baselines: Vec<Baseline>,
 }
 
 impl BoardSnapshot {
@@ -369,6 +377,7 @@ impl Board {
             milestones: self.milestones(),
             lessons: self.lessons(),
             decisions: self.decisions(),
+            baselines: self.baselines(),
         }
     }
 

@@ -6,7 +6,8 @@ use std::{collections::HashMap, str::FromStr};
 use automerge::ScalarValue;
 
 use super::{
-    key_part, non_empty, one_of, schema::*, Board, BoardError, DecisionId, Fields, LessonId, ProjectId, RiskId, Stamp,
+    key_part, non_empty, one_of, schema::*, BaselineId, Board, BoardError, DecisionId, Fields, LessonId, ProjectId,
+    RiskId, Stamp,
 };
 use crate::risk::{Impact, Probability, Roam};
 
@@ -108,6 +109,22 @@ pub struct Decision {
     /// The document heads (hex change hashes) when the decision was recorded.
     pub heads: Vec<automerge::ChangeHash>,
     pub recorded: Stamp,
+}
+
+/// A baseline (基线): a version of the board kept under a name ("2027 Q1 review"), to open
+/// and compare with later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    pub id: BaselineId,
+    pub name: String,
+    /// The document heads when the baseline was taken.
+    pub heads: Vec<automerge::ChangeHash>,
+    pub recorded: Stamp,
+}
+
+/// Change hashes as stored: hex, separated by commas. `None` if one does not parse.
+fn parse_heads(text: &str) -> Option<Vec<automerge::ChangeHash>> {
+    text.split(',').filter(|hash| !hash.is_empty()).map(|hash| hash.parse().ok()).collect()
 }
 
 impl Board {
@@ -239,12 +256,7 @@ impl Board {
     /// Decisions, newest first.
     pub fn decisions(&self) -> Vec<Decision> {
         let mut list = self.entities(DECISIONS, |id, fields: &Fields| {
-            let heads = fields
-                .string_or_empty("heads")
-                .split(',')
-                .filter(|hash| !hash.is_empty())
-                .map(|hash| hash.parse().ok())
-                .collect::<Option<Vec<_>>>()?;
+            let heads = parse_heads(&fields.string_or_empty("heads"))?;
             Some(Decision {
                 id: id.parse().ok()?,
                 kind: fields.parsed("kind")?,
@@ -286,6 +298,50 @@ impl Board {
         self.insert_entity(DECISIONS, "decision", id.as_str(), fields)?;
         self.commit(format!("record decision {id}"));
         Ok(())
+    }
+
+    // ---- baselines ------------------------------------------------------------------------
+
+    /// Baselines, newest first.
+    pub fn baselines(&self) -> Vec<Baseline> {
+        let mut list = self.entities(BASELINES, |id, fields: &Fields| {
+            Some(Baseline {
+                id: id.parse().ok()?,
+                name: fields.string_or_empty("name"),
+                heads: parse_heads(&fields.string_or_empty("heads"))?,
+                recorded: Stamp { by: fields.string_or_empty("by"), at_ms: fields.int("at_ms").unwrap_or(0) },
+            })
+        });
+        list.sort_by(|a, b| b.recorded.at_ms.cmp(&a.recorded.at_ms).then_with(|| a.id.cmp(&b.id)));
+        list
+    }
+
+    /// Keeps the board's current version as a baseline named `name`. The name must be new
+    /// on this board (ignoring case), so a list of baselines never holds two that read alike.
+    pub fn add_baseline(&mut self, id: BaselineId, name: &str, recorded: Stamp) -> Result<(), BoardError> {
+        self.collection(BASELINES)?;
+        let name = non_empty("baseline name", name)?;
+        if self.baselines().iter().any(|baseline| baseline.name.to_lowercase() == name.to_lowercase()) {
+            return Err(BoardError::Invalid(format!(
+                "there is already a baseline named “{name}”: choose another name"
+            )));
+        }
+        let by = non_empty("name of who took the baseline", &recorded.by)?;
+        let heads = self.heads().iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+        let fields = vec![
+            ("name", name.into()),
+            ("heads", heads.into()),
+            ("by", by.into()),
+            ("at_ms", ScalarValue::Int(recorded.at_ms)),
+        ];
+        self.insert_entity(BASELINES, "baseline", id.as_str(), fields)?;
+        self.commit(format!("take baseline {id}"));
+        Ok(())
+    }
+
+    /// Deletes a baseline. The board's history keeps the version itself.
+    pub fn delete_baseline(&mut self, id: &BaselineId) -> Result<(), BoardError> {
+        self.delete_entity(BASELINES, "baseline", id.as_str(), |_| Ok(()))
     }
 }
 

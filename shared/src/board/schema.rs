@@ -4,6 +4,7 @@
 //! |---|---|
 //! | 1 | name, projects (name, stage, budget, position), people (name, capacity), allocations |
 //! | 2 | everything in the module doc of [`crate::board`]: settings, objectives, criteria, the gate template, risks, milestones, lessons, decisions and the flat tables |
+//! | 3 | baselines (基线): named versions of the board |
 //!
 //! An upgrade only adds: it creates the collections a version introduced and never rewrites
 //! what exists, so a replica still on the old version merges with the upgraded one without
@@ -17,7 +18,7 @@ use automerge::{transaction::Transactable, ObjType, ROOT};
 use super::{settings, Board, BoardError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u64 = 2;
+pub const SCHEMA_VERSION: u64 = 3;
 
 pub(crate) const PROJECTS: &str = "projects";
 pub(crate) const PEOPLE: &str = "people";
@@ -37,6 +38,7 @@ pub(crate) const CONTRIBUTIONS: &str = "contributions";
 pub(crate) const DEPENDENCIES: &str = "dependencies";
 pub(crate) const GATE_TICKS: &str = "gate_ticks";
 pub(crate) const LESSON_TAGS: &str = "lesson_tags";
+pub(crate) const BASELINES: &str = "baselines";
 
 /// The collections of version 1.
 const VERSION_1: [&str; 3] = [PROJECTS, PEOPLE, ALLOCATIONS];
@@ -60,6 +62,9 @@ const VERSION_2: [&str; 15] = [
     LESSON_TAGS,
 ];
 
+/// The collections version 3 added.
+const VERSION_3: [&str; 1] = [BASELINES];
+
 /// What an upgrade did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Upgrade {
@@ -71,7 +76,7 @@ pub enum Upgrade {
 
 /// Creates every collection of the current schema on a new board (in the caller's change).
 pub(super) fn create_collections(board: &mut Board) -> Result<(), BoardError> {
-    for name in VERSION_1.into_iter().chain(VERSION_2) {
+    for name in VERSION_1.into_iter().chain(VERSION_2).chain(VERSION_3) {
         board.doc.put_object(ROOT, name, ObjType::Map)?;
     }
     settings::write_defaults(board)?;
@@ -98,6 +103,13 @@ impl Board {
                 }
             }
             settings::write_defaults(self)?;
+        }
+        if from < 3 {
+            for name in VERSION_3 {
+                if self.map(name).is_err() {
+                    self.doc.put_object(ROOT, name, ObjType::Map)?;
+                }
+            }
         }
         self.doc.put(ROOT, "schema_version", SCHEMA_VERSION)?;
         self.commit(format!("upgrade schema {from} → {SCHEMA_VERSION}"));

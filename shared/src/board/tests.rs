@@ -385,6 +385,65 @@ fn a_decision_records_the_version_it_was_taken_on() {
 }
 
 #[test]
+fn a_baseline_keeps_the_version_under_a_name() {
+    let (mut board, ids) = board_with(&["A"]);
+    let heads = board.heads();
+    let q1 = BaselineId::random();
+    board.add_baseline(q1.clone(), "  2027 Q1 review ", stamp()).unwrap();
+    board.rename_project(&ids[0], "A (renamed)").unwrap();
+    let later = Stamp { by: "Li Wei".into(), at_ms: stamp().at_ms + 1 };
+    let q2 = BaselineId::random();
+    board.add_baseline(q2.clone(), "2027 Q2 review", later.clone()).unwrap();
+
+    let baselines = board.baselines();
+    let listed: Vec<(&str, &Stamp)> = baselines.iter().map(|b| (b.name.as_str(), &b.recorded)).collect();
+    assert_eq!(listed, [("2027 Q2 review", &later), ("2027 Q1 review", &stamp())], "newest first, name trimmed");
+    assert_eq!(baselines[1].heads, heads);
+    assert_eq!(names(&board.fork_at(&baselines[1].heads).unwrap()), ["A"], "the board as it was");
+    assert_eq!(board.snapshot().baselines, baselines);
+
+    // Refused, changing nothing: a name already taken (in any case), an empty name, no author.
+    let heads_before = board.heads();
+    type Refusal = fn(&BoardError) -> bool;
+    let cases: [(&str, Stamp, Refusal); 3] = [
+        ("2027 q1 REVIEW", stamp(), |e| matches!(e, BoardError::Invalid(m) if m.contains("already a baseline"))),
+        ("  ", stamp(), |e| matches!(e, BoardError::Empty { what: "baseline name" })),
+        ("Other", Stamp { by: String::new(), at_ms: 1 }, |e| matches!(e, BoardError::Empty { .. })),
+    ];
+    for (name, recorded, expected) in cases {
+        let error = board.add_baseline(BaselineId::random(), name, recorded).unwrap_err();
+        assert!(expected(&error), "{name:?}: {error}");
+    }
+    assert_eq!(board.heads(), heads_before);
+
+    board.delete_baseline(&q1).unwrap();
+    assert_eq!(board.baselines().iter().map(|b| b.id.clone()).collect::<Vec<_>>(), [q2]);
+    assert!(matches!(board.delete_baseline(&q1), Err(BoardError::Unknown { .. })));
+}
+
+#[test]
+fn a_version_2_board_gets_baselines_from_the_upgrade() {
+    let (mut board, ids) = board_with(&["ERP"]);
+    // Make it a board as schema 2 wrote it: no baselines collection.
+    board.doc.delete(ROOT, schema::BASELINES).unwrap();
+    board.doc.put(ROOT, "schema_version", 2_u64).unwrap();
+    board.doc.commit();
+    let mut board = Board::load(&board.save()).unwrap();
+    assert!(board.baselines().is_empty());
+    // Writes wait for the server's upgrade, which creates the collection.
+    assert_eq!(
+        board.add_baseline(BaselineId::random(), "Before", stamp()),
+        Err(BoardError::NotLoaded(schema::BASELINES))
+    );
+    assert_eq!(board.rename_project(&ids[0], "ERP 2"), Err(BoardError::OlderSchema { found: 2 }));
+    assert_eq!(board.upgrade().unwrap(), schema::Upgrade::Upgraded { from: 2 });
+    assert_eq!(board.schema_version(), Some(SCHEMA_VERSION));
+    board.add_baseline(BaselineId::random(), "After", stamp()).unwrap();
+    assert_eq!(board.baselines()[0].name, "After");
+    assert_eq!(names(&board), ["ERP"]);
+}
+
+#[test]
 fn concurrent_sets_of_one_field_are_visible_as_a_conflict() {
     let (mut left, ids) = board_with(&["ERP"]);
     let mut right = left.fork();

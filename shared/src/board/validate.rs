@@ -291,12 +291,20 @@ const DECISION_FIELDS: &[Field] = &[
     optional("at_ms", MILLISECONDS),
 ];
 
+const BASELINE_FIELDS: &[Field] = &[
+    required("name", Rule::Text),
+    required("heads", Rule::Hashes),
+    optional("by", Rule::Text),
+    optional("at_ms", MILLISECONDS),
+];
+
 const TICK_FIELDS: &[Field] = &[required("by", Rule::Text), required("at_ms", MILLISECONDS)];
 
 const ID: &[Part] = &[Part::Id("id")];
 
-/// Every collection of schema 2. The first three are those of schema 1.
-static COLLECTIONS: [Collection; 18] = [
+/// Every collection of schema 3. The first three are those of schema 1, the last (baselines)
+/// came with schema 3.
+static COLLECTIONS: [Collection; 19] = [
     Collection { name: PROJECTS, layout: Layout::Entities { what: "project", key: ID, fields: PROJECT_FIELDS } },
     Collection { name: PEOPLE, layout: Layout::Entities { what: "person", key: ID, fields: PERSON_FIELDS } },
     Collection {
@@ -350,10 +358,13 @@ static COLLECTIONS: [Collection; 18] = [
         name: LESSON_TAGS,
         layout: Layout::Flat { key: &[Part::Id("lesson"), Part::Id("tag")], value: Rule::True },
     },
+    Collection { name: BASELINES, layout: Layout::Entities { what: "baseline", key: ID, fields: BASELINE_FIELDS } },
 ];
 
 /// How many of [`COLLECTIONS`] a board of schema version 1 has.
 const VERSION_1_COLLECTIONS: usize = 3;
+/// How many of [`COLLECTIONS`] a board of schema version 2 has.
+const VERSION_2_COLLECTIONS: usize = 18;
 
 const BOARD_NAME: Field = required("name", Rule::Text);
 
@@ -784,7 +795,11 @@ impl<'a> Checker<'a> {
             Ok(Some((Value::Scalar(scalar), _))) => integer(&scalar).unwrap_or(1),
             _ => 1,
         };
-        let count = if version >= 2 { COLLECTIONS.len() } else { VERSION_1_COLLECTIONS };
+        let count = match version {
+            3.. => COLLECTIONS.len(),
+            2 => VERSION_2_COLLECTIONS,
+            _ => VERSION_1_COLLECTIONS,
+        };
         for collection in &COLLECTIONS[..count] {
             if !matches!(self.doc.get(ROOT, collection.name), Ok(Some((Value::Object(ObjType::Map), _)))) {
                 return Err(violation(&[], Problem::Missing { what: "board", field: collection.name }));

@@ -1,12 +1,21 @@
-//! What changed on a board since a version (a decision's): projects added and removed, the
-//! ones whose rank among the projects of both versions changed, and fields changed old → new.
+//! What changed on a board between two versions (a decision's, a baseline's, any point of its
+//! history, or now): projects added and removed, the ones whose rank among the projects of both
+//! versions changed, fields changed old → new, bookings changed, and the PMO KPIs then and now
+//! ([`compare_kpis`]).
 
-use crate::board::{BoardSnapshot, Project};
+use std::collections::BTreeMap;
+
+use crate::{
+    board::{BoardSnapshot, Project},
+    dashboard,
+    views::dashboard::kpi_tiles,
+    IsoWeek, PersonId, ProjectId,
+};
 
 use super::format_number;
 
 /// What changed between two snapshots of one board.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Comparison {
     /// Names of projects that are new since.
     pub added: Vec<String>,
@@ -16,12 +25,59 @@ pub struct Comparison {
     pub reranked: Vec<Rerank>,
     /// Fields of projects on both versions set to something else, in today's order.
     pub fields: Vec<FieldChange>,
+    /// Bookings (hours of one person in one week on one project) set, changed or cleared, by
+    /// project in today's order (projects deleted since last), then person and week.
+    pub bookings: Vec<BookingChange>,
 }
 
 impl Comparison {
     pub fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.removed.is_empty() && self.reranked.is_empty() && self.fields.is_empty()
+        self.added.is_empty()
+            && self.removed.is_empty()
+            && self.reranked.is_empty()
+            && self.fields.is_empty()
+            && self.bookings.is_empty()
     }
+}
+
+/// One booking then and now; 0 hours is no booking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BookingChange {
+    /// The project's name now (as it was, if it was deleted since).
+    pub project: String,
+    pub person: String,
+    pub week: IsoWeek,
+    pub before: f64,
+    pub after: f64,
+}
+
+/// One PMO KPI then and now, as the dashboard shows it (`None`: not enough data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiThenNow {
+    /// As [`crate::views::dashboard::KpiTile::id`].
+    pub id: &'static str,
+    pub label: &'static str,
+    pub zh: &'static str,
+    pub then: Option<String>,
+    pub now: Option<String>,
+}
+
+impl KpiThenNow {
+    pub fn changed(&self) -> bool {
+        self.then != self.now
+    }
+}
+
+/// The six PMO KPIs of both versions, over the same planning `weeks`, in the dashboard's
+/// order. Kept apart from [`compare`] because it computes two dashboards.
+pub fn compare_kpis(then: &BoardSnapshot, now: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<KpiThenNow> {
+    let before = kpi_tiles(&dashboard::compute(then, weeks));
+    let after = kpi_tiles(&dashboard::compute(now, weeks));
+    before
+        .into_iter()
+        .zip(after)
+        .map(|(then, now)| KpiThenNow { id: now.id, label: now.label, zh: now.zh, then: then.figure, now: now.figure })
+        .collect()
 }
 
 /// A project that moved: its rank (1 is the top) then and now, among the projects on both.
@@ -78,16 +134,81 @@ pub fn compare(then: &BoardSnapshot, now: &BoardSnapshot) -> Comparison {
             }
         }
     }
-    Comparison { added, removed, reranked, fields: changed }
+    let bookings = bookings(then, now);
+    Comparison { added, removed, reranked, fields: changed, bookings }
+}
+
+fn bookings(then: &BoardSnapshot, now: &BoardSnapshot) -> Vec<BookingChange> {
+    let table = |board: &BoardSnapshot| -> BTreeMap<(ProjectId, PersonId, IsoWeek), f64> {
+        board.allocations.iter().map(|a| ((a.project.clone(), a.person.clone(), a.week), a.hours)).collect()
+    };
+    let (before, after) = (table(then), table(now));
+    let mut keys: Vec<&(ProjectId, PersonId, IsoWeek)> = before.keys().chain(after.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    // Today's priority order, then projects deleted since in their order then.
+    let rank = |project: &ProjectId| {
+        now.projects
+            .iter()
+            .position(|p| &p.id == project)
+            .or_else(|| then.projects.iter().position(|p| &p.id == project).map(|at| now.projects.len() + at))
+            .unwrap_or(usize::MAX)
+    };
+    let project_name = |id: &ProjectId| {
+        now.project(id).or_else(|| then.project(id)).map_or_else(|| id.to_string(), |p| p.name.clone())
+    };
+    let person_name =
+        |id: &PersonId| now.person(id).or_else(|| then.person(id)).map_or_else(|| id.to_string(), |p| p.name.clone());
+    let mut changes: Vec<(usize, BookingChange)> = keys
+        .into_iter()
+        .filter_map(|key| {
+            let old = before.get(key).copied().unwrap_or(0.0);
+            let new = after.get(key).copied().unwrap_or(0.0);
+            (old != new).then(|| {
+                let (project, person, week) = key;
+                let change = BookingChange {
+                    project: project_name(project),
+                    person: person_name(person),
+                    week: *week,
+                    before: old,
+                    after: new,
+                };
+                (rank(project), change)
+            })
+        })
+        .collect();
+    // Stable: within a project, the keys' order (person id, week) stays.
+    changes.sort_by_key(|(rank, _)| *rank);
+    changes.into_iter().map(|(_, change)| change).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::{
-        board::{NewProject, Stage},
+        board::{NewPerson, NewProject, Stage},
         Board, ProjectId,
     };
+
+    fn person(board: &mut Board, name: &str) -> PersonId {
+        let id = PersonId::random();
+        board
+            .add_person(
+                id.clone(),
+                NewPerson {
+                    name: name.into(),
+                    role: "Engineer".into(),
+                    team: "Core".into(),
+                    capacity_hours_per_week: 40.0,
+                },
+            )
+            .unwrap();
+        id
+    }
+
+    fn week(text: &str) -> IsoWeek {
+        text.parse().unwrap()
+    }
 
     fn add(board: &mut Board, name: &str, budget: f64) -> ProjectId {
         let id = ProjectId::random();
@@ -148,6 +269,60 @@ mod tests {
                 change("Zeus", "budget", "100,000", "250,000"),
             ]
         );
+    }
+
+    /// Then: Li Wei booked 16 h on Apollo in W03 and 8 h in W04, 10 h on Zeus in W03. Since:
+    /// W03 on Apollo raised to 24 h, W04 cleared, a new 4 h in W05 on Zeus, Zeus's W03 unchanged.
+    #[test]
+    fn bookings_set_changed_and_cleared() {
+        let mut board = Board::new("P").unwrap();
+        let apollo = add(&mut board, "Apollo", 1.0);
+        let zeus = add(&mut board, "Zeus", 1.0);
+        let li = person(&mut board, "Li Wei");
+        board.set_allocation(&apollo, &li, week("2027-W03"), 16.0).unwrap();
+        board.set_allocation(&apollo, &li, week("2027-W04"), 8.0).unwrap();
+        board.set_allocation(&zeus, &li, week("2027-W03"), 10.0).unwrap();
+        let then = board.snapshot();
+        board.set_allocation(&apollo, &li, week("2027-W03"), 24.0).unwrap();
+        board.set_allocation(&apollo, &li, week("2027-W04"), 0.0).unwrap();
+        board.set_allocation(&zeus, &li, week("2027-W05"), 4.0).unwrap();
+        let comparison = compare(&then, &board.snapshot());
+        let booking = |project: &str, week_text: &str, before: f64, after: f64| BookingChange {
+            project: project.into(),
+            person: "Li Wei".into(),
+            week: week(week_text),
+            before,
+            after,
+        };
+        assert_eq!(
+            comparison.bookings,
+            [
+                booking("Apollo", "2027-W03", 16.0, 24.0),
+                booking("Apollo", "2027-W04", 8.0, 0.0),
+                booking("Zeus", "2027-W05", 0.0, 4.0),
+            ]
+        );
+        assert!(!comparison.is_empty());
+        assert!(comparison.reranked.is_empty() && comparison.fields.is_empty());
+    }
+
+    /// One person of 40 h a week: 20 h booked in W03 then (50 % utilisation over that week),
+    /// 30 h now (75 %). The other KPIs have no data on either version and did not change.
+    #[test]
+    fn kpis_then_and_now() {
+        let mut board = Board::new("P").unwrap();
+        let apollo = add(&mut board, "Apollo", 1.0);
+        let li = person(&mut board, "Li Wei");
+        board.set_allocation(&apollo, &li, week("2027-W03"), 20.0).unwrap();
+        let then = board.snapshot();
+        board.set_allocation(&apollo, &li, week("2027-W03"), 30.0).unwrap();
+        let kpis = compare_kpis(&then, &board.snapshot(), &[week("2027-W03")]);
+        assert_eq!(kpis.len(), 6, "the dashboard's six KPIs");
+        let utilisation = kpis.iter().find(|kpi| kpi.id == "utilisation").unwrap();
+        assert_eq!((utilisation.then.as_deref(), utilisation.now.as_deref()), (Some("50%"), Some("75%")));
+        assert!(utilisation.changed());
+        let changed: Vec<&str> = kpis.iter().filter(|kpi| kpi.changed()).map(|kpi| kpi.id).collect();
+        assert_eq!(changed, ["utilisation"]);
     }
 
     #[test]

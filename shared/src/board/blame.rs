@@ -1,0 +1,137 @@
+//! Blame (谁改的): every value one field of a project has had, newest first, each with the
+//! change that set it, so the app can say who set the current value and when, what it was
+//! before, and which value lost when two people set the field apart.
+//!
+//! Automerge keeps every operation: a field's current value is the put that no later put
+//! replaced, and a concurrent put that lost the tie stays beside it (`get_all`). Walking the
+//! changes for the puts on the project's map under the field's key gives the whole story. The
+//! change's actor is a device, not a person: the server's history maps the change to the
+//! account that sent it.
+
+use automerge::{
+    legacy::{Key, OpType},
+    ObjType, ReadDoc, ScalarValue,
+};
+
+use super::{schema::PROJECTS, Board, BoardError, ProjectId};
+
+/// Where a value stands now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// The field's value.
+    Current,
+    /// Set at the same time as the current value by someone else, and lost the tie.
+    LostConflict,
+    /// Replaced by a later value.
+    Replaced,
+}
+
+/// One value a field has had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldValue {
+    /// As stored: text as is, numbers in full.
+    pub value: String,
+    /// The change that set it (hex), to look up in the server's history who sent it.
+    pub change: String,
+    /// The device (Automerge actor, hex) that made the change.
+    pub actor: String,
+    /// The change's own time (Unix ms), if it carries one.
+    pub made_at_ms: Option<i64>,
+    pub standing: Standing,
+}
+
+fn show(value: &ScalarValue) -> String {
+    match value {
+        ScalarValue::Str(text) => text.to_string(),
+        ScalarValue::F64(number) => number.to_string(),
+        ScalarValue::Null => "—".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+impl Board {
+    /// Every value `field` of project `id` has had on this replica, newest first.
+    pub fn project_field_history(&mut self, id: &ProjectId, field: &str) -> Result<Vec<FieldValue>, BoardError> {
+        let object = self.entity(PROJECTS, "project", id.as_str())?;
+        let winner = self.doc.get(&object, field)?.map(|(_, op)| op.to_string());
+        let standing: Vec<String> =
+            self.doc.get_all(&object, field)?.into_iter().map(|(_, op)| op.to_string()).collect();
+        let object = object.to_string();
+        let mut values = Vec::new();
+        for change in self.automerge().get_changes(&[]) {
+            let actor = change.actor_id().to_hex_string();
+            let start = change.start_op().get();
+            let expanded = change.decode();
+            for (index, op) in expanded.operations.iter().enumerate() {
+                let on_field = matches!(&op.key, Key::Map(key) if key.as_str() == field);
+                if !on_field || op.obj.to_string() != object {
+                    continue;
+                }
+                let value = match &op.action {
+                    OpType::Put(value) => show(value),
+                    // A string written by a JavaScript client is a text object; its
+                    // characters come in later operations of the same change.
+                    OpType::Make(ObjType::Text) => "(text)".to_owned(),
+                    _ => continue,
+                };
+                let op_id = format!("{}@{actor}", start + index as u64);
+                let standing = if winner.as_deref() == Some(op_id.as_str()) {
+                    Standing::Current
+                } else if standing.contains(&op_id) {
+                    Standing::LostConflict
+                } else {
+                    Standing::Replaced
+                };
+                values.push(FieldValue {
+                    value,
+                    change: change.hash().to_string(),
+                    actor: actor.clone(),
+                    made_at_ms: (change.timestamp() > 0).then(|| change.timestamp().saturating_mul(1000)),
+                    standing,
+                });
+            }
+        }
+        values.reverse();
+        Ok(values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::{NewProject, Stage};
+
+    #[test]
+    fn a_field_tells_its_story_with_the_losing_value_of_a_concurrent_edit() {
+        let mut left = Board::new("P").unwrap();
+        let id = ProjectId::random();
+        left.add_project(id.clone(), NewProject { name: "Apollo".into(), stage: Stage::Proposed, budget: 100.0 })
+            .unwrap();
+        left.set_project_budget(&id, 250.0).unwrap();
+        let mut right = left.fork();
+        left.set_project_budget(&id, 300.0).unwrap();
+        right.set_project_budget(&id, 275.0).unwrap();
+        left.merge(&mut right).unwrap();
+        let current = left.project(&id).unwrap().budget;
+        let lost = if current == 300.0 { "275" } else { "300" };
+
+        let story = left.project_field_history(&id, "budget").unwrap();
+        let told: Vec<(&str, Standing)> = story.iter().map(|v| (v.value.as_str(), v.standing)).collect();
+        assert_eq!(told.len(), 4, "{told:?}");
+        let current = current.to_string();
+        assert!(told.contains(&(current.as_str(), Standing::Current)), "{told:?}");
+        assert!(told.contains(&(lost, Standing::LostConflict)), "{told:?}");
+        assert_eq!(
+            &told[2..],
+            [("250", Standing::Replaced), ("100", Standing::Replaced)],
+            "older values, newest first"
+        );
+        let right_actor = right.automerge().get_changes(&[]).last().unwrap().actor_id().to_hex_string();
+        let by_right = story.iter().find(|v| v.value == "275").unwrap();
+        assert_eq!(by_right.actor, right_actor, "the device that set it");
+
+        // A field never set has no story; an unknown project is an error.
+        assert!(left.project_field_history(&id, "sponsor").unwrap().is_empty());
+        assert!(left.project_field_history(&ProjectId::random(), "budget").is_err());
+    }
+}
