@@ -9,7 +9,11 @@ cd "$(dirname "$0")/.."
 out=BENCHMARKS.md
 native=$(mktemp)
 wasm=$(mktemp)
-trap 'rm -f "$native" "$wasm"' EXIT
+sync_load=$(mktemp)
+trap 'rm -f "$native" "$wasm" "$sync_load"' EXIT
+# The sync load figures come from `make bench-sync`, which takes many minutes: they are kept
+# as they are, from their heading to the end of the file.
+sed -n '/^## Sync load/,$p' "$out" >"$sync_load" 2>/dev/null || true
 
 echo "native benchmarks (cargo bench -p shared)…" >&2
 cargo bench -p shared --bench dashboard -- --output-format bencher 2>/dev/null | grep '^test ' >"$native"
@@ -47,6 +51,10 @@ cargo test -p shared --release --target wasm32-unknown-unknown --test wasm_timin
     sed 's/^/- /' "$wasm"
   else
     echo "(not measured: the wasm timing test printed nothing)"
+  fi
+  if [[ -s "$sync_load" ]]; then
+    echo
+    cat "$sync_load"
   fi
 } >"$out"
 echo "wrote $out" >&2
