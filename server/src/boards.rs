@@ -64,6 +64,8 @@ struct Inner {
     metrics: Metrics,
     /// The address the boards' acceptors name (samod reports it to peers; it routes nothing).
     url: url::Url,
+    /// The node's peer id, which every board's repo takes too.
+    peer_id: samod::PeerId,
     idle_after: Duration,
 }
 
@@ -129,15 +131,19 @@ impl Drop for Counted {
 
 impl Boards {
     /// Boards for a server whose repos store through `store`, decide with `share_policy` and
-    /// report to `metrics`; a board unused for `idle_after` is unloaded (see [`Boards::sweep`]).
+    /// report to `metrics`, answering as the node's repo `node`; a board unused for `idle_after` is unloaded (see [`Boards::sweep`]).
     pub fn new(
         store: Store,
         share_policy: AccessPolicy,
         metrics: Metrics,
+        node: &samod::Repo,
         url: url::Url,
         idle_after: Duration,
     ) -> Boards {
-        Boards { inner: Arc::new(Inner { slots: Mutex::default(), store, share_policy, metrics, url, idle_after }) }
+        let peer_id = node.peer_id();
+        Boards {
+            inner: Arc::new(Inner { slots: Mutex::default(), store, share_policy, metrics, url, peer_id, idle_after }),
+        }
     }
 
     /// Counts a use of `document_id`'s slot (making the slot if there is none).
@@ -185,14 +191,22 @@ impl Boards {
         let repo = self.load().await?;
         let handle = repo.repo.create(document).await.map_err(|_| BoardsError::Stopping)?;
         let document_id = handle.document_id().clone();
-        let mut slots = self.inner.slots.lock().expect("the board slots");
-        if slots.stopping {
-            drop(slots);
+        // The lock is held in a block of its own: a guard alive across an await would make
+        // this future unfit for other threads.
+        let refused = {
+            let mut slots = self.inner.slots.lock().expect("the board slots");
+            if slots.stopping {
+                Some(repo)
+            } else {
+                let slot = Slot { repo: Arc::new(AsyncMutex::new(Some(repo))), uses: 0, idle_since: Instant::now() };
+                slots.by_board.insert(document_id.clone(), slot);
+                None
+            }
+        };
+        if let Some(repo) = refused {
             repo.repo.stop().await;
             return Err(BoardsError::Stopping);
         }
-        let slot = Slot { repo: Arc::new(AsyncMutex::new(Some(repo))), uses: 0, idle_since: Instant::now() };
-        slots.by_board.insert(document_id.clone(), slot);
         self.inner.metrics.boards_loaded.inc();
         Ok(document_id)
     }
@@ -200,7 +214,10 @@ impl Boards {
     /// A repo holding nothing yet, for one board.
     async fn load(&self) -> Result<BoardRepo, BoardsError> {
         let inner = &self.inner;
+        // The node's peer id: clients address every message to the peer they joined (samod
+        // drops a message for another `targetId`), and a board's repo answers as that peer.
         let repo = samod::Repo::build_tokio()
+            .with_peer_id(inner.peer_id.clone())
             .with_storage(inner.store.clone())
             .with_share_policy(inner.share_policy.clone())
             .with_observer(inner.metrics.clone())

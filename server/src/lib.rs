@@ -343,6 +343,7 @@ impl Server {
             store.clone(),
             share_policy.clone(),
             metrics.clone(),
+            &repo,
             url.clone(),
             config.unload_idle_boards_after,
         );

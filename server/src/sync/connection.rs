@@ -441,11 +441,10 @@ struct Lane {
     board: crate::boards::BoardUse,
 }
 
-/// A board repo's side of a lane: its frames go to the client's queue as if the node's repo
-/// sent them (its peer id as `senderId`), except its answer to the lane's handshake.
+/// A board repo's side of a lane: its frames go to the client's queue (a board's repo has the
+/// node's peer id), except its answer to the lane's handshake.
 struct LaneSink {
     to_client: Outbound,
-    server_peer: String,
 }
 
 impl Sink<Vec<u8>> for LaneSink {
@@ -458,11 +457,7 @@ impl Sink<Vec<u8>> for LaneSink {
     fn start_send(self: Pin<&mut Self>, frame: Vec<u8>) -> Result<(), QueueError> {
         match shared::gate::decode_frame(&frame) {
             Ok(decoded) if *decoded.kind() == shared::gate::FrameKind::Peer => Ok(()),
-            Ok(mut decoded) => {
-                decoded.set_sender(&self.server_peer);
-                self.to_client.push(decoded.encode())
-            }
-            Err(_) => self.to_client.push(frame),
+            _ => self.to_client.push(frame),
         }
     }
 
@@ -589,8 +584,7 @@ impl Gate {
             let frame = receiver.recv().await?;
             Some((Ok::<_, std::io::Error>(frame), receiver))
         });
-        let sink =
-            LaneSink { to_client: self.to_client.clone(), server_peer: self.state.repo.peer_id().as_str().to_owned() };
+        let sink = LaneSink { to_client: self.to_client.clone() };
         let transport = samod::Transport::new(Box::pin(inbound), sink)
             .with_expected_peer_id(samod::PeerId::from(self.identity.peer_id.as_str()));
         if board_use.acceptor.accept(transport).is_err() {

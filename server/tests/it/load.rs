@@ -35,6 +35,7 @@ pub enum Target {
     /// PMO Board: clients need accounts, and boards are made through the API.
     Pmo(SocketAddr),
     /// An automerge-repo server without accounts (the reference server).
+    #[allow(dead_code)] // The benchmark drives the reference server; the tests drive PMO Board.
     Reference(SocketAddr),
 }
 
