@@ -85,6 +85,9 @@ async fn a_board_being_edited_is_never_unloaded() {
     let board = create_board(server.addr, "Busy").await;
     let mut alice = open(&server, &board, "alice").await;
     let mut bob = open(&server, &board, "bob").await;
+    // The board may have been unloaded between its creation and Alice opening it; from now on
+    // it may not be.
+    let unloaded = metric(&server, "pmo_boards_unloaded_total").await;
     // Alice edits with pauses longer than the idle period; the board is open all along.
     for edit in 0..6 {
         let name = format!("Edit {edit}");
@@ -93,7 +96,7 @@ async fn a_board_being_edited_is_never_unloaded() {
         bob.wait_for(WITHIN, "alice's edit", |e| has_project(e, &name)).await;
         tokio::time::sleep(idle * 3).await;
         assert_eq!(metric(&server, "pmo_boards_loaded").await, 1.0, "after edit {edit}");
-        assert_eq!(metric(&server, "pmo_boards_unloaded_total").await, 0.0, "after edit {edit}");
+        assert_eq!(metric(&server, "pmo_boards_unloaded_total").await, unloaded, "after edit {edit}");
     }
     // Closed, it goes: the sweeper was running all along.
     drop((alice, bob));
@@ -141,8 +144,51 @@ async fn the_loaded_gauge_falls_after_the_idle_period() {
         readers.push(open(&server, &board, "reader").await);
     }
     assert_eq!(metric(&server, "pmo_boards_loaded").await, 5.0, "every open board is held");
+    assert_eq!(server.state().boards.loaded().len(), 5);
+    // A board may have been unloaded between its creation and its reader opening it.
+    let unloaded = metric(&server, "pmo_boards_unloaded_total").await;
     drop(readers);
     until_loaded(&server, 0.0).await;
-    assert_eq!(metric(&server, "pmo_boards_unloaded_total").await, 5.0);
+    assert_eq!(metric(&server, "pmo_boards_unloaded_total").await, unloaded + 5.0);
+    server.stop().await;
+}
+
+/// Members opening and leaving one board at random moments, with an idle period of a
+/// millisecond: loads and unloads race, and the board is never held twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn racing_opens_and_unloads_never_hold_a_board_twice() {
+    let database = TestDatabase::new();
+    let server = start(&database, Duration::from_millis(1)).await;
+    let board = create_board(server.addr, "Racing").await;
+    let addr = server.addr;
+    let members = (0..4).map(|member| {
+        let (document_id, token) = (board.document_id().to_owned(), board.token.clone());
+        tokio::spawn(async move {
+            for visit in 0..6 {
+                let mut editor = Editor::new(&format!("member {member}"), &document_id, &token);
+                assert!(editor.connect(addr).await, "member {member} connects");
+                editor.wait_for(WITHIN, "the board", |e| e.board.is_loaded()).await;
+                drop(editor);
+                tokio::time::sleep(Duration::from_millis(rand::random_range(0..4) * visit)).await;
+            }
+        })
+    });
+    let members = futures::future::join_all(members);
+    let watch = async {
+        let mut most = 0.0_f64;
+        loop {
+            most = most.max(metric(&server, "pmo_boards_loaded").await);
+            tokio::time::sleep(Duration::from_millis(2)).await;
+            if most > 1.0 {
+                return most;
+            }
+        }
+    };
+    tokio::select! {
+        finished = members => assert!(finished.iter().all(Result::is_ok), "a member failed"),
+        most = watch => panic!("the board was held {most} times at once"),
+    }
+    until_loaded(&server, 0.0).await;
+    assert!(server.state().boards.loaded().is_empty());
     server.stop().await;
 }
