@@ -76,9 +76,11 @@ struct Slots {
     stopping: bool,
 }
 
+/// A board's repo while it is loaded. Its lock is held while loading and unloading.
+type SlotLock = Arc<AsyncMutex<Option<BoardRepo>>>;
+
 struct Slot {
-    /// The repo while the board is loaded. Its lock is held while loading and unloading.
-    repo: Arc<AsyncMutex<Option<BoardRepo>>>,
+    repo: SlotLock,
     /// [`BoardUse`]s alive, and openers waiting for the lock.
     uses: usize,
     /// When `uses` last fell to zero.
@@ -147,11 +149,7 @@ impl Boards {
     }
 
     /// Counts a use of `document_id`'s slot (making the slot if there is none).
-    fn count_use(
-        &self,
-        document_id: &DocumentId,
-        make: bool,
-    ) -> Result<Option<(Counted, Arc<AsyncMutex<Option<BoardRepo>>>)>, BoardsError> {
+    fn count_use(&self, document_id: &DocumentId, make: bool) -> Result<Option<(Counted, SlotLock)>, BoardsError> {
         let mut slots = self.inner.slots.lock().expect("the board slots");
         if slots.stopping {
             return Err(BoardsError::Stopping);
@@ -296,7 +294,7 @@ impl Boards {
 
     /// Stops every board's repo, each after its pending writes; nothing is opened after this.
     pub async fn stop(&self) {
-        let all: Vec<Arc<AsyncMutex<Option<BoardRepo>>>> = {
+        let all: Vec<SlotLock> = {
             let mut slots = self.inner.slots.lock().expect("the board slots");
             slots.stopping = true;
             slots.by_board.values().map(|slot| slot.repo.clone()).collect()

@@ -435,20 +435,17 @@ pub async fn run(target: Target, workload: &Workload) -> Result<Report, String> 
                     frame = client.socket.next() => Some(frame),
                     () = tokio::time::sleep_until(wake) => None,
                 };
-                match frame {
-                    Some(frame) => {
-                        if client.handle(frame, &tracker).await.is_err() {
-                            return false;
-                        }
-                    }
+                let failed = match frame {
+                    Some(frame) => client.handle(frame, &tracker).await.is_err(),
                     None if next_edit < edits_end => {
                         sequence += 1;
-                        if client.edit(sequence, others, &tracker).await.is_err() {
-                            return false;
-                        }
                         next_edit += period;
+                        client.edit(sequence, others, &tracker).await.is_err()
                     }
-                    None => {}
+                    None => false,
+                };
+                if failed {
+                    return false;
                 }
             }
         })
