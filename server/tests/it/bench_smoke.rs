@@ -16,13 +16,15 @@ async fn every_edit_of_a_short_load_run_arrives() {
     let workload = Workload {
         boards: 3,
         clients_per_board: 3,
-        edits_per_second: 30.0,
+        edits_per_second: 20.0,
         duration: Duration::from_secs(2),
-        drain: Duration::from_secs(10),
+        // The run ends as soon as every edit has arrived; a debug build on a loaded machine
+        // has taken over ten seconds to deliver them.
+        drain: Duration::from_secs(60),
     };
     let report = run(Target::Pmo(server.addr), &workload).await.expect("the run sets up");
     assert_eq!(report.failed_clients, 0, "{report:?}");
-    assert!(report.edits >= 30, "too few edits were made: {report:?}");
+    assert!(report.edits >= 20, "too few edits were made: {report:?}");
     assert_eq!(report.receipts, report.receipts_expected, "{report:?}");
     assert_eq!(report.lost, 0, "{report:?}");
     server.stop().await;
