@@ -34,7 +34,7 @@ STEP := scripts/step.sh
 ARGS ?=
 
 .PHONY: run watch test tools wasm-opt compressors browser e2e-deps site site-release server-bin \
-        lint test-shared test-server test-wasm test-e2e fuzz simulate bench
+        lint test-shared test-server test-wasm test-e2e fuzz simulate bench bench-sync
 
 run: tools wasm-opt site-release
 	cargo build --release -p server --bin pmo-board
@@ -132,6 +132,21 @@ test-e2e: server-bin
 # Benchmarks print figures and never fail; `make bench` writes them all to BENCHMARKS.md.
 bench: tools
 	scripts/bench.sh
+
+# The sync load benchmark (not in `make test`, which runs a short smoke run of it): a fresh
+# release pmo-board and the reference automerge-repo server (Node, bench/reference), one at a
+# time, under the same workload; prints one table. Copy the figures into BENCHMARKS.md's
+# "Sync load" section. Arguments, e.g.:
+#   make bench-sync BENCH_SYNC_ARGS="--boards 10,50 --clients 5 --rates 100,200 --seconds 20"
+#   make bench-sync BENCH_SYNC_ARGS="--servers pmo --postgres postgres://postgres@127.0.0.1/bench"
+#   make bench-sync BENCH_SYNC_ARGS="--idle-memory 2000"   (RSS before, after, and once idle)
+BENCH_SYNC_ARGS ?=
+bench-sync: tools
+	@cd bench/reference && { test node_modules/.package-lock.json -nt package-lock.json || npm install --no-audit --no-fund; }
+	cargo build --release -p server --bin pmo-board
+	@# Thousands of sockets on both ends of loopback.
+	ulimit -n 65536 2>/dev/null || true; \
+	  PMO_BOARD_BIN=$(CARGO_TARGET_DIR)/release/pmo-board cargo bench -p server --bench sync_load -- $(BENCH_SYNC_ARGS)
 
 # Not part of `make test` (which replays the committed corpus): runs both fuzz targets for
 # FUZZ_SECONDS each on the nightly toolchain and grows fuzz/corpus. Commit new corpus files and

@@ -10,7 +10,11 @@ out=BENCHMARKS.md
 native=$(mktemp)
 wasm=$(mktemp)
 load=$(mktemp)
-trap 'rm -f "$native" "$wasm" "$load"' EXIT
+sync_load=$(mktemp)
+trap 'rm -f "$native" "$wasm" "$load" "$sync_load"' EXIT
+# The sync load figures come from `make bench-sync`, which takes many minutes: they are kept
+# as they are, from their heading to the end of the file.
+sed -n '/^## Sync load/,$p' "$out" >"$sync_load" 2>/dev/null || true
 
 echo "native benchmarks (cargo bench -p shared)…" >&2
 cargo bench -p shared --bench dashboard -- --output-format bencher 2>/dev/null | grep '^test ' >"$native"
@@ -73,5 +77,9 @@ sizes() {
   echo "## First load (headless Chromium, network throttled; debug server, release site)"
   echo
   if [[ -s "$load" ]]; then cat "$load"; else echo "(not measured: the first-load benchmark printed nothing)"; fi
+  if [[ -s "$sync_load" ]]; then
+    echo
+    cat "$sync_load"
+  fi
 } >"$out"
 echo "wrote $out" >&2

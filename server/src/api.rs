@@ -421,9 +421,8 @@ pub async fn create_board(
     let document = automerge::Automerge::load(&board.save()).map_err(anyhow::Error::from)?;
     let changes: Vec<_> =
         document.get_changes(&[]).iter().map(|change| (change.hash(), change.raw_bytes().to_vec())).collect();
-    let handle = state.repo.create(document).await.map_err(|_| anyhow::anyhow!("the repo has stopped"))?;
-    let record =
-        BoardRecord { id: handle.document_id().to_string(), name: name.to_owned(), created_at_ms: auth::now_ms() };
+    let document_id = state.boards.create(document).await.map_err(anyhow::Error::from)?;
+    let record = BoardRecord { id: document_id.to_string(), name: name.to_owned(), created_at_ms: auth::now_ms() };
     state.store.create_board(&record, &caller.account.id, &changes).await?;
     state.share_policy.role_changed(&record.id, &caller.account.id, Some(Role::Owner));
     tracing::info!(board = record.id, owner = caller.account.id, "board created");

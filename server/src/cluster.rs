@@ -1,10 +1,11 @@
 //! Several nodes on one Postgres database.
 //!
-//! Each node runs its own samod repo, and samod keeps a board in memory once it is open. When a
-//! node commits changes a client sent (see [`crate::store::Store::commit_changes`]), the same
-//! transaction sends `NOTIFY pmo_changes '<node> <board> <change hash>…'`; every other node
-//! listens, and if it holds that board it reads the new changes from the database and applies
-//! them, and samod then syncs them to that node's clients. A member added or removed on one
+//! Each node holds the boards its clients use (see [`crate::boards`]). When a node commits
+//! changes a client sent (see [`crate::store::Store::commit_changes`]), the same transaction
+//! sends `NOTIFY pmo_changes '<node> <board> <change hash>…'`; every other node listens, and if
+//! it holds that board it reads the new changes from the database and applies them, and samod
+//! then syncs them to that node's clients. A board that is not held needs nothing: it is read
+//! from the database when it is next opened. A member added or removed on one
 //! node reaches the share-policy decisions on every node the same way (`pmo_access`).
 //!
 //! Nothing here is a source of truth: the database is. If the listening connection drops, the
@@ -19,7 +20,7 @@ use samod::DocumentId;
 use sqlx::postgres::PgListener;
 use tokio::task::JoinHandle;
 
-use crate::{metrics::Metrics, store::Store, sync::AccessPolicy};
+use crate::{boards::Boards, metrics::Metrics, store::Store, sync::AccessPolicy};
 
 pub const CHANGES_CHANNEL: &str = "pmo_changes";
 pub const ACCESS_CHANNEL: &str = "pmo_access";
@@ -83,7 +84,7 @@ impl Notifier {
 /// Listens for the other nodes' notices until the task is aborted.
 pub fn listen(
     store: Store,
-    repo: samod::Repo,
+    boards: Boards,
     policy: AccessPolicy,
     metrics: Metrics,
     connections: crate::sync::Connections,
@@ -91,7 +92,7 @@ pub fn listen(
     tokio::spawn(async move {
         let mut wait = Duration::from_millis(100);
         loop {
-            match listen_once(&store, &repo, &policy, &metrics, &connections).await {
+            match listen_once(&store, &boards, &policy, &metrics, &connections).await {
                 Ok(()) => return,
                 Err(error) => {
                     tracing::error!(%error, "lost the cluster notice connection; reconnecting in {wait:?}");
@@ -105,7 +106,7 @@ pub fn listen(
 
 async fn listen_once(
     store: &Store,
-    repo: &samod::Repo,
+    boards: &Boards,
     policy: &AccessPolicy,
     metrics: &Metrics,
     connections: &crate::sync::Connections,
@@ -113,8 +114,8 @@ async fn listen_once(
     let mut listener = PgListener::connect(store.url()).await?;
     listener.listen_all([CHANGES_CHANNEL, ACCESS_CHANNEL, CREDENTIALS_CHANNEL]).await?;
     // Whatever happened while we were not listening: read every board we hold again.
-    for document_id in metrics.loaded_boards() {
-        refresh(store, repo, metrics, &document_id, None).await;
+    for document_id in boards.loaded() {
+        refresh(store, boards, metrics, &document_id, None).await;
     }
     loop {
         // `None`: the connection dropped and will be re-established by the next call; notices
@@ -139,10 +140,8 @@ async fn listen_once(
             }
             CHANGES_CHANNEL => {
                 let Ok(document_id) = board.parse::<DocumentId>() else { continue };
-                if metrics.is_loaded(&document_id) {
-                    let hashes: Vec<&str> = words.collect();
-                    refresh(store, repo, metrics, &document_id, Some(&hashes)).await;
-                }
+                let hashes: Vec<&str> = words.collect();
+                refresh(store, boards, metrics, &document_id, Some(&hashes)).await;
             }
             _ => {}
         }
@@ -152,14 +151,10 @@ async fn listen_once(
 /// Applies to the board held here the changes another node committed: the named ones, or
 /// everything stored when they are not named or some are no longer stored one by one (samod
 /// compacts changes into snapshots).
-async fn refresh(
-    store: &Store,
-    repo: &samod::Repo,
-    metrics: &Metrics,
-    document_id: &DocumentId,
-    hashes: Option<&[&str]>,
-) {
-    let Ok(Some(handle)) = repo.find(document_id.clone()).await else { return };
+async fn refresh(store: &Store, boards: &Boards, metrics: &Metrics, document_id: &DocumentId, hashes: Option<&[&str]>) {
+    // Held while the changes are applied, so the board is not unloaded meanwhile.
+    let Some(board) = boards.if_loaded(document_id).await else { return };
+    let Ok(Some(handle)) = board.repo.find(document_id.clone()).await else { return };
     let board = document_id.to_string();
     let mut chunks = Vec::new();
     let mut complete = false;

@@ -162,7 +162,12 @@ pub async fn list(
     let rows = state.store.history(board_id, before, limit).await?;
     let next = (rows.len() == limit as usize).then(|| rows.last().map(|row| row.seq.to_string())).flatten();
     let document = board_id.parse::<samod::DocumentId>().map_err(|_| no_board(&board))?;
-    let handle = match state.repo.find(document).await {
+    // The board stays loaded while its history is read.
+    let loaded = match state.boards.open(&document).await {
+        Ok(loaded) => loaded,
+        Err(error) => return Err(ApiFailure::Internal(error.into())),
+    };
+    let handle = match loaded.repo.find(document).await {
         Ok(Some(handle)) => handle,
         Ok(None) => return Err(ApiFailure::Internal(anyhow::anyhow!("a board with members has no document"))),
         Err(samod::Stopped) => return Err(ApiFailure::Internal(anyhow::anyhow!("the server is stopping"))),

@@ -14,6 +14,7 @@
 pub mod accounts;
 pub mod api;
 pub mod auth;
+pub mod boards;
 pub mod cluster;
 pub mod history;
 pub mod http;
@@ -53,6 +54,8 @@ pub struct Config {
     /// through a proxy); requests with `X-Forwarded-Proto: https` get `Secure` cookies anyway.
     pub secure_cookies: bool,
     pub limits: Limits,
+    /// A board nobody has used for this long is unloaded (see [`boards`]).
+    pub unload_idle_boards_after: std::time::Duration,
 }
 
 impl Config {
@@ -64,6 +67,7 @@ impl Config {
             output_name: "pmo-board".into(),
             secure_cookies: false,
             limits: Limits::default(),
+            unload_idle_boards_after: std::time::Duration::from_secs(120),
         }
     }
 }
@@ -143,8 +147,11 @@ impl Default for Limits {
 pub struct AppState {
     pub config: Arc<Config>,
     pub store: Store,
+    /// The node's repo: it holds no board, only every connection's handshake.
     pub repo: samod::Repo,
     pub acceptor: samod::AcceptorHandle,
+    /// The boards held in memory, each in a repo of its own.
+    pub boards: boards::Boards,
     pub share_policy: sync::AccessPolicy,
     pub connections: sync::Connections,
     pub metrics: metrics::Metrics,
@@ -305,6 +312,8 @@ pub struct Server {
     task: JoinHandle<std::io::Result<()>>,
     /// Postgres only: the task listening for other nodes' notices.
     cluster: Option<JoinHandle<()>>,
+    /// Unloads idle boards.
+    sweeper: JoinHandle<()>,
 }
 
 impl Server {
@@ -329,10 +338,20 @@ impl Server {
             .load()
             .await;
         let connections = sync::Connections::new(metrics.clone(), notifier);
+        let url = url::Url::parse(&format!("ws://{addr}/sync"))?;
+        let boards = boards::Boards::new(
+            store.clone(),
+            share_policy.clone(),
+            metrics.clone(),
+            &repo,
+            url.clone(),
+            config.unload_idle_boards_after,
+        );
+        let sweeper = boards.spawn_sweeper();
         let listener_task = clustered.then(|| {
-            cluster::listen(store.clone(), repo.clone(), share_policy.clone(), metrics.clone(), connections.clone())
+            cluster::listen(store.clone(), boards.clone(), share_policy.clone(), metrics.clone(), connections.clone())
         });
-        let acceptor = repo.make_acceptor(url::Url::parse(&format!("ws://{addr}/sync"))?)?;
+        let acceptor = repo.make_acceptor(url)?;
         let leptos_options = LeptosOptions::builder()
             .output_name(Arc::<str>::from(config.output_name.as_str()))
             .site_root(Arc::<str>::from(config.site_root.as_str()))
@@ -344,6 +363,7 @@ impl Server {
             store,
             repo,
             acceptor,
+            boards,
             share_policy,
             connections,
             metrics,
@@ -363,7 +383,7 @@ impl Server {
             Ok(())
         });
         tracing::info!(%addr, "PMO Board is serving");
-        Ok(Server { addr, state, shutdown: Some(shutdown), task, cluster: listener_task })
+        Ok(Server { addr, state, shutdown: Some(shutdown), task, cluster: listener_task, sweeper })
     }
 
     pub fn state(&self) -> &AppState {
@@ -378,6 +398,8 @@ impl Server {
         }
         self.state.acceptor.close();
         // samod stops each board only after its pending writes are done.
+        self.state.boards.stop().await;
+        self.sweeper.abort();
         self.state.repo.stop().await;
         if let Some(cluster) = self.cluster.take() {
             cluster.abort();

@@ -25,6 +25,18 @@ struct Cli {
     /// Mark session cookies Secure: set this when users reach the server over https.
     #[arg(long, env = "PMO_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Unload a board from memory once nobody has used it for this many seconds.
+    #[arg(long, env = "PMO_UNLOAD_IDLE_BOARDS_AFTER_SECS", default_value_t = 120)]
+    unload_idle_boards_after_secs: u64,
+    /// Open TCP connections, server-wide.
+    #[arg(long, env = "PMO_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
+    /// Open TCP connections from one client address (raise it behind a proxy, or for a load test).
+    #[arg(long, env = "PMO_CONNECTIONS_PER_ADDRESS")]
+    connections_per_address: Option<usize>,
+    /// Sign-ups from one address within the sign-in lockout period (15 minutes).
+    #[arg(long, env = "PMO_SIGNUPS_PER_ADDRESS")]
+    signups_per_address: Option<u32>,
 }
 
 #[tokio::main]
@@ -44,11 +56,16 @@ async fn main() -> anyhow::Result<()> {
     }
     let listener =
         tokio::net::TcpListener::bind(cli.addr).await.with_context(|| format!("cannot listen on {}", cli.addr))?;
-    let config = Config {
+    let mut config = Config {
         output_name: cli.output_name,
         secure_cookies: cli.secure_cookies,
+        unload_idle_boards_after: std::time::Duration::from_secs(cli.unload_idle_boards_after_secs),
         ..Config::new(cli.database_url, cli.site_root)
     };
+    let limits = &mut config.limits;
+    limits.max_connections = cli.max_connections.unwrap_or(limits.max_connections);
+    limits.connections_per_address = cli.connections_per_address.unwrap_or(limits.connections_per_address);
+    limits.signups_per_address = cli.signups_per_address.unwrap_or(limits.signups_per_address);
     let server = Server::start(config, listener).await?;
     println!("PMO Board is ready on http://{}", server.addr);
     shutdown_signal().await;

@@ -1,13 +1,11 @@
 //! `GET /metrics`: the server's figures in the Prometheus text format.
 //!
 //! Counters and gauges live in one [`Metrics`] value shared by every handler. samod reports
-//! what happens inside the repo (documents opened and closed, sync messages, storage
-//! operations) through its observer hook, which [`Metrics`] implements.
+//! what happens inside the repos (sync messages, storage operations) through its observer hook,
+//! which [`Metrics`] implements; the boards loaded and unloaded are counted by
+//! [`crate::boards`], which loads and unloads them.
 
-use std::{
-    collections::HashSet,
-    sync::{Arc, Mutex},
-};
+use std::sync::Arc;
 
 use axum::{extract::State, http::header, response::IntoResponse};
 use prometheus_client::{
@@ -15,7 +13,7 @@ use prometheus_client::{
     metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
     registry::Registry,
 };
-use samod::{DocumentId, RepoEvent, StorageOperation};
+use samod::{RepoEvent, StorageOperation};
 
 use crate::AppState;
 
@@ -71,12 +69,12 @@ pub struct Metrics {
     pub connections_total: Counter,
     pub connections_refused: Family<ReasonLabel, Counter>,
     pub boards_loaded: Gauge,
+    pub boards_unloaded: Counter,
     pub sync_messages: Family<DirectionLabel, Counter>,
     pub sync_bytes: Family<DirectionLabel, Counter>,
     pub storage_seconds: Family<OperationLabel, Histogram>,
     pub changes_committed: Counter,
     pub remote_updates: Counter,
-    loaded: Arc<Mutex<HashSet<DocumentId>>>,
 }
 
 impl Default for Metrics {
@@ -94,6 +92,7 @@ impl Metrics {
             connections_total: Counter::default(),
             connections_refused: Family::default(),
             boards_loaded: Gauge::default(),
+            boards_unloaded: Counter::default(),
             sync_messages: Family::default(),
             sync_bytes: Family::default(),
             storage_seconds: Family::new_with_constructor(|| {
@@ -101,7 +100,6 @@ impl Metrics {
             }),
             changes_committed: Counter::default(),
             remote_updates: Counter::default(),
-            loaded: Arc::default(),
         };
         registry.register("sync_connections", "Open sync (WebSocket) connections", metrics.connections.clone());
         registry.register("sync_connections_opened", "Sync connections accepted", metrics.connections_total.clone());
@@ -111,6 +109,11 @@ impl Metrics {
             metrics.connections_refused.clone(),
         );
         registry.register("boards_loaded", "Boards held in memory", metrics.boards_loaded.clone());
+        registry.register(
+            "boards_unloaded",
+            "Boards unloaded because nobody had used them for the idle period",
+            metrics.boards_unloaded.clone(),
+        );
         registry.register("sync_messages", "automerge sync messages", metrics.sync_messages.clone());
         registry.register("sync_bytes", "Bytes of automerge sync messages", metrics.sync_bytes.clone());
         registry.register("storage_seconds", "Time taken by storage operations", metrics.storage_seconds.clone());
@@ -125,15 +128,6 @@ impl Metrics {
             metrics.remote_updates.clone(),
         );
         Metrics { registry: Arc::new(registry), ..metrics }
-    }
-
-    /// The boards samod holds in memory on this node.
-    pub fn loaded_boards(&self) -> Vec<DocumentId> {
-        self.loaded.lock().expect("the loaded set").iter().cloned().collect()
-    }
-
-    pub fn is_loaded(&self, document_id: &DocumentId) -> bool {
-        self.loaded.lock().expect("the loaded set").contains(document_id)
     }
 
     pub fn refused(&self, reason: &str) {
@@ -155,16 +149,6 @@ impl Metrics {
 impl samod::RepoObserver for Metrics {
     fn observe(&self, event: &RepoEvent) {
         match event {
-            RepoEvent::DocumentOpened { document_id } => {
-                let mut loaded = self.loaded.lock().expect("the loaded set");
-                loaded.insert(document_id.clone());
-                self.boards_loaded.set(loaded.len() as i64);
-            }
-            RepoEvent::DocumentClosed { document_id } => {
-                let mut loaded = self.loaded.lock().expect("the loaded set");
-                loaded.remove(document_id);
-                self.boards_loaded.set(loaded.len() as i64);
-            }
             RepoEvent::SyncMessageReceived { bytes, .. } => self.sync_message(Direction::Received, *bytes),
             RepoEvent::SyncMessageGenerated { bytes, .. } => self.sync_message(Direction::Sent, *bytes),
             RepoEvent::StorageOperationCompleted { operation, duration, .. } => {

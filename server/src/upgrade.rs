@@ -3,8 +3,7 @@
 //! Only the server upgrades: two replicas upgrading one board at once would each create the new
 //! collections and hide each other's (see `shared::board::schema`). The upgrade happens when a
 //! member first asks for a board after the server started, before samod answers, so a client
-//! never sees the old schema; boards nobody opens are never loaded (samod 0.16 keeps a board in
-//! memory until the process stops, so loading every board at start would hold them all). The
+//! never sees the old schema; boards nobody opens are never loaded. The
 //! upgrade's change is committed like a client's (and announced to other nodes) before anyone
 //! can build on it: were it lost in a crash, the next upgrade would be a different change, made
 //! concurrently with edits that depend on the first.
@@ -34,12 +33,13 @@ impl Upgrades {
     }
 }
 
-/// Upgrades the board once per process; later calls return at once.
-pub async fn ensure_current(state: &AppState, document_id: &DocumentId) -> anyhow::Result<()> {
+/// Upgrades the board (held by `repo`, its own: see [`crate::boards`]) once per process; later
+/// calls return at once.
+pub async fn ensure_current(state: &AppState, repo: &samod::Repo, document_id: &DocumentId) -> anyhow::Result<()> {
     if state.upgrades.is_checked(document_id) {
         return Ok(());
     }
-    let Some(handle) = state.repo.find(document_id.clone()).await? else {
+    let Some(handle) = repo.find(document_id.clone()).await? else {
         anyhow::bail!("a board in the index has no document");
     };
     let upgraded = tokio::task::spawn_blocking(move || {

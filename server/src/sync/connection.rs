@@ -12,6 +12,11 @@
 //!   changes are committed to the database *before* samod sees them. samod acknowledges a change
 //!   only after applying it, so whatever a client is told the server has is already durable.
 //!
+//! Frames that pass go to samod in two places: the handshake, and whatever names no board, to
+//! the node's repo (which holds no board); the frames about a board to that board's own repo,
+//! through the connection's [`Lane`] to it (see [`crate::boards`]), opened on the first frame
+//! about the board and kept until the connection closes, which keeps the board loaded.
+//!
 //! A frame that fails a check closes this one connection with a WebSocket close code and a
 //! reason (and an automerge-repo `error` message first), stores nothing and touches no other
 //! connection. Frames to the client wait in a bounded queue; a client that stops reading until
@@ -419,6 +424,50 @@ struct Gate {
     to_client: Outbound,
     /// Presence (`ephemeral`) messages, which samod copies to every other reader of the board.
     presence: RateLimit,
+    /// The client's `join` as samod got it, which starts every lane.
+    join: Option<Vec<u8>>,
+    /// One per board this connection opened: they keep the boards loaded while it is open.
+    lanes: HashMap<samod::DocumentId, Lane>,
+}
+
+/// How many frames from the client may wait for a board's repo before the gate waits too.
+const LANE_QUEUE: usize = 64;
+
+/// A connection's way to one board: a samod connection to the board's own repo (see
+/// [`crate::boards`]), carrying the client's frames about that board. The node's repo, which
+/// holds no board, keeps the handshake and whatever names no board.
+struct Lane {
+    sender: mpsc::Sender<Vec<u8>>,
+    board: crate::boards::BoardUse,
+}
+
+/// A board repo's side of a lane: its frames go to the client's queue (a board's repo has the
+/// node's peer id), except its answer to the lane's handshake.
+struct LaneSink {
+    to_client: Outbound,
+}
+
+impl Sink<Vec<u8>> for LaneSink {
+    type Error = QueueError;
+
+    fn poll_ready(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), QueueError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn start_send(self: Pin<&mut Self>, frame: Vec<u8>) -> Result<(), QueueError> {
+        match shared::gate::decode_frame(&frame) {
+            Ok(decoded) if *decoded.kind() == shared::gate::FrameKind::Peer => Ok(()),
+            _ => self.to_client.push(frame),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), QueueError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Result<(), QueueError>> {
+        Poll::Ready(Ok(()))
+    }
 }
 
 impl Gate {
@@ -436,6 +485,8 @@ impl Gate {
             in_flight: None,
             to_client,
             presence,
+            join: None,
+            lanes: HashMap::new(),
         }
     }
 
@@ -464,7 +515,11 @@ impl Gate {
         }
         frame.set_sender(&self.identity.peer_id);
         let Some(document_id) = frame.document_id().map(str::to_owned) else {
-            return Ok(Some(frame.encode()));
+            let encoded = frame.encode();
+            if *frame.kind() == shared::gate::FrameKind::Join && self.join.is_none() {
+                self.join = Some(encoded.clone());
+            }
+            return Ok(Some(encoded));
         };
         // samod accepts one document under several spellings (base58, UUID forms): decide on
         // the one it will use, or changes could slip past by respelling.
@@ -487,17 +542,63 @@ impl Gate {
             // and then.
             self.admit_presence(bytes.len())?;
         }
+        let repo = self.lane(&board).await?.board.repo.clone();
         if let (shared::gate::MessageKind::Request | shared::gate::MessageKind::Sync, Some(data)) =
             (frame.kind(), frame.data())
         {
-            self.upgrade_on_first_open(&board).await?;
+            self.upgrade_on_first_open(&repo, &board).await?;
             if role.can_edit() {
-                self.admit_changes(&board, data).await?;
+                self.admit_changes(&repo, &board, data).await?;
             } else {
                 check_sync_message(data)?;
             }
         }
-        Ok(Some(frame.encode()))
+        let lane = self.lane(&board).await?;
+        if lane.sender.send(frame.encode()).await.is_err() {
+            // The board's repo let go of this connection: it is stopping.
+            return Err(Refusal::new(TRY_AGAIN_LATER, "stopping", "the server is stopping"));
+        }
+        Ok(None)
+    }
+
+    /// This connection's lane to `board`'s repo (see [`Lane`]), opened (and the board loaded)
+    /// on the first message about it.
+    async fn lane(&mut self, board: &samod::DocumentId) -> Result<&mut Lane, Refusal> {
+        if !self.lanes.contains_key(board) {
+            let lane = self.open_lane(board).await?;
+            self.lanes.insert(board.clone(), lane);
+        }
+        Ok(self.lanes.get_mut(board).expect("opened above"))
+    }
+
+    async fn open_lane(&mut self, board: &samod::DocumentId) -> Result<Lane, Refusal> {
+        let board_use = self.state.boards.open(board).await.map_err(|error| match error {
+            crate::boards::BoardsError::Stopping => Refusal::new(TRY_AGAIN_LATER, "stopping", "the server is stopping"),
+            error => {
+                tracing::error!(%error, %board, "cannot open a board");
+                Refusal::new(SERVER_ERROR, "internal", "the server cannot open this board right now")
+            }
+        })?;
+        let (sender, receiver) = mpsc::channel::<Vec<u8>>(LANE_QUEUE);
+        let inbound = futures::stream::unfold(receiver, |mut receiver| async move {
+            let frame = receiver.recv().await?;
+            Some((Ok::<_, std::io::Error>(frame), receiver))
+        });
+        let sink = LaneSink { to_client: self.to_client.clone() };
+        let transport = samod::Transport::new(Box::pin(inbound), sink)
+            .with_expected_peer_id(samod::PeerId::from(self.identity.peer_id.as_str()));
+        if board_use.acceptor.accept(transport).is_err() {
+            return Err(Refusal::new(TRY_AGAIN_LATER, "stopping", "the server is stopping"));
+        }
+        // The lane starts with the client's own handshake (its peer id already replaced), so
+        // the board's repo knows the peer as the node's repo does; its answer is dropped by
+        // the lane's sink, the client having had the node's.
+        let join = self
+            .join
+            .clone()
+            .ok_or_else(|| Refusal::new(POLICY_VIOLATION, "protocol", "the first message must be `join`"))?;
+        sender.send(join).await.map_err(|_| Refusal::new(TRY_AGAIN_LATER, "stopping", "the server is stopping"))?;
+        Ok(Lane { sender, board: board_use })
     }
 
     /// Presence is copied to every other reader of the board, so each message costs the server
@@ -542,20 +643,25 @@ impl Gate {
 
     /// A member's first look at a board since the server started brings it up to the current
     /// schema, before samod shows it to anyone (see [`crate::upgrade`]).
-    async fn upgrade_on_first_open(&mut self, board: &samod::DocumentId) -> Result<(), Refusal> {
-        crate::upgrade::ensure_current(&self.state, board).await.map_err(|error| {
+    async fn upgrade_on_first_open(&mut self, repo: &samod::Repo, board: &samod::DocumentId) -> Result<(), Refusal> {
+        crate::upgrade::ensure_current(&self.state, repo, board).await.map_err(|error| {
             tracing::error!(%error, %board, "cannot bring a board up to date");
             Refusal::new(SERVER_ERROR, "internal", "the server cannot open this board right now")
         })
     }
 
     /// Checks and commits the changes a sync message from an editor or owner carries.
-    async fn admit_changes(&mut self, board: &samod::DocumentId, data: &[u8]) -> Result<(), Refusal> {
+    async fn admit_changes(
+        &mut self,
+        repo: &samod::Repo,
+        board: &samod::DocumentId,
+        data: &[u8],
+    ) -> Result<(), Refusal> {
         if check_sync_message(data)?.changes.is_empty() {
             return Ok(());
         }
         let document_id = board.to_string();
-        let handle = match self.state.repo.find(board.clone()).await {
+        let handle = match repo.find(board.clone()).await {
             Ok(Some(handle)) => handle,
             Ok(None) => {
                 tracing::error!(document_id, "a board with members has no document");

@@ -208,7 +208,7 @@ async fn high_2_requests_for_made_up_ids_never_reach_samod() {
     let board = harness::create_board(server.addr, "Real").await;
     let outsider = ApiClient::fresh(server.addr).await;
     let token = outsider.create_token("probe").await;
-    let loaded_before = server.state().metrics.loaded_boards().len();
+    let loaded_before = server.state().boards.loaded().len();
 
     let made_up = || uuid::Uuid::new_v4().hyphenated().to_string();
     let (mut prober, server_peer) = raw_socket(server.addr, &token).await;
@@ -239,7 +239,7 @@ async fn high_2_requests_for_made_up_ids_never_reach_samod() {
             unavailable += 1;
         }
     }
-    assert_eq!(server.state().metrics.loaded_boards().len(), loaded_before, "samod opened made-up documents");
+    assert_eq!(server.state().boards.loaded().len(), loaded_before, "samod opened made-up documents");
 
     // A member still opens a board at once.
     let started = tokio::time::Instant::now();

@@ -214,8 +214,7 @@ async fn the_server_upgrades_an_old_board_when_it_opens_it() {
         }
     }
     let document = automerge::Automerge::load(&old.save()).unwrap();
-    let handle = server.state().repo.create(document).await.unwrap();
-    let id = handle.document_id().to_string();
+    let id = server.state().boards.create(document).await.unwrap().to_string();
     server
         .state()
         .store

@@ -319,6 +319,12 @@ impl Board {
         self.doc.get_heads()
     }
 
+    /// The changes this replica holds beyond `heads` (those that arrived or were made since
+    /// that version was noted), oldest first.
+    pub fn changes_since(&mut self, heads: &[ChangeHash]) -> Vec<ChangeHash> {
+        self.doc.get_changes(heads).iter().map(|change| change.hash()).collect()
+    }
+
     /// Whether every change in `hashes` is in this board.
     pub fn contains(&mut self, hashes: &[ChangeHash]) -> bool {
         hashes.iter().all(|hash| self.doc.get_change_by_hash(hash).is_some())

@@ -590,3 +590,19 @@ fn a_score_or_contribution_two_people_set_apart_says_so_until_it_is_set_again() 
     assert!(settled.project(&erp).unwrap().cell_conflicts.is_empty());
     assert_eq!(settled, live.board().snapshot());
 }
+
+#[test]
+fn changes_since_names_what_arrived_after_a_version() {
+    let (mut board, ids) = board_with(&["ERP"]);
+    let before = board.heads();
+    let mut colleague = board.fork();
+    colleague.rename_project(&ids[0], "ERP rollout").unwrap();
+    colleague.add_project(ProjectId::random(), project("CRM")).unwrap();
+    let theirs = colleague.changes_since(&before);
+    assert_eq!(theirs.len(), 2, "a rename and an addition");
+    assert!(board.changes_since(&before).is_empty(), "nothing arrived yet");
+    board.merge(&mut colleague).unwrap();
+    assert_eq!(board.changes_since(&before), theirs);
+    let now = board.heads();
+    assert!(board.changes_since(&now).is_empty());
+}
