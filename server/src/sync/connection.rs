@@ -456,7 +456,7 @@ impl Sink<Vec<u8>> for LaneSink {
 
     fn start_send(self: Pin<&mut Self>, frame: Vec<u8>) -> Result<(), QueueError> {
         match shared::gate::decode_frame(&frame) {
-            Ok(decoded) if *decoded.kind() == shared::gate::FrameKind::Peer => Ok(()),
+            Ok(decoded) if *decoded.kind() == shared::gate::MessageKind::Peer => Ok(()),
             _ => self.to_client.push(frame),
         }
     }
@@ -516,7 +516,7 @@ impl Gate {
         frame.set_sender(&self.identity.peer_id);
         let Some(document_id) = frame.document_id().map(str::to_owned) else {
             let encoded = frame.encode();
-            if *frame.kind() == shared::gate::FrameKind::Join && self.join.is_none() {
+            if *frame.kind() == shared::gate::MessageKind::Join && self.join.is_none() {
                 self.join = Some(encoded.clone());
             }
             return Ok(Some(encoded));
