@@ -271,6 +271,9 @@ fn sync_frame(data: Vec<u8>) -> Vec<u8> {
     .encode()
 }
 
+/// The steps of one sequence seed.
+type Steps = Vec<(Step, Vec<u8>)>;
+
 /// Seeds of the sequence target: honest sessions, orphans before their parents, two clients
 /// interleaved, another node's chunks, and content created and deleted in one change.
 fn sequence_seeds(server: &Automerge, fixture: &[u8]) {
@@ -295,8 +298,8 @@ fn sequence_seeds(server: &Automerge, fixture: &[u8]) {
     let ana_messages = client_messages(server, &ana_doc);
     let bo_messages = client_messages(server, &bo_doc);
 
-    let mut sequences: Vec<(&str, Vec<(Step, Vec<u8>)>)> = Vec::new();
-    sequences.push(("honest", ana_messages.iter().map(|m| (Step::Sync, m.clone())).collect()));
+    let mut sequences: Vec<(&str, Steps)> =
+        vec![("honest", ana_messages.iter().map(|m| (Step::Sync, m.clone())).collect())];
     let mut interleaved = Vec::new();
     for index in 0..ana_messages.len().max(bo_messages.len()) {
         for messages in [&ana_messages, &bo_messages] {
