@@ -34,7 +34,7 @@ STEP := scripts/step.sh
 ARGS ?=
 
 .PHONY: run watch test tools wasm-opt compressors browser e2e-deps site site-release server-bin \
-        lint test-shared test-server test-wasm test-e2e fuzz simulate bench bench-sync
+        lint test-shared test-server test-wasm test-e2e fuzz simulate bench bench-sync soak
 
 run: tools wasm-opt site-release
 	cargo build --release -p server --bin pmo-board
@@ -148,12 +148,24 @@ bench-sync: tools
 	ulimit -n 65536 2>/dev/null || true; \
 	  PMO_BOARD_BIN=$(CARGO_TARGET_DIR)/release/pmo-board cargo bench -p server --bench sync_load -- $(BENCH_SYNC_ARGS)
 
-# Not part of `make test` (which replays the committed corpus): runs both fuzz targets for
-# FUZZ_SECONDS each on the nightly toolchain and grows fuzz/corpus. Commit new corpus files and
-# any crasher under fuzz/artifacts/ with its fix.
+# Not part of `make test` (which replays the committed corpus): runs every fuzz target
+# (FUZZ_TARGETS) for FUZZ_SECONDS each on the nightly toolchain and grows fuzz/corpus. Commit new
+# corpus files (minimised: `cargo +nightly fuzz cmin <target>` in fuzz/) and any crasher under
+# fuzz/artifacts/ with its fix.
 FUZZ_SECONDS ?= 300
+FUZZ_TARGETS ?= decode_frame sync_handler sync_sequence
+FUZZ_TARGET_DIR ?= $(HOME)/.cache/pmo-board/fuzz-target
 fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-	cd fuzz && for target in decode_frame sync_handler; do \
-	  CARGO_TARGET_DIR=$(HOME)/.cache/pmo-board/fuzz-target cargo +nightly fuzz run $$target corpus/$$target -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	cd fuzz && for target in $(FUZZ_TARGETS); do \
+	  CARGO_TARGET_DIR=$(FUZZ_TARGET_DIR) cargo +nightly fuzz run $$target corpus/$$target -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
 	done
+
+# Not part of `make test`: the soak benchmark (server/examples/soak.rs) against a `pmo-board`
+# process; it prints latency percentiles, errors and the server's memory over time. Size it with
+# SOAK_BOARDS, SOAK_SECONDS, SOAK_EDITS_PER_SECOND, SOAK_MADE_UP and SOAK_SLOW; SOAK_PROFILE=release
+# measures a release build.
+SOAK_PROFILE ?= debug
+soak:
+	cargo build -p server --bin pmo-board --example soak $(if $(filter release,$(SOAK_PROFILE)),--release,)
+	$(CARGO_TARGET_DIR)/$(SOAK_PROFILE)/examples/soak

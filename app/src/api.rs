@@ -11,7 +11,7 @@ use gloo_net::http::{Method, RequestBuilder};
 use serde::{de::DeserializeOwned, Serialize};
 use shared::api::{
     ApiError, BoardSummary, CreatedToken, InstanceSettings, Invite, Me, Member, NewBoard, NewMember, NewToken,
-    PasswordChange, Role, RoleChange, SignIn, SignUp, TokenSummary, CSRF_COOKIE, CSRF_HEADER,
+    PasswordChange, Role, RoleChange, SignIn, SignUp, TokenScope, TokenSummary, CSRF_COOKIE, CSRF_HEADER,
 };
 use wasm_bindgen::JsCast;
 
@@ -146,8 +146,8 @@ pub async fn tokens() -> Result<Vec<TokenSummary>, FetchError> {
     get("/api/tokens").await
 }
 
-pub async fn create_token(name: String) -> Result<CreatedToken, FetchError> {
-    send(Method::POST, "/api/tokens", &NewToken { name }).await
+pub async fn create_token(name: String, scopes: Vec<TokenScope>) -> Result<CreatedToken, FetchError> {
+    send(Method::POST, "/api/tokens", &NewToken { name, scopes }).await
 }
 
 pub async fn revoke_token(id: &str) -> Result<(), FetchError> {

@@ -259,9 +259,17 @@ test("the account menu makes, shows once and revokes an API token, and changes t
   await expect(menu.getByText("Copied.")).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
   await expect(menu.getByTestId("tokens")).toContainText("nightly report");
+  // Made without asking for more, it syncs and reads, and cannot make tokens.
+  await expect(menu.getByTestId("tokens")).toContainText("may sync boards, read");
   // The secret works as a bearer token, until it is revoked.
   const asScript = (headers) => fetch(`${server.url}/api/boards`, { headers });
   expect((await asScript({ authorization: `Bearer ${secret}` })).status).toBe(200);
+  const successor = await fetch(`${server.url}/api/tokens`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "successor" }),
+  });
+  expect(successor.status).toBe(403);
   await menu.getByRole("button", { name: "Revoke nightly report" }).click();
   await expect(menu.getByText("No tokens.")).toBeVisible();
   await expect(menu.getByTestId("token-secret")).toHaveCount(0);

@@ -13,7 +13,7 @@
 //! board's row in `boards`, so on Postgres two owners demoting each other at once cannot
 //! both succeed and leave the board without an owner.
 
-use shared::api::{Account, InstanceSettings, Member, Role, TokenSummary};
+use shared::api::{Account, InstanceSettings, Member, Role, TokenScope, TokenSummary};
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
 use crate::store::{BoardRecord, Store, StoreError};
@@ -256,13 +256,16 @@ impl Store {
             .transpose()
     }
 
-    /// Sets a new password and ends every session of the account except `keep_session_id`.
+    /// Sets a new password and ends every session of the account except `keep_session_id`;
+    /// unless `keep_tokens`, revokes its API tokens too. Returns the ids of the revoked tokens
+    /// (their sync connections are to be closed).
     pub async fn set_password(
         &self,
         account_id: &str,
         password_hash: &str,
         keep_session_id: Option<&str>,
-    ) -> Result<(), StoreError> {
+        keep_tokens: bool,
+    ) -> Result<Vec<String>, StoreError> {
         let mut transaction = self.pool().begin().await?;
         sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
@@ -274,8 +277,22 @@ impl Store {
             .bind(keep_session_id.unwrap_or(""))
             .execute(&mut *transaction)
             .await?;
+        let mut revoked = Vec::new();
+        if !keep_tokens {
+            for row in sqlx::query("SELECT id FROM api_tokens WHERE account_id = $1")
+                .bind(account_id)
+                .fetch_all(&mut *transaction)
+                .await?
+            {
+                revoked.push(row.try_get::<String, _>("id")?);
+            }
+            sqlx::query("DELETE FROM api_tokens WHERE account_id = $1")
+                .bind(account_id)
+                .execute(&mut *transaction)
+                .await?;
+        }
         transaction.commit().await?;
-        Ok(())
+        Ok(revoked)
     }
 
     // ---- sessions ---------------------------------------------------------------------------
@@ -356,14 +373,15 @@ impl Store {
         account_id: &str,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO api_tokens (id, secret_hash, account_id, name, created_at_ms, last_used_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, NULL)",
+            "INSERT INTO api_tokens (id, secret_hash, account_id, name, created_at_ms, last_used_at_ms, scopes) \
+             VALUES ($1, $2, $3, $4, $5, NULL, $6)",
         )
         .bind(&token.id)
         .bind(secret_hash)
         .bind(account_id)
         .bind(&token.name)
         .bind(token.created_at_ms)
+        .bind(scopes_text(&token.scopes))
         .execute(self.pool())
         .await?;
         Ok(())
@@ -372,7 +390,7 @@ impl Store {
     /// The account's tokens, oldest first.
     pub async fn tokens(&self, account_id: &str) -> Result<Vec<TokenSummary>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, created_at_ms, last_used_at_ms FROM api_tokens \
+            "SELECT id, name, created_at_ms, last_used_at_ms, scopes FROM api_tokens \
              WHERE account_id = $1 ORDER BY created_at_ms, id",
         )
         .bind(account_id)
@@ -385,6 +403,7 @@ impl Store {
                     name: row.try_get("name")?,
                     created_at_ms: row.try_get("created_at_ms")?,
                     last_used_at_ms: row.try_get("last_used_at_ms")?,
+                    scopes: scopes_from(&row.try_get::<String, _>("scopes")?),
                 })
             })
             .collect()
@@ -400,11 +419,15 @@ impl Store {
         Ok(deleted.rows_affected() > 0)
     }
 
-    /// The token with this secret hash and its account, noting the use (at most once a minute,
-    /// to spare the database a write per request).
-    pub async fn use_token(&self, secret_hash: &str, now_ms: i64) -> Result<Option<(String, Account)>, StoreError> {
+    /// The token with this secret hash, its scopes and its account, noting the use (at most
+    /// once a minute, to spare the database a write per request).
+    pub async fn use_token(
+        &self,
+        secret_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<(String, Vec<TokenScope>, Account)>, StoreError> {
         let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS}, api_tokens.id AS token_id FROM api_tokens \
+            "SELECT {ACCOUNT_COLUMNS}, api_tokens.id AS token_id, api_tokens.scopes FROM api_tokens \
              JOIN accounts ON accounts.id = api_tokens.account_id WHERE api_tokens.secret_hash = $1"
         ))
         .bind(secret_hash)
@@ -421,7 +444,8 @@ impl Store {
         .bind(now_ms - 60_000)
         .execute(self.pool())
         .await?;
-        Ok(Some((token_id, account(&row)?)))
+        let scopes = scopes_from(&row.try_get::<String, _>("scopes")?);
+        Ok(Some((token_id, scopes, account(&row)?)))
     }
 
     // ---- instance settings and invites ------------------------------------------------------
@@ -745,6 +769,16 @@ async fn role_in(
         .fetch_optional(&mut **transaction)
         .await?;
     row.map(|row| role(&row)).transpose()
+}
+
+/// Scopes as stored: their names separated by spaces.
+fn scopes_text(scopes: &[TokenScope]) -> String {
+    scopes.iter().map(|scope| scope.as_str()).collect::<Vec<_>>().join(" ")
+}
+
+/// Stored scopes; a name this build does not know (written by a newer one) grants nothing.
+fn scopes_from(text: &str) -> Vec<TokenScope> {
+    text.split_whitespace().filter_map(TokenScope::parse).collect()
 }
 
 fn account(row: &AnyRow) -> Result<Account, StoreError> {

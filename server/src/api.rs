@@ -63,6 +63,9 @@ pub enum ApiFailure {
     /// 429: too many sign-ups from an address.
     #[error("too many sign-ups from this address: try again in {retry_after_secs} seconds")]
     TooManySignUps { retry_after_secs: u64 },
+    /// 429: too many members added by email from one account.
+    #[error("too many members added: try again in {retry_after_secs} seconds")]
+    TooManyMemberAdds { retry_after_secs: u64 },
     /// 503: the server is too busy for this now (every password hashing slot is taken).
     #[error("the server is busy: try again in a few seconds")]
     Busy,
@@ -85,7 +88,9 @@ impl IntoResponse for ApiFailure {
             ApiFailure::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiFailure::NotFound(_) => StatusCode::NOT_FOUND,
             ApiFailure::Conflict(_) => StatusCode::CONFLICT,
-            ApiFailure::TooManyAttempts { .. } | ApiFailure::TooManySignUps { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiFailure::TooManyAttempts { .. }
+            | ApiFailure::TooManySignUps { .. }
+            | ApiFailure::TooManyMemberAdds { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiFailure::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiFailure::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "API request failed");
@@ -94,9 +99,9 @@ impl IntoResponse for ApiFailure {
         };
         let mut response = (status, Json(ApiError { error: self.to_string() })).into_response();
         let retry_after_secs = match self {
-            ApiFailure::TooManyAttempts { retry_after_secs } | ApiFailure::TooManySignUps { retry_after_secs } => {
-                Some(retry_after_secs)
-            }
+            ApiFailure::TooManyAttempts { retry_after_secs }
+            | ApiFailure::TooManySignUps { retry_after_secs }
+            | ApiFailure::TooManyMemberAdds { retry_after_secs } => Some(retry_after_secs),
             ApiFailure::Busy => Some(5),
             _ => None,
         };
@@ -265,8 +270,9 @@ pub async fn sign_out(
     Ok(with_cookies(StatusCode::NO_CONTENT, cookies))
 }
 
-/// `POST /api/auth/password`: changes the password (204) and signs out every other session
-/// of the account. A wrong current password counts as a failed sign-in.
+/// `POST /api/auth/password`: changes the password (204), signs out every other session of
+/// the account and, unless `keep_tokens` is set, revokes its API tokens (closing their sync
+/// connections). A wrong current password counts as a failed sign-in.
 #[tracing::instrument(skip_all)]
 pub async fn change_password(
     State(state): State<AppState>,
@@ -290,9 +296,17 @@ pub async fn change_password(
     }
     auth::attempt_succeeded(&state, &keys).await?;
     let password_hash = state.password_hashing.hash(change.new).await?;
-    state.store.set_password(&caller.account.id, &password_hash, caller.session_id()).await?;
+    let revoked =
+        state.store.set_password(&caller.account.id, &password_hash, caller.session_id(), change.keep_tokens).await?;
     state.connections.close_other_sessions(&caller.account.id, caller.session_id());
-    tracing::info!(account = caller.account.id, "password changed; other sessions ended");
+    for token_id in &revoked {
+        state.connections.close_token(token_id);
+    }
+    tracing::info!(
+        account = caller.account.id,
+        tokens_revoked = revoked.len(),
+        "password changed; other sessions ended"
+    );
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -303,7 +317,8 @@ pub async fn list_tokens(State(state): State<AppState>, caller: Caller) -> Resul
     Ok(Json(state.store.tokens(&caller.account.id).await?))
 }
 
-/// `POST /api/tokens`: a new token (201); its secret is in this answer and nowhere else.
+/// `POST /api/tokens`: a new token (201) with the scopes asked for (sync and read when none
+/// are); its secret is in this answer and nowhere else.
 #[tracing::instrument(skip_all)]
 pub async fn create_token(
     State(state): State<AppState>,
@@ -317,12 +332,30 @@ pub async fn create_token(
             "a token needs a name of 1 to {TOKEN_NAME_MAX_CHARS} characters, saying where it is used"
         )));
     }
+    let mut scopes = new.scopes;
+    scopes.sort();
+    scopes.dedup();
+    if scopes.is_empty() {
+        return Err(ApiFailure::BadRequest(
+            "a token needs at least one scope: sync, read, write or account (sync and read when none is sent)".into(),
+        ));
+    }
+    // A token that may make tokens may not make one that can do more than itself.
+    if let Via::Token { scopes: own, .. } = &caller.via {
+        if let Some(scope) = scopes.iter().find(|scope| !own.contains(scope)) {
+            return Err(ApiFailure::Forbidden(format!(
+                "this API token cannot make a token with the `{}` scope, which it does not have itself",
+                scope.as_str()
+            )));
+        }
+    }
     let secret = auth::new_token_secret();
     let token = TokenSummary {
         id: uuid::Uuid::new_v4().to_string(),
         name: name.to_owned(),
         created_at_ms: auth::now_ms(),
         last_used_at_ms: None,
+        scopes,
     };
     state.store.insert_token(&token, &auth::secret_hash(&secret), &caller.account.id).await?;
     tracing::info!(account = caller.account.id, token = token.id, "API token created");
@@ -442,7 +475,9 @@ pub async fn list_members(
     Ok(Json(state.store.members(board_id).await?))
 }
 
-/// `POST /api/boards/{id}/members`: an owner adds an existing account by email (201).
+/// `POST /api/boards/{id}/members`: an owner adds an existing account by email (201). Each
+/// account may add a limited number of members per lockout period, since the answer says
+/// whether an account has the email.
 #[tracing::instrument(skip_all, fields(board))]
 pub async fn add_member(
     State(state): State<AppState>,
@@ -452,6 +487,7 @@ pub async fn add_member(
 ) -> Result<(StatusCode, Json<Member>), ApiFailure> {
     let new = body(request)?;
     let email = new.email.trim().to_lowercase();
+    auth::reserve_member_add(&state, &caller.account.id).await?;
     let change = MembershipChange::Add { email, role: new.role };
     let member = change_membership(&state, &caller, &board, change).await?;
     Ok((StatusCode::CREATED, Json(member.ok_or_else(|| anyhow::anyhow!("an added member is missing"))?)))

@@ -29,7 +29,7 @@ use axum::{
 use base64::Engine as _;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use shared::api::{Account, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
+use shared::api::{Account, TokenScope, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
 use subtle::ConstantTimeEq;
 
 use crate::{api::ApiFailure, store::StoreError, AppState, Config};
@@ -272,15 +272,17 @@ pub struct Caller {
 pub enum Via {
     /// A browser session: `session_id` is the SHA-256 of the cookie's secret.
     Session { session_id: String, csrf_token: String },
-    /// A personal API token.
-    Token { token_id: String },
+    /// A personal API token, and what it may be used for.
+    Token { token_id: String, scopes: Vec<TokenScope> },
 }
 
 impl std::fmt::Debug for Via {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Via::Session { .. } => formatter.write_str("Session"),
-            Via::Token { token_id } => formatter.debug_struct("Token").field("token_id", token_id).finish(),
+            Via::Token { token_id, scopes } => {
+                formatter.debug_struct("Token").field("token_id", token_id).field("scopes", scopes).finish()
+            }
         }
     }
 }
@@ -316,7 +318,47 @@ pub async fn token_caller(state: &AppState, secret: &str) -> Result<Option<Calle
         return Ok(None);
     }
     let found = state.store.use_token(&secret_hash(secret), now_ms()).await?;
-    Ok(found.map(|(token_id, account)| Caller { account, via: Via::Token { token_id } }))
+    Ok(found.map(|(token_id, scopes, account)| Caller { account, via: Via::Token { token_id, scopes } }))
+}
+
+/// The scope an API token needs for a request: `/sync` needs `sync`; the account itself
+/// (tokens, password, signing out, the admin's settings and invites) needs `account`, but for
+/// reading who the token belongs to; other reads need `read` and other changes `write`.
+///
+/// A token is made with `sync` and `read` unless its maker asks for more, so a leaked token
+/// cannot make itself a successor or lock its owner out by changing the password (the
+/// hardening issue's Low 13). Deciding by path here, for every request a token makes, means a
+/// handler cannot forget to ask.
+pub fn required_scope(method: &Method, path: &str) -> TokenScope {
+    let reading = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if path == "/sync" {
+        TokenScope::Sync
+    } else if path == "/api/auth/me" && reading {
+        TokenScope::Read
+    } else if path.starts_with("/api/tokens") || path.starts_with("/api/auth/") || path.starts_with("/api/admin/") {
+        TokenScope::Account
+    } else if reading {
+        TokenScope::Read
+    } else {
+        TokenScope::Write
+    }
+}
+
+/// Refuses (403) a token caller whose token lacks `scope`; anyone else passes.
+pub fn require_scope(caller: &Caller, scope: TokenScope) -> Result<(), ApiFailure> {
+    match &caller.via {
+        Via::Token { scopes, .. } if !scopes.contains(&scope) => Err(ApiFailure::Forbidden(format!(
+            "this API token may not do this: it needs the `{}` scope and has {}; make a token with that scope under \
+             API tokens",
+            scope.as_str(),
+            if scopes.is_empty() {
+                "none".to_owned()
+            } else {
+                scopes.iter().map(|scope| format!("`{}`", scope.as_str())).collect::<Vec<_>>().join(", ")
+            }
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Who sent a request, from its `Authorization: Bearer` header or its session cookie (the
@@ -332,11 +374,13 @@ pub async fn caller_from_parts(state: &AppState, parts: &Parts) -> Result<Caller
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, secret)| secret.trim())
             .ok_or_else(|| ApiFailure::Unauthorized("the Authorization header must be `Bearer <API token>`".into()))?;
-        return token_caller(state, secret).await?.ok_or_else(|| {
+        let caller = token_caller(state, secret).await?.ok_or_else(|| {
             ApiFailure::Unauthorized(
                 "this API token is not valid: it was revoked or mistyped; create a new one under API tokens".into(),
             )
-        });
+        })?;
+        require_scope(&caller, required_scope(&parts.method, parts.uri.path()))?;
+        return Ok(caller);
     }
     let Some(secret) = cookie(&parts.headers, SESSION_COOKIE).filter(|secret| !secret.is_empty()) else {
         return Err(ApiFailure::Unauthorized("sign in first, or send `Authorization: Bearer <API token>`".into()));
@@ -398,26 +442,54 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
-/// The throttling keys of one sign-in attempt: the email and the client's address.
+/// The throttling keys of one sign-in attempt: the pair of the client's address and the email,
+/// and the address alone.
+///
+/// The email alone is no key: counted per email, anyone could lock an account's owner out by
+/// guessing wrong five times (the hardening issue's Low 12). A guesser is held back per pair
+/// (a few guesses at one account) and per address (more guesses, at any accounts); the owner,
+/// from another address, still signs in.
 pub struct LoginKeys {
-    email: String,
-    ip: Option<String>,
+    pair: String,
+    address: Option<String>,
 }
 
 impl LoginKeys {
     pub fn new(email: &str, ip: Option<IpAddr>) -> LoginKeys {
-        LoginKeys { email: format!("email:{email}"), ip: ip.map(|ip| format!("ip:{ip}")) }
+        let address = ip.map(address_key);
+        let pair = format!("pair:{}|{email}", address.as_deref().unwrap_or("unknown"));
+        LoginKeys { pair, address: address.map(|address| format!("ip:{address}")) }
     }
 
-    fn all(&self) -> Vec<&str> {
-        std::iter::once(self.email.as_str()).chain(self.ip.as_deref()).collect()
+    /// Each key with the most attempts it may count.
+    fn all(&self, limits: &crate::Limits) -> Vec<(&str, u32)> {
+        std::iter::once((self.pair.as_str(), limits.login_failures))
+            .chain(self.address.as_deref().map(|address| (address, limits.login_failures_per_address)))
+            .collect()
+    }
+}
+
+/// The address a client is counted under: an IPv4 address, or the /64 network of an IPv6
+/// address (one household or machine usually has a whole /64, and would otherwise count as
+/// 2^64 clients).
+pub fn address_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let segments = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", segments[0], segments[1], segments[2], segments[3])
+            }
+        },
     }
 }
 
 /// 429 with the seconds to wait if the email or the address is locked out.
 pub async fn refuse_if_locked(state: &AppState, keys: &LoginKeys) -> Result<(), ApiFailure> {
     let now = now_ms();
-    match state.store.login_locked_until(&keys.all(), now).await? {
+    let keys: Vec<&str> = keys.all(&state.config.limits).into_iter().map(|(key, _)| key).collect();
+    match state.store.login_locked_until(&keys, now).await? {
         Some(until) => {
             let wait_ms = u64::try_from(until - now).unwrap_or(0);
             Err(ApiFailure::TooManyAttempts { retry_after_secs: wait_ms.div_ceil(1000).max(1) })
@@ -426,7 +498,7 @@ pub async fn refuse_if_locked(state: &AppState, keys: &LoginKeys) -> Result<(), 
     }
 }
 
-/// Counts an attempt against the email and the address *before* its password is checked,
+/// Counts an attempt against the pair and the address *before* its password is checked,
 /// and refuses it (429) past the limit. Counting first is what makes the limit hold for
 /// attempts made at the same time: counted after the check, 40 concurrent guesses all passed a
 /// limit of 5. A successful attempt gives its count back ([`attempt_succeeded`]).
@@ -434,14 +506,12 @@ pub async fn reserve_attempt(state: &AppState, keys: &LoginKeys) -> Result<(), A
     let limits = &state.config.limits;
     let now = now_ms();
     let mut locked_until = None;
-    for key in keys.all() {
+    for (key, limit) in keys.all(limits) {
         // Locks once the count passes the limit: the limit-th attempt may still succeed.
-        let count = state
-            .store
-            .record_login_failure(key, now, millis(limits.login_lockout), i64::from(limits.login_failures) + 1)
-            .await?;
-        if count.failures > i64::from(limits.login_failures) {
-            if count.failures == i64::from(limits.login_failures) + 1 {
+        let count =
+            state.store.record_login_failure(key, now, millis(limits.login_lockout), i64::from(limit) + 1).await?;
+        if count.failures > i64::from(limit) {
+            if count.failures == i64::from(limit) + 1 {
                 tracing::warn!(key, "too many failed sign-ins: locked out for {:?}", limits.login_lockout);
             }
             locked_until = locked_until.max(count.locked_until_ms);
@@ -463,7 +533,7 @@ pub async fn reserve_sign_up(state: &AppState, ip: Option<IpAddr>) -> Result<(),
     let limits = &state.config.limits;
     let now = now_ms();
     let limit = i64::from(limits.signups_per_address);
-    let key = format!("signup:{ip}");
+    let key = format!("signup:{}", address_key(ip));
     let count = state.store.record_login_failure(&key, now, millis(limits.login_lockout), limit + 1).await?;
     match count.locked_until_ms.filter(|_| count.failures > limit) {
         Some(until) => {
@@ -474,12 +544,31 @@ pub async fn reserve_sign_up(state: &AppState, ip: Option<IpAddr>) -> Result<(),
     }
 }
 
-/// After a right password: the email's failures are forgotten, and the address gets back the
+/// Counts an owner's adding of a member by email and refuses it (429) past
+/// [`crate::Limits::member_adds_per_account`] within the lockout period: each answer says
+/// whether an account has that email, so adding is how an account with no other right could
+/// find out who has one (the hardening issue's Low 12).
+pub async fn reserve_member_add(state: &AppState, account_id: &str) -> Result<(), ApiFailure> {
+    let limits = &state.config.limits;
+    let now = now_ms();
+    let limit = i64::from(limits.member_adds_per_account);
+    let key = format!("member-add:{account_id}");
+    let count = state.store.record_login_failure(&key, now, millis(limits.login_lockout), limit + 1).await?;
+    match count.locked_until_ms.filter(|_| count.failures > limit) {
+        Some(until) => {
+            let wait_ms = u64::try_from(until - now).unwrap_or(0);
+            Err(ApiFailure::TooManyMemberAdds { retry_after_secs: wait_ms.div_ceil(1000).max(1) })
+        }
+        None => Ok(()),
+    }
+}
+
+/// After a right password: the pair's failures are forgotten, and the address gets back the
 /// attempt [`reserve_attempt`] counted. The address's other failures stay: one good password
 /// must not reset the count for guesses at other accounts from the same place.
 pub async fn attempt_succeeded(state: &AppState, keys: &LoginKeys) -> Result<(), StoreError> {
-    state.store.clear_login_failures(&keys.email).await?;
-    if let Some(ip) = &keys.ip {
+    state.store.clear_login_failures(&keys.pair).await?;
+    if let Some(ip) = &keys.address {
         state.store.refund_login_attempt(ip).await?;
     }
     Ok(())
@@ -560,6 +649,47 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(normalise_email(input).ok().as_deref(), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn each_request_needs_its_token_scope() {
+        // (method, path, scope a token needs)
+        let cases = [
+            (Method::GET, "/sync", TokenScope::Sync),
+            (Method::GET, "/api/auth/me", TokenScope::Read),
+            (Method::GET, "/api/boards", TokenScope::Read),
+            (Method::GET, "/api/boards/abc/members", TokenScope::Read),
+            (Method::GET, "/api/boards/abc/history", TokenScope::Read),
+            (Method::POST, "/api/boards", TokenScope::Write),
+            (Method::POST, "/api/boards/abc/members", TokenScope::Write),
+            (Method::PUT, "/api/boards/abc/members/x", TokenScope::Write),
+            (Method::DELETE, "/api/boards/abc/members/x", TokenScope::Write),
+            (Method::GET, "/api/tokens", TokenScope::Account),
+            (Method::POST, "/api/tokens", TokenScope::Account),
+            (Method::DELETE, "/api/tokens/x", TokenScope::Account),
+            (Method::POST, "/api/auth/password", TokenScope::Account),
+            (Method::POST, "/api/auth/signout", TokenScope::Account),
+            (Method::GET, "/api/admin/settings", TokenScope::Account),
+            (Method::POST, "/api/admin/invites", TokenScope::Account),
+        ];
+        for (method, path, scope) in cases {
+            assert_eq!(required_scope(&method, path), scope, "{method} {path}");
+        }
+    }
+
+    #[test]
+    fn addresses_are_counted_per_ipv4_address_and_ipv6_network() {
+        // (client address, key it is counted under)
+        let cases = [
+            ("192.0.2.7", "192.0.2.7"),
+            ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+            ("2001:db8:1:2:bbbb::9", "2001:db8:1:2::/64"),
+            ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+            ("::ffff:192.0.2.7", "192.0.2.7"),
+        ];
+        for (ip, key) in cases {
+            assert_eq!(address_key(ip.parse().unwrap()), key, "{ip}");
         }
     }
 

@@ -87,8 +87,15 @@ pub struct Limits {
     pub connections_per_account: usize,
     /// Frames waiting to be written to one connection before it counts as stuck and is closed.
     pub outbound_queue: usize,
-    /// Failed sign-ins for one email (or from one address) before sign-in is refused for a while.
+    /// Failed sign-ins for one email from one address before that address may not try that
+    /// email for a while (the email alone is no key: anyone could lock its owner out).
     pub login_failures: u32,
+    /// Failed sign-ins from one address, whatever the emails, before it may not sign in for a
+    /// while.
+    pub login_failures_per_address: u32,
+    /// Members an account may add by email within `login_lockout` (each answer says whether
+    /// an account has the email).
+    pub member_adds_per_account: u32,
     /// How long sign-in stays refused after too many failures.
     pub login_lockout: std::time::Duration,
     /// Bytes waiting to be written to one connection before it counts as stuck and is closed
@@ -126,6 +133,8 @@ impl Default for Limits {
             connections_per_account: 32,
             outbound_queue: 1024,
             login_failures: 5,
+            login_failures_per_address: 30,
+            member_adds_per_account: 60,
             login_lockout: std::time::Duration::from_secs(15 * 60),
             outbound_queue_bytes: 32 * 1024 * 1024,
             max_presence_bytes: 16 * 1024,

@@ -1,6 +1,7 @@
 //! Writes cargo-fuzz seeds made of real frames and sync messages of real board edits into
 //! `fuzz/corpus/`, so the fuzzers start past decoding:
-//! `cargo run -p shared --example fuzz_seeds`. Run it when the protocol or the board changes.
+//! `cargo run -p shared --example fuzz_seeds` (`-- sync_sequence` for that target's seeds only).
+//! Run it when the protocol or the board changes.
 //! It writes the fixed board the sync target checks against
 //! (`shared/src/gate/fuzz_board.automerge`) only when that file is empty: replacing it makes
 //! every stored sync seed refer to changes the board does not have.
@@ -14,7 +15,7 @@ use automerge::{transaction::Transactable, AutoCommit, Automerge, ObjId, ObjType
 use ciborium::Value;
 use shared::{
     board::{Board, NewPerson, NewProject, Phase, Stamp},
-    gate::fuzz::{client_messages, small_board},
+    gate::fuzz::{client_messages, encode_steps, small_board, Step},
     sync::{PeerMetadata, Presence, WireMessage},
     IsoWeek, Stage,
 };
@@ -56,6 +57,11 @@ fn main() {
     }
     let fixture = fs::read(&fixture).unwrap();
     let server = Automerge::load(&fixture).unwrap();
+    // `-- sync_sequence` writes only that target's seeds, leaving the others' corpus as it is.
+    if std::env::args().nth(1).as_deref() == Some("sync_sequence") {
+        sequence_seeds(&server, &fixture);
+        return;
+    }
 
     // Sync messages of typed edits, each made by a client that loaded the fixed board.
     type TypedEdit = fn(&mut Board);
@@ -122,6 +128,8 @@ fn main() {
             write_seed("sync_handler", &format!("raw-{name}-{index}"), message);
         }
     }
+
+    sequence_seeds(&server, &fixture);
 
     // Frames: every message this project speaks, and the automerge-repo ones it only relays.
     let (client, target, document) =
@@ -235,5 +243,129 @@ fn main() {
     ];
     for (name, bytes) in frames {
         write_seed("decode_frame", name, &bytes);
+    }
+}
+
+// ---- sequences ----------------------------------------------------------------------------------
+
+/// A sync message carrying exactly `changes`, claiming the heads of the last.
+fn message_of(changes: &[Vec<u8>], heads: Vec<automerge::ChangeHash>) -> Vec<u8> {
+    automerge::sync::Message {
+        heads,
+        need: vec![],
+        have: vec![],
+        changes: automerge::sync::ChunkList::from(changes.to_vec()),
+        flags: None,
+        version: automerge::sync::MessageVersion::V1,
+    }
+    .encode()
+}
+
+fn sync_frame(data: Vec<u8>) -> Vec<u8> {
+    WireMessage::Sync {
+        document_id: "4NMNnkMhL8jXrdJ9jamS58PAVdXu".into(),
+        sender_id: "client-1".into(),
+        target_id: "server".into(),
+        data,
+    }
+    .encode()
+}
+
+/// The steps of one sequence seed.
+type Steps = Vec<(Step, Vec<u8>)>;
+
+/// Seeds of the sequence target: honest sessions, orphans before their parents, two clients
+/// interleaved, another node's chunks, and content created and deleted in one change.
+fn sequence_seeds(server: &Automerge, fixture: &[u8]) {
+    let changes_after = |doc: &Automerge, heads: &[automerge::ChangeHash]| -> Vec<Vec<u8>> {
+        doc.get_changes(heads).iter().map(|change| change.raw_bytes().to_vec()).collect()
+    };
+    let heads = server.get_heads();
+
+    // Two clients editing the fixed board apart.
+    let mut ana = Board::load(fixture).unwrap();
+    ana.add_project("new".parse().unwrap(), NewProject { name: "New".into(), stage: Stage::Screening, budget: 5.0 })
+        .unwrap();
+    ana.set_project_budget(&"new".parse().unwrap(), 7.0).unwrap();
+    ana.rename_project(&"new".parse().unwrap(), "Newer").unwrap();
+    let mut bo = Board::load(fixture).unwrap();
+    bo.set_project_budget(&"erp".parse().unwrap(), 1.0).unwrap();
+    bo.add_person("cy".parse().unwrap(), NewPerson::named("Cy", 32.0)).unwrap();
+    let ana_doc = Automerge::load(&ana.save()).unwrap();
+    let bo_doc = Automerge::load(&bo.save()).unwrap();
+    let ana_changes = changes_after(&ana_doc, &heads);
+    let bo_changes = changes_after(&bo_doc, &heads);
+    let ana_messages = client_messages(server, &ana_doc);
+    let bo_messages = client_messages(server, &bo_doc);
+
+    let mut sequences: Vec<(&str, Steps)> =
+        vec![("honest", ana_messages.iter().map(|m| (Step::Sync, m.clone())).collect())];
+    let mut interleaved = Vec::new();
+    for index in 0..ana_messages.len().max(bo_messages.len()) {
+        for messages in [&ana_messages, &bo_messages] {
+            if let Some(message) = messages.get(index) {
+                interleaved.push((Step::Sync, message.clone()));
+            }
+        }
+    }
+    sequences.push(("interleaved", interleaved));
+    // The last change alone (an orphan), then its ancestors, then the orphan again.
+    let last = ana_changes.len() - 1;
+    sequences.push((
+        "orphan-then-parents",
+        vec![
+            (Step::Sync, message_of(&ana_changes[last..], ana_doc.get_heads())),
+            (Step::Sync, message_of(&ana_changes[..last], ana_doc.get_heads())),
+            (Step::Sync, message_of(&ana_changes[last..], ana_doc.get_heads())),
+        ],
+    ));
+    // The parents arrive from another node's storage; the orphan comes again as a frame.
+    sequences.push((
+        "orphan-parents-stored",
+        vec![
+            (Step::Frame, sync_frame(message_of(&ana_changes[last..], ana_doc.get_heads()))),
+            (Step::Stored, ana_changes[..last].concat()),
+            (Step::Frame, sync_frame(message_of(&ana_changes[last..], ana_doc.get_heads()))),
+            (Step::Stored, bo_changes.concat()),
+        ],
+    ));
+    // A harmless parent and a child that breaks the board (the hardening issue's High 1).
+    let mut raw = AutoCommit::load(fixture).unwrap();
+    raw.put(object(&raw, &["projects", "crm"]), "budget", 3.0).unwrap();
+    raw.commit();
+    let parent_heads = raw.get_heads();
+    raw.delete(ROOT, "risks").unwrap();
+    raw.put(ROOT, "schema_version", 1u64).unwrap();
+    raw.commit();
+    let breaking = changes_after(raw.document(), &heads);
+    sequences.push((
+        "breaking-orphan",
+        vec![
+            (Step::Sync, message_of(&breaking[1..], raw.get_heads())),
+            (Step::Stored, breaking[0].clone()),
+            (Step::Sync, message_of(&breaking[1..], raw.get_heads())),
+            (Step::Sync, message_of(&breaking[..1], parent_heads)),
+        ],
+    ));
+    // Content created and deleted within one change (the Low 10), after an honest edit.
+    let mut raw = AutoCommit::load(fixture).unwrap();
+    let erp = object(&raw, &["projects", "erp"]);
+    let list = raw.put_object(&erp, "sponsor", ObjType::List).unwrap();
+    for n in 0..50_i64 {
+        raw.insert(&list, n as usize, n).unwrap();
+    }
+    raw.delete(&erp, "sponsor").unwrap();
+    raw.commit();
+    let created_and_deleted = changes_after(raw.document(), &heads);
+    sequences.push((
+        "created-and-deleted",
+        vec![
+            (Step::Sync, bo_messages[0].clone()),
+            (Step::Sync, message_of(&created_and_deleted, raw.get_heads())),
+            (Step::Stored, created_and_deleted.concat()),
+        ],
+    ));
+    for (name, steps) in sequences {
+        write_seed("sync_sequence", name, &encode_steps(&steps));
     }
 }

@@ -119,15 +119,58 @@ pub struct SignIn {
     pub password: String,
 }
 
-/// `POST /api/auth/password`. Signs out every other session of the account.
+/// `POST /api/auth/password`. Signs out every other session of the account and, unless
+/// `keep_tokens`, revokes its API tokens: whoever learnt the old password may have made one.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PasswordChange {
     pub current: String,
     pub new: String,
+    /// Keep the account's API tokens working (off when absent).
+    #[serde(default)]
+    pub keep_tokens: bool,
 }
 
 /// The shortest password accepted, in characters.
 pub const PASSWORD_MIN_CHARS: usize = 10;
+
+/// What an API token may be used for. A token made without saying gets
+/// [`TokenScope::DEFAULT`]: syncing boards and reading the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenScope {
+    /// `/sync`: open the account's boards (editing them as its role allows).
+    Sync,
+    /// `GET` requests of the API: boards, members, the account.
+    Read,
+    /// Changes through the API: creating boards, adding and removing members, leaving.
+    Write,
+    /// The account itself: making and revoking tokens, changing the password, signing out.
+    Account,
+}
+
+impl TokenScope {
+    pub const ALL: [TokenScope; 4] = [TokenScope::Sync, TokenScope::Read, TokenScope::Write, TokenScope::Account];
+    /// What a token gets when its maker does not say.
+    pub const DEFAULT: [TokenScope; 2] = [TokenScope::Sync, TokenScope::Read];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Sync => "sync",
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+            TokenScope::Account => "account",
+        }
+    }
+
+    /// The scope named `name`, if any.
+    pub fn parse(name: &str) -> Option<TokenScope> {
+        TokenScope::ALL.into_iter().find(|scope| scope.as_str() == name)
+    }
+
+    fn default_list() -> Vec<TokenScope> {
+        TokenScope::DEFAULT.to_vec()
+    }
+}
 
 /// One personal API token in `GET /api/tokens`. The secret is shown once, at creation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,12 +179,18 @@ pub struct TokenSummary {
     pub name: String,
     pub created_at_ms: i64,
     pub last_used_at_ms: Option<i64>,
+    /// What the token may be used for.
+    #[serde(default = "TokenScope::default_list")]
+    pub scopes: Vec<TokenScope>,
 }
 
 /// `POST /api/tokens`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewToken {
     pub name: String,
+    /// What the token may be used for; [`TokenScope::DEFAULT`] when absent.
+    #[serde(default = "TokenScope::default_list")]
+    pub scopes: Vec<TokenScope>,
 }
 
 /// The answer to `POST /api/tokens`: the only time the secret is shown.
@@ -292,8 +341,10 @@ mod redacted {
                 password: "correct horse battery".into(),
                 invite: Some("invite-code".into()),
             };
-            let printed =
-                format!("{sign_up:?}{:?}", PasswordChange { current: "old secret".into(), new: "new secret".into() });
+            let printed = format!(
+                "{sign_up:?}{:?}",
+                PasswordChange { current: "old secret".into(), new: "new secret".into(), keep_tokens: false }
+            );
             for secret in ["correct horse", "invite-code", "old secret", "new secret"] {
                 assert!(!printed.contains(secret), "{printed}");
             }

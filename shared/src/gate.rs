@@ -21,7 +21,9 @@
 //!
 //! [`check_sync`] applies the changes to a copy of the board and checks the result against
 //! the board schema with [`crate::board::validate`], using the patches Automerge logs while it
-//! applies them, so that the check reads only what the changes touched. Copying the document
+//! applies them, so that the check reads only what the changes touched; and it reads every
+//! operation of every change on its own, since what a change creates and deletes again shows in
+//! no patch. Copying the document
 //! costs time proportional to its size (see ARCHITECTURE.md for the figures).
 //!
 //! [`fuzz`] holds the bodies of the cargo-fuzz targets in `fuzz/`.
@@ -163,6 +165,7 @@ fn checked(
     if ops > limits.max_document_ops {
         return Err(GateError::DocumentTooLarge { ops, limit: limits.max_document_ops });
     }
+    check_operations(&fork, &before, &new, limits.max_string_bytes)?;
     let patches = guarded("describing the changes", || Ok(fork.make_patches(&mut patch_log)))
         .map_err(GateError::InvalidChange)?;
     check_string_sizes(&fork, &patches, limits.max_string_bytes)?;
@@ -171,6 +174,60 @@ fn checked(
         changes: new.iter().map(|change| (change.hash(), change.raw_bytes().to_vec())).collect(),
         heads: fork.get_heads(),
     })
+}
+
+/// Reads every operation of `changes` (already applied in `fork`) against the board schema
+/// and the string limit, whatever later operations did to what it wrote: content created and
+/// deleted within one change shows in no patch (see [`validate::OperationChecker`]).
+fn check_operations<'c>(
+    fork: &Automerge,
+    before: &[ChangeHash],
+    changes: impl IntoIterator<Item = &'c Change>,
+    max_string_bytes: usize,
+) -> Result<(), GateError> {
+    use automerge::{ObjType, ScalarValue};
+    use validate::{Operation, OperationAction};
+    let mut checker = validate::OperationChecker::new(fork, before);
+    for change in changes {
+        let expanded =
+            guarded("reading a change's operations", || Ok(change.decode())).map_err(GateError::InvalidChange)?;
+        for operation in &expanded.operations {
+            // The operation's object, key and kind are read from its serde form (Automerge's
+            // JSON-like change format), since the types behind them are not public.
+            let unreadable =
+                |what: &str| GateError::InvalidChange(format!("an operation of change {}: {what}", change.hash()));
+            let described = ciborium::Value::serialized(operation).map_err(|error| unreadable(&error.to_string()))?;
+            let ciborium::Value::Map(fields) = &described else { return Err(unreadable("not a map")) };
+            let text = |name: &str| {
+                fields.iter().find(|(key, _)| key.as_text() == Some(name)).and_then(|(_, value)| value.as_text())
+            };
+            let object = text("obj").ok_or_else(|| unreadable("no object"))?;
+            let key = text("key");
+            let value = operation.primitive_value();
+            let action = match text("action").ok_or_else(|| unreadable("no action"))? {
+                "makeMap" => OperationAction::Make(ObjType::Map),
+                "makeTable" => OperationAction::Make(ObjType::Table),
+                "makeList" => OperationAction::Make(ObjType::List),
+                "makeText" => OperationAction::Make(ObjType::Text),
+                "del" => OperationAction::Delete,
+                "inc" => OperationAction::Increment,
+                "set" => OperationAction::Put(value.as_ref().ok_or_else(|| unreadable("a value is missing"))?),
+                "mark" | "markBegin" | "markEnd" => OperationAction::Mark,
+                other => return Err(unreadable(&format!("an unknown action `{other}`"))),
+            };
+            let bytes = match &action {
+                OperationAction::Put(ScalarValue::Str(text)) => text.len(),
+                OperationAction::Put(ScalarValue::Bytes(bytes) | ScalarValue::Unknown { bytes, .. }) => bytes.len(),
+                _ => 0,
+            }
+            .max(key.map_or(0, str::len));
+            if bytes > max_string_bytes {
+                return Err(GateError::StringTooLong { bytes, limit: max_string_bytes });
+            }
+            checker.check(Operation { object, key, action })?;
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a text value (a map key, a string or bytes value, or a text object after splicing)

@@ -13,7 +13,7 @@ use std::{
 use automerge::sync;
 use shared::gate::{
     check_sync,
-    fuzz::{decode_frame_target, fixed_board, sync_handler_target, FUZZ_LIMITS},
+    fuzz::{decode_frame_target, fixed_board, sync_handler_target, sync_sequence_target, FUZZ_LIMITS},
     GateError,
 };
 
@@ -54,6 +54,11 @@ fn the_decode_frame_corpus_and_crashers_pass() {
 #[test]
 fn the_sync_handler_corpus_and_crashers_pass() {
     replay("sync_handler", sync_handler_target);
+}
+
+#[test]
+fn the_sync_sequence_corpus_and_crashers_pass() {
+    replay("sync_sequence", sync_sequence_target);
 }
 
 /// A crasher made of changes with wrong checksums is refused before Automerge reads them, but

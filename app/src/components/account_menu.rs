@@ -8,7 +8,9 @@
 
 use leptos::{html, prelude::*};
 use leptos_router::{hooks::use_navigate, NavigateOptions};
-use shared::api::{Account, CreatedToken, InstanceSettings, Invite, PasswordChange, TokenSummary, PASSWORD_MIN_CHARS};
+use shared::api::{
+    Account, CreatedToken, InstanceSettings, Invite, PasswordChange, TokenScope, TokenSummary, PASSWORD_MIN_CHARS,
+};
 use wasm_bindgen::JsCast;
 
 use crate::{
@@ -127,18 +129,24 @@ fn SignOut() -> impl IntoView {
 fn ChangePassword() -> impl IntoView {
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
+    let keep_tokens = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let outcome = RwSignal::new(None::<Result<(), String>>);
+    let outcome = RwSignal::new(None::<Result<bool, String>>);
     let submit = move || {
         busy.set(true);
         outcome.set(None);
-        let change = PasswordChange { current: current.get_untracked(), new: new.get_untracked() };
+        let change = PasswordChange {
+            current: current.get_untracked(),
+            new: new.get_untracked(),
+            keep_tokens: keep_tokens.get_untracked(),
+        };
+        let kept = change.keep_tokens;
         leptos::task::spawn_local(async move {
             let result = match api::change_password(&change).await {
                 Ok(()) => {
                     current.set(String::new());
                     new.set(String::new());
-                    Ok(())
+                    Ok(kept)
                 }
                 Err(FetchError::Refused { status: 401, message, .. }) if message.starts_with("the server answered") => {
                     Err("The current password is not right.".into())
@@ -157,10 +165,15 @@ fn ChangePassword() -> impl IntoView {
             <label for="password-new">"New password"</label>
             <input id="password-new" type="password" autocomplete="new-password" required minlength=PASSWORD_MIN_CHARS
                 prop:value=new on:input=move |ev| new.set(event_target_value(&ev))/>
-            <small class="hint">{format!("At least {PASSWORD_MIN_CHARS} characters. Your other devices will be signed out.")}</small>
-            <button type="submit" disabled=busy>"Change password"</button>
+            <small class="hint">{format!("At least {PASSWORD_MIN_CHARS} characters. Your other devices will be signed out, and your API tokens revoked unless you keep them.")}</small>
+            <label class="check">
+                <input type="checkbox" prop:checked=keep_tokens on:change=move |ev| keep_tokens.set(event_target_checked(&ev))/>
+                "Keep my API tokens working"
+            </label>
+            <button type="submit" disabled=busy>{move || if busy.get() { "Changing…" } else { "Change password" }}</button>
             {move || outcome.get().map(|outcome| match outcome {
-                Ok(()) => view! { <p class="done" role="status">"Password changed. Other devices are signed out."</p> }.into_any(),
+                Ok(true) => view! { <p class="done" role="status">"Password changed. Other devices are signed out; your API tokens still work."</p> }.into_any(),
+                Ok(false) => view! { <p class="done" role="status">"Password changed. Other devices are signed out and your API tokens are revoked."</p> }.into_any(),
                 Err(message) => view! { <p class="problem" role="alert">{message}</p> }.into_any(),
             })}
         </form>
@@ -172,6 +185,9 @@ fn Tokens() -> impl IntoView {
     let tokens = RwSignal::new(None::<Vec<TokenSummary>>);
     let created = RwSignal::new(None::<CreatedToken>);
     let name = RwSignal::new(String::new());
+    // Syncing and reading come with every token; these two are asked for.
+    let may_write = RwSignal::new(false);
+    let may_manage_account = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let reload = move || {
         leptos::task::spawn_local(async move {
@@ -185,11 +201,20 @@ fn Tokens() -> impl IntoView {
     let create = move || {
         problem.set(None);
         let token_name = name.get_untracked().trim().to_string();
+        let mut scopes = TokenScope::DEFAULT.to_vec();
+        if may_write.get_untracked() {
+            scopes.push(TokenScope::Write);
+        }
+        if may_manage_account.get_untracked() {
+            scopes.push(TokenScope::Account);
+        }
         leptos::task::spawn_local(async move {
-            match api::create_token(token_name).await {
+            match api::create_token(token_name, scopes).await {
                 Ok(token) => {
                     created.set(Some(token));
                     name.set(String::new());
+                    may_write.set(false);
+                    may_manage_account.set(false);
                 }
                 Err(error) => problem.set(Some(explain(error))),
             }
@@ -218,9 +243,19 @@ fn Tokens() -> impl IntoView {
                 <SecretField label="New token" value=created.secret testid="token-secret"/>
             </div>
         })}
-        <form class="inline" on:submit=move |ev| { ev.prevent_default(); create(); }>
+        <form class="stacked" on:submit=move |ev| { ev.prevent_default(); create(); }>
             <input aria-label="Token name" placeholder="what it is for, e.g. nightly report" required
                 prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+            <small class="hint">"Every token syncs your boards and reads the API. It may also:"</small>
+            <label class="check">
+                <input type="checkbox" prop:checked=may_write on:change=move |ev| may_write.set(event_target_checked(&ev))/>
+                "Change boards and members through the API"
+            </label>
+            <label class="check">
+                <input type="checkbox" prop:checked=may_manage_account
+                    on:change=move |ev| may_manage_account.set(event_target_checked(&ev))/>
+                "Make and revoke tokens, change the password"
+            </label>
             <button type="submit">"Create token"</button>
         </form>
         {move || match tokens.get() {
@@ -231,9 +266,11 @@ fn Tokens() -> impl IntoView {
                     {list.into_iter().map(|token| {
                         let id = token.id.clone();
                         let used = token.last_used_at_ms.map_or_else(|| "never used".to_string(), |ms| format!("last used {}", local_time(ms)));
+                        let may = token.scopes.iter().map(|scope| scope_words(*scope)).collect::<Vec<_>>().join(", ");
                         view! {
                             <li>
                                 <span><strong>{token.name.clone()}</strong><br/>
+                                    <small>{format!("may {may}")}</small><br/>
                                     <small>{format!("created {} · {used}", local_time(token.created_at_ms))}</small></span>
                                 <button type="button" class="danger" aria-label=format!("Revoke {}", token.name)
                                     on:click=move |_| revoke(id.clone())>"Revoke"</button>
@@ -244,6 +281,16 @@ fn Tokens() -> impl IntoView {
             }.into_any(),
         }}
         <p class="problem" role="alert">{problem}</p>
+    }
+}
+
+/// What a token's scope lets it do, in a member's words.
+fn scope_words(scope: TokenScope) -> &'static str {
+    match scope {
+        TokenScope::Sync => "sync boards",
+        TokenScope::Read => "read",
+        TokenScope::Write => "change boards and members",
+        TokenScope::Account => "manage tokens and the password",
     }
 }
 

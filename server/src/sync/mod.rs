@@ -98,7 +98,13 @@ pub async fn upgrade(State(state): State<AppState>, request: Request) -> Respons
 async fn authenticate(state: &AppState, parts: &Parts, token: Option<&str>) -> Result<Caller, Response> {
     if let Some(token) = token {
         return match crate::auth::token_caller(state, token).await {
-            Ok(Some(caller)) => Ok(caller),
+            Ok(Some(caller)) => match crate::auth::require_scope(&caller, shared::api::TokenScope::Sync) {
+                Ok(()) => Ok(caller),
+                Err(failure) => {
+                    state.metrics.refused("token_scope");
+                    Err(failure.into_response())
+                }
+            },
             Ok(None) => {
                 state.metrics.refused("unauthenticated");
                 Err(refuse(StatusCode::UNAUTHORIZED, "this API token is not valid: it was revoked or mistyped"))
@@ -181,7 +187,7 @@ impl Connections {
         self.metrics.connections_total.inc();
         let credential = match &caller.via {
             Via::Session { session_id, .. } => Credential::Session(session_id.clone()),
-            Via::Token { token_id } => Credential::Token(token_id.clone()),
+            Via::Token { token_id, .. } => Credential::Token(token_id.clone()),
         };
         let (close, closed) = tokio::sync::mpsc::channel(1);
         let id = self.next_id();

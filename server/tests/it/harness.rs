@@ -109,6 +109,21 @@ impl ApiClient {
         client
     }
 
+    /// Like [`ApiClient::new`], connecting from another loopback address (`127.0.0.x`), so the
+    /// server counts it as another client.
+    pub async fn from_address(addr: SocketAddr, local: std::net::IpAddr) -> ApiClient {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .local_address(local)
+            .build()
+            .expect("an HTTP client");
+        let client = ApiClient { http, jar, base: format!("http://{addr}").parse().unwrap() };
+        let response = client.get("/api/auth/me").send().await.expect("GET /api/auth/me");
+        assert_eq!(response.status(), 401, "a new browser is signed out");
+        client
+    }
+
     /// Signs up `email` with [`PASSWORD`] and a name made from the email; panics if refused.
     pub async fn sign_up(addr: SocketAddr, email: &str) -> ApiClient {
         let client = ApiClient::new(addr).await;

@@ -39,6 +39,11 @@
 //!   and values of the right type and range (sets hold `true`);
 //! - no lists, counters, or objects inside text anywhere.
 //!
+//! Patches show only what an update leaves behind. Content created and deleted again within
+//! one change leaves no patch, so [`OperationChecker`] also reads every operation of a change
+//! on its own (the gate runs both): each must act on a place of the schema and write there
+//! only what the schema allows.
+//!
 //! What is not checked: references between entities (an allocation of a deleted project is
 //! allowed: merges produce them, and reads ignore them), rules across fields (end before start,
 //! amber above green) and across entities (budget envelope, capacity, dependency cycles): those
@@ -621,26 +626,8 @@ impl<'a> Checker<'a> {
             return Ok(());
         }
         let mut path = Vec::with_capacity(patch.path.len() + 1);
-        let mut place = Place::Root;
-        for (_, prop) in &patch.path {
-            let key = match prop {
-                Prop::Map(key) => key,
-                Prop::Seq(index) => {
-                    path.push(index.to_string());
-                    return Err(violation(&path, Problem::NotAllowed("an object inside a list or a text".into())));
-                }
-            };
-            path.push(key.clone());
-            place = match slot(place, key).map_err(|problem| violation(&path, problem))? {
-                Slot::Collection(collection) => Place::Collection(collection),
-                Slot::Entity(collection) => Place::Entity(collection),
-                Slot::Field(field) if field.rule.is_string() => Place::Text(field.rule),
-                other => {
-                    let problem = Problem::WrongValue { expected: other.expected(), found: "an object".into() };
-                    return Err(violation(&path, problem));
-                }
-            };
-        }
+        let props: Vec<&Prop> = patch.path.iter().map(|(_, prop)| prop).collect();
+        let place = place_at(&props, &mut path)?;
         match (place, &patch.action) {
             (Place::Text(rule), PatchAction::SpliceText { .. } | PatchAction::DeleteSeq { .. }) => {
                 self.text(rule, &patch.obj, &path)
@@ -806,6 +793,161 @@ impl<'a> Checker<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// The place of the object at the end of `props` (keys from the root), with the keys pushed
+/// onto `path`.
+fn place_at(props: &[&Prop], path: &mut Vec<String>) -> Result<Place, SchemaViolation> {
+    let mut place = Place::Root;
+    for prop in props {
+        let key = match prop {
+            Prop::Map(key) => key,
+            Prop::Seq(index) => {
+                path.push(index.to_string());
+                return Err(violation(path, Problem::NotAllowed("an object inside a list or a text".into())));
+            }
+        };
+        path.push(key.clone());
+        place = match slot(place, key).map_err(|problem| violation(path, problem))? {
+            Slot::Collection(collection) => Place::Collection(collection),
+            Slot::Entity(collection) => Place::Entity(collection),
+            Slot::Field(field) if field.rule.is_string() => Place::Text(field.rule),
+            other => {
+                let problem = Problem::WrongValue { expected: other.expected(), found: "an object".into() };
+                return Err(violation(path, problem));
+            }
+        };
+    }
+    Ok(place)
+}
+
+// ---- every operation -------------------------------------------------------------------------
+
+/// What one operation of a change does, as [`OperationChecker`] reads it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum OperationAction<'a> {
+    Make(ObjType),
+    Put(&'a ScalarValue),
+    Delete,
+    Increment,
+    /// A formatting mark's start or end.
+    Mark,
+}
+
+/// One operation of a change: the object it acts on (`_root` or its id, `counter@actor`), the
+/// key in a map (`None` for an element of a list or text) and what it does.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Operation<'a> {
+    pub(crate) object: &'a str,
+    pub(crate) key: Option<&'a str>,
+    pub(crate) action: OperationAction<'a>,
+}
+
+/// Checks each operation of a change on its own, whatever became of it.
+///
+/// The patches show what a change leaves in the board; content a change creates and deletes
+/// again (a list, a counter, an entity with unknown fields, a list of 200,000 elements) leaves
+/// nothing to see, yet it is stored, synced to every member and kept in the board's history
+/// for good. So the gate also reads every operation: each must act on a place of the schema and
+/// put there only what the schema allows (the same rules as the patch check, applied to each
+/// value written, not only to the one that stays). Rules about the result (required fields,
+/// a text's content, the schema version not going down) stay with the patch check.
+pub(crate) struct OperationChecker<'a> {
+    /// The document with the changes applied (objects created and deleted again are still in
+    /// it, which is how their place is found).
+    doc: &'a Automerge,
+    /// The update starts from nothing: it may create the collections.
+    creating: bool,
+    /// Objects whose place has been found, by their id.
+    places: std::collections::HashMap<String, (Place, Vec<String>)>,
+}
+
+impl<'a> OperationChecker<'a> {
+    pub(crate) fn new(doc: &'a Automerge, before: &[ChangeHash]) -> OperationChecker<'a> {
+        OperationChecker { doc, creating: before.is_empty(), places: std::collections::HashMap::new() }
+    }
+
+    pub(crate) fn check(&mut self, operation: Operation<'_>) -> Result<(), SchemaViolation> {
+        let (place, mut path) = self.place_of(operation.object)?;
+        let Some(key) = operation.key else {
+            // An element of a sequence: only a text holding a string field has any.
+            return match (place, operation.action) {
+                (Place::Text(_), OperationAction::Put(ScalarValue::Str(_)))
+                | (Place::Text(_), OperationAction::Delete | OperationAction::Mark) => Ok(()),
+                (Place::Text(_), action) => {
+                    Err(violation(&path, Problem::NotAllowed(format!("{} in a text field", operation_name(action)))))
+                }
+                _ => Err(violation(&path, Problem::NotAllowed("a list".into()))),
+            };
+        };
+        path.push(key.to_owned());
+        if let OperationAction::Delete = operation.action {
+            return deletion(place, key).map_err(|problem| violation(&path, problem));
+        }
+        let slot = slot(place, key).map_err(|problem| violation(&path, problem))?;
+        let problem = match (slot, operation.action) {
+            (_, OperationAction::Delete) => None,
+            (Slot::Collection(_), OperationAction::Make(ObjType::Map)) if self.creating => None,
+            (Slot::Collection(collection), OperationAction::Make(ObjType::Map)) => {
+                Some(Problem::CollectionCreated(collection.name))
+            }
+            (Slot::Entity(_), OperationAction::Make(ObjType::Map)) => None,
+            (Slot::Field(field), OperationAction::Make(ObjType::Text)) if field.rule.is_string() => None,
+            (Slot::Field(field), OperationAction::Put(scalar)) => field.rule.check_scalar(scalar).err(),
+            (Slot::SchemaVersion, OperationAction::Put(scalar)) => match integer(scalar) {
+                Some(version) if version > SCHEMA_VERSION as i64 => Some(Problem::SchemaVersionTooNew(version as u64)),
+                Some(version) if version >= 0 => None,
+                _ => Some(Problem::WrongValue {
+                    expected: Slot::SchemaVersion.expected(),
+                    found: describe_scalar(scalar),
+                }),
+            },
+            (slot, OperationAction::Make(kind)) => {
+                Some(Problem::WrongValue { expected: slot.expected(), found: describe(&Value::Object(kind)) })
+            }
+            (slot, OperationAction::Put(scalar)) => {
+                Some(Problem::WrongValue { expected: slot.expected(), found: describe_scalar(scalar) })
+            }
+            (_, action @ (OperationAction::Increment | OperationAction::Mark)) => {
+                Some(Problem::NotAllowed(operation_name(action).into()))
+            }
+        };
+        match problem {
+            Some(problem) => Err(violation(&path, problem)),
+            None => Ok(()),
+        }
+    }
+
+    /// The place of an object, from its path in the document (deleted objects have one too).
+    fn place_of(&mut self, object: &str) -> Result<(Place, Vec<String>), SchemaViolation> {
+        if object == "_root" {
+            return Ok((Place::Root, Vec::new()));
+        }
+        if let Some(found) = self.places.get(object) {
+            return Ok(found.clone());
+        }
+        let unreadable = |error: automerge::AutomergeError| violation(&[], Problem::Unreadable(error.to_string()));
+        let (id, _) = self.doc.import(object).map_err(unreadable)?;
+        let parents: Vec<Prop> =
+            self.doc.parents(&id).map_err(unreadable)?.path().into_iter().map(|(_, prop)| prop).collect();
+        let props: Vec<&Prop> = parents.iter().collect();
+        let mut path = Vec::with_capacity(props.len());
+        let place = place_at(&props, &mut path)?;
+        self.places.insert(object.to_owned(), (place, path.clone()));
+        Ok((place, path))
+    }
+}
+
+fn operation_name(action: OperationAction<'_>) -> &'static str {
+    match action {
+        OperationAction::Make(ObjType::Map | ObjType::Table) => "a map",
+        OperationAction::Make(ObjType::List) => "a list",
+        OperationAction::Make(ObjType::Text) => "a text",
+        OperationAction::Put(_) => "a value",
+        OperationAction::Delete => "a deletion",
+        OperationAction::Increment => "a counter",
+        OperationAction::Mark => "formatting marks",
     }
 }
 

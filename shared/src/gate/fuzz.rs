@@ -2,7 +2,11 @@
 //! replay test (`shared/tests/fuzz_replay.rs`, which runs every corpus file and every crasher
 //! on each `cargo test`) run the same code.
 //!
-//! The sync target checks sync messages against one fixed board. It is stored
+//! The sync target checks sync messages against one fixed board; the sequence target runs
+//! several steps against it in turn (client messages, frames and other nodes' stored chunks,
+//! in any order: orphans before their parents, messages of two clients interleaved), applying
+//! what the gate accepts the way samod does, so that a board is never left with a queued
+//! change or a change that breaks it. It is stored
 //! (`fuzz_board.automerge`, written by the seed generator in `shared/tests/fuzz_replay.rs`)
 //! rather than built on each run, because a board built anew gets a random actor id, and the
 //! corpus's changes depend on the exact changes of the board they were made on.
@@ -11,11 +15,11 @@ use std::sync::OnceLock;
 
 use automerge::{
     sync::{self, SyncDoc},
-    Automerge, Change,
+    Automerge, Change, ReadDoc,
 };
 use chrono::NaiveDate;
 
-use super::{check_sync, decode_frame, GateLimits};
+use super::{check_stored, check_sync, decode_frame, Accepted, GateLimits};
 use crate::{
     board::{
         validate, Board, CriterionId, DecisionId, DecisionKind, LessonId, MilestoneId, NewLesson, NewPerson,
@@ -83,6 +87,112 @@ pub fn sync_handler_target(data: &[u8]) {
     assert_eq!(applied.get_heads(), accepted.heads);
     if let Err(violation) = validate::check_update(&applied, &board.get_heads()) {
         panic!("the patch log let through what the diff refuses: {violation}");
+    }
+}
+
+/// What one step of a [`sync_sequence_target`] input carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The `data` of a client's request or sync frame: checked with [`check_sync`], then
+    /// applied as samod applies it (the whole message, with a fresh sync state).
+    Sync,
+    /// Chunks another node stored: checked with [`check_stored`], then loaded as the cluster
+    /// loads them.
+    Stored,
+    /// A whole automerge-repo frame from a client: decoded, and its `data` taken as [`Step::Sync`].
+    Frame,
+}
+
+/// The most steps one input runs, so that a long input stays fast.
+pub const MAX_STEPS: usize = 16;
+
+/// Writes steps in the input format of [`sync_sequence_target`]: for each step a byte naming
+/// its kind (its value modulo 3: sync, stored, frame), its length as two bytes little-endian,
+/// then its bytes.
+pub fn encode_steps(steps: &[(Step, Vec<u8>)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (step, bytes) in steps {
+        out.push(match step {
+            Step::Sync => 0,
+            Step::Stored => 1,
+            Step::Frame => 2,
+        });
+        let length = u16::try_from(bytes.len()).expect("a step of at most 64 KiB");
+        out.extend_from_slice(&length.to_le_bytes());
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+/// Reads the steps of an input; a step whose length runs past the end takes what is left.
+pub fn decode_steps(mut data: &[u8]) -> Vec<(Step, &[u8])> {
+    let mut steps = Vec::new();
+    while data.len() >= 3 && steps.len() < MAX_STEPS {
+        let step = match data[0] % 3 {
+            0 => Step::Sync,
+            1 => Step::Stored,
+            _ => Step::Frame,
+        };
+        let length = usize::from(u16::from_le_bytes([data[1], data[2]])).min(data.len() - 3);
+        steps.push((step, &data[3..3 + length]));
+        data = &data[3 + length..];
+    }
+    steps
+}
+
+/// Runs a sequence of steps against the fixed board, as one server node would: each is
+/// checked by the gate against the board as the steps before left it and, when accepted,
+/// applied the way samod (or the cluster) applies it. Nothing may panic, and after every
+/// accepted step the board has no change waiting for its dependencies (samod must never hold a
+/// queue: the gate would not see what the queue applies later), holds exactly the changes the
+/// gate listed, and passes the schema check of the whole update; at the end the whole board
+/// passes the schema check.
+pub fn sync_sequence_target(data: &[u8]) {
+    let mut board = fixed_board().clone();
+    for (step, bytes) in decode_steps(data) {
+        let before = board.get_heads();
+        match step {
+            Step::Stored => {
+                let Ok(accepted) = check_stored(&board, bytes, &FUZZ_LIMITS) else { continue };
+                board.load_incremental(bytes).expect("stored chunks the gate accepted load");
+                assert_applied(&board, &before, &accepted);
+            }
+            Step::Sync | Step::Frame => {
+                let data = if step == Step::Frame {
+                    let Ok(frame) = decode_frame(bytes) else { continue };
+                    let Some(data) = frame.data() else { continue };
+                    data.to_vec()
+                } else {
+                    bytes.to_vec()
+                };
+                let Ok(accepted) = check_sync(&board, &data, &FUZZ_LIMITS) else { continue };
+                let message = sync::Message::decode(&data).expect("a message the gate accepted decodes");
+                board
+                    .receive_sync_message(&mut sync::State::new(), message)
+                    .expect("samod applies a message the gate accepted");
+                assert_applied(&board, &before, &accepted);
+            }
+        }
+    }
+    if let Err(violation) = validate::check_document(&board) {
+        panic!("a sequence of accepted steps broke the board: {violation}");
+    }
+}
+
+/// What must hold once a step the gate accepted is applied to `board` (which had `before`).
+fn assert_applied(board: &Automerge, before: &[automerge::ChangeHash], accepted: &Accepted) {
+    let waiting = board.get_missing_deps(&[]);
+    assert!(waiting.is_empty(), "an accepted step left changes waiting for {waiting:?}");
+    let sorted = |mut hashes: Vec<automerge::ChangeHash>| {
+        hashes.sort();
+        hashes
+    };
+    assert_eq!(sorted(board.get_heads()), sorted(accepted.heads.clone()), "the heads the gate announced");
+    let applied: Vec<automerge::ChangeHash> = board.get_changes(before).iter().map(|change| change.hash()).collect();
+    let listed: Vec<automerge::ChangeHash> = accepted.changes.iter().map(|(hash, _)| *hash).collect();
+    assert_eq!(sorted(applied), sorted(listed), "the changes the gate listed are the ones applied");
+    if let Err(violation) = validate::check_update(board, before) {
+        panic!("an accepted step broke the board: {violation}");
     }
 }
 

@@ -510,3 +510,98 @@ fn a_text_value_longer_than_the_limit_is_refused() {
         }
     }
 }
+
+/// Low 10 of the hardening issue: what a change creates and deletes again shows in no patch,
+/// so every operation is checked on its own.
+#[test]
+fn content_created_and_deleted_within_one_change_is_checked() {
+    use automerge::{ObjId, ObjType, ScalarValue};
+    type Edit = fn(&mut AutoCommit, &ObjId, &ObjId);
+    // (what the change does, the words of the refusal, or None when it is accepted)
+    let cases: Vec<(&str, Edit, Option<&str>)> = vec![
+        ("a rename", |doc, _, erp| doc.put(erp, "name", "ERP 2").map(drop).unwrap(), None),
+        (
+            "a list made in a field and replaced",
+            |doc, _, erp| {
+                let list = doc.put_object(erp, "name", ObjType::List).unwrap();
+                doc.insert(&list, 0, "a").unwrap();
+                doc.put(erp, "name", "ERP").unwrap();
+            },
+            Some("found a list"),
+        ),
+        (
+            "2,000 list elements, deleted",
+            |doc, _, erp| {
+                let list = doc.put_object(erp, "sponsor", ObjType::List).unwrap();
+                for n in 0..2_000_i64 {
+                    doc.insert(&list, n as usize, n).unwrap();
+                }
+                doc.delete(erp, "sponsor").unwrap();
+            },
+            Some("found a list"),
+        ),
+        (
+            "a counter, incremented and replaced",
+            |doc, _, erp| {
+                doc.put(erp, "budget", ScalarValue::counter(1)).unwrap();
+                doc.increment(erp, "budget", 5).unwrap();
+                doc.put(erp, "budget", 10.0).unwrap();
+            },
+            Some("a counter"),
+        ),
+        (
+            "a project with an unknown field, deleted",
+            |doc, projects, _| {
+                let ghost = doc.put_object(projects, "ghost", ObjType::Map).unwrap();
+                doc.put(&ghost, "name", "Ghost").unwrap();
+                doc.put(&ghost, "stage", "active").unwrap();
+                doc.put(&ghost, "evil", "x").unwrap();
+                doc.delete(projects, "ghost").unwrap();
+            },
+            Some("no field `evil`"),
+        ),
+        (
+            "a root key, deleted",
+            |doc, _, _| {
+                doc.put(ROOT, "evil", "x").unwrap();
+                doc.delete(ROOT, "evil").unwrap();
+            },
+            Some("no key `evil`"),
+        ),
+        (
+            "a wrong value, overwritten",
+            |doc, _, erp| {
+                doc.put(erp, "budget", "lots").unwrap();
+                doc.put(erp, "budget", 5.0).unwrap();
+            },
+            Some("found the string `lots`"),
+        ),
+        (
+            "a 100 KiB name, overwritten",
+            |doc, _, erp| {
+                doc.put(erp, "name", "x".repeat(100 * 1024)).unwrap();
+                doc.put(erp, "name", "ERP").unwrap();
+            },
+            Some("102400 bytes"),
+        ),
+    ];
+    for (name, edit, refusal) in cases {
+        let (mut server, mut client) = server_and_client();
+        client
+            .add_project("erp".parse().unwrap(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 1.0 })
+            .unwrap();
+        server.merge(&mut doc(&mut client)).unwrap();
+        let mut raw = AutoCommit::load(&client.save()).unwrap();
+        let projects = raw.get(ROOT, "projects").unwrap().unwrap().1;
+        let erp = raw.get(&projects, "erp").unwrap().unwrap().1;
+        edit(&mut raw, &projects, &erp);
+        raw.commit();
+        assert_eq!(raw.get_changes(&server.get_heads()).len(), 1, "{name}: one change");
+        let data = change_message(&server, raw.document()).unwrap();
+        match (check_sync(&server, &data, &GateLimits::default()), refusal) {
+            (Ok(accepted), None) => assert_eq!(accepted.changes.len(), 1, "{name}"),
+            (Err(error), Some(words)) => assert!(error.to_string().contains(words), "{name}: {error}"),
+            (outcome, _) => panic!("{name}: {outcome:?}"),
+        }
+    }
+}
