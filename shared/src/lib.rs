@@ -17,9 +17,9 @@ pub mod api;
 pub mod board;
 pub mod capacity;
 pub mod dashboard;
+pub mod format;
 pub mod gate;
 pub mod history;
-pub mod money;
 pub mod sync;
 pub mod week;
 

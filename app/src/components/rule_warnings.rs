@@ -3,10 +3,11 @@
 use leptos::prelude::*;
 use shared::IsoWeek;
 
-use crate::session::SessionView;
+use crate::{i18n::*, session::SessionView};
 
 #[component]
 pub fn RuleWarnings(view: SessionView) -> impl IntoView {
+    let i18n = use_i18n();
     let this_week = IsoWeek::containing(chrono::Utc::now().date_naive());
     let warnings = Memo::new(move |_| {
         view.snapshot.with(|board| {
@@ -18,7 +19,7 @@ pub fn RuleWarnings(view: SessionView) -> impl IntoView {
         (!warnings.is_empty()).then(|| {
             view! {
                 <section class="warnings" role="status" data-testid="rule-warnings">
-                    <h2>"Check these " <span class="zh" lang="zh">"需要处理"</span></h2>
+                    <h2>{t!(i18n, components.check_these)}</h2>
                     <ul>{warnings.into_iter().map(|warning| view! { <li>{warning}</li> }).collect_view()}</ul>
                 </section>
             }
