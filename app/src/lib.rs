@@ -17,8 +17,9 @@
 use leptos::prelude::*;
 
 /// The catalogues of `locales/`, compiled into typed keys: `i18n::Locale` (`en`, `zh`), the
-/// provider and `t!`, `t_string!`, `td_string!`. A key missing in one language, or a
-/// catalogue that is not valid, stops the build (see ARCHITECTURE.md, "Languages").
+/// provider and `t!`, `t_string!`, `td_string!`. A key the code uses that English lacks, or a
+/// catalogue that is not valid JSON, stops the build; a key Chinese lacks is caught by
+/// `language::tests` (see ARCHITECTURE.md, "Languages").
 // `load_locales!` reads the catalogues' list from `[package.metadata.leptos-i18n]`. leptos_i18n
 // 0.6 would rather generate this module in a build script, but its build crate brings ICU's
 // data generator (with a WebAssembly runtime) into every build for nothing we use.
