@@ -273,7 +273,7 @@ fn member_row(i18n: I18nContext<Locale>, access: BoardAccess, member: Member, me
     });
     view! {
         <tr data-testid="member-row" data-account-id=member.account_id.clone()>
-            <td>{member.name.clone()}{is_me.then(|| move || t_string!(i18n, components.you))}</td>
+            <td>{member.name.clone()}{is_me.then_some(move || t_string!(i18n, components.you))}</td>
             <td>{member.email.clone()}</td>
             <td>{role_cell}</td>
             {actions}
