@@ -34,7 +34,7 @@ STEP := scripts/step.sh
 ARGS ?=
 
 .PHONY: run watch test tools wasm-opt compressors browser e2e-deps site site-release server-bin \
-        lint test-shared test-server test-wasm test-e2e fuzz simulate bench bench-sync soak
+        lint test-shared test-app test-server test-wasm test-e2e fuzz simulate bench bench-sync soak
 
 run: tools wasm-opt site-release
 	cargo build --release -p server --bin pmo-board
@@ -49,6 +49,7 @@ test: tools browser e2e-deps
 	@rm -f target/steps.txt
 	@$(STEP) lint $(MAKE) --no-print-directory lint
 	@$(STEP) test-shared $(MAKE) --no-print-directory test-shared
+	@$(STEP) test-app $(MAKE) --no-print-directory test-app
 	@$(STEP) test-server $(MAKE) --no-print-directory test-server
 	@$(STEP) test-wasm $(MAKE) --no-print-directory test-wasm
 	@$(STEP) site $(MAKE) --no-print-directory site
@@ -103,6 +104,10 @@ lint:
 
 test-shared:
 	cargo test -p shared
+
+# The app's pure parts and its catalogues (every key in both languages), natively.
+test-app:
+	cargo test -p app --lib --features ssr
 
 # The server's suite runs SIM_SEEDS seeded simulations of the sync path (server/tests/it/simulation.rs).
 SIM_SEEDS ?= 200

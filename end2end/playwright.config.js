@@ -27,6 +27,9 @@ export default defineConfig({
         "--no-first-run",
       ],
     },
+    // The specs find elements by their English text: every context speaks English unless a
+    // test asks for another language.
+    locale: "en-US",
     trace: "off",
   },
 });

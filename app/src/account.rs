@@ -13,8 +13,7 @@
 //!                   └─ no answer ▶ Offline(remembered account)
 //! ```
 //!
-//! The wording rules (how long to wait after too many attempts, where to go after signing in,
-//! whether sign-up asks for an invite) are pure functions, tested below.
+//! Where to go after signing in is a pure function, tested below.
 
 /// The sign-in page's path.
 pub const SIGN_IN_PATH: &str = "/signin";
@@ -25,16 +24,6 @@ pub fn cookie_value(cookies: &str, name: &str) -> Option<String> {
         let (key, value) = pair.trim().split_once('=')?;
         (key == name && !value.is_empty()).then(|| value.to_string())
     })
-}
-
-/// What to tell a person whose sign-in was refused for too many attempts, from the answer's
-/// `Retry-After` seconds (absent: the server did not say).
-pub fn retry_later_message(retry_after_secs: Option<u64>) -> String {
-    match retry_after_secs {
-        None => "Too many attempts: try again later.".into(),
-        Some(seconds) if seconds <= 60 => "Too many attempts: try again in a minute.".into(),
-        Some(seconds) => format!("Too many attempts: try again in {} minutes.", seconds.div_ceil(60)),
-    }
 }
 
 /// Where to go after signing in: the page that sent the person here if it is a page of this
@@ -51,11 +40,6 @@ pub fn sign_in_url(path: &str) -> String {
     } else {
         format!("{SIGN_IN_PATH}?next={}", encode_query_value(path))
     }
-}
-
-/// Whether a refused sign-up says that it needs an invite code.
-pub fn sign_up_needs_invite(status: u16, message: &str) -> bool {
-    matches!(status, 400 | 401 | 403 | 422) && message.to_lowercase().contains("invite")
 }
 
 /// Percent-encodes what a path may hold for use as one query value.
@@ -213,20 +197,6 @@ mod tests {
     }
 
     #[test]
-    fn a_refused_sign_in_says_how_long_to_wait_in_whole_minutes() {
-        let cases: &[(Option<u64>, &str)] = &[
-            (None, "Too many attempts: try again later."),
-            (Some(0), "Too many attempts: try again in a minute."),
-            (Some(60), "Too many attempts: try again in a minute."),
-            (Some(61), "Too many attempts: try again in 2 minutes."),
-            (Some(900), "Too many attempts: try again in 15 minutes."),
-        ];
-        for (seconds, expected) in cases {
-            assert_eq!(retry_later_message(*seconds), *expected, "{seconds:?}");
-        }
-    }
-
-    #[test]
     fn after_sign_in_only_pages_of_this_app_are_followed() {
         let cases: &[(Option<&str>, &str)] = &[
             (None, "/"),
@@ -253,20 +223,6 @@ mod tests {
         ];
         for (path, expected) in cases {
             assert_eq!(sign_in_url(path), *expected, "{path:?}");
-        }
-    }
-
-    #[test]
-    fn sign_up_asks_for_an_invite_only_when_the_server_says_so() {
-        let cases: &[(u16, &str, bool)] = &[
-            (403, "sign-up needs an invite code", true),
-            (400, "This invite code is not valid", true),
-            (400, "the password must have at least 10 characters", false),
-            (409, "an account with this email exists", false),
-            (500, "invite table broken", false),
-        ];
-        for (status, message, expected) in cases {
-            assert_eq!(sign_up_needs_invite(*status, message), *expected, "{status} {message:?}");
         }
     }
 }

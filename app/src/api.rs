@@ -10,8 +10,8 @@
 use gloo_net::http::{Method, RequestBuilder};
 use serde::{de::DeserializeOwned, Serialize};
 use shared::api::{
-    ApiError, BoardSummary, CreatedToken, InstanceSettings, Invite, Me, Member, NewBoard, NewMember, NewToken,
-    PasswordChange, Role, RoleChange, SignIn, SignUp, TokenScope, TokenSummary, CSRF_COOKIE, CSRF_HEADER,
+    ApiError, BoardSummary, CreatedToken, ErrorCode, InstanceSettings, Invite, Me, Member, NewBoard, NewMember,
+    NewToken, PasswordChange, Role, RoleChange, SignIn, SignUp, TokenScope, TokenSummary, CSRF_COOKIE, CSRF_HEADER,
 };
 use wasm_bindgen::JsCast;
 
@@ -23,9 +23,10 @@ pub enum FetchError {
     /// No answer: this device is offline or the server is down.
     #[error("the server cannot be reached")]
     Unreachable,
-    /// The server answered with an error: `message` is its `ApiError`, or the status.
+    /// The server answered with an error: `message` is its `ApiError` (in English), or the
+    /// status; `code` says which error it is, for the catalogue (`language::explain`).
     #[error("{message}")]
-    Refused { status: u16, message: String, retry_after_secs: Option<u64> },
+    Refused { status: u16, code: ErrorCode, message: String, retry_after_secs: Option<u64> },
     /// The answer does not match the contract (a server of another version?).
     #[error("the server's answer could not be read ({0}); reload the page")]
     BadAnswer(String),
@@ -74,14 +75,14 @@ async fn request<B: Serialize, R: DeserializeOwned + 'static>(
     let status = response.status();
     if !response.ok() {
         let retry_after_secs = response.headers().get("retry-after").and_then(|value| value.trim().parse().ok());
-        let message = match response.json::<ApiError>().await {
-            Ok(ApiError { error }) if !error.is_empty() => error,
-            _ => format!("the server answered {status} {}", response.status_text()),
+        let (message, code) = match response.json::<ApiError>().await {
+            Ok(ApiError { error, code }) if !error.is_empty() => (error, code),
+            _ => (format!("the server answered {status} {}", response.status_text()), ErrorCode::Unknown),
         };
         if status == 401 && on_unauthorized == OnUnauthorized::SessionEnded {
             Auth::get().signed_out(false);
         }
-        return Err(FetchError::Refused { status, message, retry_after_secs });
+        return Err(FetchError::Refused { status, code, message, retry_after_secs });
     }
     if status == 204 || std::any::TypeId::of::<R>() == std::any::TypeId::of::<()>() {
         // An empty answer reads as JSON `null`, which is what `()` deserialises from.
@@ -140,6 +141,11 @@ pub async fn sign_out() -> Result<(), FetchError> {
 /// A wrong current password is the caller's to report, not a reason to sign out.
 pub async fn change_password(change: &PasswordChange) -> Result<(), FetchError> {
     request(Method::POST, "/api/auth/password", Some(change), OnUnauthorized::Report).await
+}
+
+/// Remembers the chosen language on the account, for every device it signs in on.
+pub async fn set_language(language: shared::api::Locale) -> Result<(), FetchError> {
+    send(Method::PUT, "/api/auth/language", &shared::api::LanguageChoice { language }).await
 }
 
 pub async fn tokens() -> Result<Vec<TokenSummary>, FetchError> {

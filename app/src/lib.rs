@@ -7,24 +7,46 @@
 //! WebSocket, driving the pure protocol client from `shared::sync`. [`account`] knows who is
 //! signed in (or, offline, who last was), and [`api`] is the one place HTTP requests are made.
 //!
-//! Everything but the shell is compiled for the browser only (feature `hydrate`).
+//! Every word the app shows comes from the catalogues under `locales/` ([`i18n`]), in the
+//! language of [`language`]. Everything but the shell is compiled for the browser only
+//! (feature `hydrate`).
 
 // Leptos views are deeply nested types; the release build needs more room to lay them out.
 #![recursion_limit = "256"]
 
 use leptos::prelude::*;
 
-/// The document every page starts from: styles, the manifest and the script that loads the
-/// wasm app. The body holds a message for the moment before the app mounts.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The catalogues of `locales/`, compiled into typed keys: `i18n::Locale` (`en`, `zh`), the
+/// provider and `t!`, `t_string!`, `td_string!`. A key the code uses that English lacks, or a
+/// catalogue that is not valid JSON, stops the build; a key Chinese lacks is caught by
+/// `language::tests` (see ARCHITECTURE.md, "Languages").
+// `load_locales!` reads the catalogues' list from `[package.metadata.leptos-i18n]`. leptos_i18n
+// 0.6 would rather generate this module in a build script, but its build crate brings ICU's
+// data generator (with a WebAssembly runtime) into every build for nothing we use.
+#[allow(deprecated)]
+mod catalogues {
+    leptos_i18n::load_locales!();
+}
+
+/// The catalogues' typed keys and macros, and the context type the pages pass around.
+pub mod i18n {
+    pub use super::catalogues::i18n::*;
+    pub use leptos_i18n::I18nContext;
+}
+
+/// The document every page starts from, in `language` (from the `pmo_lang` cookie or the
+/// browser's `Accept-Language`): styles, the manifest and the script that loads the wasm app.
+/// The body holds a message for the moment before the app mounts.
+pub fn shell(options: LeptosOptions, language: language::Language) -> impl IntoView {
+    let locale = language::catalogue_locale(language);
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=language.code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#1f4e79"/>
-                <title>"PMO Board"</title>
+                <title>{i18n::td_string!(locale, common.app_name)}</title>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="icon" href="/icon.svg" type="image/svg+xml"/>
                 <link rel="stylesheet" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)/>
@@ -32,12 +54,31 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <div id="app">
-                    <p class="boot">"Loading PMO Board… " <span lang="zh">"正在加载"</span></p>
-                    <noscript>"PMO Board needs JavaScript and WebAssembly."</noscript>
+                    <p class="boot">{i18n::td_string!(locale, common.loading_app)}</p>
+                    <noscript>{i18n::td_string!(locale, common.needs_javascript)}</noscript>
                 </div>
             </body>
         </html>
     }
+}
+
+/// A catalogue text with its `{variables}` filled in, as a `String`:
+/// `tr!(i18n, board_list.offline, count, name = account.name)`.
+///
+/// leptos_i18n's own `{{ variable }}` interpolation needs code its `load_locales!` cannot be
+/// asked to generate (the `interpolate_display` option of its build script), so variables are
+/// written `{name}` in the catalogues and filled in here; `language::tests` checks that both
+/// languages use the same variables.
+#[cfg_attr(not(feature = "hydrate"), allow(unused_macros))]
+macro_rules! tr {
+    (@value $var:ident) => { $var };
+    (@value $var:ident, $value:expr) => { $value };
+    ($i18n:expr, $($key:ident).+ $(, $var:ident $(= $value:expr)?)* $(,)?) => {
+        $crate::language::fill(
+            $crate::i18n::t_string!($i18n, $($key).+),
+            &[$((stringify!($var), &tr!(@value $var $(, $value)?) as &dyn ::std::fmt::Display)),*],
+        )
+    };
 }
 
 pub mod account;
@@ -47,6 +88,7 @@ pub mod api;
 pub mod cache;
 #[cfg(feature = "hydrate")]
 pub mod components;
+pub mod language;
 #[cfg(feature = "hydrate")]
 pub mod pages;
 #[cfg(feature = "hydrate")]
@@ -63,6 +105,7 @@ pub fn hydrate() {
     // history shows it beside when the server received it.
     shared::board::set_change_clock(|| (js_sys::Date::now() / 1000.0) as i64);
     register_service_worker();
+    language::prepare_document();
     let document = leptos::prelude::document();
     let root = document
         .get_element_by_id("app")

@@ -13,7 +13,7 @@
 //! board's row in `boards`, so on Postgres two owners demoting each other at once cannot
 //! both succeed and leave the board without an owner.
 
-use shared::api::{Account, InstanceSettings, Member, Role, TokenScope, TokenSummary};
+use shared::api::{Account, InstanceSettings, Locale, Member, Role, TokenScope, TokenSummary};
 use sqlx::{any::AnyRow, Any, Row, Transaction};
 
 use crate::store::{BoardRecord, Store, StoreError};
@@ -121,7 +121,7 @@ pub struct FailureCount {
     pub locked_until_ms: Option<i64>,
 }
 
-const ACCOUNT_COLUMNS: &str = "accounts.id, accounts.email, accounts.name, accounts.admin";
+const ACCOUNT_COLUMNS: &str = "accounts.id, accounts.email, accounts.name, accounts.admin, accounts.language";
 
 impl Store {
     // ---- accounts ---------------------------------------------------------------------------
@@ -201,7 +201,13 @@ impl Store {
             .await?;
         }
         transaction.commit().await?;
-        Ok(Ok(Account { id: new.id.to_owned(), email: new.email.to_owned(), name: new.name.to_owned(), admin: first }))
+        Ok(Ok(Account {
+            id: new.id.to_owned(),
+            email: new.email.to_owned(),
+            name: new.name.to_owned(),
+            admin: first,
+            language: None,
+        }))
     }
 
     /// Why a sign-up would be refused, if it would, read without changing anything: the
@@ -293,6 +299,16 @@ impl Store {
         }
         transaction.commit().await?;
         Ok(revoked)
+    }
+
+    /// Remembers the language the person chose, for every device they sign in on.
+    pub async fn set_language(&self, account_id: &str, language: Locale) -> Result<(), StoreError> {
+        sqlx::query("UPDATE accounts SET language = $1 WHERE id = $2")
+            .bind(language.code())
+            .bind(account_id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
     // ---- sessions ---------------------------------------------------------------------------
@@ -787,6 +803,8 @@ fn account(row: &AnyRow) -> Result<Account, StoreError> {
         email: row.try_get("email")?,
         name: row.try_get("name")?,
         admin: row.try_get::<i64, _>("admin")? != 0,
+        // A value this server does not know (written by a newer one) reads as no choice.
+        language: row.try_get::<Option<String>, _>("language")?.as_deref().and_then(Locale::parse),
     })
 }
 

@@ -18,8 +18,8 @@ use axum::{
     Json,
 };
 use shared::api::{
-    ApiError, BoardSummary, CreatedToken, InstanceSettings, Invite, Me, Member, NewBoard, NewMember, NewToken,
-    PasswordChange, Role, RoleChange, SignIn, SignUp, TokenSummary, CSRF_COOKIE, SESSION_COOKIE,
+    ApiError, BoardSummary, CreatedToken, ErrorCode, InstanceSettings, Invite, LanguageChoice, Me, Member, NewBoard,
+    NewMember, NewToken, PasswordChange, Role, RoleChange, SignIn, SignUp, TokenSummary, CSRF_COOKIE, SESSION_COOKIE,
 };
 
 use crate::{
@@ -57,6 +57,10 @@ pub enum ApiFailure {
     /// 409: the request conflicts with what is there (a taken email, the last owner).
     #[error("{0}")]
     Conflict(String),
+    /// A refusal with its own [`ErrorCode`], which also gives the status: what the app shows a
+    /// person, translated from the code.
+    #[error("{1}")]
+    Refused(ErrorCode, String),
     /// 429: too many failed sign-ins for an email or from an address.
     #[error("too many failed sign-ins: try again in {retry_after_secs} seconds")]
     TooManyAttempts { retry_after_secs: u64 },
@@ -80,6 +84,25 @@ impl From<StoreError> for ApiFailure {
     }
 }
 
+impl ApiFailure {
+    /// The stable code sent beside the message; the general one of its status where the
+    /// failure names none.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiFailure::BadRequest(_) => ErrorCode::BadRequest,
+            ApiFailure::Unauthorized(_) => ErrorCode::SignInFirst,
+            ApiFailure::Forbidden(_) => ErrorCode::Forbidden,
+            ApiFailure::NotFound(_) => ErrorCode::NotFound,
+            ApiFailure::Conflict(_) => ErrorCode::Conflict,
+            ApiFailure::Refused(code, _) => *code,
+            ApiFailure::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
+            ApiFailure::TooManySignUps { .. } => ErrorCode::TooManySignUps,
+            ApiFailure::Busy => ErrorCode::Busy,
+            ApiFailure::Internal(_) => ErrorCode::Internal,
+        }
+    }
+}
+
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
         let status = match &self {
@@ -88,6 +111,9 @@ impl IntoResponse for ApiFailure {
             ApiFailure::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiFailure::NotFound(_) => StatusCode::NOT_FOUND,
             ApiFailure::Conflict(_) => StatusCode::CONFLICT,
+            ApiFailure::Refused(code, _) => {
+                StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
             ApiFailure::TooManyAttempts { .. }
             | ApiFailure::TooManySignUps { .. }
             | ApiFailure::TooManyMemberAdds { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -97,7 +123,7 @@ impl IntoResponse for ApiFailure {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
-        let mut response = (status, Json(ApiError { error: self.to_string() })).into_response();
+        let mut response = (status, Json(ApiError { error: self.to_string(), code: self.code() })).into_response();
         let retry_after_secs = match self {
             ApiFailure::TooManyAttempts { retry_after_secs }
             | ApiFailure::TooManySignUps { retry_after_secs }
@@ -143,7 +169,7 @@ pub async fn me(State(state): State<AppState>, parts: Parts) -> Response {
         Ok(Caller { account, via: Via::Token { .. } }) => {
             Json(Me { account, csrf_token: String::new() }).into_response()
         }
-        Err(failure @ ApiFailure::Unauthorized(_)) => {
+        Err(failure) if failure.code().status() == 401 => {
             let has_csrf = auth::cookie(&parts.headers, CSRF_COOKIE).is_some_and(|token| !token.is_empty());
             if has_csrf {
                 failure.into_response()
@@ -166,9 +192,10 @@ pub async fn sign_up(
 ) -> Result<Response, ApiFailure> {
     auth::check_double_submit(&headers)?;
     let sign_up = body(request)?;
-    let email = auth::normalise_email(&sign_up.email).map_err(ApiFailure::BadRequest)?;
-    let name = auth::check_name(&sign_up.name).map_err(ApiFailure::BadRequest)?;
-    auth::check_password(&sign_up.password).map_err(ApiFailure::BadRequest)?;
+    let email =
+        auth::normalise_email(&sign_up.email).map_err(|problem| ApiFailure::Refused(ErrorCode::BadEmail, problem))?;
+    let name = auth::check_name(&sign_up.name).map_err(|problem| ApiFailure::Refused(ErrorCode::BadName, problem))?;
+    auth::check_password(&sign_up.password).map_err(|problem| ApiFailure::Refused(ErrorCode::BadPassword, problem))?;
     // Hashing a password takes 19 MiB and tens of milliseconds: everything cheaper comes first,
     // and one address gets a few sign-ups per lockout period.
     auth::reserve_sign_up(&state, ip).await?;
@@ -202,13 +229,16 @@ pub async fn sign_up(
 
 fn sign_up_refused(refusal: SignUpRefusal, email: &str) -> ApiFailure {
     match refusal {
-        SignUpRefusal::EmailTaken => {
-            ApiFailure::Conflict(format!("an account with the email {email} exists already: sign in instead"))
-        }
-        SignUpRefusal::InviteRequired => ApiFailure::Forbidden(
+        SignUpRefusal::EmailTaken => ApiFailure::Refused(
+            ErrorCode::EmailTaken,
+            format!("an account with the email {email} exists already: sign in instead"),
+        ),
+        SignUpRefusal::InviteRequired => ApiFailure::Refused(
+            ErrorCode::InviteRequired,
             "sign-up on this server is by invitation only: ask its admin for an invite code".into(),
         ),
-        SignUpRefusal::InviteInvalid => ApiFailure::Forbidden(
+        SignUpRefusal::InviteInvalid => ApiFailure::Refused(
+            ErrorCode::InviteInvalid,
             "this invite code is not valid: it was used already, has expired or is mistyped; ask the admin for a new \
              one"
             .into(),
@@ -236,7 +266,7 @@ pub async fn sign_in(
         record.as_ref().map_or_else(|| auth::UNKNOWN_ACCOUNT_HASH.to_owned(), |record| record.password_hash.clone());
     let matches = state.password_hashing.verify(sign_in.password, hash).await?;
     let Some(record) = record.filter(|_| matches) else {
-        return Err(ApiFailure::Unauthorized("the email or the password is wrong".into()));
+        return Err(ApiFailure::Refused(ErrorCode::WrongCredentials, "the email or the password is wrong".into()));
     };
     auth::attempt_succeeded(&state, &keys).await?;
     // The session this browser had, if any, ends: it now has a new one.
@@ -282,7 +312,7 @@ pub async fn change_password(
 ) -> Result<StatusCode, ApiFailure> {
     let change = body(request)?;
     auth::check_password(&change.new)
-        .map_err(|problem| ApiFailure::BadRequest(format!("the new password: {problem}")))?;
+        .map_err(|problem| ApiFailure::Refused(ErrorCode::BadPassword, format!("the new password: {problem}")))?;
     let keys = LoginKeys::new(&caller.account.email, ip);
     auth::refuse_if_locked(&state, &keys).await?;
     auth::reserve_attempt(&state, &keys).await?;
@@ -290,9 +320,9 @@ pub async fn change_password(
         .store
         .account(&caller.account.id)
         .await?
-        .ok_or_else(|| ApiFailure::Unauthorized("this account no longer exists".into()))?;
+        .ok_or_else(|| ApiFailure::Refused(ErrorCode::NoSuchAccount, "this account no longer exists".into()))?;
     if !state.password_hashing.verify(change.current, record.password_hash).await? {
-        return Err(ApiFailure::Forbidden("the current password is wrong".into()));
+        return Err(ApiFailure::Refused(ErrorCode::WrongCurrentPassword, "the current password is wrong".into()));
     }
     auth::attempt_succeeded(&state, &keys).await?;
     let password_hash = state.password_hashing.hash(change.new).await?;
@@ -307,6 +337,19 @@ pub async fn change_password(
         tokens_revoked = revoked.len(),
         "password changed; other sessions ended"
     );
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `PUT /api/auth/language`: remembers the language the person chose (204), so that every
+/// device they sign in on speaks it.
+#[tracing::instrument(skip_all)]
+pub async fn set_language(
+    State(state): State<AppState>,
+    caller: Caller,
+    request: Result<Json<LanguageChoice>, JsonRejection>,
+) -> Result<StatusCode, ApiFailure> {
+    let choice = body(request).map_err(|failure| ApiFailure::Refused(ErrorCode::BadLanguage, failure.to_string()))?;
+    state.store.set_language(&caller.account.id, choice.language).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -328,9 +371,10 @@ pub async fn create_token(
     let new = body(request)?;
     let name = new.name.trim();
     if name.is_empty() || name.chars().count() > TOKEN_NAME_MAX_CHARS {
-        return Err(ApiFailure::BadRequest(format!(
-            "a token needs a name of 1 to {TOKEN_NAME_MAX_CHARS} characters, saying where it is used"
-        )));
+        return Err(ApiFailure::Refused(
+            ErrorCode::BadTokenName,
+            format!("a token needs a name of 1 to {TOKEN_NAME_MAX_CHARS} characters, saying where it is used"),
+        ));
     }
     let mut scopes = new.scopes;
     scopes.sort();
@@ -374,7 +418,7 @@ pub async fn revoke_token(
         tracing::info!(account = caller.account.id, token = token_id, "API token revoked");
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiFailure::NotFound(format!("you have no API token with the id {token_id}")))
+        Err(ApiFailure::Refused(ErrorCode::NoSuchToken, format!("you have no API token with the id {token_id}")))
     }
 }
 
@@ -384,7 +428,7 @@ fn require_admin(caller: &Caller) -> Result<(), ApiFailure> {
     if caller.account.admin {
         Ok(())
     } else {
-        Err(ApiFailure::Forbidden("only the instance admin can do this".into()))
+        Err(ApiFailure::Refused(ErrorCode::AdminOnly, "only the instance admin can do this".into()))
     }
 }
 
@@ -440,17 +484,22 @@ pub async fn create_board(
     let new = body(request)?;
     let name = new.name.trim();
     if name.chars().count() > BOARD_NAME_MAX_CHARS {
-        return Err(ApiFailure::BadRequest(format!("a board name can have at most {BOARD_NAME_MAX_CHARS} characters")));
+        return Err(ApiFailure::Refused(
+            ErrorCode::BadBoardName,
+            format!("a board name can have at most {BOARD_NAME_MAX_CHARS} characters"),
+        ));
     }
     let limit = state.config.limits.boards_per_account;
     let owned =
         state.store.boards_of(&caller.account.id).await?.iter().filter(|(_, role)| *role == Role::Owner).count();
     if owned >= limit {
-        return Err(ApiFailure::Forbidden(format!(
-            "an account may own at most {limit} boards: remove one, or ask another member to create this one"
-        )));
+        return Err(ApiFailure::Refused(
+            ErrorCode::BoardLimit,
+            format!("an account may own at most {limit} boards: remove one, or ask another member to create this one"),
+        ));
     }
-    let mut board = shared::Board::new(name).map_err(|error| ApiFailure::BadRequest(error.to_string()))?;
+    let mut board =
+        shared::Board::new(name).map_err(|error| ApiFailure::Refused(ErrorCode::BadBoardName, error.to_string()))?;
     let document = automerge::Automerge::load(&board.save()).map_err(anyhow::Error::from)?;
     let changes: Vec<_> =
         document.get_changes(&[]).iter().map(|change| (change.hash(), change.raw_bytes().to_vec())).collect();
@@ -530,21 +579,26 @@ async fn change_membership(
     let member = outcome.map_err(|refusal| match refusal {
         MembershipRefusal::NoBoard => no_board(board),
         MembershipRefusal::NotOwner => {
-            ApiFailure::Forbidden("only an owner of the board can change its members".into())
+            ApiFailure::Refused(ErrorCode::OwnerOnly, "only an owner of the board can change its members".into())
         }
         MembershipRefusal::NoAccount => match &change {
-            MembershipChange::Add { email, .. } => ApiFailure::NotFound(format!(
-                "no account has the email {email}: ask them to sign up first, then add them"
-            )),
-            _ => ApiFailure::NotFound("no such account".into()),
+            MembershipChange::Add { email, .. } => ApiFailure::Refused(
+                ErrorCode::NoAccountWithEmail,
+                format!("no account has the email {email}: ask them to sign up first, then add them"),
+            ),
+            _ => ApiFailure::Refused(ErrorCode::NotAMember, "no such account".into()),
         },
-        MembershipRefusal::AlreadyMember => {
-            ApiFailure::Conflict("this account is a member of the board already: change its role instead".into())
+        MembershipRefusal::AlreadyMember => ApiFailure::Refused(
+            ErrorCode::AlreadyMember,
+            "this account is a member of the board already: change its role instead".into(),
+        ),
+        MembershipRefusal::NoMember => {
+            ApiFailure::Refused(ErrorCode::NotAMember, "this account is not a member of the board".into())
         }
-        MembershipRefusal::NoMember => ApiFailure::NotFound("this account is not a member of the board".into()),
-        MembershipRefusal::LastOwner => {
-            ApiFailure::Conflict("a board needs at least one owner: make someone else an owner first".into())
-        }
+        MembershipRefusal::LastOwner => ApiFailure::Refused(
+            ErrorCode::LastOwner,
+            "a board needs at least one owner: make someone else an owner first".into(),
+        ),
     })?;
     state.share_policy.access_changed(board_id);
     tracing::info!(board = board_id, by = caller.account.id, ?change, "members changed");
@@ -558,7 +612,7 @@ pub(crate) fn document_id(board: &str) -> &str {
 
 /// The answer for a board that does not exist and for one the caller is not a member of alike.
 pub(crate) fn no_board(board: &str) -> ApiFailure {
-    ApiFailure::NotFound(format!("there is no board {board}, or you are not one of its members"))
+    ApiFailure::Refused(ErrorCode::NoSuchBoard, format!("there is no board {board}, or you are not one of its members"))
 }
 
 fn summary(record: BoardRecord, role: Role) -> BoardSummary {

@@ -29,7 +29,7 @@ use axum::{
 use base64::Engine as _;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use shared::api::{Account, TokenScope, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
+use shared::api::{Account, ErrorCode, TokenScope, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
 use subtle::ConstantTimeEq;
 
 use crate::{api::ApiFailure, store::StoreError, AppState, Config};
@@ -375,7 +375,8 @@ pub async fn caller_from_parts(state: &AppState, parts: &Parts) -> Result<Caller
             .map(|(_, secret)| secret.trim())
             .ok_or_else(|| ApiFailure::Unauthorized("the Authorization header must be `Bearer <API token>`".into()))?;
         let caller = token_caller(state, secret).await?.ok_or_else(|| {
-            ApiFailure::Unauthorized(
+            ApiFailure::Refused(
+                ErrorCode::TokenInvalid,
                 "this API token is not valid: it was revoked or mistyped; create a new one under API tokens".into(),
             )
         })?;
@@ -387,12 +388,13 @@ pub async fn caller_from_parts(state: &AppState, parts: &Parts) -> Result<Caller
     };
     let now = now_ms();
     let Some(session) = state.store.session(&secret_hash(secret), now).await? else {
-        return Err(ApiFailure::Unauthorized("your session has ended: sign in again".into()));
+        return Err(ApiFailure::Refused(ErrorCode::SessionEnded, "your session has ended: sign in again".into()));
     };
     if !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
         let sent = parts.headers.get(CSRF_HEADER).and_then(|value| value.to_str().ok()).unwrap_or_default();
         if !same_token(sent, &session.csrf_token) {
-            return Err(ApiFailure::Forbidden(
+            return Err(ApiFailure::Refused(
+                ErrorCode::CsrfMissing,
                 "the request lacks a valid X-CSRF-Token header: reload the page and try again".into(),
             ));
         }
@@ -414,7 +416,8 @@ pub fn check_double_submit(headers: &HeaderMap) -> Result<(), ApiFailure> {
     if same_token(sent, expected) {
         Ok(())
     } else {
-        Err(ApiFailure::Forbidden(
+        Err(ApiFailure::Refused(
+            ErrorCode::CsrfMissing,
             "the request lacks a valid X-CSRF-Token header: load the page again (GET /api/auth/me sets the pmo_csrf \
              cookie; send its value in X-CSRF-Token)"
                 .into(),

@@ -236,6 +236,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/auth/signin", post(api::sign_in))
         .route("/api/auth/signout", post(api::sign_out))
         .route("/api/auth/password", post(api::change_password))
+        .route("/api/auth/language", put(api::set_language))
         .route("/api/tokens", get(api::list_tokens).post(api::create_token))
         .route("/api/tokens/{id}", delete(api::revoke_token))
         .route("/api/admin/settings", get(api::get_settings).put(api::put_settings))
@@ -293,7 +294,8 @@ async fn json_errors(
     };
     parts.headers.remove(header::CONTENT_TYPE);
     parts.headers.remove(header::CONTENT_LENGTH);
-    (parts, axum::Json(shared::api::ApiError { error })).into_response()
+    let code = shared::api::ErrorCode::for_status(status.as_u16());
+    (parts, axum::Json(shared::api::ApiError { error, code })).into_response()
 }
 
 /// How long `/healthz` waits for the database: a load balancer asks often and wants an answer

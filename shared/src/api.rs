@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::format::Locale;
+
 /// One board in `GET /api/boards`, and the answer to `POST /api/boards`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardSummary {
@@ -26,10 +28,125 @@ pub struct NewBoard {
     pub name: String,
 }
 
-/// The body of every error answer: a message a person can act on.
+/// The body of every error answer: a message a person can act on, in English, and a stable
+/// [`ErrorCode`] that the app turns into the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub error: String,
+    /// Absent from servers older than the code; read as [`ErrorCode::Unknown`] then.
+    #[serde(default)]
+    pub code: ErrorCode,
+}
+
+/// Why the API refused a request, as a stable name a client can rely on (`"email_taken"`); the
+/// English `error` beside it may be reworded at any time. A code a client does not know yet
+/// reads as [`ErrorCode::Unknown`], so servers can add codes without breaking clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 400: the request is malformed (its JSON body or a parameter).
+    BadRequest,
+    /// 400: not an email address.
+    BadEmail,
+    /// 400: a person's name that is empty or too long.
+    BadName,
+    /// 400: a password that is too short or too long.
+    BadPassword,
+    /// 400: a board name that is empty or too long.
+    BadBoardName,
+    /// 400: an API token name that is empty or too long.
+    BadTokenName,
+    /// 400: a language the server does not know.
+    BadLanguage,
+    /// 401: no credentials.
+    SignInFirst,
+    /// 401: the session has ended.
+    SessionEnded,
+    /// 401: the API token was revoked or mistyped.
+    TokenInvalid,
+    /// 401: sign-in with a wrong email or password.
+    WrongCredentials,
+    /// 401: the account was deleted.
+    NoSuchAccount,
+    /// 403: a change without a valid `X-CSRF-Token` header.
+    CsrfMissing,
+    /// 403: a password change with a wrong current password.
+    WrongCurrentPassword,
+    /// 403: sign-up needs an invite code.
+    InviteRequired,
+    /// 403: the invite code was used, has expired or is mistyped.
+    InviteInvalid,
+    /// 403: only the instance admin may do this.
+    AdminOnly,
+    /// 403: only an owner of the board may do this.
+    OwnerOnly,
+    /// 403: the account owns as many boards as it may.
+    BoardLimit,
+    /// 403: anything else the caller may not do.
+    Forbidden,
+    /// 404: no board with that id among the caller's boards.
+    NoSuchBoard,
+    /// 404: no account has that email (adding a member).
+    NoAccountWithEmail,
+    /// 404: that account is not a member of the board.
+    NotAMember,
+    /// 404: the caller has no API token with that id.
+    NoSuchToken,
+    /// 404: anything else that is not there.
+    NotFound,
+    /// 409: an account with that email exists already.
+    EmailTaken,
+    /// 409: that account is a member of the board already.
+    AlreadyMember,
+    /// 409: the change would leave the board without an owner.
+    LastOwner,
+    /// 409: anything else that conflicts with what is there.
+    Conflict,
+    /// 429: too many failed sign-ins (see `Retry-After`).
+    TooManyAttempts,
+    /// 429: too many sign-ups from one address (see `Retry-After`).
+    TooManySignUps,
+    /// 503: the server is busy (see `Retry-After`).
+    Busy,
+    /// 500: the server could not complete the request.
+    Internal,
+    /// A code this client does not know.
+    #[default]
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// The general code of an HTTP status, for refusals that have no code of their own (a
+    /// wrong method, a body the framework could not read).
+    pub fn for_status(status: u16) -> ErrorCode {
+        match status {
+            400 | 405 | 411 | 413 | 415 | 422 => ErrorCode::BadRequest,
+            401 => ErrorCode::SignInFirst,
+            403 => ErrorCode::Forbidden,
+            404 => ErrorCode::NotFound,
+            409 => ErrorCode::Conflict,
+            503 => ErrorCode::Busy,
+            500..=599 => ErrorCode::Internal,
+            _ => ErrorCode::Unknown,
+        }
+    }
+
+    /// The HTTP status that goes with the code.
+    pub fn status(self) -> u16 {
+        use ErrorCode::*;
+        match self {
+            BadRequest | BadEmail | BadName | BadPassword | BadBoardName | BadTokenName | BadLanguage => 400,
+            SignInFirst | SessionEnded | TokenInvalid | WrongCredentials | NoSuchAccount => 401,
+            CsrfMissing | WrongCurrentPassword | InviteRequired | InviteInvalid | AdminOnly | OwnerOnly
+            | BoardLimit | Forbidden => 403,
+            NoSuchBoard | NoAccountWithEmail | NotAMember | NoSuchToken | NotFound => 404,
+            EmailTaken | AlreadyMember | LastOwner | Conflict => 409,
+            TooManyAttempts | TooManySignUps => 429,
+            Busy => 503,
+            Internal | Unknown => 500,
+        }
+    }
 }
 
 // ---- accounts and access (issue 4) ----------------------------------------------------------
@@ -91,7 +208,21 @@ pub struct Account {
     pub name: String,
     /// The instance admin (the first account) switches sign-up to invite-only and makes invites.
     pub admin: bool,
+    /// The language the person last chose, on any device; `None` until they choose one (the
+    /// browser's language is used then).
+    #[serde(default)]
+    pub language: Option<Locale>,
 }
+
+/// `PUT /api/auth/language`: remembers the language the person chose, for every device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LanguageChoice {
+    pub language: Locale,
+}
+
+/// The cookie that remembers the language chosen on this device, so that the server's shell is
+/// in that language from the first paint (`en` or `zh`).
+pub const LANGUAGE_COOKIE: &str = "pmo_lang";
 
 /// `GET /api/auth/me`, and the answer to sign-up and sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -259,6 +390,27 @@ fn is_path_on_this_origin(path: &str) -> bool {
     path.starts_with('/')
         && !path.starts_with("//")
         && !path.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+}
+
+#[cfg(test)]
+mod error_code_tests {
+    use super::{ApiError, ErrorCode};
+
+    #[test]
+    fn error_codes_are_stable_names_and_unknown_ones_still_read() {
+        let cases = [
+            (r#"{"error":"taken","code":"email_taken"}"#, ErrorCode::EmailTaken, 409),
+            (r#"{"error":"wrong","code":"wrong_credentials"}"#, ErrorCode::WrongCredentials, 401),
+            (r#"{"error":"new","code":"a_code_from_a_newer_server"}"#, ErrorCode::Unknown, 500),
+            (r#"{"error":"old server"}"#, ErrorCode::Unknown, 500),
+        ];
+        for (json, code, status) in cases {
+            let error: ApiError = serde_json::from_str(json).unwrap();
+            assert_eq!((error.code, error.code.status()), (code, status), "{json}");
+        }
+        let sent = serde_json::to_string(&ApiError { error: "x".into(), code: ErrorCode::LastOwner }).unwrap();
+        assert_eq!(sent, r#"{"error":"x","code":"last_owner"}"#);
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The account menu in the header: who is signed in, signing out, the password, personal API
 //! tokens (for scripts and automerge-repo clients), and for the instance admin, whether
-//! sign-up needs an invite and making invite codes.
+//! sign-up needs an invite and making invite codes; and the language the app speaks.
 //!
 //! The menu is a button that opens a panel; Escape, or a click elsewhere on the page, closes it
 //! (Escape gives the focus back to the button). Each part of the panel is a `<details>`
@@ -16,6 +16,8 @@ use wasm_bindgen::JsCast;
 use crate::{
     account::{Auth, AuthState, SIGN_IN_PATH},
     api::{self, FetchError},
+    i18n::*,
+    language::{explain, language, Language, LanguageSwitch},
 };
 
 #[component]
@@ -56,33 +58,36 @@ fn Menu(account: Account, offline: Memo<bool>) -> impl IntoView {
     });
     let admin = account.admin;
     let name = account.name.clone();
+    let i18n = use_i18n();
 
     view! {
         <div class="account" node_ref=container>
             <button type="button" class="account-toggle" node_ref=toggle aria-haspopup="true"
                 aria-expanded=move || open.get().to_string() aria-controls="account-menu" data-testid="account-menu-button"
                 on:click=move |_| open.update(|open| *open = !*open)>
-                {name}{move || offline.get().then_some(" (offline)")}" ▾"
+                {name}{move || offline.get().then(|| t_string!(i18n, account.offline))}" ▾"
             </button>
             <Show when=move || open.get()>
-                <div id="account-menu" class="account-menu" role="group" aria-label="Account" data-testid="account-menu">
+                <div id="account-menu" class="account-menu" role="group" aria-label=move || t_string!(i18n, account.menu)
+                    data-testid="account-menu">
                     <p class="who">
                         <strong>{account.name.clone()}</strong><br/>
                         <small>{account.email.clone()}</small>
-                        {admin.then(|| view! { <small class="admin">" · admin " <span lang="zh">"管理员"</span></small> })}
+                        {admin.then(|| view! { <small class="admin">" · " {t!(i18n, account.admin)}</small> })}
                     </p>
+                    <LanguageSwitch/>
                     <SignOut/>
                     <details>
-                        <summary>"Change password " <span class="zh" lang="zh">"修改密码"</span></summary>
+                        <summary>{t!(i18n, account.change_password)}</summary>
                         <ChangePassword/>
                     </details>
                     <details>
-                        <summary>"API tokens " <span class="zh" lang="zh">"访问令牌"</span></summary>
+                        <summary>{t!(i18n, account.api_tokens)}</summary>
                         <Tokens/>
                     </details>
                     {admin.then(|| view! {
                         <details>
-                            <summary>"Sign-up and invites " <span class="zh" lang="zh">"注册与邀请"</span></summary>
+                            <summary>{t!(i18n, account.sign_up_and_invites)}</summary>
                             <AdminSettings/>
                         </details>
                     })}
@@ -92,16 +97,9 @@ fn Menu(account: Account, offline: Memo<bool>) -> impl IntoView {
     }
 }
 
-/// Why an account action failed, for the person.
-fn explain(error: FetchError) -> String {
-    match error {
-        FetchError::Unreachable => "The server cannot be reached: try again when you are online.".into(),
-        error => error.to_string(),
-    }
-}
-
 #[component]
 fn SignOut() -> impl IntoView {
+    let i18n = use_i18n();
     let problem = RwSignal::new(None::<String>);
     let navigate = StoredValue::new_local(use_navigate());
     let sign_out = move |_| {
@@ -115,18 +113,19 @@ fn SignOut() -> impl IntoView {
                         navigate(SIGN_IN_PATH, NavigateOptions { replace: true, ..Default::default() })
                     });
                 }
-                Err(error) => problem.set(Some(explain(error))),
+                Err(error) => problem.set(Some(explain(i18n, &error))),
             }
         });
     };
     view! {
-        <button type="button" class="sign-out" on:click=sign_out>"Sign out"</button>
+        <button type="button" class="sign-out" on:click=sign_out>{t!(i18n, account.sign_out)}</button>
         <p class="problem" role="alert">{problem}</p>
     }
 }
 
 #[component]
 fn ChangePassword() -> impl IntoView {
+    let i18n = use_i18n();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let keep_tokens = RwSignal::new(false);
@@ -148,10 +147,7 @@ fn ChangePassword() -> impl IntoView {
                     new.set(String::new());
                     Ok(kept)
                 }
-                Err(FetchError::Refused { status: 401, message, .. }) if message.starts_with("the server answered") => {
-                    Err("The current password is not right.".into())
-                }
-                Err(error) => Err(explain(error)),
+                Err(error) => Err(explain(i18n, &error)),
             };
             outcome.set(Some(result));
             busy.set(false);
@@ -159,21 +155,24 @@ fn ChangePassword() -> impl IntoView {
     };
     view! {
         <form class="stacked" on:submit=move |ev| { ev.prevent_default(); submit(); }>
-            <label for="password-current">"Current password"</label>
+            <label for="password-current">{t!(i18n, account.current_password)}</label>
             <input id="password-current" type="password" autocomplete="current-password" required
                 prop:value=current on:input=move |ev| current.set(event_target_value(&ev))/>
-            <label for="password-new">"New password"</label>
+            <label for="password-new">{t!(i18n, account.new_password)}</label>
             <input id="password-new" type="password" autocomplete="new-password" required minlength=PASSWORD_MIN_CHARS
                 prop:value=new on:input=move |ev| new.set(event_target_value(&ev))/>
-            <small class="hint">{format!("At least {PASSWORD_MIN_CHARS} characters. Your other devices will be signed out, and your API tokens revoked unless you keep them.")}</small>
+            <small class="hint">{move || {
+                let min = PASSWORD_MIN_CHARS;
+                tr!(i18n, account.password_hint, min).to_string()
+            }}</small>
             <label class="check">
                 <input type="checkbox" prop:checked=keep_tokens on:change=move |ev| keep_tokens.set(event_target_checked(&ev))/>
-                "Keep my API tokens working"
+                {t!(i18n, account.keep_tokens)}
             </label>
-            <button type="submit" disabled=busy>{move || if busy.get() { "Changing…" } else { "Change password" }}</button>
+            <button type="submit" disabled=busy>{t!(i18n, account.change_password)}</button>
             {move || outcome.get().map(|outcome| match outcome {
-                Ok(true) => view! { <p class="done" role="status">"Password changed. Other devices are signed out; your API tokens still work."</p> }.into_any(),
-                Ok(false) => view! { <p class="done" role="status">"Password changed. Other devices are signed out and your API tokens are revoked."</p> }.into_any(),
+                Ok(true) => view! { <p class="done" role="status">{t!(i18n, account.password_changed_tokens_kept)}</p> }.into_any(),
+                Ok(false) => view! { <p class="done" role="status">{t!(i18n, account.password_changed)}</p> }.into_any(),
                 Err(message) => view! { <p class="problem" role="alert">{message}</p> }.into_any(),
             })}
         </form>
@@ -182,6 +181,7 @@ fn ChangePassword() -> impl IntoView {
 
 #[component]
 fn Tokens() -> impl IntoView {
+    let i18n = use_i18n();
     let tokens = RwSignal::new(None::<Vec<TokenSummary>>);
     let created = RwSignal::new(None::<CreatedToken>);
     let name = RwSignal::new(String::new());
@@ -193,7 +193,7 @@ fn Tokens() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::tokens().await {
                 Ok(list) => tokens.set(Some(list)),
-                Err(error) => problem.set(Some(explain(error))),
+                Err(error) => problem.set(Some(explain(i18n, &error))),
             }
         })
     };
@@ -216,7 +216,7 @@ fn Tokens() -> impl IntoView {
                     may_write.set(false);
                     may_manage_account.set(false);
                 }
-                Err(error) => problem.set(Some(explain(error))),
+                Err(error) => problem.set(Some(explain(i18n, &error))),
             }
             reload();
         });
@@ -225,7 +225,7 @@ fn Tokens() -> impl IntoView {
         problem.set(None);
         leptos::task::spawn_local(async move {
             if let Err(error) = api::revoke_token(&id).await {
-                problem.set(Some(explain(error)));
+                problem.set(Some(explain(i18n, &error)));
             }
             if created.with_untracked(|created| created.as_ref().is_some_and(|created| created.token.id == id)) {
                 created.set(None);
@@ -235,45 +235,66 @@ fn Tokens() -> impl IntoView {
     };
 
     view! {
-        <p class="hint">"A token lets a script or an automerge-repo client act as you: send it as "
-            <code>"Authorization: Bearer …"</code>" or "<code>"?token=…"</code>" on the sync URL."</p>
-        {move || created.get().map(|created| view! {
-            <div class="secret" data-testid="token-created">
-                <p>{format!("Token “{}” created. Copy it now: it is shown only once.", created.token.name)}</p>
-                <SecretField label="New token" value=created.secret testid="token-secret"/>
-            </div>
+        <p class="hint">{t!(i18n, account.tokens_hint_before)} " "
+            <code>"Authorization: Bearer …"</code>" "{t!(i18n, account.tokens_hint_or)}" "<code>"?token=…"</code>" "
+            {t!(i18n, account.tokens_hint_after)}</p>
+        {move || created.get().map(|created| {
+            let name = created.token.name.clone();
+            view! {
+                <div class="secret" data-testid="token-created">
+                    <p>{move || tr!(i18n, account.token_created, name = name.clone()).to_string()}</p>
+                    <SecretField label=Signal::derive(move || t_string!(i18n, account.new_token)) value=created.secret
+                        testid="token-secret"/>
+                </div>
+            }
         })}
         <form class="stacked" on:submit=move |ev| { ev.prevent_default(); create(); }>
-            <input aria-label="Token name" placeholder="what it is for, e.g. nightly report" required
+            <input aria-label=move || t_string!(i18n, account.token_name)
+                placeholder=move || t_string!(i18n, account.token_name_placeholder) required
                 prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
-            <small class="hint">"Every token syncs your boards and reads the API. It may also:"</small>
+            <small class="hint">{t!(i18n, account.token_scopes_hint)}</small>
             <label class="check">
                 <input type="checkbox" prop:checked=may_write on:change=move |ev| may_write.set(event_target_checked(&ev))/>
-                "Change boards and members through the API"
+                {t!(i18n, account.scope_write_choice)}
             </label>
             <label class="check">
                 <input type="checkbox" prop:checked=may_manage_account
                     on:change=move |ev| may_manage_account.set(event_target_checked(&ev))/>
-                "Make and revoke tokens, change the password"
+                {t!(i18n, account.scope_account_choice)}
             </label>
-            <button type="submit">"Create token"</button>
+            <button type="submit">{t!(i18n, account.create_token)}</button>
         </form>
         {move || match tokens.get() {
-            None => view! { <p class="progress">"Loading tokens…"</p> }.into_any(),
-            Some(list) if list.is_empty() => view! { <p class="empty">"No tokens."</p> }.into_any(),
+            None => view! { <p class="progress">{t!(i18n, account.loading_tokens)}</p> }.into_any(),
+            Some(list) if list.is_empty() => view! { <p class="empty">{t!(i18n, account.no_tokens)}</p> }.into_any(),
             Some(list) => view! {
                 <ul class="tokens" data-testid="tokens">
                     {list.into_iter().map(|token| {
                         let id = token.id.clone();
-                        let used = token.last_used_at_ms.map_or_else(|| "never used".to_string(), |ms| format!("last used {}", local_time(ms)));
-                        let may = token.scopes.iter().map(|scope| scope_words(*scope)).collect::<Vec<_>>().join(", ");
+                        let token_name = token.name.clone();
+                        let described = move || {
+                            let language = language(i18n);
+                            let used = match token.last_used_at_ms {
+                                None => t_string!(i18n, account.never_used).to_string(),
+                                Some(ms) => {
+                                    let when = local_time(language, ms);
+                                    tr!(i18n, account.last_used, when).to_string()
+                                }
+                            };
+                            let when = local_time(language, token.created_at_ms);
+                            tr!(i18n, account.created_used, when, used).to_string()
+                        };
+                        let scopes = token.scopes.clone();
+                        let may = move || {
+                            let scopes = scopes.iter().map(|scope| scope_words(i18n, *scope)).collect::<Vec<_>>().join(", ");
+                            tr!(i18n, account.token_may, scopes).to_string()
+                        };
                         view! {
                             <li>
-                                <span><strong>{token.name.clone()}</strong><br/>
-                                    <small>{format!("may {may}")}</small><br/>
-                                    <small>{format!("created {} · {used}", local_time(token.created_at_ms))}</small></span>
-                                <button type="button" class="danger" aria-label=format!("Revoke {}", token.name)
-                                    on:click=move |_| revoke(id.clone())>"Revoke"</button>
+                                <span><strong>{token.name.clone()}</strong><br/><small>{may}</small><br/><small>{described}</small></span>
+                                <button type="button" class="danger"
+                                    aria-label=move || tr!(i18n, account.revoke_named, name = token_name.clone()).to_string()
+                                    on:click=move |_| revoke(id.clone())>{t!(i18n, account.revoke)}</button>
                             </li>
                         }
                     }).collect_view()}
@@ -285,24 +306,25 @@ fn Tokens() -> impl IntoView {
 }
 
 /// What a token's scope lets it do, in a member's words.
-fn scope_words(scope: TokenScope) -> &'static str {
+fn scope_words(i18n: I18nContext<Locale>, scope: TokenScope) -> String {
     match scope {
-        TokenScope::Sync => "sync boards",
-        TokenScope::Read => "read",
-        TokenScope::Write => "change boards and members",
-        TokenScope::Account => "manage tokens and the password",
+        TokenScope::Sync => t_string!(i18n, account.scope_sync).to_string(),
+        TokenScope::Read => t_string!(i18n, account.scope_read).to_string(),
+        TokenScope::Write => t_string!(i18n, account.scope_write).to_string(),
+        TokenScope::Account => t_string!(i18n, account.scope_account).to_string(),
     }
 }
 
 #[component]
 fn AdminSettings() -> impl IntoView {
+    let i18n = use_i18n();
     let settings = RwSignal::new(None::<InstanceSettings>);
     let invite = RwSignal::new(None::<Invite>);
     let problem = RwSignal::new(None::<String>);
     leptos::task::spawn_local(async move {
         match api::instance_settings().await {
             Ok(current) => settings.set(Some(current)),
-            Err(error) => problem.set(Some(explain(error))),
+            Err(error) => problem.set(Some(explain(i18n, &error))),
         }
     });
     let set_invite_only = move |invite_only: bool| {
@@ -310,7 +332,7 @@ fn AdminSettings() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::set_instance_settings(&InstanceSettings { invite_only }).await {
                 Ok(()) => settings.set(Some(InstanceSettings { invite_only })),
-                Err(error) => problem.set(Some(explain(error))),
+                Err(error) => problem.set(Some(explain(i18n, &error))),
             }
         });
     };
@@ -319,7 +341,7 @@ fn AdminSettings() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::create_invite().await {
                 Ok(created) => invite.set(Some(created)),
-                Err(error) => problem.set(Some(explain(error))),
+                Err(error) => problem.set(Some(explain(i18n, &error))),
             }
         });
     };
@@ -328,15 +350,22 @@ fn AdminSettings() -> impl IntoView {
             <input type="checkbox" disabled=move || settings.with(Option::is_none)
                 prop:checked=move || settings.with(|s| s.as_ref().is_some_and(|s| s.invite_only))
                 on:change=move |ev| set_invite_only(event_target_checked(&ev))/>
-            " Sign-up by invite only"
+            " " {t!(i18n, account.invite_only)}
         </label>
-        <p class="hint">"When on, new people need an invite code to create an account."</p>
-        <button type="button" on:click=create_invite>"Create invite code"</button>
-        {move || invite.get().map(|invite| view! {
-            <div class="secret" data-testid="invite-created">
-                <p>{format!("Give this code to one person; it works once, until {}.", local_time(invite.expires_at_ms))}</p>
-                <SecretField label="Invite code" value=invite.code testid="invite-code"/>
-            </div>
+        <p class="hint">{t!(i18n, account.invite_only_hint)}</p>
+        <button type="button" on:click=create_invite>{t!(i18n, account.create_invite)}</button>
+        {move || invite.get().map(|invite| {
+            let expires_at_ms = invite.expires_at_ms;
+            view! {
+                <div class="secret" data-testid="invite-created">
+                    <p>{move || {
+                        let when = local_time(language(i18n), expires_at_ms);
+                        tr!(i18n, account.invite_created, when).to_string()
+                    }}</p>
+                    <SecretField label=Signal::derive(move || t_string!(i18n, account.invite_code)) value=invite.code
+                        testid="invite-code"/>
+                </div>
+            }
         })}
         <p class="problem" role="alert">{problem}</p>
     }
@@ -344,19 +373,20 @@ fn AdminSettings() -> impl IntoView {
 
 /// A read-only field holding a secret, selected on focus, with a copy button.
 #[component]
-fn SecretField(label: &'static str, value: String, testid: &'static str) -> impl IntoView {
+fn SecretField(label: Signal<&'static str>, value: String, testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
     let copied = RwSignal::new(None::<&'static str>);
     let field = NodeRef::<html::Input>::new();
     let text = StoredValue::new(value.clone());
     let copy = move |_| {
         leptos::task::spawn_local(async move {
             let outcome = if copy_to_clipboard(&text.get_value()).await {
-                "Copied."
+                t_string!(i18n, common.copied)
             } else {
                 if let Some(field) = field.get_untracked() {
                     field.select();
                 }
-                "This browser does not allow copying here: the text is selected, press Ctrl+C."
+                t_string!(i18n, common.copy_unavailable)
             };
             copied.set(Some(outcome));
         });
@@ -369,7 +399,7 @@ fn SecretField(label: &'static str, value: String, testid: &'static str) -> impl
                         input.select();
                     }
                 }/>
-            <button type="button" on:click=copy>"Copy"</button>
+            <button type="button" on:click=copy>{t!(i18n, common.copy)}</button>
         </span>
         <small role="status">{copied}</small>
     }
@@ -386,8 +416,12 @@ pub(crate) async fn copy_to_clipboard(text: &str) -> bool {
     wasm_bindgen_futures::JsFuture::from(navigator.clipboard().write_text(text)).await.is_ok()
 }
 
-/// A time in the browser's time zone and language.
-fn local_time(ms: i64) -> String {
+/// A time in the browser's time zone, written the way the app's language writes it.
+fn local_time(language: Language, ms: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+    let tag = match language {
+        Language::En => "en-GB",
+        Language::Zh => "zh-CN",
+    };
+    String::from(date.to_locale_string(tag, &wasm_bindgen::JsValue::UNDEFINED))
 }

@@ -11,6 +11,8 @@
 
 use leptos::{ev, prelude::*};
 
+use crate::i18n::*;
+
 /// An input bound to one value of the board.
 ///
 /// `value` is the stored value as text; `commit` writes what the person typed and answers
@@ -41,6 +43,7 @@ pub fn Field(
     #[prop(optional, into)]
     testid: Option<String>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     // Some while the person is editing: what they typed, and the stored value when they began.
     let draft = RwSignal::new(None::<String>);
     let base = StoredValue::new(String::new());
@@ -156,7 +159,8 @@ pub fn Field(
                         invalid.set(false);
                         error.update(|error| {
                             if let Some(reason) = error {
-                                *reason = format!("“{}” was not saved: {reason}", typed.trim());
+                                let typed = typed.trim().to_owned();
+                                *reason = tr!(i18n, components.not_saved, typed, reason = reason.clone()).to_string();
                             }
                         });
                     }
@@ -164,7 +168,7 @@ pub fn Field(
             />
             {move || changed_meanwhile().map(|now| view! {
                 <span class="field-remote" role="status" data-testid="changed-meanwhile">
-                    {format!("Changed meanwhile to “{now}”. Enter keeps yours, Esc takes theirs.")}
+                    {move || tr!(i18n, components.changed_meanwhile, now = now.clone()).to_string()}
                 </span>
             })}
             <span class="field-error" id=error_id role="alert">{move || error.get()}</span>

@@ -5,15 +5,19 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::account_menu::AccountMenu;
-use crate::session::SyncStatus;
+use crate::{account::Auth, i18n::*, language::LanguageSwitch, session::SyncStatus};
 
 #[component]
 pub fn Header(#[prop(optional)] children: Option<Children>) -> impl IntoView {
+    let i18n = use_i18n();
+    // Signed in, the language is chosen in the account menu; before that, here.
+    let signed_out = Memo::new(move |_| Auth::get().account().is_none());
     view! {
         <header class="topbar">
-            <A href="/" attr:class="brand">"PMO Board"</A>
+            <A href="/" attr:class="brand">{t!(i18n, common.app_name)}</A>
             <div class="topbar-right">
                 {children.map(|children| children())}
+                <Show when=move || signed_out.get()><LanguageSwitch/></Show>
                 <AccountMenu/>
             </div>
         </header>
@@ -22,27 +26,33 @@ pub fn Header(#[prop(optional)] children: Option<Children>) -> impl IntoView {
 
 #[component]
 pub fn SyncBadge(status: RwSignal<SyncStatus>) -> impl IntoView {
+    let i18n = use_i18n();
     move || {
         let status = status.get();
+        let count = status.unsynced;
         let (state, text) = if status.unavailable && !status.ready {
-            ("unavailable", "No access".to_string())
+            ("unavailable", t_string!(i18n, common.sync_no_access).to_string())
         } else if status.signed_out {
-            ("signed-out", "Signed out — sign in again".to_string())
+            ("signed-out", t_string!(i18n, common.sync_signed_out).to_string())
         } else if status.online && status.read_only {
-            ("online", "Online · up to date".to_string())
+            ("online", t_string!(i18n, common.sync_online_up_to_date).to_string())
         } else if status.online && status.unsynced == 0 {
-            ("online", "Online · all changes on the server".to_string())
+            ("online", t_string!(i18n, common.sync_online_all_saved).to_string())
         } else if status.online {
-            ("online", format!("Online · sending {} changes", status.unsynced))
+            ("online", tr!(i18n, common.sync_online_sending, count).to_string())
         } else if status.unsynced == 0 {
             (
                 "offline",
-                if status.read_only { "Offline".to_string() } else { "Offline — no changes waiting".to_string() },
+                if status.read_only {
+                    t_string!(i18n, common.sync_offline).to_string()
+                } else {
+                    t_string!(i18n, common.sync_offline_nothing_waiting).to_string()
+                },
             )
         } else if status.unsynced == 1 {
-            ("offline", "Offline — 1 change kept on this device".to_string())
+            ("offline", t_string!(i18n, common.sync_offline_one_kept).to_string())
         } else {
-            ("offline", format!("Offline — {} changes kept on this device", status.unsynced))
+            ("offline", tr!(i18n, common.sync_offline_kept, count).to_string())
         };
         view! {
             <span class="badge" data-testid="sync-badge" data-state=state data-unsynced=status.unsynced
@@ -53,14 +63,16 @@ pub fn SyncBadge(status: RwSignal<SyncStatus>) -> impl IntoView {
 
 #[component]
 pub fn Peers(peers: RwSignal<Vec<String>>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <p class="peers" data-testid="peers">
             {move || {
                 let peers = peers.get();
                 if peers.is_empty() {
-                    "Only you have this board open".to_string()
+                    t_string!(i18n, common.peers_alone).to_string()
                 } else {
-                    format!("Also here: {}", peers.join(", "))
+                    let names = peers.join(", ");
+                    tr!(i18n, common.peers_also_here, names).to_string()
                 }
             }}
         </p>

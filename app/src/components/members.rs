@@ -14,6 +14,8 @@ use super::{role_badge, role_label};
 use crate::{
     api::{self, FetchError},
     cache::BoardCache,
+    i18n::*,
+    language::explain,
 };
 
 /// What the account may do with the open board.
@@ -53,6 +55,8 @@ pub struct BoardAccess {
     problem: RwSignal<Option<String>>,
     document_id: StoredValue<String>,
     account_id: StoredValue<String>,
+    /// The language of the messages about members (taken where the board opens).
+    i18n: I18nContext<Locale>,
 }
 
 impl BoardAccess {
@@ -64,6 +68,7 @@ impl BoardAccess {
             problem: RwSignal::new(None),
             document_id: StoredValue::new(document_id),
             account_id: StoredValue::new(account_id),
+            i18n: use_i18n(),
         };
         leptos::task::spawn_local(async move {
             if let Some(role) = access.cached_role().await {
@@ -104,7 +109,8 @@ impl BoardAccess {
                     self.access.set(Access::Unknown);
                 }
                 if error != FetchError::Unreachable {
-                    self.problem.set(Some(format!("The members could not be listed: {error}")));
+                    let reason = explain(self.i18n, &error);
+                    self.problem.set(Some(tr!(self.i18n, components.members_not_listed, reason).to_string()));
                 }
             }
         }
@@ -133,11 +139,11 @@ impl BoardAccess {
                 Ok(()) => done(true),
                 Err(FetchError::Unreachable) => {
                     done(false);
-                    self.problem.set(Some("The server cannot be reached: members can be changed only online.".into()))
+                    self.problem.set(Some(t_string!(self.i18n, components.members_need_connection).to_string()))
                 }
                 Err(error) => {
                     done(false);
-                    self.problem.set(Some(error.to_string()))
+                    self.problem.set(Some(explain(self.i18n, &error)))
                 }
             }
             self.reload().await;
@@ -147,6 +153,7 @@ impl BoardAccess {
 
 #[component]
 pub fn MembersPanel(access: BoardAccess) -> impl IntoView {
+    let i18n = use_i18n();
     let manage = Memo::new(move |_| access.access.get().can_manage_members());
     let email = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Editor);
@@ -164,14 +171,17 @@ pub fn MembersPanel(access: BoardAccess) -> impl IntoView {
     };
     let rows = move || {
         let Some(members) = access.members.get() else {
-            return view! { <p class="empty">"The members are listed when the server can be reached."</p> }.into_any();
+            return view! { <p class="empty">{t!(i18n, components.members_when_online)}</p> }.into_any();
         };
         let me = access.account_id.get_value();
         let manage = manage.get();
-        let rows = members.into_iter().map(|member| member_row(access, member, &me, manage)).collect_view();
+        let rows = members.into_iter().map(|member| member_row(i18n, access, member, &me, manage)).collect_view();
         view! {
             <table>
-                <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th>{manage.then(|| view! { <th>"Actions"</th> })}</tr></thead>
+                <thead><tr>
+                    <th>{t!(i18n, components.name)}</th><th>{t!(i18n, components.email)}</th><th>{t!(i18n, components.role)}</th>
+                    {manage.then(|| view! { <th>{t!(i18n, components.actions)}</th> })}
+                </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         }
@@ -180,33 +190,34 @@ pub fn MembersPanel(access: BoardAccess) -> impl IntoView {
 
     view! {
         <section class="members" data-testid="members">
-            <h2>"Members " <span class="zh" lang="zh">"成员"</span></h2>
+            <h2>{t!(i18n, components.members)}</h2>
             {rows}
             <Show when=move || manage.get()>
                 <form class="add-member" on:submit=move |ev| { ev.prevent_default(); add(); }>
-                    <input type="email" required aria-label="Email of the person to add" placeholder="colleague@example.com"
+                    <input type="email" required aria-label=move || t_string!(i18n, components.email_to_add) placeholder="colleague@example.com"
                         autocomplete="off" prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
-                    <select aria-label="Role of the person to add"
+                    <select aria-label=move || t_string!(i18n, components.role_to_add)
                         on:change=move |ev| if let Some(chosen) = Role::parse(&event_target_value(&ev)) { role.set(chosen) }>
                         {Role::ALL.into_iter().map(|option| view! {
-                            <option value=option.as_str() selected=move || role.get() == option>{role_label(option)}</option>
+                            <option value=option.as_str() selected=move || role.get() == option>{move || role_label(option)}</option>
                         }).collect_view()}
                     </select>
-                    <button type="submit">"Add member"</button>
+                    <button type="submit">{t!(i18n, components.add_member)}</button>
                 </form>
-                <p class="hint">"People need an account on this server first: add them by the email they signed up with."</p>
+                <p class="hint">{t!(i18n, components.members_hint)}</p>
             </Show>
             <p class="problem" role="alert" data-testid="members-problem">{move || access.problem.get()}</p>
         </section>
     }
 }
 
-fn member_row(access: BoardAccess, member: Member, me: &str, manage: bool) -> impl IntoView {
+fn member_row(i18n: I18nContext<Locale>, access: BoardAccess, member: Member, me: &str, manage: bool) -> impl IntoView {
     let is_me = member.account_id == me;
     let account_id = StoredValue::new(member.account_id.clone());
     let name = member.name.clone();
     let role_cell = if manage {
-        let label = format!("Role of {}", member.name);
+        let member_name = member.name.clone();
+        let label = move || tr!(i18n, components.role_of, name = member_name.clone()).to_string();
         let current = member.role;
         view! {
             // `selected` picks the option when the select is made; the property follows the
@@ -226,7 +237,7 @@ fn member_row(access: BoardAccess, member: Member, me: &str, manage: bool) -> im
                 });
             }>
                 {Role::ALL.into_iter().map(|option| view! {
-                    <option value=option.as_str() selected=member.role == option>{role_label(option)}</option>
+                    <option value=option.as_str() selected=member.role == option>{move || role_label(option)}</option>
                 }).collect_view()}
             </select>
         }
@@ -237,10 +248,19 @@ fn member_row(access: BoardAccess, member: Member, me: &str, manage: bool) -> im
     let actions = manage.then(|| {
         // What the button says is its accessible name, or begins it (a voice user says what
         // they see).
-        let (text, label) = if is_me {
-            ("Leave this board", "Leave this board".to_string())
-        } else {
-            ("Remove", format!("Remove {name}"))
+        let text = move || {
+            if is_me {
+                t_string!(i18n, components.leave_board)
+            } else {
+                t_string!(i18n, components.remove)
+            }
+        };
+        let label = move || {
+            if is_me {
+                t_string!(i18n, components.leave_board).to_string()
+            } else {
+                tr!(i18n, components.remove_named, name = name.clone()).to_string()
+            }
         };
         view! {
             <td class="actions">
@@ -253,7 +273,7 @@ fn member_row(access: BoardAccess, member: Member, me: &str, manage: bool) -> im
     });
     view! {
         <tr data-testid="member-row" data-account-id=member.account_id.clone()>
-            <td>{member.name.clone()}{is_me.then_some(" (you)")}</td>
+            <td>{member.name.clone()}{is_me.then_some(move || t_string!(i18n, components.you))}</td>
             <td>{member.email.clone()}</td>
             <td>{role_cell}</td>
             {actions}

@@ -11,24 +11,76 @@ pub mod time_travel;
 
 use shared::api::Role;
 
-/// A role as a badge: the English name, and the Chinese term marked as Chinese (for screen
-/// readers' voices and for fonts).
+/// A role as a badge, in the reader's language.
 pub fn role_badge(role: Role) -> impl leptos::IntoView {
     use leptos::prelude::*;
-    let (english, chinese) = match role {
-        Role::Owner => ("Owner", "所有者"),
-        Role::Editor => ("Editor", "编辑者"),
-        Role::Viewer => ("Viewer", "查看者"),
-    };
-    view! { <span class="role" data-role=role.as_str()>{english} " " <span lang="zh">{chinese}</span></span> }
+    view! { <span class="role" data-role=role.as_str()>{move || role_label(role)}</span> }
 }
 
-/// How a role reads in the app, with the Chinese term, as plain text (an `<option>` can hold
-/// no markup).
+/// How a role reads in the app, in the reader's language (tracked, so a closure that calls it
+/// follows the language switch).
 pub fn role_label(role: Role) -> &'static str {
+    use crate::i18n::*;
+    let i18n = use_i18n();
     match role {
-        Role::Owner => "Owner 所有者",
-        Role::Editor => "Editor 编辑者",
-        Role::Viewer => "Viewer 查看者",
+        Role::Owner => t_string!(i18n, common.role_owner),
+        Role::Editor => t_string!(i18n, common.role_editor),
+        Role::Viewer => t_string!(i18n, common.role_viewer),
+    }
+}
+
+/// A project's stage in the reader's language (tracked).
+pub fn stage_label(stage: shared::Stage) -> &'static str {
+    use crate::i18n::*;
+    use shared::Stage;
+    let i18n = use_i18n();
+    match stage {
+        Stage::Proposed => t_string!(i18n, common.stage_proposed),
+        Stage::Screening => t_string!(i18n, common.stage_screening),
+        Stage::Approved => t_string!(i18n, common.stage_approved),
+        Stage::Active => t_string!(i18n, common.stage_active),
+        Stage::OnHold => t_string!(i18n, common.stage_on_hold),
+        Stage::Closed => t_string!(i18n, common.stage_closed),
+        Stage::Cancelled => t_string!(i18n, common.stage_cancelled),
+    }
+}
+
+/// A lifecycle phase in the reader's language (tracked).
+pub fn phase_label(phase: shared::board::Phase) -> &'static str {
+    use crate::i18n::*;
+    use shared::board::Phase;
+    let i18n = use_i18n();
+    match phase {
+        Phase::Initiation => t_string!(i18n, common.phase_initiation),
+        Phase::Planning => t_string!(i18n, common.phase_planning),
+        Phase::Execution => t_string!(i18n, common.phase_execution),
+        Phase::MonitoringControlling => t_string!(i18n, common.phase_monitoring_controlling),
+        Phase::Closing => t_string!(i18n, common.phase_closing),
+    }
+}
+
+/// A RAG status in the reader's language (tracked); "Not rated" for none.
+pub fn rag_label(rag: Option<shared::finance::Rag>) -> &'static str {
+    use crate::i18n::*;
+    use shared::finance::Rag;
+    let i18n = use_i18n();
+    match rag {
+        Some(Rag::Green) => t_string!(i18n, common.rag_green),
+        Some(Rag::Amber) => t_string!(i18n, common.rag_amber),
+        Some(Rag::Red) => t_string!(i18n, common.rag_red),
+        None => t_string!(i18n, common.rag_not_rated),
+    }
+}
+
+/// A risk band in the reader's language (tracked).
+pub fn band_label(band: shared::risk::RiskBand) -> &'static str {
+    use crate::i18n::*;
+    use shared::risk::RiskBand;
+    let i18n = use_i18n();
+    match band {
+        RiskBand::Low => t_string!(i18n, common.band_low),
+        RiskBand::Medium => t_string!(i18n, common.band_medium),
+        RiskBand::High => t_string!(i18n, common.band_high),
+        RiskBand::Critical => t_string!(i18n, common.band_critical),
     }
 }

@@ -32,26 +32,45 @@ use crate::{
         rule_warnings::RuleWarnings,
         time_travel::{historical_snapshot, TimeTravelBanner},
     },
+    i18n::*,
     session::{BoardSession, SetAside, SyncStatus},
 };
 
-/// The pages of a board, in the order of its navigation: the path under `/board/:id/`, the
-/// English label and the Chinese term.
-const PAGES: &[(&str, &str, &str)] = &[
-    ("", "Priorities", "优先级"),
-    ("dashboard", "Dashboard", "仪表板"),
-    ("strategy", "Strategy", "战略对齐"),
-    ("scoring", "Scoring", "评分与优先级"),
-    ("selection", "Selection", "项目组合选择"),
-    ("risks", "Risks", "风险"),
-    ("resources", "Resources", "资源"),
-    ("finance", "Finance", "财务"),
-    ("lessons", "Lessons", "经验教训"),
-    ("history", "History", "历史"),
-    ("decisions", "Decisions", "决策"),
-    ("baselines", "Baselines", "基线"),
-    ("settings", "Settings", "设置"),
+/// The pages of a board, in the order of its navigation: the path under `/board/:id/`.
+const PAGES: &[&str] = &[
+    "",
+    "dashboard",
+    "strategy",
+    "scoring",
+    "selection",
+    "risks",
+    "resources",
+    "finance",
+    "lessons",
+    "history",
+    "decisions",
+    "baselines",
+    "settings",
 ];
+
+/// A page's name in the navigation, in the reader's language.
+fn page_label(i18n: I18nContext<Locale>, page: &str) -> &'static str {
+    match page {
+        "dashboard" => t_string!(i18n, board.nav_dashboard),
+        "strategy" => t_string!(i18n, board.nav_strategy),
+        "scoring" => t_string!(i18n, board.nav_scoring),
+        "selection" => t_string!(i18n, board.nav_selection),
+        "risks" => t_string!(i18n, board.nav_risks),
+        "resources" => t_string!(i18n, board.nav_resources),
+        "finance" => t_string!(i18n, board.nav_finance),
+        "lessons" => t_string!(i18n, board.nav_lessons),
+        "history" => t_string!(i18n, board.nav_history),
+        "decisions" => t_string!(i18n, board.nav_decisions),
+        "baselines" => t_string!(i18n, board.nav_baselines),
+        "settings" => t_string!(i18n, board.nav_settings),
+        _ => t_string!(i18n, board.nav_priorities),
+    }
+}
 
 /// What the pages show of the board: the live board, or the board as it was at the point the
 /// URL names (`?at=`).
@@ -162,6 +181,7 @@ enum Phase {
 
 #[component]
 fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
+    let i18n = use_i18n();
     let session = StoredValue::new_local(BoardSession::open(document_id.clone(), &account));
     on_cleanup(move || session.with_value(BoardSession::close));
     let view = session.with_value(|session| session.view);
@@ -203,7 +223,8 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
     let ready = Memo::new(move |_| view.status.with(|status| status.ready));
     Effect::new(move || {
         if ready.get() && access.access.get() == Access::Member(Role::Viewer) {
-            session.with_value(|session| session.set_aside("you became a viewer"));
+            let reason = t_string!(i18n, board.became_viewer);
+            session.with_value(|session| session.set_aside(reason));
         }
     });
     // Tell the person when their role changes while the board is open.
@@ -216,10 +237,10 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
         if let (Some(Some(before)), Some(now)) = (before, now) {
             if before != now {
                 role_notice.set(Some(if now.can_edit() {
-                    format!("Your role on this board changed: you are now {}, and can change it.", role_name(now))
+                    let role = role_name(i18n, now);
+                    tr!(i18n, board.role_changed_can_edit, role).to_string()
                 } else {
-                    "Your role on this board changed: you are now a viewer, and can read it but not change it."
-                        .to_string()
+                    t_string!(i18n, board.role_changed_viewer).to_string()
                 }));
             }
         }
@@ -260,22 +281,22 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
             <SyncBadge status=view.status/>
             <Show when=move || phase.get() == Phase::Ready && !can_edit.get()>
                 <span class="badge view-only" data-testid="view-only"
-                    title="You are a viewer of this board: you can read it but not change it">"View only " <span lang="zh">"只读"</span></span>
+                    title=move || t_string!(i18n, board.view_only_title)>{t!(i18n, board.view_only)}</span>
             </Show>
         </Header>
         <main class="board" class:read-only=move || !editable.get()>
             <Show when=move || role_notice.with(Option::is_some)>
                 <p class="notice role-changed" role="status" data-testid="role-changed">
                     {move || role_notice.get()}
-                    " "<button type="button" class="link" on:click=move |_| role_notice.set(None)>"OK"</button>
+                    " "<button type="button" class="link" on:click=move |_| role_notice.set(None)>{t!(i18n, board.ok)}</button>
                 </p>
             </Show>
             <SetAsidePanel board/>
             <Show when=move || view.status.with(|status| status.signed_out)>
                 <p class="notice" role="alert" data-testid="signed-out">
-                    "You are signed out, so this board no longer syncs. "
-                    <a href=sign_in_again.clone()>"Sign in again"</a>
-                    " — changes made on this device meanwhile are kept and sent once you are back."
+                    {t!(i18n, board.signed_out)} " "
+                    <a href=sign_in_again.clone()>{t!(i18n, board.sign_in_again)}</a>
+                    " " {t!(i18n, board.signed_out_kept)}
                 </p>
             </Show>
             {move || {
@@ -305,14 +326,15 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
                     }.into_any(),
                     Phase::NoAccess => view! {
                         <p class="notice" role="alert" data-testid="no-access">
-                            "This board does not exist or you do not have access to it. "
-                            "Check the link, ask the board's owner to add you, or "
-                            <A href="/">"pick a board from your list"</A>"."
+                            {t!(i18n, board.no_access)} " "
+                            <A href="/">{t!(i18n, board.pick_a_board)}</A>"."
                         </p>
                     }.into_any(),
                     Phase::SignedOut => ().into_any(),
-                    Phase::Receiving => view! { <p class="progress" role="status">"Receiving the board…"</p> }.into_any(),
-                    Phase::Waiting => view! { <p class="progress" role="status">"Opening the board… (waiting for the server)"</p> }.into_any(),
+                    Phase::Receiving => {
+                        view! { <p class="progress" role="status">{t!(i18n, board.receiving)}</p> }.into_any()
+                    }
+                    Phase::Waiting => view! { <p class="progress" role="status">{t!(i18n, board.waiting)}</p> }.into_any(),
                 }
             }}
             <p class="problem" role="alert">{move || view.problem.get()}</p>
@@ -320,12 +342,11 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
     }
 }
 
-/// "an editor", "an owner", "a viewer".
-fn role_name(role: Role) -> &'static str {
+/// "an editor", "an owner" (a viewer is told in a sentence of its own).
+fn role_name(i18n: I18nContext<Locale>, role: Role) -> &'static str {
     match role {
-        Role::Owner => "an owner",
-        Role::Editor => "an editor",
-        Role::Viewer => "a viewer",
+        Role::Owner => t_string!(i18n, board.an_owner),
+        Role::Editor | Role::Viewer => t_string!(i18n, board.an_editor),
     }
 }
 
@@ -333,6 +354,7 @@ fn role_name(role: Role) -> &'static str {
 /// them go. They are not on the board and are never sent.
 #[component]
 fn SetAsidePanel(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let kept = board.view.set_aside;
     let copied = RwSignal::new(None::<&'static str>);
     let text = move || kept.with(|kept| kept.as_ref().map(|kept| kept.lines.join("\n")).unwrap_or_default());
@@ -341,12 +363,12 @@ fn SetAsidePanel(board: BoardContext) -> impl IntoView {
         let text = text();
         leptos::task::spawn_local(async move {
             if copy_to_clipboard(&text).await {
-                copied.set(Some("Copied."));
+                copied.set(Some(t_string!(i18n, common.copied)));
             } else {
                 if let Some(field) = field.get_untracked() {
                     field.select();
                 }
-                copied.set(Some("This browser does not allow copying here: the text is selected, press Ctrl+C."));
+                copied.set(Some(t_string!(i18n, common.copy_unavailable)));
             }
         });
     };
@@ -354,15 +376,20 @@ fn SetAsidePanel(board: BoardContext) -> impl IntoView {
         <Show when=move || kept.with(Option::is_some)>
             <section class="set-aside" role="alert" data-testid="set-aside" aria-labelledby="set-aside-title">
                 <h2 id="set-aside-title">
-                    {move || kept.with(|kept| kept.as_ref().map(|kept| format!("Not saved: {}", kept.reason)))}
+                    {move || kept.with(|kept| {
+                        kept.as_ref().map(|kept| tr!(i18n, board.not_saved, reason = kept.reason.clone()).to_string())
+                    })}
                 </h2>
-                <p>"These changes were made on this device, but the server did not take them. They are no longer on the board and will not be sent; copy them if you still need them."</p>
-                <textarea node_ref=field readonly aria-label="Changes not saved" data-testid="set-aside-text"
+                <p>{t!(i18n, board.not_saved_explained)}</p>
+                <textarea node_ref=field readonly aria-label=move || t_string!(i18n, board.changes_not_saved)
+                    data-testid="set-aside-text"
                     rows=move || kept.with(|kept| kept.as_ref().map_or(1, |kept| kept.lines.len().clamp(1, 8)))
                     prop:value=text></textarea>
                 <div class="set-aside-actions">
-                    <button type="button" on:click=copy>"Copy"</button>
-                    <button type="button" on:click=move |_| board.session.with_value(|session| session.dismiss_set_aside())>"Dismiss"</button>
+                    <button type="button" on:click=copy>{t!(i18n, common.copy)}</button>
+                    <button type="button" on:click=move |_| board.session.with_value(|session| session.dismiss_set_aside())>
+                        {t!(i18n, board.dismiss)}
+                    </button>
                     <span role="status">{move || copied.get()}</span>
                 </div>
             </section>
@@ -373,15 +400,16 @@ fn SetAsidePanel(board: BoardContext) -> impl IntoView {
 /// The board's navigation: one link per page, the current one marked for screen readers too.
 #[component]
 fn BoardNav(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let links = PAGES
         .iter()
-        .map(|&(page, label, zh)| {
+        .map(|&page| {
             view! {
-                <li><A href=board.href(page) exact=true>{label} " " <span class="zh" lang="zh">{zh}</span></A></li>
+                <li><A href=board.href(page) exact=true>{move || page_label(i18n, page)}</A></li>
             }
         })
         .collect_view();
-    view! { <nav class="board-nav" aria-label="Board pages"><ul>{links}</ul></nav> }
+    view! { <nav class="board-nav" aria-label=move || t_string!(i18n, board.nav_label)><ul>{links}</ul></nav> }
 }
 
 /// A number typed by a person: surrounding spaces ignored, only finite values.

@@ -9,6 +9,8 @@ use crate::{
     api::{self, FetchError},
     cache::BoardCache,
     components::{header::Header, role_badge},
+    i18n::*,
+    language::explain,
 };
 
 /// One board in the list.
@@ -24,12 +26,13 @@ enum BoardListing {
     Loading,
     FromServer(Vec<ListedBoard>),
     /// The server could not be reached: the boards this account has opened on this device.
-    Offline(Vec<ListedBoard>, String),
+    Offline(Vec<ListedBoard>),
 }
 
 #[component]
 pub fn BoardList(account: Account) -> impl IntoView {
     let listing = RwSignal::new_local(BoardListing::Loading);
+    let i18n = use_i18n();
     let account_id = account.id.clone();
     leptos::task::spawn_local(async move {
         let result = match api::boards().await {
@@ -45,7 +48,7 @@ pub fn BoardList(account: Account) -> impl IntoView {
             ),
             // The session ended: the app is on its way to the sign-in page.
             Err(error) if error.is_signed_out() => return,
-            Err(error) => BoardListing::Offline(cached_boards(&account_id).await, error.to_string()),
+            Err(_) => BoardListing::Offline(cached_boards(&account_id).await),
         };
         listing.set(result);
     });
@@ -68,9 +71,9 @@ pub fn BoardList(account: Account) -> impl IntoView {
                     navigate.with_value(|navigate| navigate(&url, Default::default()));
                 }
                 Err(FetchError::Unreachable) => {
-                    problem.set(Some("The server cannot be reached: a new board needs a connection.".into()))
+                    problem.set(Some(t_string!(i18n, board_list.new_board_needs_connection).to_string()))
                 }
-                Err(error) => problem.set(Some(error.to_string())),
+                Err(error) => problem.set(Some(explain(i18n, &error))),
             }
             creating.set(false);
         });
@@ -79,33 +82,37 @@ pub fn BoardList(account: Account) -> impl IntoView {
     view! {
         <Header/>
         <main class="board-list">
-            <h1>"Boards " <span class="zh" lang="zh">"组合看板"</span></h1>
+            <h1>{t!(i18n, board_list.title)}</h1>
             <form class="new-board" on:submit=move |ev| { ev.prevent_default(); create(); }>
-                <label for="new-board-name">"New board"</label>
-                <input id="new-board-name" placeholder="e.g. 2027 portfolio review" required
+                <label for="new-board-name">{t!(i18n, board_list.new_board)}</label>
+                <input id="new-board-name" placeholder=move || t_string!(i18n, board_list.new_board_placeholder) required
                     prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
                 <button type="submit" disabled=creating>
-                    {move || if creating.get() { "Creating…" } else { "Create board" }}
+                    {move || if creating.get() {
+                        t_string!(i18n, board_list.creating)
+                    } else {
+                        t_string!(i18n, board_list.create_board)
+                    }}
                 </button>
             </form>
             <p class="problem" role="alert">{problem}</p>
             {move || listing.with(|listing| match listing {
-                BoardListing::Loading => view! { <p class="progress" role="status">"Loading boards…"</p> }.into_any(),
-                BoardListing::FromServer(boards) => board_links(boards.clone()).into_any(),
-                BoardListing::Offline(boards, error) => view! {
-                    <p class="notice" role="status">
-                        {format!("The server cannot be reached ({error}). Boards you opened on this device:")}
-                    </p>
-                    {board_links(boards.clone())}
+                BoardListing::Loading => {
+                    view! { <p class="progress" role="status">{t!(i18n, board_list.loading_boards)}</p> }.into_any()
+                }
+                BoardListing::FromServer(boards) => board_links(i18n, boards.clone()).into_any(),
+                BoardListing::Offline(boards) => view! {
+                    <p class="notice" role="status">{t!(i18n, board_list.offline_boards)}</p>
+                    {board_links(i18n, boards.clone())}
                 }.into_any(),
             })}
         </main>
     }
 }
 
-fn board_links(boards: Vec<ListedBoard>) -> impl IntoView {
+fn board_links(i18n: I18nContext<Locale>, boards: Vec<ListedBoard>) -> impl IntoView {
     if boards.is_empty() {
-        return view! { <p class="empty">"No boards yet: create the first one above, or ask a board's owner to add you."</p> }.into_any();
+        return view! { <p class="empty">{t!(i18n, board_list.no_boards)}</p> }.into_any();
     }
     let items = boards
         .into_iter()

@@ -8,14 +8,19 @@ use leptos::prelude::*;
 use shared::{
     dashboard,
     finance::Rag,
+    format,
     views::{
         self,
-        dashboard::{Bubble, ChartFrame, RagCount},
+        dashboard::{Bubble, ChartFrame, RagCount, ValueBasis},
     },
     IsoWeek,
 };
 
 use super::board::BoardContext;
+use crate::{
+    i18n::*,
+    language::{lang, Language},
+};
 
 /// The planning horizon the KPIs and capacity look at, from this week on.
 pub const PLANNING_WEEKS: usize = 12;
@@ -24,6 +29,7 @@ const CHART: ChartFrame = ChartFrame::new(640.0, 400.0);
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let board = BoardContext::get();
+    let i18n = use_i18n();
     let this_week = IsoWeek::containing(chrono::Utc::now().date_naive());
     let weeks = StoredValue::new(this_week.span(PLANNING_WEEKS));
     let figures = Memo::new(move |_| {
@@ -49,11 +55,14 @@ pub fn DashboardPage() -> impl IntoView {
                     let described_by = how_id.clone();
                     let figure = tile.figure.clone();
                     let missing = figure.is_none();
+                    let (label, zh) = (tile.label, tile.zh);
                     view! {
                         <div class="kpi" tabindex="0" data-testid=format!("kpi-{}", tile.id) title=tile.how.clone()
                             aria-describedby=described_by class:missing=missing>
-                            <span class="kpi-label">{tile.label} " " <span class="zh" lang="zh">{tile.zh}</span></span>
-                            <span class="kpi-figure">{figure.unwrap_or_else(|| "Not enough data".into())}</span>
+                            <span class="kpi-label">{move || if lang() == Language::Zh { zh } else { label }}</span>
+                            <span class="kpi-figure">{move || {
+                                figure.clone().unwrap_or_else(|| t_string!(i18n, dashboard.not_enough_data).to_string())
+                            }}</span>
                             <span class="kpi-how" id=how_id>{tile.how.clone()}</span>
                         </div>
                     }
@@ -64,7 +73,7 @@ pub fn DashboardPage() -> impl IntoView {
     let warnings = move || {
         figures.with(|(_, links, _, _, problems)| {
             if links.is_empty() && problems.is_empty() {
-                return view! { <p class="empty" data-testid="no-warnings">"No rule is broken. ✓"</p> }.into_any();
+                return view! { <p class="empty" data-testid="no-warnings">{t!(i18n, dashboard.no_rule_broken)}</p> }.into_any();
             }
             let links = links
                 .iter()
@@ -77,15 +86,20 @@ pub fn DashboardPage() -> impl IntoView {
                 .collect_view();
             let problems = problems
                 .iter()
-                .map(|problem| view! { <li class="problem-item">{format!("Could not compute {problem}")}</li> })
+                .map(|problem| {
+                    let what = problem.to_string();
+                    view! {
+                        <li class="problem-item">{move || tr!(i18n, dashboard.could_not_compute, what = what.clone()).to_string()}</li>
+                    }
+                })
                 .collect_view();
             view! { <ul class="dashboard-warnings">{links}{problems}</ul> }.into_any()
         })
     };
-    let rag_row = |label: &'static str, zh: &'static str, count: RagCount, testid: &'static str| {
+    let rag_row = move |label: fn(I18nContext<Locale>) -> &'static str, count: RagCount, testid: &'static str| {
         view! {
             <tr data-testid=testid>
-                <th scope="row">{label} " " <span class="zh" lang="zh">{zh}</span></th>
+                <th scope="row">{move || label(i18n)}</th>
                 <td class="rag-cell"><span class="rag-dot rag-green"></span>{count.green}</td>
                 <td class="rag-cell"><span class="rag-dot rag-amber"></span>{count.amber}</td>
                 <td class="rag-cell"><span class="rag-dot rag-red"></span>{count.red}</td>
@@ -97,55 +111,55 @@ pub fn DashboardPage() -> impl IntoView {
         let counts = figures.with(|(_, _, counts, ..)| *counts);
         view! {
             <table class="rag-counts">
-                <thead><tr><th></th><th>"Green " <span class="zh" lang="zh">"绿"</span></th><th>"Amber " <span class="zh" lang="zh">"黄"</span></th>
-                    <th>"Red " <span class="zh" lang="zh">"红"</span></th><th>"Not rated " <span class="zh" lang="zh">"未评"</span></th></tr></thead>
+                <thead><tr><th></th><th>{t!(i18n, dashboard.green)}</th><th>{t!(i18n, dashboard.amber)}</th>
+                    <th>{t!(i18n, dashboard.red)}</th><th>{t!(i18n, dashboard.not_rated)}</th></tr></thead>
                 <tbody>
-                    {rag_row("Computed from CPI and SPI", "计算", counts.computed, "rag-computed")}
-                    {rag_row("Project managers' own", "项目经理", counts.manual, "rag-manual")}
+                    {rag_row(|i18n| t_string!(i18n, dashboard.computed_rag), counts.computed, "rag-computed")}
+                    {rag_row(|i18n| t_string!(i18n, dashboard.managers_rag), counts.manual, "rag-manual")}
                 </tbody>
             </table>
             <p class="hint" data-testid="rag-differ">
-                {match counts.differ {
-                    0 => "Computed and managers' RAG agree wherever both are set.".to_owned(),
-                    1 => "1 project's computed RAG differs from its manager's: worth a question.".to_owned(),
-                    n => format!("{n} projects' computed RAG differs from their managers': worth a question."),
+                {move || match counts.differ {
+                    0 => t_string!(i18n, dashboard.rag_agree).to_string(),
+                    1 => t_string!(i18n, dashboard.rag_differs_one).to_string(),
+                    count => tr!(i18n, dashboard.rag_differs, count).to_string(),
                 }}
             </p>
         }
     };
     let chart = move || {
-        let markup =
-            figures.with(|(.., bubbles, _)| bubble_chart_svg(bubbles, &|id| board.href(&format!("project/{id}"))));
+        let markup = figures
+            .with(|(.., bubbles, _)| bubble_chart_svg(i18n, bubbles, &|id| board.href(&format!("project/{id}"))));
         view! {
             <div class="bubble-chart" data-testid="bubble-chart" inner_html=markup></div>
             <p class="chart-legend" aria-hidden="true">
-                <span><span class="rag-dot rag-green"></span>"Green"</span>
-                <span><span class="rag-dot rag-amber"></span>"Amber"</span>
-                <span><span class="rag-dot rag-red"></span>"Red"</span>
-                <span><span class="rag-dot rag-none"></span>"Not rated (computed RAG, else the manager's)"</span>
-                <span>"Risk: highest open probability × impact, 1–25"</span>
+                <span><span class="rag-dot rag-green"></span>{t!(i18n, dashboard.green)}</span>
+                <span><span class="rag-dot rag-amber"></span>{t!(i18n, dashboard.amber)}</span>
+                <span><span class="rag-dot rag-red"></span>{t!(i18n, dashboard.red)}</span>
+                <span><span class="rag-dot rag-none"></span>{t!(i18n, dashboard.legend_not_rated)}</span>
+                <span>{t!(i18n, dashboard.legend_risk)}</span>
             </p>
         }
     };
 
     view! {
         <section class="dashboard">
-            <h2>"Dashboard " <span class="zh" lang="zh">"仪表板"</span></h2>
-            <p class="hint">"PMO KPIs over the next " {PLANNING_WEEKS} " weeks. Hover over or tab to a figure to see how it was computed."</p>
+            <h2>{t!(i18n, dashboard.title)}</h2>
+            <p class="hint">{move || tr!(i18n, dashboard.kpi_hint, weeks = PLANNING_WEEKS).to_string()}</p>
             <div class="kpis">{tiles}</div>
         </section>
         <section class="dashboard-rules">
-            <h2>"Rule warnings " <span class="zh" lang="zh">"规则预警"</span></h2>
+            <h2>{t!(i18n, dashboard.rule_warnings)}</h2>
             {warnings}
         </section>
         <section class="dashboard-rag">
-            <h2>"RAG status " <span class="zh" lang="zh">"红黄绿灯"</span></h2>
-            <p class="hint">"Approved, active and on-hold projects."</p>
+            <h2>{t!(i18n, dashboard.rag_status)}</h2>
+            <p class="hint">{t!(i18n, dashboard.rag_hint)}</p>
             {rag}
         </section>
         <section class="dashboard-bubbles">
-            <h2>"Portfolio map " <span class="zh" lang="zh">"项目组合气泡图"</span></h2>
-            <p class="hint">"Each project still in play: value across, highest open risk up, bubble size by budget, colour by RAG. Select a bubble to open its project."</p>
+            <h2>{t!(i18n, dashboard.portfolio_map)}</h2>
+            <p class="hint">{t!(i18n, dashboard.map_hint)}</p>
             {chart}
         </section>
     }
@@ -153,12 +167,14 @@ pub fn DashboardPage() -> impl IntoView {
 
 /// The bubble chart as SVG markup: bubbles are SVG links (`<a href>`), which a view macro
 /// would build as HTML anchors, invisible inside an `<svg>`.
-fn bubble_chart_svg(bubbles: &[Bubble], href: &dyn Fn(&str) -> String) -> String {
+fn bubble_chart_svg(i18n: I18nContext<Locale>, bubbles: &[Bubble], href: &dyn Fn(&str) -> String) -> String {
     let frame = CHART;
+    let language = lang();
     let mut svg = format!(
-        r#"<svg viewBox="0 0 {w} {h}" role="img" aria-labelledby="bubble-title" xmlns="http://www.w3.org/2000/svg"><title id="bubble-title">Portfolio map: value against risk, bubble size by budget</title>"#,
+        r#"<svg viewBox="0 0 {w} {h}" role="img" aria-labelledby="bubble-title" xmlns="http://www.w3.org/2000/svg"><title id="bubble-title">{title}</title>"#,
         w = frame.width,
-        h = frame.height
+        h = frame.height,
+        title = escape(t_string!(i18n, dashboard.map_title)),
     );
     // Gridlines and axes: value 0–1 across, risk score 0–25 up.
     for step in 0..=4 {
@@ -169,7 +185,7 @@ fn bubble_chart_svg(bubbles: &[Bubble], href: &dyn Fn(&str) -> String) -> String
             top = frame.y(1.0),
             bottom = frame.y(0.0),
             below = frame.y(0.0) + 16.0,
-            value = views::number(fraction, 2),
+            value = format::number(language, fraction, 2),
         );
     }
     for risk in (0..=25).step_by(5) {
@@ -182,27 +198,36 @@ fn bubble_chart_svg(bubbles: &[Bubble], href: &dyn Fn(&str) -> String) -> String
         );
     }
     svg += &format!(
-        r#"<text class="axis" x="{x}" y="{y}" text-anchor="middle">Value (weighted score, else alignment) 价值</text><text class="axis" transform="translate(14 {ty}) rotate(-90)" text-anchor="middle">Highest open risk 风险</text>"#,
+        r#"<text class="axis" x="{x}" y="{y}" text-anchor="middle">{value}</text><text class="axis" transform="translate(14 {ty}) rotate(-90)" text-anchor="middle">{risk}</text>"#,
+        value = escape(t_string!(i18n, dashboard.axis_value)),
+        risk = escape(t_string!(i18n, dashboard.axis_risk)),
         x = frame.x(0.5),
         y = frame.height - 8.0,
         ty = frame.y(0.5),
     );
     for bubble in bubbles {
-        let rag = match bubble.rag {
-            Some(Rag::Green) => "green",
-            Some(Rag::Amber) => "amber",
-            Some(Rag::Red) => "red",
-            None => "none",
+        let (rag, rag_text) = match bubble.rag {
+            Some(Rag::Green) => ("green", t_string!(i18n, dashboard.rag_green)),
+            Some(Rag::Amber) => ("amber", t_string!(i18n, dashboard.rag_amber)),
+            Some(Rag::Red) => ("red", t_string!(i18n, dashboard.rag_red)),
+            None => ("none", t_string!(i18n, dashboard.rag_not_rated)),
         };
-        let title = format!(
-            "{}: value {} ({}), highest open risk {}, budget {}, RAG {}",
-            bubble.name,
-            views::number(bubble.value, 2),
-            bubble.basis.label(),
-            bubble.risk,
-            views::money(bubble.budget),
-            if rag == "none" { "not rated" } else { rag }
-        );
+        let basis = match bubble.basis {
+            ValueBasis::WeightedScore => t_string!(i18n, dashboard.basis_weighted),
+            ValueBasis::Alignment => t_string!(i18n, dashboard.basis_alignment),
+            ValueBasis::None => t_string!(i18n, dashboard.basis_none),
+        };
+        let title = tr!(
+            i18n,
+            dashboard.bubble_title,
+            name = bubble.name.clone(),
+            value = format::number(language, bubble.value, 2),
+            basis,
+            risk = bubble.risk,
+            budget = format::whole_amount(language, bubble.budget),
+            rag = rag_text
+        )
+        .to_string();
         svg += &format!(
             r#"<a href="{href}" data-testid="bubble" data-project-id="{id}" aria-label="{title}"><title>{title}</title><circle class="bubble rag-{rag}" cx="{cx:.1}" cy="{cy:.1}" r="{r:.1}"/><text class="bubble-label" x="{cx:.1}" y="{ly:.1}" text-anchor="middle">{name}</text></a>"#,
             href = escape(&href(bubble.id.as_str())),
@@ -217,7 +242,8 @@ fn bubble_chart_svg(bubbles: &[Bubble], href: &dyn Fn(&str) -> String) -> String
     }
     if bubbles.is_empty() {
         svg += &format!(
-            r#"<text class="tick" x="{x}" y="{y}" text-anchor="middle">No project in play yet.</text>"#,
+            r#"<text class="tick" x="{x}" y="{y}" text-anchor="middle">{none}</text>"#,
+            none = escape(t_string!(i18n, dashboard.no_project)),
             x = frame.x(0.5),
             y = frame.y(0.5)
         );

@@ -13,31 +13,34 @@ use shared::{
 };
 
 use super::{board::BoardContext, history::format_time};
-use crate::account::Auth;
+use crate::{account::Auth, components::stage_label, i18n::*};
 
-/// A decision kind as people say it.
-fn kind_label(kind: DecisionKind) -> &'static str {
+/// A decision kind as people say it, in their language.
+pub(crate) fn kind_label(i18n: I18nContext<Locale>, kind: DecisionKind) -> &'static str {
     match kind {
-        DecisionKind::Approve => "Approve",
-        DecisionKind::Reject => "Reject",
-        DecisionKind::Reprioritise => "Reprioritise",
-        DecisionKind::PutOnHold => "Put on hold",
-        DecisionKind::Cancel => "Cancel",
-        DecisionKind::Close => "Close",
-        DecisionKind::Reallocate => "Reallocate",
+        DecisionKind::Approve => t_string!(i18n, decisions.approve),
+        DecisionKind::Reject => t_string!(i18n, decisions.reject),
+        DecisionKind::Reprioritise => t_string!(i18n, decisions.reprioritise),
+        DecisionKind::PutOnHold => t_string!(i18n, decisions.put_on_hold),
+        DecisionKind::Cancel => t_string!(i18n, decisions.cancel),
+        DecisionKind::Close => t_string!(i18n, decisions.close),
+        DecisionKind::Reallocate => t_string!(i18n, decisions.reallocate),
     }
 }
 
-fn project_name(board: &BoardSnapshot, project: &Option<ProjectId>) -> String {
+fn project_name(i18n: I18nContext<Locale>, board: &BoardSnapshot, project: &Option<ProjectId>) -> String {
     match project {
-        None => "the portfolio".to_owned(),
-        Some(id) => board.project(id).map_or_else(|| "a deleted project".to_owned(), |p| p.name.clone()),
+        None => t_string!(i18n, decisions.the_portfolio).to_owned(),
+        Some(id) => board
+            .project(id)
+            .map_or_else(|| t_string!(i18n, decisions.a_deleted_project).to_owned(), |p| p.name.clone()),
     }
 }
 
 #[component]
 pub fn DecisionsPage() -> impl IntoView {
     let board = BoardContext::get();
+    let i18n = use_i18n();
     let decisions = Memo::new(move |_| board.view.snapshot.with(|snapshot| snapshot.decisions.clone()));
     let kind = RwSignal::new(DecisionKind::Approve.as_str().to_owned());
     let project = RwSignal::new(String::new());
@@ -66,29 +69,33 @@ pub fn DecisionsPage() -> impl IntoView {
     let rows = move || {
         let list = decisions.get();
         if list.is_empty() {
-            return view! { <p class="history-empty" data-testid="no-decisions">"No decisions recorded yet."</p> }
+            return view! { <p class="history-empty" data-testid="no-decisions">{t!(i18n, decisions.none_yet)}</p> }
                 .into_any();
         }
         let rows = list
             .into_iter()
             .map(|decision| {
-                let what = board.view.snapshot.with(|s| project_name(s, &decision.project));
+                let what = board.view.snapshot.with(|s| project_name(i18n, s, &decision.project));
+                let kind = decision.kind;
                 let href = board.href(&format!("decisions/{}", decision.id));
                 view! {
                     <tr data-testid="decision-row">
                         <td>{format_time(decision.recorded.at_ms)}</td>
-                        <td>{kind_label(decision.kind)}</td>
+                        <td>{move || kind_label(i18n, kind)}</td>
                         <td>{what}</td>
                         <td>{decision.recorded.by.clone()}</td>
                         <td class="decision-note">{decision.note.clone()}</td>
-                        <td><A href=href attr:data-testid="open-decision">"See the board as it was"</A></td>
+                        <td><A href=href attr:data-testid="open-decision">{t!(i18n, decisions.see_as_it_was)}</A></td>
                     </tr>
                 }
             })
             .collect_view();
         view! {
             <table class="decisions-table">
-                <thead><tr><th>"When"</th><th>"Decision"</th><th>"Project"</th><th>"Who"</th><th>"Note"</th><th></th></tr></thead>
+                <thead><tr>
+                    <th>{t!(i18n, decisions.when)}</th><th>{t!(i18n, decisions.decision)}</th>
+                    <th>{t!(i18n, decisions.project)}</th><th>{t!(i18n, decisions.who)}</th><th>{t!(i18n, decisions.note)}</th><th></th>
+                </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         }
@@ -97,29 +104,29 @@ pub fn DecisionsPage() -> impl IntoView {
 
     view! {
         <section class="decisions" aria-labelledby="decisions-title">
-            <h2 id="decisions-title">"Decisions " <span class="zh" lang="zh">"决策"</span></h2>
-            <p class="history-intro">"Each decision keeps the version of the board it was taken on: open it to see exactly what the decision makers saw, and what has changed since."</p>
+            <h2 id="decisions-title">{t!(i18n, decisions.title)}</h2>
+            <p class="history-intro">{t!(i18n, decisions.intro)}</p>
             {rows}
             <form class="record-decision" on:submit=move |ev| { ev.prevent_default(); record(); }>
-                <h3>"Record a decision"</h3>
-                <label>"Decision "
+                <h3>{t!(i18n, decisions.record)}</h3>
+                <label>{t!(i18n, decisions.decision)} " "
                     <select data-testid="decision-kind" prop:value=kind disabled=move || !board.editable.get()
                         on:change=move |ev| kind.set(event_target_value(&ev))>
-                        {DecisionKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{kind_label(k)}</option> }).collect_view()}
+                        {DecisionKind::ALL.into_iter().map(|k| view! { <option value=k.as_str()>{move || kind_label(i18n, k)}</option> }).collect_view()}
                     </select>
                 </label>
-                <label>"Project "
+                <label>{t!(i18n, decisions.project)} " "
                     <select data-testid="decision-project" prop:value=project disabled=move || !board.editable.get()
                         on:change=move |ev| project.set(event_target_value(&ev))>
-                        <option value="">"The whole portfolio"</option>
+                        <option value="">{t!(i18n, decisions.whole_portfolio)}</option>
                         {move || projects.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                     </select>
                 </label>
-                <label class="decision-note-input">"Note "
+                <label class="decision-note-input">{t!(i18n, decisions.note)} " "
                     <input data-testid="decision-note" prop:value=note disabled=move || !board.editable.get()
-                        placeholder="Why, and on what condition" on:input=move |ev| note.set(event_target_value(&ev))/>
+                        placeholder=move || t_string!(i18n, decisions.note_placeholder) on:input=move |ev| note.set(event_target_value(&ev))/>
                 </label>
-                <button type="submit" disabled=move || !board.editable.get()>"Record decision"</button>
+                <button type="submit" disabled=move || !board.editable.get()>{t!(i18n, decisions.record_button)}</button>
             </form>
         </section>
     }
@@ -129,6 +136,7 @@ pub fn DecisionsPage() -> impl IntoView {
 #[component]
 pub fn DecisionVersionPage() -> impl IntoView {
     let board = BoardContext::get();
+    let i18n = use_i18n();
     let params = use_params_map();
     let decision_id = Memo::new(move |_| params.with(|p| p.get("decision")).unwrap_or_default());
     let decision: Memo<Option<Decision>> = Memo::new(move |_| {
@@ -141,7 +149,7 @@ pub fn DecisionVersionPage() -> impl IntoView {
         Some(board.session.with_value(|session| {
             session.read(|live| {
                 if !live.contains(&decision.heads) {
-                    return Err("this device does not have that version of the board yet; wait for the sync".to_owned());
+                    return Err(t_string!(i18n, decisions.version_missing).to_owned());
                 }
                 live.fork_at(&decision.heads).map(|then| then.snapshot()).map_err(|error| error.to_string())
             })
@@ -152,21 +160,28 @@ pub fn DecisionVersionPage() -> impl IntoView {
 
     let body = move || {
         let Some(decision) = decision.get() else {
-            return view! { <p class="notice" role="alert">"There is no such decision on this board."</p> }.into_any();
+            return view! { <p class="notice" role="alert">{t!(i18n, decisions.no_such_decision)}</p> }.into_any();
         };
         let then = match then.get() {
             Some(Ok(then)) => then,
             Some(Err(message)) => return view! { <p class="notice" role="alert">{message}</p> }.into_any(),
             None => return ().into_any(),
         };
-        let what = project_name(&then, &decision.project);
-        let banner = format!(
-            "You are looking at the board as it was when {} recorded “{} {}” on {}. Nothing here can be changed.",
-            if decision.recorded.by.is_empty() { "someone" } else { &decision.recorded.by },
-            kind_label(decision.kind).to_lowercase(),
+        let what = project_name(i18n, &then, &decision.project);
+        let who = if decision.recorded.by.is_empty() {
+            t_string!(i18n, decisions.someone).to_owned()
+        } else {
+            decision.recorded.by.clone()
+        };
+        let banner = tr!(
+            i18n,
+            decisions.banner,
+            who,
+            kind = kind_label(i18n, decision.kind).to_lowercase(),
             what,
-            format_time(decision.recorded.at_ms)
-        );
+            when = format_time(decision.recorded.at_ms)
+        )
+        .to_string();
         let rows = then
             .projects
             .iter()
@@ -177,7 +192,7 @@ pub fn DecisionVersionPage() -> impl IntoView {
                     <tr data-testid="version-row" class:decided=decided>
                         <td class="rank">{index + 1}</td>
                         <td>{project.name.clone()}</td>
-                        <td>{project.stage.label()}</td>
+                        <td>{stage_label(project.stage)}</td>
                         <td class="number">{format_number(project.budget)}</td>
                     </tr>
                 }
@@ -188,20 +203,26 @@ pub fn DecisionVersionPage() -> impl IntoView {
             move || {
                 let comparison = board.view.snapshot.with(|now| compare(&then, now));
                 if comparison.is_empty() {
-                    return view! { <p data-testid="nothing-changed">"Nothing on the priorities has changed since."</p> }.into_any();
+                    return view! { <p data-testid="nothing-changed">{t!(i18n, decisions.nothing_changed)}</p> }
+                        .into_any();
                 }
                 let mut items: Vec<String> = Vec::new();
-                items.extend(comparison.added.iter().map(|name| format!("{name} was added")));
-                items.extend(comparison.removed.iter().map(|name| format!("{name} was deleted")));
-                items.extend(
-                    comparison.reranked.iter().map(|r| format!("{} moved from #{} to #{}", r.project, r.from, r.to)),
-                );
-                items.extend(
-                    comparison
-                        .fields
-                        .iter()
-                        .map(|f| format!("{}'s {}: {} → {}", f.project, f.field, f.before, f.after)),
-                );
+                items.extend(comparison.added.iter().map(|name| tr!(i18n, decisions.was_added, name).to_string()));
+                items.extend(comparison.removed.iter().map(|name| tr!(i18n, decisions.was_deleted, name).to_string()));
+                items.extend(comparison.reranked.iter().map(|r| {
+                    tr!(i18n, decisions.moved, project = r.project.clone(), from = r.from, to = r.to).to_string()
+                }));
+                items.extend(comparison.fields.iter().map(|f| {
+                    tr!(
+                        i18n,
+                        decisions.field_changed,
+                        project = f.project,
+                        field = f.field,
+                        before = f.before,
+                        after = f.after
+                    )
+                    .to_string()
+                }));
                 view! {
                     <ul class="since" data-testid="changed-since">
                         {items.into_iter().map(|item| view! { <li>{item}</li> }).collect_view()}
@@ -213,28 +234,34 @@ pub fn DecisionVersionPage() -> impl IntoView {
         view! {
             <div class="version-banner" role="status" data-testid="version-banner">
                 <p>{banner}</p>
-                {(!decision.note.is_empty()).then(|| view! { <p class="decision-note">{format!("Note: {}", decision.note)}</p> })}
+                {(!decision.note.is_empty()).then(|| {
+                    let note = decision.note.clone();
+                    view! { <p class="decision-note">{tr!(i18n, decisions.note_text, note).to_string()}</p> }
+                })}
                 <p class="version-links">
-                    <A href=back.clone()>"← Back to the decisions"</A>
+                    <A href=back.clone()>{t!(i18n, decisions.back)}</A>
                     " · "
-                    <A href=live.clone()>"Go to the live board"</A>
+                    <A href=live.clone()>{t!(i18n, decisions.live)}</A>
                     " · "
-                    <A href=board.href_at("", &decision.heads) attr:data-testid="open-every-page">"Open every page as it was then"</A>
+                    <A href=board.href_at("", &decision.heads) attr:data-testid="open-every-page">{t!(i18n, decisions.open_every_page)}</A>
                 </p>
             </div>
-            <h3>"Priorities then"</h3>
+            <h3>{t!(i18n, decisions.priorities_then)}</h3>
             <table class="version-table" data-testid="version-table">
-                <thead><tr><th>"#"</th><th>"Project"</th><th>"Stage"</th><th>"Budget"</th></tr></thead>
+                <thead><tr>
+                    <th>"#"</th><th>{t!(i18n, decisions.project)}</th><th>{t!(i18n, decisions.stage)}</th>
+                    <th>{t!(i18n, decisions.budget)}</th>
+                </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
-            <h3>"What has changed since"</h3>
+            <h3>{t!(i18n, decisions.changed_since)}</h3>
             {since}
         }
         .into_any()
     };
     view! {
-        <section class="decision-version" aria-label="The board at a decision">
-            <h2>"Decision " <span class="zh" lang="zh">"决策"</span></h2>
+        <section class="decision-version" aria-label=move || t_string!(i18n, decisions.at_a_decision)>
+            <h2>{t!(i18n, decisions.decision_title)}</h2>
             {body}
         </section>
     }

@@ -5,10 +5,8 @@
 use leptos::prelude::*;
 use shared::{
     board::{LessonId, NewLesson},
-    views::{
-        format,
-        lessons::{self as view_model, Segment},
-    },
+    format,
+    views::lessons::{self as view_model, Segment},
     ProjectId,
 };
 
@@ -16,6 +14,7 @@ use super::{
     board::BoardContext,
     project::{stamp, ProjectLink},
 };
+use crate::{i18n::*, language::lang};
 
 fn highlighted(segments: Vec<Segment>) -> impl IntoView {
     segments
@@ -35,6 +34,7 @@ fn highlighted(segments: Vec<Segment>) -> impl IntoView {
 #[component]
 pub fn LessonsPage() -> impl IntoView {
     let board = BoardContext::get();
+    let i18n = use_i18n();
     let query = RwSignal::new(String::new());
     let hits = Memo::new(move |_| query.with(|q| board.view.snapshot.with(|s| view_model::search(s, q))));
     let all_tags = Memo::new(move |_| {
@@ -63,13 +63,17 @@ pub fn LessonsPage() -> impl IntoView {
 
     view! {
         <section class="lessons-page" aria-labelledby="lessons-heading">
-            <h2 id="lessons-heading">"Lessons learned " <span class="zh" lang="zh">"经验教训"</span></h2>
+            <h2 id="lessons-heading">{t!(i18n, lessons.title)}</h2>
             <div class="search">
-                <input type="search" aria-label="Search lessons" data-testid="lesson-search" placeholder="Search words, or tag:vendor"
+                <input type="search" aria-label=move || t_string!(i18n, lessons.search) data-testid="lesson-search"
+                    placeholder=move || t_string!(i18n, lessons.search_placeholder)
                     prop:value=query on:input=move |ev| query.set(event_target_value(&ev))/>
-                <span class="hint" role="status" data-testid="lesson-count">{move || format!("{} of {} lessons", hits.with(Vec::len), total())}</span>
+                <span class="hint" role="status" data-testid="lesson-count">{move || {
+                    let (shown, total) = (hits.with(Vec::len), total());
+                    tr!(i18n, lessons.count, shown, total).to_string()
+                }}</span>
             </div>
-            <div class="tag-cloud" role="group" aria-label="Filter by tag">
+            <div class="tag-cloud" role="group" aria-label=move || t_string!(i18n, lessons.filter_by_tag)>
                 {move || all_tags.get().into_iter().map(|tag| {
                     let pressed = {
                         let tag = tag.clone();
@@ -89,9 +93,12 @@ pub fn LessonsPage() -> impl IntoView {
                         <p class="meta">
                             {match hit.project_name {
                                 Some(name) => view! { <ProjectLink board id=hit.lesson.project.clone() name/> }.into_any(),
-                                None => view! { <span class="hint">"(project deleted)"</span> }.into_any(),
+                                None => view! { <span class="hint">{t!(i18n, lessons.project_deleted)}</span> }.into_any(),
                             }}
-                            " · " <span class="hint">{format::stamp(&hit.lesson.recorded)}</span>
+                            " · " <span class="hint">{
+                                let recorded = hit.lesson.recorded.clone();
+                                move || format::stamp(lang(), &recorded)
+                            }</span>
                         </p>
                         <p class="body">{highlighted(hit.body)}</p>
                         <p class="tags">{hit.tags.into_iter().map(|(tag, matched)| view! {
@@ -101,7 +108,11 @@ pub fn LessonsPage() -> impl IntoView {
                 }).collect_view()}
             </ul>
             <Show when=move || hits.with(Vec::is_empty)>
-                <p class="empty" data-testid="no-lessons">{move || if total() == 0 { "No lessons recorded yet." } else { "No lesson matches." }}</p>
+                <p class="empty" data-testid="no-lessons">{move || if total() == 0 {
+                    t_string!(i18n, lessons.none_recorded)
+                } else {
+                    t_string!(i18n, lessons.no_match)
+                }}</p>
             </Show>
         </section>
         <AddLesson board/>
@@ -110,6 +121,7 @@ pub fn LessonsPage() -> impl IntoView {
 
 #[component]
 fn AddLesson(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let read_only = move || !board.editable.get();
     let projects = Memo::new(move |_| {
         board.view.snapshot.with(|s| s.projects.iter().map(|p| (p.id.clone(), p.name.clone())).collect::<Vec<_>>())
@@ -121,7 +133,7 @@ fn AddLesson(board: BoardContext) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let add = move || {
         let Ok(on) = project.get_untracked().parse::<ProjectId>() else {
-            return error.set(Some("pick the project the lesson was learned on".into()));
+            return error.set(Some(t_string!(i18n, lessons.pick_project).into()));
         };
         let lesson = NewLesson {
             title: title.get_untracked(),
@@ -140,22 +152,22 @@ fn AddLesson(board: BoardContext) -> impl IntoView {
     };
     view! {
         <section class="add-lesson" aria-labelledby="add-lesson-heading">
-            <h2 id="add-lesson-heading">"Record a lesson " <span class="zh" lang="zh">"记录经验教训"</span></h2>
+            <h2 id="add-lesson-heading">{t!(i18n, lessons.record)}</h2>
             <form class="stacked" data-testid="add-lesson" on:submit=move |ev| { ev.prevent_default(); add(); }>
-                <label for="lesson-project">"Project"</label>
+                <label for="lesson-project">{t!(i18n, lessons.project)}</label>
                 <select id="lesson-project" prop:value=project disabled=read_only on:change=move |ev| project.set(event_target_value(&ev))>
-                    <option value="">"Project…"</option>
+                    <option value="">{t!(i18n, lessons.project_choice)}</option>
                     {move || projects.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                 </select>
-                <label for="lesson-title">"Lesson"</label>
-                <input id="lesson-title" placeholder="What we learned, in one line" prop:value=title disabled=read_only
+                <label for="lesson-title">{t!(i18n, lessons.lesson)}</label>
+                <input id="lesson-title" placeholder=move || t_string!(i18n, lessons.lesson_placeholder) prop:value=title disabled=read_only
                     on:input=move |ev| title.set(event_target_value(&ev))/>
-                <label for="lesson-body">"Details"</label>
+                <label for="lesson-body">{t!(i18n, lessons.details)}</label>
                 <textarea id="lesson-body" rows="3" prop:value=body disabled=read_only on:input=move |ev| body.set(event_target_value(&ev))></textarea>
-                <label for="lesson-tags">"Tags " <small class="hint">"separated by commas or spaces"</small></label>
-                <input id="lesson-tags" placeholder="vendor, procurement" prop:value=tags disabled=read_only
+                <label for="lesson-tags">{t!(i18n, lessons.tags)} " " <small class="hint">{t!(i18n, lessons.tags_hint)}</small></label>
+                <input id="lesson-tags" placeholder=move || t_string!(i18n, lessons.tags_placeholder) prop:value=tags disabled=read_only
                     on:input=move |ev| tags.set(event_target_value(&ev))/>
-                <button type="submit" disabled=read_only>"Add lesson"</button>
+                <button type="submit" disabled=read_only>{t!(i18n, lessons.add)}</button>
                 <span class="field-error" role="alert" data-testid="add-lesson-error">{error}</span>
             </form>
         </section>

@@ -6,8 +6,8 @@
 //! so every edit is validated by `shared`, stored and synced the same way. Every mouse action
 //! has a keyboard path, and every field commits on Enter or when it loses focus.
 //!
-//! Labels are English, with the Chinese term beside section headings and domain values
-//! (`<span class="zh" lang="zh">`), as the PMO glossary names them.
+//! Every word comes from the catalogues in the reader's language (`t!(i18n, <namespace>.<key>)`,
+//! one namespace per page, see [`crate::language`]); every figure from `shared::format`.
 
 pub mod baselines;
 pub mod board;
@@ -40,6 +40,8 @@ use shared::api::Account;
 use crate::{
     account::{sign_in_url, Auth, AuthState, SIGN_IN_PATH},
     components::header::Header,
+    i18n::*,
+    language::follow_account_language,
 };
 use board::BoardPage;
 use board_list::BoardList;
@@ -47,10 +49,26 @@ use board_list::BoardList;
 #[component]
 pub fn App() -> impl IntoView {
     leptos::task::spawn_local(Auth::get().check());
+    // The language starts from the page's `lang` (the server's choice, or this device's, see
+    // `language::prepare_document`); the cookie is written by `language::choose`, with the
+    // path and lifetime the server needs.
+    view! {
+        <I18nContextProvider enable_cookie=false>
+            <Routed/>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Routed() -> impl IntoView {
+    follow_account_language();
+    let i18n = use_i18n();
     view! {
         <Router>
             <SignInRedirect/>
-            <Routes fallback=|| view! { <p class="notice">"There is no such page. " <A href="/">"See all boards"</A></p> }>
+            <Routes fallback=move || view! {
+                <p class="notice">{t!(i18n, common.no_such_page)} " " <A href="/">{t!(i18n, common.see_all_boards)}</A></p>
+            }>
                 <Route path=path!("/") view=|| with_account(|account| view! { <BoardList account/> })/>
                 <Route path=path!("/signin") view=sign_in::SignInPage/>
                 <ParentRoute path=path!("/board/:id") view=BoardPage>
@@ -96,22 +114,22 @@ pub(crate) fn with_account<V: IntoView + 'static>(
     page: impl Fn(Account) -> V + Send + Sync + 'static,
 ) -> impl IntoView {
     let account = Memo::new(move |_| Auth::get().account());
+    let i18n = use_i18n();
     move || match account.get() {
         Some(account) => page(account).into_any(),
         None => {
             let message = match Auth::get().state.get() {
                 AuthState::Checking | AuthState::SignedIn(_) => {
-                    view! { <p class="progress" role="status">"Loading…"</p> }.into_any()
+                    view! { <p class="progress" role="status">{t!(i18n, common.loading)}</p> }.into_any()
                 }
                 AuthState::SignedOut => view! {
-                    <p class="notice" role="status">"You are signed out. " <A href=SIGN_IN_PATH>"Sign in"</A></p>
+                    <p class="notice" role="status">
+                        {t!(i18n, common.signed_out)} " " <A href=SIGN_IN_PATH>{t!(i18n, common.sign_in)}</A>
+                    </p>
                 }
                 .into_any(),
                 AuthState::Offline(_) => view! {
-                    <p class="notice" role="status">
-                        "The server cannot be reached, and nobody has signed in on this device yet. "
-                        "Sign in once the connection is back; after that, your boards open here offline too."
-                    </p>
+                    <p class="notice" role="status">{t!(i18n, common.offline_nobody_signed_in)}</p>
                 }
                 .into_any(),
             };

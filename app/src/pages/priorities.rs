@@ -6,15 +6,20 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::{
     board::{NewProject, Stage},
-    money::{format_amount, format_money, parse_amount},
+    format::{self, parse_amount},
     ProjectId,
 };
 
 use super::board::BoardContext;
-use crate::components::field::Field;
+use crate::{
+    components::{field::Field, stage_label},
+    i18n::*,
+    language::lang,
+};
 
 #[component]
 pub fn Priorities(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let dragged = RwSignal::new(None::<ProjectId>);
     let new_name = RwSignal::new(String::new());
     let add = move || {
@@ -37,29 +42,35 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
 
     view! {
         <section class="priorities">
-            <h2>"Priorities " <span class="zh" lang="zh">"优先级"</span></h2>
+            <h2>{t!(i18n, priorities.title)}</h2>
             <table>
                 <thead><tr>
-                    <th>"#"</th><th class="handle"><span class="visually-hidden">"Drag to reorder"</span></th><th>"Project"</th><th>"Stage"</th>
-                    <th>"Sponsor " <span class="zh" lang="zh">"发起人"</span></th>
-                    <th>"Manager " <span class="zh" lang="zh">"项目经理"</span></th>
-                    <th class="money">{move || format!("Budget ({}) ", currency.get())} <span class="zh" lang="zh">"预算"</span></th>
-                    <th>"Actions"</th>
+                    <th>"#"</th>
+                    <th class="handle"><span class="visually-hidden">{t!(i18n, priorities.drag_to_reorder)}</span></th>
+                    <th>{t!(i18n, priorities.project)}</th><th>{t!(i18n, priorities.stage)}</th>
+                    <th>{t!(i18n, priorities.sponsor)}</th>
+                    <th>{t!(i18n, priorities.manager)}</th>
+                    <th class="money">{move || {
+                        let currency = format::currency_name(lang(), &currency.get());
+                        tr!(i18n, priorities.budget_in, currency).to_string()
+                    }}</th>
+                    <th>{t!(i18n, priorities.actions)}</th>
                 </tr></thead>
                 <tbody>
                     <For each=move || order.get() key=|id| id.clone()
                         children=move |id| view! { <ProjectRow id board dragged order/> }/>
                 </tbody>
                 <tfoot><tr>
-                    <th scope="row" colspan="6" class="total-label">"Total budget"</th>
-                    <td class="money" data-testid="budget-total">{move || format_money(total.get(), &currency.get())}</td>
+                    <th scope="row" colspan="6" class="total-label">{t!(i18n, priorities.total_budget)}</th>
+                    <td class="money" data-testid="budget-total">{move || format::money(lang(), total.get(), &currency.get())}</td>
                     <td></td>
                 </tr></tfoot>
             </table>
             <form class="add-project" on:submit=move |ev| { ev.prevent_default(); add(); }>
-                <input aria-label="New project name" placeholder="New project" prop:value=new_name disabled=move || !board.editable.get()
-                    on:input=move |ev| new_name.set(event_target_value(&ev))/>
-                <button type="submit" disabled=move || !board.editable.get()>"Add project"</button>
+                <input aria-label=move || t_string!(i18n, priorities.new_project_name)
+                    placeholder=move || t_string!(i18n, priorities.new_project) prop:value=new_name
+                    disabled=move || !board.editable.get() on:input=move |ev| new_name.set(event_target_value(&ev))/>
+                <button type="submit" disabled=move || !board.editable.get()>{t!(i18n, priorities.add_project)}</button>
             </form>
         </section>
     }
@@ -72,13 +83,14 @@ fn ProjectRow(
     dragged: RwSignal<Option<ProjectId>>,
     order: Memo<Vec<ProjectId>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let read_only = move || !board.editable.get();
     let id = StoredValue::new(id);
     let project = Memo::new(move |_| board.view.snapshot.with(|board| board.project(&id.get_value()).cloned()));
     let index = Memo::new(move |_| order.with(|order| order.iter().position(|p| *p == id.get_value()).unwrap_or(0)));
     let name = move || project.with(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default());
     let stage = move || project.with(|p| p.as_ref().map_or(Stage::Proposed, |p| p.stage));
-    let budget = move || format_amount(project.with(|p| p.as_ref().map_or(0.0, |p| p.budget)));
+    let budget = move || format::amount(lang(), project.with(|p| p.as_ref().map_or(0.0, |p| p.budget)));
     let sponsor = move || project.with(|p| p.as_ref().map(|p| p.sponsor.clone()).unwrap_or_default());
     let manager = move || project.with(|p| p.as_ref().map(|p| p.manager.clone()).unwrap_or_default());
     // "Changed by two people": which value won and which others the board still holds.
@@ -88,9 +100,13 @@ fn ProjectRow(
             (!conflicts.is_empty()).then(|| {
                 let fields: Vec<String> = conflicts
                     .iter()
-                    .map(|c| format!("{} is “{}”, also set to “{}”", c.field, c.winner, c.others.join("”, “")))
+                    .map(|c| {
+                        let (field, winner, others) = (c.field.clone(), c.winner.clone(), c.others.join("”, “"));
+                        tr!(i18n, priorities.conflict_field, field, winner, others).to_string()
+                    })
                     .collect();
-                format!("Changed by two people: {}", fields.join("; "))
+                let fields = fields.join("; ");
+                tr!(i18n, priorities.changed_by_two, fields).to_string()
             })
         })
     };
@@ -141,7 +157,9 @@ fn ProjectRow(
     };
     let stage_options = Stage::ALL
         .into_iter()
-        .map(|option| view! { <option value=option.as_str() selected=move || stage() == option>{option.label()}</option> })
+        .map(|option| {
+            view! { <option value=option.as_str() selected=move || stage() == option>{move || stage_label(option)}</option> }
+        })
         .collect_view();
 
     view! {
@@ -171,62 +189,69 @@ fn ProjectRow(
                 dragged.set(None);
             }>
             <td class="rank">{move || index.get() + 1}</td>
-            <td class="handle" title="Drag to reorder">"⠿"</td>
+            <td class="handle" title=move || t_string!(i18n, priorities.drag_to_reorder)>"⠿"</td>
             <td>
-                <Field class="project-name" label="Project name" value=Signal::derive(name) disabled=Signal::derive(read_only)
+                <Field class="project-name" label=Signal::derive(move || t_string!(i18n, priorities.project_name).to_string()) value=Signal::derive(name) disabled=Signal::derive(read_only)
                     commit=move |name| board.try_apply(|board| board.rename_project(&id.get_value(), &name))/>
                 <A href=board.href(&format!("project/{}", id.get_value())) attr:class="project-open"
-                    attr:aria-label=move || format!("Open the page of {}", name())>"Open ›"</A>
+                    attr:aria-label=move || tr!(i18n, priorities.open_page_of, name = name()).to_string()>
+                    {t!(i18n, priorities.open)}
+                </A>
                 {move || conflicts().map(|text| view! { <span class="conflict" data-testid="conflict" title=text.clone()>{format!("⚑ {text}")}</span> })}
             </td>
-            <td><select aria-label="Stage" prop:value=move || stage().as_str() disabled=read_only on:change=move |ev| {
+            <td><select aria-label=move || t_string!(i18n, priorities.stage) prop:value=move || stage().as_str() disabled=read_only on:change=move |ev| {
                     match event_target_value(&ev).parse::<Stage>() {
                         Ok(stage) => board.apply(|board| board.set_project_stage(&id.get_value(), stage)),
                         Err(error) => board.notice.set(Some(error.to_string())),
                     }
                 }>{stage_options}</select></td>
             <td>
-                <Field class="sponsor" label="Sponsor" value=Signal::derive(sponsor) disabled=Signal::derive(read_only)
+                <Field class="sponsor" label=Signal::derive(move || t_string!(i18n, priorities.sponsor).to_string()) value=Signal::derive(sponsor) disabled=Signal::derive(read_only)
                     commit=move |text| board.try_apply(|board| board.set_project_sponsor(&id.get_value(), &text))/>
             </td>
             <td>
-                <Field class="manager" label="Project manager" value=Signal::derive(manager) disabled=Signal::derive(read_only)
+                <Field class="manager" label=Signal::derive(move || t_string!(i18n, priorities.project_manager).to_string()) value=Signal::derive(manager) disabled=Signal::derive(read_only)
                     commit=move |text| board.try_apply(|board| board.set_project_manager(&id.get_value(), &text))/>
             </td>
             <td class="money">
                 // Text, not a number field: it shows the amount with thousands separators.
-                <Field class="budget" label="Budget" input_mode="decimal" value=Signal::derive(budget) disabled=Signal::derive(read_only)
+                <Field class="budget" label=Signal::derive(move || t_string!(i18n, priorities.budget).to_string()) input_mode="decimal" value=Signal::derive(budget) disabled=Signal::derive(read_only)
                     commit=move |text| match parse_amount(&text) {
                         Some(budget) => board.try_apply(|board| board.set_project_budget(&id.get_value(), budget)),
-                        None => Err("the budget must be an amount, for example 250,000".into()),
+                        None => Err(t_string!(i18n, priorities.budget_not_amount).into()),
                     }/>
             </td>
             <td class="actions">
-                <button type="button" node_ref=up aria-label="Move up" title="Move up" disabled=move || read_only() || index.get() == 0
+                <button type="button" node_ref=up aria-label=move || t_string!(i18n, priorities.move_up)
+                    title=move || t_string!(i18n, priorities.move_up) disabled=move || read_only() || index.get() == 0
                     on:click=move |_| move_to(index.get_untracked().saturating_sub(1), up, down)>"↑"</button>
-                <button type="button" node_ref=down aria-label="Move down" title="Move down"
+                <button type="button" node_ref=down aria-label=move || t_string!(i18n, priorities.move_down)
+                    title=move || t_string!(i18n, priorities.move_down)
                     disabled=move || read_only() || is_last()
                     on:click=move |_| move_to(index.get_untracked() + 1, down, up)>"↓"</button>
-                <button type="button" node_ref=delete_button class="danger" aria-label="Delete project" title="Delete project"
+                <button type="button" node_ref=delete_button class="danger"
+                    aria-label=move || t_string!(i18n, priorities.delete_project)
+                    title=move || t_string!(i18n, priorities.delete_project)
                     disabled=read_only aria-expanded=move || confirming.get().to_string()
                     on:click=move |_| confirming.set(true)>"✕"</button>
                 <Show when=move || confirming.get()>
-                    <div class="confirm-delete" role="group" aria-label="Confirm deleting the project" data-testid="confirm-delete"
+                    <div class="confirm-delete" role="group" aria-label=move || t_string!(i18n, priorities.confirm_delete)
+                        data-testid="confirm-delete"
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { stop_confirming(); }>
                         <span>{move || {
                             let bookings = bookings();
                             let what = match bookings {
-                                0 => "It has no bookings.".to_string(),
-                                1 => "Its 1 booking in the resource plan goes too.".to_string(),
-                                n => format!("Its {n} bookings in the resource plan go too."),
+                                0 => t_string!(i18n, priorities.no_bookings).to_string(),
+                                1 => t_string!(i18n, priorities.one_booking).to_string(),
+                                count => tr!(i18n, priorities.bookings, count).to_string(),
                             };
-                            format!("Delete “{}”? {what}", name())
+                            tr!(i18n, priorities.delete_question, name = name(), what).to_string()
                         }}</span>
                         <button type="button" class="danger" on:click=move |_| {
                             confirming.set(false);
                             board.apply(|board| board.delete_project(&id.get_value()));
-                        }>"Delete"</button>
-                        <button type="button" node_ref=cancel on:click=move |_| stop_confirming()>"Cancel"</button>
+                        }>{t!(i18n, common.delete)}</button>
+                        <button type="button" node_ref=cancel on:click=move |_| stop_confirming()>{t!(i18n, common.cancel)}</button>
                     </div>
                 </Show>
             </td>

@@ -10,18 +10,17 @@ use leptos_router::{components::A, hooks::use_params_map};
 use shared::{
     board::{BoardError, BoardSnapshot, DecisionId, DecisionKind, Financials, MilestoneId, Phase, Project, Stamp},
     finance::Rag,
-    views::{
-        format::{self, amount},
-        project::{self as view_model, MilestoneStatus},
-        risks::band_label,
-    },
+    format,
+    views::project::{self as view_model, MilestoneStatus},
     IsoWeek, ProjectId, Stage,
 };
 
 use super::board::{parse_number, BoardContext};
 use crate::{
     account::Auth,
-    components::{blame::FieldStory, field::Field},
+    components::{band_label, blame::FieldStory, field::Field, phase_label, rag_label, stage_label},
+    i18n::*,
+    language::lang,
 };
 
 /// Weeks of bookings shown, from this week on.
@@ -45,14 +44,14 @@ pub fn ProjectLink(board: BoardContext, #[prop(into)] id: ProjectId, #[prop(into
 }
 
 /// A dependency error with project names instead of ids: "ERP → CRM → ERP".
-fn named_error(board: &BoardSnapshot, error: BoardError) -> BoardError {
+fn named_error(i18n: I18nContext<Locale>, board: &BoardSnapshot, error: BoardError) -> BoardError {
     let name = |id: &ProjectId| board.project(id).map_or_else(|| id.to_string(), |p| p.name.clone());
     match error {
-        BoardError::DependencyCycle(path) => BoardError::Invalid(format!(
-            "refused: this dependency would make a cycle: {}",
-            path.iter().map(name).collect::<Vec<_>>().join(" → ")
-        )),
-        BoardError::SelfDependency(_) => BoardError::Invalid("a project cannot depend on itself".into()),
+        BoardError::DependencyCycle(path) => {
+            let path = path.iter().map(name).collect::<Vec<_>>().join(" → ");
+            BoardError::Invalid(tr!(i18n, project.cycle, path).to_string())
+        }
+        BoardError::SelfDependency(_) => BoardError::Invalid(t_string!(i18n, project.self_dependency).into()),
         other => other,
     }
 }
@@ -60,6 +59,7 @@ fn named_error(board: &BoardSnapshot, error: BoardError) -> BoardError {
 #[component]
 pub fn ProjectPage() -> impl IntoView {
     let board = BoardContext::get();
+    let i18n = use_i18n();
     let params = use_params_map();
     let id =
         Memo::new(move |_| params.with(|params| params.get("project")).and_then(|id| id.parse::<ProjectId>().ok()));
@@ -70,8 +70,8 @@ pub fn ProjectPage() -> impl IntoView {
         (Some(id), true) => view! { <ProjectView id board/> }.into_any(),
         _ => view! {
             <section class="project-page" data-testid="no-project">
-                <p class="notice" role="status">"There is no such project on this board: it may have been deleted. "
-                    <A href=board.href("")>"See the priorities"</A></p>
+                <p class="notice" role="status">{t!(i18n, project.no_such_project)} " "
+                    <A href=board.href("")>{t!(i18n, project.see_priorities)}</A></p>
             </section>
         }
         .into_any(),
@@ -80,6 +80,7 @@ pub fn ProjectPage() -> impl IntoView {
 
 #[component]
 fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let id = StoredValue::new(id);
     // While a colleague's deletion reaches the page, which then says the project is gone, this
     // keeps showing the project as it last was rather than failing.
@@ -100,25 +101,30 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                 let fields: Vec<String> = p
                     .conflicts
                     .iter()
-                    .map(|c| format!("{} is “{}”, also set to “{}”", c.field, c.winner, c.others.join("”, “")))
+                    .map(|c| {
+                        let (field, winner, others) = (c.field.clone(), c.winner.clone(), c.others.join("”, “"));
+                        tr!(i18n, project.conflict_field, field, winner, others).to_string()
+                    })
                     .collect();
-                format!("Changed by two people: {}", fields.join("; "))
+                tr!(i18n, project.changed_by_two, fields = fields.join("; ")).to_string()
             })
         })
     };
     let stage_options = Stage::ALL
         .into_iter()
-        .map(|option| view! { <option value=option.as_str() selected=move || stage() == option>{option.label()}</option> })
+        .map(|option| {
+            view! { <option value=option.as_str() selected=move || stage() == option>{move || stage_label(option)}</option> }
+        })
         .collect_view();
 
     view! {
         <section class="project-page" data-testid="project-page" data-project-id=id.get_value().to_string()>
-            <p class="crumbs"><A href=board.href("")>"Priorities"</A>" › Project "<span class="zh" lang="zh">"项目"</span></p>
+            <p class="crumbs"><A href=board.href("")>{t!(i18n, project.crumb_priorities)}</A>" "{t!(i18n, project.crumb_project)}</p>
             <div class="project-title">
-                <Field class="project-title-name" label="Project name" value=text(|p| p.name.clone()) disabled=read_only testid="project-name"
+                <Field class="project-title-name" label=text_of(i18n, |i18n| t_string!(i18n, project.project_name)) value=text(|p| p.name.clone()) disabled=read_only testid="project-name"
                     commit=move |name| board.try_apply(|b| b.rename_project(&id.get_value(), &name))/>
-                <label>"State " <span class="zh" lang="zh">"状态"</span>
-                    <select aria-label="State" data-testid="project-stage" prop:value=move || stage().as_str() disabled=read_only
+                <label>{t!(i18n, project.state)} " "
+                    <select aria-label=move || t_string!(i18n, project.state) data-testid="project-stage" prop:value=move || stage().as_str() disabled=read_only
                         on:change=move |ev| {
                             match event_target_value(&ev).parse::<Stage>() {
                                 Ok(stage) => board.apply(|b| b.set_project_stage(&id.get_value(), stage)),
@@ -129,36 +135,36 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
             </div>
             {move || conflicts().map(|text| view! { <p class="conflict" data-testid="conflict">{format!("⚑ {text}")}</p> })}
             <dl class="facts">
-                <div><dt>"Sponsor " <span class="zh" lang="zh">"发起人"</span></dt><dd>
-                    <Field label="Sponsor" value=text(|p| p.sponsor.clone()) disabled=read_only testid="sponsor"
+                <div><dt>{t!(i18n, project.sponsor)}</dt><dd>
+                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.sponsor)) value=text(|p| p.sponsor.clone()) disabled=read_only testid="sponsor"
                         commit=move |sponsor| board.try_apply(|b| {
                             let manager = b.project(&id.get_value()).map(|p| p.manager).unwrap_or_default();
                             b.set_project_people(&id.get_value(), &sponsor, &manager)
                         })/>
                 </dd></div>
-                <div><dt>"Manager " <span class="zh" lang="zh">"项目经理"</span></dt><dd>
-                    <Field label="Manager" value=text(|p| p.manager.clone()) disabled=read_only testid="manager"
+                <div><dt>{t!(i18n, project.manager)}</dt><dd>
+                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.manager)) value=text(|p| p.manager.clone()) disabled=read_only testid="manager"
                         commit=move |manager| board.try_apply(|b| {
                             let sponsor = b.project(&id.get_value()).map(|p| p.sponsor).unwrap_or_default();
                             b.set_project_people(&id.get_value(), &sponsor, &manager)
                         })/>
                 </dd></div>
-                <div><dt>"Start " <span class="zh" lang="zh">"开始"</span></dt><dd>
-                    <Field label="Planned start" input_type="date" value=text(|p| p.start.map(|d| d.to_string()).unwrap_or_default())
+                <div><dt>{t!(i18n, project.start)}</dt><dd>
+                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.planned_start)) input_type="date" value=text(|p| p.start.map(|d| d.to_string()).unwrap_or_default())
                         disabled=read_only testid="start"
                         commit=move |start| {
-                            let start = parse_date(&start)?;
+                            let start = parse_date(i18n, &start)?;
                             board.try_apply(|b| {
                                 let end = b.project(&id.get_value()).and_then(|p| p.end);
                                 b.set_project_dates(&id.get_value(), start, end)
                             })
                         }/>
                 </dd></div>
-                <div><dt>"End " <span class="zh" lang="zh">"结束"</span></dt><dd>
-                    <Field label="Planned end" input_type="date" value=text(|p| p.end.map(|d| d.to_string()).unwrap_or_default())
+                <div><dt>{t!(i18n, project.end)}</dt><dd>
+                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.planned_end)) input_type="date" value=text(|p| p.end.map(|d| d.to_string()).unwrap_or_default())
                         disabled=read_only testid="end"
                         commit=move |end| {
-                            let end = parse_date(&end)?;
+                            let end = parse_date(i18n, &end)?;
                             board.try_apply(|b| {
                                 let start = b.project(&id.get_value()).and_then(|p| p.start);
                                 b.set_project_dates(&id.get_value(), start, end)
@@ -178,12 +184,17 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
 }
 
 /// An empty text clears a date; anything else must be a date.
-fn parse_date(text: &str) -> Result<Option<NaiveDate>, String> {
+fn parse_date(i18n: I18nContext<Locale>, text: &str) -> Result<Option<NaiveDate>, String> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
-    text.parse::<NaiveDate>().map(Some).map_err(|_| format!("“{text}” is not a date: write it as 2027-03-31"))
+    text.parse::<NaiveDate>().map(Some).map_err(|_| tr!(i18n, project.not_a_date, text).to_string())
+}
+
+/// A catalogue text as a field's label, following the language switch.
+fn text_of(i18n: I18nContext<Locale>, read: fn(I18nContext<Locale>) -> &'static str) -> Signal<String> {
+    Signal::derive(move || read(i18n).to_string())
 }
 
 /// Sets a checkbox's state (the DOM property), for a change the board refused.
@@ -202,6 +213,7 @@ fn set_checked(ev: &leptos::ev::Event, checked: bool) {
 /// The phase stepper, the checklist of the current phase and moving on.
 #[component]
 fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl IntoView {
+    let i18n = use_i18n();
     let id = StoredValue::new(id);
     let read_only = move || !board.editable.get();
     let phase = Memo::new(move |_| project.with(|p| p.phase));
@@ -234,7 +246,7 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
                 std::cmp::Ordering::Less => "future",
             };
             view! {
-                <li class=state aria-current=move || (state() == "current").then_some("step")>{step.label()}</li>
+                <li class=state aria-current=move || (state() == "current").then_some("step")>{move || phase_label(step)}</li>
             }
         })
         .collect_view();
@@ -264,21 +276,21 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
                         }/>
                     " " {line.label.clone()}
                 </label>
-                {move || ticked().map(|stamp| view! { <span class="ticked-by" data-testid="ticked-by">{format!("✓ {}", format::stamp(&stamp))}</span> })}
+                {move || ticked().map(|stamp| view! { <span class="ticked-by" data-testid="ticked-by">{format!("✓ {}", format::stamp(lang(), &stamp))}</span> })}
             </li>
         }
     };
 
     view! {
         <section class="lifecycle" aria-labelledby="lifecycle-heading">
-            <h2 id="lifecycle-heading">"Lifecycle and stage gate " <span class="zh" lang="zh">"生命周期与阶段关口"</span></h2>
+            <h2 id="lifecycle-heading">{t!(i18n, project.lifecycle)}</h2>
             <ol class="phases" data-testid="phases">{steps}</ol>
-            <h3>{move || format!("Gate checklist: {}", phase.get().label())}</h3>
+            <h3>{move || tr!(i18n, project.gate_checklist, phase = phase_label(phase.get())).to_string()}</h3>
             <ul class="gate">
                 <For each=move || lines.get() key=|line| (line.item.clone(), line.label.clone()) children=row/>
             </ul>
             <Show when=move || lines.with(Vec::is_empty)>
-                <p class="empty">"The board's template has no checklist for this phase."</p>
+                <p class="empty">{t!(i18n, project.no_checklist)}</p>
             </Show>
             <div class="phase-actions">
                 {move || match next() {
@@ -287,9 +299,9 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
                             on:click=move |_| {
                                 let skipped = lines.with_untracked(|lines| view_model::unticked(lines));
                                 if skipped.is_empty() { move_to(to, skipped) } else { confirming.set(true) }
-                            }>{format!("Move to {} →", to.label())}</button>
+                            }>{move || tr!(i18n, project.move_to, phase = phase_label(to)).to_string()}</button>
                     }.into_any(),
-                    None => view! { <span class="hint">"Closing is the last phase."</span> }.into_any(),
+                    None => view! { <span class="hint">{t!(i18n, project.closing_last)}</span> }.into_any(),
                 }}
             </div>
             <Show when=move || confirming.get()>
@@ -298,13 +310,15 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
                     let to = next();
                     view! {
                         <div class="confirm" role="alertdialog" aria-labelledby="confirm-heading" data-testid="confirm-phase">
-                            <p id="confirm-heading"><strong>{format!("{} item(s) of this gate are not ticked:", skipped.len())}</strong></p>
+                            <p id="confirm-heading"><strong>{tr!(i18n, project.not_ticked, count = skipped.len()).to_string()}</strong></p>
                             <ul>{skipped.iter().map(|label| view! { <li>{label.clone()}</li> }).collect_view()}</ul>
-                            <p>"Moving on anyway is recorded as a decision, with your name and the time."</p>
+                            <p>{t!(i18n, project.recorded_as_decision)}</p>
                             <button type="button" class="warn" data-testid="confirm-move" disabled=read_only
-                                on:click=move |_| { if let Some(to) = to { move_to(to, skipped.clone()) } }>"Move on anyway"</button>
+                                on:click=move |_| { if let Some(to) = to { move_to(to, skipped.clone()) } }>
+                                {t!(i18n, project.move_on_anyway)}
+                            </button>
                             " "
-                            <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                            <button type="button" on:click=move |_| confirming.set(false)>{t!(i18n, common.cancel)}</button>
                         </div>
                     }
                 }}
@@ -319,6 +333,7 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
 /// (typing "12.5" leaves "512").
 #[component]
 fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl IntoView {
+    let i18n = use_i18n();
     let id = StoredValue::new(id);
     let read_only = Signal::derive(move || !board.editable.get());
     let health = Memo::new(move |_| {
@@ -327,8 +342,12 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
     let currency = move || board.view.snapshot.with(|snapshot| snapshot.settings.currency.clone());
     let number = move |f: fn(&Project) -> f64| Signal::derive(move || project.with(f).to_string());
     // Writes one of the four figures, keeping the other three as they are.
-    let set_figure = move |text: String, what: &'static str, put: fn(&mut Financials, f64)| -> Result<(), String> {
-        let value = parse_number(&text).ok_or_else(|| format!("{what} must be a number, for example 12500"))?;
+    let set_figure = move |text: String,
+                           what: fn(I18nContext<Locale>) -> &'static str,
+                           put: fn(&mut Financials, f64)|
+          -> Result<(), String> {
+        let value =
+            parse_number(&text).ok_or_else(|| tr!(i18n, project.must_be_number, what = what(i18n)).to_string())?;
         board.try_apply(|b| {
             let mut financials = b.project(&id.get_value()).map(|p| p.financials).unwrap_or_default();
             put(&mut financials, value);
@@ -338,22 +357,27 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
     let manual = move || project.with(|p| p.manual_rag);
     let figure_rows = move || {
         health.with(|health| match &health.earned_value {
-            Err(reason) => view! { <p class="problem" role="status" data-testid="ev-problem">{format!("No earned-value figures: {reason}.")}</p> }.into_any(),
+            Err(reason) => {
+                let reason = reason.to_string();
+                view! { <p class="problem" role="status" data-testid="ev-problem">{tr!(i18n, project.no_ev, reason).to_string()}</p> }
+                    .into_any()
+            }
             Ok(ev) => {
+                let language = lang();
                 let rows = [
-                    ("CV", "成本偏差", "Cost variance EV − AC", amount(ev.cost_variance), ev.cost_variance < 0.0),
-                    ("SV", "进度偏差", "Schedule variance EV − PV", amount(ev.schedule_variance), ev.schedule_variance < 0.0),
-                    ("CPI", "成本绩效指数", "Cost performance index EV ÷ AC", format::index(ev.cost_performance_index), ev.cost_performance_index.is_some_and(|i| i < 1.0)),
-                    ("SPI", "进度绩效指数", "Schedule performance index EV ÷ PV", format::index(ev.schedule_performance_index), ev.schedule_performance_index.is_some_and(|i| i < 1.0)),
-                    ("EAC", "完工估算", "Estimate at completion", amount(ev.estimate_at_completion), ev.variance_at_completion < 0.0),
-                    ("ETC", "完工尚需估算", "Estimate to complete EAC − AC", amount(ev.estimate_to_complete), false),
-                    ("VAC", "完工偏差", "Variance at completion BAC − EAC", amount(ev.variance_at_completion), ev.variance_at_completion < 0.0),
-                    ("TCPI", "完工尚需绩效指数", "To-complete performance index (BAC − EV) ÷ (BAC − AC)", format::index(ev.to_complete_performance_index), ev.to_complete_performance_index.is_some_and(|i| i > 1.0)),
+                    ("CV", t_string!(i18n, project.cv_title), format::amount(language, ev.cost_variance), ev.cost_variance < 0.0),
+                    ("SV", t_string!(i18n, project.sv_title), format::amount(language, ev.schedule_variance), ev.schedule_variance < 0.0),
+                    ("CPI", t_string!(i18n, project.cpi_title), format::index(language, ev.cost_performance_index), ev.cost_performance_index.is_some_and(|i| i < 1.0)),
+                    ("SPI", t_string!(i18n, project.spi_title), format::index(language, ev.schedule_performance_index), ev.schedule_performance_index.is_some_and(|i| i < 1.0)),
+                    ("EAC", t_string!(i18n, project.eac_title), format::amount(language, ev.estimate_at_completion), ev.variance_at_completion < 0.0),
+                    ("ETC", t_string!(i18n, project.etc_title), format::amount(language, ev.estimate_to_complete), false),
+                    ("VAC", t_string!(i18n, project.vac_title), format::amount(language, ev.variance_at_completion), ev.variance_at_completion < 0.0),
+                    ("TCPI", t_string!(i18n, project.tcpi_title), format::index(language, ev.to_complete_performance_index), ev.to_complete_performance_index.is_some_and(|i| i > 1.0)),
                 ];
                 view! {
                     <dl class="ev-figures" data-testid="ev-figures">
-                        {rows.into_iter().map(|(short, zh, long, value, bad)| view! {
-                            <div class:bad=bad data-figure=short><dt title=long>{short} " " <span class="zh" lang="zh">{zh}</span></dt><dd>{value}</dd></div>
+                        {rows.into_iter().map(|(short, long, value, bad)| view! {
+                            <div class:bad=bad data-figure=short><dt title=long>{short}</dt><dd>{value}</dd></div>
                         }).collect_view()}
                     </dl>
                 }.into_any()
@@ -365,46 +389,55 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
             .into_iter()
             .map(|rag| {
                 let value = rag.map_or("", Rag::as_str);
-                view! { <option value=value selected=move || manual() == rag>{view_model::rag_label(rag)}</option> }
+                view! { <option value=value selected=move || manual() == rag>{move || rag_label(rag)}</option> }
             })
             .collect_view()
     };
 
     view! {
         <section class="money" aria-labelledby="money-heading">
-            <h2 id="money-heading">"Money and earned value " <span class="zh" lang="zh">"财务与挣值"</span> " "
-                <small class="hint">{move || format!("in {}", currency())}</small></h2>
+            <h2 id="money-heading">{t!(i18n, project.money)} " "
+                <small class="hint">{move || {
+                    let currency = format::currency_name(lang(), &currency());
+                    tr!(i18n, project.in_currency, currency).to_string()
+                }}</small></h2>
             <div class="money-inputs">
-                <label>"Budget (BAC) " <span class="zh" lang="zh">"预算"</span>
-                    <Field label="Budget" value=number(|p| p.budget) disabled=read_only testid="budget"
+                <label>{t!(i18n, project.budget_bac)} " "
+                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.budget)) value=number(|p| p.budget) disabled=read_only testid="budget"
                         commit=move |text| {
                             match parse_number(&text) {
                                 Some(budget) => board.try_apply(|b| b.set_project_budget(&id.get_value(), budget)),
-                                None => Err("the budget must be a number, for example 250000".into()),
+                                None => Err(t_string!(i18n, project.budget_not_number).into()),
                             }
                         }/></label>
-                <label>"Actual cost (AC) " <span class="zh" lang="zh">"实际成本"</span>
-                    <Field label="Actual cost" value=number(|p| p.financials.actual_cost) disabled=read_only testid="actual-cost"
-                        commit=move |text| set_figure(text, "the actual cost", |f, v| f.actual_cost = v)/></label>
-                <label>"Planned value (PV) " <span class="zh" lang="zh">"计划价值"</span>
-                    <Field label="Planned value" value=number(|p| p.financials.planned_value) disabled=read_only testid="planned-value"
-                        commit=move |text| set_figure(text, "the planned value", |f, v| f.planned_value = v)/></label>
-                <label>"Earned value (EV) " <span class="zh" lang="zh">"挣值"</span>
-                    <Field label="Earned value" value=number(|p| p.financials.earned_value) disabled=read_only testid="earned-value"
-                        commit=move |text| set_figure(text, "the earned value", |f, v| f.earned_value = v)/></label>
-                <label>"% complete " <span class="zh" lang="zh">"完成百分比"</span>
-                    <Field label="Percent complete" value=number(|p| p.financials.percent_complete) disabled=read_only testid="percent-complete"
-                        commit=move |text| set_figure(text, "the percent complete", |f, v| f.percent_complete = v)/></label>
+                <label>{t!(i18n, project.actual_cost_ac)} " "
+                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.actual_cost)) value=number(|p| p.financials.actual_cost)
+                        disabled=read_only testid="actual-cost"
+                        commit=move |text| set_figure(text, |i18n| t_string!(i18n, project.the_actual_cost), |f, v| f.actual_cost = v)/></label>
+                <label>{t!(i18n, project.planned_value_pv)} " "
+                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.planned_value)) value=number(|p| p.financials.planned_value)
+                        disabled=read_only testid="planned-value"
+                        commit=move |text| set_figure(text, |i18n| t_string!(i18n, project.the_planned_value), |f, v| f.planned_value = v)/></label>
+                <label>{t!(i18n, project.earned_value_ev)} " "
+                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.earned_value)) value=number(|p| p.financials.earned_value)
+                        disabled=read_only testid="earned-value"
+                        commit=move |text| set_figure(text, |i18n| t_string!(i18n, project.the_earned_value), |f, v| f.earned_value = v)/></label>
+                <label>{t!(i18n, project.complete)} " "
+                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.percent_complete))
+                        value=number(|p| p.financials.percent_complete) disabled=read_only testid="percent-complete"
+                        commit=move |text| {
+                            set_figure(text, |i18n| t_string!(i18n, project.the_percent_complete), |f, v| f.percent_complete = v)
+                        }/></label>
             </div>
             {figure_rows}
             <div class="rags">
                 <div class="rag-box">
-                    <span class="label">"Computed RAG " <span class="zh" lang="zh">"计算状态"</span></span>
+                    <span class="label">{t!(i18n, project.computed_rag)}</span>
                     <span class="rag" data-testid="computed-rag" data-rag=move || health.with(|h| h.rag.computed.map_or("none", Rag::as_str))>
-                        {move || view_model::rag_label(health.with(|h| h.rag.computed))}</span>
+                        {move || rag_label(health.with(|h| h.rag.computed))}</span>
                 </div>
                 <div class="rag-box">
-                    <label class="label" for="manual-rag">"Manager's RAG " <span class="zh" lang="zh">"经理评估"</span></label>
+                    <label class="label" for="manual-rag">{t!(i18n, project.managers_rag)}</label>
                     <select id="manual-rag" data-testid="manual-rag" disabled=move || read_only.get()
                         on:change=move |ev| {
                             let rag = event_target_value(&ev).parse::<Rag>().ok();
@@ -414,15 +447,15 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
                             });
                         }>{rag_options}</select>
                 </div>
-                <label class="rag-note">"Note " <span class="zh" lang="zh">"说明"</span>
-                    <Field label="RAG note" value=Signal::derive(move || project.with(|p| p.rag_note.clone())) disabled=read_only testid="rag-note"
+                <label class="rag-note">{t!(i18n, project.note)} " "
+                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.rag_note)) value=Signal::derive(move || project.with(|p| p.rag_note.clone())) disabled=read_only testid="rag-note"
                         commit=move |note| board.try_apply(|b| {
                             let rag = b.project(&id.get_value()).and_then(|p| p.manual_rag);
                             b.set_manual_rag(&id.get_value(), rag, &note)
                         })/></label>
             </div>
             <Show when=move || health.with(|h| h.rag.differs)>
-                <p class="disagree" role="status" data-testid="rag-differs">"⚠ The computed RAG and the manager's disagree: worth a conversation."</p>
+                <p class="disagree" role="status" data-testid="rag-differs">{t!(i18n, project.rags_disagree)}</p>
             </Show>
         </section>
     }
@@ -431,6 +464,7 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
 /// Milestones (里程碑): planned date, done date, status; add, mark done, delete.
 #[component]
 fn Milestones(id: ProjectId, board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let id = StoredValue::new(id);
     let read_only = move || !board.editable.get();
     let today = chrono::Utc::now().date_naive();
@@ -443,9 +477,9 @@ fn Milestones(id: ProjectId, board: BoardContext) -> impl IntoView {
     let due = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let add = move || {
-        let due = match parse_date(&due.get_untracked()) {
+        let due = match parse_date(i18n, &due.get_untracked()) {
             Ok(Some(date)) => date,
-            Ok(None) => return error.set(Some("give the milestone a due date".into())),
+            Ok(None) => return error.set(Some(t_string!(i18n, project.due_date_needed).into())),
             Err(message) => return error.set(Some(message)),
         };
         let text = name.get_untracked();
@@ -459,10 +493,10 @@ fn Milestones(id: ProjectId, board: BoardContext) -> impl IntoView {
     };
     view! {
         <section class="milestones" aria-labelledby="milestones-heading">
-            <h2 id="milestones-heading">"Milestones " <span class="zh" lang="zh">"里程碑"</span></h2>
+            <h2 id="milestones-heading">{t!(i18n, project.milestones)}</h2>
             <table>
-                <thead><tr><th>"Milestone"</th><th>"Planned " <span class="zh" lang="zh">"计划"</span></th>
-                    <th>"Done " <span class="zh" lang="zh">"完成"</span></th><th>"Status"</th><th>"Actions"</th></tr></thead>
+                <thead><tr><th>{t!(i18n, project.milestone)}</th><th>{t!(i18n, project.planned)}</th>
+                    <th>{t!(i18n, project.done)}</th><th>{t!(i18n, project.status)}</th><th>{t!(i18n, project.actions)}</th></tr></thead>
                 <tbody>
                     <For each=move || milestones.get() key=|m| (m.id.clone(), m.done_on, m.due, m.name.clone()) children=move |m| {
                         let milestone = StoredValue::new(m.id.clone());
@@ -476,16 +510,17 @@ fn Milestones(id: ProjectId, board: BoardContext) -> impl IntoView {
                         view! {
                             <tr data-testid="milestone-row">
                                 <td>{m.name.clone()}</td>
-                                <td>{m.due.to_string()}</td>
-                                <td>{m.done_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td>
-                                <td class=format!("status {class}")>{status.describe()}</td>
+                                <td>{move || format::date(lang(), m.due)}</td>
+                                <td>{move || m.done_on.map(|d| format::date(lang(), d)).unwrap_or_else(|| format::NO_VALUE.into())}</td>
+                                <td class=format!("status {class}")>{move || milestone_status(i18n, status)}</td>
                                 <td class="actions">
                                     <button type="button" disabled=read_only on:click=move |_| {
                                         let on = (!done).then(|| chrono::Utc::now().date_naive());
                                         board.apply(|b| b.set_milestone_done(&milestone.get_value(), on));
-                                    }>{if done { "Not done" } else { "Done today" }}</button>
+                                    }>{move || if done { t_string!(i18n, project.not_done) } else { t_string!(i18n, project.done_today) }}</button>
                                     " "
-                                    <button type="button" class="danger" aria-label="Delete milestone" title="Delete milestone" disabled=read_only
+                                    <button type="button" class="danger" aria-label=move || t_string!(i18n, project.delete_milestone)
+                                        title=move || t_string!(i18n, project.delete_milestone) disabled=read_only
                                         on:click=move |_| board.apply(|b| b.delete_milestone(&milestone.get_value()))>"✕"</button>
                                 </td>
                             </tr>
@@ -493,13 +528,14 @@ fn Milestones(id: ProjectId, board: BoardContext) -> impl IntoView {
                     }/>
                 </tbody>
             </table>
-            <Show when=move || milestones.with(Vec::is_empty)><p class="empty">"No milestones yet."</p></Show>
+            <Show when=move || milestones.with(Vec::is_empty)><p class="empty">{t!(i18n, project.no_milestones)}</p></Show>
             <form class="inline-form" on:submit=move |ev| { ev.prevent_default(); add(); }>
-                <input aria-label="Milestone name" placeholder="Milestone" prop:value=name disabled=read_only
+                <input aria-label=move || t_string!(i18n, project.milestone_name) placeholder=move || t_string!(i18n, project.milestone)
+                    prop:value=name disabled=read_only
                     on:input=move |ev| name.set(event_target_value(&ev))/>
-                <input aria-label="Milestone due date" type="date" prop:value=due disabled=read_only
+                <input aria-label=move || t_string!(i18n, project.milestone_due) type="date" prop:value=due disabled=read_only
                     on:input=move |ev| due.set(event_target_value(&ev))/>
-                <button type="submit" disabled=read_only>"Add milestone"</button>
+                <button type="submit" disabled=read_only>{t!(i18n, project.add_milestone)}</button>
                 <span class="field-error" role="alert">{error}</span>
             </form>
         </section>
@@ -510,6 +546,7 @@ fn Milestones(id: ProjectId, board: BoardContext) -> impl IntoView {
 /// depends on it.
 #[component]
 fn Dependencies(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl IntoView {
+    let i18n = use_i18n();
     let id = StoredValue::new(id);
     let read_only = move || !board.editable.get();
     let names = Memo::new(move |_| {
@@ -534,11 +571,11 @@ fn Dependencies(id: ProjectId, board: BoardContext, project: Memo<Project>) -> i
     let error = RwSignal::new(None::<String>);
     let add = move || {
         let Ok(on) = chosen.get_untracked().parse::<ProjectId>() else {
-            return error.set(Some("pick the project this one depends on".into()));
+            return error.set(Some(t_string!(i18n, project.pick_dependency).into()));
         };
         let result = board.try_apply(|b| {
             let snapshot = b.snapshot();
-            b.add_dependency(&id.get_value(), &on).map_err(|e| named_error(&snapshot, e))
+            b.add_dependency(&id.get_value(), &on).map_err(|e| named_error(i18n, &snapshot, e))
         });
         match result {
             Ok(()) => {
@@ -550,36 +587,39 @@ fn Dependencies(id: ProjectId, board: BoardContext, project: Memo<Project>) -> i
     };
     view! {
         <section class="dependencies" aria-labelledby="dependencies-heading">
-            <h2 id="dependencies-heading">"Dependencies " <span class="zh" lang="zh">"依赖"</span></h2>
-            <p>"Depends on: "</p>
+            <h2 id="dependencies-heading">{t!(i18n, project.dependencies)}</h2>
+            <p>{t!(i18n, project.depends_on)} " "</p>
             <ul class="chips" data-testid="depends-on">
                 {move || project.with(|p| p.depends_on.clone()).into_iter().map(|on| {
                     let on_id = StoredValue::new(on.clone());
                     let name = name_of(&on);
                     view! {
                         <li><ProjectLink board id=on name=name.clone()/>
-                            <button type="button" class="chip-remove" aria-label=format!("Remove dependency on {name}") disabled=read_only
+                            <button type="button" class="chip-remove" aria-label={
+                                let name = name.clone();
+                                move || tr!(i18n, project.remove_dependency, name = name.clone()).to_string()
+                            } disabled=read_only
                                 on:click=move |_| board.apply(|b| b.remove_dependency(&id.get_value(), &on_id.get_value()))>"✕"</button></li>
                     }
                 }).collect_view()}
             </ul>
-            <Show when=move || project.with(|p| p.depends_on.is_empty())><p class="empty">"Nothing."</p></Show>
+            <Show when=move || project.with(|p| p.depends_on.is_empty())><p class="empty">{t!(i18n, project.nothing)}</p></Show>
             <form class="inline-form" on:submit=move |ev| { ev.prevent_default(); add(); }>
-                <select aria-label="Project this one depends on" prop:value=chosen disabled=read_only
+                <select aria-label=move || t_string!(i18n, project.dependency_project) prop:value=chosen disabled=read_only
                     on:change=move |ev| chosen.set(event_target_value(&ev))>
-                    <option value="">"Choose a project…"</option>
+                    <option value="">{t!(i18n, project.choose_project)}</option>
                     {move || names.get().into_iter().filter(|(other, _)| *other != id.get_value()).map(|(other, name)| {
                         view! { <option value=other.to_string()>{name}</option> }
                     }).collect_view()}
                 </select>
-                <button type="submit" disabled=read_only>"Add dependency"</button>
+                <button type="submit" disabled=read_only>{t!(i18n, project.add_dependency)}</button>
                 <span class="field-error" role="alert" data-testid="dependency-error">{error}</span>
             </form>
-            <p>"Needed by: "
+            <p>{t!(i18n, project.needed_by)} " "
                 {move || {
                     let list = needed_by.get();
                     if list.is_empty() {
-                        view! { <span class="empty">"no other project"</span> }.into_any()
+                        view! { <span class="empty">{t!(i18n, project.no_other_project)}</span> }.into_any()
                     } else {
                         list.into_iter().map(|(other, name)| view! { <ProjectLink board id=other name/> " " }).collect_view().into_any()
                     }
@@ -592,6 +632,7 @@ fn Dependencies(id: ProjectId, board: BoardContext, project: Memo<Project>) -> i
 /// The project's risks, lessons and decisions.
 #[component]
 fn Registers(id: ProjectId, board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let id = StoredValue::new(id);
     let risks = Memo::new(move |_| {
         board.view.snapshot.with(|snapshot| {
@@ -616,36 +657,36 @@ fn Registers(id: ProjectId, board: BoardContext) -> impl IntoView {
     });
     view! {
         <section class="registers" aria-labelledby="registers-heading">
-            <h2 id="registers-heading" class="sr-only">"Risks, lessons and decisions"</h2>
+            <h2 id="registers-heading" class="sr-only">{t!(i18n, project.registers)}</h2>
             <div class="three">
                 <div>
-                    <h3>"Risks " <span class="zh" lang="zh">"风险"</span> " " <A href=board.href("risks")>"register →"</A></h3>
+                    <h3>{t!(i18n, project.risks)} " " <A href=board.href("risks")>{t!(i18n, project.register_link)}</A></h3>
                     <ul class="plain" data-testid="project-risks">
                         {move || risks.get().into_iter().map(|row| view! {
                             <li><span class=format!("band {}", shared::views::risks::band_name(row.band))>{row.score}</span> " "
-                                {row.risk.title.clone()} " " <small class="hint">{band_label(row.band)} " · " {shared::views::risks::roam_label(row.risk.roam)}</small></li>
+                                {row.risk.title.clone()} " " <small class="hint">{band_label(row.band)} " · " {super::risks::roam_label(row.risk.roam)}</small></li>
                         }).collect_view()}
                     </ul>
-                    <Show when=move || risks.with(Vec::is_empty)><p class="empty">"No risks recorded."</p></Show>
+                    <Show when=move || risks.with(Vec::is_empty)><p class="empty">{t!(i18n, project.no_risks)}</p></Show>
                 </div>
                 <div>
-                    <h3>"Lessons " <span class="zh" lang="zh">"经验教训"</span> " " <A href=board.href("lessons")>"all →"</A></h3>
+                    <h3>{t!(i18n, project.lessons)} " " <A href=board.href("lessons")>{t!(i18n, project.all_link)}</A></h3>
                     <ul class="plain" data-testid="project-lessons">
                         {move || lessons.get().into_iter().map(|lesson| view! {
                             <li><strong>{lesson.title.clone()}</strong> " " <small class="hint">{lesson.tags.join(", ")}</small></li>
                         }).collect_view()}
                     </ul>
-                    <Show when=move || lessons.with(Vec::is_empty)><p class="empty">"No lessons yet."</p></Show>
+                    <Show when=move || lessons.with(Vec::is_empty)><p class="empty">{t!(i18n, project.no_lessons)}</p></Show>
                 </div>
                 <div>
-                    <h3>"Decisions " <span class="zh" lang="zh">"决策"</span></h3>
+                    <h3>{t!(i18n, project.decisions)}</h3>
                     <ul class="plain" data-testid="project-decisions">
                         {move || decisions.get().into_iter().map(|decision| view! {
-                            <li><strong>{decision.kind.as_str()}</strong> " " {decision.note.clone()} " "
-                                <small class="hint">{format::stamp(&decision.recorded)}</small></li>
+                            <li><strong>{super::decisions::kind_label(i18n, decision.kind)}</strong> " " {decision.note.clone()} " "
+                                <small class="hint">{format::stamp(lang(), &decision.recorded)}</small></li>
                         }).collect_view()}
                     </ul>
-                    <Show when=move || decisions.with(Vec::is_empty)><p class="empty">"No decisions recorded."</p></Show>
+                    <Show when=move || decisions.with(Vec::is_empty)><p class="empty">{t!(i18n, project.no_decisions)}</p></Show>
                 </div>
             </div>
         </section>
@@ -655,6 +696,7 @@ fn Registers(id: ProjectId, board: BoardContext) -> impl IntoView {
 /// Who is booked on the project, week by week.
 #[component]
 fn Bookings(id: ProjectId, board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let weeks = IsoWeek::containing(chrono::Utc::now().date_naive()).span(BOOKING_WEEKS);
     let weeks = StoredValue::new(weeks);
     let table = Memo::new(move |_| {
@@ -664,34 +706,48 @@ fn Bookings(id: ProjectId, board: BoardContext) -> impl IntoView {
         weeks
             .get_value()
             .into_iter()
-            .map(|week| view! { <th scope="col">{format!("W{:02}", week.week())}</th> })
+            .map(|week| {
+                let week = format!("{:02}", week.week());
+                view! { <th scope="col">{tr!(i18n, project.week_heading, week).to_string()}</th> }
+            })
             .collect_view()
     };
     view! {
         <section class="bookings" aria-labelledby="bookings-heading">
-            <h2 id="bookings-heading">"Bookings by week " <span class="zh" lang="zh">"资源分配"</span> " "
-                <A href=board.href("resources")>"capacity →"</A></h2>
+            <h2 id="bookings-heading">{t!(i18n, project.bookings)} " "
+                <A href=board.href("resources")>{t!(i18n, project.capacity_link)}</A></h2>
             {move || {
                 let (rows, totals) = table.get();
                 if rows.is_empty() {
-                    return view! { <p class="empty">"Nobody is booked on this project in the next 12 weeks."</p> }.into_any();
+                    return view! { <p class="empty">{t!(i18n, project.nobody_booked)}</p> }.into_any();
                 }
                 view! {
                     <table class="numbers">
-                        <thead><tr><th scope="col">"Person"</th>{header()}<th scope="col">"Total"</th></tr></thead>
+                        <thead><tr><th scope="col">{t!(i18n, project.person)}</th>{header()}<th scope="col">{t!(i18n, project.total)}</th></tr></thead>
                         <tbody>
                             {rows.into_iter().map(|row| view! {
                                 <tr><th scope="row">{row.name.clone()}</th>
-                                    {row.hours.iter().map(|h| view! { <td>{if *h > 0.0 { format::hours(*h) } else { String::new() }}</td> }).collect_view()}
-                                    <td><strong>{format::hours(row.total)}</strong></td></tr>
+                                    {row.hours.iter().map(|h| view! { <td>{if *h > 0.0 { format::hours(lang(), *h) } else { String::new() }}</td> }).collect_view()}
+                                    <td><strong>{format::hours(lang(), row.total)}</strong></td></tr>
                             }).collect_view()}
                         </tbody>
-                        <tfoot><tr><th scope="row">"Total"</th>
-                            {totals.iter().map(|h| view! { <td>{if *h > 0.0 { format::hours(*h) } else { String::new() }}</td> }).collect_view()}
-                            <td><strong>{format::hours(totals.iter().sum())}</strong></td></tr></tfoot>
+                        <tfoot><tr><th scope="row">{t!(i18n, project.total)}</th>
+                            {totals.iter().map(|h| view! { <td>{if *h > 0.0 { format::hours(lang(), *h) } else { String::new() }}</td> }).collect_view()}
+                            <td><strong>{format::hours(lang(), totals.iter().sum())}</strong></td></tr></tfoot>
                     </table>
                 }.into_any()
             }}
         </section>
+    }
+}
+
+/// Where a milestone stands, in the reader's language.
+fn milestone_status(i18n: I18nContext<Locale>, status: MilestoneStatus) -> String {
+    match status {
+        MilestoneStatus::Done { days_late: 0 } => t_string!(i18n, project.status_on_time).to_string(),
+        MilestoneStatus::Done { days_late } => tr!(i18n, project.status_late, days = days_late).to_string(),
+        MilestoneStatus::Overdue { days } => tr!(i18n, project.status_overdue, days).to_string(),
+        MilestoneStatus::Upcoming { days: 0 } => t_string!(i18n, project.status_due_today).to_string(),
+        MilestoneStatus::Upcoming { days } => tr!(i18n, project.status_upcoming, days).to_string(),
     }
 }

@@ -10,11 +10,11 @@ use std::collections::HashMap;
 use shared::{
     board::NewPerson,
     capacity::{self, WeekLoad},
-    IsoWeek, PersonId, ProjectId,
+    format, IsoWeek, PersonId, ProjectId,
 };
 
 use super::board::{parse_number, BoardContext};
-use crate::components::field::Field;
+use crate::{components::field::Field, i18n::*, language::lang};
 
 /// Weeks shown at a time.
 const PLANNING_WEEKS: usize = 12;
@@ -43,6 +43,7 @@ struct Grid {
 
 #[component]
 pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let this_week = IsoWeek::containing(chrono::Utc::now().date_naive());
     // Weeks from this week to the first one shown.
     let offset = RwSignal::new(0_i64);
@@ -96,7 +97,7 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
     let person_capacity = RwSignal::new("40".to_string());
     let add_person = move || {
         let Some(capacity) = parse_number(&person_capacity.get_untracked()) else {
-            board.notice.set(Some("capacity must be a number of hours per week, for example 40".into()));
+            board.notice.set(Some(t_string!(i18n, resource_plan.capacity_not_number).into()));
             return;
         };
         let name = person_name.get_untracked();
@@ -110,19 +111,26 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
         weeks
             .get()
             .into_iter()
-            .map(|week| view! { <th scope="col">{format!("W{:02}", week.week())}<br/><small>{week.monday().format("%m-%d").to_string()}</small></th> })
+            .map(|week| {
+                let number = format!("{:02}", week.week());
+                view! {
+                    <th scope="col">
+                        {move || tr!(i18n, resource_plan.week_heading, week = number.clone()).to_string()}<br/>
+                        <small>{move || format::short_date(lang(), week.monday())}</small>
+                    </th>
+                }
+            })
             .collect_view()
     };
     let shown_weeks = move || {
         let weeks = weeks.get();
         match (weeks.first(), weeks.last()) {
-            (Some(first), Some(last)) => format!(
-                "{} to {} (weeks {} to {})",
-                first.monday().format("%Y-%m-%d"),
-                (last.monday() + chrono::Duration::days(6)).format("%Y-%m-%d"),
-                first,
-                last
-            ),
+            (Some(first), Some(last)) => {
+                let first_day = format::date(lang(), first.monday());
+                let last_day = format::date(lang(), last.monday() + chrono::Duration::days(6));
+                tr!(i18n, resource_plan.weeks_shown_range, first_day, last_day, first = *first, last = *last)
+                    .to_string()
+            }
             _ => String::new(),
         }
     };
@@ -152,13 +160,13 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
             };
             let commit = move |text: String| {
                 let Some(project) = selected.get_untracked() else {
-                    return Err("pick a project to book hours on".to_string());
+                    return Err(t_string!(i18n, resource_plan.pick_project).to_string());
                 };
                 match if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) } {
                     Some(hours) => {
                         board.try_apply(|board| board.set_allocation(&project, &person.get_value(), week, hours))
                     }
-                    None => Err("hours must be a number, for example 16".to_string()),
+                    None => Err(t_string!(i18n, resource_plan.hours_not_number).to_string()),
                 }
             };
             let described_by = format!("{load_id} {load_id}-state");
@@ -167,17 +175,22 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
                     // A Field: what a person is typing stays theirs while colleagues book
                     // other cells, and a refused value shows its reason here.
                     {move || (mode.get() == Mode::OneProject).then(|| view! {
-                        <Field input_type="number" label=Signal::derive(move || format!("{} hours in {week}", details().0))
+                        <Field input_type="number"
+                            label=Signal::derive(move || tr!(i18n, resource_plan.hours_in_week, name = details().0, week).to_string())
                             value=Signal::derive(shown) disabled=Signal::derive(move || !board.editable.get())
                             described_by=described_by.clone() commit/>
                     })}
                     // The load describes the cell for screen readers, which cannot see the
                     // red: the words say whether it is over capacity.
-                    <span class="total" id=load_id.clone() title="Booked on all projects / capacity">
+                    <span class="total" id=load_id.clone() title=move || t_string!(i18n, resource_plan.booked_of_capacity_title)>
                         {move || load().map(|load| format!("{}/{}", load.allocated_hours, load.capacity_hours)).unwrap_or_default()}
                     </span>
                     <span class="visually-hidden" id=format!("{load_id}-state")>
-                        {move || if load().is_some_and(|load| load.is_over_capacity()) { "hours booked of capacity: over capacity" } else { "hours booked of capacity" }}
+                        {move || if load().is_some_and(|load| load.is_over_capacity()) {
+                            t_string!(i18n, resource_plan.over_capacity_state)
+                        } else {
+                            t_string!(i18n, resource_plan.capacity_state)
+                        }}
                     </span>
                 </td>
             }
@@ -186,7 +199,10 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
         let cells = move || weeks.get().into_iter().map(cell).collect_view();
         view! {
             <tr data-testid="person-row" data-person-id=person.get_value().to_string()>
-                <th scope="row">{move || details().0}<small>{move || format!(" {} h/wk", details().1)}</small></th>
+                <th scope="row">{move || details().0}<small>" "{move || {
+                    let hours = format::hours(lang(), details().1);
+                    tr!(i18n, resource_plan.hours_per_week_short, hours).to_string()
+                }}</small></th>
                 {cells}
             </tr>
         }
@@ -194,18 +210,18 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
 
     view! {
         <section class="resources">
-            <h2>"Resource plan " <span class="zh" lang="zh">"资源计划"</span></h2>
+            <h2>{t!(i18n, resource_plan.title)}</h2>
             <div class="plan-controls">
                 <fieldset class="plan-mode">
-                    <legend class="visually-hidden">"Show"</legend>
+                    <legend class="visually-hidden">{t!(i18n, resource_plan.show)}</legend>
                     <label><input type="radio" name="plan-mode" checked=move || mode.get() == Mode::OneProject
-                        on:change=move |_| mode.set(Mode::OneProject)/>" One project"</label>
+                        on:change=move |_| mode.set(Mode::OneProject)/>" "{t!(i18n, resource_plan.one_project)}</label>
                     <label><input type="radio" name="plan-mode" checked=move || mode.get() == Mode::EveryonesTotal
-                        on:change=move |_| mode.set(Mode::EveryonesTotal)/>" Everyone's total"</label>
+                        on:change=move |_| mode.set(Mode::EveryonesTotal)/>" "{t!(i18n, resource_plan.everyones_total)}</label>
                 </fieldset>
                 <Show when=move || mode.get() == Mode::OneProject>
-                    <label>"Project "
-                        <select aria-label="Project to plan" on:change=move |ev| {
+                    <label>{t!(i18n, resource_plan.project)}" "
+                        <select aria-label=move || t_string!(i18n, resource_plan.project_to_plan) on:change=move |ev| {
                             chosen.set(event_target_value(&ev).parse().ok());
                         }>
                             {move || board.view.snapshot.with(|board| board.projects.iter().map(|project| {
@@ -215,22 +231,28 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
                         </select>
                     </label>
                 </Show>
-                <div class="plan-weeks" role="group" aria-label="Weeks shown">
-                    <button type="button" on:click=move |_| offset.update(|offset| *offset -= WEEKS_PER_STEP)>"← Earlier"</button>
-                    <button type="button" disabled=move || offset.get() == 0 on:click=move |_| offset.set(0)>"This week"</button>
-                    <button type="button" on:click=move |_| offset.update(|offset| *offset += WEEKS_PER_STEP)>"Later →"</button>
+                <div class="plan-weeks" role="group" aria-label=move || t_string!(i18n, resource_plan.weeks_shown)>
+                    <button type="button" on:click=move |_| offset.update(|offset| *offset -= WEEKS_PER_STEP)>
+                        {t!(i18n, resource_plan.earlier)}
+                    </button>
+                    <button type="button" disabled=move || offset.get() == 0 on:click=move |_| offset.set(0)>
+                        {t!(i18n, resource_plan.this_week)}
+                    </button>
+                    <button type="button" on:click=move |_| offset.update(|offset| *offset += WEEKS_PER_STEP)>
+                        {t!(i18n, resource_plan.later)}
+                    </button>
                     <span class="hint" data-testid="weeks-shown" aria-live="polite">{shown_weeks}</span>
                 </div>
             </div>
             <p class="hint">{move || match mode.get() {
-                Mode::OneProject => "Hours booked on the selected project; under each cell, the person's total on all projects against capacity. Over capacity is marked red.",
-                Mode::EveryonesTotal => "Each person's hours booked on all projects against their capacity. Over capacity is marked red.",
+                Mode::OneProject => t_string!(i18n, resource_plan.hint_one_project),
+                Mode::EveryonesTotal => t_string!(i18n, resource_plan.hint_everyone),
             }}</p>
             <Show when=move || mode.get() == Mode::EveryonesTotal || selected.with(Option::is_some)
-                fallback=|| view! { <p class="empty">"Add a project to plan who works on it."</p> }>
+                fallback=move || view! { <p class="empty">{t!(i18n, resource_plan.add_a_project)}</p> }>
                 <div class="grid-scroll">
                     <table class="grid" class:totals=move || mode.get() == Mode::EveryonesTotal>
-                        <thead><tr><th scope="col">"Person"</th>{header}</tr></thead>
+                        <thead><tr><th scope="col">{t!(i18n, resource_plan.person)}</th>{header}</tr></thead>
                         <tbody>
                             <For each=move || person_ids.get() key=|id| id.clone() children=row/>
                         </tbody>
@@ -238,11 +260,12 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
                 </div>
             </Show>
             <form class="add-person" on:submit=move |ev| { ev.prevent_default(); add_person(); }>
-                <input aria-label="New person name" placeholder="Name" prop:value=person_name disabled=move || !board.editable.get()
-                    on:input=move |ev| person_name.set(event_target_value(&ev))/>
-                <input aria-label="Capacity hours per week" type="number" min="0" max="168" step="any" prop:value=person_capacity
+                <input aria-label=move || t_string!(i18n, resource_plan.new_person_name)
+                    placeholder=move || t_string!(i18n, resource_plan.name) prop:value=person_name
+                    disabled=move || !board.editable.get() on:input=move |ev| person_name.set(event_target_value(&ev))/>
+                <input aria-label=move || t_string!(i18n, resource_plan.capacity_hours_per_week) type="number" min="0" max="168" step="any" prop:value=person_capacity
                     disabled=move || !board.editable.get() on:input=move |ev| person_capacity.set(event_target_value(&ev))/>
-                <button type="submit" disabled=move || !board.editable.get()>"Add person"</button>
+                <button type="submit" disabled=move || !board.editable.get()>{t!(i18n, resource_plan.add_person)}</button>
             </form>
             <People board person_ids/>
         </section>
@@ -253,13 +276,16 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
 /// one asks first and says that their bookings go too.
 #[component]
 fn People(board: BoardContext, person_ids: Memo<Vec<PersonId>>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <Show when=move || person_ids.with(|ids| !ids.is_empty())>
-            <h3>"People " <span class="zh" lang="zh">"资源"</span></h3>
+            <h3>{t!(i18n, resource_plan.people)}</h3>
             <table class="people" data-testid="people">
                 <thead><tr>
-                    <th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Team"</th>
-                    <th scope="col">"Capacity (h/week)"</th><th scope="col">"Actions"</th>
+                    <th scope="col">{t!(i18n, resource_plan.name)}</th><th scope="col">{t!(i18n, resource_plan.role)}</th>
+                    <th scope="col">{t!(i18n, resource_plan.team)}</th>
+                    <th scope="col">{t!(i18n, resource_plan.capacity_column)}</th>
+                    <th scope="col">{t!(i18n, resource_plan.actions)}</th>
                 </tr></thead>
                 <tbody>
                     <For each=move || person_ids.get() key=|id| id.clone()
@@ -272,6 +298,7 @@ fn People(board: BoardContext, person_ids: Memo<Vec<PersonId>>) -> impl IntoView
 
 #[component]
 fn PersonRow(id: PersonId, board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let id = StoredValue::new(id);
     let read_only = Signal::derive(move || !board.editable.get());
     let person = Memo::new(move |_| board.view.snapshot.with(|board| board.person(&id.get_value()).cloned()));
@@ -304,38 +331,39 @@ fn PersonRow(id: PersonId, board: BoardContext) -> impl IntoView {
 
     view! {
         <tr data-testid="person" data-person-id=id.get_value().to_string()>
-            <td><Field class="person-name" label=Signal::derive(move || format!("Name of {}", name.get())) value=name disabled=read_only
+            <td><Field class="person-name" label=Signal::derive(move || tr!(i18n, resource_plan.name_of, name = name.get()).to_string()) value=name disabled=read_only
                 commit=move |text| board.try_apply(|board| board.rename_person(&id.get_value(), &text))/></td>
-            <td><Field class="person-role" label=Signal::derive(move || format!("Role of {}", name.get())) value=role disabled=read_only
+            <td><Field class="person-role" label=Signal::derive(move || tr!(i18n, resource_plan.role_of, name = name.get()).to_string()) value=role disabled=read_only
                 commit=move |text| board.try_apply(|board| board.set_person_role(&id.get_value(), &text))/></td>
-            <td><Field class="person-team" label=Signal::derive(move || format!("Team of {}", name.get())) value=team disabled=read_only
+            <td><Field class="person-team" label=Signal::derive(move || tr!(i18n, resource_plan.team_of, name = name.get()).to_string()) value=team disabled=read_only
                 commit=move |text| board.try_apply(|board| board.set_person_team(&id.get_value(), &text))/></td>
-            <td><Field class="person-capacity" input_type="number" label=Signal::derive(move || format!("Capacity of {} in hours per week", name.get()))
+            <td><Field class="person-capacity" input_type="number" label=Signal::derive(move || tr!(i18n, resource_plan.capacity_of, name = name.get()).to_string())
                 value=capacity disabled=read_only
                 commit=move |text| match parse_number(&text) {
                     Some(hours) => board.try_apply(|board| board.set_capacity(&id.get_value(), hours)),
-                    None => Err("capacity must be a number of hours per week, for example 40".to_string()),
+                    None => Err(t_string!(i18n, resource_plan.capacity_not_number).to_string()),
                 }/></td>
             <td class="actions">
-                <button type="button" node_ref=remove_button class="danger" aria-label=move || format!("Remove {}", name.get())
+                <button type="button" node_ref=remove_button class="danger" aria-label=move || tr!(i18n, resource_plan.remove_named, name = name.get()).to_string()
                     disabled=read_only aria-expanded=move || confirming.get().to_string()
-                    on:click=move |_| { confirming.set(true); focus(cancel); }>"Remove"</button>
+                    on:click=move |_| { confirming.set(true); focus(cancel); }>{t!(i18n, resource_plan.remove)}</button>
                 <Show when=move || confirming.get()>
-                    <div class="confirm-delete" role="group" aria-label="Confirm removing the person" data-testid="confirm-remove"
+                    <div class="confirm-delete" role="group" aria-label=move || t_string!(i18n, resource_plan.confirm_remove)
+                        data-testid="confirm-remove"
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { stop_confirming(); }>
                         <span>{move || {
                             let what = match bookings() {
-                                0 => "They have no bookings.".to_string(),
-                                1 => "Their 1 booking in the resource plan goes too.".to_string(),
-                                n => format!("Their {n} bookings in the resource plan go too."),
+                                0 => t_string!(i18n, resource_plan.no_bookings).to_string(),
+                                1 => t_string!(i18n, resource_plan.one_booking).to_string(),
+                                count => tr!(i18n, resource_plan.bookings, count).to_string(),
                             };
-                            format!("Remove “{}”? {what}", name.get())
+                            tr!(i18n, resource_plan.remove_question, name = name.get(), what).to_string()
                         }}</span>
                         <button type="button" class="danger" on:click=move |_| {
                             confirming.set(false);
                             board.apply(|board| board.delete_person(&id.get_value()));
-                        }>"Remove"</button>
-                        <button type="button" node_ref=cancel on:click=move |_| stop_confirming()>"Cancel"</button>
+                        }>{t!(i18n, resource_plan.remove)}</button>
+                        <button type="button" node_ref=cancel on:click=move |_| stop_confirming()>{t!(i18n, common.cancel)}</button>
                     </div>
                 </Show>
             </td>

@@ -9,10 +9,8 @@
 use leptos::{ev, prelude::*};
 use shared::{
     capacity::Grouping,
-    views::{
-        format::{hours, percent},
-        resources::{self as view_model, Cell, Group, Level},
-    },
+    format,
+    views::resources::{self as view_model, Cell, Group, Level},
     IsoWeek, PersonId, ProjectId,
 };
 
@@ -21,24 +19,36 @@ use super::{
     project::ProjectLink,
     risks::move_focus,
 };
-use crate::components::field::Field;
+use crate::{components::field::Field, i18n::*, language::lang};
 
 /// Weeks in the heat map, from this week on.
 const WEEKS: usize = 26;
 
-fn level_label(level: Level) -> &'static str {
+fn level_label(i18n: I18nContext<Locale>, level: Level) -> &'static str {
     match level {
-        Level::Off => "off",
-        Level::Free => "nothing booked",
-        Level::Under => "under capacity",
-        Level::Near => "near capacity",
-        Level::Over => "over capacity",
+        Level::Off => t_string!(i18n, resources.level_off),
+        Level::Free => t_string!(i18n, resources.level_free),
+        Level::Under => t_string!(i18n, resources.level_under),
+        Level::Near => t_string!(i18n, resources.level_near),
+        Level::Over => t_string!(i18n, resources.level_over),
+    }
+}
+
+/// A week's column heading: its number over the day it starts.
+fn week_heading(i18n: I18nContext<Locale>, week: IsoWeek) -> impl IntoView {
+    let number = format!("{:02}", week.week());
+    view! {
+        <th scope="col" class="week">
+            {move || tr!(i18n, resources.week_heading, week = number.clone()).to_string()}<br/>
+            <small>{move || format::short_date(lang(), week.monday())}</small>
+        </th>
     }
 }
 
 #[component]
 pub fn ResourcesPage() -> impl IntoView {
     let board = BoardContext::get();
+    let i18n = use_i18n();
     let weeks = StoredValue::new(IsoWeek::containing(chrono::Utc::now().date_naive()).span(WEEKS));
     let grouping = RwSignal::new(None::<Grouping>);
     let groups = Memo::new(move |_| {
@@ -78,15 +88,7 @@ pub fn ResourcesPage() -> impl IntoView {
         ev.prevent_default();
         move_focus(&ev, "cap-cell", dr, dc);
     };
-    let header = move || {
-        weeks
-            .get_value()
-            .into_iter()
-            .map(|week| {
-                view! { <th scope="col" class="week">{format!("W{:02}", week.week())}<br/><small>{week.monday().format("%m-%d").to_string()}</small></th> }
-            })
-            .collect_view()
-    };
+    let header = move || weeks.get_value().into_iter().map(|week| week_heading(i18n, week)).collect_view();
     let body = move || {
         let grouped = grouping.get().is_some();
         let mut row_number = 0usize;
@@ -99,13 +101,13 @@ pub fn ResourcesPage() -> impl IntoView {
                 let head = grouped.then(|| {
                     let title = match (name.is_empty(), grouping.get_untracked()) {
                         (false, _) => name.clone(),
-                        (true, Some(Grouping::Role)) => "No role".to_owned(),
-                        (true, _) => "No team".to_owned(),
+                        (true, Some(Grouping::Role)) => t_string!(i18n, resources.no_role).to_owned(),
+                        (true, _) => t_string!(i18n, resources.no_team).to_owned(),
                     };
                     view! {
                         <tr class="group-row" data-testid="group-row">
-                            <th scope="rowgroup" class="sticky">{title} " " <small class="hint">{format!("{} people", people.len())}</small></th>
-                            <td class="util">{move || percent(group().and_then(|g| g.utilisation))}</td>
+                            <th scope="rowgroup" class="sticky">{title} " " <small class="hint">{tr!(i18n, resources.people_count, count = people.len()).to_string()}</small></th>
+                            <td class="util">{move || format::optional_percent(lang(), group().and_then(|g| g.utilisation))}</td>
                             {(0..WEEKS).map(|c| view! { <GroupTotal group=Signal::derive(group) column=c/> }).collect_view()}
                         </tr>
                     }
@@ -125,53 +127,66 @@ pub fn ResourcesPage() -> impl IntoView {
 
     view! {
         <section class="resources-page" aria-labelledby="resources-heading">
-            <h2 id="resources-heading">"Capacity " <span class="zh" lang="zh">"资源容量"</span></h2>
+            <h2 id="resources-heading">{t!(i18n, resources.title)}</h2>
             <div class="toolbar">
-                <label>"Group by "
-                    <select aria-label="Group by" data-testid="group-by" on:change=move |ev| {
+                <label>{t!(i18n, resources.group_by)} " "
+                    <select aria-label=move || t_string!(i18n, resources.group_by) data-testid="group-by" on:change=move |ev| {
                         grouping.set(match event_target_value(&ev).as_str() {
                             "team" => Some(Grouping::Team),
                             "role" => Some(Grouping::Role),
                             _ => None,
                         })
                     }>
-                        <option value="">"Nobody (everyone)"</option>
-                        <option value="team">"Team 团队"</option>
-                        <option value="role">"Role 角色"</option>
+                        <option value="">{t!(i18n, resources.nobody)}</option>
+                        <option value="team">{t!(i18n, resources.team)}</option>
+                        <option value="role">{t!(i18n, resources.role)}</option>
                     </select>
                 </label>
                 <span class="legend" aria-hidden="true">
-                    <span class="swatch under"></span>"under 80%" <span class="swatch near"></span>"80–100%"
-                    <span class="swatch over"></span>"over" <span class="swatch off"></span>"off"
+                    <span class="swatch under"></span>{t!(i18n, resources.legend_under)}
+                    <span class="swatch near"></span>{t!(i18n, resources.legend_near)}
+                    <span class="swatch over"></span>{t!(i18n, resources.legend_over)}
+                    <span class="swatch off"></span>{t!(i18n, resources.legend_off)}
                 </span>
-                <span class="overall" data-testid="overall-utilisation">"Utilisation " <span class="zh" lang="zh">"资源利用率"</span> ": " {move || percent(overall.get())}</span>
+                <span class="overall" data-testid="overall-utilisation">{t!(i18n, resources.utilisation)} ": " {move || format::optional_percent(lang(), overall.get())}</span>
             </div>
-            <p class="hint">"Hours booked per week on all projects, coloured against capacity after time off (a corner mark). Arrow keys move between cells; Enter or a click opens a cell's bookings."</p>
+            <p class="hint">{t!(i18n, resources.hint)}</p>
             <div class="capacity-scroll">
                 <table class="capacity" data-testid="capacity" on:keydown=on_key>
-                    <thead><tr><th scope="col" class="sticky">"Person " <span class="zh" lang="zh">"人员"</span></th>
-                        <th scope="col" class="util" title="Booked ÷ capacity over the 26 weeks">"Util."</th>{header}</tr></thead>
+                    <thead><tr><th scope="col" class="sticky">{t!(i18n, resources.person)}</th>
+                        <th scope="col" class="util" title=move || t_string!(i18n, resources.util_title)>{t!(i18n, resources.util)}</th>
+                        {header}</tr></thead>
                     {body}
                 </table>
             </div>
             <Show when=move || layout.with(Vec::is_empty)>
-                <p class="empty">"Nobody is on this board yet: add people on the priorities page's resource plan."</p>
+                <p class="empty">{t!(i18n, resources.nobody_yet)}</p>
             </Show>
             {move || selected.get().map(|(person, week)| view! { <CellEditor board person week selected/> })}
         </section>
         <section class="over-list" aria-labelledby="over-heading">
-            <h2 id="over-heading">"Over-allocated " <span class="zh" lang="zh">"超负荷"</span></h2>
+            <h2 id="over-heading">{t!(i18n, resources.over_allocated)}</h2>
             <ul class="plain" data-testid="over-allocations">
                 {move || over.get().into_iter().map(|o| {
                     let (person, week) = (o.person.clone(), o.week);
                     view! {
                         <li><button type="button" class="link" on:click=move |_| selected.set(Some((person.clone(), week)))>
-                            {format!("{} — {}: {} h booked of {} h ({} h over)", o.name, o.week, hours(o.booked), hours(o.capacity), hours(o.excess()))}
+                            {move || {
+                                let language = lang();
+                                tr!(i18n, resources.over_line,
+                                    name = o.name.clone(),
+                                    week = o.week,
+                                    booked = format::hours(language, o.booked),
+                                    capacity = format::hours(language, o.capacity),
+                                    excess = format::hours(language, o.excess())
+                                )
+                                .to_string()
+                            }}
                         </button></li>
                     }
                 }).collect_view()}
             </ul>
-            <Show when=move || over.with(Vec::is_empty)><p class="empty">"Nobody is booked over capacity in the next 26 weeks."</p></Show>
+            <Show when=move || over.with(Vec::is_empty)><p class="empty">{t!(i18n, resources.nobody_over)}</p></Show>
         </section>
         <BulkBooking board weeks=weeks.get_value()/>
         <TimeOff board weeks=weeks.get_value()/>
@@ -180,20 +195,26 @@ pub fn ResourcesPage() -> impl IntoView {
 
 fn cell_view(cell: Option<Cell>) -> (String, &'static str, f64) {
     match cell {
-        Some(cell) => {
-            (if cell.booked > 0.0 { hours(cell.booked) } else { String::new() }, cell.level.name(), cell.time_off)
-        }
+        Some(cell) => (
+            if cell.booked > 0.0 { format::hours(lang(), cell.booked) } else { String::new() },
+            cell.level.name(),
+            cell.time_off,
+        ),
         None => (String::new(), "free", 0.0),
     }
 }
 
 #[component]
 fn GroupTotal(group: Signal<Option<Group>>, column: usize) -> impl IntoView {
+    let i18n = use_i18n();
     let cell = move || group.with(|g| g.as_ref().and_then(|g| g.totals.get(column).cloned()));
     view! {
         <td class=move || format!("total {}", cell_view(cell()).1)
-            title=move || cell().map(|c| format!("{} of {} h booked", hours(c.booked), hours(c.capacity))).unwrap_or_default()>
-            {move || cell().filter(|c| c.booked > 0.0).map(|c| format!("{}/{}", hours(c.booked), hours(c.capacity)))}
+            title=move || cell().map(|c| {
+                let (booked, capacity) = (format::hours(lang(), c.booked), format::hours(lang(), c.capacity));
+                tr!(i18n, resources.booked_of, booked, capacity).to_string()
+            }).unwrap_or_default()>
+            {move || cell().filter(|c| c.booked > 0.0).map(|c| format!("{}/{}", format::hours(lang(), c.booked), format::hours(lang(), c.capacity)))}
         </td>
     }
 }
@@ -205,6 +226,7 @@ fn PersonRow(
     row: usize,
     selected: RwSignal<Option<(PersonId, IsoWeek)>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let person = StoredValue::new(person);
     let line = Memo::new(move |_| {
         groups.with(|gs| gs.iter().flat_map(|g| &g.people).find(|p| p.person == person.get_value()).cloned())
@@ -224,8 +246,21 @@ fn PersonRow(
                     <button type="button" class="cap-cell" data-row=row data-col=column data-testid="cap-cell"
                         data-level=move || cell_view(cell()).1
                         aria-label=move || cell().map(|c| {
-                            let off = if c.time_off > 0.0 { format!(", {} h off", hours(c.time_off)) } else { String::new() };
-                            format!("{}, {}: {} of {} h booked{off}, {}", name(), c.week, hours(c.booked), hours(c.capacity), level_label(c.level))
+                            let language = lang();
+                            let off = if c.time_off > 0.0 {
+                                tr!(i18n, resources.hours_off, hours = format::hours(language, c.time_off)).to_string()
+                            } else {
+                                String::new()
+                            };
+                            tr!(i18n, resources.cell_label,
+                                name = name(),
+                                week = c.week,
+                                booked = format::hours(language, c.booked),
+                                capacity = format::hours(language, c.capacity),
+                                off,
+                                level = level_label(i18n, c.level)
+                            )
+                            .to_string()
                         }).unwrap_or_default()
                         on:click=move |_| {
                             if let Some(c) = cell() {
@@ -243,10 +278,12 @@ fn PersonRow(
             <th scope="row" class="sticky">{name}
                 <small class="hint">{move || line.with(|l| l.as_ref().map(|l| {
                     let about: Vec<&str> = [l.role.as_str(), l.team.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
-                    format!(" {} h/wk{}", hours(l.capacity_hours_per_week), if about.is_empty() { String::new() } else { format!(" · {}", about.join(", ")) })
+                    let hours = format::hours(lang(), l.capacity_hours_per_week);
+                    let capacity = tr!(i18n, resources.capacity_short, hours);
+                    format!(" {capacity}{}", if about.is_empty() { String::new() } else { format!(" · {}", about.join(", ")) })
                 }).unwrap_or_default())}</small>
             </th>
-            <td class="util" data-testid="person-utilisation">{move || percent(line.with(|l| l.as_ref().and_then(|l| l.utilisation)))}</td>
+            <td class="util" data-testid="person-utilisation">{move || format::optional_percent(lang(), line.with(|l| l.as_ref().and_then(|l| l.utilisation)))}</td>
             {cells}
         </tr>
     }
@@ -261,6 +298,7 @@ fn CellEditor(
     week: IsoWeek,
     selected: RwSignal<Option<(PersonId, IsoWeek)>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let person = StoredValue::new(person);
     let read_only = Signal::derive(move || !board.editable.get());
     let bookings =
@@ -272,28 +310,36 @@ fn CellEditor(
     let capacity = move || details.with(|p| p.as_ref().map_or(0.0, |p| p.capacity_in(week)));
     let close = move || selected.set(None);
     view! {
-        <div class="cell-editor" role="region" aria-label="Bookings of the selected cell" data-testid="cell-editor"
+        <div class="cell-editor" role="region" aria-label=move || t_string!(i18n, resources.cell_bookings) data-testid="cell-editor"
             on:keydown=move |ev: ev::KeyboardEvent| { if ev.key() == "Escape" { close() } }>
-            <h3>{move || format!("{} — {week} (from {})", name(), week.monday().format("%Y-%m-%d"))}
-                " " <button type="button" class="link" on:click=move |_| close()>"Close"</button></h3>
+            <h3>{move || {
+                    let monday = format::date(lang(), week.monday());
+                    tr!(i18n, resources.cell_title, name = name(), week, monday).to_string()
+                }}
+                " " <button type="button" class="link" on:click=move |_| close()>{t!(i18n, resources.close)}</button></h3>
             <p data-testid="cell-summary" class:bad={move || booked() > capacity() + 1e-9}>
-                {move || format!("{} h booked of {} h capacity this week", hours(booked()), hours(capacity()))}</p>
+                {move || {
+                    let (booked, capacity) = (format::hours(lang(), booked()), format::hours(lang(), capacity()));
+                    tr!(i18n, resources.cell_summary, booked, capacity).to_string()
+                }}</p>
             <table class="numbers bookings-of-cell">
-                <thead><tr><th>"Project"</th><th>"Hours " <span class="zh" lang="zh">"工时"</span></th></tr></thead>
+                <thead><tr><th>{t!(i18n, resources.project)}</th><th>{t!(i18n, resources.hours)}</th></tr></thead>
                 <tbody>
                     <For each=move || project_ids.get() key=|id| id.clone() children=move |project: ProjectId| {
                         let project = StoredValue::new(project);
                         let entry = move || bookings.with(|b| b.iter().find(|(id, _, _)| *id == project.get_value()).cloned());
-                        let value = Signal::derive(move || entry().map(|(_, _, h)| if h > 0.0 { hours(h) } else { String::new() }).unwrap_or_default());
+                        let value = Signal::derive(move || entry().map(|(_, _, h)| if h > 0.0 { format::hours(lang(), h) } else { String::new() }).unwrap_or_default());
                         view! {
                             <tr data-testid="booking-row">
                                 <td>{move || entry().map(|(id, name, _)| view! { <ProjectLink board id name/> })}</td>
-                                <td><Field class="booking-hours" label=format!("Hours on project in {week}") value disabled=read_only
+                                <td><Field class="booking-hours"
+                                    label=Signal::derive(move || tr!(i18n, resources.hours_on_project, week).to_string())
+                                    value disabled=read_only
                                     commit=move |text| {
                                         let hours = if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) };
                                         match hours {
                                             Some(hours) => board.try_apply(|b| b.set_allocation(&project.get_value(), &person.get_value(), week, hours)),
-                                            None => Err("hours must be a number, for example 16".into()),
+                                            None => Err(t_string!(i18n, resources.hours_not_number).into()),
                                         }
                                     }/></td>
                             </tr>
@@ -302,24 +348,32 @@ fn CellEditor(
                 </tbody>
             </table>
             <div class="inline-form">
-                <label>"Time off this week " <span class="zh" lang="zh">"休假"</span> " "
-                    <Field class="time-off-hours" label=format!("Time off in {week}") disabled=read_only
-                        value=Signal::derive(move || details.with(|p| p.as_ref().and_then(|p| p.time_off.get(&week).copied()).map(hours).unwrap_or_default()))
+                <label>{t!(i18n, resources.time_off_this_week)} " "
+                    <Field class="time-off-hours" label=Signal::derive(move || tr!(i18n, resources.time_off_in, week).to_string())
+                        disabled=read_only
+                        value=Signal::derive(move || {
+                            details.with(|p| {
+                                p.as_ref()
+                                    .and_then(|p| p.time_off.get(&week).copied())
+                                    .map(|off| format::hours(lang(), off))
+                                    .unwrap_or_default()
+                            })
+                        })
                         commit=move |text| {
                             let off = if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) };
                             match off {
                                 Some(off) => board.try_apply(|b| b.set_time_off(&person.get_value(), week, off)),
-                                None => Err("time off must be a number of hours, for example 8".into()),
+                                None => Err(t_string!(i18n, resources.time_off_not_number).into()),
                             }
                         }/></label>
-                <label>"Role " <span class="zh" lang="zh">"角色"</span> " "
-                    <Field label="Role" disabled=read_only value=Signal::derive(move || details.with(|p| p.as_ref().map(|p| p.role.clone()).unwrap_or_default()))
+                <label>{t!(i18n, resources.role)} " "
+                    <Field label=Signal::derive(move || t_string!(i18n, resources.role).to_string()) disabled=read_only value=Signal::derive(move || details.with(|p| p.as_ref().map(|p| p.role.clone()).unwrap_or_default()))
                         commit=move |role| board.try_apply(|b| {
                             let team = b.people().into_iter().find(|p| p.id == person.get_value()).map(|p| p.team).unwrap_or_default();
                             b.set_role_and_team(&person.get_value(), &role, &team)
                         })/></label>
-                <label>"Team " <span class="zh" lang="zh">"团队"</span> " "
-                    <Field label="Team" disabled=read_only value=Signal::derive(move || details.with(|p| p.as_ref().map(|p| p.team.clone()).unwrap_or_default()))
+                <label>{t!(i18n, resources.team)} " "
+                    <Field label=Signal::derive(move || t_string!(i18n, resources.team).to_string()) disabled=read_only value=Signal::derive(move || details.with(|p| p.as_ref().map(|p| p.team.clone()).unwrap_or_default()))
                         commit=move |team| board.try_apply(|b| {
                             let role = b.people().into_iter().find(|p| p.id == person.get_value()).map(|p| p.role).unwrap_or_default();
                             b.set_role_and_team(&person.get_value(), &role, &team)
@@ -346,13 +400,14 @@ fn pickers(board: BoardContext) -> (Choices<PersonId>, Choices<ProjectId>) {
 fn week_options(weeks: &[IsoWeek]) -> impl IntoView {
     weeks
         .iter()
-        .map(|week| view! { <option value=week.to_string()>{format!("{week} ({})", week.monday().format("%m-%d"))}</option> })
+        .map(|&week| view! { <option value=week.to_string()>{move || format::week_with_monday(lang(), week)}</option> })
         .collect_view()
 }
 
 /// Books N hours a week of one person on one project for a run of weeks.
 #[component]
 fn BulkBooking(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
+    let i18n = use_i18n();
     let read_only = move || !board.editable.get();
     let (people, projects) = pickers(board);
     let person = RwSignal::new(String::new());
@@ -365,16 +420,18 @@ fn BulkBooking(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
     let apply = move || {
         done.set(None);
         let result = (|| -> Result<String, String> {
-            let person: PersonId = person.get_untracked().parse().map_err(|_| "pick a person".to_string())?;
-            let project: ProjectId = project.get_untracked().parse().map_err(|_| "pick a project".to_string())?;
+            let person: PersonId =
+                person.get_untracked().parse().map_err(|_| t_string!(i18n, resources.pick_person).to_string())?;
+            let project: ProjectId =
+                project.get_untracked().parse().map_err(|_| t_string!(i18n, resources.pick_project).to_string())?;
             let hours_each = parse_number(&per_week.get_untracked())
-                .ok_or_else(|| "hours per week must be a number, for example 16".to_string())?;
+                .ok_or_else(|| t_string!(i18n, resources.per_week_not_number).to_string())?;
             let first: IsoWeek = first.get_untracked().parse().map_err(|e: shared::week::BadWeek| e.to_string())?;
             let count: usize = count
                 .get_untracked()
                 .trim()
                 .parse()
-                .map_err(|_| "the number of weeks must be a whole number, for example 4".to_string())?;
+                .map_err(|_| t_string!(i18n, resources.weeks_not_whole).to_string())?;
             let weeks = view_model::bulk_weeks(first, count)?;
             board.try_apply(|b| {
                 // Every week gets the same hours, so the first refusal comes before any write.
@@ -383,7 +440,8 @@ fn BulkBooking(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
                 }
                 Ok(())
             })?;
-            Ok(format!("Booked {} h a week for {} week(s) from {first}.", hours(hours_each), weeks.len()))
+            let hours = format::hours(lang(), hours_each);
+            Ok(tr!(i18n, resources.booked_run, hours, count = weeks.len(), first).to_string())
         })();
         match result {
             Ok(message) => {
@@ -395,23 +453,25 @@ fn BulkBooking(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
     };
     view! {
         <section class="bulk" aria-labelledby="bulk-heading">
-            <h2 id="bulk-heading">"Book a run of weeks " <span class="zh" lang="zh">"批量分配"</span></h2>
+            <h2 id="bulk-heading">{t!(i18n, resources.bulk_title)}</h2>
             <form class="inline-form" data-testid="bulk-booking" on:submit=move |ev| { ev.prevent_default(); apply(); }>
-                <select aria-label="Bulk person" prop:value=person disabled=read_only on:change=move |ev| person.set(event_target_value(&ev))>
-                    <option value="">"Person…"</option>
+                <select aria-label=move || t_string!(i18n, resources.bulk_person) prop:value=person disabled=read_only on:change=move |ev| person.set(event_target_value(&ev))>
+                    <option value="">{t!(i18n, resources.person_choice)}</option>
                     {move || people.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                 </select>
-                <select aria-label="Bulk project" prop:value=project disabled=read_only on:change=move |ev| project.set(event_target_value(&ev))>
-                    <option value="">"Project…"</option>
+                <select aria-label=move || t_string!(i18n, resources.bulk_project) prop:value=project disabled=read_only on:change=move |ev| project.set(event_target_value(&ev))>
+                    <option value="">{t!(i18n, resources.project_choice)}</option>
                     {move || projects.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                 </select>
-                <input type="number" min="0" max="168" step="any" aria-label="Bulk hours per week" placeholder="h/week" prop:value=per_week disabled=read_only
+                <input type="number" min="0" max="168" step="any" aria-label=move || t_string!(i18n, resources.bulk_hours)
+                    placeholder=move || t_string!(i18n, resources.hours_per_week_placeholder) prop:value=per_week disabled=read_only
                     on:input=move |ev| per_week.set(event_target_value(&ev))/>
-                <label>"from " <select aria-label="Bulk first week" prop:value=first disabled=read_only on:change=move |ev| first.set(event_target_value(&ev))>
+                <label>{t!(i18n, resources.from)} " " <select aria-label=move || t_string!(i18n, resources.bulk_first_week) prop:value=first disabled=read_only on:change=move |ev| first.set(event_target_value(&ev))>
                     {week_options(&weeks)}</select></label>
-                <label>"for " <input type="number" min="1" max="53" aria-label="Bulk number of weeks" prop:value=count disabled=read_only
-                    on:input=move |ev| count.set(event_target_value(&ev))/> " weeks"</label>
-                <button type="submit" disabled=read_only>"Book"</button>
+                <label>{t!(i18n, resources.for_weeks)} " "
+                    <input type="number" min="1" max="53" aria-label=move || t_string!(i18n, resources.bulk_weeks) prop:value=count
+                        disabled=read_only on:input=move |ev| count.set(event_target_value(&ev))/> " " {t!(i18n, resources.weeks)}</label>
+                <button type="submit" disabled=read_only>{t!(i18n, resources.book)}</button>
                 <span class="field-error" role="alert" data-testid="bulk-error">{error}</span>
                 <span class="done" role="status">{done}</span>
             </form>
@@ -422,6 +482,7 @@ fn BulkBooking(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
 /// Hours off for one person in one week.
 #[component]
 fn TimeOff(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
+    let i18n = use_i18n();
     let read_only = move || !board.editable.get();
     let (people, _) = pickers(board);
     let person = RwSignal::new(String::new());
@@ -430,28 +491,30 @@ fn TimeOff(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let apply = move || {
         let result = (|| -> Result<(), String> {
-            let person: PersonId = person.get_untracked().parse().map_err(|_| "pick a person".to_string())?;
+            let person: PersonId =
+                person.get_untracked().parse().map_err(|_| t_string!(i18n, resources.pick_person).to_string())?;
             let week: IsoWeek = week.get_untracked().parse().map_err(|e: shared::week::BadWeek| e.to_string())?;
             let text = off.get_untracked();
             let off = if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) };
-            let off = off.ok_or_else(|| "time off must be a number of hours, for example 8".to_string())?;
+            let off = off.ok_or_else(|| t_string!(i18n, resources.time_off_not_number).to_string())?;
             board.try_apply(|b| b.set_time_off(&person, week, off))
         })();
         error.set(result.err());
     };
     view! {
         <section class="time-off" aria-labelledby="time-off-heading">
-            <h2 id="time-off-heading">"Time off " <span class="zh" lang="zh">"休假"</span></h2>
+            <h2 id="time-off-heading">{t!(i18n, resources.time_off)}</h2>
             <form class="inline-form" data-testid="time-off" on:submit=move |ev| { ev.prevent_default(); apply(); }>
-                <select aria-label="Time off person" prop:value=person disabled=read_only on:change=move |ev| person.set(event_target_value(&ev))>
-                    <option value="">"Person…"</option>
+                <select aria-label=move || t_string!(i18n, resources.time_off_person) prop:value=person disabled=read_only on:change=move |ev| person.set(event_target_value(&ev))>
+                    <option value="">{t!(i18n, resources.person_choice)}</option>
                     {move || people.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                 </select>
-                <select aria-label="Time off week" prop:value=week disabled=read_only on:change=move |ev| week.set(event_target_value(&ev))>
+                <select aria-label=move || t_string!(i18n, resources.time_off_week) prop:value=week disabled=read_only on:change=move |ev| week.set(event_target_value(&ev))>
                     {week_options(&weeks)}</select>
-                <input type="number" min="0" max="168" step="any" aria-label="Hours off" placeholder="hours off (0 clears)" prop:value=off disabled=read_only
+                <input type="number" min="0" max="168" step="any" aria-label=move || t_string!(i18n, resources.hours_off_label)
+                    placeholder=move || t_string!(i18n, resources.hours_off_placeholder) prop:value=off disabled=read_only
                     on:input=move |ev| off.set(event_target_value(&ev))/>
-                <button type="submit" disabled=read_only>"Set time off"</button>
+                <button type="submit" disabled=read_only>{t!(i18n, resources.set_time_off)}</button>
                 <span class="field-error" role="alert" data-testid="time-off-error">{error}</span>
             </form>
         </section>

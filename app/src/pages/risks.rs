@@ -7,12 +7,26 @@ use leptos::{ev, prelude::*};
 use shared::{
     board::{NewRisk, Risk, RiskId},
     risk::{RiskBand, Roam},
-    views::risks::{self as view_model, band_label, band_name, roam_label, RiskFilter, BANDS},
+    views::risks::{self as view_model, band_name, RiskFilter, BANDS},
     ProjectId,
 };
 
 use super::{board::BoardContext, project::ProjectLink};
-use crate::components::field::Field;
+use crate::{
+    components::{band_label, field::Field},
+    i18n::*,
+};
+
+/// A ROAM state in the reader's language (tracked).
+pub fn roam_label(roam: Roam) -> &'static str {
+    let i18n = use_i18n();
+    match roam {
+        Roam::Resolved => t_string!(i18n, risks.roam_resolved),
+        Roam::Owned => t_string!(i18n, risks.roam_owned),
+        Roam::Accepted => t_string!(i18n, risks.roam_accepted),
+        Roam::Mitigated => t_string!(i18n, risks.roam_mitigated),
+    }
+}
 
 fn risk_input(risk: &Risk) -> NewRisk {
     NewRisk {
@@ -28,6 +42,7 @@ fn risk_input(risk: &Risk) -> NewRisk {
 #[component]
 pub fn RisksPage() -> impl IntoView {
     let board = BoardContext::get();
+    let i18n = use_i18n();
     let filter = RwSignal::new(RiskFilter::default());
     let projects = Memo::new(move |_| {
         board.view.snapshot.with(|s| s.projects.iter().map(|p| (p.id.clone(), p.name.clone())).collect::<Vec<_>>())
@@ -53,45 +68,45 @@ pub fn RisksPage() -> impl IntoView {
 
     view! {
         <section class="risks-page" aria-labelledby="risks-heading">
-            <h2 id="risks-heading">"Risk register " <span class="zh" lang="zh">"风险登记册"</span></h2>
-            <div class="filters" role="group" aria-label="Filter the register">
-                <label>"Project "
-                    <select aria-label="Filter by project" data-testid="filter-project" on:change=move |ev| {
+            <h2 id="risks-heading">{t!(i18n, risks.title)}</h2>
+            <div class="filters" role="group" aria-label=move || t_string!(i18n, risks.filter_register)>
+                <label>{t!(i18n, risks.project)} " "
+                    <select aria-label=move || t_string!(i18n, risks.filter_by_project) data-testid="filter-project" on:change=move |ev| {
                         let project = event_target_value(&ev).parse::<ProjectId>().ok();
                         filter.update(|f| f.project = project);
                     }>
-                        <option value="" selected=move || filter.with(|f| f.project.is_none())>"All projects"</option>
+                        <option value="" selected=move || filter.with(|f| f.project.is_none())>{t!(i18n, risks.all_projects)}</option>
                         {project_options}
                     </select>
                 </label>
-                <label>"Band " <span class="zh" lang="zh">"等级"</span>
-                    <select aria-label="Filter by band" data-testid="filter-band" on:change=move |ev| {
+                <label>{t!(i18n, risks.band)} " "
+                    <select aria-label=move || t_string!(i18n, risks.filter_by_band) data-testid="filter-band" on:change=move |ev| {
                         let value = event_target_value(&ev);
                         filter.update(|f| f.band = BANDS.into_iter().find(|band| band_name(*band) == value));
                     }>
-                        <option value="" selected=move || filter.with(|f| f.band.is_none())>"All bands"</option>
+                        <option value="" selected=move || filter.with(|f| f.band.is_none())>{t!(i18n, risks.all_bands)}</option>
                         {BANDS.into_iter().map(|band| view! {
-                            <option value=band_name(band) selected=move || filter.with(|f| f.band == Some(band))>{band_label(band)}</option>
+                            <option value=band_name(band) selected=move || filter.with(|f| f.band == Some(band))>{move || band_label(band)}</option>
                         }).collect_view()}
                     </select>
                 </label>
-                <label>"ROAM "
-                    <select aria-label="Filter by ROAM state" data-testid="filter-roam" on:change=move |ev| {
+                <label>{t!(i18n, risks.roam)} " "
+                    <select aria-label=move || t_string!(i18n, risks.filter_by_roam) data-testid="filter-roam" on:change=move |ev| {
                         let roam = event_target_value(&ev).parse::<Roam>().ok();
                         filter.update(|f| f.roam = roam);
                     }>
-                        <option value="" selected=move || filter.with(|f| f.roam.is_none())>"All states"</option>
+                        <option value="" selected=move || filter.with(|f| f.roam.is_none())>{t!(i18n, risks.all_states)}</option>
                         {Roam::ALL.into_iter().map(|roam| view! {
-                            <option value=roam.as_str() selected=move || filter.with(|f| f.roam == Some(roam))>{roam_label(roam)}</option>
+                            <option value=roam.as_str() selected=move || filter.with(|f| f.roam == Some(roam))>{move || roam_label(roam)}</option>
                         }).collect_view()}
                     </select>
                 </label>
                 {move || filter.with(|f| f.cell).map(|(p, i)| view! {
-                    <span class="chip" data-testid="cell-filter">{format!("Probability {p} × impact {i}")}
-                        <button type="button" class="chip-remove" aria-label="Clear the heat-map cell filter"
+                    <span class="chip" data-testid="cell-filter">{move || tr!(i18n, risks.cell_filter, p, i).to_string()}
+                        <button type="button" class="chip-remove" aria-label=move || t_string!(i18n, risks.clear_cell_filter)
                             on:click=move |_| filter.update(|f| f.cell = None)>"✕"</button></span>
                 })}
-                <button type="button" on:click=move |_| filter.set(RiskFilter::default())>"Clear filters"</button>
+                <button type="button" on:click=move |_| filter.set(RiskFilter::default())>{t!(i18n, risks.clear_filters)}</button>
             </div>
             <div class="risk-overview">
                 <HeatMap map filter/>
@@ -99,16 +114,18 @@ pub fn RisksPage() -> impl IntoView {
             </div>
             <table class="register" data-testid="register">
                 <thead><tr>
-                    <th>"Risk"</th><th>"Project"</th><th title="Probability 1–5">"P"</th><th title="Impact 1–5">"I"</th>
-                    <th>"Score"</th><th>"Owner " <span class="zh" lang="zh">"负责人"</span></th>
-                    <th>"Mitigation " <span class="zh" lang="zh">"应对措施"</span></th><th>"ROAM"</th><th>"Actions"</th>
+                    <th>{t!(i18n, risks.risk)}</th><th>{t!(i18n, risks.project)}</th>
+                    <th title=move || t_string!(i18n, risks.probability_scale)>{t!(i18n, risks.p)}</th>
+                    <th title=move || t_string!(i18n, risks.impact_scale)>{t!(i18n, risks.i)}</th>
+                    <th>{t!(i18n, risks.score)}</th><th>{t!(i18n, risks.owner)}</th>
+                    <th>{t!(i18n, risks.mitigation)}</th><th>{t!(i18n, risks.roam)}</th><th>{t!(i18n, risks.actions)}</th>
                 </tr></thead>
                 <tbody>
                     <For each=move || ids.get() key=|id| id.clone() children=move |id| view! { <RiskRow id board/> }/>
                 </tbody>
             </table>
             <Show when=move || ids.with(Vec::is_empty)>
-                <p class="empty" data-testid="register-empty">"No risks match. Add one below, or clear the filters."</p>
+                <p class="empty" data-testid="register-empty">{t!(i18n, risks.none_match)}</p>
             </Show>
             <AddRisk board projects/>
         </section>
@@ -119,6 +136,7 @@ pub fn RisksPage() -> impl IntoView {
 /// filters the register; the arrow keys move between cells.
 #[component]
 fn HeatMap(map: Memo<Vec<Vec<view_model::HeatCell>>>, filter: RwSignal<RiskFilter>) -> impl IntoView {
+    let i18n = use_i18n();
     let on_key = move |ev: ev::KeyboardEvent| {
         let (dr, dc) = match ev.key().as_str() {
             "ArrowUp" => (-1, 0),
@@ -132,7 +150,7 @@ fn HeatMap(map: Memo<Vec<Vec<view_model::HeatCell>>>, filter: RwSignal<RiskFilte
     };
     view! {
         <table class="heat-map" data-testid="heat-map" aria-label="Open risks by probability and impact" on:keydown=on_key>
-            <caption>"Heat map " <span class="zh" lang="zh">"风险热力图"</span> " — open risks"</caption>
+            <caption>{t!(i18n, risks.heat_map)} " " {t!(i18n, risks.open_risks)}</caption>
             <tbody>
                 // The grid is always 5 × 5: only the counts change, in place, so the focused cell
                 // keeps the focus when a colleague's edit arrives.
@@ -140,7 +158,7 @@ fn HeatMap(map: Memo<Vec<Vec<view_model::HeatCell>>>, filter: RwSignal<RiskFilte
                     let probability = 5 - r as u8;
                     view! {
                         <tr>
-                            <th scope="row" title="Probability">{format!("P{probability}")}</th>
+                            <th scope="row" title=move || t_string!(i18n, risks.probability)>{format!("P{probability}")}</th>
                             {(0..5usize).map(|c| {
                                 let impact = c as u8 + 1;
                                 let cell = move || map.with(|map| map[r][c]);
@@ -152,7 +170,9 @@ fn HeatMap(map: Memo<Vec<Vec<view_model::HeatCell>>>, filter: RwSignal<RiskFilte
                                             aria-pressed=move || if selected() { "true" } else { "false" }
                                             aria-label=move || {
                                                 let cell = cell();
-                                                format!("Probability {probability}, impact {impact}: {} open risk(s), {}", cell.count, band_label(cell.band))
+                                                let band = band_label(cell.band);
+                                                tr!(i18n, risks.cell_label, p = probability, i = impact, count = cell.count, band)
+                                                    .to_string()
                                             }
                                             on:click=move |_| filter.update(|f| {
                                                 let cell = (probability, impact);
@@ -166,7 +186,7 @@ fn HeatMap(map: Memo<Vec<Vec<view_model::HeatCell>>>, filter: RwSignal<RiskFilte
                         </tr>
                     }
                 }).collect_view()}
-                <tr class="axis"><th></th>{(1..=5).map(|i| view! { <th scope="col" title="Impact">{format!("I{i}")}</th> }).collect_view()}</tr>
+                <tr class="axis"><th></th>{(1..=5).map(|i| view! { <th scope="col" title=move || t_string!(i18n, risks.impact)>{format!("I{i}")}</th> }).collect_view()}</tr>
             </tbody>
         </table>
     }
@@ -195,18 +215,22 @@ pub fn move_focus(ev: &ev::KeyboardEvent, class: &str, dr: i32, dc: i32) {
 
 #[component]
 fn Exposure(board: BoardContext, exposure: Memo<(Vec<view_model::ExposureRow>, usize, u32)>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <table class="exposure numbers" data-testid="exposure">
-            <caption>"Exposure " <span class="zh" lang="zh">"风险敞口"</span> " — Σ probability × impact of open risks"</caption>
-            <thead><tr><th>"Project"</th><th>"Open"</th><th>"Exposure"</th><th>"Highest"</th></tr></thead>
+            <caption>{t!(i18n, risks.exposure)} " " {t!(i18n, risks.exposure_caption)}</caption>
+            <thead><tr>
+                <th>{t!(i18n, risks.project)}</th><th>{t!(i18n, risks.open)}</th><th>{t!(i18n, risks.exposure)}</th>
+                <th>{t!(i18n, risks.highest)}</th>
+            </tr></thead>
             <tbody>
                 {move || exposure.get().0.into_iter().map(|row| view! {
                     <tr><td><ProjectLink board id=row.project.clone() name=row.name.clone()/></td>
                         <td>{row.open_risks}</td><td>{row.exposure}</td>
-                        <td>{row.highest_band.map(|band| view! { <span class=format!("band {}", band_name(band))>{band_label(band)}</span> })}</td></tr>
+                        <td>{row.highest_band.map(|band| view! { <span class=format!("band {}", band_name(band))>{move || band_label(band)}</span> })}</td></tr>
                 }).collect_view()}
             </tbody>
-            <tfoot><tr><th>"Portfolio " <span class="zh" lang="zh">"组合"</span></th>
+            <tfoot><tr><th>{t!(i18n, risks.portfolio)}</th>
                 <td data-testid="portfolio-open">{move || exposure.get().1}</td>
                 <td data-testid="portfolio-exposure">{move || exposure.get().2}</td><td></td></tr></tfoot>
         </table>
@@ -215,6 +239,7 @@ fn Exposure(board: BoardContext, exposure: Memo<(Vec<view_model::ExposureRow>, u
 
 #[component]
 fn RiskRow(id: RiskId, board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let id = StoredValue::new(id);
     let read_only = Signal::derive(move || !board.editable.get());
     let row = Memo::new(move |_| {
@@ -249,10 +274,12 @@ fn RiskRow(id: RiskId, board: BoardContext) -> impl IntoView {
     let text = move |f: fn(&Risk) -> String| {
         Signal::derive(move || row.with(|r| r.as_ref().map(|(risk, _)| f(risk)).unwrap_or_default()))
     };
-    let scale = move |value: Box<dyn Fn() -> u8 + Send + Sync>, label: &'static str, set: fn(&mut NewRisk, u8)| {
+    let scale = move |value: Box<dyn Fn() -> u8 + Send + Sync>,
+                      label: fn(I18nContext<Locale>) -> &'static str,
+                      set: fn(&mut NewRisk, u8)| {
         let value = StoredValue::new(value);
         view! {
-            <select aria-label=label disabled=move || read_only.get() on:change=move |ev| {
+            <select aria-label=move || label(i18n) disabled=move || read_only.get() on:change=move |ev| {
                 if let Ok(n) = event_target_value(&ev).parse::<u8>() {
                     if let Err(message) = update(&|input| set(input, n)) {
                         board.notice.set(Some(message));
@@ -266,38 +293,41 @@ fn RiskRow(id: RiskId, board: BoardContext) -> impl IntoView {
     let roam = move || row.with(|r| r.as_ref().map_or(Roam::Owned, |(risk, _)| risk.roam));
     view! {
         <tr data-testid="risk-row" data-risk-id=id.get_value().to_string() class:resolved=move || roam() == Roam::Resolved>
-            <td><Field class="risk-title" label="Risk title" value=text(|r| r.title.clone()) disabled=read_only
+            <td><Field class="risk-title" label=Signal::derive(move || t_string!(i18n, risks.risk_title).to_string()) value=text(|r| r.title.clone()) disabled=read_only
                 commit=move |title| update(&|input| input.title = title.clone())/></td>
             <td>{move || row.get().map(|(risk, name)| view! { <ProjectLink board id=risk.project name/> })}</td>
-            <td>{scale(Box::new(move || row.with(|r| r.as_ref().map_or(1, |(risk, _)| risk.probability.get()))), "Probability", |i, n| i.probability = n)}</td>
-            <td>{scale(Box::new(move || row.with(|r| r.as_ref().map_or(1, |(risk, _)| risk.impact.get()))), "Impact", |i, n| i.impact = n)}</td>
+            <td>{scale(Box::new(move || row.with(|r| r.as_ref().map_or(1, |(risk, _)| risk.probability.get()))), |i18n| t_string!(i18n, risks.probability), |i, n| i.probability = n)}</td>
+            <td>{scale(Box::new(move || row.with(|r| r.as_ref().map_or(1, |(risk, _)| risk.impact.get()))), |i18n| t_string!(i18n, risks.impact), |i, n| i.impact = n)}</td>
             <td>{move || score_band.get().map(|(score, band)| view! {
-                <span class=format!("band {}", band_name(band)) data-testid="risk-score" title=band_label(band)>{score} " " {band_label(band)}</span>
+                <span class=format!("band {}", band_name(band)) data-testid="risk-score" title=band_label(band)>
+                    {score} " " {band_label(band)}
+                </span>
             })}</td>
-            <td><Field class="risk-owner" label="Owner" value=text(|r| r.owner.clone()) disabled=read_only
+            <td><Field class="risk-owner" label=Signal::derive(move || t_string!(i18n, risks.owner).to_string()) value=text(|r| r.owner.clone()) disabled=read_only
                 commit=move |owner| update(&|input| input.owner = owner.clone())/></td>
-            <td><Field class="risk-mitigation" label="Mitigation" value=text(|r| r.mitigation.clone()) disabled=read_only
+            <td><Field class="risk-mitigation" label=Signal::derive(move || t_string!(i18n, risks.mitigation).to_string()) value=text(|r| r.mitigation.clone()) disabled=read_only
                 commit=move |mitigation| update(&|input| input.mitigation = mitigation.clone())/></td>
             <td>
-                <select aria-label="ROAM state" data-testid="risk-roam" disabled=move || read_only.get() on:change=move |ev| {
+                <select aria-label=move || t_string!(i18n, risks.roam_state) data-testid="risk-roam" disabled=move || read_only.get() on:change=move |ev| {
                     if let Ok(state) = event_target_value(&ev).parse::<Roam>() {
                         if let Err(message) = update(&|input| input.roam = state) {
                             board.notice.set(Some(message));
                         }
                     }
                 }>
-                    {Roam::ALL.into_iter().map(|state| view! { <option value=state.as_str() selected=move || roam() == state>{roam_label(state)}</option> }).collect_view()}
+                    {Roam::ALL.into_iter().map(|state| view! { <option value=state.as_str() selected=move || roam() == state>{move || roam_label(state)}</option> }).collect_view()}
                 </select>
             </td>
             <td class="actions">
                 <button type="button" disabled=move || read_only.get() || roam() == Roam::Resolved data-testid="close-risk"
-                    title="Close the risk: it is resolved" on:click=move |_| {
+                    title=move || t_string!(i18n, risks.close_title) on:click=move |_| {
                         if let Err(message) = update(&|input| input.roam = Roam::Resolved) {
                             board.notice.set(Some(message));
                         }
-                    }>"Close"</button>
+                    }>{t!(i18n, risks.close)}</button>
                 " "
-                <button type="button" class="danger" aria-label="Delete risk" title="Delete risk" disabled=move || read_only.get()
+                <button type="button" class="danger" aria-label=move || t_string!(i18n, risks.delete_risk)
+                    title=move || t_string!(i18n, risks.delete_risk) disabled=move || read_only.get()
                     on:click=move |_| board.apply(|b| b.delete_risk(&id.get_value()))>"✕"</button>
             </td>
         </tr>
@@ -306,6 +336,7 @@ fn RiskRow(id: RiskId, board: BoardContext) -> impl IntoView {
 
 #[component]
 fn AddRisk(board: BoardContext, projects: Memo<Vec<(ProjectId, String)>>) -> impl IntoView {
+    let i18n = use_i18n();
     let read_only = move || !board.editable.get();
     let project = RwSignal::new(String::new());
     let title = RwSignal::new(String::new());
@@ -316,7 +347,7 @@ fn AddRisk(board: BoardContext, projects: Memo<Vec<(ProjectId, String)>>) -> imp
     let error = RwSignal::new(None::<String>);
     let add = move || {
         let Ok(on) = project.get_untracked().parse::<ProjectId>() else {
-            return error.set(Some("pick the project the risk belongs to".into()));
+            return error.set(Some(t_string!(i18n, risks.pick_project).into()));
         };
         let input = NewRisk {
             title: title.get_untracked(),
@@ -336,10 +367,13 @@ fn AddRisk(board: BoardContext, projects: Memo<Vec<(ProjectId, String)>>) -> imp
             Err(message) => error.set(Some(message)),
         }
     };
-    let scale = |signal: RwSignal<String>, label: &'static str| {
+    let scale = |signal: RwSignal<String>, label: fn(I18nContext<Locale>) -> &'static str| {
         view! {
-            <label>{label} " "
-                <select aria-label=format!("New risk {}", label.to_lowercase()) prop:value=signal disabled=read_only
+            <label>{move || label(i18n)} " "
+                <select aria-label=move || {
+                    let what = label(i18n).to_lowercase();
+                    tr!(i18n, risks.new_risk_scale, what).to_string()
+                } prop:value=signal disabled=read_only
                     on:change=move |ev| signal.set(event_target_value(&ev))>
                     {(1..=5).map(|n| view! { <option value=n.to_string() selected=n == 3>{n}</option> }).collect_view()}
                 </select>
@@ -348,20 +382,23 @@ fn AddRisk(board: BoardContext, projects: Memo<Vec<(ProjectId, String)>>) -> imp
     };
     view! {
         <form class="add-risk inline-form" data-testid="add-risk" on:submit=move |ev| { ev.prevent_default(); add(); }>
-            <h3>"Add a risk"</h3>
-            <select aria-label="New risk project" prop:value=project disabled=read_only on:change=move |ev| project.set(event_target_value(&ev))>
-                <option value="">"Project…"</option>
+            <h3>{t!(i18n, risks.add_a_risk)}</h3>
+            <select aria-label=move || t_string!(i18n, risks.new_risk_project) prop:value=project disabled=read_only on:change=move |ev| project.set(event_target_value(&ev))>
+                <option value="">{t!(i18n, risks.project_choice)}</option>
                 {move || projects.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
             </select>
-            <input aria-label="New risk title" placeholder="What could happen" prop:value=title disabled=read_only
+            <input aria-label=move || t_string!(i18n, risks.new_risk_title) placeholder=move || t_string!(i18n, risks.what_could_happen)
+                prop:value=title disabled=read_only
                 on:input=move |ev| title.set(event_target_value(&ev))/>
-            {scale(probability, "Probability")}
-            {scale(impact, "Impact")}
-            <input aria-label="New risk owner" placeholder="Owner" prop:value=owner disabled=read_only
+            {scale(probability, |i18n| t_string!(i18n, risks.probability))}
+            {scale(impact, |i18n| t_string!(i18n, risks.impact))}
+            <input aria-label=move || t_string!(i18n, risks.new_risk_owner) placeholder=move || t_string!(i18n, risks.owner)
+                prop:value=owner disabled=read_only
                 on:input=move |ev| owner.set(event_target_value(&ev))/>
-            <input aria-label="New risk mitigation" placeholder="Mitigation" prop:value=mitigation disabled=read_only
+            <input aria-label=move || t_string!(i18n, risks.new_risk_mitigation)
+                placeholder=move || t_string!(i18n, risks.mitigation) prop:value=mitigation disabled=read_only
                 on:input=move |ev| mitigation.set(event_target_value(&ev))/>
-            <button type="submit" disabled=read_only>"Add risk"</button>
+            <button type="submit" disabled=read_only>{t!(i18n, risks.add_risk)}</button>
             <span class="field-error" role="alert" data-testid="add-risk-error">{error}</span>
         </form>
     }

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use shared::{
     board::{CriterionId, Estimates, Stage},
+    format,
     scoring::{Confidence, Direction, Impact},
     views::{
         self,
@@ -16,7 +17,11 @@ use shared::{
 };
 
 use super::board::{parse_number, BoardContext};
-use crate::components::field::Field;
+use crate::{
+    components::field::Field,
+    i18n::*,
+    language::{lang, Language},
+};
 
 fn direction_value(direction: Direction) -> &'static str {
     match direction {
@@ -36,6 +41,7 @@ fn parse_direction(text: &str) -> Direction {
 #[component]
 pub fn ScoringPage() -> impl IntoView {
     let board = BoardContext::get();
+    let i18n = use_i18n();
     let model = RwSignal::new(Model::Weighted);
     let criterion_ids = Memo::new(move |_| {
         board.view.snapshot.with(|b| b.criteria.iter().filter_map(|c| c.id.parse().ok()).collect::<Vec<CriterionId>>())
@@ -57,7 +63,7 @@ pub fn ScoringPage() -> impl IntoView {
                 <label class="model-choice">
                     <input type="radio" name="scoring-model" value=option.as_str() prop:checked=move || model.get() == option
                         on:change=move |_| model.set(option)/>
-                    {option.label()} " " <span class="zh" lang="zh">{option.zh()}</span>
+                    {move || if lang() == Language::Zh { option.zh() } else { option.label() }}
                 </label>
             }
         })
@@ -65,10 +71,13 @@ pub fn ScoringPage() -> impl IntoView {
 
     view! {
         <section class="criteria">
-            <h2>"Criteria " <span class="zh" lang="zh">"评分标准"</span></h2>
-            <p class="hint">"Weights are relative. Scores are on any scale each criterion likes (negative numbers too): they are normalised 0–1 across the projects."</p>
+            <h2>{t!(i18n, scoring.criteria)}</h2>
+            <p class="hint">{t!(i18n, scoring.criteria_hint)}</p>
             <table class="criteria-table">
-                <thead><tr><th>"Criterion"</th><th>"Weight"</th><th>"Better when"</th><th>"Actions"</th></tr></thead>
+                <thead><tr>
+                    <th>{t!(i18n, scoring.criterion)}</th><th>{t!(i18n, scoring.weight)}</th>
+                    <th>{t!(i18n, scoring.better_when)}</th><th>{t!(i18n, scoring.actions)}</th>
+                </tr></thead>
                 <tbody>
                     <For each=move || criterion_ids.get() key=|id| id.clone() children=move |id| view! { <CriterionRow id board/> }/>
                 </tbody>
@@ -76,8 +85,8 @@ pub fn ScoringPage() -> impl IntoView {
             <AddCriterion board/>
         </section>
         <section class="scoring-inputs">
-            <h2>"Model and inputs " <span class="zh" lang="zh">"模型与输入"</span></h2>
-            <fieldset class="models"><legend>"Rank by"</legend>{models}</fieldset>
+            <h2>{t!(i18n, scoring.model_and_inputs)}</h2>
+            <fieldset class="models"><legend>{t!(i18n, scoring.rank_by)}</legend>{models}</fieldset>
             {move || match model.get() {
                 Model::Weighted => view! { <ScoreMatrix board project_ids criterion_ids/> }.into_any(),
                 Model::Wsjf => view! { <WsjfInputs board project_ids/> }.into_any(),
@@ -85,7 +94,7 @@ pub fn ScoringPage() -> impl IntoView {
             }}
         </section>
         <section class="scoring-ranking">
-            <h2>"Ranking " <span class="zh" lang="zh">"排名"</span></h2>
+            <h2>{t!(i18n, scoring.ranking)}</h2>
             <Ranking board model/>
         </section>
     }
@@ -93,6 +102,7 @@ pub fn ScoringPage() -> impl IntoView {
 
 #[component]
 fn CriterionRow(id: CriterionId, board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let id = StoredValue::new(id);
     let criterion = Memo::new(move |_| {
         board.view.snapshot.with(|b| b.criteria.iter().find(|c| c.id == id.get_value().as_str()).cloned())
@@ -103,23 +113,27 @@ fn CriterionRow(id: CriterionId, board: BoardContext) -> impl IntoView {
     let read_only = Signal::derive(move || !board.editable.get());
     view! {
         <tr data-testid="criterion-row" data-criterion-id=id.get_value().to_string()>
-            <td><Field class="criterion-name" label="Criterion name" value=Signal::derive(name) disabled=read_only
+            <td><Field class="criterion-name" label=Signal::derive(move || t_string!(i18n, scoring.criterion_name).to_string()) value=Signal::derive(name) disabled=read_only
                 commit=move |text| board.try_apply(|b| b.set_criterion(&id.get_value(), &text, weight(), direction()))/></td>
-            <td><Field class="criterion-weight" label="Criterion weight" disabled=read_only
-                value=Signal::derive(move || views::number(weight(), 6))
+            <td><Field class="criterion-weight" label=Signal::derive(move || t_string!(i18n, scoring.criterion_weight).to_string())
+                disabled=read_only value=Signal::derive(move || format::number(lang(), weight(), 6))
                 commit=move |text| match parse_number(&text) {
                     Some(value) => board.try_apply(|b| b.set_criterion(&id.get_value(), &name(), value, direction())),
-                    None => Err("the weight must be a number, for example 1".into()),
+                    None => Err(t_string!(i18n, scoring.weight_not_number).into()),
                 }/></td>
-            <td><select aria-label="Better when" disabled=read_only prop:value=move || direction_value(direction())
+            <td><select aria-label=move || t_string!(i18n, scoring.better_when) disabled=read_only prop:value=move || direction_value(direction())
                 on:change=move |ev| {
                     let chosen = parse_direction(&event_target_value(&ev));
                     board.apply(|b| b.set_criterion(&id.get_value(), &name(), weight(), chosen));
                 }>
-                <option value="more" selected=move || direction() == Direction::HigherIsBetter>"More is better"</option>
-                <option value="less" selected=move || direction() == Direction::LowerIsBetter>"Less is better (cost, risk)"</option>
+                <option value="more" selected=move || direction() == Direction::HigherIsBetter>{t!(i18n, scoring.more_is_better)}</option>
+                <option value="less" selected=move || direction() == Direction::LowerIsBetter>
+                    {t!(i18n, scoring.less_is_better_cost)}
+                </option>
             </select></td>
-            <td><button type="button" class="danger" aria-label=move || format!("Remove criterion {}", name()) title="Remove criterion"
+            <td><button type="button" class="danger"
+                aria-label=move || tr!(i18n, scoring.remove_criterion_named, name = name()).to_string()
+                title=move || t_string!(i18n, scoring.remove_criterion)
                 disabled=read_only on:click=move |_| board.apply(|b| b.delete_criterion(&id.get_value()))>"✕"</button></td>
         </tr>
     }
@@ -127,13 +141,14 @@ fn CriterionRow(id: CriterionId, board: BoardContext) -> impl IntoView {
 
 #[component]
 fn AddCriterion(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let weight = RwSignal::new("1".to_string());
     let direction = RwSignal::new(Direction::HigherIsBetter);
     let error = RwSignal::new(None::<String>);
     let add = move || {
         let result = match parse_number(&weight.get_untracked()) {
-            None => Err("the weight must be a number, for example 1".to_owned()),
+            None => Err(t_string!(i18n, scoring.weight_not_number).to_owned()),
             Some(value) => {
                 let text = name.get_untracked();
                 board.try_apply(|b| b.add_criterion(CriterionId::random(), &text, value, direction.get_untracked()))
@@ -152,18 +167,19 @@ fn AddCriterion(board: BoardContext) -> impl IntoView {
     let disabled = move || !board.editable.get();
     view! {
         <form class="add-row" on:submit=move |ev| { ev.prevent_default(); add(); }>
-            <input aria-label="New criterion name" placeholder="New criterion" prop:value=name aria-invalid=invalid
+            <input aria-label=move || t_string!(i18n, scoring.new_criterion_name)
+                placeholder=move || t_string!(i18n, scoring.new_criterion) prop:value=name aria-invalid=invalid
                 aria-describedby="add-criterion-error" disabled=disabled
                 on:input=move |ev| { error.set(None); name.set(event_target_value(&ev)); }/>
-            <input aria-label="New criterion weight" type="number" step="any" class="weight" prop:value=weight aria-invalid=invalid
+            <input aria-label=move || t_string!(i18n, scoring.new_criterion_weight) type="number" step="any" class="weight" prop:value=weight aria-invalid=invalid
                 aria-describedby="add-criterion-error" disabled=disabled
                 on:input=move |ev| { error.set(None); weight.set(event_target_value(&ev)); }/>
-            <select aria-label="New criterion is better when" disabled=disabled
+            <select aria-label=move || t_string!(i18n, scoring.new_criterion_better_when) disabled=disabled
                 on:change=move |ev| direction.set(parse_direction(&event_target_value(&ev)))>
-                <option value="more">"More is better"</option>
-                <option value="less">"Less is better"</option>
+                <option value="more">{t!(i18n, scoring.more_is_better)}</option>
+                <option value="less">{t!(i18n, scoring.less_is_better)}</option>
             </select>
-            <button type="submit" disabled=disabled>"Add criterion"</button>
+            <button type="submit" disabled=disabled>{t!(i18n, scoring.add_criterion)}</button>
             <span class="field-error" id="add-criterion-error" role="alert" data-testid="add-criterion-error">{move || error.get()}</span>
         </form>
     }
@@ -175,16 +191,20 @@ fn project_name(board: BoardContext, id: &ProjectId) -> String {
 
 /// "Changed by two people" for a project's fields (its estimates among them).
 fn conflict_sign(board: BoardContext, id: StoredValue<ProjectId>) -> impl IntoView {
+    let i18n = use_i18n();
     move || {
         board.view.snapshot.with(|b| {
             let conflicts = &b.project(&id.get_value())?.conflicts;
             (!conflicts.is_empty()).then(|| {
                 let text = conflicts
                     .iter()
-                    .map(|c| format!("{} is “{}”, also set to “{}”", c.field, c.winner, c.others.join("”, “")))
+                    .map(|c| {
+                        let (field, winner, others) = (c.field.clone(), c.winner.clone(), c.others.join("”, “"));
+                        tr!(i18n, scoring.conflict_field, field, winner, others).to_string()
+                    })
                     .collect::<Vec<_>>()
                     .join("; ");
-                let text = format!("Changed by two people: {text}");
+                let text = tr!(i18n, scoring.changed_by_two, fields = text).to_string();
                 view! { <span class="conflict" data-testid="conflict" title=text.clone()>{format!("⚑ {text}")}</span> }
             })
         })
@@ -194,10 +214,12 @@ fn conflict_sign(board: BoardContext, id: StoredValue<ProjectId>) -> impl IntoVi
 /// "Changed by two people" on one cell of a matrix (`scores/<criterion>` or
 /// `contributions/<objective>`): which value won and the other.
 pub fn cell_conflict(board: BoardContext, project: StoredValue<ProjectId>, field: String) -> impl IntoView {
+    let i18n = use_i18n();
     move || {
         board.view.snapshot.with(|b| {
             let conflict = b.project(&project.get_value())?.cell_conflicts.iter().find(|c| c.field == field)?.clone();
-            let text = format!("Changed by two people: {} won, also set to {}", conflict.winner, conflict.others.join(", "));
+            let (winner, others) = (conflict.winner.clone(), conflict.others.join(", "));
+            let text = tr!(i18n, scoring.cell_changed_by_two, winner, others).to_string();
             Some(view! { <span class="conflict cell-conflict" data-testid="cell-conflict" title=text.clone()>{format!("⚑ {}", conflict.others.join(", "))}</span> })
         })
     }
@@ -209,6 +231,7 @@ fn ScoreMatrix(
     project_ids: Memo<Vec<ProjectId>>,
     criterion_ids: Memo<Vec<CriterionId>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let header = move || {
         criterion_ids
             .get()
@@ -236,7 +259,7 @@ fn ScoreMatrix(
                         board.view.snapshot.with(|b| {
                             b.project(&project.get_value())
                                 .and_then(|p| p.scores.get(criterion.get_value().as_str()).copied())
-                                .map(|score| views::number(score, 6))
+                                .map(|score| format::number(lang(), score, 6))
                                 .unwrap_or_default()
                         })
                     };
@@ -248,11 +271,12 @@ fn ScoreMatrix(
                     view! {
                         <td class="cell">
                             {cell_conflict(board, project, format!("scores/{}", criterion.get_value()))}
-                            <Field class="score" label=format!("Score of {} on {}", name(), criterion_name())
+                            <Field class="score"
+                                label=tr!(i18n, scoring.score_of, project = name(), criterion = criterion_name()).to_string()
                                 value=Signal::derive(score) disabled=Signal::derive(move || !board.editable.get())
                                 commit=move |text| {
                                     let score = if text.trim().is_empty() { Ok(None) } else {
-                                        parse_number(&text).map(Some).ok_or_else(|| "a score must be a number, for example 3 or -1.5".to_owned())
+                                        parse_number(&text).map(Some).ok_or_else(|| t_string!(i18n, scoring.score_not_number).to_owned())
                                     };
                                     score.and_then(|score| board.try_apply(|b| b.set_score(&project.get_value(), &criterion.get_value(), score)))
                                 }/>
@@ -270,9 +294,9 @@ fn ScoreMatrix(
     };
     view! {
         <Show when=move || !project_ids.with(Vec::is_empty) && !criterion_ids.with(Vec::is_empty)
-            fallback=|| view! { <p class="empty">"Add projects and criteria to score the projects."</p> }>
+            fallback=move || view! { <p class="empty">{t!(i18n, scoring.add_projects_and_criteria)}</p> }>
             <table class="matrix score-matrix">
-                <thead><tr><th scope="col">"Project"</th>{header}</tr></thead>
+                <thead><tr><th scope="col">{t!(i18n, scoring.project)}</th>{header}</tr></thead>
                 <tbody><For each=move || project_ids.get() key=|id| id.clone() children=row/></tbody>
             </table>
         </Show>
@@ -283,24 +307,32 @@ fn ScoreMatrix(
 fn estimate_field(
     board: BoardContext,
     project: StoredValue<ProjectId>,
-    label: &'static str,
+    label: fn(I18nContext<Locale>) -> &'static str,
     get: fn(&Estimates) -> Option<f64>,
     set: fn(&mut Estimates, Option<f64>),
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let value = move || {
         board.view.snapshot.with(|b| {
             b.project(&project.get_value())
                 .and_then(|p| get(&p.estimates))
-                .map(|v| views::number(v, 6))
+                .map(|v| format::number(lang(), v, 6))
                 .unwrap_or_default()
         })
     };
     view! {
-        <Field class="estimate" label=format!("{label} of {}", project_name(board, &project.get_value()))
+        <Field class="estimate"
+            label=Signal::derive(move || {
+                let project = project_name(board, &project.get_value());
+                tr!(i18n, scoring.estimate_of, what = label(i18n), project).to_string()
+            })
             value=Signal::derive(value) disabled=Signal::derive(move || !board.editable.get())
             commit=move |text| {
                 let number = if text.trim().is_empty() { Ok(None) } else {
-                    parse_number(&text).map(Some).ok_or_else(|| format!("the {} must be a number, for example 5", label.to_lowercase()))
+                    parse_number(&text).map(Some).ok_or_else(|| {
+                        let what = label(i18n).to_lowercase();
+                        tr!(i18n, scoring.estimate_not_number, what).to_string()
+                    })
                 };
                 number.and_then(|number| board.try_apply(|b| {
                     let mut estimates = b.project(&project.get_value()).map(|p| p.estimates).unwrap_or_default();
@@ -313,22 +345,27 @@ fn estimate_field(
 
 #[component]
 fn WsjfInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl IntoView {
+    let i18n = use_i18n();
     let row = move |project: ProjectId| {
         let project = StoredValue::new(project);
         view! {
             <tr data-testid="wsjf-row" data-project-id=project.get_value().to_string()>
                 <th scope="row">{move || project_name(board, &project.get_value())}{conflict_sign(board, project)}</th>
-                <td>{estimate_field(board, project, "Business value", |e| e.business_value, |e, v| e.business_value = v)}</td>
-                <td>{estimate_field(board, project, "Time criticality", |e| e.time_criticality, |e, v| e.time_criticality = v)}</td>
-                <td>{estimate_field(board, project, "Risk reduction", |e| e.risk_reduction, |e, v| e.risk_reduction = v)}</td>
-                <td>{estimate_field(board, project, "Job size", |e| e.job_size, |e, v| e.job_size = v)}</td>
+                <td>{estimate_field(board, project, |i18n| t_string!(i18n, scoring.business_value), |e| e.business_value, |e, v| e.business_value = v)}</td>
+                <td>{estimate_field(board, project, |i18n| t_string!(i18n, scoring.time_criticality), |e| e.time_criticality, |e, v| e.time_criticality = v)}</td>
+                <td>{estimate_field(board, project, |i18n| t_string!(i18n, scoring.risk_reduction), |e| e.risk_reduction, |e, v| e.risk_reduction = v)}</td>
+                <td>{estimate_field(board, project, |i18n| t_string!(i18n, scoring.job_size), |e| e.job_size, |e, v| e.job_size = v)}</td>
             </tr>
         }
     };
     view! {
-        <p class="hint">"WSJF = (business value + time criticality + risk reduction / opportunity enablement) ÷ job size, each on the team's relative scale (1, 2, 3, 5, 8, 13, 20)."</p>
+        <p class="hint">{t!(i18n, scoring.wsjf_hint)}</p>
         <table class="matrix estimates">
-            <thead><tr><th>"Project"</th><th>"Business value"</th><th>"Time criticality"</th><th>"Risk reduction"</th><th>"Job size"</th></tr></thead>
+            <thead><tr>
+                <th>{t!(i18n, scoring.project)}</th><th>{t!(i18n, scoring.business_value)}</th>
+                <th>{t!(i18n, scoring.time_criticality)}</th><th>{t!(i18n, scoring.risk_reduction)}</th>
+                <th>{t!(i18n, scoring.job_size)}</th>
+            </tr></thead>
             <tbody><For each=move || project_ids.get() key=|id| id.clone() children=row/></tbody>
         </table>
     }
@@ -336,6 +373,7 @@ fn WsjfInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
 
 #[component]
 fn RiceInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl IntoView {
+    let i18n = use_i18n();
     let row = move |project: ProjectId| {
         let project = StoredValue::new(project);
         let estimates = move || {
@@ -364,28 +402,31 @@ fn RiceInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
             .into_iter()
             .map(|confidence| {
                 let value = confidence.value();
-                view! { <option value=value.to_string() selected=move || estimates().confidence == Some(value)>{views::percent(value)}</option> }
+                view! { <option value=value.to_string() selected=move || estimates().confidence == Some(value)>{move || format::percent(lang(), value)}</option> }
             })
             .collect_view();
         let name = move || project_name(board, &project.get_value());
         view! {
             <tr data-testid="rice-row" data-project-id=project.get_value().to_string()>
                 <th scope="row">{name}{conflict_sign(board, project)}</th>
-                <td>{estimate_field(board, project, "Reach", |e| e.reach, |e, v| e.reach = v)}</td>
-                <td><select aria-label=move || format!("Impact of {}", name()) disabled=move || !board.editable.get()
+                <td>{estimate_field(board, project, |i18n| t_string!(i18n, scoring.reach), |e| e.reach, |e, v| e.reach = v)}</td>
+                <td><select aria-label=move || tr!(i18n, scoring.impact_of, name = name()).to_string() disabled=move || !board.editable.get()
                     on:change=move |ev| set_choice(event_target_value(&ev), false)>
                     <option value="" selected=move || estimates().impact.is_none()>"—"</option>{impact_options}</select></td>
-                <td><select aria-label=move || format!("Confidence of {}", name()) disabled=move || !board.editable.get()
+                <td><select aria-label=move || tr!(i18n, scoring.confidence_of, name = name()).to_string() disabled=move || !board.editable.get()
                     on:change=move |ev| set_choice(event_target_value(&ev), true)>
                     <option value="" selected=move || estimates().confidence.is_none()>"—"</option>{confidence_options}</select></td>
-                <td>{estimate_field(board, project, "Effort", |e| e.effort, |e, v| e.effort = v)}</td>
+                <td>{estimate_field(board, project, |i18n| t_string!(i18n, scoring.effort), |e| e.effort, |e, v| e.effort = v)}</td>
             </tr>
         }
     };
     view! {
-        <p class="hint">"RICE = reach × impact × confidence ÷ effort (reach per quarter, effort in person-months)."</p>
+        <p class="hint">{t!(i18n, scoring.rice_hint)}</p>
         <table class="matrix estimates">
-            <thead><tr><th>"Project"</th><th>"Reach"</th><th>"Impact"</th><th>"Confidence"</th><th>"Effort"</th></tr></thead>
+            <thead><tr>
+                <th>{t!(i18n, scoring.project)}</th><th>{t!(i18n, scoring.reach)}</th><th>{t!(i18n, scoring.impact)}</th>
+                <th>{t!(i18n, scoring.confidence)}</th><th>{t!(i18n, scoring.effort)}</th>
+            </tr></thead>
             <tbody><For each=move || project_ids.get() key=|id| id.clone() children=row/></tbody>
         </table>
     }
@@ -393,6 +434,7 @@ fn RiceInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
 
 #[component]
 fn Ranking(board: BoardContext, model: RwSignal<Model>) -> impl IntoView {
+    let i18n = use_i18n();
     let ranking = Memo::new(move |_| {
         let model = model.get();
         board.view.snapshot.with(|b| views::scoring::ranking(b, model))
@@ -412,11 +454,11 @@ fn Ranking(board: BoardContext, model: RwSignal<Model>) -> impl IntoView {
         });
         outcome.set(Some(match result {
             Ok(()) => match moved.get() {
-                0 => "The priorities already follow this order: nothing moved.".to_owned(),
-                1 => "Applied: 1 project moved in the priorities.".to_owned(),
-                n => format!("Applied: {n} projects moved in the priorities."),
+                0 => t_string!(i18n, scoring.nothing_moved).to_owned(),
+                1 => t_string!(i18n, scoring.one_moved).to_owned(),
+                count => tr!(i18n, scoring.moved, count).to_string(),
             },
-            Err(error) => format!("Not applied: {error}"),
+            Err(reason) => tr!(i18n, scoring.not_applied, reason).to_string(),
         }));
     };
     let rows = move || {
@@ -425,11 +467,14 @@ fn Ranking(board: BoardContext, model: RwSignal<Model>) -> impl IntoView {
                 .problem
                 .clone()
                 .map(|problem| view! { <p class="notice" data-testid="ranking-problem">{problem}</p> });
-            let rows = ranking.rows.iter().map(ranked_row).collect_view();
+            let rows = ranking.rows.iter().map(|row| ranked_row(i18n, row)).collect_view();
             view! {
                 {problem}
                 <table class="ranking">
-                    <thead><tr><th>"#"</th><th>"Project"</th><th>"Score"</th><th>"Why"</th></tr></thead>
+                    <thead><tr>
+                        <th>"#"</th><th>{t!(i18n, scoring.project)}</th><th>{t!(i18n, scoring.score)}</th>
+                        <th>{t!(i18n, scoring.why)}</th>
+                    </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             }
@@ -439,35 +484,38 @@ fn Ranking(board: BoardContext, model: RwSignal<Model>) -> impl IntoView {
         {rows}
         <div class="apply-order">
             <button type="button" data-testid="apply-order" disabled=move || !board.editable.get() || ranking.with(|r| r.order().is_empty())
-                on:click=apply>"Apply this order to the priorities " <span class="zh" lang="zh">"应用到优先级"</span></button>
+                on:click=apply>{t!(i18n, scoring.apply_order)}</button>
             <span role="status" data-testid="apply-outcome">{move || outcome.get()}</span>
         </div>
     }
 }
 
-fn ranked_row(row: &RankedRow) -> impl IntoView {
+fn ranked_row(i18n: I18nContext<Locale>, row: &RankedRow) -> impl IntoView {
     let reasons = |list: &[views::scoring::Reason], sign: &'static str| {
         list.iter()
-            .map(|reason| format!("{} {sign}{}", reason.criterion, views::number(reason.effect.abs(), 3)))
+            .map(|reason| format!("{} {sign}{}", reason.criterion, format::number(lang(), reason.effect.abs(), 3)))
             .collect::<Vec<_>>()
             .join(", ")
     };
     let why = if row.rank.is_none() {
-        let missing =
-            if row.missing.is_empty() { "not ranked".to_owned() } else { format!("needs {}", row.missing.join(", ")) };
+        let missing = if row.missing.is_empty() {
+            t_string!(i18n, scoring.not_ranked).to_owned()
+        } else {
+            tr!(i18n, scoring.needs, what = row.missing.join(", ")).to_string()
+        };
         view! { <span class="missing">{missing}</span> }.into_any()
     } else {
         let lifted = (!row.lifted.is_empty())
-            .then(|| view! { <span class="lifted">{format!("↑ lifted by {}", reasons(&row.lifted, "+"))}</span> });
+            .then(|| view! { <span class="lifted">{tr!(i18n, scoring.lifted_by, reasons = reasons(&row.lifted, "+")).to_string()}</span> });
         let sank = (!row.sank.is_empty())
-            .then(|| view! { <span class="sank">{format!("↓ sunk by {}", reasons(&row.sank, "−"))}</span> });
+            .then(|| view! { <span class="sank">{tr!(i18n, scoring.sunk_by, reasons = reasons(&row.sank, "−")).to_string()}</span> });
         view! { {lifted}{sank}<small class="detail">{row.detail.clone()}</small> }.into_any()
     };
     view! {
         <tr data-testid="ranked-row" data-project-id=row.id.to_string() class:unranked=row.rank.is_none()>
             <td class="rank">{row.rank.map(|rank| rank.to_string()).unwrap_or_else(|| "–".into())}</td>
             <td>{row.name.clone()}</td>
-            <td class="score" data-testid="ranked-score">{row.score.map(|score| views::number(score, 3)).unwrap_or_default()}</td>
+            <td class="score" data-testid="ranked-score">{row.score.map(|score| format::number(lang(), score, 3)).unwrap_or_default()}</td>
             <td class="why">{why}</td>
         </tr>
     }

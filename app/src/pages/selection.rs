@@ -12,6 +12,7 @@ use std::{collections::BTreeMap, time::Duration};
 use leptos::prelude::*;
 use shared::{
     board::{DecisionId, Stamp},
+    format,
     selection::{self, Selection, SelectionProblem, SelectionSearch, SelectionStatus},
     views::{
         self,
@@ -22,7 +23,17 @@ use shared::{
 };
 
 use super::{board::BoardContext, dashboard::PLANNING_WEEKS};
-use crate::account::Auth;
+use crate::{account::Auth, components::stage_label, i18n::*, language::lang};
+
+/// How the chosen portfolio changes a project, in the reader's language.
+fn change_label(i18n: I18nContext<Locale>, change: Change) -> &'static str {
+    match change {
+        Change::In => t_string!(i18n, selection.change_in),
+        Change::Out => t_string!(i18n, selection.change_out),
+        Change::StaysIn => t_string!(i18n, selection.change_stays_in),
+        Change::StaysOut => t_string!(i18n, selection.change_stays_out),
+    }
+}
 
 const FRONTIER: ChartFrame = ChartFrame::new(640.0, 320.0);
 /// A slice of the search should stay well under the ~50 ms that makes a page feel stuck.
@@ -78,6 +89,7 @@ async fn search_in_slices(
 #[component]
 pub fn SelectionPage() -> impl IntoView {
     let board = BoardContext::get();
+    let i18n = use_i18n();
     let weeks = StoredValue::new(IsoWeek::containing(chrono::Utc::now().date_naive()).span(PLANNING_WEEKS));
     let budget_text = RwSignal::new(None::<String>);
     let role_hours = RwSignal::new(BTreeMap::<String, f64>::new());
@@ -96,7 +108,7 @@ pub fn SelectionPage() -> impl IntoView {
         None => Ok(default_budget.get()),
         Some(text) => match super::board::parse_number(&text) {
             Some(value) if value >= 0.0 => Ok(value),
-            _ => Err("the budget must be a number of at least 0, for example 900000".to_owned()),
+            _ => Err(t_string!(i18n, selection.budget_not_number).to_owned()),
         },
     });
     let values = Memo::new(move |_| {
@@ -180,7 +192,7 @@ pub fn SelectionPage() -> impl IntoView {
             .into_iter()
             .map(|role| {
                 let name = role.role.clone();
-                let label = if name.is_empty() { "(no role)".to_owned() } else { name.clone() };
+                let label = if name.is_empty() { t_string!(i18n, selection.no_role).to_owned() } else { name.clone() };
                 let key = name.clone();
                 let shown = move || role_hours.with(|hours| hours.get(&key).copied()).unwrap_or(role.hours_per_week);
                 let error = RwSignal::new(None::<String>);
@@ -188,14 +200,14 @@ pub fn SelectionPage() -> impl IntoView {
                     <tr data-testid="role-row">
                         <th scope="row">{label.clone()}</th>
                         <td>{role.people}</td>
-                        <td>{views::number(role.hours_per_week, 1)}</td>
-                        <td><input type="number" step="any" min="0" class="hours" aria-label=format!("Hours per week of {label} for this selection")
-                            prop:value=move || views::number(shown(), 2) aria-invalid=move || error.with(Option::is_some).then_some("true")
+                        <td>{format::number(lang(), role.hours_per_week, 1)}</td>
+                        <td><input type="number" step="any" min="0" class="hours" aria-label=tr!(i18n, selection.hours_of_role, role = label.clone()).to_string()
+                            prop:value=move || format::number(lang(), shown(), 2) aria-invalid=move || error.with(Option::is_some).then_some("true")
                             on:change=move |ev| {
                                 let text = event_target_value(&ev);
                                 match super::board::parse_number(&text).filter(|hours| *hours >= 0.0) {
                                     Some(hours) => { error.set(None); role_hours.update(|all| { all.insert(name.clone(), hours); }); }
-                                    None => error.set(Some("hours per week must be a number of at least 0".into())),
+                                    None => error.set(Some(t_string!(i18n, selection.hours_not_number).into())),
                                 }
                             }/>
                             <span class="field-error" role="alert">{move || error.get()}</span></td>
@@ -205,7 +217,10 @@ pub fn SelectionPage() -> impl IntoView {
             .collect_view();
         view! {
             <table class="roles">
-                <thead><tr><th>"Role"</th><th>"People"</th><th>"Hours/week on the board"</th><th>"Hours/week for this selection"</th></tr></thead>
+                <thead><tr>
+                    <th>{t!(i18n, selection.role)}</th><th>{t!(i18n, selection.people)}</th>
+                    <th>{t!(i18n, selection.hours_on_board)}</th><th>{t!(i18n, selection.hours_for_selection)}</th>
+                </tr></thead>
                 <tbody>{role_rows}</tbody>
             </table>
         }
@@ -226,10 +241,11 @@ pub fn SelectionPage() -> impl IntoView {
                         Some(view! {
                             <tr data-testid="candidate-row" data-project-id=id.to_string()>
                                 <td>{project.name.clone()}</td>
-                                <td class="stage">{project.stage.label()}</td>
-                                <td class="number">{views::number(value, 1)}</td>
-                                <td class="number">{views::money(candidate.cost)}</td>
-                                <td><select aria-label=format!("Force {}", project.name) on:change=move |ev| {
+                                <td class="stage">{stage_label(project.stage)}</td>
+                                <td class="number">{format::number(lang(), value, 1)}</td>
+                                <td class="number">{format::whole_amount(lang(), candidate.cost)}</td>
+                                <td><select aria-label=tr!(i18n, selection.force_named, name = project.name.clone()).to_string()
+                                    on:change=move |ev| {
                                         let choice = match event_target_value(&ev).as_str() {
                                             "in" => Some(Force::In),
                                             "out" => Some(Force::Out),
@@ -241,9 +257,9 @@ pub fn SelectionPage() -> impl IntoView {
                                             None => { all.remove(&id); }
                                         });
                                     }>
-                                    <option value="" selected=current.is_none()>"Solver decides"</option>
-                                    <option value="in" selected=current == Some(Force::In)>"Force in"</option>
-                                    <option value="out" selected=current == Some(Force::Out)>"Force out"</option>
+                                    <option value="" selected=current.is_none()>{t!(i18n, selection.solver_decides)}</option>
+                                    <option value="in" selected=current == Some(Force::In)>{t!(i18n, selection.force_in)}</option>
+                                    <option value="out" selected=current == Some(Force::Out)>{t!(i18n, selection.force_out)}</option>
                                 </select></td>
                             </tr>
                         })
@@ -253,44 +269,56 @@ pub fn SelectionPage() -> impl IntoView {
         })
     };
     let searching = move || matches!(run.get(), Run::Searching { .. });
-    let status = move || {
-        match run.get() {
+    let status = move || match run.get() {
         Run::Idle => {
             let text = match preview.get() {
-                Ok(preview) if preview.infeasible.is_none() => format!(
-                    "Quick preview (value per cost, not optimal): value {} for {}. Run the exact selection for the best portfolio.",
-                    views::number(preview.total_value, 1),
-                    views::money(preview.total_cost)
-                ),
-                Ok(preview) => format!("No portfolio fits: {}", preview.infeasible.map(|i| i.to_string()).unwrap_or_default()),
+                Ok(preview) if preview.infeasible.is_none() => tr!(
+                    i18n,
+                    selection.preview,
+                    value = format::number(lang(), preview.total_value, 1),
+                    cost = format::whole_amount(lang(), preview.total_cost)
+                )
+                .to_string(),
+                Ok(preview) => {
+                    let why = preview.infeasible.map(|i| i.to_string()).unwrap_or_default();
+                    tr!(i18n, selection.nothing_fits, why).to_string()
+                }
                 Err(error) => error,
             };
             view! { <p class="hint" data-testid="selection-status">{text}</p> }.into_any()
         }
         Run::Searching { nodes, value, gap } => view! {
             <p class="searching" role="status" data-testid="selection-status">
-                <progress aria-label="Searching"></progress>
-                {format!(" Searching… {nodes} nodes explored; best so far worth {}, within {} of the optimum.", views::number(value, 1), views::percent(gap))}
+                <progress aria-label=move || t_string!(i18n, selection.searching_label)></progress>
+                " " {tr!(i18n, selection.searching,
+                    nodes,
+                    value = format::number(lang(), value, 1),
+                    gap = format::percent(lang(), gap)
+                )
+                .to_string()}
             </p>
         }
         .into_any(),
-        Run::Failed(error) => view! { <p class="problem" role="alert" data-testid="selection-status">{error}</p> }.into_any(),
+        Run::Failed(error) => {
+            view! { <p class="problem" role="alert" data-testid="selection-status">{error}</p> }.into_any()
+        }
         Run::Finished { selection, .. } => {
             let text = match &selection.status {
-                SelectionStatus::Optimal => format!(
-                    "Optimal: no portfolio within the budget and capacity is worth more ({} nodes explored).",
-                    selection.effort.nodes
-                ),
-                SelectionStatus::Stopped(_) => format!(
-                    "Stopped before the proof: this portfolio is worth at least {} of the optimum (gap {}).",
-                    views::percent(1.0 - selection.gap),
-                    views::percent(selection.gap)
-                ),
-                SelectionStatus::Infeasible(why) => format!("No portfolio fits: {why}"),
+                SelectionStatus::Optimal => tr!(i18n, selection.optimal, nodes = selection.effort.nodes).to_string(),
+                SelectionStatus::Stopped(_) => tr!(
+                    i18n,
+                    selection.stopped,
+                    share = format::percent(lang(), 1.0 - selection.gap),
+                    gap = format::percent(lang(), selection.gap)
+                )
+                .to_string(),
+                SelectionStatus::Infeasible(why) => {
+                    let why = why.to_string();
+                    tr!(i18n, selection.nothing_fits, why).to_string()
+                }
             };
             view! { <p class="outcome" role="status" data-testid="selection-status">{text}</p> }.into_any()
         }
-    }
     };
     let result = move || {
         let Run::Finished { selection, .. } = run.get() else { return None };
@@ -311,10 +339,10 @@ pub fn SelectionPage() -> impl IntoView {
                 view! {
                     <tr data-testid="comparison-row" data-project-id=row.id.to_string() data-change=class>
                         <td>{row.name.clone()}</td>
-                        <td class="stage">{row.stage.label()}</td>
-                        <td><span class=format!("change change-{class}")>{row.change.label()}</span></td>
-                        <td class="number">{views::number(row.value, 1)}</td>
-                        <td class="number">{views::money(row.cost)}</td>
+                        <td class="stage">{stage_label(row.stage)}</td>
+                        <td><span class=format!("change change-{class}")>{change_label(i18n, row.change)}</span></td>
+                        <td class="number">{format::number(lang(), row.value, 1)}</td>
+                        <td class="number">{format::whole_amount(lang(), row.cost)}</td>
                     </tr>
                 }
             })
@@ -323,12 +351,15 @@ pub fn SelectionPage() -> impl IntoView {
             uses.iter()
                 .find(|u| u.role == role)
                 .map(|u| {
-                    format!(
-                        "{} h of {}{}",
-                        views::number(u.demand_hours, 1),
-                        u.capacity_hours.map_or("no limit".to_owned(), |c| format!("{} h", views::number(c, 1))),
-                        u.peak.map(|p| format!(" (busiest week {})", views::percent(p))).unwrap_or_default()
-                    )
+                    let capacity = u.capacity_hours.map_or(t_string!(i18n, selection.no_limit).to_owned(), |c| {
+                        tr!(i18n, selection.hours, hours = format::number(lang(), c, 1)).to_string()
+                    });
+                    let peak = u
+                        .peak
+                        .map(|p| tr!(i18n, selection.busiest_week, share = format::percent(lang(), p)).to_string())
+                        .unwrap_or_default();
+                    tr!(i18n, selection.role_use, demand = format::number(lang(), u.demand_hours, 1), capacity, peak)
+                        .to_string()
                 })
                 .unwrap_or_else(|| "–".into())
         };
@@ -344,7 +375,7 @@ pub fn SelectionPage() -> impl IntoView {
             .map(|role| {
                 view! {
                     <tr>
-                        <th scope="row">{if role.is_empty() { "(no role)".to_owned() } else { role.clone() }}</th>
+                        <th scope="row">{if role.is_empty() { t_string!(i18n, selection.no_role).to_owned() } else { role.clone() }}</th>
                         <td>{role_cells(&comparison.current_roles, role)}</td>
                         <td>{role_cells(&comparison.chosen_roles, role)}</td>
                     </tr>
@@ -353,14 +384,17 @@ pub fn SelectionPage() -> impl IntoView {
             .collect_view();
         Some(view! {
             <table class="comparison">
-                <thead><tr><th>"Project"</th><th>"Stage now"</th><th>"Change"</th><th>"Value"</th><th>"Cost"</th></tr></thead>
+                <thead><tr>
+                    <th>{t!(i18n, selection.project)}</th><th>{t!(i18n, selection.stage_now)}</th><th>{t!(i18n, selection.change)}</th>
+                    <th>{t!(i18n, selection.value)}</th><th>{t!(i18n, selection.cost)}</th>
+                </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
             <table class="totals">
-                <thead><tr><th></th><th>"Current portfolio " <span class="zh" lang="zh">"现有组合"</span></th><th>"Chosen portfolio " <span class="zh" lang="zh">"推荐组合"</span></th></tr></thead>
+                <thead><tr><th></th><th>{t!(i18n, selection.current_portfolio)}</th><th>{t!(i18n, selection.chosen_portfolio)}</th></tr></thead>
                 <tbody>
-                    <tr><th scope="row">"Value"</th><td data-testid="current-value">{views::number(comparison.current.value, 1)}</td><td data-testid="chosen-value">{views::number(comparison.chosen.value, 1)}</td></tr>
-                    <tr><th scope="row">"Cost"</th><td>{views::money(comparison.current.cost)}</td><td data-testid="chosen-cost">{views::money(comparison.chosen.cost)}</td></tr>
+                    <tr><th scope="row">{t!(i18n, selection.value)}</th><td data-testid="current-value">{format::number(lang(), comparison.current.value, 1)}</td><td data-testid="chosen-value">{format::number(lang(), comparison.chosen.value, 1)}</td></tr>
+                    <tr><th scope="row">{t!(i18n, selection.cost)}</th><td>{format::whole_amount(lang(), comparison.current.cost)}</td><td data-testid="chosen-cost">{format::whole_amount(lang(), comparison.chosen.cost)}</td></tr>
                     {role_rows}
                 </tbody>
             </table>
@@ -376,54 +410,57 @@ pub fn SelectionPage() -> impl IntoView {
             _ => Default::default(),
         });
         if points.is_empty() {
-            return view! { <p class="empty" data-testid="frontier" data-points="0">"Run the exact selection to draw the frontier."</p> }.into_any();
+            return view! { <p class="empty" data-testid="frontier" data-points="0">{t!(i18n, selection.run_to_draw)}</p> }.into_any();
         }
         let chart = views::selection::frontier_chart(&points, current, &FRONTIER);
-        view! { <div class="frontier-chart" data-testid="frontier" data-points=points.len() inner_html=frontier_svg(&chart)></div> }.into_any()
+        view! { <div class="frontier-chart" data-testid="frontier" data-points=points.len() inner_html=frontier_svg(i18n, &chart)></div> }.into_any()
     };
 
     view! {
         <section class="selection-setup">
-            <h2>"Portfolio selection " <span class="zh" lang="zh">"项目组合选择"</span></h2>
-            <p class="hint">"Chooses the projects still in play that are worth the most within the budget and every role's weekly hours over the next "
-                {PLANNING_WEEKS} " weeks. Active projects are kept unless forced out. Value is 100 × the weighted score (else the strategic alignment). "
-                "What you set here is yours alone until you record a decision."</p>
-            <label class="budget">"Budget " <span class="zh" lang="zh">"预算"</span> " "
-                <input type="number" step="any" min="0" aria-label="Budget for this selection" data-testid="selection-budget"
-                    prop:value=move || budget_text.get().unwrap_or_else(|| views::number(default_budget.get(), 2))
+            <h2>{t!(i18n, selection.title)}</h2>
+            <p class="hint">{move || tr!(i18n, selection.hint, weeks = PLANNING_WEEKS).to_string()}</p>
+            <label class="budget">{t!(i18n, selection.budget)} " "
+                <input type="number" step="any" min="0" aria-label=move || t_string!(i18n, selection.budget_for_selection) data-testid="selection-budget"
+                    prop:value=move || budget_text.get().unwrap_or_else(|| format::number(lang(), default_budget.get(), 2))
                     aria-invalid=move || budget.with(Result::is_err).then_some("true") aria-describedby="budget-error"
                     on:change=move |ev| budget_text.set(Some(event_target_value(&ev)))/>
                 <span class="hint">{move || board.view.snapshot.with(|b| match b.settings.budget_envelope {
-                    Some(envelope) => format!(" The board's envelope is {}.", views::money(envelope)),
-                    None => " The board has no envelope: the default is every candidate's cost.".to_owned(),
+                    Some(envelope) => {
+                        tr!(i18n, selection.envelope_is, amount = format::whole_amount(lang(), envelope)).to_string()
+                    }
+                    None => t_string!(i18n, selection.no_envelope).to_owned(),
                 })}</span>
             </label>
             <span class="field-error" id="budget-error" role="alert">{move || budget.get().err()}</span>
-            <h3>"Capacity per role " <span class="zh" lang="zh">"角色产能"</span></h3>
+            <h3>{t!(i18n, selection.capacity_per_role)}</h3>
             {setup}
-            <h3>"Candidates " <span class="zh" lang="zh">"候选项目"</span></h3>
+            <h3>{t!(i18n, selection.candidates)}</h3>
             <table class="candidates">
-                <thead><tr><th>"Project"</th><th>"Stage"</th><th>"Value"</th><th>"Cost"</th><th>"Decision"</th></tr></thead>
+                <thead><tr>
+                    <th>{t!(i18n, selection.project)}</th><th>{t!(i18n, selection.stage)}</th><th>{t!(i18n, selection.value)}</th>
+                    <th>{t!(i18n, selection.cost)}</th><th>{t!(i18n, selection.decision)}</th>
+                </tr></thead>
                 <tbody>{candidates}</tbody>
             </table>
         </section>
         <section class="selection-run">
             <div class="run-controls">
                 <button type="button" class="primary" data-testid="run-selection" disabled=move || searching() || budget.with(Result::is_err)
-                    on:click=start>"Run exact selection " <span class="zh" lang="zh">"求解"</span></button>
+                    on:click=start>{t!(i18n, selection.run)}</button>
                 <button type="button" data-testid="cancel-selection" disabled=move || !searching() && !frontier_busy.get()
-                    on:click=move |_| cancel.set(true)>"Cancel"</button>
+                    on:click=move |_| cancel.set(true)>{t!(i18n, common.cancel)}</button>
             </div>
             {status}
             <Show when=move || stale.get()>
-                <p class="notice" data-testid="selection-stale">"The board or your setup changed since this run: run it again for an up-to-date answer."</p>
+                <p class="notice" data-testid="selection-stale">{t!(i18n, selection.stale)}</p>
             </Show>
             {result}
         </section>
         <section class="selection-frontier">
-            <h2>"Efficient frontier " <span class="zh" lang="zh">"有效前沿"</span></h2>
-            <p class="hint">"The best value reachable at each budget level, every other constraint unchanged; the dot is the current portfolio."
-                {move || frontier_busy.get().then_some(" Computing…")}</p>
+            <h2>{t!(i18n, selection.frontier)}</h2>
+            <p class="hint">{t!(i18n, selection.frontier_hint)}
+                {move || frontier_busy.get().then(|| t_string!(i18n, selection.computing))}</p>
             {chart}
         </section>
         <section class="selection-decisions">
@@ -433,12 +470,13 @@ pub fn SelectionPage() -> impl IntoView {
 }
 
 /// The frontier as SVG markup (see the dashboard's chart for why markup).
-fn frontier_svg(chart: &views::selection::FrontierChart) -> String {
+fn frontier_svg(i18n: I18nContext<Locale>, chart: &views::selection::FrontierChart) -> String {
     let frame = FRONTIER;
     let mut svg = format!(
-        r#"<svg viewBox="0 0 {w} {h}" role="img" aria-label="Efficient frontier: best value at each budget level" xmlns="http://www.w3.org/2000/svg">"#,
+        r#"<svg viewBox="0 0 {w} {h}" role="img" aria-label="{label}" xmlns="http://www.w3.org/2000/svg">"#,
         w = frame.width,
-        h = frame.height
+        h = frame.height,
+        label = t_string!(i18n, selection.frontier_label),
     );
     for step in 0..=4 {
         let fraction = f64::from(step) / 4.0;
@@ -453,12 +491,14 @@ fn frontier_svg(chart: &views::selection::FrontierChart) -> String {
             right = frame.x(1.0),
             below = frame.y(0.0) + 16.0,
             beside = frame.x(0.0) - 8.0,
-            budget = views::money(chart.max_budget * fraction),
-            value = views::number(chart.max_value * fraction, 0),
+            budget = format::whole_amount(lang(), chart.max_budget * fraction),
+            value = format::number(lang(), chart.max_value * fraction, 0),
         );
     }
     svg += &format!(
-        r#"<text class="axis" x="{x}" y="{y}" text-anchor="middle">Budget 预算</text><text class="axis" transform="translate(14 {ty}) rotate(-90)" text-anchor="middle">Best value 价值</text>"#,
+        r#"<text class="axis" x="{x}" y="{y}" text-anchor="middle">{budget}</text><text class="axis" transform="translate(14 {ty}) rotate(-90)" text-anchor="middle">{value}</text>"#,
+        budget = t_string!(i18n, selection.axis_budget),
+        value = t_string!(i18n, selection.axis_value),
         x = frame.x(0.5),
         y = frame.height - 6.0,
         ty = frame.y(0.5),
@@ -475,7 +515,9 @@ fn frontier_svg(chart: &views::selection::FrontierChart) -> String {
     }
     if let Some((x, y)) = chart.current {
         svg += &format!(
-            r#"<circle class="frontier-current" cx="{x:.1}" cy="{y:.1}" r="6"><title>Current portfolio</title></circle><text class="tick" x="{tx:.1}" y="{y:.1}" dominant-baseline="middle">current</text>"#,
+            r#"<circle class="frontier-current" cx="{x:.1}" cy="{y:.1}" r="6"><title>{title}</title></circle><text class="tick" x="{tx:.1}" y="{y:.1}" dominant-baseline="middle">{current}</text>"#,
+            title = t_string!(i18n, selection.current_title),
+            current = t_string!(i18n, selection.current),
             tx = x + 10.0
         );
     }
@@ -493,6 +535,7 @@ fn RecordDecision(
     note: RwSignal<String>,
     outcome: RwSignal<Option<Result<String, String>>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let decisions = views::selection::decisions(&comparison);
     let count = decisions.len();
     let decisions = StoredValue::new(decisions);
@@ -503,22 +546,31 @@ fn RecordDecision(
         let list = decisions.get_value();
         let result = board.try_apply(|b| {
             for (project, kind) in &list {
-                let note = if text.trim().is_empty() { "Portfolio selection".to_owned() } else { text.clone() };
+                let note = if text.trim().is_empty() {
+                    t_string!(i18n, selection.default_note).to_owned()
+                } else {
+                    text.clone()
+                };
                 b.record_decision(DecisionId::random(), *kind, Some(project), &note, Stamp { by: who.clone(), at_ms })?;
             }
             Ok(())
         });
         outcome.set(Some(result.map(|()| match list.len() {
-            1 => "Recorded 1 decision.".to_owned(),
-            n => format!("Recorded {n} decisions."),
+            1 => t_string!(i18n, selection.recorded_one).to_owned(),
+            count => tr!(i18n, selection.recorded, count).to_string(),
         })));
     };
     view! {
         <form class="record-decision" on:submit=move |ev| { ev.prevent_default(); record(()); }>
-            <input aria-label="Decision note" placeholder="Note, e.g. Q1 portfolio review" prop:value=note
+            <input aria-label=move || t_string!(i18n, selection.decision_note)
+                placeholder=move || t_string!(i18n, selection.note_placeholder) prop:value=note
                 disabled=move || !board.editable.get() on:input=move |ev| note.set(event_target_value(&ev))/>
             <button type="submit" data-testid="record-decision" disabled=move || !board.editable.get() || count == 0>
-                {format!("Record as decision ({count} project{})", if count == 1 { "" } else { "s" })} " " <span class="zh" lang="zh">"记录决策"</span>
+                {move || if count == 1 {
+                    t_string!(i18n, selection.record_one).to_string()
+                } else {
+                    tr!(i18n, selection.record, count).to_string()
+                }}
             </button>
             {move || outcome.get().map(|outcome| match outcome {
                 Ok(text) => view! { <span role="status" class="done" data-testid="record-outcome">{text}</span> }.into_any(),
@@ -531,6 +583,7 @@ fn RecordDecision(
 /// The board's decisions, newest first.
 #[component]
 pub fn DecisionLog(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let rows = move || {
         board.view.snapshot.with(|b| {
             b.decisions
@@ -543,18 +596,16 @@ pub fn DecisionLog(board: BoardContext) -> impl IntoView {
                         .and_then(|id| b.project(id))
                         .map(|p| p.name.clone())
                         .unwrap_or_else(|| "–".into());
-                    let when = chrono::DateTime::from_timestamp_millis(decision.recorded.at_ms)
-                        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-                        .unwrap_or_default();
+                    let when = format::time(lang(), decision.recorded.at_ms);
                     let version = decision.heads.first().map(|h| h.to_string()[..8].to_owned()).unwrap_or_default();
                     view! {
                         <tr data-testid="decision-row">
-                            <td>{decision.kind.as_str()}</td>
+                            <td>{super::decisions::kind_label(i18n, decision.kind)}</td>
                             <td>{project}</td>
                             <td>{decision.note.clone()}</td>
                             <td>{decision.recorded.by.clone()}</td>
                             <td>{when}</td>
-                            <td><code title="The board's version the decision was taken on">{version}</code></td>
+                            <td><code title=move || t_string!(i18n, selection.version_title)>{version}</code></td>
                         </tr>
                     }
                 })
@@ -562,11 +613,14 @@ pub fn DecisionLog(board: BoardContext) -> impl IntoView {
         })
     };
     view! {
-        <h2>"Decisions " <span class="zh" lang="zh">"决策记录"</span></h2>
+        <h2>{t!(i18n, selection.decisions)}</h2>
         <Show when=move || board.view.snapshot.with(|b| !b.decisions.is_empty())
-            fallback=|| view! { <p class="empty">"No decision recorded yet."</p> }>
+            fallback=move || view! { <p class="empty">{t!(i18n, selection.no_decision)}</p> }>
             <table class="decisions">
-                <thead><tr><th>"Decision"</th><th>"Project"</th><th>"Note"</th><th>"By"</th><th>"When"</th><th>"Board version"</th></tr></thead>
+                <thead><tr>
+                    <th>{t!(i18n, selection.decision)}</th><th>{t!(i18n, selection.project)}</th><th>{t!(i18n, selection.note)}</th>
+                    <th>{t!(i18n, selection.by)}</th><th>{t!(i18n, selection.when)}</th><th>{t!(i18n, selection.board_version)}</th>
+                </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </Show>

@@ -9,10 +9,14 @@ use leptos::{html, prelude::*};
 use leptos_router::{hooks::use_navigate, hooks::use_query_map, NavigateOptions};
 use shared::api::{Me, SignIn, SignUp, PASSWORD_MIN_CHARS};
 
+use shared::api::ErrorCode;
+
 use crate::components::header::Header;
 use crate::{
-    account::{page_after_sign_in, retry_later_message, sign_up_needs_invite, Auth},
+    account::{page_after_sign_in, Auth},
     api::{self, FetchError},
+    i18n::*,
+    language::explain,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +38,7 @@ pub fn SignInPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let navigate = StoredValue::new_local(use_navigate());
+    let i18n = use_i18n();
     let first_field = NodeRef::<html::Input>::new();
     let invite_field = NodeRef::<html::Input>::new();
 
@@ -74,7 +79,7 @@ pub fn SignInPage() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(me) => signed_in(me),
-                Err(error) => problem.set(Some(explain(mode, &error, needs_invite))),
+                Err(error) => problem.set(Some(explain_refusal(i18n, mode, &error, needs_invite))),
             }
         });
     };
@@ -87,40 +92,44 @@ pub fn SignInPage() -> impl IntoView {
         <Header/>
         <main class="sign-in">
             <h1>{move || match mode.get() {
-                Mode::SignIn => view! { "Sign in " <span class="zh" lang="zh">"登录"</span> }.into_any(),
-                Mode::SignUp => view! { "Create an account " <span class="zh" lang="zh">"注册"</span> }.into_any(),
+                Mode::SignIn => t_string!(i18n, sign_in.sign_in_title),
+                Mode::SignUp => t_string!(i18n, sign_in.sign_up_title),
             }}</h1>
             <form class="sign-in-form" on:submit=move |ev| { ev.prevent_default(); submit(); }>
                 <Show when=move || mode.get() == Mode::SignUp>
-                    <label for="sign-in-name">"Name"</label>
-                    <input id="sign-in-name" autocomplete="name" required placeholder="as your colleagues know you"
+                    <label for="sign-in-name">{t!(i18n, sign_in.name)}</label>
+                    <input id="sign-in-name" autocomplete="name" required
+                        placeholder=move || t_string!(i18n, sign_in.name_placeholder)
                         prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
                 </Show>
-                <label for="sign-in-email">"Email"</label>
+                <label for="sign-in-email">{t!(i18n, sign_in.email)}</label>
                 <input id="sign-in-email" type="email" autocomplete="username" required node_ref=first_field
                     prop:value=email on:input=move |ev| email.set(event_target_value(&ev))/>
-                <label for="sign-in-password">"Password"</label>
+                <label for="sign-in-password">{t!(i18n, sign_in.password)}</label>
                 <input id="sign-in-password" type="password" required
                     autocomplete=move || if mode.get() == Mode::SignUp { "new-password" } else { "current-password" }
                     minlength=move || (mode.get() == Mode::SignUp).then_some(PASSWORD_MIN_CHARS)
                     aria-describedby="sign-in-password-hint"
                     prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
                 <small id="sign-in-password-hint" class="hint">
-                    {move || (mode.get() == Mode::SignUp).then(|| format!("At least {PASSWORD_MIN_CHARS} characters."))}
+                    {move || (mode.get() == Mode::SignUp).then(|| {
+                        let min = PASSWORD_MIN_CHARS;
+                        tr!(i18n, sign_in.password_hint, min).to_string()
+                    })}
                 </small>
                 <Show when=move || mode.get() == Mode::SignUp && needs_invite.get()>
-                    <label for="sign-in-invite">"Invite code"</label>
+                    <label for="sign-in-invite">{t!(i18n, sign_in.invite_code)}</label>
                     <input id="sign-in-invite" required autocomplete="off" node_ref=invite_field
                         aria-describedby="sign-in-invite-hint"
                         prop:value=invite on:input=move |ev| invite.set(event_target_value(&ev))/>
-                    <small id="sign-in-invite-hint" class="hint">"This server lets people in by invitation: ask its admin for a code."</small>
+                    <small id="sign-in-invite-hint" class="hint">{t!(i18n, sign_in.invite_hint)}</small>
                 </Show>
                 <button type="submit" disabled=busy>
                     {move || match (mode.get(), busy.get()) {
-                        (Mode::SignIn, false) => "Sign in",
-                        (Mode::SignIn, true) => "Signing in…",
-                        (Mode::SignUp, false) => "Create account",
-                        (Mode::SignUp, true) => "Creating the account…",
+                        (Mode::SignIn, false) => t_string!(i18n, sign_in.sign_in),
+                        (Mode::SignIn, true) => t_string!(i18n, sign_in.signing_in),
+                        (Mode::SignUp, false) => t_string!(i18n, sign_in.create_account),
+                        (Mode::SignUp, true) => t_string!(i18n, sign_in.creating_account),
                     }}
                 </button>
                 <p class="problem" role="alert" data-testid="sign-in-problem">{problem}</p>
@@ -128,12 +137,16 @@ pub fn SignInPage() -> impl IntoView {
             <p class="switch">
                 {move || match mode.get() {
                     Mode::SignIn => view! {
-                        "New here? "
-                        <button type="button" class="link" on:click=move |_| switch_to(Mode::SignUp)>"Create an account"</button>
+                        {t!(i18n, sign_in.new_here)} " "
+                        <button type="button" class="link" on:click=move |_| switch_to(Mode::SignUp)>
+                            {t!(i18n, sign_in.create_an_account)}
+                        </button>
                     }.into_any(),
                     Mode::SignUp => view! {
-                        "Already have an account? "
-                        <button type="button" class="link" on:click=move |_| switch_to(Mode::SignIn)>"Sign in instead"</button>
+                        {t!(i18n, sign_in.have_account)} " "
+                        <button type="button" class="link" on:click=move |_| switch_to(Mode::SignIn)>
+                            {t!(i18n, sign_in.sign_in_instead)}
+                        </button>
                     }.into_any(),
                 }}
             </p>
@@ -141,44 +154,23 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-/// What to tell the person when signing in or up failed.
-fn explain(mode: Mode, error: &FetchError, needs_invite: RwSignal<bool>) -> String {
+/// What to tell the person when signing in or up failed, in their language. A refusal that
+/// needs an invite code shows the invite field.
+fn explain_refusal(i18n: I18nContext<Locale>, mode: Mode, error: &FetchError, needs_invite: RwSignal<bool>) -> String {
     match error {
-        FetchError::Unreachable => {
-            "The server cannot be reached: signing in needs a connection. Try again when you are online.".into()
-        }
-        FetchError::Refused { status: 429, retry_after_secs, .. } => retry_later_message(*retry_after_secs),
-        FetchError::Refused { status: 401, message, .. } if mode == Mode::SignIn => {
-            if message.is_empty() || message.starts_with("the server answered") {
-                "Wrong email or password.".into()
-            } else {
-                upper_first(message)
-            }
-        }
-        FetchError::Refused { status, message, .. }
-            if mode == Mode::SignUp && sign_up_needs_invite(*status, message) =>
+        FetchError::Unreachable => t_string!(i18n, sign_in.unreachable).to_string(),
+        FetchError::Refused { code: code @ (ErrorCode::InviteRequired | ErrorCode::InviteInvalid), .. }
+            if mode == Mode::SignUp =>
         {
             let first_time = !needs_invite.get_untracked();
             needs_invite.set(true);
-            if first_time {
-                format!("{} Enter the invite code you were given.", upper_first(message))
+            let reason = explain(i18n, error);
+            if first_time && *code == ErrorCode::InviteRequired {
+                format!("{reason} {}", t_string!(i18n, sign_in.enter_invite))
             } else {
-                upper_first(message)
+                reason
             }
         }
-        error => upper_first(&error.to_string()),
+        error => explain(i18n, error),
     }
-}
-
-/// Server messages start in lower case, to fit in a sentence; alone they read as one.
-fn upper_first(text: &str) -> String {
-    let mut chars = text.chars();
-    let mut sentence: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    };
-    if !sentence.ends_with(['.', '!', '?']) {
-        sentence.push('.');
-    }
-    sentence
 }

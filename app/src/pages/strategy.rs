@@ -10,17 +10,23 @@
 use leptos::prelude::*;
 use shared::{
     board::{ObjectiveId, Stage},
+    format,
     views::{self, strategy::move_in_grid},
     ProjectId,
 };
 use wasm_bindgen::JsCast;
 
 use super::board::{parse_number, BoardContext};
-use crate::components::field::Field;
+use crate::{
+    components::{field::Field, stage_label},
+    i18n::*,
+    language::lang,
+};
 
 #[component]
 pub fn StrategyPage() -> impl IntoView {
     let board = BoardContext::get();
+    let i18n = use_i18n();
     let objective_ids = Memo::new(move |_| {
         board
             .view
@@ -34,10 +40,13 @@ pub fn StrategyPage() -> impl IntoView {
 
     view! {
         <section class="strategy">
-            <h2>"Strategic objectives " <span class="zh" lang="zh">"战略目标"</span></h2>
-            <p class="hint">"Weights are relative: 3 and 1 mean 75% and 25%."</p>
+            <h2>{t!(i18n, strategy.objectives)}</h2>
+            <p class="hint">{t!(i18n, strategy.weights_hint)}</p>
             <table class="objectives">
-                <thead><tr><th>"Objective"</th><th>"Weight"</th><th>"Share"</th><th>"Served by (approved, active)"</th><th>"Actions"</th></tr></thead>
+                <thead><tr>
+                    <th>{t!(i18n, strategy.objective)}</th><th>{t!(i18n, strategy.weight)}</th><th>{t!(i18n, strategy.share)}</th>
+                    <th>{t!(i18n, strategy.served_by)}</th><th>{t!(i18n, strategy.actions)}</th>
+                </tr></thead>
                 <tbody>
                     <For each=move || objective_ids.get() key=|id| id.clone()
                         children=move |id| view! { <ObjectiveRow id board objective_ids unserved shares/> }/>
@@ -46,13 +55,12 @@ pub fn StrategyPage() -> impl IntoView {
             <AddObjective board/>
         </section>
         <section class="contributions">
-            <h2>"Contribution matrix " <span class="zh" lang="zh">"贡献矩阵"</span></h2>
-            <p class="hint">"How much each project serves each objective, from 0 (not at all) to 1 (fully). "
-                "Arrow keys move between cells, Enter edits and commits, Escape cancels."</p>
+            <h2>{t!(i18n, strategy.contribution_matrix)}</h2>
+            <p class="hint">{t!(i18n, strategy.matrix_hint)}</p>
             <ContributionGrid board project_ids objective_ids/>
         </section>
         <section class="alignment">
-            <h2>"Alignment ranking " <span class="zh" lang="zh">"战略对齐度排名"</span></h2>
+            <h2>{t!(i18n, strategy.alignment_ranking)}</h2>
             <AlignmentRanking board/>
         </section>
     }
@@ -66,6 +74,7 @@ fn ObjectiveRow(
     unserved: Memo<Vec<String>>,
     shares: Memo<Vec<f64>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let id = StoredValue::new(id);
     let objective = Memo::new(move |_| {
         board.view.snapshot.with(|b| b.objectives.iter().find(|o| o.id == id.get_value().as_str()).cloned())
@@ -74,7 +83,10 @@ fn ObjectiveRow(
     let weight = move || objective.with(|o| o.as_ref().map_or(0.0, |o| o.weight));
     let share = move || {
         let index = objective_ids.with(|ids| ids.iter().position(|other| *other == id.get_value()));
-        index.and_then(|index| shares.with(|shares| shares.get(index).copied())).map(views::percent).unwrap_or_default()
+        index
+            .and_then(|index| shares.with(|shares| shares.get(index).copied()))
+            .map(|share| format::percent(lang(), share))
+            .unwrap_or_default()
     };
     let is_unserved = move || unserved.with(|list| list.iter().any(|other| other == id.get_value().as_str()));
     // The approved and active projects that serve it.
@@ -92,22 +104,25 @@ fn ObjectiveRow(
     let read_only = Signal::derive(move || !board.editable.get());
     view! {
         <tr data-testid="objective-row" data-objective-id=id.get_value().to_string() class:unserved=is_unserved>
-            <td><Field class="objective-name" label="Objective name" value=Signal::derive(name) disabled=read_only
+            <td><Field class="objective-name" label=Signal::derive(move || t_string!(i18n, strategy.objective_name).to_string()) value=Signal::derive(name) disabled=read_only
                 commit=move |text| board.try_apply(|b| b.set_objective(&id.get_value(), &text, weight()))/></td>
-            <td><Field class="objective-weight" label="Objective weight" value=Signal::derive(move || views::number(weight(), 6))
+            <td><Field class="objective-weight" label=Signal::derive(move || t_string!(i18n, strategy.objective_weight).to_string())
+                value=Signal::derive(move || format::number(lang(), weight(), 6))
                 disabled=read_only
                 commit=move |text| match parse_number(&text) {
                     Some(value) => board.try_apply(|b| b.set_objective(&id.get_value(), &name(), value)),
-                    None => Err("the weight must be a number, for example 1".into()),
+                    None => Err(t_string!(i18n, strategy.weight_not_number).into()),
                 }/></td>
             <td class="share" data-testid="objective-share">{share}</td>
             <td>{move || if is_unserved() {
-                view! { <span class="unserved-mark" data-testid="unserved" title="No approved or active project contributes to this objective">
-                    "⚠ No approved or active project " <span class="zh" lang="zh">"无项目支撑"</span></span> }.into_any()
+                view! { <span class="unserved-mark" data-testid="unserved" title=move || t_string!(i18n, strategy.unserved_title)>
+                    {t!(i18n, strategy.unserved)}</span> }.into_any()
             } else {
                 view! { <span class="served-mark">"✓ " {serving}</span> }.into_any()
             }}</td>
-            <td><button type="button" class="danger" aria-label=move || format!("Remove objective {}", name()) title="Remove objective"
+            <td><button type="button" class="danger"
+                aria-label=move || tr!(i18n, strategy.remove_objective_named, name = name()).to_string()
+                title=move || t_string!(i18n, strategy.remove_objective)
                 disabled=read_only on:click=move |_| board.apply(|b| b.delete_objective(&id.get_value()))>"✕"</button></td>
         </tr>
     }
@@ -116,12 +131,13 @@ fn ObjectiveRow(
 /// A name and a weight; what the board refuses is said beside the form, and nothing is added.
 #[component]
 fn AddObjective(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let weight = RwSignal::new("1".to_string());
     let error = RwSignal::new(None::<String>);
     let add = move || {
         let result = match parse_number(&weight.get_untracked()) {
-            None => Err("the weight must be a number, for example 1".to_owned()),
+            None => Err(t_string!(i18n, strategy.weight_not_number).to_owned()),
             Some(value) => {
                 let text = name.get_untracked();
                 board.try_apply(|b| b.add_objective(ObjectiveId::random(), &text, value))
@@ -139,13 +155,14 @@ fn AddObjective(board: BoardContext) -> impl IntoView {
     let invalid = move || error.with(Option::is_some).then_some("true");
     view! {
         <form class="add-row" on:submit=move |ev| { ev.prevent_default(); add(); }>
-            <input aria-label="New objective name" placeholder="New objective" prop:value=name aria-invalid=invalid
+            <input aria-label=move || t_string!(i18n, strategy.new_objective_name)
+                placeholder=move || t_string!(i18n, strategy.new_objective) prop:value=name aria-invalid=invalid
                 aria-describedby="add-objective-error" disabled=move || !board.editable.get()
                 on:input=move |ev| { error.set(None); name.set(event_target_value(&ev)); }/>
-            <input aria-label="New objective weight" type="number" step="any" class="weight" prop:value=weight aria-invalid=invalid
+            <input aria-label=move || t_string!(i18n, strategy.new_objective_weight) type="number" step="any" class="weight" prop:value=weight aria-invalid=invalid
                 aria-describedby="add-objective-error" disabled=move || !board.editable.get()
                 on:input=move |ev| { error.set(None); weight.set(event_target_value(&ev)); }/>
-            <button type="submit" disabled=move || !board.editable.get()>"Add objective"</button>
+            <button type="submit" disabled=move || !board.editable.get()>{t!(i18n, strategy.add_objective)}</button>
             <span class="field-error" id="add-objective-error" role="alert" data-testid="add-objective-error">{move || error.get()}</span>
         </form>
     }
@@ -166,6 +183,7 @@ fn ContributionGrid(
     project_ids: Memo<Vec<ProjectId>>,
     objective_ids: Memo<Vec<ObjectiveId>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     // The cell that holds the grid's one tab stop, and the cell being edited.
     let active = RwSignal::new((0usize, 0usize));
     let editing = RwSignal::new(None::<(usize, usize)>);
@@ -276,12 +294,16 @@ fn ContributionGrid(
                     });
                     let text = move || {
                         let value = value.get();
-                        if value == 0.0 { String::new() } else { views::number(value, 3) }
+                        if value == 0.0 { String::new() } else { format::number(lang(), value, 3) }
                     };
                     view! {
                         <td class="cell" role="gridcell" data-cell=move || format!("{}-{column}", row_index.get())
                             tabindex=move || if active.get() == at() { "0" } else { "-1" }
-                            aria-label=move || format!("{} serves {}: {}", name(), objective_name(board, &objective.get_value()), if text().is_empty() { "0".to_owned() } else { text() })
+                            aria-label=move || {
+                                let objective = objective_name(board, &objective.get_value());
+                                let value = if text().is_empty() { "0".to_owned() } else { text() };
+                                tr!(i18n, strategy.cell_label, project = name(), objective, value).to_string()
+                            }
                             on:focus=move |_| active.set(at())
                             on:click=move |_| {
                                 active.set(at());
@@ -292,13 +314,16 @@ fn ContributionGrid(
                             }>
                             {move || if editing.get() == Some(at()) {
                                 view! {
-                                    <Field class="contribution" label=format!("Contribution of {} to {}", name(), objective_name(board, &objective.get_value()))
+                                    <Field class="contribution" label={
+                                        let objective = objective_name(board, &objective.get_value());
+                                        tr!(i18n, strategy.contribution_of, project = name(), objective).to_string()
+                                    }
                                         value=Signal::derive(text)
                                         commit=move |typed| {
                                             let share = if typed.trim().is_empty() { Some(0.0) } else { parse_number(&typed) };
                                             let result = match share {
                                                 Some(share) => board.try_apply(|b| b.set_contribution(&project.get_value(), &objective.get_value(), share)),
-                                                None => Err("a contribution is a number from 0 to 1, for example 0.5".into()),
+                                                None => Err(t_string!(i18n, strategy.contribution_not_number).into()),
                                             };
                                             result
                                         }/>
@@ -321,10 +346,10 @@ fn ContributionGrid(
     };
     view! {
         <Show when=move || !project_ids.with(Vec::is_empty) && !objective_ids.with(Vec::is_empty)
-            fallback=|| view! { <p class="empty">"Add projects and objectives to say which project serves which objective."</p> }>
-            <table class="matrix" role="grid" data-grid="contributions" aria-label="Contribution of each project to each objective"
+            fallback=move || view! { <p class="empty">{t!(i18n, strategy.add_projects_and_objectives)}</p> }>
+            <table class="matrix" role="grid" data-grid="contributions" aria-label=move || t_string!(i18n, strategy.matrix_label)
                 on:keydown=on_keydown on:focusout=on_focusout>
-                <thead><tr><th scope="col">"Project"</th>{header}</tr></thead>
+                <thead><tr><th scope="col">{t!(i18n, strategy.project)}</th>{header}</tr></thead>
                 <tbody>
                     <For each=move || project_ids.get() key=|id| id.clone() children=row/>
                 </tbody>
@@ -341,13 +366,17 @@ fn objective_name(board: BoardContext, id: &ObjectiveId) -> String {
 
 #[component]
 fn AlignmentRanking(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let ranking = Memo::new(move |_| board.view.snapshot.with(views::strategy::alignment_ranking));
     move || {
         match ranking.get() {
         Err(reason) => view! { <p class="empty" data-testid="alignment-empty">{reason}</p> }.into_any(),
         Ok(rows) => view! {
             <table class="ranking">
-                <thead><tr><th>"#"</th><th>"Project"</th><th>"Stage"</th><th>"Alignment " <span class="zh" lang="zh">"对齐度"</span></th></tr></thead>
+                <thead><tr>
+                    <th>"#"</th><th>{t!(i18n, strategy.project)}</th><th>{t!(i18n, strategy.stage)}</th>
+                    <th>{t!(i18n, strategy.alignment)}</th>
+                </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|row| {
                         let width = format!("width: {:.1}%", row.score * 100.0);
@@ -355,10 +384,10 @@ fn AlignmentRanking(board: BoardContext) -> impl IntoView {
                             <tr data-testid="alignment-row">
                                 <td class="rank">{row.rank}</td>
                                 <td>{row.name}</td>
-                                <td class="stage">{row.stage.label()}</td>
+                                <td class="stage">{stage_label(row.stage)}</td>
                                 <td class="score-cell">
                                     <span class="bar"><span class="fill" style=width></span></span>
-                                    <span class="score" data-testid="alignment-score">{views::number(row.score, 3)}</span>
+                                    <span class="score" data-testid="alignment-score">{format::number(lang(), row.score, 3)}</span>
                                 </td>
                             </tr>
                         }

@@ -31,7 +31,7 @@ use axum::{
 use futures::{Stream, StreamExt};
 use samod::{DocumentId, PeerId, ShareConfig};
 use serde::Deserialize;
-use shared::api::{ApiError, Role};
+use shared::api::{ApiError, ErrorCode, Role};
 use tokio::sync::broadcast;
 
 use crate::{
@@ -61,7 +61,8 @@ pub struct SyncQuery {
 }
 
 fn refuse(status: StatusCode, message: &str) -> Response {
-    (status, Json(ApiError { error: message.to_owned() })).into_response()
+    let code = ErrorCode::for_status(status.as_u16());
+    (status, Json(ApiError { error: message.to_owned(), code })).into_response()
 }
 
 pub async fn upgrade(State(state): State<AppState>, request: Request) -> Response {

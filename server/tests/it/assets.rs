@@ -67,3 +67,41 @@ async fn the_wasm_goes_out_compressed_and_revalidated_and_unknown_paths_get_the_
     assert_eq!(api.status(), StatusCode::UNAUTHORIZED);
     server.stop().await;
 }
+
+/// The shell is in the reader's language from the first byte: the device's choice (the
+/// `pmo_lang` cookie) wins over the browser's `Accept-Language`, and English is the fallback.
+#[tokio::test]
+async fn the_shell_speaks_the_chosen_or_the_browsers_language() {
+    let database = harness::TestDatabase::new();
+    let site = site();
+    let config = server::Config::new(database.url(), site.path().display().to_string());
+    let server = harness::start_server_with(config, "127.0.0.1:0".parse().unwrap()).await;
+    let http = reqwest::Client::new();
+    // (Accept-Language, cookie, the shell's lang, words of its loading message)
+    let cases = [
+        (None, None, "en", "Loading PMO Board"),
+        (Some("zh-CN,zh;q=0.9,en;q=0.8"), None, "zh", "正在加载"),
+        (Some("en-US,en;q=0.9"), None, "en", "Loading PMO Board"),
+        (Some("fr-FR,fr;q=0.9"), None, "en", "Loading PMO Board"),
+        (Some("zh-CN,zh;q=0.9"), Some("pmo_lang=en"), "en", "Loading PMO Board"),
+        (Some("en-US"), Some("pmo_lang=zh"), "zh", "正在加载"),
+        (Some("zh-TW"), Some("pmo_lang=klingon"), "zh", "正在加载"),
+    ];
+    for (accept_language, cookie, lang, words) in cases {
+        let mut request = http.get(format!("http://{}/board/abc", server.addr));
+        if let Some(accept_language) = accept_language {
+            request = request.header(header::ACCEPT_LANGUAGE, accept_language);
+        }
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = request.send().await.unwrap();
+        let vary =
+            response.headers().get_all(header::VARY).iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>();
+        assert!(vary.iter().any(|v| v.contains("Accept-Language")), "{vary:?}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains(&format!("<html lang=\"{lang}\"")), "{accept_language:?} {cookie:?}: {page}");
+        assert!(page.contains(words), "{accept_language:?} {cookie:?}: {page}");
+    }
+    server.stop().await;
+}

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use reqwest::{header, StatusCode};
 use server::{Config, Limits};
-use shared::api::{InstanceSettings, Invite, Me, TokenSummary, CSRF_HEADER};
+use shared::api::{
+    ApiError, ErrorCode, InstanceSettings, Invite, LanguageChoice, Locale, Me, TokenSummary, CSRF_HEADER,
+};
 
 use crate::harness::{expect_error, on_postgres, start_server, start_server_with, ApiClient, TestDatabase, PASSWORD};
 
@@ -414,5 +416,92 @@ async fn every_account_endpoint_answers_401_without_credentials() {
             .json(&serde_json::json!({}));
         expect_error(request.send().await.unwrap(), 401, "sign in first").await;
     }
+    server.stop().await;
+}
+
+/// Every refusal the app shows carries a stable code beside the English text, which the app
+/// translates; the code and the status agree.
+#[tokio::test]
+async fn refusals_carry_a_stable_code_the_app_translates() {
+    let database = TestDatabase::new();
+    let server = start_server(&database.url()).await;
+    let alice = ApiClient::sign_up(server.addr, "alice@example.com").await;
+    let board = alice.create_board("Portfolio").await;
+    let stranger = ApiClient::new(server.addr).await;
+    let members = format!("/api/boards/{}/members", board.document_id());
+    let alice_id = alice.me().await.account.id;
+    let responses = [
+        (stranger.try_sign_up("not-an-email", "Ann", PASSWORD, None).await, ErrorCode::BadEmail),
+        (stranger.try_sign_up("ann@example.com", "   ", PASSWORD, None).await, ErrorCode::BadName),
+        (stranger.try_sign_up("ann@example.com", "Ann", "short", None).await, ErrorCode::BadPassword),
+        (stranger.try_sign_up("alice@example.com", "Ann", PASSWORD, None).await, ErrorCode::EmailTaken),
+        (stranger.try_sign_in("alice@example.com", "wrong password!").await, ErrorCode::WrongCredentials),
+        (stranger.get("/api/boards").send().await.unwrap(), ErrorCode::SignInFirst),
+        (
+            alice
+                .post("/api/auth/password")
+                .json(&serde_json::json!({ "current": "wrong password!", "new": PASSWORD }))
+                .send()
+                .await
+                .unwrap(),
+            ErrorCode::WrongCurrentPassword,
+        ),
+        (
+            alice
+                .post(&members)
+                .json(&serde_json::json!({ "email": "nobody@example.com", "role": "editor" }))
+                .send()
+                .await
+                .unwrap(),
+            ErrorCode::NoAccountWithEmail,
+        ),
+        (
+            alice
+                .put(&format!("{members}/{alice_id}"))
+                .json(&serde_json::json!({ "role": "viewer" }))
+                .send()
+                .await
+                .unwrap(),
+            ErrorCode::LastOwner,
+        ),
+        (alice.get("/api/boards/nonesuch/members").send().await.unwrap(), ErrorCode::NoSuchBoard),
+        (
+            alice.put("/api/auth/language").json(&serde_json::json!({ "language": "fr" })).send().await.unwrap(),
+            ErrorCode::BadLanguage,
+        ),
+    ];
+    for (response, code) in responses {
+        let (path, status) = (response.url().path().to_owned(), response.status().as_u16());
+        let error: ApiError = response.json().await.unwrap();
+        assert_eq!((error.code, status), (code, code.status()), "{path}: {}", error.error);
+        assert!(!error.error.is_empty(), "{path}: the English text stays beside the code");
+    }
+    server.stop().await;
+}
+
+/// The language a person chooses is kept on the account, so another device speaks it too.
+#[tokio::test]
+async fn the_chosen_language_follows_the_account() {
+    let database = TestDatabase::new();
+    let server = start_server(&database.url()).await;
+    let alice = ApiClient::sign_up(server.addr, "alice@example.com").await;
+    assert_eq!(alice.me().await.account.language, None, "no choice until one is made");
+    for language in [Locale::Zh, Locale::En, Locale::Zh] {
+        let response = alice.put("/api/auth/language").json(&LanguageChoice { language }).send().await.unwrap();
+        assert_eq!(response.status(), 204);
+        assert_eq!(alice.me().await.account.language, Some(language));
+    }
+    let other_device = ApiClient::new(server.addr).await;
+    let response = other_device.try_sign_in("alice@example.com", PASSWORD).await;
+    let me: Me = response.json().await.unwrap();
+    assert_eq!(me.account.language, Some(Locale::Zh));
+    let response = ApiClient::new(server.addr)
+        .await
+        .put("/api/auth/language")
+        .json(&LanguageChoice { language: Locale::En })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401, "only a signed-in person has a language to remember");
     server.stop().await;
 }

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::BoardSnapshot;
-use crate::money::format_amount;
+use crate::format::{self, Locale};
 
 /// One line per difference from `saved` (what the server holds) to `ours`, in a stable order:
 /// the board, projects in `ours`' priority order, then removed projects, people, bookings.
@@ -24,7 +24,7 @@ pub fn differences(saved: &BoardSnapshot, ours: &BoardSnapshot) -> Vec<String> {
                 "New project “{}”, stage {}, budget {}",
                 project.name,
                 project.stage.as_str(),
-                format_amount(project.budget)
+                format::amount(Locale::En, project.budget)
             ));
             continue;
         };
@@ -43,8 +43,8 @@ pub fn differences(saved: &BoardSnapshot, ours: &BoardSnapshot) -> Vec<String> {
             lines.push(format!(
                 "Project “{}”: budget {} (saved: {})",
                 project.name,
-                format_amount(project.budget),
-                format_amount(before.budget)
+                format::amount(Locale::En, project.budget),
+                format::amount(Locale::En, before.budget)
             ));
         }
     }

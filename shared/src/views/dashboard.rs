@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{money, number, percent, signed_percent};
+use crate::format::{self, Locale};
 use crate::{
     board::{BoardSnapshot, ProjectId, Stage},
     dashboard::Dashboard,
@@ -31,7 +31,7 @@ pub fn kpi_tiles(dashboard: &Dashboard) -> Vec<KpiTile> {
     let kpis = &dashboard.kpis;
     let success = match &kpis.success_rate {
         Some(rate) if rate.rate.is_some() => (
-            rate.rate.map(percent),
+            rate.rate.map(|rate| format::percent(Locale::En, rate)),
             format!(
                 "{} of {} closed projects finished within tolerance of scope, schedule and budget (successful ÷ closed)",
                 rate.successful, rate.closed
@@ -46,11 +46,11 @@ pub fn kpi_tiles(dashboard: &Dashboard) -> Vec<KpiTile> {
     };
     let utilisation = match &kpis.utilisation {
         Some(use_) if use_.rate.is_some() => (
-            use_.rate.map(percent),
+            use_.rate.map(|rate| format::percent(Locale::En, rate)),
             format!(
                 "{} h booked ÷ {} h of capacity over the planning horizon",
-                number(use_.allocated_hours, 1),
-                number(use_.capacity_hours, 1)
+                format::number(Locale::En, use_.allocated_hours, 1),
+                format::number(Locale::En, use_.capacity_hours, 1)
             ),
         ),
         _ => (
@@ -67,8 +67,8 @@ pub fn kpi_tiles(dashboard: &Dashboard) -> Vec<KpiTile> {
             Some(format!("{cpi:.2}")),
             format!(
                 "ΣEV {} ÷ ΣAC {} over {projects} projects with earned value (below 1: the work cost more than budgeted)",
-                money(ev.earned_value),
-                money(ev.actual_cost)
+                format::whole_amount(Locale::En, ev.earned_value),
+                format::whole_amount(Locale::En, ev.actual_cost)
             ),
         ),
         None => (
@@ -81,8 +81,8 @@ pub fn kpi_tiles(dashboard: &Dashboard) -> Vec<KpiTile> {
             Some(format!("{spi:.2}")),
             format!(
                 "ΣEV {} ÷ ΣPV {} over {projects} projects with earned value (below 1: behind the plan)",
-                money(ev.earned_value),
-                money(ev.planned_value)
+                format::whole_amount(Locale::En, ev.earned_value),
+                format::whole_amount(Locale::En, ev.planned_value)
             ),
         ),
         None => (
@@ -92,11 +92,11 @@ pub fn kpi_tiles(dashboard: &Dashboard) -> Vec<KpiTile> {
     };
     let variance = match (ev, kpis.cost_and_schedule.as_ref().and_then(|c| c.budget_variance_fraction)) {
         (Some(ev), Some(fraction)) => (
-            Some(signed_percent(fraction)),
+            Some(format::signed_percent(Locale::En, fraction)),
             format!(
                 "(Σbudget {} − ΣEAC {}) ÷ Σbudget (below 0: forecast over budget)",
-                money(ev.budget_at_completion),
-                money(ev.estimate_at_completion)
+                format::whole_amount(Locale::En, ev.budget_at_completion),
+                format::whole_amount(Locale::En, ev.estimate_at_completion)
             ),
         ),
         _ => (
@@ -107,7 +107,7 @@ pub fn kpi_tiles(dashboard: &Dashboard) -> Vec<KpiTile> {
     };
     let milestones = match &kpis.milestones {
         Some(rate) if rate.rate.is_some() => (
-            rate.rate.map(percent),
+            rate.rate.map(|rate| format::percent(Locale::En, rate)),
             format!(
                 "{} of {} completed milestones were done on or before their due date",
                 rate.completed_on_time, rate.completed

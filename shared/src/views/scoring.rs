@@ -5,9 +5,9 @@
 
 use std::str::FromStr;
 
-use super::number;
 use crate::{
     board::{BoardError, BoardSnapshot, Project, ProjectId, Stage},
+    format::{self, Locale},
     scoring::{self, Candidate, Confidence, Impact, RiceInput, WsjfInput},
 };
 
@@ -170,9 +170,9 @@ fn weighted(board: &BoardSnapshot) -> ModelRanking {
                             format!(
                                 "{} {} → {} × {}",
                                 criterion_name(&c.criterion),
-                                number(c.raw_score, 2),
-                                number(c.normalised_score, 2),
-                                number(c.weight, 2)
+                                format::number(Locale::En, c.raw_score, 2),
+                                format::number(Locale::En, c.normalised_score, 2),
+                                format::number(Locale::En, c.weight, 2)
                             )
                         })
                         .collect::<Vec<_>>()
@@ -252,12 +252,12 @@ fn wsjf_row(project: &Project) -> Scored {
     let score = scoring::wsjf(&input).map_err(|error| vec![error.to_string()])?;
     let detail = format!(
         "({} + {} + {}) ÷ {} = {} ÷ {}",
-        number(input.business_value, 2),
-        number(input.time_criticality, 2),
-        number(input.risk_reduction_opportunity_enablement, 2),
-        number(input.job_size, 2),
-        number(score.cost_of_delay, 2),
-        number(input.job_size, 2)
+        format::number(Locale::En, input.business_value, 2),
+        format::number(Locale::En, input.time_criticality, 2),
+        format::number(Locale::En, input.risk_reduction_opportunity_enablement, 2),
+        format::number(Locale::En, input.job_size, 2),
+        format::number(Locale::En, score.cost_of_delay, 2),
+        format::number(Locale::En, input.job_size, 2)
     );
     Ok((score.wsjf, detail))
 }
@@ -279,10 +279,10 @@ fn rice_row(project: &Project) -> Scored {
     let score = scoring::rice(&input).map_err(|error| vec![error.to_string()])?;
     let detail = format!(
         "{} × {} × {}% ÷ {}",
-        number(reach, 2),
-        number(impact.value(), 2),
-        number(confidence.value() * 100.0, 0),
-        number(effort, 2)
+        format::number(Locale::En, reach, 2),
+        format::number(Locale::En, impact.value(), 2),
+        format::number(Locale::En, confidence.value() * 100.0, 0),
+        format::number(Locale::En, effort, 2)
     );
     Ok((score, detail))
 }

@@ -1,0 +1,171 @@
+// The app in both of its languages: each page, opened by a browser that prefers English or
+// Chinese, shows no text from the other language's catalogue; the account menu switches the
+// language at once, without a reload, and the choice is remembered on the device and on the
+// account (another device signing in gets it too).
+import { readFileSync, readdirSync } from "node:fs";
+import { test, expect } from "@playwright/test";
+import { TestServer } from "./server.js";
+import { openBoard, projectNames } from "./board-page.js";
+import { seedPortfolio } from "./decisions-seed.js";
+
+let server;
+test.beforeEach(async () => {
+  server = await TestServer.start();
+});
+test.afterEach(async () => {
+  await server.stop();
+});
+
+/** Every text of one language's catalogues (app/locales/<language>/*.json), flattened. */
+function catalogue(language) {
+  const dir = new URL(`../../app/locales/${language}/`, import.meta.url);
+  const texts = [];
+  const collect = (value) => {
+    if (typeof value === "string") texts.push(value);
+    else for (const inner of Object.values(value)) collect(inner);
+  };
+  for (const file of readdirSync(dir)) collect(JSON.parse(readFileSync(new URL(file, dir), "utf8")));
+  return texts;
+}
+
+/**
+ * The English phrases that must not show on a Chinese page: each catalogue text cut at its
+ * `{variables}`, keeping the pieces long enough to be words of the interface rather than
+ * a unit or an abbreviation (CPI, h/wk), and that the Chinese catalogue does not use as well.
+ */
+function englishPhrases() {
+  const chinese = catalogue("zh").join("\n");
+  return [...new Set(catalogue("en").flatMap((text) => text.split(/\{[^}]*\}/)))]
+    .map((piece) => piece.trim())
+    .filter((piece) => piece.length >= 8 && /[a-z]{3}/i.test(piece) && /\s/.test(piece) && !chinese.includes(piece));
+}
+
+const CJK = /[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]/;
+
+/**
+ * The text a person sees on the page: visible text nodes, and the placeholders, titles and
+ * accessible names of the page's controls, leaving out what is marked as another language
+ * (the language menu names each language in itself) and what a test put there as user data.
+ */
+async function visibleText(page, language) {
+  return page.evaluate((language) => {
+    const own = (element) => {
+      const marked = element.closest("[lang]");
+      return !marked || marked.getAttribute("lang").split("-")[0] === language;
+    };
+    const parts = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const element = node.parentElement;
+      if (!element || !own(element) || !element.checkVisibility()) continue;
+      if (["SCRIPT", "STYLE", "NOSCRIPT", "TEXTAREA"].includes(element.tagName)) continue;
+      parts.push(node.textContent);
+    }
+    for (const element of document.querySelectorAll("[placeholder], [title], [aria-label]")) {
+      if (!own(element) || !element.checkVisibility()) continue;
+      for (const attribute of ["placeholder", "title", "aria-label"]) {
+        const value = element.getAttribute(attribute);
+        if (value) parts.push(value);
+      }
+    }
+    return parts.join("\n");
+  }, language);
+}
+
+// The board's pages that speak both languages, as paths under /board/<id>/.
+const BOARD_PAGES = ["", "dashboard", "strategy", "scoring", "selection", "risks", "resources", "finance", "lessons", "decisions", "settings", "project/p-erp"];
+
+/** What a page's text may not contain in `language`, as a list of problems found. */
+function otherLanguage(text, language, phrases) {
+  if (language === "en") {
+    return text.split("\n").filter((line) => CJK.test(line)).map((line) => `Chinese on the English page: ${line.trim()}`);
+  }
+  return phrases.filter((phrase) => text.includes(phrase)).map((phrase) => `English on the Chinese page: ${phrase}`);
+}
+
+for (const [language, browserLocale, heading] of [["en", "en-US", "Priorities"], ["zh", "zh-CN", "优先级"]]) {
+  test(`every page speaks ${language} alone when the browser prefers ${browserLocale}`, async ({ browser }) => {
+    const alice = await server.signUp("alice@example.com", "Alice");
+    const board = await server.createBoard(alice, "2027 portfolio");
+    await seedPortfolio(server, alice, board);
+    const context = await browser.newContext({ locale: browserLocale });
+    try {
+      await context.addCookies(server.cookies(alice));
+      const page = await context.newPage();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      const phrases = englishPhrases();
+      expect(phrases.length, "the English catalogue has phrases to look for").toBeGreaterThan(100);
+
+      await page.goto(server.url);
+      await expect(page.locator("html")).toHaveAttribute("lang", language);
+      await expect(page.getByTestId("board-list")).toBeVisible({ timeout: 30_000 });
+      expect(otherLanguage(await visibleText(page, language), language, phrases)).toEqual([]);
+
+      await openBoard(page, server, board);
+      await expect.poll(() => projectNames(page)).toHaveLength(5);
+      await expect(page.getByRole("heading", { level: 2, name: heading, exact: true })).toBeVisible();
+      for (const path of BOARD_PAGES) {
+        await page.goto(`${server.url}/board/${board.documentId}/${path}`);
+        await expect(page.getByTestId("board-name")).toHaveText("2027 portfolio", { timeout: 30_000 });
+        await expect(page.locator("main h2").first()).not.toBeEmpty();
+        expect(otherLanguage(await visibleText(page, language), language, phrases), `/${path}`).toEqual([]);
+      }
+
+      // Signed out, the sign-in page speaks the browser's language too.
+      await context.clearCookies();
+      await page.goto(`${server.url}/signin`);
+      await expect(page.locator("h1")).toHaveText(language === "en" ? "Sign in" : "登录");
+      expect(otherLanguage(await visibleText(page, language), language, phrases), "/signin").toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test("the account menu switches the language without a reload, and the choice follows the account", async ({ browser }) => {
+  const alice = await server.signUp("alice@example.com", "Alice");
+  const board = await server.createBoard(alice, "2027 portfolio");
+  const context = await browser.newContext({ locale: "en-US" });
+  const other = await browser.newContext({ locale: "en-US" });
+  try {
+    await context.addCookies(server.cookies(alice));
+    const page = await context.newPage();
+    await openBoard(page, server, board);
+    const priorities = (name) => page.getByRole("heading", { level: 2, name, exact: true });
+    await expect(priorities("Priorities")).toBeVisible();
+    // Anything the page keeps in memory is lost by a reload: this marks the page itself.
+    await page.evaluate(() => { window.stillTheSamePage = true; });
+
+    await page.getByTestId("account-menu-button").click();
+    await page.getByTestId("language-switch").selectOption("zh");
+    await expect(priorities("优先级")).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "看板页面" }).getByRole("link", { name: "仪表板" })).toBeVisible();
+    await expect(page.locator("html")).toHaveAttribute("lang", "zh");
+    expect(await page.evaluate(() => window.stillTheSamePage)).toBe(true);
+    // Figures follow too: the budget total names the currency in Chinese.
+    await expect(page.getByTestId("budget-total")).toHaveText("0 元");
+
+    // Remembered on the account…
+    await expect.poll(async () => (await server.api(alice, "GET", "/api/auth/me")).account.language).toBe("zh");
+    // …and on this device: a reload opens in Chinese although the browser prefers English.
+    await page.reload();
+    await expect(priorities("优先级")).toBeVisible({ timeout: 30_000 });
+
+    // Another device whose browser prefers English signs in and gets the account's choice.
+    const elsewhere = await other.newPage();
+    await elsewhere.goto(`${server.url}/signin`);
+    await expect(elsewhere.locator("h1")).toHaveText("Sign in", { timeout: 30_000 });
+    await elsewhere.getByLabel("Email").fill(alice.email);
+    await elsewhere.getByLabel("Password").fill(alice.password);
+    await elsewhere.getByLabel("Password").press("Enter");
+    await expect(elsewhere.getByRole("heading", { level: 1 })).toHaveText("组合看板");
+
+    // And back to English, from the menu, in Chinese now.
+    await page.getByTestId("account-menu-button").click();
+    await page.getByTestId("language-switch").selectOption("en");
+    await expect(priorities("Priorities")).toBeVisible();
+  } finally {
+    await context.close();
+    await other.close();
+  }
+});
