@@ -230,6 +230,7 @@ mod browser {
                 }
             },
             ErrorCode::TooManySignUps => t_string!(i18n, errors.too_many_sign_ups).to_string(),
+            ErrorCode::TooManyMemberAdds => t_string!(i18n, errors.too_many_member_adds).to_string(),
             ErrorCode::Busy => t_string!(i18n, errors.busy).to_string(),
             ErrorCode::Internal => t_string!(i18n, errors.internal).to_string(),
             ErrorCode::Unknown => tr!(i18n, errors.unknown, message).to_string(),

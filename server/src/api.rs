@@ -97,6 +97,7 @@ impl ApiFailure {
             ApiFailure::Refused(code, _) => *code,
             ApiFailure::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
             ApiFailure::TooManySignUps { .. } => ErrorCode::TooManySignUps,
+            ApiFailure::TooManyMemberAdds { .. } => ErrorCode::TooManyMemberAdds,
             ApiFailure::Busy => ErrorCode::Busy,
             ApiFailure::Internal(_) => ErrorCode::Internal,
         }

@@ -106,6 +106,8 @@ pub enum ErrorCode {
     TooManyAttempts,
     /// 429: too many sign-ups from one address (see `Retry-After`).
     TooManySignUps,
+    /// 429: too many members added from one address (see `Retry-After`).
+    TooManyMemberAdds,
     /// 503: the server is busy (see `Retry-After`).
     Busy,
     /// 500: the server could not complete the request.
@@ -142,7 +144,7 @@ impl ErrorCode {
             | BoardLimit | Forbidden => 403,
             NoSuchBoard | NoAccountWithEmail | NotAMember | NoSuchToken | NotFound => 404,
             EmailTaken | AlreadyMember | LastOwner | Conflict => 409,
-            TooManyAttempts | TooManySignUps => 429,
+            TooManyAttempts | TooManySignUps | TooManyMemberAdds => 429,
             Busy => 503,
             Internal | Unknown => 500,
         }
