@@ -13,6 +13,7 @@ trap 'rm -f "$native" "$wasm"' EXIT
 
 echo "native benchmarks (cargo bench -p shared)…" >&2
 cargo bench -p shared --bench dashboard -- --output-format bencher 2>/dev/null | grep '^test ' >"$native"
+cargo bench -p shared --bench exchange -- --output-format bencher 2>/dev/null | grep '^test ' >>"$native"
 echo "WebAssembly timings (release, in Node)…" >&2
 cargo test -p shared --release --target wasm32-unknown-unknown --test wasm_timing -- --nocapture 2>&1 \
   | grep '^wasm: ' | sed 's/^wasm: //' >"$wasm" || true

@@ -2,8 +2,10 @@
 
 pub mod account_menu;
 pub mod field;
+pub mod files;
 pub mod header;
 pub mod members;
+pub mod restore;
 pub mod rule_warnings;
 
 use shared::api::Role;

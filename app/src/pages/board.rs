@@ -40,6 +40,8 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("lessons", "Lessons", "经验教训"),
     ("history", "History", "历史"),
     ("decisions", "Decisions", "决策"),
+    ("report", "Review", "组合评审报告"),
+    ("data", "Export & import", "导出与导入"),
     ("settings", "Settings", "设置"),
 ];
 

@@ -89,6 +89,7 @@ pub fn BoardList(account: Account) -> impl IntoView {
                 </button>
             </form>
             <p class="problem" role="alert">{problem}</p>
+            <crate::components::restore::RestoreBackup/>
             {move || listing.with(|listing| match listing {
                 BoardListing::Loading => view! { <p class="progress" role="status">"Loading boards…"</p> }.into_any(),
                 BoardListing::FromServer(boards) => board_links(boards.clone()).into_any(),

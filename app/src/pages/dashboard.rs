@@ -19,7 +19,7 @@ use super::board::BoardContext;
 
 /// The planning horizon the KPIs and capacity look at, from this week on.
 pub const PLANNING_WEEKS: usize = 12;
-const CHART: ChartFrame = ChartFrame::new(640.0, 400.0);
+pub(crate) const CHART: ChartFrame = ChartFrame::new(640.0, 400.0);
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -153,7 +153,7 @@ pub fn DashboardPage() -> impl IntoView {
 
 /// The bubble chart as SVG markup: bubbles are SVG links (`<a href>`), which a view macro
 /// would build as HTML anchors, invisible inside an `<svg>`.
-fn bubble_chart_svg(bubbles: &[Bubble], href: &dyn Fn(&str) -> String) -> String {
+pub(crate) fn bubble_chart_svg(bubbles: &[Bubble], href: &dyn Fn(&str) -> String) -> String {
     let frame = CHART;
     let mut svg = format!(
         r#"<svg viewBox="0 0 {w} {h}" role="img" aria-labelledby="bubble-title" xmlns="http://www.w3.org/2000/svg"><title id="bubble-title">Portfolio map: value against risk, bubble size by budget</title>"#,

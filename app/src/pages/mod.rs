@@ -12,6 +12,7 @@
 pub mod board;
 pub mod board_list;
 pub mod dashboard;
+pub mod data;
 pub mod decisions;
 pub mod finance;
 pub mod history;
@@ -19,6 +20,7 @@ pub mod lessons;
 pub mod overview;
 pub mod priorities;
 pub mod project;
+pub mod report;
 pub mod resource_plan;
 pub mod resources;
 pub mod risks;
@@ -67,6 +69,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("history") view=history::HistoryPage/>
                     <Route path=path!("decisions") view=decisions::DecisionsPage/>
                     <Route path=path!("decisions/:decision") view=decisions::DecisionVersionPage/>
+                    <Route path=path!("report") view=report::ReportPage/>
+                    <Route path=path!("data") view=data::DataPage/>
                 </ParentRoute>
             </Routes>
         </Router>

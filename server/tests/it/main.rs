@@ -9,6 +9,7 @@ mod auth;
 mod cluster;
 mod durability;
 mod editor;
+mod exchange;
 mod gate;
 mod harness;
 mod history;

@@ -42,6 +42,7 @@
 
 mod conflicts;
 mod differences;
+mod import;
 mod live;
 mod people;
 mod projects;
@@ -59,6 +60,7 @@ use automerge::{
 
 pub use conflicts::FieldConflict;
 pub use differences::differences;
+pub use import::ImportOutcome;
 pub use live::LiveBoard;
 pub use people::{Allocation, NewPerson, Person};
 pub(crate) use projects::path_between;

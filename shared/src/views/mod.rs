@@ -8,6 +8,7 @@ pub mod finance;
 pub mod format;
 pub mod lessons;
 pub mod project;
+pub mod report;
 pub mod resources;
 pub mod risks;
 pub mod scoring;
