@@ -94,10 +94,8 @@ async fn snapshot(state: &AppState, caller: &Caller, board: &str) -> Result<Boar
 /// A download: the file's name in `Content-Disposition`, as ASCII and as UTF-8 (RFC 6266), so
 /// that a board named in Chinese keeps its name.
 fn attachment(bytes: Vec<u8>, media_type: &'static str, file_name: &str) -> Response {
-    let ascii: String = file_name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || " .-_".contains(c) { c } else { '_' })
-        .collect();
+    let ascii: String =
+        file_name.chars().map(|c| if c.is_ascii_alphanumeric() || " .-_".contains(c) { c } else { '_' }).collect();
     let encoded: String = file_name
         .bytes()
         .map(|b| {
@@ -183,8 +181,7 @@ pub async fn restore(
         .await
         .map_err(|error| ApiFailure::Internal(error.into()))?
         .map_err(|refusal| ApiFailure::BadRequest(refusal.to_string()))?;
-    let handle =
-        state.repo.create(restored.document).await.map_err(|_| anyhow::anyhow!("the repo has stopped"))?;
+    let handle = state.repo.create(restored.document).await.map_err(|_| anyhow::anyhow!("the repo has stopped"))?;
     let record =
         BoardRecord { id: handle.document_id().to_string(), name: restored.name, created_at_ms: auth::now_ms() };
     state.store.create_board(&record, &caller.account.id, &restored.changes).await?;

@@ -44,11 +44,8 @@ pub async fn read_files(input: &web_sys::HtmlInputElement) -> Result<Vec<(String
 /// that file systems refuse become `-`.
 pub fn file_name(board_name: &str, extension: &str) -> String {
     let today = chrono::Local::now().date_naive();
-    let safe: String = board_name
-        .trim()
-        .chars()
-        .map(|c| if "\\/:*?\"<>|".contains(c) || c.is_control() { '-' } else { c })
-        .collect();
+    let safe: String =
+        board_name.trim().chars().map(|c| if "\\/:*?\"<>|".contains(c) || c.is_control() { '-' } else { c }).collect();
     let safe = if safe.is_empty() { "board".to_owned() } else { safe };
     format!("{safe} {today}.{extension}")
 }

@@ -24,7 +24,9 @@ pub fn RestoreBackup() -> impl IntoView {
             let result = match read_files(&element).await {
                 Ok(files) => match files.into_iter().next() {
                     Some((_, bytes)) => api::restore_board(&bytes).await.map_err(|error| match error {
-                        FetchError::Unreachable => "The server cannot be reached: restoring a board needs a connection.".to_owned(),
+                        FetchError::Unreachable => {
+                            "The server cannot be reached: restoring a board needs a connection.".to_owned()
+                        }
                         error => format!("This file cannot be restored: {error}"),
                     }),
                     None => Err("Choose a .automerge file first.".to_owned()),

@@ -71,7 +71,11 @@ fn Export(board: BoardContext) -> impl IntoView {
             let name = file_name(&board_name(), "xlsx");
             let result = bytes.and_then(|bytes| {
                 download(&bytes, &name, XLSX)?;
-                Ok(format!("Saved {name} ({} KB, built in {:.1} s).", bytes.len() / 1024, (js_sys::Date::now() - started) / 1000.0))
+                Ok(format!(
+                    "Saved {name} ({} KB, built in {:.1} s).",
+                    bytes.len() / 1024,
+                    (js_sys::Date::now() - started) / 1000.0
+                ))
             });
             outcome.set(Some(result));
             busy.set(None);
@@ -116,7 +120,10 @@ enum Chosen {
     #[default]
     Nothing,
     Reading,
-    Read { names: Vec<String>, file: ImportFile },
+    Read {
+        names: Vec<String>,
+        file: ImportFile,
+    },
     Unreadable(String),
 }
 
@@ -129,9 +136,7 @@ fn Import(board: BoardContext) -> impl IntoView {
     let input = NodeRef::<html::Input>::new();
     // The plan follows the board: a colleague's change while the preview is open shows in it.
     let plan = Memo::new(move |_| match chosen.get() {
-        Chosen::Read { file, .. } => {
-            Some(board.view.snapshot.with(|snapshot| import::plan(snapshot, &file)))
-        }
+        Chosen::Read { file, .. } => Some(board.view.snapshot.with(|snapshot| import::plan(snapshot, &file))),
         _ => None,
     });
     let choose = move |_| {

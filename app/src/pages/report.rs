@@ -176,7 +176,8 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
     let problem = board.view.snapshot.with_untracked(|b| {
         let dashboard = shared::dashboard::compute(b, &weeks.get_value());
         let values = views::selection::candidate_values(b, &dashboard);
-        let setup = Setup { budget: views::selection::default_budget(b), role_hours: BTreeMap::new(), forced: BTreeMap::new() };
+        let setup =
+            Setup { budget: views::selection::default_budget(b), role_hours: BTreeMap::new(), forced: BTreeMap::new() };
         views::selection::build_problem(b, &values, &setup, &weeks.get_value())
     });
     let problem = StoredValue::new(problem);
@@ -189,7 +190,8 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
         let stop = move || !alive.try_get_value().unwrap_or(false) || js_sys::Date::now() - started > SELECTION_MS;
         let selection = search_in_slices(&problem, stop, |search| {
             if alive.try_get_value().unwrap_or(false) {
-                solving.set(Solving::Running(format!("Solving the selection… {} nodes searched", search.effort().nodes)));
+                solving
+                    .set(Solving::Running(format!("Solving the selection… {} nodes searched", search.effort().nodes)));
             }
         })
         .await;
@@ -204,12 +206,17 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
         if !matches!(selection.status, SelectionStatus::Infeasible(_)) {
             let levels = views::selection::frontier_levels(&problem);
             for (index, level) in levels.iter().enumerate() {
-                solving.set(Solving::Running(format!("Drawing the efficient frontier… {} of {}", index + 1, levels.len())));
+                solving.set(Solving::Running(format!(
+                    "Drawing the efficient frontier… {} of {}",
+                    index + 1,
+                    levels.len()
+                )));
                 let mut at_level = problem.clone();
                 at_level.budget = *level;
                 let started = js_sys::Date::now();
-                let stop =
-                    move || !alive.try_get_value().unwrap_or(false) || js_sys::Date::now() - started > FRONTIER_POINT_MS;
+                let stop = move || {
+                    !alive.try_get_value().unwrap_or(false) || js_sys::Date::now() - started > FRONTIER_POINT_MS
+                };
                 match search_in_slices(&at_level, stop, |_| {}).await {
                     Ok(point) if !matches!(point.status, SelectionStatus::Infeasible(_)) => {
                         frontier.push((*level, point.total_value))
@@ -225,8 +232,12 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
     });
 
     let body = move || match solving.get() {
-        Solving::Running(progress) => view! { <p class="progress" role="status" data-testid="report-solving">{progress}</p> }.into_any(),
-        Solving::Failed(error) => view! { <p class="problem">{format!("The selection could not be solved: {error}")}</p> }.into_any(),
+        Solving::Running(progress) => {
+            view! { <p class="progress" role="status" data-testid="report-solving">{progress}</p> }.into_any()
+        }
+        Solving::Failed(error) => {
+            view! { <p class="problem">{format!("The selection could not be solved: {error}")}</p> }.into_any()
+        }
         Solving::Done { selection, frontier } => {
             let comparison = problem.with_value(|problem| {
                 board.view.snapshot.with_untracked(|b| views::selection::compare(b, problem, &selection.chosen))
@@ -234,7 +245,11 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
             let quality = match &selection.status {
                 SelectionStatus::Optimal => "the best portfolio within the budget and capacity (proven)".to_owned(),
                 SelectionStatus::Infeasible(why) => format!("no portfolio fits: {why}"),
-                _ => format!("the best portfolio found in {:.0} s, within {} of the optimum", SELECTION_MS / 1000.0, views::percent(selection.gap)),
+                _ => format!(
+                    "the best portfolio found in {:.0} s, within {} of the optimum",
+                    SELECTION_MS / 1000.0,
+                    views::percent(selection.gap)
+                ),
             };
             let changes = comparison
                 .rows
@@ -278,7 +293,8 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
 #[component]
 fn OverAllocationSection(report: Report) -> impl IntoView {
     let body = if report.over_allocated.is_empty() {
-        view! { <p class="empty">{format!("Nobody is booked over capacity in the next {PLANNING_WEEKS} weeks.")}</p> }.into_any()
+        view! { <p class="empty">{format!("Nobody is booked over capacity in the next {PLANNING_WEEKS} weeks.")}</p> }
+            .into_any()
     } else {
         let rows = report
             .over_allocated

@@ -23,7 +23,12 @@ async fn board_with_content(owner: &ApiClient, name: &str) -> (String, TestClien
     let (apollo, wang) = (ProjectId::random(), PersonId::random());
     let week: IsoWeek = "2027-W05".parse().unwrap();
     client
-        .edit(|b| b.add_project(apollo.clone(), NewProject { name: "阿波罗 Apollo".into(), stage: Stage::Active, budget: 250_000.0 }))
+        .edit(|b| {
+            b.add_project(
+                apollo.clone(),
+                NewProject { name: "阿波罗 Apollo".into(), stage: Stage::Active, budget: 250_000.0 },
+            )
+        })
         .await;
     client.edit(|b| b.add_person(wang.clone(), NewPerson::named("王芳", 40.0))).await;
     client.edit(|b| b.set_allocation(&apollo, &wang, week, 16.0)).await;
@@ -47,10 +52,7 @@ async fn members_export_the_board_as_a_workbook_and_as_csv_and_nobody_else_can()
 
     let response = script.get(url("export.xlsx")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    assert_eq!(
-        response.headers()["content-type"],
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    );
+    assert_eq!(response.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
     assert!(disposition.contains("filename*=UTF-8''Portfolio%20%E7%BB%84%E5%90%88.xlsx"), "{disposition}");
     let workbook = import::read("export.xlsx", &response.bytes().await.unwrap()).unwrap();

@@ -2,15 +2,12 @@
 
 use std::collections::HashMap;
 
-use automerge::{transaction::Transactable, ScalarValue};
+use automerge::{transaction::Transactable, ReadDoc, ScalarValue};
 use fractional_index::FractionalIndex;
 
 use super::{
-    at_most, hours, non_empty, non_negative,
-    people::allocation_key,
-    projects::parse_position,
-    schema::*,
-    Board, BoardError, PersonId, ProjectId,
+    at_most, hours, non_empty, non_negative, people::allocation_key, projects::parse_position, schema::*, Board,
+    BoardError, PersonId, ProjectId,
 };
 use crate::exchange::import::{ImportPlan, PersonImport, ProjectImport, Target};
 
@@ -125,7 +122,9 @@ impl Board {
             let booking = &row.item;
             let project = match &booking.project {
                 Target::Existing(id) => id.clone(),
-                Target::New(name) => new_projects.get(name.as_str()).cloned().ok_or_else(|| unknown("project", name))?,
+                Target::New(name) => {
+                    new_projects.get(name.as_str()).cloned().ok_or_else(|| unknown("project", name))?
+                }
             };
             let person = match &booking.person {
                 Target::Existing(id) => id.clone(),

@@ -259,9 +259,8 @@ fn capacity_rows(board: &BoardSnapshot) -> Vec<Vec<Cell>> {
         (Some(first.map_or(week, |first| first.min(week))), Some(last.map_or(week, |last| last.max(week))))
     });
     let (Some(first), Some(last)) = (first, last) else { return Vec::new() };
-    let weeks: Vec<IsoWeek> = std::iter::successors(Some(first), |week| Some(week.next()))
-        .take_while(|week| *week <= last)
-        .collect();
+    let weeks: Vec<IsoWeek> =
+        std::iter::successors(Some(first), |week| Some(week.next())).take_while(|week| *week <= last).collect();
     let loads = capacity::weekly_load(board, &weeks);
     let mut rows = Vec::with_capacity(loads.len() * weeks.len());
     for (person, load) in board.people.iter().zip(&loads) {
@@ -395,8 +394,16 @@ pub fn template_xlsx(created_at_ms: i64) -> Result<Vec<u8>, ExchangeError> {
 pub fn template_notes() -> Vec<[&'static str; 3]> {
     vec![
         ["Projects", PROJECT, "Required. The project's name: a row updates the project of that name, or adds it."],
-        ["Projects", STAGE, "proposed, screening, approved, active, on-hold, closed or cancelled (a new project: proposed)."],
-        ["Projects", PHASE, "initiation, planning, execution, monitoring-controlling or closing (a new project: initiation)."],
+        [
+            "Projects",
+            STAGE,
+            "proposed, screening, approved, active, on-hold, closed or cancelled (a new project: proposed).",
+        ],
+        [
+            "Projects",
+            PHASE,
+            "initiation, planning, execution, monitoring-controlling or closing (a new project: initiation).",
+        ],
         ["Projects", SPONSOR, "Text; an empty cell clears it."],
         ["Projects", MANAGER, "Text; an empty cell clears it."],
         ["Projects", START, "A date (YYYY-MM-DD); an empty cell clears it."],
@@ -452,7 +459,12 @@ fn write_workbook(sheets: &[Sheet], created_at_ms: i64, notes: &[[&str; 3]]) -> 
                         worksheet.write_string(row_number, column_number, text)?;
                     }
                     Cell::Number(number) => {
-                        worksheet.write_number_with_format(row_number, column_number, *number, formats.of(column.kind))?;
+                        worksheet.write_number_with_format(
+                            row_number,
+                            column_number,
+                            *number,
+                            formats.of(column.kind),
+                        )?;
                     }
                     Cell::Date(date) => {
                         use chrono::Datelike;

@@ -115,7 +115,8 @@ pub fn read_csv(file_name: &str, bytes: &[u8]) -> Result<ImportFile, ExchangeErr
         ::csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut records = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|error| ExchangeError::Csv { file: file_name.into(), reason: error.to_string() })?;
+        let record =
+            record.map_err(|error| ExchangeError::Csv { file: file_name.into(), reason: error.to_string() })?;
         let line = record.position().map_or(records.len() + 1, |position| position.line() as usize);
         let cells: Vec<Cell> = record.iter().map(|text| Cell::text(unguard(text))).collect();
         records.push((line, cells));
@@ -123,8 +124,7 @@ pub fn read_csv(file_name: &str, bytes: &[u8]) -> Result<ImportFile, ExchangeErr
             return Err(ExchangeError::TooManyRows { file: file_name.into(), rows: records.len(), max: MAX_ROWS });
         }
     }
-    let table = table_from_records(file_name, None, records)?
-        .ok_or_else(|| ExchangeError::Empty(file_name.into()))?;
+    let table = table_from_records(file_name, None, records)?.ok_or_else(|| ExchangeError::Empty(file_name.into()))?;
     Ok(ImportFile { tables: vec![table] })
 }
 
@@ -149,7 +149,11 @@ pub fn read_xlsx(file_name: &str, bytes: &[u8]) -> Result<ImportFile, ExchangeEr
         let range = workbook.worksheet_range(&name).map_err(|error| unreadable(error.to_string()))?;
         let first_row = range.start().map_or(0, |(row, _)| row as usize);
         if range.height() > MAX_ROWS + 1 {
-            return Err(ExchangeError::TooManyRows { file: format!("{file_name} ({name})"), rows: range.height(), max: MAX_ROWS });
+            return Err(ExchangeError::TooManyRows {
+                file: format!("{file_name} ({name})"),
+                rows: range.height(),
+                max: MAX_ROWS,
+            });
         }
         let records = range
             .rows()
@@ -214,8 +218,7 @@ fn table_from_records(
     let mut records = records.into_iter().skip_while(|(_, cells)| cells.iter().all(Cell::is_empty));
     let Some((_, headings)) = records.next() else { return Ok(None) };
     let headings: Vec<String> = headings.iter().map(heading_text).collect();
-    let unrecognised =
-        || ExchangeError::UnrecognisedColumns { file: source.into(), headers: headings.join(", ") };
+    let unrecognised = || ExchangeError::UnrecognisedColumns { file: source.into(), headers: headings.join(", ") };
     let table = match known {
         Some(table) => table,
         None => detect(&headings).ok_or_else(unrecognised)?,
@@ -226,7 +229,12 @@ fn table_from_records(
     let columns: Vec<Option<&'static str>> = headings
         .iter()
         .map(|heading| {
-            table.columns().iter().filter(|column| column.imported).find(|column| matches(column, heading)).map(|c| c.header)
+            table
+                .columns()
+                .iter()
+                .filter(|column| column.imported)
+                .find(|column| matches(column, heading))
+                .map(|c| c.header)
         })
         .collect();
     let key = key_column(table);
@@ -240,7 +248,9 @@ fn table_from_records(
             cells: columns
                 .iter()
                 .enumerate()
-                .filter_map(|(index, column)| Some((column.as_ref().copied()?, cells.get(index).cloned().unwrap_or(Cell::Empty))))
+                .filter_map(|(index, column)| {
+                    Some((column.as_ref().copied()?, cells.get(index).cloned().unwrap_or(Cell::Empty)))
+                })
                 .collect(),
         })
         .collect();
@@ -640,8 +650,19 @@ fn project_changes(existing: Option<&Project>, import: &ProjectImport) -> Vec<Fi
         money(import.financials.earned_value),
         views::format::hours(import.financials.percent_complete),
     ];
-    let fields =
-        [STAGE, PHASE, SPONSOR, MANAGER, START, END, BUDGET, ACTUAL_COST, PLANNED_VALUE, EARNED_VALUE, PERCENT_COMPLETE];
+    let fields = [
+        STAGE,
+        PHASE,
+        SPONSOR,
+        MANAGER,
+        START,
+        END,
+        BUDGET,
+        ACTUAL_COST,
+        PLANNED_VALUE,
+        EARNED_VALUE,
+        PERCENT_COMPLETE,
+    ];
     let exact_same = existing.is_some_and(|p| {
         p.budget == import.budget && p.financials == import.financials && p.start == import.start && p.end == import.end
     });
@@ -659,7 +680,11 @@ fn project_changes(existing: Option<&Project>, import: &ProjectImport) -> Vec<Fi
     // Amounts are compared as shown (two decimals); a difference below a cent still changes
     // the value, so it must not count as unchanged.
     if changes.is_empty() && existing.is_some() && !exact_same {
-        changes.push(FieldChange { field: BUDGET, before: "(less than 0.01 apart)".into(), after: money(import.budget) });
+        changes.push(FieldChange {
+            field: BUDGET,
+            before: "(less than 0.01 apart)".into(),
+            after: money(import.budget),
+        });
     }
     if existing.is_none() && changes.is_empty() {
         changes.push(FieldChange { field: PROJECT, before: String::new(), after: import.name.clone() });
@@ -730,7 +755,11 @@ fn plan_people(board: &BoardSnapshot, file: &ImportFile, plan: &mut ImportPlan) 
                 let fields = [
                     (ROLE, existing.map(|p| p.role.clone()), import.role.clone()),
                     (TEAM, existing.map(|p| p.team.clone()), import.team.clone()),
-                    (CAPACITY, existing.map(|p| hours(p.capacity_hours_per_week)), hours(import.capacity_hours_per_week)),
+                    (
+                        CAPACITY,
+                        existing.map(|p| hours(p.capacity_hours_per_week)),
+                        hours(import.capacity_hours_per_week),
+                    ),
                 ];
                 for (field, before, after) in fields {
                     if before.as_ref() != Some(&after) && !(before.is_none() && after.is_empty()) {
@@ -740,7 +769,11 @@ fn plan_people(board: &BoardSnapshot, file: &ImportFile, plan: &mut ImportPlan) 
                 if changes.is_empty()
                     && existing.is_some_and(|p| p.capacity_hours_per_week != import.capacity_hours_per_week)
                 {
-                    changes.push(FieldChange { field: CAPACITY, before: "(almost the same)".into(), after: hours(import.capacity_hours_per_week) });
+                    changes.push(FieldChange {
+                        field: CAPACITY,
+                        before: "(almost the same)".into(),
+                        after: hours(import.capacity_hours_per_week),
+                    });
                 }
                 if existing.is_none() {
                     names.added.insert(name.clone());
@@ -787,7 +820,8 @@ fn plan_bookings(
             if person_name.is_empty() {
                 return Err(Refusal::Missing("person's name"));
             }
-            let project = projects.resolve(&project_name, "projects", Refusal::UnknownProject, Refusal::RefusedProject)?;
+            let project =
+                projects.resolve(&project_name, "projects", Refusal::UnknownProject, Refusal::RefusedProject)?;
             let person = people.resolve(&person_name, "people", Refusal::UnknownPerson, Refusal::RefusedPerson)?;
             let week = match row.get(WEEK) {
                 Some(Cell::Date(date)) => IsoWeek::containing(*date),
@@ -899,9 +933,9 @@ fn date_of(column: &'static str, cell: &Cell) -> RowResult<Option<NaiveDate>> {
     match cell {
         Cell::Empty => Ok(None),
         Cell::Date(date) => Ok(Some(*date)),
-        Cell::Number(serial) => excel_date(*serial)
-            .map(Some)
-            .ok_or_else(|| Refusal::NotADate { column, text: serial.to_string() }),
+        Cell::Number(serial) => {
+            excel_date(*serial).map(Some).ok_or_else(|| Refusal::NotADate { column, text: serial.to_string() })
+        }
         Cell::Text(text) if text.trim().is_empty() => Ok(None),
         Cell::Text(text) => {
             let text = text.trim();

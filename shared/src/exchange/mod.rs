@@ -43,8 +43,15 @@ pub enum Table {
 }
 
 impl Table {
-    pub const ALL: [Table; 7] =
-        [Table::Projects, Table::People, Table::Bookings, Table::Capacity, Table::Risks, Table::Lessons, Table::Decisions];
+    pub const ALL: [Table; 7] = [
+        Table::Projects,
+        Table::People,
+        Table::Bookings,
+        Table::Capacity,
+        Table::Risks,
+        Table::Lessons,
+        Table::Decisions,
+    ];
 
     /// The tables an import reads.
     pub const IMPORTED: [Table; 3] = [Table::Projects, Table::People, Table::Bookings];
@@ -90,7 +97,10 @@ impl fmt::Display for Table {
 impl FromStr for Table {
     type Err = ExchangeError;
     fn from_str(text: &str) -> Result<Table, ExchangeError> {
-        Table::ALL.into_iter().find(|table| table.as_str() == text).ok_or_else(|| ExchangeError::UnknownTable(text.into()))
+        Table::ALL
+            .into_iter()
+            .find(|table| table.as_str() == text)
+            .ok_or_else(|| ExchangeError::UnknownTable(text.into()))
     }
 }
 
@@ -206,7 +216,9 @@ pub enum ExchangeError {
 #[cfg(test)]
 pub(crate) fn sample_board() -> crate::Board {
     use crate::{
-        board::{DecisionId, DecisionKind, Financials, LessonId, NewLesson, NewPerson, NewProject, NewRisk, RiskId, Stamp},
+        board::{
+            DecisionId, DecisionKind, Financials, LessonId, NewLesson, NewPerson, NewProject, NewRisk, RiskId, Stamp,
+        },
         finance::Rag,
         risk::Roam,
         Board, IsoWeek, PersonId, ProjectId, Stage,
@@ -227,7 +239,15 @@ pub(crate) fn sample_board() -> crate::Board {
     board.set_manual_rag(&apollo, Some(Rag::Amber), "vendor late").unwrap();
     let (wang, li) = (PersonId::random(), PersonId::random());
     board
-        .add_person(wang.clone(), NewPerson { name: "王芳".into(), role: "developer".into(), team: "核心".into(), capacity_hours_per_week: 40.0 })
+        .add_person(
+            wang.clone(),
+            NewPerson {
+                name: "王芳".into(),
+                role: "developer".into(),
+                team: "核心".into(),
+                capacity_hours_per_week: 40.0,
+            },
+        )
         .unwrap();
     board.add_person(li.clone(), NewPerson::named("Li Lei", 32.5)).unwrap();
     let week = |text: &str| text.parse::<IsoWeek>().unwrap();
@@ -245,7 +265,8 @@ pub(crate) fn sample_board() -> crate::Board {
     };
     board.add_risk(RiskId::random(), &apollo, risk).unwrap();
     let stamp = Stamp { by: "Wang Fang".into(), at_ms: 1_798_761_600_000 };
-    let lesson = NewLesson { title: "Book vendors early".into(), body: "两家供应商".into(), tags: vec!["vendor".into()] };
+    let lesson =
+        NewLesson { title: "Book vendors early".into(), body: "两家供应商".into(), tags: vec!["vendor".into()] };
     board.add_lesson(LessonId::random(), &crm, lesson, stamp.clone()).unwrap();
     board.record_decision(DecisionId::random(), DecisionKind::Approve, Some(&apollo), "Go", stamp).unwrap();
     board

@@ -1,6 +1,6 @@
 use super::*;
 use crate::{
-    board::Board,
+    board::{Board, ImportOutcome},
     exchange::{export, sample_board},
 };
 
@@ -203,7 +203,11 @@ fn files_that_are_not_tables_of_projects_people_or_bookings_are_refused_whole() 
     // (file name, contents, what the error says)
     let cases: [(&str, &[u8], &str); 4] = [
         ("notes.csv", b"Colour,Size\nred,3\n", "are not those of projects, people or bookings"),
-        ("capacity.csv", "Person,Team,Role,Week,Week starts,Capacity (hours),Booked (hours),Utilisation\n".as_bytes(), "computed by the board"),
+        (
+            "capacity.csv",
+            "Person,Team,Role,Week,Week starts,Capacity (hours),Booked (hours),Utilisation\n".as_bytes(),
+            "computed by the board",
+        ),
         ("empty.csv", b"", "has no rows"),
         ("old.xlsx", b"PK\x03\x04 not really a zip", "could not be read as an XLSX workbook"),
     ];
