@@ -119,7 +119,7 @@ async fn a_backup_becomes_a_new_board_owned_by_the_uploader_and_a_doctored_one_i
     let restored: BoardSummary = response.json().await.unwrap();
     assert_ne!(restored.id, format!("automerge:{board_id}"), "a new board");
     assert_eq!((restored.name.as_str(), restored.role), ("Portfolio", Role::Owner));
-    assert_eq!(colleague.boards().await, [restored.clone()]);
+    assert_eq!(colleague.boards().await, std::slice::from_ref(&restored));
     assert_eq!(owner.boards().await.len(), 1, "the owner does not see the copy");
     let history = colleague.get(&format!("/api/boards/{}/history", restored.document_id())).send().await.unwrap();
     let history: shared::history::HistoryPage = history.json().await.unwrap();

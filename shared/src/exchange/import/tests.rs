@@ -136,12 +136,15 @@ fn refusals(files: &[(&str, &str)]) -> Vec<(Table, usize, Refusal)> {
     plan.refused.into_iter().map(|refused| (refused.table, refused.line, refused.reason)).collect()
 }
 
+/// Files (name, text), and the rows refused in them: table, line, reason.
+type RefusalCase = (Vec<(&'static str, &'static str)>, Vec<(Table, usize, Refusal)>);
+
 #[test]
 fn bad_rows_are_refused_one_by_one_with_their_reason() {
     use Refusal::*;
     let people = "Person,Role,Capacity (hours/week)\nZhang Wei,analyst,40\n";
     // (files, refused rows: table, line, reason)
-    let cases: Vec<(Vec<(&str, &str)>, Vec<(Table, usize, Refusal)>)> = vec![
+    let cases: Vec<RefusalCase> = vec![
         (
             vec![("bookings.csv", "Project,Person,Week,Hours\nApollo 阿波罗,Nobody,2027-W01,8\nApollo 阿波罗,王芳,2027-W02,-4\nApollo 阿波罗,王芳,2027-W60,8\nApollo 阿波罗,王芳,next week,8\nMars,王芳,2027-W01,8\n")],
             vec![
