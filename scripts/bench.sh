@@ -18,6 +18,7 @@ sed -n '/^## Sync load/,$p' "$out" >"$sync_load" 2>/dev/null || true
 
 echo "native benchmarks (cargo bench -p shared)…" >&2
 cargo bench -p shared --bench dashboard -- --output-format bencher 2>/dev/null | grep '^test ' >"$native"
+cargo bench -p shared --bench exchange -- --output-format bencher 2>/dev/null | grep '^test ' >>"$native"
 echo "WebAssembly timings (release, in Node)…" >&2
 cargo test -p shared --release --target wasm32-unknown-unknown --test wasm_timing -- --nocapture 2>&1 \
   | grep '^wasm: ' | sed 's/^wasm: //' >"$wasm" || true

@@ -72,6 +72,14 @@ async fn request<B: Serialize, R: DeserializeOwned + 'static>(
     }
     .map_err(|error| FetchError::BadAnswer(error.to_string()))?;
     let response = request.send().await.map_err(|_| FetchError::Unreachable)?;
+    answer(response, on_unauthorized).await
+}
+
+/// Reads an answer: the contract's type, or the server's error.
+async fn answer<R: DeserializeOwned + 'static>(
+    response: gloo_net::http::Response,
+    on_unauthorized: OnUnauthorized,
+) -> Result<R, FetchError> {
     let status = response.status();
     if !response.ok() {
         let retry_after_secs = response.headers().get("retry-after").and_then(|value| value.trim().parse().ok());
@@ -223,4 +231,20 @@ pub async fn history(document_id: &str, before: Option<&str>) -> Result<shared::
         path.push_str(&format!("?before={}", path_segment(before)));
     }
     get(&path).await
+}
+
+// ---- backups -----------------------------------------------------------------------------------
+
+/// `POST /api/boards/restore`: a new board, owned by the caller, from a `.automerge` backup
+/// (the file's bytes as they are). A 400 says why the server refused the file.
+pub async fn restore_board(backup: &[u8]) -> Result<BoardSummary, FetchError> {
+    let request = RequestBuilder::new("/api/boards/restore")
+        .method(Method::POST)
+        .header("accept", "application/json")
+        .header("content-type", "application/octet-stream")
+        .header(CSRF_HEADER, &csrf_token().await)
+        .body(js_sys::Uint8Array::from(backup))
+        .map_err(|error| FetchError::BadAnswer(error.to_string()))?;
+    let response = request.send().await.map_err(|_| FetchError::Unreachable)?;
+    answer(response, OnUnauthorized::SessionEnded).await
 }

@@ -30,7 +30,7 @@ use crate::{
 };
 
 /// The longest board name accepted, in characters.
-const BOARD_NAME_MAX_CHARS: usize = 200;
+pub(crate) const BOARD_NAME_MAX_CHARS: usize = 200;
 
 /// The longest API token name, in characters.
 const TOKEN_NAME_MAX_CHARS: usize = 100;
@@ -616,6 +616,6 @@ pub(crate) fn no_board(board: &str) -> ApiFailure {
     ApiFailure::Refused(ErrorCode::NoSuchBoard, format!("there is no board {board}, or you are not one of its members"))
 }
 
-fn summary(record: BoardRecord, role: Role) -> BoardSummary {
+pub(crate) fn summary(record: BoardRecord, role: Role) -> BoardSummary {
     BoardSummary { id: format!("automerge:{}", record.id), name: record.name, role }
 }

@@ -16,6 +16,7 @@ pub mod api;
 pub mod auth;
 pub mod boards;
 pub mod cluster;
+pub mod exchange;
 pub mod history;
 pub mod http;
 pub mod metrics;
@@ -245,6 +246,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/boards/{id}/members", get(api::list_members).post(api::add_member))
         .route("/api/boards/{id}/members/{account_id}", put(api::change_role).delete(api::remove_member))
         .route("/api/boards/{id}/history", get(history::list))
+        .route("/api/boards/{id}/export.xlsx", get(exchange::export_xlsx))
+        .route("/api/boards/{id}/export/{file}", get(exchange::export_csv))
+        // A backup is a whole board: it may be as large as the largest sync frame.
+        .route(
+            "/api/boards/restore",
+            post(exchange::restore).layer(axum::extract::DefaultBodyLimit::max(state.config.limits.max_frame_bytes)),
+        )
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::metrics))
         .merge(app_files(state.clone()))

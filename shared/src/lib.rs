@@ -17,6 +17,7 @@ pub mod api;
 pub mod board;
 pub mod capacity;
 pub mod dashboard;
+pub mod exchange;
 pub mod format;
 pub mod gate;
 pub mod history;

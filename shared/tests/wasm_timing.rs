@@ -46,6 +46,18 @@ fn large_board_timings_in_wasm() {
     );
     assert_eq!(live.snapshot(), &live.board().snapshot());
 
+    // Exports and imports (issue 15): the whole workbook, and a CSV of 1,000 projects previewed.
+    use shared::exchange::{export, import, Table};
+    let snapshot = live.snapshot().clone();
+    let started = now_ms();
+    let workbook = export::xlsx(&export::tables(&snapshot), 0).unwrap();
+    console_log!("wasm: XLSX export of every table {:.0} ms ({} KB)", now_ms() - started, workbook.len() / 1024);
+    let projects = export::csv(&export::sheet(&snapshot, Table::Projects));
+    let empty = shared::Board::new("Empty").unwrap().snapshot();
+    let started = now_ms();
+    let plan = import::plan(&empty, &import::read("projects.csv", &projects).unwrap());
+    console_log!("wasm: CSV import preview of 1,000 projects {:.0} ms", now_ms() - started);
+    assert_eq!(plan.projects.len(), snapshot.projects.len());
     // Time travel (issue 14): 10,000 more changes, the board at a point in their middle, and
     // the comparison of that point with now.
     let mut board = live.into_board();

@@ -4,8 +4,10 @@ pub mod account_menu;
 pub mod blame;
 pub mod comparison;
 pub mod field;
+pub mod files;
 pub mod header;
 pub mod members;
+pub mod restore;
 pub mod rule_warnings;
 pub mod time_travel;
 

@@ -50,6 +50,8 @@ const PAGES: &[&str] = &[
     "history",
     "decisions",
     "baselines",
+    "report",
+    "data",
     "settings",
 ];
 
@@ -67,6 +69,8 @@ fn page_label(i18n: I18nContext<Locale>, page: &str) -> &'static str {
         "history" => t_string!(i18n, board.nav_history),
         "decisions" => t_string!(i18n, board.nav_decisions),
         "baselines" => t_string!(i18n, board.nav_baselines),
+        "report" => t_string!(i18n, board.nav_report),
+        "data" => t_string!(i18n, board.nav_data),
         "settings" => t_string!(i18n, board.nav_settings),
         _ => t_string!(i18n, board.nav_priorities),
     }

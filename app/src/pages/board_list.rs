@@ -96,6 +96,7 @@ pub fn BoardList(account: Account) -> impl IntoView {
                 </button>
             </form>
             <p class="problem" role="alert">{problem}</p>
+            <crate::components::restore::RestoreBackup/>
             {move || listing.with(|listing| match listing {
                 BoardListing::Loading => {
                     view! { <p class="progress" role="status">{t!(i18n, board_list.loading_boards)}</p> }.into_any()

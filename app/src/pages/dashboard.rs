@@ -24,7 +24,7 @@ use crate::{
 
 /// The planning horizon the KPIs and capacity look at, from this week on.
 pub const PLANNING_WEEKS: usize = 12;
-const CHART: ChartFrame = ChartFrame::new(640.0, 400.0);
+pub(crate) const CHART: ChartFrame = ChartFrame::new(640.0, 400.0);
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -167,7 +167,7 @@ pub fn DashboardPage() -> impl IntoView {
 
 /// The bubble chart as SVG markup: bubbles are SVG links (`<a href>`), which a view macro
 /// would build as HTML anchors, invisible inside an `<svg>`.
-fn bubble_chart_svg(i18n: I18nContext<Locale>, bubbles: &[Bubble], href: &dyn Fn(&str) -> String) -> String {
+pub(crate) fn bubble_chart_svg(i18n: I18nContext<Locale>, bubbles: &[Bubble], href: &dyn Fn(&str) -> String) -> String {
     let frame = CHART;
     let language = lang();
     let mut svg = format!(

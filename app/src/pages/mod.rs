@@ -13,6 +13,7 @@ pub mod baselines;
 pub mod board;
 pub mod board_list;
 pub mod dashboard;
+pub mod data;
 pub mod decisions;
 pub mod finance;
 pub mod history;
@@ -20,6 +21,7 @@ pub mod lessons;
 pub mod overview;
 pub mod priorities;
 pub mod project;
+pub mod report;
 pub mod resource_plan;
 pub mod resources;
 pub mod risks;
@@ -87,6 +89,8 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("decisions") view=decisions::DecisionsPage/>
                     <Route path=path!("decisions/:decision") view=decisions::DecisionVersionPage/>
                     <Route path=path!("baselines") view=baselines::BaselinesPage/>
+                    <Route path=path!("report") view=report::ReportPage/>
+                    <Route path=path!("data") view=data::DataPage/>
                 </ParentRoute>
             </Routes>
         </Router>

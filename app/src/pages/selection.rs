@@ -35,7 +35,7 @@ fn change_label(i18n: I18nContext<Locale>, change: Change) -> &'static str {
     }
 }
 
-const FRONTIER: ChartFrame = ChartFrame::new(640.0, 320.0);
+pub(crate) const FRONTIER: ChartFrame = ChartFrame::new(640.0, 320.0);
 /// A slice of the search should stay well under the ~50 ms that makes a page feel stuck.
 const SLICE_MS: f64 = 20.0;
 
@@ -62,7 +62,7 @@ async fn yield_to_browser() {
 
 /// Runs a search to its end, a slice at a time, each slice sized to take about [`SLICE_MS`].
 /// Answers `None` when `cancelled` (checked between slices) says stop.
-async fn search_in_slices(
+pub(crate) async fn search_in_slices(
     problem: &SelectionProblem,
     cancelled: impl Fn() -> bool,
     mut progress: impl FnMut(&SelectionSearch<'_>),
@@ -470,7 +470,7 @@ pub fn SelectionPage() -> impl IntoView {
 }
 
 /// The frontier as SVG markup (see the dashboard's chart for why markup).
-fn frontier_svg(i18n: I18nContext<Locale>, chart: &views::selection::FrontierChart) -> String {
+pub(crate) fn frontier_svg(i18n: I18nContext<Locale>, chart: &views::selection::FrontierChart) -> String {
     let frame = FRONTIER;
     let mut svg = format!(
         r#"<svg viewBox="0 0 {w} {h}" role="img" aria-label="{label}" xmlns="http://www.w3.org/2000/svg">"#,

@@ -11,6 +11,7 @@ mod cluster;
 mod device;
 mod durability;
 mod editor;
+mod exchange;
 mod gate;
 mod harness;
 mod history;

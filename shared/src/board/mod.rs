@@ -44,6 +44,7 @@
 pub mod blame;
 mod conflicts;
 mod differences;
+mod import;
 mod live;
 mod people;
 mod projects;
@@ -61,6 +62,7 @@ use automerge::{
 
 pub use conflicts::FieldConflict;
 pub use differences::differences;
+pub use import::ImportOutcome;
 pub use live::LiveBoard;
 pub use people::{Allocation, NewPerson, Person};
 pub(crate) use projects::path_between;

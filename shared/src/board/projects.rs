@@ -244,7 +244,7 @@ impl Board {
 
     /// Projects in priority order without the tables kept beside them: all that reordering
     /// needs, without reading every score and dependency of the board.
-    fn ranked_projects(&self) -> Vec<Project> {
+    pub(super) fn ranked_projects(&self) -> Vec<Project> {
         let mut list = self.entities(PROJECTS, parse_project);
         sort_projects(&mut list);
         list
@@ -864,7 +864,7 @@ fn order_within_places(current: &[ProjectId], ranked: &[ProjectId]) -> Vec<Proje
     current.iter().map(|id| if ranked.contains(id) { next.next().unwrap_or(id).clone() } else { id.clone() }).collect()
 }
 
-fn parse_position(text: &str) -> FractionalIndex {
+pub(super) fn parse_position(text: &str) -> FractionalIndex {
     FractionalIndex::from_string(text).unwrap_or_default()
 }
 

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod finance;
 pub mod lessons;
 pub mod project;
+pub mod report;
 pub mod resources;
 pub mod risks;
 pub mod scoring;

@@ -1,0 +1,59 @@
+//! "Restore a backup" on the board list: a `.automerge` file the app downloaded becomes a new
+//! board owned by whoever uploads it. The server checks the file like any change and says why
+//! it refuses one; nothing is created then.
+
+use leptos::{html, prelude::*};
+use leptos_router::hooks::use_navigate;
+
+use crate::{
+    api::{self, FetchError},
+    components::files::read_files,
+};
+
+#[component]
+pub fn RestoreBackup() -> impl IntoView {
+    let input = NodeRef::<html::Input>::new();
+    let busy = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let navigate = StoredValue::new_local(use_navigate());
+    let restore = move |_| {
+        let Some(element) = input.get_untracked() else { return };
+        busy.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            let result = match read_files(&element).await {
+                Ok(files) => match files.into_iter().next() {
+                    Some((_, bytes)) => api::restore_board(&bytes).await.map_err(|error| match error {
+                        FetchError::Unreachable => {
+                            "The server cannot be reached: restoring a board needs a connection.".to_owned()
+                        }
+                        error => format!("This file cannot be restored: {error}"),
+                    }),
+                    None => Err("Choose a .automerge file first.".to_owned()),
+                },
+                Err(error) => Err(error),
+            };
+            busy.set(false);
+            element.set_value("");
+            match result {
+                Ok(board) => {
+                    let url = format!("/board/{}", board.document_id());
+                    navigate.with_value(|navigate| navigate(&url, Default::default()));
+                }
+                Err(message) => problem.set(Some(message)),
+            }
+        });
+    };
+    view! {
+        <div class="restore-backup">
+            <label for="restore-file">"Restore a backup"</label>
+            <input id="restore-file" type="file" accept=".automerge,application/octet-stream" node_ref=input
+                data-testid="restore-file" disabled=busy on:change=restore/>
+            <span class="hint">"A .automerge file downloaded from a board's Export & import page becomes a new board that you own."</span>
+            <Show when=move || busy.get()>
+                <p class="progress" role="status">"Restoring…"</p>
+            </Show>
+            <p class="problem" role="alert" data-testid="restore-error">{problem}</p>
+        </div>
+    }
+}

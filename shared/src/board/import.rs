@@ -1,0 +1,204 @@
+//! Writing an import's plan ([`crate::exchange::import::plan`]) as one change.
+
+use std::collections::HashMap;
+
+use automerge::{transaction::Transactable, ReadDoc, ScalarValue};
+use fractional_index::FractionalIndex;
+
+use super::{
+    at_most, hours, non_empty, non_negative, people::allocation_key, projects::parse_position, schema::*, Board,
+    BoardError, PersonId, ProjectId,
+};
+use crate::exchange::import::{ImportPlan, PersonImport, ProjectImport, Target};
+
+/// What an import wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportOutcome {
+    pub projects: usize,
+    pub people: usize,
+    pub bookings: usize,
+}
+
+impl Board {
+    /// Writes every row of `plan` in one change (one history entry, one undo): new projects
+    /// at the bottom of the priority order in the file's order, new people, changed fields of
+    /// existing ones (only the fields that differ, so a colleague's concurrent edit of another
+    /// field survives the merge), and bookings (0 hours removes one).
+    ///
+    /// A plan with refused rows is refused whole, and so is one whose values the board would
+    /// refuse (the plan checks them, this checks again): nothing is written then. A plan with
+    /// nothing to write writes nothing.
+    pub fn apply_import(&mut self, plan: &ImportPlan) -> Result<ImportOutcome, BoardError> {
+        if !plan.refused.is_empty() {
+            return Err(BoardError::Invalid(format!(
+                "{} rows of the file are refused: correct them and import the file again (nothing was written)",
+                plan.refused.len()
+            )));
+        }
+        if plan.writes() == 0 {
+            return Ok(ImportOutcome::default());
+        }
+        for table in [PROJECTS, PEOPLE, ALLOCATIONS] {
+            self.collection(table)?;
+        }
+        for row in &plan.projects {
+            check_project(&row.item)?;
+            if let Some(id) = &row.item.id {
+                self.writable(PROJECTS, "project", id.as_str())?;
+            }
+        }
+        for row in &plan.people {
+            non_empty("person's name", &row.item.name)?;
+            hours("capacity", row.item.capacity_hours_per_week)?;
+            if let Some(id) = &row.item.id {
+                self.writable(PEOPLE, "person", id.as_str())?;
+            }
+        }
+        for row in &plan.bookings {
+            hours("allocation", row.item.hours)?;
+            if let Target::Existing(id) = &row.item.project {
+                self.writable(PROJECTS, "project", id.as_str())?;
+            }
+            if let Target::Existing(id) = &row.item.person {
+                self.writable(PEOPLE, "person", id.as_str())?;
+            }
+        }
+        match self.write_import(plan) {
+            Ok(outcome) => {
+                self.commit(format!(
+                    "import {} projects, {} people, {} bookings",
+                    outcome.projects, outcome.people, outcome.bookings
+                ));
+                Ok(outcome)
+            }
+            Err(error) => {
+                // Leave nothing half-written for the next change to carry along.
+                self.doc.rollback();
+                Err(error)
+            }
+        }
+    }
+
+    fn write_import(&mut self, plan: &ImportPlan) -> Result<ImportOutcome, BoardError> {
+        let mut new_projects: HashMap<&str, ProjectId> = HashMap::new();
+        let mut position = self.ranked_projects().last().map(|last| parse_position(&last.position));
+        for row in &plan.projects {
+            let project = &row.item;
+            match &project.id {
+                Some(id) => self.update_project(id, project)?,
+                None => {
+                    let id = ProjectId::random();
+                    let next = match &position {
+                        Some(last) => FractionalIndex::new_after(last),
+                        None => FractionalIndex::default(),
+                    };
+                    let mut fields = project_fields(project);
+                    fields.push(("position", next.to_string().into()));
+                    fields.retain(|(_, value)| !matches!(value, ScalarValue::Str(text) if text.is_empty()));
+                    self.insert_entity(PROJECTS, "project", id.as_str(), fields)?;
+                    position = Some(next);
+                    new_projects.insert(project.name.as_str(), id);
+                }
+            }
+        }
+        let mut new_people: HashMap<&str, PersonId> = HashMap::new();
+        for row in &plan.people {
+            let person = &row.item;
+            match &person.id {
+                Some(id) => {
+                    let object = self.writable(PEOPLE, "person", id.as_str())?;
+                    for (key, value) in person_fields(person) {
+                        self.put_if_changed(&object, key, value)?;
+                    }
+                }
+                None => {
+                    let id = PersonId::random();
+                    self.insert_entity(PEOPLE, "person", id.as_str(), person_fields(person))?;
+                    new_people.insert(person.name.as_str(), id);
+                }
+            }
+        }
+        for row in &plan.bookings {
+            let booking = &row.item;
+            let project = match &booking.project {
+                Target::Existing(id) => id.clone(),
+                Target::New(name) => {
+                    new_projects.get(name.as_str()).cloned().ok_or_else(|| unknown("project", name))?
+                }
+            };
+            let person = match &booking.person {
+                Target::Existing(id) => id.clone(),
+                Target::New(name) => new_people.get(name.as_str()).cloned().ok_or_else(|| unknown("person", name))?,
+            };
+            let key = allocation_key(&project, &person, booking.week);
+            self.put_flat(ALLOCATIONS, key, (booking.hours > 0.0).then(|| booking.hours.into()))?;
+        }
+        Ok(ImportOutcome { projects: plan.projects.len(), people: plan.people.len(), bookings: plan.bookings.len() })
+    }
+
+    /// Writes the fields of an existing project that differ from the import's.
+    fn update_project(&mut self, id: &ProjectId, project: &ProjectImport) -> Result<(), BoardError> {
+        let object = self.writable(PROJECTS, "project", id.as_str())?;
+        for (key, value) in project_fields(project) {
+            self.put_if_changed(&object, key, value)?;
+        }
+        for (key, date) in [("start", project.start), ("end", project.end)] {
+            match date {
+                Some(date) => self.put_if_changed(&object, key, date.to_string().into())?,
+                None if self.doc.get(&object, key)?.is_some() => self.doc.delete(&object, key)?,
+                None => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_project(project: &ProjectImport) -> Result<(), BoardError> {
+    non_empty("project name", &project.name)?;
+    non_negative("budget", project.budget)?;
+    non_negative("actual cost", project.financials.actual_cost)?;
+    non_negative("planned value", project.financials.planned_value)?;
+    non_negative("earned value", project.financials.earned_value)?;
+    at_most("percent complete", project.financials.percent_complete, 100.0)?;
+    if let (Some(start), Some(end)) = (project.start, project.end) {
+        if end < start {
+            return Err(BoardError::Invalid(format!("the end ({end}) is before the start ({start})")));
+        }
+    }
+    Ok(())
+}
+
+/// The scalar fields of a project as stored (dates are written apart: an empty one is deleted).
+fn project_fields(project: &ProjectImport) -> Vec<(&'static str, ScalarValue)> {
+    let mut fields: Vec<(&'static str, ScalarValue)> = vec![
+        ("name", project.name.trim().into()),
+        ("stage", project.stage.as_str().into()),
+        ("phase", project.phase.as_str().into()),
+        ("budget", project.budget.into()),
+        ("sponsor", project.sponsor.trim().into()),
+        ("manager", project.manager.trim().into()),
+        ("actual_cost", project.financials.actual_cost.into()),
+        ("planned_value", project.financials.planned_value.into()),
+        ("earned_value", project.financials.earned_value.into()),
+        ("percent_complete", project.financials.percent_complete.into()),
+    ];
+    if project.id.is_none() {
+        // A new project takes its dates with its other fields.
+        fields.extend(project.start.map(|date| ("start", date.to_string().into())));
+        fields.extend(project.end.map(|date| ("end", date.to_string().into())));
+    }
+    fields
+}
+
+fn person_fields(person: &PersonImport) -> Vec<(&'static str, ScalarValue)> {
+    vec![
+        ("name", person.name.trim().into()),
+        ("role", person.role.trim().into()),
+        ("team", person.team.trim().into()),
+        ("capacity_hours_per_week", person.capacity_hours_per_week.into()),
+    ]
+}
+
+fn unknown(what: &'static str, name: &str) -> BoardError {
+    BoardError::Unknown { what, id: format!("“{name}” (named in the import but not added by it)") }
+}
