@@ -77,8 +77,13 @@ async fn snapshot(state: &AppState, caller: &Caller, board: &str) -> Result<Boar
         return Err(no_board(board));
     }
     let document = board_id.parse::<samod::DocumentId>().map_err(|_| no_board(board))?;
-    crate::upgrade::ensure_current(state, &document).await?;
-    let handle = match state.repo.find(document).await {
+    // The board stays loaded while it is read.
+    let loaded = match state.boards.open(&document).await {
+        Ok(loaded) => loaded,
+        Err(error) => return Err(ApiFailure::Internal(error.into())),
+    };
+    crate::upgrade::ensure_current(state, &loaded.repo, &document).await?;
+    let handle = match loaded.repo.find(document).await {
         Ok(Some(handle)) => handle,
         Ok(None) => return Err(ApiFailure::Internal(anyhow::anyhow!("a board with members has no document"))),
         Err(samod::Stopped) => return Err(ApiFailure::Internal(anyhow::anyhow!("the server is stopping"))),
@@ -181,9 +186,9 @@ pub async fn restore(
         .await
         .map_err(|error| ApiFailure::Internal(error.into()))?
         .map_err(|refusal| ApiFailure::BadRequest(refusal.to_string()))?;
-    let handle = state.repo.create(restored.document).await.map_err(|_| anyhow::anyhow!("the repo has stopped"))?;
-    let record =
-        BoardRecord { id: handle.document_id().to_string(), name: restored.name, created_at_ms: auth::now_ms() };
+    let document_id =
+        state.boards.create(restored.document).await.map_err(|error| ApiFailure::Internal(error.into()))?;
+    let record = BoardRecord { id: document_id.to_string(), name: restored.name, created_at_ms: auth::now_ms() };
     state.store.create_board(&record, &caller.account.id, &restored.changes).await?;
     state.share_policy.role_changed(&record.id, &caller.account.id, Some(Role::Owner));
     tracing::info!(board = record.id, owner = caller.account.id, changes = restored.changes.len(), "board restored");

@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use shared::{
     finance::Rag,
+    format::{self, Locale},
     selection::{Selection, SelectionStatus},
     views::{
-        self, format,
+        self,
         report::{self as view_model, Report},
         risks::{band_label, band_name},
         selection::{Change, Setup},
@@ -21,11 +22,17 @@ use shared::{
     IsoWeek,
 };
 
+use crate::i18n::use_i18n;
+
 use super::{
     board::BoardContext,
     dashboard::{bubble_chart_svg, CHART, PLANNING_WEEKS},
     selection::{frontier_svg, search_in_slices, FRONTIER},
 };
+
+/// The review's language: its sections are not in the catalogues yet, so its figures are
+/// written the English way.
+const LOCALE: Locale = Locale::En;
 
 /// How long the report lets the exact selection search, and each point of the frontier, before
 /// it takes the best portfolio found (its gap to the optimum is shown).
@@ -117,7 +124,7 @@ fn KpiSection(report: Report, board: BoardContext) -> impl IntoView {
                 <td class="number">{count.red}</td><td class="number">{count.unrated}</td></tr>
         }
     };
-    let chart = bubble_chart_svg(&report.bubbles, &|id| board.href(&format!("project/{id}")));
+    let chart = bubble_chart_svg(use_i18n(), &report.bubbles, &|id| board.href(&format!("project/{id}")));
     view! {
         <section class="report-section" data-testid="report-kpis" aria-labelledby="report-kpis">
             <h2 id="report-kpis">"KPIs and portfolio map"</h2>
@@ -147,7 +154,7 @@ fn RankingSection(report: Report) -> impl IntoView {
                         <tr>
                             <td class="number">{row.rank.map(|rank| (rank + 1).to_string()).unwrap_or_else(|| "—".into())}</td>
                             <td>{row.name.clone()}</td>
-                            <td class="number">{format::index(row.score)}</td>
+                            <td class="number">{format::index(LOCALE, row.score)}</td>
                             <td>{if missing.is_empty() { lifted } else { format!("missing: {missing}") }}</td>
                         </tr>
                     }
@@ -248,7 +255,7 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
                 _ => format!(
                     "the best portfolio found in {:.0} s, within {} of the optimum",
                     SELECTION_MS / 1000.0,
-                    views::percent(selection.gap)
+                    format::percent(LOCALE, selection.gap)
                 ),
             };
             let changes = comparison
@@ -257,27 +264,27 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
                 .filter(|row| matches!(row.change, Change::In | Change::Out))
                 .map(|row| view! {
                     <tr><td>{row.change.label()}</td><td>{row.name.clone()}</td>
-                        <td class="number">{views::number(row.value, 2)}</td><td class="number">{views::money(row.cost)}</td></tr>
+                        <td class="number">{format::number(LOCALE, row.value, 2)}</td><td class="number">{format::amount(LOCALE, row.cost)}</td></tr>
                 })
                 .collect_view();
             let chart = views::selection::frontier_chart(&frontier, comparison.current, &FRONTIER);
             view! {
                 <p data-testid="report-selection">{format!(
                     "Budget {}: {} — {} projects, value {}, cost {} (the current portfolio: value {}, cost {}).",
-                    problem.with_value(|p| views::money(p.budget)),
+                    problem.with_value(|p| format::amount(LOCALE, p.budget)),
                     quality,
                     selection.chosen.len(),
-                    views::number(selection.total_value, 2),
-                    views::money(selection.total_cost),
-                    views::number(comparison.current.value, 2),
-                    views::money(comparison.current.cost),
+                    format::number(LOCALE, selection.total_value, 2),
+                    format::amount(LOCALE, selection.total_cost),
+                    format::number(LOCALE, comparison.current.value, 2),
+                    format::amount(LOCALE, comparison.current.cost),
                 )}</p>
                 <table class="report-table">
                     <thead><tr><th scope="col">"Change"</th><th scope="col">"Project"</th><th scope="col">"Value"</th><th scope="col">"Cost"</th></tr></thead>
                     <tbody>{changes}</tbody>
                 </table>
                 <h3>"Efficient frontier"</h3>
-                <div class="frontier-chart" inner_html=frontier_svg(&chart)></div>
+                <div class="frontier-chart" inner_html=frontier_svg(use_i18n(), &chart)></div>
             }
             .into_any()
         }
@@ -300,8 +307,8 @@ fn OverAllocationSection(report: Report) -> impl IntoView {
             .over_allocated
             .iter()
             .map(|o| view! {
-                <tr><td>{o.name.clone()}</td><td>{o.week.to_string()}</td><td class="number">{format::hours(o.booked)}</td>
-                    <td class="number">{format::hours(o.capacity)}</td><td class="number">{format::hours(o.excess())}</td></tr>
+                <tr><td>{o.name.clone()}</td><td>{o.week.to_string()}</td><td class="number">{format::hours(LOCALE, o.booked)}</td>
+                    <td class="number">{format::hours(LOCALE, o.capacity)}</td><td class="number">{format::hours(LOCALE, o.excess())}</td></tr>
             })
             .collect_view();
         view! {
@@ -343,13 +350,13 @@ fn RedProjectsSection(report: Report) -> impl IntoView {
                 view! {
                     <tr>
                         <td>{row.name.clone()}</td>
-                        <td class="number">{format::amount(figures.budget_at_completion)}</td>
-                        <td class="number">{format::amount(figures.actual_cost)}</td>
-                        <td class="number">{format::amount(figures.earned_value)}</td>
-                        <td class="number">{format::index(ev.and_then(|ev| ev.cost_performance_index))}</td>
-                        <td class="number">{format::index(ev.and_then(|ev| ev.schedule_performance_index))}</td>
-                        <td class="number">{ev.map(|ev| format::amount(ev.estimate_at_completion)).unwrap_or_else(|| "—".into())}</td>
-                        <td class="number">{ev.map(|ev| format::amount(ev.variance_at_completion)).unwrap_or_else(|| "—".into())}</td>
+                        <td class="number">{format::amount(LOCALE, figures.budget_at_completion)}</td>
+                        <td class="number">{format::amount(LOCALE, figures.actual_cost)}</td>
+                        <td class="number">{format::amount(LOCALE, figures.earned_value)}</td>
+                        <td class="number">{format::index(LOCALE, ev.and_then(|ev| ev.cost_performance_index))}</td>
+                        <td class="number">{format::index(LOCALE, ev.and_then(|ev| ev.schedule_performance_index))}</td>
+                        <td class="number">{ev.map(|ev| format::amount(LOCALE, ev.estimate_at_completion)).unwrap_or_else(|| "—".into())}</td>
+                        <td class="number">{ev.map(|ev| format::amount(LOCALE, ev.variance_at_completion)).unwrap_or_else(|| "—".into())}</td>
                         <td>{rag_text(row.health.rag.computed)}</td>
                         <td>{rag_text(row.health.rag.manual)}</td>
                     </tr>
@@ -426,7 +433,7 @@ fn DecisionSection(report: Report) -> impl IntoView {
     let since = match &report.baseline {
         Some(baseline) => format!(
             "Since the last reprioritisation of the portfolio ({}, “{}”).",
-            format::stamp(&baseline.recorded),
+            format::stamp(LOCALE, &baseline.recorded),
             baseline.note
         ),
         None => "No reprioritisation is recorded yet: every decision.".to_owned(),
@@ -438,7 +445,7 @@ fn DecisionSection(report: Report) -> impl IntoView {
             .decisions
             .iter()
             .map(|decision| view! {
-                <tr><td>{format::stamp(&decision.recorded)}</td><td>{decision.kind.as_str()}</td><td>{decision.note.clone()}</td></tr>
+                <tr><td>{format::stamp(LOCALE, &decision.recorded)}</td><td>{decision.kind.as_str()}</td><td>{decision.note.clone()}</td></tr>
             })
             .collect_view();
         view! {

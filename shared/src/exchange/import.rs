@@ -621,7 +621,7 @@ fn project_row(row: &ImportRow, name: &str, existing: Option<&Project>) -> RowRe
 /// The fields an import changes on a project (all the ones it sets, for a new project).
 fn project_changes(existing: Option<&Project>, import: &ProjectImport) -> Vec<FieldChange> {
     let date = |date: Option<NaiveDate>| date.map(|d| d.to_string()).unwrap_or_default();
-    let money = views::format::amount;
+    let money = |value: f64| crate::format::amount(crate::format::Locale::En, value);
     let before: Option<[String; 11]> = existing.map(|p| {
         [
             p.stage.as_str().into(),
@@ -634,7 +634,7 @@ fn project_changes(existing: Option<&Project>, import: &ProjectImport) -> Vec<Fi
             money(p.financials.actual_cost),
             money(p.financials.planned_value),
             money(p.financials.earned_value),
-            views::format::hours(p.financials.percent_complete),
+            crate::format::hours(crate::format::Locale::En, p.financials.percent_complete),
         ]
     });
     let after = [
@@ -648,7 +648,7 @@ fn project_changes(existing: Option<&Project>, import: &ProjectImport) -> Vec<Fi
         money(import.financials.actual_cost),
         money(import.financials.planned_value),
         money(import.financials.earned_value),
-        views::format::hours(import.financials.percent_complete),
+        crate::format::hours(crate::format::Locale::En, import.financials.percent_complete),
     ];
     let fields = [
         STAGE,
@@ -751,7 +751,7 @@ fn plan_people(board: &BoardSnapshot, file: &ImportFile, plan: &mut ImportPlan) 
         match read() {
             Ok(import) => {
                 let mut changes = Vec::new();
-                let hours = views::format::hours;
+                let hours = |value: f64| crate::format::hours(crate::format::Locale::En, value);
                 let fields = [
                     (ROLE, existing.map(|p| p.role.clone()), import.role.clone()),
                     (TEAM, existing.map(|p| p.team.clone()), import.team.clone()),
@@ -870,7 +870,7 @@ fn plan_bookings(
                     plan.unchanged += 1;
                     continue;
                 }
-                let hours = views::format::hours;
+                let hours = |value: f64| crate::format::hours(crate::format::Locale::En, value);
                 let action = if before == 0.0 { Action::Add } else { Action::Update };
                 let changes = vec![FieldChange {
                     field: HOURS,
@@ -910,7 +910,7 @@ fn number_of(column: &'static str, cell: &Cell, max: f64) -> RowResult<Option<f6
         Cell::Text(text) if text.trim().is_empty() => return Ok(None),
         Cell::Text(text) => {
             let text = text.trim();
-            match text.parse::<f64>().ok().or_else(|| crate::money::parse_amount(text)) {
+            match text.parse::<f64>().ok().or_else(|| crate::format::parse_amount(text)) {
                 Some(number) => number,
                 None => return Err(Refusal::NotANumber { column, text: text.into() }),
             }
@@ -921,10 +921,10 @@ fn number_of(column: &'static str, cell: &Cell, max: f64) -> RowResult<Option<f6
         return Err(Refusal::NotANumber { column, text: value.to_string() });
     }
     if value < 0.0 {
-        return Err(Refusal::Negative { column, value: views::format::hours(value) });
+        return Err(Refusal::Negative { column, value: crate::format::hours(crate::format::Locale::En, value) });
     }
     if value > max {
-        return Err(Refusal::TooLarge { column, value: views::format::hours(value), max });
+        return Err(Refusal::TooLarge { column, value: crate::format::hours(crate::format::Locale::En, value), max });
     }
     Ok(Some(value))
 }
