@@ -31,7 +31,7 @@ use chrono::NaiveDate;
 use super::{export::*, Cell, ExchangeError, Table};
 use crate::{
     board::{BoardSnapshot, Financials, Person, Phase, Project, Stage, HOURS_PER_WEEK_MAX},
-    views, IsoWeek, PersonId, ProjectId,
+    IsoWeek, PersonId, ProjectId,
 };
 
 /// The most rows one file may hold (a year of weekly bookings for 300 people on two projects
