@@ -12,7 +12,7 @@
 //! (feature `hydrate`).
 
 // Leptos views are deeply nested types; the release build needs more room to lay them out.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 use leptos::prelude::*;
 
