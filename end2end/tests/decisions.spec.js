@@ -281,8 +281,8 @@ test("selection: the exact portfolio against the current one, recorded as decisi
   await expect(alice.getByTestId("record-outcome")).toHaveText("Recorded 3 decisions.");
   for (const page of [alice, bob]) {
     await expect(page.getByTestId("decision-row")).toHaveCount(3);
-    await expect(page.getByTestId("decision-row").filter({ hasText: "CRM rollout" })).toContainText("reject");
-    await expect(page.getByTestId("decision-row").filter({ hasText: "Data platform" })).toContainText("approve");
+    await expect(page.getByTestId("decision-row").filter({ hasText: "CRM rollout" })).toContainText("Reject");
+    await expect(page.getByTestId("decision-row").filter({ hasText: "Data platform" })).toContainText("Approve");
     await expect(page.getByTestId("decision-row").first()).toContainText("Q1 portfolio review");
     await expect(page.getByTestId("decision-row").first()).toContainText("Alice");
   }
