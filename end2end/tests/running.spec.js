@@ -129,7 +129,7 @@ test("actual cost entered by one turns the project's computed RAG red for both, 
     await expect(page.getByTestId("computed-rag")).toHaveAttribute("data-rag", "red");
     await expect(page.locator("[data-figure=CPI] dd")).toHaveText("0.63");
     await expect(page.locator("[data-figure=EAC] dd")).toHaveText("160,000");
-    await expect(page.locator("[data-figure=VAC] dd")).toHaveText("−60,000");
+    await expect(page.locator("[data-figure=VAC] dd")).toHaveText("-60,000");
     await expect(page.getByTestId("rag-differs")).toBeVisible();
   }
 
