@@ -103,9 +103,8 @@ pub struct Accepted {
 /// A change whose dependencies are neither in `doc` nor in the message refuses the message
 /// ([`GateError::MissingDependencies`]). Automerge would queue it and apply it, unchecked, as
 /// soon as its dependencies arrived by any other way (another connection, another node); so the
-/// document samod holds never has a queue, and a client sends a change with its ancestors (the
-/// sync protocol does, but for a Bloom filter false positive, after which the client reconnects
-/// and sends again with a fresh filter).
+/// document samod holds never has a queue, and a client sends a change with its ancestors
+/// ([`crate::sync::complete_message`] puts back those a Bloom filter false positive left out).
 pub fn check_sync(doc: &Automerge, data: &[u8], limits: &GateLimits) -> Result<Accepted, GateError> {
     let message = sync::Message::decode(data).map_err(|error| GateError::InvalidSyncMessage(error.to_string()))?;
     if message.changes.is_empty() {

@@ -8,7 +8,12 @@
 //! send whatever bytes they return. The caller persists the board (and
 //! [`SyncClient::saved_state`]) *before* sending, so an edit is never only in flight.
 
-use automerge::sync::{self, SyncDoc};
+use std::collections::{HashMap, HashSet};
+
+use automerge::{
+    sync::{self, SyncDoc},
+    Automerge, ChangeHash, ReadDoc,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::board::Board;
@@ -188,7 +193,8 @@ impl SyncClient {
     /// `doc-unavailable` instead of waiting for content.
     pub fn poll(&mut self, board: &mut Board) -> Option<Vec<u8>> {
         let server = self.server.clone()?;
-        let message = board.doc_mut().sync().generate_sync_message(&mut self.state)?;
+        let mut message = board.doc_mut().sync().generate_sync_message(&mut self.state)?;
+        complete_message(board.doc_mut().document(), &mut self.state, &mut message);
         let (document_id, sender_id, data) = (self.document_id.clone(), self.peer_id.clone(), message.encode());
         let wire = if board.heads().is_empty() {
             WireMessage::Request { document_id, sender_id, target_id: server, data }
@@ -214,6 +220,52 @@ impl SyncClient {
             .encode(),
         )
     }
+}
+
+/// Adds to a sync message that `doc` generated with `state` the changes its changes build on
+/// that the other side cannot have yet, ahead of them.
+///
+/// Automerge sends the changes the other side's Bloom filter does not claim to hold, and a
+/// Bloom filter has false positives (about one change in a hundred when the other side holds
+/// many): now and then a parent is left out while its child is sent. Automerge on the other
+/// side would queue the orphan and ask for the parent; the server's write gate refuses orphans
+/// instead, since it never lets a change wait unchecked ([`crate::gate::check_sync`]), and on
+/// the next connection the same filter would leave the same parent out again. So a client never
+/// sends an orphan: a parent that is not an ancestor of the heads the server announced and was
+/// not sent on this connection already goes into the message. Nothing changes when no parent is
+/// missing, which is almost always.
+pub fn complete_message(doc: &Automerge, state: &mut sync::State, message: &mut sync::Message) {
+    if message.changes.is_empty() {
+        return;
+    }
+    let server_heads: Vec<ChangeHash> =
+        state.their_heads.iter().flatten().filter(|hash| doc.get_change_by_hash(hash).is_some()).copied().collect();
+    // Every change the server may lack, parents before children.
+    let unknown = doc.get_changes_meta(&server_heads);
+    let deps: HashMap<ChangeHash, &[ChangeHash]> = unknown.iter().map(|meta| (meta.hash, meta.deps.as_slice())).collect();
+    let sent = &state.sent_hashes;
+    let mut missing = HashSet::new();
+    let mut stack: Vec<ChangeHash> =
+        sent.iter().filter_map(|hash| deps.get(hash)).flat_map(|parents| parents.iter().copied()).collect();
+    while let Some(hash) = stack.pop() {
+        if let Some(parents) = deps.get(&hash) {
+            if !sent.contains(&hash) && missing.insert(hash) {
+                stack.extend(parents.iter().copied());
+            }
+        }
+    }
+    if missing.is_empty() {
+        return;
+    }
+    let mut chunks: Vec<Vec<u8>> = unknown
+        .iter()
+        .filter(|meta| missing.contains(&meta.hash))
+        .filter_map(|meta| doc.get_change_by_hash(&meta.hash))
+        .map(|change| change.raw_bytes().to_vec())
+        .collect();
+    chunks.extend(message.changes.iter().map(<[u8]>::to_vec));
+    message.changes = chunks.into();
+    state.sent_hashes.extend(missing);
 }
 
 #[cfg(test)]
@@ -325,5 +377,55 @@ mod tests {
         assert_eq!(server_board.snapshot(), client_board.snapshot());
         assert_eq!(client.unsynced_changes(&mut client_board), 0);
         assert_eq!(server_board.projects().len(), 1);
+    }
+
+    /// Automerge leaves out a parent that the server's Bloom filter falsely claims to hold,
+    /// and the gate refuses the orphan; the client's message carries the parent, and passes.
+    #[test]
+    fn a_parent_hidden_by_a_bloom_filter_false_positive_is_sent_anyway() {
+        use automerge::{sync::BloomFilter, transaction::CommitOptions, transaction::Transactable, ActorId, ROOT};
+
+        use crate::gate::{check_sync, GateError, GateLimits};
+
+        // Renames of the board: 200 changes the server holds, then two of the client's.
+        let commit = |doc: &mut Automerge, name: String| {
+            let mut tx = doc.transaction();
+            tx.put(ROOT, "name", name).unwrap();
+            tx.commit_with(CommitOptions::default().with_time(0)).0.unwrap()
+        };
+        let mut server = Board::new("Portfolio").unwrap().doc_mut().document().clone().with_actor(ActorId::from([1; 16]));
+        for i in 0..200 {
+            commit(&mut server, format!("Portfolio {i}"));
+        }
+        let hashes: Vec<ChangeHash> = server.get_changes_meta(&[]).iter().map(|meta| meta.hash).collect();
+        let filter = BloomFilter::from_hashes(hashes.iter());
+        // Two edits in a row, the first of which the server's filter claims to hold.
+        let client = (0..100_000)
+            .find_map(|i| {
+                let mut client = server.fork().with_actor(ActorId::from([2; 16]));
+                let parent = commit(&mut client, format!("Mine {i}"));
+                let child = commit(&mut client, format!("Mine {i}, again"));
+                (filter.contains_hash(&parent) && !filter.contains_hash(&child)).then_some(client)
+            })
+            .expect("a false positive within 100,000 tries");
+
+        let (mut server_state, mut client_state) = (sync::State::new(), sync::State::new());
+        let hello = client.generate_sync_message(&mut client_state).unwrap();
+        let mut peer = server.clone();
+        peer.receive_sync_message(&mut server_state, hello).unwrap();
+        let reply = peer.generate_sync_message(&mut server_state).unwrap();
+        let mut client = client;
+        client.receive_sync_message(&mut client_state, reply).unwrap();
+        let mut message = client.generate_sync_message(&mut client_state).unwrap();
+        assert_eq!(message.changes.len(), 1, "Automerge sends the child alone");
+        assert!(matches!(
+            check_sync(&server, &message.clone().encode(), &GateLimits::default()),
+            Err(GateError::MissingDependencies { .. })
+        ));
+
+        complete_message(&client, &mut client_state, &mut message);
+        let accepted = check_sync(&server, &message.encode(), &GateLimits::default()).unwrap();
+        assert_eq!(accepted.heads, client.get_heads());
+        assert_eq!(accepted.changes.len(), 2);
     }
 }

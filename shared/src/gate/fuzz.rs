@@ -265,14 +265,18 @@ pub fn small_board() -> Board {
 }
 
 /// The sync messages `client` sends `server` until both hold the same changes, by the real
-/// protocol (both sides keep their sync state, with heads, needs and Bloom filters); the
-/// documents given are left as they are. For seeds, tests and benchmarks.
+/// protocol (both sides keep their sync state, with heads, needs and Bloom filters) and as
+/// PMO Board's client sends them ([`crate::sync::complete_message`]); the documents given are
+/// left as they are. For seeds, tests and benchmarks.
 pub fn client_messages(server: &Automerge, client: &Automerge) -> Vec<Vec<u8>> {
     let (mut server, mut client) = (server.clone(), client.clone());
     let (mut server_state, mut client_state) = (sync::State::new(), sync::State::new());
     let mut sent = Vec::new();
     for _ in 0..32 {
-        let to_server = client.generate_sync_message(&mut client_state);
+        let to_server = client.generate_sync_message(&mut client_state).map(|mut message| {
+            crate::sync::complete_message(&client, &mut client_state, &mut message);
+            message
+        });
         let quiet = to_server.is_none();
         if let Some(message) = to_server {
             let bytes = message.encode();
