@@ -247,7 +247,7 @@ impl Store {
         let row =
             sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS}, accounts.password_hash FROM accounts WHERE email = $1"))
                 .bind(email)
-                .fetch_optional(self.pool())
+                .fetch_optional(self.reads())
                 .await?;
         row.map(|row| Ok(AccountRecord { account: account(&row)?, password_hash: row.try_get("password_hash")? }))
             .transpose()
@@ -256,7 +256,7 @@ impl Store {
     pub async fn account(&self, account_id: &str) -> Result<Option<AccountRecord>, StoreError> {
         let row = sqlx::query(&format!("SELECT {ACCOUNT_COLUMNS}, accounts.password_hash FROM accounts WHERE id = $1"))
             .bind(account_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         row.map(|row| Ok(AccountRecord { account: account(&row)?, password_hash: row.try_get("password_hash")? }))
             .transpose()
@@ -344,7 +344,7 @@ impl Store {
         ))
         .bind(session_id)
         .bind(now_ms)
-        .fetch_optional(self.pool())
+        .fetch_optional(self.reads())
         .await?;
         row.map(|row| {
             Ok(SessionRecord {
@@ -410,7 +410,7 @@ impl Store {
              WHERE account_id = $1 ORDER BY created_at_ms, id",
         )
         .bind(account_id)
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         rows.iter()
             .map(|row| {
@@ -447,7 +447,7 @@ impl Store {
              JOIN accounts ON accounts.id = api_tokens.account_id WHERE api_tokens.secret_hash = $1"
         ))
         .bind(secret_hash)
-        .fetch_optional(self.pool())
+        .fetch_optional(self.reads())
         .await?;
         let Some(row) = row else { return Ok(None) };
         let token_id: String = row.try_get("token_id")?;
@@ -468,7 +468,7 @@ impl Store {
 
     pub async fn settings(&self) -> Result<InstanceSettings, StoreError> {
         let row =
-            sqlx::query("SELECT invite_only FROM instance_settings WHERE id = 1").fetch_optional(self.pool()).await?;
+            sqlx::query("SELECT invite_only FROM instance_settings WHERE id = 1").fetch_optional(self.reads()).await?;
         settings_from(row)
     }
 
@@ -508,7 +508,7 @@ impl Store {
             let row = sqlx::query("SELECT locked_until_ms FROM login_failures WHERE key = $1 AND locked_until_ms > $2")
                 .bind(*key)
                 .bind(now_ms)
-                .fetch_optional(self.pool())
+                .fetch_optional(self.reads())
                 .await?;
             if let Some(row) = row {
                 let until: i64 = row.try_get("locked_until_ms")?;
@@ -585,7 +585,7 @@ impl Store {
         let row = sqlx::query("SELECT role FROM board_members WHERE board_id = $1 AND account_id = $2")
             .bind(board_id)
             .bind(account_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(self.reads())
             .await?;
         row.map(|row| role(&row)).transpose()
     }
@@ -628,7 +628,7 @@ impl Store {
              WHERE board_members.account_id = $1 ORDER BY boards.created_at_ms, boards.id",
         )
         .bind(account_id)
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         rows.iter()
             .map(|row| {
@@ -650,7 +650,7 @@ impl Store {
              WHERE board_members.board_id = $1",
         )
         .bind(board_id)
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         let mut members = rows.iter().map(member).collect::<Result<Vec<_>, StoreError>>()?;
         members

@@ -111,7 +111,7 @@ impl Store {
         .bind(board_id)
         .bind(before.unwrap_or(i64::MAX))
         .bind(i64::from(limit))
-        .fetch_all(self.pool())
+        .fetch_all(self.reads())
         .await?;
         rows.iter()
             .map(|row| {

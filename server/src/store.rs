@@ -1,4 +1,11 @@
-//! Where the server keeps boards: one sqlx pool, SQLite (embedded, the default) or Postgres.
+//! Where the server keeps boards: sqlx pools, SQLite (embedded, the default) or Postgres.
+//!
+//! SQLite has one writer: the write pool holds one connection, so that writers queue in the
+//! pool rather than fail with "database is locked". Reads that stand alone (a session or role
+//! lookup, samod loading a board, `/healthz`) go to a read pool of [`SQLITE_READERS`]
+//! connections, which WAL lets read beside the writer; before it, every page view and
+//! WebSocket upgrade waited behind every commit, and `/healthz` timed out under load. A read
+//! sees everything committed before it started. Postgres has one pool of ten for both.
 //!
 //! Two tables (see `migrations/`): `boards`, the index behind `/api/boards`, and
 //! `storage_chunks`, samod's key/value storage holding every document's snapshots and
@@ -48,10 +55,17 @@ pub struct BoardRecord {
     pub created_at_ms: i64,
 }
 
-/// The server's database. Cheap to clone: clones share one pool.
+/// How many connections read a SQLite database beside its one writer.
+pub const SQLITE_READERS: u32 = 4;
+
+/// The server's database. Cheap to clone: clones share the pools.
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// Writes, transactions and reads that must see them within a transaction.
     pool: AnyPool,
+    /// Reads that stand alone: [`SQLITE_READERS`] read-only connections on SQLite (a file), the
+    /// same pool as `pool` otherwise.
+    reads: AnyPool,
     engine: Engine,
     url: String,
     node_id: std::sync::Arc<str>,
@@ -69,34 +83,29 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(database_url.to_owned()));
         };
-        let pool = AnyPoolOptions::new()
-            // One SQLite writer at a time avoids "database is locked"; WAL lets readers in.
-            .max_connections(if engine == Engine::Sqlite { 1 } else { 10 })
-            .after_connect(move |connection, _| {
-                Box::pin(async move {
-                    if engine == Engine::Sqlite {
-                        connection.execute("PRAGMA journal_mode = WAL").await?;
-                        connection.execute("PRAGMA synchronous = FULL").await?;
-                        connection.execute("PRAGMA busy_timeout = 5000").await?;
-                        // SQLite checks the schema's REFERENCES only when asked to, per connection.
-                        connection.execute("PRAGMA foreign_keys = ON").await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect(&url)
-            .await
-            .map_err(StoreError::Connect)?;
+        let pool = pool_options(engine, 1, false).connect(&url).await.map_err(StoreError::Connect)?;
         match engine {
             Engine::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
             Engine::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
         }
+        // An in-memory SQLite database is one per connection: it reads through its writer.
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let reads = if engine == Engine::Sqlite && !in_memory {
+            pool_options(engine, SQLITE_READERS, true).connect(&url).await.map_err(StoreError::Connect)?
+        } else {
+            pool.clone()
+        };
         let node_id = format!("{:016x}", rand::random::<u64>()).into();
-        Ok(Store { pool, engine, url, node_id })
+        Ok(Store { pool, reads, engine, url, node_id })
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// The pool for reads that stand alone (see the module's introduction).
+    pub(crate) fn reads(&self) -> &AnyPool {
+        &self.reads
     }
 
     /// The URL the store connected to (for the cluster listener's own connection).
@@ -123,7 +132,7 @@ impl Store {
     /// Every board, oldest first.
     pub async fn boards(&self) -> Result<Vec<BoardRecord>, StoreError> {
         let rows = sqlx::query("SELECT id, name, created_at_ms FROM boards ORDER BY created_at_ms, id")
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reads)
             .await?;
         rows.iter().map(board_record).collect()
     }
@@ -131,7 +140,7 @@ impl Store {
     pub async fn board(&self, id: &str) -> Result<Option<BoardRecord>, StoreError> {
         let row = sqlx::query("SELECT id, name, created_at_ms FROM boards WHERE id = $1")
             .bind(id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reads)
             .await?;
         row.as_ref().map(board_record).transpose()
     }
@@ -140,7 +149,7 @@ impl Store {
 
     pub async fn load_chunk(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let row =
-            sqlx::query("SELECT data FROM storage_chunks WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
+            sqlx::query("SELECT data FROM storage_chunks WHERE key = $1").bind(key).fetch_optional(&self.reads).await?;
         Ok(row.map(|row| row.try_get("data")).transpose()?)
     }
 
@@ -155,7 +164,7 @@ impl Store {
                 .bind(format!("{prefix}/"))
                 .bind(format!("{prefix}0"))
         };
-        let rows = query.fetch_all(&self.pool).await?;
+        let rows = query.fetch_all(&self.reads).await?;
         rows.iter()
             .map(|row| Ok((row.try_get("key")?, row.try_get("data")?)))
             .collect::<Result<_, sqlx::Error>>()
@@ -247,7 +256,7 @@ impl Store {
     /// Whether the database answers with the application's tables (a database that answers
     /// `SELECT 1` but has lost its tables is no better than none).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT id FROM boards LIMIT 1").fetch_optional(&self.pool).await?;
+        sqlx::query("SELECT id FROM boards LIMIT 1").fetch_optional(&self.reads).await?;
         Ok(())
     }
 
@@ -256,10 +265,35 @@ impl Store {
         &self.node_id
     }
 
-    /// Closes the pool after every query in flight has finished.
+    /// Closes the pools after every query in flight has finished.
     pub async fn close(&self) {
+        self.reads.close().await;
         self.pool.close().await;
     }
+}
+
+/// The options of a pool of `connections`. SQLite's connections wait up to five seconds for a
+/// lock, check foreign keys, and are `query_only` in a read pool.
+fn pool_options(engine: Engine, connections: u32, read_only: bool) -> AnyPoolOptions {
+    AnyPoolOptions::new().max_connections(if engine == Engine::Sqlite { connections } else { 10 }).after_connect(
+        move |connection, _| {
+            Box::pin(async move {
+                if engine == Engine::Sqlite {
+                    if read_only {
+                        connection.execute("PRAGMA busy_timeout = 5000").await?;
+                        connection.execute("PRAGMA query_only = ON").await?;
+                    } else {
+                        connection.execute("PRAGMA journal_mode = WAL").await?;
+                        connection.execute("PRAGMA synchronous = FULL").await?;
+                        connection.execute("PRAGMA busy_timeout = 5000").await?;
+                        // SQLite checks the schema's REFERENCES only when asked to, per connection.
+                        connection.execute("PRAGMA foreign_keys = ON").await?;
+                    }
+                }
+                Ok(())
+            })
+        },
+    )
 }
 
 /// Where samod keeps one change of a document (`StorageKey::incremental_path`).
@@ -384,6 +418,31 @@ mod tests {
         .execute(store.pool())
         .await;
         assert!(orphan.is_err(), "a member of no board, by no account, was stored");
+        store.close().await;
+    }
+
+    /// With one SQLite connection for everything, `/healthz`, a session lookup or samod
+    /// loading a board waited behind every write; they read beside the writer now, and see what
+    /// it committed once it has.
+    #[tokio::test]
+    async fn sqlite_reads_do_not_wait_for_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::connect(&format!("sqlite://{}", dir.path().join("reads.db").display())).await.unwrap();
+        let mut writing = store.pool().begin().await.unwrap();
+        let board = BoardRecord { id: "b1".into(), name: "Portfolio".into(), created_at_ms: 1 };
+        sqlx::query("INSERT INTO boards (id, name, created_at_ms) VALUES ($1, $2, $3)")
+            .bind(&board.id)
+            .bind(&board.name)
+            .bind(board.created_at_ms)
+            .execute(&mut *writing)
+            .await
+            .unwrap();
+        let soon = Duration::from_secs(2);
+        tokio::time::timeout(soon, store.ping()).await.expect("the ping waited for the writer").unwrap();
+        let before = tokio::time::timeout(soon, store.boards()).await.expect("a read waited for the writer").unwrap();
+        assert_eq!(before, [], "a read saw a write that was not committed");
+        writing.commit().await.unwrap();
+        assert_eq!(store.boards().await.unwrap(), [board]);
         store.close().await;
     }
 }
