@@ -602,6 +602,10 @@ async fn change_membership(
         ),
     })?;
     state.share_policy.access_changed(board_id);
+    // A scenario's members are its board's: whoever has one open is looked at again too.
+    for scenario in state.store.scenario_ids(board_id).await? {
+        state.share_policy.access_changed(&scenario);
+    }
     tracing::info!(board = board_id, by = caller.account.id, ?change, "members changed");
     Ok(member)
 }
