@@ -22,7 +22,7 @@
 //! so a member added to or removed from the board gains or loses its scenarios too. Discarding
 //! archives a scenario: it leaves the list and cannot be merged, and it is kept.
 
-use automerge::ChangeHash;
+use automerge::{ChangeHash, ReadDoc};
 use axum::{
     extract::{rejection::JsonRejection, Path, State},
     http::StatusCode,
