@@ -341,7 +341,7 @@ fn ThisScenario(board: BoardContext, scenario: ScenarioSummary) -> impl IntoView
         <p>
             {move || summary.with(|s| format!("{}: {}", t_string!(i18n, scenarios.col_merged), merged_text(i18n, s)))}
         </p>
-        <Show when=move || unsent.get() > 0>
+        <Show when=move || unsent.get() != 0>
             <p class="notice" role="status">{move || tr!(i18n, scenarios.not_on_server, count = unsent.get())}</p>
         </Show>
         <p class="scenario-actions">
