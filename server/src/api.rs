@@ -574,7 +574,9 @@ async fn change_membership(
     board: &str,
     change: MembershipChange,
 ) -> Result<Option<Member>, ApiFailure> {
-    let board_id = document_id(board);
+    // A scenario's members are its board's: the Members panel of a scenario changes them.
+    let scenario_of = state.store.scenario(document_id(board)).await?.map(|scenario| scenario.board_id);
+    let board_id = scenario_of.as_deref().unwrap_or(document_id(board));
     tracing::Span::current().record("board", board_id);
     let outcome = state.store.change_membership(board_id, &caller.account.id, &change, auth::now_ms()).await?;
     let member = outcome.map_err(|refusal| match refusal {

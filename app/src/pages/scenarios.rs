@@ -335,11 +335,12 @@ fn ThisScenario(board: BoardContext, scenario: ScenarioSummary) -> impl IntoView
     let panel = RwSignal::new(None::<Panel>);
     let status = RwSignal::new(None::<String>);
     let unsent = Memo::new(move |_| board.view.status.with(|status| status.unsynced));
+    let name = scenario.name.clone();
     view! {
-        <h3>{t!(i18n, scenarios.this_title)} ": " {scenario.name.clone()}</h3>
+        <h3>{move || tr!(i18n, scenarios.this_heading, name = name.clone())}</h3>
         <p class="history-intro">{t!(i18n, scenarios.this_intro)}</p>
         <p>
-            {move || summary.with(|s| format!("{}: {}", t_string!(i18n, scenarios.col_merged), merged_text(i18n, s)))}
+            {move || summary.with(|s| tr!(i18n, scenarios.last_merged, when = merged_text(i18n, s)))}
         </p>
         <Show when=move || unsent.get() != 0>
             <p class="notice" role="status">{move || tr!(i18n, scenarios.not_on_server, count = unsent.get())}</p>

@@ -166,7 +166,10 @@ async fn scenario_story(url: &str) {
         owner.get(&format!("/api/scenarios/{scenario_id}")).send().await.unwrap().json().await.unwrap();
     assert!(one.archived);
 
-    // Who may open a scenario follows the board's members.
+    // Who may open a scenario follows the board's members; its Members panel changes the board's.
+    let late = ApiClient::sign_up(addr, "late@example.com").await;
+    owner.add_member(&scenario_id, "late@example.com", Role::Viewer).await;
+    assert_eq!(late.boards().await.iter().map(|b| b.document_id().to_owned()).collect::<Vec<_>>(), [board_id.clone()]);
     let viewer_id = viewer.me().await.account.id;
     owner.remove_member(&board_id, &viewer_id).await;
     let response = viewer.get(&format!("/api/scenarios/{scenario_id}")).send().await.unwrap();
