@@ -295,7 +295,10 @@ pub async fn document(document_id: &str) -> Result<Vec<u8>, FetchError> {
         .await
         .map_err(|_| FetchError::Unreachable)?;
     if !response.ok() {
-        return Err(answer::<()>(response, OnUnauthorized::SessionEnded).await.err().unwrap_or(FetchError::Unreachable));
+        return Err(answer::<()>(response, OnUnauthorized::SessionEnded)
+            .await
+            .err()
+            .unwrap_or(FetchError::Unreachable));
     }
     response.binary().await.map_err(|error| FetchError::BadAnswer(error.to_string()))
 }

@@ -587,10 +587,10 @@ impl Store {
             "SELECT role FROM board_members WHERE account_id = $2 \
              AND board_id = COALESCE((SELECT board_id FROM scenarios WHERE id = $1), $1)",
         )
-            .bind(board_id)
-            .bind(account_id)
-            .fetch_optional(self.pool())
-            .await?;
+        .bind(board_id)
+        .bind(account_id)
+        .fetch_optional(self.pool())
+        .await?;
         row.map(|row| role(&row)).transpose()
     }
 

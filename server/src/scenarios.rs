@@ -135,10 +135,8 @@ impl Store {
 
     /// One scenario, archived or not.
     pub async fn scenario(&self, id: &str) -> Result<Option<ScenarioRecord>, StoreError> {
-        let row = sqlx::query(&format!("{SELECT_SCENARIOS} WHERE s.id = $1"))
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?;
+        let row =
+            sqlx::query(&format!("{SELECT_SCENARIOS} WHERE s.id = $1")).bind(id).fetch_optional(self.pool()).await?;
         row.as_ref().map(scenario_record).transpose()
     }
 
@@ -155,10 +153,8 @@ impl Store {
 
     /// Every scenario of the board, archived ones too: who may open them changes with the board's members.
     pub async fn scenario_ids(&self, board_id: &str) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query("SELECT id FROM scenarios WHERE board_id = $1")
-            .bind(board_id)
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT id FROM scenarios WHERE board_id = $1").bind(board_id).fetch_all(self.pool()).await?;
         rows.iter().map(|row| row.try_get("id").map_err(StoreError::from)).collect()
     }
 
@@ -222,7 +218,9 @@ async fn document_handle(
     crate::upgrade::ensure_current(state, &loaded.repo, &document).await?;
     let handle = match loaded.repo.find(document).await {
         Ok(Some(handle)) => handle,
-        Ok(None) => return Err(ApiFailure::Internal(anyhow::anyhow!("a board or scenario in the index has no document"))),
+        Ok(None) => {
+            return Err(ApiFailure::Internal(anyhow::anyhow!("a board or scenario in the index has no document")))
+        }
         Err(samod::Stopped) => return Err(ApiFailure::Internal(anyhow::anyhow!("the server is stopping"))),
     };
     Ok((loaded, handle))
@@ -297,7 +295,8 @@ pub async fn create(
     // samod may have asked about the new document before its row existed.
     state.share_policy.access_changed(&scenario_id);
     tracing::info!(board = board_id, scenario = scenario_id, by = caller.account.id, "scenario created");
-    let record = state.store.scenario(&scenario_id).await?.ok_or_else(|| anyhow::anyhow!("a new scenario is missing"))?;
+    let record =
+        state.store.scenario(&scenario_id).await?.ok_or_else(|| anyhow::anyhow!("a new scenario is missing"))?;
     Ok((StatusCode::CREATED, Json(record.summary(role))))
 }
 
@@ -376,7 +375,8 @@ pub async fn merge(
     let now = auth::now_ms();
     state.store.scenario_merged(&record.id, &caller.account.id, now).await?;
     tracing::info!(changes = count, by = caller.account.id, "scenario merged");
-    let record = state.store.scenario(&record.id).await?.ok_or_else(|| anyhow::anyhow!("a merged scenario is missing"))?;
+    let record =
+        state.store.scenario(&record.id).await?.ok_or_else(|| anyhow::anyhow!("a merged scenario is missing"))?;
     Ok(Json(MergeOutcome { changes: count, scenario: record.summary(role) }))
 }
 

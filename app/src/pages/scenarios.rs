@@ -248,7 +248,9 @@ fn NewScenario(board_id: StoredValue<String>) -> impl IntoView {
                     let url = format!("/board/{}", scenario.document_id());
                     navigate.with_value(|navigate| navigate(&url, Default::default()));
                 }
-                Err(FetchError::Unreachable) => problem.set(Some(t_string!(i18n, scenarios.needs_connection).to_string())),
+                Err(FetchError::Unreachable) => {
+                    problem.set(Some(t_string!(i18n, scenarios.needs_connection).to_string()))
+                }
                 Err(error) => problem.set(Some(explain(i18n, &error))),
             }
             creating.set(false);
@@ -464,7 +466,8 @@ fn Confirm(
             let _ = button.focus();
         }
     });
-    let (board_id, scenario_id) = scenario.with_untracked(|s| (s.board_document_id().to_owned(), s.document_id().to_owned()));
+    let (board_id, scenario_id) =
+        scenario.with_untracked(|s| (s.board_document_id().to_owned(), s.document_id().to_owned()));
     let name = scenario.with_untracked(|s| s.name.clone());
     let question = match which {
         Panel::ConfirmMerge => scenario.with_untracked(|s| {

@@ -135,10 +135,11 @@ async fn scenario_story(url: &str) {
     let outcome: MergeOutcome = response.json().await.unwrap();
     assert_eq!(outcome.changes, 2, "the two edits made in the scenario, nothing else");
     assert_eq!(outcome.scenario.merged_by.as_deref(), Some("editor"));
-    on_board.wait_for(WITHIN, "the merged edits, live", |e| {
-        has_project(e, "Hermes") && budget_of(e, "Apollo") == Some(99_000.0)
-    })
-    .await;
+    on_board
+        .wait_for(WITHIN, "the merged edits, live", |e| {
+            has_project(e, "Hermes") && budget_of(e, "Apollo") == Some(99_000.0)
+        })
+        .await;
     let stored = read_from_server(addr, &board_id, &owner_token).await;
     let names: Vec<String> = stored.snapshot().projects.into_iter().map(|p| p.name).collect();
     assert_eq!(names.len(), 3, "{names:?}");
@@ -169,7 +170,8 @@ async fn scenario_story(url: &str) {
     // Who may open a scenario follows the board's members; its Members panel changes the board's.
     let late = ApiClient::sign_up(addr, "late@example.com").await;
     owner.add_member(&scenario_id, "late@example.com", Role::Viewer).await;
-    assert_eq!(late.boards().await.iter().map(|b| b.document_id().to_owned()).collect::<Vec<_>>(), [board_id.clone()]);
+    let late_boards: Vec<String> = late.boards().await.iter().map(|b| b.document_id().to_owned()).collect();
+    assert_eq!(late_boards, [board_id.as_str()]);
     let viewer_id = viewer.me().await.account.id;
     owner.remove_member(&board_id, &viewer_id).await;
     let response = viewer.get(&format!("/api/scenarios/{scenario_id}")).send().await.unwrap();
@@ -217,7 +219,8 @@ async fn a_merge_the_gate_refuses_changes_nothing() {
     let token = owner.create_token("t").await;
     let before = read_from_server(server.addr, &board_id, &token).await.heads();
 
-    let response = owner.post(&format!("/api/boards/{board_id}/scenarios/{}/merge", scenario.document_id())).send().await;
+    let response =
+        owner.post(&format!("/api/boards/{board_id}/scenarios/{}/merge", scenario.document_id())).send().await;
     expect_error(response.unwrap(), 409, "would break the board").await;
     let mut after = read_from_server(server.addr, &board_id, &token).await;
     assert_eq!(after.heads(), before, "a refused merge changed the board");
