@@ -2,7 +2,9 @@
 // compare with the board and merge back. Alice owns the board, Bob is an editor.
 import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
-import { addProject, aliceAndBobOnABoard, expectAllSaved, openBoard, projectNames, projectRow } from "./board-page.js";
+import {
+  addProject, aliceAndBobOnABoard, expectAccessible, expectAllSaved, openBoard, projectNames, projectRow,
+} from "./board-page.js";
 
 let server;
 test.beforeEach(async () => {
@@ -70,6 +72,7 @@ test("a scenario edited by two members and merged back gives the board those edi
   await bob.getByTestId("compare-scenario").click();
   await expect(bob.getByTestId("compare-projects").locator("li")).toHaveText(["Hermes: added"]);
   await expect(bob.getByTestId("compare-fields").locator("li")).toHaveText(["Apollo · budget: 0 → 80,000"]);
+  await expectAccessible(bob, "a scenario's Scenarios page with the comparison");
   await bob.getByTestId("merge-scenario").focus();
   await bob.keyboard.press("Enter");
   await expect(bob.getByTestId("confirm-scenario")).toContainText("Merge the scenario “Fund Hermes” into the board “Portfolio 2027”?");
@@ -92,6 +95,7 @@ test("a scenario edited by two members and merged back gives the board those edi
   await openPage(onBoard, "Scenarios");
   await expect(onBoard.getByTestId("scenario-row")).toHaveCount(1);
   await expect(onBoard.getByTestId("scenario-row")).toContainText("Bob");
+  await expectAccessible(onBoard, "the board's Scenarios page");
   await onBoard.getByTestId("discard-scenario").click();
   await onBoard.getByTestId("confirm-scenario-action").click();
   await expect(onBoard.getByTestId("no-scenarios")).toBeVisible();
