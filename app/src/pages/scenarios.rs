@@ -409,7 +409,7 @@ fn ActionPanel(
     move || match panel.get() {
         None => ().into_any(),
         Some(Panel::Compare) => view! { <Comparison board scenario=scenario.get_untracked() on_board/> }.into_any(),
-        Some(which) => view! { <Confirm board scenario which panel status on_discarded/> }.into_any(),
+        Some(which) => view! { <Confirm scenario which panel status on_discarded/> }.into_any(),
     }
 }
 
@@ -450,7 +450,6 @@ fn Comparison(board: BoardContext, scenario: ScenarioSummary, on_board: bool) ->
 /// "Merge …?" or "Discard …?", with the confirming button focused and Escape to cancel.
 #[component]
 fn Confirm(
-    board: BoardContext,
     scenario: RwSignal<ScenarioSummary>,
     which: Panel,
     panel: RwSignal<Option<Panel>>,
@@ -458,7 +457,6 @@ fn Confirm(
     on_discarded: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let _ = board;
     let busy = RwSignal::new(false);
     let confirm_button = NodeRef::<html::Button>::new();
     Effect::new(move || {
