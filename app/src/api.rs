@@ -10,8 +10,9 @@
 use gloo_net::http::{Method, RequestBuilder};
 use serde::{de::DeserializeOwned, Serialize};
 use shared::api::{
-    ApiError, BoardSummary, CreatedToken, ErrorCode, InstanceSettings, Invite, Me, Member, NewBoard, NewMember,
-    NewToken, PasswordChange, Role, RoleChange, SignIn, SignUp, TokenScope, TokenSummary, CSRF_COOKIE, CSRF_HEADER,
+    ApiError, BoardSummary, CreatedToken, ErrorCode, InstanceSettings, Invite, Me, Member, MergeOutcome, NewBoard,
+    NewMember, NewScenario, NewToken, PasswordChange, Role, RoleChange, ScenarioSummary, SignIn, SignUp, TokenScope,
+    TokenSummary, CSRF_COOKIE, CSRF_HEADER,
 };
 use wasm_bindgen::JsCast;
 
@@ -247,4 +248,57 @@ pub async fn restore_board(backup: &[u8]) -> Result<BoardSummary, FetchError> {
         .map_err(|error| FetchError::BadAnswer(error.to_string()))?;
     let response = request.send().await.map_err(|_| FetchError::Unreachable)?;
     answer(response, OnUnauthorized::SessionEnded).await
+}
+
+// ---- scenarios ---------------------------------------------------------------------------------
+
+/// `/api/boards/{id}/scenarios` for a board's document id.
+fn scenarios_path(document_id: &str) -> String {
+    format!("/api/boards/{}/scenarios", path_segment(document_id))
+}
+
+/// The board's scenarios that are not discarded, oldest first (any member).
+pub async fn scenarios(document_id: &str) -> Result<Vec<ScenarioSummary>, FetchError> {
+    get(&scenarios_path(document_id)).await
+}
+
+/// A new scenario of the board as it is now (an editor or owner).
+pub async fn create_scenario(document_id: &str, name: String) -> Result<ScenarioSummary, FetchError> {
+    send(Method::POST, &scenarios_path(document_id), &NewScenario { name }).await
+}
+
+/// What the document `document_id` is a scenario of; a 404 when it is no scenario (a board).
+pub async fn scenario(document_id: &str) -> Result<ScenarioSummary, FetchError> {
+    get(&format!("/api/scenarios/{}", path_segment(document_id))).await
+}
+
+/// Applies the scenario's changes that the board lacks to the board (an editor or owner).
+pub async fn merge_scenario(board_id: &str, scenario_id: &str) -> Result<MergeOutcome, FetchError> {
+    let path = format!("{}/{}/merge", scenarios_path(board_id), path_segment(scenario_id));
+    request::<(), MergeOutcome>(Method::POST, &path, None, OnUnauthorized::SessionEnded).await
+}
+
+/// Archives the scenario: no longer listed, still kept (an editor or owner).
+pub async fn discard_scenario(board_id: &str, scenario_id: &str) -> Result<ScenarioSummary, FetchError> {
+    let path = format!("{}/{}/discard", scenarios_path(board_id), path_segment(scenario_id));
+    request::<(), ScenarioSummary>(Method::POST, &path, None, OnUnauthorized::SessionEnded).await
+}
+
+/// The whole document of a board or a scenario as the server holds it (`.automerge` bytes),
+/// to compare a scenario with its board.
+pub async fn document(document_id: &str) -> Result<Vec<u8>, FetchError> {
+    let path = format!("/api/boards/{}/document", path_segment(document_id));
+    let response = RequestBuilder::new(&path)
+        .method(Method::GET)
+        .header("accept", "application/octet-stream")
+        .send()
+        .await
+        .map_err(|_| FetchError::Unreachable)?;
+    if !response.ok() {
+        return Err(answer::<()>(response, OnUnauthorized::SessionEnded)
+            .await
+            .err()
+            .unwrap_or(FetchError::Unreachable));
+    }
+    response.binary().await.map_err(|error| FetchError::BadAnswer(error.to_string()))
 }

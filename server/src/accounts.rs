@@ -580,13 +580,17 @@ impl Store {
     // ---- boards and members -----------------------------------------------------------------
 
     /// What `account_id` may do with the board `board_id` (a document id without
-    /// `automerge:`), or `None` if it is not a member or there is no such board.
+    /// `automerge:`), or `None` if it is not a member or there is no such board. For a
+    /// scenario's id, the role on the scenario's board: a scenario has no members of its own.
     pub async fn role(&self, board_id: &str, account_id: &str) -> Result<Option<Role>, StoreError> {
-        let row = sqlx::query("SELECT role FROM board_members WHERE board_id = $1 AND account_id = $2")
-            .bind(board_id)
-            .bind(account_id)
-            .fetch_optional(self.reads())
-            .await?;
+        let row = sqlx::query(
+            "SELECT role FROM board_members WHERE account_id = $2 \
+             AND board_id = COALESCE((SELECT board_id FROM scenarios WHERE id = $1), $1)",
+        )
+        .bind(board_id)
+        .bind(account_id)
+        .fetch_optional(self.reads())
+        .await?;
         row.map(|row| role(&row)).transpose()
     }
 
@@ -642,12 +646,13 @@ impl Store {
             .collect()
     }
 
-    /// The board's members: owners first, then editors, then viewers, each by name.
+    /// The board's members: owners first, then editors, then viewers, each by name. For a
+    /// scenario's id, its board's members.
     pub async fn members(&self, board_id: &str) -> Result<Vec<Member>, StoreError> {
         let rows = sqlx::query(
             "SELECT accounts.id, accounts.email, accounts.name, board_members.role \
              FROM board_members JOIN accounts ON accounts.id = board_members.account_id \
-             WHERE board_members.board_id = $1",
+             WHERE board_members.board_id = COALESCE((SELECT board_id FROM scenarios WHERE id = $1), $1)",
         )
         .bind(board_id)
         .fetch_all(self.reads())

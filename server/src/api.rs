@@ -574,7 +574,9 @@ async fn change_membership(
     board: &str,
     change: MembershipChange,
 ) -> Result<Option<Member>, ApiFailure> {
-    let board_id = document_id(board);
+    // A scenario's members are its board's: the Members panel of a scenario changes them.
+    let scenario_of = state.store.scenario(document_id(board)).await?.map(|scenario| scenario.board_id);
+    let board_id = scenario_of.as_deref().unwrap_or(document_id(board));
     tracing::Span::current().record("board", board_id);
     let outcome = state.store.change_membership(board_id, &caller.account.id, &change, auth::now_ms()).await?;
     let member = outcome.map_err(|refusal| match refusal {
@@ -602,6 +604,10 @@ async fn change_membership(
         ),
     })?;
     state.share_policy.access_changed(board_id);
+    // A scenario's members are its board's: whoever has one open is looked at again too.
+    for scenario in state.store.scenario_ids(board_id).await? {
+        state.share_policy.access_changed(&scenario);
+    }
     tracing::info!(board = board_id, by = caller.account.id, ?change, "members changed");
     Ok(member)
 }

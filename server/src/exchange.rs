@@ -70,6 +70,34 @@ pub async fn export_csv(
     Ok(attachment(bytes, "text/csv; charset=utf-8", &name))
 }
 
+/// `GET /api/boards/{id}/document`: the whole document, history included, as Automerge saves
+/// it (what the app's backup download holds), for any member of the board (of a scenario's
+/// board, for a scenario: the app compares a scenario with its board from it).
+pub async fn document(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(board): Path<String>,
+) -> Result<Response, ApiFailure> {
+    let board_id = document_id(&board);
+    if state.store.role(board_id, &caller.account.id).await?.is_none() {
+        return Err(no_board(&board));
+    }
+    let document = board_id.parse::<samod::DocumentId>().map_err(|_| no_board(&board))?;
+    let loaded = state.boards.open(&document).await.map_err(|error| ApiFailure::Internal(error.into()))?;
+    crate::upgrade::ensure_current(&state, &loaded.repo, &document).await?;
+    let handle = match loaded.repo.find(document).await {
+        Ok(Some(handle)) => handle,
+        Ok(None) => return Err(ApiFailure::Internal(anyhow::anyhow!("a board with members has no document"))),
+        Err(samod::Stopped) => return Err(ApiFailure::Internal(anyhow::anyhow!("the server is stopping"))),
+    };
+    let bytes = tokio::task::spawn_blocking(move || handle.with_document(|document| document.save()))
+        .await
+        .map_err(|error| ApiFailure::Internal(error.into()))?;
+    let mut response = (StatusCode::OK, bytes).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+    Ok(response)
+}
+
 /// The board as plain values, for a member; 404 for anyone else.
 async fn snapshot(state: &AppState, caller: &Caller, board: &str) -> Result<BoardSnapshot, ApiFailure> {
     let board_id = document_id(board);

@@ -20,6 +20,7 @@ pub mod exchange;
 pub mod history;
 pub mod http;
 pub mod metrics;
+pub mod scenarios;
 pub mod security;
 pub mod shell;
 pub mod store;
@@ -246,7 +247,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/boards/{id}/members", get(api::list_members).post(api::add_member))
         .route("/api/boards/{id}/members/{account_id}", put(api::change_role).delete(api::remove_member))
         .route("/api/boards/{id}/history", get(history::list))
+        .route("/api/boards/{id}/scenarios", get(scenarios::list).post(scenarios::create))
+        .route("/api/boards/{id}/scenarios/{scenario}/merge", post(scenarios::merge))
+        .route("/api/boards/{id}/scenarios/{scenario}/discard", post(scenarios::discard))
+        .route("/api/scenarios/{id}", get(scenarios::get))
         .route("/api/boards/{id}/export.xlsx", get(exchange::export_xlsx))
+        .route("/api/boards/{id}/document", get(exchange::document))
         .route("/api/boards/{id}/export/{file}", get(exchange::export_csv))
         // A backup is a whole board: it may be as large as the largest sync frame.
         .route(

@@ -28,6 +28,56 @@ pub struct NewBoard {
     pub name: String,
 }
 
+/// The body of `POST /api/boards/{id}/scenarios`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewScenario {
+    pub name: String,
+}
+
+/// A scenario (情景分析) of a board: a fork of the board's document, opened, edited and synced
+/// like a board by the board's members (with their role on the board), compared with the board
+/// and merged back into it. `GET /api/boards/{id}/scenarios` lists them, `POST` makes one, and
+/// `GET /api/scenarios/{id}` says what one is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioSummary {
+    /// The scenario's automerge URL, `automerge:<document id>`: it opens as a board does.
+    pub id: String,
+    /// The board it was forked from, `automerge:<document id>`.
+    pub board_id: String,
+    pub board_name: String,
+    pub name: String,
+    /// The name of the member who made it (`None` once that account is gone).
+    pub created_by: Option<String>,
+    pub created_at_ms: i64,
+    /// When it was last merged into the board, and by whom.
+    pub merged_at_ms: Option<i64>,
+    pub merged_by: Option<String>,
+    /// Discarded: no longer listed, still kept (and still opens).
+    pub archived: bool,
+    /// The caller's role on the board, which is its role on the scenario.
+    pub role: Role,
+}
+
+impl ScenarioSummary {
+    /// The scenario's document id alone, as used in the app's URLs.
+    pub fn document_id(&self) -> &str {
+        self.id.strip_prefix("automerge:").unwrap_or(&self.id)
+    }
+
+    /// The board's document id alone.
+    pub fn board_document_id(&self) -> &str {
+        self.board_id.strip_prefix("automerge:").unwrap_or(&self.board_id)
+    }
+}
+
+/// The answer to `POST /api/boards/{id}/scenarios/{scenario}/merge`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeOutcome {
+    /// How many of the scenario's changes the board did not have and now has (0: nothing to merge).
+    pub changes: usize,
+    pub scenario: ScenarioSummary,
+}
+
 /// The body of every error answer: a message a person can act on, in English, and a stable
 /// [`ErrorCode`] that the app turns into the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

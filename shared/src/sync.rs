@@ -242,7 +242,8 @@ pub fn complete_message(doc: &Automerge, state: &mut sync::State, message: &mut 
         state.their_heads.iter().flatten().filter(|hash| doc.get_change_by_hash(hash).is_some()).copied().collect();
     // Every change the server may lack, parents before children.
     let unknown = doc.get_changes_meta(&server_heads);
-    let deps: HashMap<ChangeHash, &[ChangeHash]> = unknown.iter().map(|meta| (meta.hash, meta.deps.as_slice())).collect();
+    let deps: HashMap<ChangeHash, &[ChangeHash]> =
+        unknown.iter().map(|meta| (meta.hash, meta.deps.as_slice())).collect();
     let sent = &state.sent_hashes;
     let mut missing = HashSet::new();
     let mut stack: Vec<ChangeHash> =
@@ -393,7 +394,8 @@ mod tests {
             tx.put(ROOT, "name", name).unwrap();
             tx.commit_with(CommitOptions::default().with_time(0)).0.unwrap()
         };
-        let mut server = Board::new("Portfolio").unwrap().doc_mut().document().clone().with_actor(ActorId::from([1; 16]));
+        let mut server =
+            Board::new("Portfolio").unwrap().doc_mut().document().clone().with_actor(ActorId::from([1; 16]));
         for i in 0..200 {
             commit(&mut server, format!("Portfolio {i}"));
         }

@@ -50,6 +50,7 @@ const PAGES: &[&str] = &[
     "history",
     "decisions",
     "baselines",
+    "scenarios",
     "report",
     "data",
     "settings",
@@ -69,6 +70,7 @@ fn page_label(i18n: I18nContext<Locale>, page: &str) -> &'static str {
         "history" => t_string!(i18n, board.nav_history),
         "decisions" => t_string!(i18n, board.nav_decisions),
         "baselines" => t_string!(i18n, board.nav_baselines),
+        "scenarios" => t_string!(i18n, scenarios.nav),
         "report" => t_string!(i18n, board.nav_report),
         "data" => t_string!(i18n, board.nav_data),
         "settings" => t_string!(i18n, board.nav_settings),
@@ -142,6 +144,11 @@ impl BoardContext {
             Some(heads) => self.href_at(page, &heads),
             None => self.live_href(page),
         }
+    }
+
+    /// The open document's id (a board's, or a scenario's), without `automerge:`.
+    pub fn document_id(self) -> String {
+        self.document_id.get_value()
     }
 
     /// The link to one of this board's pages as it is now.
@@ -262,6 +269,8 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
         document_id: StoredValue::new(document_id),
     };
     provide_context(board);
+    // Whether this document is a scenario of another board: the banner and the Scenarios page.
+    provide_context(super::scenarios::ScenarioOf::load(board.document_id()));
     // The page changes shape only when the phase changes, not on every status update: a
     // re-render would throw away what someone is typing.
     let phase = Memo::new(move |_| {
@@ -318,6 +327,7 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
                             <h1 data-testid="board-name">{move || shown.with(|board| board.name.clone())}</h1>
                             <Peers peers=view.peers/>
                         </div>
+                        <super::scenarios::ScenarioBanner board/>
                         <BoardNav board/>
                         {if travelling {
                             view! { <TimeTravelBanner board historical/> }.into_any()

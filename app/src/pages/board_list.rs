@@ -137,6 +137,8 @@ async fn cached_boards(account_id: &str) -> Vec<ListedBoard> {
         .await
         .unwrap_or_default()
         .into_iter()
+        // A scenario opens like a board, but it is listed on its board's Scenarios page only.
+        .filter(|entry| !super::scenarios::is_scenario(&entry.document_id))
         .map(|entry| ListedBoard { document_id: entry.document_id, name: entry.name, role: entry.role })
         .collect();
     boards.sort_by(|a, b| a.name.cmp(&b.name));

@@ -25,6 +25,7 @@ pub mod report;
 pub mod resource_plan;
 pub mod resources;
 pub mod risks;
+pub mod scenarios;
 pub mod scoring;
 pub mod selection;
 pub mod settings;
@@ -89,6 +90,7 @@ fn Routed() -> impl IntoView {
                     <Route path=path!("decisions") view=decisions::DecisionsPage/>
                     <Route path=path!("decisions/:decision") view=decisions::DecisionVersionPage/>
                     <Route path=path!("baselines") view=baselines::BaselinesPage/>
+                    <Route path=path!("scenarios") view=scenarios::ScenariosPage/>
                     <Route path=path!("report") view=report::ReportPage/>
                     <Route path=path!("data") view=data::DataPage/>
                 </ParentRoute>

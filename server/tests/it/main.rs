@@ -18,6 +18,7 @@ mod history;
 mod load;
 mod ops;
 mod process;
+mod scenarios;
 mod simulation;
 mod storage;
 mod sync;
