@@ -89,13 +89,16 @@ pub enum PhraseValue {
     Setting(String),
     /// Whether a project's scope was accepted.
     ScopeAccepted(bool),
+    /// A stage-gate checklist item's label as written on the board (a new board's items carry
+    /// both languages until someone renames them; see `board::default_gate_item`).
+    GateItem(String),
 }
 
 impl PhraseValue {
     /// The value in English.
     pub fn english(&self) -> String {
         match self {
-            PhraseValue::Text(text) => text.clone(),
+            PhraseValue::Text(text) | PhraseValue::GateItem(text) => text.clone(),
             PhraseValue::Stage(key)
             | PhraseValue::Phase(key)
             | PhraseValue::Rag(key)
@@ -558,7 +561,11 @@ impl Reader<'_> {
             (GATE_TICKS, [project, phase, item]) => Line::on(
                 say(
                     "gate_unticked",
-                    [t(self.gate_item(phase, item)), PhraseValue::Phase((*phase).to_owned()), t(self.project(project))],
+                    [
+                        PhraseValue::GateItem(self.gate_item(phase, item)),
+                        PhraseValue::Phase((*phase).to_owned()),
+                        t(self.project(project)),
+                    ],
                 ),
                 Some(project),
             ),
@@ -605,7 +612,11 @@ impl Reader<'_> {
             (GATE_TICKS, [project, phase, item]) => Line::on(
                 say(
                     "gate_ticked",
-                    [t(self.gate_item(phase, item)), PhraseValue::Phase((*phase).to_owned()), t(self.project(project))],
+                    [
+                        PhraseValue::GateItem(self.gate_item(phase, item)),
+                        PhraseValue::Phase((*phase).to_owned()),
+                        t(self.project(project)),
+                    ],
                 ),
                 Some(project),
             ),

@@ -90,8 +90,12 @@ pub fn band_label(band: shared::risk::RiskBand) -> &'static str {
 /// A checklist item's label in the reader's language (tracked): the items a new board starts
 /// with are worded by the catalogue while nobody has renamed them; others as they were written.
 pub fn gate_label(label: &str) -> String {
+    gate_label_in(crate::i18n::use_i18n(), label)
+}
+
+/// [`gate_label`] with the language context given (for tasks, which have none of their own).
+pub fn gate_label_in(i18n: crate::i18n::I18nContext<crate::i18n::Locale>, label: &str) -> String {
     use crate::i18n::*;
-    let i18n = use_i18n();
     match shared::board::default_gate_item(label) {
         Some("business-case") => t_string!(i18n, common.gate_business_case),
         Some("sponsor") => t_string!(i18n, common.gate_sponsor),

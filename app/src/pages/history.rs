@@ -22,6 +22,7 @@ use shared::{
 use super::{board::BoardContext, decisions::kind_label};
 use crate::{
     api::{self, FetchError},
+    components::gate_label_in,
     components::time_travel::{SeeOnDate, SeeThen},
     i18n::*,
     language::{explain, local_clock, local_date, local_time},
@@ -119,6 +120,7 @@ pub(crate) fn phrase_text(i18n: I18nContext<Locale>, phrase: &Phrase) -> String 
 fn phrase_value(i18n: I18nContext<Locale>, value: &PhraseValue) -> String {
     let word = match value {
         PhraseValue::Text(text) => return text.clone(),
+        PhraseValue::GateItem(label) => return gate_label_in(i18n, label),
         // Worded with the context taken here, not the app's: undo words a change in a task.
         PhraseValue::Stage(key) => key.parse::<Stage>().ok().map(|stage| match stage {
             Stage::Proposed => t_string!(i18n, common.stage_proposed),
