@@ -99,6 +99,28 @@ mod browser {
         use_context::<I18nContext<Locale>>().map_or(Language::En, |i18n| language_of(i18n.get_locale()))
     }
 
+    /// Minutes east of UTC of this browser's time zone at the moment `at_ms` (daylight saving
+    /// changes it through the year).
+    fn utc_offset_minutes(at_ms: i64) -> i32 {
+        -(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_ms as f64)).get_timezone_offset() as i32)
+    }
+
+    /// A moment in the reader's time zone and language (tracked): "28 Nov 2026, 08:15" /
+    /// "2026年11月28日 08:15".
+    pub fn local_time(at_ms: i64) -> String {
+        shared::format::local_time(lang(), at_ms, utc_offset_minutes(at_ms))
+    }
+
+    /// The time of day of a moment in the reader's time zone: "08:15".
+    pub fn local_clock(at_ms: i64) -> String {
+        shared::format::local_clock(at_ms, utc_offset_minutes(at_ms))
+    }
+
+    /// The day of a moment in the reader's time zone and language (tracked): "28 Nov 2026".
+    pub fn local_date(at_ms: i64) -> String {
+        shared::format::local_date(lang(), at_ms, utc_offset_minutes(at_ms))
+    }
+
     /// The language this device chose last, from its cookie.
     pub fn device_language() -> Option<Language> {
         let document = document().dyn_into::<web_sys::HtmlDocument>().ok()?;

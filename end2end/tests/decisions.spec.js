@@ -79,7 +79,7 @@ test("dashboard: KPIs, RAG and the bubble chart follow a colleague's edits", asy
   const stage = (name) => bob.locator("[data-testid=project-row]").filter({ has: bob.locator(`.project-name[value="${name}"]`) }).getByLabel("Stage");
   await stage("Data platform").selectOption("active");
   const warning = alice.getByTestId("dashboard-warning");
-  await expect(warning).toHaveText("approved and active projects need 950000 of a budget envelope of 900000 — Budget envelope");
+  await expect(warning).toHaveText("approved and active projects need 950,000 of a budget envelope of 900,000 — Budget envelope");
   await expect(warning.getByRole("link")).toHaveAttribute("href", `/board/${board.documentId}/settings`);
   // Data platform now counts as committed: one more project not rated on the computed side.
   await expect(alice.getByTestId("rag-computed").locator("td").nth(3)).toHaveText("2");
@@ -327,7 +327,7 @@ test("settings: the owner's changes reach a colleague, who can only read them", 
 
   // The envelope of 500,000 is now exceeded (ERP 400,000 + CRM 250,000): the dashboard says so.
   await bob.getByRole("link", { name: /^Dashboard/ }).click();
-  await expect(bob.getByTestId("dashboard-warning")).toContainText("need 650000 of a budget envelope of 500000");
+  await expect(bob.getByTestId("dashboard-warning")).toContainText("need 650,000 of a budget envelope of 500,000");
 });
 
 test("a viewer reads every decision page and can change nothing", async ({ browser }) => {

@@ -52,7 +52,9 @@ test("the portfolio review prints to PDF with every section, the date and the ve
   // ERP upgrade: CPI 0.89 and SPI 0.8 make its computed RAG red.
   await expect(page.getByTestId("report-red")).toContainText("ERP upgrade");
   const today = new Date();
-  const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, "0")}-${String(today.getDate()).padStart(2, "0")}`;
+  // The date as shared::format writes it in English: "28 Nov 2026".
+  const month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][today.getMonth()];
+  const day = `${today.getDate()} ${month} ${today.getFullYear()}`;
   await expect(page.getByTestId("report-meta")).toContainText(day);
   await expect(page.getByTestId("report-meta").locator("code")).toHaveText(/^[0-9a-f]{8}/);
 

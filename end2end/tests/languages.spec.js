@@ -72,8 +72,11 @@ async function visibleText(page, language) {
   }, language);
 }
 
-// The board's pages that speak both languages, as paths under /board/<id>/.
-const BOARD_PAGES = ["", "dashboard", "strategy", "scoring", "selection", "risks", "resources", "finance", "lessons", "decisions", "settings", "project/p-erp"];
+// The board's pages, as paths under /board/<id>/: every one speaks both languages.
+const BOARD_PAGES = [
+  "", "dashboard", "strategy", "scoring", "selection", "risks", "resources", "finance", "lessons", "history",
+  "decisions", "baselines", "report", "data", "settings", "project/p-erp",
+];
 
 /** What a page's text may not contain in `language`, as a list of problems found. */
 function otherLanguage(text, language, phrases) {
@@ -81,6 +84,61 @@ function otherLanguage(text, language, phrases) {
     return text.split("\n").filter((line) => CJK.test(line)).map((line) => `Chinese on the English page: ${line.trim()}`);
   }
   return phrases.filter((phrase) => text.includes(phrase)).map((phrase) => `English on the Chinese page: ${phrase}`);
+}
+
+for (const [language, browserLocale, heading] of [["en", "en-US", "Priorities"], ["zh", "zh-CN", "优先级"]]) {
+  test(`every page speaks ${language} alone when the browser prefers ${browserLocale}`, async ({ browser }) => {
+    test.setTimeout(180_000);
+    const alice = await server.signUp("alice@example.com", "Alice");
+    const board = await server.createBoard(alice, "2027 portfolio");
+    await seedPortfolio(server, alice, board);
+    const context = await browser.newContext({ locale: browserLocale });
+    try {
+      await context.addCookies(server.cookies(alice));
+      const page = await context.newPage();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      const phrases = englishPhrases();
+      expect(phrases.length, "the English catalogue has phrases to look for").toBeGreaterThan(100);
+
+      await page.goto(server.url);
+      await expect(page.locator("html")).toHaveAttribute("lang", language);
+      await expect(page.getByTestId("board-list")).toBeVisible({ timeout: 30_000 });
+      expect(otherLanguage(await visibleText(page, language), language, phrases)).toEqual([]);
+
+      await openBoard(page, server, board);
+      await expect.poll(() => projectNames(page)).toHaveLength(5);
+      await expect(page.getByRole("heading", { level: 2, name: heading, exact: true })).toBeVisible();
+      for (const path of BOARD_PAGES) {
+        await page.goto(`${server.url}/board/${board.documentId}/${path}`);
+        await expect(page.getByTestId("board-name")).toHaveText("2027 portfolio", { timeout: 30_000 });
+        await expect(page.locator("main h2").first()).not.toBeEmpty();
+        await settled(page, path);
+        expect(otherLanguage(await visibleText(page, language), language, phrases), `/${path}`).toEqual([]);
+      }
+
+      // The board as it was (time travel), with its banner and the comparison with now.
+      await page.goto(`${server.url}/board/${board.documentId}/history`);
+      await page.getByTestId("see-then").first().click();
+      await expect(page.getByTestId("time-travel-banner")).toBeVisible({ timeout: 30_000 });
+      await page.getByTestId("compare-with-now").click();
+      await expect(page.getByTestId("compare-kpis")).toBeVisible();
+      expect(otherLanguage(await visibleText(page, language), language, phrases), "time travel").toEqual([]);
+
+      // Signed out, the sign-in page speaks the browser's language too.
+      await context.clearCookies();
+      await page.goto(`${server.url}/signin`);
+      await expect(page.locator("h1")).toHaveText(language === "en" ? "Sign in" : "登录");
+      expect(otherLanguage(await visibleText(page, language), language, phrases), "/signin").toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+/** Waits until a page that loads or computes its content has shown it. */
+async function settled(page, path) {
+  if (path === "history") await expect(page.getByTestId("history-session").first()).toBeVisible({ timeout: 30_000 });
+  if (path === "report") await expect(page.getByTestId("report-selection")).toBeVisible({ timeout: 30_000 });
 }
 
 test("the account menu switches the language without a reload, and the choice follows the account", async ({ browser }) => {

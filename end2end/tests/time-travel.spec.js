@@ -78,7 +78,7 @@ test("a baseline one member takes reaches the other; it opens every page as it w
     "Zeus: #2 → #1",
     "Apollo: #1 → #2",
   ]);
-  await expect(bob.getByTestId("compare-fields").locator("li")).toHaveText(["Apollo · budget: 0 → 80,000"]);
+  await expect(bob.getByTestId("compare-fields").locator("li")).toHaveText(["Apollo · Budget: 0 → 80,000"]);
   await expect(bob.getByTestId("compare-kpis").locator("tbody tr")).toHaveCount(6);
   await shot(bob, testInfo, "baselines");
 

@@ -262,6 +262,33 @@ pub fn time(locale: Locale, at_ms: i64) -> String {
     }
 }
 
+/// A moment shifted into the reader's time zone, `utc_offset_minutes` east of UTC (the host
+/// knows the zone; `shared` reads no clock and no zone); `None` for a time no calendar holds.
+fn local(at_ms: i64, utc_offset_minutes: i32) -> Option<chrono::NaiveDateTime> {
+    let shifted = at_ms.checked_add(i64::from(utc_offset_minutes) * 60_000)?;
+    chrono::DateTime::from_timestamp_millis(shifted).map(|at| at.naive_utc())
+}
+
+/// A moment in the reader's time zone, to the minute: `"28 Nov 2026, 08:15"` /
+/// `"2026年11月28日 08:15"`; empty for a time no calendar holds.
+pub fn local_time(locale: Locale, at_ms: i64, utc_offset_minutes: i32) -> String {
+    let Some(at) = local(at_ms, utc_offset_minutes) else { return String::new() };
+    match locale {
+        Locale::En => format!("{}, {}", date(locale, at.date()), at.format("%H:%M")),
+        Locale::Zh => format!("{} {}", date(locale, at.date()), at.format("%H:%M")),
+    }
+}
+
+/// The time of day of a moment in the reader's time zone: `"08:15"` in both languages.
+pub fn local_clock(at_ms: i64, utc_offset_minutes: i32) -> String {
+    local(at_ms, utc_offset_minutes).map_or_else(String::new, |at| at.format("%H:%M").to_string())
+}
+
+/// The day of a moment in the reader's time zone: `"28 Nov 2026"` / `"2026年11月28日"`.
+pub fn local_date(locale: Locale, at_ms: i64, utc_offset_minutes: i32) -> String {
+    local(at_ms, utc_offset_minutes).map_or_else(String::new, |at| date(locale, at.date()))
+}
+
 /// Who and when: `"Alice, 2026-11-28 07:30 UTC"` / `"Alice，2026年11月28日 07:30 UTC"`.
 pub fn stamp(locale: Locale, stamp: &Stamp) -> String {
     let separator = match locale {
@@ -408,6 +435,27 @@ mod tests {
             (self::week(En, first), "W01 2027"),
             (week_with_monday(En, week), "2026-W48 (23 Nov)"),
             (week_with_monday(Zh, week), "2026-W48（11月23日）"),
+        ];
+        for (actual, expected) in cases {
+            assert_eq!(actual, expected);
+        }
+    }
+
+    #[test]
+    fn local_times_follow_the_readers_zone_and_language() {
+        // 1 764 315 000 000 ms = 2025-11-28 07:30:00 UTC; Beijing is 480 minutes east, New York
+        // 300 west (the day before at 02:30), and 17:00 UTC is 01:00 the next day in Beijing.
+        let at = 1_764_315_000_000;
+        let evening = at + (9 * 60 + 30) * 60_000;
+        let cases: [(String, &str); 8] = [
+            (local_time(En, at, 0), "28 Nov 2025, 07:30"),
+            (local_time(Zh, at, 480), "2025年11月28日 15:30"),
+            (local_time(En, at, -300), "28 Nov 2025, 02:30"),
+            (local_time(Zh, evening, 480), "2025年11月29日 01:00"),
+            (local_clock(at, 480), "15:30"),
+            (local_date(En, evening, 480), "29 Nov 2025"),
+            (local_date(Zh, evening, 0), "2025年11月28日"),
+            (local_time(En, i64::MAX, 60), ""),
         ];
         for (actual, expected) in cases {
             assert_eq!(actual, expected);

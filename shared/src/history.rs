@@ -48,14 +48,181 @@ pub struct HistoryPage {
 /// What one change did, in PMO words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeSummary {
-    /// One line: the first few things it did, then "and N more".
+    /// One line in English (what the API serves): the first few things it did, then "and N
+    /// more".
     pub text: String,
+    /// Everything it did, each thing once, for the app to word in the reader's language.
+    pub phrases: Vec<Phrase>,
     /// Ids of the projects it touched.
     pub projects: Vec<String>,
 }
 
 /// How many things a summary names before "and N more".
-const SHOWN: usize = 3;
+pub const SHOWN: usize = 3;
+
+/// One thing a change did, as a sentence's key and its values: `moved_above` with `Apollo`
+/// and `Zeus`. The app's catalogue (`history` namespace, `phrase_<key>`) words it in the
+/// reader's language with the values as `{0}`, `{1}`…; [`Phrase::english`] in English. Keeping
+/// the words out of `shared` keeps it language-free.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase {
+    pub key: &'static str,
+    pub values: Vec<PhraseValue>,
+}
+
+/// A value in a [`Phrase`]: a name or figure from the board as it is, or a word of the
+/// board's vocabulary (stored as its key) that a language words its own way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhraseValue {
+    Text(String),
+    /// A project state as stored (`on-hold`).
+    Stage(String),
+    /// A lifecycle phase as stored (`monitoring-controlling`).
+    Phase(String),
+    /// A RAG as stored (`green`).
+    Rag(String),
+    /// A decision kind as stored (`put-on-hold`).
+    DecisionKind(String),
+    /// A project field by its key (`actual_cost`).
+    ProjectField(String),
+    /// A board setting by its key (`budget_envelope`).
+    Setting(String),
+    /// Whether a project's scope was accepted.
+    ScopeAccepted(bool),
+    /// A stage-gate checklist item's label as written on the board (a new board's items carry
+    /// both languages until someone renames them; see `board::default_gate_item`).
+    GateItem(String),
+}
+
+impl PhraseValue {
+    /// The value in English.
+    pub fn english(&self) -> String {
+        match self {
+            PhraseValue::Text(text) | PhraseValue::GateItem(text) => text.clone(),
+            PhraseValue::Stage(key)
+            | PhraseValue::Phase(key)
+            | PhraseValue::Rag(key)
+            | PhraseValue::DecisionKind(key) => key.replace('-', " "),
+            PhraseValue::ProjectField(key) => project_field_label(key),
+            PhraseValue::Setting(key) => setting_label(key),
+            PhraseValue::ScopeAccepted(true) => "accepted".to_owned(),
+            PhraseValue::ScopeAccepted(false) => "not accepted".to_owned(),
+        }
+    }
+}
+
+impl Phrase {
+    fn new(key: &'static str, values: impl IntoIterator<Item = PhraseValue>) -> Phrase {
+        Phrase { key, values: values.into_iter().collect() }
+    }
+
+    /// The sentence's English template, with the values as `{0}`, `{1}`….
+    pub fn english_template(key: &str) -> &'static str {
+        match key {
+            "board_created" => "created the board “{0}”",
+            "schema_upgraded" => "brought the board up to schema {0}",
+            "collections_set_up" => "set up the board's collections",
+            "board_renamed" => "renamed the board to “{0}”",
+            "nothing_visible" => "changed nothing visible",
+            "project_added" => "added project {0}",
+            "person_added" => "added {0} to the people",
+            "risk_added" => "added risk “{0}” to {1}",
+            "milestone_added" => "added milestone “{0}” to {1}",
+            "lesson_recorded" => "recorded lesson “{0}”",
+            "decision_recorded_on" => "recorded a decision: {0} {1}",
+            "decision_recorded" => "recorded a decision: {0}",
+            "objective_added" => "added objective {0}",
+            "criterion_added" => "added criterion {0}",
+            "gate_item_added" => "added gate item “{0}”",
+            "baseline_taken" => "took baseline “{0}”",
+            "other_added" => "added {0} to {1}",
+            "project_deleted" => "deleted project {0}",
+            "person_removed" => "removed {0} from the people",
+            "risk_deleted" => "deleted risk “{0}”",
+            "milestone_deleted" => "deleted milestone “{0}”",
+            "lesson_deleted" => "deleted lesson “{0}”",
+            "decision_deleted" => "deleted decision “{0}”",
+            "objective_deleted" => "deleted objective {0}",
+            "criterion_deleted" => "deleted criterion {0}",
+            "gate_item_removed" => "removed gate item “{0}”",
+            "baseline_deleted" => "deleted baseline “{0}”",
+            "booking_cleared" => "cleared {0}'s booking in {1} on {2}",
+            "time_off_cleared" => "cleared {0}'s time off in {1}",
+            "skill_removed" => "removed skill {0} from {1}",
+            "score_cleared" => "cleared {0}'s score on {1}",
+            "contribution_cleared" => "cleared {0}'s contribution to {1}",
+            "dependency_removed" => "{0} no longer depends on {1}",
+            "gate_unticked" => "unticked “{0}” ({1}) for {2}",
+            "tag_removed" => "removed tag {0} from lesson “{1}”",
+            "setting_cleared" => "cleared the {0}",
+            "other_removed" => "removed {0} from {1}",
+            "booked" => "booked {0} {1} h in {2} on {3}",
+            "time_off_set" => "set {0}'s time off in {1} to {2} h",
+            "skill_given" => "gave {0} the skill {1}",
+            "scored" => "scored {0} {1} on {2}",
+            "contribution_set" => "set {0}'s contribution to {1} to {2}",
+            "dependency_added" => "made {0} depend on {1}",
+            "gate_ticked" => "ticked “{0}” ({1}) for {2}",
+            "tagged" => "tagged lesson “{0}” {1}",
+            "setting_set" => "set the {0} to {1}",
+            "other_set" => "set {0} in {1} to {2}",
+            "project_renamed" => "renamed project {0} to {1}",
+            "project_field_cleared" => "cleared {0}'s {1}",
+            "project_field_set" => "set {0}'s {1} to {2}",
+            "person_renamed" => "renamed {0} to {1}",
+            "capacity_set" => "set {0}'s capacity to {1} h a week",
+            "person_field_set" => "set {0}'s {1} to {2}",
+            "milestone_done" => "marked milestone “{0}” done on {1}",
+            "milestone_not_done" => "marked milestone “{0}” not done",
+            "risk_edited" => "edited risk “{0}”",
+            "milestone_edited" => "edited milestone “{0}”",
+            "lesson_edited" => "edited lesson “{0}”",
+            "decision_edited" => "edited decision “{0}”",
+            "objective_edited" => "edited objective {0}",
+            "criterion_edited" => "edited criterion {0}",
+            "gate_item_edited" => "edited gate item “{0}”",
+            "other_edited" => "edited {0} in {1}",
+            "moved" => "moved {0}",
+            "moved_above" => "moved {0} above {1}",
+            "moved_below" => "moved {0} below {1}",
+            _ => "{0}",
+        }
+    }
+
+    /// The thing done, in English.
+    pub fn english(&self) -> String {
+        fill_numbered(
+            Self::english_template(self.key),
+            &self.values.iter().map(PhraseValue::english).collect::<Vec<_>>(),
+        )
+    }
+}
+
+/// `template` with each `{n}` replaced by `values[n]` (in one pass: a value that holds `{1}`
+/// stays as it is); a `{n}` with no value stays.
+pub fn fill_numbered(template: &str, values: &[String]) -> String {
+    let mut filled = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        filled.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            after[..close].parse::<usize>().ok().and_then(|index| values.get(index)).map(|value| (close, value))
+        });
+        match value {
+            Some((close, value)) => {
+                filled.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                filled.push('{');
+                rest = after;
+            }
+        }
+    }
+    filled.push_str(rest);
+    filled
+}
 
 /// What the change `hash` of `doc` did, in PMO words; `None` if `doc` does not hold it.
 pub fn describe_change(doc: &Automerge, hash: &ChangeHash) -> Option<ChangeSummary> {
@@ -132,13 +299,13 @@ pub fn describe_change(doc: &Automerge, hash: &ChangeHash) -> Option<ChangeSumma
     }
     if !created.is_empty() {
         let line = match (&board_name, schema) {
-            (Some(name), _) => Line::plain(format!("created the board “{name}”")),
-            (None, Some(version)) => Line::plain(format!("brought the board up to schema {version}")),
-            (None, None) => Line::plain("set up the board's collections".to_owned()),
+            (Some(name), _) => Line::plain(say("board_created", [t(name.clone())])),
+            (None, Some(version)) => Line::plain(say("schema_upgraded", [t(version.to_string())])),
+            (None, None) => Line::plain(say("collections_set_up", [])),
         };
         out.lines.insert(0, line);
     } else if let Some(name) = board_name {
-        out.lines.insert(0, Line::plain(format!("renamed the board to “{name}”")));
+        out.lines.insert(0, Line::plain(say("board_renamed", [t(name)])));
     }
     Some(out.finish())
 }
@@ -146,18 +313,27 @@ pub fn describe_change(doc: &Automerge, hash: &ChangeHash) -> Option<ChangeSumma
 /// A described part of a change.
 #[derive(Debug, Clone)]
 struct Line {
-    text: String,
+    phrase: Phrase,
     projects: Vec<String>,
 }
 
 impl Line {
-    fn plain(text: String) -> Line {
-        Line { text, projects: Vec::new() }
+    fn plain(phrase: Phrase) -> Line {
+        Line { phrase, projects: Vec::new() }
     }
 
-    fn on(text: String, project: Option<&str>) -> Line {
-        Line { text, projects: project.map(str::to_owned).into_iter().collect() }
+    fn on(phrase: Phrase, project: Option<&str>) -> Line {
+        Line { phrase, projects: project.map(str::to_owned).into_iter().collect() }
     }
+}
+
+/// A name or figure, as it is.
+fn t(text: impl Into<String>) -> PhraseValue {
+    PhraseValue::Text(text.into())
+}
+
+fn say<const N: usize>(key: &'static str, values: [PhraseValue; N]) -> Phrase {
+    Phrase::new(key, values)
 }
 
 #[derive(Default)]
@@ -181,18 +357,21 @@ impl Lines {
                 }
             }
         }
-        let mut texts: Vec<String> = Vec::new();
-        for line in &self.lines {
-            if !texts.contains(&line.text) {
-                texts.push(line.text.clone());
+        let mut phrases: Vec<Phrase> = Vec::new();
+        for line in self.lines {
+            if !phrases.contains(&line.phrase) {
+                phrases.push(line.phrase);
             }
         }
+        if phrases.is_empty() {
+            phrases.push(say("nothing_visible", []));
+        }
+        let texts: Vec<String> = phrases.iter().map(Phrase::english).collect();
         let text = match texts.len() {
-            0 => "changed nothing visible".to_owned(),
             n if n <= SHOWN => texts.join("; "),
             n => format!("{} and {} more", texts[..SHOWN].join("; "), n - SHOWN),
         };
-        ChangeSummary { text, projects }
+        ChangeSummary { text, phrases, projects }
     }
 }
 
@@ -321,71 +500,78 @@ impl Reader<'_> {
     fn added(&self, collection: &str, id: &str) -> Option<Line> {
         let name = self.name(collection, id);
         let project = self.project_of(collection, id);
-        let on = |text: String| Line::on(text, project.as_deref());
+        let on = |phrase: Phrase| Line::on(phrase, project.as_deref());
         Some(match collection {
-            PROJECTS => Line::on(format!("added project {name}"), Some(id)),
-            PEOPLE => Line::plain(format!("added {name} to the people")),
-            RISKS => on(format!("added risk “{name}” to {}", self.project(project.as_deref()?))),
-            MILESTONES => on(format!("added milestone “{name}” to {}", self.project(project.as_deref()?))),
-            LESSONS => on(format!("recorded lesson “{name}”")),
+            PROJECTS => Line::on(say("project_added", [t(name)]), Some(id)),
+            PEOPLE => Line::plain(say("person_added", [t(name)])),
+            RISKS => on(say("risk_added", [t(name), t(self.project(project.as_deref()?))])),
+            MILESTONES => on(say("milestone_added", [t(name), t(self.project(project.as_deref()?))])),
+            LESSONS => on(say("lesson_recorded", [t(name)])),
             DECISIONS => {
                 let object = self.entity(collection, id, self.after)?;
-                let kind = self.string_at(&object, "kind", self.after).unwrap_or_default().replace('-', " ");
+                let kind = PhraseValue::DecisionKind(self.string_at(&object, "kind", self.after).unwrap_or_default());
                 match &project {
-                    Some(project) => on(format!("recorded a decision: {kind} {}", self.project(project))),
-                    None => on(format!("recorded a decision: {kind}")),
+                    Some(project) => on(say("decision_recorded_on", [kind, t(self.project(project))])),
+                    None => on(say("decision_recorded", [kind])),
                 }
             }
-            OBJECTIVES => Line::plain(format!("added objective {name}")),
-            CRITERIA => Line::plain(format!("added criterion {name}")),
-            GATE_TEMPLATE => Line::plain(format!("added gate item “{name}”")),
-            BASELINES => Line::plain(format!("took baseline “{name}”")),
-            _ => Line::plain(format!("added {name} to {collection}")),
+            OBJECTIVES => Line::plain(say("objective_added", [t(name)])),
+            CRITERIA => Line::plain(say("criterion_added", [t(name)])),
+            GATE_TEMPLATE => Line::plain(say("gate_item_added", [t(name)])),
+            BASELINES => Line::plain(say("baseline_taken", [t(name)])),
+            _ => Line::plain(say("other_added", [t(name), t(collection)])),
         })
     }
 
     fn removed(&self, collection: &str, key: &str) -> Option<Line> {
         let parts: Vec<&str> = key.split('/').collect();
         Some(match (collection, parts.as_slice()) {
-            (PROJECTS, _) => Line::on(format!("deleted project {}", self.project(key)), Some(key)),
-            (PEOPLE, _) => Line::plain(format!("removed {} from the people", self.person(key))),
+            (PROJECTS, _) => Line::on(say("project_deleted", [t(self.project(key))]), Some(key)),
+            (PEOPLE, _) => Line::plain(say("person_removed", [t(self.person(key))])),
             (RISKS | MILESTONES | LESSONS | DECISIONS, _) => {
-                let what = &collection[..collection.len() - 1];
-                Line::on(
-                    format!("deleted {what} “{}”", self.name(collection, key)),
-                    self.project_of(collection, key).as_deref(),
-                )
+                let phrase = match collection {
+                    RISKS => "risk_deleted",
+                    MILESTONES => "milestone_deleted",
+                    LESSONS => "lesson_deleted",
+                    _ => "decision_deleted",
+                };
+                Line::on(say(phrase, [t(self.name(collection, key))]), self.project_of(collection, key).as_deref())
             }
-            (OBJECTIVES, _) => Line::plain(format!("deleted objective {}", self.name(collection, key))),
-            (CRITERIA, _) => Line::plain(format!("deleted criterion {}", self.name(collection, key))),
-            (GATE_TEMPLATE, _) => Line::plain(format!("removed gate item “{}”", self.name(collection, key))),
-            (BASELINES, _) => Line::plain(format!("deleted baseline “{}”", self.name(collection, key))),
+            (OBJECTIVES, _) => Line::plain(say("objective_deleted", [t(self.name(collection, key))])),
+            (CRITERIA, _) => Line::plain(say("criterion_deleted", [t(self.name(collection, key))])),
+            (GATE_TEMPLATE, _) => Line::plain(say("gate_item_removed", [t(self.name(collection, key))])),
+            (BASELINES, _) => Line::plain(say("baseline_deleted", [t(self.name(collection, key))])),
             (ALLOCATIONS, [project, person, week]) => Line::on(
-                format!("cleared {}'s booking in {week} on {}", self.person(person), self.project(project)),
+                say("booking_cleared", [t(self.person(person)), t(*week), t(self.project(project))]),
                 Some(project),
             ),
-            (TIME_OFF, [person, week]) => Line::plain(format!("cleared {}'s time off in {week}", self.person(person))),
-            (SKILLS, [person, skill]) => Line::plain(format!("removed skill {skill} from {}", self.person(person))),
+            (TIME_OFF, [person, week]) => Line::plain(say("time_off_cleared", [t(self.person(person)), t(*week)])),
+            (SKILLS, [person, skill]) => Line::plain(say("skill_removed", [t(*skill), t(self.person(person))])),
             (SCORES, [project, criterion]) => Line::on(
-                format!("cleared {}'s score on {}", self.project(project), self.name(CRITERIA, criterion)),
+                say("score_cleared", [t(self.project(project)), t(self.name(CRITERIA, criterion))]),
                 Some(project),
             ),
             (CONTRIBUTIONS, [project, objective]) => Line::on(
-                format!("cleared {}'s contribution to {}", self.project(project), self.name(OBJECTIVES, objective)),
+                say("contribution_cleared", [t(self.project(project)), t(self.name(OBJECTIVES, objective))]),
                 Some(project),
             ),
             (DEPENDENCIES, [project, on]) => {
-                Line::on(format!("{} no longer depends on {}", self.project(project), self.project(on)), Some(project))
+                Line::on(say("dependency_removed", [t(self.project(project)), t(self.project(on))]), Some(project))
             }
             (GATE_TICKS, [project, phase, item]) => Line::on(
-                format!("unticked “{}” ({phase}) for {}", self.gate_item(phase, item), self.project(project)),
+                say(
+                    "gate_unticked",
+                    [
+                        PhraseValue::GateItem(self.gate_item(phase, item)),
+                        PhraseValue::Phase((*phase).to_owned()),
+                        t(self.project(project)),
+                    ],
+                ),
                 Some(project),
             ),
-            (LESSON_TAGS, [lesson, tag]) => {
-                Line::plain(format!("removed tag {tag} from lesson “{}”", self.name(LESSONS, lesson)))
-            }
-            (SETTINGS, _) => Line::plain(format!("cleared the {}", setting_label(key))),
-            _ => Line::plain(format!("removed {key} from {collection}")),
+            (LESSON_TAGS, [lesson, tag]) => Line::plain(say("tag_removed", [t(*tag), t(self.name(LESSONS, lesson))])),
+            (SETTINGS, _) => Line::plain(say("setting_cleared", [PhraseValue::Setting(key.to_owned())])),
+            _ => Line::plain(say("other_removed", [t(key), t(collection)])),
         })
     }
 
@@ -407,67 +593,68 @@ impl Reader<'_> {
         let n = || number.map(format_number).unwrap_or_else(|| shown.clone());
         Some(match (collection, parts.as_slice()) {
             (ALLOCATIONS, [project, person, week]) => Line::on(
-                format!("booked {} {} h in {week} on {}", self.person(person), n(), self.project(project)),
+                say("booked", [t(self.person(person)), t(n()), t(*week), t(self.project(project))]),
                 Some(project),
             ),
-            (TIME_OFF, [person, week]) => {
-                Line::plain(format!("set {}'s time off in {week} to {} h", self.person(person), n()))
-            }
-            (SKILLS, [person, skill]) => Line::plain(format!("gave {} the skill {skill}", self.person(person))),
+            (TIME_OFF, [person, week]) => Line::plain(say("time_off_set", [t(self.person(person)), t(*week), t(n())])),
+            (SKILLS, [person, skill]) => Line::plain(say("skill_given", [t(self.person(person)), t(*skill)])),
             (SCORES, [project, criterion]) => Line::on(
-                format!("scored {} {} on {}", self.project(project), n(), self.name(CRITERIA, criterion)),
+                say("scored", [t(self.project(project)), t(n()), t(self.name(CRITERIA, criterion))]),
                 Some(project),
             ),
             (CONTRIBUTIONS, [project, objective]) => Line::on(
-                format!(
-                    "set {}'s contribution to {} to {}",
-                    self.project(project),
-                    self.name(OBJECTIVES, objective),
-                    n()
-                ),
+                say("contribution_set", [t(self.project(project)), t(self.name(OBJECTIVES, objective)), t(n())]),
                 Some(project),
             ),
             (DEPENDENCIES, [project, on]) => {
-                Line::on(format!("made {} depend on {}", self.project(project), self.project(on)), Some(project))
+                Line::on(say("dependency_added", [t(self.project(project)), t(self.project(on))]), Some(project))
             }
             (GATE_TICKS, [project, phase, item]) => Line::on(
-                format!("ticked “{}” ({phase}) for {}", self.gate_item(phase, item), self.project(project)),
+                say(
+                    "gate_ticked",
+                    [
+                        PhraseValue::GateItem(self.gate_item(phase, item)),
+                        PhraseValue::Phase((*phase).to_owned()),
+                        t(self.project(project)),
+                    ],
+                ),
                 Some(project),
             ),
-            (LESSON_TAGS, [lesson, tag]) => {
-                Line::plain(format!("tagged lesson “{}” {tag}", self.name(LESSONS, lesson)))
-            }
-            (SETTINGS, _) => Line::plain(format!("set the {} to {}", setting_label(key), n())),
-            _ => Line::plain(format!("set {key} in {collection} to {shown}")),
+            (LESSON_TAGS, [lesson, tag]) => Line::plain(say("tagged", [t(self.name(LESSONS, lesson)), t(*tag)])),
+            (SETTINGS, _) => Line::plain(say("setting_set", [PhraseValue::Setting(key.to_owned()), t(n())])),
+            _ => Line::plain(say("other_set", [t(key), t(collection), t(shown.clone())])),
         })
     }
 
     /// A field of an existing project set (or cleared).
     fn project_field(&self, id: &str, field: &str, cleared: bool) -> Option<Line> {
         let name = self.project(id);
-        let label = project_field_label(field);
-        let text = if field == "name" {
+        let label = PhraseValue::ProjectField(field.to_owned());
+        let phrase = if field == "name" {
             let old = self
                 .entity(PROJECTS, id, self.before)
                 .and_then(|object| self.string_at(&object, "name", self.before))
                 .unwrap_or_else(|| id.to_owned());
-            format!("renamed project {old} to {name}")
+            say("project_renamed", [t(old), t(name)])
         } else if cleared {
-            format!("cleared {name}'s {label}")
+            say("project_field_cleared", [t(name), label])
         } else {
             let object = self.entity(PROJECTS, id, self.after)?;
             let value = self.value_at(&object, field, self.after).unwrap_or_default();
             let value = match field {
                 "budget" | "actual_cost" | "planned_value" | "earned_value" => {
-                    value.parse::<f64>().map(format_number).unwrap_or(value)
+                    t(value.parse::<f64>().map(format_number).unwrap_or(value))
                 }
-                "percent_complete" => format!("{value}%"),
-                "scope_accepted" => (if value == "yes" { "accepted" } else { "not accepted" }).to_owned(),
-                _ => value.replace('-', " "),
+                "percent_complete" => t(format!("{value}%")),
+                "scope_accepted" => PhraseValue::ScopeAccepted(value == "yes"),
+                "stage" => PhraseValue::Stage(value),
+                "phase" => PhraseValue::Phase(value),
+                "manual_rag" => PhraseValue::Rag(value),
+                _ => t(value.replace('-', " ")),
             };
-            format!("set {name}'s {label} to {value}")
+            say("project_field_set", [t(name), label, value])
         };
-        Some(Line::on(text, Some(id)))
+        Some(Line::on(phrase, Some(id)))
     }
 
     /// Some field of a register entry, a person, an objective… changed.
@@ -483,31 +670,36 @@ impl Reader<'_> {
                             .entity(PEOPLE, id, self.before)
                             .and_then(|object| self.string_at(&object, "name", self.before))
                             .unwrap_or_else(|| id.to_owned());
-                        Line::plain(format!("renamed {old} to {name}"))
+                        Line::plain(say("person_renamed", [t(old), t(name)]))
                     }
-                    "capacity_hours_per_week" => Line::plain(format!(
-                        "set {name}'s capacity to {} h a week",
-                        value.parse::<f64>().map(format_number).unwrap_or(value)
+                    "capacity_hours_per_week" => Line::plain(say(
+                        "capacity_set",
+                        [t(name), t(value.parse::<f64>().map(format_number).unwrap_or(value))],
                     )),
-                    _ => Line::plain(format!("set {name}'s {} to {value}", field.replace('_', " "))),
+                    _ => Line::plain(say("person_field_set", [t(name), t(field.replace('_', " ")), t(value)])),
                 }
             }
             MILESTONES if field == "done_on" => {
                 let object = self.entity(MILESTONES, id, self.after)?;
                 let project = self.project_of(MILESTONES, id);
                 match self.value_at(&object, field, self.after) {
-                    Some(day) => Line::on(format!("marked milestone “{name}” done on {day}"), project.as_deref()),
-                    None => Line::on(format!("marked milestone “{name}” not done"), project.as_deref()),
+                    Some(day) => Line::on(say("milestone_done", [t(name), t(day)]), project.as_deref()),
+                    None => Line::on(say("milestone_not_done", [t(name)]), project.as_deref()),
                 }
             }
             RISKS | MILESTONES | LESSONS | DECISIONS => {
-                let what = &collection[..collection.len() - 1];
-                Line::on(format!("edited {what} “{name}”"), self.project_of(collection, id).as_deref())
+                let phrase = match collection {
+                    RISKS => "risk_edited",
+                    MILESTONES => "milestone_edited",
+                    LESSONS => "lesson_edited",
+                    _ => "decision_edited",
+                };
+                Line::on(say(phrase, [t(name)]), self.project_of(collection, id).as_deref())
             }
-            OBJECTIVES => Line::plain(format!("edited objective {name}")),
-            CRITERIA => Line::plain(format!("edited criterion {name}")),
-            GATE_TEMPLATE => Line::plain(format!("edited gate item “{name}”")),
-            _ => Line::plain(format!("edited {name} in {collection}")),
+            OBJECTIVES => Line::plain(say("objective_edited", [t(name)])),
+            CRITERIA => Line::plain(say("criterion_edited", [t(name)])),
+            GATE_TEMPLATE => Line::plain(say("gate_item_edited", [t(name)])),
+            _ => Line::plain(say("other_edited", [t(name), t(collection)])),
         })
     }
 
@@ -537,15 +729,15 @@ impl Reader<'_> {
             .max_by_key(|(_, from, to)| from.abs_diff(*to))
             .map(|(id, _, to)| (id.clone(), to));
         let Some((id, to)) = moved else {
-            return Line::on(format!("moved {}", self.project(&candidates[0])), Some(&candidates[0]));
+            return Line::on(say("moved", [t(self.project(&candidates[0]))]), Some(&candidates[0]));
         };
         let name = self.project(&id);
-        let text = match (new.get(to + 1), to.checked_sub(1).and_then(|i| new.get(i))) {
-            (Some(next), _) => format!("moved {name} above {}", self.project(next)),
-            (None, Some(previous)) => format!("moved {name} below {}", self.project(previous)),
-            (None, None) => format!("moved {name}"),
+        let phrase = match (new.get(to + 1), to.checked_sub(1).and_then(|i| new.get(i))) {
+            (Some(next), _) => say("moved_above", [t(name), t(self.project(next))]),
+            (None, Some(previous)) => say("moved_below", [t(name), t(self.project(previous))]),
+            (None, None) => say("moved", [t(name)]),
         };
-        Line::on(text, Some(&id))
+        Line::on(phrase, Some(&id))
     }
 }
 

@@ -13,43 +13,38 @@ use shared::{
         blame::{FieldValue, Standing},
         Phase,
     },
-    history::format_number,
-    ProjectId, Stage,
+    format, ProjectId, Stage,
 };
 
-use crate::pages::{board::BoardContext, history::format_time};
+use crate::{
+    components::{comparison::field_label, phase_label, stage_label},
+    i18n::*,
+    language::{lang, local_time},
+    pages::board::BoardContext,
+};
 
-/// The fields whose story can be told: the key in the document and how people call it.
-const FIELDS: &[(&str, &str)] = &[
-    ("name", "Name"),
-    ("stage", "State"),
-    ("phase", "Phase"),
-    ("budget", "Budget"),
-    ("sponsor", "Sponsor"),
-    ("manager", "Manager"),
-    ("start", "Planned start"),
-    ("end", "Planned end"),
-];
+/// The fields whose story can be told, by their key in the document.
+const FIELDS: &[&str] = &["name", "stage", "phase", "budget", "sponsor", "manager", "start", "end"];
 
 /// At most this many pages of the server's history are read to put names to changes.
 const HISTORY_PAGES: usize = 20;
 
 /// A stored value as the page shows it: budgets with separators, states and phases by label.
-fn shown(field: &str, value: &str) -> String {
+fn shown(i18n: I18nContext<Locale>, field: &str, value: &str) -> String {
     match field {
-        "budget" => value.parse::<f64>().map_or_else(|_| value.to_owned(), format_number),
-        "stage" => value.parse::<Stage>().map_or_else(|_| value.to_owned(), |stage| stage.label().to_owned()),
-        "phase" => value.parse::<Phase>().map_or_else(|_| value.to_owned(), |phase| phase.label().to_owned()),
-        _ if value.is_empty() => "(empty)".to_owned(),
+        "budget" => value.parse::<f64>().map_or_else(|_| value.to_owned(), |budget| format::amount(lang(), budget)),
+        "stage" => value.parse::<Stage>().map_or_else(|_| value.to_owned(), |stage| stage_label(stage).to_owned()),
+        "phase" => value.parse::<Phase>().map_or_else(|_| value.to_owned(), |phase| phase_label(phase).to_owned()),
+        _ if value.is_empty() => t_string!(i18n, timetravel.blame_empty_value).to_owned(),
         _ => value.to_owned(),
     }
 }
 
-fn standing_label(standing: Standing) -> &'static str {
+fn standing_label(i18n: I18nContext<Locale>, standing: Standing) -> &'static str {
     match standing {
-        Standing::Current => "current value",
-        Standing::LostConflict => "lost: set at the same time as the current value",
-        Standing::Replaced => "replaced later",
+        Standing::Current => t_string!(i18n, timetravel.standing_current),
+        Standing::LostConflict => t_string!(i18n, timetravel.standing_lost),
+        Standing::Replaced => t_string!(i18n, timetravel.standing_replaced),
     }
 }
 
@@ -57,6 +52,7 @@ fn standing_label(standing: Standing) -> &'static str {
 /// offers a choice of project too.
 #[component]
 pub fn FieldStory(board: BoardContext, #[prop(optional)] project: Option<ProjectId>) -> impl IntoView {
+    let i18n = use_i18n();
     let params = use_params_map();
     let fixed = project.is_some();
     let chosen_project = RwSignal::new(project.map(|id| id.to_string()).unwrap_or_default());
@@ -115,9 +111,9 @@ pub fn FieldStory(board: BoardContext, #[prop(optional)] project: Option<Project
         });
     });
     let who = move |value: &FieldValue| -> String {
-        let device = format!("device {}", &value.actor[..8.min(value.actor.len())]);
+        let device = tr!(i18n, timetravel.blame_device, id = &value.actor[..8.min(value.actor.len())]);
         match names.with(|names| names.get(&value.change).cloned()) {
-            Some(name) => format!("{name} ({device})"),
+            Some(name) => tr!(i18n, timetravel.blame_named, name, device),
             None => device,
         }
     };
@@ -128,23 +124,25 @@ pub fn FieldStory(board: BoardContext, #[prop(optional)] project: Option<Project
         Err(message) => view! { <p class="notice" role="alert">{message}</p> }.into_any(),
         Ok(values) if chosen_project.with(String::is_empty) => {
             let _ = values;
-            view! { <p class="hint">"Choose a project."</p> }.into_any()
+            view! { <p class="hint">{t!(i18n, timetravel.blame_choose_project_hint)}</p> }.into_any()
         }
         Ok(values) if values.is_empty() => {
-            view! { <p class="hint" data-testid="story-empty">"Nobody has set this field yet."</p> }.into_any()
+            view! { <p class="hint" data-testid="story-empty">{t!(i18n, timetravel.blame_nobody)}</p> }.into_any()
         }
         Ok(values) => {
             let field_key = field.get();
             let items = values
                 .into_iter()
                 .map(|value| {
-                    let when = value.made_at_ms.map_or_else(|| "time not recorded".to_owned(), format_time);
+                    let when = value
+                        .made_at_ms
+                        .map_or_else(|| t_string!(i18n, timetravel.blame_no_time).to_owned(), local_time);
                     let standing = value.standing;
                     view! {
                         <li data-testid="story-value" data-standing=format!("{standing:?}").to_lowercase()
                             class:current=standing == Standing::Current class:lost=standing == Standing::LostConflict>
-                            <span class="story-value">{shown(&field_key, &value.value)}</span>
-                            " — " <span class="story-standing">{standing_label(standing)}</span>
+                            <span class="story-value">{shown(i18n, &field_key, &value.value)}</span>
+                            " — " <span class="story-standing">{standing_label(i18n, standing)}</span>
                             " · " <span class="story-who">{who(&value)}</span>
                             " · " <span class="story-when">{when}</span>
                         </li>
@@ -158,29 +156,28 @@ pub fn FieldStory(board: BoardContext, #[prop(optional)] project: Option<Project
         <section class="blame" data-testid="blame">
             <button type="button" class="link blame-toggle" data-testid="blame-toggle" aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|open| *open = !*open)>
-                {move || if open.get() { "Hide who set these fields" } else { "Who set these fields?" }}
-                " " <span class="zh" lang="zh">"谁改的"</span>
+                {move || if open.get() { t_string!(i18n, timetravel.blame_hide) } else { t_string!(i18n, timetravel.blame_show) }}
             </button>
             <Show when=move || open.get()>
             <p class="blame-choice">
                 {(!fixed).then(|| view! {
-                    <label>"Project "
+                    <label>{t!(i18n, timetravel.blame_project)} " "
                         <select data-testid="blame-project" prop:value=chosen_project on:change=move |ev| chosen_project.set(event_target_value(&ev))>
-                            <option value="">"Choose a project"</option>
+                            <option value="">{t!(i18n, timetravel.blame_choose_project)}</option>
                             {move || projects.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                         </select>
                     </label>
                 })}
                 " "
-                <label>"Field "
+                <label>{t!(i18n, timetravel.blame_field)} " "
                     <select data-testid="blame-field" prop:value=field on:change=move |ev| field.set(event_target_value(&ev))>
-                        {FIELDS.iter().map(|&(key, label)| view! { <option value=key>{label}</option> }).collect_view()}
+                        {FIELDS.iter().map(|&key| view! { <option value=key>{move || field_label(i18n, key)}</option> }).collect_view()}
                     </select>
                 </label>
                 " "
                 <span class="hint" role="status">{move || match names_state.get() {
-                    Some("loading") => "Looking up who sent each change…",
-                    Some(_) => "The server cannot be reached: changes are named by the device that made them.",
+                    Some("loading") => t_string!(i18n, timetravel.blame_looking_up),
+                    Some(_) => t_string!(i18n, timetravel.blame_offline),
                     None => "",
                 }}</span>
             </p>

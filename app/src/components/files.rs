@@ -5,19 +5,20 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 /// Saves `bytes` as a file called `name`: a `Blob`, an object URL and a click on a link that is
-/// never shown. The URL is let go right after the click (the download keeps its copy).
+/// never shown. The URL is let go right after the click (the download keeps its copy). An error
+/// is the browser's own, for the page to put in a sentence.
 pub fn download(bytes: &[u8], name: &str, media_type: &str) -> Result<(), String> {
-    let failed = |what: &str, error: JsValue| format!("the browser could not {what}: {error:?}");
+    let failed = |what: &str, error: JsValue| format!("{what}: {error:?}");
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(media_type);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-        .map_err(|error| failed("make the file", error))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|error| failed("make the file", error))?;
+        .map_err(|error| failed("Blob", error))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|error| failed("Blob", error))?;
     let document = leptos::prelude::document();
     let link = document
         .create_element("a")
-        .map_err(|error| failed("start the download", error))?
+        .map_err(|error| failed("a", error))?
         .unchecked_into::<web_sys::HtmlAnchorElement>();
     link.set_href(&url);
     link.set_download(name);
@@ -26,15 +27,14 @@ pub fn download(bytes: &[u8], name: &str, media_type: &str) -> Result<(), String
     Ok(())
 }
 
-/// The files chosen in a file input, each with its name and bytes.
-pub async fn read_files(input: &web_sys::HtmlInputElement) -> Result<Vec<(String, Vec<u8>)>, String> {
+/// The files chosen in a file input, each with its name and bytes; or the name of the file that
+/// could not be read, with the browser's reason.
+pub async fn read_files(input: &web_sys::HtmlInputElement) -> Result<Vec<(String, Vec<u8>)>, (String, String)> {
     let Some(list) = input.files() else { return Ok(Vec::new()) };
     let mut files = Vec::new();
     for index in 0..list.length() {
         let Some(file) = list.get(index) else { continue };
-        let buffer = JsFuture::from(file.array_buffer())
-            .await
-            .map_err(|error| format!("{} could not be read: {error:?}", file.name()))?;
+        let buffer = JsFuture::from(file.array_buffer()).await.map_err(|error| (file.name(), format!("{error:?}")))?;
         files.push((file.name(), js_sys::Uint8Array::new(&buffer).to_vec()));
     }
     Ok(files)

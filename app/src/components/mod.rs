@@ -86,3 +86,31 @@ pub fn band_label(band: shared::risk::RiskBand) -> &'static str {
         RiskBand::Critical => t_string!(i18n, common.band_critical),
     }
 }
+
+/// A checklist item's label in the reader's language (tracked): the items a new board starts
+/// with are worded by the catalogue while nobody has renamed them; others as they were written.
+pub fn gate_label(label: &str) -> String {
+    gate_label_in(crate::i18n::use_i18n(), label)
+}
+
+/// [`gate_label`] with the language context given (for tasks, which have none of their own).
+pub fn gate_label_in(i18n: crate::i18n::I18nContext<crate::i18n::Locale>, label: &str) -> String {
+    use crate::i18n::*;
+    match shared::board::default_gate_item(label) {
+        Some("business-case") => t_string!(i18n, common.gate_business_case),
+        Some("sponsor") => t_string!(i18n, common.gate_sponsor),
+        Some("charter") => t_string!(i18n, common.gate_charter),
+        Some("scope-baseline") => t_string!(i18n, common.gate_scope_baseline),
+        Some("schedule-budget") => t_string!(i18n, common.gate_schedule_budget),
+        Some("risk-register") => t_string!(i18n, common.gate_risk_register),
+        Some("status-reporting") => t_string!(i18n, common.gate_status_reporting),
+        Some("change-control") => t_string!(i18n, common.gate_change_control),
+        Some("earned-value") => t_string!(i18n, common.gate_earned_value),
+        Some("risk-review") => t_string!(i18n, common.gate_risk_review),
+        Some("acceptance") => t_string!(i18n, common.gate_acceptance),
+        Some("lessons") => t_string!(i18n, common.gate_lessons),
+        Some("release") => t_string!(i18n, common.gate_release),
+        _ => label,
+    }
+    .to_owned()
+}

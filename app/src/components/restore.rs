@@ -8,10 +8,13 @@ use leptos_router::hooks::use_navigate;
 use crate::{
     api::{self, FetchError},
     components::files::read_files,
+    i18n::*,
+    language::explain,
 };
 
 #[component]
 pub fn RestoreBackup() -> impl IntoView {
+    let i18n = use_i18n();
     let input = NodeRef::<html::Input>::new();
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
@@ -24,14 +27,14 @@ pub fn RestoreBackup() -> impl IntoView {
             let result = match read_files(&element).await {
                 Ok(files) => match files.into_iter().next() {
                     Some((_, bytes)) => api::restore_board(&bytes).await.map_err(|error| match error {
-                        FetchError::Unreachable => {
-                            "The server cannot be reached: restoring a board needs a connection.".to_owned()
-                        }
-                        error => format!("This file cannot be restored: {error}"),
+                        FetchError::Unreachable => t_string!(i18n, data.restore_offline).to_owned(),
+                        // The server's reason says what is wrong with this very file.
+                        FetchError::Refused { message, .. } => tr!(i18n, data.restore_refused, reason = message),
+                        error => tr!(i18n, data.restore_refused, reason = explain(i18n, &error)),
                     }),
-                    None => Err("Choose a .automerge file first.".to_owned()),
+                    None => Err(t_string!(i18n, data.restore_choose).to_owned()),
                 },
-                Err(error) => Err(error),
+                Err((name, reason)) => Err(tr!(i18n, data.file_unreadable, name, reason)),
             };
             busy.set(false);
             element.set_value("");
@@ -46,12 +49,12 @@ pub fn RestoreBackup() -> impl IntoView {
     };
     view! {
         <div class="restore-backup">
-            <label for="restore-file">"Restore a backup"</label>
+            <label for="restore-file">{t!(i18n, data.restore)}</label>
             <input id="restore-file" type="file" accept=".automerge,application/octet-stream" node_ref=input
                 data-testid="restore-file" disabled=busy on:change=restore/>
-            <span class="hint">"A .automerge file downloaded from a board's Export & import page becomes a new board that you own."</span>
+            <span class="hint">{t!(i18n, data.restore_hint)}</span>
             <Show when=move || busy.get()>
-                <p class="progress" role="status">"Restoring…"</p>
+                <p class="progress" role="status">{t!(i18n, data.restoring)}</p>
             </Show>
             <p class="problem" role="alert" data-testid="restore-error">{problem}</p>
         </div>

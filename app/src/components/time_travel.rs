@@ -16,12 +16,33 @@ use shared::{
 
 use crate::{
     components::{account_menu::copy_to_clipboard, comparison::ComparisonView},
-    pages::{board::BoardContext, history::format_time},
+    i18n::*,
+    language::local_time,
+    pages::{board::BoardContext, decisions::kind_label},
     session::BoardSession,
 };
 
-/// Why a point cannot be shown yet: this device has not received it.
-const NOT_HERE_YET: &str = "This device does not have that version of the board yet. It arrives with the sync once the server is reachable; if it does not, the link may belong to another board.";
+/// Why a point of the history cannot be shown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PointProblem {
+    /// The link names no version: it was cut short.
+    Damaged,
+    /// This device has not received that version (yet).
+    NotHereYet,
+    /// The document could not be read at that version.
+    Unreadable(String),
+}
+
+impl PointProblem {
+    /// The sentence for it, in the reader's language (tracked).
+    fn text(&self, i18n: I18nContext<Locale>) -> String {
+        match self {
+            PointProblem::Damaged => t_string!(i18n, timetravel.damaged_link).to_owned(),
+            PointProblem::NotHereYet => t_string!(i18n, timetravel.not_here_yet).to_owned(),
+            PointProblem::Unreadable(reason) => reason.clone(),
+        }
+    }
+}
 
 /// The board as it was at `at`, read once per point: `None` for now, an error when the point
 /// cannot be shown. While this device lacks the point it looks again whenever the board
@@ -30,18 +51,21 @@ pub fn historical_snapshot(
     session: StoredValue<BoardSession, LocalStorage>,
     live: RwSignal<BoardSnapshot>,
     at: Memo<Option<Vec<ChangeHash>>>,
-) -> Memo<Option<Result<BoardSnapshot, String>>> {
+) -> Memo<Option<Result<BoardSnapshot, PointProblem>>> {
     Memo::new(move |_| {
         let heads = at.get()?;
         if heads.is_empty() {
-            return Some(Err("This link does not name a version of the board: check that it was copied whole.".into()));
+            return Some(Err(PointProblem::Damaged));
         }
         let result = session.with_value(|session| {
             session.read(|board| {
                 if !board.contains(&heads) {
-                    return Err(NOT_HERE_YET.to_owned());
+                    return Err(PointProblem::NotHereYet);
                 }
-                board.fork_at(&heads).map(|then| then.snapshot()).map_err(|error| error.to_string())
+                board
+                    .fork_at(&heads)
+                    .map(|then| then.snapshot())
+                    .map_err(|error| PointProblem::Unreadable(error.to_string()))
             })
         });
         if result.is_err() {
@@ -52,27 +76,32 @@ pub fn historical_snapshot(
 }
 
 /// What a point is, in PMO words, if it has a name on the board: a decision or a baseline.
-fn point_name(live: &BoardSnapshot, heads: &[ChangeHash]) -> Option<String> {
+fn point_name(i18n: I18nContext<Locale>, live: &BoardSnapshot, heads: &[ChangeHash]) -> Option<String> {
     if let Some(baseline) = live.baselines.iter().find(|b| same_version(&b.heads, heads)) {
-        return Some(format!("baseline “{}”, taken by {}", baseline.name, baseline.recorded.by));
+        return Some(tr!(i18n, timetravel.point_baseline, name = baseline.name, by = baseline.recorded.by));
     }
     let decision = live.decisions.iter().find(|d| same_version(&d.heads, heads))?;
     let project = decision
         .project
         .as_ref()
-        .map(|id| live.project(id).map_or_else(|| " (a deleted project)".to_owned(), |p| format!(" {}", p.name)))
+        .map(|id| {
+            live.project(id).map_or_else(
+                || format!(" ({})", t_string!(i18n, timetravel.deleted_project)),
+                |p| format!(" {}", p.name),
+            )
+        })
         .unwrap_or_default();
-    Some(format!(
-        "the decision “{}{}” recorded by {}",
-        decision.kind.as_str().replace('-', " "),
-        project,
-        decision.recorded.by
-    ))
+    let what = format!("{}{project}", kind_label(i18n, decision.kind).to_lowercase());
+    Some(tr!(i18n, timetravel.point_decision, what, by = decision.recorded.by))
 }
 
 /// The banner above every page while the board is shown as it was.
 #[component]
-pub fn TimeTravelBanner(board: BoardContext, historical: Memo<Option<Result<BoardSnapshot, String>>>) -> impl IntoView {
+pub fn TimeTravelBanner(
+    board: BoardContext,
+    historical: Memo<Option<Result<BoardSnapshot, PointProblem>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
     let location = use_location();
     // The same page, now.
     let back = move || location.pathname.get();
@@ -80,54 +109,62 @@ pub fn TimeTravelBanner(board: BoardContext, historical: Memo<Option<Result<Boar
     let when = board.session.with_value(|session| session.read(|live| live.version_time(&heads)));
     let name = {
         let heads = heads.clone();
-        move || board.live.with(|live| point_name(live, &heads))
+        move || board.live.with(|live| point_name(i18n, live, &heads))
     };
     let comparing = RwSignal::new(false);
-    let copied = RwSignal::new(None::<&'static str>);
+    let copied = RwSignal::new(None::<bool>);
     let copy = move |_| {
         let href = window().location().href().unwrap_or_default();
         leptos::task::spawn_local(async move {
-            copied.set(Some(if copy_to_clipboard(&href).await {
-                "Link copied: paste it into the meeting invite."
-            } else {
-                "This browser does not allow copying here: copy the address bar."
-            }));
+            copied.set(Some(copy_to_clipboard(&href).await));
         });
     };
     let body = move || {
         match historical.get() {
-        Some(Err(message)) => view! {
-            <p><strong>"This version of the board cannot be shown. "</strong>{message}</p>
-            <p class="version-links"><A href=back attr:data-testid="back-to-now">"← Back to the board as it is now"</A></p>
+        Some(Err(problem)) => view! {
+            <p><strong>{t!(i18n, timetravel.cannot_show)}</strong>" "{move || problem.text(i18n)}</p>
+            <p class="version-links"><A href=back attr:data-testid="back-to-now">{t!(i18n, timetravel.back_to_board_now)}</A></p>
         }
         .into_any(),
         Some(Ok(then)) => {
-            let what = match (when, name()) {
-                (Some(ms), Some(name)) => format!("on {} — {name}", format_time(ms)),
-                (Some(ms), None) => format!("on {}", format_time(ms)),
-                (None, Some(name)) => format!("at {name}"),
-                (None, None) => "at an earlier point".to_owned(),
+            let name = name.clone();
+            let what = move || match (when, name()) {
+                (Some(ms), Some(name)) => tr!(i18n, timetravel.what_on_named, when = local_time(ms), name),
+                (Some(ms), None) => tr!(i18n, timetravel.what_on, when = local_time(ms)),
+                (None, Some(name)) => tr!(i18n, timetravel.what_at_named, name),
+                (None, None) => t_string!(i18n, timetravel.what_earlier).to_owned(),
             };
-            let then_label = when.map_or_else(|| "Then".to_owned(), |ms| format!("Then ({})", format_time(ms)));
+            let then_label = when.map_or_else(
+                || t_string!(i18n, timetravel.then).to_owned(),
+                |ms| tr!(i18n, timetravel.then_at, when = local_time(ms)),
+            );
             view! {
                 <p data-testid="time-travel-what">
-                    <strong>{format!("You are looking at the board as it was {what}.")}</strong>
-                    " Every page shows it as it was then; nothing can be changed here."
+                    <strong>{what}</strong>
+                    " " {t!(i18n, timetravel.every_page_then)}
                 </p>
                 <p class="version-links">
-                    <A href=back attr:data-testid="back-to-now">"← Back to now"</A>
+                    <A href=back attr:data-testid="back-to-now">{t!(i18n, timetravel.back_to_now)}</A>
                     " · "
                     <button type="button" class="link" data-testid="compare-with-now"
                         aria-expanded=move || comparing.get().to_string()
                         on:click=move |_| comparing.update(|on| *on = !*on)>
-                        {move || if comparing.get() { "Hide the comparison with now" } else { "Compare with now" }}
+                        {move || if comparing.get() {
+                            t_string!(i18n, timetravel.hide_comparison_now)
+                        } else {
+                            t_string!(i18n, timetravel.compare_with_now)
+                        }}
                     </button>
                     " · "
-                    <button type="button" class="link" data-testid="copy-version-link" on:click=copy>"Copy a link to this version"</button>
-                    " "<span role="status">{move || copied.get()}</span>
+                    <button type="button" class="link" data-testid="copy-version-link" on:click=copy>{t!(i18n, timetravel.copy_link)}</button>
+                    " "<span role="status">{move || copied.get().map(|done| if done {
+                        t_string!(i18n, timetravel.link_copied)
+                    } else {
+                        t_string!(i18n, timetravel.copy_refused)
+                    })}</span>
                 </p>
                 <Show when=move || comparing.get()>
-                    <ComparisonView then=then.clone() now=board.live then_label=then_label.clone() now_label="Now".to_owned()/>
+                    <ComparisonView then=then.clone() now=board.live then_label=then_label.clone() now_label=t_string!(i18n, timetravel.now).to_owned()/>
                 </Show>
             }
             .into_any()
@@ -136,7 +173,7 @@ pub fn TimeTravelBanner(board: BoardContext, historical: Memo<Option<Result<Boar
     }
     };
     view! {
-        <section class="version-banner time-travel" role="region" aria-label="The board as it was" data-testid="time-travel-banner">
+        <section class="version-banner time-travel" role="region" aria-label=move || t_string!(i18n, timetravel.banner_label) data-testid="time-travel-banner">
             {body}
         </section>
     }
@@ -146,10 +183,11 @@ pub fn TimeTravelBanner(board: BoardContext, historical: Memo<Option<Result<Boar
 /// `hash` (its heads are that change alone: the change and everything before it).
 #[component]
 pub fn SeeThen(board: BoardContext, hash: String) -> impl IntoView {
+    let i18n = use_i18n();
     hash.parse::<ChangeHash>().ok().map(|hash| {
         view! {
             <A href=board.href_at("", &[hash]) attr:class="history-then" attr:data-testid="see-then">
-                "See the board then"
+                {t!(i18n, timetravel.see_then)}
             </A>
         }
     })
@@ -159,13 +197,14 @@ pub fn SeeThen(board: BoardContext, hash: String) -> impl IntoView {
 /// time zone), from the changes this device holds.
 #[component]
 pub fn SeeOnDate(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let navigate = leptos_router::hooks::use_navigate();
     let day = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let go = move || {
         let text = day.get_untracked();
         let Ok(date) = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") else {
-            problem.set(Some("Choose a day, for example 2027-01-15.".into()));
+            problem.set(Some(t_string!(i18n, timetravel.on_date_choose).to_owned()));
             return;
         };
         use chrono::Datelike;
@@ -181,7 +220,7 @@ pub fn SeeOnDate(board: BoardContext) -> impl IntoView {
         .get_time() as i64;
         let heads = board.session.with_value(|session| session.read(|live| live.heads_at_time(end_of_day)));
         if heads.is_empty() {
-            problem.set(Some(format!("The board did not exist yet on {text}: choose a later day.")));
+            problem.set(Some(tr!(i18n, timetravel.on_date_too_early, day = text)));
             return;
         }
         problem.set(None);
@@ -189,11 +228,11 @@ pub fn SeeOnDate(board: BoardContext) -> impl IntoView {
     };
     view! {
         <form class="see-on-date" data-testid="see-on-date" on:submit=move |ev| { ev.prevent_default(); go(); }>
-            <label for="see-on-date-day">"See the board as it was at the end of "</label>
+            <label for="see-on-date-day">{t!(i18n, timetravel.on_date_label)} " "</label>
             <input id="see-on-date-day" type="date" data-testid="see-on-date-day" prop:value=day
                 aria-invalid=move || problem.with(Option::is_some).to_string() aria-describedby="see-on-date-problem"
                 on:input=move |ev| { day.set(event_target_value(&ev)); problem.set(None); }/>
-            <button type="submit">"Open"</button>
+            <button type="submit">{t!(i18n, timetravel.on_date_open)}</button>
             <span id="see-on-date-problem" class="field-error" role="alert">{move || problem.get()}</span>
         </form>
     }

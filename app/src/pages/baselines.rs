@@ -13,12 +13,13 @@ use shared::{
     history::ChangeHash,
 };
 
-use super::{board::BoardContext, history::format_time};
-use crate::{account::Auth, components::comparison::ComparisonView};
+use super::{board::BoardContext, decisions::kind_label};
+use crate::{account::Auth, components::comparison::ComparisonView, i18n::*, language::local_time};
 
 #[component]
 pub fn BaselinesPage() -> impl IntoView {
     let board = BoardContext::get();
+    let i18n = use_i18n();
     let baselines = Memo::new(move |_| board.view.snapshot.with(|snapshot| snapshot.baselines.clone()));
     let name = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
@@ -30,7 +31,7 @@ pub fn BaselinesPage() -> impl IntoView {
         match board.try_apply(|b| b.add_baseline(BaselineId::random(), &text, stamp)) {
             Ok(()) => {
                 problem.set(None);
-                saved.set(Some(format!("Baseline “{}” kept.", text.trim())));
+                saved.set(Some(tr!(i18n, timetravel.baseline_kept, name = text.trim())));
                 name.set(String::new());
             }
             Err(message) => {
@@ -43,16 +44,18 @@ pub fn BaselinesPage() -> impl IntoView {
         let list = baselines.get();
         if list.is_empty() {
             return view! {
-                <p class="history-empty" data-testid="no-baselines">
-                    "No baselines yet. Name the board's current version before a review, to compare with it later."
-                </p>
+                <p class="history-empty" data-testid="no-baselines">{t!(i18n, timetravel.no_baselines)}</p>
             }
             .into_any();
         }
         let rows = list.into_iter().map(|baseline| view! { <BaselineRow board baseline/> }).collect_view();
         view! {
             <table class="baselines-table" data-testid="baselines-table">
-                <thead><tr><th>"Name"</th><th>"Taken by"</th><th>"When"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                <thead><tr>
+                    <th>{t!(i18n, timetravel.column_name)}</th><th>{t!(i18n, timetravel.column_by)}</th>
+                    <th>{t!(i18n, timetravel.column_when)}</th>
+                    <th><span class="visually-hidden">{t!(i18n, timetravel.column_actions)}</span></th>
+                </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         }
@@ -60,18 +63,17 @@ pub fn BaselinesPage() -> impl IntoView {
     };
     view! {
         <section class="baselines" aria-labelledby="baselines-title">
-            <h2 id="baselines-title">"Baselines " <span class="zh" lang="zh">"基线"</span></h2>
-            <p class="history-intro">
-                "A baseline keeps the board exactly as it is now under a name. Open it later to see every page as it was, or compare it with the board as it is."
-            </p>
+            <h2 id="baselines-title">{t!(i18n, timetravel.baselines_title)}</h2>
+            <p class="history-intro">{t!(i18n, timetravel.baselines_intro)}</p>
             <Show when=move || board.editable.get()>
                 <form class="take-baseline" on:submit=move |ev| { ev.prevent_default(); take(); }>
-                    <label for="baseline-name">"Name this version "</label>
-                    <input id="baseline-name" data-testid="baseline-name" placeholder="2027 Q1 review" prop:value=name
+                    <label for="baseline-name">{t!(i18n, timetravel.name_this_version)} " "</label>
+                    <input id="baseline-name" data-testid="baseline-name"
+                        placeholder=move || t_string!(i18n, timetravel.baseline_placeholder) prop:value=name
                         aria-invalid=move || problem.with(Option::is_some).to_string()
                         aria-describedby="baseline-problem"
                         on:input=move |ev| { name.set(event_target_value(&ev)); problem.set(None); }/>
-                    <button type="submit" data-testid="take-baseline">"Take baseline"</button>
+                    <button type="submit" data-testid="take-baseline">{t!(i18n, timetravel.take_baseline)}</button>
                     <span id="baseline-problem" class="field-error" role="alert" data-testid="baseline-problem">{move || problem.get()}</span>
                     <span role="status" class="saved">{move || saved.get()}</span>
                 </form>
@@ -95,11 +97,11 @@ fn capitalise(message: &str) -> String {
 }
 
 /// The board at `heads`, or why it cannot be shown.
-fn board_at(board: BoardContext, heads: &[ChangeHash]) -> Result<BoardSnapshot, String> {
+fn board_at(i18n: I18nContext<Locale>, board: BoardContext, heads: &[ChangeHash]) -> Result<BoardSnapshot, String> {
     board.session.with_value(|session| {
         session.read(|live| {
             if !live.contains(heads) {
-                return Err("this device does not have that version yet; it arrives with the sync".to_owned());
+                return Err(t_string!(i18n, timetravel.version_not_here).to_owned());
             }
             live.fork_at(heads).map(|then| then.snapshot()).map_err(|error| error.to_string())
         })
@@ -108,16 +110,17 @@ fn board_at(board: BoardContext, heads: &[ChangeHash]) -> Result<BoardSnapshot, 
 
 #[component]
 fn BaselineRow(board: BoardContext, baseline: Baseline) -> impl IntoView {
+    let i18n = use_i18n();
     let comparing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let id = StoredValue::new(baseline.id.clone());
     let heads = StoredValue::new(baseline.heads.clone());
     let label = baseline.name.clone();
     let comparison = move || {
-        comparing.get().then(|| match board_at(board, &heads.get_value()) {
+        comparing.get().then(|| match board_at(i18n, board, &heads.get_value()) {
             Ok(then) => view! {
                 <tr class="baseline-comparison"><td colspan="4">
-                    <ComparisonView then now=board.live then_label=label.clone() now_label="Now".to_owned()/>
+                    <ComparisonView then now=board.live then_label=label.clone() now_label=t_string!(i18n, timetravel.now).to_owned()/>
                 </td></tr>
             }
             .into_any(),
@@ -125,35 +128,40 @@ fn BaselineRow(board: BoardContext, baseline: Baseline) -> impl IntoView {
         })
     };
     let name = baseline.name.clone();
+    let at_ms = baseline.recorded.at_ms;
     view! {
         <tr data-testid="baseline-row">
             <td class="baseline-name">{baseline.name.clone()}</td>
             <td>{baseline.recorded.by.clone()}</td>
-            <td>{format_time(baseline.recorded.at_ms)}</td>
+            <td>{move || local_time(at_ms)}</td>
             <td class="actions">
-                <A href=board.href_at("", &baseline.heads) attr:data-testid="open-baseline">"See the board then"</A>
+                <A href=board.href_at("", &baseline.heads) attr:data-testid="open-baseline">{t!(i18n, timetravel.see_then)}</A>
                 " "
                 <button type="button" class="link" data-testid="compare-baseline"
                     aria-expanded=move || comparing.get().to_string()
                     on:click=move |_| comparing.update(|on| *on = !*on)>
-                    {move || if comparing.get() { "Hide comparison" } else { "Compare with now" }}
+                    {move || if comparing.get() {
+                        t_string!(i18n, timetravel.hide_comparison)
+                    } else {
+                        t_string!(i18n, timetravel.compare_with_now)
+                    }}
                 </button>
                 " "
                 <Show when=move || board.editable.get()>
                     <button type="button" class="danger" data-testid="delete-baseline"
                         aria-expanded=move || confirming.get().to_string()
-                        on:click=move |_| confirming.set(true)>"Delete"</button>
+                        on:click=move |_| confirming.set(true)>{t!(i18n, timetravel.delete)}</button>
                 </Show>
                 <Show when=move || confirming.get()>
-                    <span class="confirm-delete" role="group" aria-label="Confirm deleting the baseline" data-testid="confirm-delete"
+                    <span class="confirm-delete" role="group" aria-label=move || t_string!(i18n, timetravel.confirm_delete_label) data-testid="confirm-delete"
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { confirming.set(false); }>
-                        {format!("Delete the baseline “{name}”? The board's history keeps the version itself.")}
+                        {let name = name.clone(); move || tr!(i18n, timetravel.confirm_delete, name)}
                         " "
                         <button type="button" class="danger" on:click=move |_| {
                             confirming.set(false);
                             board.apply(|b| b.delete_baseline(&id.get_value()));
-                        }>"Delete"</button>
-                        <button type="button" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                        }>{t!(i18n, timetravel.delete)}</button>
+                        <button type="button" on:click=move |_| confirming.set(false)>{t!(i18n, timetravel.cancel)}</button>
                     </span>
                 </Show>
             </td>
@@ -163,18 +171,23 @@ fn BaselineRow(board: BoardContext, baseline: Baseline) -> impl IntoView {
 }
 
 /// The points a comparison can start or end at: now, each baseline, each decision.
-fn points(live: &BoardSnapshot) -> Vec<(String, String)> {
-    let mut points = vec![("now".to_owned(), "Now".to_owned())];
+fn points(i18n: I18nContext<Locale>, live: &BoardSnapshot) -> Vec<(String, String)> {
+    let mut points = vec![("now".to_owned(), t_string!(i18n, timetravel.now).to_owned())];
     points.extend(live.baselines.iter().map(|b| {
         (
             shared::history::point::heads_param(&b.heads),
-            format!("Baseline “{}” ({})", b.name, format_time(b.recorded.at_ms)),
+            tr!(i18n, timetravel.point_baseline_option, name = b.name, when = local_time(b.recorded.at_ms)),
         )
     }));
     points.extend(live.decisions.iter().map(|d| {
         (
             shared::history::point::heads_param(&d.heads),
-            format!("Decision: {} ({})", d.kind.as_str().replace('-', " "), format_time(d.recorded.at_ms)),
+            tr!(
+                i18n,
+                timetravel.point_decision_option,
+                kind = kind_label(i18n, d.kind),
+                when = local_time(d.recorded.at_ms)
+            ),
         )
     }));
     points
@@ -183,7 +196,8 @@ fn points(live: &BoardSnapshot) -> Vec<(String, String)> {
 /// Two points side by side: from one (the earlier, usually) to the other.
 #[component]
 fn CompareTwoPoints(board: BoardContext) -> impl IntoView {
-    let options = Memo::new(move |_| board.live.with(points));
+    let i18n = use_i18n();
+    let options = Memo::new(move |_| board.live.with(|live| points(i18n, live)));
     let from = RwSignal::new(String::new());
     let to = RwSignal::new("now".to_owned());
     let snapshot_of = move |key: &str| -> Result<(BoardSnapshot, String), String> {
@@ -192,13 +206,14 @@ fn CompareTwoPoints(board: BoardContext) -> impl IntoView {
         if key == "now" {
             return Ok((board.live.get(), label));
         }
-        let heads = shared::history::point::heads_from_param(key).ok_or_else(|| "choose a point".to_owned())?;
-        board_at(board, &heads).map(|then| (then, label))
+        let heads = shared::history::point::heads_from_param(key)
+            .ok_or_else(|| t_string!(i18n, timetravel.choose_point).to_owned())?;
+        board_at(i18n, board, &heads).map(|then| (then, label))
     };
     let result = move || {
         let (from_key, to_key) = (from.get(), to.get());
         if from_key.is_empty() || options.with(|o| o.len() < 2) {
-            return view! { <p class="hint">"Choose the two points to compare."</p> }.into_any();
+            return view! { <p class="hint">{t!(i18n, timetravel.choose_two)}</p> }.into_any();
         }
         match (snapshot_of(&from_key), snapshot_of(&to_key)) {
             (Ok((then, then_label)), Ok((now, now_label))) => {
@@ -211,18 +226,18 @@ fn CompareTwoPoints(board: BoardContext) -> impl IntoView {
     let select = move |value: RwSignal<String>, testid: &'static str| {
         view! {
             <select data-testid=testid prop:value=value on:change=move |ev| value.set(event_target_value(&ev))>
-                <option value="" disabled=true>"Choose a point"</option>
+                <option value="" disabled=true>{t!(i18n, timetravel.choose_point)}</option>
                 {move || options.get().into_iter().map(|(key, label)| view! { <option value=key>{label}</option> }).collect_view()}
             </select>
         }
     };
     view! {
         <section class="compare-points" aria-labelledby="compare-title">
-            <h3 id="compare-title">"Compare two points " <span class="zh" lang="zh">"版本对比"</span></h3>
+            <h3 id="compare-title">{t!(i18n, timetravel.compare_two)}</h3>
             <p class="compare-choice">
-                <label>"From " {select(from, "compare-from")}</label>
+                <label>{t!(i18n, timetravel.from)} " " {select(from, "compare-from")}</label>
                 " "
-                <label>"to " {select(to, "compare-to")}</label>
+                <label>{t!(i18n, timetravel.to)} " " {select(to, "compare-to")}</label>
             </p>
             {result}
         </section>

@@ -103,6 +103,8 @@ pub struct BoardContext {
     /// False for viewers and while the account's role is unknown to be an editor's.
     pub editable: Memo<bool>,
     document_id: StoredValue<String>,
+    /// The reader's language, for the board's own messages.
+    i18n: I18nContext<Locale>,
 }
 
 impl BoardContext {
@@ -132,7 +134,7 @@ impl BoardContext {
     /// The board as it was is never changed: an edit there would land on the live board.
     fn edit(self, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) -> Result<(), String> {
         if self.at.with_untracked(Option::is_some) {
-            return Err("this is the board as it was: go back to now to change it".into());
+            return Err(t_string!(self.i18n, board.read_only_then).to_owned());
         }
         self.session.with_value(|session| session.edit(change))
     }
@@ -267,6 +269,7 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
         access,
         editable,
         document_id: StoredValue::new(document_id),
+        i18n,
     };
     provide_context(board);
     // Whether this document is a scenario of another board: the banner and the Scenarios page.

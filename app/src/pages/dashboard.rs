@@ -9,18 +9,61 @@ use shared::{
     dashboard,
     finance::Rag,
     format,
+    rules::Warning,
     views::{
         self,
-        dashboard::{Bubble, ChartFrame, RagCount, ValueBasis},
+        dashboard::{Bubble, ChartFrame, KpiHow, RagCount, ValueBasis},
     },
     IsoWeek,
 };
 
 use super::board::BoardContext;
-use crate::{
-    i18n::*,
-    language::{lang, Language},
-};
+use crate::{components::rule_warnings::warning_text, i18n::*, language::lang};
+
+/// A KPI's name (by its tile's id) in the reader's language (tracked).
+pub(crate) fn kpi_label(i18n: I18nContext<Locale>, id: &str) -> &'static str {
+    match id {
+        "success-rate" => t_string!(i18n, dashboard.kpi_success_rate),
+        "utilisation" => t_string!(i18n, dashboard.kpi_utilisation),
+        "cpi" => t_string!(i18n, dashboard.kpi_cpi),
+        "spi" => t_string!(i18n, dashboard.kpi_spi),
+        "budget-variance" => t_string!(i18n, dashboard.kpi_budget_variance),
+        _ => t_string!(i18n, dashboard.kpi_milestones),
+    }
+}
+
+/// How a KPI was computed, in the reader's language (tracked).
+pub(crate) fn kpi_how(i18n: I18nContext<Locale>, how: &KpiHow) -> String {
+    let amount = |value: f64| format::whole_amount(lang(), value);
+    match how {
+        KpiHow::SuccessRate { successful, closed } => tr!(i18n, dashboard.how_success_rate, successful, closed),
+        KpiHow::SuccessRateNeedsData => t_string!(i18n, dashboard.how_success_rate_missing).to_owned(),
+        KpiHow::Utilisation { booked_hours, capacity_hours } => tr!(
+            i18n,
+            dashboard.how_utilisation,
+            booked = format::number(lang(), *booked_hours, 1),
+            capacity = format::number(lang(), *capacity_hours, 1)
+        ),
+        KpiHow::UtilisationNeedsData => t_string!(i18n, dashboard.how_utilisation_missing).to_owned(),
+        KpiHow::Cpi { earned_value, actual_cost, projects } => {
+            tr!(i18n, dashboard.how_cpi, earned = amount(*earned_value), actual = amount(*actual_cost), projects)
+        }
+        KpiHow::CpiNeedsData => t_string!(i18n, dashboard.how_cpi_missing).to_owned(),
+        KpiHow::Spi { earned_value, planned_value, projects } => {
+            tr!(i18n, dashboard.how_spi, earned = amount(*earned_value), planned = amount(*planned_value), projects)
+        }
+        KpiHow::SpiNeedsData => t_string!(i18n, dashboard.how_spi_missing).to_owned(),
+        KpiHow::BudgetVariance { budget, estimate_at_completion } => tr!(
+            i18n,
+            dashboard.how_budget_variance,
+            budget = amount(*budget),
+            estimate = amount(*estimate_at_completion)
+        ),
+        KpiHow::BudgetVarianceNeedsData => t_string!(i18n, dashboard.how_budget_variance_missing).to_owned(),
+        KpiHow::Milestones { on_time, completed } => tr!(i18n, dashboard.how_milestones, on_time, completed),
+        KpiHow::MilestonesNeedsData => t_string!(i18n, dashboard.how_milestones_missing).to_owned(),
+    }
+}
 
 /// The planning horizon the KPIs and capacity look at, from this week on.
 pub const PLANNING_WEEKS: usize = 12;
@@ -55,15 +98,17 @@ pub fn DashboardPage() -> impl IntoView {
                     let described_by = how_id.clone();
                     let figure = tile.figure.clone();
                     let missing = figure.is_none();
-                    let (label, zh) = (tile.label, tile.zh);
+                    let id = tile.id;
+                    let (how, how_title) = (tile.how.clone(), tile.how.clone());
                     view! {
-                        <div class="kpi" tabindex="0" data-testid=format!("kpi-{}", tile.id) title=tile.how.clone()
+                        <div class="kpi" tabindex="0" data-testid=format!("kpi-{}", tile.id)
+                            title=move || kpi_how(i18n, &how_title)
                             aria-describedby=described_by class:missing=missing>
-                            <span class="kpi-label">{move || if lang() == Language::Zh { zh } else { label }}</span>
+                            <span class="kpi-label">{move || kpi_label(i18n, id)}</span>
                             <span class="kpi-figure">{move || {
                                 figure.clone().unwrap_or_else(|| t_string!(i18n, dashboard.not_enough_data).to_string())
                             }}</span>
-                            <span class="kpi-how" id=how_id>{tile.how.clone()}</span>
+                            <span class="kpi-how" id=how_id>{move || kpi_how(i18n, &how)}</span>
                         </div>
                     }
                 })
@@ -78,9 +123,17 @@ pub fn DashboardPage() -> impl IntoView {
             let links = links
                 .iter()
                 .map(|link| {
+                    let warning = link.warning.clone();
+                    let named = link.link_label.clone();
+                    let label = move || match &warning {
+                        Warning::BudgetEnvelopeExceeded { .. } => t_string!(i18n, dashboard.link_budget_envelope).to_owned(),
+                        Warning::OverCapacity { .. } => t_string!(i18n, dashboard.link_resource_plan).to_owned(),
+                        _ => named.clone(),
+                    };
+                    let warning = link.warning.clone();
                     view! {
-                        <li data-testid="dashboard-warning">{link.text.clone()} " — "
-                            <a href=board.href(&link.page)>{link.link_label.clone()}</a></li>
+                        <li data-testid="dashboard-warning">{move || warning_text(i18n, &warning)} " — "
+                            <a href=board.href(&link.page)>{label}</a></li>
                     }
                 })
                 .collect_view();

@@ -5,14 +5,21 @@
 //! backup. The tables and the plan are `shared::exchange`.
 
 use leptos::{html, prelude::*};
-use shared::exchange::{
-    export,
-    import::{self, Action, ImportFile, ImportPlan, Planned, Refused},
-    Table,
+use shared::{
+    exchange::{
+        export,
+        import::{self, Action, ImportFile, ImportPlan, Planned, Refusal, Refused},
+        Table,
+    },
+    format,
 };
 
 use super::board::BoardContext;
-use crate::components::files::{download, file_name, let_the_page_paint, read_files};
+use crate::{
+    components::files::{download, file_name, let_the_page_paint, read_files},
+    i18n::*,
+    language::{lang, Language},
+};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -22,37 +29,91 @@ const PREVIEW_ROWS: usize = 100;
 #[component]
 pub fn DataPage() -> impl IntoView {
     let board = BoardContext::get();
+    let i18n = use_i18n();
     view! {
         <section class="data-export" aria-labelledby="export-heading">
-            <h2 id="export-heading">"Export"</h2>
+            <h2 id="export-heading">{t!(i18n, data.export)}</h2>
             <Export board/>
         </section>
         <section class="data-import" aria-labelledby="import-heading">
-            <h2 id="import-heading">"Import"</h2>
+            <h2 id="import-heading">{t!(i18n, data.import)}</h2>
             <Import board/>
         </section>
         <section class="data-backup" aria-labelledby="backup-heading">
-            <h2 id="backup-heading">"Backup"</h2>
+            <h2 id="backup-heading">{t!(i18n, data.backup)}</h2>
             <Backup board/>
         </section>
     }
 }
 
-/// The name of a table as a person reads it.
-fn table_label(table: Table) -> &'static str {
+/// The name of a table as a person reads it, in their language (tracked).
+fn table_label(i18n: I18nContext<Locale>, table: Table) -> &'static str {
     match table {
-        Table::Projects => "Projects",
-        Table::People => "People",
-        Table::Bookings => "Bookings",
-        Table::Capacity => "Capacity",
-        Table::Risks => "Risks",
-        Table::Lessons => "Lessons",
-        Table::Decisions => "Decisions",
+        Table::Projects => t_string!(i18n, data.table_projects),
+        Table::People => t_string!(i18n, data.table_people),
+        Table::Bookings => t_string!(i18n, data.table_bookings),
+        Table::Capacity => t_string!(i18n, data.table_capacity),
+        Table::Risks => t_string!(i18n, data.table_risks),
+        Table::Lessons => t_string!(i18n, data.table_lessons),
+        Table::Decisions => t_string!(i18n, data.table_decisions),
+    }
+}
+
+/// A column of the files by its English heading, as the reader calls it: the Chinese heading
+/// an import accepts, when the column has one (tracked).
+fn column_name(header: &'static str) -> &'static str {
+    if lang() != Language::Zh {
+        return header;
+    }
+    Table::ALL
+        .into_iter()
+        .flat_map(|table| table.columns())
+        .find(|column| column.header.eq_ignore_ascii_case(header) && !column.zh.is_empty())
+        .map_or(header, |column| column.zh)
+}
+
+/// Why a row is refused, in the reader's language (tracked).
+fn refusal_text(i18n: I18nContext<Locale>, refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::Missing(what) => {
+            let what = match *what {
+                "hours" => t_string!(i18n, data.missing_hours),
+                "person's name" => t_string!(i18n, data.missing_person),
+                "project name" => t_string!(i18n, data.missing_project),
+                "week" => t_string!(i18n, data.missing_week),
+                other => other,
+            };
+            tr!(i18n, data.refused_missing, what)
+        }
+        Refusal::UnknownPerson(name) => tr!(i18n, data.refused_unknown_person, name),
+        Refusal::UnknownProject(name) => tr!(i18n, data.refused_unknown_project, name),
+        Refusal::NegativeHours(value) => tr!(i18n, data.refused_negative_hours, value),
+        Refusal::UnknownWeek(text) => tr!(i18n, data.refused_unknown_week, text),
+        Refusal::DuplicateName { name, line } => tr!(i18n, data.refused_duplicate_name, name, line),
+        Refusal::DuplicateBooking(line) => tr!(i18n, data.refused_duplicate_booking, line),
+        Refusal::AmbiguousName { what: "people", name } => tr!(i18n, data.refused_ambiguous_people, name),
+        Refusal::AmbiguousName { name, .. } => tr!(i18n, data.refused_ambiguous_projects, name),
+        Refusal::NotANumber { column, text } => {
+            tr!(i18n, data.refused_not_a_number, column = column_name(column), text)
+        }
+        Refusal::Negative { column, value } => tr!(i18n, data.refused_negative, column = column_name(column), value),
+        Refusal::TooLarge { column, value, max } => {
+            tr!(i18n, data.refused_too_large, column = column_name(column), max = format::hours(lang(), *max), value)
+        }
+        Refusal::NotADate { column, text } => tr!(i18n, data.refused_not_a_date, column = column_name(column), text),
+        Refusal::EndBeforeStart { start, end } => tr!(i18n, data.refused_end_before_start, start, end),
+        Refusal::NotOneOf { column, value, allowed } => {
+            tr!(i18n, data.refused_not_one_of, column = column_name(column), value, allowed)
+        }
+        Refusal::NoCapacity => t_string!(i18n, data.refused_no_capacity).to_owned(),
+        Refusal::RefusedProject => t_string!(i18n, data.refused_project_refused).to_owned(),
+        Refusal::RefusedPerson => t_string!(i18n, data.refused_person_refused).to_owned(),
     }
 }
 
 #[component]
 fn Export(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let busy = RwSignal::new(None::<String>);
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let board_name = move || board.view.snapshot.with_untracked(|s| s.name.clone());
@@ -60,7 +121,7 @@ fn Export(board: BoardContext) -> impl IntoView {
         if busy.get_untracked().is_some() {
             return;
         }
-        busy.set(Some("Building the workbook…".into()));
+        busy.set(Some(t_string!(i18n, data.building_workbook).to_owned()));
         outcome.set(None);
         leptos::task::spawn_local(async move {
             let_the_page_paint().await;
@@ -70,11 +131,13 @@ fn Export(board: BoardContext) -> impl IntoView {
             });
             let name = file_name(&board_name(), "xlsx");
             let result = bytes.and_then(|bytes| {
-                download(&bytes, &name, XLSX)?;
-                Ok(format!(
-                    "Saved {name} ({} KB, built in {:.1} s).",
-                    bytes.len() / 1024,
-                    (js_sys::Date::now() - started) / 1000.0
+                download(&bytes, &name, XLSX).map_err(|reason| tr!(i18n, data.browser_failed, reason))?;
+                Ok(tr!(
+                    i18n,
+                    data.saved_workbook,
+                    name,
+                    size = bytes.len() / 1024,
+                    seconds = shared::format::number(lang(), (js_sys::Date::now() - started) / 1000.0, 1)
                 ))
             });
             outcome.set(Some(result));
@@ -84,26 +147,30 @@ fn Export(board: BoardContext) -> impl IntoView {
     let csv = move |table: Table| {
         let bytes = board.view.snapshot.with_untracked(|snapshot| export::csv(&export::sheet(snapshot, table)));
         let name = file_name(&format!("{} {}", board_name(), table.as_str()), "csv");
-        outcome.set(Some(download(&bytes, &name, "text/csv;charset=utf-8").map(|()| format!("Saved {name}."))));
+        outcome.set(Some(
+            download(&bytes, &name, "text/csv;charset=utf-8")
+                .map(|()| tr!(i18n, data.saved_file, name))
+                .map_err(|reason| tr!(i18n, data.browser_failed, reason)),
+        ));
     };
     let csv_buttons = Table::ALL
         .into_iter()
         .map(|table| {
             view! {
                 <li><button type="button" class="link" data-testid=format!("export-csv-{}", table.as_str())
-                    on:click=move |_| csv(table)>{table_label(table)}</button></li>
+                    on:click=move |_| csv(table)>{move || table_label(i18n, table)}</button></li>
             }
         })
         .collect_view();
     view! {
-        <p class="hint">"Built on this device from the board as you see it, so it works offline too. Numbers stay numbers and dates stay dates."</p>
+        <p class="hint">{t!(i18n, data.export_hint)}</p>
         <div class="export-actions">
             <button type="button" data-testid="export-xlsx" on:click=workbook disabled=move || busy.with(Option::is_some)>
-                "Download workbook (.xlsx)"
+                {t!(i18n, data.download_workbook)}
             </button>
-            <span class="hint">"one sheet per table: projects with scores, earned value and RAG; people; bookings; capacity; risks; lessons; decisions"</span>
+            <span class="hint">{t!(i18n, data.workbook_hint)}</span>
         </div>
-        <p class="hint">"Or one table as CSV (UTF-8, opens in Excel with Chinese intact):"</p>
+        <p class="hint">{t!(i18n, data.csv_hint)}</p>
         <ul class="export-csv">{csv_buttons}</ul>
         <p class="progress" role="status" data-testid="export-progress">{move || busy.get()}</p>
         {move || outcome.get().map(|outcome| match outcome {
@@ -129,6 +196,7 @@ enum Chosen {
 
 #[component]
 fn Import(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let read_only = move || !board.editable.get();
     let chosen = RwSignal::new(Chosen::Nothing);
     let done = RwSignal::new(None::<String>);
@@ -149,7 +217,9 @@ fn Import(board: BoardContext) -> impl IntoView {
             let files = match read_files(&element).await {
                 Ok(files) if files.is_empty() => return chosen.set(Chosen::Nothing),
                 Ok(files) => files,
-                Err(error) => return chosen.set(Chosen::Unreadable(error)),
+                Err((name, reason)) => {
+                    return chosen.set(Chosen::Unreadable(tr!(i18n, data.file_unreadable, name, reason)))
+                }
             };
             let mut file = ImportFile::default();
             let mut names = Vec::new();
@@ -179,18 +249,19 @@ fn Import(board: BoardContext) -> impl IntoView {
         let result = board.try_apply(|b| {
             let now = import::plan(&b.snapshot(), &file);
             if now != previewed {
-                return Err(shared::BoardError::Invalid(
-                    "the board changed while you were looking: check the preview again, then import".into(),
-                ));
+                return Err(shared::BoardError::Invalid(t_string!(i18n, data.board_changed).to_owned()));
             }
             written = Some(b.apply_import(&now)?);
             Ok(())
         });
         match (result, written) {
             (Ok(()), Some(outcome)) => {
-                done.set(Some(format!(
-                    "Imported {} projects, {} people and {} bookings as one change: “Undo my last change” takes it all back.",
-                    outcome.projects, outcome.people, outcome.bookings
+                done.set(Some(tr!(
+                    i18n,
+                    data.imported,
+                    projects = outcome.projects,
+                    people = outcome.people,
+                    bookings = outcome.bookings
                 )));
                 clear();
             }
@@ -199,36 +270,36 @@ fn Import(board: BoardContext) -> impl IntoView {
         }
     };
     let template = move |_| {
-        let result = export::template_xlsx(js_sys::Date::now() as i64)
-            .map_err(|error| error.to_string())
-            .and_then(|bytes| download(&bytes, "PMO Board import template.xlsx", XLSX));
+        let result =
+            export::template_xlsx(js_sys::Date::now() as i64).map_err(|error| error.to_string()).and_then(|bytes| {
+                download(&bytes, t_string!(i18n, data.template_name), XLSX)
+                    .map_err(|reason| tr!(i18n, data.browser_failed, reason))
+            });
         if let Err(error) = result {
             done.set(Some(error));
         }
     };
 
     view! {
-        <p class="hint">
-            "Projects, people and bookings from CSV or XLSX files with the export's columns. A row updates the project or person of the same name, or adds one; nothing is written until you confirm the preview."
-        </p>
+        <p class="hint">{t!(i18n, data.import_hint)}</p>
         <div class="import-actions">
-            <button type="button" class="link" data-testid="import-template" on:click=template>"Download the template (.xlsx)"</button>
+            <button type="button" class="link" data-testid="import-template" on:click=template>{t!(i18n, data.download_template)}</button>
         </div>
         <Show when=read_only>
-            <p class="notice" data-testid="import-read-only">"You can view this board but not change it, so you cannot import into it."</p>
+            <p class="notice" data-testid="import-read-only">{t!(i18n, data.import_read_only)}</p>
         </Show>
         <Show when=move || !read_only()>
-            <label for="import-file">"Files to import"</label>
+            <label for="import-file">{t!(i18n, data.files_to_import)}</label>
             <input id="import-file" type="file" node_ref=input multiple data-testid="import-file"
                 accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 on:change=choose/>
         </Show>
         {move || match chosen.get() {
             Chosen::Nothing => ().into_any(),
-            Chosen::Reading => view! { <p class="progress" role="status">"Reading the file…"</p> }.into_any(),
+            Chosen::Reading => view! { <p class="progress" role="status">{t!(i18n, data.reading)}</p> }.into_any(),
             Chosen::Unreadable(error) => view! { <p class="problem" role="alert" data-testid="import-error">{error}</p> }.into_any(),
             Chosen::Read { names, .. } => view! {
-                <p class="hint" data-testid="import-files">{format!("Read: {}", names.join(", "))}</p>
+                <p class="hint" data-testid="import-files">{move || tr!(i18n, data.read_files, names = names.join(", "))}</p>
             }.into_any(),
         }}
         {move || plan.get().map(|plan| view! {
@@ -242,39 +313,52 @@ fn Import(board: BoardContext) -> impl IntoView {
 /// The preview: what would be added and updated, what is refused and why, and the buttons.
 #[component]
 fn Preview(plan: ImportPlan, confirm: Callback<()>, cancel: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
     let [(projects_added, projects_updated), (people_added, people_updated), (bookings_added, bookings_updated)] =
         plan.counts();
-    let summary = format!(
-        "Projects: {projects_added} to add, {projects_updated} to update. People: {people_added} to add, {people_updated} to update. Bookings: {bookings_added} to add, {bookings_updated} to change. {} rows already match the board.",
-        plan.unchanged
-    );
+    let unchanged = plan.unchanged;
+    let summary = move || {
+        tr!(
+            i18n,
+            data.summary,
+            projects_added,
+            projects_updated,
+            people_added,
+            people_updated,
+            bookings_added,
+            bookings_updated,
+            unchanged
+        )
+    };
     let refused = plan.refused.len();
     let writes = plan.writes();
     let blocked = refused > 0 || writes == 0;
-    let button = if refused > 0 {
-        "Correct the refused rows first".to_owned()
-    } else if writes == 0 {
-        "Nothing to import".to_owned()
-    } else {
-        format!("Import {writes} rows")
+    let button = move || {
+        if refused > 0 {
+            t_string!(i18n, data.correct_first).to_owned()
+        } else if writes == 0 {
+            t_string!(i18n, data.nothing_to_import).to_owned()
+        } else {
+            tr!(i18n, data.import_rows, count = writes)
+        }
     };
     view! {
         <div class="import-preview" data-testid="import-preview">
-            <h3>"Preview"</h3>
+            <h3>{t!(i18n, data.preview)}</h3>
             <p data-testid="import-summary">{summary}</p>
             {(refused > 0).then(|| view! {
                 <div class="import-refused" role="alert">
-                    <p><strong>{format!("{refused} rows are refused.")}</strong>
-                        " Nothing will be written: correct them in the file and choose it again."</p>
+                    <p><strong>{move || tr!(i18n, data.rows_refused, count = refused)}</strong>
+                        " " {t!(i18n, data.nothing_written)}</p>
                     <RefusedRows rows=plan.refused.clone()/>
                 </div>
             })}
-            <PlannedRows title="Projects" rows=plan.projects.clone()/>
-            <PlannedRows title="People" rows=plan.people.clone()/>
-            <PlannedRows title="Bookings" rows=plan.bookings.clone()/>
+            <PlannedRows table=Table::Projects rows=plan.projects.clone()/>
+            <PlannedRows table=Table::People rows=plan.people.clone()/>
+            <PlannedRows table=Table::Bookings rows=plan.bookings.clone()/>
             <div class="import-confirm">
                 <button type="button" data-testid="import-confirm" disabled=blocked on:click=move |_| confirm.run(())>{button}</button>
-                <button type="button" class="link" data-testid="import-cancel" on:click=move |_| cancel.run(())>"Cancel"</button>
+                <button type="button" class="link" data-testid="import-cancel" on:click=move |_| cancel.run(())>{t!(i18n, data.cancel)}</button>
             </div>
         </div>
     }
@@ -282,19 +366,23 @@ fn Preview(plan: ImportPlan, confirm: Callback<()>, cancel: Callback<()>) -> imp
 
 #[component]
 fn RefusedRows(rows: Vec<Refused>) -> impl IntoView {
+    let i18n = use_i18n();
     let all = RwSignal::new(false);
     let total = rows.len();
     let rows = StoredValue::new(rows);
     view! {
         <table class="import-rows" data-testid="import-refused">
-            <thead><tr><th scope="col">"File"</th><th scope="col">"Line"</th><th scope="col">"Row"</th><th scope="col">"Why it is refused"</th></tr></thead>
+            <thead><tr>
+                <th scope="col">{t!(i18n, data.column_file)}</th><th scope="col">{t!(i18n, data.column_line)}</th>
+                <th scope="col">{t!(i18n, data.column_row)}</th><th scope="col">{t!(i18n, data.column_why)}</th>
+            </tr></thead>
             <tbody>
                 {move || rows.with_value(|rows| rows.iter().take(if all.get() { usize::MAX } else { PREVIEW_ROWS }).map(|row| view! {
                     <tr data-testid="refused-row">
                         <td>{row.source.clone()}</td>
                         <td class="number">{row.line}</td>
                         <td>{row.label.clone()}</td>
-                        <td>{row.reason.to_string()}</td>
+                        <td>{let reason = row.reason.clone(); move || refusal_text(i18n, &reason)}</td>
                     </tr>
                 }).collect_view())}
             </tbody>
@@ -304,29 +392,37 @@ fn RefusedRows(rows: Vec<Refused>) -> impl IntoView {
 }
 
 #[component]
-fn PlannedRows<T: Clone + Send + Sync + 'static>(title: &'static str, rows: Vec<Planned<T>>) -> impl IntoView {
+fn PlannedRows<T: Clone + Send + Sync + 'static>(table: Table, rows: Vec<Planned<T>>) -> impl IntoView {
     if rows.is_empty() {
         return ().into_any();
     }
+    let i18n = use_i18n();
     let all = RwSignal::new(false);
     let total = rows.len();
     let open = total <= PREVIEW_ROWS;
     let rows = StoredValue::new(rows);
     view! {
         <details class="import-table" open=open>
-            <summary>{format!("{title}: {total} rows to write")}</summary>
-            <table class="import-rows" data-testid=format!("import-{}", title.to_lowercase())>
-                <thead><tr><th scope="col">"Line"</th><th scope="col">""</th><th scope="col">"Row"</th><th scope="col">"Changes"</th></tr></thead>
+            <summary>{move || tr!(i18n, data.rows_to_write, title = table_label(i18n, table), count = total)}</summary>
+            <table class="import-rows" data-testid=format!("import-{}", table.as_str())>
+                <thead><tr>
+                    <th scope="col">{t!(i18n, data.column_line)}</th><th scope="col"></th>
+                    <th scope="col">{t!(i18n, data.column_row)}</th><th scope="col">{t!(i18n, data.column_changes)}</th>
+                </tr></thead>
                 <tbody>
                     {move || rows.with_value(|rows| rows.iter().take(if all.get() { usize::MAX } else { PREVIEW_ROWS }).map(|row| {
                         let changes = row.changes.iter().map(|change| {
+                            let field = column_name(change.field);
                             if change.before.is_empty() {
-                                format!("{}: {}", change.field, change.after)
+                                format!("{field}: {}", change.after)
                             } else {
-                                format!("{}: {} → {}", change.field, change.before, if change.after.is_empty() { "(empty)" } else { &change.after })
+                                format!("{field}: {} → {}", change.before, if change.after.is_empty() { t_string!(i18n, data.empty_value) } else { &change.after })
                             }
                         }).collect::<Vec<_>>().join("; ");
-                        let (action, class) = match row.action { Action::Add => ("Add", "add"), Action::Update => ("Update", "update") };
+                        let (action, class) = match row.action {
+                            Action::Add => (t_string!(i18n, data.add), "add"),
+                            Action::Update => (t_string!(i18n, data.update), "update"),
+                        };
                         view! {
                             <tr data-testid="planned-row" class=class>
                                 <td class="number">{row.line}</td>
@@ -346,11 +442,12 @@ fn PlannedRows<T: Clone + Send + Sync + 'static>(title: &'static str, rows: Vec<
 
 #[component]
 fn ShowAll(total: usize, all: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
     (total > PREVIEW_ROWS).then(|| {
         view! {
             <Show when=move || !all.get()>
                 <button type="button" class="link" on:click=move |_| all.set(true)>
-                    {format!("Show all {total} rows (the first {PREVIEW_ROWS} are shown)")}
+                    {move || tr!(i18n, data.show_all, count = total, shown = PREVIEW_ROWS)}
                 </button>
             </Show>
         }
@@ -359,21 +456,20 @@ fn ShowAll(total: usize, all: RwSignal<bool>) -> impl IntoView {
 
 #[component]
 fn Backup(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let save = move |_| {
         let bytes = board.session.with_value(|session| session.read(|b| b.save()));
         let name = file_name(&board.view.snapshot.with_untracked(|s| s.name.clone()), "automerge");
         outcome.set(Some(
             download(&bytes, &name, "application/octet-stream")
-                .map(|()| format!("Saved {name} ({} KB).", bytes.len().div_ceil(1024))),
+                .map(|()| tr!(i18n, data.saved_backup, name, size = bytes.len().div_ceil(1024)))
+                .map_err(|reason| tr!(i18n, data.browser_failed, reason)),
         ));
     };
     view! {
-        <p class="hint">
-            "The whole board with its history, as this device holds it, in one .automerge file. "
-            "“Restore a backup” on the board list makes a new board from it, which you own."
-        </p>
-        <button type="button" data-testid="backup" on:click=save>"Download backup (.automerge)"</button>
+        <p class="hint">{t!(i18n, data.backup_hint)}</p>
+        <button type="button" data-testid="backup" on:click=save>{t!(i18n, data.download_backup)}</button>
         {move || outcome.get().map(|outcome| match outcome {
             Ok(text) => view! { <p class="notice" role="status" data-testid="backup-done">{text}</p> }.into_any(),
             Err(text) => view! { <p class="problem" role="alert">{text}</p> }.into_any(),

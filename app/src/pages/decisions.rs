@@ -8,12 +8,18 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 use shared::{
     board::{BoardSnapshot, Decision, DecisionId, DecisionKind, Stamp},
-    history::{compare::compare, format_number},
+    format,
+    history::compare::compare,
     ProjectId,
 };
 
-use super::{board::BoardContext, history::format_time};
-use crate::{account::Auth, components::stage_label, i18n::*};
+use super::board::BoardContext;
+use crate::{
+    account::Auth,
+    components::stage_label,
+    i18n::*,
+    language::{lang, local_time},
+};
 
 /// A decision kind as people say it, in their language.
 pub(crate) fn kind_label(i18n: I18nContext<Locale>, kind: DecisionKind) -> &'static str {
@@ -80,7 +86,7 @@ pub fn DecisionsPage() -> impl IntoView {
                 let href = board.href(&format!("decisions/{}", decision.id));
                 view! {
                     <tr data-testid="decision-row">
-                        <td>{format_time(decision.recorded.at_ms)}</td>
+                        <td>{local_time(decision.recorded.at_ms)}</td>
                         <td>{move || kind_label(i18n, kind)}</td>
                         <td>{what}</td>
                         <td>{decision.recorded.by.clone()}</td>
@@ -179,7 +185,7 @@ pub fn DecisionVersionPage() -> impl IntoView {
             who,
             kind = kind_label(i18n, decision.kind).to_lowercase(),
             what,
-            when = format_time(decision.recorded.at_ms)
+            when = local_time(decision.recorded.at_ms)
         )
         .to_string();
         let rows = then
@@ -193,7 +199,7 @@ pub fn DecisionVersionPage() -> impl IntoView {
                         <td class="rank">{index + 1}</td>
                         <td>{project.name.clone()}</td>
                         <td>{stage_label(project.stage)}</td>
-                        <td class="number">{format_number(project.budget)}</td>
+                        <td class="number">{format::amount(lang(), project.budget)}</td>
                     </tr>
                 }
             })

@@ -7,12 +7,25 @@
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_params_map;
-use shared::history::{filter_entries, group_sessions, HistoryEntry, LocalChange};
+use std::collections::HashMap;
 
-use super::board::BoardContext;
+use shared::{
+    board::{DecisionKind, Phase},
+    finance::Rag,
+    history::{
+        fill_numbered, filter_entries, group_sessions, ChangeHash, HistoryEntry, LocalChange, Phrase, PhraseValue,
+        SHOWN,
+    },
+    Stage,
+};
+
+use super::{board::BoardContext, decisions::kind_label};
 use crate::{
     api::{self, FetchError},
+    components::gate_label_in,
     components::time_travel::{SeeOnDate, SeeThen},
+    i18n::*,
+    language::{explain, local_clock, local_date, local_time},
 };
 
 /// What the page has from the server.
@@ -22,58 +35,185 @@ enum Load {
     Loaded,
     /// The server cannot be reached.
     Offline,
-    Failed(String),
+    Failed(FetchError),
 }
 
 /// The member filter's value for the server's own changes.
 const SERVER: &str = "-server-";
 
-/// A time in the reader's locale: "28 Nov 2026, 08:15".
-pub fn format_time(ms: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    date.to_locale_string("en-GB", &options).into()
+/// One thing a change did, in the reader's language (tracked).
+pub(crate) fn phrase_text(i18n: I18nContext<Locale>, phrase: &Phrase) -> String {
+    let template = match phrase.key {
+        "board_created" => t_string!(i18n, history.phrase_board_created),
+        "schema_upgraded" => t_string!(i18n, history.phrase_schema_upgraded),
+        "collections_set_up" => t_string!(i18n, history.phrase_collections_set_up),
+        "board_renamed" => t_string!(i18n, history.phrase_board_renamed),
+        "nothing_visible" => t_string!(i18n, history.phrase_nothing_visible),
+        "project_added" => t_string!(i18n, history.phrase_project_added),
+        "person_added" => t_string!(i18n, history.phrase_person_added),
+        "risk_added" => t_string!(i18n, history.phrase_risk_added),
+        "milestone_added" => t_string!(i18n, history.phrase_milestone_added),
+        "lesson_recorded" => t_string!(i18n, history.phrase_lesson_recorded),
+        "decision_recorded_on" => t_string!(i18n, history.phrase_decision_recorded_on),
+        "decision_recorded" => t_string!(i18n, history.phrase_decision_recorded),
+        "objective_added" => t_string!(i18n, history.phrase_objective_added),
+        "criterion_added" => t_string!(i18n, history.phrase_criterion_added),
+        "gate_item_added" => t_string!(i18n, history.phrase_gate_item_added),
+        "baseline_taken" => t_string!(i18n, history.phrase_baseline_taken),
+        "other_added" => t_string!(i18n, history.phrase_other_added),
+        "project_deleted" => t_string!(i18n, history.phrase_project_deleted),
+        "person_removed" => t_string!(i18n, history.phrase_person_removed),
+        "risk_deleted" => t_string!(i18n, history.phrase_risk_deleted),
+        "milestone_deleted" => t_string!(i18n, history.phrase_milestone_deleted),
+        "lesson_deleted" => t_string!(i18n, history.phrase_lesson_deleted),
+        "decision_deleted" => t_string!(i18n, history.phrase_decision_deleted),
+        "objective_deleted" => t_string!(i18n, history.phrase_objective_deleted),
+        "criterion_deleted" => t_string!(i18n, history.phrase_criterion_deleted),
+        "gate_item_removed" => t_string!(i18n, history.phrase_gate_item_removed),
+        "baseline_deleted" => t_string!(i18n, history.phrase_baseline_deleted),
+        "booking_cleared" => t_string!(i18n, history.phrase_booking_cleared),
+        "time_off_cleared" => t_string!(i18n, history.phrase_time_off_cleared),
+        "skill_removed" => t_string!(i18n, history.phrase_skill_removed),
+        "score_cleared" => t_string!(i18n, history.phrase_score_cleared),
+        "contribution_cleared" => t_string!(i18n, history.phrase_contribution_cleared),
+        "dependency_removed" => t_string!(i18n, history.phrase_dependency_removed),
+        "gate_unticked" => t_string!(i18n, history.phrase_gate_unticked),
+        "tag_removed" => t_string!(i18n, history.phrase_tag_removed),
+        "setting_cleared" => t_string!(i18n, history.phrase_setting_cleared),
+        "other_removed" => t_string!(i18n, history.phrase_other_removed),
+        "booked" => t_string!(i18n, history.phrase_booked),
+        "time_off_set" => t_string!(i18n, history.phrase_time_off_set),
+        "skill_given" => t_string!(i18n, history.phrase_skill_given),
+        "scored" => t_string!(i18n, history.phrase_scored),
+        "contribution_set" => t_string!(i18n, history.phrase_contribution_set),
+        "dependency_added" => t_string!(i18n, history.phrase_dependency_added),
+        "gate_ticked" => t_string!(i18n, history.phrase_gate_ticked),
+        "tagged" => t_string!(i18n, history.phrase_tagged),
+        "setting_set" => t_string!(i18n, history.phrase_setting_set),
+        "other_set" => t_string!(i18n, history.phrase_other_set),
+        "project_renamed" => t_string!(i18n, history.phrase_project_renamed),
+        "project_field_cleared" => t_string!(i18n, history.phrase_project_field_cleared),
+        "project_field_set" => t_string!(i18n, history.phrase_project_field_set),
+        "person_renamed" => t_string!(i18n, history.phrase_person_renamed),
+        "capacity_set" => t_string!(i18n, history.phrase_capacity_set),
+        "person_field_set" => t_string!(i18n, history.phrase_person_field_set),
+        "milestone_done" => t_string!(i18n, history.phrase_milestone_done),
+        "milestone_not_done" => t_string!(i18n, history.phrase_milestone_not_done),
+        "risk_edited" => t_string!(i18n, history.phrase_risk_edited),
+        "milestone_edited" => t_string!(i18n, history.phrase_milestone_edited),
+        "lesson_edited" => t_string!(i18n, history.phrase_lesson_edited),
+        "decision_edited" => t_string!(i18n, history.phrase_decision_edited),
+        "objective_edited" => t_string!(i18n, history.phrase_objective_edited),
+        "criterion_edited" => t_string!(i18n, history.phrase_criterion_edited),
+        "gate_item_edited" => t_string!(i18n, history.phrase_gate_item_edited),
+        "other_edited" => t_string!(i18n, history.phrase_other_edited),
+        "moved" => t_string!(i18n, history.phrase_moved),
+        "moved_above" => t_string!(i18n, history.phrase_moved_above),
+        "moved_below" => t_string!(i18n, history.phrase_moved_below),
+        _ => return phrase.english(),
+    };
+    let values: Vec<String> = phrase.values.iter().map(|value| phrase_value(i18n, value)).collect();
+    fill_numbered(template, &values)
 }
 
-/// A time of day in the reader's locale: "08:15".
-fn format_clock(ms: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    date.to_locale_time_string_with_options("en-GB", &options).into()
+/// A value of a phrase: names as they are, the board's words in the reader's language.
+fn phrase_value(i18n: I18nContext<Locale>, value: &PhraseValue) -> String {
+    let word = match value {
+        PhraseValue::Text(text) => return text.clone(),
+        PhraseValue::GateItem(label) => return gate_label_in(i18n, label),
+        // Worded with the context taken here, not the app's: undo words a change in a task.
+        PhraseValue::Stage(key) => key.parse::<Stage>().ok().map(|stage| match stage {
+            Stage::Proposed => t_string!(i18n, common.stage_proposed),
+            Stage::Screening => t_string!(i18n, common.stage_screening),
+            Stage::Approved => t_string!(i18n, common.stage_approved),
+            Stage::Active => t_string!(i18n, common.stage_active),
+            Stage::OnHold => t_string!(i18n, common.stage_on_hold),
+            Stage::Closed => t_string!(i18n, common.stage_closed),
+            Stage::Cancelled => t_string!(i18n, common.stage_cancelled),
+        }),
+        PhraseValue::Phase(key) => key.parse::<Phase>().ok().map(|phase| match phase {
+            Phase::Initiation => t_string!(i18n, common.phase_initiation),
+            Phase::Planning => t_string!(i18n, common.phase_planning),
+            Phase::Execution => t_string!(i18n, common.phase_execution),
+            Phase::MonitoringControlling => t_string!(i18n, common.phase_monitoring_controlling),
+            Phase::Closing => t_string!(i18n, common.phase_closing),
+        }),
+        PhraseValue::Rag(key) => key.parse::<Rag>().ok().map(|rag| match rag {
+            Rag::Green => t_string!(i18n, common.rag_green),
+            Rag::Amber => t_string!(i18n, common.rag_amber),
+            Rag::Red => t_string!(i18n, common.rag_red),
+        }),
+        PhraseValue::DecisionKind(key) => key.parse::<DecisionKind>().ok().map(|kind| kind_label(i18n, kind)),
+        PhraseValue::ProjectField(key) => match key.as_str() {
+            "name" => Some(t_string!(i18n, history.field_name)),
+            "stage" => Some(t_string!(i18n, history.field_stage)),
+            "phase" => Some(t_string!(i18n, history.field_phase)),
+            "budget" => Some(t_string!(i18n, history.field_budget)),
+            "sponsor" => Some(t_string!(i18n, history.field_sponsor)),
+            "manager" => Some(t_string!(i18n, history.field_manager)),
+            "start" => Some(t_string!(i18n, history.field_start)),
+            "end" => Some(t_string!(i18n, history.field_end)),
+            "actual_finish" => Some(t_string!(i18n, history.field_actual_finish)),
+            "manual_rag" => Some(t_string!(i18n, history.field_manual_rag)),
+            "rag_note" => Some(t_string!(i18n, history.field_rag_note)),
+            "percent_complete" => Some(t_string!(i18n, history.field_percent_complete)),
+            "scope_accepted" => Some(t_string!(i18n, history.field_scope_accepted)),
+            "actual_cost" => Some(t_string!(i18n, history.field_actual_cost)),
+            "planned_value" => Some(t_string!(i18n, history.field_planned_value)),
+            "earned_value" => Some(t_string!(i18n, history.field_earned_value)),
+            _ => None,
+        },
+        PhraseValue::Setting(key) => match key.as_str() {
+            "budget_envelope" => Some(t_string!(i18n, history.setting_budget_envelope)),
+            "operating_model" => Some(t_string!(i18n, history.setting_operating_model)),
+            "currency" => Some(t_string!(i18n, history.setting_currency)),
+            "rag_green_min" => Some(t_string!(i18n, history.setting_rag_green_min)),
+            "rag_amber_min" => Some(t_string!(i18n, history.setting_rag_amber_min)),
+            "risk_medium_min" => Some(t_string!(i18n, history.setting_risk_medium_min)),
+            "risk_high_min" => Some(t_string!(i18n, history.setting_risk_high_min)),
+            "risk_critical_min" => Some(t_string!(i18n, history.setting_risk_critical_min)),
+            _ => None,
+        },
+        PhraseValue::ScopeAccepted(true) => Some(t_string!(i18n, history.scope_accepted)),
+        PhraseValue::ScopeAccepted(false) => Some(t_string!(i18n, history.scope_not_accepted)),
+    };
+    // The board's words sit inside a sentence: lower case, as English writes them there.
+    word.map_or_else(|| value.english(), str::to_lowercase)
 }
 
-/// A day in the reader's locale: "28 Nov 2026".
-fn format_day(ms: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    date.to_locale_date_string("en-GB", &options).into()
+/// What a change did, in one line in the reader's language (tracked): the first few things,
+/// then how many more.
+pub(crate) fn summary_text(i18n: I18nContext<Locale>, phrases: &[Phrase]) -> String {
+    let texts: Vec<String> = phrases.iter().map(|phrase| phrase_text(i18n, phrase)).collect();
+    let separator = t_string!(i18n, history.separator);
+    if texts.len() <= SHOWN {
+        texts.join(separator)
+    } else {
+        tr!(i18n, history.and_more, shown = texts[..SHOWN].join(separator), count = texts.len() - SHOWN)
+    }
 }
 
 /// When, under a session's heading: the time it arrived (with the day when it differs from the
 /// session's), and when it was made first if that was offline.
-fn times(entry: &HistoryEntry, session_day: &str) -> String {
-    let received = if format_day(entry.received_at_ms) == session_day {
-        format_clock(entry.received_at_ms)
+fn times(i18n: I18nContext<Locale>, entry: &HistoryEntry, session_day: &str) -> String {
+    let received = if local_date(entry.received_at_ms) == session_day {
+        local_clock(entry.received_at_ms)
     } else {
-        format_time(entry.received_at_ms)
+        local_time(entry.received_at_ms)
     };
     match entry.made_offline_at() {
-        Some(made) => format!("made offline on {}, received {received}", format_time(made)),
+        Some(made) => tr!(i18n, history.made_offline, made = local_time(made), received),
         None => received,
     }
 }
 
 /// A session's span: "28 Nov 2026, 08:15–08:40", or one time when it is one.
 fn span(from_ms: i64, to_ms: i64) -> String {
-    let (from, to) = (format_time(from_ms), format_time(to_ms));
+    let (from, to) = (local_time(from_ms), local_time(to_ms));
     if from == to {
         from
-    } else if format_day(from_ms) == format_day(to_ms) {
-        format!("{from}–{}", format_clock(to_ms))
+    } else if local_date(from_ms) == local_date(to_ms) {
+        format!("{from}–{}", local_clock(to_ms))
     } else {
         format!("{from} – {to}")
     }
@@ -82,6 +222,7 @@ fn span(from_ms: i64, to_ms: i64) -> String {
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let board = BoardContext::get();
+    let i18n = use_i18n();
     let document_id = use_params_map().with_untracked(|params| params.get("id")).unwrap_or_default();
     let document_id = StoredValue::new(document_id);
     let entries = RwSignal::new(Vec::<HistoryEntry>::new());
@@ -115,7 +256,7 @@ pub fn HistoryPage() -> impl IntoView {
                     load.set(Load::Loaded);
                 }
                 Err(FetchError::Unreachable) => load.set(Load::Offline),
-                Err(error) => load.set(Load::Failed(error.to_string())),
+                Err(error) => load.set(Load::Failed(error)),
             }
             in_flight.set_value(false);
             if again.get_value() {
@@ -143,7 +284,7 @@ pub fn HistoryPage() -> impl IntoView {
                     next.set(page.next);
                 }
                 Err(FetchError::Unreachable) => load.set(Load::Offline),
-                Err(error) => load.set(Load::Failed(error.to_string())),
+                Err(error) => load.set(Load::Failed(error)),
             }
             older_loading.set(false);
         });
@@ -180,29 +321,51 @@ pub fn HistoryPage() -> impl IntoView {
         entries.with(|list| group_sessions(&filter_entries(list, account, project)))
     });
 
+    // Each change in the reader's words, from the document this device holds (the server's
+    // summary, in English, stands in for a change this device has not received yet).
+    let phrases = Memo::new(move |_| {
+        entries.with(|list| {
+            board.session.with_value(|session| {
+                session.read(|live| {
+                    list.iter()
+                        .filter_map(|entry| {
+                            let hash = entry.hash.parse::<ChangeHash>().ok()?;
+                            Some((entry.hash.clone(), live.describe_change(&hash)?.phrases))
+                        })
+                        .collect::<HashMap<_, _>>()
+                })
+            })
+        })
+    });
     // Reloads set the same state again: only a different one re-renders the filters.
     let shown = Memo::new(move |_| load.get());
     let list = move || {
         let sessions = sessions.get();
         if sessions.is_empty() {
-            let text = if entries.with(Vec::is_empty) { "No changes yet." } else { "No changes match these filters." };
+            let text = if entries.with(Vec::is_empty) {
+                t_string!(i18n, history.no_changes)
+            } else {
+                t_string!(i18n, history.no_match)
+            };
             return view! { <p class="history-empty" data-testid="history-empty">{text}</p> }.into_any();
         }
         let items = sessions
             .into_iter()
             .map(|session| {
                 let count = session.entries.len();
-                let day = format_day(session.to_ms);
+                let day = local_date(session.to_ms);
                 let span = span(session.from_ms, session.to_ms);
                 let rows = session
                     .entries
                     .into_iter()
                     .map(|entry| {
-                        let when = times(&entry, &day);
+                        let when = times(i18n, &entry, &day);
                         let offline = entry.made_offline_at().is_some();
                         view! {
                             <li data-testid="history-entry" data-hash=entry.hash.clone()>
-                                <span class="history-summary">{entry.summary.clone()}</span>
+                                <span class="history-summary">{phrases.with(|known| {
+                                    known.get(&entry.hash).map_or_else(|| entry.summary.clone(), |said| summary_text(i18n, said))
+                                })}</span>
                                 <span class="history-time" class:offline=offline>{when}</span>
                                 <SeeThen board hash=entry.hash.clone()/>
                             </li>
@@ -214,7 +377,7 @@ pub fn HistoryPage() -> impl IntoView {
                         <h3>
                             <span class="history-who" data-testid="history-who">{session.account_name}</span>
                             <span class="history-span">{span}</span>
-                            <span class="history-count">{if count == 1 { "1 change".to_owned() } else { format!("{count} changes") }}</span>
+                            <span class="history-count">{if count == 1 { t_string!(i18n, history.one_change).to_owned() } else { tr!(i18n, history.changes, count) }}</span>
                         </h3>
                         <ul class="history-entries">{rows}</ul>
                     </li>
@@ -226,29 +389,26 @@ pub fn HistoryPage() -> impl IntoView {
 
     view! {
         <section class="history" aria-labelledby="history-title">
-            <h2 id="history-title">"History " <span class="zh" lang="zh">"历史"</span></h2>
-            <p class="history-intro">
-                "Every change the server received for this board: who sent it (the account signed in on that connection), "
-                "what it did, and when. A change made offline shows when it was made and when it arrived."
-            </p>
+            <h2 id="history-title">{t!(i18n, history.title)}</h2>
+            <p class="history-intro">{t!(i18n, history.intro)}</p>
             <SeeOnDate board/>
             {move || match shown.get() {
-                Load::Loading => view! { <p class="progress" role="status">"Loading the history…"</p> }.into_any(),
+                Load::Loading => view! { <p class="progress" role="status">{t!(i18n, history.loading)}</p> }.into_any(),
                 Load::Failed(message) => view! {
-                    <p class="notice" role="alert" data-testid="history-error">{format!("The history could not be loaded: {message}")}</p>
+                    <p class="notice" role="alert" data-testid="history-error">{move || tr!(i18n, history.could_not_load, reason = explain(i18n, &message))}</p>
                 }.into_any(),
                 Load::Offline => view! { <LocalHistory board/> }.into_any(),
                 Load::Loaded => view! {
                     <div class="history-filters">
-                        <label>"Member "
+                        <label>{t!(i18n, history.member)} " "
                             <select data-testid="history-member" prop:value=member on:change=move |ev| member.set(event_target_value(&ev))>
-                                <option value="">"Everyone"</option>
+                                <option value="">{t!(i18n, history.everyone)}</option>
                                 {move || members.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                             </select>
                         </label>
-                        <label>"Project "
+                        <label>{t!(i18n, history.project)} " "
                             <select data-testid="history-project" prop:value=project on:change=move |ev| project.set(event_target_value(&ev))>
-                                <option value="">"All projects"</option>
+                                <option value="">{t!(i18n, history.all_projects)}</option>
                                 {move || projects.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                             </select>
                         </label>
@@ -256,7 +416,7 @@ pub fn HistoryPage() -> impl IntoView {
                     {list}
                     <Show when=move || next.with(Option::is_some)>
                         <button type="button" class="history-older" on:click=older disabled=move || older_loading.get()>
-                            "Show older changes"
+                            {t!(i18n, history.show_older)}
                         </button>
                     </Show>
                 }.into_any(),
@@ -268,27 +428,28 @@ pub fn HistoryPage() -> impl IntoView {
 /// Offline: what this device holds, without names.
 #[component]
 fn LocalHistory(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let recent = Memo::new(move |_| {
         board.view.snapshot.track();
         board.session.with_value(|session| session.read(|board| board.recent_changes(50)))
     });
     let row = move |change: LocalChange| {
-        let when = change.made_at_ms.map_or_else(|| "time not recorded".to_owned(), format_time);
-        let device = format!("device {}", &change.actor[..8.min(change.actor.len())]);
+        let made_at = change.made_at_ms;
+        let id = change.actor[..8.min(change.actor.len())].to_owned();
+        let when = move || {
+            let when = made_at.map_or_else(|| t_string!(i18n, history.time_not_recorded).to_owned(), local_time);
+            format!("{when} · {}", tr!(i18n, history.device, id = id.clone()))
+        };
         view! {
             <li data-testid="local-change">
-                <span class="history-summary">{change.summary.text}</span>
-                <span class="history-time">{format!("{when} · {device}")}</span>
+                <span class="history-summary">{move || summary_text(i18n, &change.summary.phrases)}</span>
+                <span class="history-time">{when}</span>
                 <SeeThen board hash=change.hash/>
             </li>
         }
     };
     view! {
-        <p class="notice" role="status" data-testid="history-offline">
-            "The history needs the server, and it cannot be reached right now. "
-            "Below are the latest changes this device holds. Without the server it cannot say who made them: "
-            "a device only knows the random id of the device that made each change and that device's clock."
-        </p>
+        <p class="notice" role="status" data-testid="history-offline">{t!(i18n, history.offline)}</p>
         <ul class="history-entries local">{move || recent.get().into_iter().map(row).collect_view()}</ul>
     }
 }
@@ -308,6 +469,7 @@ fn in_text_field(event: &web_sys::KeyboardEvent) -> bool {
 /// account. A value someone changed since is left as they set it.
 #[component]
 pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let document_id = use_params_map().with_untracked(|params| params.get("id")).unwrap_or_default();
     let document_id = StoredValue::new(document_id);
     // Changes already undone here, and the undos themselves: never undone again by this button.
@@ -336,22 +498,21 @@ pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
                             .find(|hash| done.with_value(|d| !d.contains(hash)));
                     }
                     Err(error) => {
-                        message
-                            .set(Some(format!("Nothing undone: your earlier changes are on the server, and {error}.")));
+                        message.set(Some(tr!(i18n, history.undo_nothing_server, reason = explain(i18n, &error))));
                         busy.set(false);
                         return;
                     }
                 }
             }
             let Some(hash) = target.and_then(|hash| hash.parse::<shared::history::ChangeHash>().ok()) else {
-                message.set(Some("You have no change on this board to undo.".to_owned()));
+                message.set(Some(t_string!(i18n, history.undo_no_change).to_owned()));
                 busy.set(false);
                 return;
             };
-            let summary = board
-                .session
-                .with_value(|session| session.read(|b| b.describe_change(&hash)))
-                .map_or_else(|| "your last change".to_owned(), |summary| summary.text);
+            let summary = board.session.with_value(|session| session.read(|b| b.describe_change(&hash))).map_or_else(
+                || t_string!(i18n, history.undo_your_last).to_owned(),
+                |summary| summary_text(i18n, &summary.phrases),
+            );
             let mut outcome = None;
             let result = board.try_apply(|b| {
                 outcome = Some(b.undo_change(&hash)?);
@@ -361,9 +522,9 @@ pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
                 d.insert(hash.to_string());
             });
             let text = match (result, outcome) {
-                (Err(error), _) => format!("Could not undo “{summary}”: {error}"),
+                (Err(error), _) => tr!(i18n, history.undo_failed, summary, reason = error),
                 (Ok(()), Some(outcome)) if outcome.restored == 0 => {
-                    format!("Nothing undone: others have since changed everything “{summary}” touched.")
+                    tr!(i18n, history.undo_all_changed, summary)
                 }
                 (Ok(()), Some(outcome)) => {
                     // The undo is this device's newest change: never undo it in turn.
@@ -375,9 +536,9 @@ pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
                         });
                     }
                     if outcome.kept > 0 {
-                        format!("Undid “{summary}”, except {} value(s) others have changed since.", outcome.kept)
+                        tr!(i18n, history.undo_partly, summary, count = outcome.kept)
                     } else {
-                        format!("Undid “{summary}”.")
+                        tr!(i18n, history.undo_done, summary)
                     }
                 }
                 (Ok(()), None) => String::new(),
@@ -398,9 +559,9 @@ pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
 
     view! {
         <div class="undo-last">
-            <button type="button" data-testid="undo-last" title="Undo my last change (Ctrl+Z)"
+            <button type="button" data-testid="undo-last" title=move || t_string!(i18n, history.undo_title)
                 disabled=move || !board.editable.get() || busy.get() on:click=move |_| undo()>
-                "↶ Undo my last change"
+                {t!(i18n, history.undo)}
             </button>
             <span class="undo-message" role="status" data-testid="undo-message">{message}</span>
         </div>

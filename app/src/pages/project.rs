@@ -18,7 +18,7 @@ use shared::{
 use super::board::{parse_number, BoardContext};
 use crate::{
     account::Auth,
-    components::{band_label, blame::FieldStory, field::Field, phase_label, rag_label, stage_label},
+    components::{band_label, blame::FieldStory, field::Field, gate_label, phase_label, rag_label, stage_label},
     i18n::*,
     language::lang,
 };
@@ -274,7 +274,7 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
                                 set_checked(&ev, !tick);
                             }
                         }/>
-                    " " {line.label.clone()}
+                    " " {let label = line.label.clone(); move || gate_label(&label)}
                 </label>
                 {move || ticked().map(|stamp| view! { <span class="ticked-by" data-testid="ticked-by">{format!("✓ {}", format::stamp(lang(), &stamp))}</span> })}
             </li>
@@ -311,7 +311,7 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
                     view! {
                         <div class="confirm" role="alertdialog" aria-labelledby="confirm-heading" data-testid="confirm-phase">
                             <p id="confirm-heading"><strong>{tr!(i18n, project.not_ticked, count = skipped.len()).to_string()}</strong></p>
-                            <ul>{skipped.iter().map(|label| view! { <li>{label.clone()}</li> }).collect_view()}</ul>
+                            <ul>{skipped.iter().map(|label| view! { <li>{gate_label(label)}</li> }).collect_view()}</ul>
                             <p>{t!(i18n, project.recorded_as_decision)}</p>
                             <button type="button" class="warn" data-testid="confirm-move" disabled=read_only
                                 on:click=move |_| { if let Some(to) = to { move_to(to, skipped.clone()) } }>

@@ -11,28 +11,29 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use shared::{
     finance::Rag,
-    format::{self, Locale},
+    format,
     selection::{Selection, SelectionStatus},
     views::{
         self,
         report::{self as view_model, Report},
-        risks::{band_label, band_name},
+        risks::band_name,
         selection::{Change, Setup},
     },
     IsoWeek,
 };
 
-use crate::i18n::use_i18n;
+use crate::{
+    components::{band_label, rag_label},
+    i18n::*,
+    language::lang,
+};
 
 use super::{
     board::BoardContext,
-    dashboard::{bubble_chart_svg, CHART, PLANNING_WEEKS},
-    selection::{frontier_svg, search_in_slices, FRONTIER},
+    dashboard::{bubble_chart_svg, kpi_how, kpi_label, CHART, PLANNING_WEEKS},
+    decisions::kind_label,
+    selection::{change_label, frontier_svg, search_in_slices, FRONTIER},
 };
-
-/// The review's language: its sections are not in the catalogues yet, so its figures are
-/// written the English way.
-const LOCALE: Locale = Locale::En;
 
 /// How long the report lets the exact selection search, and each point of the frontier, before
 /// it takes the best portfolio found (its gap to the optimum is shown).
@@ -50,6 +51,7 @@ enum Solving {
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let board = BoardContext::get();
+    let i18n = use_i18n();
     let weeks = StoredValue::new(IsoWeek::containing(chrono::Utc::now().date_naive()).span(PLANNING_WEEKS));
     let today = chrono::Local::now().date_naive();
     let report = Memo::new(move |_| board.view.snapshot.with(|s| view_model::report(s, &weeks.get_value(), &CHART)));
@@ -60,23 +62,24 @@ pub fn ReportPage() -> impl IntoView {
         heads.iter().map(|head| head.to_string()[..8].to_owned()).collect::<Vec<_>>().join(" ")
     });
     let name = move || board.view.snapshot.with(|s| s.name.clone());
-    let running = move || format!("{} · Portfolio review · {today} · board version {}", name(), version.get());
+    let day = move || format::date(lang(), today);
+    let running = move || tr!(i18n, report.running, board = name(), day = day(), version = version.get());
 
     view! {
         <article class="report" data-testid="report">
             <header class="report-head">
-                <h1>"Portfolio review"</h1>
+                <h1>{t!(i18n, report.title)}</h1>
                 <p class="report-board">{name}</p>
                 <p class="report-meta" data-testid="report-meta">
-                    {format!("{today} · board version ")}<code>{move || version.get()}</code>
+                    {move || tr!(i18n, report.meta, day = day())} " " <code>{move || version.get()}</code>
                 </p>
                 <p class="report-actions no-print">
                     <button type="button" data-testid="report-print" on:click=move |_| {
                         if let Some(window) = web_sys::window() {
                             let _ = window.print();
                         }
-                    }>"Print or save as PDF"</button>
-                    <span class="hint">"Each section starts on a new page; the date and board version are at the foot of every page."</span>
+                    }>{t!(i18n, report.print)}</button>
+                    <span class="hint">{t!(i18n, report.print_hint)}</span>
                 </p>
             </header>
             <div class="report-running" aria-hidden="true">{running}</div>
@@ -104,34 +107,42 @@ pub fn ReportPage() -> impl IntoView {
 
 #[component]
 fn KpiSection(report: Report, board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
     let tiles = report
         .kpis
         .iter()
         .map(|tile| {
+            let (id, figure, how) = (tile.id, tile.figure.clone(), tile.how.clone());
             view! {
                 <div class="kpi">
-                    <span class="kpi-label">{tile.label}</span>
-                    <span class="kpi-figure">{tile.figure.clone().unwrap_or_else(|| "Not enough data".into())}</span>
-                    <span class="kpi-how">{tile.how.clone()}</span>
+                    <span class="kpi-label">{move || kpi_label(i18n, id)}</span>
+                    <span class="kpi-figure">{move || {
+                        figure.clone().unwrap_or_else(|| t_string!(i18n, report.not_enough_data).to_owned())
+                    }}</span>
+                    <span class="kpi-how">{move || kpi_how(i18n, &how)}</span>
                 </div>
             }
         })
         .collect_view();
     let rag = report.rag;
-    let row = |label: &'static str, count: views::dashboard::RagCount| {
+    let row = move |label: fn(I18nContext<Locale>) -> &'static str, count: views::dashboard::RagCount| {
         view! {
-            <tr><th scope="row">{label}</th><td class="number">{count.green}</td><td class="number">{count.amber}</td>
+            <tr><th scope="row">{move || label(i18n)}</th><td class="number">{count.green}</td><td class="number">{count.amber}</td>
                 <td class="number">{count.red}</td><td class="number">{count.unrated}</td></tr>
         }
     };
     let chart = bubble_chart_svg(use_i18n(), &report.bubbles, &|id| board.href(&format!("project/{id}")));
     view! {
         <section class="report-section" data-testid="report-kpis" aria-labelledby="report-kpis">
-            <h2 id="report-kpis">"KPIs and portfolio map"</h2>
+            <h2 id="report-kpis">{t!(i18n, report.kpis)}</h2>
             <div class="kpis">{tiles}</div>
             <table class="rag-counts">
-                <thead><tr><th></th><th scope="col">"Green"</th><th scope="col">"Amber"</th><th scope="col">"Red"</th><th scope="col">"Not rated"</th></tr></thead>
-                <tbody>{row("Computed from CPI and SPI", rag.computed)}{row("Project managers' own", rag.manual)}</tbody>
+                <thead><tr><th></th><th scope="col">{t!(i18n, report.green)}</th><th scope="col">{t!(i18n, report.amber)}</th>
+                    <th scope="col">{t!(i18n, report.red)}</th><th scope="col">{t!(i18n, report.not_rated)}</th></tr></thead>
+                <tbody>
+                    {row(|i18n| t_string!(i18n, report.computed_rag), rag.computed)}
+                    {row(|i18n| t_string!(i18n, report.managers_rag), rag.manual)}
+                </tbody>
             </table>
             <div class="bubble-chart" inner_html=chart></div>
         </section>
@@ -140,8 +151,12 @@ fn KpiSection(report: Report, board: BoardContext) -> impl IntoView {
 
 #[component]
 fn RankingSection(report: Report) -> impl IntoView {
+    let i18n = use_i18n();
     let body = match &report.ranking.problem {
-        Some(problem) => view! { <p class="empty">{format!("Not ranked: {problem}")}</p> }.into_any(),
+        Some(problem) => {
+            let reason = problem.to_string();
+            view! { <p class="empty">{move || tr!(i18n, report.not_ranked, reason = reason)}</p> }.into_any()
+        }
         None => {
             let rows = report
                 .ranking
@@ -154,15 +169,18 @@ fn RankingSection(report: Report) -> impl IntoView {
                         <tr>
                             <td class="number">{row.rank.map(|rank| (rank + 1).to_string()).unwrap_or_else(|| "—".into())}</td>
                             <td>{row.name.clone()}</td>
-                            <td class="number">{format::index(LOCALE, row.score)}</td>
-                            <td>{if missing.is_empty() { lifted } else { format!("missing: {missing}") }}</td>
+                            <td class="number">{format::index(lang(), row.score)}</td>
+                            <td>{if missing.is_empty() { lifted } else { tr!(i18n, report.missing, criteria = missing) }}</td>
                         </tr>
                     }
                 })
                 .collect_view();
             view! {
                 <table class="report-table">
-                    <thead><tr><th scope="col">"Rank"</th><th scope="col">"Project"</th><th scope="col">"Weighted score"</th><th scope="col">"Lifted most by"</th></tr></thead>
+                    <thead><tr>
+                        <th scope="col">{t!(i18n, report.rank)}</th><th scope="col">{t!(i18n, report.project)}</th>
+                        <th scope="col">{t!(i18n, report.weighted_score)}</th><th scope="col">{t!(i18n, report.lifted_most_by)}</th>
+                    </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             }
@@ -171,7 +189,7 @@ fn RankingSection(report: Report) -> impl IntoView {
     };
     view! {
         <section class="report-section" data-testid="report-ranking" aria-labelledby="report-ranking">
-            <h2 id="report-ranking">"Ranking by weighted score"</h2>
+            <h2 id="report-ranking">{t!(i18n, report.ranking)}</h2>
             {body}
         </section>
     }
@@ -179,7 +197,8 @@ fn RankingSection(report: Report) -> impl IntoView {
 
 #[component]
 fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> impl IntoView {
-    let solving = RwSignal::new(Solving::Running("Solving the selection…".into()));
+    let i18n = use_i18n();
+    let solving = RwSignal::new(Solving::Running(t_string!(i18n, report.solving).to_owned()));
     let problem = board.view.snapshot.with_untracked(|b| {
         let dashboard = shared::dashboard::compute(b, &weeks.get_value());
         let values = views::selection::candidate_values(b, &dashboard);
@@ -197,8 +216,7 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
         let stop = move || !alive.try_get_value().unwrap_or(false) || js_sys::Date::now() - started > SELECTION_MS;
         let selection = search_in_slices(&problem, stop, |search| {
             if alive.try_get_value().unwrap_or(false) {
-                solving
-                    .set(Solving::Running(format!("Solving the selection… {} nodes searched", search.effort().nodes)));
+                solving.set(Solving::Running(tr!(i18n, report.solving_nodes, nodes = search.effort().nodes)));
             }
         })
         .await;
@@ -213,10 +231,11 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
         if !matches!(selection.status, SelectionStatus::Infeasible(_)) {
             let levels = views::selection::frontier_levels(&problem);
             for (index, level) in levels.iter().enumerate() {
-                solving.set(Solving::Running(format!(
-                    "Drawing the efficient frontier… {} of {}",
-                    index + 1,
-                    levels.len()
+                solving.set(Solving::Running(tr!(
+                    i18n,
+                    report.drawing_frontier,
+                    done = index + 1,
+                    total = levels.len()
                 )));
                 let mut at_level = problem.clone();
                 at_level.budget = *level;
@@ -243,47 +262,54 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
             view! { <p class="progress" role="status" data-testid="report-solving">{progress}</p> }.into_any()
         }
         Solving::Failed(error) => {
-            view! { <p class="problem">{format!("The selection could not be solved: {error}")}</p> }.into_any()
+            view! { <p class="problem">{move || tr!(i18n, report.could_not_solve, reason = error)}</p> }.into_any()
         }
         Solving::Done { selection, frontier } => {
             let comparison = problem.with_value(|problem| {
                 board.view.snapshot.with_untracked(|b| views::selection::compare(b, problem, &selection.chosen))
             });
-            let quality = match &selection.status {
-                SelectionStatus::Optimal => "the best portfolio within the budget and capacity (proven)".to_owned(),
-                SelectionStatus::Infeasible(why) => format!("no portfolio fits: {why}"),
-                _ => format!(
-                    "the best portfolio found in {:.0} s, within {} of the optimum",
-                    SELECTION_MS / 1000.0,
-                    format::percent(LOCALE, selection.gap)
+            let status = selection.status.clone();
+            let gap = selection.gap;
+            let quality = move || match &status {
+                SelectionStatus::Optimal => t_string!(i18n, report.optimal).to_owned(),
+                SelectionStatus::Infeasible(why) => tr!(i18n, report.infeasible, reason = why),
+                _ => tr!(
+                    i18n,
+                    report.best_found,
+                    seconds = format::number(lang(), SELECTION_MS / 1000.0, 0),
+                    gap = format::percent(lang(), gap)
                 ),
             };
             let changes = comparison
                 .rows
                 .iter()
                 .filter(|row| matches!(row.change, Change::In | Change::Out))
-                .map(|row| view! {
-                    <tr><td>{row.change.label()}</td><td>{row.name.clone()}</td>
-                        <td class="number">{format::number(LOCALE, row.value, 2)}</td><td class="number">{format::amount(LOCALE, row.cost)}</td></tr>
-                })
+                .map(|row| { let change = row.change; view! {
+                    <tr><td>{move || change_label(i18n, change)}</td><td>{row.name.clone()}</td>
+                        <td class="number">{format::number(lang(), row.value, 2)}</td><td class="number">{format::amount(lang(), row.cost)}</td></tr>
+                }})
                 .collect_view();
             let chart = views::selection::frontier_chart(&frontier, comparison.current, &FRONTIER);
             view! {
-                <p data-testid="report-selection">{format!(
-                    "Budget {}: {} — {} projects, value {}, cost {} (the current portfolio: value {}, cost {}).",
-                    problem.with_value(|p| format::amount(LOCALE, p.budget)),
-                    quality,
-                    selection.chosen.len(),
-                    format::number(LOCALE, selection.total_value, 2),
-                    format::amount(LOCALE, selection.total_cost),
-                    format::number(LOCALE, comparison.current.value, 2),
-                    format::amount(LOCALE, comparison.current.cost),
+                <p data-testid="report-selection">{move || tr!(
+                    i18n,
+                    report.selection_summary,
+                    budget = problem.with_value(|p| format::amount(lang(), p.budget)),
+                    quality = quality(),
+                    count = selection.chosen.len(),
+                    value = format::number(lang(), selection.total_value, 2),
+                    cost = format::amount(lang(), selection.total_cost),
+                    current_value = format::number(lang(), comparison.current.value, 2),
+                    current_cost = format::amount(lang(), comparison.current.cost),
                 )}</p>
                 <table class="report-table">
-                    <thead><tr><th scope="col">"Change"</th><th scope="col">"Project"</th><th scope="col">"Value"</th><th scope="col">"Cost"</th></tr></thead>
+                    <thead><tr>
+                        <th scope="col">{t!(i18n, report.change)}</th><th scope="col">{t!(i18n, report.project)}</th>
+                        <th scope="col">{t!(i18n, report.value)}</th><th scope="col">{t!(i18n, report.cost)}</th>
+                    </tr></thead>
                     <tbody>{changes}</tbody>
                 </table>
-                <h3>"Efficient frontier"</h3>
+                <h3>{t!(i18n, report.frontier)}</h3>
                 <div class="frontier-chart" inner_html=frontier_svg(use_i18n(), &chart)></div>
             }
             .into_any()
@@ -291,7 +317,7 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
     };
     view! {
         <section class="report-section" data-testid="report-selection-section" aria-labelledby="report-selection">
-            <h2 id="report-selection">"Selection and efficient frontier"</h2>
+            <h2 id="report-selection">{t!(i18n, report.selection)}</h2>
             {body}
         </section>
     }
@@ -299,21 +325,25 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
 
 #[component]
 fn OverAllocationSection(report: Report) -> impl IntoView {
+    let i18n = use_i18n();
     let body = if report.over_allocated.is_empty() {
-        view! { <p class="empty">{format!("Nobody is booked over capacity in the next {PLANNING_WEEKS} weeks.")}</p> }
-            .into_any()
+        view! { <p class="empty">{move || tr!(i18n, report.nobody_over, weeks = PLANNING_WEEKS)}</p> }.into_any()
     } else {
         let rows = report
             .over_allocated
             .iter()
             .map(|o| view! {
-                <tr><td>{o.name.clone()}</td><td>{o.week.to_string()}</td><td class="number">{format::hours(LOCALE, o.booked)}</td>
-                    <td class="number">{format::hours(LOCALE, o.capacity)}</td><td class="number">{format::hours(LOCALE, o.excess())}</td></tr>
+                <tr><td>{o.name.clone()}</td><td>{format::week(lang(), o.week)}</td><td class="number">{format::hours(lang(), o.booked)}</td>
+                    <td class="number">{format::hours(lang(), o.capacity)}</td><td class="number">{format::hours(lang(), o.excess())}</td></tr>
             })
             .collect_view();
         view! {
             <table class="report-table">
-                <thead><tr><th scope="col">"Person"</th><th scope="col">"Week"</th><th scope="col">"Booked (h)"</th><th scope="col">"Capacity (h)"</th><th scope="col">"Over by (h)"</th></tr></thead>
+                <thead><tr>
+                    <th scope="col">{t!(i18n, report.person)}</th><th scope="col">{t!(i18n, report.week)}</th>
+                    <th scope="col">{t!(i18n, report.booked_hours)}</th><th scope="col">{t!(i18n, report.capacity_hours)}</th>
+                    <th scope="col">{t!(i18n, report.over_by_hours)}</th>
+                </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         }
@@ -321,25 +351,25 @@ fn OverAllocationSection(report: Report) -> impl IntoView {
     };
     view! {
         <section class="report-section" data-testid="report-over-allocated" aria-labelledby="report-over">
-            <h2 id="report-over">"Over-allocated people"</h2>
+            <h2 id="report-over">{t!(i18n, report.over_allocated)}</h2>
             {body}
         </section>
     }
 }
 
+/// A RAG in the reader's language (tracked), "—" for none.
 fn rag_text(rag: Option<Rag>) -> &'static str {
     match rag {
-        Some(Rag::Green) => "Green",
-        Some(Rag::Amber) => "Amber",
-        Some(Rag::Red) => "Red",
-        None => "—",
+        Some(_) => rag_label(rag),
+        None => format::NO_VALUE,
     }
 }
 
 #[component]
 fn RedProjectsSection(report: Report) -> impl IntoView {
+    let i18n = use_i18n();
     let body = if report.red_projects.is_empty() {
-        view! { <p class="empty">"No project is red."</p> }.into_any()
+        view! { <p class="empty">{t!(i18n, report.no_red)}</p> }.into_any()
     } else {
         let rows = report
             .red_projects
@@ -347,18 +377,19 @@ fn RedProjectsSection(report: Report) -> impl IntoView {
             .map(|row| {
                 let figures = row.health.figures;
                 let ev = row.earned_value();
+                let (computed, manual) = (row.health.rag.computed, row.health.rag.manual);
                 view! {
                     <tr>
                         <td>{row.name.clone()}</td>
-                        <td class="number">{format::amount(LOCALE, figures.budget_at_completion)}</td>
-                        <td class="number">{format::amount(LOCALE, figures.actual_cost)}</td>
-                        <td class="number">{format::amount(LOCALE, figures.earned_value)}</td>
-                        <td class="number">{format::index(LOCALE, ev.and_then(|ev| ev.cost_performance_index))}</td>
-                        <td class="number">{format::index(LOCALE, ev.and_then(|ev| ev.schedule_performance_index))}</td>
-                        <td class="number">{ev.map(|ev| format::amount(LOCALE, ev.estimate_at_completion)).unwrap_or_else(|| "—".into())}</td>
-                        <td class="number">{ev.map(|ev| format::amount(LOCALE, ev.variance_at_completion)).unwrap_or_else(|| "—".into())}</td>
-                        <td>{rag_text(row.health.rag.computed)}</td>
-                        <td>{rag_text(row.health.rag.manual)}</td>
+                        <td class="number">{format::amount(lang(), figures.budget_at_completion)}</td>
+                        <td class="number">{format::amount(lang(), figures.actual_cost)}</td>
+                        <td class="number">{format::amount(lang(), figures.earned_value)}</td>
+                        <td class="number">{format::index(lang(), ev.and_then(|ev| ev.cost_performance_index))}</td>
+                        <td class="number">{format::index(lang(), ev.and_then(|ev| ev.schedule_performance_index))}</td>
+                        <td class="number">{ev.map(|ev| format::amount(lang(), ev.estimate_at_completion)).unwrap_or_else(|| "—".into())}</td>
+                        <td class="number">{ev.map(|ev| format::amount(lang(), ev.variance_at_completion)).unwrap_or_else(|| "—".into())}</td>
+                        <td>{move || rag_text(computed)}</td>
+                        <td>{move || rag_text(manual)}</td>
                     </tr>
                 }
             })
@@ -366,9 +397,9 @@ fn RedProjectsSection(report: Report) -> impl IntoView {
         view! {
             <table class="report-table">
                 <thead><tr>
-                    <th scope="col">"Project"</th><th scope="col">"BAC"</th><th scope="col">"AC"</th><th scope="col">"EV"</th>
+                    <th scope="col">{t!(i18n, report.project)}</th><th scope="col">"BAC"</th><th scope="col">"AC"</th><th scope="col">"EV"</th>
                     <th scope="col">"CPI"</th><th scope="col">"SPI"</th><th scope="col">"EAC"</th><th scope="col">"VAC"</th>
-                    <th scope="col">"Computed RAG"</th><th scope="col">"Manager's RAG"</th>
+                    <th scope="col">{t!(i18n, report.computed_rag_column)}</th><th scope="col">{t!(i18n, report.managers_rag_column)}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
@@ -377,7 +408,7 @@ fn RedProjectsSection(report: Report) -> impl IntoView {
     };
     view! {
         <section class="report-section" data-testid="report-red" aria-labelledby="report-red">
-            <h2 id="report-red">"Red projects and their earned value"</h2>
+            <h2 id="report-red">{t!(i18n, report.red_projects)}</h2>
             {body}
         </section>
     }
@@ -385,12 +416,16 @@ fn RedProjectsSection(report: Report) -> impl IntoView {
 
 #[component]
 fn RiskSection(report: Report) -> impl IntoView {
+    let i18n = use_i18n();
     let rows = report
         .top_risks
         .iter()
-        .map(|row| view! {
-            <tr><td>{row.project_name.clone()}</td><td>{row.risk.title.clone()}</td><td class="number">{row.score}</td>
-                <td>{band_label(row.band)}</td><td>{row.risk.owner.clone()}</td><td>{row.risk.mitigation.clone()}</td></tr>
+        .map(|row| {
+            let band = row.band;
+            view! {
+                <tr><td>{row.project_name.clone()}</td><td>{row.risk.title.clone()}</td><td class="number">{row.score}</td>
+                    <td>{move || band_label(band)}</td><td>{row.risk.owner.clone()}</td><td>{row.risk.mitigation.clone()}</td></tr>
+            }
         })
         .collect_view();
     let map = report
@@ -410,14 +445,18 @@ fn RiskSection(report: Report) -> impl IntoView {
         .collect_view();
     view! {
         <section class="report-section" data-testid="report-risks" aria-labelledby="report-risks">
-            <h2 id="report-risks">"Top risks and the heat map"</h2>
-            <p class="hint">{format!("The {} highest of {} open risks.", report.top_risks.len(), report.open_risks)}</p>
+            <h2 id="report-risks">{t!(i18n, report.risks)}</h2>
+            <p class="hint">{move || tr!(i18n, report.highest_risks, shown = report.top_risks.len(), open = report.open_risks)}</p>
             <div class="report-risks">
                 <table class="report-table">
-                    <thead><tr><th scope="col">"Project"</th><th scope="col">"Risk"</th><th scope="col">"Score"</th><th scope="col">"Band"</th><th scope="col">"Owner"</th><th scope="col">"Mitigation"</th></tr></thead>
+                    <thead><tr>
+                        <th scope="col">{t!(i18n, report.project)}</th><th scope="col">{t!(i18n, report.risk)}</th>
+                        <th scope="col">{t!(i18n, report.score)}</th><th scope="col">{t!(i18n, report.band)}</th>
+                        <th scope="col">{t!(i18n, report.owner)}</th><th scope="col">{t!(i18n, report.mitigation)}</th>
+                    </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
-                <table class="heat-map report-heat-map" aria-label="Open risks by probability and impact">
+                <table class="heat-map report-heat-map" aria-label=move || t_string!(i18n, report.heat_map_label)>
                     <tbody>
                         {map}
                         <tr class="axis"><th></th>{(1..=5).map(|i| view! { <th scope="col">{format!("I{i}")}</th> }).collect_view()}</tr>
@@ -430,27 +469,37 @@ fn RiskSection(report: Report) -> impl IntoView {
 
 #[component]
 fn DecisionSection(report: Report) -> impl IntoView {
-    let since = match &report.baseline {
-        Some(baseline) => format!(
-            "Since the last reprioritisation of the portfolio ({}, “{}”).",
-            format::stamp(LOCALE, &baseline.recorded),
-            baseline.note
+    let i18n = use_i18n();
+    let baseline = report.baseline.clone();
+    let since = move || match &baseline {
+        Some(baseline) => tr!(
+            i18n,
+            report.since_reprioritisation,
+            stamp = format::stamp(lang(), &baseline.recorded),
+            note = baseline.note
         ),
-        None => "No reprioritisation is recorded yet: every decision.".to_owned(),
+        None => t_string!(i18n, report.no_reprioritisation).to_owned(),
     };
     let body = if report.decisions.is_empty() {
-        view! { <p class="empty">"No decision since then."</p> }.into_any()
+        view! { <p class="empty">{t!(i18n, report.no_decision)}</p> }.into_any()
     } else {
         let rows = report
             .decisions
             .iter()
-            .map(|decision| view! {
-                <tr><td>{format::stamp(LOCALE, &decision.recorded)}</td><td>{decision.kind.as_str()}</td><td>{decision.note.clone()}</td></tr>
+            .map(|decision| {
+                let (recorded, kind) = (decision.recorded.clone(), decision.kind);
+                view! {
+                    <tr><td>{move || format::stamp(lang(), &recorded)}</td><td>{move || kind_label(i18n, kind)}</td>
+                        <td>{decision.note.clone()}</td></tr>
+                }
             })
             .collect_view();
         view! {
             <table class="report-table">
-                <thead><tr><th scope="col">"Recorded"</th><th scope="col">"Decision"</th><th scope="col">"Note"</th></tr></thead>
+                <thead><tr>
+                    <th scope="col">{t!(i18n, report.recorded)}</th><th scope="col">{t!(i18n, report.decision)}</th>
+                    <th scope="col">{t!(i18n, report.note)}</th>
+                </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         }
@@ -458,7 +507,7 @@ fn DecisionSection(report: Report) -> impl IntoView {
     };
     view! {
         <section class="report-section" data-testid="report-decisions" aria-labelledby="report-decisions">
-            <h2 id="report-decisions">"Decisions since the baseline"</h2>
+            <h2 id="report-decisions">{t!(i18n, report.decisions)}</h2>
             <p class="hint">{since}</p>
             {body}
         </section>

@@ -149,7 +149,7 @@ fn HeatMap(map: Memo<Vec<Vec<view_model::HeatCell>>>, filter: RwSignal<RiskFilte
         move_focus(&ev, "heat-cell", dr, dc);
     };
     view! {
-        <table class="heat-map" data-testid="heat-map" aria-label="Open risks by probability and impact" on:keydown=on_key>
+        <table class="heat-map" data-testid="heat-map" aria-label=move || t_string!(i18n, risks.heat_map_label) on:keydown=on_key>
             <caption>{t!(i18n, risks.heat_map)} " " {t!(i18n, risks.open_risks)}</caption>
             <tbody>
                 // The grid is always 5 × 5: only the counts change, in place, so the focused cell

@@ -26,7 +26,7 @@ use super::{board::BoardContext, dashboard::PLANNING_WEEKS};
 use crate::{account::Auth, components::stage_label, i18n::*, language::lang};
 
 /// How the chosen portfolio changes a project, in the reader's language.
-fn change_label(i18n: I18nContext<Locale>, change: Change) -> &'static str {
+pub(crate) fn change_label(i18n: I18nContext<Locale>, change: Change) -> &'static str {
     match change {
         Change::In => t_string!(i18n, selection.change_in),
         Change::Out => t_string!(i18n, selection.change_out),

@@ -11,7 +11,7 @@ use shared::{
 
 use super::board::{parse_number, BoardContext};
 use crate::{
-    components::{field::Field, members::Access, phase_label},
+    components::{field::Field, gate_label, members::Access, phase_label},
     i18n::*,
     language::lang,
 };
@@ -181,9 +181,9 @@ fn GateTemplate(board: BoardContext, can_edit: Memo<bool>) -> impl IntoView {
                             let label = item.label.clone();
                             view! {
                                 <li data-testid="gate-item">
-                                    <span>{label.clone()}</span>
+                                    <span>{let label = label.clone(); move || gate_label(&label)}</span>
                                     <button type="button" class="danger"
-                                        aria-label=move || tr!(i18n, settings.remove_item, label = label.clone()).to_string()
+                                        aria-label=move || tr!(i18n, settings.remove_item, label = gate_label(&label)).to_string()
                                         title=move || t_string!(i18n, settings.remove)
                                         disabled=move || !can_edit.get()
                                         on:click=move |_| board.apply(|b| b.remove_gate_item(phase, &key))>"✕"</button>

@@ -70,7 +70,7 @@ use projects::sort_projects;
 pub use projects::{Estimates, Financials, Milestone, NewProject, Phase, Project, Stage};
 pub use registers::{Baseline, Decision, DecisionKind, Lesson, NewLesson, NewRisk, Risk};
 pub use schema::SCHEMA_VERSION;
-pub use settings::{GateItem, OperatingModel, Settings};
+pub use settings::{default_gate_item, GateItem, OperatingModel, Settings};
 
 use crate::week::IsoWeek;
 

@@ -114,6 +114,13 @@ const DEFAULT_GATE_ITEMS: [(Phase, &str, &str); 13] = [
     (Phase::Closing, "release", "People released 资源已释放"),
 ];
 
+/// The item key of a checklist item that still has the label a new board gives it
+/// (`"business-case"` for "Business case approved 商业论证已批准"): the app shows such an item
+/// in the reader's language. `None` for a label someone wrote.
+pub fn default_gate_item(label: &str) -> Option<&'static str> {
+    DEFAULT_GATE_ITEMS.iter().find(|(_, _, default)| *default == label).map(|(_, item, _)| *item)
+}
+
 /// Writes every default that is missing: used on new boards and by the upgrade.
 pub(super) fn write_defaults(board: &mut Board) -> Result<(), BoardError> {
     let settings = board.map(SETTINGS)?;

@@ -321,3 +321,45 @@ fn a_device_lists_its_recent_changes_without_accounts() {
     assert_eq!(recent[0].made_at_ms, None, "no clock was set in tests");
     assert_eq!(recent[0].actor.len(), 32, "an actor id is 16 bytes of hex");
 }
+
+#[test]
+fn a_summary_keeps_its_phrases_for_other_languages() {
+    // The app words each phrase in the reader's language; the values that are the board's
+    // vocabulary (a state, a field) stay keys, names stay as they are.
+    let (mut board, [apollo, zeus, _], _) = portfolio();
+    let summary = described(&mut board, |b| b.move_project(&zeus, 0).unwrap());
+    assert_eq!(
+        summary.phrases,
+        vec![Phrase {
+            key: "moved_above",
+            values: vec![PhraseValue::Text("Zeus".into()), PhraseValue::Text("Apollo".into())]
+        }]
+    );
+    let summary = described(&mut board, |b| b.set_project_stage(&apollo, Stage::OnHold).unwrap());
+    assert_eq!(
+        summary.phrases,
+        vec![Phrase {
+            key: "project_field_set",
+            values: vec![
+                PhraseValue::Text("Apollo".into()),
+                PhraseValue::ProjectField("stage".into()),
+                PhraseValue::Stage("on-hold".into()),
+            ],
+        }]
+    );
+    assert_eq!(summary.text, "set Apollo's stage to on hold");
+    assert_eq!(summary.phrases[0].english(), summary.text);
+}
+
+#[test]
+fn numbered_values_are_filled_in_once() {
+    let values = ["Apollo".to_owned(), "{0}".to_owned()];
+    let cases = [
+        ("moved {0} above {1}", "moved Apollo above {0}"),
+        ("{1} then {0}", "{0} then Apollo"),
+        ("{2} stays, { too", "{2} stays, { too"),
+    ];
+    for (template, expected) in cases {
+        assert_eq!(fill_numbered(template, &values), expected);
+    }
+}

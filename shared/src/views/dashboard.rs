@@ -20,10 +20,89 @@ pub struct KpiTile {
     pub id: &'static str,
     pub label: &'static str,
     pub zh: &'static str,
-    /// `None`: not enough data to compute it.
+    /// `None`: not enough data to compute it. Percentages and indices read the same in both
+    /// languages.
     pub figure: Option<String>,
     /// How it was computed, with this board's numbers; or, without a figure, what it needs.
-    pub how: String,
+    pub how: KpiHow,
+}
+
+/// How a KPI was computed, with the board's numbers, or (`…NeedsData`) what it lacks. The app
+/// puts it into words in the reader's language; `Display` is the English sentence (tests, logs).
+#[derive(Debug, Clone, PartialEq)]
+pub enum KpiHow {
+    SuccessRate { successful: usize, closed: usize },
+    SuccessRateNeedsData,
+    Utilisation { booked_hours: f64, capacity_hours: f64 },
+    UtilisationNeedsData,
+    Cpi { earned_value: f64, actual_cost: f64, projects: usize },
+    CpiNeedsData,
+    Spi { earned_value: f64, planned_value: f64, projects: usize },
+    SpiNeedsData,
+    BudgetVariance { budget: f64, estimate_at_completion: f64 },
+    BudgetVarianceNeedsData,
+    Milestones { on_time: usize, completed: usize },
+    MilestonesNeedsData,
+}
+
+impl std::fmt::Display for KpiHow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let en = Locale::En;
+        match self {
+            KpiHow::SuccessRate { successful, closed } => write!(
+                f,
+                "{successful} of {closed} closed projects finished within tolerance of scope, schedule and budget \
+                 (successful ÷ closed)"
+            ),
+            KpiHow::SuccessRateNeedsData => f.write_str(
+                "Successful ÷ closed projects. Not enough data: no project is closed with its planned dates and actual \
+                 finish recorded.",
+            ),
+            KpiHow::Utilisation { booked_hours, capacity_hours } => write!(
+                f,
+                "{} h booked ÷ {} h of capacity over the planning horizon",
+                format::number(en, *booked_hours, 1),
+                format::number(en, *capacity_hours, 1)
+            ),
+            KpiHow::UtilisationNeedsData => f.write_str(
+                "Hours booked ÷ hours of capacity. Not enough data: nobody on the board has capacity in the planning \
+                 horizon.",
+            ),
+            KpiHow::Cpi { earned_value, actual_cost, projects } => write!(
+                f,
+                "ΣEV {} ÷ ΣAC {} over {projects} projects with earned value (below 1: the work cost more than budgeted)",
+                format::whole_amount(en, *earned_value),
+                format::whole_amount(en, *actual_cost)
+            ),
+            KpiHow::CpiNeedsData => {
+                f.write_str("Σ earned value ÷ Σ actual cost. Not enough data: no committed project has an actual cost yet.")
+            }
+            KpiHow::Spi { earned_value, planned_value, projects } => write!(
+                f,
+                "ΣEV {} ÷ ΣPV {} over {projects} projects with earned value (below 1: behind the plan)",
+                format::whole_amount(en, *earned_value),
+                format::whole_amount(en, *planned_value)
+            ),
+            KpiHow::SpiNeedsData => f.write_str(
+                "Σ earned value ÷ Σ planned value. Not enough data: no committed project has a planned value yet.",
+            ),
+            KpiHow::BudgetVariance { budget, estimate_at_completion } => write!(
+                f,
+                "(Σbudget {} − ΣEAC {}) ÷ Σbudget (below 0: forecast over budget)",
+                format::whole_amount(en, *budget),
+                format::whole_amount(en, *estimate_at_completion)
+            ),
+            KpiHow::BudgetVarianceNeedsData => f.write_str(
+                "(Σbudget − Σ estimate at completion) ÷ Σbudget. Not enough data: no committed project has a budget.",
+            ),
+            KpiHow::Milestones { on_time, completed } => {
+                write!(f, "{on_time} of {completed} completed milestones were done on or before their due date")
+            }
+            KpiHow::MilestonesNeedsData => f.write_str(
+                "Milestones done by their due date ÷ milestones done. Not enough data: no milestone is done yet.",
+            ),
+        }
+    }
 }
 
 /// The six PMO KPIs, in the order a PMO reports them.
@@ -32,91 +111,49 @@ pub fn kpi_tiles(dashboard: &Dashboard) -> Vec<KpiTile> {
     let success = match &kpis.success_rate {
         Some(rate) if rate.rate.is_some() => (
             rate.rate.map(|rate| format::percent(Locale::En, rate)),
-            format!(
-                "{} of {} closed projects finished within tolerance of scope, schedule and budget (successful ÷ closed)",
-                rate.successful, rate.closed
-            ),
+            KpiHow::SuccessRate { successful: rate.successful, closed: rate.closed },
         ),
-        _ => (
-            None,
-            "Successful ÷ closed projects. Not enough data: no project is closed with its planned dates and actual \
-             finish recorded."
-                .into(),
-        ),
+        _ => (None, KpiHow::SuccessRateNeedsData),
     };
     let utilisation = match &kpis.utilisation {
         Some(use_) if use_.rate.is_some() => (
             use_.rate.map(|rate| format::percent(Locale::En, rate)),
-            format!(
-                "{} h booked ÷ {} h of capacity over the planning horizon",
-                format::number(Locale::En, use_.allocated_hours, 1),
-                format::number(Locale::En, use_.capacity_hours, 1)
-            ),
+            KpiHow::Utilisation { booked_hours: use_.allocated_hours, capacity_hours: use_.capacity_hours },
         ),
-        _ => (
-            None,
-            "Hours booked ÷ hours of capacity. Not enough data: nobody on the board has capacity in the planning \
-             horizon."
-                .into(),
-        ),
+        _ => (None, KpiHow::UtilisationNeedsData),
     };
     let ev = dashboard.earned_value.as_ref();
     let projects = ev.map_or(0, |ev| ev.projects.len());
     let cpi = match ev.and_then(|ev| ev.cost_performance_index.map(|cpi| (ev, cpi))) {
         Some((ev, cpi)) => (
             Some(format!("{cpi:.2}")),
-            format!(
-                "ΣEV {} ÷ ΣAC {} over {projects} projects with earned value (below 1: the work cost more than budgeted)",
-                format::whole_amount(Locale::En, ev.earned_value),
-                format::whole_amount(Locale::En, ev.actual_cost)
-            ),
+            KpiHow::Cpi { earned_value: ev.earned_value, actual_cost: ev.actual_cost, projects },
         ),
-        None => (
-            None,
-            "Σ earned value ÷ Σ actual cost. Not enough data: no committed project has an actual cost yet.".into(),
-        ),
+        None => (None, KpiHow::CpiNeedsData),
     };
     let spi = match ev.and_then(|ev| ev.schedule_performance_index.map(|spi| (ev, spi))) {
         Some((ev, spi)) => (
             Some(format!("{spi:.2}")),
-            format!(
-                "ΣEV {} ÷ ΣPV {} over {projects} projects with earned value (below 1: behind the plan)",
-                format::whole_amount(Locale::En, ev.earned_value),
-                format::whole_amount(Locale::En, ev.planned_value)
-            ),
+            KpiHow::Spi { earned_value: ev.earned_value, planned_value: ev.planned_value, projects },
         ),
-        None => (
-            None,
-            "Σ earned value ÷ Σ planned value. Not enough data: no committed project has a planned value yet.".into(),
-        ),
+        None => (None, KpiHow::SpiNeedsData),
     };
     let variance = match (ev, kpis.cost_and_schedule.as_ref().and_then(|c| c.budget_variance_fraction)) {
         (Some(ev), Some(fraction)) => (
             Some(format::signed_percent(Locale::En, fraction)),
-            format!(
-                "(Σbudget {} − ΣEAC {}) ÷ Σbudget (below 0: forecast over budget)",
-                format::whole_amount(Locale::En, ev.budget_at_completion),
-                format::whole_amount(Locale::En, ev.estimate_at_completion)
-            ),
+            KpiHow::BudgetVariance {
+                budget: ev.budget_at_completion,
+                estimate_at_completion: ev.estimate_at_completion,
+            },
         ),
-        _ => (
-            None,
-            "(Σbudget − Σ estimate at completion) ÷ Σbudget. Not enough data: no committed project has a budget."
-                .into(),
-        ),
+        _ => (None, KpiHow::BudgetVarianceNeedsData),
     };
     let milestones = match &kpis.milestones {
         Some(rate) if rate.rate.is_some() => (
             rate.rate.map(|rate| format::percent(Locale::En, rate)),
-            format!(
-                "{} of {} completed milestones were done on or before their due date",
-                rate.completed_on_time, rate.completed
-            ),
+            KpiHow::Milestones { on_time: rate.completed_on_time, completed: rate.completed },
         ),
-        _ => (
-            None,
-            "Milestones done by their due date ÷ milestones done. Not enough data: no milestone is done yet.".into(),
-        ),
+        _ => (None, KpiHow::MilestonesNeedsData),
     };
     [
         ("success-rate", "Project success rate", "项目成功率", success),
@@ -176,6 +213,9 @@ pub fn rag_counts(board: &BoardSnapshot, dashboard: &Dashboard) -> RagCounts {
 /// A rule warning and the page where it can be mended.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WarningLink {
+    /// The warning itself, for the app to put into words in the reader's language.
+    pub warning: Warning,
+    /// In English (tests, logs).
     pub text: String,
     /// The board page, for `BoardContext::href`: `settings`, `""` (the resource plan), or
     /// `project/<id>`.
@@ -203,7 +243,7 @@ pub fn warning_links(board: &BoardSnapshot, warnings: &[Warning]) -> Vec<Warning
                     (project_page(&first), first)
                 }
             };
-            WarningLink { text: warning.to_string(), page, link_label }
+            WarningLink { warning: warning.clone(), text: warning.to_string(), page, link_label }
         })
         .collect()
 }
@@ -454,13 +494,18 @@ mod tests {
                 ("milestones", Some("50%")),
             ]
         );
-        assert_eq!(tiles[1].how, "30 h booked ÷ 40 h of capacity over the planning horizon");
+        assert_eq!(tiles[1].how, KpiHow::Utilisation { booked_hours: 30.0, capacity_hours: 40.0 });
+        assert_eq!(tiles[1].how.to_string(), "30 h booked ÷ 40 h of capacity over the planning horizon");
         assert_eq!(
-            tiles[2].how,
+            tiles[2].how.to_string(),
             "ΣEV 50,000 ÷ ΣAC 54,000 over 3 projects with earned value (below 1: the work cost more than budgeted)"
         );
-        assert_eq!(tiles[4].how, "(Σbudget 160,000 − ΣEAC 171,500) ÷ Σbudget (below 0: forecast over budget)");
-        assert_eq!(tiles[5].how, "1 of 2 completed milestones were done on or before their due date");
+        assert_eq!(
+            tiles[4].how.to_string(),
+            "(Σbudget 160,000 − ΣEAC 171,500) ÷ Σbudget (below 0: forecast over budget)"
+        );
+        assert_eq!(tiles[5].how, KpiHow::Milestones { on_time: 1, completed: 2 });
+        assert_eq!(tiles[5].how.to_string(), "1 of 2 completed milestones were done on or before their due date");
     }
 
     #[test]
@@ -469,7 +514,7 @@ mod tests {
         let dashboard = dashboard::compute(&board, &[]);
         for tile in kpi_tiles(&dashboard) {
             assert_eq!(tile.figure, None, "{}", tile.id);
-            assert!(tile.how.contains("Not enough data"), "{}: {}", tile.id, tile.how);
+            assert!(tile.how.to_string().contains("Not enough data"), "{}: {}", tile.id, tile.how);
         }
     }
 
