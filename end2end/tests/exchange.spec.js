@@ -49,6 +49,8 @@ test("the portfolio review prints to PDF with every section, the date and the ve
   }
   // The selection is solved on the page, with its progress shown, then summed up.
   await expect(page.getByTestId("report-selection")).toContainText("projects, value", { timeout: 30_000 });
+  // The ranking counts from 1, as the scoring page does.
+  await expect(page.getByTestId("report-ranking").locator("tbody tr").first().locator("td").first()).toHaveText("1");
   // ERP upgrade: CPI 0.89 and SPI 0.8 make its computed RAG red.
   await expect(page.getByTestId("report-red")).toContainText("ERP upgrade");
   const today = new Date();

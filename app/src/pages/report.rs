@@ -167,7 +167,7 @@ fn RankingSection(report: Report) -> impl IntoView {
                     let missing = row.missing.join(", ");
                     view! {
                         <tr>
-                            <td class="number">{row.rank.map(|rank| (rank + 1).to_string()).unwrap_or_else(|| "—".into())}</td>
+                            <td class="number">{row.rank.map(|rank| rank.to_string()).unwrap_or_else(|| "—".into())}</td>
                             <td>{row.name.clone()}</td>
                             <td class="number">{format::index(lang(), row.score)}</td>
                             <td>{if missing.is_empty() { lifted } else { tr!(i18n, report.missing, criteria = missing) }}</td>
