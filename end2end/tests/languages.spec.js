@@ -75,7 +75,7 @@ async function visibleText(page, language) {
 // The board's pages, as paths under /board/<id>/: every one speaks both languages.
 const BOARD_PAGES = [
   "", "dashboard", "strategy", "scoring", "selection", "risks", "resources", "finance", "lessons", "history",
-  "decisions", "baselines", "report", "data", "settings", "project/p-erp",
+  "decisions", "baselines", "scenarios", "report", "data", "settings", "project/p-erp",
 ];
 
 /** What a page's text may not contain in `language`, as a list of problems found. */

@@ -12,7 +12,11 @@ use crate::{
     process::Node,
 };
 
-const WITHIN: Duration = Duration::from_secs(5);
+/// How long a change may take to cross nodes (commit, NOTIFY, the other node's check and apply,
+/// its sync to the client). It takes well under a second alone; with the whole suite running on
+/// two cores, CI once saw the first crossing take longer than 5 s. The test is about whether a
+/// change arrives, not how fast: a lost notice still fails it.
+const WITHIN: Duration = Duration::from_secs(15);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_nodes_on_postgres_serve_one_board() {
