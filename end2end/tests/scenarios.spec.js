@@ -71,7 +71,7 @@ test("a scenario edited by two members and merged back gives the board those edi
   await bob.getByTestId("scenario-banner").getByRole("link", { name: "Compare and merge" }).click();
   await bob.getByTestId("compare-scenario").click();
   await expect(bob.getByTestId("compare-projects").locator("li")).toHaveText(["Hermes: added"]);
-  await expect(bob.getByTestId("compare-fields").locator("li")).toHaveText(["Apollo · budget: 0 → 80,000"]);
+  await expect(bob.getByTestId("compare-fields").locator("li")).toHaveText(["Apollo · Budget: 0 → 80,000"]);
   await expectAccessible(bob, "a scenario's Scenarios page with the comparison");
   await bob.getByTestId("merge-scenario").focus();
   await bob.keyboard.press("Enter");
