@@ -33,9 +33,13 @@ pub fn role_label(role: Role) -> &'static str {
 
 /// A project's stage in the reader's language (tracked).
 pub fn stage_label(stage: shared::Stage) -> &'static str {
+    stage_label_in(crate::i18n::use_i18n(), stage)
+}
+
+/// [`stage_label`] with the language context given (for tasks, which have none of their own).
+pub fn stage_label_in(i18n: crate::i18n::I18nContext<crate::i18n::Locale>, stage: shared::Stage) -> &'static str {
     use crate::i18n::*;
     use shared::Stage;
-    let i18n = use_i18n();
     match stage {
         Stage::Proposed => t_string!(i18n, common.stage_proposed),
         Stage::Screening => t_string!(i18n, common.stage_screening),
@@ -49,9 +53,16 @@ pub fn stage_label(stage: shared::Stage) -> &'static str {
 
 /// A lifecycle phase in the reader's language (tracked).
 pub fn phase_label(phase: shared::board::Phase) -> &'static str {
+    phase_label_in(crate::i18n::use_i18n(), phase)
+}
+
+/// [`phase_label`] with the language context given (for tasks, which have none of their own).
+pub fn phase_label_in(
+    i18n: crate::i18n::I18nContext<crate::i18n::Locale>,
+    phase: shared::board::Phase,
+) -> &'static str {
     use crate::i18n::*;
     use shared::board::Phase;
-    let i18n = use_i18n();
     match phase {
         Phase::Initiation => t_string!(i18n, common.phase_initiation),
         Phase::Planning => t_string!(i18n, common.phase_planning),
@@ -63,9 +74,16 @@ pub fn phase_label(phase: shared::board::Phase) -> &'static str {
 
 /// A RAG status in the reader's language (tracked); "Not rated" for none.
 pub fn rag_label(rag: Option<shared::finance::Rag>) -> &'static str {
+    rag_label_in(crate::i18n::use_i18n(), rag)
+}
+
+/// [`rag_label`] with the language context given (for tasks, which have none of their own).
+pub fn rag_label_in(
+    i18n: crate::i18n::I18nContext<crate::i18n::Locale>,
+    rag: Option<shared::finance::Rag>,
+) -> &'static str {
     use crate::i18n::*;
     use shared::finance::Rag;
-    let i18n = use_i18n();
     match rag {
         Some(Rag::Green) => t_string!(i18n, common.rag_green),
         Some(Rag::Amber) => t_string!(i18n, common.rag_amber),

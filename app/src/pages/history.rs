@@ -22,8 +22,8 @@ use shared::{
 use super::{board::BoardContext, decisions::kind_label};
 use crate::{
     api::{self, FetchError},
-    components::gate_label_in,
     components::time_travel::{SeeOnDate, SeeThen},
+    components::{gate_label_in, phase_label_in, rag_label_in, stage_label_in},
     i18n::*,
     language::{explain, local_clock, local_date, local_time},
 };
@@ -122,27 +122,9 @@ fn phrase_value(i18n: I18nContext<Locale>, value: &PhraseValue) -> String {
         PhraseValue::Text(text) => return text.clone(),
         PhraseValue::GateItem(label) => return gate_label_in(i18n, label),
         // Worded with the context taken here, not the app's: undo words a change in a task.
-        PhraseValue::Stage(key) => key.parse::<Stage>().ok().map(|stage| match stage {
-            Stage::Proposed => t_string!(i18n, common.stage_proposed),
-            Stage::Screening => t_string!(i18n, common.stage_screening),
-            Stage::Approved => t_string!(i18n, common.stage_approved),
-            Stage::Active => t_string!(i18n, common.stage_active),
-            Stage::OnHold => t_string!(i18n, common.stage_on_hold),
-            Stage::Closed => t_string!(i18n, common.stage_closed),
-            Stage::Cancelled => t_string!(i18n, common.stage_cancelled),
-        }),
-        PhraseValue::Phase(key) => key.parse::<Phase>().ok().map(|phase| match phase {
-            Phase::Initiation => t_string!(i18n, common.phase_initiation),
-            Phase::Planning => t_string!(i18n, common.phase_planning),
-            Phase::Execution => t_string!(i18n, common.phase_execution),
-            Phase::MonitoringControlling => t_string!(i18n, common.phase_monitoring_controlling),
-            Phase::Closing => t_string!(i18n, common.phase_closing),
-        }),
-        PhraseValue::Rag(key) => key.parse::<Rag>().ok().map(|rag| match rag {
-            Rag::Green => t_string!(i18n, common.rag_green),
-            Rag::Amber => t_string!(i18n, common.rag_amber),
-            Rag::Red => t_string!(i18n, common.rag_red),
-        }),
+        PhraseValue::Stage(key) => key.parse::<Stage>().ok().map(|stage| stage_label_in(i18n, stage)),
+        PhraseValue::Phase(key) => key.parse::<Phase>().ok().map(|phase| phase_label_in(i18n, phase)),
+        PhraseValue::Rag(key) => key.parse::<Rag>().ok().map(|rag| rag_label_in(i18n, Some(rag))),
         PhraseValue::DecisionKind(key) => key.parse::<DecisionKind>().ok().map(|kind| kind_label(i18n, kind)),
         PhraseValue::ProjectField(key) => match key.as_str() {
             "name" => Some(t_string!(i18n, history.field_name)),
