@@ -729,3 +729,4 @@ fn only_the_owner_changes_the_settings_and_the_checklist() {
     let data = change_message(&server, &doc(&mut client)).unwrap();
     check_sync_from(&server, &data, &GateLimits::default(), editor).unwrap();
 }
+
