@@ -642,7 +642,10 @@ impl Reader<'_> {
                     Some(value) if value > 0.0 && value < 1.0 => format!("1/{}", format_number((1.0 / value).round())),
                     _ => n(),
                 };
-                Line::plain(say("ahp_compared", [t(self.name(CRITERIA, first)), t(self.name(CRITERIA, second)), t(judgment)]))
+                Line::plain(say(
+                    "ahp_compared",
+                    [t(self.name(CRITERIA, first)), t(self.name(CRITERIA, second)), t(judgment)],
+                ))
             }
             _ => Line::plain(say("other_set", [t(key), t(collection), t(shown.clone())])),
         })

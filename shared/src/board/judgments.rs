@@ -65,7 +65,8 @@ impl Board {
                 return Err(BoardError::NotSaaty { value });
             }
         }
-        let (first, second, value) = if a.as_str() < b.as_str() { (a, b, value) } else { (b, a, value.map(|v| 1.0 / v)) };
+        let (first, second, value) =
+            if a.as_str() < b.as_str() { (a, b, value) } else { (b, a, value.map(|v| 1.0 / v)) };
         let key = format!("{member}/{first}/{second}");
         match value {
             Some(value) => self.doc.put(&judgments, &key, value)?,

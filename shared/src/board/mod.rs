@@ -100,7 +100,9 @@ pub enum BoardError {
     NotOneOf { what: &'static str, value: String, allowed: String },
     #[error("{0}")]
     Invalid(String),
-    #[error("a comparison is on Saaty's scale, a whole number from 1 to 9 or its reciprocal (1/9 to 1/2), not {value}")]
+    #[error(
+        "a comparison is on Saaty's scale, a whole number from 1 to 9 or its reciprocal (1/9 to 1/2), not {value}"
+    )]
     NotSaaty { value: f64 },
     #[error("a project cannot depend on itself ({0})")]
     SelfDependency(ProjectId),

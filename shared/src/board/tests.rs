@@ -624,7 +624,10 @@ fn a_judgment_is_stored_once_per_pair_whichever_way_it_is_answered() {
     board.set_judgment("bo", &cost, &value, Some(5.0)).unwrap();
     let judgments = board.judgments();
     assert_eq!(judgments.len(), 2);
-    assert_eq!((judgments[0].member.as_str(), judgments[0].first.as_str(), judgments[0].second.as_str()), ("ana", "cost", "value"));
+    assert_eq!(
+        (judgments[0].member.as_str(), judgments[0].first.as_str(), judgments[0].second.as_str()),
+        ("ana", "cost", "value")
+    );
     assert!((judgments[0].value - 1.0 / 3.0).abs() < 1e-12);
     assert_eq!(judgments[1].value, 5.0);
     assert_eq!(board.snapshot().judgments, judgments);
@@ -642,7 +645,10 @@ fn a_judgment_off_the_scale_is_refused_and_nothing_is_written() {
     let (cost, value) = (criterion(&mut board, "cost", 1.0), criterion(&mut board, "value", 1.0));
     let heads = board.heads();
     for bad in [0.0, 10.0, 2.5, 0.1, -3.0, f64::NAN, f64::INFINITY] {
-        assert!(matches!(board.set_judgment("ana", &cost, &value, Some(bad)), Err(BoardError::NotSaaty { .. })), "{bad}");
+        assert!(
+            matches!(board.set_judgment("ana", &cost, &value, Some(bad)), Err(BoardError::NotSaaty { .. })),
+            "{bad}"
+        );
     }
     assert!(matches!(board.set_judgment("ana", &cost, &cost, Some(3.0)), Err(BoardError::Invalid(_))));
     let gone: CriterionId = "gone".parse().unwrap();

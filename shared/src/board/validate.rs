@@ -441,7 +441,9 @@ impl Rule {
             Rule::Integer { min, max } => format!("a whole number from {min} to {max}"),
             Rule::Bool => "true or false".into(),
             Rule::True => "true (this map is a set)".into(),
-            Rule::Saaty => "a judgment on Saaty's scale: a whole number from 1 to 9, or its reciprocal (1/9 to 1/2)".into(),
+            Rule::Saaty => {
+                "a judgment on Saaty's scale: a whole number from 1 to 9, or its reciprocal (1/9 to 1/2)".into()
+            }
         }
     }
 

@@ -678,7 +678,10 @@ fn a_member_writes_only_their_own_judgments() {
     assert_eq!(problem, Problem::NotYours("bo".into()));
     // The owner answers for themself only, too.
     let owner = Writer { account_id: "ana", owner: true };
-    assert_eq!(refusal(verdict("bo/cost/value", 3.0.into(), "ahp_judgments", Some(owner))).1, Problem::NotYours("bo".into()));
+    assert_eq!(
+        refusal(verdict("bo/cost/value", 3.0.into(), "ahp_judgments", Some(owner))).1,
+        Problem::NotYours("bo".into())
+    );
 
     // Nor may anyone clear a colleague's answer.
     let (server, mut raw, judgments) = board_with_criteria();
@@ -694,7 +697,10 @@ fn a_member_writes_only_their_own_judgments() {
     raw.delete(&judgments, "bo/cost/value").unwrap();
     raw.commit();
     let data = change_message(&stored, raw.document()).unwrap();
-    assert_eq!(refusal(check_sync_from(&stored, &data, &GateLimits::default(), Some(ana))).1, Problem::NotYours("bo".into()));
+    assert_eq!(
+        refusal(check_sync_from(&stored, &data, &GateLimits::default(), Some(ana))).1,
+        Problem::NotYours("bo".into())
+    );
     check_sync_from(&stored, &data, &GateLimits::default(), Some(bo)).unwrap();
 }
 
@@ -729,4 +735,3 @@ fn only_the_owner_changes_the_settings_and_the_checklist() {
     let data = change_message(&server, &doc(&mut client)).unwrap();
     check_sync_from(&server, &data, &GateLimits::default(), editor).unwrap();
 }
-
