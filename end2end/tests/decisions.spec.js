@@ -376,3 +376,78 @@ test("two people who score the same cell apart both see which score won and the 
   await score.press("Enter");
   await expect(bob.getByTestId("cell-conflict")).toHaveCount(0);
 });
+
+test("AHP: two members' comparisons give the group's weights, which the owner adopts", async ({ browser }) => {
+  const { ids, pages: [alice, bob] } = await twoMembers(browser, "Scoring");
+  const pair = (page) => page.getByLabel("Strategic value compared with Delivery risk");
+  const group = (page, id) => page.locator(`[data-testid=ahp-group-row][data-criterion-id="${id}"] [data-testid=ahp-group-weight]`);
+  for (const page of [alice, bob]) {
+    await expect(page.getByTestId("ahp-answered")).toHaveText("Nobody has compared every pair yet.");
+    await expect(pair(page)).toHaveValue("");
+  }
+  await expect(alice.getByTestId("ahp-adopt")).toBeDisabled();
+
+  // Alice: strategic value is extremely more important than delivery risk (9), so her weights
+  // are 9/10 and 1/10; alone, they are the group's.
+  await pair(alice).selectOption("9");
+  await expect(alice.getByTestId("ahp-mine")).toHaveText("Your weights: Strategic value 90% · Delivery risk 10%");
+  await expect(alice.getByTestId("ahp-consistency")).toHaveText("Your consistency ratio: 0 (at most 0.10 is consistent)");
+  await expect(bob.getByTestId("ahp-answered")).toHaveText("From the one member who has compared every pair so far.");
+  await expect(group(bob, ids.value)).toHaveText("90%");
+  await expect(pair(bob), "Bob answers for himself only").toHaveValue("");
+
+  // Bob, from the keyboard: the two are equally important (1). The group's judgment is the
+  // geometric mean √(9 × 1) = 3, so the weights are 3/4 and 1/4.
+  await pair(bob).focus();
+  await pair(bob).selectOption("1");
+  for (const page of [alice, bob]) {
+    await expect(page.getByTestId("ahp-answered")).toHaveText("From the 2 members who compared every pair.");
+    await expect(group(page, ids.value)).toHaveText("75%");
+    await expect(group(page, ids.risk)).toHaveText("25%");
+  }
+  await expect(pair(alice)).toHaveValue("9");
+  await shot(alice, "scoring-ahp");
+
+  // Only the owner adopts: the criteria weights become 75 and 25 in one change, for both.
+  await expect(bob.getByTestId("ahp-adopt")).toBeDisabled();
+  await alice.getByTestId("ahp-adopt").click();
+  await expect(alice.getByTestId("ahp-adopt-outcome")).toHaveText("Adopted: the criteria weights are now the group's.");
+  const weight = (page, id) => page.locator(`[data-testid=criterion-row][data-criterion-id="${id}"] input.criterion-weight`);
+  for (const page of [alice, bob]) {
+    await expect(weight(page, ids.value)).toHaveValue("75");
+    await expect(weight(page, ids.risk)).toHaveValue("25");
+  }
+  await expect(alice.getByTestId("sync-badge")).toHaveAttribute("data-unsynced", "0", { timeout: 15_000 });
+  await alice.reload();
+  await expect(weight(alice, ids.value)).toHaveValue("75");
+  await expect(weight(alice, ids.risk)).toHaveValue("25");
+  await expect(pair(alice)).toHaveValue("9");
+  await expect(group(alice, ids.value)).toHaveText("75%");
+});
+
+test("two people who set a criterion's weight apart both see which weight won and the other", async ({ browser }) => {
+  const { ids, pages: [alice, bob] } = await twoMembers(browser, "Scoring");
+  const weight = (page) => page.locator(`[data-testid=criterion-row][data-criterion-id="${ids.value}"] input.criterion-weight`);
+  await server.stop();
+  for (const [page, value] of [[alice, "5"], [bob, "2"]]) {
+    await expect(page.getByTestId("sync-badge")).toHaveAttribute("data-state", "offline");
+    await weight(page).fill(value);
+    await weight(page).press("Enter");
+  }
+  await server.start();
+  for (const page of [alice, bob]) {
+    await expect(page.getByTestId("sync-badge")).toHaveAttribute("data-unsynced", "0", { timeout: 15_000 });
+    await expect(page.getByTestId("weight-conflict")).toHaveCount(1);
+  }
+  const winner = await alice.locator(`[data-testid=criterion-row][data-criterion-id="${ids.value}"] input.criterion-weight`).inputValue();
+  const loser = winner === "5" ? "2" : "5";
+  for (const page of [alice, bob]) {
+    await expect(page.getByTestId("weight-conflict")).toHaveAttribute("title", `Changed by two people: ${winner} won, also set to ${loser}`);
+  }
+  // Setting the weight again settles it for both.
+  await weight(bob).fill("4");
+  await weight(bob).press("Enter");
+  await expect(weight(alice)).toHaveValue("4");
+  await expect(bob.getByTestId("weight-conflict")).toHaveCount(0);
+  await expect(alice.getByTestId("weight-conflict")).toHaveCount(0);
+});

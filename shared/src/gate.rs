@@ -33,6 +33,7 @@ pub mod fuzz;
 
 use automerge::{sync, Automerge, Change, ChangeHash, PatchLog, ReadDoc};
 
+pub use crate::board::validate::Writer;
 use crate::board::validate::{self, SchemaViolation};
 pub use crate::protocol::MessageKind;
 pub use frame::{decode_frame, Frame, MAX_NESTING};
@@ -106,6 +107,20 @@ pub struct Accepted {
 /// document samod holds never has a queue, and a client sends a change with its ancestors
 /// ([`crate::sync::complete_message`] puts back those a Bloom filter false positive left out).
 pub fn check_sync(doc: &Automerge, data: &[u8], limits: &GateLimits) -> Result<Accepted, GateError> {
+    check_sync_from(doc, data, limits, None)
+}
+
+/// [`check_sync`] for changes sent by `writer`, with the rules that depend on who sends them
+/// ([`Writer`]): a member's AHP judgments are their own, and the settings and the stage-gate
+/// checklist are the owner's. Every operation of every new change is held to them, so a
+/// client that relays a change it did not make (it never needs to: changes reach it through
+/// the server, which then has them) is held to them too. `None` applies the schema alone.
+pub fn check_sync_from(
+    doc: &Automerge,
+    data: &[u8],
+    limits: &GateLimits,
+    writer: Option<Writer<'_>>,
+) -> Result<Accepted, GateError> {
     let message = sync::Message::decode(data).map_err(|error| GateError::InvalidSyncMessage(error.to_string()))?;
     if message.changes.is_empty() {
         return Ok(Accepted { changes: Vec::new(), heads: doc.get_heads() });
@@ -121,7 +136,7 @@ pub fn check_sync(doc: &Automerge, data: &[u8], limits: &GateLimits) -> Result<A
     if let Some(waiting) = hashes.iter().find(|hash| fork.get_change_by_hash(hash).is_none()) {
         return Err(missing_dependencies(&fork, *waiting));
     }
-    checked(doc, fork, patch_log, limits)
+    checked(doc, fork, patch_log, limits, writer)
 }
 
 /// Decides whether changes another server node stored (samod's storage chunks: changes or
@@ -140,7 +155,7 @@ pub fn check_stored(doc: &Automerge, chunks: &[u8], limits: &GateLimits) -> Resu
     if let Some(missing) = waiting.iter().find(|hash| !waiting_before.contains(hash)) {
         return Err(GateError::MissingDependencies { change: *missing, missing: missing.to_string() });
     }
-    checked(doc, fork, patch_log, limits)
+    checked(doc, fork, patch_log, limits, None)
 }
 
 fn missing_dependencies(fork: &Automerge, change: ChangeHash) -> GateError {
@@ -154,6 +169,7 @@ fn checked(
     fork: Automerge,
     mut patch_log: PatchLog,
     limits: &GateLimits,
+    writer: Option<Writer<'_>>,
 ) -> Result<Accepted, GateError> {
     let before = doc.get_heads();
     let new = fork.get_changes(&before);
@@ -164,7 +180,7 @@ fn checked(
     if ops > limits.max_document_ops {
         return Err(GateError::DocumentTooLarge { ops, limit: limits.max_document_ops });
     }
-    check_operations(&fork, &before, &new, limits.max_string_bytes)?;
+    check_operations(&fork, &before, &new, limits.max_string_bytes, writer)?;
     let patches = guarded("describing the changes", || Ok(fork.make_patches(&mut patch_log)))
         .map_err(GateError::InvalidChange)?;
     check_string_sizes(&fork, &patches, limits.max_string_bytes)?;
@@ -183,10 +199,11 @@ fn check_operations<'c>(
     before: &[ChangeHash],
     changes: impl IntoIterator<Item = &'c Change>,
     max_string_bytes: usize,
+    writer: Option<Writer<'_>>,
 ) -> Result<(), GateError> {
     use automerge::{ObjType, ScalarValue};
     use validate::{Operation, OperationAction};
-    let mut checker = validate::OperationChecker::new(fork, before);
+    let mut checker = validate::OperationChecker::new(fork, before, writer);
     for change in changes {
         let expanded =
             guarded("reading a change's operations", || Ok(change.decode())).map_err(GateError::InvalidChange)?;

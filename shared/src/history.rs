@@ -156,6 +156,7 @@ impl Phrase {
             "tag_removed" => "removed tag {0} from lesson “{1}”",
             "setting_cleared" => "cleared the {0}",
             "other_removed" => "removed {0} from {1}",
+            "ahp_cleared" => "cleared the AHP comparison of {0} with {1}",
             "booked" => "booked {0} {1} h in {2} on {3}",
             "time_off_set" => "set {0}'s time off in {1} to {2} h",
             "skill_given" => "gave {0} the skill {1}",
@@ -166,6 +167,7 @@ impl Phrase {
             "tagged" => "tagged lesson “{0}” {1}",
             "setting_set" => "set the {0} to {1}",
             "other_set" => "set {0} in {1} to {2}",
+            "ahp_compared" => "compared {0} with {1} in AHP: {2}",
             "project_renamed" => "renamed project {0} to {1}",
             "project_field_cleared" => "cleared {0}'s {1}",
             "project_field_set" => "set {0}'s {1} to {2}",
@@ -379,7 +381,16 @@ impl Lines {
 fn is_flat(collection: &str) -> bool {
     matches!(
         collection,
-        ALLOCATIONS | TIME_OFF | SKILLS | SCORES | CONTRIBUTIONS | DEPENDENCIES | GATE_TICKS | LESSON_TAGS | SETTINGS
+        ALLOCATIONS
+            | TIME_OFF
+            | SKILLS
+            | SCORES
+            | CONTRIBUTIONS
+            | DEPENDENCIES
+            | GATE_TICKS
+            | LESSON_TAGS
+            | SETTINGS
+            | AHP_JUDGMENTS
     )
 }
 
@@ -571,6 +582,9 @@ impl Reader<'_> {
             ),
             (LESSON_TAGS, [lesson, tag]) => Line::plain(say("tag_removed", [t(*tag), t(self.name(LESSONS, lesson))])),
             (SETTINGS, _) => Line::plain(say("setting_cleared", [PhraseValue::Setting(key.to_owned())])),
+            (AHP_JUDGMENTS, [_, first, second]) => {
+                Line::plain(say("ahp_cleared", [t(self.name(CRITERIA, first)), t(self.name(CRITERIA, second))]))
+            }
             _ => Line::plain(say("other_removed", [t(key), t(collection)])),
         })
     }
@@ -622,6 +636,17 @@ impl Reader<'_> {
             ),
             (LESSON_TAGS, [lesson, tag]) => Line::plain(say("tagged", [t(self.name(LESSONS, lesson)), t(*tag)])),
             (SETTINGS, _) => Line::plain(say("setting_set", [PhraseValue::Setting(key.to_owned()), t(n())])),
+            // "3" or "1/3": how many times more important the first is, as Saaty writes it.
+            (AHP_JUDGMENTS, [_, first, second]) => {
+                let judgment = match number {
+                    Some(value) if value > 0.0 && value < 1.0 => format!("1/{}", format_number((1.0 / value).round())),
+                    _ => n(),
+                };
+                Line::plain(say(
+                    "ahp_compared",
+                    [t(self.name(CRITERIA, first)), t(self.name(CRITERIA, second)), t(judgment)],
+                ))
+            }
             _ => Line::plain(say("other_set", [t(key), t(collection), t(shown.clone())])),
         })
     }

@@ -91,6 +91,8 @@ pub(crate) fn phrase_text(i18n: I18nContext<Locale>, phrase: &Phrase) -> String 
         "tagged" => t_string!(i18n, history.phrase_tagged),
         "setting_set" => t_string!(i18n, history.phrase_setting_set),
         "other_set" => t_string!(i18n, history.phrase_other_set),
+        "ahp_compared" => t_string!(i18n, history.phrase_ahp_compared),
+        "ahp_cleared" => t_string!(i18n, history.phrase_ahp_cleared),
         "project_renamed" => t_string!(i18n, history.phrase_project_renamed),
         "project_field_cleared" => t_string!(i18n, history.phrase_project_field_cleared),
         "project_field_set" => t_string!(i18n, history.phrase_project_field_set),

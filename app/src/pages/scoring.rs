@@ -3,6 +3,12 @@
 //! weighted scoring, or each project's WSJF or RICE estimates), the ranking with each
 //! project's reasons, and "Apply this order to the priorities", which reorders the board's
 //! ranking in one change (`Board::reorder_projects`) and says how many projects moved.
+//!
+//! AHP (层次分析法) sits under the criteria: each member compares every pair of criteria on
+//! Saaty's scale (one select per pair, answers written as theirs under their account id), sees
+//! their own weights and consistency ratio, and everyone sees the group's weights, the geometric
+//! mean of the members who compared every pair; the owner adopts them as the criteria weights
+//! in one change (`Board::set_criterion_weights`). `views::scoring::ahp` computes it all.
 
 use leptos::prelude::*;
 use shared::{
@@ -18,7 +24,8 @@ use shared::{
 
 use super::board::{parse_number, BoardContext};
 use crate::{
-    components::field::Field,
+    account::Auth,
+    components::{field::Field, members::Access},
     i18n::*,
     language::{lang, Language},
 };
@@ -84,6 +91,7 @@ pub fn ScoringPage() -> impl IntoView {
             </table>
             <AddCriterion board/>
         </section>
+        <AhpSection board/>
         <section class="scoring-inputs">
             <h2>{t!(i18n, scoring.model_and_inputs)}</h2>
             <fieldset class="models"><legend>{t!(i18n, scoring.rank_by)}</legend>{models}</fieldset>
@@ -120,7 +128,8 @@ fn CriterionRow(id: CriterionId, board: BoardContext) -> impl IntoView {
                 commit=move |text| match parse_number(&text) {
                     Some(value) => board.try_apply(|b| b.set_criterion(&id.get_value(), &name(), value, direction())),
                     None => Err(t_string!(i18n, scoring.weight_not_number).into()),
-                }/></td>
+                }/>
+                {weight_conflict(board, format!("criteria/{}", id.get_value()))}</td>
             <td><select aria-label=move || t_string!(i18n, scoring.better_when) disabled=read_only prop:value=move || direction_value(direction())
                 on:change=move |ev| {
                     let chosen = parse_direction(&event_target_value(&ev));
@@ -222,6 +231,271 @@ pub fn cell_conflict(board: BoardContext, project: StoredValue<ProjectId>, field
             let text = tr!(i18n, scoring.cell_changed_by_two, winner, others).to_string();
             Some(view! { <span class="conflict cell-conflict" data-testid="cell-conflict" title=text.clone()>{format!("⚑ {}", conflict.others.join(", "))}</span> })
         })
+    }
+}
+
+/// "Changed by two people" on a criterion's or an objective's weight (`criteria/<id>` or
+/// `objectives/<id>`): which value won and the other.
+pub fn weight_conflict(board: BoardContext, field: String) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        board.view.snapshot.with(|b| {
+            let conflict = b.weight_conflicts.iter().find(|c| c.field == field)?.clone();
+            let (winner, others) = (conflict.winner.clone(), conflict.others.join(", "));
+            let text = tr!(i18n, scoring.cell_changed_by_two, winner, others).to_string();
+            Some(view! {
+                <span class="conflict cell-conflict" data-testid="weight-conflict" title=text.clone() aria-label=text>
+                    {format!("⚑ {}", conflict.others.join(", "))}
+                </span>
+            })
+        })
+    }
+}
+
+// ---- AHP ---------------------------------------------------------------------------------------
+
+/// Saaty's scale as the options of one pair, from "the first criterion is extremely more
+/// important" (9) through "equally important" (1) to "the second one is" (1/9): the option's
+/// value and the judgment it stands for (how many times more important the first is).
+fn saaty_scale() -> Vec<(String, f64, u8)> {
+    let first = (2..=9u8).rev().map(|n| (n.to_string(), f64::from(n), n));
+    let second = (2..=9u8).map(|n| (format!("1/{n}"), 1.0 / f64::from(n), n));
+    first.chain(std::iter::once(("1".to_owned(), 1.0, 1))).chain(second).collect()
+}
+
+fn saaty_degree(i18n: I18nContext<Locale>, n: u8) -> &'static str {
+    match n {
+        2 => t_string!(i18n, scoring.saaty_2),
+        3 => t_string!(i18n, scoring.saaty_3),
+        4 => t_string!(i18n, scoring.saaty_4),
+        5 => t_string!(i18n, scoring.saaty_5),
+        6 => t_string!(i18n, scoring.saaty_6),
+        7 => t_string!(i18n, scoring.saaty_7),
+        8 => t_string!(i18n, scoring.saaty_8),
+        _ => t_string!(i18n, scoring.saaty_9),
+    }
+}
+
+/// The option of the scale nearest a stored judgment (stored as a float, so 1/3 is inexact).
+fn saaty_option(value: Option<f64>) -> String {
+    let Some(value) = value else { return String::new() };
+    saaty_scale()
+        .into_iter()
+        .min_by(|a, b| (a.1.ln() - value.ln()).abs().total_cmp(&(b.1.ln() - value.ln()).abs()))
+        .map(|(text, _, _)| text)
+        .unwrap_or_default()
+}
+
+/// A weight from AHP as a percentage with one decimal.
+fn ahp_percent(weight: f64) -> String {
+    format!("{}%", format::number(lang(), weight * 100.0, 1))
+}
+
+#[component]
+fn AhpSection(board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
+    let me = Memo::new(move |_| Auth::get().account().map(|account| account.id).unwrap_or_default());
+    let ahp = Memo::new(move |_| {
+        let me = me.get();
+        board.view.snapshot.with(|b| views::scoring::ahp(b, &me))
+    });
+    let is_owner = Memo::new(move |_| matches!(board.access.access.get(), Access::Member(shared::api::Role::Owner)));
+    let can_answer = Memo::new(move |_| board.editable.get() && !me.with(String::is_empty));
+    let outcome = RwSignal::new(None::<String>);
+    let pair_keys = Memo::new(move |_| {
+        ahp.with(|v| v.pairs.iter().map(|p| (p.first.clone(), p.second.clone())).collect::<Vec<_>>())
+    });
+
+    let problem = move || {
+        ahp.with(|v| match v.problem {
+            Some(views::scoring::AhpProblem::TooFewCriteria) => Some(t_string!(i18n, scoring.ahp_too_few).to_owned()),
+            Some(views::scoring::AhpProblem::TooManyCriteria { count }) => {
+                Some(tr!(i18n, scoring.ahp_too_many, count = count.to_string()).to_string())
+            }
+            None => None,
+        })
+    };
+    let mine = move || {
+        ahp.with(|v| {
+            let answered = v.pairs.iter().filter(|p| p.value.is_some()).count();
+            match &v.mine {
+                Some(mine) => {
+                    let weights = mine
+                        .weights
+                        .iter()
+                        .map(|w| format!("{} {}", w.name, ahp_percent(w.weight)))
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                    let ratio = format::number(lang(), mine.consistency_ratio, 2);
+                    let warning = (!mine.consistent).then(|| {
+                        view! { <p class="notice" role="alert" data-testid="ahp-inconsistent">{tr!(i18n, scoring.ahp_inconsistent, ratio = ratio.clone()).to_string()}</p> }
+                    });
+                    view! {
+                        <p data-testid="ahp-mine">{tr!(i18n, scoring.ahp_your_weights, weights).to_string()}</p>
+                        <p data-testid="ahp-consistency">{tr!(i18n, scoring.ahp_your_ratio, ratio).to_string()}</p>
+                        {warning}
+                    }
+                    .into_any()
+                }
+                None if can_answer.get() => view! {
+                    <p class="hint" data-testid="ahp-mine">
+                        {tr!(i18n, scoring.ahp_answer_every_pair, answered = answered.to_string(), total = v.pairs.len().to_string()).to_string()}
+                    </p>
+                }
+                .into_any(),
+                None => ().into_any(),
+            }
+        })
+    };
+    let adopt = move |_| {
+        let weights: Vec<(CriterionId, f64)> = ahp.with_untracked(|v| {
+            v.group.as_ref().map_or_else(Vec::new, |group| {
+                group
+                    .weights
+                    .iter()
+                    .filter_map(|w| Some((w.criterion.parse().ok()?, (w.weight * 1000.0).round() / 10.0)))
+                    .collect()
+            })
+        });
+        let result = board.try_apply(|b| b.set_criterion_weights(&weights));
+        outcome.set(Some(match result {
+            Ok(()) => t_string!(i18n, scoring.ahp_adopted).to_owned(),
+            Err(reason) => tr!(i18n, scoring.not_applied, reason).to_string(),
+        }));
+    };
+    let group = move || {
+        ahp.with(|v| {
+            let counts = match (v.answered, v.partly_answered) {
+                (_, partly @ 1..) => tr!(i18n, scoring.ahp_answered_and_partly, count = v.answered.to_string(), partly = partly.to_string()).to_string(),
+                (0, _) => t_string!(i18n, scoring.ahp_answered_none).to_owned(),
+                (1, _) => t_string!(i18n, scoring.ahp_answered_one).to_owned(),
+                (count, _) => tr!(i18n, scoring.ahp_answered, count = count.to_string()).to_string(),
+            };
+            let table = v.group.as_ref().map(|group| {
+                let rows = group
+                    .weights
+                    .iter()
+                    .map(|w| {
+                        view! {
+                            <tr data-testid="ahp-group-row" data-criterion-id=w.criterion.clone()>
+                                <th scope="row">{w.name.clone()}</th>
+                                <td class="number" data-testid="ahp-group-weight">{ahp_percent(w.weight)}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                let ratio = format::number(lang(), group.consistency_ratio, 2);
+                view! {
+                    <table class="ahp-group-weights">
+                        <thead><tr><th scope="col">{t!(i18n, scoring.criterion)}</th><th scope="col">{t!(i18n, scoring.ahp_group_weight)}</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                    <p class="hint">{tr!(i18n, scoring.ahp_group_ratio, ratio).to_string()}</p>
+                }
+            });
+            view! { <p data-testid="ahp-answered">{counts}</p>{table} }
+        })
+    };
+
+    view! {
+        <section class="ahp" data-testid="ahp">
+            <h2>{t!(i18n, scoring.ahp_title)}</h2>
+            <p class="hint">{t!(i18n, scoring.ahp_hint)}</p>
+            {move || problem().map(|problem| view! { <p class="empty" data-testid="ahp-problem">{problem}</p> })}
+            <Show when=move || ahp.with(|v| v.problem.is_none())>
+                <div class="ahp-columns">
+                    <div class="ahp-mine">
+                        <h3>{t!(i18n, scoring.ahp_your_comparisons)}</h3>
+                        <table class="ahp-pairs">
+                            <tbody>
+                                <For each=move || pair_keys.get() key=|key| key.clone()
+                                    children=move |(first, second)| view! { <AhpPairRow board ahp me can_answer first second/> }/>
+                            </tbody>
+                        </table>
+                        {mine}
+                    </div>
+                    <div class="ahp-group">
+                        <h3>{t!(i18n, scoring.ahp_group_title)}</h3>
+                        {group}
+                        <div class="apply-order">
+                            <button type="button" data-testid="ahp-adopt"
+                                disabled=move || !is_owner.get() || !board.editable.get() || ahp.with(|v| v.group.is_none())
+                                on:click=adopt>{t!(i18n, scoring.ahp_adopt)}</button>
+                            <span role="status" data-testid="ahp-adopt-outcome">{move || outcome.get()}</span>
+                        </div>
+                        <Show when=move || !is_owner.get()>
+                            <p class="hint">{t!(i18n, scoring.ahp_owner_adopts)}</p>
+                        </Show>
+                    </div>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+/// One pair of criteria: a select over Saaty's scale, the member's own answer.
+#[component]
+fn AhpPairRow(
+    board: BoardContext,
+    ahp: Memo<views::scoring::AhpView>,
+    me: Memo<String>,
+    can_answer: Memo<bool>,
+    first: String,
+    second: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (first_id, second_id) = (StoredValue::new(first), StoredValue::new(second));
+    let pair = Memo::new(move |_| {
+        ahp.with(|v| {
+            v.pairs.iter().find(|p| p.first == first_id.get_value() && p.second == second_id.get_value()).cloned()
+        })
+    });
+    let names = Memo::new(move |_| {
+        pair.with(|p| p.as_ref().map(|p| (p.first_name.clone(), p.second_name.clone())).unwrap_or_default())
+    });
+    let label = move || {
+        let (first, second) = names.get();
+        tr!(i18n, scoring.ahp_pair, first, second).to_string()
+    };
+    let options = move || {
+        let (first, second) = names.get();
+        let unanswered = view! {
+            <option value="" selected=move || pair.with(|p| p.as_ref().is_none_or(|p| p.value.is_none()))>{t!(i18n, scoring.ahp_unanswered)}</option>
+        }
+        .into_any();
+        let scale = saaty_scale().into_iter().map(|(value, judgment, n)| {
+            let text = if n == 1 {
+                t_string!(i18n, scoring.saaty_1).to_owned()
+            } else {
+                let name = if judgment > 1.0 { first.clone() } else { second.clone() };
+                tr!(i18n, scoring.ahp_option, name, degree = saaty_degree(i18n, n), n = n.to_string()).to_string()
+            };
+            // `selected` picks the option when the select is made; `prop:value` follows later
+            // changes (a colleague's device, another tab of this member's).
+            let current = value.clone();
+            let selected = move || saaty_option(pair.with(|p| p.as_ref().and_then(|p| p.value))) == current;
+            view! { <option value=value selected=selected>{text}</option> }.into_any()
+        });
+        std::iter::once(unanswered).chain(scale).collect_view()
+    };
+    let choose = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        let judgment = saaty_scale().into_iter().find(|(value, _, _)| *value == text).map(|(_, judgment, _)| judgment);
+        let (first, second) = (first_id.get_value(), second_id.get_value());
+        let (Ok(first), Ok(second)) = (first.parse::<CriterionId>(), second.parse::<CriterionId>()) else { return };
+        board.apply(|b| b.set_judgment(&me.get_untracked(), &first, &second, judgment));
+    };
+    view! {
+        <tr data-testid="ahp-pair" data-first=first_id.get_value() data-second=second_id.get_value()>
+            <th scope="row">{move || names.get().0}<span class="versus">" ⟷ "</span>{move || names.get().1}</th>
+            <td>
+                <select aria-label=label disabled=move || !can_answer.get()
+                    prop:value=move || saaty_option(pair.with(|p| p.as_ref().and_then(|p| p.value)))
+                    on:change=choose>
+                    {options}
+                </select>
+            </td>
+        </tr>
     }
 }
 

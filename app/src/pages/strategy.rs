@@ -112,7 +112,8 @@ fn ObjectiveRow(
                 commit=move |text| match parse_number(&text) {
                     Some(value) => board.try_apply(|b| b.set_objective(&id.get_value(), &name(), value)),
                     None => Err(t_string!(i18n, strategy.weight_not_number).into()),
-                }/></td>
+                }/>
+                {super::scoring::weight_conflict(board, format!("objectives/{}", id.get_value()))}</td>
             <td class="share" data-testid="objective-share">{share}</td>
             <td>{move || if is_unserved() {
                 view! { <span class="unserved-mark" data-testid="unserved" title=move || t_string!(i18n, strategy.unserved_title)>

@@ -548,7 +548,7 @@ impl Gate {
         {
             self.upgrade_on_first_open(&repo, &board).await?;
             if role.can_edit() {
-                self.admit_changes(&repo, &board, data).await?;
+                self.admit_changes(&repo, &board, data, role).await?;
             } else {
                 check_sync_message(data)?;
             }
@@ -650,12 +650,14 @@ impl Gate {
         })
     }
 
-    /// Checks and commits the changes a sync message from an editor or owner carries.
+    /// Checks and commits the changes a sync message from an editor or owner carries, as
+    /// written by this account in `role` (see `shared::gate::Writer`).
     async fn admit_changes(
         &mut self,
         repo: &samod::Repo,
         board: &samod::DocumentId,
         data: &[u8],
+        role: Role,
     ) -> Result<(), Refusal> {
         if check_sync_message(data)?.changes.is_empty() {
             return Ok(());
@@ -676,8 +678,10 @@ impl Gate {
         };
         let data = data.to_vec();
         let checked_handle = handle.clone();
+        let account_id = self.identity.account_id.clone();
         let checked = tokio::task::spawn_blocking(move || {
-            handle.with_document(|document| shared::gate::check_sync(document, &data, &limits))
+            let writer = shared::gate::Writer { account_id: &account_id, owner: role == Role::Owner };
+            handle.with_document(|document| shared::gate::check_sync_from(document, &data, &limits, Some(writer)))
         })
         .await
         .map_err(|error| Refusal::new(SERVER_ERROR, "internal", format!("checking the changes failed: {error}")))?;

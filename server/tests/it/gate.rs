@@ -299,3 +299,69 @@ async fn a_board_cannot_grow_past_the_document_limit() {
     assert!(reason.contains("more than this server accepts"), "{reason}");
     fixture.server.stop().await;
 }
+
+/// The rules that depend on who sends a change (`shared::gate::Writer`), over the real `/sync`:
+/// an editor cannot change the settings the page shows them read-only, and nobody answers AHP
+/// for someone else. Each refused change closes its connection and is not stored.
+#[tokio::test]
+async fn the_settings_are_the_owners_and_each_members_ahp_answers_their_own() {
+    use shared::{board::CriterionId, scoring::Direction};
+    let database = TestDatabase::new();
+    let fixture = fixture(&database, Limits::default()).await;
+    let (editor_client, editor_token) = fixture.account("editor@example.com", Some(Role::Editor)).await;
+    let editor_id = editor_client.me().await.account.id;
+    let owner_id = fixture.owner.me().await.account.id;
+    let (cost, value): (CriterionId, CriterionId) = ("cost".parse().unwrap(), "value".parse().unwrap());
+
+    let mut owner = fixture.loaded("owner", &fixture.owner_token).await;
+    owner
+        .edit(|b| {
+            b.add_criterion(cost.clone(), "Cost", 1.0, Direction::LowerIsBetter).unwrap();
+            b.add_criterion(value.clone(), "Value", 1.0, Direction::HigherIsBetter).unwrap();
+            b.set_currency("EUR").unwrap();
+            b.set_judgment(&owner_id, &cost, &value, Some(3.0)).unwrap();
+        })
+        .await;
+    owner.wait_for(WITHIN, "the owner's edits saved", |e| e.unsynced() == 0).await;
+
+    // The editor answers for themself, and edits criteria: both accepted.
+    let mut editor = fixture.loaded("editor", &editor_token).await;
+    editor
+        .edit(|b| {
+            b.set_judgment(&editor_id, &value, &cost, Some(5.0)).unwrap();
+            b.set_criterion(&cost, "Cost", 2.0, Direction::LowerIsBetter).unwrap();
+        })
+        .await;
+    owner.wait_for(WITHIN, "the editor's answer at the owner", |e| e.board.judgments().len() == 2).await;
+
+    // A close reason holds at most 123 bytes: each is cut after the place it names.
+    type Case = (&'static str, &'static str);
+    let cases: [Case; 3] = [
+        ("the currency", "at `settings/currency`: only the board's owner"),
+        ("a checklist item", r#"at `gate_template/"planning/raci"`: only the board's owner"#),
+        ("the owner's AHP answer", "at `ahp_judgments/"),
+    ];
+    for (case, reason) in cases {
+        let mut editor = fixture.loaded(case, &editor_token).await;
+        let heads_before = editor.board.heads();
+        editor
+            .edit(|b| match case {
+                "the currency" => b.set_currency("USD").unwrap(),
+                "a checklist item" => b.add_gate_item(shared::board::Phase::Planning, "raci", "RACI agreed").unwrap(),
+                _ => b.set_judgment(&owner_id, &cost, &value, Some(9.0)).unwrap(),
+            })
+            .await;
+        editor.wait_for(WITHIN, "the server closing the connection", |e| !e.is_connected()).await;
+        let (code, closed_reason) = editor.closed.clone().unwrap_or_else(|| panic!("{case}: no close frame"));
+        assert_eq!(code, 1008, "{case}: {closed_reason}");
+        assert!(closed_reason.contains(reason), "{case}: {closed_reason:?} should say {reason:?}");
+        let mut stored = read_from_server(fixture.server.addr, &fixture.document_id, &fixture.owner_token).await;
+        assert!(stored.contains(&heads_before));
+        let snapshot = stored.snapshot();
+        assert_eq!(snapshot.settings.currency, "EUR", "{case}");
+        assert!(snapshot.gate_template.iter().all(|item| item.item != "raci"), "{case}");
+        let owners: Vec<f64> = snapshot.judgments.iter().filter(|j| j.member == owner_id).map(|j| j.value).collect();
+        assert_eq!(owners, [3.0], "{case}");
+    }
+    fixture.server.stop().await;
+}

@@ -32,6 +32,22 @@ impl Board {
         self.conflict(&map, &allocation_key(project, person, week))
     }
 
+    /// The criterion and objective weights that two replicas set apart, named
+    /// `criteria/<id>` and `objectives/<id>`.
+    pub fn weight_conflicts(&self) -> Vec<FieldConflict> {
+        let mut found = Vec::new();
+        for collection in [CRITERIA, OBJECTIVES] {
+            let Ok(map) = self.map(collection) else { continue };
+            for item in self.doc.map_range(&map, ..) {
+                if let Some(mut conflict) = self.conflict(&item.id(), "weight") {
+                    conflict.field = format!("{collection}/{}", item.key);
+                    found.push(conflict);
+                }
+            }
+        }
+        found
+    }
+
     pub(super) fn conflict(&self, object: &ObjId, key: &str) -> Option<FieldConflict> {
         let all = self.doc.get_all(object, key).ok()?;
         if all.len() < 2 {

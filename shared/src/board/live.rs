@@ -81,6 +81,9 @@ impl LiveBoard {
         for project in self.snapshot.projects.iter_mut().filter(|project| !project.conflicts.is_empty()) {
             project.conflicts = self.board.project_conflicts(&project.id).unwrap_or_default();
         }
+        if !self.snapshot.weight_conflicts.is_empty() {
+            self.snapshot.weight_conflicts = self.board.weight_conflicts();
+        }
         // The same holds for a matrix cell: read the tables again while any cell is in conflict.
         if self.snapshot.projects.iter().any(|project| !project.cell_conflicts.is_empty()) {
             self.board.project_tables().attach(&mut self.snapshot.projects);
@@ -105,6 +108,12 @@ impl LiveBoard {
         }
         if whole(CRITERIA) {
             snapshot.criteria = board.criteria();
+        }
+        if whole(CRITERIA) || whole(OBJECTIVES) {
+            snapshot.weight_conflicts = board.weight_conflicts();
+        }
+        if whole(AHP_JUDGMENTS) {
+            snapshot.judgments = board.judgments();
         }
         if whole(GATE_TEMPLATE) {
             snapshot.gate_template = board.gate_template();

@@ -1,11 +1,11 @@
 //! The board document (组合看板): everything a PMO keeps about its portfolio, in one Automerge
 //! document, read and written only through [`Board`].
 //!
-//! Layout of the document (schema version 3, see [`schema`]):
+//! Layout of the document (schema version 4, see [`schema`]):
 //!
 //! ```text
 //! ROOT
-//! ├── schema_version: 3
+//! ├── schema_version: 4
 //! ├── name: "2027 portfolio"
 //! ├── settings:      { currency, operating_model, budget_envelope, RAG and risk thresholds }
 //! ├── objectives:    { <id>: { name, weight } }
@@ -20,6 +20,7 @@
 //!     scores       "<project>/<criterion>" → score          skills   "<person>/<skill>" → true
 //!     contributions "<project>/<objective>" → 0..1         lesson_tags "<lesson>/<tag>" → true
 //!     dependencies "<project>/<depends on>" → true         gate_ticks "<project>/<phase>/<item>" → { by, at_ms }
+//!     ahp_judgments "<member>/<criterion>/<later criterion>" → 1/9..9 (Saaty's scale)
 //! ```
 //!
 //! Why it looks like this:
@@ -45,6 +46,7 @@ pub mod blame;
 mod conflicts;
 mod differences;
 mod import;
+mod judgments;
 mod live;
 mod people;
 mod projects;
@@ -63,6 +65,7 @@ use automerge::{
 pub use conflicts::FieldConflict;
 pub use differences::differences;
 pub use import::ImportOutcome;
+pub use judgments::Judgment;
 pub use live::LiveBoard;
 pub use people::{Allocation, NewPerson, Person};
 pub(crate) use projects::path_between;
@@ -97,6 +100,10 @@ pub enum BoardError {
     NotOneOf { what: &'static str, value: String, allowed: String },
     #[error("{0}")]
     Invalid(String),
+    #[error(
+        "a comparison is on Saaty's scale, a whole number from 1 to 9 or its reciprocal (1/9 to 1/2), not {value}"
+    )]
+    NotSaaty { value: f64 },
     #[error("a project cannot depend on itself ({0})")]
     SelfDependency(ProjectId),
     #[error("this dependency would make a cycle: {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(" → "))]
@@ -217,6 +224,11 @@ pub struct BoardSnapshot {
     pub decisions: Vec<Decision>,
     /// Newest first.
     pub baselines: Vec<Baseline>,
+    /// Every member's AHP judgments, by member then pair.
+    pub judgments: Vec<Judgment>,
+    /// The criterion and objective weights two people set apart, each `field` named
+    /// `criteria/<id>` or `objectives/<id>` (see [`Board::weight_conflicts`]).
+    pub weight_conflicts: Vec<FieldConflict>,
 }
 
 impl BoardSnapshot {
@@ -386,6 +398,8 @@ impl Board {
             lessons: self.lessons(),
             decisions: self.decisions(),
             baselines: self.baselines(),
+            judgments: self.judgments(),
+            weight_conflicts: self.weight_conflicts(),
         }
     }
 

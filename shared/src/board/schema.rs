@@ -5,6 +5,7 @@
 //! | 1 | name, projects (name, stage, budget, position), people (name, capacity), allocations |
 //! | 2 | everything in the module doc of [`crate::board`]: settings, objectives, criteria, the gate template, risks, milestones, lessons, decisions and the flat tables |
 //! | 3 | baselines (基线): named versions of the board |
+//! | 4 | AHP judgments (层次分析法): each member's pairwise comparisons of the criteria |
 //!
 //! An upgrade only adds: it creates the collections a version introduced and never rewrites
 //! what exists, so a replica still on the old version merges with the upgraded one without
@@ -18,7 +19,7 @@ use automerge::{transaction::Transactable, ObjType, ROOT};
 use super::{settings, Board, BoardError};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: u64 = 3;
+pub const SCHEMA_VERSION: u64 = 4;
 
 pub(crate) const PROJECTS: &str = "projects";
 pub(crate) const PEOPLE: &str = "people";
@@ -39,6 +40,7 @@ pub(crate) const DEPENDENCIES: &str = "dependencies";
 pub(crate) const GATE_TICKS: &str = "gate_ticks";
 pub(crate) const LESSON_TAGS: &str = "lesson_tags";
 pub(crate) const BASELINES: &str = "baselines";
+pub(crate) const AHP_JUDGMENTS: &str = "ahp_judgments";
 
 /// The collections of version 1.
 const VERSION_1: [&str; 3] = [PROJECTS, PEOPLE, ALLOCATIONS];
@@ -65,6 +67,9 @@ const VERSION_2: [&str; 15] = [
 /// The collections version 3 added.
 const VERSION_3: [&str; 1] = [BASELINES];
 
+/// The collections version 4 added.
+const VERSION_4: [&str; 1] = [AHP_JUDGMENTS];
+
 /// What an upgrade did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Upgrade {
@@ -76,7 +81,7 @@ pub enum Upgrade {
 
 /// Creates every collection of the current schema on a new board (in the caller's change).
 pub(super) fn create_collections(board: &mut Board) -> Result<(), BoardError> {
-    for name in VERSION_1.into_iter().chain(VERSION_2).chain(VERSION_3) {
+    for name in VERSION_1.into_iter().chain(VERSION_2).chain(VERSION_3).chain(VERSION_4) {
         board.doc.put_object(ROOT, name, ObjType::Map)?;
     }
     settings::write_defaults(board)?;
@@ -104,10 +109,12 @@ impl Board {
             }
             settings::write_defaults(self)?;
         }
-        if from < 3 {
-            for name in VERSION_3 {
-                if self.map(name).is_err() {
-                    self.doc.put_object(ROOT, name, ObjType::Map)?;
+        for (version, names) in [(3, &VERSION_3[..]), (4, &VERSION_4[..])] {
+            if from < version {
+                for name in names {
+                    if self.map(name).is_err() {
+                        self.doc.put_object(ROOT, *name, ObjType::Map)?;
+                    }
                 }
             }
         }

@@ -334,7 +334,9 @@ impl Board {
         Ok(())
     }
 
-    /// Deletes a criterion and every score on it.
+    /// Deletes a criterion and every score on it. The AHP judgments that compare it stay (they
+    /// are each member's own, which nobody else may change: see `validate::Writer`) and are
+    /// ignored on read, like any reference to something deleted.
     pub fn delete_criterion(&mut self, id: &CriterionId) -> Result<(), BoardError> {
         self.delete_entity(CRITERIA, "criterion", id.as_str(), |board| {
             board.delete_flat(SCORES, |parts| parts.get(1) == Some(&id.as_str()))

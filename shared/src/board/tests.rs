@@ -606,3 +606,134 @@ fn changes_since_names_what_arrived_after_a_version() {
     let now = board.heads();
     assert!(board.changes_since(&now).is_empty());
 }
+
+// ---- AHP judgments (schema 4) ------------------------------------------------------------------
+
+fn criterion(board: &mut Board, id: &str, weight: f64) -> CriterionId {
+    let id: CriterionId = id.parse().unwrap();
+    board.add_criterion(id.clone(), id.as_str(), weight, Direction::HigherIsBetter).unwrap();
+    id
+}
+
+#[test]
+fn a_judgment_is_stored_once_per_pair_whichever_way_it_is_answered() {
+    let mut board = Board::new("Portfolio").unwrap();
+    let (cost, value) = (criterion(&mut board, "cost", 1.0), criterion(&mut board, "value", 1.0));
+    // "value is 3 times as important as cost" is stored as cost/value = 1/3.
+    board.set_judgment("ana", &value, &cost, Some(3.0)).unwrap();
+    board.set_judgment("bo", &cost, &value, Some(5.0)).unwrap();
+    let judgments = board.judgments();
+    assert_eq!(judgments.len(), 2);
+    assert_eq!(
+        (judgments[0].member.as_str(), judgments[0].first.as_str(), judgments[0].second.as_str()),
+        ("ana", "cost", "value")
+    );
+    assert!((judgments[0].value - 1.0 / 3.0).abs() < 1e-12);
+    assert_eq!(judgments[1].value, 5.0);
+    assert_eq!(board.snapshot().judgments, judgments);
+    // Answering again replaces the answer; None clears it.
+    board.set_judgment("ana", &cost, &value, Some(2.0)).unwrap();
+    assert_eq!(board.judgments()[0].value, 2.0);
+    board.set_judgment("ana", &cost, &value, None).unwrap();
+    assert_eq!(board.judgments().len(), 1);
+    validate::check_document(board.doc_mut().document()).unwrap();
+}
+
+#[test]
+fn a_judgment_off_the_scale_is_refused_and_nothing_is_written() {
+    let mut board = Board::new("Portfolio").unwrap();
+    let (cost, value) = (criterion(&mut board, "cost", 1.0), criterion(&mut board, "value", 1.0));
+    let heads = board.heads();
+    for bad in [0.0, 10.0, 2.5, 0.1, -3.0, f64::NAN, f64::INFINITY] {
+        assert!(
+            matches!(board.set_judgment("ana", &cost, &value, Some(bad)), Err(BoardError::NotSaaty { .. })),
+            "{bad}"
+        );
+    }
+    assert!(matches!(board.set_judgment("ana", &cost, &cost, Some(3.0)), Err(BoardError::Invalid(_))));
+    let gone: CriterionId = "gone".parse().unwrap();
+    assert!(matches!(board.set_judgment("ana", &cost, &gone, Some(3.0)), Err(BoardError::Unknown { .. })));
+    assert!(matches!(board.set_judgment("a/b", &cost, &value, Some(3.0)), Err(BoardError::Slash { .. })));
+    assert_eq!(board.heads(), heads, "nothing was written");
+}
+
+#[test]
+fn adopting_weights_sets_every_criterion_in_one_change() {
+    let mut board = Board::new("Portfolio").unwrap();
+    let (cost, value) = (criterion(&mut board, "cost", 1.0), criterion(&mut board, "value", 1.0));
+    let before = board.heads();
+    board.set_criterion_weights(&[(cost.clone(), 0.25), (value.clone(), 0.75)]).unwrap();
+    assert_eq!(board.changes_since(&before).len(), 1);
+    let weights: Vec<(String, f64)> = board.criteria().into_iter().map(|c| (c.id, c.weight)).collect();
+    assert_eq!(weights, [("value".to_owned(), 0.75), ("cost".to_owned(), 0.25)]);
+    let heads = board.heads();
+    assert!(board.set_criterion_weights(&[(cost, 0.5), (value, -1.0)]).is_err());
+    assert_eq!(board.heads(), heads, "a bad weight writes none");
+}
+
+#[test]
+fn a_version_3_replica_merges_with_the_upgraded_board() {
+    let mut board = Board::new("Portfolio").unwrap();
+    let cost = criterion(&mut board, "cost", 1.0);
+    let value = criterion(&mut board, "value", 1.0);
+    // The board as schema 3 wrote it: no judgments.
+    board.doc.delete(ROOT, schema::AHP_JUDGMENTS).unwrap();
+    board.doc.put(ROOT, "schema_version", 3_u64).unwrap();
+    board.doc.commit();
+    let mut board = Board::load(&board.save()).unwrap();
+    assert!(board.snapshot().judgments.is_empty());
+    assert_eq!(board.set_judgment("ana", &cost, &value, Some(3.0)), Err(BoardError::NotLoaded(schema::AHP_JUDGMENTS)));
+
+    // A member still on a schema-3 build edits offline, as that build wrote (the weight of a
+    // criterion), while the server upgrades the board and a colleague answers AHP.
+    let mut old_replica = board.fork();
+    let criteria = old_replica.map(schema::CRITERIA).unwrap();
+    let object = old_replica.doc.get(&criteria, "cost").unwrap().unwrap().1;
+    old_replica.doc.put(&object, "weight", 4.0).unwrap();
+    old_replica.doc.commit();
+    assert_eq!(board.upgrade().unwrap(), schema::Upgrade::Upgraded { from: 3 });
+    board.set_judgment("ana", &cost, &value, Some(3.0)).unwrap();
+
+    board.merge(&mut old_replica).unwrap();
+    old_replica.merge(&mut board).unwrap();
+    assert_eq!(old_replica.snapshot(), board.snapshot());
+    assert_eq!(board.schema_version(), Some(SCHEMA_VERSION));
+    assert_eq!(board.judgments().len(), 1);
+    assert_eq!(board.criteria().iter().find(|c| c.id == "cost").unwrap().weight, 4.0);
+    validate::check_document(board.doc_mut().document()).unwrap();
+}
+
+#[test]
+fn weights_set_apart_are_visible_as_conflicts() {
+    let mut left = Board::new("Portfolio").unwrap();
+    let cost = criterion(&mut left, "cost", 1.0);
+    let objective: ObjectiveId = "growth".parse().unwrap();
+    left.add_objective(objective.clone(), "Growth", 1.0).unwrap();
+    let mut live = LiveBoard::new(left.fork());
+    let mut right = left.fork();
+    left.set_criterion(&cost, "cost", 2.0, Direction::HigherIsBetter).unwrap();
+    right.set_criterion(&cost, "cost", 3.0, Direction::HigherIsBetter).unwrap();
+    left.set_objective(&objective, "Growth", 5.0).unwrap();
+    right.set_objective(&objective, "Growth", 6.0).unwrap();
+    left.merge(&mut right).unwrap();
+    right.merge(&mut left).unwrap();
+    let conflicts = left.snapshot().weight_conflicts;
+    assert_eq!(conflicts, right.snapshot().weight_conflicts, "every replica agrees");
+    let fields: Vec<&str> = conflicts.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(fields, ["criteria/cost", "objectives/growth"]);
+    let shown = |c: &FieldConflict| {
+        let mut all = vec![c.winner.clone(), c.others[0].clone()];
+        all.sort();
+        all
+    };
+    assert_eq!(shown(&conflicts[0]), ["2", "3"]);
+    assert_eq!(shown(&conflicts[1]), ["5", "6"]);
+    assert_eq!(conflicts[0].winner, left.criteria()[0].weight.to_string(), "the winner is the value shown");
+
+    // The live snapshot sees them arrive, and go when a weight is set again.
+    live.board_mut().merge(&mut left).unwrap();
+    assert_eq!(live.refresh().weight_conflicts, conflicts);
+    live.board_mut().set_criterion(&cost, "cost", 4.0, Direction::HigherIsBetter).unwrap();
+    let after: Vec<String> = live.refresh().weight_conflicts.iter().map(|c| c.field.clone()).collect();
+    assert_eq!(after, ["objectives/growth"]);
+}

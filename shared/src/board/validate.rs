@@ -92,6 +92,39 @@ pub enum Problem {
     NotAllowed(String),
     #[error("the document cannot be read here: {0}")]
     Unreadable(String),
+    #[error("these are the AHP judgments of another member (`{0}`): each member answers only for themself")]
+    NotYours(String),
+    #[error("only the board's owner changes its {0}")]
+    OwnerOnly(&'static str),
+}
+
+/// Who sends an update, for the rules that depend on the sender: each member writes only their
+/// own AHP judgments (keyed by their account id), and only the owner changes the settings and
+/// the stage-gate template. The server knows both from the connection the changes came on.
+#[derive(Debug, Clone, Copy)]
+pub struct Writer<'a> {
+    pub account_id: &'a str,
+    pub owner: bool,
+}
+
+impl Writer<'_> {
+    /// Whether this writer may act on `key` (`None` for an element of a text) of the object at
+    /// `path` (keys from the root, empty for the root itself).
+    fn may_write(self, path: &[String], key: Option<&str>) -> Result<(), Problem> {
+        match (path.first().map(String::as_str), path.len()) {
+            (Some(AHP_JUDGMENTS), 1) => {
+                let member = key.and_then(|key| key.split('/').next()).unwrap_or_default();
+                if member == self.account_id {
+                    Ok(())
+                } else {
+                    Err(Problem::NotYours(member.to_owned()))
+                }
+            }
+            (Some(SETTINGS), _) if !self.owner => Err(Problem::OwnerOnly("settings")),
+            (Some(GATE_TEMPLATE), _) if !self.owner => Err(Problem::OwnerOnly("stage-gate checklist")),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Checks the update from `before` to the document's current heads against the board schema.
@@ -151,6 +184,8 @@ enum Rule {
     Bool,
     /// `true`: the map is a set.
     True,
+    /// A judgment on Saaty's scale: one of 1/9, 1/8, …, 1/2, 1, 2, …, 9.
+    Saaty,
 }
 
 /// A field of an entity (or of the settings, or of the root).
@@ -177,6 +212,8 @@ enum Part {
     Id(&'static str),
     Phase,
     Week,
+    /// An id that sorts after the part before it, so that a pair is stored under one key only.
+    After(&'static str),
 }
 
 #[derive(Debug)]
@@ -307,9 +344,9 @@ const TICK_FIELDS: &[Field] = &[required("by", Rule::Text), required("at_ms", MI
 
 const ID: &[Part] = &[Part::Id("id")];
 
-/// Every collection of schema 3. The first three are those of schema 1, the last (baselines)
-/// came with schema 3.
-static COLLECTIONS: [Collection; 19] = [
+/// Every collection of schema 4. The first three are those of schema 1; baselines came with
+/// schema 3 and AHP judgments with schema 4.
+static COLLECTIONS: [Collection; 20] = [
     Collection { name: PROJECTS, layout: Layout::Entities { what: "project", key: ID, fields: PROJECT_FIELDS } },
     Collection { name: PEOPLE, layout: Layout::Entities { what: "person", key: ID, fields: PERSON_FIELDS } },
     Collection {
@@ -364,12 +401,21 @@ static COLLECTIONS: [Collection; 19] = [
         layout: Layout::Flat { key: &[Part::Id("lesson"), Part::Id("tag")], value: Rule::True },
     },
     Collection { name: BASELINES, layout: Layout::Entities { what: "baseline", key: ID, fields: BASELINE_FIELDS } },
+    Collection {
+        name: AHP_JUDGMENTS,
+        layout: Layout::Flat {
+            key: &[Part::Id("member"), Part::Id("criterion"), Part::After("later criterion")],
+            value: Rule::Saaty,
+        },
+    },
 ];
 
 /// How many of [`COLLECTIONS`] a board of schema version 1 has.
 const VERSION_1_COLLECTIONS: usize = 3;
 /// How many of [`COLLECTIONS`] a board of schema version 2 has.
 const VERSION_2_COLLECTIONS: usize = 18;
+/// How many of [`COLLECTIONS`] a board of schema version 3 has.
+const VERSION_3_COLLECTIONS: usize = 19;
 
 const BOARD_NAME: Field = required("name", Rule::Text);
 
@@ -395,6 +441,9 @@ impl Rule {
             Rule::Integer { min, max } => format!("a whole number from {min} to {max}"),
             Rule::Bool => "true or false".into(),
             Rule::True => "true (this map is a set)".into(),
+            Rule::Saaty => {
+                "a judgment on Saaty's scale: a whole number from 1 to 9, or its reciprocal (1/9 to 1/2)".into()
+            }
         }
     }
 
@@ -414,6 +463,7 @@ impl Rule {
             }
             (Rule::Integer { min, max }, _) => integer(value).is_some_and(|number| (min..=max).contains(&number)),
             (Rule::Bool, ScalarValue::Boolean(_)) => true,
+            (Rule::Saaty, _) => number(value).is_some_and(is_saaty),
             (Rule::True, ScalarValue::Boolean(true)) => true,
             _ => false,
         };
@@ -469,13 +519,25 @@ fn integer(value: &ScalarValue) -> Option<i64> {
     }
 }
 
+/// Whether `value` is on Saaty's scale: a whole number from 1 to 9 or the reciprocal of one
+/// (as a float, so to within rounding).
+pub(crate) fn is_saaty(value: f64) -> bool {
+    if !value.is_finite() || value <= 0.0 {
+        return false;
+    }
+    let whole = if value >= 1.0 { value } else { 1.0 / value };
+    let nearest = whole.round();
+    (1.0..=9.0).contains(&nearest) && (whole - nearest).abs() <= 1e-9 * nearest
+}
+
 fn check_key(parts: &'static [Part], key: &str) -> Result<(), Problem> {
     let pieces: Vec<&str> = key.split('/').collect();
     let fits = pieces.len() == parts.len()
-        && pieces.iter().zip(parts).all(|(piece, part)| match part {
+        && pieces.iter().zip(parts).enumerate().all(|(index, (piece, part))| match part {
             Part::Id(_) => !piece.is_empty(),
             Part::Phase => PHASES.contains(piece),
             Part::Week => piece.parse::<crate::week::IsoWeek>().is_ok(),
+            Part::After(_) => index > 0 && *piece > pieces[index - 1],
         });
     if fits {
         return Ok(());
@@ -483,13 +545,15 @@ fn check_key(parts: &'static [Part], key: &str) -> Result<(), Problem> {
     let shape: Vec<&str> = parts
         .iter()
         .map(|part| match part {
-            Part::Id(label) => label,
+            Part::Id(label) | Part::After(label) => label,
             Part::Phase => "phase",
             Part::Week => "week",
         })
         .collect();
     let expected = if parts.len() == 1 {
         "an id (not empty, without `/`)".to_owned()
+    } else if parts.iter().any(|part| matches!(part, Part::After(_))) {
+        format!("`{}`, the two criteria different and in id order", shape.join("/"))
     } else {
         format!("`{}`, where a phase is one of {} and a week looks like 2027-W05", shape.join("/"), PHASES.join(", "))
     };
@@ -783,7 +847,8 @@ impl<'a> Checker<'a> {
             _ => 1,
         };
         let count = match version {
-            3.. => COLLECTIONS.len(),
+            4.. => COLLECTIONS.len(),
+            3 => VERSION_3_COLLECTIONS,
             2 => VERSION_2_COLLECTIONS,
             _ => VERSION_1_COLLECTIONS,
         };
@@ -861,15 +926,24 @@ pub(crate) struct OperationChecker<'a> {
     creating: bool,
     /// Objects whose place has been found, by their id.
     places: std::collections::HashMap<String, (Place, Vec<String>)>,
+    /// Who sent the changes, when the rules that depend on the sender apply.
+    writer: Option<Writer<'a>>,
 }
 
 impl<'a> OperationChecker<'a> {
-    pub(crate) fn new(doc: &'a Automerge, before: &[ChangeHash]) -> OperationChecker<'a> {
-        OperationChecker { doc, creating: before.is_empty(), places: std::collections::HashMap::new() }
+    pub(crate) fn new(doc: &'a Automerge, before: &[ChangeHash], writer: Option<Writer<'a>>) -> OperationChecker<'a> {
+        OperationChecker { doc, creating: before.is_empty(), places: std::collections::HashMap::new(), writer }
     }
 
     pub(crate) fn check(&mut self, operation: Operation<'_>) -> Result<(), SchemaViolation> {
         let (place, mut path) = self.place_of(operation.object)?;
+        if let Some(writer) = self.writer {
+            writer.may_write(&path, operation.key).map_err(|problem| {
+                let mut path = path.clone();
+                path.extend(operation.key.map(str::to_owned));
+                violation(&path, problem)
+            })?;
+        }
         let Some(key) = operation.key else {
             // An element of a sequence: only a text holding a string field has any.
             return match (place, operation.action) {

@@ -605,3 +605,133 @@ fn content_created_and_deleted_within_one_change_is_checked() {
         }
     }
 }
+
+// ---- AHP judgments and the sender ---------------------------------------------------------------
+
+/// A board with two criteria the server holds, and a raw client replica of it.
+fn board_with_criteria() -> (Automerge, AutoCommit, automerge::ObjId) {
+    let mut board = Board::new("Portfolio").unwrap();
+    for id in ["cost", "value"] {
+        board.add_criterion(id.parse().unwrap(), id, 1.0, crate::scoring::Direction::HigherIsBetter).unwrap();
+    }
+    let server = doc(&mut board);
+    let raw = AutoCommit::load(&board.save()).unwrap();
+    let judgments = match raw.get(ROOT, "ahp_judgments").unwrap() {
+        Some((automerge::Value::Object(_), id)) => id,
+        _ => unreachable!("a new board has the judgments"),
+    };
+    (server, raw, judgments)
+}
+
+/// The gate's verdict on one raw put under `key` of `collection` (a root map), sent by `writer`.
+fn verdict(
+    key: &str,
+    value: automerge::ScalarValue,
+    collection: &str,
+    writer: Option<Writer<'_>>,
+) -> Result<Accepted, GateError> {
+    let (server, mut raw, _) = board_with_criteria();
+    let map = match raw.get(ROOT, collection).unwrap() {
+        Some((automerge::Value::Object(_), id)) => id,
+        _ => unreachable!("{collection} is a root map"),
+    };
+    raw.put(&map, key, value).unwrap();
+    raw.commit();
+    let data = change_message(&server, raw.document()).unwrap();
+    check_sync_from(&server, &data, &GateLimits::default(), writer)
+}
+
+fn refusal(result: Result<Accepted, GateError>) -> (String, Problem) {
+    match result {
+        Err(GateError::Schema(violation)) => (violation.path, violation.problem),
+        other => panic!("expected a schema refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_comparison_off_saatys_scale_is_refused() {
+    let ana = Some(Writer { account_id: "ana", owner: false });
+    for value in [3.0, 1.0 / 7.0, 9.0, 1.0 / 9.0, 1.0] {
+        verdict("ana/cost/value", value.into(), "ahp_judgments", ana).unwrap();
+    }
+    for value in [10.0, 0.1, 0.0, -3.0, 2.5, f64::NAN] {
+        let (path, problem) = refusal(verdict("ana/cost/value", value.into(), "ahp_judgments", ana));
+        assert_eq!(path, r#"ahp_judgments/"ana/cost/value""#);
+        assert!(matches!(problem, Problem::WrongValue { .. }), "{value}: {problem:?}");
+        assert!(problem.to_string().contains("Saaty's scale"), "{problem}");
+    }
+    let (_, problem) = refusal(verdict("ana/cost/value", "9".into(), "ahp_judgments", ana));
+    assert!(matches!(problem, Problem::WrongValue { .. }));
+    // A pair is stored once, its criteria in id order, and never a criterion with itself.
+    for key in ["ana/value/cost", "ana/cost/cost", "ana/cost", "ana/cost/value/x"] {
+        let (_, problem) = refusal(verdict(key, 3.0.into(), "ahp_judgments", ana));
+        assert!(matches!(problem, Problem::BadKey { .. }), "{key}: {problem:?}");
+    }
+}
+
+#[test]
+fn a_member_writes_only_their_own_judgments() {
+    let ana = Writer { account_id: "ana", owner: false };
+    verdict("ana/cost/value", 3.0.into(), "ahp_judgments", Some(ana)).unwrap();
+    let (path, problem) = refusal(verdict("bo/cost/value", 3.0.into(), "ahp_judgments", Some(ana)));
+    assert_eq!(path, r#"ahp_judgments/"bo/cost/value""#);
+    assert_eq!(problem, Problem::NotYours("bo".into()));
+    // The owner answers for themself only, too.
+    let owner = Writer { account_id: "ana", owner: true };
+    assert_eq!(
+        refusal(verdict("bo/cost/value", 3.0.into(), "ahp_judgments", Some(owner))).1,
+        Problem::NotYours("bo".into())
+    );
+
+    // Nor may anyone clear a colleague's answer.
+    let (server, mut raw, judgments) = board_with_criteria();
+    raw.put(&judgments, "bo/cost/value", 5.0).unwrap();
+    raw.commit();
+    let data = change_message(&server, raw.document()).unwrap();
+    let bo = Writer { account_id: "bo", owner: false };
+    let accepted = check_sync_from(&server, &data, &GateLimits::default(), Some(bo)).unwrap();
+    let mut stored = server.clone();
+    stored
+        .apply_changes(accepted.changes.iter().map(|(_, bytes)| automerge::Change::from_bytes(bytes.clone()).unwrap()))
+        .unwrap();
+    raw.delete(&judgments, "bo/cost/value").unwrap();
+    raw.commit();
+    let data = change_message(&stored, raw.document()).unwrap();
+    assert_eq!(
+        refusal(check_sync_from(&stored, &data, &GateLimits::default(), Some(ana))).1,
+        Problem::NotYours("bo".into())
+    );
+    check_sync_from(&stored, &data, &GateLimits::default(), Some(bo)).unwrap();
+}
+
+#[test]
+fn only_the_owner_changes_the_settings_and_the_checklist() {
+    let editor = Some(Writer { account_id: "ed", owner: false });
+    let owner = Some(Writer { account_id: "ow", owner: true });
+    let (path, problem) = refusal(verdict("currency", "EUR".into(), "settings", editor));
+    assert_eq!(path, "settings/currency");
+    assert_eq!(problem, Problem::OwnerOnly("settings"));
+    verdict("currency", "EUR".into(), "settings", owner).unwrap();
+
+    // A checklist item's label, changed in place.
+    let (server, mut raw, _) = board_with_criteria();
+    let template = match raw.get(ROOT, "gate_template").unwrap() {
+        Some((automerge::Value::Object(_), id)) => id,
+        _ => unreachable!(),
+    };
+    let item = raw.map_range(&template, ..).next().unwrap().id();
+    raw.put(&item, "label", "Business case signed").unwrap();
+    raw.commit();
+    let data = change_message(&server, raw.document()).unwrap();
+    assert_eq!(
+        refusal(check_sync_from(&server, &data, &GateLimits::default(), editor)).1,
+        Problem::OwnerOnly("stage-gate checklist")
+    );
+    check_sync_from(&server, &data, &GateLimits::default(), owner).unwrap();
+
+    // Everything else stays open to editors.
+    let (server, mut client) = server_and_client();
+    client.add_criterion("cost".parse().unwrap(), "Cost", 2.0, crate::scoring::Direction::LowerIsBetter).unwrap();
+    let data = change_message(&server, &doc(&mut client)).unwrap();
+    check_sync_from(&server, &data, &GateLimits::default(), editor).unwrap();
+}

@@ -287,6 +287,133 @@ fn rice_row(project: &Project) -> Scored {
     Ok((score, detail))
 }
 
+// ---- AHP -------------------------------------------------------------------------------------
+
+/// One pair of criteria a member compares, the first one above the second in the criteria table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AhpPair {
+    pub first: String,
+    pub first_name: String,
+    pub second: String,
+    pub second_name: String,
+    /// How many times more important `first` is than `second`, as the member answered (1/9 … 9);
+    /// `None` until they answer.
+    pub value: Option<f64>,
+}
+
+/// One criterion's weight from AHP.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AhpWeight {
+    pub criterion: String,
+    pub name: String,
+    /// The weights of a result sum to 1.
+    pub weight: f64,
+}
+
+/// Weights from a full set of comparisons, and how consistent the comparisons were.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AhpResult {
+    /// In the order of the criteria table.
+    pub weights: Vec<AhpWeight>,
+    pub consistency_ratio: f64,
+    /// CR ≤ 0.10 (Saaty's threshold).
+    pub consistent: bool,
+}
+
+/// Why AHP cannot run on this board's criteria.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AhpProblem {
+    /// Fewer than two criteria: there is nothing to compare.
+    TooFewCriteria,
+    /// More than [`scoring::PairwiseMatrix::MAX_SIZE`].
+    TooManyCriteria { count: usize },
+}
+
+/// The AHP section of the scoring page, as one member sees it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AhpView {
+    /// Every pair of criteria, with this member's answers.
+    pub pairs: Vec<AhpPair>,
+    /// This member's weights, once they have compared every pair.
+    pub mine: Option<AhpResult>,
+    /// The group's weights: the geometric mean of the comparisons of every member who has
+    /// compared every pair.
+    pub group: Option<AhpResult>,
+    /// How many members have compared every pair (those the group's weights come from).
+    pub answered: usize,
+    /// How many members have compared some pairs but not all.
+    pub partly_answered: usize,
+    pub problem: Option<AhpProblem>,
+}
+
+/// The AHP section for `member` (an account id): the pairs of the board's criteria with their
+/// answers, their own weights and consistency ratio, and the group's weights. Judgments about
+/// criteria deleted since are ignored; a member who has not compared a pair added since counts
+/// as partly answered.
+pub fn ahp(board: &BoardSnapshot, member: &str) -> AhpView {
+    let criteria = &board.criteria;
+    let problem = match criteria.len() {
+        0 | 1 => Some(AhpProblem::TooFewCriteria),
+        count if count > scoring::PairwiseMatrix::MAX_SIZE => Some(AhpProblem::TooManyCriteria { count }),
+        _ => None,
+    };
+    if let Some(problem) = problem {
+        return AhpView { problem: Some(problem), ..AhpView::default() };
+    }
+    // Each member's answers, as the entry (i, j), i < j, of a matrix in table order.
+    let index = |id: &str| criteria.iter().position(|c| c.id == id);
+    let mut answers: std::collections::BTreeMap<&str, std::collections::BTreeMap<(usize, usize), f64>> =
+        Default::default();
+    for judgment in &board.judgments {
+        let (Some(a), Some(b)) = (index(&judgment.first), index(&judgment.second)) else { continue };
+        let entry = if a < b { ((a, b), judgment.value) } else { ((b, a), 1.0 / judgment.value) };
+        answers.entry(judgment.member.as_str()).or_default().insert(entry.0, entry.1);
+    }
+    let size = criteria.len();
+    let pair_count = size * (size - 1) / 2;
+    let matrix = |entries: &std::collections::BTreeMap<(usize, usize), f64>| {
+        let mut rows = vec![vec![1.0; size]; size];
+        for (&(row, column), &value) in entries {
+            rows[row][column] = value;
+            rows[column][row] = 1.0 / value;
+        }
+        scoring::PairwiseMatrix::new(&rows).ok()
+    };
+    let result = |matrix: &scoring::PairwiseMatrix| {
+        let priorities = matrix.priorities();
+        AhpResult {
+            weights: criteria
+                .iter()
+                .zip(&priorities.weights)
+                .map(|(c, weight)| AhpWeight { criterion: c.id.clone(), name: c.name.clone(), weight: *weight })
+                .collect(),
+            consistency_ratio: priorities.consistency_ratio,
+            consistent: priorities.is_consistent(),
+        }
+    };
+    let complete: Vec<scoring::PairwiseMatrix> =
+        answers.values().filter(|entries| entries.len() == pair_count).filter_map(matrix).collect();
+    let mine = answers.get(member);
+    let pairs = (0..size)
+        .flat_map(|row| (row + 1..size).map(move |column| (row, column)))
+        .map(|(row, column)| AhpPair {
+            first: criteria[row].id.clone(),
+            first_name: criteria[row].name.clone(),
+            second: criteria[column].id.clone(),
+            second_name: criteria[column].name.clone(),
+            value: mine.and_then(|entries| entries.get(&(row, column)).copied()),
+        })
+        .collect();
+    AhpView {
+        pairs,
+        mine: mine.filter(|entries| entries.len() == pair_count).and_then(matrix).map(|m| result(&m)),
+        group: scoring::group_matrix(&complete).ok().map(|m| result(&m)),
+        answered: complete.len(),
+        partly_answered: answers.len() - complete.len(),
+        problem: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,5 +527,70 @@ mod tests {
         assert_eq!(rice.rows[2].detail, "1000 × 1 × 80% ÷ 4");
         assert_eq!("rice".parse::<Model>().unwrap(), Model::Rice);
         assert!("ahp".parse::<Model>().is_err());
+    }
+
+    /// Worked by hand. Criteria A, B, C (equal weights, so the table lists them by id).
+    /// Ana: A = 2×B, A = 4×C, B = 2×C — consistent, weights 4/7, 2/7, 1/7.
+    /// Bo:  A = 8×B, A = 4×C, C = 2×B — consistent too (8 × 1/2 = 4).
+    /// Group, entry by entry the geometric mean: A:B = √(2·8) = 4, A:C = √(4·4) = 4,
+    /// B:C = √(2·½) = 1, a consistent matrix whose weights are 4/6, 1/6, 1/6.
+    #[test]
+    fn ahp_gives_each_member_their_weights_and_the_group_the_geometric_mean() {
+        let mut board = Board::new("Portfolio").unwrap();
+        let ids: Vec<CriterionId> = ["a", "b", "c"].iter().map(|id| id.parse().unwrap()).collect();
+        for id in &ids {
+            board.add_criterion(id.clone(), &id.as_str().to_uppercase(), 1.0, Direction::HigherIsBetter).unwrap();
+        }
+        let (a, b, c) = (&ids[0], &ids[1], &ids[2]);
+        let close = |result: &AhpResult, expected: [f64; 3]| {
+            let weights: Vec<f64> = result.weights.iter().map(|w| w.weight).collect();
+            assert!(weights.iter().zip(expected).all(|(w, e)| (w - e).abs() < 1e-9), "{weights:?} ≠ {expected:?}");
+        };
+
+        let view = ahp(&board.snapshot(), "ana");
+        assert_eq!(view.pairs.len(), 3);
+        assert!(view.pairs.iter().all(|pair| pair.value.is_none()));
+        assert_eq!((view.mine.as_ref(), view.group.as_ref(), view.answered), (None, None, 0));
+
+        board.set_judgment("ana", a, b, Some(2.0)).unwrap();
+        board.set_judgment("ana", a, c, Some(4.0)).unwrap();
+        let view = ahp(&board.snapshot(), "ana");
+        assert_eq!((view.mine.as_ref(), view.answered, view.partly_answered), (None, 0, 1), "one pair to go");
+        board.set_judgment("ana", c, b, Some(0.5)).unwrap();
+        board.set_judgment("bo", a, b, Some(8.0)).unwrap();
+        board.set_judgment("bo", a, c, Some(4.0)).unwrap();
+        board.set_judgment("bo", c, b, Some(2.0)).unwrap();
+
+        let ana = ahp(&board.snapshot(), "ana");
+        let names: Vec<(&str, &str, Option<f64>)> =
+            ana.pairs.iter().map(|p| (p.first_name.as_str(), p.second_name.as_str(), p.value)).collect();
+        assert_eq!(names, [("A", "B", Some(2.0)), ("A", "C", Some(4.0)), ("B", "C", Some(2.0))]);
+        let mine = ana.mine.as_ref().unwrap();
+        close(mine, [4.0 / 7.0, 2.0 / 7.0, 1.0 / 7.0]);
+        assert!(mine.consistency_ratio < 1e-9 && mine.consistent);
+        close(ahp(&board.snapshot(), "bo").mine.as_ref().unwrap(), [8.0 / 11.0, 1.0 / 11.0, 2.0 / 11.0]);
+        let group = ana.group.as_ref().unwrap();
+        close(group, [4.0 / 6.0, 1.0 / 6.0, 1.0 / 6.0]);
+        assert_eq!((ana.answered, ana.partly_answered), (2, 0));
+        // Someone who has not answered sees the group, and none of their own.
+        let cy = ahp(&board.snapshot(), "cy");
+        assert_eq!((cy.mine, cy.group.as_ref()), (None, Some(group)));
+
+        // Contradictory answers: A = 9×B, B = 9×C, yet C = 9×A.
+        for (first, second) in [(a, b), (b, c), (c, a)] {
+            board.set_judgment("cy", first, second, Some(9.0)).unwrap();
+        }
+        let cy = ahp(&board.snapshot(), "cy").mine.unwrap();
+        assert!(cy.consistency_ratio > 0.10 && !cy.consistent, "{}", cy.consistency_ratio);
+
+        // A criterion added since leaves everyone partly answered; one deleted is ignored.
+        board.add_criterion("d".parse().unwrap(), "D", 1.0, Direction::HigherIsBetter).unwrap();
+        let view = ahp(&board.snapshot(), "ana");
+        assert_eq!((view.answered, view.partly_answered, view.pairs.len()), (0, 3, 6));
+        board.delete_criterion(&"d".parse().unwrap()).unwrap();
+        assert_eq!(ahp(&board.snapshot(), "ana").answered, 3);
+        board.delete_criterion(c).unwrap();
+        board.delete_criterion(b).unwrap();
+        assert_eq!(ahp(&board.snapshot(), "ana").problem, Some(AhpProblem::TooFewCriteria));
     }
 }
