@@ -167,7 +167,8 @@ pub fn compare_selection(
     };
     let (then_at, then_ids) = at(then, solved_then, problem_then.budget);
     let (now_at, now_ids) = at(now, solved_now, problem_now.budget);
-    let name_now = |id: &ProjectId| now.project(id).or_else(|| then.project(id)).map_or_else(String::new, |p| p.name.clone());
+    let name_now =
+        |id: &ProjectId| now.project(id).or_else(|| then.project(id)).map_or_else(String::new, |p| p.name.clone());
     let only_then = then_ids.iter().filter(|id| !now_ids.contains(id)).map(name_now).collect();
     let only_now = now_ids.iter().filter(|id| !then_ids.contains(id)).map(name_now).collect();
     Ok(SelectionThenNow { then: then_at, now: now_at, only_then, only_now })
@@ -430,7 +431,9 @@ mod tests {
         let criterion = CriterionId::random();
         board.add_criterion(criterion.clone(), "Value", 1.0, Direction::HigherIsBetter).unwrap();
         let mut ids = Vec::new();
-        for (name, score, cost) in [("Apollo", 10.0, 60.0), ("Zeus", 8.0, 50.0), ("Hermes", 6.0, 40.0), ("Ares", 0.0, 20.0)] {
+        for (name, score, cost) in
+            [("Apollo", 10.0, 60.0), ("Zeus", 8.0, 50.0), ("Hermes", 6.0, 40.0), ("Ares", 0.0, 20.0)]
+        {
             let id = add(&mut board, name, cost);
             board.set_score(&id, &criterion, Some(score)).unwrap();
             ids.push(id);
@@ -451,12 +454,8 @@ mod tests {
             gap: 0.0,
         };
         assert_eq!(selection.then, expected_then);
-        let expected_now = SelectionAt {
-            chosen: vec!["Zeus".into(), "Hermes".into()],
-            value: 140.0,
-            cost: 90.0,
-            ..expected_then
-        };
+        let expected_now =
+            SelectionAt { chosen: vec!["Zeus".into(), "Hermes".into()], value: 140.0, cost: 90.0, ..expected_then };
         assert_eq!(selection.now, expected_now);
         assert_eq!((selection.only_then, selection.only_now), (vec!["Apollo".to_owned()], vec!["Zeus".to_owned()]));
 
