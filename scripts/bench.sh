@@ -11,7 +11,8 @@ native=$(mktemp)
 wasm=$(mktemp)
 load=$(mktemp)
 sync_load=$(mktemp)
-trap 'rm -f "$native" "$wasm" "$load" "$sync_load"' EXIT
+history=$(mktemp)
+trap 'rm -f "$native" "$wasm" "$load" "$sync_load" "$history"' EXIT
 # The sync load figures come from `make bench-sync`, which takes many minutes: they are kept
 # as they are, from their heading to the end of the file.
 sed -n '/^## Sync load/,$p' "$out" >"$sync_load" 2>/dev/null || true
@@ -19,6 +20,9 @@ sed -n '/^## Sync load/,$p' "$out" >"$sync_load" 2>/dev/null || true
 echo "native benchmarks (cargo bench -p shared)…" >&2
 cargo bench -p shared --bench dashboard -- --output-format bencher 2>/dev/null | grep '^test ' >"$native"
 cargo bench -p shared --bench exchange -- --output-format bencher 2>/dev/null | grep '^test ' >>"$native"
+echo "the history API per page, SQLite and Postgres (cargo bench -p server --bench history_api)…" >&2
+PMO_BENCH_POSTGRES_URL=${PMO_BENCH_POSTGRES_URL-postgres://postgres@127.0.0.1:5432/test} \
+  cargo bench -p server --bench history_api 2>/dev/null | grep '^history API' >"$history" || true
 echo "WebAssembly timings (release, in Node)…" >&2
 cargo test -p shared --release --target wasm32-unknown-unknown --test wasm_timing -- --nocapture 2>&1 \
   | grep '^wasm: ' | sed 's/^wasm: //' >"$wasm" || true
@@ -62,6 +66,16 @@ sizes() {
     else if (ns >= 1000) printf "| %s | %.1f µs |\n", name, ns / 1000;
     else printf "| %s | %d ns |\n", name, ns;
   }' "$native"
+  echo
+  echo "## The history API (release, in-process server; \`cargo bench -p server --bench history_api\`)"
+  echo
+  echo "The same board with 10,000 more changes, restored from its backup; each page is 50 changes."
+  echo
+  if [[ -s "$history" ]]; then
+    sed 's/^/- /' "$history"
+  else
+    echo "(not measured: the history API benchmark printed nothing)"
+  fi
   echo
   echo "## The same in WebAssembly (release build, in Node)"
   echo

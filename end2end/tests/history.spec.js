@@ -176,3 +176,71 @@ test("undo my last change takes back the member's own edit, never a colleague's 
     ["Bob", ["set Zeus's budget to 250,000"]],
   ]);
 });
+
+/** The lines of the open field story: [value, who] each, current value first. */
+async function story(page) {
+  return page.getByTestId("field-story-panel").getByTestId("story-value").evaluateAll((items) =>
+    items.map((item) => [
+      item.querySelector(".story-value").textContent,
+      item.dataset.standing,
+      item.querySelector("[data-testid=story-who]").textContent,
+    ]));
+}
+
+test("each field tells who set its value and when, from the priorities and the project page, by mouse and keyboard", async ({ browser }, testInfo) => {
+  const { pages: [alice, bob] } = await aliceAndBobOnABoard(browser, server, "Field stories");
+  await addProject(alice, "Apollo");
+  await expect.poll(() => projectNames(bob)).toEqual(["Apollo"]);
+
+  // Alice sets Apollo's budget, then Bob raises it and names the sponsor.
+  const alicesBudget = projectRow(alice, "Apollo").getByLabel("Budget", { exact: true });
+  await alicesBudget.fill("200000");
+  await alicesBudget.press("Enter");
+  await expect(projectRow(bob, "Apollo").locator(".budget")).toHaveValue("200,000");
+  const bobsBudget = projectRow(bob, "Apollo").getByLabel("Budget", { exact: true });
+  await bobsBudget.fill("250000");
+  await bobsBudget.press("Enter");
+  const bobsSponsor = projectRow(bob, "Apollo").getByLabel("Sponsor", { exact: true });
+  await bobsSponsor.fill("Wang Fang");
+  await bobsSponsor.press("Enter");
+  await expectAllSaved(bob);
+  await expect(projectRow(alice, "Apollo").locator(".budget")).toHaveValue("250,000");
+
+  // On the priorities, Alice opens the budget's story: Bob set the current value, she the ones before.
+  const budgetStory = projectRow(alice, "Apollo").locator("[data-testid=field-history][data-field=budget]");
+  await expect(budgetStory).toHaveAttribute("title", "Budget: who set it, and when");
+  await budgetStory.click();
+  await expect(alice.getByTestId("field-story-panel")).toBeFocused();
+  await expect.poll(() => story(alice)).toEqual([
+    ["250,000", "current", "Bob"],
+    ["200,000", "replaced", "Alice"],
+    ["0", "replaced", "Alice"],
+  ]);
+  await expect(alice.getByTestId("field-story-panel").locator(".story-when").first()).not.toHaveText("time not recorded");
+  await shot(alice, testInfo, "field-story-priorities");
+  // Escape closes it and gives the focus back to its button.
+  await alice.keyboard.press("Escape");
+  await expect(alice.getByTestId("field-story-panel")).toHaveCount(0);
+  await expect(budgetStory).toBeFocused();
+
+  // On the project page, by keyboard: from the sponsor field, Tab reaches its story, Enter opens it.
+  await projectRow(alice, "Apollo").getByRole("link", { name: "Open the page of Apollo" }).click();
+  await expect(alice.getByTestId("project-page")).toBeVisible();
+  await alice.getByTestId("sponsor").focus();
+  await alice.keyboard.press("Tab");
+  const sponsorStory = alice.locator("[data-testid=field-history][data-field=sponsor]");
+  await expect(sponsorStory).toBeFocused();
+  await alice.keyboard.press("Enter");
+  await expect.poll(() => story(alice)).toEqual([["Wang Fang", "current", "Bob"]]);
+  await shot(alice, testInfo, "field-story-project");
+  // One story at a time: opening the budget's closes the sponsor's.
+  await alice.locator("[data-testid=field-history][data-field=budget]").click();
+  await expect(alice.getByTestId("field-story-panel")).toHaveCount(1);
+  await expect.poll(async () => (await story(alice))[0]).toEqual(["250,000", "current", "Bob"]);
+  await alice.getByTestId("field-story-panel").getByRole("button", { name: "Close" }).click();
+  await expect(alice.getByTestId("field-story-panel")).toHaveCount(0);
+
+  // A field nobody set yet says so.
+  await alice.locator("[data-testid=field-history][data-field=manager]").click();
+  await expect(alice.getByTestId("field-story-panel").getByTestId("story-empty")).toBeVisible();
+});

@@ -80,6 +80,11 @@ test("a baseline one member takes reaches the other; it opens every page as it w
   ]);
   await expect(bob.getByTestId("compare-fields").locator("li")).toHaveText(["Apollo · Budget: 0 → 80,000"]);
   await expect(bob.getByTestId("compare-kpis").locator("tbody tr")).toHaveCount(6);
+  // The selection on each: with no budget envelope, its budget is what every project in play
+  // costs, 0 then and 80,000 now.
+  const selection = bob.getByTestId("compare-selection").locator("tbody tr");
+  await expect(selection).toHaveCount(4);
+  await expect(selection.nth(3).locator("td")).toHaveText([/^\D*0\D*$/, /80,000/]);
   await shot(bob, testInfo, "baselines");
 
   // Opened: every page as it was, read-only.

@@ -11,7 +11,7 @@ use shared::{
     board::{validate, Board, LiveBoard},
     dashboard,
     gate::{check_sync, fuzz::change_message, GateLimits},
-    history::compare::{compare, compare_kpis},
+    history::compare::{compare, compare_kpis, compare_selection, selection_limits},
     selection, Stage,
 };
 
@@ -138,6 +138,33 @@ fn benches(c: &mut Criterion) {
     });
     group.bench_function("the KPIs of two points", |b| {
         b.iter(|| compare_kpis(black_box(&then), black_box(&now), horizon))
+    });
+    // The selection then and now, as the comparison runs it (a node budget per version).
+    let started = std::time::Instant::now();
+    let selection = compare_selection(&then, &now, horizon, &selection_limits()).unwrap();
+    eprintln!(
+        "history: the selection then and now: {} and {} chosen of {} projects ({:?}, gap {:.4}; {:?}, gap {:.4}), {:.1?}",
+        selection.then.chosen.len(),
+        selection.now.chosen.len(),
+        now.projects.len(),
+        selection.then.status,
+        selection.then.gap,
+        selection.now.status,
+        selection.now.gap,
+        started.elapsed()
+    );
+    group.bench_function("the selection of two points (node budget)", |b| {
+        b.iter(|| compare_selection(black_box(&then), black_box(&now), horizon, &selection_limits()).unwrap())
+    });
+    // The history page's first page: its 50 newest changes described in PMO words (the server
+    // does this for each page of the history API, and the browser again in the reader's
+    // language), then grouped into sessions.
+    let newest: Vec<_> = {
+        let doc = Automerge::load(&board.save()).unwrap();
+        doc.get_changes(&[]).iter().rev().take(50).map(|change| change.hash()).collect()
+    };
+    group.bench_function("describe a history page (the 50 newest changes)", |b| {
+        b.iter(|| newest.iter().filter_map(|hash| board.describe_change(hash)).count())
     });
     group.finish();
 

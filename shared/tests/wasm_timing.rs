@@ -90,4 +90,28 @@ fn large_board_timings_in_wasm() {
         comparison.bookings.len()
     );
     assert_eq!(kpis.len(), 6);
+    let started = now_ms();
+    let selection = shared::history::compare::compare_selection(
+        &then,
+        &now,
+        &weeks[..12],
+        &shared::history::compare::selection_limits(),
+    )
+    .unwrap();
+    console_log!(
+        "wasm: the selection of two points (node budget) {:.0} ms ({:?}, {:?})",
+        now_ms() - started,
+        selection.then.status,
+        selection.now.status
+    );
+    // The history page's first page: the 50 newest changes described, as the browser does
+    // after the API's answer.
+    let newest: Vec<_> = {
+        let doc = automerge::Automerge::load(&board.save()).unwrap();
+        doc.get_changes(&[]).iter().rev().take(50).map(|change| change.hash()).collect()
+    };
+    let started = now_ms();
+    let described = newest.iter().filter_map(|hash| board.describe_change(hash)).count();
+    console_log!("wasm: describe a history page (the 50 newest changes) {:.1} ms", now_ms() - started);
+    assert_eq!(described, 50);
 }

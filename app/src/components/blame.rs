@@ -1,16 +1,24 @@
-//! "Who set this?" (谁改的) for the fields of a project: who set the current value and when,
-//! the values before it, and the value that lost when two people set the field apart. The
-//! story comes from the document this device holds (`Board::project_field_history`); the
-//! names come from the server's history, which maps each change to the account that sent it.
-//! Offline, or for a change the server's history does not reach, the device is named instead.
+//! "Who set this?" (谁改的) beside a project's fields: a small clock button after each field
+//! on the project page and in the priorities opens that field's story just below (under the
+//! project's row in the priorities, under the field's group on the project page): who set its
+//! current value and when, the value that lost when two people set the field at once, and the
+//! values before it. The story comes from the document this device holds
+//! (`Board::project_field_history`, told in order by `shared::board::blame::tell`); the names
+//! come from the server's history, which maps each change to the account that sent it. Offline,
+//! or for a change the server's history does not reach, the device is named instead.
+//!
+//! Keyboard: the button is in the tab order after its field; Enter or Space opens the story and
+//! moves the focus to it, Escape (or "Close") closes it and gives the focus back to the button.
+//! The story opens below rather than floating over the page: the pages' sections scroll
+//! sideways, and a floating panel would be cut off at their edge.
 
 use std::collections::HashMap;
 
-use leptos::prelude::*;
+use leptos::{ev, prelude::*};
 use leptos_router::hooks::use_params_map;
 use shared::{
     board::{
-        blame::{FieldValue, Standing},
+        blame::{tell, Setter, Standing, StoryLine},
         Phase,
     },
     format, ProjectId, Stage,
@@ -23,65 +31,56 @@ use crate::{
     pages::board::BoardContext,
 };
 
-/// The fields whose story can be told, by their key in the document.
-const FIELDS: &[&str] = &["name", "stage", "phase", "budget", "sponsor", "manager", "start", "end"];
-
 /// At most this many pages of the server's history are read to put names to changes.
 const HISTORY_PAGES: usize = 20;
 
-/// A stored value as the page shows it: budgets with separators, states and phases by label.
-fn shown(i18n: I18nContext<Locale>, field: &str, value: &str) -> String {
-    match field {
-        "budget" => value.parse::<f64>().map_or_else(|_| value.to_owned(), |budget| format::amount(lang(), budget)),
-        "stage" => value.parse::<Stage>().map_or_else(|_| value.to_owned(), |stage| stage_label(stage).to_owned()),
-        "phase" => value.parse::<Phase>().map_or_else(|_| value.to_owned(), |phase| phase_label(phase).to_owned()),
-        _ if value.is_empty() => t_string!(i18n, timetravel.blame_empty_value).to_owned(),
-        _ => value.to_owned(),
-    }
+/// What every field's story on a page shares: which one is open (one at a time), which button
+/// gets the focus back when it closes, and the names found so far in the server's history,
+/// read once for them all.
+#[derive(Clone, Copy)]
+pub struct Stories {
+    open: RwSignal<Option<(ProjectId, &'static str)>>,
+    focus_back: RwSignal<Option<(ProjectId, &'static str)>>,
+    /// Change hash → the member who sent it.
+    names: RwSignal<HashMap<String, String>>,
+    /// `Some("loading")` while the history is read, `Some("offline")` when it could not be.
+    names_state: RwSignal<Option<&'static str>>,
 }
 
-fn standing_label(i18n: I18nContext<Locale>, standing: Standing) -> &'static str {
-    match standing {
-        Standing::Current => t_string!(i18n, timetravel.standing_current),
-        Standing::LostConflict => t_string!(i18n, timetravel.standing_lost),
-        Standing::Replaced => t_string!(i18n, timetravel.standing_replaced),
+impl Stories {
+    /// Makes the stories of a page share one open story and one set of names.
+    pub fn provide() {
+        provide_context(Stories::new());
     }
-}
 
-/// The story of one field of one project. With `project` unset (the board's first page) it
-/// offers a choice of project too.
-#[component]
-pub fn FieldStory(board: BoardContext, #[prop(optional)] project: Option<ProjectId>) -> impl IntoView {
-    let i18n = use_i18n();
-    let params = use_params_map();
-    let fixed = project.is_some();
-    let chosen_project = RwSignal::new(project.map(|id| id.to_string()).unwrap_or_default());
-    let field = RwSignal::new("budget".to_owned());
-    let open = RwSignal::new(false);
-    // Change hash → account name, from the server's history, once per opening.
-    let names: RwSignal<HashMap<String, String>> = RwSignal::new(HashMap::new());
-    let names_state = RwSignal::new(None::<&'static str>);
-    let story = Memo::new(move |_| {
-        if !open.get() {
-            return Ok(Vec::new());
+    fn new() -> Stories {
+        Stories {
+            open: RwSignal::new(None),
+            focus_back: RwSignal::new(None),
+            names: RwSignal::new(HashMap::new()),
+            names_state: RwSignal::new(None),
         }
-        board.live.track();
-        let Ok(id) = chosen_project.get().parse::<ProjectId>() else { return Ok(Vec::new()) };
-        let field = field.get();
-        board.session.with_value(|session| {
-            session.read(|live| live.project_field_history(&id, &field)).map_err(|error| error.to_string())
-        })
-    });
-    // Names for the changes of the story that are not named yet.
-    Effect::new(move || {
-        let Ok(values) = story.get() else { return };
+    }
+
+    fn get() -> Stories {
+        use_context().unwrap_or_else(Stories::new)
+    }
+
+    fn close(self) {
+        let open = self.open.get_untracked();
+        self.open.set(None);
+        self.focus_back.set(open);
+    }
+
+    /// Reads the server's history until every change in `wanted` is named (or the pages run
+    /// out), and keeps the names.
+    fn look_up(self, document_id: String, wanted: Vec<String>) {
         let missing: Vec<String> =
-            values.iter().map(|v| v.change.clone()).filter(|c| names.with_untracked(|n| !n.contains_key(c))).collect();
-        if missing.is_empty() || names_state.get_untracked() == Some("loading") {
+            wanted.into_iter().filter(|c| self.names.with_untracked(|n| !n.contains_key(c))).collect();
+        if missing.is_empty() || self.names_state.get_untracked() == Some("loading") {
             return;
         }
-        let Some(document_id) = params.with_untracked(|p| p.get("id")) else { return };
-        names_state.set(Some("loading"));
+        self.names_state.set(Some("loading"));
         leptos::task::spawn_local(async move {
             let mut before: Option<String> = None;
             let mut found = HashMap::new();
@@ -106,45 +105,218 @@ pub fn FieldStory(board: BoardContext, #[prop(optional)] project: Option<Project
                     }
                 }
             }
-            names.update(|names| names.extend(found));
-            names_state.set(outcome);
+            let _ = self.names.try_update(|names| names.extend(found));
+            let _ = self.names_state.try_set(outcome);
         });
-    });
-    let who = move |value: &FieldValue| -> String {
-        let device = tr!(i18n, timetravel.blame_device, id = &value.actor[..8.min(value.actor.len())]);
-        match names.with(|names| names.get(&value.change).cloned()) {
-            Some(name) => tr!(i18n, timetravel.blame_named, name, device),
-            None => device,
+    }
+}
+
+/// A stored value as the page shows it: budgets with separators, states and phases by label.
+fn shown(i18n: I18nContext<Locale>, field: &str, value: &str) -> String {
+    match field {
+        "budget" | "actual_cost" | "planned_value" | "earned_value" => {
+            value.parse::<f64>().map_or_else(|_| value.to_owned(), |amount| format::amount(lang(), amount))
         }
+        "percent_complete" => {
+            value.parse::<f64>().map_or_else(|_| value.to_owned(), |percent| format::percent(lang(), percent / 100.0))
+        }
+        "stage" => value.parse::<Stage>().map_or_else(|_| value.to_owned(), |stage| stage_label(stage).to_owned()),
+        "phase" => value.parse::<Phase>().map_or_else(|_| value.to_owned(), |phase| phase_label(phase).to_owned()),
+        _ if value.is_empty() => t_string!(i18n, timetravel.blame_empty_value).to_owned(),
+        _ => value.to_owned(),
+    }
+}
+
+fn standing_label(i18n: I18nContext<Locale>, standing: Standing) -> &'static str {
+    match standing {
+        Standing::Current => t_string!(i18n, timetravel.standing_current),
+        Standing::LostConflict => t_string!(i18n, timetravel.standing_lost),
+        Standing::Replaced => t_string!(i18n, timetravel.standing_replaced),
+    }
+}
+
+fn setter_label(i18n: I18nContext<Locale>, setter: &Setter) -> String {
+    match setter {
+        Setter::Member(name) => name.clone(),
+        Setter::Device(id) => tr!(i18n, timetravel.blame_device, id = id.clone()).to_string(),
+    }
+}
+
+/// The button after one field of one project that opens its story (shown by
+/// [`StoryPanel`] or [`StoryRow`]). Not shown on the board as it was (`?at=`): the story is
+/// the field's story up to now.
+#[component]
+pub fn FieldHistory(board: BoardContext, project: ProjectId, field: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let stories = Stories::get();
+    let project = StoredValue::new(project);
+    let is_open = Memo::new(move |_| {
+        stories.open.with(|open| open.as_ref().is_some_and(|(p, f)| *f == field && *p == project.get_value()))
+    });
+    let button = NodeRef::<leptos::html::Button>::new();
+    // The story closed: the focus comes back here.
+    Effect::new(move || {
+        let mine = stories
+            .focus_back
+            .with(|back| back.as_ref().is_some_and(|(p, f)| *f == field && *p == project.get_value()));
+        if mine {
+            stories.focus_back.set(None);
+            if let Some(button) = button.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    });
+    // The button's name is short ("Who set it?") and comes right after its field; the field's
+    // label is in its tooltip and in the story's title. Naming the button after the field
+    // would give two controls the field's name.
+    let title = move || tr!(i18n, timetravel.story_of, field = field_label(i18n, field)).to_string();
+    view! {
+        <Show when=move || board.at.with(Option::is_none)>
+            <button type="button" class="field-history" node_ref=button data-testid="field-history" data-field=field
+                aria-label=move || t_string!(i18n, timetravel.story_button) title=title
+                aria-expanded=move || is_open.get().to_string()
+                on:click=move |_| {
+                    if is_open.get_untracked() {
+                        stories.open.set(None);
+                    } else {
+                        stories.open.set(Some((project.get_value(), field)));
+                    }
+                }>
+                <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+                    <circle cx="8" cy="8" r="6.25" fill="none" stroke="currentColor" stroke-width="1.5"/>
+                    <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round"/>
+                </svg>
+            </button>
+        </Show>
+    }
+}
+
+/// Which of `fields` of `project` has its story open, if any.
+fn open_field(stories: Stories, project: ProjectId, fields: &'static [&'static str]) -> Memo<Option<&'static str>> {
+    Memo::new(move |_| {
+        stories
+            .open
+            .with(|open| open.as_ref().filter(|(p, f)| *p == project && fields.contains(f)).map(|(_, field)| *field))
+    })
+}
+
+/// The story of whichever of `fields` of `project` is open, where the page puts it.
+#[component]
+pub fn StoryPanel(board: BoardContext, project: ProjectId, fields: &'static [&'static str]) -> impl IntoView {
+    let stories = Stories::get();
+    let open = open_field(stories, project.clone(), fields);
+    let project = StoredValue::new(project);
+    move || open.get().map(|field| view! { <Panel board project=project.get_value() field stories named=false/> })
+}
+
+/// The story of whichever field of `project` is open, as a table row under the project's row
+/// spanning its `columns`.
+#[component]
+pub fn StoryRow(
+    board: BoardContext,
+    project: ProjectId,
+    fields: &'static [&'static str],
+    columns: usize,
+) -> impl IntoView {
+    let stories = Stories::get();
+    let open = open_field(stories, project.clone(), fields);
+    let project = StoredValue::new(project);
+    move || {
+        open.get().map(|field| {
+            view! {
+                <tr class="story-row" data-testid="story-row">
+                    <td colspan=columns><Panel board project=project.get_value() field stories named=true/></td>
+                </tr>
+            }
+        })
+    }
+}
+
+/// One open story: its title, the story, and the way out.
+#[component]
+fn Panel(
+    board: BoardContext,
+    project: ProjectId,
+    field: &'static str,
+    stories: Stories,
+    /// Whether the title names the project (in the priorities, where the story opens under
+    /// the project's row, away from the field).
+    named: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let project_name = {
+        let project = project.clone();
+        Memo::new(move |_| {
+            named.then(|| board.live.with(|live| live.project(&project).map(|p| p.name.clone()))).flatten()
+        })
     };
-    let projects = Memo::new(move |_| {
-        board.live.with(|live| live.projects.iter().map(|p| (p.id.to_string(), p.name.clone())).collect::<Vec<_>>())
-    });
-    let list = move || match story.get() {
-        Err(message) => view! { <p class="notice" role="alert">{message}</p> }.into_any(),
-        Ok(values) if chosen_project.with(String::is_empty) => {
-            let _ = values;
-            view! { <p class="hint">{t!(i18n, timetravel.blame_choose_project_hint)}</p> }.into_any()
+    let panel = NodeRef::<leptos::html::Div>::new();
+    // Opened: the focus moves to the story, so a screen reader reads it and Escape closes it.
+    Effect::new(move || {
+        if let Some(panel) = panel.get() {
+            let _ = panel.focus();
         }
-        Ok(values) if values.is_empty() => {
+    });
+    let title = move || tr!(i18n, timetravel.story_of, field = field_label(i18n, field)).to_string();
+    view! {
+        <div class="story-panel" role="region" tabindex="-1" node_ref=panel data-testid="field-story-panel" aria-label=title
+            on:keydown=move |ev: ev::KeyboardEvent| if ev.key() == "Escape" {
+                ev.prevent_default();
+                stories.close();
+            }>
+            <p class="story-title">{move || project_name.get().map(|name| format!("{name} · "))}{title}</p>
+            <Story board project field stories/>
+            <button type="button" class="link story-close" on:click=move |_| stories.close()>{t!(i18n, timetravel.story_close)}</button>
+        </div>
+    }
+}
+
+/// One field's story, newest first after the current value.
+#[component]
+fn Story(board: BoardContext, project: ProjectId, field: &'static str, stories: Stories) -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let project = StoredValue::new(project);
+    let values = Memo::new(move |_| {
+        board.live.track();
+        board.session.with_value(|session| {
+            session
+                .read(|live| live.project_field_history(&project.get_value(), field))
+                .map_err(|error| error.to_string())
+        })
+    });
+    // Names for the changes of the story that are not named yet.
+    Effect::new(move || {
+        let Ok(values) = values.get() else { return };
+        let Some(document_id) = params.with_untracked(|p| p.get("id")) else { return };
+        stories.look_up(document_id, values.into_iter().map(|v| v.change).collect());
+    });
+    let lines = move || -> Result<Vec<StoryLine>, String> {
+        let values = values.get()?;
+        Ok(stories.names.with(|names| tell(&values, names)))
+    };
+    let list = move || match lines() {
+        Err(message) => view! { <p class="notice" role="alert">{message}</p> }.into_any(),
+        Ok(lines) if lines.is_empty() => {
             view! { <p class="hint" data-testid="story-empty">{t!(i18n, timetravel.blame_nobody)}</p> }.into_any()
         }
-        Ok(values) => {
-            let field_key = field.get();
-            let items = values
+        Ok(lines) => {
+            let items = lines
                 .into_iter()
-                .map(|value| {
-                    let when = value
+                .map(|line| {
+                    let when = line
                         .made_at_ms
                         .map_or_else(|| t_string!(i18n, timetravel.blame_no_time).to_owned(), local_time);
-                    let standing = value.standing;
+                    let standing = line.standing;
                     view! {
                         <li data-testid="story-value" data-standing=format!("{standing:?}").to_lowercase()
                             class:current=standing == Standing::Current class:lost=standing == Standing::LostConflict>
-                            <span class="story-value">{shown(i18n, &field_key, &value.value)}</span>
-                            " — " <span class="story-standing">{standing_label(i18n, standing)}</span>
-                            " · " <span class="story-who">{who(&value)}</span>
-                            " · " <span class="story-when">{when}</span>
+                            <span class="story-value">{shown(i18n, field, &line.value)}</span>
+                            <span class="story-standing">{standing_label(i18n, standing)}</span>
+                            <span class="story-meta">
+                                <span class="story-who" data-testid="story-who">{setter_label(i18n, &line.setter)}</span>
+                                " · " <span class="story-when">{when}</span>
+                            </span>
                         </li>
                     }
                 })
@@ -153,36 +325,11 @@ pub fn FieldStory(board: BoardContext, #[prop(optional)] project: Option<Project
         }
     };
     view! {
-        <section class="blame" data-testid="blame">
-            <button type="button" class="link blame-toggle" data-testid="blame-toggle" aria-expanded=move || open.get().to_string()
-                on:click=move |_| open.update(|open| *open = !*open)>
-                {move || if open.get() { t_string!(i18n, timetravel.blame_hide) } else { t_string!(i18n, timetravel.blame_show) }}
-            </button>
-            <Show when=move || open.get()>
-            <p class="blame-choice">
-                {(!fixed).then(|| view! {
-                    <label>{t!(i18n, timetravel.blame_project)} " "
-                        <select data-testid="blame-project" prop:value=chosen_project on:change=move |ev| chosen_project.set(event_target_value(&ev))>
-                            <option value="">{t!(i18n, timetravel.blame_choose_project)}</option>
-                            {move || projects.get().into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
-                        </select>
-                    </label>
-                })}
-                " "
-                <label>{t!(i18n, timetravel.blame_field)} " "
-                    <select data-testid="blame-field" prop:value=field on:change=move |ev| field.set(event_target_value(&ev))>
-                        {FIELDS.iter().map(|&key| view! { <option value=key>{move || field_label(i18n, key)}</option> }).collect_view()}
-                    </select>
-                </label>
-                " "
-                <span class="hint" role="status">{move || match names_state.get() {
-                    Some("loading") => t_string!(i18n, timetravel.blame_looking_up),
-                    Some(_) => t_string!(i18n, timetravel.blame_offline),
-                    None => "",
-                }}</span>
-            </p>
-            {list}
-            </Show>
-        </section>
+        {list}
+        <p class="hint" role="status">{move || match stories.names_state.get() {
+            Some("loading") => t_string!(i18n, timetravel.blame_looking_up),
+            Some(_) => t_string!(i18n, timetravel.blame_offline),
+            None => "",
+        }}</p>
     }
 }

@@ -1,12 +1,17 @@
 //! What changed between two versions of the board, as a PMO reads it: projects added, removed
-//! and re-ranked, fields old → new, bookings, and the KPIs then and now. The figures come
-//! from `shared::history::compare`; this only lays them out.
+//! and re-ranked, fields old → new, bookings, the KPIs then and now, and what the exact
+//! selection chooses on each. The figures come from `shared::history::compare`; this only lays
+//! them out. The selection is computed after the rest is on screen (it searches up to
+//! `compare::SELECTION_NODES` branch-and-bound nodes per version).
 
 use leptos::prelude::*;
 use shared::{
     board::{BoardSnapshot, Phase},
     format,
-    history::compare::{compare, compare_kpis, Comparison},
+    history::compare::{
+        compare, compare_kpis, compare_selection, selection_limits, Comparison, SelectionAt, SelectionThenNow,
+    },
+    selection::SelectionStatus,
     IsoWeek, Stage,
 };
 
@@ -28,6 +33,10 @@ pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
         "manager" => t_string!(i18n, timetravel.field_manager),
         "start" => t_string!(i18n, timetravel.field_start),
         "end" => t_string!(i18n, timetravel.field_end),
+        "actual_cost" => t_string!(i18n, project.actual_cost),
+        "planned_value" => t_string!(i18n, project.planned_value),
+        "earned_value" => t_string!(i18n, project.earned_value),
+        "percent_complete" => t_string!(i18n, project.percent_complete),
         other => return other.to_owned(),
     }
     .to_owned()
@@ -59,7 +68,35 @@ pub fn ComparisonView(
     let comparison: Memo<Comparison> = Memo::new(move |_| now.with(|now| then.with_value(|then| compare(then, now))));
     let kpis = Memo::new(move |_| now.with(|now| then.with_value(|then| compare_kpis(then, now, &weeks.get_value()))));
     let i18n = use_i18n();
+    // The selection, a moment after the rest: it is the slow part, and the page should not
+    // wait. A burst of colleagues' edits computes it once, after the last.
+    let selection: RwSignal<Option<Result<SelectionThenNow, String>>> = RwSignal::new(None);
+    let generation = StoredValue::new(0_u64);
+    Effect::new(move || {
+        now.track();
+        let this = generation.get_value() + 1;
+        generation.set_value(this);
+        set_timeout(
+            move || {
+                if generation.try_get_value() != Some(this) {
+                    return;
+                }
+                let Some(weeks) = weeks.try_get_value() else { return };
+                let outcome = now.try_with_untracked(|now| {
+                    then.try_with_value(|then| {
+                        compare_selection(then, now, &weeks, &selection_limits()).map_err(|e| e.to_string())
+                    })
+                });
+                if let Some(Some(outcome)) = outcome {
+                    let _ = selection.try_set(Some(outcome));
+                }
+            },
+            std::time::Duration::from_millis(150),
+        );
+    });
+    let currency = Memo::new(move |_| now.with(|now| now.settings.currency.clone()));
     let (then_head, now_head) = (then_label.clone(), now_label.clone());
+    let (then_point, now_point) = (then_label.clone(), now_label.clone());
     let changes = move || {
         let comparison = comparison.get();
         if comparison.is_empty() {
@@ -136,6 +173,106 @@ pub fn ComparisonView(
                 <thead><tr><th></th><th>{then_head}</th><th>{now_head}</th></tr></thead>
                 <tbody>{kpi_rows}</tbody>
             </table>
+            <h4>{t!(i18n, timetravel.selection)}</h4>
+            <p class="hint">{t!(i18n, timetravel.selection_hint)}</p>
+            {move || match selection.get() {
+                None => view! { <p class="hint" role="status">{t!(i18n, common.loading)}</p> }.into_any(),
+                Some(Err(reason)) => view! { <p class="notice" role="alert">{tr!(i18n, timetravel.selection_failed, reason)}</p> }.into_any(),
+                Some(Ok(figures)) => view! {
+                    <SelectionThenNowView figures currency=currency.get() then_label=then_point.clone() now_label=now_point.clone()/>
+                }.into_any(),
+            }}
         </section>
+    }
+}
+
+/// The selection on both versions: how many projects, their value and cost against the
+/// budget, and the projects chosen on one only.
+#[component]
+fn SelectionThenNowView(
+    figures: SelectionThenNow,
+    currency: String,
+    then_label: String,
+    now_label: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let infeasible = |at: &SelectionAt| matches!(at.status, SelectionStatus::Infeasible(_));
+    let cell = |at: &SelectionAt, figure: String| if infeasible(at) { "—".to_owned() } else { figure };
+    let money = |value: f64| format::money(lang(), value, &currency);
+    let row = |label: String, then: String, now: String, changed: bool| {
+        view! {
+            <tr class:changed=changed>
+                <th scope="row">{label}</th>
+                <td class="number">{then}</td>
+                <td class="number">{now}</td>
+            </tr>
+        }
+    };
+    let (then, now) = (&figures.then, &figures.now);
+    let rows = vec![
+        row(
+            t_string!(i18n, timetravel.selection_chosen).to_owned(),
+            cell(then, then.chosen.len().to_string()),
+            cell(now, now.chosen.len().to_string()),
+            then.chosen != now.chosen,
+        ),
+        row(
+            t_string!(i18n, timetravel.selection_value).to_owned(),
+            cell(then, format::number(lang(), then.value, 1)),
+            cell(now, format::number(lang(), now.value, 1)),
+            then.value != now.value,
+        ),
+        row(
+            t_string!(i18n, timetravel.selection_cost).to_owned(),
+            cell(then, money(then.cost)),
+            cell(now, money(now.cost)),
+            then.cost != now.cost,
+        ),
+        row(
+            t_string!(i18n, timetravel.selection_budget).to_owned(),
+            money(then.budget),
+            money(now.budget),
+            then.budget != now.budget,
+        ),
+    ];
+    let status = |at: &SelectionAt, label: &str| match &at.status {
+        SelectionStatus::Optimal => None,
+        SelectionStatus::Stopped(_) => {
+            Some(format!("{label}: {}", tr!(i18n, timetravel.selection_within, gap = format::percent(lang(), at.gap))))
+        }
+        SelectionStatus::Infeasible(_) => {
+            Some(format!("{label}: {}", t_string!(i18n, timetravel.selection_infeasible)))
+        }
+    };
+    let notes: Vec<String> = [status(then, &then_label), status(now, &now_label)].into_iter().flatten().collect();
+    let names = |names: &[String]| names.join(t_string!(i18n, timetravel.list_separator));
+    let mut differences = Vec::new();
+    if !figures.only_then.is_empty() {
+        differences.push(
+            tr!(i18n, timetravel.selection_only, point = then_label.clone(), names = names(&figures.only_then))
+                .to_string(),
+        );
+    }
+    if !figures.only_now.is_empty() {
+        differences.push(
+            tr!(i18n, timetravel.selection_only, point = now_label.clone(), names = names(&figures.only_now))
+                .to_string(),
+        );
+    }
+    view! {
+        <table class="kpi-then-now" data-testid="compare-selection">
+            <thead><tr><th></th><th>{then_label.clone()}</th><th>{now_label.clone()}</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {if differences.is_empty() {
+            view! { <p data-testid="compare-selection-same">{t!(i18n, timetravel.selection_same)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="since" data-testid="compare-selection-changes">
+                    {differences.into_iter().map(|text| view! { <li>{text}</li> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        {notes.into_iter().map(|note| view! { <p class="hint">{note}</p> }).collect_view()}
     }
 }

@@ -1,16 +1,18 @@
-//! The board's first page, `/board/:id`: the priorities, the resource plan and the members.
+//! The board's first page, `/board/:id`: the priorities (each field with its story, see
+//! [`crate::components::blame`]), the resource plan and the members.
 
 use leptos::prelude::*;
 
 use super::{board::BoardContext, priorities::Priorities, resource_plan::ResourcePlan};
-use crate::components::{blame::FieldStory, members::MembersPanel};
+use crate::components::{blame::Stories, members::MembersPanel};
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let board = BoardContext::get();
+    // One field's story open at a time in the priorities, one look-up of names for them all.
+    Stories::provide();
     view! {
         <Priorities board/>
-        <FieldStory board/>
         <ResourcePlan board/>
         <MembersPanel access=board.access/>
     }

@@ -12,7 +12,11 @@ use shared::{
 
 use super::board::BoardContext;
 use crate::{
-    components::{field::Field, stage_label},
+    components::{
+        blame::{FieldHistory, StoryRow},
+        field::Field,
+        stage_label,
+    },
     i18n::*,
     language::lang,
 };
@@ -75,6 +79,10 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
         </section>
     }
 }
+
+/// The columns of the priorities table, and the fields of a row whose story opens under it.
+const COLUMNS: usize = 8;
+const ROW_FIELDS: &[&str] = &["name", "stage", "sponsor", "manager", "budget"];
 
 #[component]
 fn ProjectRow(
@@ -193,6 +201,7 @@ fn ProjectRow(
             <td>
                 <Field class="project-name" label=Signal::derive(move || t_string!(i18n, priorities.project_name).to_string()) value=Signal::derive(name) disabled=Signal::derive(read_only)
                     commit=move |name| board.try_apply(|board| board.rename_project(&id.get_value(), &name))/>
+                <FieldHistory board project=id.get_value() field="name"/>
                 <A href=board.href(&format!("project/{}", id.get_value())) attr:class="project-open"
                     attr:aria-label=move || tr!(i18n, priorities.open_page_of, name = name()).to_string()>
                     {t!(i18n, priorities.open)}
@@ -204,14 +213,17 @@ fn ProjectRow(
                         Ok(stage) => board.apply(|board| board.set_project_stage(&id.get_value(), stage)),
                         Err(error) => board.notice.set(Some(error.to_string())),
                     }
-                }>{stage_options}</select></td>
+                }>{stage_options}</select>
+                <FieldHistory board project=id.get_value() field="stage"/></td>
             <td>
                 <Field class="sponsor" label=Signal::derive(move || t_string!(i18n, priorities.sponsor).to_string()) value=Signal::derive(sponsor) disabled=Signal::derive(read_only)
                     commit=move |text| board.try_apply(|board| board.set_project_sponsor(&id.get_value(), &text))/>
+                <FieldHistory board project=id.get_value() field="sponsor"/>
             </td>
             <td>
                 <Field class="manager" label=Signal::derive(move || t_string!(i18n, priorities.project_manager).to_string()) value=Signal::derive(manager) disabled=Signal::derive(read_only)
                     commit=move |text| board.try_apply(|board| board.set_project_manager(&id.get_value(), &text))/>
+                <FieldHistory board project=id.get_value() field="manager"/>
             </td>
             <td class="money">
                 // Text, not a number field: it shows the amount with thousands separators.
@@ -220,6 +232,7 @@ fn ProjectRow(
                         Some(budget) => board.try_apply(|board| board.set_project_budget(&id.get_value(), budget)),
                         None => Err(t_string!(i18n, priorities.budget_not_amount).into()),
                     }/>
+                <FieldHistory board project=id.get_value() field="budget"/>
             </td>
             <td class="actions">
                 <button type="button" node_ref=up aria-label=move || t_string!(i18n, priorities.move_up)
@@ -256,5 +269,6 @@ fn ProjectRow(
                 </Show>
             </td>
         </tr>
+        <StoryRow board project=id.get_value() fields=ROW_FIELDS columns=COLUMNS/>
     }
 }

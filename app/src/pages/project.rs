@@ -18,10 +18,21 @@ use shared::{
 use super::board::{parse_number, BoardContext};
 use crate::{
     account::Auth,
-    components::{band_label, blame::FieldStory, field::Field, gate_label, phase_label, rag_label, stage_label},
+    components::{
+        band_label,
+        blame::{FieldHistory, Stories, StoryPanel},
+        field::Field,
+        gate_label, phase_label, rag_label, stage_label,
+    },
     i18n::*,
     language::lang,
 };
+
+/// The fields whose story opens under each group of the page (see [`StoryPanel`]).
+const TITLE_FIELDS: &[&str] = &["name", "stage"];
+const FACT_FIELDS: &[&str] = &["sponsor", "manager", "start", "end"];
+const PHASE_FIELDS: &[&str] = &["phase"];
+const MONEY_FIELDS: &[&str] = &["budget", "actual_cost", "planned_value", "earned_value", "percent_complete"];
 
 /// Weeks of bookings shown, from this week on.
 const BOOKING_WEEKS: usize = 12;
@@ -81,6 +92,8 @@ pub fn ProjectPage() -> impl IntoView {
 #[component]
 fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
     let i18n = use_i18n();
+    // One field's story open at a time, and one look-up of names for them all.
+    Stories::provide();
     let id = StoredValue::new(id);
     // While a colleague's deletion reaches the page, which then says the project is gone, this
     // keeps showing the project as it last was rather than failing.
@@ -123,6 +136,7 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
             <div class="project-title">
                 <Field class="project-title-name" label=text_of(i18n, |i18n| t_string!(i18n, project.project_name)) value=text(|p| p.name.clone()) disabled=read_only testid="project-name"
                     commit=move |name| board.try_apply(|b| b.rename_project(&id.get_value(), &name))/>
+                <FieldHistory board project=id.get_value() field="name"/>
                 <label>{t!(i18n, project.state)} " "
                     <select aria-label=move || t_string!(i18n, project.state) data-testid="project-stage" prop:value=move || stage().as_str() disabled=read_only
                         on:change=move |ev| {
@@ -132,7 +146,9 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                             }
                         }>{stage_options}</select>
                 </label>
+                <FieldHistory board project=id.get_value() field="stage"/>
             </div>
+            <StoryPanel board project=id.get_value() fields=TITLE_FIELDS/>
             {move || conflicts().map(|text| view! { <p class="conflict" data-testid="conflict">{format!("⚑ {text}")}</p> })}
             <dl class="facts">
                 <div><dt>{t!(i18n, project.sponsor)}</dt><dd>
@@ -141,6 +157,7 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                             let manager = b.project(&id.get_value()).map(|p| p.manager).unwrap_or_default();
                             b.set_project_people(&id.get_value(), &sponsor, &manager)
                         })/>
+                    <FieldHistory board project=id.get_value() field="sponsor"/>
                 </dd></div>
                 <div><dt>{t!(i18n, project.manager)}</dt><dd>
                     <Field label=text_of(i18n, |i18n| t_string!(i18n, project.manager)) value=text(|p| p.manager.clone()) disabled=read_only testid="manager"
@@ -148,6 +165,7 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                             let sponsor = b.project(&id.get_value()).map(|p| p.sponsor).unwrap_or_default();
                             b.set_project_people(&id.get_value(), &sponsor, &manager)
                         })/>
+                    <FieldHistory board project=id.get_value() field="manager"/>
                 </dd></div>
                 <div><dt>{t!(i18n, project.start)}</dt><dd>
                     <Field label=text_of(i18n, |i18n| t_string!(i18n, project.planned_start)) input_type="date" value=text(|p| p.start.map(|d| d.to_string()).unwrap_or_default())
@@ -159,6 +177,7 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                                 b.set_project_dates(&id.get_value(), start, end)
                             })
                         }/>
+                    <FieldHistory board project=id.get_value() field="start"/>
                 </dd></div>
                 <div><dt>{t!(i18n, project.end)}</dt><dd>
                     <Field label=text_of(i18n, |i18n| t_string!(i18n, project.planned_end)) input_type="date" value=text(|p| p.end.map(|d| d.to_string()).unwrap_or_default())
@@ -170,10 +189,11 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                                 b.set_project_dates(&id.get_value(), start, end)
                             })
                         }/>
+                    <FieldHistory board project=id.get_value() field="end"/>
                 </dd></div>
             </dl>
+            <StoryPanel board project=id.get_value() fields=FACT_FIELDS/>
         </section>
-        <FieldStory board project=id.get_value()/>
         <Lifecycle id=id.get_value() board project/>
         <Money id=id.get_value() board project/>
         <Milestones id=id.get_value() board/>
@@ -284,7 +304,11 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
     view! {
         <section class="lifecycle" aria-labelledby="lifecycle-heading">
             <h2 id="lifecycle-heading">{t!(i18n, project.lifecycle)}</h2>
-            <ol class="phases" data-testid="phases">{steps}</ol>
+            <div class="phases-line">
+                <ol class="phases" data-testid="phases">{steps}</ol>
+                <FieldHistory board project=id.get_value() field="phase"/>
+            </div>
+            <StoryPanel board project=id.get_value() fields=PHASE_FIELDS/>
             <h3>{move || tr!(i18n, project.gate_checklist, phase = phase_label(phase.get())).to_string()}</h3>
             <ul class="gate">
                 <For each=move || lines.get() key=|line| (line.item.clone(), line.label.clone()) children=row/>
@@ -402,33 +426,49 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
                     tr!(i18n, project.in_currency, currency).to_string()
                 }}</small></h2>
             <div class="money-inputs">
-                <label>{t!(i18n, project.budget_bac)} " "
-                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.budget)) value=number(|p| p.budget) disabled=read_only testid="budget"
-                        commit=move |text| {
-                            match parse_number(&text) {
-                                Some(budget) => board.try_apply(|b| b.set_project_budget(&id.get_value(), budget)),
-                                None => Err(t_string!(i18n, project.budget_not_number).into()),
-                            }
-                        }/></label>
-                <label>{t!(i18n, project.actual_cost_ac)} " "
-                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.actual_cost)) value=number(|p| p.financials.actual_cost)
-                        disabled=read_only testid="actual-cost"
-                        commit=move |text| set_figure(text, |i18n| t_string!(i18n, project.the_actual_cost), |f, v| f.actual_cost = v)/></label>
-                <label>{t!(i18n, project.planned_value_pv)} " "
-                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.planned_value)) value=number(|p| p.financials.planned_value)
-                        disabled=read_only testid="planned-value"
-                        commit=move |text| set_figure(text, |i18n| t_string!(i18n, project.the_planned_value), |f, v| f.planned_value = v)/></label>
-                <label>{t!(i18n, project.earned_value_ev)} " "
-                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.earned_value)) value=number(|p| p.financials.earned_value)
-                        disabled=read_only testid="earned-value"
-                        commit=move |text| set_figure(text, |i18n| t_string!(i18n, project.the_earned_value), |f, v| f.earned_value = v)/></label>
-                <label>{t!(i18n, project.complete)} " "
-                    <Field label=text_of(i18n, |i18n| t_string!(i18n, project.percent_complete))
-                        value=number(|p| p.financials.percent_complete) disabled=read_only testid="percent-complete"
-                        commit=move |text| {
-                            set_figure(text, |i18n| t_string!(i18n, project.the_percent_complete), |f, v| f.percent_complete = v)
-                        }/></label>
+                <div class="with-story">
+                    <label>{t!(i18n, project.budget_bac)} " "
+                        <Field label=text_of(i18n, |i18n| t_string!(i18n, project.budget)) value=number(|p| p.budget) disabled=read_only testid="budget"
+                            commit=move |text| {
+                                match parse_number(&text) {
+                                    Some(budget) => board.try_apply(|b| b.set_project_budget(&id.get_value(), budget)),
+                                    None => Err(t_string!(i18n, project.budget_not_number).into()),
+                                }
+                            }/></label>
+                    <FieldHistory board project=id.get_value() field="budget"/>
+                </div>
+                <div class="with-story">
+                    <label>{t!(i18n, project.actual_cost_ac)} " "
+                        <Field label=text_of(i18n, |i18n| t_string!(i18n, project.actual_cost)) value=number(|p| p.financials.actual_cost)
+                            disabled=read_only testid="actual-cost"
+                            commit=move |text| set_figure(text, |i18n| t_string!(i18n, project.the_actual_cost), |f, v| f.actual_cost = v)/></label>
+                    <FieldHistory board project=id.get_value() field="actual_cost"/>
+                </div>
+                <div class="with-story">
+                    <label>{t!(i18n, project.planned_value_pv)} " "
+                        <Field label=text_of(i18n, |i18n| t_string!(i18n, project.planned_value)) value=number(|p| p.financials.planned_value)
+                            disabled=read_only testid="planned-value"
+                            commit=move |text| set_figure(text, |i18n| t_string!(i18n, project.the_planned_value), |f, v| f.planned_value = v)/></label>
+                    <FieldHistory board project=id.get_value() field="planned_value"/>
+                </div>
+                <div class="with-story">
+                    <label>{t!(i18n, project.earned_value_ev)} " "
+                        <Field label=text_of(i18n, |i18n| t_string!(i18n, project.earned_value)) value=number(|p| p.financials.earned_value)
+                            disabled=read_only testid="earned-value"
+                            commit=move |text| set_figure(text, |i18n| t_string!(i18n, project.the_earned_value), |f, v| f.earned_value = v)/></label>
+                    <FieldHistory board project=id.get_value() field="earned_value"/>
+                </div>
+                <div class="with-story">
+                    <label>{t!(i18n, project.complete)} " "
+                        <Field label=text_of(i18n, |i18n| t_string!(i18n, project.percent_complete))
+                            value=number(|p| p.financials.percent_complete) disabled=read_only testid="percent-complete"
+                            commit=move |text| {
+                                set_figure(text, |i18n| t_string!(i18n, project.the_percent_complete), |f, v| f.percent_complete = v)
+                            }/></label>
+                    <FieldHistory board project=id.get_value() field="percent_complete"/>
+                </div>
             </div>
+            <StoryPanel board project=id.get_value() fields=MONEY_FIELDS/>
             {figure_rows}
             <div class="rags">
                 <div class="rag-box">

@@ -96,6 +96,54 @@ impl Board {
     }
 }
 
+/// Who set a value, as the story names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setter {
+    /// The member the server's history attributes the change to.
+    Member(String),
+    /// The device that made the change (the first 8 hex digits of its actor), when the
+    /// history does not reach it: offline, or a change this device has not sent yet.
+    Device(String),
+}
+
+/// One line of a field's story as the page tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoryLine {
+    pub value: String,
+    pub standing: Standing,
+    pub setter: Setter,
+    pub made_at_ms: Option<i64>,
+    /// The change that set it (hex).
+    pub change: String,
+}
+
+/// A field's story in the order a reader asks about it: the current value first (who set
+/// it, when), then any value that lost to it when two people set the field at once, then the
+/// values before, newest first. `names` maps a change (hex) to the member who sent it.
+pub fn tell(values: &[FieldValue], names: &std::collections::HashMap<String, String>) -> Vec<StoryLine> {
+    let rank = |standing: Standing| match standing {
+        Standing::Current => 0,
+        Standing::LostConflict => 1,
+        Standing::Replaced => 2,
+    };
+    let mut lines: Vec<StoryLine> = values
+        .iter()
+        .map(|value| StoryLine {
+            value: value.value.clone(),
+            standing: value.standing,
+            setter: names.get(&value.change).map_or_else(
+                || Setter::Device(value.actor.chars().take(8).collect()),
+                |name| Setter::Member(name.clone()),
+            ),
+            made_at_ms: value.made_at_ms,
+            change: value.change.clone(),
+        })
+        .collect();
+    // Stable: within a standing, the story's own order (newest first) stays.
+    lines.sort_by_key(|line| rank(line.standing));
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,5 +181,63 @@ mod tests {
         // A field never set has no story; an unknown project is an error.
         assert!(left.project_field_history(&id, "sponsor").unwrap().is_empty());
         assert!(left.project_field_history(&ProjectId::random(), "budget").is_err());
+    }
+
+    /// Alice sets Apollo's budget to 250; Bob and Carol, apart (Carol offline), set it to 300
+    /// and 275. Bob renamed the project first, so his write has the later operation counter
+    /// and wins the merge; Carol's arrives last, so it is the newest change. Told: the current
+    /// value first with who set it (Bob), then the losing value (Carol's), then 250 and 100
+    /// (Alice's). Carol's change has not reached the server's history: her device is named.
+    #[test]
+    fn the_story_of_a_field_with_a_concurrent_edit_names_who_set_each_value() {
+        let mut alice = Board::new("P").unwrap();
+        let id = ProjectId::random();
+        alice
+            .add_project(id.clone(), NewProject { name: "Apollo".into(), stage: Stage::Proposed, budget: 100.0 })
+            .unwrap();
+        alice.set_project_budget(&id, 250.0).unwrap();
+        let mut bob = alice.fork();
+        let mut carol = alice.fork();
+        bob.rename_project(&id, "Apollo II").unwrap();
+        bob.set_project_budget(&id, 300.0).unwrap();
+        carol.set_project_budget(&id, 275.0).unwrap();
+        let last_change = |board: &mut Board| board.automerge().get_changes(&[]).last().unwrap().hash().to_string();
+        let (bob_change, carol_change) = (last_change(&mut bob), last_change(&mut carol));
+        let carol_actor = carol.automerge().get_changes(&[]).last().unwrap().actor_id().to_hex_string();
+        alice.merge(&mut bob).unwrap();
+        alice.merge(&mut carol).unwrap();
+
+        // The server's history knows Alice's changes and Bob's, not Carol's yet.
+        let mut names: std::collections::HashMap<String, String> = alice
+            .automerge()
+            .get_changes(&[])
+            .iter()
+            .map(|change| change.hash().to_string())
+            .filter(|hash| *hash != carol_change && *hash != bob_change)
+            .map(|hash| (hash, "Alice".to_owned()))
+            .collect();
+        names.insert(bob_change, "Bob".to_owned());
+
+        let story = tell(&alice.project_field_history(&id, "budget").unwrap(), &names);
+        let told: Vec<(&str, Standing, Setter)> =
+            story.iter().map(|line| (line.value.as_str(), line.standing, line.setter.clone())).collect();
+        assert_eq!(alice.project(&id).unwrap().budget, 300.0, "Bob's later write wins");
+        let carol_device = Setter::Device(carol_actor[..8].to_owned());
+        assert_eq!(
+            told,
+            [
+                ("300", Standing::Current, Setter::Member("Bob".into())),
+                ("275", Standing::LostConflict, carol_device),
+                ("250", Standing::Replaced, Setter::Member("Alice".into())),
+                ("100", Standing::Replaced, Setter::Member("Alice".into())),
+            ]
+        );
+
+        // Once Alice sets it again, the conflict is over: hers is current, both others replaced.
+        alice.set_project_budget(&id, 320.0).unwrap();
+        let story = tell(&alice.project_field_history(&id, "budget").unwrap(), &names);
+        let standings: Vec<(&str, Standing)> = story.iter().map(|l| (l.value.as_str(), l.standing)).collect();
+        assert_eq!(standings[0], ("320", Standing::Current));
+        assert!(standings[1..].iter().all(|(_, standing)| *standing == Standing::Replaced), "{standings:?}");
     }
 }

@@ -1,14 +1,16 @@
 //! What changed on a board between two versions (a decision's, a baseline's, any point of its
 //! history, or now): projects added and removed, the ones whose rank among the projects of both
 //! versions changed, fields changed old → new, bookings changed, and the PMO KPIs then and now
-//! ([`compare_kpis`]).
+//! ([`compare_kpis`]), and what the exact selection would choose on each
+//! ([`compare_selection`]).
 
 use std::collections::BTreeMap;
 
 use crate::{
     board::{BoardSnapshot, Project},
     dashboard,
-    views::dashboard::kpi_tiles,
+    selection::{self, Limits, SelectionError, SelectionStatus},
+    views::{self, dashboard::kpi_tiles},
     IsoWeek, PersonId, ProjectId,
 };
 
@@ -78,6 +80,98 @@ pub fn compare_kpis(then: &BoardSnapshot, now: &BoardSnapshot, weeks: &[IsoWeek]
         .zip(after)
         .map(|(then, now)| KpiThenNow { id: now.id, label: now.label, zh: now.zh, then: then.figure, now: now.figure })
         .collect()
+}
+
+/// How many branch-and-bound nodes the comparison's selection may explore on each version.
+///
+/// A node budget rather than a time budget, so that the same two versions give the same answer
+/// on every machine. The selection page searches until it proves the optimum (with progress
+/// and Cancel); a comparison opens in one go, so it stops here and says how close to the best
+/// possible its answer is proven to be ([`SelectionAt::gap`]). Most boards are proven optimal
+/// well within it (200 candidates took 4,241 nodes to the proof; see BENCHMARKS.md).
+pub const SELECTION_NODES: u64 = 2_000;
+
+/// The limits [`compare_selection`] is meant to run with.
+pub fn selection_limits() -> Limits<'static> {
+    Limits::nodes(SELECTION_NODES)
+}
+
+/// What the exact selection chooses on one version of the board, with the selection page's
+/// defaults: every project still in play a candidate worth its weighted score, the budget
+/// envelope (else what they would all cost), the people's capacity per role over the planning
+/// weeks, active projects kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectionAt {
+    /// The chosen projects' names in that version's priority order.
+    pub chosen: Vec<String>,
+    pub value: f64,
+    pub cost: f64,
+    pub budget: f64,
+    pub status: SelectionStatus,
+    /// The share of the best possible value the answer might miss (0 when proven optimal).
+    pub gap: f64,
+}
+
+/// The exact selection on two versions, and the projects it chooses on one only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SelectionThenNow {
+    pub then: SelectionAt,
+    pub now: SelectionAt,
+    /// Chosen then and not now, by their name now (as it was, if deleted since), in then's order.
+    pub only_then: Vec<String>,
+    /// Chosen now and not then, in today's order.
+    pub only_now: Vec<String>,
+}
+
+impl SelectionThenNow {
+    pub fn changed(&self) -> bool {
+        !self.only_then.is_empty() || !self.only_now.is_empty() || self.then.value != self.now.value
+    }
+}
+
+/// Runs the exact selection on both versions within `limits` (use [`selection_limits`]). The
+/// two problems are solved once when they are the same, which is most comparisons of close
+/// versions: whatever changed did not touch values, costs, the budget or capacity.
+pub fn compare_selection(
+    then: &BoardSnapshot,
+    now: &BoardSnapshot,
+    weeks: &[IsoWeek],
+    limits: &Limits,
+) -> Result<SelectionThenNow, SelectionError> {
+    let problem = |board: &BoardSnapshot| {
+        let figures = dashboard::compute(board, weeks);
+        let values = views::selection::candidate_values(board, &figures);
+        let setup = views::selection::Setup {
+            budget: views::selection::default_budget(board),
+            ..views::selection::Setup::default()
+        };
+        views::selection::build_problem(board, &values, &setup, weeks)
+    };
+    let (problem_then, problem_now) = (problem(then), problem(now));
+    let solved_now = selection::select(&problem_now, limits)?;
+    let solved_then =
+        if problem_then == problem_now { solved_now.clone() } else { selection::select(&problem_then, limits)? };
+    let at = |board: &BoardSnapshot, solved: selection::Selection, budget: f64| {
+        let chosen: Vec<&Project> =
+            board.projects.iter().filter(|p| solved.chosen.iter().any(|id| id == p.id.as_str())).collect();
+        let ids: Vec<ProjectId> = chosen.iter().map(|p| p.id.clone()).collect();
+        let at = SelectionAt {
+            chosen: chosen.iter().map(|p| p.name.clone()).collect(),
+            value: solved.total_value,
+            cost: solved.total_cost,
+            budget,
+            status: solved.status,
+            gap: solved.gap,
+        };
+        (at, ids)
+    };
+    let (then_at, then_ids) = at(then, solved_then, problem_then.budget);
+    let (now_at, now_ids) = at(now, solved_now, problem_now.budget);
+    let name_now =
+        |id: &ProjectId| now.project(id).or_else(|| then.project(id)).map_or_else(String::new, |p| p.name.clone());
+    let only_then = then_ids.iter().filter(|id| !now_ids.contains(id)).map(name_now).collect();
+    let only_now = now_ids.iter().filter(|id| !then_ids.contains(id)).map(name_now).collect();
+    Ok(SelectionThenNow { then: then_at, now: now_at, only_then, only_now })
 }
 
 /// A project that moved: its rank (1 is the top) then and now, among the projects on both.
@@ -323,6 +417,52 @@ mod tests {
         assert!(utilisation.changed());
         let changed: Vec<&str> = kpis.iter().filter(|kpi| kpi.changed()).map(|kpi| kpi.id).collect();
         assert_eq!(changed, ["utilisation"]);
+    }
+
+    /// One criterion; Apollo scores 10, Zeus 8, Hermes 6, Ares 0, so their values (100 × the
+    /// min-max normalised score) are 100, 80, 60 and 0; they cost 60, 50, 40 and 20 against an
+    /// envelope of 100. Then: Apollo + Hermes fit exactly (value 160; Apollo + Zeus would cost
+    /// 110). Since, Apollo's budget rose to 70: Apollo + Hermes cost 110, and the best is Zeus +
+    /// Hermes (value 140, cost 90) over Apollo + Ares (100) or Apollo alone.
+    #[test]
+    fn the_selection_then_and_now_a_worked_example() {
+        use crate::{board::CriterionId, scoring::Direction};
+        let mut board = Board::new("P").unwrap();
+        let criterion = CriterionId::random();
+        board.add_criterion(criterion.clone(), "Value", 1.0, Direction::HigherIsBetter).unwrap();
+        let mut ids = Vec::new();
+        for (name, score, cost) in
+            [("Apollo", 10.0, 60.0), ("Zeus", 8.0, 50.0), ("Hermes", 6.0, 40.0), ("Ares", 0.0, 20.0)]
+        {
+            let id = add(&mut board, name, cost);
+            board.set_score(&id, &criterion, Some(score)).unwrap();
+            ids.push(id);
+        }
+        board.set_budget_envelope(Some(100.0)).unwrap();
+        let then = board.snapshot();
+        board.set_project_budget(&ids[0], 70.0).unwrap();
+        let now = board.snapshot();
+        let weeks = [week("2027-W03")];
+
+        let selection = compare_selection(&then, &now, &weeks, &selection_limits()).unwrap();
+        let expected_then = SelectionAt {
+            chosen: vec!["Apollo".into(), "Hermes".into()],
+            value: 160.0,
+            cost: 100.0,
+            budget: 100.0,
+            status: SelectionStatus::Optimal,
+            gap: 0.0,
+        };
+        assert_eq!(selection.then, expected_then);
+        let expected_now =
+            SelectionAt { chosen: vec!["Zeus".into(), "Hermes".into()], value: 140.0, cost: 90.0, ..expected_then };
+        assert_eq!(selection.now, expected_now);
+        assert_eq!((selection.only_then, selection.only_now), (vec!["Apollo".to_owned()], vec!["Zeus".to_owned()]));
+
+        // The same version: the same choice, nothing changed.
+        let same = compare_selection(&now, &now, &weeks, &selection_limits()).unwrap();
+        assert!(!same.changed());
+        assert_eq!(same.then, same.now);
     }
 
     #[test]

@@ -1,0 +1,165 @@
+//! How fast the history API answers a page (issue 14's target: 50 ms) on the generated
+//! 1,000-project board with 10,000 more changes of history, on SQLite and on Postgres: an
+//! in-process server, the board restored from its backup (every change recorded in
+//! `change_history`, as `POST /api/boards/restore` does), then `GET /api/boards/{id}/history`
+//! for the first page (the history page's first request), and for a page deep in the history.
+//!
+//! ```text
+//! cargo bench -p server --bench history_api
+//! PMO_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo bench -p server --bench history_api
+//! ```
+//!
+//! Postgres is measured in a schema of its own (dropped afterwards) when `PMO_BENCH_POSTGRES_URL`
+//! (or `PMO_TEST_POSTGRES_URL`) is set. Each page is described in PMO words by the server (a diff
+//! of the board per change), so a page costs mostly that, not the query. It prints figures and
+//! never fails on them.
+
+#[path = "../../shared/tests/support/large_board.rs"]
+mod large_board;
+
+use std::{sync::Arc, time::Duration};
+
+use server::{Config, Server};
+use shared::{
+    api::{BoardSummary, CSRF_COOKIE, CSRF_HEADER},
+    history::HistoryPage,
+};
+use tokio::{net::TcpListener, time::Instant};
+
+/// Requests timed per page, after one that loads the board.
+const ROUNDS: usize = 20;
+
+#[tokio::main]
+async fn main() {
+    let started = std::time::Instant::now();
+    let (mut board, projects, people, weeks) = large_board::large_board();
+    // The same 10,000 changes as the domain benchmarks: budgets, bookings, moves, renames.
+    for change in 0..10_000usize {
+        let project = &projects[(change * 7) % projects.len()];
+        match change % 4 {
+            0 => board.set_project_budget(project, 50_000.0 + change as f64).unwrap(),
+            1 => board
+                .set_allocation(project, &people[change % people.len()], weeks[change % 12], (change % 9) as f64)
+                .unwrap(),
+            2 => board.move_project(project, change % 50).unwrap(),
+            _ => board.rename_project(project, &format!("Project {change}")).unwrap(),
+        }
+    }
+    let backup = board.save();
+    println!(
+        "history API: the board with 10,000 more changes built in {:.1?} ({} KiB saved)",
+        started.elapsed(),
+        backup.len() / 1024
+    );
+
+    let sqlite = tempfile::tempdir().expect("a temporary directory");
+    let url = format!("sqlite://{}", sqlite.path().join("bench.db").display());
+    measure("SQLite", &url, &backup).await;
+
+    let postgres = std::env::var("PMO_BENCH_POSTGRES_URL")
+        .or_else(|_| std::env::var("PMO_TEST_POSTGRES_URL"))
+        .ok()
+        .filter(|url| !url.is_empty());
+    match postgres {
+        None => println!("history API on Postgres: not measured (set PMO_BENCH_POSTGRES_URL)"),
+        Some(base) => match sqlx::PgPool::connect(&base).await {
+            Err(error) => println!("history API on Postgres: not measured ({error})"),
+            Ok(admin) => {
+                let schema = format!("pmo_bench_{}", rand::random::<u32>());
+                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await.unwrap();
+                let separator = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{separator}options=-c%20search_path%3D{schema}");
+                measure("Postgres", &url, &backup).await;
+                sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(&admin).await.unwrap();
+            }
+        },
+    }
+}
+
+/// Restores the board on a fresh server with `database_url` and times history pages.
+async fn measure(database: &str, database_url: &str, backup: &[u8]) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let addr = listener.local_addr().unwrap();
+    let server = Server::start(Config::new(database_url, "target/site"), listener).await.expect("the server starts");
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let http = reqwest::Client::builder().cookie_provider(jar.clone()).build().unwrap();
+    let base: reqwest::Url = format!("http://{addr}").parse().unwrap();
+    http.get(base.join("/api/auth/me").unwrap()).send().await.unwrap();
+    let csrf = || {
+        use reqwest::cookie::CookieStore;
+        let cookies = jar.cookies(&base).map(|value| value.to_str().unwrap_or_default().to_owned()).unwrap_or_default();
+        cookies.split("; ").find_map(|pair| pair.strip_prefix(&format!("{CSRF_COOKIE}=")).map(str::to_owned)).unwrap()
+    };
+    let body = serde_json::json!({
+        "email": "pmo@example.com", "name": "PMO", "password": "correct horse battery staple", "invite": null
+    });
+    let response =
+        http.post(base.join("/api/auth/signup").unwrap()).header(CSRF_HEADER, csrf()).json(&body).send().await.unwrap();
+    assert_eq!(response.status(), 201, "sign-up");
+
+    let started = Instant::now();
+    let response = http
+        .post(base.join("/api/boards/restore").unwrap())
+        .header(CSRF_HEADER, csrf())
+        .body(backup.to_vec())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    if status != 201 {
+        println!(
+            "history API on {database}: not measured (restoring the board: {status} {})",
+            response.text().await.unwrap_or_default()
+        );
+        server.stop().await;
+        return;
+    }
+    let restored: BoardSummary = response.json().await.unwrap();
+    println!("history API on {database}: board restored in {:.1?}", started.elapsed());
+    let path = format!("/api/boards/{}/history", restored.id.trim_start_matches("automerge:"));
+
+    let page = |query: String| {
+        let (http, url) = (http.clone(), base.join(&format!("{path}{query}")).unwrap());
+        async move {
+            let started = Instant::now();
+            let response = http.get(url).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            let page: HistoryPage = response.json().await.unwrap();
+            (started.elapsed(), page)
+        }
+    };
+    let (cold, first) = page(String::new()).await;
+    println!(
+        "history API on {database}: first page, first request (loads the board) {:.1} ms, {} entries",
+        ms(cold),
+        first.entries.len()
+    );
+    let mut times = Vec::new();
+    for _ in 0..ROUNDS {
+        times.push(page(String::new()).await.0);
+    }
+    report(database, "first page (50 newest changes)", &mut times);
+    // A page from the middle of the history: `next` counts down from the newest.
+    let next: i64 = first.next.as_deref().and_then(|next| next.parse().ok()).unwrap_or(0);
+    let middle = format!("?before={}", next / 2);
+    let mut times = Vec::new();
+    for _ in 0..ROUNDS {
+        times.push(page(middle.clone()).await.0);
+    }
+    report(database, "a page from the middle of the history", &mut times);
+    server.stop().await;
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn report(database: &str, what: &str, times: &mut [Duration]) {
+    times.sort();
+    println!(
+        "history API on {database}: {what}: median {:.1} ms, slowest {:.1} ms ({} requests)",
+        ms(times[times.len() / 2]),
+        ms(times[times.len() - 1]),
+        times.len()
+    );
+}
