@@ -69,7 +69,7 @@ pub fn FieldStory(board: BoardContext, #[prop(optional)] project: Option<Project
         let Ok(id) = chosen_project.get().parse::<ProjectId>() else { return Ok(Vec::new()) };
         let field = field.get();
         board.session.with_value(|session| {
-            session.read(|live| live.project_field_history(&id, &field)).map_err(|error| error.to_string())
+            session.read(|live| live.project_field_history(&id, &field)).map_err(|error| board.word(&error))
         })
     });
     // Names for the changes of the story that are not named yet.
