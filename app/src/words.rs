@@ -626,12 +626,12 @@ mod tests {
         );
         assert_eq!(
             infeasibility(Locale::zh, &budget, &name),
-            "强制纳入的项目及其依赖的项目共需 250,000，超过预算 200,000：请将预算提高到至少 250,000，或减少强制纳入的项目"
+            "强制入选的项目及其依赖的项目共需 250,000，超过预算 200,000：请将预算提高到至少 250,000，或减少强制入选的项目"
         );
         let dependency = Infeasibility::Dependency { project: "p-erp".into(), requires: "p-crm".into() };
         assert_eq!(
             infeasibility(Locale::zh, &dependency, &name),
-            "ERP必须入选（被强制纳入，或被强制纳入的项目所依赖），但它依赖的CRM被强制排除：请强制纳入CRM，或不再强制纳入ERP"
+            "ERP必须入选（被强制入选，或被强制入选的项目所依赖），但它依赖的CRM被强制排除：请强制入选CRM，或不再强制入选ERP"
         );
     }
 
