@@ -93,7 +93,7 @@ test("a gate ticked by one shows who and when to the other, and moving on past i
   for (const page of [alice, bob]) {
     await expect(page.locator(".phases li.current")).toHaveText(/Planning/);
     await expect(page.getByTestId("project-decisions")).toContainText(
-      "Moved from Initiation 启动 to Planning 规划 with 2 gate item(s) unticked",
+      "Moved from Initiation to Planning with 2 gate item(s) unticked",
     );
     await expect(page.getByTestId("project-decisions")).toContainText("Bob, ");
   }
