@@ -797,7 +797,7 @@ fn scalar_f64(value: &ScalarValue) -> Option<f64> {
     }
 }
 
-fn non_empty<'a>(what: Subject, text: &'a str) -> Result<&'a str, BoardError> {
+fn non_empty(what: Subject, text: &str) -> Result<&str, BoardError> {
     let text = text.trim();
     if text.is_empty() {
         Err(BoardError::Empty { what })
@@ -807,7 +807,7 @@ fn non_empty<'a>(what: Subject, text: &'a str) -> Result<&'a str, BoardError> {
 }
 
 /// A name that becomes part of a composite key: not empty, no `/`.
-fn key_part<'a>(what: Subject, text: &'a str) -> Result<&'a str, BoardError> {
+fn key_part(what: Subject, text: &str) -> Result<&str, BoardError> {
     let text = non_empty(what, text)?;
     if text.contains('/') {
         Err(BoardError::Slash { what, value: text.to_owned() })
