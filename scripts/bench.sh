@@ -10,9 +10,10 @@ out=BENCHMARKS.md
 native=$(mktemp)
 wasm=$(mktemp)
 load=$(mktemp)
+browser=$(mktemp)
 sync_load=$(mktemp)
 history=$(mktemp)
-trap 'rm -f "$native" "$wasm" "$load" "$sync_load" "$history"' EXIT
+trap 'rm -f "$native" "$wasm" "$load" "$browser" "$sync_load" "$history"' EXIT
 # The sync load figures come from `make bench-sync`, which takes many minutes: they are kept
 # as they are, from their heading to the end of the file.
 sed -n '/^## Sync load/,$p' "$out" >"$sync_load" 2>/dev/null || true
@@ -30,6 +31,11 @@ echo "release site and first load over a throttled link (end2end/bench/first-loa
 scripts/build-site.sh --release >&2
 make --no-print-directory server-bin >&2
 (cd end2end && PMO_BOARD_BIN="$PWD/../target/e2e/pmo-board" node bench/first-load.js) >"$load" || true
+echo "the large board's review, export and import preview in Chromium (end2end/bench/large-board.js)…" >&2
+large_board="$PWD/target/large-board.automerge"
+cargo run -p shared --release --example large_board -- "$large_board" >&2
+(cd end2end && PMO_BOARD_BIN="$PWD/../target/e2e/pmo-board" LARGE_BOARD="$large_board" node bench/large-board.js) \
+  >"$browser" || true
 
 # Raw, gzip -9 and brotli sizes of what the browser downloads on a first load.
 sizes() {
@@ -92,6 +98,10 @@ sizes() {
   echo "## First load (headless Chromium, network throttled; debug server, release site)"
   echo
   if [[ -s "$load" ]]; then cat "$load"; else echo "(not measured: the first-load benchmark printed nothing)"; fi
+  echo
+  echo "## The 1,000-project board in the browser (headless Chromium; debug server, release site)"
+  echo
+  if [[ -s "$browser" ]]; then cat "$browser"; else echo "(not measured: the browser benchmark printed nothing)"; fi
   if [[ -s "$sync_load" ]]; then
     echo
     cat "$sync_load"

@@ -27,6 +27,14 @@ const BOARD_ROLES: &str = "board-roles";
 #[error("this browser's storage (IndexedDB) failed: {0}")]
 pub struct CacheError(String);
 
+impl CacheError {
+    /// The browser's own words for what failed (the app words the rest, see
+    /// `words::DeviceProblem`).
+    pub fn detail(&self) -> &str {
+        &self.0
+    }
+}
+
 impl From<rexie::Error> for CacheError {
     fn from(error: rexie::Error) -> CacheError {
         CacheError(error.to_string())

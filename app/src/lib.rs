@@ -81,6 +81,19 @@ macro_rules! tr {
     };
 }
 
+/// [`tr!`] for a catalogue locale instead of the context (`td_string!`), for the words that run
+/// outside a view too (see [`words`]): `trd!(locale, reasons.empty, what = noun)`.
+macro_rules! trd {
+    (@value $var:ident) => { $var };
+    (@value $var:ident, $value:expr) => { $value };
+    ($locale:expr, $($key:ident).+ $(, $var:ident $(= $value:expr)?)* $(,)?) => {
+        $crate::language::fill(
+            $crate::i18n::td_string!($locale, $($key).+),
+            &[$((stringify!($var), &trd!(@value $var $(, $value)?) as &dyn ::std::fmt::Display)),*],
+        )
+    };
+}
+
 pub mod account;
 #[cfg(feature = "hydrate")]
 pub mod api;
@@ -93,6 +106,7 @@ pub mod language;
 pub mod pages;
 #[cfg(feature = "hydrate")]
 pub mod session;
+pub mod words;
 
 /// The wasm entry point, called by the shell's script.
 #[cfg(feature = "hydrate")]

@@ -38,13 +38,14 @@ pub use shared::session::{SetAside, SyncStatus};
 use shared::{
     api::Account,
     board::BoardSnapshot,
+    board::Difference,
     session::{EditRefused, Effect, Input, Problem, Session, Stored},
     Board, BoardError,
 };
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
-use crate::{api, cache::BoardCache};
+use crate::{api, cache::BoardCache, words::DeviceProblem};
 
 /// How often the session looks at the connection and announces presence.
 const TICK: Duration = Duration::from_secs(1);
@@ -59,7 +60,7 @@ pub struct SessionView {
     /// Names of the other people who have this board open.
     pub peers: RwSignal<Vec<String>>,
     /// A problem the person should know about (storage failing, a bad frame).
-    pub problem: RwSignal<Option<String>>,
+    pub problem: RwSignal<Option<DeviceProblem>>,
     /// Counts the times the server said the account's role on the board changed.
     pub role_changes: RwSignal<u32>,
     /// Counts completed handshakes with the server: after a reconnect the role may have
@@ -129,11 +130,11 @@ impl BoardSession {
 
     /// Applies an edit to the board. A refused edit changes nothing and says why; an accepted
     /// one shows at once and is stored, then sent.
-    pub fn edit(&self, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) -> Result<(), String> {
+    pub fn edit(&self, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) -> Result<(), EditRefused> {
         let mut driver = self.driver.borrow_mut();
         let view = driver.view;
-        let session = driver.session.as_mut().ok_or_else(|| EditRefused::NotLoaded.to_string())?;
-        let effects = session.edit(change).map_err(|refused| refused.to_string())?;
+        let session = driver.session.as_mut().ok_or(EditRefused::NotLoaded)?;
+        let effects = session.edit(change)?;
         // The edit shows at once; storing and sending wait their turn in the loop.
         let (shown, rest): (Vec<Effect>, Vec<Effect>) =
             effects.into_iter().partition(|effect| matches!(effect, Effect::BoardChanged | Effect::Status(_)));
@@ -243,9 +244,7 @@ async fn load(driver: &Rc<RefCell<Driver>>) -> Vec<Effect> {
     let cache = match BoardCache::open(&account_id).await {
         Ok(cache) => Some(Rc::new(cache)),
         Err(error) => {
-            view.problem.set(Some(format!(
-                "{error}. Edits are kept only while this page is open and reach the server when it is online."
-            )));
+            view.problem.set(Some(DeviceProblem::NoStorage(error.detail().to_owned())));
             None
         }
     };
@@ -258,18 +257,16 @@ async fn load(driver: &Rc<RefCell<Driver>>) -> Vec<Effect> {
                     if cached.chunk_count > 1 {
                         match cache.compact(&document_id, cached.chunk_count, &board.save()).await {
                             Ok(()) => stored.next_chunk = cached.chunk_count + 1,
-                            Err(error) => view.problem.set(Some(error.to_string())),
+                            Err(error) => view.problem.set(Some(DeviceProblem::Store(error.detail().to_owned()))),
                         }
                     }
                     stored.board = board;
                     stored.sync_state = cached.sync_state;
                 }
-                Err(error) => view.problem.set(Some(format!(
-                    "The copy of this board in this browser cannot be read ({error}); it is left untouched and the board is fetched from the server."
-                ))),
+                Err(error) => view.problem.set(Some(DeviceProblem::CopyUnreadable(error.to_string()))),
             },
             Ok(None) => {}
-            Err(error) => view.problem.set(Some(error.to_string())),
+            Err(error) => view.problem.set(Some(DeviceProblem::Store(error.detail().to_owned()))),
         }
     }
     let mut driver = driver.borrow_mut();
@@ -294,7 +291,9 @@ async fn perform(driver: &Rc<RefCell<Driver>>, events: &mpsc::UnboundedSender<Ev
             Effect::Replace { chunk, bytes } => {
                 let (cache, document_id) = cache_and_id(driver);
                 let result = match cache {
-                    Some(cache) => cache.compact(&document_id, chunk, &bytes).await.map_err(|error| error.to_string()),
+                    Some(cache) => {
+                        cache.compact(&document_id, chunk, &bytes).await.map_err(|error| error.detail().to_owned())
+                    }
                     None => Ok(()),
                 };
                 Some(Input::Replaced(result))
@@ -369,10 +368,10 @@ async fn store(driver: &Rc<RefCell<Driver>>, chunk: u32, changes: Vec<u8>, sync_
     let changes = if changes.is_empty() {
         Ok(())
     } else {
-        cache.append(&document_id, chunk, &changes).await.map_err(|error| error.to_string())
+        cache.append(&document_id, chunk, &changes).await.map_err(|error| error.detail().to_owned())
     };
     let sync_state = match sync_state {
-        Some(state) => cache.save_sync_state(&document_id, &state).await.map_err(|error| error.to_string()),
+        Some(state) => cache.save_sync_state(&document_id, &state).await.map_err(|error| error.detail().to_owned()),
         None => Ok(()),
     };
     Input::Stored { changes, sync_state }
@@ -396,11 +395,11 @@ fn show(view: &SessionView, session: &Session, effect: &Effect) {
     }
 }
 
-fn describe(problem: &Problem) -> String {
+fn describe(problem: &Problem) -> DeviceProblem {
     match problem {
-        Problem::Store(error) => error.clone(),
-        Problem::Sync(error) => error.to_string(),
-        Problem::SetAside(error) => format!("The changes the server refused cannot be set aside: {error}"),
+        Problem::Store(detail) => DeviceProblem::Store(detail.clone()),
+        Problem::Sync(_) => DeviceProblem::Sync,
+        Problem::SetAside(detail) => DeviceProblem::SetAside(detail.clone()),
     }
 }
 
@@ -412,7 +411,16 @@ fn set_aside_key(account_id: &str, document_id: &str) -> String {
 fn load_set_aside(account_id: &str, document_id: &str) -> Option<SetAside> {
     let storage = window().local_storage().ok()??;
     let text = storage.get_item(&set_aside_key(account_id, document_id)).ok()??;
-    serde_json::from_str(&text).ok()
+    serde_json::from_str(&text).ok().or_else(|| {
+        // Kept by an earlier release, whose lines were English text: shown as they were.
+        #[derive(serde::Deserialize)]
+        struct Written {
+            reason: String,
+            lines: Vec<String>,
+        }
+        let written: Written = serde_json::from_str(&text).ok()?;
+        Some(SetAside { reason: written.reason, lines: written.lines.into_iter().map(Difference::Written).collect() })
+    })
 }
 
 fn store_set_aside(account_id: &str, document_id: &str, kept: Option<&SetAside>) {

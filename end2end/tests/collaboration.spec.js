@@ -94,7 +94,7 @@ test("bad input is refused with a message in place and changes nothing", async (
   await addProject(page, "ERP");
   await addPerson(page, "Li Wei", 40);
   await setHours(page, "ERP", "Li Wei", 0, -5);
-  await expect(personCells(page, "Li Wei").first().getByRole("alert")).toContainText("allocation must be a finite number of at least 0");
+  await expect(personCells(page, "Li Wei").first().getByRole("alert")).toContainText("The booked hours must be a number of at least 0");
   await expect(personCells(page, "Li Wei").first().locator(".total")).toHaveText("0/40");
   const name = projectRow(page, "ERP").locator(".project-name");
   await name.fill("   ");

@@ -153,7 +153,7 @@ test("strategy: objectives and contributions edited by one, alignment recomputed
   await expect(cell(alice, 3, 1).locator("input")).toBeFocused();
   await alice.keyboard.type("1.5");
   await alice.keyboard.press("Enter");
-  await expect(cell(alice, 3, 1).locator(".field-error")).toHaveText("contribution must be at most 1, not 1.5");
+  await expect(cell(alice, 3, 1).locator(".field-error")).toHaveText("The contribution must be at most 1, not 1.5.");
   await alice.keyboard.press("Escape");
   await expect(cell(alice, 3, 1)).toBeFocused();
   await expect(cell(bob, 3, 1)).toHaveText("");
@@ -175,7 +175,7 @@ test("strategy: objectives and contributions edited by one, alignment recomputed
   await alice.getByLabel("New objective name").fill("Green IT");
   await alice.getByLabel("New objective weight").fill("-1");
   await alice.getByLabel("New objective weight").press("Enter");
-  await expect(alice.getByTestId("add-objective-error")).toHaveText("objective weight must be a finite number of at least 0, not -1");
+  await expect(alice.getByTestId("add-objective-error")).toHaveText("The objective's weight must be a number of at least 0, not -1.");
   await expect(bob.getByTestId("objective-row")).toHaveCount(3);
   await alice.getByLabel("New objective weight").fill("1");
   await alice.getByLabel("New objective weight").press("Enter");
@@ -206,7 +206,7 @@ test("scoring: a score changed by one reranks for the other, and the order goes 
   const weight = alice.getByTestId("criterion-row").first().locator(".criterion-weight");
   await weight.fill("-1");
   await weight.press("Enter");
-  await expect(alice.getByTestId("criterion-row").first().locator(".field:has(input.criterion-weight) .field-error")).toHaveText("criterion weight must be a finite number of at least 0, not -1");
+  await expect(alice.getByTestId("criterion-row").first().locator(".field:has(input.criterion-weight) .field-error")).toHaveText("The criterion's weight must be a number of at least 0, not -1.");
   await expect(bob.getByTestId("criterion-row").first().locator(".criterion-weight")).toHaveValue("3");
   await weight.press("Escape");
 
@@ -299,7 +299,7 @@ test("settings: the owner's changes reach a colleague, who can only read them", 
 
   await alice.getByTestId("currency").fill("EURO");
   await alice.getByTestId("currency").press("Enter");
-  await expect(alice.locator(".field-error").first()).toHaveText("`EURO` is not a currency code: use three letters, such as CNY or EUR");
+  await expect(alice.locator(".field-error").first()).toHaveText("“EURO” is not a currency code: use three letters, such as CNY or EUR.");
   await expect(bob.getByTestId("currency")).toHaveValue("CNY");
   await alice.getByTestId("currency").fill("eur");
   await alice.getByTestId("currency").press("Enter");
@@ -314,7 +314,7 @@ test("settings: the owner's changes reach a colleague, who can only read them", 
   await alice.getByTestId("rag-amber").fill("0.99");
   await alice.getByTestId("rag-amber").press("Enter");
   await expect(alice.locator(".field", { has: alice.getByTestId("rag-amber") }).locator(".field-error"))
-    .toHaveText("the amber threshold (0.99) must be above 0 and at most the green one (0.95)");
+    .toHaveText("The amber threshold (0.99) must be above 0 and at most the green one (0.95).");
   await expect(bob.getByTestId("rag-amber")).toHaveValue("0.85");
 
   await alice.getByLabel("Phase of the new checklist item").selectOption("closing");
@@ -323,7 +323,7 @@ test("settings: the owner's changes reach a colleague, who can only read them", 
   await expect(bob.locator(".phase[data-phase=closing] [data-testid=gate-item]")).toHaveCount(4);
   await expect(bob.locator(".phase[data-phase=closing]")).toContainText("Benefits review planned 收益评审已安排");
   await alice.getByLabel("New checklist item", { exact: true }).press("Enter");
-  await expect(alice.getByTestId("add-gate-error")).toHaveText("a checklist item cannot be empty");
+  await expect(alice.getByTestId("add-gate-error")).toHaveText("The checklist item cannot be empty.");
 
   // The envelope of 500,000 is now exceeded (ERP 400,000 + CRM 250,000): the dashboard says so.
   await bob.getByRole("link", { name: /^Dashboard/ }).click();

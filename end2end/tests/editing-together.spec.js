@@ -141,7 +141,7 @@ test("a refused value shows why in place, goes back when left, and never reaches
 
   const budget = bobsRow.locator(".budget");
   await commit(budget, "-5");
-  await expect(bobsRow.getByRole("alert").filter({ hasText: "budget must be a finite number of at least 0" })).toBeVisible();
+  await expect(bobsRow.getByRole("alert").filter({ hasText: "The budget must be a number of at least 0" })).toBeVisible();
   await expect(budget).toHaveAttribute("aria-invalid", "true");
   await expect(budget).toHaveValue("-5");
   await budget.press("Tab");
@@ -156,7 +156,7 @@ test("a refused value shows why in place, goes back when left, and never reaches
 
   const cell = personCells(bob, "Li Wei").first().locator("input");
   await commit(cell, "-5");
-  await expect(personCells(bob, "Li Wei").first().getByRole("alert")).toContainText("allocation must be a finite number of at least 0");
+  await expect(personCells(bob, "Li Wei").first().getByRole("alert")).toContainText("The booked hours must be a number of at least 0");
   await cell.press("Tab");
   await expect(cell).toHaveValue("");
   await expect(personCells(bob, "Li Wei").first().locator(".total")).toHaveText("0/40");

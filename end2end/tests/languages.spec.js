@@ -7,6 +7,8 @@ import { test, expect } from "@playwright/test";
 import { TestServer } from "./server.js";
 import { openBoard, projectNames } from "./board-page.js";
 import { seedPortfolio } from "./decisions-seed.js";
+import { Repo } from "@automerge/automerge-repo";
+import { BrowserWebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 
 let server;
 test.beforeEach(async () => {
@@ -188,3 +190,115 @@ test("the account menu switches the language without a reload, and the choice fo
     await other.close();
   }
 });
+
+/**
+ * Four or more English words in a row: a sentence left in English on a Chinese page (names on
+ * this board have at most three words, "Design signed off").
+ */
+const ENGLISH_SENTENCE = /[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){3,}/;
+
+/** Writes into `board` as `owner`, like a script would (see decisions-seed.js). */
+async function changeBoard(server, owner, board, change) {
+  const token = await server.createToken(owner, "change");
+  const network = new BrowserWebSocketClientAdapter(`ws://127.0.0.1:${server.port}/sync?token=${encodeURIComponent(token)}`);
+  const repo = new Repo({ network: [network] });
+  try {
+    await expect.poll(() => repo.peers.length).toBeGreaterThan(0);
+    const handle = await repo.find(board.id);
+    // The seed's changes reach this client by sync: wait for the project it changes.
+    await expect.poll(() => Boolean(handle.doc()?.projects?.["p-crm"]), { timeout: 30_000 }).toBe(true);
+    handle.change(change);
+  } finally {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await repo.shutdown();
+  }
+}
+
+// What shared finds and the board refuses is worded by the app: a value refused in place, a
+// figure that cannot be computed, a selection nothing fits, an import's refused rows and a
+// backup the server refuses, each in the reader's language alone.
+for (const [language, browserLocale] of [["en", "en-US"], ["zh", "zh-CN"]]) {
+  test(`refusals and findings speak ${language} alone when the browser prefers ${browserLocale}`, async ({ browser }) => {
+    test.setTimeout(180_000);
+    const alice = await server.signUp("alice@example.com", "Alice");
+    const board = await server.createBoard(alice, "2027 portfolio");
+    await seedPortfolio(server, alice, board);
+    // CRM rollout plans more than its budget: its earned value cannot be computed.
+    await changeBoard(server, alice, board, (doc) => { doc.projects["p-crm"].planned_value = 300000; });
+    const context = await browser.newContext({ locale: browserLocale });
+    try {
+      await context.addCookies(server.cookies(alice));
+      const page = await context.newPage();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      const phrases = englishPhrases();
+      /** The element's text is in `language` alone, and so is the whole page. */
+      const speaks = async (element, where, chinese, english) => {
+        await expect(element).toBeVisible({ timeout: 30_000 });
+        const text = await element.innerText();
+        if (language === "zh") {
+          expect(text, where).toContain(chinese);
+          expect(text, where).toMatch(CJK);
+          expect(text, where).not.toMatch(ENGLISH_SENTENCE);
+        } else {
+          expect(text, where).toContain(english);
+        }
+        expect(otherLanguage(await visibleText(page, language), language, phrases), where).toEqual([]);
+      };
+      const open = async (path) => {
+        await page.goto(`${server.url}/board/${board.documentId}/${path}`);
+        await expect(page.getByTestId("board-name")).toHaveText("2027 portfolio", { timeout: 30_000 });
+      };
+
+      // Figures that do not add up, on the dashboard, the finance page and the project's page.
+      await openBoard(page, server, board);
+      await expect.poll(() => projectNames(page)).toHaveLength(5);
+      await open("dashboard");
+      await speaks(page.getByTestId("dashboard-problem").first(), "dashboard", "CRM rollout的挣值", "the earned value of CRM rollout");
+      await open("finance");
+      await speaks(page.locator(".problem-cell").first(), "finance", "超过完工预算", "is more than the budget at completion");
+      await open("project/p-crm");
+      await speaks(page.getByTestId("ev-problem"), "project", "计划价值", "the planned value");
+
+      // A value the board refuses, in place: a negative budget, then a currency code.
+      await open("");
+      const budget = page.locator('[data-project-id="p-erp"] input.budget');
+      await budget.fill("-5");
+      await budget.press("Enter");
+      await speaks(page.locator('[data-project-id="p-erp"] .field-error').filter({ hasText: "-5" }), "budget", "预算必须是不小于 0 的数字", "The budget must be a number of at least 0");
+      await budget.press("Escape");
+      await open("settings");
+      const currency = page.getByTestId("currency");
+      await currency.fill("EURO");
+      await currency.press("Enter");
+      await speaks(page.locator(".field-error").filter({ hasText: "EURO" }), "currency", "不是货币代码", "is not a currency code");
+      await currency.press("Escape");
+
+      // A selection nothing fits: ERP, CRM and Data platform forced in cost 950,000 of 900,000.
+      await open("selection");
+      for (const id of ["p-erp", "p-crm", "p-data"]) {
+        await page.locator(`[data-testid="candidate-row"][data-project-id="${id}"] select`).selectOption("in");
+      }
+      await speaks(page.getByTestId("selection-status"), "selection", "强制入选的项目及其依赖的项目共需", "the projects forced in");
+
+      // An import with refused rows.
+      await open("data");
+      await page.getByTestId("import-file").setInputFiles({
+        name: "bookings.csv",
+        mimeType: "text/csv",
+        buffer: Buffer.from("Project,Person,Week,Hours\nERP upgrade,Nobody,2027-W05,8\nERP upgrade,Li Wei,2027-W05,-3\n"),
+      });
+      await expect(page.getByTestId("refused-row")).toHaveCount(2);
+      await speaks(page.getByTestId("import-preview"), "import", "Nobody", "Nobody");
+
+      // A damaged backup, refused by the server with a code the app words.
+      await page.goto(server.url);
+      await expect(page.getByTestId("board-list")).toBeVisible({ timeout: 30_000 });
+      await page.getByTestId("restore-file").setInputFiles({
+        name: "damaged.automerge", mimeType: "application/octet-stream", buffer: Buffer.from("not a board at all"),
+      });
+      await speaks(page.getByTestId("restore-error"), "restore", "此文件不是组合看板的备份", "damaged or changed after it was saved");
+    } finally {
+      await context.close();
+    }
+  });
+}

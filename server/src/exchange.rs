@@ -20,7 +20,7 @@ use axum::{
     Json,
 };
 use shared::{
-    api::{BoardSummary, Role},
+    api::{BoardSummary, ErrorCode, Role},
     board::BoardSnapshot,
     exchange::{export, Table},
 };
@@ -149,6 +149,18 @@ fn attachment(bytes: Vec<u8>, media_type: &'static str, file_name: &str) -> Resp
     response
 }
 
+impl RestoreRefusal {
+    /// The stable code the app words the refusal by (the English text says more, for scripts).
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            RestoreRefusal::Unreadable(_) => ErrorCode::BackupUnreadable,
+            RestoreRefusal::Empty => ErrorCode::BackupEmpty,
+            RestoreRefusal::Gate(_) => ErrorCode::BackupRefused,
+            RestoreRefusal::NotABoard(_) => ErrorCode::BackupNotABoard,
+        }
+    }
+}
+
 /// Why a backup cannot become a board.
 #[derive(Debug, thiserror::Error)]
 pub enum RestoreRefusal {
@@ -202,9 +214,10 @@ pub async fn restore(
     let owned =
         state.store.boards_of(&caller.account.id).await?.iter().filter(|(_, role)| *role == Role::Owner).count();
     if owned >= limit {
-        return Err(ApiFailure::Forbidden(format!(
-            "an account may own at most {limit} boards: remove one before restoring another"
-        )));
+        return Err(ApiFailure::Refused(
+            ErrorCode::BoardLimit,
+            format!("an account may own at most {limit} boards: remove one before restoring another"),
+        ));
     }
     let limits = shared::gate::GateLimits {
         max_document_ops: state.config.limits.max_document_ops,
@@ -213,7 +226,7 @@ pub async fn restore(
     let restored = tokio::task::spawn_blocking(move || check_backup(&body, &limits))
         .await
         .map_err(|error| ApiFailure::Internal(error.into()))?
-        .map_err(|refusal| ApiFailure::BadRequest(refusal.to_string()))?;
+        .map_err(|refusal| ApiFailure::Refused(refusal.code(), refusal.to_string()))?;
     let document_id =
         state.boards.create(restored.document).await.map_err(|error| ApiFailure::Internal(error.into()))?;
     let record = BoardRecord { id: document_id.to_string(), name: restored.name, created_at_ms: auth::now_ms() };

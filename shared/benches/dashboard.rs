@@ -68,6 +68,12 @@ fn benches(c: &mut Criterion) {
     group.bench_function("recompute the dashboard from a snapshot", |b| {
         b.iter(|| dashboard::compute(black_box(&snapshot), horizon))
     });
+    // The review page's figures (issue 15: it renders within 1 s): everything but the
+    // selection, which the page solves in slices after showing the rest.
+    let chart = shared::views::dashboard::ChartFrame::new(640.0, 400.0);
+    group.bench_function("the review's view-model (all but the selection)", |b| {
+        b.iter(|| shared::views::report::report(black_box(&snapshot), horizon, &chart))
+    });
     let mut hours = 0.0;
     group.bench_function("one edit, then a full read and the dashboard", |b| {
         b.iter(|| {

@@ -108,6 +108,15 @@ pub enum ErrorCode {
     BadTokenName,
     /// 400: a language the server does not know.
     BadLanguage,
+    /// 400: a backup that is not a readable Automerge document (damaged, or changed after it
+    /// was saved).
+    BackupUnreadable,
+    /// 400: a backup that holds no board at all.
+    BackupEmpty,
+    /// 400: a backup the server's checks refuse (too large, or changes the gate refuses).
+    BackupRefused,
+    /// 400: a backup whose document is not a whole board of a schema this server knows.
+    BackupNotABoard,
     /// 401: no credentials.
     SignInFirst,
     /// 401: the session has ended.
@@ -188,7 +197,8 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         use ErrorCode::*;
         match self {
-            BadRequest | BadEmail | BadName | BadPassword | BadBoardName | BadTokenName | BadLanguage => 400,
+            BadRequest | BadEmail | BadName | BadPassword | BadBoardName | BadTokenName | BadLanguage
+            | BackupUnreadable | BackupEmpty | BackupRefused | BackupNotABoard => 400,
             SignInFirst | SessionEnded | TokenInvalid | WrongCredentials | NoSuchAccount => 401,
             CsrfMissing | WrongCurrentPassword | InviteRequired | InviteInvalid | AdminOnly | OwnerOnly
             | BoardLimit | Forbidden => 403,

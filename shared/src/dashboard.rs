@@ -57,7 +57,68 @@ pub struct Dashboard {
     pub kpis: Kpis,
     pub warnings: Vec<Warning>,
     /// Computations that could not run, and why.
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
+}
+
+/// A computation the dashboard could not run, and why: the app words it in the reader's
+/// language, `Display` in English (`earned value of CRM: earned value 120 is more than …`).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{computation}: {reason}")]
+pub struct Problem {
+    pub computation: Computation,
+    pub reason: Reason,
+}
+
+/// Which of the dashboard's computations could not run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Computation {
+    Scoring,
+    Alignment,
+    Coverage,
+    RagThresholds,
+    /// One project's earned value, by the project's name.
+    EarnedValue(String),
+    PortfolioEarnedValue,
+    RiskHeatMap,
+    RiskExposure,
+    SuccessRate,
+    Utilisation,
+    CostAndSchedule,
+    Milestones,
+}
+
+impl std::fmt::Display for Computation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Computation::Scoring => f.write_str("scoring"),
+            Computation::Alignment => f.write_str("alignment"),
+            Computation::Coverage => f.write_str("coverage"),
+            Computation::RagThresholds => f.write_str("RAG thresholds"),
+            Computation::EarnedValue(project) => write!(f, "earned value of {project}"),
+            Computation::PortfolioEarnedValue => f.write_str("portfolio earned value"),
+            Computation::RiskHeatMap => f.write_str("risk heat map"),
+            Computation::RiskExposure => f.write_str("risk exposure"),
+            Computation::SuccessRate => f.write_str("success rate"),
+            Computation::Utilisation => f.write_str("utilisation"),
+            Computation::CostAndSchedule => f.write_str("cost and schedule"),
+            Computation::Milestones => f.write_str("milestones"),
+        }
+    }
+}
+
+/// Why a computation could not run: the error of the module that refused the board's figures.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Reason {
+    #[error(transparent)]
+    Finance(#[from] finance::FinanceError),
+    #[error(transparent)]
+    Scoring(#[from] scoring::ScoringError),
+    #[error(transparent)]
+    Alignment(#[from] alignment::AlignmentError),
+    #[error(transparent)]
+    Risk(#[from] risk::RiskError),
+    #[error(transparent)]
+    Kpi(#[from] kpi::KpiError),
 }
 
 /// The PMO's own performance indicators (PMO 绩效评估指标).
@@ -84,7 +145,7 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
             .iter()
             .map(|p| Candidate::new(p.id.as_str(), p.scores.iter().map(|(k, v)| (k.clone(), *v))))
             .collect();
-        problems.keep("scoring", scoring::weighted_ranking(&board.criteria, &candidates))
+        problems.keep(Computation::Scoring, scoring::weighted_ranking(&board.criteria, &candidates))
     };
 
     // Alignment with the strategic objectives.
@@ -97,11 +158,13 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
     let mut coverage = None;
     if !board.objectives.is_empty() {
         for project in &contributions {
-            if let Some(result) = problems.keep("alignment", alignment::project_alignment(&board.objectives, project)) {
+            if let Some(result) =
+                problems.keep(Computation::Alignment, alignment::project_alignment(&board.objectives, project))
+            {
                 alignment.push(result);
             }
         }
-        coverage = problems.keep("coverage", alignment::coverage(&board.objectives, &contributions));
+        coverage = problems.keep(Computation::Coverage, alignment::coverage(&board.objectives, &contributions));
     }
 
     // Capacity against demand.
@@ -112,7 +175,7 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
 
     // Earned value, project by project so one bad project does not hide the others.
     let thresholds = RagThresholds::new(board.settings.rag_green_min, board.settings.rag_amber_min);
-    let thresholds = problems.keep("RAG thresholds", thresholds).unwrap_or_default();
+    let thresholds = problems.keep(Computation::RagThresholds, thresholds).unwrap_or_default();
     let mut figures = Vec::new();
     let mut rag = BTreeMap::new();
     for project in board.projects.iter().filter(|p| p.stage.is_committed() || p.stage == Stage::Closed) {
@@ -126,7 +189,7 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
             },
         };
         let Some(value) = problems
-            .keep(&format!("earned value of {}", project.name), finance::earned_value(&project_figures.figures))
+            .keep(Computation::EarnedValue(project.name.clone()), finance::earned_value(&project_figures.figures))
         else {
             continue;
         };
@@ -137,7 +200,7 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
         rag.insert(project.id.clone(), finance::compare_rag(computed, project.manual_rag));
         figures.push(project_figures);
     }
-    let earned_value = problems.keep("portfolio earned value", finance::portfolio_earned_value(&figures));
+    let earned_value = problems.keep(Computation::PortfolioEarnedValue, finance::portfolio_earned_value(&figures));
 
     // Risk.
     let risks: Vec<risk::Risk> = board
@@ -151,8 +214,8 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
             roam: r.roam,
         })
         .collect();
-    let heat_map = problems.keep("risk heat map", risk::heat_map(&risks));
-    let exposure = problems.keep("risk exposure", risk::exposure(&risks));
+    let heat_map = problems.keep(Computation::RiskHeatMap, risk::heat_map(&risks));
+    let exposure = problems.keep(Computation::RiskExposure, risk::exposure(&risks));
 
     // KPIs.
     let closed: Vec<ClosedProject> = board
@@ -185,10 +248,10 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
         .map(|m| MilestoneDates { milestone_id: m.id.to_string(), due: m.due, done_on: m.done_on })
         .collect();
     let kpis = Kpis {
-        success_rate: problems.keep("success rate", kpi::success_rate(&closed, &SuccessTolerance::default())),
-        utilisation: problems.keep("utilisation", kpi::resource_utilisation(&hours)),
-        cost_and_schedule: problems.keep("cost and schedule", kpi::cost_and_schedule(&figures)),
-        milestones: problems.keep("milestones", kpi::on_time_milestone_rate(&milestones)),
+        success_rate: problems.keep(Computation::SuccessRate, kpi::success_rate(&closed, &SuccessTolerance::default())),
+        utilisation: problems.keep(Computation::Utilisation, kpi::resource_utilisation(&hours)),
+        cost_and_schedule: problems.keep(Computation::CostAndSchedule, kpi::cost_and_schedule(&figures)),
+        milestones: problems.keep(Computation::Milestones, kpi::on_time_milestone_rate(&milestones)),
     };
 
     Dashboard {
@@ -212,12 +275,12 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
 
 /// The reasons computations could not run.
 #[derive(Default)]
-struct Problems(Vec<String>);
+struct Problems(Vec<Problem>);
 
 impl Problems {
-    /// The value, or `None` with the error noted under `what`.
-    fn keep<T, E: std::fmt::Display>(&mut self, what: &str, result: Result<T, E>) -> Option<T> {
-        result.map_err(|error| self.0.push(format!("{what}: {error}"))).ok()
+    /// The value, or `None` with the error noted under `computation`.
+    fn keep<T, E: Into<Reason>>(&mut self, computation: Computation, result: Result<T, E>) -> Option<T> {
+        result.map_err(|error| self.0.push(Problem { computation, reason: error.into() })).ok()
     }
 }
 
@@ -299,7 +362,9 @@ mod tests {
         );
         assert!(!dashboard.rag.contains_key(&crm));
         assert_eq!(dashboard.problems.len(), 1, "{:?}", dashboard.problems);
-        assert!(dashboard.problems[0].starts_with("earned value of CRM"), "{:?}", dashboard.problems);
+        assert_eq!(dashboard.problems[0].computation, Computation::EarnedValue("CRM".into()));
+        assert!(matches!(dashboard.problems[0].reason, Reason::Finance(_)), "{:?}", dashboard.problems);
+        assert!(dashboard.problems[0].to_string().starts_with("earned value of CRM"), "{:?}", dashboard.problems);
         assert_eq!(dashboard.earned_value.unwrap().projects.len(), 1);
         assert_eq!(dashboard.exposure.unwrap().exposure, 20);
         assert_eq!(dashboard.over_allocated.len(), 1);

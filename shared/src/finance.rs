@@ -228,11 +228,31 @@ pub struct PortfolioEarnedValue {
     pub budget_variance: f64,
 }
 
+/// One of the four amounts of earned value, as a [`FinanceError`] names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Amount {
+    BudgetAtCompletion,
+    PlannedValue,
+    EarnedValue,
+    ActualCost,
+}
+
+impl std::fmt::Display for Amount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Amount::BudgetAtCompletion => "the budget at completion (BAC)",
+            Amount::PlannedValue => "the planned value (PV)",
+            Amount::EarnedValue => "the earned value (EV)",
+            Amount::ActualCost => "the actual cost (AC)",
+        })
+    }
+}
+
 /// Bad input to a finance computation.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FinanceError {
     #[error("{figure} must be a finite amount of at least 0, not {value}: enter it in the board's currency")]
-    InvalidAmount { figure: &'static str, value: f64 },
+    InvalidAmount { figure: Amount, value: f64 },
     #[error(
         "earned value {earned_value} is more than the budget at completion {budget_at_completion}: EV is the \
          budgeted cost of the work done and cannot exceed the whole budget; correct EV or rebaseline BAC"
@@ -355,10 +375,10 @@ pub fn portfolio_earned_value(projects: &[ProjectFigures]) -> Result<PortfolioEa
 
 fn validate(figures: &EarnedValueFigures) -> Result<(), FinanceError> {
     let amounts = [
-        ("the budget at completion (BAC)", figures.budget_at_completion),
-        ("the planned value (PV)", figures.planned_value),
-        ("the earned value (EV)", figures.earned_value),
-        ("the actual cost (AC)", figures.actual_cost),
+        (Amount::BudgetAtCompletion, figures.budget_at_completion),
+        (Amount::PlannedValue, figures.planned_value),
+        (Amount::EarnedValue, figures.earned_value),
+        (Amount::ActualCost, figures.actual_cost),
     ];
     for (figure, value) in amounts {
         if !(value.is_finite() && value >= 0.0) {

@@ -72,7 +72,7 @@ pub struct SyncStatus {
 pub struct SetAside {
     /// Why they were refused, e.g. "you became a viewer".
     pub reason: String,
-    pub lines: Vec<String>,
+    pub lines: Vec<crate::board::Difference>,
 }
 
 /// What the device's storage held for the board when it was opened.

@@ -33,6 +33,10 @@ fn large_board_timings_in_wasm() {
     let started = now_ms();
     dashboard::compute(&snapshot, &weeks[..12]);
     console_log!("wasm: dashboard from a snapshot {:.1} ms", now_ms() - started);
+    let chart = shared::views::dashboard::ChartFrame::new(640.0, 400.0);
+    let started = now_ms();
+    shared::views::report::report(&snapshot, &weeks[..12], &chart);
+    console_log!("wasm: the review's view-model (all but the selection) {:.1} ms", now_ms() - started);
     let mut live = LiveBoard::new(loaded);
     let rounds = 20;
     let started = now_ms();

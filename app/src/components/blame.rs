@@ -282,7 +282,7 @@ fn Story(board: BoardContext, project: ProjectId, field: &'static str, stories: 
         board.session.with_value(|session| {
             session
                 .read(|live| live.project_field_history(&project.get_value(), field))
-                .map_err(|error| error.to_string())
+                .map_err(|error| board.word(&error))
         })
     });
     // Names for the changes of the story that are not named yet.

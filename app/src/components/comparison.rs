@@ -43,11 +43,11 @@ pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
 }
 
 /// A compared value in the reader's language: states and phases (which the comparison writes
-/// with their English labels) by their label in the catalogue, anything else as it is.
+/// by their stored names, `approved`) by their label in the catalogue, anything else as it is.
 fn field_value(field: &str, value: &str) -> String {
     match field {
-        "stage" => Stage::ALL.into_iter().find(|stage| stage.label() == value).map(stage_label),
-        "phase" => Phase::ALL.into_iter().find(|phase| phase.label() == value).map(phase_label),
+        "stage" => value.parse::<Stage>().ok().map(stage_label),
+        "phase" => value.parse::<Phase>().ok().map(phase_label),
         _ => None,
     }
     .map_or_else(|| value.to_owned(), str::to_owned)

@@ -5,6 +5,8 @@
 use leptos::{html, prelude::*};
 use leptos_router::hooks::use_navigate;
 
+use shared::api::ErrorCode;
+
 use crate::{
     api::{self, FetchError},
     components::files::read_files,
@@ -28,8 +30,10 @@ pub fn RestoreBackup() -> impl IntoView {
                 Ok(files) => match files.into_iter().next() {
                     Some((_, bytes)) => api::restore_board(&bytes).await.map_err(|error| match error {
                         FetchError::Unreachable => t_string!(i18n, data.restore_offline).to_owned(),
-                        // The server's reason says what is wrong with this very file.
-                        FetchError::Refused { message, .. } => tr!(i18n, data.restore_refused, reason = message),
+                        // A server older than the backup codes: its English reason is all there is.
+                        FetchError::Refused { code: ErrorCode::Unknown, message, .. } => {
+                            tr!(i18n, data.restore_refused, reason = message)
+                        }
                         error => tr!(i18n, data.restore_refused, reason = explain(i18n, &error)),
                     }),
                     None => Err(t_string!(i18n, data.restore_choose).to_owned()),

@@ -30,7 +30,7 @@ pub enum PointProblem {
     /// This device has not received that version (yet).
     NotHereYet,
     /// The document could not be read at that version.
-    Unreadable(String),
+    Unreadable(shared::BoardError),
 }
 
 impl PointProblem {
@@ -39,7 +39,9 @@ impl PointProblem {
         match self {
             PointProblem::Damaged => t_string!(i18n, timetravel.damaged_link).to_owned(),
             PointProblem::NotHereYet => t_string!(i18n, timetravel.not_here_yet).to_owned(),
-            PointProblem::Unreadable(reason) => reason.clone(),
+            PointProblem::Unreadable(error) => {
+                crate::words::board_error(i18n.get_locale(), error, &|id| id.to_string())
+            }
         }
     }
 }
@@ -62,10 +64,7 @@ pub fn historical_snapshot(
                 if !board.contains(&heads) {
                     return Err(PointProblem::NotHereYet);
                 }
-                board
-                    .fork_at(&heads)
-                    .map(|then| then.snapshot())
-                    .map_err(|error| PointProblem::Unreadable(error.to_string()))
+                board.fork_at(&heads).map(|then| then.snapshot()).map_err(PointProblem::Unreadable)
             })
         });
         if result.is_err() {

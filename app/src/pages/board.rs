@@ -136,7 +136,18 @@ impl BoardContext {
         if self.at.with_untracked(Option::is_some) {
             return Err(t_string!(self.i18n, board.read_only_then).to_owned());
         }
-        self.session.with_value(|session| session.edit(change))
+        self.session.with_value(|session| session.edit(change)).map_err(|refused| {
+            self.live.with_untracked(|live| {
+                crate::words::edit_refused(self.i18n.get_locale_untracked(), &refused, &|id| project_name(live, id))
+            })
+        })
+    }
+
+    /// Why the board refused something, in the reader's language (projects named as now).
+    pub fn word(self, error: &BoardError) -> String {
+        self.live.with_untracked(|live| {
+            crate::words::board_error(self.i18n.get_locale_untracked(), error, &|id| project_name(live, id))
+        })
     }
 
     /// The link to one of this board's pages: `""` for the board itself, `"dashboard"`, …; at
@@ -167,6 +178,11 @@ impl BoardContext {
     pub fn href_at(self, page: &str, heads: &[ChangeHash]) -> String {
         format!("{}?at={}", self.live_href(page), heads_param(heads))
     }
+}
+
+/// A project's name on `board`, or its id if it is gone.
+fn project_name(board: &BoardSnapshot, id: &shared::ProjectId) -> String {
+    board.project(id).map_or_else(|| id.to_string(), |project| project.name.clone())
 }
 
 /// `/board/:id/*`: the frame for the account in use.
@@ -354,7 +370,9 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
                     Phase::Waiting => view! { <p class="progress" role="status">{t!(i18n, board.waiting)}</p> }.into_any(),
                 }
             }}
-            <p class="problem" role="alert">{move || view.problem.get()}</p>
+            <p class="problem" role="alert" data-testid="device-problem">{move || {
+                view.problem.get().map(|problem| crate::words::device_problem(i18n.get_locale(), &problem))
+            }}</p>
         </main>
     }
 }
@@ -374,7 +392,13 @@ fn SetAsidePanel(board: BoardContext) -> impl IntoView {
     let i18n = use_i18n();
     let kept = board.view.set_aside;
     let copied = RwSignal::new(None::<&'static str>);
-    let text = move || kept.with(|kept| kept.as_ref().map(|kept| kept.lines.join("\n")).unwrap_or_default());
+    let text = move || {
+        let locale = i18n.get_locale();
+        kept.with(|kept| {
+            let lines = kept.iter().flat_map(|kept| &kept.lines);
+            lines.map(|line| crate::words::difference(locale, line)).collect::<Vec<_>>().join("\n")
+        })
+    };
     let field = NodeRef::<leptos::html::Textarea>::new();
     let copy = move |_| {
         let text = text();

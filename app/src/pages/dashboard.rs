@@ -118,7 +118,8 @@ pub fn DashboardPage() -> impl IntoView {
     let warnings = move || {
         figures.with(|(_, links, _, _, problems)| {
             if links.is_empty() && problems.is_empty() {
-                return view! { <p class="empty" data-testid="no-warnings">{t!(i18n, dashboard.no_rule_broken)}</p> }.into_any();
+                return view! { <p class="empty" data-testid="no-warnings">{t!(i18n, dashboard.no_rule_broken)}</p> }
+                    .into_any();
             }
             let links = links
                 .iter()
@@ -126,7 +127,9 @@ pub fn DashboardPage() -> impl IntoView {
                     let warning = link.warning.clone();
                     let named = link.link_label.clone();
                     let label = move || match &warning {
-                        Warning::BudgetEnvelopeExceeded { .. } => t_string!(i18n, dashboard.link_budget_envelope).to_owned(),
+                        Warning::BudgetEnvelopeExceeded { .. } => {
+                            t_string!(i18n, dashboard.link_budget_envelope).to_owned()
+                        }
                         Warning::OverCapacity { .. } => t_string!(i18n, dashboard.link_resource_plan).to_owned(),
                         _ => named.clone(),
                     };
@@ -140,9 +143,12 @@ pub fn DashboardPage() -> impl IntoView {
             let problems = problems
                 .iter()
                 .map(|problem| {
-                    let what = problem.to_string();
+                    let problem = problem.clone();
                     view! {
-                        <li class="problem-item">{move || tr!(i18n, dashboard.could_not_compute, what = what.clone()).to_string()}</li>
+                        <li class="problem-item" data-testid="dashboard-problem">{move || {
+                            let what = crate::words::dashboard_problem(i18n.get_locale(), &problem);
+                            tr!(i18n, dashboard.could_not_compute, what)
+                        }}</li>
                     }
                 })
                 .collect_view();

@@ -127,7 +127,11 @@ fn Export(board: BoardContext) -> impl IntoView {
             let_the_page_paint().await;
             let started = js_sys::Date::now();
             let bytes = board.view.snapshot.with_untracked(|snapshot| {
-                export::xlsx(&export::tables(snapshot), started as i64).map_err(|error| error.to_string())
+                export::xlsx(&export::tables(snapshot), started as i64).map_err(|error| {
+                    crate::words::exchange_error(i18n.get_locale_untracked(), &error, &|table| {
+                        table_label(i18n, table).to_owned()
+                    })
+                })
             });
             let name = file_name(&board_name(), "xlsx");
             let result = bytes.and_then(|bytes| {
@@ -226,7 +230,12 @@ fn Import(board: BoardContext) -> impl IntoView {
             for (name, bytes) in files {
                 match import::read(&name, &bytes) {
                     Ok(read) => file.extend(read),
-                    Err(error) => return chosen.set(Chosen::Unreadable(error.to_string())),
+                    Err(error) => {
+                        let text = crate::words::exchange_error(i18n.get_locale_untracked(), &error, &|table| {
+                            table_label(i18n, table).to_owned()
+                        });
+                        return chosen.set(Chosen::Unreadable(text));
+                    }
                 }
                 names.push(name);
             }
@@ -270,8 +279,13 @@ fn Import(board: BoardContext) -> impl IntoView {
         }
     };
     let template = move |_| {
-        let result =
-            export::template_xlsx(js_sys::Date::now() as i64).map_err(|error| error.to_string()).and_then(|bytes| {
+        let result = export::template_xlsx(js_sys::Date::now() as i64)
+            .map_err(|error| {
+                crate::words::exchange_error(i18n.get_locale_untracked(), &error, &|table| {
+                    table_label(i18n, table).to_owned()
+                })
+            })
+            .and_then(|bytes| {
                 download(&bytes, t_string!(i18n, data.template_name), XLSX)
                     .map_err(|reason| tr!(i18n, data.browser_failed, reason))
             });

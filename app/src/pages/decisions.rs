@@ -59,12 +59,12 @@ pub fn DecisionsPage() -> impl IntoView {
         let stamp = Stamp { by, at_ms: js_sys::Date::now() as i64 };
         let kind = match kind.get_untracked().parse::<DecisionKind>() {
             Ok(kind) => kind,
-            Err(error) => return board.notice.set(Some(error.to_string())),
+            Err(error) => return board.notice.set(Some(board.word(&error))),
         };
         let project = project.get_untracked();
         let project = match (!project.is_empty()).then(|| project.parse::<ProjectId>()).transpose() {
             Ok(project) => project,
-            Err(error) => return board.notice.set(Some(error.to_string())),
+            Err(error) => return board.notice.set(Some(board.word(&error))),
         };
         let text = note.get_untracked();
         board.apply(|b| b.record_decision(DecisionId::random(), kind, project.as_ref(), &text, stamp));
@@ -157,7 +157,7 @@ pub fn DecisionVersionPage() -> impl IntoView {
                 if !live.contains(&decision.heads) {
                     return Err(t_string!(i18n, decisions.version_missing).to_owned());
                 }
-                live.fork_at(&decision.heads).map(|then| then.snapshot()).map_err(|error| error.to_string())
+                live.fork_at(&decision.heads).map(|then| then.snapshot()).map_err(|error| board.word(&error))
             })
         }))
     });

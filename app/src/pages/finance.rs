@@ -95,8 +95,13 @@ pub fn FinancePage() -> impl IntoView {
                     }.into_any(),
                     None => view! {
                         <td colspan="8" class="problem-cell">{
-                            let reason = problem.map(|problem| problem.to_string()).unwrap_or_default();
-                            move || tr!(i18n, finance.figures_do_not_add_up, reason = reason.clone()).to_string()
+                            move || {
+                                let reason = problem
+                                    .as_ref()
+                                    .map(|problem| crate::words::finance_error(i18n.get_locale(), problem))
+                                    .unwrap_or_default();
+                                tr!(i18n, finance.figures_do_not_add_up, reason)
+                            }
                         }</td>
                     }.into_any(),
                 }}

@@ -211,7 +211,7 @@ fn ProjectRow(
             <td><select aria-label=move || t_string!(i18n, priorities.stage) prop:value=move || stage().as_str() disabled=read_only on:change=move |ev| {
                     match event_target_value(&ev).parse::<Stage>() {
                         Ok(stage) => board.apply(|board| board.set_project_stage(&id.get_value(), stage)),
-                        Err(error) => board.notice.set(Some(error.to_string())),
+                        Err(error) => board.notice.set(Some(board.word(&error))),
                     }
                 }>{stage_options}</select>
                 <FieldHistory board project=id.get_value() field="stage"/></td>

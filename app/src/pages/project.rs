@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 use shared::{
-    board::{BoardError, BoardSnapshot, DecisionId, DecisionKind, Financials, MilestoneId, Phase, Project, Stamp},
+    board::{DecisionId, DecisionKind, Financials, MilestoneId, Phase, Project, Stamp},
     finance::Rag,
     format,
     views::project::{self as view_model, MilestoneStatus},
@@ -22,7 +22,7 @@ use crate::{
         band_label,
         blame::{FieldHistory, Stories, StoryPanel},
         field::Field,
-        gate_label, phase_label, rag_label, stage_label,
+        gate_label, gate_label_in, phase_label, phase_label_in, rag_label, stage_label,
     },
     i18n::*,
     language::lang,
@@ -52,19 +52,6 @@ pub fn project_href(board: BoardContext, project: &ProjectId) -> String {
 #[component]
 pub fn ProjectLink(board: BoardContext, #[prop(into)] id: ProjectId, #[prop(into)] name: String) -> impl IntoView {
     view! { <A href=project_href(board, &id) attr:class="project-link">{name}</A> }
-}
-
-/// A dependency error with project names instead of ids: "ERP → CRM → ERP".
-fn named_error(i18n: I18nContext<Locale>, board: &BoardSnapshot, error: BoardError) -> BoardError {
-    let name = |id: &ProjectId| board.project(id).map_or_else(|| id.to_string(), |p| p.name.clone());
-    match error {
-        BoardError::DependencyCycle(path) => {
-            let path = path.iter().map(name).collect::<Vec<_>>().join(" → ");
-            BoardError::Invalid(tr!(i18n, project.cycle, path).to_string())
-        }
-        BoardError::SelfDependency(_) => BoardError::Invalid(t_string!(i18n, project.self_dependency).into()),
-        other => other,
-    }
 }
 
 #[component]
@@ -142,7 +129,7 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                         on:change=move |ev| {
                             match event_target_value(&ev).parse::<Stage>() {
                                 Ok(stage) => board.apply(|b| b.set_project_stage(&id.get_value(), stage)),
-                                Err(error) => board.notice.set(Some(error.to_string())),
+                                Err(error) => board.notice.set(Some(board.word(&error))),
                             }
                         }>{stage_options}</select>
                 </label>
@@ -251,7 +238,15 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
                 return Ok(());
             }
             // Moving on past an unfinished gate is a decision: it is recorded with who and when.
-            let note = view_model::skipped_gate_note(from, to, &skipped);
+            // Worded once, in the language of whoever moves it on: the note is the decision's text.
+            let note = tr!(
+                i18n,
+                project.skipped_gate_note,
+                from = phase_label_in(i18n, from),
+                to = phase_label_in(i18n, to),
+                count = skipped.len(),
+                items = skipped.iter().map(|label| gate_label_in(i18n, label)).collect::<Vec<_>>().join("; ")
+            );
             b.record_decision(DecisionId::random(), DecisionKind::Approve, Some(&id.get_value()), &note, stamp())
         });
         confirming.set(false);
@@ -382,7 +377,7 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
     let figure_rows = move || {
         health.with(|health| match &health.earned_value {
             Err(reason) => {
-                let reason = reason.to_string();
+                let reason = crate::words::finance_error(i18n.get_locale(), reason);
                 view! { <p class="problem" role="status" data-testid="ev-problem">{tr!(i18n, project.no_ev, reason).to_string()}</p> }
                     .into_any()
             }
@@ -613,10 +608,7 @@ fn Dependencies(id: ProjectId, board: BoardContext, project: Memo<Project>) -> i
         let Ok(on) = chosen.get_untracked().parse::<ProjectId>() else {
             return error.set(Some(t_string!(i18n, project.pick_dependency).into()));
         };
-        let result = board.try_apply(|b| {
-            let snapshot = b.snapshot();
-            b.add_dependency(&id.get_value(), &on).map_err(|e| named_error(i18n, &snapshot, e))
-        });
+        let result = board.try_apply(|b| b.add_dependency(&id.get_value(), &on));
         match result {
             Ok(()) => {
                 error.set(None);

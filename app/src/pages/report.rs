@@ -154,8 +154,9 @@ fn RankingSection(report: Report) -> impl IntoView {
     let i18n = use_i18n();
     let body = match &report.ranking.problem {
         Some(problem) => {
-            let reason = problem.to_string();
-            view! { <p class="empty">{move || tr!(i18n, report.not_ranked, reason = reason)}</p> }.into_any()
+            let problem = problem.clone();
+            view! { <p class="empty">{move || crate::words::ranking_problem(i18n.get_locale(), &problem, false)}</p> }
+                .into_any()
         }
         None => {
             let rows = report
@@ -164,7 +165,7 @@ fn RankingSection(report: Report) -> impl IntoView {
                 .iter()
                 .map(|row| {
                     let lifted = row.lifted.iter().take(2).map(|r| r.criterion.clone()).collect::<Vec<_>>().join(", ");
-                    let missing = row.missing.join(", ");
+                    let missing = crate::words::missing(i18n.get_locale_untracked(), &row.missing);
                     view! {
                         <tr>
                             <td class="number">{row.rank.map(|rank| rank.to_string()).unwrap_or_else(|| "—".into())}</td>

@@ -264,7 +264,10 @@ fn RiskRow(id: RiskId, board: BoardContext) -> impl IntoView {
         board.try_apply(|b| {
             let risk = b.risks().into_iter().find(|r| r.id == id.get_value());
             let Some(risk) = risk else {
-                return Err(shared::BoardError::Unknown { what: "risk", id: id.get_value().to_string() });
+                return Err(shared::BoardError::Unknown {
+                    what: shared::board::Subject::Risk,
+                    id: id.get_value().to_string(),
+                });
             };
             let mut input = risk_input(&risk);
             change(&mut input);

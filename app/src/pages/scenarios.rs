@@ -422,7 +422,9 @@ fn Comparison(board: BoardContext, scenario: ScenarioSummary, on_board: bool) ->
     let fetched = RwSignal::new(None::<Result<BoardSnapshot, String>>);
     leptos::task::spawn_local(async move {
         let result = match api::document(&other).await {
-            Ok(bytes) => shared::Board::load(&bytes).map(|loaded| loaded.snapshot()).map_err(|error| error.to_string()),
+            Ok(bytes) => {
+                shared::Board::load(&bytes).map(|loaded| loaded.snapshot()).map_err(|error| board.word(&error))
+            }
             Err(FetchError::Unreachable) => Err(t_string!(i18n, scenarios.needs_connection).to_string()),
             Err(error) => Err(explain(i18n, &error)),
         };

@@ -669,7 +669,14 @@ fn RiceInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
             .into_iter()
             .map(|impact| {
                 let value = impact.value();
-                view! { <option value=value.to_string() selected=move || estimates().impact == Some(value)>{format!("{value} ({impact:?})")}</option> }
+                let name = move || match impact {
+                    Impact::Massive => t_string!(i18n, scoring.impact_massive),
+                    Impact::High => t_string!(i18n, scoring.impact_high),
+                    Impact::Medium => t_string!(i18n, scoring.impact_medium),
+                    Impact::Low => t_string!(i18n, scoring.impact_low),
+                    Impact::Minimal => t_string!(i18n, scoring.impact_minimal),
+                };
+                view! { <option value=value.to_string() selected=move || estimates().impact == Some(value)>{move || format!("{value} ({})", name())}</option> }
             })
             .collect_view();
         let confidence_options = Confidence::ALL
@@ -737,10 +744,10 @@ fn Ranking(board: BoardContext, model: RwSignal<Model>) -> impl IntoView {
     };
     let rows = move || {
         ranking.with(|ranking| {
-            let problem = ranking
-                .problem
-                .clone()
-                .map(|problem| view! { <p class="notice" data-testid="ranking-problem">{problem}</p> });
+            let problem = ranking.problem.clone().map(|problem| {
+                let text = move || crate::words::ranking_problem(i18n.get_locale(), &problem, false);
+                view! { <p class="notice" data-testid="ranking-problem">{text}</p> }
+            });
             let rows = ranking.rows.iter().map(|row| ranked_row(i18n, row)).collect_view();
             view! {
                 {problem}
@@ -775,7 +782,7 @@ fn ranked_row(i18n: I18nContext<Locale>, row: &RankedRow) -> impl IntoView {
         let missing = if row.missing.is_empty() {
             t_string!(i18n, scoring.not_ranked).to_owned()
         } else {
-            tr!(i18n, scoring.needs, what = row.missing.join(", ")).to_string()
+            tr!(i18n, scoring.needs, what = crate::words::missing(i18n.get_locale(), &row.missing)).to_string()
         };
         view! { <span class="missing">{missing}</span> }.into_any()
     } else {

@@ -280,7 +280,7 @@ pub fn SelectionPage() -> impl IntoView {
                 )
                 .to_string(),
                 Ok(preview) => {
-                    let why = preview.infeasible.map(|i| i.to_string()).unwrap_or_default();
+                    let why = preview.infeasible.map(|why| word_infeasibility(board, &why)).unwrap_or_default();
                     tr!(i18n, selection.nothing_fits, why).to_string()
                 }
                 Err(error) => error,
@@ -313,7 +313,7 @@ pub fn SelectionPage() -> impl IntoView {
                 )
                 .to_string(),
                 SelectionStatus::Infeasible(why) => {
-                    let why = why.to_string();
+                    let why = word_infeasibility(board, why);
                     tr!(i18n, selection.nothing_fits, why).to_string()
                 }
             };
@@ -625,4 +625,14 @@ pub fn DecisionLog(board: BoardContext) -> impl IntoView {
             </table>
         </Show>
     }
+}
+
+/// Why nothing fits, in the reader's language (tracked), with the projects' names.
+fn word_infeasibility(board: BoardContext, why: &shared::selection::Infeasibility) -> String {
+    let locale = use_i18n().get_locale();
+    board.view.snapshot.with(|snapshot| {
+        crate::words::infeasibility(locale, why, &|id| {
+            snapshot.projects.iter().find(|p| p.id.as_str() == id).map_or_else(|| id.to_owned(), |p| p.name.clone())
+        })
+    })
 }

@@ -103,7 +103,7 @@ pub fn SettingsPage() -> impl IntoView {
                     on:change=move |ev| {
                         match event_target_value(&ev).parse::<OperatingModel>() {
                             Ok(model) => board.apply(|b| b.set_operating_model(model)),
-                            Err(error) => board.notice.set(Some(error.to_string())),
+                            Err(error) => board.notice.set(Some(board.word(&error))),
                         }
                     }>{model_options}</select>
                     <small class="hint">{move || {

@@ -371,7 +371,10 @@ fn AlignmentRanking(board: BoardContext) -> impl IntoView {
     let ranking = Memo::new(move |_| board.view.snapshot.with(views::strategy::alignment_ranking));
     move || {
         match ranking.get() {
-        Err(reason) => view! { <p class="empty" data-testid="alignment-empty">{reason}</p> }.into_any(),
+        Err(reason) => {
+            let text = move || crate::words::ranking_problem(i18n.get_locale(), &reason, true);
+            view! { <p class="empty" data-testid="alignment-empty">{text}</p> }.into_any()
+        }
         Ok(rows) => view! {
             <table class="ranking">
                 <thead><tr>

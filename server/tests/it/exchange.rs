@@ -5,13 +5,13 @@
 
 use automerge::{transaction::Transactable, AutoCommit, ReadDoc, ROOT};
 use shared::{
-    api::{BoardSummary, Role},
+    api::{BoardSummary, ErrorCode, Role},
     board::{NewPerson, NewProject},
     exchange::{import, Table},
     Board, IsoWeek, PersonId, ProjectId, Stage,
 };
 
-use crate::harness::{expect_error, start_server, ApiClient, TestClient, TestDatabase};
+use crate::harness::{expect_error, expect_refusal, start_server, ApiClient, TestClient, TestDatabase};
 
 /// A board with a project, a person and a booking, synced by its owner; the owner's client.
 async fn board_with_content(owner: &ApiClient, name: &str) -> (String, TestClient) {
@@ -142,16 +142,27 @@ async fn a_backup_becomes_a_new_board_owned_by_the_uploader_and_a_doctored_one_i
     let apollo = bad_budget.keys(&projects).next().unwrap();
     let (_, project) = bad_budget.get(&projects, apollo.as_str()).unwrap().unwrap();
     bad_budget.put(&project, "budget", "lots").unwrap();
-    let cases: [(&str, Vec<u8>, &str); 5] = [
-        ("a byte changed", flipped, "damaged or changed after it was saved"),
-        ("cut short", backup[..backup.len() - 10].to_vec(), "damaged or changed after it was saved"),
-        ("not Automerge at all", b"Project,Budget\nApollo,1\n".to_vec(), "not an Automerge document"),
-        ("another document", not_a_board.save(), "a board has no key `hello`"),
-        ("a budget in words", bad_budget.save(), "budget"),
+    let cases: [(&str, Vec<u8>, ErrorCode, &str); 6] = [
+        ("a byte changed", flipped, ErrorCode::BackupUnreadable, "damaged or changed after it was saved"),
+        (
+            "cut short",
+            backup[..backup.len() - 10].to_vec(),
+            ErrorCode::BackupUnreadable,
+            "damaged or changed after it was saved",
+        ),
+        (
+            "not Automerge at all",
+            b"Project,Budget\nApollo,1\n".to_vec(),
+            ErrorCode::BackupUnreadable,
+            "not an Automerge document",
+        ),
+        ("nothing in it", AutoCommit::new().save(), ErrorCode::BackupEmpty, "holds no board"),
+        ("another document", not_a_board.save(), ErrorCode::BackupRefused, "a board has no key `hello`"),
+        ("a budget in words", bad_budget.save(), ErrorCode::BackupRefused, "budget"),
     ];
-    for (what, bytes, reason) in cases {
+    for (what, bytes, code, reason) in cases {
         let response = restore(&colleague, bytes).await;
-        expect_error(response, 400, reason).await;
+        expect_refusal(response, 400, code, reason).await;
         assert_eq!(colleague.boards().await.len(), 1, "{what}: nothing stored");
     }
     let response = ApiClient::new(server.addr).await.post("/api/boards/restore").body(backup).send().await.unwrap();

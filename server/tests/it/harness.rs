@@ -254,6 +254,17 @@ pub async fn expect_error(response: Response, status: u16, words: &str) {
     assert!(error.error.contains(words), "{url}: `{}` lacks `{words}`", error.error);
 }
 
+/// Like [`expect_error`], and the answer carries `code`, which the app words the refusal by.
+pub async fn expect_refusal(response: Response, status: u16, code: shared::api::ErrorCode, words: &str) {
+    let (url, got) = (response.url().path().to_owned(), response.status());
+    let body = response.text().await.unwrap_or_default();
+    assert_eq!(got, status, "{url}: {body}");
+    let error: shared::api::ApiError =
+        serde_json::from_str(&body).unwrap_or_else(|_| panic!("{url}: not an ApiError: {body}"));
+    assert_eq!(error.code, code, "{url}: {body}");
+    assert!(error.error.contains(words), "{url}: `{}` lacks `{words}`", error.error);
+}
+
 /// A board made by a fresh account, with that account and an API token of it (for the
 /// WebSocket's `?token=`). It derefs to the board's summary.
 pub struct TestBoard {

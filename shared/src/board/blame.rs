@@ -13,7 +13,7 @@ use automerge::{
     ObjType, ReadDoc, ScalarValue,
 };
 
-use super::{schema::PROJECTS, Board, BoardError, ProjectId};
+use super::{schema::PROJECTS, Board, BoardError, ProjectId, Subject};
 
 /// Where a value stands now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,7 @@ fn show(value: &ScalarValue) -> String {
 impl Board {
     /// Every value `field` of project `id` has had on this replica, newest first.
     pub fn project_field_history(&mut self, id: &ProjectId, field: &str) -> Result<Vec<FieldValue>, BoardError> {
-        let object = self.entity(PROJECTS, "project", id.as_str())?;
+        let object = self.entity(PROJECTS, Subject::Project, id.as_str())?;
         let winner = self.doc.get(&object, field)?.map(|(_, op)| op.to_string());
         let standing: Vec<String> =
             self.doc.get_all(&object, field)?.into_iter().map(|(_, op)| op.to_string()).collect();

@@ -5,7 +5,7 @@
 
 use automerge::{ObjId, ReadDoc, ScalarValue, Value};
 
-use super::{people::allocation_key, schema::*, Board, BoardError, PersonId, ProjectId};
+use super::{people::allocation_key, schema::*, Board, BoardError, PersonId, ProjectId, Subject};
 use crate::week::IsoWeek;
 
 /// One field holding more than one value.
@@ -21,7 +21,7 @@ pub struct FieldConflict {
 impl Board {
     /// Every field of a project that two replicas set apart.
     pub fn project_conflicts(&self, id: &ProjectId) -> Result<Vec<FieldConflict>, BoardError> {
-        let object = self.entity(PROJECTS, "project", id.as_str())?;
+        let object = self.entity(PROJECTS, Subject::Project, id.as_str())?;
         let keys: Vec<String> = self.doc.keys(&object).collect();
         Ok(keys.into_iter().filter_map(|key| self.conflict(&object, &key)).collect())
     }

@@ -6,72 +6,172 @@
 //! budget, people's name and capacity, bookings); anything else changed is counted in one line,
 //! so nothing is silently left out.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, fmt};
+
+use serde::{Deserialize, Serialize};
 
 use super::BoardSnapshot;
 use crate::format::{self, Locale};
 
-/// One line per difference from `saved` (what the server holds) to `ours`, in a stable order:
-/// the board, projects in `ours`' priority order, then removed projects, people, bookings.
-pub fn differences(saved: &BoardSnapshot, ours: &BoardSnapshot) -> Vec<String> {
+/// One difference between two copies of a board, with its facts: the app words it in the
+/// reader's language, `Display` in English. Serialised as the device keeps it aside (stages are
+/// their stored names, `proposed`, and weeks `2026-W49`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Difference {
+    BoardName {
+        ours: String,
+        saved: String,
+    },
+    NewProject {
+        name: String,
+        stage: String,
+        budget: f64,
+    },
+    ProjectName {
+        name: String,
+        saved: String,
+    },
+    ProjectStage {
+        name: String,
+        stage: String,
+        saved: String,
+    },
+    ProjectBudget {
+        name: String,
+        budget: f64,
+        saved: f64,
+    },
+    DeletedProject {
+        name: String,
+    },
+    NewPerson {
+        name: String,
+        capacity_hours_per_week: f64,
+    },
+    PersonName {
+        name: String,
+        saved: String,
+    },
+    PersonCapacity {
+        name: String,
+        capacity_hours_per_week: f64,
+        saved: f64,
+    },
+    RemovedPerson {
+        name: String,
+    },
+    Booking {
+        person: String,
+        project: String,
+        week: String,
+        hours: f64,
+        saved: f64,
+    },
+    /// Changes to what no page edits: counted in one line so nothing is silently left out.
+    Other,
+    /// A line worded before differences had their facts (kept on a device by an earlier
+    /// release), shown as it was written.
+    Written(String),
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let amount = |value: f64| format::amount(Locale::En, value);
+        match self {
+            Difference::BoardName { ours, saved } => write!(f, "Board name: “{ours}” (saved: “{saved}”)"),
+            Difference::NewProject { name, stage, budget } => {
+                write!(f, "New project “{name}”, stage {stage}, budget {}", amount(*budget))
+            }
+            Difference::ProjectName { name, saved } => {
+                write!(f, "Project “{name}”: name “{name}” (saved: “{saved}”)")
+            }
+            Difference::ProjectStage { name, stage, saved } => {
+                write!(f, "Project “{name}”: stage {stage} (saved: {saved})")
+            }
+            Difference::ProjectBudget { name, budget, saved } => {
+                write!(f, "Project “{name}”: budget {} (saved: {})", amount(*budget), amount(*saved))
+            }
+            Difference::DeletedProject { name } => write!(f, "Deleted project “{name}”"),
+            Difference::NewPerson { name, capacity_hours_per_week } => {
+                write!(f, "New person “{name}”, {capacity_hours_per_week} h a week")
+            }
+            Difference::PersonName { name, saved } => write!(f, "Person “{name}”: name (saved: “{saved}”)"),
+            Difference::PersonCapacity { name, capacity_hours_per_week, saved } => {
+                write!(f, "Person “{name}”: {capacity_hours_per_week} h a week (saved: {saved} h)")
+            }
+            Difference::RemovedPerson { name } => write!(f, "Removed person “{name}”"),
+            Difference::Booking { person, project, week, hours, saved } => {
+                write!(f, "{person} on “{project}” in {week}: {hours} h (saved: {saved} h)")
+            }
+            Difference::Other => f.write_str("Other changes to the board (not shown on these pages)"),
+            Difference::Written(line) => f.write_str(line),
+        }
+    }
+}
+
+/// One difference from `saved` (what the server holds) to `ours`, in a stable order: the
+/// board, projects in `ours`' priority order, then removed projects, people, bookings.
+pub fn differences(saved: &BoardSnapshot, ours: &BoardSnapshot) -> Vec<Difference> {
     let mut lines = Vec::new();
     if saved.name != ours.name {
-        lines.push(format!("Board name: “{}” (saved: “{}”)", ours.name, saved.name));
+        lines.push(Difference::BoardName { ours: ours.name.clone(), saved: saved.name.clone() });
     }
     for project in &ours.projects {
         let Some(before) = saved.project(&project.id) else {
-            lines.push(format!(
-                "New project “{}”, stage {}, budget {}",
-                project.name,
-                project.stage.as_str(),
-                format::amount(Locale::En, project.budget)
-            ));
+            lines.push(Difference::NewProject {
+                name: project.name.clone(),
+                stage: project.stage.as_str().to_owned(),
+                budget: project.budget,
+            });
             continue;
         };
         if before.name != project.name {
-            lines.push(format!("Project “{}”: name “{}” (saved: “{}”)", project.name, project.name, before.name));
+            lines.push(Difference::ProjectName { name: project.name.clone(), saved: before.name.clone() });
         }
         if before.stage != project.stage {
-            lines.push(format!(
-                "Project “{}”: stage {} (saved: {})",
-                project.name,
-                project.stage.as_str(),
-                before.stage.as_str()
-            ));
+            lines.push(Difference::ProjectStage {
+                name: project.name.clone(),
+                stage: project.stage.as_str().to_owned(),
+                saved: before.stage.as_str().to_owned(),
+            });
         }
         if before.budget != project.budget {
-            lines.push(format!(
-                "Project “{}”: budget {} (saved: {})",
-                project.name,
-                format::amount(Locale::En, project.budget),
-                format::amount(Locale::En, before.budget)
-            ));
+            lines.push(Difference::ProjectBudget {
+                name: project.name.clone(),
+                budget: project.budget,
+                saved: before.budget,
+            });
         }
     }
     for project in &saved.projects {
         if ours.project(&project.id).is_none() {
-            lines.push(format!("Deleted project “{}”", project.name));
+            lines.push(Difference::DeletedProject { name: project.name.clone() });
         }
     }
     for person in &ours.people {
         match saved.person(&person.id) {
-            None => lines.push(format!("New person “{}”, {} h a week", person.name, person.capacity_hours_per_week)),
+            None => lines.push(Difference::NewPerson {
+                name: person.name.clone(),
+                capacity_hours_per_week: person.capacity_hours_per_week,
+            }),
             Some(before) => {
                 if before.name != person.name {
-                    lines.push(format!("Person “{}”: name (saved: “{}”)", person.name, before.name));
+                    lines.push(Difference::PersonName { name: person.name.clone(), saved: before.name.clone() });
                 }
                 if before.capacity_hours_per_week != person.capacity_hours_per_week {
-                    lines.push(format!(
-                        "Person “{}”: {} h a week (saved: {} h)",
-                        person.name, person.capacity_hours_per_week, before.capacity_hours_per_week
-                    ));
+                    lines.push(Difference::PersonCapacity {
+                        name: person.name.clone(),
+                        capacity_hours_per_week: person.capacity_hours_per_week,
+                        saved: before.capacity_hours_per_week,
+                    });
                 }
             }
         }
     }
     for person in &saved.people {
         if ours.person(&person.id).is_none() {
-            lines.push(format!("Removed person “{}”", person.name));
+            lines.push(Difference::RemovedPerson { name: person.name.clone() });
         }
     }
     let bookings = |board: &BoardSnapshot| {
@@ -92,10 +192,16 @@ pub fn differences(saved: &BoardSnapshot, ours: &BoardSnapshot) -> Vec<String> {
         let (project, person, week) = key;
         let project = ours.project(project).or(saved.project(project)).map_or("?", |p| p.name.as_str());
         let person = ours.person(person).or(saved.person(person)).map_or("?", |p| p.name.as_str());
-        lines.push(format!("{person} on “{project}” in {week}: {now} h (saved: {before} h)"));
+        lines.push(Difference::Booking {
+            person: person.to_owned(),
+            project: project.to_owned(),
+            week: week.to_string(),
+            hours: now,
+            saved: before,
+        });
     }
     if lines.is_empty() && saved != ours {
-        lines.push("Other changes to the board (not shown on these pages)".to_owned());
+        lines.push(Difference::Other);
     }
     lines
 }
@@ -139,8 +245,9 @@ mod tests {
         board.set_allocation(&erp, &li, week, 16.0).unwrap();
         let ours = board.snapshot();
 
+        let lines: Vec<String> = differences(&saved, &ours).iter().map(ToString::to_string).collect();
         assert_eq!(
-            differences(&saved, &ours),
+            lines,
             [
                 "Project “ERP renewal”: name “ERP renewal” (saved: “ERP”)",
                 "Project “ERP renewal”: stage approved (saved: proposed)",

@@ -7,7 +7,7 @@ use fractional_index::FractionalIndex;
 
 use super::{
     at_most, hours, non_empty, non_negative, people::allocation_key, projects::parse_position, schema::*, Board,
-    BoardError, PersonId, ProjectId,
+    BoardError, PersonId, ProjectId, Subject,
 };
 use crate::exchange::import::{ImportPlan, PersonImport, ProjectImport, Target};
 
@@ -30,10 +30,7 @@ impl Board {
     /// nothing to write writes nothing.
     pub fn apply_import(&mut self, plan: &ImportPlan) -> Result<ImportOutcome, BoardError> {
         if !plan.refused.is_empty() {
-            return Err(BoardError::Invalid(format!(
-                "{} rows of the file are refused: correct them and import the file again (nothing was written)",
-                plan.refused.len()
-            )));
+            return Err(BoardError::ImportRefused(plan.refused.len()));
         }
         if plan.writes() == 0 {
             return Ok(ImportOutcome::default());
@@ -44,23 +41,23 @@ impl Board {
         for row in &plan.projects {
             check_project(&row.item)?;
             if let Some(id) = &row.item.id {
-                self.writable(PROJECTS, "project", id.as_str())?;
+                self.writable(PROJECTS, Subject::Project, id.as_str())?;
             }
         }
         for row in &plan.people {
-            non_empty("person's name", &row.item.name)?;
-            hours("capacity", row.item.capacity_hours_per_week)?;
+            non_empty(Subject::PersonName, &row.item.name)?;
+            hours(Subject::Capacity, row.item.capacity_hours_per_week)?;
             if let Some(id) = &row.item.id {
-                self.writable(PEOPLE, "person", id.as_str())?;
+                self.writable(PEOPLE, Subject::Person, id.as_str())?;
             }
         }
         for row in &plan.bookings {
-            hours("allocation", row.item.hours)?;
+            hours(Subject::Allocation, row.item.hours)?;
             if let Target::Existing(id) = &row.item.project {
-                self.writable(PROJECTS, "project", id.as_str())?;
+                self.writable(PROJECTS, Subject::Project, id.as_str())?;
             }
             if let Target::Existing(id) = &row.item.person {
-                self.writable(PEOPLE, "person", id.as_str())?;
+                self.writable(PEOPLE, Subject::Person, id.as_str())?;
             }
         }
         match self.write_import(plan) {
@@ -95,7 +92,7 @@ impl Board {
                     let mut fields = project_fields(project);
                     fields.push(("position", next.to_string().into()));
                     fields.retain(|(_, value)| !matches!(value, ScalarValue::Str(text) if text.is_empty()));
-                    self.insert_entity(PROJECTS, "project", id.as_str(), fields)?;
+                    self.insert_entity(PROJECTS, Subject::Project, id.as_str(), fields)?;
                     position = Some(next);
                     new_projects.insert(project.name.as_str(), id);
                 }
@@ -106,14 +103,14 @@ impl Board {
             let person = &row.item;
             match &person.id {
                 Some(id) => {
-                    let object = self.writable(PEOPLE, "person", id.as_str())?;
+                    let object = self.writable(PEOPLE, Subject::Person, id.as_str())?;
                     for (key, value) in person_fields(person) {
                         self.put_if_changed(&object, key, value)?;
                     }
                 }
                 None => {
                     let id = PersonId::random();
-                    self.insert_entity(PEOPLE, "person", id.as_str(), person_fields(person))?;
+                    self.insert_entity(PEOPLE, Subject::Person, id.as_str(), person_fields(person))?;
                     new_people.insert(person.name.as_str(), id);
                 }
             }
@@ -123,12 +120,14 @@ impl Board {
             let project = match &booking.project {
                 Target::Existing(id) => id.clone(),
                 Target::New(name) => {
-                    new_projects.get(name.as_str()).cloned().ok_or_else(|| unknown("project", name))?
+                    new_projects.get(name.as_str()).cloned().ok_or_else(|| unknown(Subject::Project, name))?
                 }
             };
             let person = match &booking.person {
                 Target::Existing(id) => id.clone(),
-                Target::New(name) => new_people.get(name.as_str()).cloned().ok_or_else(|| unknown("person", name))?,
+                Target::New(name) => {
+                    new_people.get(name.as_str()).cloned().ok_or_else(|| unknown(Subject::Person, name))?
+                }
             };
             let key = allocation_key(&project, &person, booking.week);
             self.put_flat(ALLOCATIONS, key, (booking.hours > 0.0).then(|| booking.hours.into()))?;
@@ -138,7 +137,7 @@ impl Board {
 
     /// Writes the fields of an existing project that differ from the import's.
     fn update_project(&mut self, id: &ProjectId, project: &ProjectImport) -> Result<(), BoardError> {
-        let object = self.writable(PROJECTS, "project", id.as_str())?;
+        let object = self.writable(PROJECTS, Subject::Project, id.as_str())?;
         for (key, value) in project_fields(project) {
             self.put_if_changed(&object, key, value)?;
         }
@@ -154,15 +153,15 @@ impl Board {
 }
 
 fn check_project(project: &ProjectImport) -> Result<(), BoardError> {
-    non_empty("project name", &project.name)?;
-    non_negative("budget", project.budget)?;
-    non_negative("actual cost", project.financials.actual_cost)?;
-    non_negative("planned value", project.financials.planned_value)?;
-    non_negative("earned value", project.financials.earned_value)?;
-    at_most("percent complete", project.financials.percent_complete, 100.0)?;
+    non_empty(Subject::ProjectName, &project.name)?;
+    non_negative(Subject::Budget, project.budget)?;
+    non_negative(Subject::ActualCost, project.financials.actual_cost)?;
+    non_negative(Subject::PlannedValue, project.financials.planned_value)?;
+    non_negative(Subject::EarnedValue, project.financials.earned_value)?;
+    at_most(Subject::PercentComplete, project.financials.percent_complete, 100.0)?;
     if let (Some(start), Some(end)) = (project.start, project.end) {
         if end < start {
-            return Err(BoardError::Invalid(format!("the end ({end}) is before the start ({start})")));
+            return Err(BoardError::EndBeforeStart { start, end });
         }
     }
     Ok(())
@@ -199,6 +198,6 @@ fn person_fields(person: &PersonImport) -> Vec<(&'static str, ScalarValue)> {
     ]
 }
 
-fn unknown(what: &'static str, name: &str) -> BoardError {
-    BoardError::Unknown { what, id: format!("“{name}” (named in the import but not added by it)") }
+fn unknown(what: Subject, name: &str) -> BoardError {
+    BoardError::NotInImport { what, name: name.to_owned() }
 }

@@ -10,7 +10,7 @@
 
 use automerge::transaction::Transactable;
 
-use super::{key_part, schema::*, Board, BoardError, CriterionId};
+use super::{key_part, schema::*, Board, BoardError, CriterionId, Subject};
 use crate::board::validate::is_saaty;
 
 /// One member's answer for one pair of criteria.
@@ -53,12 +53,12 @@ impl Board {
         value: Option<f64>,
     ) -> Result<(), BoardError> {
         let judgments = self.collection(AHP_JUDGMENTS)?;
-        let member = key_part("member", member)?;
+        let member = key_part(Subject::Member, member)?;
         if a == b {
             return Err(BoardError::Invalid(format!("a criterion is not compared with itself ({a})")));
         }
         for criterion in [a, b] {
-            self.entity(CRITERIA, "criterion", criterion.as_str())?;
+            self.entity(CRITERIA, Subject::Criterion, criterion.as_str())?;
         }
         if let Some(value) = value {
             if !is_saaty(value) {
@@ -81,8 +81,8 @@ impl Board {
     pub fn set_criterion_weights(&mut self, weights: &[(CriterionId, f64)]) -> Result<(), BoardError> {
         let mut objects = Vec::with_capacity(weights.len());
         for (id, weight) in weights {
-            let object = self.writable(CRITERIA, "criterion", id.as_str())?;
-            objects.push((object, super::non_negative("criterion weight", *weight)?));
+            let object = self.writable(CRITERIA, Subject::Criterion, id.as_str())?;
+            objects.push((object, super::non_negative(Subject::CriterionWeight, *weight)?));
         }
         for (object, weight) in objects {
             self.put_if_changed(&object, "weight", weight.into())?;

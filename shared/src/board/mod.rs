@@ -55,6 +55,7 @@ pub mod schema;
 mod settings;
 pub mod validate;
 
+use chrono::NaiveDate;
 use std::{fmt, str::FromStr};
 
 use automerge::{
@@ -63,7 +64,7 @@ use automerge::{
 };
 
 pub use conflicts::FieldConflict;
-pub use differences::differences;
+pub use differences::{differences, Difference};
 pub use import::ImportOutcome;
 pub use judgments::Judgment;
 pub use live::LiveBoard;
@@ -82,22 +83,47 @@ use crate::week::IsoWeek;
 pub const HOURS_PER_WEEK_MAX: f64 = 168.0;
 
 /// Why a read or write of the board failed. Every message names the bad value.
+///
+/// The variants hold the facts (what was wrong, with its value); the English `Display` is for
+/// logs, tests and scripts, and the app words each variant in the reader's language.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BoardError {
     #[error("a {what} cannot be empty")]
-    Empty { what: &'static str },
+    Empty { what: Subject },
     #[error("{what} must be a finite number of at least 0, not {value}")]
-    NotANonNegativeNumber { what: &'static str, value: f64 },
+    NotANonNegativeNumber { what: Subject, value: f64 },
     #[error("{what} must be at most {max}, not {value}")]
-    TooLarge { what: &'static str, value: f64, max: f64 },
+    TooLarge { what: Subject, value: f64, max: f64 },
+    #[error("{what} must be a finite number, not {value}")]
+    NotFinite { what: Subject, value: f64 },
     #[error("{what} cannot contain `/`: `{value}`")]
-    Slash { what: &'static str, value: String },
+    Slash { what: Subject, value: String },
     #[error("there is no {what} with id {id} on this board")]
-    Unknown { what: &'static str, id: String },
+    Unknown { what: Subject, id: String },
     #[error("a {what} with id {id} already exists")]
-    Duplicate { what: &'static str, id: String },
+    Duplicate { what: Subject, id: String },
     #[error("`{value}` is not a {what}: use one of {allowed}")]
-    NotOneOf { what: &'static str, value: String, allowed: String },
+    NotOneOf { what: Subject, value: String, allowed: String },
+    #[error("the end ({end}) is before the start ({start})")]
+    EndBeforeStart { start: NaiveDate, end: NaiveDate },
+    #[error("project {0} is listed twice in the new order")]
+    ListedTwice(ProjectId),
+    #[error("the amber threshold ({amber_min}) must be above 0 and at most the green one ({green_min})")]
+    RagThresholds { green_min: f64, amber_min: f64 },
+    #[error("risk thresholds must rise within 2–25: medium {medium_min}, high {high_min}, critical {critical_min}")]
+    RiskThresholds { medium_min: u8, high_min: u8, critical_min: u8 },
+    #[error("`{0}` is not a currency code: use three letters, such as CNY or EUR")]
+    NotACurrency(String),
+    #[error("there is already a baseline named “{0}”: choose another name")]
+    BaselineNameTaken(String),
+    #[error(transparent)]
+    Risk(#[from] crate::risk::RiskError),
+    #[error("there is no {what} named “{name}” on this board (named in the import but not added by it)")]
+    NotInImport { what: Subject, name: String },
+    #[error("{0} rows of the file are refused: correct them and import the file again (nothing was written)")]
+    ImportRefused(usize),
+    /// A reason the caller has worded itself, in the reader's language (`shared` never makes
+    /// one: its refusals are the variants above).
     #[error("{0}")]
     Invalid(String),
     #[error(
@@ -118,6 +144,160 @@ pub enum BoardError {
     Corrupt(String),
 }
 
+/// What a refused value or a missing entity is, in a [`BoardError`]: the app words each in the
+/// reader's language, `Display` in English (as the messages say it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subject {
+    // Entities.
+    Project,
+    Person,
+    Risk,
+    Lesson,
+    Decision,
+    Baseline,
+    Milestone,
+    Objective,
+    Criterion,
+    ChecklistItem,
+    Tick,
+    Dependency,
+    Change,
+    // Names and texts.
+    BoardName,
+    ProjectName,
+    PersonName,
+    BaselineName,
+    CriterionName,
+    ObjectiveName,
+    LessonTitle,
+    MilestoneName,
+    RiskTitle,
+    /// Who ticked, decided, recorded or took a baseline.
+    Author,
+    /// A member's account, whose AHP answers a key holds.
+    Member,
+    Skill,
+    Tag,
+    ChecklistItemId,
+    ProjectId,
+    PersonId,
+    RiskId,
+    MilestoneId,
+    LessonId,
+    DecisionId,
+    BaselineId,
+    ObjectiveId,
+    CriterionId,
+    // Figures.
+    Budget,
+    BudgetEnvelope,
+    ActualCost,
+    PlannedValue,
+    EarnedValue,
+    PercentComplete,
+    ObjectiveWeight,
+    CriterionWeight,
+    Contribution,
+    Score,
+    GreenThreshold,
+    AmberThreshold,
+    Capacity,
+    TimeOff,
+    Allocation,
+    BusinessValue,
+    TimeCriticality,
+    RiskReduction,
+    JobSize,
+    Reach,
+    Impact,
+    Confidence,
+    Effort,
+    // Choices.
+    Stage,
+    Phase,
+    DecisionKind,
+    OperatingModel,
+    ScoringModel,
+}
+
+impl Subject {
+    /// The subject in English, as the messages of [`BoardError`] say it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Subject::Project => "project",
+            Subject::Person => "person",
+            Subject::Risk => "risk",
+            Subject::Lesson => "lesson",
+            Subject::Decision => "decision",
+            Subject::Baseline => "baseline",
+            Subject::Milestone => "milestone",
+            Subject::Objective => "objective",
+            Subject::Criterion => "criterion",
+            Subject::ChecklistItem => "checklist item",
+            Subject::Tick => "tick",
+            Subject::Dependency => "dependency",
+            Subject::Change => "change",
+            Subject::BoardName => "board name",
+            Subject::ProjectName => "project name",
+            Subject::PersonName => "person's name",
+            Subject::BaselineName => "baseline name",
+            Subject::CriterionName => "criterion name",
+            Subject::ObjectiveName => "objective name",
+            Subject::LessonTitle => "lesson title",
+            Subject::MilestoneName => "milestone name",
+            Subject::RiskTitle => "risk title",
+            Subject::Author => "author's name",
+            Subject::Member => "member",
+            Subject::Skill => "skill",
+            Subject::Tag => "tag",
+            Subject::ChecklistItemId => "checklist item id",
+            Subject::ProjectId => "project id",
+            Subject::PersonId => "person id",
+            Subject::RiskId => "risk id",
+            Subject::MilestoneId => "milestone id",
+            Subject::LessonId => "lesson id",
+            Subject::DecisionId => "decision id",
+            Subject::BaselineId => "baseline id",
+            Subject::ObjectiveId => "objective id",
+            Subject::CriterionId => "criterion id",
+            Subject::Budget => "budget",
+            Subject::BudgetEnvelope => "budget envelope",
+            Subject::ActualCost => "actual cost",
+            Subject::PlannedValue => "planned value",
+            Subject::EarnedValue => "earned value",
+            Subject::PercentComplete => "percent complete",
+            Subject::ObjectiveWeight => "objective weight",
+            Subject::CriterionWeight => "criterion weight",
+            Subject::Contribution => "contribution",
+            Subject::Score => "score",
+            Subject::GreenThreshold => "green threshold",
+            Subject::AmberThreshold => "amber threshold",
+            Subject::Capacity => "capacity",
+            Subject::TimeOff => "time off",
+            Subject::Allocation => "allocation",
+            Subject::BusinessValue => "business value",
+            Subject::TimeCriticality => "time criticality",
+            Subject::RiskReduction => "risk reduction",
+            Subject::JobSize => "job size",
+            Subject::Reach => "reach",
+            Subject::Impact => "impact",
+            Subject::Confidence => "confidence",
+            Subject::Effort => "effort",
+            Subject::Stage => "project stage",
+            Subject::Phase => "lifecycle phase",
+            Subject::DecisionKind => "decision",
+            Subject::OperatingModel => "operating model",
+            Subject::ScoringModel => "scoring model",
+        }
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl From<automerge::AutomergeError> for BoardError {
     fn from(error: automerge::AutomergeError) -> BoardError {
         BoardError::Corrupt(error.to_string())
@@ -125,7 +305,7 @@ impl From<automerge::AutomergeError> for BoardError {
 }
 
 macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+    ($(#[$doc:meta])* $name:ident, $what:ident) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub struct $name(String);
@@ -151,7 +331,7 @@ macro_rules! id_type {
         impl FromStr for $name {
             type Err = BoardError;
             fn from_str(text: &str) -> Result<$name, BoardError> {
-                key_part(concat!($what, " id"), text).map(|text| $name(text.to_owned()))
+                key_part(Subject::$what, text).map(|text| $name(text.to_owned()))
             }
         }
     };
@@ -159,39 +339,39 @@ macro_rules! id_type {
 
 id_type!(
     /// Identifies a project on a board.
-    ProjectId, "project"
+    ProjectId, ProjectId
 );
 id_type!(
     /// Identifies a person on a board.
-    PersonId, "person"
+    PersonId, PersonId
 );
 id_type!(
     /// Identifies a risk in the register.
-    RiskId, "risk"
+    RiskId, RiskId
 );
 id_type!(
     /// Identifies a milestone.
-    MilestoneId, "milestone"
+    MilestoneId, MilestoneId
 );
 id_type!(
     /// Identifies a lesson learned.
-    LessonId, "lesson"
+    LessonId, LessonId
 );
 id_type!(
     /// Identifies a recorded decision.
-    DecisionId, "decision"
+    DecisionId, DecisionId
 );
 id_type!(
     /// Identifies a baseline (基线), a named version of the board.
-    BaselineId, "baseline"
+    BaselineId, BaselineId
 );
 id_type!(
     /// Identifies a strategic objective.
-    ObjectiveId, "objective"
+    ObjectiveId, ObjectiveId
 );
 id_type!(
     /// Identifies a scoring criterion.
-    CriterionId, "criterion"
+    CriterionId, CriterionId
 );
 
 /// Who did something and when, for gate ticks, lessons and decisions. The caller supplies
@@ -271,7 +451,7 @@ impl Board {
     /// standard stage-gate template. Only the place that creates boards (the server) calls
     /// this: every other replica receives the root maps by sync.
     pub fn new(name: &str) -> Result<Board, BoardError> {
-        let name = non_empty("board name", name)?;
+        let name = non_empty(Subject::BoardName, name)?;
         let mut board = Board { doc: AutoCommit::new() };
         board.doc.put(ROOT, "name", name)?;
         schema::create_collections(&mut board)?;
@@ -376,7 +556,7 @@ impl Board {
     }
 
     pub fn rename(&mut self, name: &str) -> Result<(), BoardError> {
-        let name = non_empty("board name", name)?;
+        let name = non_empty(Subject::BoardName, name)?;
         self.doc.put(ROOT, "name", name)?;
         self.commit("rename board".into());
         Ok(())
@@ -426,7 +606,7 @@ impl Board {
 
     /// The map of entity `id` in collection `name`, for writing: the schema must be current
     /// (see [`Board::collection`]) and the entity must exist.
-    fn writable(&self, name: &'static str, what: &'static str, id: &str) -> Result<ObjId, BoardError> {
+    fn writable(&self, name: &'static str, what: Subject, id: &str) -> Result<ObjId, BoardError> {
         self.collection(name)?;
         self.entity(name, what, id)
     }
@@ -440,7 +620,7 @@ impl Board {
     }
 
     /// The map of entity `id` in collection `name`.
-    fn entity(&self, name: &'static str, what: &'static str, id: &str) -> Result<ObjId, BoardError> {
+    fn entity(&self, name: &'static str, what: Subject, id: &str) -> Result<ObjId, BoardError> {
         let collection = self.map(name)?;
         match self.doc.get(&collection, id)? {
             Some((Value::Object(ObjType::Map), object)) => Ok(object),
@@ -456,7 +636,7 @@ impl Board {
     fn insert_entity(
         &mut self,
         name: &'static str,
-        what: &'static str,
+        what: Subject,
         id: &str,
         fields: Vec<(&'static str, ScalarValue)>,
     ) -> Result<(), BoardError> {
@@ -497,7 +677,7 @@ impl Board {
     fn delete_entity(
         &mut self,
         name: &'static str,
-        what: &'static str,
+        what: Subject,
         id: &str,
         cascade: impl FnOnce(&mut Board) -> Result<(), BoardError>,
     ) -> Result<(), BoardError> {
@@ -634,7 +814,7 @@ fn scalar_f64(value: &ScalarValue) -> Option<f64> {
     }
 }
 
-fn non_empty<'a>(what: &'static str, text: &'a str) -> Result<&'a str, BoardError> {
+fn non_empty(what: Subject, text: &str) -> Result<&str, BoardError> {
     let text = text.trim();
     if text.is_empty() {
         Err(BoardError::Empty { what })
@@ -644,7 +824,7 @@ fn non_empty<'a>(what: &'static str, text: &'a str) -> Result<&'a str, BoardErro
 }
 
 /// A name that becomes part of a composite key: not empty, no `/`.
-fn key_part<'a>(what: &'static str, text: &'a str) -> Result<&'a str, BoardError> {
+fn key_part(what: Subject, text: &str) -> Result<&str, BoardError> {
     let text = non_empty(what, text)?;
     if text.contains('/') {
         Err(BoardError::Slash { what, value: text.to_owned() })
@@ -653,7 +833,7 @@ fn key_part<'a>(what: &'static str, text: &'a str) -> Result<&'a str, BoardError
     }
 }
 
-fn non_negative(what: &'static str, value: f64) -> Result<f64, BoardError> {
+fn non_negative(what: Subject, value: f64) -> Result<f64, BoardError> {
     if value.is_finite() && value >= 0.0 {
         Ok(value)
     } else {
@@ -661,7 +841,7 @@ fn non_negative(what: &'static str, value: f64) -> Result<f64, BoardError> {
     }
 }
 
-fn at_most(what: &'static str, value: f64, max: f64) -> Result<f64, BoardError> {
+fn at_most(what: Subject, value: f64, max: f64) -> Result<f64, BoardError> {
     let value = non_negative(what, value)?;
     if value > max {
         Err(BoardError::TooLarge { what, value, max })
@@ -670,16 +850,11 @@ fn at_most(what: &'static str, value: f64, max: f64) -> Result<f64, BoardError> 
     }
 }
 
-fn hours(what: &'static str, value: f64) -> Result<f64, BoardError> {
+fn hours(what: Subject, value: f64) -> Result<f64, BoardError> {
     at_most(what, value, HOURS_PER_WEEK_MAX)
 }
 
-fn one_of<T: Copy>(
-    what: &'static str,
-    text: &str,
-    all: &[T],
-    name: impl Fn(T) -> &'static str,
-) -> Result<T, BoardError> {
+fn one_of<T: Copy>(what: Subject, text: &str, all: &[T], name: impl Fn(T) -> &'static str) -> Result<T, BoardError> {
     all.iter().copied().find(|item| name(*item) == text).ok_or_else(|| BoardError::NotOneOf {
         what,
         value: text.to_owned(),

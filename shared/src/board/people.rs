@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use automerge::{transaction::Transactable, ReadDoc};
 
-use super::{hours, key_part, non_empty, schema::*, Board, BoardError, Fields, PersonId, ProjectId};
+use super::{hours, key_part, non_empty, schema::*, Board, BoardError, Fields, PersonId, ProjectId, Subject};
 use crate::week::IsoWeek;
 
 /// A person whose time is planned on the board.
@@ -117,26 +117,26 @@ impl Board {
     }
 
     pub fn add_person(&mut self, id: PersonId, new: NewPerson) -> Result<(), BoardError> {
-        let name = non_empty("person's name", &new.name)?;
-        let capacity = hours("capacity", new.capacity_hours_per_week)?;
+        let name = non_empty(Subject::PersonName, &new.name)?;
+        let capacity = hours(Subject::Capacity, new.capacity_hours_per_week)?;
         let fields = vec![
             ("name", name.into()),
             ("role", new.role.trim().into()),
             ("team", new.team.trim().into()),
             ("capacity_hours_per_week", capacity.into()),
         ];
-        self.insert_entity(PEOPLE, "person", id.as_str(), fields)?;
+        self.insert_entity(PEOPLE, Subject::Person, id.as_str(), fields)?;
         self.commit(format!("add person {id}"));
         Ok(())
     }
 
     fn writable_person(&self, id: &PersonId) -> Result<automerge::ObjId, BoardError> {
-        self.writable(PEOPLE, "person", id.as_str())
+        self.writable(PEOPLE, Subject::Person, id.as_str())
     }
 
     pub fn rename_person(&mut self, id: &PersonId, name: &str) -> Result<(), BoardError> {
         let person = self.writable_person(id)?;
-        let name = non_empty("person's name", name)?;
+        let name = non_empty(Subject::PersonName, name)?;
         self.doc.put(&person, "name", name)?;
         self.commit(format!("rename person {id}"));
         Ok(())
@@ -169,7 +169,7 @@ impl Board {
 
     pub fn set_capacity(&mut self, id: &PersonId, hours_per_week: f64) -> Result<(), BoardError> {
         let person = self.writable_person(id)?;
-        let capacity = hours("capacity", hours_per_week)?;
+        let capacity = hours(Subject::Capacity, hours_per_week)?;
         self.doc.put(&person, "capacity_hours_per_week", capacity)?;
         self.commit(format!("set capacity of person {id}"));
         Ok(())
@@ -179,7 +179,7 @@ impl Board {
     /// same skill at once add it once.
     pub fn set_skill(&mut self, id: &PersonId, skill: &str, has: bool) -> Result<(), BoardError> {
         self.writable_person(id)?;
-        let skill = key_part("skill", skill)?.to_lowercase();
+        let skill = key_part(Subject::Skill, skill)?.to_lowercase();
         self.put_flat(SKILLS, format!("{id}/{skill}"), has.then(|| true.into()))?;
         self.commit(format!("set skill {skill} of person {id}"));
         Ok(())
@@ -188,7 +188,7 @@ impl Board {
     /// Hours off in `week`; 0 clears.
     pub fn set_time_off(&mut self, id: &PersonId, week: IsoWeek, hours_off: f64) -> Result<(), BoardError> {
         self.writable_person(id)?;
-        let hours_off = hours("time off", hours_off)?;
+        let hours_off = hours(Subject::TimeOff, hours_off)?;
         self.put_flat(TIME_OFF, format!("{id}/{week}"), (hours_off > 0.0).then(|| hours_off.into()))?;
         self.commit(format!("set time off of person {id} in {week}"));
         Ok(())
@@ -196,7 +196,7 @@ impl Board {
 
     /// Deletes a person with their allocations, skills and time off.
     pub fn delete_person(&mut self, id: &PersonId) -> Result<(), BoardError> {
-        self.delete_entity(PEOPLE, "person", id.as_str(), |board| {
+        self.delete_entity(PEOPLE, Subject::Person, id.as_str(), |board| {
             let id_str = id.as_str();
             board.delete_flat(ALLOCATIONS, |parts| parts.get(1) == Some(&id_str))?;
             for table in [SKILLS, TIME_OFF] {
@@ -215,9 +215,9 @@ impl Board {
         hours_booked: f64,
     ) -> Result<(), BoardError> {
         self.collection(ALLOCATIONS)?;
-        self.entity(PROJECTS, "project", project.as_str())?;
-        self.entity(PEOPLE, "person", person.as_str())?;
-        let hours_booked = hours("allocation", hours_booked)?;
+        self.entity(PROJECTS, Subject::Project, project.as_str())?;
+        self.entity(PEOPLE, Subject::Person, person.as_str())?;
+        let hours_booked = hours(Subject::Allocation, hours_booked)?;
         let key = allocation_key(project, person, week);
         let map = self.map(ALLOCATIONS)?;
         if hours_booked == 0.0 && self.doc.get(&map, &key)?.is_none() {

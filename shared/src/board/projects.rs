@@ -13,7 +13,7 @@ use fractional_index::FractionalIndex;
 
 use super::{
     at_most, key_part, non_empty, non_negative, one_of, schema::*, Board, BoardError, CriterionId, Fields, MilestoneId,
-    ObjectiveId, ProjectId, Stamp,
+    ObjectiveId, ProjectId, Stamp, Subject,
 };
 use crate::finance::Rag;
 
@@ -53,7 +53,8 @@ impl Stage {
         }
     }
 
-    /// The label shown to people, English and Chinese.
+    /// English and Chinese side by side, as earlier releases showed and exported it: imports
+    /// still read it. The app names a stage through its catalogue, in the reader's language.
     pub fn label(self) -> &'static str {
         match self {
             Stage::Proposed => "Proposed 提案",
@@ -76,7 +77,7 @@ impl Stage {
 impl FromStr for Stage {
     type Err = BoardError;
     fn from_str(text: &str) -> Result<Stage, BoardError> {
-        one_of("project stage", text, &Stage::ALL, Stage::as_str)
+        one_of(Subject::Stage, text, &Stage::ALL, Stage::as_str)
     }
 }
 
@@ -105,6 +106,8 @@ impl Phase {
         }
     }
 
+    /// English and Chinese side by side, as earlier releases showed and exported it: imports
+    /// still read it. The app names a phase through its catalogue, in the reader's language.
     pub fn label(self) -> &'static str {
         match self {
             Phase::Initiation => "Initiation 启动",
@@ -119,7 +122,7 @@ impl Phase {
 impl FromStr for Phase {
     type Err = BoardError;
     fn from_str(text: &str) -> Result<Phase, BoardError> {
-        one_of("lifecycle phase", text, &Phase::ALL, Phase::as_str)
+        one_of(Subject::Phase, text, &Phase::ALL, Phase::as_str)
     }
 }
 
@@ -160,6 +163,16 @@ pub struct Estimates {
 
 const ESTIMATE_FIELDS: [&str; 8] =
     ["business_value", "time_criticality", "risk_reduction", "job_size", "reach", "impact", "confidence", "effort"];
+const ESTIMATE_SUBJECTS: [Subject; 8] = [
+    Subject::BusinessValue,
+    Subject::TimeCriticality,
+    Subject::RiskReduction,
+    Subject::JobSize,
+    Subject::Reach,
+    Subject::Impact,
+    Subject::Confidence,
+    Subject::Effort,
+];
 
 impl Estimates {
     fn values(&self) -> [Option<f64>; 8] {
@@ -253,7 +266,7 @@ impl Board {
     /// One project without the tables kept beside it (scores, contributions, dependencies,
     /// gate ticks): see [`ProjectTables`].
     pub(super) fn read_project_fields(&self, id: &str) -> Option<Project> {
-        let object = self.entity(PROJECTS, "project", id).ok()?;
+        let object = self.entity(PROJECTS, Subject::Project, id).ok()?;
         self.parse_project(id, &self.fields(&object)?)
     }
 
@@ -342,8 +355,8 @@ impl Board {
 
     /// Adds a project at the bottom of the priority order, in the initiation phase.
     pub fn add_project(&mut self, id: ProjectId, new: NewProject) -> Result<(), BoardError> {
-        let name = non_empty("project name", &new.name)?;
-        let budget = non_negative("budget", new.budget)?;
+        let name = non_empty(Subject::ProjectName, &new.name)?;
+        let budget = non_negative(Subject::Budget, new.budget)?;
         let position = match self.ranked_projects().last() {
             Some(last) => FractionalIndex::new_after(&parse_position(&last.position)),
             None => FractionalIndex::default(),
@@ -355,7 +368,7 @@ impl Board {
             ("budget", budget.into()),
             ("position", position.to_string().into()),
         ];
-        self.insert_entity(PROJECTS, "project", id.as_str(), fields)?;
+        self.insert_entity(PROJECTS, Subject::Project, id.as_str(), fields)?;
         self.commit(format!("add project {id}"));
         Ok(())
     }
@@ -369,11 +382,11 @@ impl Board {
     }
 
     fn writable_project(&self, id: &ProjectId) -> Result<automerge::ObjId, BoardError> {
-        self.writable(PROJECTS, "project", id.as_str())
+        self.writable(PROJECTS, Subject::Project, id.as_str())
     }
 
     pub fn rename_project(&mut self, id: &ProjectId, name: &str) -> Result<(), BoardError> {
-        let name = non_empty("project name", name)?.to_owned();
+        let name = non_empty(Subject::ProjectName, name)?.to_owned();
         self.set_project_field(id, "name", name.into())
     }
 
@@ -386,7 +399,7 @@ impl Board {
     }
 
     pub fn set_project_budget(&mut self, id: &ProjectId, budget: f64) -> Result<(), BoardError> {
-        let budget = non_negative("budget", budget)?;
+        let budget = non_negative(Subject::Budget, budget)?;
         self.set_project_field(id, "budget", budget.into())
     }
 
@@ -419,7 +432,7 @@ impl Board {
     ) -> Result<(), BoardError> {
         if let (Some(start), Some(end)) = (start, end) {
             if end < start {
-                return Err(BoardError::Invalid(format!("the end ({end}) is before the start ({start})")));
+                return Err(BoardError::EndBeforeStart { start, end });
             }
         }
         let object = self.writable_project(id)?;
@@ -452,10 +465,10 @@ impl Board {
 
     pub fn set_project_financials(&mut self, id: &ProjectId, financials: Financials) -> Result<(), BoardError> {
         let values = [
-            ("actual_cost", non_negative("actual cost", financials.actual_cost)?),
-            ("planned_value", non_negative("planned value", financials.planned_value)?),
-            ("earned_value", non_negative("earned value", financials.earned_value)?),
-            ("percent_complete", at_most("percent complete", financials.percent_complete, 100.0)?),
+            ("actual_cost", non_negative(Subject::ActualCost, financials.actual_cost)?),
+            ("planned_value", non_negative(Subject::PlannedValue, financials.planned_value)?),
+            ("earned_value", non_negative(Subject::EarnedValue, financials.earned_value)?),
+            ("percent_complete", at_most(Subject::PercentComplete, financials.percent_complete, 100.0)?),
         ];
         let object = self.writable_project(id)?;
         for (key, value) in values {
@@ -481,8 +494,8 @@ impl Board {
     /// the rest (job size and effort above 0, RICE impact and confidence from their scales).
     pub fn set_estimates(&mut self, id: &ProjectId, estimates: Estimates) -> Result<(), BoardError> {
         let mut values = Vec::new();
-        for (key, value) in ESTIMATE_FIELDS.into_iter().zip(estimates.values()) {
-            values.push((key, value.map(|v| non_negative(key, v)).transpose()?));
+        for ((key, what), value) in ESTIMATE_FIELDS.into_iter().zip(ESTIMATE_SUBJECTS).zip(estimates.values()) {
+            values.push((key, value.map(|v| non_negative(what, v)).transpose()?));
         }
         let object = self.writable_project(id)?;
         // Only what changed: see `Board::put_if_changed`.
@@ -500,7 +513,7 @@ impl Board {
     /// Deletes a project with its allocations, scores, contributions, dependencies (both
     /// ways), gate ticks, risks and milestones. Lessons and decisions stay: they are history.
     pub fn delete_project(&mut self, id: &ProjectId) -> Result<(), BoardError> {
-        self.delete_entity(PROJECTS, "project", id.as_str(), |board| {
+        self.delete_entity(PROJECTS, Subject::Project, id.as_str(), |board| {
             let id_str = id.as_str();
             for table in [ALLOCATIONS, SCORES, CONTRIBUTIONS, GATE_TICKS] {
                 board.delete_flat(table, |parts| parts.first() == Some(&id_str))?;
@@ -558,10 +571,10 @@ impl Board {
         let mut seen = std::collections::HashSet::new();
         for id in ranked {
             if !current.contains(id) {
-                return Err(BoardError::Unknown { what: "project", id: id.to_string() });
+                return Err(BoardError::Unknown { what: Subject::Project, id: id.to_string() });
             }
             if !seen.insert(id) {
-                return Err(BoardError::Invalid(format!("project {id} is listed twice in the new order")));
+                return Err(BoardError::ListedTwice(id.clone()));
             }
         }
         let order = order_within_places(&current, ranked);
@@ -571,7 +584,7 @@ impl Board {
         }
         let mut position = FractionalIndex::default();
         for id in &order {
-            let object = self.entity(PROJECTS, "project", id.as_str())?;
+            let object = self.entity(PROJECTS, Subject::Project, id.as_str())?;
             self.doc.put(&object, "position", position.to_string())?;
             position = FractionalIndex::new_after(&position);
         }
@@ -582,11 +595,11 @@ impl Board {
     fn respace_with(&mut self, id: &ProjectId, index: usize, mut others: Vec<Project>) -> Result<(), BoardError> {
         let moved = self
             .read_project_fields(id.as_str())
-            .ok_or_else(|| BoardError::Unknown { what: "project", id: id.to_string() })?;
+            .ok_or_else(|| BoardError::Unknown { what: Subject::Project, id: id.to_string() })?;
         others.insert(index, moved);
         let mut position = FractionalIndex::default();
         for project in &others {
-            let object = self.entity(PROJECTS, "project", project.id.as_str())?;
+            let object = self.entity(PROJECTS, Subject::Project, project.id.as_str())?;
             self.doc.put(&object, "position", position.to_string())?;
             position = FractionalIndex::new_after(&position);
         }
@@ -602,15 +615,9 @@ impl Board {
         score: Option<f64>,
     ) -> Result<(), BoardError> {
         self.writable_project(project)?;
-        self.entity(CRITERIA, "criterion", criterion.as_str())?;
+        self.entity(CRITERIA, Subject::Criterion, criterion.as_str())?;
         let score = score
-            .map(|s| {
-                if s.is_finite() {
-                    Ok(s)
-                } else {
-                    Err(BoardError::Invalid(format!("a score must be a finite number, not {s}")))
-                }
-            })
+            .map(|s| if s.is_finite() { Ok(s) } else { Err(BoardError::NotFinite { what: Subject::Score, value: s }) })
             .transpose()?;
         self.put_flat(SCORES, format!("{project}/{criterion}"), score.map(ScalarValue::from))?;
         self.commit(format!("score project {project} on {criterion}"));
@@ -625,8 +632,8 @@ impl Board {
         share: f64,
     ) -> Result<(), BoardError> {
         self.writable_project(project)?;
-        self.entity(OBJECTIVES, "objective", objective.as_str())?;
-        let share = at_most("contribution", share, 1.0)?;
+        self.entity(OBJECTIVES, Subject::Objective, objective.as_str())?;
+        let share = at_most(Subject::Contribution, share, 1.0)?;
         self.put_flat(CONTRIBUTIONS, format!("{project}/{objective}"), (share > 0.0).then(|| share.into()))?;
         self.commit(format!("set contribution of project {project} to {objective}"));
         Ok(())
@@ -635,7 +642,7 @@ impl Board {
     /// Records that `project` depends on `on`. Refused when it would close a cycle.
     pub fn add_dependency(&mut self, project: &ProjectId, on: &ProjectId) -> Result<(), BoardError> {
         self.writable_project(project)?;
-        self.entity(PROJECTS, "project", on.as_str())?;
+        self.entity(PROJECTS, Subject::Project, on.as_str())?;
         if project == on {
             return Err(BoardError::SelfDependency(project.clone()));
         }
@@ -655,7 +662,7 @@ impl Board {
         let key = format!("{project}/{on}");
         let map = self.map(DEPENDENCIES)?;
         if self.doc.get(&map, &key)?.is_none() {
-            return Err(BoardError::Unknown { what: "dependency", id: key });
+            return Err(BoardError::Unknown { what: Subject::Dependency, id: key });
         }
         self.doc.delete(&map, &key)?;
         self.commit(format!("project {project} no longer depends on {on}"));
@@ -670,16 +677,16 @@ impl Board {
         due: NaiveDate,
     ) -> Result<(), BoardError> {
         self.writable_project(project)?;
-        let name = non_empty("milestone name", name)?;
+        let name = non_empty(Subject::MilestoneName, name)?;
         let fields = vec![("project", project.as_str().into()), ("name", name.into()), ("due", due.to_string().into())];
-        self.insert_entity(MILESTONES, "milestone", id.as_str(), fields)?;
+        self.insert_entity(MILESTONES, Subject::Milestone, id.as_str(), fields)?;
         self.commit(format!("add milestone {id}"));
         Ok(())
     }
 
     /// Marks a milestone reached on `done_on`, or not reached (`None`).
     pub fn set_milestone_done(&mut self, id: &MilestoneId, done_on: Option<NaiveDate>) -> Result<(), BoardError> {
-        let object = self.writable(MILESTONES, "milestone", id.as_str())?;
+        let object = self.writable(MILESTONES, Subject::Milestone, id.as_str())?;
         match done_on {
             Some(date) => self.doc.put(&object, "done_on", date.to_string())?,
             None => self.doc.delete(&object, "done_on")?,
@@ -689,7 +696,7 @@ impl Board {
     }
 
     pub fn delete_milestone(&mut self, id: &MilestoneId) -> Result<(), BoardError> {
-        self.delete_entity(MILESTONES, "milestone", id.as_str(), |_| Ok(()))
+        self.delete_entity(MILESTONES, Subject::Milestone, id.as_str(), |_| Ok(()))
     }
 
     /// Ticks a stage-gate checklist item for a project, recording who and when.
@@ -702,15 +709,15 @@ impl Board {
     ) -> Result<(), BoardError> {
         self.writable_project(project)?;
         let ticks = self.collection(GATE_TICKS)?;
-        let item = key_part("checklist item id", item)?;
+        let item = key_part(Subject::ChecklistItemId, item)?;
         let gate = format!("{}/{item}", phase.as_str());
         if !self.gate_template().iter().any(|g| g.phase == phase && g.item == item) {
-            return Err(BoardError::Unknown { what: "checklist item", id: gate });
+            return Err(BoardError::Unknown { what: Subject::ChecklistItem, id: gate });
         }
-        let by = non_empty("name of who ticked", &stamp.by)?;
+        let by = non_empty(Subject::Author, &stamp.by)?;
         let key = format!("{project}/{gate}");
         if self.doc.get(&ticks, &key)?.is_some() {
-            return Err(BoardError::Duplicate { what: "tick", id: key });
+            return Err(BoardError::Duplicate { what: Subject::Tick, id: key });
         }
         let object = self.doc.put_object(&ticks, &key, ObjType::Map)?;
         self.doc.put(&object, "by", by)?;
@@ -724,7 +731,7 @@ impl Board {
         let ticks = self.collection(GATE_TICKS)?;
         let key = format!("{project}/{}/{item}", phase.as_str());
         if self.doc.get(&ticks, &key)?.is_none() {
-            return Err(BoardError::Unknown { what: "tick", id: key });
+            return Err(BoardError::Unknown { what: Subject::Tick, id: key });
         }
         self.doc.delete(&ticks, &key)?;
         self.commit(format!("untick {key}"));

@@ -7,7 +7,7 @@ use automerge::ScalarValue;
 
 use super::{
     key_part, non_empty, one_of, schema::*, BaselineId, Board, BoardError, DecisionId, Fields, LessonId, ProjectId,
-    RiskId, Stamp,
+    RiskId, Stamp, Subject,
 };
 use crate::risk::{Impact, Probability, Roam};
 
@@ -94,7 +94,7 @@ impl DecisionKind {
 impl FromStr for DecisionKind {
     type Err = BoardError;
     fn from_str(text: &str) -> Result<DecisionKind, BoardError> {
-        one_of("decision", text, &DecisionKind::ALL, DecisionKind::as_str)
+        one_of(Subject::DecisionKind, text, &DecisionKind::ALL, DecisionKind::as_str)
     }
 }
 
@@ -151,16 +151,16 @@ impl Board {
     }
 
     pub fn add_risk(&mut self, id: RiskId, project: &ProjectId, risk: NewRisk) -> Result<(), BoardError> {
-        self.writable(PROJECTS, "project", project.as_str())?;
+        self.writable(PROJECTS, Subject::Project, project.as_str())?;
         let mut fields = risk_fields(&risk)?;
         fields.push(("project", project.as_str().into()));
-        self.insert_entity(RISKS, "risk", id.as_str(), fields)?;
+        self.insert_entity(RISKS, Subject::Risk, id.as_str(), fields)?;
         self.commit(format!("add risk {id}"));
         Ok(())
     }
 
     pub fn update_risk(&mut self, id: &RiskId, risk: NewRisk) -> Result<(), BoardError> {
-        let object = self.writable(RISKS, "risk", id.as_str())?;
+        let object = self.writable(RISKS, Subject::Risk, id.as_str())?;
         for (key, value) in risk_fields(&risk)? {
             automerge::transaction::Transactable::put(&mut self.doc, &object, key, value)?;
         }
@@ -169,7 +169,7 @@ impl Board {
     }
 
     pub fn delete_risk(&mut self, id: &RiskId) -> Result<(), BoardError> {
-        self.delete_entity(RISKS, "risk", id.as_str(), |_| Ok(()))
+        self.delete_entity(RISKS, Subject::Risk, id.as_str(), |_| Ok(()))
     }
 
     // ---- lessons learned ------------------------------------------------------------------
@@ -206,10 +206,10 @@ impl Board {
         recorded: Stamp,
     ) -> Result<(), BoardError> {
         self.collection(LESSON_TAGS)?;
-        self.entity(PROJECTS, "project", project.as_str())?;
-        let title = non_empty("lesson title", &lesson.title)?;
+        self.entity(PROJECTS, Subject::Project, project.as_str())?;
+        let title = non_empty(Subject::LessonTitle, &lesson.title)?;
         let tags = normalise_tags(&lesson.tags)?;
-        let by = non_empty("name of who recorded it", &recorded.by)?;
+        let by = non_empty(Subject::Author, &recorded.by)?;
         let fields = vec![
             ("project", project.as_str().into()),
             ("title", title.into()),
@@ -217,7 +217,7 @@ impl Board {
             ("by", by.into()),
             ("at_ms", ScalarValue::Int(recorded.at_ms)),
         ];
-        self.insert_entity(LESSONS, "lesson", id.as_str(), fields)?;
+        self.insert_entity(LESSONS, Subject::Lesson, id.as_str(), fields)?;
         for tag in tags {
             self.put_flat(LESSON_TAGS, format!("{id}/{tag}"), Some(true.into()))?;
         }
@@ -228,7 +228,7 @@ impl Board {
     /// Adds (`true`) or removes (`false`) a tag on a lesson.
     pub fn set_lesson_tag(&mut self, id: &LessonId, tag: &str, has: bool) -> Result<(), BoardError> {
         self.collection(LESSON_TAGS)?;
-        self.entity(LESSONS, "lesson", id.as_str())?;
+        self.entity(LESSONS, Subject::Lesson, id.as_str())?;
         let tag = normalise_tags(&[tag.to_owned()])?.remove(0);
         self.put_flat(LESSON_TAGS, format!("{id}/{tag}"), has.then(|| true.into()))?;
         self.commit(format!("tag lesson {id}"));
@@ -281,9 +281,9 @@ impl Board {
     ) -> Result<(), BoardError> {
         self.collection(DECISIONS)?;
         if let Some(project) = project {
-            self.entity(PROJECTS, "project", project.as_str())?;
+            self.entity(PROJECTS, Subject::Project, project.as_str())?;
         }
-        let by = non_empty("name of who decided", &recorded.by)?;
+        let by = non_empty(Subject::Author, &recorded.by)?;
         let heads = self.heads().iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
         let mut fields = vec![
             ("kind", kind.as_str().into()),
@@ -295,7 +295,7 @@ impl Board {
         if let Some(project) = project {
             fields.push(("project", project.as_str().into()));
         }
-        self.insert_entity(DECISIONS, "decision", id.as_str(), fields)?;
+        self.insert_entity(DECISIONS, Subject::Decision, id.as_str(), fields)?;
         self.commit(format!("record decision {id}"));
         Ok(())
     }
@@ -320,13 +320,11 @@ impl Board {
     /// on this board (ignoring case), so a list of baselines never holds two that read alike.
     pub fn add_baseline(&mut self, id: BaselineId, name: &str, recorded: Stamp) -> Result<(), BoardError> {
         self.collection(BASELINES)?;
-        let name = non_empty("baseline name", name)?;
+        let name = non_empty(Subject::BaselineName, name)?;
         if self.baselines().iter().any(|baseline| baseline.name.to_lowercase() == name.to_lowercase()) {
-            return Err(BoardError::Invalid(format!(
-                "there is already a baseline named “{name}”: choose another name"
-            )));
+            return Err(BoardError::BaselineNameTaken(name.to_owned()));
         }
-        let by = non_empty("name of who took the baseline", &recorded.by)?;
+        let by = non_empty(Subject::Author, &recorded.by)?;
         let heads = self.heads().iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
         let fields = vec![
             ("name", name.into()),
@@ -334,21 +332,21 @@ impl Board {
             ("by", by.into()),
             ("at_ms", ScalarValue::Int(recorded.at_ms)),
         ];
-        self.insert_entity(BASELINES, "baseline", id.as_str(), fields)?;
+        self.insert_entity(BASELINES, Subject::Baseline, id.as_str(), fields)?;
         self.commit(format!("take baseline {id}"));
         Ok(())
     }
 
     /// Deletes a baseline. The board's history keeps the version itself.
     pub fn delete_baseline(&mut self, id: &BaselineId) -> Result<(), BoardError> {
-        self.delete_entity(BASELINES, "baseline", id.as_str(), |_| Ok(()))
+        self.delete_entity(BASELINES, Subject::Baseline, id.as_str(), |_| Ok(()))
     }
 }
 
 fn risk_fields(risk: &NewRisk) -> Result<Vec<(&'static str, ScalarValue)>, BoardError> {
-    let title = non_empty("risk title", &risk.title)?;
-    let probability = Probability::new(risk.probability).map_err(|e| BoardError::Invalid(e.to_string()))?;
-    let impact = Impact::new(risk.impact).map_err(|e| BoardError::Invalid(e.to_string()))?;
+    let title = non_empty(Subject::RiskTitle, &risk.title)?;
+    let probability = Probability::new(risk.probability)?;
+    let impact = Impact::new(risk.impact)?;
     Ok(vec![
         ("title", title.into()),
         ("probability", u64::from(probability.get()).into()),
@@ -361,7 +359,7 @@ fn risk_fields(risk: &NewRisk) -> Result<Vec<(&'static str, ScalarValue)>, Board
 
 fn normalise_tags(tags: &[String]) -> Result<Vec<String>, BoardError> {
     let mut normalised =
-        tags.iter().map(|tag| key_part("tag", tag).map(str::to_lowercase)).collect::<Result<Vec<_>, _>>()?;
+        tags.iter().map(|tag| key_part(Subject::Tag, tag).map(str::to_lowercase)).collect::<Result<Vec<_>, _>>()?;
     normalised.sort();
     normalised.dedup();
     Ok(normalised)

@@ -7,7 +7,7 @@ use automerge::{transaction::Transactable, ReadDoc, ScalarValue};
 
 use super::{
     at_most, key_part, non_empty, non_negative, one_of, schema::*, Board, BoardError, CriterionId, Fields, ObjectiveId,
-    Phase,
+    Phase, Subject,
 };
 use crate::{
     alignment::Objective,
@@ -50,7 +50,7 @@ impl OperatingModel {
 impl FromStr for OperatingModel {
     type Err = BoardError;
     fn from_str(text: &str) -> Result<OperatingModel, BoardError> {
-        one_of("operating model", text, &OperatingModel::ALL, OperatingModel::as_str)
+        one_of(Subject::OperatingModel, text, &OperatingModel::ALL, OperatingModel::as_str)
     }
 }
 
@@ -173,9 +173,7 @@ impl Board {
         let settings = self.collection(SETTINGS)?;
         let code = code.trim().to_ascii_uppercase();
         if code.len() != 3 || !code.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(BoardError::Invalid(format!(
-                "`{code}` is not a currency code: use three letters, such as CNY or EUR"
-            )));
+            return Err(BoardError::NotACurrency(code));
         }
         self.doc.put(&settings, "currency", code)?;
         self.commit("set currency".into());
@@ -194,7 +192,7 @@ impl Board {
         let settings = self.collection(SETTINGS)?;
         match envelope {
             Some(amount) => {
-                let amount = non_negative("budget envelope", amount)?;
+                let amount = non_negative(Subject::BudgetEnvelope, amount)?;
                 self.doc.put(&settings, "budget_envelope", amount)?;
             }
             None => self.doc.delete(&settings, "budget_envelope")?,
@@ -206,12 +204,10 @@ impl Board {
     /// Computed RAG thresholds on CPI and SPI: 0 < amber ≤ green ≤ 2.
     pub fn set_rag_thresholds(&mut self, green_min: f64, amber_min: f64) -> Result<(), BoardError> {
         let settings = self.collection(SETTINGS)?;
-        let green_min = at_most("green threshold", green_min, 2.0)?;
-        let amber_min = at_most("amber threshold", amber_min, 2.0)?;
+        let green_min = at_most(Subject::GreenThreshold, green_min, 2.0)?;
+        let amber_min = at_most(Subject::AmberThreshold, amber_min, 2.0)?;
         if amber_min == 0.0 || amber_min > green_min {
-            return Err(BoardError::Invalid(format!(
-                "the amber threshold ({amber_min}) must be above 0 and at most the green one ({green_min})"
-            )));
+            return Err(BoardError::RagThresholds { green_min, amber_min });
         }
         self.doc.put(&settings, "rag_green_min", green_min)?;
         self.doc.put(&settings, "rag_amber_min", amber_min)?;
@@ -223,9 +219,7 @@ impl Board {
     pub fn set_risk_thresholds(&mut self, medium_min: u8, high_min: u8, critical_min: u8) -> Result<(), BoardError> {
         let settings = self.collection(SETTINGS)?;
         if !(1 < medium_min && medium_min < high_min && high_min < critical_min && critical_min <= 25) {
-            return Err(BoardError::Invalid(format!(
-                "risk thresholds must rise within 2–25: medium {medium_min}, high {high_min}, critical {critical_min}"
-            )));
+            return Err(BoardError::RiskThresholds { medium_min, high_min, critical_min });
         }
         for (key, value) in
             [("risk_medium_min", medium_min), ("risk_high_min", high_min), ("risk_critical_min", critical_min)]
@@ -252,11 +246,11 @@ impl Board {
     }
 
     pub fn add_objective(&mut self, id: ObjectiveId, name: &str, weight: f64) -> Result<(), BoardError> {
-        let name = non_empty("objective name", name)?;
-        let weight = non_negative("objective weight", weight)?;
+        let name = non_empty(Subject::ObjectiveName, name)?;
+        let weight = non_negative(Subject::ObjectiveWeight, weight)?;
         self.insert_entity(
             OBJECTIVES,
-            "objective",
+            Subject::Objective,
             id.as_str(),
             vec![("name", name.into()), ("weight", weight.into())],
         )?;
@@ -265,9 +259,9 @@ impl Board {
     }
 
     pub fn set_objective(&mut self, id: &ObjectiveId, name: &str, weight: f64) -> Result<(), BoardError> {
-        let object = self.writable(OBJECTIVES, "objective", id.as_str())?;
-        let name = non_empty("objective name", name)?;
-        let weight = non_negative("objective weight", weight)?;
+        let object = self.writable(OBJECTIVES, Subject::Objective, id.as_str())?;
+        let name = non_empty(Subject::ObjectiveName, name)?;
+        let weight = non_negative(Subject::ObjectiveWeight, weight)?;
         self.put_if_changed(&object, "name", name.into())?;
         self.put_if_changed(&object, "weight", weight.into())?;
         self.commit(format!("edit objective {id}"));
@@ -276,7 +270,7 @@ impl Board {
 
     /// Deletes an objective and every project's contribution to it.
     pub fn delete_objective(&mut self, id: &ObjectiveId) -> Result<(), BoardError> {
-        self.delete_entity(OBJECTIVES, "objective", id.as_str(), |board| {
+        self.delete_entity(OBJECTIVES, Subject::Objective, id.as_str(), |board| {
             board.delete_flat(CONTRIBUTIONS, |parts| parts.get(1) == Some(&id.as_str()))
         })
     }
@@ -308,11 +302,11 @@ impl Board {
         weight: f64,
         direction: Direction,
     ) -> Result<(), BoardError> {
-        let name = non_empty("criterion name", name)?;
-        let weight = non_negative("criterion weight", weight)?;
+        let name = non_empty(Subject::CriterionName, name)?;
+        let weight = non_negative(Subject::CriterionWeight, weight)?;
         let fields =
             vec![("name", name.into()), ("weight", weight.into()), ("direction", direction_name(direction).into())];
-        self.insert_entity(CRITERIA, "criterion", id.as_str(), fields)?;
+        self.insert_entity(CRITERIA, Subject::Criterion, id.as_str(), fields)?;
         self.commit(format!("add criterion {id}"));
         Ok(())
     }
@@ -324,9 +318,9 @@ impl Board {
         weight: f64,
         direction: Direction,
     ) -> Result<(), BoardError> {
-        let object = self.writable(CRITERIA, "criterion", id.as_str())?;
-        let name = non_empty("criterion name", name)?;
-        let weight = non_negative("criterion weight", weight)?;
+        let object = self.writable(CRITERIA, Subject::Criterion, id.as_str())?;
+        let name = non_empty(Subject::CriterionName, name)?;
+        let weight = non_negative(Subject::CriterionWeight, weight)?;
         self.put_if_changed(&object, "name", name.into())?;
         self.put_if_changed(&object, "weight", weight.into())?;
         self.put_if_changed(&object, "direction", direction_name(direction).into())?;
@@ -338,7 +332,7 @@ impl Board {
     /// are each member's own, which nobody else may change: see `validate::Writer`) and are
     /// ignored on read, like any reference to something deleted.
     pub fn delete_criterion(&mut self, id: &CriterionId) -> Result<(), BoardError> {
-        self.delete_entity(CRITERIA, "criterion", id.as_str(), |board| {
+        self.delete_entity(CRITERIA, Subject::Criterion, id.as_str(), |board| {
             board.delete_flat(SCORES, |parts| parts.get(1) == Some(&id.as_str()))
         })
     }
@@ -363,11 +357,11 @@ impl Board {
     /// Adds an item to the end of a phase's checklist.
     pub fn add_gate_item(&mut self, phase: Phase, item: &str, label: &str) -> Result<(), BoardError> {
         let template = self.collection(GATE_TEMPLATE)?;
-        let item = key_part("checklist item id", item)?;
-        let label = non_empty("checklist item", label)?;
+        let item = key_part(Subject::ChecklistItemId, item)?;
+        let label = non_empty(Subject::ChecklistItem, label)?;
         let key = format!("{}/{item}", phase.as_str());
         if self.doc.get(&template, &key)?.is_some() {
-            return Err(BoardError::Duplicate { what: "checklist item", id: key });
+            return Err(BoardError::Duplicate { what: Subject::ChecklistItem, id: key });
         }
         let position = self.gate_template().iter().map(|g| g.position.saturating_add(1)).max().unwrap_or(0);
         let object = self.doc.put_object(&template, &key, automerge::ObjType::Map)?;
@@ -382,7 +376,7 @@ impl Board {
         let template = self.collection(GATE_TEMPLATE)?;
         let key = format!("{}/{item}", phase.as_str());
         if self.doc.get(&template, &key)?.is_none() {
-            return Err(BoardError::Unknown { what: "checklist item", id: key });
+            return Err(BoardError::Unknown { what: Subject::ChecklistItem, id: key });
         }
         self.doc.delete(&template, &key)?;
         self.commit(format!("remove gate item {key}"));

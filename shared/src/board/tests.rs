@@ -2,7 +2,10 @@ use automerge::{transaction::Transactable, AutoCommit, ObjType, ROOT};
 use chrono::NaiveDate;
 
 use super::*;
-use crate::{risk::Roam, scoring::Direction};
+use crate::{
+    risk::{RiskError, Roam},
+    scoring::Direction,
+};
 
 fn week(text: &str) -> IsoWeek {
     text.parse().unwrap()
@@ -94,36 +97,33 @@ fn bad_input_is_refused_and_leaves_the_document_unchanged() {
     let unknown = ProjectId::random();
     let before = board.heads();
     let w = week("2026-W48");
-    let unknown_project = |id: &ProjectId| BoardError::Unknown { what: "project", id: id.to_string() };
+    let unknown_project = |id: &ProjectId| BoardError::Unknown { what: Subject::Project, id: id.to_string() };
     let attempts: Vec<(Result<(), BoardError>, BoardError)> = vec![
         (
             board.set_allocation(&ids[0], &person, w, -1.0),
-            BoardError::NotANonNegativeNumber { what: "allocation", value: -1.0 },
+            BoardError::NotANonNegativeNumber { what: Subject::Allocation, value: -1.0 },
         ),
         (
             board.set_allocation(&ids[0], &person, w, 200.0),
-            BoardError::TooLarge { what: "allocation", value: 200.0, max: 168.0 },
+            BoardError::TooLarge { what: Subject::Allocation, value: 200.0, max: 168.0 },
         ),
         (board.set_allocation(&unknown, &person, w, 8.0), unknown_project(&unknown)),
-        (board.rename_project(&ids[0], "   "), BoardError::Empty { what: "project name" }),
+        (board.rename_project(&ids[0], "   "), BoardError::Empty { what: Subject::ProjectName }),
         (
             board.add_project(ProjectId::random(), NewProject { budget: -5.0, ..project("X") }),
-            BoardError::NotANonNegativeNumber { what: "budget", value: -5.0 },
+            BoardError::NotANonNegativeNumber { what: Subject::Budget, value: -5.0 },
         ),
         (
             board.add_project(ids[0].clone(), project("Again")),
-            BoardError::Duplicate { what: "project", id: ids[0].to_string() },
+            BoardError::Duplicate { what: Subject::Project, id: ids[0].to_string() },
         ),
-        (board.add_person(PersonId::random(), NewPerson::named("", 40.0)), BoardError::Empty { what: "person's name" }),
+        (
+            board.add_person(PersonId::random(), NewPerson::named("", 40.0)),
+            BoardError::Empty { what: Subject::PersonName },
+        ),
         (board.delete_project(&unknown), unknown_project(&unknown)),
-        (
-            board.update_risk(&risk_id, risk(7, 3)),
-            BoardError::Invalid("probability must be a whole number from 1 (rare) to 5 (almost certain), not 7".into()),
-        ),
-        (
-            board.add_risk(RiskId::random(), &ids[0], risk(3, 0)),
-            BoardError::Invalid("impact must be a whole number from 1 (negligible) to 5 (severe), not 0".into()),
-        ),
+        (board.update_risk(&risk_id, risk(7, 3)), BoardError::Risk(RiskError::ProbabilityOutOfRange(7))),
+        (board.add_risk(RiskId::random(), &ids[0], risk(3, 0)), BoardError::Risk(RiskError::ImpactOutOfRange(0))),
         (
             board.add_dependency(&ids[1], &ids[0]),
             BoardError::DependencyCycle(vec![ids[1].clone(), ids[0].clone(), ids[1].clone()]),
@@ -131,25 +131,22 @@ fn bad_input_is_refused_and_leaves_the_document_unchanged() {
         (board.add_dependency(&ids[0], &ids[0]), BoardError::SelfDependency(ids[0].clone())),
         (
             board.set_project_dates(&ids[0], Some(date("2027-03-01")), Some(date("2027-01-01"))),
-            BoardError::Invalid("the end (2027-01-01) is before the start (2027-03-01)".into()),
+            BoardError::EndBeforeStart { start: date("2027-03-01"), end: date("2027-01-01") },
         ),
         (
             board.set_project_financials(&ids[0], Financials { percent_complete: 120.0, ..Financials::default() }),
-            BoardError::TooLarge { what: "percent complete", value: 120.0, max: 100.0 },
+            BoardError::TooLarge { what: Subject::PercentComplete, value: 120.0, max: 100.0 },
         ),
         (
             board.set_time_off(&person, w, f64::INFINITY),
-            BoardError::NotANonNegativeNumber { what: "time off", value: f64::INFINITY },
+            BoardError::NotANonNegativeNumber { what: Subject::TimeOff, value: f64::INFINITY },
         ),
-        (board.set_skill(&person, "a/b", true), BoardError::Slash { what: "skill", value: "a/b".into() }),
+        (board.set_skill(&person, "a/b", true), BoardError::Slash { what: Subject::Skill, value: "a/b".into() }),
         (
             board.set_risk_thresholds(5, 4, 20),
-            BoardError::Invalid("risk thresholds must rise within 2–25: medium 5, high 4, critical 20".into()),
+            BoardError::RiskThresholds { medium_min: 5, high_min: 4, critical_min: 20 },
         ),
-        (
-            board.set_currency("euro"),
-            BoardError::Invalid("`EURO` is not a currency code: use three letters, such as CNY or EUR".into()),
-        ),
+        (board.set_currency("euro"), BoardError::NotACurrency("EURO".into())),
     ];
     for (result, expected) in attempts {
         assert_eq!(result, Err(expected));
@@ -157,9 +154,9 @@ fn bad_input_is_refused_and_leaves_the_document_unchanged() {
     let nan = board.set_project_budget(&ids[0], f64::NAN);
     assert!(matches!(nan, Err(BoardError::NotANonNegativeNumber { .. })), "{nan:?}");
     let nan = board.set_estimates(&ids[0], Estimates { effort: Some(f64::NAN), ..Estimates::default() });
-    assert!(matches!(nan, Err(BoardError::NotANonNegativeNumber { what: "effort", .. })), "{nan:?}");
+    assert!(matches!(nan, Err(BoardError::NotANonNegativeNumber { what: Subject::Effort, .. })), "{nan:?}");
     let ticked = board.tick_gate(&ids[0], Phase::Initiation, "no-such-item", stamp());
-    assert!(matches!(ticked, Err(BoardError::Unknown { what: "checklist item", .. })), "{ticked:?}");
+    assert!(matches!(ticked, Err(BoardError::Unknown { what: Subject::ChecklistItem, .. })), "{ticked:?}");
     assert_eq!(board.heads(), before, "a refused edit must not change the document");
 }
 
@@ -406,8 +403,8 @@ fn a_baseline_keeps_the_version_under_a_name() {
     let heads_before = board.heads();
     type Refusal = fn(&BoardError) -> bool;
     let cases: [(&str, Stamp, Refusal); 3] = [
-        ("2027 q1 REVIEW", stamp(), |e| matches!(e, BoardError::Invalid(m) if m.contains("already a baseline"))),
-        ("  ", stamp(), |e| matches!(e, BoardError::Empty { what: "baseline name" })),
+        ("2027 q1 REVIEW", stamp(), |e| matches!(e, BoardError::BaselineNameTaken(_))),
+        ("  ", stamp(), |e| matches!(e, BoardError::Empty { what: Subject::BaselineName })),
         ("Other", Stamp { by: String::new(), at_ms: 1 }, |e| matches!(e, BoardError::Empty { .. })),
     ];
     for (name, recorded, expected) in cases {

@@ -198,8 +198,8 @@ fn fields(project: &Project) -> [(&'static str, String); 8] {
     let text = |text: &str| if text.is_empty() { "—".to_owned() } else { text.to_owned() };
     [
         ("name", project.name.clone()),
-        ("stage", project.stage.label().to_owned()),
-        ("phase", project.phase.label().to_owned()),
+        ("stage", project.stage.as_str().to_owned()),
+        ("phase", project.phase.as_str().to_owned()),
         ("budget", format_number(project.budget)),
         ("sponsor", text(&project.sponsor)),
         ("manager", text(&project.manager)),
@@ -359,7 +359,7 @@ mod tests {
             comparison.fields,
             [
                 change("Apollo II", "name", "Apollo", "Apollo II"),
-                change("Zeus", "stage", "Proposed 提案", "Approved 已立项"),
+                change("Zeus", "stage", "proposed", "approved"),
                 change("Zeus", "budget", "100,000", "250,000"),
             ]
         );

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use automerge::{transaction::Transactable, ChangeHash, ObjId, ObjType, PatchAction, ReadDoc, ScalarValue, Value};
 
-use crate::{Board, BoardError};
+use crate::{board::Subject, Board, BoardError};
 
 /// What an undo did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -45,8 +45,9 @@ impl Board {
     /// Nothing is written when nothing can be undone.
     pub fn undo_change(&mut self, hash: &ChangeHash) -> Result<UndoOutcome, BoardError> {
         let doc = self.automerge();
-        let change =
-            doc.get_change_by_hash(hash).ok_or_else(|| BoardError::Unknown { what: "change", id: hash.to_string() })?;
+        let change = doc
+            .get_change_by_hash(hash)
+            .ok_or_else(|| BoardError::Unknown { what: Subject::Change, id: hash.to_string() })?;
         let before = change.deps().to_vec();
         let after = vec![*hash];
         let mut created: HashSet<ObjId> = HashSet::new();

@@ -420,7 +420,7 @@ fn refused_changes_are_set_aside_and_never_sent() {
     device.perform(effects);
     let kept = device.session.kept_aside().cloned().expect("kept aside");
     assert_eq!(kept.reason, "you became a viewer");
-    assert!(kept.lines.iter().any(|line| line.contains("Refused")), "{:?}", kept.lines);
+    assert!(kept.lines.iter().any(|line| line.to_string().contains("Refused")), "{:?}", kept.lines);
     assert!(device.log[mark..].iter().any(|e| matches!(e, Effect::Replace { .. })));
     assert!(device.session.snapshot().projects.is_empty(), "the board is back to what the server holds");
     assert!(Board::load(&device.disk).unwrap().projects().is_empty(), "so is the stored copy");

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::{
     board::{BoardSnapshot, Milestone, Phase, Project, Settings, Stamp},
-    finance::{self, EarnedValue, EarnedValueFigures, Rag, RagComparison, RagThresholds},
+    finance::{self, EarnedValue, EarnedValueFigures, RagComparison, RagThresholds},
     week::IsoWeek,
     PersonId,
 };
@@ -46,23 +46,12 @@ pub fn next_phase(phase: Phase) -> Option<Phase> {
     Phase::ALL.get(index + 1).copied()
 }
 
-/// The note recorded when a project moves on with items unticked.
-pub fn skipped_gate_note(from: Phase, to: Phase, skipped: &[String]) -> String {
-    format!(
-        "Moved from {} to {} with {} gate item(s) unticked: {}",
-        from.label(),
-        to.label(),
-        skipped.len(),
-        skipped.join("; ")
-    )
-}
-
 /// A project's money: the figures, what earned value makes of them, and the RAGs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Health {
     pub figures: EarnedValueFigures,
     /// The variances, indices and forecasts, or why the figures do not add up.
-    pub earned_value: Result<EarnedValue, String>,
+    pub earned_value: Result<EarnedValue, finance::FinanceError>,
     pub rag: RagComparison,
 }
 
@@ -78,23 +67,13 @@ pub fn health(settings: &Settings, project: &Project) -> Health {
         earned_value: project.financials.earned_value,
         actual_cost: project.financials.actual_cost,
     };
-    let earned_value = finance::earned_value(&figures).map_err(|error| error.to_string());
+    let earned_value = finance::earned_value(&figures);
     let computed = earned_value.as_ref().ok().and_then(|ev| {
         finance::computed_rag(ev.cost_performance_index, ev.schedule_performance_index, &rag_thresholds(settings))
             .ok()
             .flatten()
     });
     Health { figures, earned_value, rag: finance::compare_rag(computed, project.manual_rag) }
-}
-
-/// The label of a RAG, English and Chinese.
-pub fn rag_label(rag: Option<Rag>) -> &'static str {
-    match rag {
-        Some(Rag::Green) => "Green 绿",
-        Some(Rag::Amber) => "Amber 黄",
-        Some(Rag::Red) => "Red 红",
-        None => "Not rated 未评",
-    }
 }
 
 /// Where a milestone stands on `today`.
@@ -165,6 +144,7 @@ pub fn bookings(board: &BoardSnapshot, project: &crate::ProjectId, weeks: &[IsoW
 mod tests {
     use super::*;
     use crate::board::{Board, Financials, NewPerson, NewProject, Stage};
+    use crate::finance::Rag;
     use crate::{board::MilestoneId, ProjectId};
 
     fn board_with_project() -> (Board, ProjectId) {
@@ -197,10 +177,6 @@ mod tests {
         assert_eq!(next_phase(Phase::Initiation), Some(Phase::Planning));
         assert_eq!(next_phase(Phase::MonitoringControlling), Some(Phase::Closing));
         assert_eq!(next_phase(Phase::Closing), None);
-        assert_eq!(
-            skipped_gate_note(Phase::Initiation, Phase::Planning, &["Charter signed".into()]),
-            "Moved from Initiation 启动 to Planning 规划 with 1 gate item(s) unticked: Charter signed"
-        );
     }
 
     #[test]
@@ -243,7 +219,7 @@ mod tests {
         board.set_project_financials(&id, figures).unwrap();
         let snapshot = board.snapshot();
         let health_now = health(&snapshot.settings, snapshot.project(&id).unwrap());
-        assert!(health_now.earned_value.unwrap_err().contains("more than the budget at completion"));
+        assert!(health_now.earned_value.unwrap_err().to_string().contains("more than the budget at completion"));
         assert_eq!(health_now.rag.computed, None);
     }
 

@@ -6,7 +6,7 @@
 use std::str::FromStr;
 
 use crate::{
-    board::{BoardError, BoardSnapshot, Project, ProjectId, Stage},
+    board::{BoardError, BoardSnapshot, Project, ProjectId, Stage, Subject},
     format::{self, Locale},
     scoring::{self, Candidate, Confidence, Impact, RiceInput, WsjfInput},
 };
@@ -52,7 +52,7 @@ impl FromStr for Model {
     type Err = BoardError;
     fn from_str(text: &str) -> Result<Model, BoardError> {
         Model::ALL.into_iter().find(|model| model.as_str() == text).ok_or_else(|| BoardError::NotOneOf {
-            what: "scoring model",
+            what: Subject::ScoringModel,
             value: text.to_owned(),
             allowed: "weighted, wsjf, rice".into(),
         })
@@ -82,7 +82,7 @@ pub struct RankedRow {
     /// Weighted scoring: the criteria that sank it most first.
     pub sank: Vec<Reason>,
     /// What it lacks to be ranked (empty when ranked).
-    pub missing: Vec<String>,
+    pub missing: Vec<Missing>,
 }
 
 /// A model's ranking of the projects still in play.
@@ -91,7 +91,29 @@ pub struct ModelRanking {
     /// Ranked projects best first, then the unranked ones in priority order.
     pub rows: Vec<RankedRow>,
     /// Why the model cannot rank anything, if it cannot.
-    pub problem: Option<String>,
+    pub problem: Option<RankingProblem>,
+}
+
+/// Why a model (or the strategic alignment) cannot rank the projects: the app words it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RankingProblem {
+    /// The board has no criterion (for the alignment: no objective) to rank by.
+    NothingToRankBy,
+    /// Every criterion (objective) weighs 0.
+    NoWeight,
+    /// The figures do not allow it; the computation's reason in English, for logs.
+    Other(String),
+}
+
+/// What a project lacks to be ranked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Missing {
+    /// A score on this criterion (by name).
+    Score(String),
+    /// A WSJF or RICE estimate (one of the estimates' subjects: business value … effort).
+    Estimate(Subject),
+    /// Estimates outside their range (job size or effort 0, say); the reason in English.
+    Invalid(String),
 }
 
 impl ModelRanking {
@@ -113,7 +135,7 @@ fn in_play(board: &BoardSnapshot) -> impl Iterator<Item = &Project> {
     board.projects.iter().filter(|p| !matches!(p.stage, Stage::Closed | Stage::Cancelled))
 }
 
-fn unranked(project: &Project, missing: Vec<String>) -> RankedRow {
+fn unranked(project: &Project, missing: Vec<Missing>) -> RankedRow {
     RankedRow {
         id: project.id.clone(),
         name: project.name.clone(),
@@ -130,7 +152,7 @@ fn unranked(project: &Project, missing: Vec<String>) -> RankedRow {
 fn weighted(board: &BoardSnapshot) -> ModelRanking {
     if board.criteria.is_empty() {
         return ModelRanking {
-            problem: Some("Add a criterion to score the projects on.".into()),
+            problem: Some(RankingProblem::NothingToRankBy),
             rows: in_play(board).map(|p| unranked(p, Vec::new())).collect(),
         };
     }
@@ -185,10 +207,8 @@ fn weighted(board: &BoardSnapshot) -> ModelRanking {
         }
         Err(error) => {
             problem = Some(match error {
-                scoring::ScoringError::NoWeight => {
-                    "Every criterion weighs 0: give at least one a weight above 0 to rank the projects.".to_owned()
-                }
-                other => other.to_string(),
+                scoring::ScoringError::NoWeight => RankingProblem::NoWeight,
+                other => RankingProblem::Other(other.to_string()),
             });
             rows.extend(scored.iter().map(|p| unranked(p, Vec::new())));
         }
@@ -198,7 +218,7 @@ fn weighted(board: &BoardSnapshot) -> ModelRanking {
             .criteria
             .iter()
             .filter(|c| !project.scores.contains_key(&c.id))
-            .map(|c| format!("a score on {}", c.name))
+            .map(|c| Missing::Score(c.name.clone()))
             .collect();
         rows.push(unranked(project, missing));
     }
@@ -206,7 +226,7 @@ fn weighted(board: &BoardSnapshot) -> ModelRanking {
 }
 
 /// A score from one project's estimates, or what it lacks.
-type Scored = Result<(f64, String), Vec<String>>;
+type Scored = Result<(f64, String), Vec<Missing>>;
 
 /// Ranks the projects in play by a single-number score, highest first; equal scores keep the
 /// board's priority order.
@@ -229,9 +249,9 @@ fn by_score(board: &BoardSnapshot, score: fn(&Project) -> Scored) -> ModelRankin
     ModelRanking { rows: ranked, problem: None }
 }
 
-fn require(value: Option<f64>, name: &str, missing: &mut Vec<String>) -> f64 {
+fn require(value: Option<f64>, what: Subject, missing: &mut Vec<Missing>) -> f64 {
     value.unwrap_or_else(|| {
-        missing.push(name.to_owned());
+        missing.push(Missing::Estimate(what));
         0.0
     })
 }
@@ -241,15 +261,15 @@ fn wsjf_row(project: &Project) -> Scored {
     let estimates = &project.estimates;
     let mut missing = Vec::new();
     let input = WsjfInput {
-        business_value: require(estimates.business_value, "business value", &mut missing),
-        time_criticality: require(estimates.time_criticality, "time criticality", &mut missing),
-        risk_reduction_opportunity_enablement: require(estimates.risk_reduction, "risk reduction", &mut missing),
-        job_size: require(estimates.job_size, "job size", &mut missing),
+        business_value: require(estimates.business_value, Subject::BusinessValue, &mut missing),
+        time_criticality: require(estimates.time_criticality, Subject::TimeCriticality, &mut missing),
+        risk_reduction_opportunity_enablement: require(estimates.risk_reduction, Subject::RiskReduction, &mut missing),
+        job_size: require(estimates.job_size, Subject::JobSize, &mut missing),
     };
     if !missing.is_empty() {
         return Err(missing);
     }
-    let score = scoring::wsjf(&input).map_err(|error| vec![error.to_string()])?;
+    let score = scoring::wsjf(&input).map_err(|error| vec![Missing::Invalid(error.to_string())])?;
     let detail = format!(
         "({} + {} + {}) ÷ {} = {} ÷ {}",
         format::number(Locale::En, input.business_value, 2),
@@ -266,17 +286,17 @@ fn wsjf_row(project: &Project) -> Scored {
 fn rice_row(project: &Project) -> Scored {
     let estimates = &project.estimates;
     let mut missing = Vec::new();
-    let reach = require(estimates.reach, "reach", &mut missing);
-    let impact = require(estimates.impact, "impact", &mut missing);
-    let confidence = require(estimates.confidence, "confidence", &mut missing);
-    let effort = require(estimates.effort, "effort", &mut missing);
+    let reach = require(estimates.reach, Subject::Reach, &mut missing);
+    let impact = require(estimates.impact, Subject::Impact, &mut missing);
+    let confidence = require(estimates.confidence, Subject::Confidence, &mut missing);
+    let effort = require(estimates.effort, Subject::Effort, &mut missing);
     if !missing.is_empty() {
         return Err(missing);
     }
-    let impact = Impact::try_from(impact).map_err(|error| vec![error.to_string()])?;
-    let confidence = Confidence::try_from(confidence).map_err(|error| vec![error.to_string()])?;
+    let impact = Impact::try_from(impact).map_err(|error| vec![Missing::Invalid(error.to_string())])?;
+    let confidence = Confidence::try_from(confidence).map_err(|error| vec![Missing::Invalid(error.to_string())])?;
     let input = RiceInput { reach, impact, confidence, effort };
-    let score = scoring::rice(&input).map_err(|error| vec![error.to_string()])?;
+    let score = scoring::rice(&input).map_err(|error| vec![Missing::Invalid(error.to_string())])?;
     let detail = format!(
         "{} × {} × {}% ÷ {}",
         format::number(Locale::En, reach, 2),
@@ -470,7 +490,7 @@ mod tests {
         assert_eq!(reasons(&ranking.rows[0]), (vec![("Value".into(), 0.375)], vec![("Risk".into(), -0.125)]));
         assert_eq!(reasons(&ranking.rows[1]), (vec![("Risk".into(), 0.125)], vec![]));
         assert_eq!(reasons(&ranking.rows[2]), (vec![], vec![("Value".into(), -0.375)]));
-        assert_eq!(ranking.rows[3].missing, ["a score on Risk"]);
+        assert_eq!(ranking.rows[3].missing, [Missing::Score("Risk".into())]);
         assert_eq!(ranking.rows[0].detail, "Value 8 → 1 × 0.75; Risk 4 → 0 × 0.25");
         assert_eq!(ranking.order().len(), 3);
     }
@@ -480,14 +500,14 @@ mod tests {
         let mut board = Board::new("Scoring").unwrap();
         add(&mut board, "ERP", Stage::Proposed);
         let none = ranking(&board.snapshot(), Model::Weighted);
-        assert_eq!(none.problem.as_deref(), Some("Add a criterion to score the projects on."));
+        assert_eq!(none.problem, Some(RankingProblem::NothingToRankBy));
         assert!(none.order().is_empty());
         let value = CriterionId::random();
         board.add_criterion(value.clone(), "Value", 0.0, Direction::HigherIsBetter).unwrap();
         let erp = board.projects()[0].id.clone();
         board.set_score(&erp, &value, Some(1.0)).unwrap();
         let weightless = ranking(&board.snapshot(), Model::Weighted);
-        assert!(weightless.problem.unwrap().starts_with("Every criterion weighs 0"));
+        assert_eq!(weightless.problem, Some(RankingProblem::NoWeight));
     }
 
     /// WSJF: ERP (8 + 5 + 3) ÷ 8 = 2; CRM (5 + 8 + 2) ÷ 3 = 5; BI lacks its job size.
@@ -520,7 +540,7 @@ mod tests {
             wsjf.rows.iter().map(|r| (r.name.as_str(), r.rank, r.score)).collect();
         assert_eq!(rows, [("CRM", Some(1), Some(5.0)), ("ERP", Some(2), Some(2.0)), ("BI", None, None)]);
         assert_eq!(wsjf.rows[0].detail, "(5 + 8 + 2) ÷ 3 = 15 ÷ 3");
-        assert_eq!(wsjf.rows[2].missing, ["job size"]);
+        assert_eq!(wsjf.rows[2].missing, [Missing::Estimate(Subject::JobSize)]);
         let rice = ranking(&board, Model::Rice);
         let rows: Vec<(&str, Option<f64>)> = rice.rows.iter().map(|r| (r.name.as_str(), r.score)).collect();
         assert_eq!(rows, [("CRM", Some(500.0)), ("BI", Some(450.0)), ("ERP", Some(200.0))]);

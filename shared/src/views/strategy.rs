@@ -5,6 +5,7 @@
 use crate::{
     alignment::{self, Objective, ProjectContributions},
     board::{BoardSnapshot, ProjectId, Stage},
+    views::scoring::RankingProblem,
 };
 
 /// Each objective's weight as a share of all weights, in the board's order; all 0 when no
@@ -27,9 +28,9 @@ pub struct AlignmentRow {
 }
 
 /// Every project by alignment score, best first; or why there is no ranking.
-pub fn alignment_ranking(board: &BoardSnapshot) -> Result<Vec<AlignmentRow>, String> {
+pub fn alignment_ranking(board: &BoardSnapshot) -> Result<Vec<AlignmentRow>, RankingProblem> {
     if board.objectives.is_empty() {
-        return Err("Add an objective to see how well each project serves the strategy.".into());
+        return Err(RankingProblem::NothingToRankBy);
     }
     let mut rows = Vec::with_capacity(board.projects.len());
     for project in &board.projects {
@@ -37,10 +38,8 @@ pub fn alignment_ranking(board: &BoardSnapshot) -> Result<Vec<AlignmentRow>, Str
             ProjectContributions { project: project.id.to_string(), contributions: project.contributions.clone() };
         let alignment =
             alignment::project_alignment(&board.objectives, &contributions).map_err(|error| match error {
-                alignment::AlignmentError::NoWeight => {
-                    "Every objective weighs 0: give at least one a weight above 0 to rank the projects.".to_owned()
-                }
-                other => other.to_string(),
+                alignment::AlignmentError::NoWeight => RankingProblem::NoWeight,
+                other => RankingProblem::Other(other.to_string()),
             })?;
         rows.push(AlignmentRow {
             id: project.id.clone(),
@@ -153,12 +152,12 @@ mod tests {
     #[test]
     fn no_objectives_or_no_weight_says_why_there_is_no_ranking() {
         let empty = Board::new("Empty").unwrap().snapshot();
-        assert!(alignment_ranking(&empty).unwrap_err().starts_with("Add an objective"));
+        assert_eq!(alignment_ranking(&empty).unwrap_err(), RankingProblem::NothingToRankBy);
         let (mut weightless, _, _) = board();
         for objective in &mut weightless.objectives {
             objective.weight = 0.0;
         }
-        assert!(alignment_ranking(&weightless).unwrap_err().starts_with("Every objective weighs 0"));
+        assert_eq!(alignment_ranking(&weightless).unwrap_err(), RankingProblem::NoWeight);
     }
 
     #[test]
