@@ -46,7 +46,7 @@ run: tools wasm-opt site-release
 watch: tools
 	@command -v cargo-leptos >/dev/null \
 	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads
-	cargo leptos watch
+	cargo leptos watch --split
 
 test: tools browser e2e-deps
 	@rm -f target/steps.txt

@@ -43,8 +43,10 @@ wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out
 # Leptos loads `<name>.wasm` (cargo-leptos's naming), not wasm-bindgen's `<name>_bg.wasm`.
 mv "$site/pkg/${name}_bg.wasm" "$site/pkg/$name.wasm"
 if [[ "$profile" == "wasm-release" ]]; then
-  # The features rustc emits for wasm32-unknown-unknown by default; the chunks two at a time.
-  printf '%s\0' "$site"/pkg/*.wasm | xargs -0 -P 2 -I '{}' wasm-opt -Oz --enable-bulk-memory \
+  # The features rustc emits for wasm32-unknown-unknown by default; two files at a time, and
+  # only files over 16 KiB: most chunks are a few KiB, where wasm-opt's start-up (it is
+  # JavaScript) costs seconds each and saves bytes that gzip mostly takes anyway.
+  find "$site/pkg" -name '*.wasm' -size +16k -print0 | xargs -0 -P 2 -I '{}' wasm-opt -Oz --enable-bulk-memory \
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     --enable-reference-types --enable-multivalue -o '{}' '{}'
   # Compressed once here at the best ratio; the server sends these as they are (ServeDir's
