@@ -18,6 +18,9 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO_LEPTOS_VERSION := 0.3.10
 # The wasm-bindgen CLI must be exactly the crate version pinned in Cargo.toml.
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+# Splits the lazy pages out of the app's wasm (what `cargo leptos build --split` does); the
+# version that goes with the `wasm_split_helpers` in Cargo.lock.
+WASM_SPLIT_VERSION := 0.2.3
 # wasm-opt for release builds, from npm (Debian's binaryen is too old for current rustc output).
 BINARYEN_VERSION := 132.0.0
 TOOLS := $(CURDIR)/target/tools
@@ -43,7 +46,7 @@ run: tools wasm-opt site-release
 watch: tools
 	@command -v cargo-leptos >/dev/null \
 	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --features no_downloads
-	cargo leptos watch
+	cargo leptos watch --split
 
 test: tools browser e2e-deps
 	@rm -f target/steps.txt
@@ -62,6 +65,8 @@ tools:
 	@# Not --locked: the CLI's own lock file names a webpki-roots release the registry no longer serves.
 	@wasm-bindgen --version 2>/dev/null | grep -q " $(WASM_BINDGEN_VERSION)" \
 	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
+	@cargo install --list | grep -qx 'wasm_split_cli_support v$(WASM_SPLIT_VERSION):' \
+	  || cargo install wasm_split_cli_support --version $(WASM_SPLIT_VERSION) --locked --features build-binary
 
 wasm-opt:
 	@test -x $(TOOLS)/node_modules/.bin/wasm-opt \

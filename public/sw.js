@@ -1,15 +1,20 @@
 // PMO Board's service worker: keeps the app shell, JS, WASM and CSS so that a page reload
 // works while the server is unreachable. Boards themselves live in IndexedDB, not here.
 //
+// Every file is fetched when the worker installs, so that every page opens offline, even one
+// never opened online.
+//
 // Strategy: network first, cache as fallback. Every successful GET of the app's own files is
 // stored; when the network fails, the cached copy answers. Every page of the app is the same
 // shell, so any navigation can be answered with the cached "/".
 const CACHE = "pmo-board-shell-v1";
 const SHELL = ["/", "/pkg/pmo-board.js", "/pkg/pmo-board.wasm", "/pkg/pmo-board.css", "/manifest.webmanifest", "/icon.svg"];
+// The lazy pages' chunks and their loader, filled in by scripts/build-site.sh.
+const CHUNKS = [];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()),
+    caches.open(CACHE).then((cache) => cache.addAll(SHELL.concat(CHUNKS))).then(() => self.skipWaiting()),
   );
 });
 

@@ -33,22 +33,35 @@ cargo build -p app --lib --target wasm32-unknown-unknown --no-default-features -
   --profile "$profile"
 rm -rf "$site/pkg"
 mkdir -p "$site/pkg"
-wasm-bindgen --target web --no-typescript --out-dir "$site/pkg" --out-name "$name" \
-  "$target_dir/wasm32-unknown-unknown/$profile_dir/app.wasm"
+# Lazy pages (`#[lazy_route]` in app/src/pages/mod.rs) are split out of the main module into
+# chunks of their own, beside a small loader (`__wasm_split.js`) that fetches a chunk when its
+# page is first opened; the main module then goes through wasm-bindgen as usual, keeping the
+# exports the chunks link against. This is what `cargo leptos build --split` does.
+wasm-split-cli --out-name "$name" "$target_dir/wasm32-unknown-unknown/$profile_dir/app.wasm" "$site/pkg"
+wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out-dir "$site/pkg" \
+  --out-name "$name" "$site/pkg/$name.wasm"
 # Leptos loads `<name>.wasm` (cargo-leptos's naming), not wasm-bindgen's `<name>_bg.wasm`.
 mv "$site/pkg/${name}_bg.wasm" "$site/pkg/$name.wasm"
 if [[ "$profile" == "wasm-release" ]]; then
-  # The features rustc emits for wasm32-unknown-unknown by default.
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    -o "$site/pkg/$name.wasm" "$site/pkg/$name.wasm"
+  # The features rustc emits for wasm32-unknown-unknown by default; two files at a time, and
+  # only files over 16 KiB: most chunks are a few KiB, where wasm-opt's start-up (it is
+  # JavaScript) costs seconds each and saves bytes that gzip mostly takes anyway.
+  find "$site/pkg" -name '*.wasm' -size +16k -print0 | xargs -0 -P 2 -I '{}' wasm-opt -Oz --enable-bulk-memory \
+    --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    --enable-reference-types --enable-multivalue -o '{}' '{}'
   # Compressed once here at the best ratio; the server sends these as they are (ServeDir's
   # precompressed files) instead of compressing the wasm on every first load.
-  gzip -9 --keep --force "$site/pkg/$name.wasm"
-  if command -v brotli >/dev/null; then
-    brotli --best --keep --force "$site/pkg/$name.wasm"
-  fi
+  for wasm in "$site"/pkg/*.wasm; do
+    gzip -9 --keep --force "$wasm"
+    if command -v brotli >/dev/null; then
+      brotli --best --keep --force "$wasm"
+    fi
+  done
 fi
 cp style/main.css "$site/pkg/$name.css"
 cp -R public/. "$site/"
-printf 'site: %s\n' "$(du -sh "$site/pkg/$name.wasm" | cut -f1) wasm in $site/pkg"
+# The service worker keeps every file the app may load, the lazy pages' chunks among them, so
+# that any page opens offline, even one not opened while online.
+chunks=$(cd "$site" && find pkg -name '*.wasm' -o -name '__wasm_split*.js' | grep -vx "pkg/$name.wasm" | sort | sed 's|.*|"/&"|' | paste -sd, -)
+sed -i "s|^const CHUNKS = \[\];.*|const CHUNKS = [$chunks];|" "$site/sw.js"
+printf 'site: %s main wasm, %s in all, in %s\n' "$(du -sh "$site/pkg/$name.wasm" | cut -f1)" "$(du -ch "$site"/pkg/*.wasm | tail -n1 | cut -f1)" "$site/pkg"

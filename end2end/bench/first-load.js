@@ -7,14 +7,15 @@
 // Three loads of the sign-in page, each until the app has mounted (the shell's boot message is
 // gone): cold and uncompressed (the browser refuses compression, as the server behaved before
 // it compressed), cold with compression, and warm (the same context again: the service worker
-// and the HTTP cache answer). Bytes are what crossed the network, as Chromium counts them.
+// and the HTTP cache answer); then a signed-in member's cold load of a board's page and of its
+// dashboard, until the board is on screen (the page's code is a chunk of its own). Bytes are what crossed the network, as Chromium counts them.
 import { chromium } from "@playwright/test";
 import { TestServer } from "../tests/server.js";
 
 const MBIT = 1_000_000 / 8;
 const conditions = { offline: false, latency: 40, downloadThroughput: 10 * MBIT, uploadThroughput: 10 * MBIT };
 
-async function load(context, { refuseCompression = false } = {}) {
+async function load(context, { refuseCompression = false, path = "/signin", ready } = {}) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Network.enable");
@@ -29,8 +30,9 @@ async function load(context, { refuseCompression = false } = {}) {
     requests += 1;
   });
   const started = performance.now();
-  await page.goto(`${server.url}/signin`);
+  await page.goto(`${server.url}${path}`);
   await page.waitForFunction(() => !document.querySelector(".boot"), null, { timeout: 120_000 });
+  if (ready) await ready(page);
   const mounted = performance.now() - started;
   // Let the service worker finish caching before the warm load.
   await page.waitForTimeout(500);
@@ -53,6 +55,17 @@ try {
   rows.push(["cold, compressed", await load(context)]);
   rows.push(["warm (cached)", await load(context)]);
   await context.close();
+  // A member opening a board: the frame and the board's page (a chunk of its own since the
+  // pages are split), until the board's name is on screen.
+  const owner = await server.signUp("owner@example.com", "Olga");
+  const board = await server.createBoard(owner, "First load");
+  const member = await browser.newContext();
+  await member.addCookies(server.cookies(owner));
+  const boardShown = (page) => page.getByTestId("board-name").waitFor({ timeout: 120_000 });
+  rows.push(["cold, a board's page", await load(member, { path: `/board/${board.documentId}`, ready: boardShown })]);
+  rows.push(["cold, its dashboard", await load(await browser.newContext({ storageState: await member.storageState() }),
+    { path: `/board/${board.documentId}/dashboard`, ready: boardShown })]);
+  await member.close();
   console.log("| first load at 10 Mbit/s, 40 ms RTT | transferred | requests | app mounted after |");
   console.log("|---|---:|---:|---:|");
   for (const [name, { mounted, bytes, requests }] of rows) {

@@ -36,7 +36,7 @@ use leptos::prelude::*;
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes, A},
     hooks::{use_location, use_navigate},
-    path, NavigateOptions,
+    lazy_route, path, Lazy, LazyRoute, NavigateOptions,
 };
 use shared::api::Account;
 
@@ -75,28 +75,70 @@ fn Routed() -> impl IntoView {
                 <Route path=path!("/") view=|| with_account(|account| view! { <BoardList account/> })/>
                 <Route path=path!("/signin") view=sign_in::SignInPage/>
                 <ParentRoute path=path!("/board/:id") view=BoardPage>
-                    <Route path=path!("") view=overview::OverviewPage/>
-                    <Route path=path!("dashboard") view=dashboard::DashboardPage/>
-                    <Route path=path!("strategy") view=strategy::StrategyPage/>
-                    <Route path=path!("scoring") view=scoring::ScoringPage/>
-                    <Route path=path!("selection") view=selection::SelectionPage/>
-                    <Route path=path!("settings") view=settings::SettingsPage/>
-                    <Route path=path!("project/:project") view=project::ProjectPage/>
-                    <Route path=path!("risks") view=risks::RisksPage/>
-                    <Route path=path!("resources") view=resources::ResourcesPage/>
-                    <Route path=path!("finance") view=finance::FinancePage/>
-                    <Route path=path!("lessons") view=lessons::LessonsPage/>
-                    <Route path=path!("history") view=history::HistoryPage/>
-                    <Route path=path!("decisions") view=decisions::DecisionsPage/>
-                    <Route path=path!("decisions/:decision") view=decisions::DecisionVersionPage/>
-                    <Route path=path!("baselines") view=baselines::BaselinesPage/>
-                    <Route path=path!("scenarios") view=scenarios::ScenariosPage/>
-                    <Route path=path!("report") view=report::ReportPage/>
-                    <Route path=path!("data") view=data::DataPage/>
+                    <Route path=path!("") view={Lazy::<OverviewRoute>::new()}/>
+                    <Route path=path!("dashboard") view={Lazy::<DashboardRoute>::new()}/>
+                    <Route path=path!("strategy") view={Lazy::<StrategyRoute>::new()}/>
+                    <Route path=path!("scoring") view={Lazy::<ScoringRoute>::new()}/>
+                    <Route path=path!("selection") view={Lazy::<SelectionRoute>::new()}/>
+                    <Route path=path!("settings") view={Lazy::<SettingsRoute>::new()}/>
+                    <Route path=path!("project/:project") view={Lazy::<ProjectRoute>::new()}/>
+                    <Route path=path!("risks") view={Lazy::<RisksRoute>::new()}/>
+                    <Route path=path!("resources") view={Lazy::<ResourcesRoute>::new()}/>
+                    <Route path=path!("finance") view={Lazy::<FinanceRoute>::new()}/>
+                    <Route path=path!("lessons") view={Lazy::<LessonsRoute>::new()}/>
+                    <Route path=path!("history") view={Lazy::<HistoryRoute>::new()}/>
+                    <Route path=path!("decisions") view={Lazy::<DecisionsRoute>::new()}/>
+                    <Route path=path!("decisions/:decision") view={Lazy::<DecisionVersionRoute>::new()}/>
+                    <Route path=path!("baselines") view={Lazy::<BaselinesRoute>::new()}/>
+                    <Route path=path!("scenarios") view={Lazy::<ScenariosRoute>::new()}/>
+                    <Route path=path!("report") view={Lazy::<ReportRoute>::new()}/>
+                    <Route path=path!("data") view={Lazy::<DataRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>
     }
+}
+
+/// A page of a board whose code is loaded when it is first opened: `scripts/build-site.sh`
+/// splits each such page (and what only it uses: the solver, the XLSX reader and writer…) out
+/// of the main WebAssembly module into a chunk of its own, so a first load fetches the frame
+/// and the page it opens, not every page. The service worker keeps every chunk for offline use.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                untrack(|| $page().into_any())
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    OverviewRoute => overview::OverviewPage,
+    DashboardRoute => dashboard::DashboardPage,
+    StrategyRoute => strategy::StrategyPage,
+    ScoringRoute => scoring::ScoringPage,
+    SelectionRoute => selection::SelectionPage,
+    SettingsRoute => settings::SettingsPage,
+    ProjectRoute => project::ProjectPage,
+    RisksRoute => risks::RisksPage,
+    ResourcesRoute => resources::ResourcesPage,
+    FinanceRoute => finance::FinancePage,
+    LessonsRoute => lessons::LessonsPage,
+    HistoryRoute => history::HistoryPage,
+    DecisionsRoute => decisions::DecisionsPage,
+    DecisionVersionRoute => decisions::DecisionVersionPage,
+    BaselinesRoute => baselines::BaselinesPage,
+    ScenariosRoute => scenarios::ScenariosPage,
+    ReportRoute => report::ReportPage,
+    DataRoute => data::DataPage,
 }
 
 /// Sends a signed-out person to the sign-in page, which brings them back here afterwards.
