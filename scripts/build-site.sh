@@ -42,6 +42,9 @@ wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out
   --out-name "$name" "$site/pkg/$name.wasm"
 # Leptos loads `<name>.wasm` (cargo-leptos's naming), not wasm-bindgen's `<name>_bg.wasm`.
 mv "$site/pkg/${name}_bg.wasm" "$site/pkg/$name.wasm"
+# The chunks' function names (most of a debug chunk's bytes; the main module keeps its own, for
+# stack traces): every browser profile fetches every chunk once, when the service worker installs.
+find "$site/pkg" -name '*.wasm' ! -name "$name.wasm" -exec python3 scripts/strip-names.py {} +
 if [[ "$profile" == "wasm-release" ]]; then
   # The features rustc emits for wasm32-unknown-unknown by default; two files at a time, and
   # only files over 16 KiB: most chunks are a few KiB, where wasm-opt's start-up (it is
