@@ -346,6 +346,61 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
     }
 }
 
+/// One of the figures of earned value management a member types in on the project page.
+struct FigureInput {
+    /// The label, with the figure's abbreviation ("Actual cost (AC)").
+    label: fn(I18nContext<Locale>) -> &'static str,
+    /// The field's accessible name.
+    name: fn(I18nContext<Locale>) -> &'static str,
+    /// The figure as an error message names it ("the actual cost").
+    the: fn(I18nContext<Locale>) -> &'static str,
+    /// The board's field, whose story the field's history button tells.
+    field: &'static str,
+    testid: &'static str,
+    get: fn(&Financials) -> f64,
+    put: fn(&mut Financials, f64),
+}
+
+/// The figures after the budget, in the order the page shows them.
+const FIGURE_INPUTS: [FigureInput; 4] = [
+    FigureInput {
+        label: |i18n| t_string!(i18n, project.actual_cost_ac),
+        name: |i18n| t_string!(i18n, project.actual_cost),
+        the: |i18n| t_string!(i18n, project.the_actual_cost),
+        field: "actual_cost",
+        testid: "actual-cost",
+        get: |f| f.actual_cost,
+        put: |f, v| f.actual_cost = v,
+    },
+    FigureInput {
+        label: |i18n| t_string!(i18n, project.planned_value_pv),
+        name: |i18n| t_string!(i18n, project.planned_value),
+        the: |i18n| t_string!(i18n, project.the_planned_value),
+        field: "planned_value",
+        testid: "planned-value",
+        get: |f| f.planned_value,
+        put: |f, v| f.planned_value = v,
+    },
+    FigureInput {
+        label: |i18n| t_string!(i18n, project.earned_value_ev),
+        name: |i18n| t_string!(i18n, project.earned_value),
+        the: |i18n| t_string!(i18n, project.the_earned_value),
+        field: "earned_value",
+        testid: "earned-value",
+        get: |f| f.earned_value,
+        put: |f, v| f.earned_value = v,
+    },
+    FigureInput {
+        label: |i18n| t_string!(i18n, project.complete),
+        name: |i18n| t_string!(i18n, project.percent_complete),
+        the: |i18n| t_string!(i18n, project.the_percent_complete),
+        field: "percent_complete",
+        testid: "percent-complete",
+        get: |f| f.percent_complete,
+        put: |f, v| f.percent_complete = v,
+    },
+];
+
 /// Budget, actual cost, planned and earned value, percent complete; the earned-value figures;
 /// the computed RAG beside the manager's. The figures are text fields read with
 /// `parse_number`: a number-type `Field` loses a decimal point while it is being typed
@@ -360,6 +415,7 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
     });
     let currency = move || board.view.snapshot.with(|snapshot| snapshot.settings.currency.clone());
     let number = move |f: fn(&Project) -> f64| Signal::derive(move || project.with(f).to_string());
+    let number_of = move |f: fn(&Financials) -> f64| Signal::derive(move || project.with(|p| f(&p.financials)).to_string());
     // Writes one of the four figures, keeping the other three as they are.
     let set_figure = move |text: String,
                            what: fn(I18nContext<Locale>) -> &'static str,
@@ -432,36 +488,15 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
                             }/></label>
                     <FieldHistory board project=id.get_value() field="budget"/>
                 </div>
-                <div class="with-story">
-                    <label>{t!(i18n, project.actual_cost_ac)} " "
-                        <Field label=text_of(i18n, |i18n| t_string!(i18n, project.actual_cost)) value=number(|p| p.financials.actual_cost)
-                            disabled=read_only testid="actual-cost"
-                            commit=move |text| set_figure(text, |i18n| t_string!(i18n, project.the_actual_cost), |f, v| f.actual_cost = v)/></label>
-                    <FieldHistory board project=id.get_value() field="actual_cost"/>
-                </div>
-                <div class="with-story">
-                    <label>{t!(i18n, project.planned_value_pv)} " "
-                        <Field label=text_of(i18n, |i18n| t_string!(i18n, project.planned_value)) value=number(|p| p.financials.planned_value)
-                            disabled=read_only testid="planned-value"
-                            commit=move |text| set_figure(text, |i18n| t_string!(i18n, project.the_planned_value), |f, v| f.planned_value = v)/></label>
-                    <FieldHistory board project=id.get_value() field="planned_value"/>
-                </div>
-                <div class="with-story">
-                    <label>{t!(i18n, project.earned_value_ev)} " "
-                        <Field label=text_of(i18n, |i18n| t_string!(i18n, project.earned_value)) value=number(|p| p.financials.earned_value)
-                            disabled=read_only testid="earned-value"
-                            commit=move |text| set_figure(text, |i18n| t_string!(i18n, project.the_earned_value), |f, v| f.earned_value = v)/></label>
-                    <FieldHistory board project=id.get_value() field="earned_value"/>
-                </div>
-                <div class="with-story">
-                    <label>{t!(i18n, project.complete)} " "
-                        <Field label=text_of(i18n, |i18n| t_string!(i18n, project.percent_complete))
-                            value=number(|p| p.financials.percent_complete) disabled=read_only testid="percent-complete"
-                            commit=move |text| {
-                                set_figure(text, |i18n| t_string!(i18n, project.the_percent_complete), |f, v| f.percent_complete = v)
-                            }/></label>
-                    <FieldHistory board project=id.get_value() field="percent_complete"/>
-                </div>
+                {FIGURE_INPUTS.iter().map(|figure| view! {
+                    <div class="with-story">
+                        <label>{move || (figure.label)(i18n)} " "
+                            <Field label=text_of(i18n, figure.name) value=number_of(figure.get)
+                                disabled=read_only testid=figure.testid
+                                commit=move |text| set_figure(text, figure.the, figure.put)/></label>
+                        <FieldHistory board project=id.get_value() field=figure.field/>
+                    </div>
+                }).collect_view()}
             </div>
             <StoryPanel board project=id.get_value() fields=MONEY_FIELDS/>
             {figure_rows}

@@ -472,6 +472,8 @@ struct Names<Id> {
     added: HashSet<String>,
     /// Refused rows of this import.
     refused: HashSet<String>,
+    /// The names the file has named so far, with the line that first named each.
+    seen: HashMap<String, usize>,
 }
 
 impl<Id: Clone> Names<Id> {
@@ -483,7 +485,36 @@ impl<Id: Clone> Names<Id> {
         for (name, id) in entries {
             board.entry(name.trim().to_owned()).or_default().push(id.clone());
         }
-        Names { board, added: HashSet::new(), refused: HashSet::new() }
+        Names { board, added: HashSet::new(), refused: HashSet::new(), seen: HashMap::new() }
+    }
+
+    /// Reads a row's name (a project's or a person's): the board's item of that name, if there
+    /// is one, or why the row is refused (no name, a name already on an earlier line, a name
+    /// that several items on the board share). `missing` names the cell for the first refusal,
+    /// `what` the table for the last.
+    fn claim(
+        &mut self,
+        name: &str,
+        line: usize,
+        missing: &'static str,
+        what: &'static str,
+    ) -> Result<Option<Id>, Refusal> {
+        if name.is_empty() {
+            return Err(Refusal::Missing(missing));
+        }
+        if let Some(&line) = self.seen.get(name) {
+            self.refused.insert(name.into());
+            return Err(Refusal::DuplicateName { name: name.into(), line });
+        }
+        self.seen.insert(name.into(), line);
+        match self.board.get(name).map(Vec::as_slice) {
+            Some([id]) => Ok(Some(id.clone())),
+            Some([_, _, ..]) => {
+                self.refused.insert(name.into());
+                Err(Refusal::AmbiguousName { what, name: name.into() })
+            }
+            _ => Ok(None),
+        }
     }
 
     fn resolve(
@@ -511,7 +542,6 @@ type RowResult<T> = Result<T, Refusal>;
 fn plan_projects(board: &BoardSnapshot, file: &ImportFile, plan: &mut ImportPlan) -> Names<ProjectId> {
     let mut names = Names::new(board.projects.iter().map(|p| (p.name.as_str(), &p.id)));
     let by_id: HashMap<&ProjectId, &Project> = board.projects.iter().map(|p| (&p.id, p)).collect();
-    let mut seen: HashMap<String, usize> = HashMap::new();
     for (table, row) in file.rows(Table::Projects) {
         let name = row.get(PROJECT).map(text_of).unwrap_or_default();
         let refuse = |plan: &mut ImportPlan, reason| {
@@ -523,24 +553,12 @@ fn plan_projects(board: &BoardSnapshot, file: &ImportFile, plan: &mut ImportPlan
                 reason,
             })
         };
-        if name.is_empty() {
-            refuse(plan, Refusal::Missing("project name"));
-            continue;
-        }
-        if let Some(&line) = seen.get(&name) {
-            names.refused.insert(name.clone());
-            refuse(plan, Refusal::DuplicateName { name: name.clone(), line });
-            continue;
-        }
-        seen.insert(name.clone(), row.line);
-        let existing = match names.board.get(&name).map(Vec::as_slice) {
-            Some([id]) => by_id.get(id).copied(),
-            Some([_, _, ..]) => {
-                names.refused.insert(name.clone());
-                refuse(plan, Refusal::AmbiguousName { what: "projects", name: name.clone() });
+        let existing = match names.claim(&name, row.line, "project name", "projects") {
+            Ok(id) => id.and_then(|id| by_id.get(&id).copied()),
+            Err(reason) => {
+                refuse(plan, reason);
                 continue;
             }
-            _ => None,
         };
         match project_row(row, &name, existing) {
             Ok(import) => {
@@ -695,7 +713,6 @@ fn project_changes(existing: Option<&Project>, import: &ProjectImport) -> Vec<Fi
 fn plan_people(board: &BoardSnapshot, file: &ImportFile, plan: &mut ImportPlan) -> Names<PersonId> {
     let mut names = Names::new(board.people.iter().map(|p| (p.name.as_str(), &p.id)));
     let by_id: HashMap<&PersonId, &Person> = board.people.iter().map(|p| (&p.id, p)).collect();
-    let mut seen: HashMap<String, usize> = HashMap::new();
     for (table, row) in file.rows(Table::People) {
         let name = row.get(PERSON).map(text_of).unwrap_or_default();
         let refuse = |plan: &mut ImportPlan, reason| {
@@ -707,24 +724,12 @@ fn plan_people(board: &BoardSnapshot, file: &ImportFile, plan: &mut ImportPlan) 
                 reason,
             })
         };
-        if name.is_empty() {
-            refuse(plan, Refusal::Missing("person's name"));
-            continue;
-        }
-        if let Some(&line) = seen.get(&name) {
-            names.refused.insert(name.clone());
-            refuse(plan, Refusal::DuplicateName { name: name.clone(), line });
-            continue;
-        }
-        seen.insert(name.clone(), row.line);
-        let existing = match names.board.get(&name).map(Vec::as_slice) {
-            Some([id]) => by_id.get(id).copied(),
-            Some([_, _, ..]) => {
-                names.refused.insert(name.clone());
-                refuse(plan, Refusal::AmbiguousName { what: "people", name: name.clone() });
+        let existing = match names.claim(&name, row.line, "person's name", "people") {
+            Ok(id) => id.and_then(|id| by_id.get(&id).copied()),
+            Err(reason) => {
+                refuse(plan, reason);
                 continue;
             }
-            _ => None,
         };
         let read = || -> RowResult<PersonImport> {
             let text = |header: &'static str, current: Option<&str>| match row.get(header) {
