@@ -9,7 +9,7 @@ test.beforeEach(async () => {
   server = await TestServer.start();
 });
 test.afterEach(async () => {
-  await server.stop();
+  await server.close();
 });
 
 test("another account neither lists nor opens someone else's board", async ({ browser }) => {

@@ -12,7 +12,7 @@ test.beforeEach(async () => {
   server = await TestServer.start();
 });
 test.afterEach(async () => {
-  await server.stop();
+  await server.close();
 });
 
 test("every page passes axe-core without serious issues", async ({ browser, page }) => {

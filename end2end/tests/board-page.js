@@ -11,16 +11,8 @@ export async function openBoard(page, server, board) {
   await page.goto(`${server.url}/board/${board.documentId}`);
   // A fresh browser context fetches and compiles the whole debug wasm first: slow on a busy machine.
   await expect(page.getByTestId("board-name")).toHaveText(board.name, { timeout: 30_000 });
-  await serviceWorkerReady(page);
-}
-
-/**
- * Waits until the service worker controls the page, which it does once it has stored every
- * file of the app, the lazy pages' chunks among them: from then on every page opens with the
- * server stopped. (A page whose chunk could not be fetched would not open.)
- */
-export async function serviceWorkerReady(page) {
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+  // The service worker installs meanwhile; `server.stop()` waits for it (`pagesWorkOffline`).
+  server.pages.add(page);
 }
 
 /**

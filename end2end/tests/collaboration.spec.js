@@ -12,7 +12,7 @@ test.beforeEach(async () => {
   server = await TestServer.start();
 });
 test.afterEach(async () => {
-  await server.stop();
+  await server.close();
 });
 
 test("two people reorder and allocate on one board and both see the same board within 2 s", async ({ browser }) => {

@@ -12,7 +12,7 @@ test.beforeEach(async () => {
   server = await TestServer.start();
 });
 test.afterEach(async () => {
-  await server.stop();
+  await server.close();
 });
 
 async function shot(page, name) {

@@ -14,7 +14,7 @@ test.beforeEach(async () => {
   server = await TestServer.start();
 });
 test.afterEach(async () => {
-  await server.stop();
+  await server.close();
 });
 
 /** Alice and Bob on one board with the project ERP (budget 100000), both seeing it. */
@@ -175,7 +175,7 @@ test("a hung server shows as offline within seconds, and the kept changes arrive
   await expectAllSaved(alice);
   await expectAllSaved(bob);
 
-  server.pause();
+  await server.pause();
   const paused = Date.now();
   await expect(badge(alice)).toHaveAttribute("data-state", "offline", { timeout: 8_000 });
   await expect(badge(bob)).toHaveAttribute("data-state", "offline", { timeout: 8_000 });
@@ -197,6 +197,7 @@ test("a hung server shows as offline within seconds, and the kept changes arrive
 
 test("the badge says offline as soon as the browser loses the network, and recovers", async ({ browser }) => {
   const { alice, bob } = await erpOnBothScreens(browser, "No network");
+  await server.pagesWorkOffline();
   await alice.context().setOffline(true);
   await expect(badge(alice)).toHaveAttribute("data-state", "offline", { timeout: 2_000 });
   await commit(projectRow(alice, "ERP").locator(".budget"), "123000");

@@ -3,7 +3,7 @@
 // import is previewed row by row and written only when confirmed, the review prints to PDF
 // with every section, and a backup becomes a new board.
 import { readFileSync } from "node:fs";
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
 import { openBoard, projectNames } from "./board-page.js";
 import { seedPortfolio } from "./decisions-seed.js";
@@ -15,7 +15,7 @@ test.beforeEach(async () => {
 });
 test.afterEach(async () => {
   for (const context of contexts.splice(0)) await context.close();
-  await server.stop();
+  await server.close();
 });
 
 /** Alice's seeded portfolio, open on `pageName` in a browser profile of her own. */

@@ -10,7 +10,7 @@ test.beforeEach(async () => {
   server = await TestServer.start();
 });
 test.afterEach(async () => {
-  await server.stop();
+  await server.close();
 });
 
 async function openPage(page, label) {

@@ -9,7 +9,7 @@ test.beforeEach(async () => {
   server = await TestServer.start();
 });
 test.afterEach(async () => {
-  await server.stop();
+  await server.close();
 });
 
 test("a row moved with the keyboard keeps the focus: three places are three key presses", async ({ page }) => {

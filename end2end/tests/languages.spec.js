@@ -3,7 +3,7 @@
 // language at once, without a reload, and the choice is remembered on the device and on the
 // account (another device signing in gets it too).
 import { readFileSync, readdirSync } from "node:fs";
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
 import { openBoard, projectNames } from "./board-page.js";
 import { seedPortfolio } from "./decisions-seed.js";
@@ -15,7 +15,7 @@ test.beforeEach(async () => {
   server = await TestServer.start();
 });
 test.afterEach(async () => {
-  await server.stop();
+  await server.close();
 });
 
 /** Every text of one language's catalogues (app/locales/<language>/*.json), flattened. */

@@ -33,7 +33,7 @@ test.beforeEach(async () => {
   server = await TestServer.start();
 });
 test.afterEach(async () => {
-  await server.stop();
+  await server.close();
 });
 
 test("a board's first load fetches the frame and its page, not every page", async ({ browser }) => {

@@ -10,7 +10,7 @@ test.beforeEach(async () => {
   server = await TestServer.start();
 });
 test.afterEach(async () => {
-  await server.stop();
+  await server.close();
 });
 
 async function setRole(owner, board, member, role) {
@@ -47,6 +47,7 @@ test("a change the server refused is set aside to copy, never shown as saved and
   await expect(projectRow(bobPage, "ERP").locator(".budget")).toHaveValue("100,000");
 
   // Bob works offline; meanwhile Alice makes him a viewer.
+  await server.pagesWorkOffline();
   await bobPage.context().setOffline(true);
   await expect(badge(bobPage)).toHaveAttribute("data-state", "offline");
   const bobsBudget = projectRow(bobPage, "ERP").locator(".budget");

@@ -9,7 +9,7 @@ test.beforeEach(async () => {
   server = await TestServer.start();
 });
 test.afterEach(async () => {
-  await server.stop();
+  await server.close();
 });
 
 /** Follows the board's navigation to one of its pages. */

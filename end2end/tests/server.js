@@ -42,6 +42,23 @@ export class TestServer {
     this.dataDir = dataDir;
     this.url = `http://127.0.0.1:${port}`;
     this.process = null;
+    /** The pages that opened a board here (`openBoard`), which must work on without it. */
+    this.pages = new Set();
+  }
+
+  /**
+   * Waits until every page that opened a board here is controlled by the service worker, which
+   * it is once the worker has stored every file of the app, the lazy pages' chunks among them:
+   * only then does every page open without the server (a page whose chunk cannot be fetched
+   * would not open). `stop` and `pause` wait for it, so a test opens its boards without waiting
+   * for the worker (seconds per browser profile with the debug site) unless it takes the server
+   * away; `close` does not.
+   */
+  async pagesWorkOffline() {
+    for (const page of this.pages) {
+      if (page.isClosed()) continue;
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+    }
   }
 
   async start() {
@@ -80,7 +97,8 @@ export class TestServer {
   }
 
   /** SIGSTOP: the process hangs with its sockets open, as a stuck server or a dead link would. */
-  pause() {
+  async pause() {
+    await this.pagesWorkOffline();
     this.process.kill("SIGSTOP");
   }
 
@@ -89,8 +107,18 @@ export class TestServer {
     this.process.kill("SIGCONT");
   }
 
-  /** SIGTERM, then wait for the process to finish its writes and exit. */
+  /**
+   * SIGTERM, then wait for the process to finish its writes and exit: the server goes away while
+   * the pages that opened a board on it work on (see `pagesWorkOffline`).
+   */
   async stop() {
+    if (!this.process || this.process.exitCode !== null) return;
+    await this.pagesWorkOffline();
+    await this.close();
+  }
+
+  /** Stops the server without waiting for the pages: at the end of a test. */
+  async close() {
     if (!this.process || this.process.exitCode !== null) return;
     const exited = new Promise((resolve) => this.process.once("exit", resolve));
     // A paused process would not handle SIGTERM.

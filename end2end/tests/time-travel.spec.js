@@ -2,7 +2,7 @@
 // the other; opening a baseline, a decision or a history entry shows every page of the board
 // as it was, read-only, with a banner and the way back; a version's link can be pasted; a point
 // compares with now. Alice owns the board, Bob is an editor.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
 import { addProject, aliceAndBobOnABoard, expectAllSaved, projectNames, projectRow } from "./board-page.js";
 
@@ -11,7 +11,7 @@ test.beforeEach(async () => {
   server = await TestServer.start();
 });
 test.afterEach(async () => {
-  await server.stop();
+  await server.close();
 });
 
 async function openPage(page, label) {
