@@ -718,6 +718,9 @@ fn send(server: &mut Automerge, client: &Automerge) -> Result<(), GateError> {
     validate::check_update(server, &before).map_err(GateError::Schema)
 }
 
+/// An edit with the typed API, by what it does.
+type TypedEdit = fn(&mut Board);
+
 /// A field of an entity of [`small_board`], two values it may hold, and ordinary edits of the
 /// entity with the typed API (the first writes the field itself).
 struct SetApart {
@@ -726,7 +729,7 @@ struct SetApart {
     /// The field holds one of a few names (a stage, a direction), not any text.
     enumerated: bool,
     values: [&'static str; 2],
-    edits: &'static [(&'static str, fn(&mut Board))],
+    edits: &'static [(&'static str, TypedEdit)],
 }
 
 fn erp() -> ProjectId {

@@ -344,11 +344,7 @@ async fn the_settings_are_the_owners_and_each_members_ahp_answers_their_own() {
     type Case = (&'static str, &'static str, &'static str);
     let cases: [Case; 3] = [
         ("the currency", "owner_only_settings", "at `settings/currency`: only the board's owner"),
-        (
-            "a checklist item",
-            "owner_only_checklist",
-            r#"at `gate_template/"planning/raci"`: only the board's owner"#,
-        ),
+        ("a checklist item", "owner_only_checklist", r#"at `gate_template/"planning/raci"`: only the board's owner"#),
         ("the owner's AHP answer", "not_your_judgments", "these are the AHP judgments of another member"),
     ];
     for (case, code, reason) in cases {
