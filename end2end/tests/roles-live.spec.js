@@ -105,7 +105,7 @@ test("a setting changed offline by an owner who is an editor when it arrives is 
   await expect(kept.locator("h2")).toHaveText("Not saved: Only the board's owner can change the settings.", { timeout: 15_000 });
   await expect(currency).toHaveValue("CNY");
   await expect(badge(bobPage)).toHaveAttribute("data-unsynced", "0");
-  await expect(bobPage.getByTestId("device-problem")).toHaveCount(0);
+  await expect(bobPage.getByTestId("device-problem"), "the server's English is not shown").toBeEmpty();
   if (process.env.PMO_SCREENSHOTS) {
     await kept.screenshot({ path: `${process.env.PMO_SCREENSHOTS}/set-aside-owner-only-en.png` });
   }

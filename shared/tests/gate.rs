@@ -877,3 +877,36 @@ fn a_field_two_people_set_apart_as_scalar_or_text_does_not_block_later_edits() {
     }
     assert!(failures.is_empty(), "{} refused:\n{}", failures.len(), failures.join("\n"));
 }
+
+/// The board's name, at the root, is required too: renamed apart (one of them from
+/// JavaScript, as a text), then renamed to the name that won, which settles it.
+#[test]
+fn a_board_name_set_apart_is_settled_by_the_name_that_won() {
+    let mut failures = Vec::new();
+    for (left, right) in
+        [(Write::Scalar, Write::Scalar), (Write::Scalar, Write::NewText), (Write::NewText, Write::Scalar)]
+    {
+        let mut start = AutoCommit::load(&small_board().save()).unwrap();
+        let mut server = start.document().clone();
+        let (mut alice, mut bob) = (start.fork(), start.fork());
+        for (doc, how, name) in [(&mut alice, left, "Portfolio 2027"), (&mut bob, right, "Portfolio 2028")] {
+            match how {
+                Write::NewText => {
+                    let text = doc.put_object(ROOT, "name", ObjType::Text).unwrap();
+                    doc.splice_text(&text, 0, 0, name).unwrap();
+                }
+                _ => doc.put(ROOT, "name", name).unwrap(),
+            }
+            doc.commit();
+            send(&mut server, doc.document()).unwrap();
+        }
+        for name in ["Portfolio 2027", "Portfolio 2028"] {
+            let mut board = Board::load(&server.save()).unwrap();
+            board.rename(name).unwrap();
+            if let Err(error) = send(&mut server.clone(), &load(&board.save())) {
+                failures.push(format!("set apart as {left:?} and {right:?}, renamed {name}: {error}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
