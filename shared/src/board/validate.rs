@@ -34,7 +34,8 @@
 //!   typed API enforces one (hours 0–168, contribution 0–1, probability and impact 1–5, …),
 //!   enumerations among their names, dates as `YYYY-MM-DD`; required fields (those without
 //!   which reading skips the entity, such as a project's `name` and `stage`) are present and
-//!   are not deleted;
+//!   are not deleted (an operation deleting one is refused only if the field is left without a
+//!   value: Automerge settles a conflict by deleting the values that lost);
 //! - the flat maps have keys of the right shape (`project/person/week` with a real ISO week)
 //!   and values of the right type and range (sets hold `true`);
 //! - no lists, counters, or objects inside text anywhere.
