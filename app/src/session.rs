@@ -319,7 +319,7 @@ async fn perform(driver: &Rc<RefCell<Driver>>, events: &mpsc::UnboundedSender<Ev
                     driver.borrow_mut().socket = Some(socket);
                     None
                 }
-                Err(_) => Some(Input::SocketClosed { connection, role_changed: false }),
+                Err(_) => Some(Input::SocketClosed { connection, role_changed: false, refused: None }),
             },
             Effect::Disconnect => {
                 leptos::logging::warn!("sync: the connection is lost (silent, or the browser is offline)");
@@ -419,7 +419,8 @@ fn load_set_aside(account_id: &str, document_id: &str) -> Option<SetAside> {
             lines: Vec<String>,
         }
         let written: Written = serde_json::from_str(&text).ok()?;
-        Some(SetAside { reason: written.reason, lines: written.lines.into_iter().map(Difference::Written).collect() })
+        let lines = written.lines.into_iter().map(Difference::Written).collect();
+        Some(SetAside { reason: written.reason, refused: None, lines })
     })
 }
 
@@ -489,7 +490,8 @@ impl Socket {
         });
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |close: CloseEvent| {
             let role_changed = close.code() == shared::sync::ROLE_CHANGED_CLOSE_CODE;
-            let _ = events.unbounded_send(Event::Input(Input::SocketClosed { connection, role_changed }));
+            let refused = shared::sync::ChangesRefused::from_close(close.code(), &close.reason());
+            let _ = events.unbounded_send(Event::Input(Input::SocketClosed { connection, role_changed, refused }));
         });
         ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -24,7 +24,8 @@ use shared::{
     risk::RiskError,
     scoring::ScoringError,
     selection::Infeasibility,
-    session::EditRefused,
+    session::{EditRefused, SetAside},
+    sync::ChangesRefused,
     views::scoring::{Missing, RankingProblem},
     BoardError, ProjectId,
 };
@@ -95,6 +96,30 @@ pub fn board_error(locale: Locale, error: &BoardError, project_name: &dyn Fn(&Pr
         BoardError::OlderSchema { .. } => td_string!(locale, reasons.older_schema).to_owned(),
         BoardError::NewerSchema { .. } => td_string!(locale, reasons.newer_schema).to_owned(),
         BoardError::Corrupt(detail) => trd!(locale, reasons.corrupt, detail),
+    }
+}
+
+/// Why the server refused changes this device sent (the close reason's code): a refusal for
+/// who sent them names what only the owner, or only another member, may change.
+pub fn changes_refused(locale: Locale, refused: ChangesRefused) -> &'static str {
+    match refused {
+        ChangesRefused::OwnerOnlySettings => td_string!(locale, reasons.refused_owner_only_settings),
+        ChangesRefused::OwnerOnlyChecklist => td_string!(locale, reasons.refused_owner_only_checklist),
+        ChangesRefused::NotYourJudgments => td_string!(locale, reasons.refused_not_your_judgments),
+        ChangesRefused::Schema => td_string!(locale, reasons.refused_schema),
+        ChangesRefused::TooLarge => td_string!(locale, reasons.refused_too_large),
+        ChangesRefused::StringTooLong => td_string!(locale, reasons.refused_string_too_long),
+        ChangesRefused::MissingDependencies => td_string!(locale, reasons.refused_missing_dependencies),
+        ChangesRefused::InvalidChange => td_string!(locale, reasons.refused_invalid_change),
+    }
+}
+
+/// Why changes were set aside: the server's refusal in the reader's words, or the reason the
+/// page gave when it set them aside (already in the reader's language).
+pub fn set_aside_reason(locale: Locale, kept: &SetAside) -> String {
+    match kept.refused {
+        Some(refused) => changes_refused(locale, refused).to_owned(),
+        None => kept.reason.clone(),
     }
 }
 
@@ -507,6 +532,50 @@ mod tests {
             edit_refused(Locale::en, &EditRefused::NotLoaded, &no_names),
             "This board has not arrived yet: wait for the first sync."
         );
+    }
+
+    /// A change refused for who sent it says so, naming what only the owner (or the member)
+    /// may change, never that it would break the board; every refusal is worded in both
+    /// languages, and a set-aside reads the refusal, not the English reason kept with it.
+    #[test]
+    fn refused_changes_are_worded_in_both_languages() {
+        let cases = [
+            (
+                ChangesRefused::OwnerOnlySettings,
+                "Only the board's owner can change the settings.",
+                "只有看板所有者可以修改设置。",
+            ),
+            (
+                ChangesRefused::OwnerOnlyChecklist,
+                "Only the board's owner can change the stage-gate checklist.",
+                "只有看板所有者可以修改阶段关口检查清单。",
+            ),
+            (
+                ChangesRefused::NotYourJudgments,
+                "Each member answers the AHP comparisons only for themself; these were another member's.",
+                "每位成员只能填写自己的 AHP 两两比较；这些是其他成员的判断。",
+            ),
+        ];
+        for (refused, english, chinese) in cases {
+            assert!(refused.is_permission());
+            assert_eq!(changes_refused(Locale::en, refused), english);
+            assert_eq!(changes_refused(Locale::zh, refused), chinese);
+        }
+        let mut seen = std::collections::HashSet::new();
+        for refused in ChangesRefused::ALL {
+            let (english, chinese) = (changes_refused(Locale::en, refused), changes_refused(Locale::zh, refused));
+            assert!(seen.insert(english) && !english.is_empty(), "{refused:?}");
+            assert!(!chinese.is_ascii(), "{refused:?} in Chinese: {chinese}");
+            assert_eq!(english.contains("break the board"), refused == ChangesRefused::Schema, "{refused:?}");
+        }
+        let kept = SetAside {
+            reason: "the server refused the changes (owner_only_settings)".into(),
+            refused: Some(ChangesRefused::OwnerOnlySettings),
+            lines: Vec::new(),
+        };
+        assert_eq!(set_aside_reason(Locale::zh, &kept), "只有看板所有者可以修改设置。");
+        let viewer = SetAside { reason: "你已成为查看者".into(), refused: None, lines: Vec::new() };
+        assert_eq!(set_aside_reason(Locale::en, &viewer), "你已成为查看者");
     }
 
     /// Every subject has its own noun in each language, and none is left in English in Chinese.

@@ -425,6 +425,63 @@ test("AHP: two members' comparisons give the group's weights, which the owner ad
   await expect(group(alice, ids.value)).toHaveText("75%");
 });
 
+test("AHP: the group's consistency ratio warns above 0.10, as a member's own does, in both languages", async ({ browser }) => {
+  const { ids, bob: bobUser, pages: [alice, bob] } = await twoMembers(browser, "Scoring");
+  // A third criterion, so that comparisons can contradict each other.
+  await alice.getByLabel("New criterion name").fill("Cost");
+  await alice.getByRole("button", { name: "Add criterion" }).click();
+  await expect(alice.getByTestId("ahp-pair")).toHaveCount(3);
+  const third = await alice.locator("[data-testid=ahp-pair]").evaluateAll((rows, known) =>
+    rows.flatMap((row) => [row.dataset.first, row.dataset.second]).find((id) => !known.includes(id)), [ids.value, ids.risk]);
+  // Alice goes round in a circle: value over risk, risk over cost, cost over value, each
+  // extremely (9). Alone, she is the group.
+  const wins = new Set([`${ids.value}>${ids.risk}`, `${ids.risk}>${third}`, `${third}>${ids.value}`]);
+  for (const row of await alice.getByTestId("ahp-pair").all()) {
+    const [first, second] = [await row.getAttribute("data-first"), await row.getAttribute("data-second")];
+    await row.locator("select").selectOption(wins.has(`${first}>${second}`) ? "9" : "1/9");
+  }
+  await expect(alice.getByTestId("ahp-inconsistent")).toBeVisible();
+  const ratio = /consistency ratio (\d+(\.\d+)?)/;
+  for (const page of [alice, bob]) {
+    await expect(page.getByTestId("ahp-answered")).toHaveText("From the one member who has compared every pair so far.");
+    const warning = page.getByTestId("ahp-group-inconsistent");
+    await expect(warning).toHaveText(/^The group's comparisons contradict each other \(consistency ratio \d+(\.\d+)?, above 0\.10\): before adopting these weights/);
+    const shown = (await warning.textContent()).match(ratio)[1];
+    expect(Number(shown)).toBeGreaterThan(0.1);
+    await expect(page.getByTestId("ahp-group-consistency")).toContainText(shown);
+  }
+  await expect(bob.getByTestId("ahp-inconsistent"), "Bob has not answered: no warning of his own").toHaveCount(0);
+  if (process.env.PMO_SCREENSHOTS) {
+    await bob.getByTestId("ahp").screenshot({ path: `${process.env.PMO_SCREENSHOTS}/scoring-ahp-group-inconsistent-en.png` });
+  }
+
+  // In Chinese, for Bob in a browser that prefers it.
+  const context = await browser.newContext({ locale: "zh-CN" });
+  try {
+    await context.addCookies(server.cookies(bobUser));
+    const zh = await context.newPage();
+    await zh.setViewportSize({ width: 1280, height: 900 });
+    await zh.goto(bob.url());
+    await expect(zh.getByTestId("ahp-group-inconsistent")).toHaveText(/^小组判断相互矛盾（一致性比率 [\d.]+，超过 0\.10）：采纳这些权重之前/, { timeout: 30_000 });
+    if (process.env.PMO_SCREENSHOTS) {
+      await zh.getByTestId("ahp").screenshot({ path: `${process.env.PMO_SCREENSHOTS}/scoring-ahp-group-inconsistent-zh.png` });
+    }
+  } finally {
+    await context.close();
+  }
+
+  // Bob goes round the other way on each pair (his own circle, which warns him): the geometric
+  // mean of 9 and 1/9 is 1, every pair is equal for the group, and its warning goes.
+  for (const row of await bob.getByTestId("ahp-pair").all()) {
+    const [first, second] = [await row.getAttribute("data-first"), await row.getAttribute("data-second")];
+    await row.locator("select").selectOption(wins.has(`${first}>${second}`) ? "1/9" : "9");
+  }
+  await expect(bob.getByTestId("ahp-answered")).toHaveText("From the 2 members who compared every pair.");
+  await expect(bob.getByTestId("ahp-inconsistent")).toBeVisible();
+  await expect(bob.getByTestId("ahp-group-consistency")).toHaveText(/^Consistency ratio of the group's comparisons: -?0$/);
+  await expect(bob.getByTestId("ahp-group-inconsistent")).toHaveCount(0);
+});
+
 test("two people who set a criterion's weight apart both see which weight won and the other", async ({ browser }) => {
   const { ids, pages: [alice, bob] } = await twoMembers(browser, "Scoring");
   const weight = (page) => page.locator(`[data-testid=criterion-row][data-criterion-id="${ids.value}"] input.criterion-weight`);

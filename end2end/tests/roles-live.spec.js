@@ -83,3 +83,53 @@ test("a change the server refused is set aside to copy, never shown as saved and
   await bobPage.getByRole("button", { name: "Dismiss" }).click();
   await expect(bobPage.getByTestId("set-aside")).toHaveCount(0);
 });
+
+test("a setting changed offline by an owner who is an editor when it arrives is set aside, saying only the owner changes the settings", async ({ browser }) => {
+  const { board, alice, bob, pages: [alicePage, bobPage] } = await aliceAndBobOnABoard(browser, server, "Owners");
+  await setRole(alice, board, bob, "owner");
+  await bobPage.goto(`${server.url}/board/${board.documentId}/settings`);
+  const currency = bobPage.getByTestId("currency");
+  await expect(currency).toBeEnabled({ timeout: 30_000 });
+
+  // Bob, an owner, changes the currency offline; meanwhile Alice makes him an editor.
+  await bobPage.context().setOffline(true);
+  await expect(badge(bobPage)).toHaveAttribute("data-state", "offline");
+  await currency.fill("EUR");
+  await currency.press("Enter");
+  await expect(badge(bobPage)).toHaveText("Offline — 1 change kept on this device");
+  await setRole(alice, board, bob, "editor");
+  await bobPage.context().setOffline(false);
+
+  // The server refuses the change for who sent it, and the page says so, not that it would
+  // break the board; the change is off the board and never sent again.
+  const kept = bobPage.getByTestId("set-aside");
+  await expect(kept.locator("h2")).toHaveText("Not saved: Only the board's owner can change the settings.", { timeout: 15_000 });
+  await expect(currency).toHaveValue("CNY");
+  await expect(badge(bobPage)).toHaveAttribute("data-unsynced", "0");
+  await expect(bobPage.getByTestId("device-problem"), "the server's English is not shown").toBeEmpty();
+  if (process.env.PMO_SCREENSHOTS) {
+    await kept.screenshot({ path: `${process.env.PMO_SCREENSHOTS}/set-aside-owner-only-en.png` });
+  }
+
+  // The same, kept on the device, in Chinese.
+  const context = await browser.newContext({ locale: "zh-CN" });
+  try {
+    await context.addCookies(server.cookies(bob));
+    const zh = await context.newPage();
+    await zh.goto(`${server.url}/board/${board.documentId}/settings`);
+    await expect(zh.getByTestId("currency")).toHaveValue("CNY", { timeout: 30_000 });
+    const stored = await bobPage.evaluate(() => Object.entries(localStorage).filter(([key]) => key.startsWith("pmo-board/set-aside/")));
+    expect(stored).toHaveLength(1);
+    await zh.evaluate(([key, value]) => localStorage.setItem(key, value), stored[0]);
+    await zh.reload();
+    await expect(zh.getByTestId("set-aside").locator("h2")).toHaveText("未保存：只有看板所有者可以修改设置。", { timeout: 30_000 });
+    if (process.env.PMO_SCREENSHOTS) {
+      await zh.getByTestId("set-aside").screenshot({ path: `${process.env.PMO_SCREENSHOTS}/set-aside-owner-only-zh.png` });
+    }
+  } finally {
+    await context.close();
+  }
+  await alicePage.waitForTimeout(1_000);
+  await alicePage.goto(`${server.url}/board/${board.documentId}/settings`);
+  await expect(alicePage.getByTestId("currency")).toHaveValue("CNY", { timeout: 30_000 });
+});

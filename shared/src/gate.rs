@@ -35,7 +35,7 @@ use automerge::{sync, Automerge, Change, ChangeHash, PatchLog, ReadDoc};
 
 pub use crate::board::validate::Writer;
 use crate::board::validate::{self, SchemaViolation};
-pub use crate::protocol::MessageKind;
+pub use crate::protocol::{ChangesRefused, MessageKind};
 pub use frame::{decode_frame, Frame, MAX_NESTING};
 
 /// Why a frame was refused. Each message says what was wrong with what the client sent.
@@ -50,7 +50,10 @@ pub enum GateError {
     #[error("the sync message carries a change that cannot be used: {0}")]
     InvalidChange(String),
     #[error("the changes would break the board, so none was accepted: {0}")]
-    Schema(#[from] SchemaViolation),
+    Schema(SchemaViolation),
+    /// A change the sender may not make (see [`Writer`]), though the board would allow it.
+    #[error("the sender may not make these changes, so none was accepted: {0}")]
+    NotPermitted(SchemaViolation),
     #[error("the board would hold {ops} operations, more than this server accepts ({limit}); nothing was stored")]
     DocumentTooLarge { ops: u64, limit: u64 },
     #[error(
@@ -60,6 +63,40 @@ pub enum GateError {
     MissingDependencies { change: ChangeHash, missing: String },
     #[error("the changes leave a text value of {bytes} bytes, more than this server accepts ({limit} bytes)")]
     StringTooLong { bytes: usize, limit: usize },
+}
+
+impl From<SchemaViolation> for GateError {
+    /// A violation of the rules that depend on the sender is [`GateError::NotPermitted`]; any
+    /// other is [`GateError::Schema`].
+    fn from(violation: SchemaViolation) -> GateError {
+        if violation.problem.is_permission() {
+            GateError::NotPermitted(violation)
+        } else {
+            GateError::Schema(violation)
+        }
+    }
+}
+
+impl GateError {
+    /// What the server tells the client, as the close reason's code (the client words it).
+    pub fn refused(&self) -> ChangesRefused {
+        use validate::{OwnersPart, Problem};
+        match self {
+            GateError::NotPermitted(violation) => match violation.problem {
+                Problem::OwnerOnly(OwnersPart::Settings) => ChangesRefused::OwnerOnlySettings,
+                Problem::OwnerOnly(OwnersPart::Checklist) => ChangesRefused::OwnerOnlyChecklist,
+                _ => ChangesRefused::NotYourJudgments,
+            },
+            GateError::Schema(_) => ChangesRefused::Schema,
+            GateError::DocumentTooLarge { .. } => ChangesRefused::TooLarge,
+            GateError::StringTooLong { .. } => ChangesRefused::StringTooLong,
+            GateError::MissingDependencies { .. } => ChangesRefused::MissingDependencies,
+            GateError::MalformedCbor(_)
+            | GateError::NotRepoMessage(_)
+            | GateError::InvalidSyncMessage(_)
+            | GateError::InvalidChange(_) => ChangesRefused::InvalidChange,
+        }
+    }
 }
 
 /// How much the gate lets a board grow.

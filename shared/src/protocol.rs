@@ -36,6 +36,98 @@ pub const PROTOCOL_VERSION: &str = "1";
 /// again and reconnects.
 pub const ROLE_CHANGED_CLOSE_CODE: u16 = 4001;
 
+/// The WebSocket close code (RFC 6455's policy violation) with which the server refuses the
+/// changes a client sent; the reason is a [`ChangesRefused`] code.
+pub const CHANGES_REFUSED_CLOSE_CODE: u16 = 1008;
+
+/// Why the server refused the changes a client sent, as the reason of the WebSocket close frame
+/// that ends the connection: a short, stable, ASCII code ([`ChangesRefused::code`]), which the
+/// client words in its reader's language. The English details (what was wrong, and where) go in
+/// the automerge-repo `error` message sent just before the close, which has no length limit; a
+/// close reason holds at most 123 bytes, so prose there would be cut short.
+///
+/// ```text
+/// ◀── error {message: "the sender may not make these changes …: at `settings/currency`: …"}
+/// ◀── close 1008 "owner_only_settings"
+/// ```
+///
+/// The codes are a compatibility promise: a client maps the ones it knows and treats any other
+/// close as a lost connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangesRefused {
+    /// Only the board's owner changes its settings.
+    OwnerOnlySettings,
+    /// Only the board's owner changes the stage-gate checklist.
+    OwnerOnlyChecklist,
+    /// Each member answers the AHP comparisons for themself only.
+    NotYourJudgments,
+    /// The changes would leave the board in a shape its schema does not allow.
+    Schema,
+    /// The board would hold more operations than the server accepts.
+    TooLarge,
+    /// A text value longer than the server accepts.
+    StringTooLong,
+    /// A change came without the changes it builds on.
+    MissingDependencies,
+    /// A change that cannot be read or applied.
+    InvalidChange,
+}
+
+impl ChangesRefused {
+    pub const ALL: [ChangesRefused; 8] = [
+        ChangesRefused::OwnerOnlySettings,
+        ChangesRefused::OwnerOnlyChecklist,
+        ChangesRefused::NotYourJudgments,
+        ChangesRefused::Schema,
+        ChangesRefused::TooLarge,
+        ChangesRefused::StringTooLong,
+        ChangesRefused::MissingDependencies,
+        ChangesRefused::InvalidChange,
+    ];
+
+    /// The close reason that names this refusal.
+    pub fn code(self) -> &'static str {
+        match self {
+            ChangesRefused::OwnerOnlySettings => "owner_only_settings",
+            ChangesRefused::OwnerOnlyChecklist => "owner_only_checklist",
+            ChangesRefused::NotYourJudgments => "not_your_judgments",
+            ChangesRefused::Schema => "schema",
+            ChangesRefused::TooLarge => "too_large",
+            ChangesRefused::StringTooLong => "string_too_long",
+            ChangesRefused::MissingDependencies => "missing_dependencies",
+            ChangesRefused::InvalidChange => "invalid_change",
+        }
+    }
+
+    /// The refusal a close reason names, if it names one.
+    pub fn from_code(code: &str) -> Option<ChangesRefused> {
+        ChangesRefused::ALL.into_iter().find(|refused| refused.code() == code)
+    }
+
+    /// The refusal a close frame names, if it names one: the server closes with 1008 (policy
+    /// violation) and a refusal's code as the reason.
+    pub fn from_close(code: u16, reason: &str) -> Option<ChangesRefused> {
+        (code == CHANGES_REFUSED_CLOSE_CODE).then(|| ChangesRefused::from_code(reason)).flatten()
+    }
+
+    /// Whether it is about who sent the changes rather than what they hold: the same changes
+    /// from the board's owner (or, for AHP answers, from the member they belong to) would pass.
+    pub fn is_permission(self) -> bool {
+        matches!(
+            self,
+            ChangesRefused::OwnerOnlySettings | ChangesRefused::OwnerOnlyChecklist | ChangesRefused::NotYourJudgments
+        )
+    }
+
+    /// Whether sending the same changes again can never succeed, so the client should take them
+    /// off the board and keep them aside rather than resend them on every reconnect. A change
+    /// sent without its ancestors is sent again with them.
+    pub fn is_final(self) -> bool {
+        !matches!(self, ChangesRefused::MissingDependencies)
+    }
+}
+
 /// The server sends [`WireMessage::keep_alive`] when it has sent nothing else for this long, so
 /// a client that hears nothing for a few intervals knows the connection is dead.
 pub const KEEP_ALIVE_INTERVAL_MS: u64 = 2_000;
@@ -264,5 +356,20 @@ mod tests {
             assert_eq!(Some(frame.kind().clone()), message.kind(), "{message:?}");
             assert_eq!(MessageKind::from_type(frame.kind().as_str()), *frame.kind());
         }
+    }
+
+    /// A refusal's code is a whole close reason: short ASCII (a close reason holds 123 bytes),
+    /// and read back as the same refusal.
+    #[test]
+    fn refusal_codes_fit_a_close_frame_and_read_back() {
+        for refused in ChangesRefused::ALL {
+            let code = refused.code();
+            assert!(code.len() <= 123 && code.is_ascii(), "{code}");
+            assert_eq!(ChangesRefused::from_code(code), Some(refused));
+        }
+        assert_eq!(ChangesRefused::from_code("the changes would break the board"), None);
+        assert_eq!(ChangesRefused::from_code(""), None);
+        assert_eq!(ChangesRefused::from_close(1008, "schema"), Some(ChangesRefused::Schema));
+        assert_eq!(ChangesRefused::from_close(1011, "schema"), None);
     }
 }

@@ -26,7 +26,10 @@
 //!   older one are ignored.
 //! - **A viewer's edits are refused** here, and a viewer has no changes waiting.
 //! - **Refused changes are set aside, never replayed**: [`Session::set_aside`] puts the board
-//!   back to what the server holds and keeps the difference as text.
+//!   back to what the server holds and keeps the difference as text. The driver asks for it
+//!   (a viewer's changes); the session does it itself when the server closes the connection
+//!   because it refused the changes for good ([`ChangesRefused::is_final`]), which would
+//!   otherwise be sent, and refused, on every reconnect.
 
 use std::collections::HashMap;
 
@@ -34,7 +37,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     board::{differences, BoardSnapshot, LiveBoard},
-    sync::{Presence, SyncClient, SyncError, SyncEvent},
+    sync::{ChangesRefused, Presence, SyncClient, SyncError, SyncEvent},
     Board, BoardError,
 };
 
@@ -72,6 +75,10 @@ pub struct SyncStatus {
 pub struct SetAside {
     /// Why they were refused, e.g. "you became a viewer".
     pub reason: String,
+    /// The server's refusal, when it was the server that refused them: the driver words it in
+    /// its reader's language, in place of `reason` (English, for logs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<ChangesRefused>,
     pub lines: Vec<crate::board::Difference>,
 }
 
@@ -92,8 +99,9 @@ pub enum Input {
     /// A binary frame arrived on connection `connection`.
     Frame { connection: u32, bytes: Vec<u8> },
     /// Connection `connection` closed (or could not open); `role_changed` when the server
-    /// closed it because the account's role on the board changed.
-    SocketClosed { connection: u32, role_changed: bool },
+    /// closed it because the account's role on the board changed, `refused` when it closed it
+    /// because it refused the changes sent (the close reason's code, see [`ChangesRefused`]).
+    SocketClosed { connection: u32, role_changed: bool, refused: Option<ChangesRefused> },
     /// The wait of an [`Effect::ReconnectAfter`] is over and the session is still valid.
     ReconnectDue,
     /// The server says the sign-in has ended.
@@ -192,8 +200,8 @@ pub struct Session {
     /// state it saves. While it is out, nothing is sent.
     storing: Option<(usize, Option<Vec<u8>>)>,
     replacing: bool,
-    /// A set-aside asked for while the store was busy.
-    set_aside_waiting: Option<String>,
+    /// A set-aside asked for while the store was busy, with its reason.
+    set_aside_waiting: Option<(String, Option<ChangesRefused>)>,
     saved_sync_state: Vec<u8>,
     saved_name: Option<String>,
     /// Frames waiting for the store before they are sent.
@@ -331,9 +339,13 @@ impl Session {
     /// Takes every change the server is not known to hold off the board and keeps it aside
     /// as text, because the server will not take it (`reason`). Nothing if there is none.
     pub fn set_aside(&mut self, reason: &str) -> Vec<Effect> {
+        self.set_aside_because(reason, None)
+    }
+
+    fn set_aside_because(&mut self, reason: &str, refused: Option<ChangesRefused>) -> Vec<Effect> {
         let mut effects = Vec::new();
         if self.storing.is_some() || self.replacing {
-            self.set_aside_waiting = Some(reason.to_owned());
+            self.set_aside_waiting = Some((reason.to_owned(), refused));
             return effects;
         }
         let board = self.board.board_mut();
@@ -362,7 +374,7 @@ impl Session {
         }
         let mut kept = self.kept_aside.take().map(|kept| kept.lines).unwrap_or_default();
         kept.extend(lines);
-        let kept = SetAside { reason: reason.to_owned(), lines: kept };
+        let kept = SetAside { reason: reason.to_owned(), refused, lines: kept };
         self.kept_aside = Some(kept.clone());
         effects.push(Effect::KeepAside(Some(kept)));
         // The stored copy goes back too, or a reload would bring the refused changes back.
@@ -399,7 +411,7 @@ impl Session {
                     self.settle(&mut effects);
                 }
             }
-            Input::SocketClosed { connection, role_changed } => {
+            Input::SocketClosed { connection, role_changed, refused } => {
                 if self.is_current(connection) {
                     if role_changed {
                         // The server's error message before the close said the same: not a problem.
@@ -407,6 +419,15 @@ impl Session {
                         effects.push(Effect::RoleChanged);
                     }
                     self.lost(&mut effects);
+                    if let Some(refused) = refused {
+                        // The server's error message before the close said why, in English; the
+                        // set-aside says it in the reader's words.
+                        effects.push(Effect::Problem(None));
+                        if refused.is_final() {
+                            let reason = format!("the server refused the changes ({})", refused.code());
+                            effects.extend(self.set_aside_because(&reason, Some(refused)));
+                        }
+                    }
                 }
             }
             Input::ReconnectDue => self.connect(now_ms, &mut effects),
@@ -570,8 +591,8 @@ impl Session {
     /// The store is free again: run a set-aside that waited for it, or store what came
     /// meanwhile (which sends once stored).
     fn after_store(&mut self, effects: &mut Vec<Effect>) {
-        if let Some(reason) = self.set_aside_waiting.take() {
-            effects.extend(self.set_aside(&reason));
+        if let Some((reason, refused)) = self.set_aside_waiting.take() {
+            effects.extend(self.set_aside_because(&reason, refused));
             if self.replacing {
                 return;
             }

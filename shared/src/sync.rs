@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::board::Board;
 pub use crate::protocol::{
-    MalformedMessage, PeerMetadata, WireMessage, KEEP_ALIVE_INTERVAL_MS, PROTOCOL_VERSION, ROLE_CHANGED_CLOSE_CODE,
+    ChangesRefused, MalformedMessage, PeerMetadata, WireMessage, KEEP_ALIVE_INTERVAL_MS, PROTOCOL_VERSION,
+    ROLE_CHANGED_CLOSE_CODE,
 };
 
 /// Who has the board open, sent as the `data` of ephemeral messages.

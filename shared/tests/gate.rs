@@ -673,3 +673,240 @@ fn updates_that_fit_the_schema_pass() {
     let mut server = server_board();
     validate::check_document(server.document()).unwrap();
 }
+
+// ---- fields two people set apart, one of them as a text -----------------------------------------
+
+/// How one person writes a string field. JavaScript's automerge-repo clients write a string
+/// as a text object (a new one on every assignment) and type into it; the typed API writes a
+/// scalar string.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Write {
+    Scalar,
+    NewText,
+    /// Typing into the text the field holds (only when it holds one).
+    Typing,
+}
+
+const WRITES: [Write; 3] = [Write::Scalar, Write::NewText, Write::Typing];
+
+/// Writes `value` under `key` of the entity at `path`, as `how` says. `false` when `how` does
+/// not apply (typing into a field that holds no text).
+fn write_field(doc: &mut AutoCommit, path: &[&str], key: &str, how: Write, value: &str) -> bool {
+    let entity = object(doc, path);
+    match how {
+        Write::Scalar => doc.put(&entity, key, value).unwrap(),
+        Write::NewText => put_text(doc, path, key, value),
+        Write::Typing => match doc.get(&entity, key).unwrap() {
+            Some((automerge::Value::Object(ObjType::Text), text)) => {
+                let length = doc.length(&text);
+                doc.splice_text(&text, 0, length as isize, value).unwrap();
+            }
+            _ => return false,
+        },
+    }
+    doc.commit();
+    true
+}
+
+/// Sends what `client` has and `server` lacks through the gate, and stores it on `server` when
+/// accepted.
+fn send(server: &mut Automerge, client: &Automerge) -> Result<(), GateError> {
+    let Some(data) = change_message(server, client) else { return Ok(()) };
+    let before = server.get_heads();
+    let accepted = check_sync(server, &data, &GateLimits::default())?;
+    server.apply_changes(accepted.changes.into_iter().map(|(_, bytes)| Change::from_bytes(bytes).unwrap())).unwrap();
+    validate::check_update(server, &before).map_err(GateError::Schema)
+}
+
+/// An edit with the typed API, by what it does.
+type TypedEdit = fn(&mut Board);
+
+/// A field of an entity of [`small_board`], two values it may hold, and ordinary edits of the
+/// entity with the typed API (the first writes the field itself).
+struct SetApart {
+    path: [&'static str; 2],
+    field: &'static str,
+    /// The field holds one of a few names (a stage, a direction), not any text.
+    enumerated: bool,
+    values: [&'static str; 2],
+    edits: &'static [(&'static str, TypedEdit)],
+}
+
+fn erp() -> ProjectId {
+    "erp".parse().unwrap()
+}
+
+/// Sets the criterion `value` to what it shows: a field two people set apart is written again
+/// with the value that won, which settles it (Automerge writes that as a deletion of the losers).
+fn settle_criterion(board: &mut Board) {
+    let shown = board.criteria().into_iter().find(|c| c.id == "value").unwrap();
+    board.set_criterion(&"value".parse().unwrap(), &shown.name, shown.weight, shown.direction).unwrap();
+}
+
+fn vendor_risk(title: &str) -> NewRisk {
+    NewRisk {
+        title: title.into(),
+        probability: 2,
+        impact: 5,
+        owner: "Bo".into(),
+        mitigation: String::new(),
+        roam: Roam::Owned,
+    }
+}
+
+const SET_APART: &[SetApart] = &[
+    SetApart {
+        path: ["projects", "erp"],
+        field: "name",
+        enumerated: false,
+        values: ["ERP", "ERP 2"],
+        edits: &[
+            ("rename the project", |b| b.rename_project(&erp(), "ERP 3").unwrap()),
+            ("set its budget", |b| b.set_project_budget(&erp(), 7.0).unwrap()),
+            ("set its stage", |b| b.set_project_stage(&erp(), Stage::OnHold).unwrap()),
+        ],
+    },
+    SetApart {
+        path: ["projects", "erp"],
+        field: "stage",
+        enumerated: true,
+        values: ["active", "on-hold"],
+        edits: &[
+            ("set the stage", |b| b.set_project_stage(&erp(), Stage::Closed).unwrap()),
+            ("rename the project", |b| b.rename_project(&erp(), "ERP 3").unwrap()),
+        ],
+    },
+    SetApart {
+        path: ["projects", "erp"],
+        field: "sponsor",
+        enumerated: false,
+        values: ["Ana", "Bo"],
+        edits: &[("set its budget", |b| b.set_project_budget(&erp(), 7.0).unwrap())],
+    },
+    SetApart {
+        path: ["risks", "vendor"],
+        field: "title",
+        enumerated: false,
+        values: ["Vendor late", "Vendor gone"],
+        edits: &[("edit the risk", |b| b.update_risk(&"vendor".parse().unwrap(), vendor_risk("Vendor")).unwrap())],
+    },
+    SetApart {
+        path: ["criteria", "value"],
+        field: "name",
+        enumerated: false,
+        values: ["Value", "Worth"],
+        edits: &[
+            ("settle it with the value that won", settle_criterion),
+            ("edit the criterion", |b| {
+                b.set_criterion(&"value".parse().unwrap(), "Value", 3.0, Direction::LowerIsBetter).unwrap()
+            }),
+        ],
+    },
+    SetApart {
+        path: ["criteria", "value"],
+        field: "direction",
+        enumerated: true,
+        values: ["higher-is-better", "lower-is-better"],
+        edits: &[
+            ("settle it with the value that won", settle_criterion),
+            ("edit the criterion", |b| {
+                b.set_criterion(&"value".parse().unwrap(), "Worth", 3.0, Direction::HigherIsBetter).unwrap()
+            }),
+        ],
+    },
+];
+
+/// Two people set one string field of an entity at once, each as a scalar or as a text (a new
+/// one, or typing into the one there), from a field that held a scalar or a text; the server
+/// takes both. A later ordinary edit of the entity, with the typed API or by typing into the
+/// text that won, passes the gate too. Every kind of write on each side is tried.
+#[test]
+fn a_field_two_people_set_apart_as_scalar_or_text_does_not_block_later_edits() {
+    let mut failures = Vec::new();
+    for case in SET_APART {
+        for initial in [Write::Scalar, Write::NewText] {
+            for (left, right) in WRITES.iter().flat_map(|left| WRITES.iter().map(move |right| (*left, *right))) {
+                let mut start = AutoCommit::load(&small_board().save()).unwrap();
+                write_field(&mut start, &case.path, case.field, initial, case.values[0]);
+                let mut server = start.document().clone();
+                let (mut alice, mut bob) = (start.fork(), start.fork());
+                // Two people typing over the same text at once get both their characters: a
+                // stage of "activeon-hold", which the gate rightly refuses (it reads as no stage).
+                if (left, right) == (Write::Typing, Write::Typing) && case.enumerated {
+                    continue;
+                }
+                if !write_field(&mut alice, &case.path, case.field, left, case.values[1])
+                    || !write_field(&mut bob, &case.path, case.field, right, case.values[0])
+                {
+                    continue;
+                }
+                let name = format!(
+                    "{}/{} from {initial:?}, set apart as {left:?} and {right:?}",
+                    case.path.join("/"),
+                    case.field
+                );
+                for (who, replica) in [("alice", &mut alice), ("bob", &mut bob)] {
+                    if let Err(error) = send(&mut server, replica.document()) {
+                        failures.push(format!("{name}: {who}'s write refused: {error}"));
+                    }
+                }
+                let mut later: Vec<(String, Automerge)> = Vec::new();
+                for (edit, run) in case.edits {
+                    let mut board = Board::load(&server.save()).unwrap();
+                    run(&mut board);
+                    later.push((edit.to_string(), load(&board.save())));
+                }
+                // Each value once as a scalar: whichever won, writing it again is what Automerge
+                // sends as a deletion of the values that lost.
+                let writes = [(Write::Typing, 1), (Write::NewText, 1), (Write::Scalar, 0), (Write::Scalar, 1)];
+                for (how, value) in writes {
+                    let mut raw = AutoCommit::load(&server.save()).unwrap();
+                    if write_field(&mut raw, &case.path, case.field, how, case.values[value]) {
+                        let edit = format!("write the field again ({how:?}, {:?})", case.values[value]);
+                        later.push((edit, raw.document().clone()));
+                    }
+                }
+                for (edit, replica) in later {
+                    let mut server = server.clone();
+                    if let Err(error) = send(&mut server, &replica) {
+                        failures.push(format!("{name}, then {edit}: refused: {error}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} refused:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// The board's name, at the root, is required too: renamed apart (one of them from
+/// JavaScript, as a text), then renamed to the name that won, which settles it.
+#[test]
+fn a_board_name_set_apart_is_settled_by_the_name_that_won() {
+    let mut failures = Vec::new();
+    for (left, right) in
+        [(Write::Scalar, Write::Scalar), (Write::Scalar, Write::NewText), (Write::NewText, Write::Scalar)]
+    {
+        let mut start = AutoCommit::load(&small_board().save()).unwrap();
+        let mut server = start.document().clone();
+        let (mut alice, mut bob) = (start.fork(), start.fork());
+        for (doc, how, name) in [(&mut alice, left, "Portfolio 2027"), (&mut bob, right, "Portfolio 2028")] {
+            match how {
+                Write::NewText => {
+                    let text = doc.put_object(ROOT, "name", ObjType::Text).unwrap();
+                    doc.splice_text(&text, 0, 0, name).unwrap();
+                }
+                _ => doc.put(ROOT, "name", name).unwrap(),
+            }
+            doc.commit();
+            send(&mut server, doc.document()).unwrap();
+        }
+        for name in ["Portfolio 2027", "Portfolio 2028"] {
+            let mut board = Board::load(&server.save()).unwrap();
+            board.rename(name).unwrap();
+            if let Err(error) = send(&mut server.clone(), &load(&board.save())) {
+                failures.push(format!("set apart as {left:?} and {right:?}, renamed {name}: {error}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

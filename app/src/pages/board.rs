@@ -418,7 +418,10 @@ fn SetAsidePanel(board: BoardContext) -> impl IntoView {
             <section class="set-aside" role="alert" data-testid="set-aside" aria-labelledby="set-aside-title">
                 <h2 id="set-aside-title">
                     {move || kept.with(|kept| {
-                        kept.as_ref().map(|kept| tr!(i18n, board.not_saved, reason = kept.reason.clone()).to_string())
+                        kept.as_ref().map(|kept| {
+                            let reason = crate::words::set_aside_reason(i18n.get_locale(), kept);
+                            tr!(i18n, board.not_saved, reason).to_string()
+                        })
                     })}
                 </h2>
                 <p>{t!(i18n, board.not_saved_explained)}</p>

@@ -385,12 +385,19 @@ fn AhpSection(board: BoardContext) -> impl IntoView {
                     })
                     .collect_view();
                 let ratio = format::number(lang(), group.consistency_ratio, 2);
+                // The geometric mean of everyone's matrices contradicts itself when members do
+                // (or when they disagree in opposite directions): the owner should know before
+                // adopting it, as each member does for their own comparisons.
+                let warning = (!group.consistent).then(|| {
+                    view! { <p class="notice" role="alert" data-testid="ahp-group-inconsistent">{tr!(i18n, scoring.ahp_group_inconsistent, ratio = ratio.clone()).to_string()}</p> }
+                });
                 view! {
                     <table class="ahp-group-weights">
                         <thead><tr><th scope="col">{t!(i18n, scoring.criterion)}</th><th scope="col">{t!(i18n, scoring.ahp_group_weight)}</th></tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
-                    <p class="hint">{tr!(i18n, scoring.ahp_group_ratio, ratio).to_string()}</p>
+                    <p class="hint" data-testid="ahp-group-consistency">{tr!(i18n, scoring.ahp_group_ratio, ratio).to_string()}</p>
+                    {warning}
                 }
             });
             view! { <p data-testid="ahp-answered">{counts}</p>{table} }

@@ -18,8 +18,10 @@
 //! about the board and kept until the connection closes, which keeps the board loaded.
 //!
 //! A frame that fails a check closes this one connection with a WebSocket close code and a
-//! reason (and an automerge-repo `error` message first), stores nothing and touches no other
-//! connection. Frames to the client wait in a bounded queue; a client that stops reading until
+//! short stable code as the close reason (`schema`, `owner_only_settings`, …: for refused
+//! changes, [`shared::sync::ChangesRefused`], which the app words in its reader's language),
+//! after an automerge-repo `error` message that says in English what was wrong and where (a
+//! close reason holds at most 123 bytes); it stores nothing and touches no other connection. Frames to the client wait in a bounded queue; a client that stops reading until
 //! the queue is full is disconnected rather than buffered without end.
 
 use std::{
@@ -55,8 +57,11 @@ const ROLE_CHANGED: u16 = shared::sync::ROLE_CHANGED_CLOSE_CODE;
 #[derive(Debug, Clone)]
 pub struct Refusal {
     pub code: u16,
+    /// What was wrong, in English: logged and sent in the `error` message before the close.
     pub reason: String,
-    /// A short label for `/metrics`.
+    /// A short stable label (ASCII, far below a close reason's 123 bytes): the close frame's
+    /// reason, and the label in `/metrics`. For refused changes, a
+    /// [`shared::sync::ChangesRefused`] code.
     pub kind: &'static str,
 }
 
@@ -341,7 +346,7 @@ async fn write_to_client(
             permit.metrics().refused(refusal.kind);
             let error = shared::sync::WireMessage::Error { message: refusal.reason.clone() }.encode();
             let _ = ws_sink.send(Message::Binary(error.into())).await;
-            let close = CloseFrame { code: refusal.code, reason: close_reason(&refusal.reason).into() };
+            let close = CloseFrame { code: refusal.code, reason: close_reason(refusal.kind).into() };
             let _ = ws_sink.send(Message::Close(Some(close))).await;
             let _ = tokio::time::timeout(CLOSE_GRACE, async {
                 while let Some(Ok(message)) = inbound.next().await {
@@ -360,7 +365,8 @@ async fn write_to_client(
     drop(permit);
 }
 
-/// A close frame's reason may hold at most 123 bytes.
+/// A close frame's reason may hold at most 123 bytes; the kinds are far shorter, and this cut
+/// (on a character boundary, so the reason stays UTF-8) only guards against a careless one.
 fn close_reason(reason: &str) -> String {
     let mut end = reason.len().min(123);
     while !reason.is_char_boundary(end) {
@@ -685,16 +691,8 @@ impl Gate {
         })
         .await
         .map_err(|error| Refusal::new(SERVER_ERROR, "internal", format!("checking the changes failed: {error}")))?;
-        let accepted = checked.map_err(|error| {
-            let kind = match error {
-                shared::gate::GateError::DocumentTooLarge { .. } => "too_large",
-                shared::gate::GateError::Schema(_) => "schema",
-                shared::gate::GateError::MissingDependencies { .. } => "missing_dependencies",
-                shared::gate::GateError::StringTooLong { .. } => "string_too_long",
-                _ => "invalid_change",
-            };
-            Refusal::new(POLICY_VIOLATION, kind, error.to_string())
-        })?;
+        let accepted =
+            checked.map_err(|error| Refusal::new(POLICY_VIOLATION, error.refused().code(), error.to_string()))?;
         if accepted.changes.is_empty() {
             return Ok(());
         }

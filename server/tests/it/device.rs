@@ -8,7 +8,7 @@ use automerge::{Automerge, ChangeHash, ReadDoc};
 use futures::{SinkExt, StreamExt};
 use shared::{
     board::Board,
-    protocol::{MessageKind, WireMessage, ROLE_CHANGED_CLOSE_CODE},
+    protocol::{ChangesRefused, MessageKind, WireMessage, ROLE_CHANGED_CLOSE_CODE},
     session::{Effect, Input, Session, Stored},
 };
 use tokio::net::TcpStream;
@@ -124,13 +124,14 @@ impl Device {
                 Ok(Some(Ok(Message::Binary(bytes)))) => Input::Frame { connection, bytes: bytes.to_vec() },
                 Ok(Some(Ok(Message::Close(frame)))) => {
                     self.socket = None;
-                    let role_changed = frame.is_some_and(|frame| u16::from(frame.code) == ROLE_CHANGED_CLOSE_CODE);
-                    Input::SocketClosed { connection, role_changed }
+                    let code = frame.as_ref().map_or(0, |frame| u16::from(frame.code));
+                    let refused = frame.as_ref().and_then(|frame| ChangesRefused::from_close(code, &frame.reason));
+                    Input::SocketClosed { connection, role_changed: code == ROLE_CHANGED_CLOSE_CODE, refused }
                 }
                 Ok(Some(Ok(_))) => continue,
                 Ok(_) => {
                     self.socket = None;
-                    Input::SocketClosed { connection, role_changed: false }
+                    Input::SocketClosed { connection, role_changed: false, refused: None }
                 }
             };
             self.input(input).await;
@@ -194,7 +195,7 @@ impl Device {
         if socket.send(Message::Binary(frame.into())).await.is_err() {
             let connection = *connection;
             self.socket = None;
-            return Some(Input::SocketClosed { connection, role_changed: false });
+            return Some(Input::SocketClosed { connection, role_changed: false, refused: None });
         }
         None
     }
@@ -206,7 +207,7 @@ impl Device {
                 self.socket = Some((connection, socket));
                 Some(Input::SocketOpened { connection })
             }
-            _ => Some(Input::SocketClosed { connection, role_changed: false }),
+            _ => Some(Input::SocketClosed { connection, role_changed: false, refused: None }),
         }
     }
 }

@@ -197,17 +197,18 @@ async fn bad_input_closes_only_the_connection_that_sent_it() {
             .encode()
     };
 
-    type Case = (&'static str, u16, &'static str);
+    // The close reason is a short code; the `error` message before it says what was wrong.
+    type Case = (&'static str, u16, &'static str, &'static str);
     let cases: [Case; 7] = [
-        ("malformed CBOR", 1007, "CBOR"),
-        ("a text frame", 1007, "text frames"),
-        ("CBOR that is no automerge-repo message", 1007, "not an automerge-repo message"),
-        ("a sync message that is not automerge", 1007, "sync message"),
-        ("a change that breaks the board schema", 1008, "would break the board"),
-        ("a frame over the size limit", 1009, ""),
-        ("a flood of messages", 1008, "too many messages"),
+        ("malformed CBOR", 1007, "malformed", "CBOR"),
+        ("a text frame", 1007, "malformed", "text frames"),
+        ("CBOR that is no automerge-repo message", 1007, "malformed", "not an automerge-repo message"),
+        ("a sync message that is not automerge", 1007, "malformed", "sync message"),
+        ("a change that breaks the board schema", 1008, "schema", "would break the board"),
+        ("a frame over the size limit", 1009, "transport", ""),
+        ("a flood of messages", 1008, "rate", "too many messages"),
     ];
-    for (case, code, reason) in cases {
+    for (case, code, close_reason, reason) in cases {
         let mut attacker = fixture.loaded(case, &fixture.owner_token).await;
         let heads_before = attacker.board.heads();
         match case {
@@ -238,8 +239,11 @@ async fn bad_input_closes_only_the_connection_that_sent_it() {
         }
         attacker.wait_for(WITHIN, "the server closing the connection", |e| !e.is_connected()).await;
         let (closed_code, closed_reason) = attacker.closed.clone().unwrap_or_else(|| panic!("{case}: no close frame"));
-        assert_eq!(closed_code, code, "{case}: close code (reason: {closed_reason})");
-        assert!(closed_reason.contains(reason), "{case}: reason {closed_reason:?} should mention {reason:?}");
+        assert_eq!((closed_code, closed_reason.as_str()), (code, close_reason), "{case}: close code and reason");
+        if !reason.is_empty() {
+            let error = attacker.error.clone().unwrap_or_default();
+            assert!(error.contains(reason), "{case}: the error {error:?} should mention {reason:?}");
+        }
 
         // Nothing of it was stored, and the bystander carries on.
         let mut stored = read_from_server(fixture.server.addr, &fixture.document_id, &fixture.owner_token).await;
@@ -295,8 +299,9 @@ async fn a_board_cannot_grow_past_the_document_limit() {
     }
     assert!(closed, "the server never refused the growing board");
     let (code, reason) = editor.closed.clone().expect("a close frame");
-    assert_eq!(code, 1008);
-    assert!(reason.contains("more than this server accepts"), "{reason}");
+    assert_eq!((code, reason.as_str()), (1008, "too_large"));
+    let error = editor.error.clone().unwrap_or_default();
+    assert!(error.contains("more than this server accepts"), "{error}");
     fixture.server.stop().await;
 }
 
@@ -334,14 +339,15 @@ async fn the_settings_are_the_owners_and_each_members_ahp_answers_their_own() {
         .await;
     owner.wait_for(WITHIN, "the editor's answer at the owner", |e| e.board.judgments().len() == 2).await;
 
-    // A close reason holds at most 123 bytes: each is cut after the place it names.
-    type Case = (&'static str, &'static str);
+    // The close reason names the refusal by its code, which the app words; the `error` message
+    // says where, in English.
+    type Case = (&'static str, &'static str, &'static str);
     let cases: [Case; 3] = [
-        ("the currency", "at `settings/currency`: only the board's owner"),
-        ("a checklist item", r#"at `gate_template/"planning/raci"`: only the board's owner"#),
-        ("the owner's AHP answer", "at `ahp_judgments/"),
+        ("the currency", "owner_only_settings", "at `settings/currency`: only the board's owner"),
+        ("a checklist item", "owner_only_checklist", r#"at `gate_template/"planning/raci"`: only the board's owner"#),
+        ("the owner's AHP answer", "not_your_judgments", "these are the AHP judgments of another member"),
     ];
-    for (case, reason) in cases {
+    for (case, code, reason) in cases {
         let mut editor = fixture.loaded(case, &editor_token).await;
         let heads_before = editor.board.heads();
         editor
@@ -352,9 +358,12 @@ async fn the_settings_are_the_owners_and_each_members_ahp_answers_their_own() {
             })
             .await;
         editor.wait_for(WITHIN, "the server closing the connection", |e| !e.is_connected()).await;
-        let (code, closed_reason) = editor.closed.clone().unwrap_or_else(|| panic!("{case}: no close frame"));
-        assert_eq!(code, 1008, "{case}: {closed_reason}");
-        assert!(closed_reason.contains(reason), "{case}: {closed_reason:?} should say {reason:?}");
+        let (closed_code, closed_reason) = editor.closed.clone().unwrap_or_else(|| panic!("{case}: no close frame"));
+        assert_eq!((closed_code, closed_reason.as_str()), (1008, code), "{case}");
+        assert_eq!(shared::sync::ChangesRefused::from_code(&closed_reason).map(|r| r.is_permission()), Some(true));
+        let error = editor.error.clone().unwrap_or_default();
+        assert!(error.contains(reason), "{case}: {error:?} should say {reason:?}");
+        assert!(!error.contains("would break the board"), "{case}: {error:?}");
         let mut stored = read_from_server(fixture.server.addr, &fixture.document_id, &fixture.owner_token).await;
         assert!(stored.contains(&heads_before));
         let snapshot = stored.snapshot();
@@ -363,5 +372,42 @@ async fn the_settings_are_the_owners_and_each_members_ahp_answers_their_own() {
         let owners: Vec<f64> = snapshot.judgments.iter().filter(|j| j.member == owner_id).map(|j| j.value).collect();
         assert_eq!(owners, [3.0], "{case}");
     }
+    fixture.server.stop().await;
+}
+
+/// A refusal whose English reason is far longer than a close frame's 123 bytes, and made of
+/// Chinese (three bytes a character): the close reason is the whole code, the `error` message
+/// the whole reason. Before, the reason itself was cut to fit, mid-sentence.
+#[tokio::test]
+async fn a_long_refusal_closes_with_its_code_and_sends_the_whole_reason() {
+    let database = TestDatabase::new();
+    let fixture = fixture(&database, Limits::default()).await;
+    let mut editor = fixture.loaded("editor", &fixture.owner_token).await;
+    let id = ProjectId::random();
+    editor.edit(|b| b.add_project(id.clone(), project("ERP")).unwrap()).await;
+    editor.wait_for(WITHIN, "the project saved", |e| e.unsynced() == 0).await;
+    // A stage no board has, written past the typed API: the gate names it in its reason.
+    let stage = "正在进行中的项目阶段".repeat(3);
+    editor
+        .edit(|b| {
+            let mut raw = automerge::AutoCommit::load(&b.save()).unwrap();
+            let projects = match automerge::ReadDoc::get(&raw, automerge::ROOT, "projects").unwrap() {
+                Some((automerge::Value::Object(_), projects)) => projects,
+                _ => unreachable!("a board has projects"),
+            };
+            let project = match automerge::ReadDoc::get(&raw, &projects, id.as_str()).unwrap() {
+                Some((automerge::Value::Object(_), project)) => project,
+                _ => unreachable!("the project was added"),
+            };
+            automerge::transaction::Transactable::put(&mut raw, &project, "stage", stage.as_str()).unwrap();
+            raw.commit();
+            b.load_incremental(&raw.save()).unwrap();
+        })
+        .await;
+    editor.wait_for(WITHIN, "the server closing the connection", |e| !e.is_connected()).await;
+    let (code, reason) = editor.closed.clone().expect("a close frame, with a reason in UTF-8");
+    assert_eq!((code, reason.as_str()), (1008, "schema"));
+    let error = editor.error.clone().expect("the error message before the close");
+    assert!(error.len() > 123 && error.contains(&stage), "the whole reason: {error}");
     fixture.server.stop().await;
 }

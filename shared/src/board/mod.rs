@@ -655,9 +655,12 @@ impl Board {
     /// field of an entity must write only the ones the person changed: two people editing two
     /// different fields of one objective at once would otherwise each write the other's field
     /// back to its old value, and one of the two edits would be lost in the merge.
+    /// A field two people set apart is written even with the value that won, which settles it.
     fn put_if_changed(&mut self, object: &ObjId, key: &str, value: ScalarValue) -> Result<(), BoardError> {
         let same = match self.doc.get(object, key)? {
-            Some((Value::Scalar(current), _)) => current.as_ref() == &value,
+            Some((Value::Scalar(current), _)) => {
+                current.as_ref() == &value && self.doc.get_all(object, key)?.len() == 1
+            }
             _ => false,
         };
         if !same {

@@ -34,7 +34,8 @@
 //!   typed API enforces one (hours 0–168, contribution 0–1, probability and impact 1–5, …),
 //!   enumerations among their names, dates as `YYYY-MM-DD`; required fields (those without
 //!   which reading skips the entity, such as a project's `name` and `stage`) are present and
-//!   are not deleted;
+//!   are not deleted (an operation deleting one is refused only if the field is left without a
+//!   value: Automerge settles a conflict by deleting the values that lost);
 //! - the flat maps have keys of the right shape (`project/person/week` with a real ISO week)
 //!   and values of the right type and range (sets hold `true`);
 //! - no lists, counters, or objects inside text anywhere.
@@ -95,7 +96,31 @@ pub enum Problem {
     #[error("these are the AHP judgments of another member (`{0}`): each member answers only for themself")]
     NotYours(String),
     #[error("only the board's owner changes its {0}")]
-    OwnerOnly(&'static str),
+    OwnerOnly(OwnersPart),
+}
+
+impl Problem {
+    /// Whether the problem is who wrote it, not what was written: the same write by the
+    /// board's owner, or by the member the AHP answers belong to, would pass.
+    pub fn is_permission(&self) -> bool {
+        matches!(self, Problem::NotYours(_) | Problem::OwnerOnly(_))
+    }
+}
+
+/// What only the board's owner changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnersPart {
+    Settings,
+    Checklist,
+}
+
+impl std::fmt::Display for OwnersPart {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(match self {
+            OwnersPart::Settings => "settings",
+            OwnersPart::Checklist => "stage-gate checklist",
+        })
+    }
 }
 
 /// Who sends an update, for the rules that depend on the sender: each member writes only their
@@ -120,8 +145,8 @@ impl Writer<'_> {
                     Err(Problem::NotYours(member.to_owned()))
                 }
             }
-            (Some(SETTINGS), _) if !self.owner => Err(Problem::OwnerOnly("settings")),
-            (Some(GATE_TEMPLATE), _) if !self.owner => Err(Problem::OwnerOnly("stage-gate checklist")),
+            (Some(SETTINGS), _) if !self.owner => Err(Problem::OwnerOnly(OwnersPart::Settings)),
+            (Some(GATE_TEMPLATE), _) if !self.owner => Err(Problem::OwnerOnly(OwnersPart::Checklist)),
             _ => Ok(()),
         }
     }
@@ -925,7 +950,7 @@ pub(crate) struct OperationChecker<'a> {
     /// The update starts from nothing: it may create the collections.
     creating: bool,
     /// Objects whose place has been found, by their id.
-    places: std::collections::HashMap<String, (Place, Vec<String>)>,
+    places: std::collections::HashMap<String, Found>,
     /// Who sent the changes, when the rules that depend on the sender apply.
     writer: Option<Writer<'a>>,
 }
@@ -936,7 +961,7 @@ impl<'a> OperationChecker<'a> {
     }
 
     pub(crate) fn check(&mut self, operation: Operation<'_>) -> Result<(), SchemaViolation> {
-        let (place, mut path) = self.place_of(operation.object)?;
+        let Found { place, mut path, id } = self.place_of(operation.object)?;
         if let Some(writer) = self.writer {
             writer.may_write(&path, operation.key).map_err(|problem| {
                 let mut path = path.clone();
@@ -957,7 +982,15 @@ impl<'a> OperationChecker<'a> {
         };
         path.push(key.to_owned());
         if let OperationAction::Delete = operation.action {
-            return deletion(place, key).map_err(|problem| violation(&path, problem));
+            return match deletion(place, key) {
+                // Automerge writes a value equal to the one that won a conflict as a deletion
+                // of the values that lost (a `del` whose predecessors are the losers; see
+                // `OpsFound::resolve_action`): the field keeps the value that won. A required
+                // field is removed only if the update leaves it without any value, as the patch
+                // check sees it.
+                Err(Problem::Removed(_)) if matches!(self.doc.get(&id, key), Ok(Some(_))) => Ok(()),
+                result => result.map_err(|problem| violation(&path, problem)),
+            };
         }
         let slot = slot(place, key).map_err(|problem| violation(&path, problem))?;
         let problem = match (slot, operation.action) {
@@ -994,9 +1027,9 @@ impl<'a> OperationChecker<'a> {
     }
 
     /// The place of an object, from its path in the document (deleted objects have one too).
-    fn place_of(&mut self, object: &str) -> Result<(Place, Vec<String>), SchemaViolation> {
+    fn place_of(&mut self, object: &str) -> Result<Found, SchemaViolation> {
         if object == "_root" {
-            return Ok((Place::Root, Vec::new()));
+            return Ok(Found { place: Place::Root, path: Vec::new(), id: ROOT });
         }
         if let Some(found) = self.places.get(object) {
             return Ok(found.clone());
@@ -1008,9 +1041,18 @@ impl<'a> OperationChecker<'a> {
         let props: Vec<&Prop> = parents.iter().collect();
         let mut path = Vec::with_capacity(props.len());
         let place = place_at(&props, &mut path)?;
-        self.places.insert(object.to_owned(), (place, path.clone()));
-        Ok((place, path))
+        let found = Found { place, path, id };
+        self.places.insert(object.to_owned(), found.clone());
+        Ok(found)
     }
+}
+
+/// An object an operation acts on: its place in the schema, the keys leading to it, its id.
+#[derive(Debug, Clone)]
+struct Found {
+    place: Place,
+    path: Vec<String>,
+    id: ObjId,
 }
 
 fn operation_name(action: OperationAction<'_>) -> &'static str {

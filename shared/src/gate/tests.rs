@@ -643,7 +643,7 @@ fn verdict(
 
 fn refusal(result: Result<Accepted, GateError>) -> (String, Problem) {
     match result {
-        Err(GateError::Schema(violation)) => (violation.path, violation.problem),
+        Err(GateError::Schema(violation) | GateError::NotPermitted(violation)) => (violation.path, violation.problem),
         other => panic!("expected a schema refusal, got {other:?}"),
     }
 }
@@ -710,7 +710,7 @@ fn only_the_owner_changes_the_settings_and_the_checklist() {
     let owner = Some(Writer { account_id: "ow", owner: true });
     let (path, problem) = refusal(verdict("currency", "EUR".into(), "settings", editor));
     assert_eq!(path, "settings/currency");
-    assert_eq!(problem, Problem::OwnerOnly("settings"));
+    assert_eq!(problem, Problem::OwnerOnly(validate::OwnersPart::Settings));
     verdict("currency", "EUR".into(), "settings", owner).unwrap();
 
     // A checklist item's label, changed in place.
@@ -725,7 +725,7 @@ fn only_the_owner_changes_the_settings_and_the_checklist() {
     let data = change_message(&server, raw.document()).unwrap();
     assert_eq!(
         refusal(check_sync_from(&server, &data, &GateLimits::default(), editor)).1,
-        Problem::OwnerOnly("stage-gate checklist")
+        Problem::OwnerOnly(validate::OwnersPart::Checklist)
     );
     check_sync_from(&server, &data, &GateLimits::default(), owner).unwrap();
 
@@ -734,4 +734,37 @@ fn only_the_owner_changes_the_settings_and_the_checklist() {
     client.add_criterion("cost".parse().unwrap(), "Cost", 2.0, crate::scoring::Direction::LowerIsBetter).unwrap();
     let data = change_message(&server, &doc(&mut client)).unwrap();
     check_sync_from(&server, &data, &GateLimits::default(), editor).unwrap();
+}
+
+/// A change refused for who sent it is told apart from one that would break the board: its own
+/// error, its own close code, and no word of breaking anything.
+#[test]
+fn permission_refusals_are_not_schema_refusals() {
+    let editor = Some(Writer { account_id: "ed", owner: false });
+    let owner = Some(Writer { account_id: "ow", owner: true });
+    let cases = [
+        (verdict("currency", "EUR".into(), "settings", editor), ChangesRefused::OwnerOnlySettings),
+        (verdict("bo/cost/value", 3.0.into(), "ahp_judgments", editor), ChangesRefused::NotYourJudgments),
+        (verdict("currency", "EURO".into(), "settings", owner), ChangesRefused::Schema),
+        (verdict("ed/cost/value", 10.0.into(), "ahp_judgments", editor), ChangesRefused::Schema),
+    ];
+    for (result, expected) in cases {
+        let error = result.unwrap_err();
+        assert_eq!(error.refused(), expected, "{error}");
+        assert_eq!(matches!(error, GateError::NotPermitted(_)), expected.is_permission(), "{error:?}");
+        assert_eq!(error.to_string().contains("would break the board"), !expected.is_permission(), "{error}");
+    }
+
+    let (server, mut raw, _) = board_with_criteria();
+    let template = match raw.get(ROOT, "gate_template").unwrap() {
+        Some((automerge::Value::Object(_), id)) => id,
+        _ => unreachable!(),
+    };
+    let item = raw.map_range(&template, ..).next().unwrap().id();
+    raw.put(&item, "label", "Business case signed").unwrap();
+    raw.commit();
+    let data = change_message(&server, raw.document()).unwrap();
+    let error = check_sync_from(&server, &data, &GateLimits::default(), editor).unwrap_err();
+    assert_eq!(error.refused(), ChangesRefused::OwnerOnlyChecklist, "{error}");
+    assert!(error.to_string().starts_with("the sender may not make these changes"), "{error}");
 }

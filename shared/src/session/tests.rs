@@ -294,7 +294,7 @@ fn reconnects_back_off_and_a_handshake_resets_the_backoff() {
     for _ in 0..7 {
         let connection = device.connection.unwrap();
         let mark = device.log.len();
-        device.input(Input::SocketClosed { connection, role_changed: false });
+        device.input(Input::SocketClosed { connection, role_changed: false, refused: None });
         device.input(Input::ReconnectDue);
         delays.extend(device.log[mark..].iter().filter_map(|effect| match effect {
             Effect::ReconnectAfter { delay_ms } => Some(*delay_ms),
@@ -307,7 +307,7 @@ fn reconnects_back_off_and_a_handshake_resets_the_backoff() {
     assert!(device.session.status().online);
     let connection = device.connection.unwrap();
     let mark = device.log.len();
-    device.input(Input::SocketClosed { connection, role_changed: false });
+    device.input(Input::SocketClosed { connection, role_changed: false, refused: None });
     assert!(device.log[mark..].contains(&Effect::ReconnectAfter { delay_ms: RECONNECT_MIN_MS }));
 }
 
@@ -356,12 +356,12 @@ fn offline_nothing_is_tried_and_back_online_it_connects_at_once() {
 fn events_of_an_earlier_connection_are_ignored() {
     let mut device = Device::online();
     let first = device.connection.unwrap();
-    device.input(Input::SocketClosed { connection: first, role_changed: false });
+    device.input(Input::SocketClosed { connection: first, role_changed: false, refused: None });
     device.input(Input::ReconnectDue);
     let second = device.connection.unwrap();
     assert_eq!(second, first + 1);
     let mark = device.log.len();
-    device.input(Input::SocketClosed { connection: first, role_changed: true });
+    device.input(Input::SocketClosed { connection: first, role_changed: true, refused: None });
     device.input(Input::SocketOpened { connection: first });
     assert_eq!(device.log.len(), mark, "nothing happens for connection {first}");
 }
@@ -371,7 +371,7 @@ fn a_role_change_is_reported_and_the_session_reconnects() {
     let mut device = Device::online();
     let connection = device.connection.unwrap();
     let mark = device.log.len();
-    device.input(Input::SocketClosed { connection, role_changed: true });
+    device.input(Input::SocketClosed { connection, role_changed: true, refused: None });
     let after = &device.log[mark..];
     assert!(after.contains(&Effect::RoleChanged) && after.contains(&Effect::Problem(None)));
     assert!(after.contains(&Effect::ReconnectAfter { delay_ms: RECONNECT_MIN_MS }));
@@ -381,7 +381,7 @@ fn a_role_change_is_reported_and_the_session_reconnects() {
 fn once_signed_out_nothing_reconnects() {
     let mut device = Device::online();
     let connection = device.connection.unwrap();
-    device.input(Input::SocketClosed { connection, role_changed: false });
+    device.input(Input::SocketClosed { connection, role_changed: false, refused: None });
     device.input(Input::SignedOut);
     let mark = device.log.len();
     device.input(Input::ReconnectDue);
@@ -428,4 +428,36 @@ fn refused_changes_are_set_aside_and_never_sent() {
     device.open_socket();
     assert!(device.server_projects().is_empty(), "the refused change never reached the server");
     assert_eq!(device.session.status().unsynced, 0);
+}
+
+/// The server closing the connection because it refused the changes for good (here, a setting
+/// only the owner may change) sets them aside with the refusal, so that they are not sent, and
+/// refused, on every reconnect; a change sent without its ancestors is simply sent again.
+#[test]
+fn changes_the_server_refused_for_good_are_set_aside_with_the_refusal() {
+    for (refused, kept_aside) in
+        [(ChangesRefused::OwnerOnlySettings, true), (ChangesRefused::MissingDependencies, false)]
+    {
+        let mut device = Device::online();
+        // The frames carrying the edit never reach the server: it refuses them.
+        device.socket_open = false;
+        device.edit("Refused");
+        let connection = device.connection.unwrap();
+        let mark = device.log.len();
+        device.input(Input::SocketClosed { connection, role_changed: false, refused: Some(refused) });
+        assert!(device.log[mark..].contains(&Effect::Problem(None)), "{refused:?}: the server's words are not shown");
+        device.input(Input::ReconnectDue);
+        device.open_socket();
+        if kept_aside {
+            let kept = device.session.kept_aside().cloned().expect("kept aside");
+            assert_eq!(kept.refused, Some(refused));
+            assert!(kept.lines.iter().any(|line| line.to_string().contains("Refused")), "{:?}", kept.lines);
+            assert!(device.server_projects().is_empty(), "the refused change was sent again");
+            assert!(Board::load(&device.disk).unwrap().projects().is_empty(), "the stored copy is rolled back");
+        } else {
+            assert!(device.session.kept_aside().is_none(), "{refused:?}");
+            assert_eq!(device.server_projects(), ["Refused"], "sent again on the next connection");
+        }
+        assert_eq!(device.session.status().unsynced, 0, "{refused:?}");
+    }
 }
