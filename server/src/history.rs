@@ -9,8 +9,14 @@
 //! timestamp is kept beside it as the author's claim of when it was made (possibly offline, days
 //! earlier), and the API shows it only when it is not after the change arrived.
 //!
-//! The API serves the rows newest first with a one-line summary of each change computed from
-//! the board itself ([`shared::history::describe_change`]).
+//! The API serves the rows newest first, a page at a time: keyset paging on `seq` (the order
+//! the server received the changes in) over the index `(board_id, seq)`, so a page costs the
+//! same at the start of a long history as deep in it, and changes that arrive while a member
+//! pages on come before the first page, never again in a later one. Each row carries a
+//! one-line summary of its change computed from the board itself
+//! ([`shared::history::describe_change`]) the first time the change is listed, and kept in the
+//! row: a summary depends only on the change and what it was made on, so it never goes stale,
+//! and a page whose summaries are all kept is served without touching the board's document.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -82,6 +88,10 @@ pub struct HistoryRow {
     pub account_name: Option<String>,
     pub made_at_ms: i64,
     pub received_at_ms: i64,
+    /// What the change did (`shared::history::ChangeSummary::text`), once it has been described.
+    pub summary: Option<String>,
+    /// The projects it touched, as a JSON array of ids, once it has been described.
+    pub projects: Option<String>,
 }
 
 impl Store {
@@ -104,8 +114,8 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<HistoryRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT h.seq, h.hash, h.account_id, a.name AS account_name, h.made_at_ms, h.received_at_ms \
-             FROM change_history h LEFT JOIN accounts a ON a.id = h.account_id \
+            "SELECT h.seq, h.hash, h.account_id, a.name AS account_name, h.made_at_ms, h.received_at_ms, \
+             h.summary, h.projects FROM change_history h LEFT JOIN accounts a ON a.id = h.account_id \
              WHERE h.board_id = $1 AND h.seq < $2 ORDER BY h.seq DESC LIMIT $3",
         )
         .bind(board_id)
@@ -122,10 +132,35 @@ impl Store {
                     account_name: row.try_get("account_name")?,
                     made_at_ms: row.try_get("made_at_ms")?,
                     received_at_ms: row.try_get("received_at_ms")?,
+                    summary: row.try_get("summary")?,
+                    projects: row.try_get("projects")?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(StoreError::from)
+    }
+
+    /// Keeps what changes of `board_id` did (hash, summary, projects as JSON), described once.
+    pub async fn keep_summaries(
+        &self,
+        board_id: &str,
+        summaries: &[(String, String, String)],
+    ) -> Result<(), StoreError> {
+        if summaries.is_empty() {
+            return Ok(());
+        }
+        let mut transaction = self.pool().begin().await?;
+        for (hash, summary, projects) in summaries {
+            sqlx::query("UPDATE change_history SET summary = $1, projects = $2 WHERE board_id = $3 AND hash = $4")
+                .bind(summary)
+                .bind(projects)
+                .bind(board_id)
+                .bind(hash)
+                .execute(&mut *transaction)
+                .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
     }
 }
 
@@ -159,9 +194,20 @@ pub async fn list(
             ApiFailure::BadRequest(format!("before must be the `next` of an earlier page, not `{text}`"))
         })?),
     };
-    let rows = state.store.history(board_id, before, limit).await?;
+    let mut rows = state.store.history(board_id, before, limit).await?;
     let next = (rows.len() == limit as usize).then(|| rows.last().map(|row| row.seq.to_string())).flatten();
-    let document = board_id.parse::<samod::DocumentId>().map_err(|_| no_board(&board))?;
+    if rows.iter().any(|row| row.summary.is_none()) {
+        describe(&state, &board, board_id, &mut rows).await?;
+    }
+    let entries = rows.into_iter().map(entry).collect();
+    Ok(Json(HistoryPage { entries, next }))
+}
+
+/// Describes the rows not described yet from the board's document and keeps their summaries.
+/// A change the document does not hold yet (committed, not yet applied) is described on a
+/// later request.
+async fn describe(state: &AppState, board: &str, board_id: &str, rows: &mut [HistoryRow]) -> Result<(), ApiFailure> {
+    let document = board_id.parse::<samod::DocumentId>().map_err(|_| no_board(board))?;
     // The board stays loaded while its history is read.
     let loaded = match state.boards.open(&document).await {
         Ok(loaded) => loaded,
@@ -172,22 +218,41 @@ pub async fn list(
         Ok(None) => return Err(ApiFailure::Internal(anyhow::anyhow!("a board with members has no document"))),
         Err(samod::Stopped) => return Err(ApiFailure::Internal(anyhow::anyhow!("the server is stopping"))),
     };
-    let entries = tokio::task::spawn_blocking(move || {
-        handle.with_document(|document| rows.into_iter().map(|row| entry(document, row)).collect::<Vec<_>>())
+    let wanted: Vec<String> = rows.iter().filter(|row| row.summary.is_none()).map(|row| row.hash.clone()).collect();
+    let described = tokio::task::spawn_blocking(move || {
+        handle.with_document(|document| {
+            wanted
+                .into_iter()
+                .filter_map(|hash| {
+                    let summary = shared::history::describe_change(document, &hash.parse().ok()?)?;
+                    let projects = serde_json::to_string(&summary.projects).ok()?;
+                    Some((hash, summary.text, projects))
+                })
+                .collect::<Vec<_>>()
+        })
     })
     .await
     .map_err(|error| ApiFailure::Internal(error.into()))?;
-    Ok(Json(HistoryPage { entries, next }))
+    drop(loaded);
+    for row in rows.iter_mut() {
+        if let Some((_, summary, projects)) = described.iter().find(|(hash, ..)| *hash == row.hash) {
+            row.summary = Some(summary.clone());
+            row.projects = Some(projects.clone());
+        }
+    }
+    // The page is served whether or not its summaries could be kept: they are computed again
+    // next time.
+    if let Err(error) = state.store.keep_summaries(board_id, &described).await {
+        tracing::warn!(%error, board_id, "cannot keep the history's summaries");
+    }
+    Ok(())
 }
 
-fn entry(document: &automerge::Automerge, row: HistoryRow) -> HistoryEntry {
-    let summary = row
-        .hash
-        .parse::<automerge::ChangeHash>()
-        .ok()
-        .and_then(|hash| shared::history::describe_change(document, &hash));
-    let (summary, projects) = match summary {
-        Some(summary) => (summary.text, summary.projects),
+fn entry(row: HistoryRow) -> HistoryEntry {
+    let (summary, projects) = match row.summary {
+        Some(summary) => {
+            (summary, row.projects.and_then(|projects| serde_json::from_str(&projects).ok()).unwrap_or_default())
+        }
         None => ("a change the server is still applying".to_owned(), Vec::new()),
     };
     let made_at_ms = (row.made_at_ms > 0 && row.made_at_ms <= row.received_at_ms + CLOCK_SKEW_MS)

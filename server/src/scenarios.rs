@@ -110,8 +110,8 @@ impl Store {
         let mut transaction = self.pool().begin().await?;
         crate::store::insert_changes(&mut transaction, scenario.id, changes).await?;
         sqlx::query(
-            "INSERT INTO change_history (board_id, hash, account_id, made_at_ms, received_at_ms) \
-             SELECT $1, hash, account_id, made_at_ms, received_at_ms FROM change_history \
+            "INSERT INTO change_history (board_id, hash, account_id, made_at_ms, received_at_ms, summary, projects) \
+             SELECT $1, hash, account_id, made_at_ms, received_at_ms, summary, projects FROM change_history \
              WHERE board_id = $2 ORDER BY seq",
         )
         .bind(scenario.id)

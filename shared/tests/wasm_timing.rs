@@ -65,24 +65,20 @@ fn large_board_timings_in_wasm() {
     // Time travel (issue 14): 10,000 more changes, the board at a point in their middle, and
     // the comparison of that point with now.
     let mut board = live.into_board();
-    let mut point = Vec::new();
-    for change in 0..10_000usize {
-        let project = &projects[(change * 7) % projects.len()];
-        match change % 4 {
-            0 => board.set_project_budget(project, 50_000.0 + change as f64).unwrap(),
-            1 => board
-                .set_allocation(project, &people[change % people.len()], weeks[change % 12], (change % 9) as f64)
-                .unwrap(),
-            2 => board.move_project(project, change % 50).unwrap(),
-            _ => board.rename_project(project, &format!("Project {change}")).unwrap(),
-        }
-        if change == 5_000 {
-            point = board.heads();
-        }
-    }
+    let point = large_board::add_history(&mut board, &projects, &people, &weeks);
     let started = now_ms();
     let then = board.fork_at(&point).unwrap().snapshot();
-    console_log!("wasm: the board as it was at a point (10,000 changes later) {:.1} ms", now_ms() - started);
+    console_log!(
+        "wasm: the board as it was at a point (10,000 changes later), forked there {:.1} ms",
+        now_ms() - started
+    );
+    let started = now_ms();
+    let read_then = board.snapshot_at(&point).unwrap();
+    console_log!(
+        "wasm: the board as it was at a point (10,000 changes later), read at its heads {:.1} ms",
+        now_ms() - started
+    );
+    assert_eq!(read_then, then);
     let now = board.snapshot();
     let started = now_ms();
     let comparison = shared::history::compare::compare(&then, &now);

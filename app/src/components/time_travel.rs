@@ -64,7 +64,7 @@ pub fn historical_snapshot(
                 if !board.contains(&heads) {
                     return Err(PointProblem::NotHereYet);
                 }
-                board.fork_at(&heads).map(|then| then.snapshot()).map_err(PointProblem::Unreadable)
+                board.snapshot_at(&heads).map_err(PointProblem::Unreadable)
             })
         });
         if result.is_err() {

@@ -103,7 +103,7 @@ fn board_at(i18n: I18nContext<Locale>, board: BoardContext, heads: &[ChangeHash]
             if !live.contains(heads) {
                 return Err(t_string!(i18n, timetravel.version_not_here).to_owned());
             }
-            live.fork_at(heads).map(|then| then.snapshot()).map_err(|error| board.word(&error))
+            live.snapshot_at(heads).map_err(|error| board.word(&error))
         })
     })
 }

@@ -1,7 +1,7 @@
 //! Decisions (决策), `/board/:id/decisions`: every decision recorded on the board (kind,
 //! project, who, when, note), newest first, and a form to record one with the board's current
 //! version. `/board/:id/decisions/:decision` opens the board exactly as it was when the
-//! decision was taken (`Board::fork_at` its heads, read-only), with a banner and a way back,
+//! decision was taken (`Board::snapshot_at` its heads, read-only), with a banner and a way back,
 //! and what has changed since (`shared::history::compare`).
 
 use leptos::prelude::*;
@@ -157,7 +157,7 @@ pub fn DecisionVersionPage() -> impl IntoView {
                 if !live.contains(&decision.heads) {
                     return Err(t_string!(i18n, decisions.version_missing).to_owned());
                 }
-                live.fork_at(&decision.heads).map(|then| then.snapshot()).map_err(|error| board.word(&error))
+                live.snapshot_at(&decision.heads).map_err(|error| board.word(&error))
             })
         }))
     });

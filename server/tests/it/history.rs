@@ -189,3 +189,88 @@ async fn changes_are_attributed_to_the_connection_that_sent_them_on_sqlite() {
 async fn changes_are_attributed_to_the_connection_that_sent_them_on_postgres() {
     on_postgres(|url| async move { attribution_story(&url).await }).await;
 }
+
+/// Sets `project`'s budget to `thousands` × 1,000 and waits until the server has committed the
+/// change; returns its hash.
+async fn set_budget(client: &mut TestClient, project: &ProjectId, thousands: u32) -> String {
+    client.edit(|b| b.set_project_budget(project, f64::from(thousands) * 1000.0)).await;
+    client.sync_until(|_| true).await;
+    client.board.heads()[0].to_string()
+}
+
+/// Paging (issue 14's speed): newest first across page boundaries, following `next`; changes
+/// that arrive between two pages come before the first page and neither repeat an entry in a
+/// later page nor push one out of it; a summary kept from an earlier request is the one the
+/// board gives.
+async fn paging_story(url: &str) {
+    let server = start_server(url).await;
+    let owner = ApiClient::sign_up(server.addr, "paula@example.com").await;
+    let board = owner.create_board("Portfolio").await;
+    let board_id = board.document_id().to_owned();
+    let mut paula = TestClient::new("paula", &board_id).with_token(&owner.create_token("t").await);
+    paula.connect(server.addr).await;
+    paula.sync_until(Board::is_loaded).await;
+    let apollo = ProjectId::random();
+    paula
+        .edit(|b| {
+            b.add_project(apollo.clone(), NewProject { name: "Apollo".into(), stage: Stage::Proposed, budget: 1.0 })
+        })
+        .await;
+    paula.sync_until(|_| true).await;
+    let mut budgets = Vec::new();
+    for thousands in 1..=5 {
+        budgets.push(set_budget(&mut paula, &apollo, thousands).await);
+    }
+    // Every entry, newest first, in one page: five budgets, Apollo added, the board created.
+    let whole = history(&owner, &board_id, "?limit=200").await;
+    let hashes = |page: &HistoryPage| page.entries.iter().map(|entry| entry.hash.clone()).collect::<Vec<_>>();
+    let all = hashes(&whole);
+    assert_eq!(all.len(), 7, "{:#?}", whole.entries);
+    assert_eq!(all[..5], budgets.iter().rev().cloned().collect::<Vec<_>>()[..], "newest first");
+    let summaries: Vec<&str> = whole.entries.iter().map(|entry| entry.summary.as_str()).collect();
+    assert_eq!(summaries[0], "set Apollo's budget to 5,000");
+    assert_eq!(summaries[4], "set Apollo's budget to 1,000");
+    assert_eq!(summaries[5], "added project Apollo");
+    assert_eq!(whole.entries[5].projects, vec![apollo.to_string()]);
+    assert_eq!(summaries[6], "created the board “Portfolio”");
+
+    // Three at a time; two more changes arrive after the first page.
+    let first = history(&owner, &board_id, "?limit=3").await;
+    assert_eq!(hashes(&first), all[..3]);
+    let newer = [set_budget(&mut paula, &apollo, 6).await, set_budget(&mut paula, &apollo, 7).await];
+    let mut seen = hashes(&first);
+    let mut cursor = first.next.clone().expect("more to come");
+    let mut pages = 1;
+    loop {
+        let page = history(&owner, &board_id, &format!("?limit=3&before={cursor}")).await;
+        pages += 1;
+        seen.extend(hashes(&page));
+        match page.next {
+            Some(next) => cursor = next,
+            None => break,
+        }
+        assert!(pages < 10, "paging ends");
+    }
+    assert_eq!(seen, all, "each entry once, in order, whatever arrived meanwhile");
+    assert_eq!(pages, 3, "7 entries in pages of 3");
+    // The newest page now starts with what arrived meanwhile, then where the first page began.
+    let now = history(&owner, &board_id, "?limit=3").await;
+    assert_eq!(hashes(&now), [newer[1].clone(), newer[0].clone(), all[0].clone()]);
+    assert_eq!(now.entries[0].summary, "set Apollo's budget to 7,000");
+
+    // Read again, every summary comes from what the server kept: the same entries.
+    let again = history(&owner, &board_id, "?limit=200").await;
+    assert_eq!(again.entries[2..], whole.entries[..], "kept summaries are the board's own");
+    drop(paula);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn history_pages_follow_on_while_changes_arrive_on_sqlite() {
+    paging_story(&TestDatabase::new().url()).await;
+}
+
+#[tokio::test]
+async fn history_pages_follow_on_while_changes_arrive_on_postgres() {
+    on_postgres(|url| async move { paging_story(&url).await }).await;
+}

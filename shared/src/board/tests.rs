@@ -381,6 +381,36 @@ fn a_decision_records_the_version_it_was_taken_on() {
     assert_eq!(names(&seen), ["A"], "the board as the decision makers saw it");
 }
 
+/// Reading the board at a version gives what a fork at that version gives, at every version
+/// of a history with additions, edits, bookings, moves and a deletion; a version the board
+/// does not hold is refused.
+#[test]
+fn the_board_read_at_a_version_is_the_board_forked_there() {
+    let (mut board, ids) = board_with(&["A", "B", "C"]);
+    let li = PersonId::random();
+    board.add_person(li.clone(), NewPerson::named("Li Wei", 40.0)).unwrap();
+    let week = IsoWeek::new(2027, 3).unwrap();
+    let mut versions = vec![board.heads()];
+    let edits: [&dyn Fn(&mut Board); 5] = [
+        &|b| b.set_project_budget(&ids[0], 250_000.0).unwrap(),
+        &|b| b.set_allocation(&ids[1], &li, week, 16.0).unwrap(),
+        &|b| b.move_project(&ids[2], 0).unwrap(),
+        &|b| b.rename_project(&ids[1], "B (renamed)").unwrap(),
+        &|b| b.delete_project(&ids[0]).unwrap(),
+    ];
+    for edit in edits {
+        edit(&mut board);
+        versions.push(board.heads());
+    }
+    for heads in &versions {
+        assert_eq!(board.snapshot_at(heads).unwrap(), board.fork_at(heads).unwrap().snapshot());
+    }
+    assert_eq!(board.snapshot_at(&versions[5]).unwrap(), board.snapshot(), "now is now");
+    assert_ne!(board.snapshot_at(&versions[0]).unwrap(), board.snapshot());
+    let unknown = ChangeHash([7; 32]);
+    assert!(board.snapshot_at(&[unknown]).is_err(), "a version this board does not hold");
+}
+
 #[test]
 fn a_baseline_keeps_the_version_under_a_name() {
     let (mut board, ids) = board_with(&["A"]);

@@ -1,9 +1,11 @@
 //! The large board the benchmarks and the wasm timing run on: 1,000 projects, 300 people,
 //! 52 weeks of allocations (two projects per person per week), 2,000 risks, scores and
-//! contributions, built through the public API as people would build it.
+//! contributions, built through the public API as people would build it; and, for history and
+//! time travel (issue 14), [`add_history`]: 10,000 more changes on top of it.
 
 use shared::{
     board::{Board, CriterionId, Financials, NewPerson, NewProject, NewRisk, ObjectiveId, RiskId},
+    history::ChangeHash,
     risk::Roam,
     scoring::Direction,
     IsoWeek, PersonId, ProjectId, Stage,
@@ -88,4 +90,38 @@ pub fn large_board() -> (Board, Vec<ProjectId>, Vec<PersonId>, Vec<IsoWeek>) {
         }
     }
     (board, projects, people, weeks)
+}
+
+/// How many changes [`add_history`] makes.
+pub const HISTORY_CHANGES: usize = 10_000;
+
+/// Adds [`HISTORY_CHANGES`] changes to the large board, one per edit, as a PMO team would over
+/// months: budgets, bookings, moves and renames in turn, on projects spread over the board.
+/// Returns the board's heads after the first half of them: a point in the middle of this
+/// history, for time travel and comparisons. The benchmarks (`shared/benches/dashboard.rs`,
+/// `server/benches/history_api.rs`) and the wasm timing (`shared/tests/wasm_timing.rs`) all
+/// use this history.
+#[allow(dead_code)] // Not every benchmark that includes this file uses it.
+pub fn add_history(
+    board: &mut Board,
+    projects: &[ProjectId],
+    people: &[PersonId],
+    weeks: &[IsoWeek],
+) -> Vec<ChangeHash> {
+    let mut point = Vec::new();
+    for change in 0..HISTORY_CHANGES {
+        let project = &projects[(change * 7) % projects.len()];
+        match change % 4 {
+            0 => board.set_project_budget(project, 50_000.0 + change as f64).unwrap(),
+            1 => board
+                .set_allocation(project, &people[change % people.len()], weeks[change % 12], (change % 9) as f64)
+                .unwrap(),
+            2 => board.move_project(project, change % 50).unwrap(),
+            _ => board.rename_project(project, &format!("Project {change}")).unwrap(),
+        }
+        if change == HISTORY_CHANGES / 2 {
+            point = board.heads();
+        }
+    }
+    point
 }
