@@ -34,17 +34,7 @@ async fn main() {
     let started = std::time::Instant::now();
     let (mut board, projects, people, weeks) = large_board::large_board();
     // The same 10,000 changes as the domain benchmarks: budgets, bookings, moves, renames.
-    for change in 0..10_000usize {
-        let project = &projects[(change * 7) % projects.len()];
-        match change % 4 {
-            0 => board.set_project_budget(project, 50_000.0 + change as f64).unwrap(),
-            1 => board
-                .set_allocation(project, &people[change % people.len()], weeks[change % 12], (change % 9) as f64)
-                .unwrap(),
-            2 => board.move_project(project, change % 50).unwrap(),
-            _ => board.rename_project(project, &format!("Project {change}")).unwrap(),
-        }
-    }
+    large_board::add_history(&mut board, &projects, &people, &weeks, 10_000);
     let backup = board.save();
     println!(
         "history API: the board with 10,000 more changes built in {:.1?} ({} KiB saved)",

@@ -89,3 +89,21 @@ pub fn large_board() -> (Board, Vec<ProjectId>, Vec<PersonId>, Vec<IsoWeek>) {
     }
     (board, projects, people, weeks)
 }
+
+/// `changes` more changes on the large board, the same ones the history benchmarks make: budgets,
+/// bookings, moves and renames, round-robin over the projects (issue 14's board "with 10,000
+/// changes of history"). Not every file that includes this module uses it.
+#[allow(dead_code)]
+pub fn add_history(board: &mut Board, projects: &[ProjectId], people: &[PersonId], weeks: &[IsoWeek], changes: usize) {
+    for change in 0..changes {
+        let project = &projects[(change * 7) % projects.len()];
+        match change % 4 {
+            0 => board.set_project_budget(project, 50_000.0 + change as f64).unwrap(),
+            1 => board
+                .set_allocation(project, &people[change % people.len()], weeks[change % 12], (change % 9) as f64)
+                .unwrap(),
+            2 => board.move_project(project, change % 50).unwrap(),
+            _ => board.rename_project(project, &format!("Project {change}")).unwrap(),
+        }
+    }
+}
