@@ -197,7 +197,14 @@ try {
 
   const started = performance.now();
   await page.goto(`${server.url}/board/${board.documentId}`);
-  await page.locator("[data-testid=project-row]").nth(999).waitFor();
+  await page.locator("[data-testid=project-row]").nth(999).waitFor().catch(async (error) => {
+    // What the page shows instead: the sync badge and the first lines of the page.
+    const shown = await page.evaluate(() => {
+      const badge = document.querySelector("[data-testid=sync-badge]");
+      return `badge ${badge?.dataset.state ?? "–"}: ${document.body.innerText.slice(0, 300).replace(/\s+/g, " ")}`;
+    }).catch(() => "");
+    throw new Error(`${error.message.split("\n")[0]} (${shown})`);
+  });
   const opened = performance.now() - started;
   // Every chunk in the service worker's cache, so that opening a page fetches nothing from the network.
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: LONG });
