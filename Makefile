@@ -37,7 +37,7 @@ STEP := scripts/step.sh
 ARGS ?=
 
 .PHONY: run watch test tools wasm-opt compressors browser e2e-deps site site-release server-bin \
-        lint test-shared test-app test-server test-wasm test-e2e fuzz simulate bench bench-sync soak
+        lint test-shared test-app test-server test-wasm test-e2e fuzz simulate bench bench-ui bench-sync soak
 
 run: tools wasm-opt site-release
 	cargo build --release -p server --bin pmo-board
@@ -140,8 +140,15 @@ test-e2e: server-bin
 	cd end2end && PMO_BOARD_BIN=$(E2E_SERVER) npx playwright test
 
 # Benchmarks print figures and never fail; `make bench` writes them all to BENCHMARKS.md.
-bench: tools
+bench: tools wasm-opt compressors browser e2e-deps
 	scripts/bench.sh
+
+# Every page of a board in headless Chromium on the large board (release site): each page's time
+# to interactive, a remote edit per page, the heat map's scrolling and one cell's edit, the
+# selection, time travel and comparison, the review, the XLSX export and a CSV import preview.
+# Writes its section of BENCHMARKS.md (end2end/bench/pages.js says how each figure is taken).
+bench-ui: tools wasm-opt compressors browser e2e-deps
+	scripts/bench-ui.sh
 
 # The sync load benchmark (not in `make test`, which runs a short smoke run of it): a fresh
 # release pmo-board and the reference automerge-repo server (Node, bench/reference), one at a

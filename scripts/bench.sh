@@ -31,11 +31,8 @@ echo "release site and first load over a throttled link (end2end/bench/first-loa
 scripts/build-site.sh --release >&2
 make --no-print-directory server-bin >&2
 (cd end2end && PMO_BOARD_BIN="$PWD/../target/e2e/pmo-board" node bench/first-load.js) >"$load" || true
-echo "the large board's review, export and import preview in Chromium (end2end/bench/large-board.js)…" >&2
-large_board="$PWD/target/large-board.automerge"
-cargo run -p shared --release --example large_board -- "$large_board" >&2
-(cd end2end && PMO_BOARD_BIN="$PWD/../target/e2e/pmo-board" LARGE_BOARD="$large_board" node bench/large-board.js) \
-  >"$browser" || true
+echo "every page of the large board in Chromium (scripts/bench-ui.sh, end2end/bench/pages.js)…" >&2
+scripts/bench-ui.sh --print >"$browser" || true
 
 # Raw, gzip -9 and brotli sizes of what the browser downloads on a first load.
 sizes() {
@@ -99,9 +96,13 @@ sizes() {
   echo
   if [[ -s "$load" ]]; then cat "$load"; else echo "(not measured: the first-load benchmark printed nothing)"; fi
   echo
-  echo "## The 1,000-project board in the browser (headless Chromium; debug server, release site)"
-  echo
-  if [[ -s "$browser" ]]; then cat "$browser"; else echo "(not measured: the browser benchmark printed nothing)"; fi
+  if [[ -s "$browser" ]]; then
+    cat "$browser"
+  else
+    echo "## The board's pages in the browser"
+    echo
+    echo "(not measured: scripts/bench-ui.sh printed nothing)"
+  fi
   if [[ -s "$sync_load" ]]; then
     echo
     cat "$sync_load"

@@ -29,7 +29,7 @@
 //! [`BoardSession::set_aside`] and kept as text in [`SessionView::set_aside`] (and this
 //! browser's local storage) for the person to copy. They are never sent later.
 
-use std::{cell::RefCell, collections::VecDeque, rc::Rc, time::Duration};
+use std::{cell::RefCell, collections::VecDeque, rc::Rc, sync::Arc, time::Duration};
 
 use futures::{channel::mpsc, StreamExt};
 use js_sys::{ArrayBuffer, Uint8Array};
@@ -55,7 +55,9 @@ const ME_TIMEOUT: Duration = Duration::from_secs(4);
 /// What the UI renders. All plain signals, so components stay simple.
 #[derive(Clone, Copy)]
 pub struct SessionView {
-    pub snapshot: RwSignal<BoardSnapshot>,
+    /// The live board, shared: the frame's `shown`, the pages and the time-travel banner hold
+    /// this one copy (a copy of the 1,000-project board costs milliseconds).
+    pub snapshot: RwSignal<Arc<BoardSnapshot>>,
     pub status: RwSignal<SyncStatus>,
     /// Names of the other people who have this board open.
     pub peers: RwSignal<Vec<String>>,
@@ -105,7 +107,7 @@ impl BoardSession {
     /// it is there, then syncs. Others see the account's name on the board.
     pub fn open(document_id: String, account: &Account) -> BoardSession {
         let view = SessionView {
-            snapshot: RwSignal::new(BoardSnapshot::default()),
+            snapshot: RwSignal::new(Arc::new(BoardSnapshot::default())),
             status: RwSignal::new(SyncStatus::default()),
             peers: RwSignal::new(Vec::new()),
             problem: RwSignal::new(None),
@@ -380,7 +382,7 @@ async fn store(driver: &Rc<RefCell<Driver>>, chunk: u32, changes: Vec<u8>, sync_
 /// Puts an effect meant for the page into its signals.
 fn show(view: &SessionView, session: &Session, effect: &Effect) {
     match effect {
-        Effect::BoardChanged => view.snapshot.set(session.snapshot().clone()),
+        Effect::BoardChanged => view.snapshot.set(Arc::new(session.snapshot().clone())),
         Effect::Status(status) => view.status.set(*status),
         Effect::Peers(names) => view.peers.set(names.clone()),
         Effect::Problem(problem) => {

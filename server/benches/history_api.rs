@@ -34,7 +34,7 @@ async fn main() {
     let started = std::time::Instant::now();
     let (mut board, projects, people, weeks) = large_board::large_board();
     // The same 10,000 changes as the domain benchmarks: budgets, bookings, moves, renames.
-    large_board::add_history(&mut board, &projects, &people, &weeks);
+    large_board::add_history(&mut board, &projects, &people, &weeks, large_board::HISTORY_CHANGES);
     let backup = board.save();
     println!(
         "history API: the board with 10,000 more changes built in {:.1?} ({} KiB saved)",

@@ -105,7 +105,7 @@ fn benches(c: &mut Criterion) {
     // (budgets, bookings, moves, renames), a point in the middle of them, and now.
     let mut board = live.into_board();
     let started = std::time::Instant::now();
-    let point = large_board::add_history(&mut board, &projects, &people, &weeks);
+    let point = large_board::add_history(&mut board, &projects, &people, &weeks, large_board::HISTORY_CHANGES);
     eprintln!(
         "history: 10,000 more changes in {:.1?}; the document now holds {} changes",
         started.elapsed(),

@@ -65,7 +65,7 @@ fn large_board_timings_in_wasm() {
     // Time travel (issue 14): 10,000 more changes, the board at a point in their middle, and
     // the comparison of that point with now.
     let mut board = live.into_board();
-    let point = large_board::add_history(&mut board, &projects, &people, &weeks);
+    let point = large_board::add_history(&mut board, &projects, &people, &weeks, large_board::HISTORY_CHANGES);
     let started = now_ms();
     let then = board.fork_at(&point).unwrap().snapshot();
     console_log!(

@@ -4,6 +4,8 @@
 //! them out. The selection is computed after the rest is on screen (it searches up to
 //! `compare::SELECTION_NODES` branch-and-bound nodes per version).
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use shared::{
     board::{BoardSnapshot, Phase},
@@ -57,8 +59,8 @@ fn field_value(field: &str, value: &str) -> String {
 /// and "now").
 #[component]
 pub fn ComparisonView(
-    then: BoardSnapshot,
-    #[prop(into)] now: Signal<BoardSnapshot>,
+    #[prop(into)] then: Arc<BoardSnapshot>,
+    #[prop(into)] now: Signal<Arc<BoardSnapshot>>,
     then_label: String,
     now_label: String,
 ) -> impl IntoView {

@@ -1,6 +1,8 @@
 //! What the merged board breaks (budget envelope, capacity from this week on, dependencies).
 
 use leptos::prelude::*;
+use std::sync::Arc;
+
 use shared::{board::BoardSnapshot, format, rules::Warning, IsoWeek};
 
 use crate::{i18n::*, language::lang};
@@ -33,7 +35,7 @@ pub fn warning_text(i18n: I18nContext<Locale>, warning: &Warning) -> String {
 
 /// The warnings of the board the pages show (the live one, or the board as it was).
 #[component]
-pub fn RuleWarnings(snapshot: Memo<BoardSnapshot>) -> impl IntoView {
+pub fn RuleWarnings(snapshot: Memo<Arc<BoardSnapshot>>) -> impl IntoView {
     let i18n = use_i18n();
     let this_week = IsoWeek::containing(chrono::Utc::now().date_naive());
     let warnings = Memo::new(move |_| snapshot.with(|board| shared::rules::check_from(board, Some(this_week))));

@@ -7,6 +7,8 @@
 //! [`TimeTravelBanner`] says which point is shown, offers the way back to now, a link to copy
 //! and the comparison with now.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_location};
 use shared::{
@@ -51,9 +53,9 @@ impl PointProblem {
 /// changes (the sync may be bringing it).
 pub fn historical_snapshot(
     session: StoredValue<BoardSession, LocalStorage>,
-    live: RwSignal<BoardSnapshot>,
+    live: RwSignal<Arc<BoardSnapshot>>,
     at: Memo<Option<Vec<ChangeHash>>>,
-) -> Memo<Option<Result<BoardSnapshot, PointProblem>>> {
+) -> Memo<Option<Result<Arc<BoardSnapshot>, PointProblem>>> {
     Memo::new(move |_| {
         let heads = at.get()?;
         if heads.is_empty() {
@@ -64,7 +66,7 @@ pub fn historical_snapshot(
                 if !board.contains(&heads) {
                     return Err(PointProblem::NotHereYet);
                 }
-                board.snapshot_at(&heads).map_err(PointProblem::Unreadable)
+                board.snapshot_at(&heads).map(Arc::new).map_err(PointProblem::Unreadable)
             })
         });
         if result.is_err() {
@@ -98,7 +100,7 @@ fn point_name(i18n: I18nContext<Locale>, live: &BoardSnapshot, heads: &[ChangeHa
 #[component]
 pub fn TimeTravelBanner(
     board: BoardContext,
-    historical: Memo<Option<Result<BoardSnapshot, PointProblem>>>,
+    historical: Memo<Option<Result<Arc<BoardSnapshot>, PointProblem>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();

@@ -6,6 +6,8 @@
 //! A baseline is stored in the board document (`Board::add_baseline`), so it syncs to every
 //! member, offline too, like any other edit.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::{
@@ -200,7 +202,7 @@ fn CompareTwoPoints(board: BoardContext) -> impl IntoView {
     let options = Memo::new(move |_| board.live.with(|live| points(i18n, live)));
     let from = RwSignal::new(String::new());
     let to = RwSignal::new("now".to_owned());
-    let snapshot_of = move |key: &str| -> Result<(BoardSnapshot, String), String> {
+    let snapshot_of = move |key: &str| -> Result<(Arc<BoardSnapshot>, String), String> {
         let label =
             options.with(|o| o.iter().find(|(k, _)| k == key).map(|(_, label)| label.clone())).unwrap_or_default();
         if key == "now" {
@@ -208,7 +210,7 @@ fn CompareTwoPoints(board: BoardContext) -> impl IntoView {
         }
         let heads = shared::history::point::heads_from_param(key)
             .ok_or_else(|| t_string!(i18n, timetravel.choose_point).to_owned())?;
-        board_at(i18n, board, &heads).map(|then| (then, label))
+        board_at(i18n, board, &heads).map(|then| (Arc::new(then), label))
     };
     let result = move || {
         let (from_key, to_key) = (from.get(), to.get());

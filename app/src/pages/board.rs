@@ -8,6 +8,8 @@
 //! hands the pages the board as it was at those heads (the document forked there), read-only,
 //! and the frame shows a banner with the way back (see [`crate::components::time_travel`]).
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_router::{
     components::{Outlet, A},
@@ -82,7 +84,7 @@ fn page_label(i18n: I18nContext<Locale>, page: &str) -> &'static str {
 /// URL names (`?at=`).
 #[derive(Clone, Copy)]
 pub struct BoardView {
-    pub snapshot: Memo<BoardSnapshot>,
+    pub snapshot: Memo<Arc<BoardSnapshot>>,
     pub status: RwSignal<SyncStatus>,
     /// Changes the server refused, kept aside as text (see [`crate::session::SetAside`]).
     pub set_aside: RwSignal<Option<SetAside>>,
@@ -94,7 +96,7 @@ pub struct BoardContext {
     pub session: StoredValue<BoardSession, LocalStorage>,
     pub view: BoardView,
     /// The live board, whatever point the pages show.
-    pub live: RwSignal<BoardSnapshot>,
+    pub live: RwSignal<Arc<BoardSnapshot>>,
     /// The point in the board's history the pages show (`?at=`), `None` for now.
     pub at: Memo<Option<Vec<ChangeHash>>>,
     /// Why the last edit was refused, shown above the page.
@@ -223,6 +225,7 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
         Memo::new(move |_| query.with(|query| query.get("at")).map(|text| heads_from_param(&text).unwrap_or_default()));
     let historical = historical_snapshot(session, view.snapshot, at);
     let shown = Memo::new_with_compare(
+        // Either is one shared copy: no page's recomputing starts with copying the board.
         move |_| match historical.with(|then| then.as_ref().and_then(|then| then.as_ref().ok().cloned())) {
             Some(then) => then,
             None => view.snapshot.get(),

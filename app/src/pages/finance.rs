@@ -36,7 +36,7 @@ pub fn FinancePage() -> impl IntoView {
     let sort = RwSignal::new((SortKey::Attention, false));
     let rows = Memo::new(move |_| {
         let (key, descending) = sort.get();
-        let mut rows = board.view.snapshot.with(view_model::rows);
+        let mut rows = board.view.snapshot.with(|s| view_model::rows(s));
         if key != SortKey::Attention || descending {
             view_model::sort(&mut rows, key, descending);
         }

@@ -415,7 +415,8 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
     });
     let currency = move || board.view.snapshot.with(|snapshot| snapshot.settings.currency.clone());
     let number = move |f: fn(&Project) -> f64| Signal::derive(move || project.with(f).to_string());
-    let number_of = move |f: fn(&Financials) -> f64| Signal::derive(move || project.with(|p| f(&p.financials)).to_string());
+    let number_of =
+        move |f: fn(&Financials) -> f64| Signal::derive(move || project.with(|p| f(&p.financials)).to_string());
     // Writes one of the four figures, keeping the other three as they are.
     let set_figure = move |text: String,
                            what: fn(I18nContext<Locale>) -> &'static str,

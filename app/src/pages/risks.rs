@@ -3,6 +3,8 @@
 //! risks, each cell a filter; the open exposure per project and for the portfolio. The rows,
 //! map and sums come from `shared::views::risks`.
 
+use std::collections::HashMap;
+
 use leptos::{ev, prelude::*};
 use shared::{
     board::{NewRisk, Risk, RiskId},
@@ -49,11 +51,19 @@ pub fn RisksPage() -> impl IntoView {
     });
     let rows = Memo::new(move |_| filter.with(|filter| board.view.snapshot.with(|s| view_model::register(s, filter))));
     let ids = Memo::new(move |_| rows.with(|rows| rows.iter().map(|row| row.risk.id.clone()).collect::<Vec<_>>()));
+    // Where each risk and each project is in the snapshot, found once per change for all the
+    // rows (each of 2,000 rows looking for its risk and its project was millions of comparisons).
+    let places = Memo::new(move |_| {
+        board.view.snapshot.with(|s| Places {
+            risks: s.risks.iter().enumerate().map(|(at, risk)| (risk.id.clone(), at)).collect(),
+            projects: s.projects.iter().enumerate().map(|(at, project)| (project.id.clone(), at)).collect(),
+        })
+    });
     let map = Memo::new(move |_| {
         let project = filter.with(|f| f.project.clone());
         board.view.snapshot.with(|s| view_model::heat_map(s, project.as_ref()))
     });
-    let exposure = Memo::new(move |_| board.view.snapshot.with(view_model::exposure));
+    let exposure = Memo::new(move |_| board.view.snapshot.with(|s| view_model::exposure(s)));
 
     let project_options = move || {
         projects
@@ -121,7 +131,7 @@ pub fn RisksPage() -> impl IntoView {
                     <th>{t!(i18n, risks.mitigation)}</th><th>{t!(i18n, risks.roam)}</th><th>{t!(i18n, risks.actions)}</th>
                 </tr></thead>
                 <tbody>
-                    <For each=move || ids.get() key=|id| id.clone() children=move |id| view! { <RiskRow id board/> }/>
+                    <For each=move || ids.get() key=|id| id.clone() children=move |id| view! { <RiskRow id board places/> }/>
                 </tbody>
             </table>
             <Show when=move || ids.with(Vec::is_empty)>
@@ -237,16 +247,37 @@ fn Exposure(board: BoardContext, exposure: Memo<(Vec<view_model::ExposureRow>, u
     }
 }
 
+/// Where each risk and each project is in the board's snapshot.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Places {
+    risks: HashMap<RiskId, usize>,
+    projects: HashMap<ProjectId, usize>,
+}
+
 #[component]
-fn RiskRow(id: RiskId, board: BoardContext) -> impl IntoView {
+fn RiskRow(id: RiskId, board: BoardContext, places: Memo<Places>) -> impl IntoView {
     let i18n = use_i18n();
     let id = StoredValue::new(id);
     let read_only = Signal::derive(move || !board.editable.get());
-    let row = Memo::new(move |_| {
+    // Copied only when this risk or its project's name changed.
+    let row = Memo::new_owning(move |before: Option<Option<(Risk, String)>>| {
         board.view.snapshot.with(|s| {
-            let risk = s.risks.iter().find(|r| r.id == id.get_value())?.clone();
-            let project_name = s.project(&risk.project).map(|p| p.name.clone()).unwrap_or_default();
-            Some((risk, project_name))
+            places.with(|places| {
+                let risk = id.with_value(|id| places.risks.get(id).and_then(|&at| s.risks.get(at)));
+                let name = risk
+                    .and_then(|risk| places.projects.get(&risk.project))
+                    .and_then(|&at| s.projects.get(at))
+                    .map_or("", |project| project.name.as_str());
+                let same = match (&before, risk) {
+                    (Some(Some((was, was_name))), Some(risk)) => was == risk && was_name == name,
+                    (Some(None), None) => true,
+                    _ => false,
+                };
+                match before {
+                    Some(before) if same => (before, false),
+                    _ => (risk.map(|risk| (risk.clone(), name.to_owned())), true),
+                }
+            })
         })
     });
     let score_band = Memo::new(move |_| {

@@ -14,6 +14,8 @@
 //! discarding are the server's (`POST …/merge`, `…/discard`): the merged changes then reach the
 //! open board through the sync like anyone's edits.
 
+use std::sync::Arc;
+
 use leptos::{html, prelude::*};
 use leptos_router::{components::A, hooks::use_navigate};
 use shared::{api::ScenarioSummary, board::BoardSnapshot, format};
@@ -438,10 +440,10 @@ fn Comparison(board: BoardContext, scenario: ScenarioSummary, on_board: bool) ->
             let board_label = t_string!(i18n, scenarios.board_label).to_string();
             if on_board {
                 let then = board.live.get_untracked();
-                let now = Signal::stored(other);
+                let now = Signal::stored(Arc::new(other));
                 view! { <ComparisonView then now then_label=board_label now_label=scenario_label.clone()/> }.into_any()
             } else {
-                let now: Signal<BoardSnapshot> = board.live.into();
+                let now: Signal<Arc<BoardSnapshot>> = board.live.into();
                 view! { <ComparisonView then=other now then_label=board_label now_label=scenario_label.clone()/> }
                     .into_any()
             }

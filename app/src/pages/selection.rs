@@ -103,7 +103,7 @@ pub fn SelectionPage() -> impl IntoView {
     let decision_note = RwSignal::new(String::new());
     let decision_outcome = RwSignal::new(None::<Result<String, String>>);
 
-    let default_budget = Memo::new(move |_| board.view.snapshot.with(views::selection::default_budget));
+    let default_budget = Memo::new(move |_| board.view.snapshot.with(|s| views::selection::default_budget(s)));
     let budget = Memo::new(move |_| match budget_text.get() {
         None => Ok(default_budget.get()),
         Some(text) => match super::board::parse_number(&text) {
@@ -123,7 +123,7 @@ pub fn SelectionPage() -> impl IntoView {
         board.view.snapshot.with(|b| views::selection::build_problem(b, &values, &setup, &weeks.get_value()))
     });
     let preview = Memo::new(move |_| problem.with(|p| selection::greedy_preview(p).map_err(|e| e.to_string())));
-    let roles = Memo::new(move |_| board.view.snapshot.with(views::selection::role_capacities));
+    let roles = Memo::new(move |_| board.view.snapshot.with(|s| views::selection::role_capacities(s)));
     let stale = Memo::new(move |_| match run.get() {
         Run::Finished { problem: solved, .. } => problem.with(|now| *now != solved),
         _ => false,

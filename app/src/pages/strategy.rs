@@ -35,7 +35,7 @@ pub fn StrategyPage() -> impl IntoView {
     });
     let project_ids =
         Memo::new(move |_| board.view.snapshot.with(|b| b.projects.iter().map(|p| p.id.clone()).collect::<Vec<_>>()));
-    let unserved = Memo::new(move |_| board.view.snapshot.with(views::strategy::unserved_objectives));
+    let unserved = Memo::new(move |_| board.view.snapshot.with(|s| views::strategy::unserved_objectives(s)));
     let shares = Memo::new(move |_| board.view.snapshot.with(|b| views::strategy::weight_shares(&b.objectives)));
 
     view! {
@@ -368,7 +368,7 @@ fn objective_name(board: BoardContext, id: &ObjectiveId) -> String {
 #[component]
 fn AlignmentRanking(board: BoardContext) -> impl IntoView {
     let i18n = use_i18n();
-    let ranking = Memo::new(move |_| board.view.snapshot.with(views::strategy::alignment_ranking));
+    let ranking = Memo::new(move |_| board.view.snapshot.with(|s| views::strategy::alignment_ranking(s)));
     move || {
         match ranking.get() {
         Err(reason) => {

@@ -93,12 +93,13 @@ pub fn large_board() -> (Board, Vec<ProjectId>, Vec<PersonId>, Vec<IsoWeek>) {
 }
 
 /// How many changes [`add_history`] makes.
+#[allow(dead_code)] // Not every benchmark that includes this file uses it.
 pub const HISTORY_CHANGES: usize = 10_000;
 
-/// Adds [`HISTORY_CHANGES`] changes to the large board, one per edit, as a PMO team would over
-/// months: budgets, bookings, moves and renames in turn, on projects spread over the board.
-/// Returns the board's heads after the first half of them: a point in the middle of this
-/// history, for time travel and comparisons. The benchmarks (`shared/benches/dashboard.rs`,
+/// Adds `changes` changes to the large board (the benchmarks make [`HISTORY_CHANGES`]), one per
+/// edit, as a PMO team would over months: budgets, bookings, moves and renames in turn, on
+/// projects spread over the board. Returns the board's heads after the first half of them: a
+/// point in the middle of this history, for time travel and comparisons. The benchmarks (`shared/benches/dashboard.rs`,
 /// `server/benches/history_api.rs`) and the wasm timing (`shared/tests/wasm_timing.rs`) all
 /// use this history.
 #[allow(dead_code)] // Not every benchmark that includes this file uses it.
@@ -107,9 +108,10 @@ pub fn add_history(
     projects: &[ProjectId],
     people: &[PersonId],
     weeks: &[IsoWeek],
+    changes: usize,
 ) -> Vec<ChangeHash> {
     let mut point = Vec::new();
-    for change in 0..HISTORY_CHANGES {
+    for change in 0..changes {
         let project = &projects[(change * 7) % projects.len()];
         match change % 4 {
             0 => board.set_project_budget(project, 50_000.0 + change as f64).unwrap(),
@@ -119,7 +121,7 @@ pub fn add_history(
             2 => board.move_project(project, change % 50).unwrap(),
             _ => board.rename_project(project, &format!("Project {change}")).unwrap(),
         }
-        if change == HISTORY_CHANGES / 2 {
+        if change == changes / 2 {
             point = board.heads();
         }
     }
