@@ -6,7 +6,7 @@
 // or breaks prints "not measured" and why).
 //
 //   make bench-ui          (builds the release site, the server, the board, then runs this)
-//   LARGE_BOARD=../target/large-board.automerge PMO_BOARD_BIN=../target/e2e/pmo-board node bench/pages.js
+//   LARGE_BOARD=../target/large-board.automerge PMO_BOARD_BIN=$CARGO_TARGET_DIR/release/pmo-board node bench/pages.js
 //
 // How each figure is taken:
 // - "interactive": measured inside the page with performance.now(), from the click on the page's
@@ -29,8 +29,8 @@
 // - the selection: from the click on "Run selection" to the chosen portfolio shown, and to the
 //   efficient frontier finished; during it, the longest gap between animation frames (how
 //   responsive the page stays) and the long tasks.
-// The server is the debug build `make server-bin` makes (what the browser tests run); the site is
-// the release build. Figures are from one run and noisy.
+// The server and the site are release builds (scripts/bench-ui.sh builds both; PMO_BOARD_BIN
+// names the server). Figures are from one run and noisy.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import http from "node:http";
@@ -166,7 +166,7 @@ try {
       request.on("error", reject);
       request.end(backup);
     });
-    notes.push(`The backup restored (POST /api/boards/restore, debug server) in ${(performance.now() - restoredAt) / 1000 | 0} s.`);
+    notes.push(`The backup restored (POST /api/boards/restore) in ${(performance.now() - restoredAt) / 1000 | 0} s.`);
     board = { ...restored, documentId: restored.id.replace(/^automerge:/, "") };
     await server.addMember(owner, board, member, "editor");
     if (kept) writeFileSync(`${kept}/bench.json`, JSON.stringify({ board }));
