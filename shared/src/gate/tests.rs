@@ -641,6 +641,21 @@ fn verdict(
     check_sync_from(&server, &data, &GateLimits::default(), writer)
 }
 
+/// The server's board, and a sync message that changes one stage-gate checklist item's label
+/// in place.
+fn checklist_label_changed() -> (Automerge, Vec<u8>) {
+    let (server, mut raw, _) = board_with_criteria();
+    let template = match raw.get(ROOT, "gate_template").unwrap() {
+        Some((automerge::Value::Object(_), id)) => id,
+        _ => unreachable!(),
+    };
+    let item = raw.map_range(&template, ..).next().unwrap().id();
+    raw.put(&item, "label", "Business case signed").unwrap();
+    raw.commit();
+    let data = change_message(&server, raw.document()).unwrap();
+    (server, data)
+}
+
 fn refusal(result: Result<Accepted, GateError>) -> (String, Problem) {
     match result {
         Err(GateError::Schema(violation) | GateError::NotPermitted(violation)) => (violation.path, violation.problem),
@@ -714,15 +729,7 @@ fn only_the_owner_changes_the_settings_and_the_checklist() {
     verdict("currency", "EUR".into(), "settings", owner).unwrap();
 
     // A checklist item's label, changed in place.
-    let (server, mut raw, _) = board_with_criteria();
-    let template = match raw.get(ROOT, "gate_template").unwrap() {
-        Some((automerge::Value::Object(_), id)) => id,
-        _ => unreachable!(),
-    };
-    let item = raw.map_range(&template, ..).next().unwrap().id();
-    raw.put(&item, "label", "Business case signed").unwrap();
-    raw.commit();
-    let data = change_message(&server, raw.document()).unwrap();
+    let (server, data) = checklist_label_changed();
     assert_eq!(
         refusal(check_sync_from(&server, &data, &GateLimits::default(), editor)).1,
         Problem::OwnerOnly(validate::OwnersPart::Checklist)
@@ -755,15 +762,7 @@ fn permission_refusals_are_not_schema_refusals() {
         assert_eq!(error.to_string().contains("would break the board"), !expected.is_permission(), "{error}");
     }
 
-    let (server, mut raw, _) = board_with_criteria();
-    let template = match raw.get(ROOT, "gate_template").unwrap() {
-        Some((automerge::Value::Object(_), id)) => id,
-        _ => unreachable!(),
-    };
-    let item = raw.map_range(&template, ..).next().unwrap().id();
-    raw.put(&item, "label", "Business case signed").unwrap();
-    raw.commit();
-    let data = change_message(&server, raw.document()).unwrap();
+    let (server, data) = checklist_label_changed();
     let error = check_sync_from(&server, &data, &GateLimits::default(), editor).unwrap_err();
     assert_eq!(error.refused(), ChangesRefused::OwnerOnlyChecklist, "{error}");
     assert!(error.to_string().starts_with("the sender may not make these changes"), "{error}");
