@@ -32,7 +32,6 @@
 // The server and the site are release builds (scripts/bench-ui.sh builds both; PMO_BOARD_BIN
 // names the server). Figures are from one run and noisy.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import http from "node:http";
 import { chromium } from "@playwright/test";
 import { Repo } from "@automerge/automerge-repo";
@@ -91,27 +90,9 @@ const browser = await chromium.launch({
 // BENCH_SERVER_DIR: keep the server's database there and, on a later run, reuse the board
 // restored into it (restoring takes minutes on the debug server); by default a fresh one.
 const kept = process.env.BENCH_SERVER_DIR;
-let server;
-if (kept) {
-  mkdirSync(kept, { recursive: true });
-  server = new TestServer(await freePort(), kept);
-  await server.start();
-} else {
-  server = await TestServer.start();
-}
+if (kept) mkdirSync(kept, { recursive: true });
+const server = await TestServer.start(kept || undefined);
 let repo;
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const ms = (value) => (value === undefined || value === null ? "–" : `${Math.round(value)} ms`);
 const rows = [];
@@ -264,6 +245,27 @@ try {
       quietMs,
     );
 
+  // Every animation frame's gap from the one before, from `startFrames` until `stopFrames`
+  // (which returns them, without the first: its gap runs from the start, not from a frame).
+  const startFrames = () =>
+    page.evaluate(() => {
+      const bench = window.__bench;
+      bench.frames = [];
+      bench.framing = true;
+      let last = performance.now();
+      const frame = (now) => {
+        bench.frames.push(now - last);
+        last = now;
+        if (bench.framing) requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    });
+  const stopFrames = () =>
+    page.evaluate(() => {
+      window.__bench.framing = false;
+      return window.__bench.frames.slice(1);
+    });
+
   // The other member: a Node automerge-repo client with the board.
   repo = new Repo({
     network: [new BrowserWebSocketClientAdapter(`ws://127.0.0.1:${server.port}/sync?token=${encodeURIComponent(token)}`)],
@@ -354,18 +356,7 @@ try {
     await openPage("Resources", "[data-testid=capacity-row]", 300);
     await settle();
     await page.mouse.move(640, 500);
-    await page.evaluate(() => {
-      const bench = window.__bench;
-      bench.frames = [];
-      bench.framing = true;
-      let last = performance.now();
-      const frame = (now) => {
-        bench.frames.push(now - last);
-        last = now;
-        if (bench.framing) requestAnimationFrame(frame);
-      };
-      requestAnimationFrame(frame);
-    });
+    await startFrames();
     const { script, longest } = await measured(async () => {
       for (let i = 0; i < 60; i++) {
         await page.mouse.wheel(0, i < 40 ? 250 : -375);
@@ -373,10 +364,7 @@ try {
       }
       await page.waitForTimeout(200);
     });
-    const frames = await page.evaluate(() => {
-      window.__bench.framing = false;
-      return window.__bench.frames.slice(1);
-    });
+    const frames = await stopFrames();
     const worst = Math.max(...frames);
     const over = frames.filter((f) => f > 17.5).length;
     row("Resources: scrolling the heat map (longest frame)", { frame: 16 }, worst, script, longest,
@@ -418,18 +406,7 @@ try {
     await openPage("Selection", "[data-testid=candidate-row]");
     await settle();
     const candidates = await page.getByTestId("candidate-row").count();
-    await page.evaluate(() => {
-      const bench = window.__bench;
-      bench.frames = [];
-      bench.framing = true;
-      let last = performance.now();
-      const frame = (now) => {
-        bench.frames.push(now - last);
-        last = now;
-        if (bench.framing) requestAnimationFrame(frame);
-      };
-      requestAnimationFrame(frame);
-    });
+    await startFrames();
     let solved;
     const { script, longest } = await measured(async () => {
       const clicked = await page.evaluate(() => {
@@ -444,10 +421,7 @@ try {
       await page.waitForFunction(() => document.querySelector("[data-testid=cancel-selection]")?.disabled, null, { timeout: LONG, polling: "raf" });
       return (await page.evaluate(() => performance.now())) - clicked;
     }).then((m) => ({ ...m, frontier: m.result }));
-    const frames = await page.evaluate(() => {
-      window.__bench.framing = false;
-      return window.__bench.frames.slice(1);
-    });
+    const frames = await stopFrames();
     const status = (await page.getByTestId("selection-status").textContent().catch(() => "")).trim();
     row(`Selection: ${candidates} candidates, exact solver to the chosen portfolio`, 1000, solved, undefined, undefined,
       status.slice(0, 80));

@@ -31,8 +31,9 @@ async function freePort() {
 }
 
 export class TestServer {
-  static async start() {
-    const server = new TestServer(await freePort(), mkdtempSync(path.join(os.tmpdir(), "pmo-e2e-")));
+  /** A server on a free port, keeping its database in `dataDir` (by default a new one). */
+  static async start(dataDir = mkdtempSync(path.join(os.tmpdir(), "pmo-e2e-"))) {
+    const server = new TestServer(await freePort(), dataDir);
     await server.start();
     return server;
   }
