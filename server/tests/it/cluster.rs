@@ -41,9 +41,9 @@ async fn two_nodes_on_postgres_serve_one_board() {
     on_two.wait_for(WITHIN, "the board on node two", |e| e.board.is_loaded()).await;
 
     // An edit through one node reaches the other node's client, both ways.
-    on_one.edit(|b| b.add_project(ProjectId::random(), project("via one")).unwrap()).await;
+    on_one.edit_acknowledged(WITHIN, |b| b.add_project(ProjectId::random(), project("via one")).unwrap()).await;
     on_two.wait_for(WITHIN, "node one's edit on node two", |e| has_project(e, "via one")).await;
-    on_two.edit(|b| b.add_project(ProjectId::random(), project("via two")).unwrap()).await;
+    on_two.edit_acknowledged(WITHIN, |b| b.add_project(ProjectId::random(), project("via two")).unwrap()).await;
     on_one.wait_for(WITHIN, "node two's edit on node one", |e| has_project(e, "via two")).await;
 
     // Killing a node loses nothing it acknowledged: its client moves to the other node.
@@ -60,7 +60,7 @@ async fn two_nodes_on_postgres_serve_one_board() {
     reader.wait_for(WITHIN, "node one's acknowledged changes on node two", |e| e.board.contains(&saved)).await;
     on_one.lost();
     assert!(on_one.connect(two.addr).await);
-    on_one.edit(|b| b.add_project(ProjectId::random(), project("after the kill")).unwrap()).await;
+    on_one.edit_acknowledged(WITHIN, |b| b.add_project(ProjectId::random(), project("after the kill")).unwrap()).await;
     on_two.wait_for(WITHIN, "edits after the failover", |e| has_project(e, "after the kill")).await;
 
     // Removing a member on one node takes the board from their connection on the other, at once.

@@ -92,6 +92,18 @@ impl Editor {
         self.send(frames).await;
     }
 
+    /// Edits, then pumps until the server has acknowledged the edit (or panics after `within`).
+    ///
+    /// A test that waits for the edit on *another* client must not rely on [`Editor::edit`]'s
+    /// one message: that message carries the change unless the server's Bloom filter claims to
+    /// hold it already (a false positive, about one change in a hundred), and then the change
+    /// goes only in the next round, which needs this client to read the server's answer.
+    pub async fn edit_acknowledged(&mut self, within: Duration, change: impl FnOnce(&mut Board)) {
+        self.edit(change).await;
+        let name = self.name.clone();
+        self.wait_for(within, &format!("the server acknowledging {name}'s edit"), |e| e.unsynced() == 0).await;
+    }
+
     /// Handles whatever the server sent within `wait`, and notes what it has acknowledged.
     pub async fn pump(&mut self, wait: Duration) {
         let deadline = tokio::time::Instant::now() + wait;

@@ -120,7 +120,7 @@ async fn outsiders_viewers_and_editors_get_what_their_role_allows() {
     let viewer_heads = viewer.board.heads();
     // An editor writes, and everyone who may read sees it.
     let mut editor = fixture.loaded("editor", &editor_token).await;
-    editor.edit(|b| b.add_project(ProjectId::random(), project("by the editor")).unwrap()).await;
+    editor.edit_acknowledged(WITHIN, |b| b.add_project(ProjectId::random(), project("by the editor")).unwrap()).await;
     owner.wait_for(WITHIN, "the editor's edit at the owner", |e| has_project(e, "by the editor")).await;
     viewer.wait_for(WITHIN, "the editor's edit at the viewer", |e| has_project(e, "by the editor")).await;
     owner.pump(Duration::from_millis(500)).await;

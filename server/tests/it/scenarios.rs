@@ -101,8 +101,8 @@ async fn scenario_story(url: &str) {
     let mut editor_in = loaded(addr, "editor in the scenario", &scenario_id, &editor_token).await;
     let mut owner_in = loaded(addr, "owner in the scenario", &scenario_id, &owner_token).await;
     assert!(has_project(&editor_in, "Apollo"), "the scenario starts as the board");
-    editor_in.edit(|b| b.add_project(ProjectId::random(), project("Hermes")).unwrap()).await;
-    owner_in.edit(|b| b.set_project_budget(&apollo, 99_000.0).unwrap()).await;
+    editor_in.edit_acknowledged(WITHIN, |b| b.add_project(ProjectId::random(), project("Hermes")).unwrap()).await;
+    owner_in.edit_acknowledged(WITHIN, |b| b.set_project_budget(&apollo, 99_000.0).unwrap()).await;
     editor_in.wait_for(WITHIN, "the owner's edit", |e| budget_of(e, "Apollo") == Some(99_000.0)).await;
     owner_in.wait_for(WITHIN, "the editor's edit", |e| has_project(e, "Hermes")).await;
     // A viewer reads the scenario, and what it sends is not taken; an outsider cannot open it.
