@@ -32,7 +32,7 @@ use sha2::{Digest, Sha256};
 use shared::api::{Account, ErrorCode, TokenScope, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
 use subtle::ConstantTimeEq;
 
-use crate::{api::ApiFailure, store::StoreError, AppState, Config};
+use crate::{error::ApiFailure, store::StoreError, AppState, Config};
 
 /// How long a session lasts without being used. Every use pushes the end out again.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(30 * 24 * 60 * 60);

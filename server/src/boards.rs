@@ -34,7 +34,7 @@ use std::{
 use samod::DocumentId;
 use tokio::{sync::Mutex as AsyncMutex, time::Instant};
 
-use crate::{metrics::Metrics, store::Store, sync::AccessPolicy};
+use crate::{access::AccessPolicy, metrics::Metrics, store::Store};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BoardsError {

@@ -20,7 +20,7 @@ use samod::DocumentId;
 use sqlx::postgres::PgListener;
 use tokio::task::JoinHandle;
 
-use crate::{boards::Boards, metrics::Metrics, store::Store, sync::AccessPolicy};
+use crate::{access::AccessPolicy, boards::Boards, metrics::Metrics, store::Store};
 
 pub const CHANGES_CHANNEL: &str = "pmo_changes";
 pub const ACCESS_CHANNEL: &str = "pmo_access";
@@ -61,7 +61,7 @@ impl Notifier {
     }
 
     /// Tells the other nodes to close the sync connections a credential opened (see
-    /// `sync::Connections`).
+    /// `connections::Connections`).
     pub fn credential_ended(&self, notice: &str) {
         let (store, notice) = (self.store.clone(), notice.to_owned());
         tokio::spawn(async move {
@@ -87,7 +87,7 @@ pub fn listen(
     boards: Boards,
     policy: AccessPolicy,
     metrics: Metrics,
-    connections: crate::sync::Connections,
+    connections: crate::connections::Connections,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut wait = Duration::from_millis(100);
@@ -109,7 +109,7 @@ async fn listen_once(
     boards: &Boards,
     policy: &AccessPolicy,
     metrics: &Metrics,
-    connections: &crate::sync::Connections,
+    connections: &crate::connections::Connections,
 ) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect(store.url()).await?;
     listener.listen_all([CHANGES_CHANNEL, ACCESS_CHANNEL, CREDENTIALS_CHANNEL]).await?;

@@ -26,8 +26,9 @@ use shared::{
 };
 
 use crate::{
-    api::{document_id, no_board, summary, ApiFailure, BOARD_NAME_MAX_CHARS},
+    api::{document_id, summary, BOARD_NAME_MAX_CHARS},
     auth::{self, Caller},
+    error::{no_board, ApiFailure},
     store::BoardRecord,
     AppState,
 };

@@ -29,8 +29,9 @@ use shared::history::{HistoryEntry, HistoryPage};
 use sqlx::Row;
 
 use crate::{
-    api::{document_id, no_board, ApiFailure},
+    api::document_id,
     auth::Caller,
+    error::{no_board, ApiFailure},
     store::{Store, StoreError},
     AppState,
 };

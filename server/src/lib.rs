@@ -11,11 +11,14 @@
 //! [`Server::start`] builds all of it on a listener, so tests start real servers on port 0 and
 //! stop them again.
 
+pub mod access;
 pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod boards;
 pub mod cluster;
+pub mod connections;
+pub mod error;
 pub mod exchange;
 pub mod history;
 pub mod http;
@@ -163,8 +166,8 @@ pub struct AppState {
     pub acceptor: samod::AcceptorHandle,
     /// The boards held in memory, each in a repo of its own.
     pub boards: boards::Boards,
-    pub share_policy: sync::AccessPolicy,
-    pub connections: sync::Connections,
+    pub share_policy: access::AccessPolicy,
+    pub connections: connections::Connections,
     pub metrics: metrics::Metrics,
     /// This process among the nodes sharing the database (in peer ids and logs).
     pub node_id: Arc<str>,
@@ -354,7 +357,7 @@ impl Server {
         let node_id: Arc<str> = store.node_id().into();
         let clustered = store.engine() == store::Engine::Postgres;
         let notifier = clustered.then(|| cluster::Notifier::new(store.clone()));
-        let share_policy = sync::AccessPolicy::new(store.clone(), notifier.clone());
+        let share_policy = access::AccessPolicy::new(store.clone(), notifier.clone());
         let metrics = metrics::Metrics::new();
         let repo = samod::Repo::build_tokio()
             .with_storage(store.clone())
@@ -362,7 +365,7 @@ impl Server {
             .with_observer(metrics.clone())
             .load()
             .await;
-        let connections = sync::Connections::new(metrics.clone(), notifier);
+        let connections = connections::Connections::new(metrics.clone(), notifier);
         let url = url::Url::parse(&format!("ws://{addr}/sync"))?;
         let boards = boards::Boards::new(
             store.clone(),

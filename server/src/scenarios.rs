@@ -32,8 +32,9 @@ use shared::api::{MergeOutcome, NewScenario, Role, ScenarioSummary};
 use sqlx::{any::AnyRow, Row};
 
 use crate::{
-    api::{document_id, no_board, ApiFailure, BOARD_NAME_MAX_CHARS},
+    api::{document_id, BOARD_NAME_MAX_CHARS},
     auth::{self, Caller},
+    error::{no_board, ApiFailure},
     store::{Store, StoreError},
     AppState,
 };

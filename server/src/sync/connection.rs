@@ -5,7 +5,7 @@
 //! - it must be a well-formed automerge-repo message (CBOR), within the frame size and the
 //!   connection's message rate;
 //! - its `senderId` is replaced by the identity assigned at the WebSocket upgrade
-//!   ([`super::peer_id`]), so the share policy sees who really connected, never who the client
+//!   ([`crate::access::peer_id`]), so the share policy sees who really connected, never who the client
 //!   claims to be (outbound frames get the client's own id back as `targetId`);
 //! - a sync message from an editor that carries changes is applied to a copy of the board and
 //!   checked against the board schema and the document size limit ([`shared::gate`]), and the
@@ -75,14 +75,19 @@ impl Refusal {
 #[derive(Debug, Clone)]
 pub struct Identity {
     pub account_id: String,
-    /// The peer id samod knows this connection by (see [`super::peer_id`]).
+    /// The peer id samod knows this connection by (see [`crate::access::peer_id`]).
     pub peer_id: String,
     /// For logs: unique on this node.
     pub connection: u64,
 }
 
 /// Serves one upgraded WebSocket until either side closes it.
-pub async fn serve(state: AppState, identity: Identity, socket: WebSocket, mut permit: super::ConnectionPermit) {
+pub async fn serve(
+    state: AppState,
+    identity: Identity,
+    socket: WebSocket,
+    mut permit: crate::connections::ConnectionPermit,
+) {
     let span = tracing::info_span!("sync", connection = identity.connection, account = %identity.account_id);
     async move {
         let limits = state.config.limits.clone();
@@ -249,7 +254,7 @@ struct QueueSink(Outbound);
 /// `None` when nothing will ever end it), a board's access changed, or the client sent something.
 enum Event<M> {
     CredentialEnded(Option<String>),
-    Access(Result<super::AccessChange, tokio::sync::broadcast::error::RecvError>),
+    Access(Result<crate::access::AccessChange, tokio::sync::broadcast::error::RecvError>),
     Message(M),
 }
 
@@ -299,7 +304,7 @@ async fn write_to_client(
     queued_bytes: Arc<AtomicUsize>,
     mut closed: mpsc::Receiver<(Refusal, Inbound)>,
     claimed: Arc<OnceLock<String>>,
-    permit: super::ConnectionPermit,
+    permit: crate::connections::ConnectionPermit,
 ) {
     // A browser cannot see WebSocket pings, so a quiet connection gets a protocol message that
     // changes nothing instead (`WireMessage::keep_alive`, once the handshake named both peers):
@@ -773,7 +778,7 @@ impl Gate {
     /// refusal that closes this connection if the account's role on a board it opened is no
     /// longer the one it opened the board with. Closing is what tells the client: samod's share
     /// policy switches silently, and the app would go on offering edits that are then ignored.
-    async fn role_changed(&mut self, change: Option<&super::AccessChange>) -> Option<Refusal> {
+    async fn role_changed(&mut self, change: Option<&crate::access::AccessChange>) -> Option<Refusal> {
         let boards: Vec<(String, Option<Role>)> = self
             .opened_as
             .iter()
