@@ -18,14 +18,6 @@
 /// The sign-in page's path.
 pub const SIGN_IN_PATH: &str = "/signin";
 
-/// The value of cookie `name` in a `document.cookie` string (`a=1; b=2`).
-pub fn cookie_value(cookies: &str, name: &str) -> Option<String> {
-    cookies.split(';').find_map(|pair| {
-        let (key, value) = pair.trim().split_once('=')?;
-        (key == name && !value.is_empty()).then(|| value.to_string())
-    })
-}
-
 /// Where to go after signing in: the page that sent the person here if it is a page of this
 /// app (a path on this origin), the board list otherwise. A `next` of `//elsewhere.example`
 /// or `https://…` would send a freshly signed-in person to another site.
@@ -96,7 +88,14 @@ mod browser {
     impl Auth {
         /// The one `Auth` of this page, made on first use.
         pub fn get() -> Auth {
-            AUTH.with(|auth| auth.get_or_init(|| Auth { state: ArcRwSignal::new(AuthState::Checking) }).clone())
+            AUTH.with(|auth| {
+                auth.get_or_init(|| {
+                    // A request that finds the session ended (a 401) signs the app out.
+                    api::when_session_ends(|| Auth::get().signed_out(false));
+                    Auth { state: ArcRwSignal::new(AuthState::Checking) }
+                })
+                .clone()
+            })
         }
 
         /// The account to act as: signed in, or remembered while offline.
@@ -180,21 +179,6 @@ mod browser {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cookie_values_are_found_by_exact_name() {
-        let cases: &[(&str, &str, Option<&str>)] = &[
-            ("pmo_csrf=abc", "pmo_csrf", Some("abc")),
-            ("a=1; pmo_csrf=abc; b=2", "pmo_csrf", Some("abc")),
-            ("x_pmo_csrf=no; pmo_csrf=yes", "pmo_csrf", Some("yes")),
-            ("pmo_csrf=", "pmo_csrf", None),
-            ("", "pmo_csrf", None),
-            ("other=1", "pmo_csrf", None),
-        ];
-        for (cookies, name, expected) in cases {
-            assert_eq!(cookie_value(cookies, name).as_deref(), *expected, "{cookies:?}");
-        }
-    }
 
     #[test]
     fn after_sign_in_only_pages_of_this_app_are_followed() {

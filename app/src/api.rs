@@ -5,7 +5,8 @@
 //! something: the server refuses a POST, PUT or DELETE made with the session cookie without it.
 //! Answers come back as the contract's types (`shared::api`) or as a [`FetchError`] whose text
 //! a person can act on. A 401 from anything but the sign-in forms means the session has ended,
-//! and the app is told so ([`Auth::signed_out`]), which sends the person to sign in.
+//! and the app is told so (the hook [`when_session_ends`], which `account::Auth` sets), which
+//! sends the person to sign in.
 
 use gloo_net::http::{Method, RequestBuilder};
 use serde::{de::DeserializeOwned, Serialize};
@@ -16,7 +17,18 @@ use shared::api::{
 };
 use wasm_bindgen::JsCast;
 
-use crate::account::{cookie_value, Auth};
+use crate::cookies::cookie_value;
+
+thread_local! {
+    static SESSION_ENDED: std::cell::Cell<Option<fn()>> = const { std::cell::Cell::new(None) };
+}
+
+/// What to do when a request finds that the session has ended (a 401 from anything but the
+/// sign-in forms). Set once, by the app's sign-in state (`account::Auth`), so that this module
+/// needs nothing of it.
+pub fn when_session_ends(then: fn()) {
+    SESSION_ENDED.with(|hook| hook.set(Some(then)));
+}
 
 /// Why a request did not give what was asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,7 +101,9 @@ async fn answer<R: DeserializeOwned + 'static>(
             _ => (format!("the server answered {status} {}", response.status_text()), ErrorCode::Unknown),
         };
         if status == 401 && on_unauthorized == OnUnauthorized::SessionEnded {
-            Auth::get().signed_out(false);
+            if let Some(then) = SESSION_ENDED.with(std::cell::Cell::get) {
+                then();
+            }
         }
         return Err(FetchError::Refused { status, code, message, retry_after_secs });
     }

@@ -82,8 +82,9 @@ mod browser {
 
     use super::{catalogue_locale, language_of, native_name, Language};
     use crate::{
-        account::{cookie_value, Auth, AuthState},
+        account::{Auth, AuthState},
         api::{self, FetchError},
+        cookies::cookie_value,
         i18n::*,
     };
 

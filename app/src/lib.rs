@@ -101,6 +101,7 @@ pub mod api;
 pub mod cache;
 #[cfg(feature = "hydrate")]
 pub mod components;
+pub mod cookies;
 pub mod language;
 #[cfg(feature = "hydrate")]
 pub mod pages;
