@@ -32,9 +32,9 @@ pub fn RestoreBackup() -> impl IntoView {
                         FetchError::Unreachable => t_string!(i18n, data.restore_offline).to_owned(),
                         // A server older than the backup codes: its English reason is all there is.
                         FetchError::Refused { code: ErrorCode::Unknown, message, .. } => {
-                            tr!(i18n, data.restore_refused, reason = message)
+                            tr!(i18n, data.restore_refused, reason = clause(&message))
                         }
-                        error => tr!(i18n, data.restore_refused, reason = explain(i18n, &error)),
+                        error => tr!(i18n, data.restore_refused, reason = clause(&explain(i18n, &error))),
                     }),
                     None => Err(t_string!(i18n, data.restore_choose).to_owned()),
                 },
@@ -63,4 +63,9 @@ pub fn RestoreBackup() -> impl IntoView {
             <p class="problem" role="alert" data-testid="restore-error">{problem}</p>
         </div>
     }
+}
+
+/// A reason as a clause of the sentence around it, which brings its own full stop.
+fn clause(reason: &str) -> String {
+    reason.trim_end().trim_end_matches(['.', '。']).to_owned()
 }

@@ -235,14 +235,20 @@ pub(crate) fn bubble_chart_svg(i18n: I18nContext<Locale>, bubbles: &[Bubble], hr
         h = frame.height,
         title = escape(t_string!(i18n, dashboard.map_title)),
     );
-    // Gridlines and axes: value 0–1 across, risk score 0–25 up.
+    // Gridlines and axes: value 0–1 across, risk score 0–25 up. The tick labels go on top of
+    // the bubbles (a bubble at risk 0 or value 0 covers them otherwise), with a halo, and let
+    // the pointer through to the bubble underneath.
+    let mut ticks = String::from(r#"<g class="ticks" pointer-events="none">"#);
     for step in 0..=4 {
         let fraction = f64::from(step) / 4.0;
         let x = frame.x(fraction);
         svg += &format!(
-            r#"<line class="grid" x1="{x}" y1="{top}" x2="{x}" y2="{bottom}"/><text class="tick" x="{x}" y="{below}" text-anchor="middle">{value}</text>"#,
+            r#"<line class="grid" x1="{x}" y1="{top}" x2="{x}" y2="{bottom}"/>"#,
             top = frame.y(1.0),
             bottom = frame.y(0.0),
+        );
+        ticks += &format!(
+            r#"<text class="tick" x="{x}" y="{below}" text-anchor="middle">{value}</text>"#,
             below = frame.y(0.0) + 16.0,
             value = format::number(language, fraction, 2),
         );
@@ -250,9 +256,12 @@ pub(crate) fn bubble_chart_svg(i18n: I18nContext<Locale>, bubbles: &[Bubble], hr
     for risk in (0..=25).step_by(5) {
         let y = frame.y(f64::from(risk) / 25.0);
         svg += &format!(
-            r#"<line class="grid" x1="{left}" y1="{y}" x2="{right}" y2="{y}"/><text class="tick" x="{beside}" y="{y}" text-anchor="end" dominant-baseline="middle">{risk}</text>"#,
+            r#"<line class="grid" x1="{left}" y1="{y}" x2="{right}" y2="{y}"/>"#,
             left = frame.x(0.0),
             right = frame.x(1.0),
+        );
+        ticks += &format!(
+            r#"<text class="tick" x="{beside}" y="{y}" text-anchor="end" dominant-baseline="middle">{risk}</text>"#,
             beside = frame.x(0.0) - 8.0,
         );
     }
@@ -299,6 +308,8 @@ pub(crate) fn bubble_chart_svg(i18n: I18nContext<Locale>, bubbles: &[Bubble], hr
             name = escape(&bubble.name),
         );
     }
+    svg += &ticks;
+    svg += "</g>";
     if bubbles.is_empty() {
         svg += &format!(
             r#"<text class="tick" x="{x}" y="{y}" text-anchor="middle">{none}</text>"#,

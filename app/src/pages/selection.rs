@@ -515,10 +515,13 @@ pub(crate) fn frontier_svg(i18n: I18nContext<Locale>, chart: &views::selection::
     }
     if let Some((x, y)) = chart.current {
         svg += &format!(
-            r#"<circle class="frontier-current" cx="{x:.1}" cy="{y:.1}" r="6"><title>{title}</title></circle><text class="tick" x="{tx:.1}" y="{y:.1}" dominant-baseline="middle">{current}</text>"#,
+            r#"<circle class="frontier-current" cx="{x:.1}" cy="{y:.1}" r="6"><title>{title}</title></circle><text class="tick current-label" x="{tx:.1}" y="{ty:.1}" dominant-baseline="hanging">{current}</text>"#,
             title = t_string!(i18n, selection.current_title),
             current = t_string!(i18n, selection.current),
-            tx = x + 10.0
+            // Below and to the right: the frontier rises to the right and lies on or above the
+            // current portfolio, so the label never sits on the line.
+            tx = x + 8.0,
+            ty = y + 8.0
         );
     }
     svg + "</svg>"
