@@ -68,6 +68,10 @@ fn benches(c: &mut Criterion) {
     group.bench_function("recompute the dashboard from a snapshot", |b| {
         b.iter(|| dashboard::compute(black_box(&snapshot), horizon))
     });
+    // What the selection page recomputes on every change (it recomputed the whole dashboard).
+    group.bench_function("the selection's project values (dashboard::worth alone)", |b| {
+        b.iter(|| shared::views::selection::candidate_values(black_box(&snapshot)))
+    });
     // The review page's figures (issue 15: it renders within 1 s): everything but the
     // selection, which the page solves in slices after showing the rest.
     let chart = shared::views::dashboard::ChartFrame::new(640.0, 400.0);

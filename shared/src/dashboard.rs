@@ -134,38 +134,7 @@ pub struct Kpis {
 pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
     let mut problems = Problems::default();
 
-    // Scoring: only fully scored projects still in play can be ranked.
-    let in_play = board.projects.iter().filter(|p| !matches!(p.stage, Stage::Closed | Stage::Cancelled));
-    let (scored, unscored): (Vec<_>, Vec<_>) =
-        in_play.partition(|p| board.criteria.iter().all(|criterion| p.scores.contains_key(&criterion.id)));
-    let ranking = if board.criteria.is_empty() {
-        None
-    } else {
-        let candidates: Vec<Candidate> = scored
-            .iter()
-            .map(|p| Candidate::new(p.id.as_str(), p.scores.iter().map(|(k, v)| (k.clone(), *v))))
-            .collect();
-        problems.keep(Computation::Scoring, scoring::weighted_ranking(&board.criteria, &candidates))
-    };
-
-    // Alignment with the strategic objectives.
-    let contributions: Vec<ProjectContributions> = board
-        .projects
-        .iter()
-        .map(|p| ProjectContributions { project: p.id.to_string(), contributions: p.contributions.clone() })
-        .collect();
-    let mut alignment = Vec::new();
-    let mut coverage = None;
-    if !board.objectives.is_empty() {
-        for project in &contributions {
-            if let Some(result) =
-                problems.keep(Computation::Alignment, alignment::project_alignment(&board.objectives, project))
-            {
-                alignment.push(result);
-            }
-        }
-        coverage = problems.keep(Computation::Coverage, alignment::coverage(&board.objectives, &contributions));
-    }
+    let Worth { ranking, unscored, alignment, coverage } = worth_in(board, &mut problems);
 
     // Capacity against demand.
     let loads = capacity::weekly_load(board, weeks);
@@ -256,7 +225,7 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
 
     Dashboard {
         ranking,
-        unscored: unscored.into_iter().map(|p| p.id.clone()).collect(),
+        unscored,
         alignment,
         coverage,
         loads,
@@ -271,6 +240,74 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
         warnings: rules::check(board),
         problems: problems.0,
     }
+}
+
+/// What each project is worth to the portfolio: its weighted score and its alignment with the
+/// objectives. The part of the [`Dashboard`] that the selection and the portfolio map value
+/// projects by, without capacity, earned value, risk and the rules: a fraction of [`compute`]
+/// on a large board, where the selection page recomputes it on every change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Worth {
+    /// As [`Dashboard::ranking`].
+    pub ranking: Option<WeightedRanking>,
+    /// As [`Dashboard::unscored`].
+    pub unscored: Vec<ProjectId>,
+    pub alignment: Vec<ProjectAlignment>,
+    pub coverage: Option<Coverage>,
+}
+
+/// [`Worth`] alone, exactly as [`compute`] finds it (what cannot be computed is left out, as
+/// there; the reasons are in [`Dashboard::problems`]).
+pub fn worth(board: &BoardSnapshot) -> Worth {
+    worth_in(board, &mut Problems::default())
+}
+
+impl Dashboard {
+    /// The dashboard's own [`Worth`], for code that has a dashboard already.
+    pub fn worth(&self) -> Worth {
+        Worth {
+            ranking: self.ranking.clone(),
+            unscored: self.unscored.clone(),
+            alignment: self.alignment.clone(),
+            coverage: self.coverage.clone(),
+        }
+    }
+}
+
+fn worth_in(board: &BoardSnapshot, problems: &mut Problems) -> Worth {
+    // Scoring: only fully scored projects still in play can be ranked.
+    let in_play = board.projects.iter().filter(|p| !matches!(p.stage, Stage::Closed | Stage::Cancelled));
+    let (scored, unscored): (Vec<_>, Vec<_>) =
+        in_play.partition(|p| board.criteria.iter().all(|criterion| p.scores.contains_key(&criterion.id)));
+    let ranking = if board.criteria.is_empty() {
+        None
+    } else {
+        let candidates: Vec<Candidate> = scored
+            .iter()
+            .map(|p| Candidate::new(p.id.as_str(), p.scores.iter().map(|(k, v)| (k.clone(), *v))))
+            .collect();
+        problems.keep(Computation::Scoring, scoring::weighted_ranking(&board.criteria, &candidates))
+    };
+
+    // Alignment with the strategic objectives.
+    let contributions: Vec<ProjectContributions> = board
+        .projects
+        .iter()
+        .map(|p| ProjectContributions { project: p.id.to_string(), contributions: p.contributions.clone() })
+        .collect();
+    let mut alignment = Vec::new();
+    let mut coverage = None;
+    if !board.objectives.is_empty() {
+        for project in &contributions {
+            if let Some(result) =
+                problems.keep(Computation::Alignment, alignment::project_alignment(&board.objectives, project))
+            {
+                alignment.push(result);
+            }
+        }
+        coverage = problems.keep(Computation::Coverage, alignment::coverage(&board.objectives, &contributions));
+    }
+    Worth { ranking, unscored: unscored.into_iter().map(|p| p.id.clone()).collect(), alignment, coverage }
 }
 
 /// The reasons computations could not run.
@@ -351,6 +388,11 @@ mod tests {
         board.set_allocation(&erp, &li, week, 48.0).unwrap();
 
         let dashboard = compute(&board.snapshot(), &[week]);
+        assert_eq!(
+            worth(&board.snapshot()),
+            dashboard.worth(),
+            "what values a project, alone, is what the dashboard finds"
+        );
         let ranking = dashboard.ranking.unwrap();
         assert_eq!(ranking.candidates.len(), 1);
         assert_eq!(dashboard.unscored, std::slice::from_ref(&crm));

@@ -201,8 +201,7 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
     let i18n = use_i18n();
     let solving = RwSignal::new(Solving::Running(t_string!(i18n, report.solving).to_owned()));
     let problem = board.view.snapshot.with_untracked(|b| {
-        let dashboard = shared::dashboard::compute(b, &weeks.get_value());
-        let values = views::selection::candidate_values(b, &dashboard);
+        let values = views::selection::candidate_values(b);
         let setup =
             Setup { budget: views::selection::default_budget(b), role_hours: BTreeMap::new(), forced: BTreeMap::new() };
         views::selection::build_problem(b, &values, &setup, &weeks.get_value())

@@ -112,10 +112,8 @@ pub fn SelectionPage() -> impl IntoView {
         },
     });
     let values = Memo::new(move |_| {
-        board.view.snapshot.with(|b| {
-            let dashboard = shared::dashboard::compute(b, &weeks.get_value());
-            views::selection::candidate_values(b, &dashboard)
-        })
+        // Only what values a project, not the whole dashboard: this runs on every change.
+        board.view.snapshot.with(views::selection::candidate_values)
     });
     let problem = Memo::new(move |_| {
         let setup = Setup { budget: budget.get().unwrap_or(0.0), role_hours: role_hours.get(), forced: forced.get() };

@@ -139,8 +139,7 @@ pub fn compare_selection(
     limits: &Limits,
 ) -> Result<SelectionThenNow, SelectionError> {
     let problem = |board: &BoardSnapshot| {
-        let figures = dashboard::compute(board, weeks);
-        let values = views::selection::candidate_values(board, &figures);
+        let values = views::selection::candidate_values(board);
         let setup = views::selection::Setup {
             budget: views::selection::default_budget(board),
             ..views::selection::Setup::default()

@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 
 use crate::format::{self, Locale};
 use crate::{
+    alignment::ProjectAlignment,
     board::{BoardSnapshot, ProjectId, Stage},
-    dashboard::Dashboard,
+    dashboard::{Dashboard, Worth},
     finance::Rag,
     rules::Warning,
+    scoring::WeightedRanking,
 };
 
 /// One KPI as the page shows it.
@@ -269,15 +271,35 @@ impl ValueBasis {
     }
 }
 
+/// What [`project_values`] reads: the weighted ranking and the alignment, of a whole
+/// [`Dashboard`] or of [`crate::dashboard::worth`] alone.
+#[derive(Clone, Copy)]
+pub struct WorthOf<'a> {
+    pub ranking: Option<&'a WeightedRanking>,
+    pub alignment: &'a [ProjectAlignment],
+}
+
+impl<'a> From<&'a Dashboard> for WorthOf<'a> {
+    fn from(dashboard: &'a Dashboard) -> WorthOf<'a> {
+        WorthOf { ranking: dashboard.ranking.as_ref(), alignment: &dashboard.alignment }
+    }
+}
+
+impl<'a> From<&'a Worth> for WorthOf<'a> {
+    fn from(worth: &'a Worth) -> WorthOf<'a> {
+        WorthOf { ranking: worth.ranking.as_ref(), alignment: &worth.alignment }
+    }
+}
+
 /// Each project's value to the portfolio, 0–1: its weighted score when it has one, else its
 /// alignment with the objectives.
-pub fn project_values(board: &BoardSnapshot, dashboard: &Dashboard) -> BTreeMap<ProjectId, (f64, ValueBasis)> {
-    let scored: BTreeMap<&str, f64> = dashboard
+pub fn project_values(board: &BoardSnapshot, worth: WorthOf<'_>) -> BTreeMap<ProjectId, (f64, ValueBasis)> {
+    let scored: BTreeMap<&str, f64> = worth
         .ranking
         .iter()
         .flat_map(|ranking| ranking.candidates.iter().map(|c| (c.id.as_str(), c.total_score)))
         .collect();
-    let aligned: BTreeMap<&str, f64> = dashboard.alignment.iter().map(|a| (a.project.as_str(), a.score)).collect();
+    let aligned: BTreeMap<&str, f64> = worth.alignment.iter().map(|a| (a.project.as_str(), a.score)).collect();
     board
         .projects
         .iter()
@@ -354,7 +376,7 @@ const MAX_RADIUS: f64 = 30.0;
 /// The projects still in play (not closed or cancelled) as bubbles, largest first so smaller
 /// ones are drawn on top.
 pub fn bubbles(board: &BoardSnapshot, dashboard: &Dashboard, frame: &ChartFrame) -> Vec<Bubble> {
-    let values = project_values(board, dashboard);
+    let values = project_values(board, WorthOf::from(dashboard));
     let risks: BTreeMap<&str, u8> = dashboard
         .exposure
         .iter()

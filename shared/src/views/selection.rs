@@ -4,10 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::dashboard::{project_values, ChartFrame};
+use super::dashboard::{project_values, ChartFrame, WorthOf};
 use crate::{
     board::{BoardSnapshot, DecisionKind, ProjectId, Stage},
-    dashboard::Dashboard,
     selection::{self, SelectionProblem},
     week::IsoWeek,
 };
@@ -60,8 +59,10 @@ pub fn default_budget(board: &BoardSnapshot) -> f64 {
 }
 
 /// Each project's value for the selection: 100 × its weighted score, else 100 × its alignment.
-pub fn candidate_values(board: &BoardSnapshot, dashboard: &Dashboard) -> BTreeMap<ProjectId, f64> {
-    project_values(board, dashboard)
+/// Computes only what values a project ([`crate::dashboard::worth`]), not the whole dashboard.
+pub fn candidate_values(board: &BoardSnapshot) -> BTreeMap<ProjectId, f64> {
+    let worth = crate::dashboard::worth(board);
+    project_values(board, WorthOf::from(&worth))
         .into_iter()
         .map(|(id, (value, _))| (id, (value * 100.0 * 1e6).round() / 1e6))
         .collect()
