@@ -19,7 +19,14 @@ use super::{
     project::ProjectLink,
     risks::move_focus,
 };
-use crate::{components::field::Field, i18n::*, language::lang};
+use crate::{
+    components::{
+        conflict::{self, ConflictSign},
+        field::Field,
+    },
+    i18n::*,
+    language::lang,
+};
 
 /// Weeks in the heat map, from this week on.
 const WEEKS: usize = 26;
@@ -306,6 +313,12 @@ fn CellEditor(
     let project_ids = Memo::new(move |_| bookings.with(|b| b.iter().map(|(id, _, _)| id.clone()).collect::<Vec<_>>()));
     let details = Memo::new(move |_| board.view.snapshot.with(|s| s.person(&person.get_value()).cloned()));
     let name = move || details.with(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default());
+    // "Changed by two people" beside a field two members set apart.
+    let sign = move |field: &'static str| {
+        let conflict =
+            Signal::derive(move || details.with(|p| p.as_ref().and_then(|p| conflict::on_field(&p.conflicts, field))));
+        view! { <ConflictSign conflict testid="person-conflict"/> }
+    };
     let booked = move || bookings.with(|b| b.iter().map(|(_, _, h)| h).sum::<f64>());
     let capacity = move || details.with(|p| p.as_ref().map_or(0.0, |p| p.capacity_in(week)));
     let close = move || selected.set(None);
@@ -371,13 +384,13 @@ fn CellEditor(
                         commit=move |role| board.try_apply(|b| {
                             let team = b.people().into_iter().find(|p| p.id == person.get_value()).map(|p| p.team).unwrap_or_default();
                             b.set_role_and_team(&person.get_value(), &role, &team)
-                        })/></label>
+                        })/>{sign("role")}</label>
                 <label>{t!(i18n, resources.team)} " "
                     <Field label=Signal::derive(move || t_string!(i18n, resources.team).to_string()) disabled=read_only value=Signal::derive(move || details.with(|p| p.as_ref().map(|p| p.team.clone()).unwrap_or_default()))
                         commit=move |team| board.try_apply(|b| {
                             let role = b.people().into_iter().find(|p| p.id == person.get_value()).map(|p| p.role).unwrap_or_default();
                             b.set_role_and_team(&person.get_value(), &role, &team)
-                        })/></label>
+                        })/>{sign("team")}</label>
             </div>
         </div>
     }
