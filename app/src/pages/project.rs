@@ -607,7 +607,9 @@ fn MilestoneRow(milestone: MilestoneId, milestones: Memo<Vec<Milestone>>, board:
         let conflict = Signal::derive(move || {
             row.with(|m| m.as_ref().and_then(|m| conflict::on_field(&m.conflicts, field))).map(|mut conflict| {
                 // Dates as the reader writes them.
-                let word = |text: &str| text.parse::<NaiveDate>().map_or_else(|_| text.to_owned(), |d| format::date(lang(), d));
+                let word = |text: &str| {
+                    text.parse::<NaiveDate>().map_or_else(|_| text.to_owned(), |d| format::date(lang(), d))
+                };
                 conflict.winner = word(&conflict.winner);
                 conflict.others = conflict.others.iter().map(|other| word(other)).collect();
                 conflict
@@ -616,7 +618,8 @@ fn MilestoneRow(milestone: MilestoneId, milestones: Memo<Vec<Milestone>>, board:
         view! { <ConflictSign conflict testid="milestone-conflict"/> }
     };
     let name = move || row.with(|m| m.as_ref().map(|m| m.name.clone()).unwrap_or_default());
-    let date_text = move |date: Option<NaiveDate>| date.map(|d| format::date(lang(), d)).unwrap_or_else(|| format::NO_VALUE.into());
+    let date_text =
+        move |date: Option<NaiveDate>| date.map(|d| format::date(lang(), d)).unwrap_or_else(|| format::NO_VALUE.into());
     view! {
         <tr data-testid="milestone-row" data-milestone-id=id.get_value().to_string()>
             <td>{name}{sign("name")}</td>

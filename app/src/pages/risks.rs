@@ -335,7 +335,8 @@ fn RiskRow(id: RiskId, board: BoardContext, places: Memo<Places>) -> impl IntoVi
             let mut conflict =
                 row.with(|r| r.as_ref().and_then(|(risk, _)| conflict::on_field(&risk.conflicts, field)))?;
             if field == "roam" {
-                let word = |code: &str| code.parse::<Roam>().map_or_else(|_| code.to_owned(), |r| roam_label(r).to_owned());
+                let word =
+                    |code: &str| code.parse::<Roam>().map_or_else(|_| code.to_owned(), |r| roam_label(r).to_owned());
                 conflict.winner = word(&conflict.winner);
                 conflict.others = conflict.others.iter().map(|other| word(other)).collect();
             }

@@ -236,7 +236,8 @@ pub fn cell_conflict(board: BoardContext, project: StoredValue<ProjectId>, field
 /// "Changed by two people" on a criterion's or an objective's weight (`criteria/<id>` or
 /// `objectives/<id>`): which value won and the other.
 pub fn weight_conflict(board: BoardContext, field: String) -> impl IntoView {
-    let conflict = Signal::derive(move || board.view.snapshot.with(|b| conflict::on_field(&b.weight_conflicts, &field)));
+    let conflict =
+        Signal::derive(move || board.view.snapshot.with(|b| conflict::on_field(&b.weight_conflicts, &field)));
     view! { <ConflictSign conflict testid="weight-conflict"/> }
 }
 

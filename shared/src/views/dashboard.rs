@@ -31,19 +31,40 @@ pub struct KpiTile {
 /// puts it into words in the reader's language; `Display` is the English sentence (tests, logs).
 #[derive(Debug, Clone, PartialEq)]
 pub enum KpiHow {
-    SuccessRate { successful: usize, closed: usize },
+    SuccessRate {
+        successful: usize,
+        closed: usize,
+    },
     SuccessRateNeedsData,
-    Utilisation { booked_hours: f64, capacity_hours: f64 },
+    Utilisation {
+        booked_hours: f64,
+        capacity_hours: f64,
+    },
     UtilisationNeedsData,
-    Cpi { earned_value: f64, actual_cost: f64, projects: usize },
+    Cpi {
+        earned_value: f64,
+        actual_cost: f64,
+        projects: usize,
+    },
     CpiNeedsData,
-    Spi { earned_value: f64, planned_value: f64, projects: usize },
+    Spi {
+        earned_value: f64,
+        planned_value: f64,
+        projects: usize,
+    },
     SpiNeedsData,
-    BudgetVariance { budget: f64, estimate_at_completion: f64 },
+    BudgetVariance {
+        budget: f64,
+        estimate_at_completion: f64,
+    },
     BudgetVarianceNeedsData,
     /// `on_time` of the `counted` milestones (done, or open with a forecast) were done or are
     /// forecast by their planned date; `forecast_late` open ones are forecast after it.
-    Milestones { on_time: usize, counted: usize, forecast_late: usize },
+    Milestones {
+        on_time: usize,
+        counted: usize,
+        forecast_late: usize,
+    },
     MilestonesNeedsData,
 }
 

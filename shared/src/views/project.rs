@@ -247,10 +247,16 @@ mod tests {
         // A forecast after the planned date makes an open milestone late before it is due; on
         // or before plan it stays upcoming; once done, the forecast no longer matters.
         let forecast = |forecast, done_on| Milestone { forecast: Some(forecast), ..milestone(done_on) };
-        assert_eq!(MilestoneStatus::of(&forecast(date(22), None), date(8)), MilestoneStatus::ForecastLate { slip_days: 12 });
+        assert_eq!(
+            MilestoneStatus::of(&forecast(date(22), None), date(8)),
+            MilestoneStatus::ForecastLate { slip_days: 12 }
+        );
         assert_eq!(MilestoneStatus::of(&forecast(date(22), None), date(8)).describe(), "forecast 12 day(s) late");
         assert_eq!(MilestoneStatus::of(&forecast(date(10), None), date(8)), MilestoneStatus::Upcoming { days: 2 });
-        assert_eq!(MilestoneStatus::of(&forecast(date(22), Some(date(9))), date(20)), MilestoneStatus::Done { days_late: 0 });
+        assert_eq!(
+            MilestoneStatus::of(&forecast(date(22), Some(date(9))), date(20)),
+            MilestoneStatus::Done { days_late: 0 }
+        );
         assert_eq!(forecast(date(22), None).slip_days(), Some(12));
         assert_eq!(forecast(date(9), None).slip_days(), None);
         assert_eq!(MilestoneStatus::of(&milestone(None), date(8)), MilestoneStatus::Upcoming { days: 2 });
