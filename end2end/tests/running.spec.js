@@ -529,7 +529,7 @@ test("two members offline set a risk's impact apart: both see it changed by two 
   // Alice settles it: the sign goes for both.
   await impact(alice).selectOption("5");
   for (const page of [alice, bob]) await expect(page.getByTestId("risk-conflict")).toHaveCount(0);
-  await expect(impact(bob)).toHaveValue("5");
+  await expect(bob.getByTestId("risk-row").getByLabel("影响", { exact: true })).toHaveValue("5");
   await expectAllSaved(alice);
 });
 
@@ -577,8 +577,11 @@ test("a person's capacity and role and a milestone's forecast set apart show the
     await shot(alice, `resource-plan-conflict-${language}`);
     const nav = alice.getByRole("navigation", { name: language === "en" ? "Board pages" : "看板页面" });
     await nav.getByRole("link", { name: language === "en" ? /^Resources/ : /^资源/ }).click();
+    // The heat map's row shows the capacity set apart (its colours follow the value that won),
+    // and a cell's editor the role.
+    await expect(alice.getByTestId("capacity-row").getByTestId("person-conflict")).toHaveAttribute("data-field", "capacity_hours_per_week");
     await alice.getByTestId("capacity-row").first().getByTestId("cap-cell").first().click();
-    await expect(alice.getByTestId("person-conflict")).toHaveCount(1);
+    await expect(alice.getByTestId("person-conflict")).toHaveCount(2);
     await shot(alice, `resources-conflict-${language}`);
     await nav.getByRole("link", { name: language === "en" ? /^Finance/ : /^财务/ }).click();
     await alice.getByTestId("finance-row").getByRole("link", { name: "ERP" }).click();

@@ -73,6 +73,19 @@ pub fn ResourcesPage() -> impl IntoView {
         })
     });
     let over = Memo::new(move |_| board.view.snapshot.with(|s| view_model::over_allocations(s, &weeks.get_value())));
+    // Capacities two members set apart (almost always none), found once per change for every
+    // row: the colours depend on the capacity that won.
+    let capacity_conflicts = Memo::new(move |_| {
+        board.view.snapshot.with(|s| {
+            s.people
+                .iter()
+                .filter(|person| !person.conflicts.is_empty())
+                .filter_map(|person| {
+                    conflict::on_field(&person.conflicts, "capacity_hours_per_week").map(|c| (person.id.clone(), c))
+                })
+                .collect::<Vec<_>>()
+        })
+    });
     let selected = RwSignal::new(None::<(PersonId, IsoWeek)>);
     let overall = Memo::new(move |_| {
         groups.with(|groups| {
@@ -124,7 +137,7 @@ pub fn ResourcesPage() -> impl IntoView {
                     .map(|person| {
                         let row = row_number;
                         row_number += 1;
-                        view! { <PersonRow person groups row selected/> }
+                        view! { <PersonRow person groups row selected capacity_conflicts/> }
                     })
                     .collect_view();
                 view! { <tbody>{head}{rows}</tbody> }
@@ -232,9 +245,13 @@ fn PersonRow(
     groups: Memo<Vec<Group>>,
     row: usize,
     selected: RwSignal<Option<(PersonId, IsoWeek)>>,
+    capacity_conflicts: Memo<Vec<(PersonId, shared::board::FieldConflict)>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let person = StoredValue::new(person);
+    let capacity_conflict = Signal::derive(move || {
+        capacity_conflicts.with(|all| all.iter().find(|(id, _)| *id == person.get_value()).map(|(_, c)| c.clone()))
+    });
     let line = Memo::new(move |_| {
         groups.with(|gs| gs.iter().flat_map(|g| &g.people).find(|p| p.person == person.get_value()).cloned())
     });
@@ -289,6 +306,7 @@ fn PersonRow(
                     let capacity = tr!(i18n, resources.capacity_short, hours);
                     format!(" {capacity}{}", if about.is_empty() { String::new() } else { format!(" · {}", about.join(", ")) })
                 }).unwrap_or_default())}</small>
+                <ConflictSign conflict=capacity_conflict testid="person-conflict"/>
             </th>
             <td class="util" data-testid="person-utilisation">{move || format::optional_percent(lang(), line.with(|l| l.as_ref().and_then(|l| l.utilisation)))}</td>
             {cells}
