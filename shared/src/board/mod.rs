@@ -599,27 +599,6 @@ impl Board {
 
     // ---- internals shared by the submodules ----------------------------------------------
 
-    /// Writes `value` under `key` unless the field already holds exactly that value and no
-    /// other. An edit form writes every field it shows; putting the unchanged ones too would
-    /// make two members' edits of different fields look like a conflict on all of them, while
-    /// a field in conflict is still written, since writing it is what settles the conflict.
-    pub(crate) fn put_changed(
-        &mut self,
-        object: &ObjId,
-        key: &str,
-        value: impl Into<ScalarValue>,
-    ) -> Result<(), BoardError> {
-        let value = value.into();
-        let all = self.doc.get_all(object, key)?;
-        if let [(Value::Scalar(current), _)] = all.as_slice() {
-            if current.as_ref() == &value {
-                return Ok(());
-            }
-        }
-        self.doc.put(object, key, value)?;
-        Ok(())
-    }
-
     pub(crate) fn commit(&mut self, message: String) {
         let mut options = CommitOptions::default().with_message(message);
         if let Some(clock) = CHANGE_CLOCK.get() {

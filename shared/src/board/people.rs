@@ -168,8 +168,8 @@ impl Board {
     /// Sets role and team; empty clears.
     pub fn set_role_and_team(&mut self, id: &PersonId, role: &str, team: &str) -> Result<(), BoardError> {
         let person = self.writable_person(id)?;
-        self.put_changed(&person, "role", role.trim())?;
-        self.put_changed(&person, "team", team.trim())?;
+        self.doc.put(&person, "role", role.trim())?;
+        self.doc.put(&person, "team", team.trim())?;
         self.commit(format!("set role and team of person {id}"));
         Ok(())
     }

@@ -164,10 +164,10 @@ impl Board {
 
     pub fn update_risk(&mut self, id: &RiskId, risk: NewRisk) -> Result<(), BoardError> {
         let object = self.writable(RISKS, Subject::Risk, id.as_str())?;
-        // Only the fields that changed, so that two members editing different fields of one
-        // risk do not set the others apart.
+        // Automerge writes nothing for a field given the value it holds, so two members editing
+        // different fields of one risk do not set the others apart.
         for (key, value) in risk_fields(&risk)? {
-            self.put_changed(&object, key, value)?;
+            automerge::transaction::Transactable::put(&mut self.doc, &object, key, value)?;
         }
         self.commit(format!("edit risk {id}"));
         Ok(())
