@@ -2,7 +2,7 @@
 // finance and lessons, with two members live on one board, a viewer, and the server stopped.
 import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
-import { addPerson, addProject, aliceAndBobOnABoard, badge, expectAllSaved, openBoard, ownBoard } from "./board-page.js";
+import { addPerson, addProject, aliceAndBobOnABoard, badge, expectAllSaved, openBoard, ownBoard, setHours } from "./board-page.js";
 
 let server;
 test.beforeEach(async () => {
@@ -431,4 +431,169 @@ test("two people who set a project's sponsor apart both see which value won and 
   // Settling on one clears the sign for both.
   await setField(alice, "sponsor", "Chen Jing (CFO)");
   for (const page of [alice, bob]) await expect(page.getByTestId("conflict")).toHaveCount(0);
+});
+
+/** With PMO_SCREENSHOTS=<dir>, saves the whole page there as `<name>.png`. */
+async function shot(page, name) {
+  if (process.env.PMO_SCREENSHOTS) {
+    await page.screenshot({ path: `${process.env.PMO_SCREENSHOTS}/${name}.png`, fullPage: true });
+  }
+}
+
+/** Switches the page's language from the account menu, without a reload. */
+async function speak(page, language) {
+  await page.getByTestId("account-menu-button").click();
+  await page.getByTestId("language-switch").selectOption(language);
+  await page.keyboard.press("Escape");
+}
+
+test("a milestone forecast set by one shows to the other as a slip, late on the dashboard; a bad date is refused in place", async ({ browser }) => {
+  const { pages: [alice, bob] } = await aliceAndBobOnABoard(browser, server, "Forecasts");
+  await addProject(alice, "ERP");
+  for (const page of [alice, bob]) await openProject(page, "ERP");
+  await alice.getByLabel("Milestone name").fill("Go-live");
+  await alice.getByLabel("Milestone due date").fill("2099-01-31");
+  await alice.getByLabel("Milestone due date").press("Enter");
+  const row = (page) => page.getByTestId("milestone-row").filter({ hasText: "Go-live" });
+  await expect(row(bob)).toContainText("31 Jan 2099");
+  await expect(row(bob).getByTestId("milestone-status")).toHaveText(/^due in \d+ day\(s\)$/);
+
+  // By keyboard: a text that is no date says why in place, and nothing is written.
+  const forecast = alice.getByLabel("Forecast date of Go-live (empty: no forecast)");
+  await forecast.focus();
+  await alice.keyboard.type("2099-02-30");
+  await alice.keyboard.press("Enter");
+  await expect(row(alice).locator(".field-error")).toHaveText("“2099-02-30” is not a date: write it as 2027-03-31");
+  await expect(row(alice).getByTestId("milestone-slip")).toHaveCount(0);
+  await alice.keyboard.press("Escape");
+  await expect(forecast).toHaveValue("");
+
+  await forecast.fill("2099-02-14");
+  await forecast.press("Enter");
+  await expect(row(alice).locator(".field-error")).toHaveText("");
+  // Bob sees the forecast and the slip: two weeks after plan is late.
+  await expect(row(bob).getByTestId("milestone-forecast")).toHaveValue("2099-02-14");
+  await expect(row(bob).getByTestId("milestone-slip")).toHaveText("14 day(s) after plan");
+  await expect(row(bob).getByTestId("milestone-status")).toHaveText("late: forecast 14 day(s) after plan");
+  await goToPage(bob, "Dashboard");
+  await expect(bob.getByTestId("kpi-milestones").locator(".kpi-figure")).toHaveText("0%");
+  await expect(bob.getByTestId("kpi-milestones").locator(".kpi-how")).toContainText("1 open milestone(s) forecast after it (late)");
+  await speak(bob, "zh");
+  await expect(bob.getByTestId("kpi-milestones").locator(".kpi-how")).toContainText("1 个未完成的里程碑预测晚于计划（延误）");
+
+  // Forecast back on plan: on time again, for both.
+  await forecast.fill("2099-01-31");
+  await forecast.press("Enter");
+  await expect(row(alice).getByTestId("milestone-slip")).toHaveCount(0);
+  await expect(bob.getByTestId("kpi-milestones").locator(".kpi-figure")).toHaveText("100%");
+  await expectAllSaved(alice);
+});
+
+test("two members offline set a risk's impact apart: both see it changed by two people after reconnecting, until one settles it", async ({ browser }) => {
+  const { pages: [alice, bob] } = await aliceAndBobOnABoard(browser, server, "Risk conflicts");
+  await addProject(alice, "ERP");
+  for (const page of [alice, bob]) await goToPage(page, "Risks");
+  await addRisk(alice, "ERP", "Vendor delivers late", 3, 3);
+  const impact = (page) => page.getByTestId("risk-row").getByLabel("Impact", { exact: true });
+  await expect(impact(bob)).toHaveValue("3");
+  await expect(bob.getByTestId("risk-conflict")).toHaveCount(0);
+
+  await server.stop();
+  for (const [page, value] of [[alice, "4"], [bob, "2"]]) {
+    await expect(badge(page)).toHaveAttribute("data-state", "offline");
+    await impact(page).selectOption(value);
+  }
+  // Bob also changes the owner, which Alice leaves alone: that merges without a sign.
+  const owner = (page) => page.getByTestId("risk-row").locator("input.risk-owner");
+  await owner(bob).fill("Wang Fang");
+  await owner(bob).press("Enter");
+  await server.start();
+  for (const page of [alice, bob]) {
+    await expectAllSaved(page);
+    await expect(page.getByTestId("risk-conflict")).toHaveCount(1);
+    await expect(page.getByTestId("risk-conflict")).toHaveAttribute("data-field", "impact");
+    await expect(owner(page)).toHaveValue("Wang Fang");
+  }
+  const winner = await impact(alice).inputValue();
+  const loser = winner === "4" ? "2" : "4";
+  await expect(impact(bob)).toHaveValue(winner);
+  for (const page of [alice, bob]) {
+    await expect(page.getByTestId("risk-conflict")).toHaveAttribute("title", `Changed by two people: ${winner} won, also set to ${loser}`);
+    await expect(page.getByTestId("risk-conflict")).toHaveText(`⚑ ${loser}`);
+  }
+  await shot(bob, "risks-conflict-en");
+  await speak(bob, "zh");
+  await expect(bob.getByTestId("risk-conflict")).toHaveAttribute("title", `两人同时修改：${winner} 生效，也曾被设为 ${loser}`);
+  await shot(bob, "risks-conflict-zh");
+
+  // Alice settles it: the sign goes for both.
+  await impact(alice).selectOption("5");
+  for (const page of [alice, bob]) await expect(page.getByTestId("risk-conflict")).toHaveCount(0);
+  await expect(bob.getByTestId("risk-row").getByLabel("影响", { exact: true })).toHaveValue("5");
+  await expectAllSaved(alice);
+});
+
+test("a person's capacity and role and a milestone's forecast set apart show the sign on the resource plan, the resources page and the project page", async ({ browser }) => {
+  const { pages: [alice, bob] } = await aliceAndBobOnABoard(browser, server, "People conflicts");
+  await addProject(alice, "ERP");
+  await addPerson(alice, "Li Wei", 40);
+  await setHours(alice, "ERP", "Li Wei", 0, 30);
+  await openProject(alice, "ERP");
+  await alice.getByLabel("Milestone name").fill("Go-live");
+  await alice.getByLabel("Milestone due date").fill("2099-01-31");
+  await alice.getByLabel("Milestone due date").press("Enter");
+  await openProject(bob, "ERP");
+  await expect(bob.getByTestId("milestone-row")).toHaveCount(1);
+
+  await server.stop();
+  for (const [page, capacity, role, forecast] of [[alice, "32", "developer", "2099-02-14"], [bob, "24", "analyst", "2099-01-20"]]) {
+    await expect(badge(page)).toHaveAttribute("data-state", "offline");
+    await page.getByTestId("milestone-forecast").fill(forecast);
+    await page.getByTestId("milestone-forecast").press("Enter");
+    await goToPage(page, "Priorities");
+    const person = page.getByTestId("person").filter({ has: page.locator('input[value="Li Wei"]') });
+    await person.locator("input.person-capacity").fill(capacity);
+    await person.locator("input.person-capacity").press("Enter");
+    await person.locator("input.person-role").fill(role);
+    await person.locator("input.person-role").press("Enter");
+  }
+  await server.start();
+  for (const page of [alice, bob]) {
+    await expectAllSaved(page);
+    await expect(page.getByTestId("person-conflict")).toHaveCount(2);
+  }
+  const fields = await alice.getByTestId("person-conflict").evaluateAll((signs) => signs.map((s) => s.dataset.field));
+  expect(fields).toEqual(["role", "capacity_hours_per_week"]);
+  const capacity = await alice.getByTestId("person").locator("input.person-capacity").inputValue();
+  await expect(alice.getByTestId("person-conflict").nth(1)).toHaveText(`⚑ ${capacity === "32" ? "24" : "32"}`);
+
+  for (const language of ["en", "zh"]) {
+    if (language === "zh") {
+      await speak(alice, "zh");
+      await alice.getByRole("navigation", { name: "看板页面" }).getByRole("link", { name: /^优先级/ }).click();
+    }
+    await expect(alice.getByTestId("person-conflict")).toHaveCount(2);
+    await alice.getByTestId("person").first().scrollIntoViewIfNeeded();
+    await shot(alice, `resource-plan-conflict-${language}`);
+    const nav = alice.getByRole("navigation", { name: language === "en" ? "Board pages" : "看板页面" });
+    await nav.getByRole("link", { name: language === "en" ? /^Resources/ : /^资源/ }).click();
+    // The heat map's row shows the capacity set apart (its colours follow the value that won),
+    // and a cell's editor the role.
+    await expect(alice.getByTestId("capacity-row").getByTestId("person-conflict")).toHaveAttribute("data-field", "capacity_hours_per_week");
+    await alice.getByTestId("capacity-row").first().getByTestId("cap-cell").first().click();
+    await expect(alice.getByTestId("person-conflict")).toHaveCount(2);
+    await shot(alice, `resources-conflict-${language}`);
+    await nav.getByRole("link", { name: language === "en" ? /^Finance/ : /^财务/ }).click();
+    await alice.getByTestId("finance-row").getByRole("link", { name: "ERP" }).click();
+    await expect(alice.getByTestId("milestone-conflict")).toHaveCount(1);
+    await expect(alice.getByTestId("milestone-conflict")).toHaveAttribute("data-field", "forecast");
+    await shot(alice, `project-conflict-${language}`);
+  }
+  // Alice settles the forecast: the sign goes for Bob too.
+  await alice.getByTestId("milestone-forecast").fill("2099-02-07");
+  await alice.getByTestId("milestone-forecast").press("Enter");
+  await expect(bob.getByTestId("person-conflict")).toHaveCount(2);
+  await openProject(bob, "ERP");
+  await expect(bob.getByTestId("milestone-conflict")).toHaveCount(0);
+  await expect(bob.getByTestId("milestone-slip")).toHaveText("7 day(s) after plan");
 });

@@ -214,7 +214,12 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
     let milestones: Vec<MilestoneDates> = board
         .milestones
         .iter()
-        .map(|m| MilestoneDates { milestone_id: m.id.to_string(), due: m.due, done_on: m.done_on })
+        .map(|m| MilestoneDates {
+            milestone_id: m.id.to_string(),
+            due: m.due,
+            forecast: m.forecast,
+            done_on: m.done_on,
+        })
         .collect();
     let kpis = Kpis {
         success_rate: problems.keep(Computation::SuccessRate, kpi::success_rate(&closed, &SuccessTolerance::default())),

@@ -176,6 +176,8 @@ impl Phrase {
             "person_field_set" => "set {0}'s {1} to {2}",
             "milestone_done" => "marked milestone “{0}” done on {1}",
             "milestone_not_done" => "marked milestone “{0}” not done",
+            "milestone_forecast" => "forecast milestone “{0}” on {1}",
+            "milestone_forecast_cleared" => "cleared the forecast of milestone “{0}”",
             "risk_edited" => "edited risk “{0}”",
             "milestone_edited" => "edited milestone “{0}”",
             "lesson_edited" => "edited lesson “{0}”",
@@ -785,6 +787,14 @@ impl Reader<'_> {
                 match self.value_at(&object, field, self.after) {
                     Some(day) => Line::on(say("milestone_done", [t(name), t(day)]), project.as_deref()),
                     None => Line::on(say("milestone_not_done", [t(name)]), project.as_deref()),
+                }
+            }
+            MILESTONES if field == "forecast" => {
+                let object = self.entity(MILESTONES, id, self.after)?;
+                let project = self.project_of(MILESTONES, id);
+                match self.value_at(&object, field, self.after) {
+                    Some(day) => Line::on(say("milestone_forecast", [t(name), t(day)]), project.as_deref()),
+                    None => Line::on(say("milestone_forecast_cleared", [t(name)]), project.as_deref()),
                 }
             }
             RISKS | MILESTONES | LESSONS | DECISIONS => {

@@ -13,9 +13,9 @@
 //! use shared::kpi::{self, MilestoneDates};
 //! let date = |month, day| NaiveDate::from_ymd_opt(2026, month, day).unwrap();
 //! let milestones = [
-//!     MilestoneDates { milestone_id: "design-signed".into(), due: date(3, 31), done_on: Some(date(3, 31)) },
-//!     MilestoneDates { milestone_id: "go-live".into(), due: date(6, 30), done_on: Some(date(7, 2)) },
-//!     MilestoneDates { milestone_id: "handover".into(), due: date(9, 30), done_on: None },
+//!     MilestoneDates { milestone_id: "design-signed".into(), due: date(3, 31), forecast: None, done_on: Some(date(3, 31)) },
+//!     MilestoneDates { milestone_id: "go-live".into(), due: date(6, 30), forecast: None, done_on: Some(date(7, 2)) },
+//!     MilestoneDates { milestone_id: "handover".into(), due: date(9, 30), forecast: None, done_on: None },
 //! ];
 //! let on_time = kpi::on_time_milestone_rate(&milestones).unwrap();
 //! assert_eq!((on_time.completed_on_time, on_time.completed), (1, 2));
@@ -143,11 +143,14 @@ pub struct CostAndSchedule {
     pub budget_variance_fraction: Option<f64>,
 }
 
-/// A milestone's due date and, once done, the date it was completed.
+/// A milestone's due (planned) date, its forecast if one was given and, once done, the date it
+/// was completed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MilestoneDates {
     pub milestone_id: String,
     pub due: NaiveDate,
+    /// When an open milestone is now expected; ignored once it is done.
+    pub forecast: Option<NaiveDate>,
     /// When it was reached, if it was.
     pub done_on: Option<NaiveDate>,
 }
@@ -158,8 +161,13 @@ pub struct MilestoneRate {
     pub completed: usize,
     /// Completed on or before the due date.
     pub completed_on_time: usize,
-    /// completed_on_time ÷ completed; `None` when none is completed. Milestones still open are
-    /// not counted, even when overdue.
+    /// Open milestones with a forecast date.
+    pub forecast: usize,
+    /// Of those, forecast after their due date: late already, though not done.
+    pub forecast_late: usize,
+    /// (completed on time + forecast on time) ÷ (completed + forecast); `None` when none is
+    /// completed or forecast. Open milestones without a forecast are not counted, even when
+    /// overdue.
     pub rate: Option<f64>,
 }
 
@@ -245,13 +253,27 @@ pub fn cost_and_schedule(projects: &[ProjectFigures]) -> Result<CostAndSchedule,
     })
 }
 
-/// Milestones completed on or before their due date ÷ milestones completed.
+/// Milestones completed, or forecast, on or before their due date ÷ milestones completed or
+/// forecast. A milestone forecast after its due date counts as late before it is done: the
+/// PMO learns of the slip when the project forecasts it, not when the date has passed.
 pub fn on_time_milestone_rate(milestones: &[MilestoneDates]) -> Result<MilestoneRate, KpiError> {
     unique_ids("milestone", milestones.iter().map(|milestone| milestone.milestone_id.as_str()))?;
     let completed: Vec<bool> =
         milestones.iter().filter_map(|milestone| milestone.done_on.map(|done_on| done_on <= milestone.due)).collect();
+    let forecast: Vec<bool> = milestones
+        .iter()
+        .filter(|milestone| milestone.done_on.is_none())
+        .filter_map(|milestone| milestone.forecast.map(|forecast| forecast <= milestone.due))
+        .collect();
     let completed_on_time = completed.iter().filter(|on_time| **on_time).count();
-    Ok(MilestoneRate { completed: completed.len(), completed_on_time, rate: rate(completed_on_time, completed.len()) })
+    let forecast_on_time = forecast.iter().filter(|on_time| **on_time).count();
+    Ok(MilestoneRate {
+        completed: completed.len(),
+        completed_on_time,
+        forecast: forecast.len(),
+        forecast_late: forecast.len() - forecast_on_time,
+        rate: rate(completed_on_time + forecast_on_time, completed.len() + forecast.len()),
+    })
 }
 
 fn unique_ids<'a>(what: &'static str, ids: impl Iterator<Item = &'a str>) -> Result<(), KpiError> {
@@ -475,6 +497,7 @@ mod tests {
         let milestone = |id: &str, due: &str, completed: Option<&str>| MilestoneDates {
             milestone_id: id.into(),
             due: date(due),
+            forecast: None,
             done_on: completed.map(date),
         };
         let milestones = [
@@ -490,5 +513,33 @@ mod tests {
         assert_eq!(on_time_milestone_rate(&milestones[3..]).unwrap().rate, None);
         let twice = [milestones[0].clone(), milestones[0].clone()];
         assert_eq!(on_time_milestone_rate(&twice), Err(KpiError::DuplicateId { what: "milestone", id: "m1".into() }));
+    }
+
+    #[test]
+    fn a_forecast_later_than_planned_counts_as_late() {
+        // m1 done on time; m2 open, forecast 05-10 against 04-30 (late); m3 open, forecast on
+        // its due date (on time); m4 open without a forecast (not counted); m5 done on time
+        // though once forecast late (the forecast no longer counts).
+        // On time = (1 done + 1 forecast) + 1 done = 3 of 4 = 0.75; one forecast late.
+        let milestone = |id: &str, due: &str, forecast: Option<&str>, completed: Option<&str>| MilestoneDates {
+            milestone_id: id.into(),
+            due: date(due),
+            forecast: forecast.map(date),
+            done_on: completed.map(date),
+        };
+        let milestones = [
+            milestone("m1", "2026-03-31", None, Some("2026-03-30")),
+            milestone("m2", "2026-04-30", Some("2026-05-10"), None),
+            milestone("m3", "2026-06-30", Some("2026-06-30"), None),
+            milestone("m4", "2026-07-31", None, None),
+            milestone("m5", "2026-02-28", Some("2026-03-15"), Some("2026-02-27")),
+        ];
+        let result = on_time_milestone_rate(&milestones).unwrap();
+        assert_eq!((result.completed_on_time, result.completed), (2, 2));
+        assert_eq!((result.forecast, result.forecast_late), (2, 1));
+        assert_eq!(result.rate, Some(0.75));
+        // Only the late forecast: nothing done yet, and already 0 % on time.
+        let late_only = on_time_milestone_rate(&milestones[1..2]).unwrap();
+        assert_eq!((late_only.forecast_late, late_only.rate), (1, Some(0.0)));
     }
 }

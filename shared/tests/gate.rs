@@ -53,6 +53,8 @@ enum Edit {
     Depend(usize, usize, bool),
     Milestone(usize, u8),
     MilestoneDone(usize, bool),
+    /// Forecast a milestone on that day, or clear its forecast (`None`).
+    MilestoneForecast(usize, Option<u8>),
     Tick(usize, usize, bool),
     GateItem(usize, String, bool),
     Risk(usize, u8, u8),
@@ -101,6 +103,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         (i(), i(), any::<bool>()).prop_map(|(p, q, add)| Edit::Depend(p, q, add)),
         (i(), 1..28u8).prop_map(|(p, day)| Edit::Milestone(p, day)),
         (i(), any::<bool>()).prop_map(|(m, done)| Edit::MilestoneDone(m, done)),
+        (i(), proptest::option::of(1..28u8)).prop_map(|(m, day)| Edit::MilestoneForecast(m, day)),
         (i(), i(), any::<bool>()).prop_map(|(p, item, tick)| Edit::Tick(p, item, tick)),
         (0..5usize, "[a-z]{1,6}", any::<bool>()).prop_map(|(phase, item, add)| Edit::GateItem(phase, item, add)),
         (i(), 1..=5u8, 1..=5u8).prop_map(|(p, probability, impact)| Edit::Risk(p, probability, impact)),
@@ -218,6 +221,9 @@ fn apply(board: &mut Board, edit: &Edit) {
                 board.delete_milestone(&id)
             }
         }),
+        Edit::MilestoneForecast(m, day) => {
+            pick(&milestones, m).map_or(Ok(()), |id| board.set_milestone_forecast(&id, day.map(date)))
+        }
         Edit::Tick(p, item, tick) => match (project(p), pick(&snapshot.gate_template, item)) {
             (Some(id), Some(gate)) if tick => board.tick_gate(&id, gate.phase, &gate.item, stamp),
             (Some(id), Some(gate)) => board.untick_gate(&id, gate.phase, &gate.item),
@@ -557,6 +563,24 @@ fn updates_that_break_the_schema_are_refused_where_they_break_it() {
             |p| matches!(p, Problem::WrongValue { .. }),
         ),
         (
+            "a milestone forecast that is no date",
+            Box::new(|d| d.put(object(d, &["milestones", "go-live"]), "forecast", "next spring").unwrap()),
+            "milestones/go-live/forecast",
+            |p| matches!(p, Problem::WrongValue { found, .. } if found == "the string `next spring`"),
+        ),
+        (
+            "a milestone forecast on a day the calendar lacks",
+            Box::new(|d| d.put(object(d, &["milestones", "go-live"]), "forecast", "2027-02-30").unwrap()),
+            "milestones/go-live/forecast",
+            |p| matches!(p, Problem::WrongValue { .. }),
+        ),
+        (
+            "a milestone forecast as a number",
+            Box::new(|d| d.put(object(d, &["milestones", "go-live"]), "forecast", 20270331i64).unwrap()),
+            "milestones/go-live/forecast",
+            |p| matches!(p, Problem::WrongValue { .. }),
+        ),
+        (
             "a probability off the scale",
             Box::new(|d| d.put(object(d, &["risks", "vendor"]), "probability", 9u64).unwrap()),
             "risks/vendor/probability",
@@ -655,6 +679,17 @@ fn updates_that_fit_the_schema_pass() {
             Box::new(|d| d.put(object(d, &["people", "ana"]), "capacity_hours_per_week", 32i64).unwrap()),
         ),
         ("a stage as a text", Box::new(|d| put_text(d, &["projects", "erp"], "stage", "on-hold"))),
+        (
+            "a milestone forecast written by another client",
+            Box::new(|d| put_text(d, &["milestones", "go-live"], "forecast", "2027-04-15")),
+        ),
+        (
+            "a milestone forecast cleared",
+            Box::new(|d| {
+                d.put(object(d, &["milestones", "go-live"]), "forecast", "2027-04-15").unwrap();
+                d.delete(object(d, &["milestones", "go-live"]), "forecast").unwrap();
+            }),
+        ),
         (
             "a baseline written by another client",
             Box::new(|d| {

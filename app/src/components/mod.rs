@@ -3,6 +3,7 @@
 pub mod account_menu;
 pub mod blame;
 pub mod comparison;
+pub mod conflict;
 pub mod field;
 pub mod files;
 pub mod header;

@@ -60,7 +60,9 @@ pub(crate) fn kpi_how(i18n: I18nContext<Locale>, how: &KpiHow) -> String {
             estimate = amount(*estimate_at_completion)
         ),
         KpiHow::BudgetVarianceNeedsData => t_string!(i18n, dashboard.how_budget_variance_missing).to_owned(),
-        KpiHow::Milestones { on_time, completed } => tr!(i18n, dashboard.how_milestones, on_time, completed),
+        KpiHow::Milestones { on_time, counted, forecast_late } => {
+            tr!(i18n, dashboard.how_milestones, on_time, counted, forecast_late)
+        }
         KpiHow::MilestonesNeedsData => t_string!(i18n, dashboard.how_milestones_missing).to_owned(),
     }
 }

@@ -101,6 +101,8 @@ pub(crate) fn phrase_text(i18n: I18nContext<Locale>, phrase: &Phrase) -> String 
         "person_field_set" => t_string!(i18n, history.phrase_person_field_set),
         "milestone_done" => t_string!(i18n, history.phrase_milestone_done),
         "milestone_not_done" => t_string!(i18n, history.phrase_milestone_not_done),
+        "milestone_forecast" => t_string!(i18n, history.phrase_milestone_forecast),
+        "milestone_forecast_cleared" => t_string!(i18n, history.phrase_milestone_forecast_cleared),
         "risk_edited" => t_string!(i18n, history.phrase_risk_edited),
         "milestone_edited" => t_string!(i18n, history.phrase_milestone_edited),
         "lesson_edited" => t_string!(i18n, history.phrase_lesson_edited),

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 use shared::{
-    board::{DecisionId, DecisionKind, Financials, MilestoneId, Phase, Project, Stamp},
+    board::{DecisionId, DecisionKind, Financials, Milestone, MilestoneId, Phase, Project, Stamp},
     finance::Rag,
     format,
     views::project::{self as view_model, MilestoneStatus},
@@ -21,6 +21,7 @@ use crate::{
     components::{
         band_label,
         blame::{FieldHistory, Stories, StoryPanel},
+        conflict::{self, ConflictSign},
         field::Field,
         gate_label, gate_label_in, phase_label, phase_label_in, rag_label, stage_label,
     },
@@ -538,7 +539,6 @@ fn Milestones(id: ProjectId, board: BoardContext) -> impl IntoView {
     let i18n = use_i18n();
     let id = StoredValue::new(id);
     let read_only = move || !board.editable.get();
-    let today = chrono::Utc::now().date_naive();
     let milestones = Memo::new(move |_| {
         board.view.snapshot.with(|snapshot| {
             snapshot.milestones.iter().filter(|m| m.project == id.get_value()).cloned().collect::<Vec<_>>()
@@ -566,37 +566,13 @@ fn Milestones(id: ProjectId, board: BoardContext) -> impl IntoView {
         <section class="milestones" aria-labelledby="milestones-heading">
             <h2 id="milestones-heading">{t!(i18n, project.milestones)}</h2>
             <table>
-                <thead><tr><th>{t!(i18n, project.milestone)}</th><th>{t!(i18n, project.planned)}</th>
+                <thead><tr><th>{t!(i18n, project.milestone)}</th><th>{t!(i18n, project.planned)}</th><th>{t!(i18n, project.forecast)}</th>
                     <th>{t!(i18n, project.done)}</th><th>{t!(i18n, project.status)}</th><th>{t!(i18n, project.actions)}</th></tr></thead>
                 <tbody>
-                    <For each=move || milestones.get() key=|m| (m.id.clone(), m.done_on, m.due, m.name.clone()) children=move |m| {
-                        let milestone = StoredValue::new(m.id.clone());
-                        let status = MilestoneStatus::of(&m, today);
-                        let class = match status {
-                            MilestoneStatus::Done { .. } => "done",
-                            MilestoneStatus::Overdue { .. } => "overdue",
-                            MilestoneStatus::Upcoming { .. } => "upcoming",
-                        };
-                        let done = m.done_on.is_some();
-                        view! {
-                            <tr data-testid="milestone-row">
-                                <td>{m.name.clone()}</td>
-                                <td>{move || format::date(lang(), m.due)}</td>
-                                <td>{move || m.done_on.map(|d| format::date(lang(), d)).unwrap_or_else(|| format::NO_VALUE.into())}</td>
-                                <td class=format!("status {class}")>{move || milestone_status(i18n, status)}</td>
-                                <td class="actions">
-                                    <button type="button" disabled=read_only on:click=move |_| {
-                                        let on = (!done).then(|| chrono::Utc::now().date_naive());
-                                        board.apply(|b| b.set_milestone_done(&milestone.get_value(), on));
-                                    }>{move || if done { t_string!(i18n, project.not_done) } else { t_string!(i18n, project.done_today) }}</button>
-                                    " "
-                                    <button type="button" class="danger" aria-label=move || t_string!(i18n, project.delete_milestone)
-                                        title=move || t_string!(i18n, project.delete_milestone) disabled=read_only
-                                        on:click=move |_| board.apply(|b| b.delete_milestone(&milestone.get_value()))>"✕"</button>
-                                </td>
-                            </tr>
-                        }
-                    }/>
+                    // Keyed by id alone: a colleague's edit updates the row in place, so a
+                    // forecast being typed keeps its draft.
+                    <For each=move || milestones.with(|list| list.iter().map(|m| m.id.clone()).collect::<Vec<_>>()) key=|id| id.clone()
+                        children=move |milestone| view! { <MilestoneRow milestone milestones board/> }/>
                 </tbody>
             </table>
             <Show when=move || milestones.with(Vec::is_empty)><p class="empty">{t!(i18n, project.no_milestones)}</p></Show>
@@ -610,6 +586,74 @@ fn Milestones(id: ProjectId, board: BoardContext) -> impl IntoView {
                 <span class="field-error" role="alert">{error}</span>
             </form>
         </section>
+    }
+}
+
+/// One milestone: name, planned date, forecast (edited in place: Enter or leaving the field
+/// commits it, an empty field clears it, a text that is no date is refused in place), done
+/// date, status (a forecast after the planned date is late) and "changed by two people".
+#[component]
+fn MilestoneRow(milestone: MilestoneId, milestones: Memo<Vec<Milestone>>, board: BoardContext) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = StoredValue::new(milestone);
+    let read_only = Signal::derive(move || !board.editable.get());
+    let today = chrono::Utc::now().date_naive();
+    let row = Memo::new(move |_| milestones.with(|list| list.iter().find(|m| m.id == id.get_value()).cloned()));
+    let read = move |f: fn(&Milestone) -> Option<NaiveDate>| move || row.with(|m| m.as_ref().and_then(f));
+    let status = move || row.with(|m| m.as_ref().map(|m| MilestoneStatus::of(m, today)));
+    let done = move || row.with(|m| m.as_ref().is_some_and(|m| m.done_on.is_some()));
+    let slip = move || row.with(|m| m.as_ref().and_then(Milestone::slip_days));
+    let sign = move |field: &'static str| {
+        let conflict = Signal::derive(move || {
+            row.with(|m| m.as_ref().and_then(|m| conflict::on_field(&m.conflicts, field))).map(|mut conflict| {
+                // Dates as the reader writes them.
+                let word = |text: &str| {
+                    text.parse::<NaiveDate>().map_or_else(|_| text.to_owned(), |d| format::date(lang(), d))
+                };
+                conflict.winner = word(&conflict.winner);
+                conflict.others = conflict.others.iter().map(|other| word(other)).collect();
+                conflict
+            })
+        });
+        view! { <ConflictSign conflict testid="milestone-conflict"/> }
+    };
+    let name = move || row.with(|m| m.as_ref().map(|m| m.name.clone()).unwrap_or_default());
+    let date_text =
+        move |date: Option<NaiveDate>| date.map(|d| format::date(lang(), d)).unwrap_or_else(|| format::NO_VALUE.into());
+    view! {
+        <tr data-testid="milestone-row" data-milestone-id=id.get_value().to_string()>
+            <td>{name}{sign("name")}</td>
+            <td data-testid="milestone-planned">{move || date_text(read(|m| Some(m.due))())}{sign("due")}</td>
+            <td class="forecast" class:late=move || slip().is_some()>
+                <Field class="milestone-forecast" testid="milestone-forecast" disabled=read_only
+                    label=Signal::derive(move || tr!(i18n, project.forecast_of, name = name()).to_string())
+                    value=Signal::derive(move || read(|m| m.forecast)().map(|d| d.to_string()).unwrap_or_default())
+                    commit=move |text| {
+                        let forecast = parse_date(i18n, &text)?;
+                        board.try_apply(|b| b.set_milestone_forecast(&id.get_value(), forecast))
+                    }/>
+                {sign("forecast")}
+                {move || slip().map(|days| view! {
+                    <span class="slip" data-testid="milestone-slip">{tr!(i18n, project.slip_days, days).to_string()}</span>
+                })}
+            </td>
+            <td>{move || date_text(read(|m| m.done_on)())}{sign("done_on")}</td>
+            <td class=move || format!("status {}", match status() {
+                Some(MilestoneStatus::Done { .. }) => "done",
+                Some(MilestoneStatus::Overdue { .. } | MilestoneStatus::ForecastLate { .. }) => "overdue",
+                _ => "upcoming",
+            }) data-testid="milestone-status">{move || status().map(|status| milestone_status(i18n, status))}</td>
+            <td class="actions">
+                <button type="button" disabled=read_only on:click=move |_| {
+                    let on = (!done()).then(|| chrono::Utc::now().date_naive());
+                    board.apply(|b| b.set_milestone_done(&id.get_value(), on));
+                }>{move || if done() { t_string!(i18n, project.not_done) } else { t_string!(i18n, project.done_today) }}</button>
+                " "
+                <button type="button" class="danger" aria-label=move || t_string!(i18n, project.delete_milestone)
+                    title=move || t_string!(i18n, project.delete_milestone) disabled=read_only
+                    on:click=move |_| board.apply(|b| b.delete_milestone(&id.get_value()))>"✕"</button>
+            </td>
+        </tr>
     }
 }
 
@@ -817,5 +861,6 @@ fn milestone_status(i18n: I18nContext<Locale>, status: MilestoneStatus) -> Strin
         MilestoneStatus::Overdue { days } => tr!(i18n, project.status_overdue, days).to_string(),
         MilestoneStatus::Upcoming { days: 0 } => t_string!(i18n, project.status_due_today).to_string(),
         MilestoneStatus::Upcoming { days } => tr!(i18n, project.status_upcoming, days).to_string(),
+        MilestoneStatus::ForecastLate { slip_days: days } => tr!(i18n, project.status_forecast_late, days).to_string(),
     }
 }

@@ -14,7 +14,14 @@ use shared::{
 };
 
 use super::board::{parse_number, BoardContext};
-use crate::{components::field::Field, i18n::*, language::lang};
+use crate::{
+    components::{
+        conflict::{self, ConflictSign},
+        field::Field,
+    },
+    i18n::*,
+    language::lang,
+};
 
 /// Weeks shown at a time.
 const PLANNING_WEEKS: usize = 12;
@@ -309,6 +316,12 @@ fn PersonRow(id: PersonId, board: BoardContext) -> impl IntoView {
     let role = field(|p| p.role.clone());
     let team = field(|p| p.team.clone());
     let capacity = field(|p| p.capacity_hours_per_week.to_string());
+    // "Changed by two people" beside a field two members set apart.
+    let sign = move |field: &'static str| {
+        let conflict =
+            Signal::derive(move || person.with(|p| p.as_ref().and_then(|p| conflict::on_field(&p.conflicts, field))));
+        view! { <ConflictSign conflict testid="person-conflict"/> }
+    };
     let bookings = move || {
         board.view.snapshot.with(|board| {
             let id = id.get_value();
@@ -332,17 +345,17 @@ fn PersonRow(id: PersonId, board: BoardContext) -> impl IntoView {
     view! {
         <tr data-testid="person" data-person-id=id.get_value().to_string()>
             <td><Field class="person-name" label=Signal::derive(move || tr!(i18n, resource_plan.name_of, name = name.get()).to_string()) value=name disabled=read_only
-                commit=move |text| board.try_apply(|board| board.rename_person(&id.get_value(), &text))/></td>
+                commit=move |text| board.try_apply(|board| board.rename_person(&id.get_value(), &text))/>{sign("name")}</td>
             <td><Field class="person-role" label=Signal::derive(move || tr!(i18n, resource_plan.role_of, name = name.get()).to_string()) value=role disabled=read_only
-                commit=move |text| board.try_apply(|board| board.set_person_role(&id.get_value(), &text))/></td>
+                commit=move |text| board.try_apply(|board| board.set_person_role(&id.get_value(), &text))/>{sign("role")}</td>
             <td><Field class="person-team" label=Signal::derive(move || tr!(i18n, resource_plan.team_of, name = name.get()).to_string()) value=team disabled=read_only
-                commit=move |text| board.try_apply(|board| board.set_person_team(&id.get_value(), &text))/></td>
+                commit=move |text| board.try_apply(|board| board.set_person_team(&id.get_value(), &text))/>{sign("team")}</td>
             <td><Field class="person-capacity" input_type="number" label=Signal::derive(move || tr!(i18n, resource_plan.capacity_of, name = name.get()).to_string())
                 value=capacity disabled=read_only
                 commit=move |text| match parse_number(&text) {
                     Some(hours) => board.try_apply(|board| board.set_capacity(&id.get_value(), hours)),
                     None => Err(t_string!(i18n, resource_plan.capacity_not_number).to_string()),
-                }/></td>
+                }/>{sign("capacity_hours_per_week")}</td>
             <td class="actions">
                 <button type="button" node_ref=remove_button class="danger" aria-label=move || tr!(i18n, resource_plan.remove_named, name = name.get()).to_string()
                     disabled=read_only aria-expanded=move || confirming.get().to_string()

@@ -19,7 +19,14 @@ use super::{
     project::ProjectLink,
     risks::move_focus,
 };
-use crate::{components::field::Field, i18n::*, language::lang};
+use crate::{
+    components::{
+        conflict::{self, ConflictSign},
+        field::Field,
+    },
+    i18n::*,
+    language::lang,
+};
 
 /// Weeks in the heat map, from this week on.
 const WEEKS: usize = 26;
@@ -66,6 +73,19 @@ pub fn ResourcesPage() -> impl IntoView {
         })
     });
     let over = Memo::new(move |_| board.view.snapshot.with(|s| view_model::over_allocations(s, &weeks.get_value())));
+    // Capacities two members set apart (almost always none), found once per change for every
+    // row: the colours depend on the capacity that won.
+    let capacity_conflicts = Memo::new(move |_| {
+        board.view.snapshot.with(|s| {
+            s.people
+                .iter()
+                .filter(|person| !person.conflicts.is_empty())
+                .filter_map(|person| {
+                    conflict::on_field(&person.conflicts, "capacity_hours_per_week").map(|c| (person.id.clone(), c))
+                })
+                .collect::<Vec<_>>()
+        })
+    });
     let selected = RwSignal::new(None::<(PersonId, IsoWeek)>);
     let overall = Memo::new(move |_| {
         groups.with(|groups| {
@@ -117,7 +137,7 @@ pub fn ResourcesPage() -> impl IntoView {
                     .map(|person| {
                         let row = row_number;
                         row_number += 1;
-                        view! { <PersonRow person groups row selected/> }
+                        view! { <PersonRow person groups row selected capacity_conflicts/> }
                     })
                     .collect_view();
                 view! { <tbody>{head}{rows}</tbody> }
@@ -225,9 +245,13 @@ fn PersonRow(
     groups: Memo<Vec<Group>>,
     row: usize,
     selected: RwSignal<Option<(PersonId, IsoWeek)>>,
+    capacity_conflicts: Memo<Vec<(PersonId, shared::board::FieldConflict)>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let person = StoredValue::new(person);
+    let capacity_conflict = Signal::derive(move || {
+        capacity_conflicts.with(|all| all.iter().find(|(id, _)| *id == person.get_value()).map(|(_, c)| c.clone()))
+    });
     let line = Memo::new(move |_| {
         groups.with(|gs| gs.iter().flat_map(|g| &g.people).find(|p| p.person == person.get_value()).cloned())
     });
@@ -282,6 +306,7 @@ fn PersonRow(
                     let capacity = tr!(i18n, resources.capacity_short, hours);
                     format!(" {capacity}{}", if about.is_empty() { String::new() } else { format!(" · {}", about.join(", ")) })
                 }).unwrap_or_default())}</small>
+                <ConflictSign conflict=capacity_conflict testid="person-conflict"/>
             </th>
             <td class="util" data-testid="person-utilisation">{move || format::optional_percent(lang(), line.with(|l| l.as_ref().and_then(|l| l.utilisation)))}</td>
             {cells}
@@ -306,6 +331,12 @@ fn CellEditor(
     let project_ids = Memo::new(move |_| bookings.with(|b| b.iter().map(|(id, _, _)| id.clone()).collect::<Vec<_>>()));
     let details = Memo::new(move |_| board.view.snapshot.with(|s| s.person(&person.get_value()).cloned()));
     let name = move || details.with(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default());
+    // "Changed by two people" beside a field two members set apart.
+    let sign = move |field: &'static str| {
+        let conflict =
+            Signal::derive(move || details.with(|p| p.as_ref().and_then(|p| conflict::on_field(&p.conflicts, field))));
+        view! { <ConflictSign conflict testid="person-conflict"/> }
+    };
     let booked = move || bookings.with(|b| b.iter().map(|(_, _, h)| h).sum::<f64>());
     let capacity = move || details.with(|p| p.as_ref().map_or(0.0, |p| p.capacity_in(week)));
     let close = move || selected.set(None);
@@ -371,13 +402,13 @@ fn CellEditor(
                         commit=move |role| board.try_apply(|b| {
                             let team = b.people().into_iter().find(|p| p.id == person.get_value()).map(|p| p.team).unwrap_or_default();
                             b.set_role_and_team(&person.get_value(), &role, &team)
-                        })/></label>
+                        })/>{sign("role")}</label>
                 <label>{t!(i18n, resources.team)} " "
                     <Field label=Signal::derive(move || t_string!(i18n, resources.team).to_string()) disabled=read_only value=Signal::derive(move || details.with(|p| p.as_ref().map(|p| p.team.clone()).unwrap_or_default()))
                         commit=move |team| board.try_apply(|b| {
                             let role = b.people().into_iter().find(|p| p.id == person.get_value()).map(|p| p.role).unwrap_or_default();
                             b.set_role_and_team(&person.get_value(), &role, &team)
-                        })/></label>
+                        })/>{sign("team")}</label>
             </div>
         </div>
     }

@@ -15,7 +15,11 @@ use shared::{
 
 use super::{board::BoardContext, project::ProjectLink};
 use crate::{
-    components::{band_label, field::Field},
+    components::{
+        band_label,
+        conflict::{self, ConflictSign},
+        field::Field,
+    },
     i18n::*,
 };
 
@@ -325,22 +329,37 @@ fn RiskRow(id: RiskId, board: BoardContext, places: Memo<Places>) -> impl IntoVi
         }
     };
     let roam = move || row.with(|r| r.as_ref().map_or(Roam::Owned, |(risk, _)| risk.roam));
+    // "Changed by two people" beside a field two members set apart (a ROAM state in words).
+    let sign = move |field: &'static str| {
+        let conflict = Signal::derive(move || {
+            let mut conflict =
+                row.with(|r| r.as_ref().and_then(|(risk, _)| conflict::on_field(&risk.conflicts, field)))?;
+            if field == "roam" {
+                let word =
+                    |code: &str| code.parse::<Roam>().map_or_else(|_| code.to_owned(), |r| roam_label(r).to_owned());
+                conflict.winner = word(&conflict.winner);
+                conflict.others = conflict.others.iter().map(|other| word(other)).collect();
+            }
+            Some(conflict)
+        });
+        view! { <ConflictSign conflict testid="risk-conflict"/> }
+    };
     view! {
         <tr data-testid="risk-row" data-risk-id=id.get_value().to_string() class:resolved=move || roam() == Roam::Resolved>
             <td><Field class="risk-title" label=Signal::derive(move || t_string!(i18n, risks.risk_title).to_string()) value=text(|r| r.title.clone()) disabled=read_only
-                commit=move |title| update(&|input| input.title = title.clone())/></td>
+                commit=move |title| update(&|input| input.title = title.clone())/>{sign("title")}</td>
             <td>{move || row.get().map(|(risk, name)| view! { <ProjectLink board id=risk.project name/> })}</td>
-            <td>{scale(Box::new(move || row.with(|r| r.as_ref().map_or(1, |(risk, _)| risk.probability.get()))), |i18n| t_string!(i18n, risks.probability), |i, n| i.probability = n)}</td>
-            <td>{scale(Box::new(move || row.with(|r| r.as_ref().map_or(1, |(risk, _)| risk.impact.get()))), |i18n| t_string!(i18n, risks.impact), |i, n| i.impact = n)}</td>
+            <td>{scale(Box::new(move || row.with(|r| r.as_ref().map_or(1, |(risk, _)| risk.probability.get()))), |i18n| t_string!(i18n, risks.probability), |i, n| i.probability = n)}{sign("probability")}</td>
+            <td>{scale(Box::new(move || row.with(|r| r.as_ref().map_or(1, |(risk, _)| risk.impact.get()))), |i18n| t_string!(i18n, risks.impact), |i, n| i.impact = n)}{sign("impact")}</td>
             <td>{move || score_band.get().map(|(score, band)| view! {
                 <span class=format!("band {}", band_name(band)) data-testid="risk-score" title=band_label(band)>
                     {score} " " {band_label(band)}
                 </span>
             })}</td>
             <td><Field class="risk-owner" label=Signal::derive(move || t_string!(i18n, risks.owner).to_string()) value=text(|r| r.owner.clone()) disabled=read_only
-                commit=move |owner| update(&|input| input.owner = owner.clone())/></td>
+                commit=move |owner| update(&|input| input.owner = owner.clone())/>{sign("owner")}</td>
             <td><Field class="risk-mitigation" label=Signal::derive(move || t_string!(i18n, risks.mitigation).to_string()) value=text(|r| r.mitigation.clone()) disabled=read_only
-                commit=move |mitigation| update(&|input| input.mitigation = mitigation.clone())/></td>
+                commit=move |mitigation| update(&|input| input.mitigation = mitigation.clone())/>{sign("mitigation")}</td>
             <td>
                 <select aria-label=move || t_string!(i18n, risks.roam_state) data-testid="risk-roam" disabled=move || read_only.get() on:change=move |ev| {
                     if let Ok(state) = event_target_value(&ev).parse::<Roam>() {
@@ -351,6 +370,7 @@ fn RiskRow(id: RiskId, board: BoardContext, places: Memo<Places>) -> impl IntoVi
                 }>
                     {Roam::ALL.into_iter().map(|state| view! { <option value=state.as_str() selected=move || roam() == state>{move || roam_label(state)}</option> }).collect_view()}
                 </select>
+                {sign("roam")}
             </td>
             <td class="actions">
                 <button type="button" disabled=move || read_only.get() || roam() == Roam::Resolved data-testid="close-risk"

@@ -25,7 +25,11 @@ use shared::{
 use super::board::{parse_number, BoardContext};
 use crate::{
     account::Auth,
-    components::{field::Field, members::Access},
+    components::{
+        conflict::{self, ConflictSign},
+        field::Field,
+        members::Access,
+    },
     i18n::*,
     language::{lang, Language},
 };
@@ -223,33 +227,18 @@ fn conflict_sign(board: BoardContext, id: StoredValue<ProjectId>) -> impl IntoVi
 /// "Changed by two people" on one cell of a matrix (`scores/<criterion>` or
 /// `contributions/<objective>`): which value won and the other.
 pub fn cell_conflict(board: BoardContext, project: StoredValue<ProjectId>, field: String) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        board.view.snapshot.with(|b| {
-            let conflict = b.project(&project.get_value())?.cell_conflicts.iter().find(|c| c.field == field)?.clone();
-            let (winner, others) = (conflict.winner.clone(), conflict.others.join(", "));
-            let text = tr!(i18n, scoring.cell_changed_by_two, winner, others).to_string();
-            Some(view! { <span class="conflict cell-conflict" data-testid="cell-conflict" title=text.clone()>{format!("⚑ {}", conflict.others.join(", "))}</span> })
-        })
-    }
+    let conflict = Signal::derive(move || {
+        board.view.snapshot.with(|b| conflict::on_field(&b.project(&project.get_value())?.cell_conflicts, &field))
+    });
+    view! { <ConflictSign conflict testid="cell-conflict"/> }
 }
 
 /// "Changed by two people" on a criterion's or an objective's weight (`criteria/<id>` or
 /// `objectives/<id>`): which value won and the other.
 pub fn weight_conflict(board: BoardContext, field: String) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        board.view.snapshot.with(|b| {
-            let conflict = b.weight_conflicts.iter().find(|c| c.field == field)?.clone();
-            let (winner, others) = (conflict.winner.clone(), conflict.others.join(", "));
-            let text = tr!(i18n, scoring.cell_changed_by_two, winner, others).to_string();
-            Some(view! {
-                <span class="conflict cell-conflict" data-testid="weight-conflict" title=text.clone() aria-label=text>
-                    {format!("⚑ {}", conflict.others.join(", "))}
-                </span>
-            })
-        })
-    }
+    let conflict =
+        Signal::derive(move || board.view.snapshot.with(|b| conflict::on_field(&b.weight_conflicts, &field)));
+    view! { <ConflictSign conflict testid="weight-conflict"/> }
 }
 
 // ---- AHP ---------------------------------------------------------------------------------------

@@ -26,6 +26,14 @@ impl Board {
         Ok(keys.into_iter().filter_map(|key| self.conflict(&object, &key)).collect())
     }
 
+    /// Every field of an entity of `collection` (a risk, a person, a milestone) that two
+    /// replicas set apart, in key order; empty for an entity the board does not hold.
+    pub(super) fn entity_conflicts(&self, collection: &'static str, what: Subject, id: &str) -> Vec<FieldConflict> {
+        let Ok(object) = self.entity(collection, what, id) else { return Vec::new() };
+        let keys: Vec<String> = self.doc.keys(&object).collect();
+        keys.into_iter().filter_map(|key| self.conflict(&object, &key)).collect()
+    }
+
     /// The conflict on one cell of the resource plan, if two people booked it apart.
     pub fn allocation_conflict(&self, project: &ProjectId, person: &PersonId, week: IsoWeek) -> Option<FieldConflict> {
         let map = self.map(ALLOCATIONS).ok()?;
@@ -54,8 +62,16 @@ impl Board {
             return None;
         }
         let (winner, winner_id) = self.doc.get(object, key).ok()??;
-        let others = all.iter().filter(|(_, id)| *id != winner_id).map(|(value, _)| show(value)).collect();
-        Some(FieldConflict { field: key.to_owned(), winner: show(&winner), others })
+        let winner = show(&winner);
+        // Two members who wrote the same value did not set the field apart.
+        let mut others: Vec<String> = all
+            .iter()
+            .filter(|(_, id)| *id != winner_id)
+            .map(|(value, _)| show(value))
+            .filter(|other| *other != winner)
+            .collect();
+        others.dedup();
+        (!others.is_empty()).then(|| FieldConflict { field: key.to_owned(), winner, others })
     }
 }
 

@@ -84,6 +84,16 @@ impl LiveBoard {
         if !self.snapshot.weight_conflicts.is_empty() {
             self.snapshot.weight_conflicts = self.board.weight_conflicts();
         }
+        // And for a risk, a person or a milestone: read the register again while any is.
+        if self.snapshot.risks.iter().any(|risk| !risk.conflicts.is_empty()) {
+            self.snapshot.risks = self.board.risks();
+        }
+        if self.snapshot.people.iter().any(|person| !person.conflicts.is_empty()) {
+            self.snapshot.people = self.board.people();
+        }
+        if self.snapshot.milestones.iter().any(|milestone| !milestone.conflicts.is_empty()) {
+            self.snapshot.milestones = self.board.milestones();
+        }
         // The same holds for a matrix cell: read the tables again while any cell is in conflict.
         if self.snapshot.projects.iter().any(|project| !project.cell_conflicts.is_empty()) {
             self.board.project_tables().attach(&mut self.snapshot.projects);

@@ -21,6 +21,8 @@ pub struct Person {
     pub skills: Vec<String>,
     /// Hours off in a week (holiday, training), subtracted from capacity that week.
     pub time_off: BTreeMap<IsoWeek, f64>,
+    /// Fields two members set apart (see [`super::FieldConflict`]); empty almost always.
+    pub conflicts: Vec<super::FieldConflict>,
 }
 
 impl Person {
@@ -81,6 +83,11 @@ impl Board {
                 capacity_hours_per_week: fields.number("capacity_hours_per_week").unwrap_or(0.0),
                 skills: person_skills,
                 time_off: time_off.get(id).cloned().unwrap_or_default(),
+                conflicts: if fields.conflicted {
+                    self.entity_conflicts(PEOPLE, Subject::Person, id)
+                } else {
+                    Vec::new()
+                },
             })
         });
         list.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));

@@ -241,9 +241,25 @@ pub struct Milestone {
     pub id: MilestoneId,
     pub project: ProjectId,
     pub name: String,
+    /// The planned date (计划日期).
     pub due: NaiveDate,
+    /// When the project now expects to reach it (预测日期), if it said; a forecast after `due`
+    /// makes an open milestone late.
+    pub forecast: Option<NaiveDate>,
     /// When it was reached, if it was.
     pub done_on: Option<NaiveDate>,
+    /// Fields two members set apart (see [`super::FieldConflict`]); empty almost always.
+    pub conflicts: Vec<super::FieldConflict>,
+}
+
+impl Milestone {
+    /// Days an open milestone's forecast lies after its planned date; `None` when it is done,
+    /// has no forecast, or is forecast on or before plan.
+    pub fn slip_days(&self) -> Option<i64> {
+        let forecast = self.forecast.filter(|_| self.done_on.is_none())?;
+        let days = (forecast - self.due).num_days();
+        (days > 0).then_some(days)
+    }
 }
 
 impl Board {
@@ -344,7 +360,13 @@ impl Board {
                 project,
                 name: fields.string("name")?,
                 due: fields.parsed("due")?,
+                forecast: fields.parsed("forecast"),
                 done_on: fields.parsed("done_on"),
+                conflicts: if fields.conflicted {
+                    self.entity_conflicts(MILESTONES, Subject::Milestone, id)
+                } else {
+                    Vec::new()
+                },
             })
         });
         list.sort_by(|a, b| (a.due, &a.id).cmp(&(b.due, &b.id)));
@@ -692,6 +714,17 @@ impl Board {
             None => self.doc.delete(&object, "done_on")?,
         }
         self.commit(format!("milestone {id} done"));
+        Ok(())
+    }
+
+    /// Sets when the project now expects to reach a milestone, or clears the forecast (`None`).
+    pub fn set_milestone_forecast(&mut self, id: &MilestoneId, forecast: Option<NaiveDate>) -> Result<(), BoardError> {
+        let object = self.writable(MILESTONES, Subject::Milestone, id.as_str())?;
+        match forecast {
+            Some(date) => self.doc.put(&object, "forecast", date.to_string())?,
+            None => self.doc.delete(&object, "forecast")?,
+        }
+        self.commit(format!("milestone {id} forecast"));
         Ok(())
     }
 

@@ -22,6 +22,8 @@ pub struct Risk {
     pub owner: String,
     pub mitigation: String,
     pub roam: Roam,
+    /// Fields two members set apart (see [`super::FieldConflict`]); empty almost always.
+    pub conflicts: Vec<super::FieldConflict>,
 }
 
 /// What it takes to record or edit a risk. Probability and impact are 1–5.
@@ -146,6 +148,7 @@ impl Board {
                 owner: fields.string_or_empty("owner"),
                 mitigation: fields.string_or_empty("mitigation"),
                 roam: fields.parsed("roam").unwrap_or(Roam::Owned),
+                conflicts: if fields.conflicted { self.entity_conflicts(RISKS, Subject::Risk, id) } else { Vec::new() },
             })
         })
     }
@@ -161,6 +164,8 @@ impl Board {
 
     pub fn update_risk(&mut self, id: &RiskId, risk: NewRisk) -> Result<(), BoardError> {
         let object = self.writable(RISKS, Subject::Risk, id.as_str())?;
+        // Automerge writes nothing for a field given the value it holds, so two members editing
+        // different fields of one risk do not set the others apart.
         for (key, value) in risk_fields(&risk)? {
             automerge::transaction::Transactable::put(&mut self.doc, &object, key, value)?;
         }

@@ -766,3 +766,91 @@ fn weights_set_apart_are_visible_as_conflicts() {
     let after: Vec<String> = live.refresh().weight_conflicts.iter().map(|c| c.field.clone()).collect();
     assert_eq!(after, ["objectives/growth"]);
 }
+
+#[test]
+fn risks_people_and_milestones_set_apart_are_visible_as_conflicts() {
+    let (mut left, ids) = board_with(&["ERP"]);
+    let (vendor, li, go_live) = (RiskId::random(), PersonId::random(), MilestoneId::random());
+    left.add_risk(vendor.clone(), &ids[0], risk(3, 3)).unwrap();
+    left.add_person(li.clone(), NewPerson::named("Li", 40.0)).unwrap();
+    left.add_milestone(go_live.clone(), &ids[0], "Go-live", date("2027-06-30")).unwrap();
+    let mut live = LiveBoard::new(left.fork());
+    let mut right = left.fork();
+    // Apart: the risk's impact, the person's capacity and team, the milestone's forecast.
+    // Not apart: the risk's owner, changed by one member only, and the team both set alike.
+    left.update_risk(&vendor, NewRisk { impact: 4, ..risk(3, 3) }).unwrap();
+    right.update_risk(&vendor, NewRisk { impact: 2, owner: "Wang".into(), ..risk(3, 3) }).unwrap();
+    left.set_capacity(&li, 32.0).unwrap();
+    right.set_capacity(&li, 24.0).unwrap();
+    left.set_role_and_team(&li, "developer", "Core").unwrap();
+    right.set_role_and_team(&li, "analyst", "Core").unwrap();
+    left.set_milestone_forecast(&go_live, Some(date("2027-07-15"))).unwrap();
+    right.set_milestone_forecast(&go_live, Some(date("2027-06-20"))).unwrap();
+    left.merge(&mut right).unwrap();
+    right.merge(&mut left).unwrap();
+
+    let fields = |conflicts: &[FieldConflict]| conflicts.iter().map(|c| c.field.clone()).collect::<Vec<_>>();
+    let shown = |c: &FieldConflict| {
+        let mut all = vec![c.winner.clone()];
+        all.extend(c.others.iter().cloned());
+        all.sort();
+        all
+    };
+    let snapshot = left.snapshot();
+    assert_eq!(snapshot, right.snapshot(), "every replica agrees");
+    let risk_read = &snapshot.risks[0];
+    assert_eq!(fields(&risk_read.conflicts), ["impact"]);
+    assert_eq!(shown(&risk_read.conflicts[0]), ["2", "4"]);
+    assert_eq!(risk_read.conflicts[0].winner, risk_read.impact.get().to_string(), "the winner is the value shown");
+    assert_eq!(risk_read.owner, "Wang", "a field one member changed merges without a conflict");
+    let person = &snapshot.people[0];
+    assert_eq!(fields(&person.conflicts), ["capacity_hours_per_week", "role"]);
+    assert_eq!(shown(&person.conflicts[0]), ["24", "32"]);
+    let milestone = &snapshot.milestones[0];
+    assert_eq!(fields(&milestone.conflicts), ["forecast"]);
+    assert_eq!(shown(&milestone.conflicts[0]), ["2027-06-20", "2027-07-15"]);
+
+    // The live snapshot sees them arrive, and each go when one member sets the field again,
+    // even to the value that won (which Automerge reports no patch for).
+    live.board_mut().merge(&mut left).unwrap();
+    assert_eq!(live.refresh(), &left.snapshot());
+    let impact: u8 = risk_read.conflicts[0].winner.parse().unwrap();
+    live.board_mut().update_risk(&vendor, NewRisk { impact, owner: "Wang".into(), ..risk(3, 3) }).unwrap();
+    live.board_mut().set_capacity(&li, 40.0).unwrap();
+    live.board_mut().set_milestone_forecast(&go_live, None).unwrap();
+    let after = live.refresh().clone();
+    assert!(after.risks[0].conflicts.is_empty(), "{:?}", after.risks[0].conflicts);
+    assert_eq!(after.risks[0].impact.get(), impact);
+    assert_eq!(fields(&after.people[0].conflicts), ["role"]);
+    assert!(after.milestones[0].conflicts.is_empty());
+    assert_eq!(after.milestones[0].forecast, None);
+    assert_eq!(&after, &live.board().snapshot());
+}
+
+#[test]
+fn a_milestone_forecast_is_kept_cleared_and_checked_by_the_gate() {
+    let (mut board, ids) = board_with(&["ERP"]);
+    let go_live = MilestoneId::random();
+    board.add_milestone(go_live.clone(), &ids[0], "Go-live", date("2027-06-30")).unwrap();
+    assert_eq!(board.milestones()[0].forecast, None);
+    board.set_milestone_forecast(&go_live, Some(date("2027-07-14"))).unwrap();
+    let milestone = &board.milestones()[0];
+    assert_eq!(milestone.forecast, Some(date("2027-07-14")));
+    assert_eq!(milestone.slip_days(), Some(14), "forecast two weeks after plan: late");
+    validate::check_document(board.doc_mut().document()).unwrap();
+    board.set_milestone_forecast(&go_live, None).unwrap();
+    assert_eq!(board.milestones()[0].forecast, None);
+    assert_eq!(
+        board.set_milestone_forecast(&MilestoneId::random(), None).map_err(|e| matches!(e, BoardError::Unknown { .. })),
+        Err(true)
+    );
+    // A forecast that is no date, written past the typed API, is refused by the write gate.
+    let before = board.heads();
+    let milestones = board.doc_mut().get(ROOT, "milestones").unwrap().unwrap().1;
+    let object = board.doc_mut().get(&milestones, go_live.as_str()).unwrap().unwrap().1;
+    board.doc_mut().put(&object, "forecast", "mid-July").unwrap();
+    board.doc_mut().commit();
+    let refused = validate::check_update(board.doc_mut().document(), &before).unwrap_err();
+    assert_eq!(refused.path, format!("milestones/{go_live}/forecast"));
+    assert!(matches!(refused.problem, validate::Problem::WrongValue { .. }), "{refused}");
+}

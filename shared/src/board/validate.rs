@@ -338,6 +338,7 @@ const MILESTONE_FIELDS: &[Field] = &[
     required("project", Rule::Id),
     required("name", Rule::Text),
     required("due", Rule::Date),
+    optional("forecast", Rule::Date),
     optional("done_on", Rule::Date),
 ];
 

@@ -193,6 +193,14 @@ fn registers_and_settings() {
         text(&mut board, |b| b.set_milestone_done(&milestone, Some("2027-02-27".parse().unwrap())).unwrap()),
         "marked milestone “Go-live” done on 2027-02-27"
     );
+    assert_eq!(
+        text(&mut board, |b| b.set_milestone_forecast(&milestone, Some("2027-03-15".parse().unwrap())).unwrap()),
+        "forecast milestone “Go-live” on 2027-03-15"
+    );
+    assert_eq!(
+        text(&mut board, |b| b.set_milestone_forecast(&milestone, None).unwrap()),
+        "cleared the forecast of milestone “Go-live”"
+    );
     let stamp = Stamp { by: "Wang Fang".into(), at_ms: 1_790_000_000_000 };
     assert_eq!(
         text(&mut board, |b| b

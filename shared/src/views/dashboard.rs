@@ -33,17 +33,40 @@ pub struct KpiTile {
 /// puts it into words in the reader's language; `Display` is the English sentence (tests, logs).
 #[derive(Debug, Clone, PartialEq)]
 pub enum KpiHow {
-    SuccessRate { successful: usize, closed: usize },
+    SuccessRate {
+        successful: usize,
+        closed: usize,
+    },
     SuccessRateNeedsData,
-    Utilisation { booked_hours: f64, capacity_hours: f64 },
+    Utilisation {
+        booked_hours: f64,
+        capacity_hours: f64,
+    },
     UtilisationNeedsData,
-    Cpi { earned_value: f64, actual_cost: f64, projects: usize },
+    Cpi {
+        earned_value: f64,
+        actual_cost: f64,
+        projects: usize,
+    },
     CpiNeedsData,
-    Spi { earned_value: f64, planned_value: f64, projects: usize },
+    Spi {
+        earned_value: f64,
+        planned_value: f64,
+        projects: usize,
+    },
     SpiNeedsData,
-    BudgetVariance { budget: f64, estimate_at_completion: f64 },
+    BudgetVariance {
+        budget: f64,
+        estimate_at_completion: f64,
+    },
     BudgetVarianceNeedsData,
-    Milestones { on_time: usize, completed: usize },
+    /// `on_time` of the `counted` milestones (done, or open with a forecast) were done or are
+    /// forecast by their planned date; `forecast_late` open ones are forecast after it.
+    Milestones {
+        on_time: usize,
+        counted: usize,
+        forecast_late: usize,
+    },
     MilestonesNeedsData,
 }
 
@@ -97,11 +120,14 @@ impl std::fmt::Display for KpiHow {
             KpiHow::BudgetVarianceNeedsData => f.write_str(
                 "(Σbudget − Σ estimate at completion) ÷ Σbudget. Not enough data: no committed project has a budget.",
             ),
-            KpiHow::Milestones { on_time, completed } => {
-                write!(f, "{on_time} of {completed} completed milestones were done on or before their due date")
-            }
+            KpiHow::Milestones { on_time, counted, forecast_late } => write!(
+                f,
+                "{on_time} of {counted} milestones done or forecast were done or are forecast on or before their \
+                 planned date; {forecast_late} open milestone(s) forecast after it (late)"
+            ),
             KpiHow::MilestonesNeedsData => f.write_str(
-                "Milestones done by their due date ÷ milestones done. Not enough data: no milestone is done yet.",
+                "Milestones done or forecast by their planned date ÷ milestones done or forecast. Not enough data: \
+                 no milestone is done or has a forecast yet.",
             ),
         }
     }
@@ -153,7 +179,11 @@ pub fn kpi_tiles(dashboard: &Dashboard) -> Vec<KpiTile> {
     let milestones = match &kpis.milestones {
         Some(rate) if rate.rate.is_some() => (
             rate.rate.map(|rate| format::percent(Locale::En, rate)),
-            KpiHow::Milestones { on_time: rate.completed_on_time, completed: rate.completed },
+            KpiHow::Milestones {
+                on_time: rate.completed_on_time + rate.forecast - rate.forecast_late,
+                counted: rate.completed + rate.forecast,
+                forecast_late: rate.forecast_late,
+            },
         ),
         _ => (None, KpiHow::MilestonesNeedsData),
     };
@@ -467,7 +497,9 @@ mod tests {
         board.set_milestone_done(&on_time, Some(date("2026-02-27"))).unwrap();
         board.add_milestone(late.clone(), &erp, "Build", date("2026-05-01")).unwrap();
         board.set_milestone_done(&late, Some(date("2026-05-12"))).unwrap();
-        board.add_milestone(MilestoneId::random(), &crm, "Kick-off", date("2026-12-01")).unwrap();
+        let kick_off = MilestoneId::random();
+        board.add_milestone(kick_off.clone(), &crm, "Kick-off", date("2026-12-01")).unwrap();
+        board.set_milestone_forecast(&kick_off, Some(date("2026-12-15"))).unwrap();
         let li = PersonId::random();
         board.add_person(li.clone(), NewPerson::named("Li", 40.0)).unwrap();
         let week: IsoWeek = "2026-W50".parse().unwrap();
@@ -504,7 +536,8 @@ mod tests {
         // Budget variance: ΣBAC 160,000; EACs: ERP 100,000 × 45,000 ÷ 40,000 = 112,500, CRM
         // nothing spent → its budget 50,000, Legacy 10,000 × 9,000 ÷ 10,000 = 9,000; ΣEAC
         // 171,500; (160,000 − 171,500) ÷ 160,000 = −7.19 % → −7.2 %.
-        // Milestones: 2 done, 1 by its due date: 50 %.
+        // Milestones: 2 done, 1 by its due date, and Kick-off forecast two weeks after its
+        // planned date (late): 1 of 3 = 33 %.
         assert_eq!(
             figures,
             [
@@ -513,7 +546,7 @@ mod tests {
                 ("cpi", Some("0.93")),
                 ("spi", Some("0.83")),
                 ("budget-variance", Some("−7.2%")),
-                ("milestones", Some("50%")),
+                ("milestones", Some("33%")),
             ]
         );
         assert_eq!(tiles[1].how, KpiHow::Utilisation { booked_hours: 30.0, capacity_hours: 40.0 });
@@ -526,8 +559,12 @@ mod tests {
             tiles[4].how.to_string(),
             "(Σbudget 160,000 − ΣEAC 171,500) ÷ Σbudget (below 0: forecast over budget)"
         );
-        assert_eq!(tiles[5].how, KpiHow::Milestones { on_time: 1, completed: 2 });
-        assert_eq!(tiles[5].how.to_string(), "1 of 2 completed milestones were done on or before their due date");
+        assert_eq!(tiles[5].how, KpiHow::Milestones { on_time: 1, counted: 3, forecast_late: 1 });
+        assert_eq!(
+            tiles[5].how.to_string(),
+            "1 of 3 milestones done or forecast were done or are forecast on or before their planned date; 1 open \
+             milestone(s) forecast after it (late)"
+        );
     }
 
     #[test]

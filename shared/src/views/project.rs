@@ -90,6 +90,10 @@ pub enum MilestoneStatus {
     Upcoming {
         days: i64,
     },
+    /// Not reached, not yet due, but forecast `slip_days` after its planned date: late.
+    ForecastLate {
+        slip_days: i64,
+    },
 }
 
 impl MilestoneStatus {
@@ -97,6 +101,9 @@ impl MilestoneStatus {
         match milestone.done_on {
             Some(done) => MilestoneStatus::Done { days_late: (done - milestone.due).num_days().max(0) },
             None if today > milestone.due => MilestoneStatus::Overdue { days: (today - milestone.due).num_days() },
+            None if milestone.slip_days().is_some() => {
+                MilestoneStatus::ForecastLate { slip_days: milestone.slip_days().unwrap_or_default() }
+            }
             None => MilestoneStatus::Upcoming { days: (milestone.due - today).num_days() },
         }
     }
@@ -108,6 +115,7 @@ impl MilestoneStatus {
             MilestoneStatus::Overdue { days } => format!("overdue by {days} day(s)"),
             MilestoneStatus::Upcoming { days: 0 } => "due today".into(),
             MilestoneStatus::Upcoming { days } => format!("due in {days} day(s)"),
+            MilestoneStatus::ForecastLate { slip_days } => format!("forecast {slip_days} day(s) late"),
         }
     }
 }
@@ -231,9 +239,26 @@ mod tests {
             project: "p".parse().unwrap(),
             name: "Go-live".into(),
             due: date(10),
+            forecast: None,
             done_on,
+            conflicts: Vec::new(),
         };
         assert_eq!(MilestoneStatus::of(&milestone(None), date(13)), MilestoneStatus::Overdue { days: 3 });
+        // A forecast after the planned date makes an open milestone late before it is due; on
+        // or before plan it stays upcoming; once done, the forecast no longer matters.
+        let forecast = |forecast, done_on| Milestone { forecast: Some(forecast), ..milestone(done_on) };
+        assert_eq!(
+            MilestoneStatus::of(&forecast(date(22), None), date(8)),
+            MilestoneStatus::ForecastLate { slip_days: 12 }
+        );
+        assert_eq!(MilestoneStatus::of(&forecast(date(22), None), date(8)).describe(), "forecast 12 day(s) late");
+        assert_eq!(MilestoneStatus::of(&forecast(date(10), None), date(8)), MilestoneStatus::Upcoming { days: 2 });
+        assert_eq!(
+            MilestoneStatus::of(&forecast(date(22), Some(date(9))), date(20)),
+            MilestoneStatus::Done { days_late: 0 }
+        );
+        assert_eq!(forecast(date(22), None).slip_days(), Some(12));
+        assert_eq!(forecast(date(9), None).slip_days(), None);
         assert_eq!(MilestoneStatus::of(&milestone(None), date(8)), MilestoneStatus::Upcoming { days: 2 });
         assert_eq!(MilestoneStatus::of(&milestone(Some(date(12))), date(20)), MilestoneStatus::Done { days_late: 2 });
         assert_eq!(MilestoneStatus::of(&milestone(Some(date(9))), date(20)).describe(), "done on time");
