@@ -113,7 +113,7 @@ pub fn SelectionPage() -> impl IntoView {
     });
     let values = Memo::new(move |_| {
         // Only what values a project, not the whole dashboard: this runs on every change.
-        board.view.snapshot.with(views::selection::candidate_values)
+        board.view.snapshot.with(|b| views::selection::candidate_values(b))
     });
     let problem = Memo::new(move |_| {
         let setup = Setup { budget: budget.get().unwrap_or(0.0), role_hours: role_hours.get(), forced: forced.get() };
