@@ -639,7 +639,8 @@ fn MilestoneRow(milestone: MilestoneId, milestones: Memo<Vec<Milestone>>, board:
             </td>
             <td>{move || date_text(read(|m| m.done_on)())}{sign("done_on")}</td>
             <td class=move || format!("status {}", match status() {
-                Some(MilestoneStatus::Done { .. }) => "done",
+                Some(MilestoneStatus::Done { days_late: 0 }) => "done",
+                Some(MilestoneStatus::Done { .. }) => "done late",
                 Some(MilestoneStatus::Overdue { .. } | MilestoneStatus::ForecastLate { .. }) => "overdue",
                 _ => "upcoming",
             }) data-testid="milestone-status">{move || status().map(|status| milestone_status(i18n, status))}</td>
@@ -700,7 +701,9 @@ fn Dependencies(id: ProjectId, board: BoardContext, project: Memo<Project>) -> i
     view! {
         <section class="dependencies" aria-labelledby="dependencies-heading">
             <h2 id="dependencies-heading">{t!(i18n, project.dependencies)}</h2>
-            <p>{t!(i18n, project.depends_on)} " "</p>
+            <p class="depends-on-label">{t!(i18n, project.depends_on)} " "
+                <Show when=move || project.with(|p| p.depends_on.is_empty())><span class="empty">{t!(i18n, project.nothing)}</span></Show>
+            </p>
             <ul class="chips" data-testid="depends-on">
                 {move || project.with(|p| p.depends_on.clone()).into_iter().map(|on| {
                     let on_id = StoredValue::new(on.clone());
@@ -715,7 +718,6 @@ fn Dependencies(id: ProjectId, board: BoardContext, project: Memo<Project>) -> i
                     }
                 }).collect_view()}
             </ul>
-            <Show when=move || project.with(|p| p.depends_on.is_empty())><p class="empty">{t!(i18n, project.nothing)}</p></Show>
             <form class="inline-form" on:submit=move |ev| { ev.prevent_default(); add(); }>
                 <select aria-label=move || t_string!(i18n, project.dependency_project) prop:value=chosen disabled=read_only
                     on:change=move |ev| chosen.set(event_target_value(&ev))>
