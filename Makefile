@@ -185,4 +185,5 @@ fuzz:
 SOAK_PROFILE ?= debug
 soak:
 	cargo build -p server --bin pmo-board --example soak $(if $(filter release,$(SOAK_PROFILE)),--release,)
-	$(CARGO_TARGET_DIR)/$(SOAK_PROFILE)/examples/soak
+	@# 2,500 sockets on each end of loopback.
+	ulimit -n 65536 2>/dev/null || true; $(CARGO_TARGET_DIR)/$(SOAK_PROFILE)/examples/soak

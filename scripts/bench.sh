@@ -14,8 +14,9 @@ browser=$(mktemp)
 sync_load=$(mktemp)
 history=$(mktemp)
 trap 'rm -f "$native" "$wasm" "$load" "$browser" "$sync_load" "$history"' EXIT
-# The sync load figures come from `make bench-sync`, which takes many minutes: they are kept
-# as they are, from their heading to the end of the file.
+# The sync load figures (`make bench-sync`) and the soak figures after them (`make soak`) take
+# many minutes each and are not run here: they are kept as they are, from the sync load heading
+# to the end of the file, so the soak section must stay after the sync load one.
 sed -n '/^## Sync load/,$p' "$out" >"$sync_load" 2>/dev/null || true
 
 echo "native benchmarks (cargo bench -p shared)…" >&2

@@ -7,8 +7,10 @@
 //!   sync connections (`SOAK_BOARDS × 2` connections, from several loopback addresses so that
 //!   the per-address cap does not refuse them);
 //! - `SOAK_EDITS_PER_SECOND` edits (20), each on a random board's first connection; its
-//!   latency is the time until the board's second connection holds the change (what a
-//!   colleague sees), and an edit not seen within 30 s counts as an error;
+//!   latency runs from the moment the edit was due (not when its board's task got to it, so a
+//!   client falling behind shows in the figures) until the board's second connection holds
+//!   the change (what a colleague sees), and an edit not seen within 30 s counts as an error;
+//!   at the end every edit sent is accounted for: seen, late, or unseen on a broken connection;
 //! - `SOAK_MADE_UP` requests for made-up document ids (10,000) spread over the run, each of
 //!   which must be answered `doc-unavailable`;
 //! - `SOAK_SLOW` sockets (500) that send their headers a byte every 3 s, reconnecting when the
@@ -56,6 +58,8 @@ struct Figures {
     edit_latencies_us: Mutex<Vec<u64>>,
     edits_sent: AtomicU64,
     edits_late: AtomicU64,
+    /// Edits still unseen when their board's task ended on an error.
+    edits_unseen: AtomicU64,
     honest_errors: Mutex<HashMap<String, u64>>,
     made_up_sent: AtomicU64,
     made_up_answered: AtomicU64,
@@ -207,12 +211,13 @@ impl Connection {
     }
 }
 
-/// One board on two connections: edits go in on `editor` and are timed until `colleague` has
-/// them.
+/// One board on two connections: edits (each with the moment it was due) go in on `editor`
+/// and are timed until `colleague` has them. After `stop`, the task waits for the edits on
+/// their way (each is seen or, after [`LATE`], counted late) and then ends.
 async fn board_task(
     mut editor: Connection,
     mut colleague: Connection,
-    mut edits: mpsc::Receiver<()>,
+    mut edits: mpsc::Receiver<Instant>,
     figures: Arc<Figures>,
     stop: tokio::sync::watch::Receiver<bool>,
 ) {
@@ -220,45 +225,43 @@ async fn board_task(
     let mut sequence = 0_u64;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
-        if *stop.borrow() {
+        if *stop.borrow() && pending.is_empty() {
             return;
         }
         tokio::select! {
-            edit = edits.recv() => {
-                if edit.is_none() {
-                    return;
-                }
+            due = edits.recv(), if !*stop.borrow() => {
+                let Some(due) = due else { break };
                 sequence += 1;
                 let project = NewProject { name: format!("Soak {sequence}"), stage: Stage::Proposed, budget: 1_000.0 };
                 if editor.board.add_project(ProjectId::random(), project).is_err() {
                     figures.error("a local edit failed");
                     continue;
                 }
-                pending.push((editor.board.heads(), Instant::now()));
+                pending.push((editor.board.heads(), due));
                 figures.edits_sent.fetch_add(1, Relaxed);
                 if let Err(error) = editor.flush().await {
                     figures.error(format!("editor: {error}"));
-                    return;
+                    break;
                 }
             }
             frame = editor.socket.next() => {
                 if let Err(error) = editor.handle(frame) {
                     figures.error(format!("editor: {error}"));
-                    return;
+                    break;
                 }
                 if let Err(error) = editor.flush().await {
                     figures.error(format!("editor: {error}"));
-                    return;
+                    break;
                 }
             }
             frame = colleague.socket.next() => {
                 if let Err(error) = colleague.handle(frame) {
                     figures.error(format!("colleague: {error}"));
-                    return;
+                    break;
                 }
                 if let Err(error) = colleague.flush().await {
                     figures.error(format!("colleague: {error}"));
-                    return;
+                    break;
                 }
                 let now = Instant::now();
                 let board = &mut colleague.board;
@@ -280,6 +283,7 @@ async fn board_task(
             }
         }
     }
+    figures.edits_unseen.fetch_add(pending.len() as u64, Relaxed);
 }
 
 /// Asks for made-up document ids at a steady rate on one connection, timing each
@@ -456,6 +460,7 @@ async fn main() -> anyhow::Result<()> {
     let figures = Arc::new(Figures::default());
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
     let mut edit_channels = Vec::new();
+    let mut board_tasks = Vec::new();
     let opening = Instant::now();
     let mut open_latencies = Vec::new();
     // Sixteen boards open at a time, as members arriving at a meeting would.
@@ -478,7 +483,7 @@ async fn main() -> anyhow::Result<()> {
         open_latencies.push(latency);
         let (edits_tx, edits_rx) = mpsc::channel(64);
         edit_channels.push(edits_tx);
-        tokio::spawn(board_task(editor, colleague, edits_rx, figures.clone(), stop.clone()));
+        board_tasks.push(tokio::spawn(board_task(editor, colleague, edits_rx, figures.clone(), stop.clone())));
     }
     println!(
         "{} connections open in {:.1} s; RSS {} KiB",
@@ -503,7 +508,7 @@ async fn main() -> anyhow::Result<()> {
         tokio::select! {
             _ = edit_tick.tick() => {
                 let board = rand::random_range(0..edit_channels.len());
-                if edit_channels[board].try_send(()).is_err() {
+                if edit_channels[board].try_send(Instant::now()).is_err() {
                     figures.error("a board task could not take an edit (gone or far behind)");
                 }
             }
@@ -514,15 +519,18 @@ async fn main() -> anyhow::Result<()> {
     }
     let _ = stop_tx.send(true);
     // Edits still on their way get the time to arrive that every edit had.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    let settling = Instant::now();
+    let _ = tokio::time::timeout(LATE + Duration::from_secs(5), futures::future::join_all(board_tasks)).await;
+    println!("edits on their way settled in {:.1} s", settling.elapsed().as_secs_f64());
 
     println!("\n--- after {} s ---", run.elapsed().as_secs());
     let sent = figures.edits_sent.load(Relaxed);
     let mut latencies = std::mem::take(&mut *figures.edit_latencies_us.lock().unwrap());
     println!(
-        "edits: {sent} sent, {} seen by the colleague, {} later than {LATE:?}",
+        "edits: {sent} sent, {} seen by the colleague, {} later than {LATE:?}, {} unseen on a broken connection",
         latencies.len(),
-        figures.edits_late.load(Relaxed)
+        figures.edits_late.load(Relaxed),
+        figures.edits_unseen.load(Relaxed)
     );
     percentiles("edit seen by the colleague", &mut latencies);
     println!(
@@ -543,6 +551,22 @@ async fn main() -> anyhow::Result<()> {
             first / 1024,
             last / 1024,
             max / 1024
+        );
+    }
+    // Flat or growing: the second half of the run against the first, by their medians.
+    if resident.len() >= 4 {
+        let median = |samples: &[u64]| {
+            let mut samples = samples.to_vec();
+            samples.sort_unstable();
+            samples[samples.len() / 2]
+        };
+        let (first_half, second_half) = resident.split_at(resident.len() / 2);
+        let (early, late) = (median(first_half), median(second_half));
+        println!(
+            "server RSS median: {} MiB in the first half, {} MiB in the second ({:+.1}%)",
+            early / 1024,
+            late / 1024,
+            (late as f64 - early as f64) * 100.0 / early.max(1) as f64
         );
     }
     let series: Vec<String> = memory.iter().step_by(6).map(|(at, kib)| format!("{at}s:{}MiB", kib / 1024)).collect();

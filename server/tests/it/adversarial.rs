@@ -84,6 +84,39 @@ async fn close_within(socket: &mut Socket, within: Duration) -> Option<(u16, Str
     }
 }
 
+/// Each story runs on SQLite and, when `PMO_TEST_POSTGRES_URL` is set, on a Postgres schema
+/// of its own: the throttles, token scopes, sessions and board counts live in the database,
+/// and Postgres lets transactions run at the same time where SQLite queues them behind one
+/// writer. `cargo test -p server --test it high_2` runs a story on both.
+macro_rules! on_every_store {
+    ($($story:ident),* $(,)?) => {$(
+        mod $story {
+            #[tokio::test]
+            async fn on_sqlite() {
+                super::$story(&crate::harness::TestDatabase::new().url()).await;
+            }
+
+            #[tokio::test]
+            async fn on_postgres() {
+                crate::harness::on_postgres(|url| async move { super::$story(&url).await }).await;
+            }
+        }
+    )*};
+}
+
+on_every_store!(
+    high_1_a_change_whose_parent_the_server_lacks_is_refused,
+    high_2_requests_for_made_up_ids_never_reach_samod,
+    medium_5_revoked_tokens_and_ended_sessions_lose_their_sync_connections,
+    medium_6_concurrent_guesses_cannot_race_past_the_sign_in_limit,
+    medium_7_sign_up_checks_first_is_throttled_and_hashes_are_bounded,
+    medium_8_long_strings_and_too_many_boards_are_refused,
+    low_10_content_created_and_deleted_within_one_change_is_refused,
+    low_11_healthz_fails_fast_when_the_application_tables_are_gone,
+    low_12_guesses_do_not_lock_the_owner_out_and_email_probing_is_throttled,
+    low_13_tokens_are_scoped_and_revoked_when_the_password_changes,
+);
+
 /// A sync message carrying exactly `chunks`, claiming `heads`.
 fn message_with(heads: Vec<ChangeHash>, chunks: Vec<Vec<u8>>) -> Vec<u8> {
     sync::Message {
@@ -129,10 +162,8 @@ fn is_intact(board: &mut Board) -> bool {
 
 /// High 1, one node: a change whose parent the server lacks is refused, not queued in samod
 /// (where the parent's arrival would apply it unchecked).
-#[tokio::test]
-async fn high_1_a_change_whose_parent_the_server_lacks_is_refused() {
-    let database = TestDatabase::new();
-    let server = start(&database.url(), Limits::default()).await;
+async fn high_1_a_change_whose_parent_the_server_lacks_is_refused(database_url: &str) {
+    let server = start(database_url, Limits::default()).await;
     let board = harness::create_board(server.addr, "Orphans").await;
     let document_id = board.document_id().to_owned();
     let mut honest = loaded_editor("honest", &document_id, &board.token, server.addr).await;
@@ -157,7 +188,7 @@ async fn high_1_a_change_whose_parent_the_server_lacks_is_refused() {
     assert_eq!(close_within(&mut sender, Duration::from_millis(100)).await, None, "the parent was refused");
     assert!(is_intact(&mut honest.board));
     server.stop().await;
-    let server = start(&database.url(), Limits::default()).await;
+    let server = start(database_url, Limits::default()).await;
     let mut stored = read_from_server(server.addr, &document_id, &board.token).await;
     assert!(stored.contains(&orphan.parent_heads) && is_intact(&mut stored));
     server.stop().await;
@@ -201,10 +232,8 @@ async fn high_1_an_orphan_on_one_node_never_joins_when_another_node_commits_its_
 
 /// High 2: `request`s for made-up ids are answered `doc-unavailable` by the gate, without
 /// samod opening a document for each.
-#[tokio::test]
-async fn high_2_requests_for_made_up_ids_never_reach_samod() {
-    let database = TestDatabase::new();
-    let server = start(&database.url(), Limits::default()).await;
+async fn high_2_requests_for_made_up_ids_never_reach_samod(database_url: &str) {
+    let server = start(database_url, Limits::default()).await;
     let board = harness::create_board(server.addr, "Real").await;
     let outsider = ApiClient::fresh(server.addr).await;
     let token = outsider.create_token("probe").await;
@@ -388,10 +417,8 @@ async fn closed_within(
 
 /// Medium 5: revoking a token, signing out and changing the password close the sync
 /// connections they authenticated, at once.
-#[tokio::test]
-async fn medium_5_revoked_tokens_and_ended_sessions_lose_their_sync_connections() {
-    let database = TestDatabase::new();
-    let server = start(&database.url(), Limits::default()).await;
+async fn medium_5_revoked_tokens_and_ended_sessions_lose_their_sync_connections(database_url: &str) {
+    let server = start(database_url, Limits::default()).await;
     let board = harness::create_board(server.addr, "Revocation").await;
     let document_id = board.document_id().to_owned();
     let email = board.owner.me().await.account.email;
@@ -425,10 +452,8 @@ async fn medium_5_revoked_tokens_and_ended_sessions_lose_their_sync_connections(
 }
 
 /// Medium 6: concurrent guesses cannot all pass the check before any is counted.
-#[tokio::test]
-async fn medium_6_concurrent_guesses_cannot_race_past_the_sign_in_limit() {
-    let database = TestDatabase::new();
-    let server = start(&database.url(), Limits { login_failures: 5, ..Limits::default() }).await;
+async fn medium_6_concurrent_guesses_cannot_race_past_the_sign_in_limit(database_url: &str) {
+    let server = start(database_url, Limits { login_failures: 5, ..Limits::default() }).await;
     ApiClient::sign_up(server.addr, "target@example.com").await;
     let guesser = ApiClient::new(server.addr).await;
     let passwords: Vec<String> =
@@ -444,12 +469,10 @@ async fn medium_6_concurrent_guesses_cannot_race_past_the_sign_in_limit() {
 
 /// Medium 7: sign-up refuses what it can before hashing, is throttled per address, and
 /// passwords are hashed a few at a time.
-#[tokio::test]
-async fn medium_7_sign_up_checks_first_is_throttled_and_hashes_are_bounded() {
-    let database = TestDatabase::new();
+async fn medium_7_sign_up_checks_first_is_throttled_and_hashes_are_bounded(database_url: &str) {
     let limits =
         Limits { signups_per_address: 3, concurrent_password_hashes: 2, login_failures: 1000, ..Limits::default() };
-    let server = start(&database.url(), limits).await;
+    let server = start(database_url, limits).await;
     let admin = ApiClient::sign_up(server.addr, "admin@example.com").await;
     let response = admin.put("/api/admin/settings").json(&InstanceSettings { invite_only: true }).send().await.unwrap();
     assert_eq!(response.status(), 200);
@@ -474,10 +497,8 @@ async fn medium_7_sign_up_checks_first_is_throttled_and_hashes_are_bounded() {
 }
 
 /// Medium 8: a board's strings and the number of boards an account owns are bounded.
-#[tokio::test]
-async fn medium_8_long_strings_and_too_many_boards_are_refused() {
-    let database = TestDatabase::new();
-    let server = start(&database.url(), Limits { boards_per_account: 2, ..Limits::default() }).await;
+async fn medium_8_long_strings_and_too_many_boards_are_refused(database_url: &str) {
+    let server = start(database_url, Limits { boards_per_account: 2, ..Limits::default() }).await;
     let board = harness::create_board(server.addr, "One").await;
     board.owner.create_board("Two").await;
     let response = board.owner.post("/api/boards").json(&serde_json::json!({ "name": "Three" })).send().await.unwrap();
@@ -503,16 +524,21 @@ impl Editor {
 }
 
 /// Low 11: `/healthz` asks for an application table, not `SELECT 1`, and answers at once.
-#[tokio::test]
-async fn low_11_healthz_fails_fast_when_the_application_tables_are_gone() {
-    let database = TestDatabase::new();
-    let server = start(&database.url(), Limits::default()).await;
+async fn low_11_healthz_fails_fast_when_the_application_tables_are_gone(database_url: &str) {
+    let server = start(database_url, Limits::default()).await;
     let url = format!("http://{}/healthz", server.addr);
     assert_eq!(reqwest::get(&url).await.unwrap().status(), 200);
     // Someone restores the wrong backup: the database answers, the boards are gone.
-    let other = sqlx::SqlitePool::connect(&database.url()).await.unwrap();
-    sqlx::query("ALTER TABLE boards RENAME TO boards_gone").execute(&other).await.unwrap();
-    other.close().await;
+    let rename = "ALTER TABLE boards RENAME TO boards_gone";
+    if database_url.starts_with("sqlite:") {
+        let other = sqlx::SqlitePool::connect(database_url).await.unwrap();
+        sqlx::query(rename).execute(&other).await.unwrap();
+        other.close().await;
+    } else {
+        let other = sqlx::PgPool::connect(database_url).await.unwrap();
+        sqlx::query(rename).execute(&other).await.unwrap();
+        other.close().await;
+    }
     let started = tokio::time::Instant::now();
     let response = reqwest::get(&url).await.unwrap();
     assert_eq!(response.status(), 503, "{}", response.text().await.unwrap_or_default());
@@ -587,10 +613,8 @@ async fn low_14_pages_carry_a_content_security_policy_that_fits_the_shell() {
 /// Low 10: what a change creates and deletes again shows in no patch, so a list made in the
 /// board's name and replaced within one change passed the gate (200,000 elements in the issue;
 /// 2,000 here, which a debug build checks in seconds). Every operation is checked now.
-#[tokio::test]
-async fn low_10_content_created_and_deleted_within_one_change_is_refused() {
-    let database = TestDatabase::new();
-    let server = start(&database.url(), Limits::default()).await;
+async fn low_10_content_created_and_deleted_within_one_change_is_refused(database_url: &str) {
+    let server = start(database_url, Limits::default()).await;
     let board = harness::create_board(server.addr, "Hidden").await;
     let document_id = board.document_id().to_owned();
     let mut honest = loaded_editor("honest", &document_id, &board.token, server.addr).await;
@@ -619,11 +643,9 @@ async fn low_10_content_created_and_deleted_within_one_change_is_refused() {
 /// Low 12: wrong guesses from one address lock that address out of that account, not the
 /// account's owner elsewhere; and adding members by email, whose answers say who has an
 /// account, is throttled per account.
-#[tokio::test]
-async fn low_12_guesses_do_not_lock_the_owner_out_and_email_probing_is_throttled() {
-    let database = TestDatabase::new();
+async fn low_12_guesses_do_not_lock_the_owner_out_and_email_probing_is_throttled(database_url: &str) {
     let limits = Limits { login_failures: 5, member_adds_per_account: 5, ..Limits::default() };
-    let server = start(&database.url(), limits).await;
+    let server = start(database_url, limits).await;
     ApiClient::sign_up(server.addr, "owner@example.com").await;
     let guesser = ApiClient::from_address(server.addr, IpAddr::from([127, 0, 0, 2])).await;
     for n in 0..6 {
@@ -650,10 +672,8 @@ async fn low_12_guesses_do_not_lock_the_owner_out_and_email_probing_is_throttled
 /// Low 13: a token syncs and reads by default; making tokens, changing the password and
 /// changing things through the API need a scope asked for; a password change revokes the
 /// account's tokens unless they are kept explicitly.
-#[tokio::test]
-async fn low_13_tokens_are_scoped_and_revoked_when_the_password_changes() {
-    let database = TestDatabase::new();
-    let server = start(&database.url(), Limits::default()).await;
+async fn low_13_tokens_are_scoped_and_revoked_when_the_password_changes(database_url: &str) {
+    let server = start(database_url, Limits::default()).await;
     let board = harness::create_board(server.addr, "Scopes").await;
     let document_id = board.document_id().to_owned();
     let base = format!("http://{}", server.addr);
