@@ -191,8 +191,11 @@ fn benches(c: &mut Criterion) {
     // adds to an edit's commit (the description alone, on the board the change was applied
     // to), for a booking and for a move (a move walks the projects to name its neighbour).
     for (what, edit) in [
-        ("a booking", Box::new(|b: &mut Board| b.set_allocation(&projects[9], &people[4], weeks[6], 7.5).unwrap())
-            as Box<dyn Fn(&mut Board)>),
+        (
+            "a booking",
+            Box::new(|b: &mut Board| b.set_allocation(&projects[9], &people[4], weeks[6], 7.5).unwrap())
+                as Box<dyn Fn(&mut Board)>,
+        ),
         ("a move", Box::new(|b: &mut Board| b.move_project(&projects[500], 3).unwrap())),
     ] {
         let mut client = board.fork();

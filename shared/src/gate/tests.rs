@@ -325,7 +325,10 @@ fn a_message_of_many_changes_has_its_newest_described() {
     let accepted = check_sync(&server, &data, &GateLimits::default()).unwrap();
     assert_eq!(accepted.changes.len(), DESCRIBED_PER_MESSAGE + 11);
     assert_eq!(accepted.described.len(), DESCRIBED_PER_MESSAGE);
-    assert_eq!(accepted.described.last().unwrap().1.text, format!("set ERP's budget to {}", DESCRIBED_PER_MESSAGE + 10));
+    assert_eq!(
+        accepted.described.last().unwrap().1.text,
+        format!("set ERP's budget to {}", DESCRIBED_PER_MESSAGE + 10)
+    );
     assert_eq!(accepted.described[0].0, accepted.changes[11].0, "the newest, in order");
 }
 
