@@ -359,7 +359,7 @@ fn recent_changes_are_the_newest_applied_across_concurrent_branches() {
     laptop.merge(&mut board).unwrap();
     laptop.move_project(&zeus, 0).unwrap();
     board.merge(&mut laptop).unwrap();
-    assert!(board.heads().len() == 1, "merged into one line again");
+    assert_eq!(board.heads().len(), 1, "merged into one line again");
     for limit in [0, 1, 4, 9, 50] {
         let recent = board.recent_changes(limit);
         assert_eq!(recent, recent_changes_from_all(&mut board, limit), "the newest {limit}");
