@@ -73,7 +73,8 @@ sizes() {
   echo
   echo "## The history API (release, in-process server; \`cargo bench -p server --bench history_api\`)"
   echo
-  echo "The same board with 10,000 more changes, restored from its backup; each page is 50 changes."
+  echo "The same board with 10,000 more changes, restored from its backup (its rows without summaries), then 60"
+  echo "edits through a sync connection, which the write gate describes as it commits them; each page is 50 changes."
   echo
   if [[ -s "$history" ]]; then
     sed 's/^/- /' "$history"

@@ -13,10 +13,14 @@
 //! the server received the changes in) over the index `(board_id, seq)`, so a page costs the
 //! same at the start of a long history as deep in it, and changes that arrive while a member
 //! pages on come before the first page, never again in a later one. Each row carries a
-//! one-line summary of its change computed from the board itself
-//! ([`shared::history::describe_change`]) the first time the change is listed, and kept in the
-//! row: a summary depends only on the change and what it was made on, so it never goes stale,
-//! and a page whose summaries are all kept is served without touching the board's document.
+//! one-line summary of its change computed from the board itself: by the write gate, from the
+//! board it applied the change to, and written with the row in the commit's transaction
+//! ([`shared::gate::Accepted::described`]); for a row without one (written before the gate
+//! described changes, or by a restore, a merge or a long offline sync beyond the gate's
+//! [`shared::gate::DESCRIBED_PER_MESSAGE`]), the first time a page lists the change
+//! ([`shared::history::describe_change`]), and then kept. A summary depends only on the change
+//! and what it was made on, so it never goes stale, and a page whose summaries are all kept is
+//! served without touching the board's document.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -25,7 +29,7 @@ use axum::{
     Json,
 };
 use serde::Deserialize;
-use shared::history::{HistoryEntry, HistoryPage};
+use shared::history::{ChangeSummary, HistoryEntry, HistoryPage};
 use sqlx::Row;
 
 use crate::{
@@ -50,13 +54,17 @@ pub(crate) fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_millis() as i64)
 }
 
-/// Writes who sent `changes` of `board_id` and when, inside the transaction that commits them.
-/// A change already attributed keeps its first row: whoever delivered it first sent it.
+/// Writes who sent `changes` of `board_id` and when, inside the transaction that commits them,
+/// with what each did where the gate described it (`described`, see
+/// `shared::gate::Accepted::described`); a change left undescribed is described when a
+/// history page first lists it. A change already attributed keeps its first row: whoever
+/// delivered it first sent it.
 pub(crate) async fn record(
     transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
     board_id: &str,
     changes: &[(automerge::ChangeHash, Vec<u8>)],
     account_id: Option<&str>,
+    described: &[(automerge::ChangeHash, ChangeSummary)],
 ) -> Result<(), StoreError> {
     let received_at_ms = now_ms();
     for (hash, bytes) in changes {
@@ -64,15 +72,19 @@ pub(crate) async fn record(
         // was already read by the gate, so 0 ("not known") is only a fallback.
         let made_at_ms =
             automerge::Change::try_from(bytes.as_slice()).map_or(0, |change| change.timestamp().saturating_mul(1000));
+        let summary = described.iter().find(|(described, _)| described == hash).map(|(_, summary)| summary);
+        let projects = summary.and_then(|summary| serde_json::to_string(&summary.projects).ok());
         sqlx::query(
-            "INSERT INTO change_history (board_id, hash, account_id, made_at_ms, received_at_ms) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (board_id, hash) DO NOTHING",
+            "INSERT INTO change_history (board_id, hash, account_id, made_at_ms, received_at_ms, summary, projects) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (board_id, hash) DO NOTHING",
         )
         .bind(board_id)
         .bind(hash.to_string())
         .bind(account_id.map(str::to_owned))
         .bind(made_at_ms)
         .bind(received_at_ms)
+        .bind(summary.map(|summary| summary.text.clone()))
+        .bind(projects)
         .execute(&mut **transaction)
         .await?;
     }
@@ -97,14 +109,16 @@ pub struct HistoryRow {
 
 impl Store {
     /// Commits changes a client sent, like [`Store::commit_changes`], and records in the same
-    /// transaction that `account_id` sent them (see [`record`]).
+    /// transaction that `account_id` sent them, with what they did where `described` says (see
+    /// [`record`]).
     pub async fn commit_changes_by(
         &self,
         document_id: &str,
         changes: &[(automerge::ChangeHash, Vec<u8>)],
         account_id: &str,
+        described: &[(automerge::ChangeHash, ChangeSummary)],
     ) -> Result<(), StoreError> {
-        self.commit_attributed(document_id, changes, Some(account_id)).await
+        self.commit_attributed(document_id, changes, Some(account_id), described).await
     }
 
     /// The history of `board_id`, newest first: at most `limit` rows older than `before`.

@@ -119,7 +119,7 @@ impl Store {
         .bind(scenario.board_id)
         .execute(&mut *transaction)
         .await?;
-        crate::history::record(&mut transaction, scenario.id, changes, None).await?;
+        crate::history::record(&mut transaction, scenario.id, changes, None, &[]).await?;
         sqlx::query(
             "INSERT INTO scenarios (id, board_id, name, created_by, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -361,7 +361,7 @@ pub async fn merge(
     })?;
     let count = accepted.changes.len();
     if count > 0 {
-        state.store.commit_changes_by(&record.board_id, &accepted.changes, &caller.account.id).await?;
+        state.store.commit_changes_by(&record.board_id, &accepted.changes, &caller.account.id, &[]).await?;
         state.metrics.changes_committed.inc_by(count as u64);
         let changes = accepted
             .changes

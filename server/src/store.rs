@@ -197,20 +197,21 @@ impl Store {
         document_id: &str,
         changes: &[(automerge::ChangeHash, Vec<u8>)],
     ) -> Result<(), StoreError> {
-        self.commit_attributed(document_id, changes, None).await
+        self.commit_attributed(document_id, changes, None, &[]).await
     }
 
     /// [`Store::commit_changes`], recording who sent the changes (`None`: the server itself)
-    /// in the same transaction ([`crate::history::record`]).
+    /// and what the gate found they did in the same transaction ([`crate::history::record`]).
     pub(crate) async fn commit_attributed(
         &self,
         document_id: &str,
         changes: &[(automerge::ChangeHash, Vec<u8>)],
         account_id: Option<&str>,
+        described: &[(automerge::ChangeHash, shared::history::ChangeSummary)],
     ) -> Result<(), StoreError> {
         let mut transaction = self.pool.begin().await?;
         insert_changes(&mut transaction, document_id, changes).await?;
-        crate::history::record(&mut transaction, document_id, changes, account_id).await?;
+        crate::history::record(&mut transaction, document_id, changes, account_id, described).await?;
         if self.engine == Engine::Postgres {
             let payload =
                 crate::cluster::changes_payload(&self.node_id, document_id, changes.iter().map(|(hash, _)| hash));

@@ -167,6 +167,57 @@ fn benches(c: &mut Criterion) {
     group.bench_function("describe a history page (the 50 newest changes)", |b| {
         b.iter(|| newest.iter().filter_map(|hash| board.describe_change(hash)).count())
     });
+    // The history page offline: this device's 50 newest changes, described. Before, every
+    // change of the board was rebuilt from the document's operations (`get_changes(&[])`) to
+    // keep the last 50; now only the 50 are.
+    let doc = Automerge::load(&board.save()).unwrap();
+    group.bench_function("the offline history page before: every change rebuilt, the newest 50 described", |b| {
+        b.iter(|| {
+            doc.get_changes(&[])
+                .iter()
+                .rev()
+                .take(50)
+                .filter_map(|change| shared::history::describe_change(&doc, &change.hash()))
+                .count()
+        })
+    });
+    group.bench_function("the offline history page: recent_changes(50)", |b| {
+        b.iter(|| black_box(board.recent_changes(50)).len())
+    });
+    group.bench_function("… of which finding the 50 newest (get_changes_meta)", |b| {
+        b.iter(|| doc.get_changes_meta(&[]).iter().rev().take(50).map(|meta| meta.hash).collect::<Vec<_>>())
+    });
+    group.bench_function("… what it replaced: every change rebuilt (get_changes)", |b| {
+        b.iter(|| doc.get_changes(&[]).len())
+    });
+
+    // The write gate on this board, which now describes each change it accepts: what that
+    // adds to an edit's commit (the description alone, on the board the change was applied
+    // to), for a booking and for a move (a move walks the projects to name its neighbour).
+    for (what, edit) in [
+        (
+            "a booking",
+            Box::new(|b: &mut Board| b.set_allocation(&projects[9], &people[4], weeks[6], 7.5).unwrap())
+                as Box<dyn Fn(&mut Board)>,
+        ),
+        ("a move", Box::new(|b: &mut Board| b.move_project(&projects[500], 3).unwrap())),
+    ] {
+        let mut client = board.fork();
+        edit(&mut client);
+        let mut sent = doc.clone();
+        sent.load_incremental(&client.save_incremental()).unwrap();
+        let data = change_message(&doc, &sent).expect("the edit is sent");
+        let accepted = check_sync(&doc, &data, &limits).unwrap();
+        assert_eq!(accepted.described.len(), 1);
+        eprintln!("gate: {what} is described as “{}”", accepted.described[0].1.text);
+        let change = sent.get_change_by_hash(&accepted.described[0].0).unwrap();
+        group.bench_function(format!("the gate: check_sync of {what}, described"), |b| {
+            b.iter(|| check_sync(black_box(&doc), black_box(&data), &limits).unwrap())
+        });
+        group.bench_function(format!("the gate: describing {what} (part of check_sync)"), |b| {
+            b.iter(|| shared::history::describe_applied(black_box(&sent), black_box(&change)))
+        });
+    }
     group.finish();
 
     // Selection among 200 candidates: the first 200 proposed or approved projects, worth their

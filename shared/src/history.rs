@@ -2,10 +2,13 @@
 //! Zeus", "set Apollo's budget to 250,000"), and the wire types of
 //! `GET /api/boards/{id}/history`.
 //!
-//! [`describe_change`] is pure: it diffs the board between the change's dependencies and the
-//! change itself (Automerge's `diff`, so exactly what this change did, whatever came after it)
-//! and reads names at those versions. It never trusts the change's message, which the client
-//! wrote; who sent a change and when it arrived are the server's to say (`server::history`).
+//! [`describe_change`] is pure: it reads each key the change's own operations wrote at the
+//! change's dependencies and at the change itself (so exactly what this change did, whatever
+//! came after it) and names what it touched at those versions. The write gate describes each
+//! change it accepts the same way ([`describe_applied`], on the board it applied the change
+//! to), so the server keeps the summary from the commit on. It never trusts the change's
+//! message, which the client wrote; who sent a change and when it arrived are the server's to
+//! say (`server::history`).
 
 use std::collections::HashSet;
 
@@ -236,9 +239,18 @@ pub fn fill_numbered(template: &str, values: &[String]) -> String {
 /// a 1,000-project board with a long history).
 pub fn describe_change(doc: &Automerge, hash: &ChangeHash) -> Option<ChangeSummary> {
     let change = doc.get_change_by_hash(hash)?;
+    Some(describe_applied(doc, &change))
+}
+
+/// What `change` did, read from `doc`, which holds it: [`describe_change`] for a caller that
+/// has the change in hand, as the write gate has each change it accepts together with the
+/// board it was applied to (`gate::check_sync_from`), so the server keeps the summary with
+/// the change when it commits it, and Automerge need not rebuild the change from the
+/// document's operations to find it again.
+pub fn describe_applied(doc: &Automerge, change: &automerge::Change) -> ChangeSummary {
     let before: Vec<ChangeHash> = change.deps().to_vec();
-    let after = vec![*hash];
-    let touched = touches(doc, &change, &before, &after);
+    let after = vec![change.hash()];
+    let touched = touches(doc, change, &before, &after);
     let reader = Reader { doc, before: &before, after: &after };
     let mut out = Lines::default();
     let mut added: HashSet<(String, String)> = HashSet::new();
@@ -315,7 +327,7 @@ pub fn describe_change(doc: &Automerge, hash: &ChangeHash) -> Option<ChangeSumma
     } else if let Some(name) = board_name {
         out.lines.insert(0, Line::plain(say("board_renamed", [t(name)])));
     }
-    Some(out.finish())
+    out.finish()
 }
 
 /// What a change did to one key of one object, as Automerge's `diff` from the change's
@@ -997,23 +1009,26 @@ pub struct LocalChange {
 impl crate::Board {
     /// The `limit` most recent changes of this replica, newest first (in the order this
     /// replica applied them), described from the document alone.
+    ///
+    /// Only the changes it lists are rebuilt from the document's operations: the order comes
+    /// from the changes' metadata (`get_changes_meta`, in the order `get_changes` gives them,
+    /// which is the order they were applied in), and each listed change is read by its hash.
+    /// `get_changes(&[])` would rebuild every change of the board to keep the last 50 (about
+    /// 250 ms on the 1,000-project board with 10,000 changes of history).
     pub fn recent_changes(&mut self, limit: usize) -> Vec<LocalChange> {
         let doc = self.automerge();
-        let changes: Vec<(ChangeHash, String, i64)> = doc
-            .get_changes(&[])
-            .iter()
-            .rev()
-            .take(limit)
-            .map(|change| (change.hash(), change.actor_id().to_hex_string(), change.timestamp()))
-            .collect();
-        changes
+        let newest: Vec<ChangeHash> =
+            doc.get_changes_meta(&[]).iter().rev().take(limit).map(|meta| meta.hash).collect();
+        newest
             .into_iter()
-            .filter_map(|(hash, actor, time)| {
+            .filter_map(|hash| {
+                let change = doc.get_change_by_hash(&hash)?;
+                let time = change.timestamp();
                 Some(LocalChange {
                     hash: hash.to_string(),
-                    actor,
+                    actor: change.actor_id().to_hex_string(),
                     made_at_ms: (time > 0).then(|| time.saturating_mul(1000)),
-                    summary: describe_change(doc, &hash)?,
+                    summary: describe_applied(doc, &change),
                 })
             })
             .collect()

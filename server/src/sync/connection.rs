@@ -704,7 +704,12 @@ impl Gate {
         let started = Instant::now();
         let mut wait = Duration::from_millis(50);
         for attempt in 1.. {
-            match self.state.store.commit_changes_by(&document_id, &accepted.changes, &self.identity.account_id).await {
+            match self
+                .state
+                .store
+                .commit_changes_by(&document_id, &accepted.changes, &self.identity.account_id, &accepted.described)
+                .await
+            {
                 Ok(()) => break,
                 Err(error) if attempt < 5 => {
                     tracing::error!(%error, attempt, "committing changes failed; retrying in {wait:?}");

@@ -274,3 +274,92 @@ async fn history_pages_follow_on_while_changes_arrive_on_sqlite() {
 async fn history_pages_follow_on_while_changes_arrive_on_postgres() {
     on_postgres(|url| async move { paging_story(&url).await }).await;
 }
+
+/// The rows of `board_id`'s history as the database holds them, newest first, read without
+/// the history API (which would describe what is missing).
+async fn stored_rows(server: &server::Server, board_id: &str) -> Vec<server::history::HistoryRow> {
+    server.state().store.history(board_id, None, 200).await.unwrap()
+}
+
+/// Issue 14's speed: the gate describes every change it commits, in the commit's
+/// transaction, so its summary is in `change_history` at once, before anyone asks for the
+/// history; a change the gate refuses leaves no row; and rows without a summary (written
+/// before the gate described changes, as the board's creation still is) are described the
+/// first time a page lists them, and kept.
+async fn described_at_commit_story(url: &str) {
+    let server = start_server(url).await;
+    let owner = ApiClient::sign_up(server.addr, "dora@example.com").await;
+    let editor = ApiClient::sign_up(server.addr, "eli@example.com").await;
+    let board = owner.create_board("Portfolio").await;
+    let board_id = board.document_id().to_owned();
+    owner.add_member(&board_id, "eli@example.com", Role::Editor).await;
+    let mut dora = TestClient::new("dora", &board_id).with_token(&owner.create_token("t").await);
+    dora.connect(server.addr).await;
+    dora.sync_until(Board::is_loaded).await;
+    let (apollo, zeus) = (ProjectId::random(), ProjectId::random());
+    for (id, name) in [(&apollo, "Apollo"), (&zeus, "Zeus")] {
+        dora.edit(|b| b.add_project(id.clone(), NewProject { name: name.into(), stage: Stage::Proposed, budget: 1.0 }))
+            .await;
+        dora.sync_until(|_| true).await;
+    }
+    dora.edit(|b| b.move_project(&zeus, 0)).await;
+    dora.sync_until(|_| true).await;
+    let budget = set_budget(&mut dora, &apollo, 250).await;
+
+    let rows = stored_rows(&server, &board_id).await;
+    let summaries: Vec<Option<&str>> = rows.iter().map(|row| row.summary.as_deref()).collect();
+    assert_eq!(
+        summaries,
+        [
+            Some("set Apollo's budget to 250,000"),
+            Some("moved Zeus above Apollo"),
+            Some("added project Zeus"),
+            Some("added project Apollo"),
+            None,
+        ],
+        "described as committed, before any history request; the board's creation is not"
+    );
+    assert_eq!(rows[0].hash, budget);
+    assert_eq!(rows[0].projects.as_deref(), Some(format!("[\"{apollo}\"]").as_str()));
+    assert_eq!(rows[1].projects.as_deref(), Some(format!("[\"{zeus}\"]").as_str()));
+
+    // Refused by the gate (the settings are the owner's): no row, nothing stored.
+    let mut eli = TestClient::new("eli", &board_id).with_token(&editor.create_token("t").await);
+    eli.connect(server.addr).await;
+    eli.sync_until(|b| b.project(&apollo).is_some()).await;
+    eli.edit(|b| b.set_currency("USD")).await;
+    let refused = eli.board.heads()[0].to_string();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let after_refusal = stored_rows(&server, &board_id).await;
+    assert_eq!(after_refusal, rows, "a refused change leaves no row");
+    assert!(after_refusal.iter().all(|row| row.hash != refused));
+
+    // Rows written without a summary (before the gate described changes): the first page
+    // describes them from the board, the same words, and keeps them.
+    let api_before = history(&owner, &board_id, "").await;
+    let database = sqlx::AnyPool::connect(url).await.unwrap();
+    sqlx::query("UPDATE change_history SET summary = NULL, projects = NULL").execute(&database).await.unwrap();
+    database.close().await;
+    assert!(stored_rows(&server, &board_id).await.iter().all(|row| row.summary.is_none()));
+    let described = history(&owner, &board_id, "").await;
+    assert_eq!(described.entries, api_before.entries, "described lazily, the same as at commit");
+    assert_eq!(described.entries[0].summary, "set Apollo's budget to 250,000");
+    assert_eq!(described.entries.last().unwrap().summary, "created the board “Portfolio”");
+    let kept = stored_rows(&server, &board_id).await;
+    assert!(kept.iter().all(|row| row.summary.is_some()), "kept: {kept:#?}");
+    assert_eq!(kept[..4], rows[..4], "the lazy path keeps what the gate would have");
+    drop((dora, eli));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_gate_describes_each_change_as_it_commits_it_on_sqlite() {
+    sqlx::any::install_default_drivers();
+    described_at_commit_story(&TestDatabase::new().url()).await;
+}
+
+#[tokio::test]
+async fn the_gate_describes_each_change_as_it_commits_it_on_postgres() {
+    sqlx::any::install_default_drivers();
+    on_postgres(|url| async move { described_at_commit_story(&url).await }).await;
+}

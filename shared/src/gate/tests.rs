@@ -276,7 +276,60 @@ fn an_edit_is_accepted_with_exactly_its_changes() {
         .apply_changes(accepted.changes.iter().map(|(_, bytes)| automerge::Change::from_bytes(bytes.clone()).unwrap()))
         .unwrap();
     let again = check_sync(&stored, &data, &GateLimits::default()).unwrap();
-    assert_eq!(again, Accepted { changes: vec![], heads: stored.get_heads() });
+    assert_eq!(again, Accepted { changes: vec![], heads: stored.get_heads(), described: vec![] });
+}
+
+#[test]
+fn the_gate_describes_what_it_accepts_as_the_board_would() {
+    // The server keeps these summaries when it commits the changes: they must be the ones the
+    // history API would compute later from the board (`describe_change`).
+    let (server, mut client) = server_and_client();
+    let (erp, crm): (ProjectId, ProjectId) = ("erp".parse().unwrap(), "crm".parse().unwrap());
+    client.add_project(erp, NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 }).unwrap();
+    let server = {
+        let mut server = server;
+        let data = change_message(&server, &doc(&mut client)).unwrap();
+        let accepted = check_sync(&server, &data, &GateLimits::default()).unwrap();
+        server.apply_changes(accepted.changes.iter().map(|(_, b)| Change::from_bytes(b.clone()).unwrap())).unwrap();
+        server
+    };
+    client.add_project(crm.clone(), NewProject { name: "CRM".into(), stage: Stage::Active, budget: 5.0 }).unwrap();
+    client.move_project(&crm, 0).unwrap();
+    client.set_project_budget(&crm, 250_000.0).unwrap();
+    let client_doc = doc(&mut client);
+    let data = change_message(&server, &client_doc).unwrap();
+    let accepted = check_sync(&server, &data, &GateLimits::default()).unwrap();
+    let texts: Vec<&str> = accepted.described.iter().map(|(_, summary)| summary.text.as_str()).collect();
+    assert_eq!(texts, ["added project CRM", "moved CRM above ERP", "set CRM's budget to 250,000"]);
+    for (hash, summary) in &accepted.described {
+        assert_eq!(Some(summary), crate::history::describe_change(&client_doc, hash).as_ref());
+    }
+    let hashes: Vec<ChangeHash> = accepted.changes.iter().map(|(hash, _)| *hash).collect();
+    assert_eq!(accepted.described.iter().map(|(hash, _)| *hash).collect::<Vec<_>>(), hashes);
+
+    // Stored chunks (another node's commit, a backup, a merge) are not described here.
+    let stored = check_stored(&server, &client_doc.save_after(&server.get_heads()), &GateLimits::default()).unwrap();
+    assert_eq!(stored.changes.len(), 3);
+    assert!(stored.described.is_empty());
+}
+
+#[test]
+fn a_message_of_many_changes_has_its_newest_described() {
+    let (server, mut client) = server_and_client();
+    let erp: ProjectId = "erp".parse().unwrap();
+    client.add_project(erp.clone(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 0.0 }).unwrap();
+    for budget in 1..=DESCRIBED_PER_MESSAGE + 10 {
+        client.set_project_budget(&erp, budget as f64).unwrap();
+    }
+    let data = change_message(&server, &doc(&mut client)).unwrap();
+    let accepted = check_sync(&server, &data, &GateLimits::default()).unwrap();
+    assert_eq!(accepted.changes.len(), DESCRIBED_PER_MESSAGE + 11);
+    assert_eq!(accepted.described.len(), DESCRIBED_PER_MESSAGE);
+    assert_eq!(
+        accepted.described.last().unwrap().1.text,
+        format!("set ERP's budget to {}", DESCRIBED_PER_MESSAGE + 10)
+    );
+    assert_eq!(accepted.described[0].0, accepted.changes[11].0, "the newest, in order");
 }
 
 #[test]
@@ -287,7 +340,7 @@ fn a_message_without_changes_is_accepted_as_it_is() {
     let first = doc(&mut client).generate_sync_message(&mut state).unwrap().encode();
     assert_eq!(
         check_sync(&server, &first, &GateLimits::default()).unwrap(),
-        Accepted { changes: vec![], heads: server.get_heads() }
+        Accepted { changes: vec![], heads: server.get_heads(), described: vec![] }
     );
 }
 

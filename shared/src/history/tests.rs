@@ -330,6 +330,69 @@ fn a_device_lists_its_recent_changes_without_accounts() {
     assert_eq!(recent[0].actor.len(), 32, "an actor id is 16 bytes of hex");
 }
 
+/// `recent_changes` as it was: every change of the replica rebuilt (`get_changes`), the last
+/// `limit` kept, newest first.
+fn recent_changes_from_all(board: &mut Board, limit: usize) -> Vec<LocalChange> {
+    let doc = board.automerge().clone();
+    doc.get_changes(&[])
+        .iter()
+        .rev()
+        .take(limit)
+        .map(|change| LocalChange {
+            hash: change.hash().to_string(),
+            actor: change.actor_id().to_hex_string(),
+            made_at_ms: (change.timestamp() > 0).then(|| change.timestamp() * 1000),
+            summary: describe_change(&doc, &change.hash()).unwrap(),
+        })
+        .collect()
+}
+
+#[test]
+fn recent_changes_are_the_newest_applied_across_concurrent_branches() {
+    // Three devices edit apart (one offline for longer), then merge in an order that is not
+    // the order the changes were made in: the newest applied come first, whichever branch
+    // they belong to, exactly as when every change was rebuilt to find them.
+    let (mut board, [apollo, zeus, hermes], li) = portfolio();
+    let mut laptop = board.fork();
+    let mut phone = board.fork();
+    for (index, week) in ["2027-W01", "2027-W02", "2027-W03"].iter().enumerate() {
+        laptop.set_allocation(&apollo, &li, week.parse().unwrap(), 8.0 + index as f64).unwrap();
+        board.set_project_budget(&zeus, 1_000.0 * (index + 1) as f64).unwrap();
+    }
+    phone.move_project(&hermes, 0).unwrap();
+    phone.rename_project(&apollo, "Apollo II").unwrap();
+    board.merge(&mut phone).unwrap();
+    board.set_project_budget(&hermes, 42.0).unwrap();
+    board.merge(&mut laptop).unwrap();
+    laptop.merge(&mut board).unwrap();
+    laptop.move_project(&zeus, 0).unwrap();
+    board.merge(&mut laptop).unwrap();
+    assert_eq!(board.heads().len(), 1, "merged into one line again");
+    for limit in [0, 1, 4, 9, 50] {
+        let recent = board.recent_changes(limit);
+        assert_eq!(recent, recent_changes_from_all(&mut board, limit), "the newest {limit}");
+    }
+    let texts: Vec<String> = board.recent_changes(5).into_iter().map(|change| change.summary.text).collect();
+    assert_eq!(
+        texts,
+        [
+            // Hermes, Apollo II, Zeus then.
+            "moved Zeus above Hermes",
+            // Booked on the laptop before it had the phone's rename: named as it was then.
+            "booked Li Wei 10 h in 2027-W03 on Apollo",
+            "booked Li Wei 9 h in 2027-W02 on Apollo",
+            "booked Li Wei 8 h in 2027-W01 on Apollo",
+            "set Hermes's budget to 42",
+        ]
+    );
+    // Concurrent heads: the newest applied comes first all the same.
+    phone.set_project_budget(&apollo, 7.0).unwrap();
+    board.set_project_budget(&zeus, 8.0).unwrap();
+    board.merge(&mut phone).unwrap();
+    assert_eq!(board.heads().len(), 2);
+    assert_eq!(board.recent_changes(20), recent_changes_from_all(&mut board, 20));
+}
+
 #[test]
 fn a_summary_keeps_its_phrases_for_other_languages() {
     // The app words each phrase in the reader's language; the values that are the board's
