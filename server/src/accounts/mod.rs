@@ -1,8 +1,8 @@
 //! Accounts, sessions, API tokens, invites, sign-in throttling and board membership: the
 //! queries behind `/api/auth`, `/api/tokens`, `/api/admin` and `/api/boards`.
 //!
-//! These are more [`Store`] methods, one per question the server asks, over the tables of
-//! `migrations/*/0002_accounts.sql`. The same SQL runs on SQLite and Postgres. Nothing here
+//! These are more [`Store`](crate::store::Store) methods, one per question the server asks,
+//! over the tables of `migrations/*/0002_accounts.sql`. The same SQL runs on SQLite and Postgres. Nothing here
 //! reads a clock or sees a secret: callers pass the time (`now_ms`, Unix milliseconds) and
 //! the SHA-256 of a session, token or invite secret ([`crate::auth`] makes both), so the
 //! database never holds anything that would let its reader sign in.
