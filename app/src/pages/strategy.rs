@@ -7,6 +7,8 @@
 //! Enter opens the cell's field, Enter in the field commits and returns to the grid, Escape
 //! returns without committing. A click opens a cell too.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use shared::{
     board::{ObjectiveId, Stage},
@@ -271,13 +273,26 @@ fn ContributionGrid(
             })
             .collect_view()
     };
+    // Each project's place in the snapshot, found once per change: a cell that searched the
+    // projects for its own (1,000 projects × every objective) made one remote edit cost seconds.
+    let places = Memo::new(move |_| {
+        board
+            .view
+            .snapshot
+            .with(|b| b.projects.iter().enumerate().map(|(place, p)| (p.id.clone(), place)).collect::<HashMap<_, _>>())
+    });
     let row = move |project: ProjectId| {
         let project = StoredValue::new(project);
         let row_index =
             Memo::new(move |_| project_ids.with(|ids| ids.iter().position(|p| *p == project.get_value()).unwrap_or(0)));
-        let name = move || {
-            board.view.snapshot.with(|b| b.project(&project.get_value()).map(|p| p.name.clone()).unwrap_or_default())
-        };
+        let place = Memo::new(move |_| places.with(|places| project.with_value(|id| places.get(id).copied())));
+        // A memo, so that the cells' labels are not formatted again on every change.
+        let name = Memo::new(move |_| {
+            board
+                .view
+                .snapshot
+                .with(|b| place.get().and_then(|at| b.projects.get(at)).map(|p| p.name.clone()).unwrap_or_default())
+        });
         let cells = move || {
             objective_ids
                 .get()
@@ -288,7 +303,9 @@ fn ContributionGrid(
                     let at = move || (row_index.get(), column);
                     let value = Memo::new(move |_| {
                         board.view.snapshot.with(|b| {
-                            b.project(&project.get_value())
+                            place
+                                .get()
+                                .and_then(|at| b.projects.get(at))
                                 .and_then(|p| p.contributions.get(objective.get_value().as_str()).copied())
                                 .unwrap_or(0.0)
                         })
@@ -303,7 +320,7 @@ fn ContributionGrid(
                             aria-label=move || {
                                 let objective = objective_name(board, &objective.get_value());
                                 let value = if text().is_empty() { "0".to_owned() } else { text() };
-                                tr!(i18n, strategy.cell_label, project = name(), objective, value).to_string()
+                                tr!(i18n, strategy.cell_label, project = name.get(), objective, value).to_string()
                             }
                             on:focus=move |_| active.set(at())
                             on:click=move |_| {
@@ -317,7 +334,7 @@ fn ContributionGrid(
                                 view! {
                                     <Field class="contribution" label={
                                         let objective = objective_name(board, &objective.get_value());
-                                        tr!(i18n, strategy.contribution_of, project = name(), objective).to_string()
+                                        tr!(i18n, strategy.contribution_of, project = name.get(), objective).to_string()
                                     }
                                         value=Signal::derive(text)
                                         commit=move |typed| {
