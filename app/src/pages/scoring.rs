@@ -10,6 +10,8 @@
 //! mean of the members who compared every pair; the owner adopts them as the criteria weights
 //! in one change (`Board::set_criterion_weights`). `views::scoring::ahp` computes it all.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use shared::{
     board::{CriterionId, Estimates, Stage},
@@ -198,6 +200,17 @@ fn AddCriterion(board: BoardContext) -> impl IntoView {
     }
 }
 
+/// Each project's place in the snapshot, found once per change. A matrix cell that searched
+/// the projects for its own (1,000 projects × every criterion) made one edit cost seconds.
+pub fn project_places(board: BoardContext) -> Memo<HashMap<ProjectId, usize>> {
+    Memo::new(move |_| {
+        board
+            .view
+            .snapshot
+            .with(|b| b.projects.iter().enumerate().map(|(place, p)| (p.id.clone(), place)).collect::<HashMap<_, _>>())
+    })
+}
+
 fn project_name(board: BoardContext, id: &ProjectId) -> String {
     board.view.snapshot.with(|b| b.project(id).map(|p| p.name.clone()).unwrap_or_default())
 }
@@ -225,10 +238,11 @@ fn conflict_sign(board: BoardContext, id: StoredValue<ProjectId>) -> impl IntoVi
 }
 
 /// "Changed by two people" on one cell of a matrix (`scores/<criterion>` or
-/// `contributions/<objective>`): which value won and the other.
-pub fn cell_conflict(board: BoardContext, project: StoredValue<ProjectId>, field: String) -> impl IntoView {
+/// `contributions/<objective>`): which value won and the other. `place` is the project's place
+/// in the snapshot (see [`project_places`]).
+pub fn cell_conflict(board: BoardContext, place: Memo<Option<usize>>, field: String) -> impl IntoView {
     let conflict = Signal::derive(move || {
-        board.view.snapshot.with(|b| conflict::on_field(&b.project(&project.get_value())?.cell_conflicts, &field))
+        board.view.snapshot.with(|b| conflict::on_field(&b.projects.get(place.get()?)?.cell_conflicts, &field))
     });
     view! { <ConflictSign conflict testid="cell-conflict"/> }
 }
@@ -516,8 +530,10 @@ fn ScoreMatrix(
             })
             .collect_view()
     };
+    let places = project_places(board);
     let row = move |project: ProjectId| {
         let project = StoredValue::new(project);
+        let place = Memo::new(move |_| places.with(|places| project.with_value(|id| places.get(id).copied())));
         let name = move || project_name(board, &project.get_value());
         let cells = move || {
             criterion_ids
@@ -527,7 +543,9 @@ fn ScoreMatrix(
                     let criterion = StoredValue::new(criterion);
                     let score = move || {
                         board.view.snapshot.with(|b| {
-                            b.project(&project.get_value())
+                            place
+                                .get()
+                                .and_then(|at| b.projects.get(at))
                                 .and_then(|p| p.scores.get(criterion.get_value().as_str()).copied())
                                 .map(|score| format::number(lang(), score, 6))
                                 .unwrap_or_default()
@@ -540,7 +558,7 @@ fn ScoreMatrix(
                     };
                     view! {
                         <td class="cell">
-                            {cell_conflict(board, project, format!("scores/{}", criterion.get_value()))}
+                            {cell_conflict(board, place, format!("scores/{}", criterion.get_value()))}
                             <Field class="score"
                                 label=tr!(i18n, scoring.score_of, project = name(), criterion = criterion_name()).to_string()
                                 value=Signal::derive(score) disabled=Signal::derive(move || !board.editable.get())

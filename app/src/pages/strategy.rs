@@ -7,8 +7,6 @@
 //! Enter opens the cell's field, Enter in the field commits and returns to the grid, Escape
 //! returns without committing. A click opens a cell too.
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 use shared::{
     board::{ObjectiveId, Stage},
@@ -275,12 +273,7 @@ fn ContributionGrid(
     };
     // Each project's place in the snapshot, found once per change: a cell that searched the
     // projects for its own (1,000 projects × every objective) made one remote edit cost seconds.
-    let places = Memo::new(move |_| {
-        board
-            .view
-            .snapshot
-            .with(|b| b.projects.iter().enumerate().map(|(place, p)| (p.id.clone(), place)).collect::<HashMap<_, _>>())
-    });
+    let places = super::scoring::project_places(board);
     let row = move |project: ProjectId| {
         let project = StoredValue::new(project);
         let row_index =
@@ -349,7 +342,7 @@ fn ContributionGrid(
                             } else {
                                 view! { <span class="value" data-testid="contribution">{text}</span> }.into_any()
                             }}
-                            {super::scoring::cell_conflict(board, project, format!("contributions/{}", objective.get_value()))}
+                            {super::scoring::cell_conflict(board, place, format!("contributions/{}", objective.get_value()))}
                         </td>
                     }
                 })
