@@ -267,18 +267,6 @@ pub fn worth(board: &BoardSnapshot) -> Worth {
     worth_in(board, &mut Problems::default())
 }
 
-impl Dashboard {
-    /// The dashboard's own [`Worth`], for code that has a dashboard already.
-    pub fn worth(&self) -> Worth {
-        Worth {
-            ranking: self.ranking.clone(),
-            unscored: self.unscored.clone(),
-            alignment: self.alignment.clone(),
-            coverage: self.coverage.clone(),
-        }
-    }
-}
-
 fn worth_in(board: &BoardSnapshot, problems: &mut Problems) -> Worth {
     // Scoring: only fully scored projects still in play can be ranked.
     let in_play = board.projects.iter().filter(|p| !matches!(p.stage, Stage::Closed | Stage::Cancelled));
@@ -395,7 +383,12 @@ mod tests {
         let dashboard = compute(&board.snapshot(), &[week]);
         assert_eq!(
             worth(&board.snapshot()),
-            dashboard.worth(),
+            Worth {
+                ranking: dashboard.ranking.clone(),
+                unscored: dashboard.unscored.clone(),
+                alignment: dashboard.alignment.clone(),
+                coverage: dashboard.coverage.clone(),
+            },
             "what values a project, alone, is what the dashboard finds"
         );
         let ranking = dashboard.ranking.unwrap();
