@@ -281,7 +281,8 @@ test("a viewer can open every running page and change nothing", async ({ browser
   await goToPage(viewer, "Resources");
   await viewer.getByTestId("cap-cell").first().click();
   await expect(viewer.getByTestId("cell-editor")).toBeVisible();
-  await expect(viewer.getByTestId("cell-editor").locator("input.booking-hours").first()).toBeDisabled();
+  await expect(viewer.getByTestId("add-booking").locator("select")).toBeDisabled();
+  await expect(viewer.getByRole("button", { name: "Add booking" })).toBeDisabled();
   await expect(viewer.getByTestId("cell-editor").locator("input.time-off-hours")).toBeDisabled();
   await expect(viewer.getByRole("button", { name: "Book", exact: true })).toBeDisabled();
   await expect(viewer.getByRole("button", { name: "Set time off" })).toBeDisabled();
@@ -378,6 +379,25 @@ test("bookings made apart put a person over capacity, and after both reconnect t
   await crm.press("Enter");
   await expect(bob.getByTestId("cap-cell").nth(2)).toHaveAttribute("data-level", "near");
   await expect(bob.getByTestId("over-allocations").locator("li")).toHaveCount(0);
+  // The cell lists what is booked in it, and books another project from the keyboard: the
+  // picker offers only the projects not booked here yet.
+  await expect(editor.getByTestId("booking-row")).toHaveCount(2);
+  const picker = editor.getByTestId("add-booking").locator("select");
+  await expect(picker.locator("option")).toHaveText(["Project…"]);
+  await alice.getByTestId("cap-cell").nth(3).focus();
+  await alice.keyboard.press("Enter");
+  await expect(editor.getByTestId("cell-empty")).toHaveText("Nothing is booked in this cell yet.");
+  await expect(picker.locator("option")).toHaveText(["Project…", "ERP", "CRM"]);
+  await picker.selectOption({ label: "CRM" });
+  await editor.getByTestId("add-booking").locator("input").fill("-4");
+  await editor.getByTestId("add-booking").locator("input").press("Enter");
+  await expect(editor.getByTestId("add-booking-error")).not.toBeEmpty();
+  await expect(editor.getByTestId("booking-row")).toHaveCount(0);
+  await editor.getByTestId("add-booking").locator("input").fill("8");
+  await editor.getByTestId("add-booking").locator("input").press("Enter");
+  await expect(editor.getByTestId("booking-row")).toHaveCount(1);
+  await expect(editor.getByTestId("add-booking-error")).toBeEmpty();
+  await expect(bob.getByTestId("cap-cell").nth(3)).toHaveText("8");
 });
 
 test("dependencies refuse a cycle and name it; milestones are added and marked done, all by keyboard", async ({ page }) => {

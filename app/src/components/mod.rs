@@ -8,6 +8,7 @@ pub mod field;
 pub mod files;
 pub mod header;
 pub mod members;
+pub mod progressive;
 pub mod restore;
 pub mod rule_warnings;
 pub mod time_travel;

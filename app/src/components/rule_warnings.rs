@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use std::sync::Arc;
 
-use shared::{board::BoardSnapshot, format, rules::Warning, IsoWeek};
+use shared::{board::BoardSnapshot, format, rules::Warning, views::dashboard::OverRun, IsoWeek};
 
 use crate::{i18n::*, language::lang};
 
@@ -33,21 +33,56 @@ pub fn warning_text(i18n: I18nContext<Locale>, warning: &Warning) -> String {
     }
 }
 
-/// The warnings of the board the pages show (the live one, or the board as it was).
+/// One line of the warnings: a warning in words, or a person over capacity in several weeks.
+pub fn line_text(i18n: I18nContext<Locale>, warning: &Warning, run: Option<OverRun>) -> String {
+    match (warning, run) {
+        (Warning::OverCapacity { person, allocated_hours, capacity_hours, .. }, Some(run)) => tr!(
+            i18n,
+            components.warning_capacity_weeks,
+            person,
+            count = run.weeks,
+            first = format::week(lang(), run.first),
+            last = format::week(lang(), run.last),
+            booked = format::hours(lang(), *allocated_hours),
+            capacity = format::hours(lang(), *capacity_hours)
+        ),
+        _ => warning_text(i18n, warning),
+    }
+}
+
+/// How many lines of warnings every page shows above itself; the dashboard lists them all.
+const SHOWN: usize = 3;
+
+/// The warnings of the board the pages show (the live one, or the board as it was): the
+/// first few lines, and a link to the dashboard for the rest.
 #[component]
-pub fn RuleWarnings(snapshot: Memo<Arc<BoardSnapshot>>) -> impl IntoView {
+pub fn RuleWarnings(snapshot: Memo<Arc<BoardSnapshot>>, dashboard: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let this_week = IsoWeek::containing(chrono::Utc::now().date_naive());
-    let warnings = Memo::new(move |_| snapshot.with(|board| shared::rules::check_from(board, Some(this_week))));
+    let lines = Memo::new(move |_| {
+        snapshot.with(|board| shared::views::dashboard::grouped(&shared::rules::check_from(board, Some(this_week))))
+    });
     move || {
-        let warnings = warnings.get();
-        (!warnings.is_empty()).then(|| {
-            view! {
-                <section class="warnings" role="status" data-testid="rule-warnings">
-                    <h2>{t!(i18n, components.check_these)}</h2>
-                    <ul>{warnings.into_iter().map(|warning| view! { <li>{move || warning_text(i18n, &warning)}</li> }).collect_view()}</ul>
-                </section>
-            }
+        lines.with(|lines| {
+            (!lines.is_empty()).then(|| {
+                let more = lines.len().saturating_sub(SHOWN);
+                let shown = lines
+                    .iter()
+                    .take(SHOWN)
+                    .cloned()
+                    .map(|(warning, run)| view! { <li>{move || line_text(i18n, &warning, run)}</li> })
+                    .collect_view();
+                view! {
+                    <section class="warnings" role="status" data-testid="rule-warnings">
+                        <h2>{t!(i18n, components.check_these)}</h2>
+                        <ul>{shown}</ul>
+                        {(more > 0).then(|| view! {
+                            <p class="more"><a href=move || dashboard.get() data-testid="more-warnings">
+                                {move || tr!(i18n, components.more_warnings, count = more)}</a></p>
+                        })}
+                    </section>
+                }
+            })
         })
     }
 }

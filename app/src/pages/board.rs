@@ -357,7 +357,7 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
                             view! { <super::history::UndoLastChange board/> }.into_any()
                         }}
                         <p class="notice" role="alert" data-testid="edit-notice">{notice}</p>
-                        <RuleWarnings snapshot=shown/>
+                        <RuleWarnings snapshot=shown dashboard=Signal::derive(move || board.href("dashboard"))/>
                         <Outlet/>
                     }.into_any(),
                     Phase::NoAccess => view! {

@@ -18,7 +18,7 @@ use shared::{
 };
 
 use super::board::BoardContext;
-use crate::{components::rule_warnings::warning_text, i18n::*, language::lang};
+use crate::{components::rule_warnings::line_text, i18n::*, language::lang};
 
 /// A KPI's name (by its tile's id) in the reader's language (tracked).
 pub(crate) fn kpi_label(i18n: I18nContext<Locale>, id: &str) -> &'static str {
@@ -69,6 +69,8 @@ pub(crate) fn kpi_how(i18n: I18nContext<Locale>, how: &KpiHow) -> String {
 
 /// The planning horizon the KPIs and capacity look at, from this week on.
 pub const PLANNING_WEEKS: usize = 12;
+/// The warnings listed before "show all": a large board breaks hundreds of rules.
+const FIRST_WARNINGS: usize = 25;
 pub(crate) const CHART: ChartFrame = ChartFrame::new(640.0, 400.0);
 
 #[component]
@@ -117,14 +119,21 @@ pub fn DashboardPage() -> impl IntoView {
                 .collect_view()
         })
     };
+    // Its own memo: a change that leaves the warnings as they were (a budget, a score) does not
+    // draw them again.
+    let warning_lines =
+        Memo::new(move |_| figures.with(|(_, links, _, _, problems)| (links.clone(), problems.clone())));
+    let show_all = RwSignal::new(false);
     let warnings = move || {
-        figures.with(|(_, links, _, _, problems)| {
+        warning_lines.with(|(links, problems)| {
             if links.is_empty() && problems.is_empty() {
                 return view! { <p class="empty" data-testid="no-warnings">{t!(i18n, dashboard.no_rule_broken)}</p> }
                     .into_any();
             }
+            let hidden = if show_all.get() { 0 } else { links.len().saturating_sub(FIRST_WARNINGS) };
             let links = links
                 .iter()
+                .take(links.len() - hidden)
                 .map(|link| {
                     let warning = link.warning.clone();
                     let named = link.link_label.clone();
@@ -135,9 +144,9 @@ pub fn DashboardPage() -> impl IntoView {
                         Warning::OverCapacity { .. } => t_string!(i18n, dashboard.link_resource_plan).to_owned(),
                         _ => named.clone(),
                     };
-                    let warning = link.warning.clone();
+                    let (warning, run) = (link.warning.clone(), link.run);
                     view! {
-                        <li data-testid="dashboard-warning">{move || warning_text(i18n, &warning)} " — "
+                        <li data-testid="dashboard-warning">{move || line_text(i18n, &warning, run)} " — "
                             <a href=board.href(&link.page)>{label}</a></li>
                     }
                 })
@@ -154,7 +163,14 @@ pub fn DashboardPage() -> impl IntoView {
                     }
                 })
                 .collect_view();
-            view! { <ul class="dashboard-warnings">{links}{problems}</ul> }.into_any()
+            view! {
+                <ul class="dashboard-warnings">{links}{problems}</ul>
+                {(hidden > 0).then(|| view! {
+                    <button type="button" class="link" data-testid="all-warnings" on:click=move |_| show_all.set(true)>
+                        {move || tr!(i18n, dashboard.show_all_warnings, count = hidden)}</button>
+                })}
+            }
+            .into_any()
         })
     };
     let rag_row = move |label: fn(I18nContext<Locale>) -> &'static str, count: RagCount, testid: &'static str| {

@@ -17,7 +17,7 @@ use crate::{
     components::{
         blame::{FieldHistory, StoryRow},
         field::Field,
-        stage_label,
+        progressive, stage_label,
     },
     i18n::*,
     language::lang,
@@ -51,6 +51,9 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
         order.with(|order| order.iter().enumerate().map(|(place, id)| (id.clone(), place)).collect::<HashMap<_, _>>())
     });
 
+    // A large board's rows are drawn a slice per frame, the first ones at once.
+    let shown = progressive::progressive(move || order.with(Vec::len));
+
     view! {
         <section class="priorities">
             <h2>{t!(i18n, priorities.title)}</h2>
@@ -68,7 +71,7 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
                     <th>{t!(i18n, priorities.actions)}</th>
                 </tr></thead>
                 <tbody>
-                    <For each=move || order.get() key=|id| id.clone()
+                    <For each=move || order.with(|order| progressive::first(order, shown.get())) key=|id| id.clone()
                         children=move |id| view! { <ProjectRow id board dragged order places/> }/>
                 </tbody>
                 <tfoot><tr>

@@ -337,6 +337,35 @@ fn CellEditor(
             Signal::derive(move || details.with(|p| p.as_ref().and_then(|p| conflict::on_field(&p.conflicts, field))));
         view! { <ConflictSign conflict testid="person-conflict"/> }
     };
+    // Booking another project in this cell: every project not booked here yet.
+    let (_, projects) = pickers(board);
+    let unbooked = Memo::new(move |_| {
+        bookings.with(|booked| {
+            projects.with(|all| {
+                all.iter().filter(|(id, _)| !booked.iter().any(|(b, _, _)| b == id)).cloned().collect::<Vec<_>>()
+            })
+        })
+    });
+    let add_project = RwSignal::new(String::new());
+    let add_hours = RwSignal::new(String::new());
+    let add_error = RwSignal::new(None::<String>);
+    let add = move || {
+        let result = (|| -> Result<(), String> {
+            let project: ProjectId =
+                add_project.get_untracked().parse().map_err(|_| t_string!(i18n, resources.pick_project).to_string())?;
+            let hours = parse_number(&add_hours.get_untracked())
+                .ok_or_else(|| t_string!(i18n, resources.hours_not_number).to_string())?;
+            board.try_apply(|b| b.set_allocation(&project, &person.get_value(), week, hours))
+        })();
+        match result {
+            Ok(()) => {
+                add_error.set(None);
+                add_project.set(String::new());
+                add_hours.set(String::new());
+            }
+            Err(message) => add_error.set(Some(message)),
+        }
+    };
     let booked = move || bookings.with(|b| b.iter().map(|(_, _, h)| h).sum::<f64>());
     let capacity = move || details.with(|p| p.as_ref().map_or(0.0, |p| p.capacity_in(week)));
     let close = move || selected.set(None);
@@ -378,6 +407,21 @@ fn CellEditor(
                     }/>
                 </tbody>
             </table>
+            <Show when=move || bookings.with(Vec::is_empty)>
+                <p class="empty" data-testid="cell-empty">{t!(i18n, resources.nothing_booked)}</p>
+            </Show>
+            <form class="inline-form" data-testid="add-booking" novalidate on:submit=move |ev| { ev.prevent_default(); add(); }>
+                <select aria-label=move || t_string!(i18n, resources.project_to_book) prop:value=add_project
+                    disabled=move || read_only.get() on:change=move |ev| add_project.set(event_target_value(&ev))>
+                    <option value="">{t!(i18n, resources.project_choice)}</option>
+                    {move || unbooked.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                </select>
+                <input type="number" min="0" max="168" step="any" aria-label=move || tr!(i18n, resources.hours_on_project, week).to_string()
+                    placeholder=move || t_string!(i18n, resources.hours) prop:value=add_hours disabled=move || read_only.get()
+                    on:input=move |ev| add_hours.set(event_target_value(&ev))/>
+                <button type="submit" disabled=move || read_only.get()>{t!(i18n, resources.add_booking)}</button>
+                <span class="field-error" role="alert" data-testid="add-booking-error">{add_error}</span>
+            </form>
             <div class="inline-form">
                 <label>{t!(i18n, resources.time_off_this_week)} " "
                     <Field class="time-off-hours" label=Signal::derive(move || tr!(i18n, resources.time_off_in, week).to_string())

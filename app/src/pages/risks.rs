@@ -19,6 +19,7 @@ use crate::{
         band_label,
         conflict::{self, ConflictSign},
         field::Field,
+        progressive,
     },
     i18n::*,
 };
@@ -80,6 +81,8 @@ pub fn RisksPage() -> impl IntoView {
             .collect_view()
     };
 
+    // A large board's rows are drawn a slice per frame, the first ones at once.
+    let shown = progressive::progressive(move || ids.with(Vec::len));
     view! {
         <section class="risks-page" aria-labelledby="risks-heading">
             <h2 id="risks-heading">{t!(i18n, risks.title)}</h2>
@@ -135,7 +138,7 @@ pub fn RisksPage() -> impl IntoView {
                     <th>{t!(i18n, risks.mitigation)}</th><th>{t!(i18n, risks.roam)}</th><th>{t!(i18n, risks.actions)}</th>
                 </tr></thead>
                 <tbody>
-                    <For each=move || ids.get() key=|id| id.clone() children=move |id| view! { <RiskRow id board places/> }/>
+                    <For each=move || ids.with(|ids| progressive::first(ids, shown.get())) key=|id| id.clone() children=move |id| view! { <RiskRow id board places/> }/>
                 </tbody>
             </table>
             <Show when=move || ids.with(Vec::is_empty)>

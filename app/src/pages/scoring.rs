@@ -31,6 +31,7 @@ use crate::{
         conflict::{self, ConflictSign},
         field::Field,
         members::Access,
+        progressive,
     },
     i18n::*,
     language::{lang, Language},
@@ -580,12 +581,14 @@ fn ScoreMatrix(
             </tr>
         }
     };
+    // A large board's rows are drawn a slice per frame, the first ones at once.
+    let shown = progressive::progressive(move || project_ids.with(Vec::len));
     view! {
         <Show when=move || !project_ids.with(Vec::is_empty) && !criterion_ids.with(Vec::is_empty)
             fallback=move || view! { <p class="empty">{t!(i18n, scoring.add_projects_and_criteria)}</p> }>
             <table class="matrix score-matrix">
                 <thead><tr><th scope="col">{t!(i18n, scoring.project)}</th>{header}</tr></thead>
-                <tbody><For each=move || project_ids.get() key=|id| id.clone() children=row/></tbody>
+                <tbody><For each=move || project_ids.with(|ids| progressive::first(ids, shown.get())) key=|id| id.clone() children=row/></tbody>
             </table>
         </Show>
     }
@@ -646,6 +649,8 @@ fn WsjfInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
             </tr>
         }
     };
+    // A large board's rows are drawn a slice per frame, the first ones at once.
+    let shown = progressive::progressive(move || project_ids.with(Vec::len));
     view! {
         <p class="hint">{t!(i18n, scoring.wsjf_hint)}</p>
         <table class="matrix estimates">
@@ -654,7 +659,7 @@ fn WsjfInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
                 <th>{t!(i18n, scoring.time_criticality)}</th><th>{t!(i18n, scoring.risk_reduction)}</th>
                 <th>{t!(i18n, scoring.job_size)}</th>
             </tr></thead>
-            <tbody><For each=move || project_ids.get() key=|id| id.clone() children=row/></tbody>
+            <tbody><For each=move || project_ids.with(|ids| progressive::first(ids, shown.get())) key=|id| id.clone() children=row/></tbody>
         </table>
     }
 }
@@ -715,6 +720,8 @@ fn RiceInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
             </tr>
         }
     };
+    // A large board's rows are drawn a slice per frame, the first ones at once.
+    let shown = progressive::progressive(move || project_ids.with(Vec::len));
     view! {
         <p class="hint">{t!(i18n, scoring.rice_hint)}</p>
         <table class="matrix estimates">
@@ -722,7 +729,7 @@ fn RiceInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
                 <th>{t!(i18n, scoring.project)}</th><th>{t!(i18n, scoring.reach)}</th><th>{t!(i18n, scoring.impact)}</th>
                 <th>{t!(i18n, scoring.confidence)}</th><th>{t!(i18n, scoring.effort)}</th>
             </tr></thead>
-            <tbody><For each=move || project_ids.get() key=|id| id.clone() children=row/></tbody>
+            <tbody><For each=move || project_ids.with(|ids| progressive::first(ids, shown.get())) key=|id| id.clone() children=row/></tbody>
         </table>
     }
 }

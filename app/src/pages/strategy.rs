@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 
 use super::board::{parse_number, BoardContext};
 use crate::{
-    components::{field::Field, stage_label},
+    components::{field::Field, progressive, stage_label},
     i18n::*,
     language::lang,
 };
@@ -355,6 +355,8 @@ fn ContributionGrid(
             </tr>
         }
     };
+    // A large board's rows are drawn a slice per frame, the first ones at once.
+    let shown = progressive::progressive(move || project_ids.with(Vec::len));
     view! {
         <Show when=move || !project_ids.with(Vec::is_empty) && !objective_ids.with(Vec::is_empty)
             fallback=move || view! { <p class="empty">{t!(i18n, strategy.add_projects_and_objectives)}</p> }>
@@ -362,7 +364,7 @@ fn ContributionGrid(
                 on:keydown=on_keydown on:focusout=on_focusout>
                 <thead><tr><th scope="col">{t!(i18n, strategy.project)}</th>{header}</tr></thead>
                 <tbody>
-                    <For each=move || project_ids.get() key=|id| id.clone() children=row/>
+                    <For each=move || project_ids.with(|ids| progressive::first(ids, shown.get())) key=|id| id.clone() children=row/>
                 </tbody>
             </table>
         </Show>

@@ -98,6 +98,7 @@ impl LiveBoard {
         if self.snapshot.projects.iter().any(|project| !project.cell_conflicts.is_empty()) {
             self.board.project_tables().attach(&mut self.snapshot.projects);
         }
+        self.snapshot.reindex();
         &self.snapshot
     }
 

@@ -56,7 +56,7 @@ mod settings;
 pub mod validate;
 
 use chrono::NaiveDate;
-use std::{fmt, str::FromStr};
+use std::{collections::HashMap, fmt, str::FromStr};
 
 use automerge::{
     transaction::{CommitOptions, Transactable},
@@ -409,6 +409,27 @@ pub struct BoardSnapshot {
     /// The criterion and objective weights two people set apart, each `field` named
     /// `criteria/<id>` or `objectives/<id>` (see [`Board::weight_conflicts`]).
     pub weight_conflicts: Vec<FieldConflict>,
+    /// Where each project and person is in its list, so that [`BoardSnapshot::project`] and
+    /// [`BoardSnapshot::person`] do not search: the pages look projects up by id for every row
+    /// of a register, on every change.
+    places: Places,
+}
+
+/// The snapshot's index of its projects and people: kept up to date by [`Board::snapshot`] and
+/// [`LiveBoard`]. A lookup checks the id it finds there, so an index left behind by a change
+/// to the lists made elsewhere (a test building a snapshot by hand) costs a search, never a
+/// wrong answer.
+#[derive(Debug, Clone, Default)]
+struct Places {
+    projects: HashMap<ProjectId, usize>,
+    people: HashMap<PersonId, usize>,
+}
+
+/// An index says nothing the lists do not: snapshots are equal when their contents are.
+impl PartialEq for Places {
+    fn eq(&self, _: &Places) -> bool {
+        true
+    }
 }
 
 impl BoardSnapshot {
@@ -421,11 +442,28 @@ impl BoardSnapshot {
     }
 
     pub fn project(&self, id: &ProjectId) -> Option<&Project> {
-        self.projects.iter().find(|project| &project.id == id)
+        self.project_place(id).map(|at| &self.projects[at])
+    }
+
+    /// Where the project is in [`BoardSnapshot::projects`] (its rank, from 0).
+    pub fn project_place(&self, id: &ProjectId) -> Option<usize> {
+        match self.places.projects.get(id) {
+            Some(&at) if self.projects.get(at).is_some_and(|project| &project.id == id) => Some(at),
+            _ => self.projects.iter().position(|project| &project.id == id),
+        }
     }
 
     pub fn person(&self, id: &PersonId) -> Option<&Person> {
-        self.people.iter().find(|person| &person.id == id)
+        match self.places.people.get(id) {
+            Some(&at) if self.people.get(at).is_some_and(|person| &person.id == id) => Some(&self.people[at]),
+            _ => self.people.iter().find(|person| &person.id == id),
+        }
+    }
+
+    /// Builds the index of projects and people again, after their lists changed.
+    pub(crate) fn reindex(&mut self) {
+        self.places.projects = self.projects.iter().enumerate().map(|(at, p)| (p.id.clone(), at)).collect();
+        self.places.people = self.people.iter().enumerate().map(|(at, p)| (p.id.clone(), at)).collect();
     }
 }
 
@@ -578,7 +616,7 @@ impl Board {
 
     /// Everything on the board as plain values.
     pub fn snapshot(&self) -> BoardSnapshot {
-        BoardSnapshot {
+        let mut snapshot = BoardSnapshot {
             name: self.name(),
             settings: self.settings(),
             objectives: self.objectives(),
@@ -594,7 +632,10 @@ impl Board {
             baselines: self.baselines(),
             judgments: self.judgments(),
             weight_conflicts: self.weight_conflicts(),
-        }
+            places: Places::default(),
+        };
+        snapshot.reindex();
+        snapshot
     }
 
     // ---- internals shared by the submodules ----------------------------------------------

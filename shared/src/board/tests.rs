@@ -854,3 +854,27 @@ fn a_milestone_forecast_is_kept_cleared_and_checked_by_the_gate() {
     assert_eq!(refused.path, format!("milestones/{go_live}/forecast"));
     assert!(matches!(refused.problem, validate::Problem::WrongValue { .. }), "{refused}");
 }
+
+#[test]
+fn the_snapshot_finds_projects_and_people_by_id_even_after_its_lists_changed() {
+    let (mut board, ids) = board_with(&["ERP", "CRM", "Data"]);
+    let li: PersonId = "li".parse().unwrap();
+    let new = NewPerson { name: "Li".into(), role: String::new(), team: String::new(), capacity_hours_per_week: 40.0 };
+    board.add_person(li.clone(), new).unwrap();
+    let mut snapshot = board.snapshot();
+    assert_eq!(snapshot.project(&ids[2]).map(|p| p.name.as_str()), Some("Data"));
+    assert_eq!(snapshot.project_place(&ids[1]), Some(1));
+    assert_eq!(snapshot.person(&li).map(|p| p.name.as_str()), Some("Li"));
+    // A list changed by hand leaves the index behind: lookups still answer right.
+    snapshot.projects.swap(0, 2);
+    snapshot.people.clear();
+    assert_eq!(snapshot.project(&ids[2]).map(|p| p.name.as_str()), Some("Data"));
+    assert_eq!(snapshot.project_place(&ids[2]), Some(0));
+    assert_eq!(snapshot.project(&ids[0]).map(|p| p.name.as_str()), Some("ERP"));
+    assert!(snapshot.person(&li).is_none());
+    // And a live board keeps its index up to date as projects move.
+    let mut live = LiveBoard::new(board);
+    live.board_mut().move_project(&ids[2], 0).unwrap();
+    assert_eq!(live.refresh().project_place(&ids[2]), Some(0));
+    assert_eq!(live.snapshot().project(&ids[2]).map(|p| p.name.as_str()), Some("Data"));
+}

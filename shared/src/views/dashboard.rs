@@ -12,6 +12,7 @@ use crate::{
     finance::Rag,
     rules::Warning,
     scoring::WeightedRanking,
+    week::IsoWeek,
 };
 
 /// One KPI as the page shows it.
@@ -245,14 +246,62 @@ pub fn rag_counts(board: &BoardSnapshot, dashboard: &Dashboard) -> RagCounts {
 /// A rule warning and the page where it can be mended.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WarningLink {
-    /// The warning itself, for the app to put into words in the reader's language.
+    /// The warning itself, for the app to put into words in the reader's language; for a
+    /// person over capacity in several weeks, their worst week.
     pub warning: Warning,
+    /// The weeks a person is over capacity in, when more than one (see [`grouped`]).
+    pub run: Option<OverRun>,
     /// In English (tests, logs).
     pub text: String,
     /// The board page, for `BoardContext::href`: `settings`, `""` (the resource plan), or
     /// `project/<id>`.
     pub page: String,
     pub link_label: String,
+}
+
+/// The weeks one person is booked over capacity in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OverRun {
+    pub weeks: usize,
+    pub first: IsoWeek,
+    pub last: IsoWeek,
+}
+
+/// The warnings as a PMO reads them: one line per person over capacity (their worst week, and
+/// the run of weeks when there are several), the others as they are, in the order they came.
+/// A large board breaks capacity in thousands of person-weeks (4,101 on the benchmark's
+/// board): one line each buried the other warnings and took seconds to draw on every page.
+pub fn grouped(warnings: &[Warning]) -> Vec<(Warning, Option<OverRun>)> {
+    let mut lines: Vec<(Warning, Option<OverRun>)> = Vec::new();
+    let mut people: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let excess = |warning: &Warning| match warning {
+        Warning::OverCapacity { allocated_hours, capacity_hours, .. } => allocated_hours - capacity_hours,
+        _ => 0.0,
+    };
+    for warning in warnings {
+        let Warning::OverCapacity { person, week, .. } = warning else {
+            lines.push((warning.clone(), None));
+            continue;
+        };
+        match people.get(person.as_str()) {
+            None => {
+                people.insert(person, lines.len());
+                lines.push((warning.clone(), None));
+            }
+            Some(&at) => {
+                let (worst, run) = &mut lines[at];
+                let Warning::OverCapacity { week: worst_week, .. } = worst else { continue };
+                let run = run.get_or_insert(OverRun { weeks: 1, first: *worst_week, last: *worst_week });
+                run.weeks += 1;
+                run.first = run.first.min(*week);
+                run.last = run.last.max(*week);
+                if excess(warning) > excess(worst) {
+                    *worst = warning.clone();
+                }
+            }
+        }
+    }
+    lines
 }
 
 pub fn warning_links(board: &BoardSnapshot, warnings: &[Warning]) -> Vec<WarningLink> {
@@ -263,10 +312,10 @@ pub fn warning_links(board: &BoardSnapshot, warnings: &[Warning]) -> Vec<Warning
             .find(|p| p.name == name)
             .map_or_else(String::new, |project| format!("project/{}", project.id))
     };
-    warnings
-        .iter()
-        .map(|warning| {
-            let (page, link_label) = match warning {
+    grouped(warnings)
+        .into_iter()
+        .map(|(warning, run)| {
+            let (page, link_label) = match &warning {
                 Warning::BudgetEnvelopeExceeded { .. } => ("settings".to_owned(), "Budget envelope".to_owned()),
                 Warning::OverCapacity { .. } => (String::new(), "Resource plan".to_owned()),
                 Warning::DependsOnCancelled { project, .. } => (project_page(project), project.clone()),
@@ -275,7 +324,8 @@ pub fn warning_links(board: &BoardSnapshot, warnings: &[Warning]) -> Vec<Warning
                     (project_page(&first), first)
                 }
             };
-            WarningLink { warning: warning.clone(), text: warning.to_string(), page, link_label }
+            let text = warning.to_string();
+            WarningLink { warning, run, text, page, link_label }
         })
         .collect()
 }
@@ -630,5 +680,36 @@ mod tests {
         let erp_page = format!("project/{erp}");
         assert_eq!(pages, [("settings", "Budget envelope"), ("", "Resource plan"), (erp_page.as_str(), "ERP")]);
         assert_eq!(links[0].text, "approved and active projects need 150000 of a budget envelope of 100000");
+    }
+
+    #[test]
+    fn a_person_over_capacity_in_several_weeks_is_one_line() {
+        let over = |person: &str, week: &str, booked: f64| Warning::OverCapacity {
+            person: person.into(),
+            week: week.parse().unwrap(),
+            allocated_hours: booked,
+            capacity_hours: 40.0,
+        };
+        let cycle = Warning::DependencyCycle { projects: vec!["A".into(), "B".into(), "A".into()] };
+        let warnings = [
+            over("Li", "2027-W03", 44.0),
+            over("Wang", "2027-W03", 41.0),
+            over("Li", "2027-W05", 60.0),
+            cycle.clone(),
+            over("Li", "2027-W01", 42.0),
+        ];
+        let lines = grouped(&warnings);
+        let week = |text: &str| text.parse::<IsoWeek>().unwrap();
+        assert_eq!(
+            lines,
+            [
+                (
+                    over("Li", "2027-W05", 60.0),
+                    Some(OverRun { weeks: 3, first: week("2027-W01"), last: week("2027-W05") })
+                ),
+                (over("Wang", "2027-W03", 41.0), None),
+                (cycle, None),
+            ]
+        );
     }
 }
