@@ -54,7 +54,8 @@ pub fn line_text(i18n: I18nContext<Locale>, warning: &Warning, run: Option<OverR
 const SHOWN: usize = 3;
 
 /// The warnings of the board the pages show (the live one, or the board as it was): the
-/// first few lines, and a link to the dashboard for the rest.
+/// first few lines, and a link to the dashboard for the rest; nothing on the dashboard, which
+/// lists them all.
 #[component]
 pub fn RuleWarnings(snapshot: Memo<Arc<BoardSnapshot>>, dashboard: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
@@ -62,9 +63,12 @@ pub fn RuleWarnings(snapshot: Memo<Arc<BoardSnapshot>>, dashboard: Signal<String
     let lines = Memo::new(move |_| {
         snapshot.with(|board| shared::views::dashboard::grouped(&shared::rules::check_from(board, Some(this_week))))
     });
+    // The dashboard lists every warning itself.
+    let location = leptos_router::hooks::use_location();
+    let on_dashboard = move || location.pathname.with(|path| path.trim_end_matches('/').ends_with("/dashboard"));
     move || {
         lines.with(|lines| {
-            (!lines.is_empty()).then(|| {
+            (!lines.is_empty() && !on_dashboard()).then(|| {
                 let more = lines.len().saturating_sub(SHOWN);
                 let shown = lines
                     .iter()
