@@ -267,7 +267,12 @@ async fn load(driver: &Rc<RefCell<Driver>>) -> Vec<Effect> {
                 }
                 Err(error) => view.problem.set(Some(DeviceProblem::CopyUnreadable(error.to_string()))),
             },
-            Ok(None) => {}
+            Ok(None) => {
+                if let Some(board) = first_download(cache, &document_id).await {
+                    stored.board = board;
+                    stored.next_chunk = 1;
+                }
+            }
             Err(error) => view.problem.set(Some(DeviceProblem::Store(error.detail().to_owned()))),
         }
     }
@@ -281,6 +286,23 @@ async fn load(driver: &Rc<RefCell<Driver>>) -> Vec<Effect> {
     driver.session = Some(session);
     driver.cache = cache;
     effects
+}
+
+/// A board this device has never held, downloaded whole and stored as its first chunk, when
+/// the browser is online and the server lets this account read it. The saved document loads
+/// in one pass, where the sync protocol would send the board's every change to be applied one
+/// by one (10,000 changes of history take seconds that way); the sync then starts from what
+/// the device holds and brings only what is newer. `None` (offline, no access, a failed store)
+/// leaves the first load to the sync protocol, as before.
+async fn first_download(cache: &BoardCache, document_id: &str) -> Option<Board> {
+    if !window().navigator().on_line() {
+        return None;
+    }
+    let bytes = api::document(document_id).await.ok()?;
+    let board = Board::load(&bytes).ok().filter(Board::is_loaded)?;
+    // Stored before it is used: what the session holds at its start counts as stored.
+    cache.append(document_id, 0, &bytes).await.ok()?;
+    Some(board)
 }
 
 /// Performs effects in order; a storage effect's result goes back to the session at once,

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
 import { addProject, badge, expectAllSaved, openBoard } from "./board-page.js";
+import { seedPortfolio } from "./decisions-seed.js";
 
 const catalogue = (namespace) =>
   JSON.parse(readFileSync(new URL(`../../app/locales/en/${namespace}.json`, import.meta.url), "utf8"));
@@ -63,6 +64,32 @@ test("a board's first load fetches the frame and its page, not every page", asyn
   await page.getByRole("navigation", { name: "Board pages" }).getByRole("link", { name: /^Selection/ }).click();
   await expect(page.getByRole("heading", { name: catalogue("selection").title })).toBeVisible();
   expect(fetched.size).toBeGreaterThan(before);
+});
+
+test("a device opening a board for the first time downloads it whole, then syncs only what is newer", async ({ browser }) => {
+  const alice = await server.signUp("alice@example.com", "Alice");
+  const board = await server.createBoard(alice, "Portfolio");
+  await seedPortfolio(server, alice, board);
+  const page = await server.pageAs(browser, alice);
+  const downloads = [];
+  page.on("requestfinished", (request) => {
+    if (new URL(request.url()).pathname.endsWith("/document")) downloads.push(request.url());
+  });
+  // What the sync connections bring: with the board downloaded, no change of it.
+  let synced = 0;
+  page.on("websocket", (socket) => socket.on("framereceived", ({ payload }) => (synced += payload.length)));
+  await openBoard(page, server, board);
+  await expect(page.getByTestId("project-row")).toHaveCount(5);
+  await expectAllSaved(page);
+  const whole = (await (await page.request.get(`${server.url}/api/boards/${board.documentId}/document`)).body()).length;
+  expect(downloads).toHaveLength(1);
+  expect(synced).toBeLessThan(whole / 2);
+
+  // Opened again, the board comes from the device: no download.
+  await page.reload();
+  await expect(page.getByTestId("project-row")).toHaveCount(5);
+  await expectAllSaved(page);
+  expect(downloads).toHaveLength(1);
 });
 
 test("every page of a board opens offline, even one never opened online", async ({ browser }) => {
