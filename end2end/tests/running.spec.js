@@ -493,6 +493,8 @@ test("a milestone forecast set by one shows to the other as a slip, late on the 
   await expect(row(alice).locator(".field-error")).toHaveText("");
   // Bob sees the forecast and the slip: two weeks after plan is late.
   await expect(row(bob).getByTestId("milestone-forecast")).toHaveValue("2099-02-14");
+  // Beside the field, the date as the planned one reads.
+  await expect(row(bob).getByTestId("forecast-words")).toHaveText("14 Feb 2099");
   await expect(row(bob).getByTestId("milestone-slip")).toHaveText("14 day(s) after plan");
   await expect(row(bob).getByTestId("milestone-status")).toHaveText("late: forecast 14 day(s) after plan");
   await goToPage(bob, "Dashboard");

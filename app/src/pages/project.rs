@@ -632,6 +632,11 @@ fn MilestoneRow(milestone: MilestoneId, milestones: Memo<Vec<Milestone>>, board:
                         let forecast = parse_date(i18n, &text)?;
                         board.try_apply(|b| b.set_milestone_forecast(&id.get_value(), forecast))
                     }/>
+                // The field holds the date as typed (ISO, so that a bad one is refused in
+                // place); beside it, as the other dates read.
+                {move || read(|m| m.forecast)().map(|d| view! {
+                    <small class="date-words" data-testid="forecast-words">{format::date(lang(), d)}</small>
+                })}
                 {sign("forecast")}
                 {move || slip().map(|days| view! {
                     <span class="slip" data-testid="milestone-slip">{tr!(i18n, project.slip_days, days).to_string()}</span>
