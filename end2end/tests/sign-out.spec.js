@@ -4,7 +4,7 @@
 // after signing in, a `next=` that would leave the site lands on the board list.
 import { test, expect } from "./fixtures.js";
 import { TestServer } from "./server.js";
-import { addProject, badge, expectAllSaved, openBoard, projectNames } from "./board-page.js";
+import { addProject, aliceAndBobOnABoard, badge, expectAllSaved, openBoard, projectNames, projectRow } from "./board-page.js";
 
 let server;
 test.beforeEach(async () => {
@@ -122,6 +122,37 @@ test("changes not yet on the server are named before anything is removed", async
   await expect(page).toHaveURL(/\/signin$/);
   await expect(page.getByTestId("boards-removed")).toContainText("removed from this device");
   expect(await storedChunks(page, alice.account.id)).toBeNull();
+});
+
+test("changes set aside are named too before they go with the boards", async ({ browser }) => {
+  const { board, alice, bob, pages: [alicePage, bobPage] } = await aliceAndBobOnABoard(browser, server, "Refused");
+  await addProject(alicePage, "ERP");
+  await expect.poll(() => projectNames(bobPage)).toEqual(["ERP"]);
+  // Bob changes a budget offline while Alice makes him a viewer: back online, his change is set
+  // aside (see roles-live.spec.js).
+  await server.pagesWorkOffline();
+  await bobPage.context().setOffline(true);
+  await expect(badge(bobPage)).toHaveAttribute("data-state", "offline");
+  const budget = projectRow(bobPage, "ERP").locator(".budget");
+  await budget.fill("5");
+  await budget.press("Enter");
+  await server.api(alice, "PUT", `/api/boards/${board.documentId}/members/${bob.account.id}`, { role: "viewer" }, [200]);
+  await bobPage.context().setOffline(false);
+  await expect(bobPage.getByTestId("set-aside")).toBeVisible({ timeout: 5_000 });
+
+  await openAccountMenu(bobPage);
+  await bobPage.getByRole("button", { name: "Sign out and remove this account's boards from this device" }).click();
+  const warning = bobPage.getByTestId("sign-out-warning");
+  await expect(warning).toContainText("Refused: changes set aside, which the server did not accept");
+  await expect(warning).toContainText("Copy what was set aside");
+  await warning.getByRole("button", { name: "Delete them, remove the boards and sign out" }).click();
+  await expect(bobPage).toHaveURL(/\/signin$/);
+  await expect(bobPage.getByTestId("boards-removed")).toContainText("removed from this device");
+  expect(await storedChunks(bobPage, bob.account.id)).toBeNull();
+  const setAside = await bobPage.evaluate(() =>
+    Object.keys(localStorage).filter((key) => key.startsWith("pmo-board/set-aside/")),
+  );
+  expect(setAside).toEqual([]);
 });
 
 test("after signing in, a next= that would leave the site lands on the board list", async ({ browser }) => {
