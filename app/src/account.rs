@@ -174,6 +174,75 @@ mod browser {
             let _ = storage.remove_item(REMEMBERED_ACCOUNT_KEY);
         }
     }
+
+    /// The accounts whose boards are to be removed from this device at the next load, one id
+    /// per line.
+    const REMOVE_BOARDS_KEY: &str = "pmo-board.remove-boards-of";
+
+    /// How removing an account's boards from this device stands, on the page that follows
+    /// the sign-out (see [`finish_removing_boards`]).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Removal {
+        /// Deleting: IndexedDB waits until no other tab holds the boards open.
+        Removing,
+        Removed,
+        Failed(String),
+    }
+
+    thread_local! {
+        static REMOVAL: OnceCell<ArcRwSignal<Option<Removal>>> = const { OnceCell::new() };
+    }
+
+    /// Where removing boards stands on this page load (`None`: nothing to remove).
+    pub fn removal() -> ArcRwSignal<Option<Removal>> {
+        REMOVAL.with(|removal| removal.get_or_init(|| ArcRwSignal::new(None)).clone())
+    }
+
+    /// Asks for `account_id`'s boards (IndexedDB) and what was set aside for them (local
+    /// storage) to be removed from this device. The set-aside text goes now; the database at
+    /// the next load, before any board opens it ([`finish_removing_boards`]), since an open
+    /// board holds it open and IndexedDB deletes a database only once nobody holds it. The
+    /// caller then loads the page afresh, which also drops every copy held in memory.
+    pub fn remove_boards_at_next_load(account_id: &str) {
+        crate::session::forget_set_aside(account_id);
+        let Some(storage) = storage() else { return };
+        let mut pending = storage.get_item(REMOVE_BOARDS_KEY).ok().flatten().unwrap_or_default();
+        if !pending.lines().any(|line| line == account_id) {
+            pending.push_str(account_id);
+            pending.push('\n');
+        }
+        let _ = storage.set_item(REMOVE_BOARDS_KEY, &pending);
+    }
+
+    /// Deletes the boards of every account asked for by [`remove_boards_at_next_load`]. Run
+    /// at start; an account whose deletion failed stays asked for, and is tried at the next
+    /// load.
+    pub async fn finish_removing_boards() {
+        let Some(storage) = storage() else { return };
+        let pending = storage.get_item(REMOVE_BOARDS_KEY).ok().flatten().unwrap_or_default();
+        let accounts: Vec<String> = pending.lines().filter(|line| !line.is_empty()).map(str::to_owned).collect();
+        if accounts.is_empty() {
+            return;
+        }
+        let removal = removal();
+        removal.set(Some(Removal::Removing));
+        let mut failed = Vec::new();
+        let mut problem = None;
+        for account_id in accounts {
+            if let Err(error) = crate::cache::BoardCache::delete(&account_id).await {
+                leptos::logging::warn!("removing the boards of {account_id} from this device: {error}");
+                problem = Some(error.detail().to_owned());
+                failed.push(account_id);
+            }
+        }
+        let left: String = failed.iter().map(|account_id| format!("{account_id}\n")).collect();
+        let _ = if left.is_empty() {
+            storage.remove_item(REMOVE_BOARDS_KEY)
+        } else {
+            storage.set_item(REMOVE_BOARDS_KEY, &left)
+        };
+        removal.set(Some(problem.map_or(Removal::Removed, Removal::Failed)));
+    }
 }
 
 #[cfg(test)]

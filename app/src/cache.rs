@@ -57,6 +57,13 @@ pub struct CachedBoardEntry {
     pub role: Option<Role>,
 }
 
+/// A board with changes made on this device that the server is not known to hold.
+pub struct UnsentChanges {
+    pub document_id: String,
+    pub name: String,
+    pub changes: usize,
+}
+
 /// One account's open IndexedDB database.
 pub struct BoardCache {
     database: Rexie,
@@ -166,6 +173,40 @@ impl BoardCache {
             transaction.store(store)?.delete(JsValue::from_str(document_id)).await?;
         }
         transaction.done().await?;
+        Ok(())
+    }
+
+    /// What removing this account's boards from the device would lose: for each board it
+    /// edits, the changes the server is not known to hold (the sync state kept beside the
+    /// board says what it holds). A viewer's changes are never sent, so they are not counted
+    /// here; they are set aside (see `session`), which the caller checks.
+    pub async fn unsent_changes(&self) -> Result<Vec<UnsentChanges>, CacheError> {
+        let mut unsent = Vec::new();
+        for entry in self.boards().await? {
+            if entry.role == Some(Role::Viewer) {
+                continue;
+            }
+            let Some(cached) = self.load(&entry.document_id).await? else { continue };
+            // A copy that no longer reads cannot be sent either: nothing to lose by removing it.
+            let Ok(mut board) = shared::Board::load(&cached.bytes) else { continue };
+            let client = shared::sync::SyncClient::new("counting", &entry.document_id, cached.sync_state.as_deref());
+            let changes = client.unsynced_changes(&mut board);
+            if changes > 0 {
+                unsent.push(UnsentChanges { document_id: entry.document_id, name: entry.name, changes });
+            }
+        }
+        Ok(unsent)
+    }
+
+    /// Closes the database, so that deleting it need not wait for this connection.
+    pub fn close(self) {
+        self.database.close();
+    }
+
+    /// Deletes the account's database: every board it holds on this device, their unsent
+    /// changes included. Resolves once no page holds the database open any more.
+    pub async fn delete(account_id: &str) -> Result<(), CacheError> {
+        Rexie::delete(&format!("{DATABASE_PREFIX}{account_id}")).await?;
         Ok(())
     }
 

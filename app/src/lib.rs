@@ -120,6 +120,9 @@ pub fn hydrate() {
     // history shows it beside when the server received it.
     shared::board::set_change_clock(|| (js_sys::Date::now() / 1000.0) as i64);
     register_service_worker();
+    // Before any board opens the database of an account that signed out asking for its boards
+    // to be removed from this device.
+    wasm_bindgen_futures::spawn_local(account::finish_removing_boards());
     language::prepare_document();
     let document = leptos::prelude::document();
     let root = document

@@ -431,6 +431,22 @@ fn set_aside_key(account_id: &str, document_id: &str) -> String {
     format!("pmo-board/set-aside/{account_id}/{document_id}")
 }
 
+/// The boards (document ids) for which this device keeps changes set aside for the account.
+pub fn set_aside_boards(account_id: &str) -> Vec<String> {
+    let Ok(Some(storage)) = window().local_storage() else { return Vec::new() };
+    let prefix = set_aside_key(account_id, "");
+    let keys = (0..storage.length().unwrap_or(0)).filter_map(|index| storage.key(index).ok().flatten());
+    keys.filter_map(|key| key.strip_prefix(&prefix).map(str::to_owned)).collect()
+}
+
+/// Forgets everything set aside for the account on this device.
+pub fn forget_set_aside(account_id: &str) {
+    let Ok(Some(storage)) = window().local_storage() else { return };
+    for document_id in set_aside_boards(account_id) {
+        let _ = storage.remove_item(&set_aside_key(account_id, &document_id));
+    }
+}
+
 /// What was kept aside for this board on this device, if anything.
 fn load_set_aside(account_id: &str, document_id: &str) -> Option<SetAside> {
     let storage = window().local_storage().ok()??;

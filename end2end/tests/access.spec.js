@@ -72,7 +72,7 @@ test("sign up, sign out and sign in through the pages", async ({ page }) => {
 
   // Sign out from the account menu.
   await page.getByTestId("account-menu-button").click();
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/signin$/);
   await page.goto(boardUrl);
   await expect(page).toHaveURL(/\/signin\?next=/);

@@ -112,6 +112,7 @@ async fn start_pmo(postgres: Option<&str>, idle_secs: u64) -> Server {
         .env("PMO_MAX_CONNECTIONS", "100000")
         .env("PMO_CONNECTIONS_PER_ADDRESS", "100000")
         .env("PMO_SIGNUPS_PER_ADDRESS", "100000")
+        .env("PMO_METRICS_TOKEN", METRICS_TOKEN)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(log)
@@ -331,8 +332,12 @@ async fn idle_memory(options: &Options, boards: usize) {
     server.stop().await;
 }
 
+/// The `/metrics` token the benchmark starts `pmo-board` with.
+const METRICS_TOKEN: &str = "bench-metrics-token";
+
 async fn loaded_boards(addr: SocketAddr) -> String {
-    let text = match reqwest::get(format!("http://{addr}/metrics")).await {
+    let request = reqwest::Client::new().get(format!("http://{addr}/metrics")).bearer_auth(METRICS_TOKEN);
+    let text = match request.send().await {
         Ok(response) => response.text().await.unwrap_or_default(),
         Err(_) => return "?".into(),
     };

@@ -32,7 +32,7 @@ use sha2::{Digest, Sha256};
 use shared::api::{Account, ErrorCode, TokenScope, CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE};
 use subtle::ConstantTimeEq;
 
-use crate::{error::ApiFailure, store::StoreError, AppState, Config};
+use crate::{error::ApiFailure, proxies::TrustedProxies, store::StoreError, AppState, Config};
 
 /// How long a session lasts without being used. Every use pushes the end out again.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(30 * 24 * 60 * 60);
@@ -238,6 +238,30 @@ impl std::fmt::Debug for NewSession {
     }
 }
 
+/// Deletes the sessions and invites that have expired: they sign nobody in any more, but each
+/// row still names an account and when it was last used. Run at start and every
+/// [`Config::purge_expired_every`] (see [`purge_expired_every`]), not only when someone signs in.
+pub async fn purge_expired(store: &crate::store::Store) -> Result<(u64, u64), StoreError> {
+    let now = now_ms();
+    Ok((store.delete_expired_sessions(now).await?, store.delete_expired_invites(now).await?))
+}
+
+/// Purges expired sessions and invites now and then every `period`, until the task is aborted.
+/// A failure is logged and tried again at the next round.
+pub async fn purge_expired_every(store: crate::store::Store, period: Duration) {
+    let mut rounds = tokio::time::interval(period);
+    rounds.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        // The first tick is at once: the purge at start.
+        rounds.tick().await;
+        match purge_expired(&store).await {
+            Ok((0, 0)) => {}
+            Ok((sessions, invites)) => tracing::info!(sessions, invites, "purged expired sessions and invites"),
+            Err(error) => tracing::warn!(%error, "cannot purge expired sessions and invites; trying again later"),
+        }
+    }
+}
+
 /// Starts a session for `account_id`, and forgets sessions that have expired.
 pub async fn start_session(state: &AppState, account_id: &str) -> Result<NewSession, StoreError> {
     let now = now_ms();
@@ -427,21 +451,23 @@ pub fn check_double_submit(headers: &HeaderMap) -> Result<(), ApiFailure> {
 
 // ---- sign-in throttling ---------------------------------------------------------------------
 
-/// The client's address, from the connection (the server is served with `ConnectInfo`).
-/// Forwarding headers are not trusted: anyone can set them.
-pub fn client_ip(parts: &Parts) -> Option<IpAddr> {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())
+/// The client's address: the connection's (the server is served with `ConnectInfo`), or, when
+/// the connection comes from one of `proxies`, the client it names in `X-Forwarded-For` (see
+/// [`crate::proxies`]). Anyone can set that header, so nobody else's is read.
+pub fn client_ip(parts: &Parts, proxies: &TrustedProxies) -> Option<IpAddr> {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(addr)| addr.ip())?;
+    Some(proxies.client(peer, &parts.headers))
 }
 
 /// The client's address as an extractor; `None` when the server runs without `ConnectInfo`.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<ClientIp, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts)))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ClientIp, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts, &state.config.trusted_proxies)))
     }
 }
 

@@ -23,6 +23,7 @@ pub mod exchange;
 pub mod history;
 pub mod http;
 pub mod metrics;
+pub mod proxies;
 pub mod scenarios;
 pub mod security;
 pub mod shell;
@@ -61,6 +62,14 @@ pub struct Config {
     pub limits: Limits,
     /// A board nobody has used for this long is unloaded (see [`boards`]).
     pub unload_idle_boards_after: std::time::Duration,
+    /// The bearer token `GET /metrics` must carry. Without one, `/metrics` is not served: its
+    /// figures (connections, boards, refusals) are for operators, not for anyone who asks.
+    pub metrics_token: Option<metrics::MetricsToken>,
+    /// Load balancers and reverse proxies whose `X-Forwarded-For` names the client that
+    /// throttling counts (see [`proxies`]); nobody else's is read.
+    pub trusted_proxies: proxies::TrustedProxies,
+    /// How often expired sessions and invites are deleted (and once at start).
+    pub purge_expired_every: std::time::Duration,
 }
 
 impl Config {
@@ -73,6 +82,9 @@ impl Config {
             secure_cookies: false,
             limits: Limits::default(),
             unload_idle_boards_after: std::time::Duration::from_secs(120),
+            metrics_token: None,
+            trusted_proxies: proxies::TrustedProxies::default(),
+            purge_expired_every: std::time::Duration::from_secs(60 * 60),
         }
     }
 }
@@ -342,6 +354,8 @@ pub struct Server {
     cluster: Option<JoinHandle<()>>,
     /// Unloads idle boards.
     sweeper: JoinHandle<()>,
+    /// Deletes expired sessions and invites.
+    purger: JoinHandle<()>,
 }
 
 impl Server {
@@ -376,6 +390,7 @@ impl Server {
             config.unload_idle_boards_after,
         );
         let sweeper = boards.spawn_sweeper();
+        let purger = tokio::spawn(auth::purge_expired_every(store.clone(), config.purge_expired_every));
         let listener_task = clustered.then(|| {
             cluster::listen(store.clone(), boards.clone(), share_policy.clone(), metrics.clone(), connections.clone())
         });
@@ -411,7 +426,7 @@ impl Server {
             Ok(())
         });
         tracing::info!(%addr, "PMO Board is serving");
-        Ok(Server { addr, state, shutdown: Some(shutdown), task, cluster: listener_task, sweeper })
+        Ok(Server { addr, state, shutdown: Some(shutdown), task, cluster: listener_task, sweeper, purger })
     }
 
     pub fn state(&self) -> &AppState {
@@ -428,6 +443,7 @@ impl Server {
         // samod stops each board only after its pending writes are done.
         self.state.boards.stop().await;
         self.sweeper.abort();
+        self.purger.abort();
         self.state.repo.stop().await;
         if let Some(cluster) = self.cluster.take() {
             cluster.abort();

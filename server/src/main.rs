@@ -37,6 +37,14 @@ struct Cli {
     /// Sign-ups from one address within the sign-in lockout period (15 minutes).
     #[arg(long, env = "PMO_SIGNUPS_PER_ADDRESS")]
     signups_per_address: Option<u32>,
+    /// The bearer token `GET /metrics` asks for (a scraper sends `Authorization: Bearer <token>`).
+    /// Without it `/metrics` is not served. Prefer the environment: a flag shows in `ps`.
+    #[arg(long, env = "PMO_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    /// Load balancers or reverse proxies (addresses or networks, comma-separated, e.g.
+    /// `10.0.0.0/8,127.0.0.1`) whose `X-Forwarded-For` names the client for throttling.
+    #[arg(long, env = "PMO_TRUSTED_PROXIES", default_value = "")]
+    trusted_proxies: server::proxies::TrustedProxies,
 }
 
 #[tokio::main]
@@ -60,8 +68,13 @@ async fn main() -> anyhow::Result<()> {
         output_name: cli.output_name,
         secure_cookies: cli.secure_cookies,
         unload_idle_boards_after: std::time::Duration::from_secs(cli.unload_idle_boards_after_secs),
+        metrics_token: cli.metrics_token.as_deref().and_then(server::metrics::MetricsToken::new),
+        trusted_proxies: cli.trusted_proxies,
         ..Config::new(cli.database_url, cli.site_root)
     };
+    if config.metrics_token.is_none() {
+        tracing::info!("/metrics is not served: set PMO_METRICS_TOKEN to serve it to a scraper with that token");
+    }
     let limits = &mut config.limits;
     limits.max_connections = cli.max_connections.unwrap_or(limits.max_connections);
     limits.connections_per_address = cli.connections_per_address.unwrap_or(limits.connections_per_address);

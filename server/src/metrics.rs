@@ -1,4 +1,6 @@
-//! `GET /metrics`: the server's figures in the Prometheus text format.
+//! `GET /metrics`: the server's figures in the Prometheus text format, for a scraper that
+//! sends the configured token (`PMO_METRICS_TOKEN`); without a configured token they are not
+//! served at all.
 //!
 //! Counters and gauges live in one [`Metrics`] value shared by every handler. samod reports
 //! what happens inside the repos (sync messages, storage operations) through its observer hook,
@@ -7,7 +9,11 @@
 
 use std::sync::Arc;
 
-use axum::{extract::State, http::header, response::IntoResponse};
+use axum::{
+    extract::State,
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
 use prometheus_client::{
     encoding::{text::encode, EncodeLabelSet},
     metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
@@ -177,6 +183,54 @@ impl Metrics {
     }
 }
 
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.encode())
+/// The secret a scraper sends as `Authorization: Bearer <token>` to read `/metrics`. Its
+/// `Debug` hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MetricsToken(String);
+
+impl MetricsToken {
+    /// A token, if `secret` is one: blank is none.
+    pub fn new(secret: &str) -> Option<MetricsToken> {
+        let secret = secret.trim();
+        (!secret.is_empty()).then(|| MetricsToken(secret.to_owned()))
+    }
+
+    /// Whether `headers` carry this token, compared in constant time.
+    fn admits(&self, headers: &HeaderMap) -> bool {
+        use subtle::ConstantTimeEq;
+        let sent = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .unwrap_or_default();
+        bool::from(sent.as_bytes().ct_eq(self.0.as_bytes()))
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("MetricsToken(<hidden>)")
+    }
+}
+
+/// `GET /metrics`: the figures, for a request with the configured token ([`crate::Config::metrics_token`]);
+/// 401 without it, and 404 when no token is configured (the figures are then not served at all).
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(token) = &state.config.metrics_token else {
+        return (
+            StatusCode::NOT_FOUND,
+            "/metrics is served only with a token: start the server with PMO_METRICS_TOKEN\n",
+        )
+            .into_response();
+    };
+    if !token.admits(&headers) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "/metrics needs the header Authorization: Bearer <the server's PMO_METRICS_TOKEN>\n",
+        )
+            .into_response();
+    }
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.encode()).into_response()
 }

@@ -97,28 +97,173 @@ fn Menu(account: Account, offline: Memo<bool>) -> impl IntoView {
     }
 }
 
+/// Where signing out stands: two choices, plain or removing the account's boards from this
+/// device (a shared or borrowed computer); the second first looks for changes that would be
+/// lost and, if there are any, says which before anything is removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Leaving {
+    Choosing,
+    /// Looking for changes the server lacks.
+    Checking,
+    /// Removing the boards would lose these: nothing is removed until the person confirms.
+    Warning(WouldLose),
+    /// Signing out.
+    Busy,
+}
+
+/// What removing an account's boards from this device would lose.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct WouldLose {
+    /// Boards with changes the server is not known to hold: name, count.
+    unsent: Vec<(String, usize)>,
+    /// Boards with changes set aside (refused by the server, kept to copy).
+    set_aside: Vec<String>,
+    /// The device's copy could not be read to find out.
+    unreadable: bool,
+}
+
+impl WouldLose {
+    fn nothing(&self) -> bool {
+        self.unsent.is_empty() && self.set_aside.is_empty() && !self.unreadable
+    }
+}
+
+/// Reads this device's copy of the account's boards for what removing it would lose.
+async fn would_lose(account_id: &str) -> WouldLose {
+    use crate::cache::BoardCache;
+    let set_aside_ids = crate::session::set_aside_boards(account_id);
+    let Ok(cache) = BoardCache::open(account_id).await else {
+        return WouldLose { unreadable: true, ..WouldLose::default() };
+    };
+    let (unsent, boards) = (cache.unsent_changes().await, cache.boards().await);
+    cache.close();
+    let (Ok(unsent), Ok(boards)) = (unsent, boards) else {
+        return WouldLose { unreadable: true, ..WouldLose::default() };
+    };
+    let name_of = |document_id: &str| {
+        boards
+            .iter()
+            .find(|board| board.document_id == document_id)
+            .map_or_else(|| document_id.to_owned(), |board| board.name.clone())
+    };
+    WouldLose {
+        unsent: unsent.into_iter().map(|board| (board.name, board.changes)).collect(),
+        set_aside: set_aside_ids.iter().map(|document_id| name_of(document_id)).collect(),
+        unreadable: false,
+    }
+}
+
 #[component]
 fn SignOut() -> impl IntoView {
     let i18n = use_i18n();
     let problem = RwSignal::new(None::<String>);
+    let leaving = RwSignal::new(Leaving::Choosing);
     let navigate = StoredValue::new_local(use_navigate());
-    let sign_out = move |_| {
+    let cancel_button = NodeRef::<html::Button>::new();
+    // The warning takes the focus to its safe choice, so a keyboard user hears it and keeps
+    // the boards with Enter.
+    Effect::new(move || {
+        if let Some(button) = cancel_button.get() {
+            let _ = button.focus();
+        }
+    });
+    let sign_out = move |remove_boards: bool| {
         problem.set(None);
+        leaving.set(Leaving::Busy);
         leptos::task::spawn_local(async move {
             match api::sign_out().await {
                 // A 401: the session had already ended; signed out all the same.
                 Ok(()) | Err(FetchError::Refused { status: 401, .. }) => {
+                    let account = Auth::get().account();
                     Auth::get().signed_out(true);
-                    navigate.with_value(|navigate| {
-                        navigate(SIGN_IN_PATH, NavigateOptions { replace: true, ..Default::default() })
-                    });
+                    match account.filter(|_| remove_boards) {
+                        Some(account) => {
+                            crate::account::remove_boards_at_next_load(&account.id);
+                            // A fresh page: no board holds the database open, and no copy of
+                            // one stays in this page's memory.
+                            let _ = window().location().replace(SIGN_IN_PATH);
+                        }
+                        None => navigate.with_value(|navigate| {
+                            navigate(SIGN_IN_PATH, NavigateOptions { replace: true, ..Default::default() })
+                        }),
+                    }
                 }
-                Err(error) => problem.set(Some(explain(i18n, &error))),
+                Err(error) => {
+                    problem.set(Some(explain(i18n, &error)));
+                    leaving.set(Leaving::Choosing);
+                }
             }
         });
     };
+    let remove = move |_| {
+        let Some(account) = Auth::get().account() else { return };
+        problem.set(None);
+        leaving.set(Leaving::Checking);
+        leptos::task::spawn_local(async move {
+            let lose = would_lose(&account.id).await;
+            if lose.nothing() {
+                sign_out(true);
+            } else {
+                leaving.set(Leaving::Warning(lose));
+            }
+        });
+    };
+    let choices = move || {
+        let busy = !matches!(leaving.get(), Leaving::Choosing);
+        view! {
+            <div class="sign-out-choices">
+                <button type="button" class="sign-out" disabled=busy on:click=move |_| sign_out(false)>
+                    {t!(i18n, account.sign_out)}
+                </button>
+                <button type="button" class="sign-out-remove" disabled=busy on:click=remove
+                    aria-describedby="sign-out-remove-hint">
+                    {t!(i18n, account.sign_out_remove)}
+                </button>
+                <small id="sign-out-remove-hint" class="hint">{t!(i18n, account.sign_out_remove_hint)}</small>
+            </div>
+        }
+    };
+    let warning = move |lose: WouldLose| {
+        let any_set_aside = !lose.set_aside.is_empty();
+        let unsent = lose.unsent.into_iter().map(|(name, count)| {
+            let line = if count == 1 {
+                tr!(i18n, account.unsent_board_one, name)
+            } else {
+                tr!(i18n, account.unsent_board, name, count)
+            };
+            view! { <li>{line}</li> }
+        });
+        let set_aside =
+            lose.set_aside.into_iter().map(|name| view! { <li>{tr!(i18n, account.set_aside_board, name)}</li> });
+        view! {
+            <div class="sign-out-warning" role="alert" data-testid="sign-out-warning">
+                <p>{t!(i18n, account.unsent_warning)}</p>
+                <ul>
+                    {unsent.collect_view()}
+                    {set_aside.collect_view()}
+                    {lose.unreadable.then(|| view! { <li>{t!(i18n, account.unsent_unreadable)}</li> })}
+                </ul>
+                <p class="hint">{t!(i18n, account.unsent_advice)}</p>
+                {any_set_aside.then(|| view! { <p class="hint">{t!(i18n, account.set_aside_advice)}</p> })}
+                <div class="actions">
+                    <button type="button" class="danger" on:click=move |_| sign_out(true)>
+                        {t!(i18n, account.remove_anyway)}
+                    </button>
+                    <button type="button" node_ref=cancel_button on:click=move |_| leaving.set(Leaving::Choosing)>
+                        {t!(i18n, common.cancel)}
+                    </button>
+                </div>
+            </div>
+        }
+    };
     view! {
-        <button type="button" class="sign-out" on:click=sign_out>{t!(i18n, account.sign_out)}</button>
+        {move || match leaving.get() {
+            Leaving::Warning(lose) => warning(lose).into_any(),
+            _ => choices().into_any(),
+        }}
+        <p class="progress" role="status">
+            {move || (leaving.get() == Leaving::Checking).then(|| t_string!(i18n, account.checking_unsent))}
+        </p>
         <p class="problem" role="alert">{problem}</p>
     }
 }

@@ -13,7 +13,7 @@ use shared::api::ErrorCode;
 
 use crate::components::header::Header;
 use crate::{
-    account::{page_after_sign_in, Auth},
+    account::{page_after_sign_in, removal, Auth, Removal},
     api::{self, FetchError},
     i18n::*,
     language::explain,
@@ -91,6 +91,7 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <Header/>
         <main class="sign-in">
+            <BoardsRemoved/>
             <h1>{move || match mode.get() {
                 Mode::SignIn => t_string!(i18n, sign_in.sign_in_title),
                 Mode::SignUp => t_string!(i18n, sign_in.sign_up_title),
@@ -151,6 +152,23 @@ pub fn SignInPage() -> impl IntoView {
                 }}
             </p>
         </main>
+    }
+}
+
+/// After a sign-out that removed the account's boards from this device: how that went.
+#[component]
+fn BoardsRemoved() -> impl IntoView {
+    let i18n = use_i18n();
+    let removal = removal();
+    move || {
+        removal.get().map(|removal| {
+            let text = match removal {
+                Removal::Removing => t_string!(i18n, sign_in.removing_boards).to_string(),
+                Removal::Removed => t_string!(i18n, sign_in.boards_removed).to_string(),
+                Removal::Failed(detail) => tr!(i18n, sign_in.boards_not_removed, detail),
+            };
+            view! { <p class="notice" role="status" data-testid="boards-removed">{text}</p> }
+        })
     }
 }
 

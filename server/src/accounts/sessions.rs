@@ -90,9 +90,10 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets every session that expired before `now_ms`.
-    pub async fn delete_expired_sessions(&self, now_ms: i64) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE expires_at_ms <= $1").bind(now_ms).execute(self.pool()).await?;
-        Ok(())
+    /// Forgets every session that expired at or before `now_ms`; how many.
+    pub async fn delete_expired_sessions(&self, now_ms: i64) -> Result<u64, StoreError> {
+        let done =
+            sqlx::query("DELETE FROM sessions WHERE expires_at_ms <= $1").bind(now_ms).execute(self.pool()).await?;
+        Ok(done.rows_affected())
     }
 }

@@ -38,6 +38,13 @@ impl Store {
         .await?;
         Ok(())
     }
+
+    /// Forgets every invite that expired at or before `now_ms`, used or not; how many.
+    pub async fn delete_expired_invites(&self, now_ms: i64) -> Result<u64, StoreError> {
+        let done =
+            sqlx::query("DELETE FROM invites WHERE expires_at_ms <= $1").bind(now_ms).execute(self.pool()).await?;
+        Ok(done.rows_affected())
+    }
 }
 
 pub(super) async fn settings_in(transaction: &mut Transaction<'_, Any>) -> Result<InstanceSettings, StoreError> {

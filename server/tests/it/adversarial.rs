@@ -1,5 +1,9 @@
 //! The attacks of the hardening issue, one case per item, against real servers over real
 //! sockets: each test is an attack that worked before the change that made it fail.
+//!
+//! Two live in the browser tests, since the browser is what they attack: Medium 9 (a `next=`
+//! after sign-in that leaves the site) and Low 14's removal of an account's boards from the
+//! device at sign-out, both in `end2end/tests/sign-out.spec.js`.
 
 use std::{
     net::{IpAddr, SocketAddr},
@@ -115,6 +119,8 @@ on_every_store!(
     low_11_healthz_fails_fast_when_the_application_tables_are_gone,
     low_12_guesses_do_not_lock_the_owner_out_and_email_probing_is_throttled,
     low_13_tokens_are_scoped_and_revoked_when_the_password_changes,
+    low_15_throttling_reads_forwarded_addresses_only_from_trusted_proxies,
+    low_15_expired_sessions_and_invites_are_purged_without_a_sign_in,
 );
 
 /// A sync message carrying exactly `chunks`, claiming `heads`.
@@ -546,15 +552,230 @@ async fn low_11_healthz_fails_fast_when_the_application_tables_are_gone(database
     server.stop().await;
 }
 
-/// Low 15: axum's own rejections answer in the API's JSON error format.
+/// Low 15: axum's own rejections answer in the API's JSON error format, with the stable code
+/// of their status: a wrong method (405), a body over the limit (413), a `/sync` request that is
+/// no WebSocket upgrade (400); and a JSON body that cannot be read (no JSON `Content-Type`, a
+/// syntax error, the wrong shape, too long) is a 400 with axum's reason. (SQLite's foreign
+/// keys: `store::tests::sqlite_enforces_foreign_keys`.)
 #[tokio::test]
 async fn low_15_axum_rejections_are_json_errors() {
+    use shared::api::ErrorCode;
+    let database = TestDatabase::new();
+    let limits = Limits { max_frame_bytes: 64 * 1024, ..Limits::default() };
+    let server = start(&database.url(), limits).await;
+    let client = ApiClient::fresh(server.addr).await;
+    let bad = ErrorCode::BadRequest;
+    let response = client.request(reqwest::Method::PATCH, "/api/boards").send().await.unwrap();
+    harness::expect_refusal(response, 405, bad, "method").await;
+    let response = client.post("/api/boards/restore").body(vec![0_u8; 65 * 1024]).send().await.unwrap();
+    harness::expect_refusal(response, 413, bad, "length limit").await;
+    harness::expect_refusal(client.get("/sync").send().await.unwrap(), 400, bad, "upgrade").await;
+    let response = client.post("/api/boards").header("content-type", "text/plain").body("{}").send().await.unwrap();
+    harness::expect_refusal(response, 400, bad, "Content-Type").await;
+    let response =
+        client.post("/api/boards").header("content-type", "application/json").body("{\"name\": ").send().await.unwrap();
+    harness::expect_refusal(response, 400, bad, "JSON").await;
+    let response = client.post("/api/boards").json(&serde_json::json!({ "title": "no name" })).send().await.unwrap();
+    harness::expect_refusal(response, 400, bad, "name").await;
+    let huge = serde_json::json!({ "name": "x".repeat(3 * 1024 * 1024) });
+    let response = client.post("/api/boards").json(&huge).send().await.unwrap();
+    harness::expect_refusal(response, 400, bad, "length limit").await;
+    server.stop().await;
+}
+
+/// Low 15: throttling per address counts the client a trusted proxy names in
+/// `X-Forwarded-For`, and reads nobody else's header: without the setting, an attacker who
+/// writes a new address into every request is still one address.
+async fn low_15_throttling_reads_forwarded_addresses_only_from_trusted_proxies(database_url: &str) {
+    /// Sign-ups with a made-up invite, each claiming to come from the given address: refused
+    /// (403) without hashing anything, and counted (429 past the limit).
+    async fn sign_ups(server: &Server, claimed: &[&str]) -> Vec<u16> {
+        let stranger = ApiClient::new(server.addr).await;
+        let mut statuses = Vec::new();
+        for (n, address) in claimed.iter().enumerate() {
+            let body = serde_json::json!({
+                "email": format!("s{n}@example.com"), "name": "Stranger", "password": PASSWORD, "invite": "made-up"
+            });
+            let request = stranger.post("/api/auth/signup").header("x-forwarded-for", *address).json(&body);
+            statuses.push(request.send().await.unwrap().status().as_u16());
+        }
+        statuses
+    }
+    let limits = Limits { signups_per_address: 3, ..Limits::default() };
+    let server = start(database_url, limits.clone()).await;
+    // The admin's own sign-up is the loopback address's first.
+    let admin = ApiClient::sign_up(server.addr, "admin@example.com").await;
+    let response = admin.put("/api/admin/settings").json(&InstanceSettings { invite_only: true }).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let forged = sign_ups(&server, &["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"]).await;
+    assert_eq!(forged, [403, 403, 429, 429], "a forged X-Forwarded-For dodged the per-address throttle");
+    server.stop().await;
+
+    // Behind a proxy on the loopback address, which is throttled itself by now: the clients it
+    // names are counted apart.
+    let proxies = "10.0.0.0/8, 127.0.0.1".parse().unwrap();
+    let config = Config { limits, trusted_proxies: proxies, ..Config::new(database_url, "target/site") };
+    let server = harness::start_server_with(config, "127.0.0.1:0".parse().unwrap()).await;
+    let (a, b) = ("198.51.100.1", "6.6.6.6, 198.51.100.2");
+    let forwarded = sign_ups(&server, &[a, a, a, b, a, b]).await;
+    assert_eq!(forwarded, [403, 403, 403, 403, 429, 403], "two forwarded clients were not throttled apart");
+    server.stop().await;
+}
+
+/// The number of rows `sql` counts, read beside the server.
+async fn count_rows(database_url: &str, sql: &str) -> i64 {
+    if database_url.starts_with("sqlite:") {
+        let other = sqlx::SqlitePool::connect(database_url).await.unwrap();
+        let count = sqlx::query_scalar(sql).fetch_one(&other).await.unwrap();
+        other.close().await;
+        count
+    } else {
+        let other = sqlx::PgPool::connect(database_url).await.unwrap();
+        let count = sqlx::query_scalar(sql).fetch_one(&other).await.unwrap();
+        other.close().await;
+        count
+    }
+}
+
+/// Low 15: expired sessions and invites are deleted while nobody signs in: at start, and then
+/// now and then (they were deleted only when someone signed in, and invites never).
+async fn low_15_expired_sessions_and_invites_are_purged_without_a_sign_in(database_url: &str) {
+    const EXPIRED: &str = "SELECT count(*) FROM sessions WHERE id LIKE 'expired%'";
+    const EXPIRED_INVITES: &str = "SELECT count(*) FROM invites WHERE code_hash LIKE 'expired%'";
+    async fn plant_expired(server: &Server, account_id: &str, round: u32) {
+        let (store, now) = (&server.state().store, server::auth::now_ms());
+        let id = format!("expired-{round}");
+        store.insert_session(&id, account_id, "csrf", now - 2_000, now - 1_000).await.unwrap();
+        store.insert_invite(&id, account_id, now - 2_000, now - 1_000).await.unwrap();
+    }
+    async fn until_purged(database_url: &str) {
+        let deadline = tokio::time::Instant::now() + WITHIN;
+        loop {
+            let left = (count_rows(database_url, EXPIRED).await, count_rows(database_url, EXPIRED_INVITES).await);
+            if left == (0, 0) {
+                return;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "expired (sessions, invites) still stored: {left:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    let config = |every| Config { purge_expired_every: every, ..Config::new(database_url, "target/site") };
+    let hourly = config(Duration::from_secs(3600));
+    let server = harness::start_server_with(hourly.clone(), "127.0.0.1:0".parse().unwrap()).await;
+    let admin = ApiClient::sign_up(server.addr, "admin@example.com").await;
+    let admin_id = admin.me().await.account.id;
+    let now = server::auth::now_ms();
+    server.state().store.insert_invite("live", &admin_id, now, now + 3_600_000).await.unwrap();
+    // Rows that expire while the server is stopped go when it starts.
+    plant_expired(&server, &admin_id, 1).await;
+    assert_eq!(count_rows(database_url, EXPIRED).await, 1);
+    server.stop().await;
+    let server = harness::start_server_with(hourly, "127.0.0.1:0".parse().unwrap()).await;
+    until_purged(database_url).await;
+    server.stop().await;
+
+    // And then every period, with nobody signing in.
+    let server = harness::start_server_with(config(Duration::from_millis(200)), "127.0.0.1:0".parse().unwrap()).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    plant_expired(&server, &admin_id, 2).await;
+    until_purged(database_url).await;
+    assert_eq!(count_rows(database_url, "SELECT count(*) FROM invites WHERE code_hash = 'live'").await, 1);
+    let live = "SELECT count(*) FROM sessions WHERE id NOT LIKE 'expired%'";
+    assert_eq!(count_rows(database_url, live).await, 1, "the admin's live session was purged");
+    server.stop().await;
+}
+
+/// Low 14: `/metrics` is served only to a scraper with the configured token, and not at all
+/// without one (it was public).
+#[tokio::test]
+async fn low_14_metrics_need_the_configured_token() {
     let database = TestDatabase::new();
     let server = start(&database.url(), Limits::default()).await;
-    let client = ApiClient::fresh(server.addr).await;
-    expect_error(client.request(reqwest::Method::PATCH, "/api/boards").send().await.unwrap(), 405, "method").await;
-    expect_error(client.get("/sync").send().await.unwrap(), 400, "upgrade").await;
+    let url = format!("http://{}/metrics", server.addr);
+    let http = reqwest::Client::new();
+    assert_eq!(http.get(&url).send().await.unwrap().status(), 404, "/metrics without a configured token");
     server.stop().await;
+
+    let token = server::metrics::MetricsToken::new("scraper-secret");
+    let config = Config { metrics_token: token, ..Config::new(database.url(), "target/site") };
+    let server = harness::start_server_with(config, "127.0.0.1:0".parse().unwrap()).await;
+    let url = format!("http://{}/metrics", server.addr);
+    let anonymous = http.get(&url).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous.headers()["www-authenticate"], "Bearer");
+    assert!(!anonymous.text().await.unwrap().contains("pmo_"), "an anonymous request read the figures");
+    assert_eq!(http.get(&url).bearer_auth("scraper-secre").send().await.unwrap().status(), 401);
+    // A signed-in account is no scraper either.
+    let member = ApiClient::fresh(server.addr).await;
+    assert_eq!(member.get("/metrics").send().await.unwrap().status(), 401);
+    let scraper = http.get(&url).bearer_auth("scraper-secret").send().await.unwrap();
+    assert_eq!(scraper.status(), 200);
+    assert!(scraper.text().await.unwrap().contains("pmo_sync_connections"));
+    server.stop().await;
+}
+
+/// Low 15: two nodes opening an old board at the same moment upgrade it once: each upgraded
+/// what it had read, so the board got two upgrades, each creating the new collections and
+/// hiding the other's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn low_15_two_nodes_opening_an_old_board_at_once_upgrade_it_once() {
+    let Some(postgres) = harness::TestPostgres::new().await else { return };
+    let url = postgres.url();
+    let setup = start(&url, Limits::default()).await;
+    let mut boards = Vec::new();
+    for n in 0..4 {
+        // A board as the first version of PMO Board wrote it (schema 1).
+        let mut old = automerge::AutoCommit::new();
+        old.put(ROOT, "schema_version", 1_u64).unwrap();
+        old.put(ROOT, "name", format!("Old board {n}")).unwrap();
+        for map in ["projects", "people", "allocations"] {
+            old.put_object(ROOT, map, ObjType::Map).unwrap();
+        }
+        let document = automerge::Automerge::load(&old.save()).unwrap();
+        let id = setup.state().boards.create(document).await.unwrap().to_string();
+        let record = server::store::BoardRecord { id: id.clone(), name: format!("Old board {n}"), created_at_ms: 0 };
+        setup.state().store.insert_board(&record).await.unwrap();
+        boards.push(id);
+    }
+    setup.stop().await;
+
+    let (one, two) = (start(&url, Limits::default()).await, start(&url, Limits::default()).await);
+    // The first account owns the boards made before accounts existed.
+    let token = ApiClient::sign_up(one.addr, "first@example.com").await.create_token("reader").await;
+    let http = reqwest::Client::new();
+    let document = |node: SocketAddr, id: &str| {
+        http.get(format!("http://{node}/api/boards/automerge:{id}/document")).bearer_auth(&token).send()
+    };
+    for id in &boards {
+        let (on_one, on_two) = tokio::join!(document(one.addr, id), document(two.addr, id));
+        let (on_one, on_two) = (on_one.unwrap(), on_two.unwrap());
+        let statuses = (on_one.status().as_u16(), on_two.status().as_u16());
+        let texts = (on_one.text().await.unwrap_or_default(), on_two.text().await.unwrap_or_default());
+        assert_eq!(statuses, (200, 200), "{}", if statuses.0 == 200 { texts.1 } else { texts.0 });
+    }
+    let database = sqlx::PgPool::connect(&url).await.unwrap();
+    for id in &boards {
+        let chunks: Vec<Vec<u8>> = sqlx::query_scalar("SELECT data FROM storage_chunks WHERE key >= $1 AND key < $2")
+            .bind(format!("{id}/"))
+            .bind(format!("{id}0"))
+            .fetch_all(&database)
+            .await
+            .unwrap();
+        let stored = automerge::Automerge::load(&chunks.concat()).unwrap();
+        let upgrades = stored
+            .get_changes(&[])
+            .iter()
+            .filter(|change| change.message().is_some_and(|message| message.starts_with("upgrade schema")))
+            .count();
+        assert_eq!(upgrades, 1, "board {id} was upgraded {upgrades} times");
+        assert_eq!(stored.get_all(ROOT, "baselines").unwrap().len(), 1, "two nodes each created `baselines`");
+        let board = Board::load(&stored.save()).unwrap();
+        assert_eq!(board.schema_version(), Some(shared::board::SCHEMA_VERSION));
+    }
+    database.close().await;
+    one.stop().await;
+    two.stop().await;
+    postgres.drop_schema().await;
 }
 
 /// Medium 5 on two nodes: a token revoked through one node closes its connection on the other.

@@ -4,7 +4,7 @@ use std::{net::SocketAddr, ops::Deref, path::PathBuf, sync::Arc, time::Duration}
 
 use futures::{SinkExt, StreamExt};
 use reqwest::{cookie::CookieStore, Method, RequestBuilder, Response};
-use server::{Config, Server};
+use server::{metrics::MetricsToken, Config, Server};
 use shared::{
     api::{BoardSummary, CreatedToken, Me, Member, Role, CSRF_COOKIE, CSRF_HEADER},
     sync::{SyncClient, SyncEvent},
@@ -77,7 +77,23 @@ pub async fn start_server(database_url: &str) -> Server {
 }
 
 pub async fn start_server_on(database_url: &str, addr: SocketAddr) -> Server {
-    start_server_with(Config::new(database_url, "target/site"), addr).await
+    let config = Config { metrics_token: MetricsToken::new(METRICS_TOKEN), ..Config::new(database_url, "target/site") };
+    start_server_with(config, addr).await
+}
+
+/// The `/metrics` token of the servers [`start_server`] starts.
+pub const METRICS_TOKEN: &str = "test-metrics-token";
+
+/// `GET /metrics` of a server started with [`METRICS_TOKEN`]: the figures' text.
+pub async fn metrics_text(addr: SocketAddr) -> String {
+    let response = reqwest::Client::new()
+        .get(format!("http://{addr}/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .expect("GET /metrics");
+    assert_eq!(response.status(), 200, "GET /metrics with the token");
+    response.text().await.expect("the figures")
 }
 
 /// Starts a server with `config` (its limits, say) on `addr`.

@@ -31,7 +31,7 @@ async fn health_metrics_and_request_ids() {
     editor.edit(|b| b.add_project(ProjectId::random(), project("Metrics")).unwrap()).await;
     editor.wait_for(Duration::from_secs(5), "the edit saved", |e| e.unsynced() == 0).await;
 
-    let metrics = http.get(format!("{base}/metrics")).send().await.unwrap();
+    let metrics = http.get(format!("{base}/metrics")).bearer_auth(harness::METRICS_TOKEN).send().await.unwrap();
     assert_eq!(metrics.status(), 200);
     assert!(metrics.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
     let text = metrics.text().await.unwrap();

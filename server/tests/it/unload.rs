@@ -15,13 +15,17 @@ use crate::{
 const WITHIN: Duration = Duration::from_secs(10);
 
 async fn start(database: &TestDatabase, idle: Duration) -> Server {
-    let config = Config { unload_idle_boards_after: idle, ..Config::new(database.url(), "target/site") };
+    let config = Config {
+        unload_idle_boards_after: idle,
+        metrics_token: server::metrics::MetricsToken::new(crate::harness::METRICS_TOKEN),
+        ..Config::new(database.url(), "target/site")
+    };
     start_server_with(config, "127.0.0.1:0".parse().unwrap()).await
 }
 
 /// The value of a figure in `/metrics` (summed over its labels).
 async fn metric(server: &Server, name: &str) -> f64 {
-    let text = reqwest::get(format!("http://{}/metrics", server.addr)).await.unwrap().text().await.unwrap();
+    let text = crate::harness::metrics_text(server.addr).await;
     text.lines()
         .filter(|line| !line.starts_with('#'))
         .filter(|line| line.split([' ', '{']).next() == Some(name))

@@ -583,14 +583,7 @@ impl Board {
 
     /// The schema version the document says it has; `None` before the first sync.
     pub fn schema_version(&self) -> Option<u64> {
-        match self.doc.get(ROOT, "schema_version").ok()?? {
-            (Value::Scalar(scalar), _) => match scalar.as_ref() {
-                ScalarValue::Uint(number) => Some(*number),
-                ScalarValue::Int(number) => u64::try_from(*number).ok(),
-                _ => None,
-            },
-            _ => None,
-        }
+        schema::version_in(&self.doc)
     }
 
     /// The document as it is, for reading its history in this crate ([`crate::history`]).

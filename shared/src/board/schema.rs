@@ -14,7 +14,7 @@
 //! it, and clients refuse to write to a board below the current version
 //! ([`super::BoardError::OlderSchema`]) until that upgrade reaches them.
 
-use automerge::{transaction::Transactable, ObjType, ROOT};
+use automerge::{transaction::Transactable, ObjType, ReadDoc, ScalarValue, Value, ROOT};
 
 use super::{settings, Board, BoardError};
 
@@ -69,6 +69,25 @@ const VERSION_3: [&str; 1] = [BASELINES];
 
 /// The collections version 4 added.
 const VERSION_4: [&str; 1] = [AHP_JUDGMENTS];
+
+/// The schema version a document says it has; `None` before its first change arrives.
+pub(super) fn version_in(doc: &impl ReadDoc) -> Option<u64> {
+    match doc.get(ROOT, "schema_version").ok()?? {
+        (Value::Scalar(scalar), _) => match scalar.as_ref() {
+            ScalarValue::Uint(number) => Some(*number),
+            ScalarValue::Int(number) => u64::try_from(*number).ok(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether a document as the server holds it (not loaded as a [`Board`]) is at the current
+/// version, so that [`Board::upgrade`] would have nothing to do: a quick look, without loading
+/// the board, that spares an upgrade's work and locks for every board already current.
+pub fn is_current(doc: &automerge::Automerge) -> bool {
+    version_in(doc) == Some(SCHEMA_VERSION)
+}
 
 /// What an upgrade did.
 #[derive(Debug, Clone, PartialEq, Eq)]
