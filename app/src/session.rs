@@ -40,6 +40,7 @@ use shared::{
     board::BoardSnapshot,
     board::Difference,
     session::{EditRefused, Effect, Input, Problem, Session, Stored},
+    sync::SyncClient,
     Board, BoardError,
 };
 use wasm_bindgen::{closure::Closure, JsCast};
@@ -268,8 +269,9 @@ async fn load(driver: &Rc<RefCell<Driver>>) -> Vec<Effect> {
                 Err(error) => view.problem.set(Some(DeviceProblem::CopyUnreadable(error.to_string()))),
             },
             Ok(None) => {
-                if let Some(board) = first_download(cache, &document_id).await {
+                if let Some((board, sync_state)) = first_download(cache, &document_id).await {
                     stored.board = board;
+                    stored.sync_state = Some(sync_state);
                     stored.next_chunk = 1;
                 }
             }
@@ -294,15 +296,21 @@ async fn load(driver: &Rc<RefCell<Driver>>) -> Vec<Effect> {
 /// by one (10,000 changes of history take seconds that way); the sync then starts from what
 /// the device holds and brings only what is newer. `None` (offline, no access, a failed store)
 /// leaves the first load to the sync protocol, as before.
-async fn first_download(cache: &BoardCache, document_id: &str) -> Option<Board> {
+///
+/// The sync state stored with it says the server holds all of it: otherwise every change would
+/// count as not yet sent until the first exchange, and a viewer's would be set aside as
+/// changes the server refuses.
+async fn first_download(cache: &BoardCache, document_id: &str) -> Option<(Board, Vec<u8>)> {
     if !window().navigator().on_line() {
         return None;
     }
     let bytes = api::document(document_id).await.ok()?;
-    let board = Board::load(&bytes).ok().filter(Board::is_loaded)?;
+    let mut board = Board::load(&bytes).ok().filter(Board::is_loaded)?;
+    let sync_state = SyncClient::state_holding(board.heads());
     // Stored before it is used: what the session holds at its start counts as stored.
+    cache.save_sync_state(document_id, &sync_state).await.ok()?;
     cache.append(document_id, 0, &bytes).await.ok()?;
-    Some(board)
+    Some((board, sync_state))
 }
 
 /// Performs effects in order; a storage effect's result goes back to the session at once,

@@ -135,6 +135,15 @@ impl SyncClient {
         self.state.encode()
     }
 
+    /// The saved sync state of a device whose board is a copy the server sent whole (its saved
+    /// document): the server holds every change of it, so none counts as unsent and the first
+    /// sync message announces those heads instead of offering the board's every change.
+    pub fn state_holding(heads: Vec<automerge::ChangeHash>) -> Vec<u8> {
+        let mut state = sync::State::new();
+        state.shared_heads = heads;
+        state.encode()
+    }
+
     /// The heads the server is known to have: the board as the server holds it, as far as
     /// this client knows.
     pub fn shared_heads(&self) -> Vec<automerge::ChangeHash> {
@@ -379,6 +388,38 @@ mod tests {
         assert_eq!(server_board.snapshot(), client_board.snapshot());
         assert_eq!(client.unsynced_changes(&mut client_board), 0);
         assert_eq!(server_board.projects().len(), 1);
+    }
+
+    /// A device that starts from the server's saved document has nothing to send and says so:
+    /// no change of it counts as unsent, and its first message carries none.
+    #[test]
+    fn a_board_downloaded_whole_counts_as_held_by_the_server() {
+        let mut server_board = Board::new("Portfolio").unwrap();
+        let new = NewProject { name: "ERP".into(), stage: Stage::Active, budget: 10.0 };
+        server_board.add_project(ProjectId::random(), new).unwrap();
+        let mut board = Board::load(&server_board.save()).unwrap();
+        let peer = WireMessage::Peer {
+            sender_id: "server".into(),
+            target_id: "client".into(),
+            selected_protocol_version: "1".into(),
+            peer_metadata: None,
+        };
+        let first_message = |client: &mut SyncClient, board: &mut Board| {
+            let replies = client.receive(board, &peer.encode()).unwrap().replies;
+            let Ok(WireMessage::Sync { data, .. }) = WireMessage::decode(&replies[0]) else { panic!("a sync message") };
+            sync::Message::decode(&data).unwrap()
+        };
+
+        let mut client = SyncClient::new("client", "doc", Some(&SyncClient::state_holding(board.heads())));
+        assert_eq!(client.unsynced_changes(&mut board), 0);
+        let message = first_message(&mut client, &mut board);
+        assert!(message.changes.is_empty());
+        assert_eq!(message.heads, board.heads());
+
+        // Without it, every change of the board counts as unsent.
+        let mut client = SyncClient::new("client", "doc", None);
+        assert_eq!(client.unsynced_changes(&mut board), 2, "the board made, and its project");
+        assert!(first_message(&mut client, &mut board).changes.is_empty());
     }
 
     /// Automerge leaves out a parent that the server's Bloom filter falsely claims to hold,

@@ -56,13 +56,14 @@ pub fn RisksPage() -> impl IntoView {
     });
     let rows = Memo::new(move |_| filter.with(|filter| board.view.snapshot.with(|s| view_model::register(s, filter))));
     let ids = Memo::new(move |_| rows.with(|rows| rows.iter().map(|row| row.risk.id.clone()).collect::<Vec<_>>()));
-    // Where each risk and each project is in the snapshot, found once per change for all the
-    // rows (each of 2,000 rows looking for its risk and its project was millions of comparisons).
+    // Where each risk is in the snapshot, found once per change for all the rows (each of
+    // 2,000 rows looking for its risk was millions of comparisons); projects through the
+    // snapshot's own index.
     let places = Memo::new(move |_| {
-        board.view.snapshot.with(|s| Places {
-            risks: s.risks.iter().enumerate().map(|(at, risk)| (risk.id.clone(), at)).collect(),
-            projects: s.projects.iter().enumerate().map(|(at, project)| (project.id.clone(), at)).collect(),
-        })
+        board
+            .view
+            .snapshot
+            .with(|s| Places { risks: s.risks.iter().enumerate().map(|(at, risk)| (risk.id.clone(), at)).collect() })
     });
     let map = Memo::new(move |_| {
         let project = filter.with(|f| f.project.clone());
@@ -258,7 +259,6 @@ fn Exposure(board: BoardContext, exposure: Memo<(Vec<view_model::ExposureRow>, u
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Places {
     risks: HashMap<RiskId, usize>,
-    projects: HashMap<ProjectId, usize>,
 }
 
 #[component]
@@ -271,10 +271,7 @@ fn RiskRow(id: RiskId, board: BoardContext, places: Memo<Places>) -> impl IntoVi
         board.view.snapshot.with(|s| {
             places.with(|places| {
                 let risk = id.with_value(|id| places.risks.get(id).and_then(|&at| s.risks.get(at)));
-                let name = risk
-                    .and_then(|risk| places.projects.get(&risk.project))
-                    .and_then(|&at| s.projects.get(at))
-                    .map_or("", |project| project.name.as_str());
+                let name = risk.and_then(|risk| s.project(&risk.project)).map_or("", |project| project.name.as_str());
                 let same = match (&before, risk) {
                     (Some(Some((was, was_name))), Some(risk)) => was == risk && was_name == name,
                     (Some(None), None) => true,

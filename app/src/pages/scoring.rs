@@ -10,8 +10,6 @@
 //! mean of the members who compared every pair; the owner adopts them as the criteria weights
 //! in one change (`Board::set_criterion_weights`). `views::scoring::ahp` computes it all.
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 use shared::{
     board::{CriterionId, Estimates, Stage},
@@ -201,15 +199,11 @@ fn AddCriterion(board: BoardContext) -> impl IntoView {
     }
 }
 
-/// Each project's place in the snapshot, found once per change. A matrix cell that searched
-/// the projects for its own (1,000 projects × every criterion) made one edit cost seconds.
-pub fn project_places(board: BoardContext) -> Memo<HashMap<ProjectId, usize>> {
-    Memo::new(move |_| {
-        board
-            .view
-            .snapshot
-            .with(|b| b.projects.iter().enumerate().map(|(place, p)| (p.id.clone(), place)).collect::<HashMap<_, _>>())
-    })
+/// Where a project is in the snapshot (its rank), found through the snapshot's index: a matrix
+/// cell that searched the projects for its own (1,000 projects × every criterion) made one
+/// edit cost seconds.
+pub fn project_place(board: BoardContext, project: StoredValue<ProjectId>) -> Memo<Option<usize>> {
+    Memo::new(move |_| board.view.snapshot.with(|b| project.with_value(|id| b.project_place(id))))
 }
 
 fn project_name(board: BoardContext, id: &ProjectId) -> String {
@@ -240,7 +234,7 @@ fn conflict_sign(board: BoardContext, id: StoredValue<ProjectId>) -> impl IntoVi
 
 /// "Changed by two people" on one cell of a matrix (`scores/<criterion>` or
 /// `contributions/<objective>`): which value won and the other. `place` is the project's place
-/// in the snapshot (see [`project_places`]).
+/// in the snapshot (see [`project_place`]).
 pub fn cell_conflict(board: BoardContext, place: Memo<Option<usize>>, field: String) -> impl IntoView {
     let conflict = Signal::derive(move || {
         board.view.snapshot.with(|b| conflict::on_field(&b.projects.get(place.get()?)?.cell_conflicts, &field))
@@ -531,10 +525,9 @@ fn ScoreMatrix(
             })
             .collect_view()
     };
-    let places = project_places(board);
     let row = move |project: ProjectId| {
         let project = StoredValue::new(project);
-        let place = Memo::new(move |_| places.with(|places| project.with_value(|id| places.get(id).copied())));
+        let place = project_place(board, project);
         let name = move || project_name(board, &project.get_value());
         let cells = move || {
             criterion_ids

@@ -271,14 +271,13 @@ fn ContributionGrid(
             })
             .collect_view()
     };
-    // Each project's place in the snapshot, found once per change: a cell that searched the
-    // projects for its own (1,000 projects × every objective) made one remote edit cost seconds.
-    let places = super::scoring::project_places(board);
     let row = move |project: ProjectId| {
         let project = StoredValue::new(project);
         let row_index =
             Memo::new(move |_| project_ids.with(|ids| ids.iter().position(|p| *p == project.get_value()).unwrap_or(0)));
-        let place = Memo::new(move |_| places.with(|places| project.with_value(|id| places.get(id).copied())));
+        // Found through the snapshot's index: a cell that searched the projects for its own
+        // (1,000 projects × every objective) made one remote edit cost seconds.
+        let place = super::scoring::project_place(board, project);
         // A memo, so that the cells' labels are not formatted again on every change.
         let name = Memo::new(move |_| {
             board
