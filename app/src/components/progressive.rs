@@ -8,8 +8,10 @@ use leptos::prelude::*;
 
 /// Rows drawn at once.
 pub const FIRST: usize = 50;
-/// Rows added each animation frame after that.
-pub const STEP: usize = 50;
+/// Rows added each animation frame after that. Each slice lays the table out again (its
+/// column widths depend on every row), so slices are few: slices of 50 made the 1,000-row
+/// priorities table take 6.7 s to complete in `make bench-ui`, mostly layout.
+pub const STEP: usize = 250;
 
 /// How many of a list's rows to draw now: [`FIRST`], then [`STEP`] more each animation frame
 /// until `total()` are drawn. Follows `total`: rows added later are drawn the same way.

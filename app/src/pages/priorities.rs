@@ -15,7 +15,9 @@ use crate::{
     components::{
         blame::{FieldHistory, StoryRow},
         field::Field,
-        progressive, stage_label,
+        progressive,
+        rows::{project_row, Rows},
+        stage_label,
     },
     i18n::*,
     language::lang,
@@ -46,6 +48,7 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
 
     // A large board's rows are drawn a slice per frame, the first ones at once.
     let shown = progressive::progressive(move || order.with(Vec::len));
+    let rows = Rows::new(board.view.snapshot, project_row);
 
     view! {
         <section class="priorities">
@@ -65,7 +68,7 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     <For each=move || order.with(|order| progressive::first(order, shown.get())) key=|id| id.clone()
-                        children=move |id| view! { <ProjectRow id board dragged order/> }/>
+                        children=move |id| view! { <ProjectRow id board dragged order rows/> }/>
                 </tbody>
                 <tfoot><tr>
                     <th scope="row" colspan="6" class="total-label">{t!(i18n, priorities.total_budget)}</th>
@@ -93,23 +96,16 @@ fn ProjectRow(
     board: BoardContext,
     dragged: RwSignal<Option<ProjectId>>,
     order: Memo<Vec<ProjectId>>,
+    rows: Rows<ProjectId, Project>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let read_only = move || !board.editable.get();
     let id = StoredValue::new(id);
-    // Copied only when this project changed: another member's edit to one project copies one.
-    let project = Memo::new_owning(move |before: Option<Option<Project>>| {
-        board.view.snapshot.with(|board| {
-            // Through the snapshot's index: each of 1,000 rows searching for its own project
-            // was 1,000 × 1,000 comparisons per change on a large board.
-            let now = id.with_value(|id| board.project(id));
-            match before {
-                Some(before) if before.as_ref() == now => (before, false),
-                _ => (now.cloned(), true),
-            }
-        })
-    });
-    let index = Memo::new(move |_| board.view.snapshot.with(|s| id.with_value(|id| s.project_place(id).unwrap_or(0))));
+    // Set only when this project changed or moved: another member's edit to one project runs
+    // one row again, not a thousand (see `components::rows`).
+    let row = rows.row(id.get_value());
+    let project = row.item;
+    let index = Signal::derive(move || row.place.get().unwrap_or(0));
     let name = move || project.with(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default());
     let stage = move || project.with(|p| p.as_ref().map_or(Stage::Proposed, |p| p.stage));
     let budget = move || format::amount(lang(), project.with(|p| p.as_ref().map_or(0.0, |p| p.budget)));

@@ -3,12 +3,10 @@
 //! risks, each cell a filter; the open exposure per project and for the portfolio. The rows,
 //! map and sums come from `shared::views::risks`.
 
-use std::collections::HashMap;
-
 use leptos::{ev, prelude::*};
 use shared::{
-    board::{NewRisk, Risk, RiskId},
-    risk::{RiskBand, Roam},
+    board::{NewRisk, Project, Risk, RiskId},
+    risk::{RiskBand, RiskBands, Roam},
     views::risks::{self as view_model, band_name, RiskFilter, BANDS},
     ProjectId,
 };
@@ -20,6 +18,7 @@ use crate::{
         conflict::{self, ConflictSign},
         field::Field,
         progressive,
+        rows::{project_row, risk_row, Rows},
     },
     i18n::*,
 };
@@ -56,15 +55,13 @@ pub fn RisksPage() -> impl IntoView {
     });
     let rows = Memo::new(move |_| filter.with(|filter| board.view.snapshot.with(|s| view_model::register(s, filter))));
     let ids = Memo::new(move |_| rows.with(|rows| rows.iter().map(|row| row.risk.id.clone()).collect::<Vec<_>>()));
-    // Where each risk is in the snapshot, found once per change for all the rows (each of
-    // 2,000 rows looking for its risk was millions of comparisons); projects through the
-    // snapshot's own index.
-    let places = Memo::new(move |_| {
-        board
-            .view
-            .snapshot
-            .with(|s| Places { risks: s.risks.iter().enumerate().map(|(at, risk)| (risk.id.clone(), at)).collect() })
-    });
+    // Each row follows its own risk and its project, set only when they change (see
+    // `components::rows`): 2,000 rows watching the board ran all again on every change.
+    let places = RowSources {
+        risks: Rows::new(board.view.snapshot, risk_row),
+        projects: Rows::new(board.view.snapshot, project_row),
+        bands: Memo::new(move |_| board.view.snapshot.with(|s| view_model::bands(&s.settings))),
+    };
     let map = Memo::new(move |_| {
         let project = filter.with(|f| f.project.clone());
         board.view.snapshot.with(|s| view_model::heat_map(s, project.as_ref()))
@@ -255,42 +252,31 @@ fn Exposure(board: BoardContext, exposure: Memo<(Vec<view_model::ExposureRow>, u
     }
 }
 
-/// Where each risk and each project is in the board's snapshot.
-#[derive(Debug, Clone, PartialEq, Default)]
-struct Places {
-    risks: HashMap<RiskId, usize>,
+/// What each row of the register follows.
+#[derive(Clone, Copy)]
+struct RowSources {
+    risks: Rows<RiskId, Risk>,
+    projects: Rows<ProjectId, Project>,
+    bands: Memo<RiskBands>,
 }
 
 #[component]
-fn RiskRow(id: RiskId, board: BoardContext, places: Memo<Places>) -> impl IntoView {
+fn RiskRow(id: RiskId, board: BoardContext, places: RowSources) -> impl IntoView {
     let i18n = use_i18n();
     let id = StoredValue::new(id);
     let read_only = Signal::derive(move || !board.editable.get());
-    // Copied only when this risk or its project's name changed.
-    let row = Memo::new_owning(move |before: Option<Option<(Risk, String)>>| {
-        board.view.snapshot.with(|s| {
-            places.with(|places| {
-                let risk = id.with_value(|id| places.risks.get(id).and_then(|&at| s.risks.get(at)));
-                let name = risk.and_then(|risk| s.project(&risk.project)).map_or("", |project| project.name.as_str());
-                let same = match (&before, risk) {
-                    (Some(Some((was, was_name))), Some(risk)) => was == risk && was_name == name,
-                    (Some(None), None) => true,
-                    _ => false,
-                };
-                match before {
-                    Some(before) if same => (before, false),
-                    _ => (risk.map(|risk| (risk.clone(), name.to_owned())), true),
-                }
-            })
-        })
+    let risk = places.risks.row(id.get_value());
+    // The risk's project, for its name: a risk keeps the project it was logged against.
+    let project = risk.item.with_untracked(|risk| risk.as_ref().map(|risk| places.projects.row(risk.project.clone())));
+    let row = Memo::new(move |_| {
+        let name = project.and_then(|project| project.item.with(|p| p.as_ref().map(|p| p.name.clone())));
+        risk.item.get().map(|risk| (risk, name.unwrap_or_default()))
     });
     let score_band = Memo::new(move |_| {
-        board.view.snapshot.with(|s| {
-            row.with(|row| {
-                row.as_ref().map(|(risk, _)| {
-                    let score = risk.probability.get() * risk.impact.get();
-                    (score, view_model::bands(&s.settings).band(score).unwrap_or(RiskBand::Low))
-                })
+        row.with(|row| {
+            row.as_ref().map(|(risk, _)| {
+                let score = risk.probability.get() * risk.impact.get();
+                (score, places.bands.with(|bands| bands.band(score).unwrap_or(RiskBand::Low)))
             })
         })
     });

@@ -12,7 +12,7 @@
 
 use leptos::prelude::*;
 use shared::{
-    board::{CriterionId, Estimates, Stage},
+    board::{CriterionId, Estimates, Project, Stage},
     format,
     scoring::{Confidence, Direction, Impact},
     views::{
@@ -30,6 +30,7 @@ use crate::{
         field::Field,
         members::Access,
         progressive,
+        rows::{project_row, Rows},
     },
     i18n::*,
     language::{lang, Language},
@@ -199,23 +200,17 @@ fn AddCriterion(board: BoardContext) -> impl IntoView {
     }
 }
 
-/// Where a project is in the snapshot (its rank), found through the snapshot's index: a matrix
-/// cell that searched the projects for its own (1,000 projects × every criterion) made one
-/// edit cost seconds.
-pub fn project_place(board: BoardContext, project: StoredValue<ProjectId>) -> Memo<Option<usize>> {
-    Memo::new(move |_| board.view.snapshot.with(|b| project.with_value(|id| b.project_place(id))))
-}
-
-fn project_name(board: BoardContext, id: &ProjectId) -> String {
-    board.view.snapshot.with(|b| b.project(id).map(|p| p.name.clone()).unwrap_or_default())
+/// A row's project name, from the row's own signal (see `components::rows`).
+fn item_name(item: ReadSignal<Option<Project>>) -> String {
+    item.with(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default())
 }
 
 /// "Changed by two people" for a project's fields (its estimates among them).
-fn conflict_sign(board: BoardContext, id: StoredValue<ProjectId>) -> impl IntoView {
+fn conflict_sign(item: ReadSignal<Option<Project>>) -> impl IntoView {
     let i18n = use_i18n();
     move || {
-        board.view.snapshot.with(|b| {
-            let conflicts = &b.project(&id.get_value())?.conflicts;
+        item.with(|p| {
+            let conflicts = &p.as_ref()?.conflicts;
             (!conflicts.is_empty()).then(|| {
                 let text = conflicts
                     .iter()
@@ -233,12 +228,9 @@ fn conflict_sign(board: BoardContext, id: StoredValue<ProjectId>) -> impl IntoVi
 }
 
 /// "Changed by two people" on one cell of a matrix (`scores/<criterion>` or
-/// `contributions/<objective>`): which value won and the other. `place` is the project's place
-/// in the snapshot (see [`project_place`]).
-pub fn cell_conflict(board: BoardContext, place: Memo<Option<usize>>, field: String) -> impl IntoView {
-    let conflict = Signal::derive(move || {
-        board.view.snapshot.with(|b| conflict::on_field(&b.projects.get(place.get()?)?.cell_conflicts, &field))
-    });
+/// `contributions/<objective>`) of the row's project: which value won and the other.
+pub fn cell_conflict(item: ReadSignal<Option<Project>>, field: String) -> impl IntoView {
+    let conflict = Signal::derive(move || item.with(|p| conflict::on_field(&p.as_ref()?.cell_conflicts, &field)));
     view! { <ConflictSign conflict testid="cell-conflict"/> }
 }
 
@@ -525,10 +517,16 @@ fn ScoreMatrix(
             })
             .collect_view()
     };
+    // Each row follows its own project (see `components::rows`): a thousand rows and their
+    // cells watching the board ran all again on every change.
+    let rows = Rows::new(board.view.snapshot, project_row);
+    let criteria = Memo::new(move |_| {
+        board.view.snapshot.with(|b| b.criteria.iter().map(|c| (c.id.clone(), c.name.clone())).collect::<Vec<_>>())
+    });
     let row = move |project: ProjectId| {
         let project = StoredValue::new(project);
-        let place = project_place(board, project);
-        let name = move || project_name(board, &project.get_value());
+        let item = rows.row(project.get_value()).item;
+        let name = Memo::new(move |_| item_name(item));
         let cells = move || {
             criterion_ids
                 .get()
@@ -536,25 +534,27 @@ fn ScoreMatrix(
                 .map(|criterion| {
                     let criterion = StoredValue::new(criterion);
                     let score = move || {
-                        board.view.snapshot.with(|b| {
-                            place
-                                .get()
-                                .and_then(|at| b.projects.get(at))
+                        item.with(|p| {
+                            p.as_ref()
                                 .and_then(|p| p.scores.get(criterion.get_value().as_str()).copied())
                                 .map(|score| format::number(lang(), score, 6))
                                 .unwrap_or_default()
                         })
                     };
                     let criterion_name = move || {
-                        board.view.snapshot.with(|b| {
-                            b.criteria.iter().find(|c| c.id == criterion.get_value().as_str()).map(|c| c.name.clone()).unwrap_or_default()
+                        criteria.with(|criteria| {
+                            criteria
+                                .iter()
+                                .find(|(id, _)| *id == criterion.get_value().as_str())
+                                .map(|(_, name)| name.clone())
+                                .unwrap_or_default()
                         })
                     };
                     view! {
                         <td class="cell">
-                            {cell_conflict(board, place, format!("scores/{}", criterion.get_value()))}
+                            {cell_conflict(item, format!("scores/{}", criterion.get_value()))}
                             <Field class="score"
-                                label=tr!(i18n, scoring.score_of, project = name(), criterion = criterion_name()).to_string()
+                                label=Signal::derive(move || tr!(i18n, scoring.score_of, project = name.get(), criterion = criterion_name()).to_string())
                                 value=Signal::derive(score) disabled=Signal::derive(move || !board.editable.get())
                                 commit=move |text| {
                                     let score = if text.trim().is_empty() { Ok(None) } else {
@@ -569,7 +569,7 @@ fn ScoreMatrix(
         };
         view! {
             <tr data-testid="score-row" data-project-id=project.get_value().to_string()>
-                <th scope="row">{name}{conflict_sign(board, project)}</th>
+                <th scope="row">{name}{conflict_sign(item)}</th>
                 {cells}
             </tr>
         }
@@ -591,23 +591,21 @@ fn ScoreMatrix(
 fn estimate_field(
     board: BoardContext,
     project: StoredValue<ProjectId>,
+    item: ReadSignal<Option<Project>>,
     label: fn(I18nContext<Locale>) -> &'static str,
     get: fn(&Estimates) -> Option<f64>,
     set: fn(&mut Estimates, Option<f64>),
 ) -> impl IntoView {
     let i18n = use_i18n();
     let value = move || {
-        board.view.snapshot.with(|b| {
-            b.project(&project.get_value())
-                .and_then(|p| get(&p.estimates))
-                .map(|v| format::number(lang(), v, 6))
-                .unwrap_or_default()
+        item.with(|p| {
+            p.as_ref().and_then(|p| get(&p.estimates)).map(|v| format::number(lang(), v, 6)).unwrap_or_default()
         })
     };
     view! {
         <Field class="estimate"
             label=Signal::derive(move || {
-                let project = project_name(board, &project.get_value());
+                let project = item_name(item);
                 tr!(i18n, scoring.estimate_of, what = label(i18n), project).to_string()
             })
             value=Signal::derive(value) disabled=Signal::derive(move || !board.editable.get())
@@ -630,15 +628,17 @@ fn estimate_field(
 #[component]
 fn WsjfInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl IntoView {
     let i18n = use_i18n();
+    let rows = Rows::new(board.view.snapshot, project_row);
     let row = move |project: ProjectId| {
         let project = StoredValue::new(project);
+        let item = rows.row(project.get_value()).item;
         view! {
             <tr data-testid="wsjf-row" data-project-id=project.get_value().to_string()>
-                <th scope="row">{move || project_name(board, &project.get_value())}{conflict_sign(board, project)}</th>
-                <td>{estimate_field(board, project, |i18n| t_string!(i18n, scoring.business_value), |e| e.business_value, |e, v| e.business_value = v)}</td>
-                <td>{estimate_field(board, project, |i18n| t_string!(i18n, scoring.time_criticality), |e| e.time_criticality, |e, v| e.time_criticality = v)}</td>
-                <td>{estimate_field(board, project, |i18n| t_string!(i18n, scoring.risk_reduction), |e| e.risk_reduction, |e, v| e.risk_reduction = v)}</td>
-                <td>{estimate_field(board, project, |i18n| t_string!(i18n, scoring.job_size), |e| e.job_size, |e, v| e.job_size = v)}</td>
+                <th scope="row">{move || item_name(item)}{conflict_sign(item)}</th>
+                <td>{estimate_field(board, project, item, |i18n| t_string!(i18n, scoring.business_value), |e| e.business_value, |e, v| e.business_value = v)}</td>
+                <td>{estimate_field(board, project, item, |i18n| t_string!(i18n, scoring.time_criticality), |e| e.time_criticality, |e, v| e.time_criticality = v)}</td>
+                <td>{estimate_field(board, project, item, |i18n| t_string!(i18n, scoring.risk_reduction), |e| e.risk_reduction, |e, v| e.risk_reduction = v)}</td>
+                <td>{estimate_field(board, project, item, |i18n| t_string!(i18n, scoring.job_size), |e| e.job_size, |e, v| e.job_size = v)}</td>
             </tr>
         }
     };
@@ -660,11 +660,11 @@ fn WsjfInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
 #[component]
 fn RiceInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl IntoView {
     let i18n = use_i18n();
+    let rows = Rows::new(board.view.snapshot, project_row);
     let row = move |project: ProjectId| {
         let project = StoredValue::new(project);
-        let estimates = move || {
-            board.view.snapshot.with(|b| b.project(&project.get_value()).map(|p| p.estimates).unwrap_or_default())
-        };
+        let item = rows.row(project.get_value()).item;
+        let estimates = move || item.with(|p| p.as_ref().map(|p| p.estimates).unwrap_or_default());
         let set_choice = move |text: String, confidence: bool| {
             let value = if text.is_empty() { None } else { parse_number(&text) };
             board.apply(|b| {
@@ -698,18 +698,18 @@ fn RiceInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
                 view! { <option value=value.to_string() selected=move || estimates().confidence == Some(value)>{move || format::percent(lang(), value)}</option> }
             })
             .collect_view();
-        let name = move || project_name(board, &project.get_value());
+        let name = move || item_name(item);
         view! {
             <tr data-testid="rice-row" data-project-id=project.get_value().to_string()>
-                <th scope="row">{name}{conflict_sign(board, project)}</th>
-                <td>{estimate_field(board, project, |i18n| t_string!(i18n, scoring.reach), |e| e.reach, |e, v| e.reach = v)}</td>
+                <th scope="row">{name}{conflict_sign(item)}</th>
+                <td>{estimate_field(board, project, item, |i18n| t_string!(i18n, scoring.reach), |e| e.reach, |e, v| e.reach = v)}</td>
                 <td><select aria-label=move || tr!(i18n, scoring.impact_of, name = name()).to_string() disabled=move || !board.editable.get()
                     on:change=move |ev| set_choice(event_target_value(&ev), false)>
                     <option value="" selected=move || estimates().impact.is_none()>"—"</option>{impact_options}</select></td>
                 <td><select aria-label=move || tr!(i18n, scoring.confidence_of, name = name()).to_string() disabled=move || !board.editable.get()
                     on:change=move |ev| set_choice(event_target_value(&ev), true)>
                     <option value="" selected=move || estimates().confidence.is_none()>"—"</option>{confidence_options}</select></td>
-                <td>{estimate_field(board, project, |i18n| t_string!(i18n, scoring.effort), |e| e.effort, |e, v| e.effort = v)}</td>
+                <td>{estimate_field(board, project, item, |i18n| t_string!(i18n, scoring.effort), |e| e.effort, |e, v| e.effort = v)}</td>
             </tr>
         }
     };

@@ -18,7 +18,12 @@ use wasm_bindgen::JsCast;
 
 use super::board::{parse_number, BoardContext};
 use crate::{
-    components::{field::Field, progressive, stage_label},
+    components::{
+        field::Field,
+        progressive,
+        rows::{project_row, Rows},
+        stage_label,
+    },
     i18n::*,
     language::lang,
 };
@@ -271,20 +276,16 @@ fn ContributionGrid(
             })
             .collect_view()
     };
+    // Each row follows its own project (see `components::rows`): a thousand rows and their
+    // cells watching the board ran all again on every change.
+    let rows = Rows::new(board.view.snapshot, project_row);
     let row = move |project: ProjectId| {
         let project = StoredValue::new(project);
         let row_index =
             Memo::new(move |_| project_ids.with(|ids| ids.iter().position(|p| *p == project.get_value()).unwrap_or(0)));
-        // Found through the snapshot's index: a cell that searched the projects for its own
-        // (1,000 projects × every objective) made one remote edit cost seconds.
-        let place = super::scoring::project_place(board, project);
+        let item = rows.row(project.get_value()).item;
         // A memo, so that the cells' labels are not formatted again on every change.
-        let name = Memo::new(move |_| {
-            board
-                .view
-                .snapshot
-                .with(|b| place.get().and_then(|at| b.projects.get(at)).map(|p| p.name.clone()).unwrap_or_default())
-        });
+        let name = Memo::new(move |_| item.with(|p| p.as_ref().map(|p| p.name.clone()).unwrap_or_default()));
         let cells = move || {
             objective_ids
                 .get()
@@ -294,10 +295,8 @@ fn ContributionGrid(
                     let objective = StoredValue::new(objective);
                     let at = move || (row_index.get(), column);
                     let value = Memo::new(move |_| {
-                        board.view.snapshot.with(|b| {
-                            place
-                                .get()
-                                .and_then(|at| b.projects.get(at))
+                        item.with(|p| {
+                            p.as_ref()
                                 .and_then(|p| p.contributions.get(objective.get_value().as_str()).copied())
                                 .unwrap_or(0.0)
                         })
@@ -341,7 +340,7 @@ fn ContributionGrid(
                             } else {
                                 view! { <span class="value" data-testid="contribution">{text}</span> }.into_any()
                             }}
-                            {super::scoring::cell_conflict(board, place, format!("contributions/{}", objective.get_value()))}
+                            {super::scoring::cell_conflict(item, format!("contributions/{}", objective.get_value()))}
                         </td>
                     }
                 })

@@ -409,9 +409,9 @@ pub struct BoardSnapshot {
     /// The criterion and objective weights two people set apart, each `field` named
     /// `criteria/<id>` or `objectives/<id>` (see [`Board::weight_conflicts`]).
     pub weight_conflicts: Vec<FieldConflict>,
-    /// Where each project and person is in its list, so that [`BoardSnapshot::project`] and
-    /// [`BoardSnapshot::person`] do not search: the pages look projects up by id for every row
-    /// of a register, on every change.
+    /// Where each project, person and risk is in its list, so that [`BoardSnapshot::project`],
+    /// [`BoardSnapshot::person`] and [`BoardSnapshot::risk_place`] do not search: the pages look
+    /// them up by id for every row of a register, on every change.
     places: Places,
 }
 
@@ -423,6 +423,7 @@ pub struct BoardSnapshot {
 struct Places {
     projects: HashMap<ProjectId, usize>,
     people: HashMap<PersonId, usize>,
+    risks: HashMap<RiskId, usize>,
 }
 
 /// An index says nothing the lists do not: snapshots are equal when their contents are.
@@ -460,8 +461,17 @@ impl BoardSnapshot {
         }
     }
 
-    /// Builds the index of projects and people again, after their lists changed.
+    /// Where the risk is in [`BoardSnapshot::risks`].
+    pub fn risk_place(&self, id: &RiskId) -> Option<usize> {
+        match self.places.risks.get(id) {
+            Some(&at) if self.risks.get(at).is_some_and(|risk| &risk.id == id) => Some(at),
+            _ => self.risks.iter().position(|risk| &risk.id == id),
+        }
+    }
+
+    /// Builds the index of projects, people and risks again, after their lists changed.
     pub(crate) fn reindex(&mut self) {
+        self.places.risks = self.risks.iter().enumerate().map(|(at, r)| (r.id.clone(), at)).collect();
         self.places.projects = self.projects.iter().enumerate().map(|(at, p)| (p.id.clone(), at)).collect();
         self.places.people = self.people.iter().enumerate().map(|(at, p)| (p.id.clone(), at)).collect();
     }

@@ -878,3 +878,18 @@ fn the_snapshot_finds_projects_and_people_by_id_even_after_its_lists_changed() {
     assert_eq!(live.refresh().project_place(&ids[2]), Some(0));
     assert_eq!(live.snapshot().project(&ids[2]).map(|p| p.name.as_str()), Some("Data"));
 }
+
+#[test]
+fn the_snapshot_finds_risks_by_id() {
+    let (mut board, ids) = board_with(&["ERP"]);
+    let first = RiskId::random();
+    let second = RiskId::random();
+    board.add_risk(first.clone(), &ids[0], risk(2, 3)).unwrap();
+    board.add_risk(second.clone(), &ids[0], risk(4, 5)).unwrap();
+    let mut snapshot = board.snapshot();
+    let at = snapshot.risk_place(&second).unwrap();
+    assert_eq!(snapshot.risks[at].id, second);
+    snapshot.risks.reverse();
+    let at = snapshot.risk_place(&first).unwrap();
+    assert_eq!(snapshot.risks[at].id, first);
+}
