@@ -30,6 +30,8 @@ use crate::{
 
 /// Weeks in the heat map, from this week on.
 const WEEKS: usize = 26;
+/// Over-allocations listed before "show all".
+const FIRST_OVER: usize = 50;
 
 fn level_label(i18n: I18nContext<Locale>, level: Level) -> &'static str {
     match level {
@@ -73,6 +75,7 @@ pub fn ResourcesPage() -> impl IntoView {
         })
     });
     let over = Memo::new(move |_| board.view.snapshot.with(|s| view_model::over_allocations(s, &weeks.get_value())));
+    let show_all_over = RwSignal::new(false);
     // Capacities two members set apart (almost always none), found once per change for every
     // row: the colours depend on the capacity that won.
     let capacity_conflicts = Memo::new(move |_| {
@@ -187,7 +190,14 @@ pub fn ResourcesPage() -> impl IntoView {
         <section class="over-list" aria-labelledby="over-heading">
             <h2 id="over-heading">{t!(i18n, resources.over_allocated)}</h2>
             <ul class="plain" data-testid="over-allocations">
-                {move || over.get().into_iter().map(|o| {
+                // Keyed by what a line says, so a change redraws only the lines it changed; a
+                // large board has thousands, so the first ones show until asked for all.
+                <For each=move || {
+                    let all = show_all_over.get();
+                    over.with(|over| over.iter().take(if all { usize::MAX } else { FIRST_OVER }).cloned().collect::<Vec<_>>())
+                }
+                    key=|o| (o.person.clone(), o.week, o.booked.to_bits(), o.capacity.to_bits(), o.name.clone())
+                    children=move |o| {
                     let (person, week) = (o.person.clone(), o.week);
                     view! {
                         <li><button type="button" class="link" on:click=move |_| selected.set(Some((person.clone(), week)))>
@@ -204,8 +214,15 @@ pub fn ResourcesPage() -> impl IntoView {
                             }}
                         </button></li>
                     }
-                }).collect_view()}
+                }/>
             </ul>
+            {move || {
+                let hidden = if show_all_over.get() { 0 } else { over.with(Vec::len).saturating_sub(FIRST_OVER) };
+                (hidden > 0).then(|| view! {
+                    <button type="button" class="link" data-testid="all-over-allocations" on:click=move |_| show_all_over.set(true)>
+                        {move || tr!(i18n, resources.show_all_over, count = hidden)}</button>
+                })
+            }}
             <Show when=move || over.with(Vec::is_empty)><p class="empty">{t!(i18n, resources.nobody_over)}</p></Show>
         </section>
         <BulkBooking board weeks=weeks.get_value()/>
