@@ -65,7 +65,8 @@ pub async fn ensure_current(state: &AppState, repo: &samod::Repo, document_id: &
     })
     .await??;
     if let Some((from, changes)) = upgraded {
-        state.store.commit_changes(&document_id.to_string(), &changes).await?;
+        let board = document_id.to_string();
+        state.store.commit_changes(&board, &changes, &crate::cluster::changes_notice(&board, &changes)).await?;
         tracing::info!(board = %document_id, from, "board upgraded");
     }
     state.upgrades.checked(document_id.clone());
