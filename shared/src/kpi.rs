@@ -22,7 +22,7 @@
 //! assert_eq!(on_time.rate, Some(0.5));
 //! ```
 
-use std::collections::HashSet;
+use std::{collections::HashSet, fmt};
 
 use chrono::NaiveDate;
 
@@ -196,7 +196,7 @@ pub enum KpiError {
 
 /// Closed projects within tolerance of scope, schedule and budget ÷ closed projects.
 pub fn success_rate(projects: &[ClosedProject], tolerance: &SuccessTolerance) -> Result<SuccessRate, KpiError> {
-    unique_ids("project", projects.iter().map(|project| project.project_id.as_str()))?;
+    unique_ids("project", projects.iter().map(|project| &project.project_id))?;
     let outcomes = projects.iter().map(|project| outcome(project, tolerance)).collect::<Result<Vec<_>, _>>()?;
     let successful = outcomes.iter().filter(|outcome| outcome.is_success()).count();
     Ok(SuccessRate { closed: outcomes.len(), successful, rate: rate(successful, outcomes.len()), outcomes })
@@ -258,7 +258,7 @@ pub fn cost_and_schedule(projects: &[ProjectFigures]) -> Result<CostAndSchedule,
 /// forecast. A milestone forecast after its due date counts as late before it is done: the
 /// PMO learns of the slip when the project forecasts it, not when the date has passed.
 pub fn on_time_milestone_rate(milestones: &[MilestoneDates]) -> Result<MilestoneRate, KpiError> {
-    unique_ids("milestone", milestones.iter().map(|milestone| milestone.milestone_id.as_str()))?;
+    unique_ids("milestone", milestones.iter().map(|milestone| &milestone.milestone_id))?;
     let completed: Vec<bool> =
         milestones.iter().filter_map(|milestone| milestone.done_on.map(|done_on| done_on <= milestone.due)).collect();
     let forecast: Vec<bool> = milestones
@@ -277,11 +277,14 @@ pub fn on_time_milestone_rate(milestones: &[MilestoneDates]) -> Result<Milestone
     })
 }
 
-fn unique_ids<'a>(what: &'static str, ids: impl Iterator<Item = &'a str>) -> Result<(), KpiError> {
+fn unique_ids<'a, Id: Eq + std::hash::Hash + fmt::Display + 'a>(
+    what: &'static str,
+    ids: impl Iterator<Item = &'a Id>,
+) -> Result<(), KpiError> {
     let mut seen = HashSet::new();
     for id in ids {
         if !seen.insert(id) {
-            return Err(KpiError::DuplicateId { what, id: id.to_owned() });
+            return Err(KpiError::DuplicateId { what, id: id.to_string() });
         }
     }
     Ok(())
