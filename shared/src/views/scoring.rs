@@ -381,7 +381,7 @@ pub fn ahp(board: &BoardSnapshot, member: &str) -> AhpView {
         return AhpView { problem: Some(problem), ..AhpView::default() };
     }
     // Each member's answers, as the entry (i, j), i < j, of a matrix in table order.
-    let index = |id: &str| criteria.iter().position(|c| c.id == id);
+    let index = |id: &CriterionId| criteria.iter().position(|c| &c.id == id);
     let mut answers: std::collections::BTreeMap<&str, std::collections::BTreeMap<(usize, usize), f64>> =
         Default::default();
     for judgment in &board.judgments {
