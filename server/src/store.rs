@@ -238,11 +238,25 @@ impl Store {
         notice: &Notice,
     ) -> Result<(), StoreError> {
         let mut transaction = self.pool.begin().await?;
-        insert_changes(&mut transaction, document_id, changes).await?;
-        attribution::record(&mut transaction, document_id, changes, account_id, described).await?;
-        self.send(notice, &mut *transaction).await?;
+        self.commit_in(&mut transaction, document_id, changes, account_id, described, notice).await?;
         transaction.commit().await?;
         Ok(())
+    }
+
+    /// What a commit writes (the changes, who sent them, the notice), inside `transaction`,
+    /// for a caller that holds a transaction of its own (a lock, say) and commits it itself.
+    pub(crate) async fn commit_in(
+        &self,
+        transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+        document_id: &str,
+        changes: &[(automerge::ChangeHash, Vec<u8>)],
+        account_id: Option<&str>,
+        described: &[(automerge::ChangeHash, shared::history::ChangeSummary)],
+        notice: &Notice,
+    ) -> Result<(), StoreError> {
+        insert_changes(transaction, document_id, changes).await?;
+        attribution::record(transaction, document_id, changes, account_id, described).await?;
+        self.send(notice, &mut **transaction).await
     }
 
     /// Tells every other node `notice` at once (Postgres only).
