@@ -230,10 +230,9 @@ pub fn finance_error(locale: Locale, error: &FinanceError) -> String {
             amber = figure(locale, *amber_min)
         ),
         FinanceError::InProject { error, .. } => finance_error(locale, error),
-        FinanceError::InvalidIndex { .. }
-        | FinanceError::UnknownRag(_)
-        | FinanceError::EmptyProjectId
-        | FinanceError::DuplicateProject(_) => td_string!(locale, reasons.figures_inconsistent).to_owned(),
+        FinanceError::InvalidIndex { .. } | FinanceError::UnknownRag(_) | FinanceError::DuplicateProject(_) => {
+            td_string!(locale, reasons.figures_inconsistent).to_owned()
+        }
     }
 }
 
@@ -312,7 +311,7 @@ pub fn exchange_error(locale: Locale, error: &ExchangeError, table: &dyn Fn(Tabl
 
 /// Why no portfolio fits the forced-in projects, as a clause; `project_name` names a project
 /// by its id.
-pub fn infeasibility(locale: Locale, why: &Infeasibility, project_name: &dyn Fn(&str) -> String) -> String {
+pub fn infeasibility(locale: Locale, why: &Infeasibility, project_name: &dyn Fn(&ProjectId) -> String) -> String {
     let language = language_of(locale);
     match why {
         Infeasibility::Dependency { project, requires } => trd!(
@@ -688,7 +687,7 @@ mod tests {
 
     #[test]
     fn an_infeasible_selection_names_projects_and_figures() {
-        let name = |id: &str| if id == "p-erp" { "ERP".to_owned() } else { "CRM".to_owned() };
+        let name = |id: &ProjectId| if *id == "p-erp" { "ERP".to_owned() } else { "CRM".to_owned() };
         let budget = Infeasibility::Budget { forced_cost: 250_000.0, budget: 200_000.0 };
         assert_eq!(
             infeasibility(Locale::en, &budget, &name),
@@ -699,7 +698,8 @@ mod tests {
             infeasibility(Locale::zh, &budget, &name),
             "强制入选的项目及其依赖的项目共需 250,000，超过预算 200,000：请将预算提高到至少 250,000，或减少强制入选的项目"
         );
-        let dependency = Infeasibility::Dependency { project: "p-erp".into(), requires: "p-crm".into() };
+        let dependency =
+            Infeasibility::Dependency { project: "p-erp".parse().unwrap(), requires: "p-crm".parse().unwrap() };
         assert_eq!(
             infeasibility(Locale::zh, &dependency, &name),
             "ERP必须入选（被强制入选，或被强制入选的项目所依赖），但它依赖的CRM被强制排除：请强制入选CRM，或不再强制入选ERP"

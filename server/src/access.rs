@@ -43,21 +43,26 @@ pub struct AccessPolicy {
     changed: broadcast::Sender<AccessChange>,
     /// Counts access changes, so the gate knows when a role it remembers may be stale.
     generation: Arc<AtomicU64>,
-    cluster: Option<crate::cluster::Notifier>,
+    /// Tells the other nodes that access to a board changed (a cluster on Postgres only).
+    other_nodes: Option<Hook>,
 }
 
+/// What the share policy calls to tell the other nodes of a cluster that access to a board
+/// changed (the cluster module makes it; this module does not know the cluster).
+pub type Hook = Arc<dyn Fn(&str) + Send + Sync>;
+
 impl AccessPolicy {
-    pub fn new(store: Store, cluster: Option<crate::cluster::Notifier>) -> AccessPolicy {
+    pub fn new(store: Store, other_nodes: Option<Hook>) -> AccessPolicy {
         let (changed, _) = broadcast::channel(256);
-        AccessPolicy { store, changed, generation: Arc::default(), cluster }
+        AccessPolicy { store, changed, generation: Arc::default(), other_nodes }
     }
 
     /// Tells open decisions, here and on every other node, that who may see `document_id`
     /// has changed: it became a board, or a member was added, removed or given another role.
     pub fn access_changed(&self, document_id: &str) {
         self.access_changed_here(document_id);
-        if let Some(cluster) = &self.cluster {
-            cluster.access_changed(document_id);
+        if let Some(tell) = &self.other_nodes {
+            tell(document_id);
         }
     }
 
@@ -66,8 +71,8 @@ impl AccessPolicy {
     /// this way, before the answer to `POST /api/boards` can reach anyone.
     pub fn role_changed(&self, document_id: &str, account_id: &str, role: Option<Role>) {
         self.announce(AccessChange { document_id: document_id.to_owned(), known: Some((account_id.to_owned(), role)) });
-        if let Some(cluster) = &self.cluster {
-            cluster.access_changed(document_id);
+        if let Some(tell) = &self.other_nodes {
+            tell(document_id);
         }
     }
 

@@ -1,12 +1,18 @@
 //! Several nodes on one Postgres database.
 //!
 //! Each node holds the boards its clients use (see [`crate::boards`]). When a node commits
-//! changes a client sent (see [`crate::store::Store::commit_changes`]), the same transaction
-//! sends `NOTIFY pmo_changes '<node> <board> <change hash>…'`; every other node listens, and if
+//! changes a client sent (see [`crate::store::Store::commit_changes_by`]), the same transaction
+//! sends `NOTIFY pmo_changes '<node> <board> <change hash>…'` (the committer passes the store
+//! [`changes_notice`]); every other node listens, and if
 //! it holds that board it reads the new changes from the database and applies them, and samod
 //! then syncs them to that node's clients. A board that is not held needs nothing: it is read
 //! from the database when it is next opened. A member added or removed on one
 //! node reaches the share-policy decisions on every node the same way (`pmo_access`).
+//!
+//! This module owns the channels and their payloads; the store only carries a [`Notice`], and
+//! the share policy and the connection registry are handed a hook to call
+//! ([`Notifier::access_changes`], [`Notifier::credential_endings`]), so nothing below this
+//! module names it.
 //!
 //! Nothing here is a source of truth: the database is. If the listening connection drops, the
 //! notices sent meanwhile are lost, so after reconnecting a node reloads every board it holds
@@ -20,25 +26,29 @@ use samod::DocumentId;
 use sqlx::postgres::PgListener;
 use tokio::task::JoinHandle;
 
-use crate::{access::AccessPolicy, boards::Boards, metrics::Metrics, store::Store};
+use crate::{
+    access::AccessPolicy,
+    boards::Boards,
+    connections::Connections,
+    metrics::Metrics,
+    store::{Notice, Store},
+};
 
 pub const CHANGES_CHANNEL: &str = "pmo_changes";
 pub const ACCESS_CHANNEL: &str = "pmo_access";
 pub const CREDENTIALS_CHANNEL: &str = "pmo_credentials";
 
 /// Postgres refuses a NOTIFY payload of 8000 bytes or more; past this, only the board is named
-/// and the other nodes read all of it.
+/// and the other nodes read all of it. (The store adds the node's id, 17 bytes, in front.)
 const PAYLOAD_LIMIT: usize = 7000;
 
-/// `<node> <board> <hash> <hash>…`, or `<node> <board>` when the hashes would not fit.
-pub fn changes_payload<'a>(
-    node_id: &str,
-    document_id: &str,
-    hashes: impl Iterator<Item = &'a automerge::ChangeHash>,
-) -> String {
-    let mut payload = format!("{node_id} {document_id}");
+/// The notice a commit of `changes` to `document_id` sends the other nodes:
+/// `<board> <hash> <hash>…` on [`CHANGES_CHANNEL`], or `<board>` alone when the hashes would
+/// not fit.
+pub fn changes_notice(document_id: &str, changes: &[(automerge::ChangeHash, Vec<u8>)]) -> Notice {
+    let mut payload = document_id.to_owned();
     let base = payload.len();
-    for hash in hashes {
+    for (hash, _) in changes {
         if payload.len() + 65 > PAYLOAD_LIMIT {
             payload.truncate(base);
             break;
@@ -46,7 +56,7 @@ pub fn changes_payload<'a>(
         payload.push(' ');
         payload.push_str(&hash.to_string());
     }
-    payload
+    Notice { channel: CHANGES_CHANNEL, payload }
 }
 
 /// Sends this node's notices to the others.
@@ -63,19 +73,29 @@ impl Notifier {
     /// Tells the other nodes to close the sync connections a credential opened (see
     /// `connections::Connections`).
     pub fn credential_ended(&self, notice: &str) {
-        let (store, notice) = (self.store.clone(), notice.to_owned());
-        tokio::spawn(async move {
-            if let Err(error) = store.notify(CREDENTIALS_CHANNEL, &notice).await {
-                tracing::error!(%error, "cannot tell the other nodes that a credential ended");
-            }
-        });
+        self.send(Notice { channel: CREDENTIALS_CHANNEL, payload: notice.to_owned() }, "a credential ended");
     }
 
+    /// Tells the other nodes that who may see `document_id` has changed.
     pub fn access_changed(&self, document_id: &str) {
-        let (store, document_id) = (self.store.clone(), document_id.to_owned());
+        self.send(Notice { channel: ACCESS_CHANNEL, payload: document_id.to_owned() }, "an access change");
+    }
+
+    /// [`Notifier::access_changed`] as the share policy's hook.
+    pub fn access_changes(self) -> crate::access::Hook {
+        std::sync::Arc::new(move |document_id| self.access_changed(document_id))
+    }
+
+    /// [`Notifier::credential_ended`] as the connection registry's hook.
+    pub fn credential_endings(self) -> crate::connections::Hook {
+        std::sync::Arc::new(move |notice| self.credential_ended(notice))
+    }
+
+    fn send(&self, notice: Notice, what: &'static str) {
+        let store = self.store.clone();
         tokio::spawn(async move {
-            if let Err(error) = store.notify_access_changed(&document_id).await {
-                tracing::error!(%error, document_id, "cannot tell the other nodes about an access change");
+            if let Err(error) = store.notify(&notice).await {
+                tracing::error!(%error, payload = notice.payload, "cannot tell the other nodes about {what}");
             }
         });
     }
@@ -87,7 +107,7 @@ pub fn listen(
     boards: Boards,
     policy: AccessPolicy,
     metrics: Metrics,
-    connections: crate::connections::Connections,
+    connections: Connections,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut wait = Duration::from_millis(100);
@@ -109,7 +129,7 @@ async fn listen_once(
     boards: &Boards,
     policy: &AccessPolicy,
     metrics: &Metrics,
-    connections: &crate::connections::Connections,
+    connections: &Connections,
 ) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect(store.url()).await?;
     listener.listen_all([CHANGES_CHANNEL, ACCESS_CHANNEL, CREDENTIALS_CHANNEL]).await?;
@@ -227,4 +247,21 @@ fn apply_checked(handle: &samod::DocHandle, chunks: &[Vec<u8>]) -> Result<(), sh
             .map_err(|error| GateError::InvalidChange(format!("a checked change does not read back: {error}")))?;
         document.apply_changes(changes).map_err(|error| GateError::InvalidChange(error.to_string()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_changes_notice_names_the_board_and_its_hashes_or_the_board_alone_when_they_would_not_fit() {
+        let change = |n: u8| (automerge::ChangeHash([n; 32]), Vec::new());
+        let few = changes_notice("board", &[change(1), change(2)]);
+        assert_eq!(few.channel, CHANGES_CHANNEL);
+        assert_eq!(few.payload, format!("board {} {}", "01".repeat(32), "02".repeat(32)));
+
+        let many: Vec<_> = (0..200).map(change).collect();
+        let notice = changes_notice("board", &many);
+        assert_eq!(notice.payload, "board", "200 hashes are over the limit: only the board is named");
+    }
 }

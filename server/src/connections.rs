@@ -15,6 +15,10 @@ use crate::{
     metrics::Metrics,
 };
 
+/// What the registry calls to tell the other nodes of a cluster that a credential ended, with
+/// the notice of what ended (the cluster module makes it; this module does not know the cluster).
+pub type Hook = Arc<dyn Fn(&str) + Send + Sync>;
+
 /// Open sync connections: how many per account, what authenticated each (so that revoking a
 /// token or ending a session closes the connections it opened), and connection numbers for logs.
 #[derive(Clone, Default)]
@@ -23,8 +27,8 @@ pub struct Connections {
     sockets: Arc<Mutex<HashMap<u64, OpenSocket>>>,
     next: Arc<AtomicU64>,
     metrics: Metrics,
-    /// Tells the other nodes when a credential ends (Postgres only).
-    cluster: Option<crate::cluster::Notifier>,
+    /// Tells the other nodes when a credential ends (a cluster on Postgres only).
+    other_nodes: Option<Hook>,
 }
 
 /// One open sync connection, as the registry knows it.
@@ -43,8 +47,8 @@ enum Credential {
 }
 
 impl Connections {
-    pub fn new(metrics: Metrics, cluster: Option<crate::cluster::Notifier>) -> Connections {
-        Connections { metrics, cluster, ..Connections::default() }
+    pub fn new(metrics: Metrics, other_nodes: Option<Hook>) -> Connections {
+        Connections { metrics, other_nodes, ..Connections::default() }
     }
 
     pub(crate) fn next_id(&self) -> u64 {
@@ -97,8 +101,8 @@ impl Connections {
 
     fn ended(&self, ended: &Ended) {
         self.ended_here(ended);
-        if let Some(cluster) = &self.cluster {
-            cluster.credential_ended(&ended.to_notice());
+        if let Some(tell) = &self.other_nodes {
+            tell(&ended.to_notice());
         }
     }
 

@@ -1,7 +1,7 @@
 //! Who changed what, and when: the attribution of every change the server commits, and
 //! `GET /api/boards/{id}/history`.
 //!
-//! [`record`] runs inside the transaction that commits a connection's changes
+//! [`crate::attribution::record`] runs inside the transaction that commits a connection's changes
 //! ([`Store::commit_changes_by`], called by the write gate), so a change is never stored
 //! without its row here, nor the row without the change. The account is the one the sync
 //! connection authenticated as at the upgrade; nothing in the change (its actor id, its
@@ -22,14 +22,12 @@
 //! and what it was made on, so it never goes stale, and a page whose summaries are all kept is
 //! served without touching the board's document.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use axum::{
     extract::{Path, Query, State},
     Json,
 };
 use serde::Deserialize;
-use shared::history::{ChangeSummary, HistoryEntry, HistoryPage};
+use shared::history::{HistoryEntry, HistoryPage};
 use sqlx::Row;
 
 use crate::{
@@ -50,47 +48,6 @@ const CLOCK_SKEW_MS: i64 = 60_000;
 /// The server's name on the changes it made itself.
 const SERVER_NAME: &str = "PMO Board";
 
-pub(crate) fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_millis() as i64)
-}
-
-/// Writes who sent `changes` of `board_id` and when, inside the transaction that commits them,
-/// with what each did where the gate described it (`described`, see
-/// `shared::gate::Accepted::described`); a change left undescribed is described when a
-/// history page first lists it. A change already attributed keeps its first row: whoever
-/// delivered it first sent it.
-pub(crate) async fn record(
-    transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
-    board_id: &str,
-    changes: &[(automerge::ChangeHash, Vec<u8>)],
-    account_id: Option<&str>,
-    described: &[(automerge::ChangeHash, ChangeSummary)],
-) -> Result<(), StoreError> {
-    let received_at_ms = now_ms();
-    for (hash, bytes) in changes {
-        // Automerge timestamps are seconds since the epoch; a change that cannot be read here
-        // was already read by the gate, so 0 ("not known") is only a fallback.
-        let made_at_ms =
-            automerge::Change::try_from(bytes.as_slice()).map_or(0, |change| change.timestamp().saturating_mul(1000));
-        let summary = described.iter().find(|(described, _)| described == hash).map(|(_, summary)| summary);
-        let projects = summary.and_then(|summary| serde_json::to_string(&summary.projects).ok());
-        sqlx::query(
-            "INSERT INTO change_history (board_id, hash, account_id, made_at_ms, received_at_ms, summary, projects) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (board_id, hash) DO NOTHING",
-        )
-        .bind(board_id)
-        .bind(hash.to_string())
-        .bind(account_id.map(str::to_owned))
-        .bind(made_at_ms)
-        .bind(received_at_ms)
-        .bind(summary.map(|summary| summary.text.clone()))
-        .bind(projects)
-        .execute(&mut **transaction)
-        .await?;
-    }
-    Ok(())
-}
-
 /// One row of a board's history, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryRow {
@@ -108,19 +65,6 @@ pub struct HistoryRow {
 }
 
 impl Store {
-    /// Commits changes a client sent, like [`Store::commit_changes`], and records in the same
-    /// transaction that `account_id` sent them, with what they did where `described` says (see
-    /// [`record`]).
-    pub async fn commit_changes_by(
-        &self,
-        document_id: &str,
-        changes: &[(automerge::ChangeHash, Vec<u8>)],
-        account_id: &str,
-        described: &[(automerge::ChangeHash, ChangeSummary)],
-    ) -> Result<(), StoreError> {
-        self.commit_attributed(document_id, changes, Some(account_id), described).await
-    }
-
     /// The history of `board_id`, newest first: at most `limit` rows older than `before`.
     pub async fn history(
         &self,

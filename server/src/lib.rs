@@ -14,6 +14,7 @@
 pub mod access;
 pub mod accounts;
 pub mod api;
+pub mod attribution;
 pub mod auth;
 pub mod boards;
 pub mod cluster;
@@ -366,12 +367,13 @@ impl Server {
         // it already set up, which is fine.
         let _ = any_spawner::Executor::init_tokio();
         // The changes the server makes (a new board, a schema upgrade) carry when they were made.
-        shared::board::set_change_clock(|| history::now_ms() / 1000);
+        shared::board::set_change_clock(|| attribution::now_ms() / 1000);
         let store = Store::connect(&config.database_url).await?;
         let node_id: Arc<str> = store.node_id().into();
         let clustered = store.engine() == store::Engine::Postgres;
         let notifier = clustered.then(|| cluster::Notifier::new(store.clone()));
-        let share_policy = access::AccessPolicy::new(store.clone(), notifier.clone());
+        let share_policy =
+            access::AccessPolicy::new(store.clone(), notifier.clone().map(cluster::Notifier::access_changes));
         let metrics = metrics::Metrics::new();
         let repo = samod::Repo::build_tokio()
             .with_storage(store.clone())
@@ -379,7 +381,8 @@ impl Server {
             .with_observer(metrics.clone())
             .load()
             .await;
-        let connections = connections::Connections::new(metrics.clone(), notifier);
+        let connections =
+            connections::Connections::new(metrics.clone(), notifier.map(cluster::Notifier::credential_endings));
         let url = url::Url::parse(&format!("ws://{addr}/sync"))?;
         let boards = boards::Boards::new(
             store.clone(),

@@ -34,6 +34,7 @@ use sqlx::{any::AnyRow, Row};
 use crate::{
     api::{document_id, BOARD_NAME_MAX_CHARS},
     auth::{self, Caller},
+    cluster,
     error::{no_board, ApiFailure},
     store::{Store, StoreError},
     AppState,
@@ -119,7 +120,7 @@ impl Store {
         .bind(scenario.board_id)
         .execute(&mut *transaction)
         .await?;
-        crate::history::record(&mut transaction, scenario.id, changes, None, &[]).await?;
+        crate::attribution::record(&mut transaction, scenario.id, changes, None, &[]).await?;
         sqlx::query(
             "INSERT INTO scenarios (id, board_id, name, created_by, created_at_ms) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -361,7 +362,8 @@ pub async fn merge(
     })?;
     let count = accepted.changes.len();
     if count > 0 {
-        state.store.commit_changes_by(&record.board_id, &accepted.changes, &caller.account.id, &[]).await?;
+        let notice = cluster::changes_notice(&record.board_id, &accepted.changes);
+        state.store.commit_changes_by(&record.board_id, &accepted.changes, &caller.account.id, &[], &notice).await?;
         state.metrics.changes_committed.inc_by(count as u64);
         let changes = accepted
             .changes

@@ -25,6 +25,8 @@ use sqlx::{
     AnyPool, Executor, Row,
 };
 
+use crate::attribution;
+
 /// Which database engine the store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -53,6 +55,18 @@ pub struct BoardRecord {
     pub id: String,
     pub name: String,
     pub created_at_ms: i64,
+}
+
+/// What this node tells the other nodes sharing the database: a Postgres `NOTIFY` on
+/// `channel`, whose payload the store prefixes with this node's id (so a node can ignore its
+/// own notices). A commit sends its notice in its own transaction, and Postgres delivers a
+/// `NOTIFY` only when its transaction commits, so no node hears of a change before it is
+/// stored. The store only carries notices: the channels and what their payloads say belong to
+/// the nodes that send and read them (the cluster module, above the store).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub channel: &'static str,
+    pub payload: String,
 }
 
 /// How many connections read a SQLite database beside its one writer.
@@ -188,62 +202,80 @@ impl Store {
         Ok(())
     }
 
-    /// Commits changes a client sent, as samod's own incremental chunks
-    /// (`<document>/incremental/<change hash>`), in one transaction. The write gate calls this
-    /// before samod sees the changes, so a change the server acknowledges is already durable.
-    /// On Postgres the same transaction tells every other node (see [`crate::cluster`]).
+    /// Commits changes the server made itself (a schema upgrade), as samod's own incremental
+    /// chunks (`<document>/incremental/<change hash>`), in one transaction that also tells the
+    /// other nodes `notice` (see [`Notice`]).
     pub async fn commit_changes(
         &self,
         document_id: &str,
         changes: &[(automerge::ChangeHash, Vec<u8>)],
+        notice: &Notice,
     ) -> Result<(), StoreError> {
-        self.commit_attributed(document_id, changes, None, &[]).await
+        self.commit_attributed(document_id, changes, None, &[], notice).await
     }
 
-    /// [`Store::commit_changes`], recording who sent the changes (`None`: the server itself)
-    /// and what the gate found they did in the same transaction ([`crate::history::record`]).
-    pub(crate) async fn commit_attributed(
+    /// Commits changes a client sent, like [`Store::commit_changes`], and records in the same
+    /// transaction that `account_id` sent them, with what they did where `described` says (see
+    /// [`attribution::record`]). The write gate calls this before samod sees the changes, so a
+    /// change the server acknowledges is already durable.
+    pub async fn commit_changes_by(
+        &self,
+        document_id: &str,
+        changes: &[(automerge::ChangeHash, Vec<u8>)],
+        account_id: &str,
+        described: &[(automerge::ChangeHash, shared::history::ChangeSummary)],
+        notice: &Notice,
+    ) -> Result<(), StoreError> {
+        self.commit_attributed(document_id, changes, Some(account_id), described, notice).await
+    }
+
+    async fn commit_attributed(
         &self,
         document_id: &str,
         changes: &[(automerge::ChangeHash, Vec<u8>)],
         account_id: Option<&str>,
         described: &[(automerge::ChangeHash, shared::history::ChangeSummary)],
+        notice: &Notice,
     ) -> Result<(), StoreError> {
         let mut transaction = self.pool.begin().await?;
-        insert_changes(&mut transaction, document_id, changes).await?;
-        crate::history::record(&mut transaction, document_id, changes, account_id, described).await?;
-        if self.engine == Engine::Postgres {
-            let payload =
-                crate::cluster::changes_payload(&self.node_id, document_id, changes.iter().map(|(hash, _)| hash));
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(crate::cluster::CHANGES_CHANNEL)
-                .bind(payload)
-                .execute(&mut *transaction)
-                .await?;
-        }
+        self.commit_in(&mut transaction, document_id, changes, account_id, described, notice).await?;
         transaction.commit().await?;
         Ok(())
     }
 
-    /// Tells every other node that who may see `document_id` has changed (Postgres only).
-    pub async fn notify_access_changed(&self, document_id: &str) -> Result<(), StoreError> {
-        if self.engine == Engine::Postgres {
-            sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(crate::cluster::ACCESS_CHANNEL)
-                .bind(format!("{} {document_id}", self.node_id))
-                .execute(&self.pool)
-                .await?;
-        }
-        Ok(())
+    /// What a commit writes (the changes, who sent them, the notice), inside `transaction`,
+    /// for a caller that holds a transaction of its own (a lock, say) and commits it itself.
+    pub(crate) async fn commit_in(
+        &self,
+        transaction: &mut sqlx::Transaction<'_, sqlx::Any>,
+        document_id: &str,
+        changes: &[(automerge::ChangeHash, Vec<u8>)],
+        account_id: Option<&str>,
+        described: &[(automerge::ChangeHash, shared::history::ChangeSummary)],
+        notice: &Notice,
+    ) -> Result<(), StoreError> {
+        insert_changes(transaction, document_id, changes).await?;
+        attribution::record(transaction, document_id, changes, account_id, described).await?;
+        self.send(notice, &mut **transaction).await
     }
 
-    /// Sends `<node> <payload>` on `channel` to every other node (Postgres only).
-    pub async fn notify(&self, channel: &str, payload: &str) -> Result<(), StoreError> {
+    /// Tells every other node `notice` at once (Postgres only).
+    pub async fn notify(&self, notice: &Notice) -> Result<(), StoreError> {
+        self.send(notice, &self.pool).await
+    }
+
+    /// `NOTIFY`s `<node> <payload>` on the notice's channel through `executor` (Postgres only:
+    /// alone, a server has no one to tell).
+    async fn send<'e>(
+        &self,
+        notice: &Notice,
+        executor: impl Executor<'e, Database = sqlx::Any>,
+    ) -> Result<(), StoreError> {
         if self.engine == Engine::Postgres {
             sqlx::query("SELECT pg_notify($1, $2)")
-                .bind(channel)
-                .bind(format!("{} {payload}", self.node_id))
-                .execute(&self.pool)
+                .bind(notice.channel)
+                .bind(format!("{} {}", self.node_id, notice.payload))
+                .execute(executor)
                 .await?;
         }
         Ok(())

@@ -91,19 +91,13 @@ pub async fn ensure_current(state: &AppState, repo: &samod::Repo, document_id: &
     })
     .await??;
     if let Some((from, changes)) = upgraded {
+        let notice = crate::cluster::changes_notice(&board_id, &changes);
         match lock.take() {
             Some(mut transaction) => {
-                crate::store::insert_changes(&mut transaction, &board_id, &changes).await?;
-                crate::history::record(&mut transaction, &board_id, &changes, None, &[]).await?;
-                let hashes = changes.iter().map(|(hash, _)| hash);
-                sqlx::query("SELECT pg_notify($1, $2)")
-                    .bind(crate::cluster::CHANGES_CHANNEL)
-                    .bind(crate::cluster::changes_payload(state.store.node_id(), &board_id, hashes))
-                    .execute(&mut *transaction)
-                    .await?;
+                state.store.commit_in(&mut transaction, &board_id, &changes, None, &[], &notice).await?;
                 transaction.commit().await?;
             }
-            None => state.store.commit_changes(&board_id, &changes).await?,
+            None => state.store.commit_changes(&board_id, &changes, &notice).await?,
         }
         tracing::info!(board = %document_id, from, "board upgraded");
     }

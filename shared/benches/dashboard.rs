@@ -230,8 +230,7 @@ fn benches(c: &mut Criterion) {
         keep
     });
     let figures = dashboard::compute(&candidates, horizon);
-    let values =
-        figures.ranking.iter().flat_map(|r| &r.candidates).map(|c| (c.id.parse().unwrap(), c.total_score)).collect();
+    let values = figures.ranking.iter().flat_map(|r| &r.candidates).map(|c| (c.id.clone(), c.total_score)).collect();
     let budget = candidates.projects.iter().map(|p| p.budget).sum::<f64>() / 3.0;
     let problem = selection::problem_from_board(&candidates, &values, budget, horizon);
     let started = std::time::Instant::now();

@@ -9,20 +9,24 @@
 //! projects: per objective, who contributes and how much in total, and the objectives nobody
 //! works on.
 //!
-//! Objectives and projects are identified by `String` ids. A contribution to an objective that
+//! Objectives and projects are identified by the board's ids ([`ObjectiveId`], [`ProjectId`]).
+//! A contribution to an objective that
 //! is not in the list (deleted, say, while someone edited offline) is left out and reported,
 //! never refused, so a merged board can always be scored.
 //!
 //! ```
 //! use shared::alignment::{self, Objective, ProjectContributions};
+//! use shared::ids::{ObjectiveId, ProjectId};
 //!
+//! let objective = |id: &str| id.parse::<ObjectiveId>().unwrap();
+//! let project = |id: &str| id.parse::<ProjectId>().unwrap();
 //! let objectives = [
-//!     Objective::new("growth", "Grow overseas revenue", 3.0),
-//!     Objective::new("cost", "Cut operating cost", 1.0),
-//!     Objective::new("esg", "Carbon neutral by 2030", 0.0),
+//!     Objective::new(objective("growth"), "Grow overseas revenue", 3.0),
+//!     Objective::new(objective("cost"), "Cut operating cost", 1.0),
+//!     Objective::new(objective("esg"), "Carbon neutral by 2030", 0.0),
 //! ];
-//! let erp = ProjectContributions::new("erp", [("growth", 0.5), ("cost", 1.0)]);
-//! let crm = ProjectContributions::new("crm", [("growth", 1.0)]);
+//! let erp = ProjectContributions::new(project("erp"), [(objective("growth"), 0.5), (objective("cost"), 1.0)]);
+//! let crm = ProjectContributions::new(project("crm"), [(objective("growth"), 1.0)]);
 //!
 //! // erp: (3·0.5 + 1·1 + 0·0) / (3 + 1 + 0) = 2.5/4 = 0.625
 //! let alignment = alignment::project_alignment(&objectives, &erp).unwrap();
@@ -38,28 +42,30 @@ use std::collections::{BTreeMap, HashSet};
 
 use thiserror::Error;
 
+use crate::ids::{ObjectiveId, ProjectId};
+
 /// A bad input to [`project_alignment`] or [`coverage`].
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum AlignmentError {
     #[error("weight of objective `{objective}` must be a finite number of at least 0, not {value}")]
-    InvalidWeight { objective: String, value: f64 },
+    InvalidWeight { objective: ObjectiveId, value: f64 },
     #[error(
         "the objectives' weights add up to 0, so alignment has no meaning yet: \
          give at least one objective a positive weight"
     )]
     NoWeight,
     #[error("objective `{objective}` is listed twice: give each objective its own id")]
-    DuplicateObjective { objective: String },
+    DuplicateObjective { objective: ObjectiveId },
     #[error("project `{project}` is listed twice: give each project its own id")]
-    DuplicateProject { project: String },
+    DuplicateProject { project: ProjectId },
     #[error("contribution of project `{project}` to objective `{objective}` must be between 0 and 1, not {value}")]
-    InvalidContribution { project: String, objective: String, value: f64 },
+    InvalidContribution { project: ProjectId, objective: ObjectiveId, value: f64 },
 }
 
 /// A strategic objective (战略目标) projects can contribute to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Objective {
-    pub id: String,
+    pub id: ObjectiveId,
     pub name: String,
     /// Relative importance: any finite number of at least 0. Only ratios matter: 3 and 1 mean
     /// the same as 0.75 and 0.25.
@@ -67,26 +73,23 @@ pub struct Objective {
 }
 
 impl Objective {
-    pub fn new(id: impl Into<String>, name: impl Into<String>, weight: f64) -> Self {
-        Objective { id: id.into(), name: name.into(), weight }
+    pub fn new(id: ObjectiveId, name: impl Into<String>, weight: f64) -> Self {
+        Objective { id, name: name.into(), weight }
     }
 }
 
 /// How much one project contributes to each objective.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectContributions {
-    pub project: String,
-    /// Objective id → contribution between 0 (none) and 1 (fully). An objective left out
-    /// counts as 0.
-    pub contributions: BTreeMap<String, f64>,
+    pub project: ProjectId,
+    /// Objective → contribution between 0 (none) and 1 (fully). An objective left out counts
+    /// as 0.
+    pub contributions: BTreeMap<ObjectiveId, f64>,
 }
 
 impl ProjectContributions {
-    pub fn new<K: Into<String>>(project: impl Into<String>, contributions: impl IntoIterator<Item = (K, f64)>) -> Self {
-        ProjectContributions {
-            project: project.into(),
-            contributions: contributions.into_iter().map(|(objective, value)| (objective.into(), value)).collect(),
-        }
+    pub fn new(project: ProjectId, contributions: impl IntoIterator<Item = (ObjectiveId, f64)>) -> Self {
+        ProjectContributions { project, contributions: contributions.into_iter().collect() }
     }
 }
 
@@ -94,15 +97,15 @@ impl ProjectContributions {
 /// and its value was not checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IgnoredContribution {
-    pub project: String,
-    pub objective: String,
+    pub project: ProjectId,
+    pub objective: ObjectiveId,
     pub contribution: f64,
 }
 
 /// One objective's part in a project's alignment score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObjectiveShare {
-    pub objective: String,
+    pub objective: ObjectiveId,
     /// As stated by the project; 0 when it stated none.
     pub contribution: f64,
     /// The objective's weight scaled so that all weights sum to 1.
@@ -114,7 +117,7 @@ pub struct ObjectiveShare {
 /// The result of [`project_alignment`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectAlignment {
-    pub project: String,
+    pub project: ProjectId,
     /// Σ w_o·c_o / Σ w_o, between 0 (serves no objective) and 1 (fully serves every one).
     pub score: f64,
     /// One per objective, in the order the objectives were given.
@@ -167,9 +170,9 @@ pub fn project_alignment(
 /// Who works on one objective.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObjectiveCoverage {
-    pub objective: String,
+    pub objective: ObjectiveId,
     /// The projects contributing more than 0, in the order the projects were given.
-    pub contributing_projects: Vec<String>,
+    pub contributing_projects: Vec<ProjectId>,
     /// The sum of all projects' contributions. It can exceed 1: two projects each half
     /// serving an objective add up to one that fully does.
     pub total_contribution: f64,
@@ -189,7 +192,7 @@ pub struct Coverage {
     pub objectives: Vec<ObjectiveCoverage>,
     /// Objectives no project contributes to, in the order the objectives were given. An
     /// objective of weight 0 is listed too: nobody working on it is still worth knowing.
-    pub uncovered: Vec<String>,
+    pub uncovered: Vec<ObjectiveId>,
     /// Contributions to unknown objectives, in project then objective id order.
     pub ignored: Vec<IgnoredContribution>,
 }
@@ -212,7 +215,7 @@ pub fn coverage(objectives: &[Objective], projects: &[ProjectContributions]) -> 
     let mut ignored = Vec::new();
     let mut seen_projects = HashSet::new();
     for project in projects {
-        if !seen_projects.insert(project.project.as_str()) {
+        if !seen_projects.insert(&project.project) {
             return Err(AlignmentError::DuplicateProject { project: project.project.clone() });
         }
         let (known, mut unknown) = split_contributions(objectives, project)?;
@@ -232,7 +235,7 @@ pub fn coverage(objectives: &[Objective], projects: &[ProjectContributions]) -> 
 fn check_objectives(objectives: &[Objective]) -> Result<(), AlignmentError> {
     let mut seen = HashSet::new();
     for objective in objectives {
-        if !seen.insert(objective.id.as_str()) {
+        if !seen.insert(&objective.id) {
             return Err(AlignmentError::DuplicateObjective { objective: objective.id.clone() });
         }
         if !(objective.weight.is_finite() && objective.weight >= 0.0) {
@@ -278,11 +281,24 @@ fn split_contributions(
 mod tests {
     use super::*;
 
+    fn objective(id: &str) -> ObjectiveId {
+        id.parse().unwrap()
+    }
+
+    fn project(id: &str) -> ProjectId {
+        id.parse().unwrap()
+    }
+
+    /// A project's contributions, ids written as text.
+    fn contributions<const N: usize>(id: &str, to: [(&str, f64); N]) -> ProjectContributions {
+        ProjectContributions::new(project(id), to.map(|(id, value)| (objective(id), value)))
+    }
+
     fn objectives() -> Vec<Objective> {
         vec![
-            Objective::new("growth", "Grow overseas revenue", 5.0),
-            Objective::new("cost", "Cut operating cost", 3.0),
-            Objective::new("digital", "Digital channels", 2.0),
+            Objective::new(objective("growth"), "Grow overseas revenue", 5.0),
+            Objective::new(objective("cost"), "Cut operating cost", 3.0),
+            Objective::new(objective("digital"), "Digital channels", 2.0),
         ]
     }
 
@@ -291,13 +307,13 @@ mod tests {
         // Weights 5 : 3 : 2 (sum 10) scale to 0.5, 0.3, 0.2.
         let cases = [
             // 0.5·0.8 + 0.3·0.5 + 0.2·0 = 0.4 + 0.15 = 0.55
-            (ProjectContributions::new("erp", [("growth", 0.8), ("cost", 0.5)]), 0.55),
+            (contributions("erp", [("growth", 0.8), ("cost", 0.5)]), 0.55),
             // 0.5·0 + 0.3·0 + 0.2·1 = 0.2
-            (ProjectContributions::new("app", [("digital", 1.0)]), 0.2),
+            (contributions("app", [("digital", 1.0)]), 0.2),
             // Fully serves everything: 0.5 + 0.3 + 0.2 = 1
-            (ProjectContributions::new("all", [("growth", 1.0), ("cost", 1.0), ("digital", 1.0)]), 1.0),
+            (contributions("all", [("growth", 1.0), ("cost", 1.0), ("digital", 1.0)]), 1.0),
             // States nothing: 0
-            (ProjectContributions::new("none", [] as [(&str, f64); 0]), 0.0),
+            (contributions("none", []), 0.0),
         ];
         for (project, expected) in cases {
             let alignment = project_alignment(&objectives(), &project).unwrap();
@@ -306,7 +322,7 @@ mod tests {
             assert_eq!(sum, alignment.score);
         }
 
-        let erp = project_alignment(&objectives(), &ProjectContributions::new("erp", [("growth", 0.8)])).unwrap();
+        let erp = project_alignment(&objectives(), &contributions("erp", [("growth", 0.8)])).unwrap();
         let growth = &erp.shares[0];
         assert_eq!((growth.objective.as_str(), growth.contribution, growth.weight), ("growth", 0.8, 0.5));
         assert!((growth.weighted_contribution - 0.4).abs() < 1e-12);
@@ -315,22 +331,23 @@ mod tests {
 
     #[test]
     fn contributions_to_unknown_objectives_are_ignored_and_reported() {
-        let project = ProjectContributions::new("erp", [("growth", 1.0), ("retired", 7.0)]);
-        let alignment = project_alignment(&objectives(), &project).unwrap();
+        let erp = contributions("erp", [("growth", 1.0), ("retired", 7.0)]);
+        let alignment = project_alignment(&objectives(), &erp).unwrap();
         assert_eq!(alignment.score, 0.5); // 0.5·1; "retired" (and its out-of-range 7) plays no part
-        let ignored = IgnoredContribution { project: "erp".into(), objective: "retired".into(), contribution: 7.0 };
+        let ignored =
+            IgnoredContribution { project: project("erp"), objective: objective("retired"), contribution: 7.0 };
         assert_eq!(alignment.ignored, std::slice::from_ref(&ignored));
 
-        let coverage = coverage(&objectives(), &[project]).unwrap();
+        let coverage = coverage(&objectives(), &[erp]).unwrap();
         assert_eq!(coverage.ignored, [ignored]);
     }
 
     #[test]
     fn coverage_worked_example() {
         let projects = [
-            ProjectContributions::new("erp", [("growth", 0.5), ("cost", 1.0)]),
-            ProjectContributions::new("crm", [("growth", 0.75), ("cost", 0.0)]),
-            ProjectContributions::new("hr", [("cost", 0.25)]),
+            contributions("erp", [("growth", 0.5), ("cost", 1.0)]),
+            contributions("crm", [("growth", 0.75), ("cost", 0.0)]),
+            contributions("hr", [("cost", 0.25)]),
         ];
         let coverage = coverage(&objectives(), &projects).unwrap();
         // (objective, contributing projects, total)
@@ -350,8 +367,9 @@ mod tests {
 
     #[test]
     fn coverage_does_not_need_weights() {
-        let unweighted = [Objective::new("growth", "Growth", 0.0), Objective::new("cost", "Cost", 0.0)];
-        let projects = [ProjectContributions::new("erp", [("cost", 0.5)])];
+        let unweighted =
+            [Objective::new(objective("growth"), "Growth", 0.0), Objective::new(objective("cost"), "Cost", 0.0)];
+        let projects = [contributions("erp", [("cost", 0.5)])];
         assert_eq!(coverage(&unweighted, &projects).unwrap().uncovered, ["growth"]);
         assert_eq!(coverage(&unweighted, &[]).unwrap().uncovered, ["growth", "cost"]);
         assert_eq!(project_alignment(&unweighted, &projects[0]), Err(AlignmentError::NoWeight));
@@ -364,7 +382,7 @@ mod tests {
             objectives[1].weight = weight;
             objectives
         };
-        let erp = |value| ProjectContributions::new("erp", [("cost", value)]);
+        let erp = |value| contributions("erp", [("cost", value)]);
         let cases: Vec<(&str, Vec<Objective>, ProjectContributions, &str)> = vec![
             (
                 "NaN weight",
@@ -387,7 +405,7 @@ mod tests {
             ),
             (
                 "duplicate objective",
-                [objectives(), vec![Objective::new("growth", "Again", 1.0)]].concat(),
+                [objectives(), vec![Objective::new(objective("growth"), "Again", 1.0)]].concat(),
                 erp(0.5),
                 "objective `growth` is listed twice: give each objective its own id",
             ),

@@ -63,11 +63,11 @@ pub fn weekly_load(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<PersonLoad> 
     // Sum into a people × weeks grid; the week is looked up first because most allocations of
     // a year-long plan fall outside a 12-week horizon.
     let week_index: HashMap<IsoWeek, usize> = weeks.iter().enumerate().map(|(i, &week)| (week, i)).collect();
-    let person_index: HashMap<&str, usize> = board.people.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let person_index: HashMap<&PersonId, usize> = board.people.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
     let mut booked = vec![0.0; board.people.len() * weeks.len()];
     for allocation in &board.allocations {
         if let Some(&week) = week_index.get(&allocation.week) {
-            if let Some(&person) = person_index.get(allocation.person.as_str()) {
+            if let Some(&person) = person_index.get(&allocation.person) {
                 booked[person * weeks.len() + week] += allocation.hours;
             }
         }

@@ -149,7 +149,7 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
     let mut rag = BTreeMap::new();
     for project in board.projects.iter().filter(|p| p.stage.is_committed() || p.stage == Stage::Closed) {
         let project_figures = ProjectFigures {
-            project_id: project.id.to_string(),
+            project_id: project.id.clone(),
             figures: EarnedValueFigures {
                 budget_at_completion: project.budget,
                 planned_value: project.financials.planned_value,
@@ -176,8 +176,8 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
         .risks
         .iter()
         .map(|r| risk::Risk {
-            risk_id: r.id.to_string(),
-            project_id: r.project.to_string(),
+            risk_id: r.id.clone(),
+            project_id: r.project.clone(),
             probability: r.probability,
             impact: r.impact,
             roam: r.roam,
@@ -193,7 +193,7 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
         .filter(|p| p.stage == Stage::Closed)
         .filter_map(|p| {
             Some(ClosedProject {
-                project_id: p.id.to_string(),
+                project_id: p.id.clone(),
                 scope_accepted: p.scope_accepted,
                 budget: p.budget,
                 actual_cost: p.financials.actual_cost,
@@ -206,7 +206,7 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
     let hours: Vec<ResourceHours> = loads
         .iter()
         .map(|load| ResourceHours {
-            person_id: load.person.to_string(),
+            person_id: load.person.clone(),
             allocated_hours: load.weeks.iter().map(|w| w.allocated_hours).sum(),
             capacity_hours: load.weeks.iter().map(|w| w.capacity_hours).sum(),
         })
@@ -214,12 +214,7 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
     let milestones: Vec<MilestoneDates> = board
         .milestones
         .iter()
-        .map(|m| MilestoneDates {
-            milestone_id: m.id.to_string(),
-            due: m.due,
-            forecast: m.forecast,
-            done_on: m.done_on,
-        })
+        .map(|m| MilestoneDates { milestone_id: m.id.clone(), due: m.due, forecast: m.forecast, done_on: m.done_on })
         .collect();
     let kpis = Kpis {
         success_rate: problems.keep(Computation::SuccessRate, kpi::success_rate(&closed, &SuccessTolerance::default())),
@@ -275,10 +270,8 @@ fn worth_in(board: &BoardSnapshot, problems: &mut Problems) -> Worth {
     let ranking = if board.criteria.is_empty() {
         None
     } else {
-        let candidates: Vec<Candidate> = scored
-            .iter()
-            .map(|p| Candidate::new(p.id.as_str(), p.scores.iter().map(|(k, v)| (k.clone(), *v))))
-            .collect();
+        let candidates: Vec<Candidate> =
+            scored.iter().map(|p| Candidate { id: p.id.clone(), scores: p.scores.clone() }).collect();
         problems.keep(Computation::Scoring, scoring::weighted_ranking(&board.criteria, &candidates))
     };
 
@@ -286,7 +279,7 @@ fn worth_in(board: &BoardSnapshot, problems: &mut Problems) -> Worth {
     let contributions: Vec<ProjectContributions> = board
         .projects
         .iter()
-        .map(|p| ProjectContributions { project: p.id.to_string(), contributions: p.contributions.clone() })
+        .map(|p| ProjectContributions { project: p.id.clone(), contributions: p.contributions.clone() })
         .collect();
     let mut alignment = Vec::new();
     let mut coverage = None;
@@ -394,7 +387,7 @@ mod tests {
         let ranking = dashboard.ranking.unwrap();
         assert_eq!(ranking.candidates.len(), 1);
         assert_eq!(dashboard.unscored, std::slice::from_ref(&crm));
-        assert_eq!(dashboard.alignment.iter().find(|a| a.project == erp.as_str()).unwrap().score, 0.5);
+        assert_eq!(dashboard.alignment.iter().find(|a| a.project == erp).unwrap().score, 0.5);
         assert_eq!(dashboard.coverage.unwrap().uncovered.len(), 1);
         assert_eq!(
             dashboard.rag[&erp],

@@ -48,6 +48,8 @@
 
 use std::{collections::HashSet, fmt, str::FromStr};
 
+use crate::ids::ProjectId;
+
 /// A project's measured figures, all cumulative to the status date.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EarnedValueFigures {
@@ -193,14 +195,14 @@ pub struct RagComparison {
 /// One project's figures in a portfolio roll-up.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectFigures {
-    pub project_id: String,
+    pub project_id: ProjectId,
     pub figures: EarnedValueFigures,
 }
 
 /// One project's indicators in a portfolio roll-up.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectEarnedValue {
-    pub project_id: String,
+    pub project_id: ProjectId,
     pub earned_value: EarnedValue,
 }
 
@@ -273,12 +275,10 @@ pub enum FinanceError {
     RagThresholdsOutOfOrder { green_min: f64, amber_min: f64 },
     #[error("`{0}` is not a RAG status: use green, amber or red")]
     UnknownRag(String),
-    #[error("a project id is empty: give each row of figures the id of its project")]
-    EmptyProjectId,
     #[error("project {0} has more than one row of figures: keep one per project, or its amounts count twice")]
-    DuplicateProject(String),
+    DuplicateProject(ProjectId),
     #[error("project {project_id}: {error}")]
-    InProject { project_id: String, error: Box<FinanceError> },
+    InProject { project_id: ProjectId, error: Box<FinanceError> },
 }
 
 /// CV, SV, CPI, SPI, EAC, ETC, VAC and TCPI of one project; see the module doc for the cases
@@ -335,16 +335,13 @@ pub fn compare_rag(computed: Option<Rag>, manual: Option<Rag>) -> RagComparison 
     RagComparison { computed, manual, differs }
 }
 
-/// Each project's indicators and the portfolio totals. Project ids must be non-empty and
-/// unique, so no project is counted twice. An empty portfolio has zero totals and no indices.
+/// Each project's indicators and the portfolio totals. Project ids must be unique, so no
+/// project is counted twice. An empty portfolio has zero totals and no indices.
 pub fn portfolio_earned_value(projects: &[ProjectFigures]) -> Result<PortfolioEarnedValue, FinanceError> {
     let mut seen = HashSet::new();
     let mut rows = Vec::with_capacity(projects.len());
     for project in projects {
-        if project.project_id.trim().is_empty() {
-            return Err(FinanceError::EmptyProjectId);
-        }
-        if !seen.insert(project.project_id.as_str()) {
+        if !seen.insert(&project.project_id) {
             return Err(FinanceError::DuplicateProject(project.project_id.clone()));
         }
         let earned_value = earned_value(&project.figures).map_err(|error| FinanceError::InProject {
@@ -406,6 +403,10 @@ fn ratio(numerator: f64, denominator: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn project(id: &str) -> ProjectId {
+        id.parse().unwrap()
+    }
 
     fn figures(
         budget_at_completion: f64,
@@ -717,8 +718,8 @@ mod tests {
         // ΣEAC = 112 500 + 160 000 = 272 500 (not ΣBAC / CPI = 267 857);
         // budget variance = 300 000 − 272 500 = 27 500.
         let projects = [
-            ProjectFigures { project_id: "erp".into(), figures: figures(100_000.0, 50_000.0, 40_000.0, 45_000.0) },
-            ProjectFigures { project_id: "crm".into(), figures: figures(200_000.0, 100_000.0, 100_000.0, 80_000.0) },
+            ProjectFigures { project_id: project("erp"), figures: figures(100_000.0, 50_000.0, 40_000.0, 45_000.0) },
+            ProjectFigures { project_id: project("crm"), figures: figures(200_000.0, 100_000.0, 100_000.0, 80_000.0) },
         ];
         let portfolio = portfolio_earned_value(&projects).unwrap();
         assert_eq!(portfolio.projects.len(), 2);
@@ -745,18 +746,19 @@ mod tests {
 
     #[test]
     fn portfolio_errors_name_the_project() {
-        let row = |id: &str, bac: f64| ProjectFigures { project_id: id.into(), figures: figures(bac, 0.0, 0.0, 0.0) };
+        let row = |id: &str, bac: f64| ProjectFigures { project_id: project(id), figures: figures(bac, 0.0, 0.0, 0.0) };
         let cases = [
             (
                 vec![row("erp", 10.0), row("crm", -3.0)],
                 "project crm: the budget at completion (BAC) must be a finite amount",
             ),
             (vec![row("erp", 10.0), row("erp", 20.0)], "project erp has more than one row of figures"),
-            (vec![row(" ", 10.0)], "a project id is empty"),
         ];
         for (projects, message) in cases {
             let error = portfolio_earned_value(&projects).unwrap_err().to_string();
             assert!(error.contains(message), "got `{error}`, expected `{message}`");
         }
+        // A row cannot name an empty project: its id is a `ProjectId`, which is never empty.
+        assert!(" ".parse::<ProjectId>().is_err());
     }
 }

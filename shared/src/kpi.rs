@@ -13,20 +13,23 @@
 //! use shared::kpi::{self, MilestoneDates};
 //! let date = |month, day| NaiveDate::from_ymd_opt(2026, month, day).unwrap();
 //! let milestones = [
-//!     MilestoneDates { milestone_id: "design-signed".into(), due: date(3, 31), forecast: None, done_on: Some(date(3, 31)) },
-//!     MilestoneDates { milestone_id: "go-live".into(), due: date(6, 30), forecast: None, done_on: Some(date(7, 2)) },
-//!     MilestoneDates { milestone_id: "handover".into(), due: date(9, 30), forecast: None, done_on: None },
+//!     MilestoneDates { milestone_id: "design-signed".parse().unwrap(), due: date(3, 31), forecast: None, done_on: Some(date(3, 31)) },
+//!     MilestoneDates { milestone_id: "go-live".parse().unwrap(), due: date(6, 30), forecast: None, done_on: Some(date(7, 2)) },
+//!     MilestoneDates { milestone_id: "handover".parse().unwrap(), due: date(9, 30), forecast: None, done_on: None },
 //! ];
 //! let on_time = kpi::on_time_milestone_rate(&milestones).unwrap();
 //! assert_eq!((on_time.completed_on_time, on_time.completed), (1, 2));
 //! assert_eq!(on_time.rate, Some(0.5));
 //! ```
 
-use std::collections::HashSet;
+use std::{collections::HashSet, fmt};
 
 use chrono::NaiveDate;
 
-use crate::finance::{self, FinanceError, ProjectFigures};
+use crate::{
+    finance::{self, FinanceError, ProjectFigures},
+    ids::{MilestoneId, PersonId, ProjectId},
+};
 
 /// A closed project, as its success is judged.
 ///
@@ -35,7 +38,7 @@ use crate::finance::{self, FinanceError, ProjectFigures};
 /// owner's [`SuccessTolerance`] decides, and changing it re-rates every closed project alike.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClosedProject {
-    pub project_id: String,
+    pub project_id: ProjectId,
     /// The sponsor accepted the delivered scope at the closing gate.
     pub scope_accepted: bool,
     /// The approved budget (BAC) at closure.
@@ -87,7 +90,7 @@ impl Default for SuccessTolerance {
 /// How one closed project fared on each count.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ProjectOutcome {
-    pub project_id: String,
+    pub project_id: ProjectId,
     pub within_scope: bool,
     pub within_schedule: bool,
     pub within_budget: bool,
@@ -115,7 +118,7 @@ pub struct SuccessRate {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResourceHours {
     /// Names the row in error messages; rows may repeat a person (one row per week).
-    pub person_id: String,
+    pub person_id: PersonId,
     pub allocated_hours: f64,
     pub capacity_hours: f64,
 }
@@ -147,7 +150,7 @@ pub struct CostAndSchedule {
 /// was completed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MilestoneDates {
-    pub milestone_id: String,
+    pub milestone_id: MilestoneId,
     pub due: NaiveDate,
     /// When an open milestone is now expected; ignored once it is done.
     pub forecast: Option<NaiveDate>,
@@ -175,18 +178,16 @@ pub struct MilestoneRate {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum KpiError {
     #[error("project {project_id}: the {what} must be a finite amount of at least 0, not {value}: enter it in the board's currency")]
-    InvalidAmount { project_id: String, what: &'static str, value: f64 },
+    InvalidAmount { project_id: ProjectId, what: &'static str, value: f64 },
     #[error(
         "project {project_id}: the planned finish {planned_finish} is before the planned start {planned_start}; \
          correct one of the dates"
     )]
-    FinishBeforeStart { project_id: String, planned_start: NaiveDate, planned_finish: NaiveDate },
+    FinishBeforeStart { project_id: ProjectId, planned_start: NaiveDate, planned_finish: NaiveDate },
     #[error("the largest {what} for success must be a finite fraction of at least 0 (0.1 for 10 %), not {value}")]
     InvalidTolerance { what: &'static str, value: f64 },
     #[error("person {person_id}: the {what} must be a finite number of hours of at least 0, not {value}")]
-    InvalidHours { person_id: String, what: &'static str, value: f64 },
-    #[error("a {what} id is empty: give every row the id of what it describes")]
-    EmptyId { what: &'static str },
+    InvalidHours { person_id: PersonId, what: &'static str, value: f64 },
     #[error("{what} {id} appears more than once: keep one row for it, or it counts twice")]
     DuplicateId { what: &'static str, id: String },
     #[error(transparent)]
@@ -195,7 +196,7 @@ pub enum KpiError {
 
 /// Closed projects within tolerance of scope, schedule and budget ÷ closed projects.
 pub fn success_rate(projects: &[ClosedProject], tolerance: &SuccessTolerance) -> Result<SuccessRate, KpiError> {
-    unique_ids("project", projects.iter().map(|project| project.project_id.as_str()))?;
+    unique_ids("project", projects.iter().map(|project| &project.project_id))?;
     let outcomes = projects.iter().map(|project| outcome(project, tolerance)).collect::<Result<Vec<_>, _>>()?;
     let successful = outcomes.iter().filter(|outcome| outcome.is_success()).count();
     Ok(SuccessRate { closed: outcomes.len(), successful, rate: rate(successful, outcomes.len()), outcomes })
@@ -257,7 +258,7 @@ pub fn cost_and_schedule(projects: &[ProjectFigures]) -> Result<CostAndSchedule,
 /// forecast. A milestone forecast after its due date counts as late before it is done: the
 /// PMO learns of the slip when the project forecasts it, not when the date has passed.
 pub fn on_time_milestone_rate(milestones: &[MilestoneDates]) -> Result<MilestoneRate, KpiError> {
-    unique_ids("milestone", milestones.iter().map(|milestone| milestone.milestone_id.as_str()))?;
+    unique_ids("milestone", milestones.iter().map(|milestone| &milestone.milestone_id))?;
     let completed: Vec<bool> =
         milestones.iter().filter_map(|milestone| milestone.done_on.map(|done_on| done_on <= milestone.due)).collect();
     let forecast: Vec<bool> = milestones
@@ -276,14 +277,14 @@ pub fn on_time_milestone_rate(milestones: &[MilestoneDates]) -> Result<Milestone
     })
 }
 
-fn unique_ids<'a>(what: &'static str, ids: impl Iterator<Item = &'a str>) -> Result<(), KpiError> {
+fn unique_ids<'a, Id: Eq + std::hash::Hash + fmt::Display + 'a>(
+    what: &'static str,
+    ids: impl Iterator<Item = &'a Id>,
+) -> Result<(), KpiError> {
     let mut seen = HashSet::new();
     for id in ids {
-        if id.trim().is_empty() {
-            return Err(KpiError::EmptyId { what });
-        }
         if !seen.insert(id) {
-            return Err(KpiError::DuplicateId { what, id: id.to_owned() });
+            return Err(KpiError::DuplicateId { what, id: id.to_string() });
         }
     }
     Ok(())
@@ -318,7 +319,7 @@ mod tests {
         actual_finish: &str,
     ) -> ClosedProject {
         ClosedProject {
-            project_id: project_id.into(),
+            project_id: project_id.parse().unwrap(),
             scope_accepted,
             budget,
             actual_cost,
@@ -414,7 +415,6 @@ mod tests {
                 "project erp: the actual cost must be a finite amount of at least 0, not NaN",
             ),
             (vec![backwards], "project erp: the planned finish 2026-04-11 is before the planned start 2026-05-01"),
-            (vec![closed("", true, 10.0, 10.0, "2026-04-11")], "a project id is empty"),
             (
                 vec![closed("erp", true, 10.0, 10.0, "2026-04-11"), closed("erp", true, 10.0, 10.0, "2026-04-11")],
                 "project erp appears more than once",
@@ -429,24 +429,26 @@ mod tests {
             "largest budget overrun for success must be a finite fraction of at least 0 (0.1 for 10 %), not -0.1"
         ));
         assert!(SuccessTolerance::new(0.1, f64::INFINITY).is_err());
+        // A closed project cannot be without an id: a `ProjectId` is never empty.
+        assert!("".parse::<ProjectId>().is_err());
     }
 
     #[test]
     fn utilisation() {
         // Li: 46 of 40 hours, Wang: 20 of 40 → (46 + 20) / (40 + 40) = 66 / 80 = 0.825.
         let rows = [
-            ResourceHours { person_id: "li".into(), allocated_hours: 46.0, capacity_hours: 40.0 },
-            ResourceHours { person_id: "wang".into(), allocated_hours: 20.0, capacity_hours: 40.0 },
+            ResourceHours { person_id: "li".parse().unwrap(), allocated_hours: 46.0, capacity_hours: 40.0 },
+            ResourceHours { person_id: "wang".parse().unwrap(), allocated_hours: 20.0, capacity_hours: 40.0 },
         ];
         let result = resource_utilisation(&rows).unwrap();
         assert_eq!(result, Utilisation { allocated_hours: 66.0, capacity_hours: 80.0, rate: Some(0.825) });
 
         // No capacity at all (everyone on leave): no rate.
-        let on_leave = [ResourceHours { person_id: "li".into(), allocated_hours: 8.0, capacity_hours: 0.0 }];
+        let on_leave = [ResourceHours { person_id: "li".parse().unwrap(), allocated_hours: 8.0, capacity_hours: 0.0 }];
         assert_eq!(resource_utilisation(&on_leave).unwrap().rate, None);
         assert_eq!(resource_utilisation(&[]).unwrap().rate, None);
 
-        let bad = [ResourceHours { person_id: "li".into(), allocated_hours: -4.0, capacity_hours: 40.0 }];
+        let bad = [ResourceHours { person_id: "li".parse().unwrap(), allocated_hours: -4.0, capacity_hours: 40.0 }];
         let error = resource_utilisation(&bad).unwrap_err().to_string();
         assert_eq!(error, "person li: the allocated hours must be a finite number of hours of at least 0, not -4");
     }
@@ -457,7 +459,7 @@ mod tests {
         // ΣBAC 300 000, ΣEAC 272 500.
         // CPI = 1.12, SPI = 0.9333, budget variance = (300 000 − 272 500) / 300 000 = 0.0917.
         let row = |id: &str, bac, pv, ev, ac| ProjectFigures {
-            project_id: String::from(id),
+            project_id: id.parse().unwrap(),
             figures: EarnedValueFigures {
                 budget_at_completion: bac,
                 planned_value: pv,
@@ -495,7 +497,7 @@ mod tests {
         // m3 due 04-30 done 04-15 (early), m4 not done (not counted).
         // On time = 2 of 3 completed = 0.6667.
         let milestone = |id: &str, due: &str, completed: Option<&str>| MilestoneDates {
-            milestone_id: id.into(),
+            milestone_id: id.parse().unwrap(),
             due: date(due),
             forecast: None,
             done_on: completed.map(date),
@@ -522,7 +524,7 @@ mod tests {
         // though once forecast late (the forecast no longer counts).
         // On time = (1 done + 1 forecast) + 1 done = 3 of 4 = 0.75; one forecast late.
         let milestone = |id: &str, due: &str, forecast: Option<&str>, completed: Option<&str>| MilestoneDates {
-            milestone_id: id.into(),
+            milestone_id: id.parse().unwrap(),
             due: date(due),
             forecast: forecast.map(date),
             done_on: completed.map(date),

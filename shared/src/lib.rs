@@ -21,6 +21,7 @@ pub mod exchange;
 pub mod format;
 pub mod gate;
 pub mod history;
+pub mod ids;
 pub mod protocol;
 pub mod session;
 pub mod sync;

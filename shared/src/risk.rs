@@ -12,8 +12,8 @@
 //! ```
 //! use shared::risk::{self, Impact, Probability, Risk, RiskBand, RiskBands, Roam};
 //! let supplier_late = Risk {
-//!     risk_id: "r-1".into(),
-//!     project_id: "erp".into(),
+//!     risk_id: "r-1".parse().unwrap(),
+//!     project_id: "erp".parse().unwrap(),
 //!     probability: Probability::new(4).unwrap(),
 //!     impact: Impact::new(5).unwrap(),
 //!     roam: Roam::Owned,
@@ -31,6 +31,8 @@ use std::{
     fmt,
     str::FromStr,
 };
+
+use crate::ids::{ProjectId, RiskId};
 
 /// How likely a risk is to happen (可能性), 1 (rare) to 5 (almost certain).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -186,8 +188,8 @@ impl Default for RiskBands {
 /// One entry of a risk register (风险登记册), as far as the computations need it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Risk {
-    pub risk_id: String,
-    pub project_id: String,
+    pub risk_id: RiskId,
+    pub project_id: ProjectId,
     pub probability: Probability,
     pub impact: Impact,
     pub roam: Roam,
@@ -225,7 +227,7 @@ impl HeatMap {
 /// A project's open risks, added up.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ProjectExposure {
-    pub project_id: String,
+    pub project_id: ProjectId,
     pub open_risks: usize,
     /// Σ score of the open risks.
     pub exposure: u32,
@@ -260,12 +262,8 @@ pub enum RiskError {
     BandsNotRising { medium_min: u8, high_min: u8, critical_min: u8 },
     #[error("`{0}` is not a ROAM state: use resolved, owned, accepted or mitigated")]
     UnknownRoam(String),
-    #[error("a risk id is empty: give every risk in the register its id")]
-    EmptyRiskId,
-    #[error("risk {0} has an empty project id: give it the id of the project it threatens")]
-    EmptyProjectId(String),
     #[error("risk {0} is in the register more than once: keep one entry per risk, or it counts twice")]
-    DuplicateRisk(String),
+    DuplicateRisk(RiskId),
 }
 
 /// Where the open risks of `risks` sit on the probability × impact grid. Resolved risks are
@@ -280,14 +278,13 @@ pub fn heat_map(risks: &[Risk]) -> Result<HeatMap, RiskError> {
 }
 
 /// Open exposure (Σ probability × impact of the open risks) per project and in total. Pass one
-/// project's register for that project alone. Risk ids must be non-empty and unique, and each
-/// risk needs a project id.
+/// project's register for that project alone. Risk ids must be unique.
 pub fn exposure(risks: &[Risk]) -> Result<PortfolioExposure, RiskError> {
     validate_register(risks)?;
     let mut projects: Vec<ProjectExposure> = Vec::new();
-    let mut index_of: HashMap<&str, usize> = HashMap::new();
+    let mut index_of: HashMap<&ProjectId, usize> = HashMap::new();
     for risk in risks {
-        let index = *index_of.entry(risk.project_id.as_str()).or_insert_with(|| {
+        let index = *index_of.entry(&risk.project_id).or_insert_with(|| {
             let project_id = risk.project_id.clone();
             projects.push(ProjectExposure { project_id, open_risks: 0, exposure: 0, highest_score: 0 });
             projects.len() - 1
@@ -309,13 +306,7 @@ pub fn exposure(risks: &[Risk]) -> Result<PortfolioExposure, RiskError> {
 fn validate_register(risks: &[Risk]) -> Result<(), RiskError> {
     let mut seen = HashSet::new();
     for risk in risks {
-        if risk.risk_id.trim().is_empty() {
-            return Err(RiskError::EmptyRiskId);
-        }
-        if risk.project_id.trim().is_empty() {
-            return Err(RiskError::EmptyProjectId(risk.risk_id.clone()));
-        }
-        if !seen.insert(risk.risk_id.as_str()) {
+        if !seen.insert(&risk.risk_id) {
             return Err(RiskError::DuplicateRisk(risk.risk_id.clone()));
         }
     }
@@ -328,8 +319,8 @@ mod tests {
 
     fn risk(risk_id: &str, project_id: &str, probability: u8, impact: u8, roam: Roam) -> Risk {
         Risk {
-            risk_id: risk_id.into(),
-            project_id: project_id.into(),
+            risk_id: risk_id.parse().unwrap(),
+            project_id: project_id.parse().unwrap(),
             probability: Probability::new(probability).unwrap(),
             impact: Impact::new(impact).unwrap(),
             roam,
@@ -446,8 +437,8 @@ mod tests {
         assert_eq!(
             exposure.projects,
             vec![
-                ProjectExposure { project_id: "erp".into(), open_risks: 3, exposure: 35, highest_score: 20 },
-                ProjectExposure { project_id: "crm".into(), open_risks: 1, exposure: 4, highest_score: 4 },
+                ProjectExposure { project_id: "erp".parse().unwrap(), open_risks: 3, exposure: 35, highest_score: 20 },
+                ProjectExposure { project_id: "crm".parse().unwrap(), open_risks: 1, exposure: 4, highest_score: 4 },
             ]
         );
         assert_eq!(exposure.open_risks, 4);
@@ -475,17 +466,15 @@ mod tests {
 
     #[test]
     fn bad_registers_are_refused() {
-        let cases = [
-            (vec![risk("", "erp", 1, 1, Roam::Owned)], RiskError::EmptyRiskId),
-            (vec![risk("r-1", " ", 1, 1, Roam::Owned)], RiskError::EmptyProjectId("r-1".into())),
-            (
-                vec![risk("r-1", "erp", 1, 1, Roam::Owned), risk("r-1", "crm", 2, 2, Roam::Owned)],
-                RiskError::DuplicateRisk("r-1".into()),
-            ),
-        ];
+        let cases = [(
+            vec![risk("r-1", "erp", 1, 1, Roam::Owned), risk("r-1", "crm", 2, 2, Roam::Owned)],
+            RiskError::DuplicateRisk("r-1".parse().unwrap()),
+        )];
         for (risks, expected) in cases {
             assert_eq!(exposure(&risks), Err(expected.clone()));
             assert_eq!(heat_map(&risks), Err(expected));
         }
+        // A risk cannot be without its id or its project's: both are ids, which are never empty.
+        assert!("".parse::<RiskId>().is_err() && " ".parse::<ProjectId>().is_err());
     }
 }

@@ -110,8 +110,8 @@ fn apply(board: &mut Board, edit: &Edit, ledger: &mut Ledger) {
         Edit::Score { project, criterion, score } => match pick_project(*project) {
             Some(id) => {
                 let criteria = board.criteria();
-                let criterion: CriterionId = criteria[criterion % criteria.len()].id.parse().unwrap();
-                board.set_score(&id, &criterion, Some(f64::from(*score)))
+                let criterion = &criteria[criterion % criteria.len()].id;
+                board.set_score(&id, criterion, Some(f64::from(*score)))
             }
             None => Ok(()),
         },
@@ -219,7 +219,7 @@ proptest! {
                 .ranking
                 .iter()
                 .flat_map(|ranking| &ranking.candidates)
-                .map(|scored| (scored.id.parse().unwrap(), scored.total_score))
+                .map(|scored| (scored.id.clone(), scored.total_score))
                 .collect();
             let problem = selection::problem_from_board(snapshot, &values, 250.0, &weeks);
             selection::select(&problem, &selection::Limits::exact()).unwrap()

@@ -197,13 +197,11 @@ fn apply(board: &mut Board, edit: &Edit) {
             _ => Ok(()),
         },
         Edit::Score(p, score) => match (project(p), pick(&snapshot.criteria, p)) {
-            (Some(id), Some(criterion)) => board.set_score(&id, &criterion.id.parse().unwrap(), score.map(f64::from)),
+            (Some(id), Some(criterion)) => board.set_score(&id, &criterion.id, score.map(f64::from)),
             _ => Ok(()),
         },
         Edit::Contribution(p, tenths) => match (project(p), pick(&snapshot.objectives, p)) {
-            (Some(id), Some(objective)) => {
-                board.set_contribution(&id, &objective.id.parse().unwrap(), f64::from(tenths) / 10.0)
-            }
+            (Some(id), Some(objective)) => board.set_contribution(&id, &objective.id, f64::from(tenths) / 10.0),
             _ => Ok(()),
         },
         Edit::Depend(p, q, add) => match (project(p), project(q)) {
@@ -277,7 +275,7 @@ fn apply(board: &mut Board, edit: &Edit) {
         Edit::RiskThresholds(medium) => board.set_risk_thresholds(medium, medium + 1, medium + 2),
         Edit::Objective(id, weight, delete) => {
             let id: ObjectiveId = id.parse().unwrap();
-            match (board.objectives().iter().any(|o| o.id == id.as_str()), delete) {
+            match (board.objectives().iter().any(|o| o.id == id), delete) {
                 (true, true) => board.delete_objective(&id),
                 (true, false) => board.set_objective(&id, "Objective", f64::from(weight)),
                 (false, _) => board.add_objective(id, "Objective", f64::from(weight)),
@@ -286,7 +284,7 @@ fn apply(board: &mut Board, edit: &Edit) {
         Edit::Criterion(id, weight, delete) => {
             let id: CriterionId = id.parse().unwrap();
             let direction = if weight % 2 == 0 { Direction::HigherIsBetter } else { Direction::LowerIsBetter };
-            match (board.criteria().iter().any(|c| c.id == id.as_str()), delete) {
+            match (board.criteria().iter().any(|c| c.id == id), delete) {
                 (true, true) => board.delete_criterion(&id),
                 (true, false) => board.set_criterion(&id, "Criterion", f64::from(weight), direction),
                 (false, _) => board.add_criterion(id, "Criterion", f64::from(weight), direction),

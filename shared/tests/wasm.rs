@@ -66,9 +66,13 @@ fn portfolio_selection_solves_in_wasm() {
     use shared::selection::{greedy_preview, select, Candidate, Limits, SelectionProblem, SelectionStatus};
     // Budget 10: greedy by value/cost takes A (9 for 6, ratio 1.5), and then neither B nor C
     // fits (6 + 5 > 10): value 9. The optimum is B + C: value 12 for cost 10.
+    let project = |id: &str| id.parse().unwrap();
     let mut problem = SelectionProblem::new(10.0);
-    problem.candidates =
-        vec![Candidate::new("A", 9.0, 6.0), Candidate::new("B", 6.0, 5.0), Candidate::new("C", 6.0, 5.0)];
+    problem.candidates = vec![
+        Candidate::new(project("A"), 9.0, 6.0),
+        Candidate::new(project("B"), 6.0, 5.0),
+        Candidate::new(project("C"), 6.0, 5.0),
+    ];
     problem.candidates[0] = problem.candidates[0].clone().with_demand("developer", "2026-W50", 30.0);
     problem.add_capacity("developer", "2026-W50", 40.0);
     let selection = select(&problem, &Limits::exact()).unwrap();

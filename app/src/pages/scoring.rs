@@ -56,9 +56,8 @@ pub fn ScoringPage() -> impl IntoView {
     let board = BoardContext::get();
     let i18n = use_i18n();
     let model = RwSignal::new(Model::Weighted);
-    let criterion_ids = Memo::new(move |_| {
-        board.view.snapshot.with(|b| b.criteria.iter().filter_map(|c| c.id.parse().ok()).collect::<Vec<CriterionId>>())
-    });
+    let criterion_ids =
+        Memo::new(move |_| board.view.snapshot.with(|b| b.criteria.iter().map(|c| c.id.clone()).collect::<Vec<_>>()));
     // The projects still in play, in priority order: what the models rank.
     let project_ids = Memo::new(move |_| {
         board.view.snapshot.with(|b| {
@@ -118,9 +117,8 @@ pub fn ScoringPage() -> impl IntoView {
 fn CriterionRow(id: CriterionId, board: BoardContext) -> impl IntoView {
     let i18n = use_i18n();
     let id = StoredValue::new(id);
-    let criterion = Memo::new(move |_| {
-        board.view.snapshot.with(|b| b.criteria.iter().find(|c| c.id == id.get_value().as_str()).cloned())
-    });
+    let criterion =
+        Memo::new(move |_| board.view.snapshot.with(|b| b.criteria.iter().find(|c| c.id == id.get_value()).cloned()));
     let name = move || criterion.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
     let weight = move || criterion.with(|c| c.as_ref().map_or(0.0, |c| c.weight));
     let direction = move || criterion.with(|c| c.as_ref().map_or(Direction::HigherIsBetter, |c| c.direction));
@@ -340,11 +338,7 @@ fn AhpSection(board: BoardContext) -> impl IntoView {
     let adopt = move |_| {
         let weights: Vec<(CriterionId, f64)> = ahp.with_untracked(|v| {
             v.group.as_ref().map_or_else(Vec::new, |group| {
-                group
-                    .weights
-                    .iter()
-                    .filter_map(|w| Some((w.criterion.parse().ok()?, (w.weight * 1000.0).round() / 10.0)))
-                    .collect()
+                group.weights.iter().map(|w| (w.criterion.clone(), (w.weight * 1000.0).round() / 10.0)).collect()
             })
         });
         let result = board.try_apply(|b| b.set_criterion_weights(&weights));
@@ -367,7 +361,7 @@ fn AhpSection(board: BoardContext) -> impl IntoView {
                     .iter()
                     .map(|w| {
                         view! {
-                            <tr data-testid="ahp-group-row" data-criterion-id=w.criterion.clone()>
+                            <tr data-testid="ahp-group-row" data-criterion-id=w.criterion.to_string()>
                                 <th scope="row">{w.name.clone()}</th>
                                 <td class="number" data-testid="ahp-group-weight">{ahp_percent(w.weight)}</td>
                             </tr>
@@ -437,8 +431,8 @@ fn AhpPairRow(
     ahp: Memo<views::scoring::AhpView>,
     me: Memo<String>,
     can_answer: Memo<bool>,
-    first: String,
-    second: String,
+    first: CriterionId,
+    second: CriterionId,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let (first_id, second_id) = (StoredValue::new(first), StoredValue::new(second));
@@ -479,11 +473,10 @@ fn AhpPairRow(
         let text = event_target_value(&ev);
         let judgment = saaty_scale().into_iter().find(|(value, _, _)| *value == text).map(|(_, judgment, _)| judgment);
         let (first, second) = (first_id.get_value(), second_id.get_value());
-        let (Ok(first), Ok(second)) = (first.parse::<CriterionId>(), second.parse::<CriterionId>()) else { return };
         board.apply(|b| b.set_judgment(&me.get_untracked(), &first, &second, judgment));
     };
     view! {
-        <tr data-testid="ahp-pair" data-first=first_id.get_value() data-second=second_id.get_value()>
+        <tr data-testid="ahp-pair" data-first=first_id.get_value().to_string() data-second=second_id.get_value().to_string()>
             <th scope="row">{move || names.get().0}<span class="versus">" ⟷ "</span>{move || names.get().1}</th>
             <td>
                 <select aria-label=label disabled=move || !can_answer.get()
@@ -509,9 +502,10 @@ fn ScoreMatrix(
             .into_iter()
             .map(|id| {
                 let name = move || {
-                    board.view.snapshot.with(|b| {
-                        b.criteria.iter().find(|c| c.id == id.as_str()).map(|c| c.name.clone()).unwrap_or_default()
-                    })
+                    board
+                        .view
+                        .snapshot
+                        .with(|b| b.criteria.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default())
                 };
                 view! { <th scope="col">{name}</th> }
             })
@@ -536,7 +530,7 @@ fn ScoreMatrix(
                     let score = move || {
                         item.with(|p| {
                             p.as_ref()
-                                .and_then(|p| p.scores.get(criterion.get_value().as_str()).copied())
+                                .and_then(|p| p.scores.get(&criterion.get_value()).copied())
                                 .map(|score| format::number(lang(), score, 6))
                                 .unwrap_or_default()
                         })
@@ -545,7 +539,7 @@ fn ScoreMatrix(
                         criteria.with(|criteria| {
                             criteria
                                 .iter()
-                                .find(|(id, _)| *id == criterion.get_value().as_str())
+                                .find(|(id, _)| *id == criterion.get_value())
                                 .map(|(_, name)| name.clone())
                                 .unwrap_or_default()
                         })

@@ -231,7 +231,7 @@ pub fn SelectionPage() -> impl IntoView {
                     .candidates
                     .iter()
                     .filter_map(|candidate| {
-                        let project = b.projects.iter().find(|p| p.id.as_str() == candidate.id)?;
+                        let project = b.projects.iter().find(|p| p.id == candidate.id)?;
                         let id = project.id.clone();
                         let current = forced.with(|f| f.get(&id).copied());
                         let value = value_of.get(&id).copied().unwrap_or(0.0);
@@ -633,7 +633,7 @@ fn word_infeasibility(board: BoardContext, why: &shared::selection::Infeasibilit
     let locale = use_i18n().get_locale();
     board.view.snapshot.with(|snapshot| {
         crate::words::infeasibility(locale, why, &|id| {
-            snapshot.projects.iter().find(|p| p.id.as_str() == id).map_or_else(|| id.to_owned(), |p| p.name.clone())
+            snapshot.projects.iter().find(|p| &p.id == id).map_or_else(|| id.to_string(), |p| p.name.clone())
         })
     })
 }

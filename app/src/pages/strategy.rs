@@ -32,12 +32,8 @@ use crate::{
 pub fn StrategyPage() -> impl IntoView {
     let board = BoardContext::get();
     let i18n = use_i18n();
-    let objective_ids = Memo::new(move |_| {
-        board
-            .view
-            .snapshot
-            .with(|b| b.objectives.iter().filter_map(|o| o.id.parse().ok()).collect::<Vec<ObjectiveId>>())
-    });
+    let objective_ids =
+        Memo::new(move |_| board.view.snapshot.with(|b| b.objectives.iter().map(|o| o.id.clone()).collect::<Vec<_>>()));
     let project_ids =
         Memo::new(move |_| board.view.snapshot.with(|b| b.projects.iter().map(|p| p.id.clone()).collect::<Vec<_>>()));
     let unserved = Memo::new(move |_| board.view.snapshot.with(|s| views::strategy::unserved_objectives(s)));
@@ -76,14 +72,13 @@ fn ObjectiveRow(
     id: ObjectiveId,
     board: BoardContext,
     objective_ids: Memo<Vec<ObjectiveId>>,
-    unserved: Memo<Vec<String>>,
+    unserved: Memo<Vec<ObjectiveId>>,
     shares: Memo<Vec<f64>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = StoredValue::new(id);
-    let objective = Memo::new(move |_| {
-        board.view.snapshot.with(|b| b.objectives.iter().find(|o| o.id == id.get_value().as_str()).cloned())
-    });
+    let objective =
+        Memo::new(move |_| board.view.snapshot.with(|b| b.objectives.iter().find(|o| o.id == id.get_value()).cloned()));
     let name = move || objective.with(|o| o.as_ref().map(|o| o.name.clone()).unwrap_or_default());
     let weight = move || objective.with(|o| o.as_ref().map_or(0.0, |o| o.weight));
     let share = move || {
@@ -93,14 +88,14 @@ fn ObjectiveRow(
             .map(|share| format::percent(lang(), share))
             .unwrap_or_default()
     };
-    let is_unserved = move || unserved.with(|list| list.iter().any(|other| other == id.get_value().as_str()));
+    let is_unserved = move || unserved.with(|list| list.contains(&id.get_value()));
     // The approved and active projects that serve it.
     let serving = move || {
         board.view.snapshot.with(|b| {
             b.projects
                 .iter()
                 .filter(|p| matches!(p.stage, Stage::Approved | Stage::Active))
-                .filter(|p| p.contributions.get(id.get_value().as_str()).is_some_and(|&share| share > 0.0))
+                .filter(|p| p.contributions.get(&id.get_value()).is_some_and(|&share| share > 0.0))
                 .map(|p| p.name.clone())
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -268,9 +263,10 @@ fn ContributionGrid(
             .into_iter()
             .map(|id| {
                 let name = move || {
-                    board.view.snapshot.with(|b| {
-                        b.objectives.iter().find(|o| o.id == id.as_str()).map(|o| o.name.clone()).unwrap_or_default()
-                    })
+                    board
+                        .view
+                        .snapshot
+                        .with(|b| b.objectives.iter().find(|o| o.id == id).map(|o| o.name.clone()).unwrap_or_default())
                 };
                 view! { <th scope="col">{name}</th> }
             })
@@ -297,7 +293,7 @@ fn ContributionGrid(
                     let value = Memo::new(move |_| {
                         item.with(|p| {
                             p.as_ref()
-                                .and_then(|p| p.contributions.get(objective.get_value().as_str()).copied())
+                                .and_then(|p| p.contributions.get(&objective.get_value()).copied())
                                 .unwrap_or(0.0)
                         })
                     });
@@ -370,9 +366,10 @@ fn ContributionGrid(
 }
 
 fn objective_name(board: BoardContext, id: &ObjectiveId) -> String {
-    board.view.snapshot.with_untracked(|b| {
-        b.objectives.iter().find(|o| o.id == id.as_str()).map(|o| o.name.clone()).unwrap_or_default()
-    })
+    board
+        .view
+        .snapshot
+        .with_untracked(|b| b.objectives.iter().find(|o| &o.id == id).map(|o| o.name.clone()).unwrap_or_default())
 }
 
 #[component]

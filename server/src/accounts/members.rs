@@ -68,7 +68,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut transaction = self.pool().begin().await?;
         crate::store::insert_changes(&mut transaction, &record.id, changes).await?;
-        crate::history::record(&mut transaction, &record.id, changes, Some(owner_account_id), &[]).await?;
+        crate::attribution::record(&mut transaction, &record.id, changes, Some(owner_account_id), &[]).await?;
         sqlx::query("INSERT INTO boards (id, name, created_at_ms) VALUES ($1, $2, $3)")
             .bind(&record.id)
             .bind(&record.name)

@@ -701,13 +701,20 @@ impl Gate {
         if accepted.changes.is_empty() {
             return Ok(());
         }
+        let notice = crate::cluster::changes_notice(&document_id, &accepted.changes);
         let started = Instant::now();
         let mut wait = Duration::from_millis(50);
         for attempt in 1.. {
             match self
                 .state
                 .store
-                .commit_changes_by(&document_id, &accepted.changes, &self.identity.account_id, &accepted.described)
+                .commit_changes_by(
+                    &document_id,
+                    &accepted.changes,
+                    &self.identity.account_id,
+                    &accepted.described,
+                    &notice,
+                )
                 .await
             {
                 Ok(()) => break,

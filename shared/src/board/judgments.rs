@@ -19,8 +19,8 @@ pub struct Judgment {
     /// The account id of the member who answered.
     pub member: String,
     /// The pair, in id order.
-    pub first: String,
-    pub second: String,
+    pub first: CriterionId,
+    pub second: CriterionId,
     /// How many times more important `first` is than `second`: 1/9 … 9.
     pub value: f64,
 }
@@ -34,8 +34,10 @@ impl Board {
             if let (Some(member), Some(first), Some(second), None) =
                 (parts.next(), parts.next(), parts.next(), parts.next())
             {
-                if first < second && is_saaty(value) {
-                    list.push(Judgment { member: member.into(), first: first.into(), second: second.into(), value });
+                if let (true, true, Ok(first), Ok(second)) =
+                    (first < second, is_saaty(value), first.parse(), second.parse())
+                {
+                    list.push(Judgment { member: member.into(), first, second, value });
                 }
             }
         });

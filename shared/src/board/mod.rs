@@ -76,6 +76,10 @@ pub use registers::{Baseline, Decision, DecisionKind, Lesson, NewLesson, NewRisk
 pub use schema::SCHEMA_VERSION;
 pub use settings::{default_gate_item, GateItem, OperatingModel, Settings};
 
+pub use crate::ids::{
+    BaselineId, CriterionId, DecisionId, LessonId, MilestoneId, ObjectiveId, PersonId, ProjectId, RiskId,
+};
+
 use crate::week::IsoWeek;
 
 /// The most hours anybody can work in one week (7 × 24): an upper bound for capacity and
@@ -304,75 +308,22 @@ impl From<automerge::AutomergeError> for BoardError {
     }
 }
 
-macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident, $what:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(String);
-
-        impl $name {
-            /// A new random id (a UUID v4).
-            pub fn random() -> $name {
-                $name(uuid::Uuid::new_v4().to_string())
+/// Ids are map keys and parts of composite keys, so they may not be empty or contain `/`;
+/// reading one from text is the board's check (its refusals are [`BoardError`]s).
+macro_rules! id_from_text {
+    ($($name:ident),*) => {
+        $(
+            impl FromStr for $name {
+                type Err = BoardError;
+                fn from_str(text: &str) -> Result<$name, BoardError> {
+                    key_part(Subject::$name, text).map(|text| $name::checked(text.to_owned()))
+                }
             }
-
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-
-        /// Ids are map keys and parts of composite keys, so they may not be empty or contain `/`.
-        impl FromStr for $name {
-            type Err = BoardError;
-            fn from_str(text: &str) -> Result<$name, BoardError> {
-                key_part(Subject::$what, text).map(|text| $name(text.to_owned()))
-            }
-        }
+        )*
     };
 }
 
-id_type!(
-    /// Identifies a project on a board.
-    ProjectId, ProjectId
-);
-id_type!(
-    /// Identifies a person on a board.
-    PersonId, PersonId
-);
-id_type!(
-    /// Identifies a risk in the register.
-    RiskId, RiskId
-);
-id_type!(
-    /// Identifies a milestone.
-    MilestoneId, MilestoneId
-);
-id_type!(
-    /// Identifies a lesson learned.
-    LessonId, LessonId
-);
-id_type!(
-    /// Identifies a recorded decision.
-    DecisionId, DecisionId
-);
-id_type!(
-    /// Identifies a baseline (基线), a named version of the board.
-    BaselineId, BaselineId
-);
-id_type!(
-    /// Identifies a strategic objective.
-    ObjectiveId, ObjectiveId
-);
-id_type!(
-    /// Identifies a scoring criterion.
-    CriterionId, CriterionId
-);
+id_from_text!(ProjectId, PersonId, RiskId, MilestoneId, LessonId, DecisionId, BaselineId, ObjectiveId, CriterionId);
 
 /// Who did something and when, for gate ticks, lessons and decisions. The caller supplies
 /// both: this crate reads no clock.

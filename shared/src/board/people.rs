@@ -113,8 +113,8 @@ impl Board {
             let week = *weeks.entry(week.to_owned()).or_insert_with(|| week.parse().ok());
             if let Some(week) = week {
                 list.push(Allocation {
-                    project: ProjectId(project.to_owned()),
-                    person: PersonId(person.to_owned()),
+                    project: ProjectId::checked(project.to_owned()),
+                    person: PersonId::checked(person.to_owned()),
                     week,
                     hours,
                 });

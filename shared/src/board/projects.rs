@@ -212,10 +212,10 @@ pub struct Project {
     pub manual_rag: Option<Rag>,
     pub rag_note: String,
     pub estimates: Estimates,
-    /// Criterion id → score.
-    pub scores: BTreeMap<String, f64>,
-    /// Objective id → contribution, 0 to 1.
-    pub contributions: BTreeMap<String, f64>,
+    /// Criterion → score.
+    pub scores: BTreeMap<CriterionId, f64>,
+    /// Objective → contribution, 0 to 1.
+    pub contributions: BTreeMap<ObjectiveId, f64>,
     /// Projects this one depends on.
     pub depends_on: Vec<ProjectId>,
     /// "`<phase>/<item>`" → who ticked it and when.
@@ -298,15 +298,17 @@ impl Board {
 
     /// The flat tables that belong to projects, grouped by project.
     pub(super) fn project_tables(&self) -> ProjectTables {
-        let by_project = |table| {
-            let mut values: HashMap<String, BTreeMap<String, f64>> = HashMap::new();
-            self.flat_numbers(table, |key, number| {
-                if let Some((project, other)) = key.split_once('/') {
-                    values.entry(project.to_owned()).or_default().insert(other.to_owned(), number);
+        // `<project>/<criterion or objective>` → number, by project, keyed by the other id.
+        fn by_project<Id: FromStr + Ord>(board: &Board, table: &'static str) -> HashMap<String, BTreeMap<Id, f64>> {
+            let mut values: HashMap<String, BTreeMap<Id, f64>> = HashMap::new();
+            board.flat_numbers(table, |key, number| {
+                if let Some((project, Ok(other))) = key.split_once('/').map(|(project, other)| (project, other.parse()))
+                {
+                    values.entry(project.to_owned()).or_default().insert(other, number);
                 }
             });
             values
-        };
+        }
         let mut dependencies: HashMap<String, Vec<ProjectId>> = HashMap::new();
         for key in self.flat_keys(DEPENDENCIES) {
             if let Some((project, Ok(on))) = key.split_once('/').map(|(project, on)| (project, on.parse())) {
@@ -338,8 +340,8 @@ impl Board {
             }
         }
         ProjectTables {
-            scores: by_project(SCORES),
-            contributions: by_project(CONTRIBUTIONS),
+            scores: by_project(self, SCORES),
+            contributions: by_project(self, CONTRIBUTIONS),
             dependencies,
             ticks,
             cell_conflicts,
@@ -793,8 +795,8 @@ impl Board {
 
 /// The tables kept beside the projects, by project id.
 pub(super) struct ProjectTables {
-    scores: HashMap<String, BTreeMap<String, f64>>,
-    contributions: HashMap<String, BTreeMap<String, f64>>,
+    scores: HashMap<String, BTreeMap<CriterionId, f64>>,
+    contributions: HashMap<String, BTreeMap<ObjectiveId, f64>>,
     dependencies: HashMap<String, Vec<ProjectId>>,
     ticks: HashMap<String, BTreeMap<String, Stamp>>,
     cell_conflicts: HashMap<String, Vec<super::FieldConflict>>,

@@ -236,7 +236,7 @@ impl Board {
     pub fn objectives(&self) -> Vec<Objective> {
         let mut list = self.entities(OBJECTIVES, |id, fields: &Fields| {
             Some(Objective {
-                id: id.to_owned(),
+                id: id.parse().ok()?,
                 name: fields.string("name")?,
                 weight: fields.number("weight").unwrap_or(0.0),
             })
@@ -285,7 +285,7 @@ impl Board {
                 _ => Direction::HigherIsBetter,
             };
             Some(Criterion {
-                id: id.to_owned(),
+                id: id.parse().ok()?,
                 name: fields.string("name")?,
                 weight: fields.number("weight").unwrap_or(0.0),
                 direction,

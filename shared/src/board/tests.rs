@@ -691,8 +691,8 @@ fn adopting_weights_sets_every_criterion_in_one_change() {
     let before = board.heads();
     board.set_criterion_weights(&[(cost.clone(), 0.25), (value.clone(), 0.75)]).unwrap();
     assert_eq!(board.changes_since(&before).len(), 1);
-    let weights: Vec<(String, f64)> = board.criteria().into_iter().map(|c| (c.id, c.weight)).collect();
-    assert_eq!(weights, [("value".to_owned(), 0.75), ("cost".to_owned(), 0.25)]);
+    let weights: Vec<(CriterionId, f64)> = board.criteria().into_iter().map(|c| (c.id, c.weight)).collect();
+    assert_eq!(weights, [(value.clone(), 0.75), (cost.clone(), 0.25)]);
     let heads = board.heads();
     assert!(board.set_criterion_weights(&[(cost, 0.5), (value, -1.0)]).is_err());
     assert_eq!(board.heads(), heads, "a bad weight writes none");

@@ -11,7 +11,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workboo
 
 use super::{Cell, Column, ExchangeError, Kind, Sheet, Table};
 use crate::{
-    board::BoardSnapshot,
+    board::{BoardSnapshot, PersonId, ProjectId},
     capacity,
     views::{self, project::health, scoring::Model},
     IsoWeek,
@@ -163,8 +163,8 @@ pub fn sheet(board: &BoardSnapshot, table: Table) -> Sheet {
 
 fn project_rows(board: &BoardSnapshot) -> Vec<Vec<Cell>> {
     let ranking = views::scoring::ranking(board, Model::Weighted);
-    let scores: HashMap<&str, (Option<usize>, Option<f64>)> =
-        ranking.rows.iter().map(|row| (row.id.as_str(), (row.rank, row.score))).collect();
+    let scores: HashMap<&ProjectId, (Option<usize>, Option<f64>)> =
+        ranking.rows.iter().map(|row| (&row.id, (row.rank, row.score))).collect();
     board
         .projects
         .iter()
@@ -172,7 +172,7 @@ fn project_rows(board: &BoardSnapshot) -> Vec<Vec<Cell>> {
         .map(|(rank, project)| {
             let health = health(&board.settings, project);
             let ev = health.earned_value.as_ref().ok();
-            let (score_rank, score) = scores.get(project.id.as_str()).copied().unwrap_or((None, None));
+            let (score_rank, score) = scores.get(&project.id).copied().unwrap_or((None, None));
             vec![
                 Cell::Number((rank + 1) as f64),
                 Cell::text(&project.name),
@@ -220,15 +220,15 @@ fn people_rows(board: &BoardSnapshot) -> Vec<Vec<Cell>> {
 
 /// Bookings in priority order of their project, then by person and week, as a PMO reads them.
 fn booking_rows(board: &BoardSnapshot) -> Vec<Vec<Cell>> {
-    let projects: HashMap<&str, (usize, &str)> =
-        board.projects.iter().enumerate().map(|(rank, p)| (p.id.as_str(), (rank, p.name.as_str()))).collect();
-    let people: HashMap<&str, &str> = board.people.iter().map(|p| (p.id.as_str(), p.name.as_str())).collect();
+    let projects: HashMap<&ProjectId, (usize, &str)> =
+        board.projects.iter().enumerate().map(|(rank, p)| (&p.id, (rank, p.name.as_str()))).collect();
+    let people: HashMap<&PersonId, &str> = board.people.iter().map(|p| (&p.id, p.name.as_str())).collect();
     let mut bookings: Vec<(usize, &str, &str, IsoWeek, f64)> = board
         .allocations
         .iter()
         .filter_map(|allocation| {
-            let (rank, project) = projects.get(allocation.project.as_str())?;
-            let person = people.get(allocation.person.as_str())?;
+            let (rank, project) = projects.get(&allocation.project)?;
+            let person = people.get(&allocation.person)?;
             Some((*rank, *project, *person, allocation.week, allocation.hours))
         })
         .collect();
@@ -300,7 +300,7 @@ fn risk_rows(board: &BoardSnapshot) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-fn project_name(board: &BoardSnapshot, id: &crate::ProjectId) -> String {
+fn project_name(board: &BoardSnapshot, id: &ProjectId) -> String {
     board.project(id).map(|project| project.name.clone()).unwrap_or_default()
 }
 

@@ -151,8 +151,7 @@ pub fn compare_selection(
     let solved_then =
         if problem_then == problem_now { solved_now.clone() } else { selection::select(&problem_then, limits)? };
     let at = |board: &BoardSnapshot, solved: selection::Selection, budget: f64| {
-        let chosen: Vec<&Project> =
-            board.projects.iter().filter(|p| solved.chosen.iter().any(|id| id == p.id.as_str())).collect();
+        let chosen: Vec<&Project> = board.projects.iter().filter(|p| solved.chosen.contains(&p.id)).collect();
         let ids: Vec<ProjectId> = chosen.iter().map(|p| p.id.clone()).collect();
         let at = SelectionAt {
             chosen: chosen.iter().map(|p| p.name.clone()).collect(),

@@ -17,26 +17,29 @@
 //! - **WSJF** ([`wsjf`]) and **RICE** ([`rice`]): single-number scores for one item, to sort a
 //!   backlog by.
 //!
-//! Nothing here knows about the board: projects and criteria are identified by `String` ids,
-//! and every function checks its input and says which value is wrong in a [`ScoringError`] or
-//! [`AhpError`].
+//! Nothing here reads the board: projects and criteria are identified by the board's ids
+//! ([`ProjectId`], [`CriterionId`]), and every function checks its input and says which value
+//! is wrong in a [`ScoringError`] or [`AhpError`].
 //!
 //! ```
+//! use shared::ids::{CriterionId, ProjectId};
 //! use shared::scoring::{self, Candidate, Criterion, Direction, PairwiseMatrix};
 //!
+//! let criterion = |id: &str| id.parse::<CriterionId>().unwrap();
+//! let project = |id: &str| id.parse::<ProjectId>().unwrap();
 //! // Strategic value matters three times as much as delivery risk.
 //! let comparisons = PairwiseMatrix::new(&[[1.0, 3.0], [1.0 / 3.0, 1.0]]).unwrap();
 //! let priorities = comparisons.priorities();
 //! assert!(priorities.is_consistent());
 //!
 //! let criteria = [
-//!     Criterion::new("value", "Strategic value", priorities.weights[0], Direction::HigherIsBetter),
-//!     Criterion::new("risk", "Delivery risk", priorities.weights[1], Direction::LowerIsBetter),
+//!     Criterion::new(criterion("value"), "Strategic value", priorities.weights[0], Direction::HigherIsBetter),
+//!     Criterion::new(criterion("risk"), "Delivery risk", priorities.weights[1], Direction::LowerIsBetter),
 //! ];
 //! let candidates = [
-//!     Candidate::new("erp", [("value", 8.0), ("risk", 4.0)]),
-//!     Candidate::new("crm", [("value", 6.0), ("risk", 2.0)]),
-//!     Candidate::new("bi", [("value", 4.0), ("risk", 3.0)]),
+//!     Candidate::new(project("erp"), [(criterion("value"), 8.0), (criterion("risk"), 4.0)]),
+//!     Candidate::new(project("crm"), [(criterion("value"), 6.0), (criterion("risk"), 2.0)]),
+//!     Candidate::new(project("bi"), [(criterion("value"), 4.0), (criterion("risk"), 3.0)]),
 //! ];
 //! let ranking = scoring::weighted_ranking(&criteria, &candidates).unwrap();
 //!
@@ -50,24 +53,26 @@ use std::collections::{BTreeMap, HashSet};
 
 use thiserror::Error;
 
+use crate::ids::{CriterionId, ProjectId};
+
 /// A bad input to [`weighted_ranking`], [`wsjf`] or [`rice`].
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ScoringError {
     #[error("weight of criterion `{criterion}` must be a finite number of at least 0, not {value}")]
-    InvalidWeight { criterion: String, value: f64 },
+    InvalidWeight { criterion: CriterionId, value: f64 },
     #[error("the criteria weights add up to 0: give at least one criterion a positive weight")]
     NoWeight,
     #[error("criterion `{criterion}` is listed twice: give each criterion its own id")]
-    DuplicateCriterion { criterion: String },
+    DuplicateCriterion { criterion: CriterionId },
     #[error("candidate `{candidate}` is listed twice: give each candidate its own id")]
-    DuplicateCandidate { candidate: String },
+    DuplicateCandidate { candidate: ProjectId },
     #[error(
         "candidate `{candidate}` has no score for criterion `{criterion}`: \
          score it, or leave it out of this ranking"
     )]
-    MissingScore { candidate: String, criterion: String },
+    MissingScore { candidate: ProjectId, criterion: CriterionId },
     #[error("score of candidate `{candidate}` on criterion `{criterion}` must be a finite number, not {value}")]
-    InvalidScore { candidate: String, criterion: String, value: f64 },
+    InvalidScore { candidate: ProjectId, criterion: CriterionId, value: f64 },
     /// A WSJF or RICE input outside its range; `quantity` names it, `requirement` says what
     /// it must be.
     #[error("{quantity} must be {requirement}, not {value}")]

@@ -4,8 +4,21 @@ fn close(actual: f64, expected: f64, tolerance: f64) -> bool {
     (actual - expected).abs() <= tolerance
 }
 
+fn project(id: &str) -> ProjectId {
+    id.parse().unwrap()
+}
+
+fn criterion_id(id: &str) -> CriterionId {
+    id.parse().unwrap()
+}
+
 fn criterion(id: &str, weight: f64, direction: Direction) -> Criterion {
-    Criterion::new(id, id, weight, direction)
+    Criterion::new(criterion_id(id), id, weight, direction)
+}
+
+/// A candidate with its scores, ids written as text.
+fn candidate<const N: usize>(id: &str, scores: [(&str, f64); N]) -> Candidate {
+    Candidate::new(project(id), scores.map(|(criterion, score)| (criterion_id(criterion), score)))
 }
 
 /// Ranks and checks (id, total) best first, to 1e-9.
@@ -29,9 +42,9 @@ fn weighted_scoring_worked_example() {
         criterion("effort", 2.0, Direction::LowerIsBetter),
     ];
     let candidates = [
-        Candidate::new("erp", [("value", 9.0), ("risk", 4.0), ("effort", 20.0)]),
-        Candidate::new("crm", [("value", 6.0), ("risk", 2.0), ("effort", 10.0)]),
-        Candidate::new("bi", [("value", 3.0), ("risk", 3.0), ("effort", 5.0)]),
+        candidate("erp", [("value", 9.0), ("risk", 4.0), ("effort", 20.0)]),
+        candidate("crm", [("value", 6.0), ("risk", 2.0), ("effort", 10.0)]),
+        candidate("bi", [("value", 3.0), ("risk", 3.0), ("effort", 5.0)]),
     ];
     // value  3‥9:  erp (9−3)/6 = 1,    crm (6−3)/6 = 0.5,      bi 0
     // risk   2‥4:  erp 1 − 1 = 0,      crm 1 − 0 = 1,          bi 1 − 0.5 = 0.5
@@ -55,8 +68,7 @@ fn weighted_scoring_worked_example() {
 fn a_criterion_nobody_differs_on_gives_everyone_half_its_weight() {
     let criteria =
         [criterion("value", 1.0, Direction::HigherIsBetter), criterion("risk", 1.0, Direction::LowerIsBetter)];
-    let candidates =
-        [Candidate::new("a", [("value", 5.0), ("risk", 3.0)]), Candidate::new("b", [("value", 1.0), ("risk", 3.0)])];
+    let candidates = [candidate("a", [("value", 5.0), ("risk", 3.0)]), candidate("b", [("value", 1.0), ("risk", 3.0)])];
     // value: a 1, b 0. risk is 3 for both: 0.5 each, whatever the direction.
     // a 0.5·1 + 0.5·0.5 = 0.75, b 0.5·0 + 0.5·0.5 = 0.25
     let ranking = assert_ranking(&criteria, &candidates, &[("a", 0.75), ("b", 0.25)]);
@@ -81,10 +93,8 @@ fn equal_totals_are_ranked_by_id_even_through_rounding_noise() {
         criterion("y", 1.3, Direction::HigherIsBetter),
         criterion("z", 1.4, Direction::HigherIsBetter),
     ];
-    let candidates = [
-        Candidate::new("b", [("x", 1.0), ("y", 1.0), ("z", 0.0)]),
-        Candidate::new("a", [("x", 0.0), ("y", 0.0), ("z", 1.0)]),
-    ];
+    let candidates =
+        [candidate("b", [("x", 1.0), ("y", 1.0), ("z", 0.0)]), candidate("a", [("x", 0.0), ("y", 0.0), ("z", 1.0)])];
     let ranking = assert_ranking(&criteria, &candidates, &[("a", 0.5), ("b", 0.5)]);
     assert!(ranking.candidates[1].total_score > ranking.candidates[0].total_score, "the noise this test is about");
     assert_eq!(ranking.candidates.iter().map(|c| c.rank).collect::<Vec<_>>(), [1, 2]);
@@ -99,9 +109,9 @@ fn negative_scores_rank_like_any_others() {
     let criteria =
         [criterion("value", 3.0, Direction::HigherIsBetter), criterion("risk", 1.0, Direction::LowerIsBetter)];
     let candidates = [
-        Candidate::new("a", [("value", -2.0), ("risk", -1.0)]),
-        Candidate::new("b", [("value", 0.0), ("risk", 1.0)]),
-        Candidate::new("c", [("value", 6.0), ("risk", 3.0)]),
+        candidate("a", [("value", -2.0), ("risk", -1.0)]),
+        candidate("b", [("value", 0.0), ("risk", 1.0)]),
+        candidate("c", [("value", 6.0), ("risk", 3.0)]),
     ];
     assert_ranking(&criteria, &candidates, &[("c", 0.75), ("b", 0.3125), ("a", 0.25)]);
 }
@@ -109,9 +119,9 @@ fn negative_scores_rank_like_any_others() {
 #[test]
 fn scores_for_unknown_criteria_are_ignored_and_reported() {
     let criteria = [criterion("value", 1.0, Direction::HigherIsBetter)];
-    let candidates = [Candidate::new("a", [("value", 2.0), ("legacy", 7.0)]), Candidate::new("b", [("value", 1.0)])];
+    let candidates = [candidate("a", [("value", 2.0), ("legacy", 7.0)]), candidate("b", [("value", 1.0)])];
     let ranking = assert_ranking(&criteria, &candidates, &[("a", 1.0), ("b", 0.0)]);
-    let ignored = IgnoredScore { candidate: "a".into(), criterion: "legacy".into(), value: 7.0 };
+    let ignored = IgnoredScore { candidate: project("a"), criterion: criterion_id("legacy"), value: 7.0 };
     assert_eq!(ranking.ignored_scores, [ignored]);
 }
 
@@ -119,7 +129,7 @@ fn scores_for_unknown_criteria_are_ignored_and_reported() {
 fn weighted_scoring_refuses_bad_input() {
     let value = |weight| criterion("value", weight, Direction::HigherIsBetter);
     let risk = criterion("risk", 1.0, Direction::LowerIsBetter);
-    let scored = |id: &str, value: f64| Candidate::new(id, [("value", value), ("risk", 1.0)]);
+    let scored = |id: &str, value: f64| candidate(id, [("value", value), ("risk", 1.0)]);
     let cases: Vec<(&str, Vec<Criterion>, Vec<Candidate>, &str)> = vec![
         (
             "NaN weight",
@@ -166,7 +176,7 @@ fn weighted_scoring_refuses_bad_input() {
         (
             "missing score",
             vec![value(1.0), risk.clone()],
-            vec![scored("a", 1.0), Candidate::new("b", [("value", 1.0)])],
+            vec![scored("a", 1.0), candidate("b", [("value", 1.0)])],
             "candidate `b` has no score for criterion `risk`: score it, or leave it out of this ranking",
         ),
         (

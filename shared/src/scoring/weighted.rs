@@ -16,7 +16,7 @@ pub enum Direction {
 /// One thing candidates are scored on (评分标准).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Criterion {
-    pub id: String,
+    pub id: CriterionId,
     pub name: String,
     /// Relative importance: any finite number of at least 0. Weights are scaled to sum to 1
     /// before use, so 3 and 1 mean the same as 0.75 and 0.25.
@@ -25,32 +25,29 @@ pub struct Criterion {
 }
 
 impl Criterion {
-    pub fn new(id: impl Into<String>, name: impl Into<String>, weight: f64, direction: Direction) -> Self {
-        Criterion { id: id.into(), name: name.into(), weight, direction }
+    pub fn new(id: CriterionId, name: impl Into<String>, weight: f64, direction: Direction) -> Self {
+        Criterion { id, name: name.into(), weight, direction }
     }
 }
 
 /// A project or proposal to be ranked, with its raw score on each criterion.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
-    pub id: String,
-    /// Criterion id → raw score, on whatever scale the criterion uses (1–5, money, days…).
-    pub scores: BTreeMap<String, f64>,
+    pub id: ProjectId,
+    /// Criterion → raw score, on whatever scale the criterion uses (1–5, money, days…).
+    pub scores: BTreeMap<CriterionId, f64>,
 }
 
 impl Candidate {
-    pub fn new<K: Into<String>>(id: impl Into<String>, scores: impl IntoIterator<Item = (K, f64)>) -> Self {
-        Candidate {
-            id: id.into(),
-            scores: scores.into_iter().map(|(criterion, score)| (criterion.into(), score)).collect(),
-        }
+    pub fn new(id: ProjectId, scores: impl IntoIterator<Item = (CriterionId, f64)>) -> Self {
+        Candidate { id, scores: scores.into_iter().collect() }
     }
 }
 
 /// What one criterion adds to one candidate's total.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
-    pub criterion: String,
+    pub criterion: CriterionId,
     pub raw_score: f64,
     /// The raw score placed on 0‥1 among the candidates, already inverted for
     /// [`Direction::LowerIsBetter`]: 1 is the best candidate on this criterion, 0 the worst.
@@ -64,7 +61,7 @@ pub struct Contribution {
 /// One candidate's place in a [`WeightedRanking`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoredCandidate {
-    pub id: String,
+    pub id: ProjectId,
     /// 1 for the best candidate. Candidates with equal totals get consecutive ranks in id order.
     pub rank: usize,
     /// Between 0 and 1.
@@ -76,8 +73,8 @@ pub struct ScoredCandidate {
 /// A score that named a criterion not in the list, and so played no part in the ranking.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IgnoredScore {
-    pub candidate: String,
-    pub criterion: String,
+    pub candidate: ProjectId,
+    pub criterion: CriterionId,
     pub value: f64,
 }
 
@@ -90,7 +87,7 @@ pub struct WeightedRanking {
     /// candidate). They cannot tell candidates apart, so every candidate gets a normalised score
     /// of 0.5 on them: half their weight, whatever their direction. Worth showing, since a
     /// heavily weighted criterion that separates nobody is usually a sign of unscored data.
-    pub tied_criteria: Vec<String>,
+    pub tied_criteria: Vec<CriterionId>,
     /// Scores for criteria that are not in the list, in candidate then criterion order. They
     /// are left out rather than refused because on a shared board a criterion can be deleted
     /// while someone else is still scoring it.
@@ -117,7 +114,7 @@ pub fn weighted_ranking(criteria: &[Criterion], candidates: &[Candidate]) -> Res
     // raw[c][k] is candidate c's score on criterion k.
     let mut raw: Vec<Vec<f64>> = Vec::with_capacity(candidates.len());
     for candidate in candidates {
-        if !seen_candidates.insert(candidate.id.as_str()) {
+        if !seen_candidates.insert(&candidate.id) {
             return Err(ScoringError::DuplicateCandidate { candidate: candidate.id.clone() });
         }
         let mut row = Vec::with_capacity(criteria.len());
@@ -217,7 +214,7 @@ pub fn weighted_ranking(criteria: &[Criterion], candidates: &[Candidate]) -> Res
 fn normalised_weights(criteria: &[Criterion]) -> Result<Vec<f64>, ScoringError> {
     let mut seen = HashSet::new();
     for criterion in criteria {
-        if !seen.insert(criterion.id.as_str()) {
+        if !seen.insert(&criterion.id) {
             return Err(ScoringError::DuplicateCriterion { criterion: criterion.id.clone() });
         }
         if !is_finite_non_negative(criterion.weight) {

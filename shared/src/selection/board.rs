@@ -26,7 +26,7 @@ pub fn problem_from_board(
     let mut problem = SelectionProblem::new(budget);
     for project in board.projects.iter().filter(|p| in_play(p.stage)) {
         let mut candidate =
-            Candidate::new(project.id.as_str(), values.get(&project.id).copied().unwrap_or(0.0), project.budget);
+            Candidate::new(project.id.clone(), values.get(&project.id).copied().unwrap_or(0.0), project.budget);
         for ((role, week), hours) in demand.get(&project.id).into_iter().flatten() {
             if horizon.contains(week) {
                 candidate = candidate.with_demand(role, &week.to_string(), *hours);
@@ -34,12 +34,12 @@ pub fn problem_from_board(
         }
         problem.candidates.push(candidate);
         if project.stage == Stage::Active {
-            problem.forced_in.push(project.id.to_string());
+            problem.forced_in.push(project.id.clone());
         }
         for on in &project.depends_on {
             match board.project(on).map(|p| p.stage) {
-                Some(Stage::Cancelled) => problem.forced_out.push(project.id.to_string()),
-                Some(stage) if in_play(stage) => problem.add_dependency(project.id.as_str(), on.as_str()),
+                Some(Stage::Cancelled) => problem.forced_out.push(project.id.clone()),
+                Some(stage) if in_play(stage) => problem.add_dependency(&project.id, on),
                 _ => {}
             }
         }

@@ -1,6 +1,8 @@
 //! What a selection is asked: the candidates with their value, cost and demand, the capacity,
 //! and the forced, dependent and exclusive projects.
 
+use crate::ids::ProjectId;
+
 /// Everything the selection needs to know: the candidates, the budget, the capacity per role and
 /// week, and the decisions and rules that tie projects together.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -14,9 +16,9 @@ pub struct SelectionProblem {
     /// limited (see the module documentation).
     pub capacities: Vec<Capacity>,
     /// Projects that must be in the portfolio (already committed, mandatory, regulatory).
-    pub forced_in: Vec<String>,
+    pub forced_in: Vec<ProjectId>,
     /// Projects that must stay out (rejected, on hold).
-    pub forced_out: Vec<String>,
+    pub forced_out: Vec<ProjectId>,
     /// "project requires other": the project can only be chosen together with the other.
     pub dependencies: Vec<Dependency>,
     /// Pairs of projects of which at most one may be chosen (alternatives, competing options).
@@ -26,7 +28,7 @@ pub struct SelectionProblem {
 /// One project that could be funded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
-    pub id: String,
+    pub id: ProjectId,
     /// What the project is worth to the portfolio: a score, an NPV, a WSJF value. Not negative.
     pub value: f64,
     /// What the project costs, in the unit of [`SelectionProblem::budget`]. Not negative.
@@ -57,15 +59,15 @@ pub struct Capacity {
 /// `project` can only be chosen if `requires` is chosen too: x_project ≤ x_requires.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dependency {
-    pub project: String,
-    pub requires: String,
+    pub project: ProjectId,
+    pub requires: ProjectId,
 }
 
 /// At most one of `first` and `second` may be chosen: x_first + x_second ≤ 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exclusion {
-    pub first: String,
-    pub second: String,
+    pub first: ProjectId,
+    pub second: ProjectId,
 }
 
 impl SelectionProblem {
@@ -79,19 +81,19 @@ impl SelectionProblem {
     }
 
     /// `project` can only be chosen together with `requires`.
-    pub fn add_dependency(&mut self, project: &str, requires: &str) {
-        self.dependencies.push(Dependency { project: project.to_owned(), requires: requires.to_owned() });
+    pub fn add_dependency(&mut self, project: &ProjectId, requires: &ProjectId) {
+        self.dependencies.push(Dependency { project: project.clone(), requires: requires.clone() });
     }
 
     /// At most one of `first` and `second`.
-    pub fn add_exclusion(&mut self, first: &str, second: &str) {
-        self.exclusions.push(Exclusion { first: first.to_owned(), second: second.to_owned() });
+    pub fn add_exclusion(&mut self, first: &ProjectId, second: &ProjectId) {
+        self.exclusions.push(Exclusion { first: first.clone(), second: second.clone() });
     }
 }
 
 impl Candidate {
-    pub fn new(id: &str, value: f64, cost: f64) -> Candidate {
-        Candidate { id: id.to_owned(), value, cost, demand: Vec::new() }
+    pub fn new(id: ProjectId, value: f64, cost: f64) -> Candidate {
+        Candidate { id, value, cost, demand: Vec::new() }
     }
 
     /// This candidate, also needing `hours` of `role` in `week`.

@@ -49,11 +49,12 @@
 //! ```
 //! use shared::selection::{select, Candidate, Limits, SelectionProblem, SelectionStatus};
 //!
+//! let project = |id: &str| id.parse().unwrap();
 //! let mut problem = SelectionProblem::new(100.0);
 //! problem.candidates = vec![
-//!     Candidate::new("crm", 60.0, 60.0).with_demand("developer", "2026-W48", 30.0),
-//!     Candidate::new("erp", 50.0, 50.0).with_demand("developer", "2026-W48", 30.0),
-//!     Candidate::new("bi", 45.0, 40.0),
+//!     Candidate::new(project("crm"), 60.0, 60.0).with_demand("developer", "2026-W48", 30.0),
+//!     Candidate::new(project("erp"), 50.0, 50.0).with_demand("developer", "2026-W48", 30.0),
+//!     Candidate::new(project("bi"), 45.0, 40.0),
 //! ];
 //! problem.add_capacity("developer", "2026-W48", 40.0);
 //!
@@ -84,6 +85,8 @@ use std::fmt;
 use std::time::Duration;
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem, ResumeOptions, SolveOptions, TerminationReason, Variable};
+
+use crate::ids::ProjectId;
 
 /// How many branch-and-bound nodes the solver explores between two readings of the caller's
 /// clock. A node re-solves one LP warm-started from its parent's basis: on a few hundred

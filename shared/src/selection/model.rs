@@ -55,9 +55,9 @@ pub(super) fn fits(used: f64, limit: f64) -> bool {
 impl<'p> Model<'p> {
     pub(super) fn new(problem: &'p SelectionProblem) -> Result<Model<'p>, SelectionError> {
         let count = problem.candidates.len();
-        let mut index: HashMap<&str, usize> = HashMap::with_capacity(count);
+        let mut index: HashMap<&ProjectId, usize> = HashMap::with_capacity(count);
         for (position, candidate) in problem.candidates.iter().enumerate() {
-            if index.insert(candidate.id.as_str(), position).is_some() {
+            if index.insert(&candidate.id, position).is_some() {
                 return Err(SelectionError::DuplicateProject(candidate.id.clone()));
             }
         }
@@ -97,8 +97,8 @@ impl<'p> Model<'p> {
             })
             .collect();
 
-        let find = |id: &str, place: &dyn Fn() -> String| {
-            index.get(id).copied().ok_or_else(|| SelectionError::UnknownProject { id: id.to_owned(), place: place() })
+        let find = |id: &ProjectId, place: &dyn Fn() -> String| {
+            index.get(id).copied().ok_or_else(|| SelectionError::UnknownProject { id: id.clone(), place: place() })
         };
         let mut forced_in = vec![false; count];
         for id in &problem.forced_in {
@@ -148,7 +148,7 @@ impl<'p> Model<'p> {
         &self.problem.candidates[project]
     }
 
-    pub(super) fn id(&self, project: usize) -> String {
+    pub(super) fn id(&self, project: usize) -> ProjectId {
         self.candidate(project).id.clone()
     }
 
@@ -240,15 +240,15 @@ impl<'p> Model<'p> {
         per_key
     }
 
-    pub(super) fn ids(&self, chosen: &[bool]) -> Vec<String> {
-        let mut ids: Vec<String> = (0..self.len()).filter(|&p| chosen[p]).map(|p| self.id(p)).collect();
+    pub(super) fn ids(&self, chosen: &[bool]) -> Vec<ProjectId> {
+        let mut ids: Vec<ProjectId> = (0..self.len()).filter(|&p| chosen[p]).map(|p| self.id(p)).collect();
         ids.sort();
         ids
     }
 
-    pub(super) fn membership(&self, ids: &[String]) -> Vec<bool> {
-        let set: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
-        self.problem.candidates.iter().map(|c| set.contains(c.id.as_str())).collect()
+    pub(super) fn membership(&self, ids: &[ProjectId]) -> Vec<bool> {
+        let set: std::collections::HashSet<&ProjectId> = ids.iter().collect();
+        self.problem.candidates.iter().map(|c| set.contains(&c.id)).collect()
     }
 
     pub(super) fn usage(&self, chosen: &[bool], budget: f64) -> Usage {

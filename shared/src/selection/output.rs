@@ -1,12 +1,14 @@
 //! What a selection answers: the chosen portfolio, its status and gap, and how much of the
 //! budget and of each role's capacity it uses.
 
+use crate::ids::ProjectId;
+
 /// The chosen portfolio and how good it is known to be.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Selection {
     pub status: SelectionStatus,
     /// Ids of the chosen projects, sorted. Empty when infeasible.
-    pub chosen: Vec<String>,
+    pub chosen: Vec<ProjectId>,
     pub total_value: f64,
     pub total_cost: f64,
     /// A proven upper bound on the value of any feasible portfolio. Equals `total_value` when
@@ -55,12 +57,12 @@ pub enum Infeasibility {
         "project `{project}` is forced in or required by a forced-in project, and it requires \
          `{requires}`, which is forced out: force `{requires}` in, or stop forcing `{project}` in"
     )]
-    Dependency { project: String, requires: String },
+    Dependency { project: ProjectId, requires: ProjectId },
     #[error(
         "projects `{first}` and `{second}` exclude each other, but both are forced in or \
          required by forced-in projects: force at most one of them in"
     )]
-    Exclusion { first: String, second: String },
+    Exclusion { first: ProjectId, second: ProjectId },
     #[error(
         "the forced-in projects and the projects they require cost {forced_cost}, more than the \
          budget of {budget}: raise the budget to at least {forced_cost} or force fewer projects in"
@@ -149,7 +151,7 @@ pub struct FrontierPoint {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GreedyPreview {
     /// Ids of the projects the preview takes, sorted. Empty when infeasible.
-    pub chosen: Vec<String>,
+    pub chosen: Vec<ProjectId>,
     pub total_value: f64,
     pub total_cost: f64,
     pub usage: Usage,
@@ -161,15 +163,15 @@ pub struct GreedyPreview {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SelectionError {
     #[error("two candidates have the id `{0}`: give every candidate its own id")]
-    DuplicateProject(String),
+    DuplicateProject(ProjectId),
     #[error("{place} names project `{id}`, which is not a candidate: add it or remove it there")]
-    UnknownProject { id: String, place: String },
+    UnknownProject { id: ProjectId, place: String },
     #[error("{what} is {value}: give a finite number of 0 or more")]
     BadNumber { what: String, value: f64 },
     #[error("project `{0}` is both forced in and forced out: keep only one of the two")]
-    ForcedInAndOut(String),
+    ForcedInAndOut(ProjectId),
     #[error("project `{0}` is set to exclude itself, which would forbid it: remove that exclusion")]
-    SelfExclusion(String),
+    SelfExclusion(ProjectId),
     #[error("the capacity of `{role}` in {week} is stated twice: state it once, as the total hours")]
     DuplicateCapacity { role: String, week: String },
     #[error(

@@ -53,8 +53,10 @@ pub(super) fn solve_at_budget(
 /// ```
 /// use shared::selection::{Candidate, SelectionProblem, SelectionSearch, SelectionStatus};
 ///
+/// let project = |id: &str| id.parse().unwrap();
 /// let mut problem = SelectionProblem::new(10.0);
-/// problem.candidates = vec![Candidate::new("a", 12.0, 6.0), Candidate::new("b", 9.0, 5.0), Candidate::new("c", 9.0, 5.0)];
+/// problem.candidates =
+///     vec![Candidate::new(project("a"), 12.0, 6.0), Candidate::new(project("b"), 9.0, 5.0), Candidate::new(project("c"), 9.0, 5.0)];
 /// let mut search = SelectionSearch::new(&problem).unwrap();
 /// while !search.step(4).unwrap() {}
 /// let selection = search.selection().unwrap();

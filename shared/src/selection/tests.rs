@@ -1,12 +1,17 @@
 use super::*;
 
+/// A project id written as text.
+fn pid(id: &str) -> ProjectId {
+    id.parse().unwrap()
+}
+
 type Ids = &'static [&'static str];
 type Pairs = &'static [(&'static str, &'static str)];
 
 /// A problem with these `(id, value, cost)` candidates and nothing else.
 fn problem(budget: f64, candidates: &[(&str, f64, f64)]) -> SelectionProblem {
     let mut problem = SelectionProblem::new(budget);
-    problem.candidates = candidates.iter().map(|&(id, value, cost)| Candidate::new(id, value, cost)).collect();
+    problem.candidates = candidates.iter().map(|&(id, value, cost)| Candidate::new(pid(id), value, cost)).collect();
     problem
 }
 
@@ -102,14 +107,14 @@ fn a_search_run_in_slices_finds_what_select_finds() {
 fn capacity_per_role_and_week_is_respected() {
     let mut problem = SelectionProblem::new(1000.0);
     problem.candidates = vec![
-        Candidate::new("crm", 50.0, 100.0).with_demand("developer", "2026-W48", 30.0),
-        Candidate::new("erp", 55.0, 100.0).with_demand("developer", "2026-W48", 30.0).with_demand(
+        Candidate::new(pid("crm"), 50.0, 100.0).with_demand("developer", "2026-W48", 30.0),
+        Candidate::new(pid("erp"), 55.0, 100.0).with_demand("developer", "2026-W48", 30.0).with_demand(
             "developer",
             "2026-W49",
             10.0,
         ),
-        Candidate::new("portal", 40.0, 100.0).with_demand("developer", "2026-W49", 35.0),
-        Candidate::new("bi", 30.0, 100.0).with_demand("developer", "2026-W48", 15.0).with_demand(
+        Candidate::new(pid("portal"), 40.0, 100.0).with_demand("developer", "2026-W49", 35.0),
+        Candidate::new(pid("bi"), 30.0, 100.0).with_demand("developer", "2026-W48", 15.0).with_demand(
             "developer",
             "2026-W49",
             15.0,
@@ -147,8 +152,8 @@ fn capacity_per_role_and_week_is_respected() {
 fn unstated_capacity_is_unlimited_and_reported() {
     let mut problem = SelectionProblem::new(100.0);
     problem.candidates = vec![
-        Candidate::new("a", 10.0, 10.0).with_demand("tester", "2026-W01", 500.0),
-        Candidate::new("b", 10.0, 10.0).with_demand("architect", "2026-W01", 8.0),
+        Candidate::new(pid("a"), 10.0, 10.0).with_demand("tester", "2026-W01", 500.0),
+        Candidate::new(pid("b"), 10.0, 10.0).with_demand("architect", "2026-W01", 8.0),
     ];
     problem.add_capacity("architect", "2026-W01", 0.0);
     assert_selects(&problem, &["a"], 10.0);
@@ -178,8 +183,8 @@ fn forced_projects_are_kept_in_and_out() {
     ];
     for &(forced_in, forced_out, expected, value) in cases {
         let mut problem = knapsack.clone();
-        problem.forced_in = forced_in.iter().map(|id| id.to_string()).collect();
-        problem.forced_out = forced_out.iter().map(|id| id.to_string()).collect();
+        problem.forced_in = forced_in.iter().map(|id| pid(id)).collect();
+        problem.forced_out = forced_out.iter().map(|id| pid(id)).collect();
         assert_selects(&problem, expected, value);
     }
 }
@@ -207,7 +212,7 @@ fn dependencies_pull_in_what_they_require() {
     for &(dependencies, expected, value) in cases {
         let mut problem = knapsack.clone();
         for &(project, requires) in dependencies {
-            problem.add_dependency(project, requires);
+            problem.add_dependency(&pid(project), &pid(requires));
         }
         assert_selects(&problem, expected, value);
     }
@@ -219,14 +224,14 @@ fn dependencies_pull_in_what_they_require() {
 fn exclusions_keep_at_most_one_of_a_pair() {
     let mut problem =
         problem(10.0, &[("a", 12.0, 6.0), ("b", 9.0, 5.0), ("c", 9.0, 5.0), ("d", 3.0, 2.0), ("e", 1.0, 4.0)]);
-    problem.add_exclusion("b", "c");
+    problem.add_exclusion(&pid("b"), &pid("c"));
     assert_selects(&problem, &["a", "d"], 15.0);
-    problem.add_exclusion("d", "a");
+    problem.add_exclusion(&pid("d"), &pid("a"));
     assert_selects(&problem, &["a", "e"], 13.0);
     // With a forced in, e (excluded by a now) is ruled out too: a alone... or a + d? d is
     // excluded by a, so a + e if allowed; exclude a and e and only a remains.
-    problem.add_exclusion("a", "e");
-    problem.forced_in = vec!["a".into()];
+    problem.add_exclusion(&pid("a"), &pid("e"));
+    problem.forced_in = vec![pid("a")];
     assert_selects(&problem, &["a"], 12.0);
 }
 
@@ -236,9 +241,9 @@ fn exclusions_keep_at_most_one_of_a_pair() {
 fn projects_worth_nothing_are_taken_only_when_needed() {
     let mut problem = problem(10.0, &[("platform", 0.0, 4.0), ("app", 5.0, 4.0), ("report", 0.0, 1.0)]);
     assert_selects(&problem, &["app"], 5.0);
-    problem.add_dependency("app", "platform");
+    problem.add_dependency(&pid("app"), &pid("platform"));
     assert_selects(&problem, &["app", "platform"], 5.0);
-    problem.forced_in = vec!["report".into()];
+    problem.forced_in = vec![pid("report")];
     assert_selects(&problem, &["app", "platform", "report"], 5.0);
 }
 
@@ -247,9 +252,9 @@ fn infeasible_problems_name_the_rule_that_breaks() {
     let base = || {
         let mut problem = SelectionProblem::new(10.0);
         problem.candidates = vec![
-            Candidate::new("a", 5.0, 6.0).with_demand("analyst", "2026-W10", 30.0),
-            Candidate::new("b", 5.0, 6.0).with_demand("analyst", "2026-W10", 30.0),
-            Candidate::new("c", 5.0, 1.0),
+            Candidate::new(pid("a"), 5.0, 6.0).with_demand("analyst", "2026-W10", 30.0),
+            Candidate::new(pid("b"), 5.0, 6.0).with_demand("analyst", "2026-W10", 30.0),
+            Candidate::new(pid("c"), 5.0, 1.0),
         ];
         problem.add_capacity("analyst", "2026-W10", 40.0);
         problem
@@ -258,7 +263,7 @@ fn infeasible_problems_name_the_rule_that_breaks() {
         (
             {
                 let mut problem = base();
-                problem.forced_in = vec!["a".into(), "b".into()];
+                problem.forced_in = vec![pid("a"), pid("b")];
                 problem
             },
             Infeasibility::Budget { forced_cost: 12.0, budget: 10.0 },
@@ -267,7 +272,7 @@ fn infeasible_problems_name_the_rule_that_breaks() {
             {
                 let mut problem = base();
                 problem.budget = 100.0;
-                problem.forced_in = vec!["a".into(), "b".into()];
+                problem.forced_in = vec![pid("a"), pid("b")];
                 problem
             },
             Infeasibility::Capacity {
@@ -280,23 +285,23 @@ fn infeasible_problems_name_the_rule_that_breaks() {
         (
             {
                 let mut problem = base();
-                problem.forced_in = vec!["a".into(), "c".into()];
-                problem.add_exclusion("c", "a");
+                problem.forced_in = vec![pid("a"), pid("c")];
+                problem.add_exclusion(&pid("c"), &pid("a"));
                 problem
             },
-            Infeasibility::Exclusion { first: "a".into(), second: "c".into() },
+            Infeasibility::Exclusion { first: pid("a"), second: pid("c") },
         ),
         (
             {
                 // c requires a only through b: the closure is followed.
                 let mut problem = base();
-                problem.forced_in = vec!["c".into()];
-                problem.forced_out = vec!["a".into()];
-                problem.add_dependency("c", "b");
-                problem.add_dependency("b", "a");
+                problem.forced_in = vec![pid("c")];
+                problem.forced_out = vec![pid("a")];
+                problem.add_dependency(&pid("c"), &pid("b"));
+                problem.add_dependency(&pid("b"), &pid("a"));
                 problem
             },
-            Infeasibility::Dependency { project: "b".into(), requires: "a".into() },
+            Infeasibility::Dependency { project: pid("b"), requires: pid("a") },
         ),
         (
             {
@@ -304,12 +309,12 @@ fn infeasible_problems_name_the_rule_that_breaks() {
                 let mut problem = base();
                 problem.budget = 100.0;
                 problem.capacities.clear();
-                problem.forced_in = vec!["a".into(), "c".into()];
-                problem.add_dependency("c", "b");
-                problem.add_exclusion("a", "b");
+                problem.forced_in = vec![pid("a"), pid("c")];
+                problem.add_dependency(&pid("c"), &pid("b"));
+                problem.add_exclusion(&pid("a"), &pid("b"));
                 problem
             },
-            Infeasibility::Exclusion { first: "a".into(), second: "b".into() },
+            Infeasibility::Exclusion { first: pid("a"), second: pid("b") },
         ),
     ];
     for (problem, expected) in cases {
@@ -335,29 +340,29 @@ fn invalid_input_is_refused_with_a_message_naming_the_value() {
     };
     type Edit = fn(&mut SelectionProblem);
     let cases: &[(Edit, &str)] = &[
-        (|p| p.candidates.push(Candidate::new("a", 1.0, 1.0)), "two candidates have the id `a`"),
+        (|p| p.candidates.push(Candidate::new(pid("a"), 1.0, 1.0)), "two candidates have the id `a`"),
         (|p| p.candidates[0].value = f64::NAN, "the value of project `a` is NaN"),
         (|p| p.candidates[1].value = -1.0, "the value of project `b` is -1"),
         (|p| p.candidates[0].value = f64::INFINITY, "the value of project `a` is inf"),
         (|p| p.candidates[1].cost = -5.0, "the cost of project `b` is -5"),
         (
-            |p| p.candidates[0] = Candidate::new("a", 1.0, 1.0).with_demand("qa", "2026-W01", -2.0),
+            |p| p.candidates[0] = Candidate::new(pid("a"), 1.0, 1.0).with_demand("qa", "2026-W01", -2.0),
             "the demand of project `a` for `qa` in 2026-W01 is -2",
         ),
         (|p| p.budget = f64::NAN, "the budget is NaN"),
         (|p| p.budget = -1.0, "the budget is -1"),
         (|p| p.add_capacity("dev", "2026-W02", -8.0), "the capacity of `dev` in 2026-W02 is -8"),
         (|p| p.add_capacity("qa", "2026-W01", 8.0), "the capacity of `qa` in 2026-W01 is stated twice"),
-        (|p| p.forced_in.push("zz".into()), "the forced-in list names project `zz`"),
-        (|p| p.forced_out.push("zz".into()), "the forced-out list names project `zz`"),
-        (|p| p.add_dependency("a", "zz"), "the dependency `a` requires `zz` names project `zz`"),
-        (|p| p.add_dependency("zz", "a"), "the dependency `zz` requires `a` names project `zz`"),
-        (|p| p.add_exclusion("a", "zz"), "the exclusion of `a` and `zz` names project `zz`"),
-        (|p| p.add_exclusion("b", "b"), "project `b` is set to exclude itself"),
+        (|p| p.forced_in.push(pid("zz")), "the forced-in list names project `zz`"),
+        (|p| p.forced_out.push(pid("zz")), "the forced-out list names project `zz`"),
+        (|p| p.add_dependency(&pid("a"), &pid("zz")), "the dependency `a` requires `zz` names project `zz`"),
+        (|p| p.add_dependency(&pid("zz"), &pid("a")), "the dependency `zz` requires `a` names project `zz`"),
+        (|p| p.add_exclusion(&pid("a"), &pid("zz")), "the exclusion of `a` and `zz` names project `zz`"),
+        (|p| p.add_exclusion(&pid("b"), &pid("b")), "project `b` is set to exclude itself"),
         (
             |p| {
-                p.forced_in.push("b".into());
-                p.forced_out.push("b".into());
+                p.forced_in.push(pid("b"));
+                p.forced_out.push(pid("b"));
             },
             "project `b` is both forced in and forced out",
         ),
@@ -382,7 +387,7 @@ fn invalid_input_is_refused_with_a_message_naming_the_value() {
     assert_eq!(error.to_string(), "the accepted gap of the limits is -0.1: give a finite number of 0 or more");
     // Harmless oddities are accepted: a self-dependency and an unlimited budget.
     let mut problem = base();
-    problem.add_dependency("a", "a");
+    problem.add_dependency(&pid("a"), &pid("a"));
     problem.budget = f64::INFINITY;
     assert_selects(&problem, &["a", "b"], 3.0);
 }
@@ -420,7 +425,7 @@ fn the_frontier_gives_the_best_value_at_each_budget() {
 
     // Forcing a in makes every level below 6 infeasible, and the rest non-decreasing.
     let mut forced = knapsack.clone();
-    forced.forced_in = vec!["a".into()];
+    forced.forced_in = vec![pid("a")];
     let frontier = efficient_frontier(&forced, &levels, &Limits::exact()).unwrap();
     for point in &frontier {
         let infeasible = matches!(point.selection.status, SelectionStatus::Infeasible(_));
@@ -435,7 +440,7 @@ fn branching_problem() -> SelectionProblem {
     problem.candidates = (0..10)
         .map(|i| {
             let cost = 3.0 + i as f64 / 10.0;
-            Candidate::new(&format!("p{i}"), cost + 1.0 / (i as f64 + 1.0), cost)
+            Candidate::new(pid(&format!("p{i}")), cost + 1.0 / (i as f64 + 1.0), cost)
         })
         .collect();
     problem
@@ -525,7 +530,7 @@ pub(super) fn random_problem(seed: u64, count: usize, weeks: usize) -> Selection
     for i in 0..count {
         let cost = (10.0 + 90.0 * random.unit()).round() * 1000.0;
         let value = (cost / 1000.0 * (0.5 + random.unit())).round();
-        let mut candidate = Candidate::new(&format!("p{i:03}"), value, cost);
+        let mut candidate = Candidate::new(pid(&format!("p{i:03}")), value, cost);
         let first_week = random.below(weeks);
         for week in first_week..(first_week + 1 + random.below(4)).min(weeks) {
             for role in roles {
@@ -544,7 +549,7 @@ pub(super) fn random_problem(seed: u64, count: usize, weeks: usize) -> Selection
     for ((role, week), demand) in demand_per_key {
         problem.add_capacity(&role, &week, (demand * 0.5).round());
     }
-    let id = |i: usize| format!("p{i:03}");
+    let id = |i: usize| pid(&format!("p{i:03}"));
     for _ in 0..count / 10 {
         let (a, b) = (random.below(count), random.below(count));
         if a != b {

@@ -374,18 +374,14 @@ impl<'a> From<&'a Worth> for WorthOf<'a> {
 /// Each project's value to the portfolio, 0–1: its weighted score when it has one, else its
 /// alignment with the objectives.
 pub fn project_values(board: &BoardSnapshot, worth: WorthOf<'_>) -> BTreeMap<ProjectId, (f64, ValueBasis)> {
-    let scored: BTreeMap<&str, f64> = worth
-        .ranking
-        .iter()
-        .flat_map(|ranking| ranking.candidates.iter().map(|c| (c.id.as_str(), c.total_score)))
-        .collect();
-    let aligned: BTreeMap<&str, f64> = worth.alignment.iter().map(|a| (a.project.as_str(), a.score)).collect();
+    let scored: BTreeMap<&ProjectId, f64> =
+        worth.ranking.iter().flat_map(|ranking| ranking.candidates.iter().map(|c| (&c.id, c.total_score))).collect();
+    let aligned: BTreeMap<&ProjectId, f64> = worth.alignment.iter().map(|a| (&a.project, a.score)).collect();
     board
         .projects
         .iter()
         .map(|project| {
-            let id = project.id.as_str();
-            let value = match (scored.get(id), aligned.get(id)) {
+            let value = match (scored.get(&project.id), aligned.get(&project.id)) {
                 (Some(&score), _) => (score, ValueBasis::WeightedScore),
                 (None, Some(&score)) => (score, ValueBasis::Alignment),
                 (None, None) => (0.0, ValueBasis::None),
@@ -457,10 +453,10 @@ const MAX_RADIUS: f64 = 30.0;
 /// ones are drawn on top.
 pub fn bubbles(board: &BoardSnapshot, dashboard: &Dashboard, frame: &ChartFrame) -> Vec<Bubble> {
     let values = project_values(board, WorthOf::from(dashboard));
-    let risks: BTreeMap<&str, u8> = dashboard
+    let risks: BTreeMap<&ProjectId, u8> = dashboard
         .exposure
         .iter()
-        .flat_map(|exposure| exposure.projects.iter().map(|p| (p.project_id.as_str(), p.highest_score)))
+        .flat_map(|exposure| exposure.projects.iter().map(|p| (&p.project_id, p.highest_score)))
         .collect();
     let in_play: Vec<_> =
         board.projects.iter().filter(|p| !matches!(p.stage, Stage::Closed | Stage::Cancelled)).collect();
@@ -469,7 +465,7 @@ pub fn bubbles(board: &BoardSnapshot, dashboard: &Dashboard, frame: &ChartFrame)
         .into_iter()
         .map(|project| {
             let (value, basis) = values.get(&project.id).copied().unwrap_or((0.0, ValueBasis::None));
-            let risk = risks.get(project.id.as_str()).copied().unwrap_or(0);
+            let risk = risks.get(&project.id).copied().unwrap_or(0);
             let r = if largest_budget > 0.0 {
                 MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * (project.budget / largest_budget).sqrt()
             } else {

@@ -120,7 +120,7 @@ pub fn totals(board: &BoardSnapshot, rows: &[FinanceRow]) -> Totals {
     let usable: Vec<ProjectFigures> = rows
         .iter()
         .filter(|row| row.earned_value().is_some())
-        .map(|row| ProjectFigures { project_id: row.project.to_string(), figures: row.health.figures })
+        .map(|row| ProjectFigures { project_id: row.project.clone(), figures: row.health.figures })
         .collect();
     let left_out = rows.iter().filter(|row| row.earned_value().is_none()).map(|row| row.name.clone()).collect();
     let committed_budget: f64 = board.projects.iter().filter(|p| p.stage.is_committed()).map(|p| p.budget).sum();

@@ -6,7 +6,7 @@
 use std::str::FromStr;
 
 use crate::{
-    board::{BoardError, BoardSnapshot, Project, ProjectId, Stage, Subject},
+    board::{BoardError, BoardSnapshot, CriterionId, Project, ProjectId, Stage, Subject},
     format::{self, Locale},
     scoring::{self, Candidate, Confidence, Impact, RiceInput, WsjfInput},
 };
@@ -159,15 +159,15 @@ fn weighted(board: &BoardSnapshot) -> ModelRanking {
     let (scored, not_scored): (Vec<&Project>, Vec<&Project>) =
         in_play(board).partition(|p| board.criteria.iter().all(|c| p.scores.contains_key(&c.id)));
     let candidates: Vec<Candidate> =
-        scored.iter().map(|p| Candidate::new(p.id.as_str(), p.scores.iter().map(|(k, v)| (k.clone(), *v)))).collect();
+        scored.iter().map(|p| Candidate { id: p.id.clone(), scores: p.scores.clone() }).collect();
     let criterion_name =
-        |id: &str| board.criteria.iter().find(|c| c.id == id).map_or_else(String::new, |c| c.name.clone());
+        |id: &CriterionId| board.criteria.iter().find(|c| &c.id == id).map_or_else(String::new, |c| c.name.clone());
     let mut rows = Vec::new();
     let mut problem = None;
     match scoring::weighted_ranking(&board.criteria, &candidates) {
         Ok(ranking) => {
             for candidate in ranking.candidates {
-                let Some(project) = scored.iter().find(|p| p.id.as_str() == candidate.id) else { continue };
+                let Some(project) = scored.iter().find(|p| p.id == candidate.id) else { continue };
                 let mut reasons: Vec<Reason> = candidate
                     .contributions
                     .iter()
@@ -312,9 +312,9 @@ fn rice_row(project: &Project) -> Scored {
 /// One pair of criteria a member compares, the first one above the second in the criteria table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AhpPair {
-    pub first: String,
+    pub first: CriterionId,
     pub first_name: String,
-    pub second: String,
+    pub second: CriterionId,
     pub second_name: String,
     /// How many times more important `first` is than `second`, as the member answered (1/9 … 9);
     /// `None` until they answer.
@@ -324,7 +324,7 @@ pub struct AhpPair {
 /// One criterion's weight from AHP.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AhpWeight {
-    pub criterion: String,
+    pub criterion: CriterionId,
     pub name: String,
     /// The weights of a result sum to 1.
     pub weight: f64,
@@ -381,7 +381,7 @@ pub fn ahp(board: &BoardSnapshot, member: &str) -> AhpView {
         return AhpView { problem: Some(problem), ..AhpView::default() };
     }
     // Each member's answers, as the entry (i, j), i < j, of a matrix in table order.
-    let index = |id: &str| criteria.iter().position(|c| c.id == id);
+    let index = |id: &CriterionId| criteria.iter().position(|c| &c.id == id);
     let mut answers: std::collections::BTreeMap<&str, std::collections::BTreeMap<(usize, usize), f64>> =
         Default::default();
     for judgment in &board.judgments {

@@ -83,19 +83,18 @@ pub fn build_problem(
             problem.add_capacity(role, &week.to_string(), hours);
         }
     }
-    let candidates: BTreeSet<&str> = problem.candidates.iter().map(|c| c.id.as_str()).collect();
-    let mut forced_in: Vec<String> = problem.forced_in.clone();
-    let mut forced_out: Vec<String> = problem.forced_out.clone();
+    let candidates: BTreeSet<&ProjectId> = problem.candidates.iter().map(|c| &c.id).collect();
+    let mut forced_in: Vec<ProjectId> = problem.forced_in.clone();
+    let mut forced_out: Vec<ProjectId> = problem.forced_out.clone();
     for (id, force) in &setup.forced {
-        let id = id.to_string();
-        if !candidates.contains(id.as_str()) {
+        if !candidates.contains(id) {
             continue;
         }
-        forced_in.retain(|other| *other != id);
-        forced_out.retain(|other| *other != id);
+        forced_in.retain(|other| other != id);
+        forced_out.retain(|other| other != id);
         match force {
-            Force::In => forced_in.push(id),
-            Force::Out => forced_out.push(id),
+            Force::In => forced_in.push(id.clone()),
+            Force::Out => forced_out.push(id.clone()),
         }
     }
     problem.forced_in = forced_in;
@@ -165,15 +164,16 @@ pub struct Comparison {
     pub chosen_roles: Vec<RoleUse>,
 }
 
-pub fn compare(board: &BoardSnapshot, problem: &SelectionProblem, chosen: &[String]) -> Comparison {
-    let chosen: BTreeSet<&str> = chosen.iter().map(String::as_str).collect();
+pub fn compare(board: &BoardSnapshot, problem: &SelectionProblem, chosen: &[ProjectId]) -> Comparison {
+    let chosen_ids = chosen;
+    let chosen: BTreeSet<&ProjectId> = chosen.iter().collect();
     let mut rows = Vec::new();
     let (mut current_totals, mut chosen_totals) = (Totals::default(), Totals::default());
     let mut current_ids = Vec::new();
     for candidate in &problem.candidates {
-        let Some(project) = board.projects.iter().find(|p| p.id.as_str() == candidate.id) else { continue };
+        let Some(project) = board.projects.iter().find(|p| p.id == candidate.id) else { continue };
         let now = project.stage.is_committed();
-        let will = chosen.contains(candidate.id.as_str());
+        let will = chosen.contains(&candidate.id);
         if now {
             current_totals.value += candidate.value;
             current_totals.cost += candidate.cost;
@@ -205,18 +205,17 @@ pub fn compare(board: &BoardSnapshot, problem: &SelectionProblem, chosen: &[Stri
         Change::StaysOut => 3,
     };
     rows.sort_by_key(|row| order(row.change));
-    let chosen_ids: Vec<String> = chosen.iter().map(|id| (*id).to_owned()).collect();
     Comparison {
         rows,
         current: current_totals,
         chosen: chosen_totals,
         current_roles: role_use(problem, &current_ids),
-        chosen_roles: role_use(problem, &chosen_ids),
+        chosen_roles: role_use(problem, chosen_ids),
     }
 }
 
 /// Demand of the projects `ids` per role, summed over the weeks, against the role's capacity.
-pub fn role_use(problem: &SelectionProblem, ids: &[String]) -> Vec<RoleUse> {
+pub fn role_use(problem: &SelectionProblem, ids: &[ProjectId]) -> Vec<RoleUse> {
     let mut demand: BTreeMap<(&str, &str), f64> = BTreeMap::new();
     for candidate in problem.candidates.iter().filter(|c| ids.contains(&c.id)) {
         for need in &candidate.demand {
@@ -350,7 +349,7 @@ mod tests {
         let setup = Setup { budget: 100.0, ..Setup::default() };
         let problem = build_problem(&board, &values, &setup, &[week]);
         let selection = select(&problem, &Limits::exact()).unwrap();
-        let mut expected_chosen = vec![erp.to_string(), bi.to_string()];
+        let mut expected_chosen = vec![erp.clone(), bi.clone()];
         expected_chosen.sort();
         assert_eq!(selection.chosen, expected_chosen);
         let comparison = compare(&board, &problem, &selection.chosen);
@@ -386,12 +385,12 @@ mod tests {
             forced: [(erp.clone(), Force::Out)].into(),
         };
         let problem = build_problem(&board, &values, &setup, &[week]);
-        assert_eq!(problem.forced_in, Vec::<String>::new());
-        assert_eq!(problem.forced_out, [erp.to_string()]);
+        assert_eq!(problem.forced_in, Vec::<ProjectId>::new());
+        assert_eq!(problem.forced_out, std::slice::from_ref(&erp));
         assert_eq!(problem.capacities.len(), 1);
         assert_eq!(problem.capacities[0].hours, 50.0);
         let selection = select(&problem, &Limits::exact()).unwrap();
-        let mut expected = vec![bi.to_string(), portal.to_string()];
+        let mut expected = vec![bi.clone(), portal.clone()];
         expected.sort();
         assert_eq!(selection.chosen, expected);
         assert_eq!(selection.total_value, 85.0);

@@ -4,7 +4,7 @@
 
 use crate::{
     alignment::{self, Objective, ProjectContributions},
-    board::{BoardSnapshot, ProjectId, Stage},
+    board::{BoardSnapshot, ObjectiveId, ProjectId, Stage},
     views::scoring::RankingProblem,
 };
 
@@ -35,7 +35,7 @@ pub fn alignment_ranking(board: &BoardSnapshot) -> Result<Vec<AlignmentRow>, Ran
     let mut rows = Vec::with_capacity(board.projects.len());
     for project in &board.projects {
         let contributions =
-            ProjectContributions { project: project.id.to_string(), contributions: project.contributions.clone() };
+            ProjectContributions { project: project.id.clone(), contributions: project.contributions.clone() };
         let alignment =
             alignment::project_alignment(&board.objectives, &contributions).map_err(|error| match error {
                 alignment::AlignmentError::NoWeight => RankingProblem::NoWeight,
@@ -59,7 +59,7 @@ pub fn alignment_ranking(board: &BoardSnapshot) -> Result<Vec<AlignmentRow>, Ran
 
 /// The objectives (by id, in the board's order) that no approved or active project
 /// contributes to: strategy nobody is delivering.
-pub fn unserved_objectives(board: &BoardSnapshot) -> Vec<String> {
+pub fn unserved_objectives(board: &BoardSnapshot) -> Vec<ObjectiveId> {
     let serving: Vec<_> =
         board.projects.iter().filter(|p| matches!(p.stage, Stage::Approved | Stage::Active)).collect();
     board
@@ -94,7 +94,7 @@ pub fn move_in_grid(at: (usize, usize), key: &str, rows: usize, columns: usize) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::board::{Board, NewProject, ObjectiveId};
+    use crate::board::{Board, NewProject};
 
     /// Growth weighs 3, Compliance 1 (shares 0.75 and 0.25), Green IT 0. ERP (active) serves
     /// Growth 0.8 and Compliance 0.4 → 0.75 × 0.8 + 0.25 × 0.4 = 0.7. CRM (proposed) serves
@@ -141,12 +141,12 @@ mod tests {
         let (board, [growth, compliance, green], [_, _, erp]) = board();
         // Growth: ERP (active). Compliance: ERP too (0.4), so CRM, only proposed, is not needed.
         // Green IT: nobody.
-        assert_eq!(unserved_objectives(&board), [green.to_string()]);
+        assert_eq!(unserved_objectives(&board), std::slice::from_ref(&green));
         let mut without_erp = board.clone();
         without_erp.projects.retain(|p| p.id != erp);
         // Without ERP nobody approved or active serves Growth, and only proposed CRM serves
         // Compliance: all three are unserved.
-        assert_eq!(unserved_objectives(&without_erp), [growth.to_string(), compliance.to_string(), green.to_string()]);
+        assert_eq!(unserved_objectives(&without_erp), [growth.clone(), compliance.clone(), green.clone()]);
     }
 
     #[test]
