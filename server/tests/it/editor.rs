@@ -1,5 +1,6 @@
-//! A native sync client for tests that break things: it tolerates the server going away,
-//! notes what the server acknowledged, and can send any frame at all.
+//! The native sync client of the tests, running the same protocol code as the browser
+//! (`shared::sync`): it edits, syncs and announces presence like a member's device, tolerates
+//! the server going away, notes what the server acknowledged, and can send any frame at all.
 
 use std::{net::SocketAddr, time::Duration};
 
@@ -13,10 +14,30 @@ use shared::{
 use tokio::net::TcpStream;
 use tokio_tungstenite::{tungstenite::Message, MaybeTlsStream, WebSocketStream};
 
+use crate::harness::TestBoard;
+
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-/// A client that keeps editing through server crashes: it notes what the server acknowledged,
-/// and reconnects when asked.
+/// How long [`Editor::sync_until`] waits.
+const SYNC_WAIT: Duration = Duration::from_secs(10);
+
+/// What an edit may return: nothing, or the board's answer, which must be `Ok`.
+pub trait EditOutcome {
+    fn check(self);
+}
+
+impl EditOutcome for () {
+    fn check(self) {}
+}
+
+impl EditOutcome for Result<(), shared::BoardError> {
+    fn check(self) {
+        self.expect("the edit is valid");
+    }
+}
+
+/// A member's device: it keeps editing through server crashes, notes what the server
+/// acknowledged, and reconnects when asked.
 pub struct Editor {
     pub name: String,
     pub board: Board,
@@ -49,6 +70,14 @@ impl Editor {
             error: None,
             frames_received: 0,
         }
+    }
+
+    /// A client with the board owner's token, connected to `addr`, that has received `board`.
+    pub async fn open(name: &str, board: &TestBoard, addr: SocketAddr) -> Editor {
+        let mut editor = Editor::new(name, board.document_id(), &board.token);
+        assert!(editor.connect(addr).await, "{name} connects to {addr}");
+        editor.sync_until(Board::is_loaded).await;
+        editor
     }
 
     /// A client that claims `peer_id` in its handshake, whoever it really is.
@@ -86,8 +115,9 @@ impl Editor {
         self.client.disconnected();
     }
 
-    pub async fn edit(&mut self, change: impl FnOnce(&mut Board)) {
-        change(&mut self.board);
+    /// Makes an edit (which must succeed) and sends it if connected.
+    pub async fn edit<R: EditOutcome>(&mut self, change: impl FnOnce(&mut Board) -> R) {
+        change(&mut self.board).check();
         let frames: Vec<Vec<u8>> = self.client.poll(&mut self.board).into_iter().collect();
         self.send(frames).await;
     }
@@ -98,7 +128,7 @@ impl Editor {
     /// one message: that message carries the change unless the server's Bloom filter claims to
     /// hold it already (a false positive, about one change in a hundred), and then the change
     /// goes only in the next round, which needs this client to read the server's answer.
-    pub async fn edit_acknowledged(&mut self, within: Duration, change: impl FnOnce(&mut Board)) {
+    pub async fn edit_acknowledged<R: EditOutcome>(&mut self, within: Duration, change: impl FnOnce(&mut Board) -> R) {
         self.edit(change).await;
         let name = self.name.clone();
         self.wait_for(within, &format!("the server acknowledging {name}'s edit"), |e| e.unsynced() == 0).await;
@@ -183,6 +213,18 @@ impl Editor {
             self.flush().await;
             self.pump(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Syncs until the server has every local change and `done` holds of the board, or panics
+    /// after ten seconds.
+    pub async fn sync_until(&mut self, done: impl Fn(&Board) -> bool) {
+        self.wait_for(SYNC_WAIT, "the server to hold every change", |e| e.unsynced() == 0 && done(&e.board)).await;
+    }
+
+    /// Announces presence on the board.
+    pub async fn announce(&mut self, presence: shared::sync::Presence) {
+        let frame = self.client.ephemeral(presence.encode()).expect("connected");
+        self.send(vec![frame]).await;
     }
 
     /// True once the server answered that this board is not available to this client.

@@ -11,13 +11,14 @@ use shared::{
     Board, IsoWeek, PersonId, ProjectId, Stage,
 };
 
-use crate::harness::{expect_error, expect_refusal, start_server, ApiClient, TestClient, TestDatabase};
+use crate::editor::Editor;
+use crate::harness::{expect_error, expect_refusal, start_server, ApiClient, TestDatabase};
 
 /// A board with a project, a person and a booking, synced by its owner; the owner's client.
-async fn board_with_content(owner: &ApiClient, name: &str) -> (String, TestClient) {
+async fn board_with_content(owner: &ApiClient, name: &str) -> (String, Editor) {
     let board = owner.create_board(name).await;
     let board_id = board.document_id().to_owned();
-    let mut client = TestClient::new("owner", &board_id).with_token(&owner.create_token("t").await);
+    let mut client = Editor::new("owner", &board_id, &owner.create_token("t").await);
     client.connect(owner.addr()).await;
     client.sync_until(Board::is_loaded).await;
     let (apollo, wang) = (ProjectId::random(), PersonId::random());
@@ -126,8 +127,8 @@ async fn a_backup_becomes_a_new_board_owned_by_the_uploader_and_a_doctored_one_i
     assert!(!history.entries.is_empty());
     assert!(history.entries.iter().all(|entry| entry.account_name == "carl"), "the uploader brought every change");
 
-    let mut copy = TestClient::new("carl", restored.document_id()).with_token(&colleague.create_token("t").await);
-    copy.connect(server.addr).await;
+    let mut copy = Editor::new("carl", restored.document_id(), &colleague.create_token("t").await);
+    assert!(copy.connect(server.addr).await);
     copy.sync_until(|board| board.allocations().len() == 1).await;
     assert_eq!(copy.board.snapshot().projects, client.board.snapshot().projects);
 
@@ -167,7 +168,7 @@ async fn a_backup_becomes_a_new_board_owned_by_the_uploader_and_a_doctored_one_i
     }
     let response = ApiClient::new(server.addr).await.post("/api/boards/restore").body(backup).send().await.unwrap();
     assert_eq!(response.status(), 401, "signed out");
-    client.disconnect();
-    copy.disconnect();
+    client.lost();
+    copy.lost();
     server.stop().await;
 }

@@ -11,7 +11,8 @@ use shared::{
     Board, ProjectId, Stage,
 };
 
-use crate::harness::{expect_error, on_postgres, start_server, ApiClient, TestClient, TestDatabase};
+use crate::editor::Editor;
+use crate::harness::{expect_error, on_postgres, start_server, ApiClient, TestDatabase};
 
 /// 2100-01-01T00:00:00Z in seconds: a timestamp no honest device writes today.
 const YEAR_2100_S: i64 = 4_102_444_800;
@@ -31,13 +32,7 @@ async fn history(client: &ApiClient, board: &str, query: &str) -> HistoryPage {
 /// A change to `client`'s board made by hand: with the actor id `actor` (someone else's, say),
 /// stamped `time_s`, setting the budget of `project` to `budget`. It is added to the client's
 /// board, ready to sync.
-fn hand_made_change(
-    client: &mut TestClient,
-    actor: &automerge::ActorId,
-    time_s: i64,
-    project: &ProjectId,
-    budget: f64,
-) {
+fn hand_made_change(client: &mut Editor, actor: &automerge::ActorId, time_s: i64, project: &ProjectId, budget: f64) {
     let mut doc = AutoCommit::load(&client.board.save()).unwrap();
     doc.set_actor(actor.clone());
     let (_, projects) = doc.get(ROOT, "projects").unwrap().unwrap();
@@ -73,8 +68,8 @@ async fn attribution_story(url: &str) {
     let ids = [owner.me().await.account.id, editor.me().await.account.id];
     let [owner_id, editor_id] = ids;
 
-    let mut olga = TestClient::new("olga", &board_id).with_token(&owner.create_token("t").await);
-    olga.connect(addr).await;
+    let mut olga = Editor::new("olga", &board_id, &owner.create_token("t").await);
+    assert!(olga.connect(addr).await);
     olga.sync_until(Board::is_loaded).await;
     let apollo = ProjectId::random();
     let started = now_ms();
@@ -86,8 +81,8 @@ async fn attribution_story(url: &str) {
     let olgas_change = olga.board.heads()[0];
     let olgas_actor = actor_of(&mut olga.board, &olgas_change);
 
-    let mut edith = TestClient::new("edith", &board_id).with_token(&editor.create_token("t").await);
-    edith.connect(addr).await;
+    let mut edith = Editor::new("edith", &board_id, &editor.create_token("t").await);
+    assert!(edith.connect(addr).await);
     edith.sync_until(|b| b.project(&apollo).is_some()).await;
     // Forged: Olga's actor id, a message saying it is hers, a time in 2100.
     hand_made_change(&mut edith, &olgas_actor, YEAR_2100_S, &apollo, 250_000.0);
@@ -159,9 +154,13 @@ async fn attribution_story(url: &str) {
     assert_eq!(response.status(), 401, "signed out");
 
     // A viewer's changes are neither applied nor recorded.
-    let mut victor = TestClient::new("victor", &board_id).with_token(&viewer.create_token("t").await);
-    victor.connect(addr).await;
-    victor.until(|client| client.board.project(&apollo).is_some()).await;
+    let mut victor = Editor::new("victor", &board_id, &viewer.create_token("t").await);
+    assert!(victor.connect(addr).await);
+    victor
+        .wait_for(std::time::Duration::from_secs(10), "the board with Apollo", |client| {
+            client.board.project(&apollo).is_some()
+        })
+        .await;
     victor.edit(|b| b.set_project_budget(&apollo, 1.0)).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let after_viewer = history(&owner, &board_id, "").await;
@@ -192,7 +191,7 @@ async fn changes_are_attributed_to_the_connection_that_sent_them_on_postgres() {
 
 /// Sets `project`'s budget to `thousands` × 1,000 and waits until the server has committed the
 /// change; returns its hash.
-async fn set_budget(client: &mut TestClient, project: &ProjectId, thousands: u32) -> String {
+async fn set_budget(client: &mut Editor, project: &ProjectId, thousands: u32) -> String {
     client.edit(|b| b.set_project_budget(project, f64::from(thousands) * 1000.0)).await;
     client.sync_until(|_| true).await;
     client.board.heads()[0].to_string()
@@ -207,8 +206,8 @@ async fn paging_story(url: &str) {
     let owner = ApiClient::sign_up(server.addr, "paula@example.com").await;
     let board = owner.create_board("Portfolio").await;
     let board_id = board.document_id().to_owned();
-    let mut paula = TestClient::new("paula", &board_id).with_token(&owner.create_token("t").await);
-    paula.connect(server.addr).await;
+    let mut paula = Editor::new("paula", &board_id, &owner.create_token("t").await);
+    assert!(paula.connect(server.addr).await);
     paula.sync_until(Board::is_loaded).await;
     let apollo = ProjectId::random();
     paula
@@ -293,8 +292,8 @@ async fn described_at_commit_story(url: &str) {
     let board = owner.create_board("Portfolio").await;
     let board_id = board.document_id().to_owned();
     owner.add_member(&board_id, "eli@example.com", Role::Editor).await;
-    let mut dora = TestClient::new("dora", &board_id).with_token(&owner.create_token("t").await);
-    dora.connect(server.addr).await;
+    let mut dora = Editor::new("dora", &board_id, &owner.create_token("t").await);
+    assert!(dora.connect(server.addr).await);
     dora.sync_until(Board::is_loaded).await;
     let (apollo, zeus) = (ProjectId::random(), ProjectId::random());
     for (id, name) in [(&apollo, "Apollo"), (&zeus, "Zeus")] {
@@ -324,8 +323,8 @@ async fn described_at_commit_story(url: &str) {
     assert_eq!(rows[1].projects.as_deref(), Some(format!("[\"{zeus}\"]").as_str()));
 
     // Refused by the gate (the settings are the owner's): no row, nothing stored.
-    let mut eli = TestClient::new("eli", &board_id).with_token(&editor.create_token("t").await);
-    eli.connect(server.addr).await;
+    let mut eli = Editor::new("eli", &board_id, &editor.create_token("t").await);
+    assert!(eli.connect(server.addr).await);
     eli.sync_until(|b| b.project(&apollo).is_some()).await;
     eli.edit(|b| b.set_currency("USD")).await;
     let refused = eli.board.heads()[0].to_string();

@@ -12,7 +12,8 @@ use shared::{
 };
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::harness::{create_board, start_server, ApiClient, TestClient, TestDatabase};
+use crate::editor::Editor;
+use crate::harness::{create_board, start_server, ApiClient, TestDatabase};
 
 fn project(name: &str) -> NewProject {
     NewProject { name: name.into(), stage: Stage::Proposed, budget: 50_000.0 }
@@ -27,8 +28,8 @@ async fn two_clients_edit_one_board_and_converge() {
     let database = TestDatabase::new();
     let server = start_server(&database.url()).await;
     let board = create_board(server.addr, "Portfolio review").await;
-    let mut alice = TestClient::open("alice", &board, server.addr).await;
-    let mut bob = TestClient::open("bob", &board, server.addr).await;
+    let mut alice = Editor::open("alice", &board, server.addr).await;
+    let mut bob = Editor::open("bob", &board, server.addr).await;
     assert_eq!(alice.board.name(), "Portfolio review");
 
     let (erp, crm) = (ProjectId::random(), ProjectId::random());
@@ -55,16 +56,16 @@ async fn edits_made_while_the_server_is_down_all_arrive_after_a_restart() {
     let database = TestDatabase::new();
     let server = start_server(&database.url()).await;
     let board = create_board(server.addr, "Offline week").await;
-    let mut alice = TestClient::open("alice", &board, server.addr).await;
-    let mut bob = TestClient::open("bob", &board, server.addr).await;
+    let mut alice = Editor::open("alice", &board, server.addr).await;
+    let mut bob = Editor::open("bob", &board, server.addr).await;
     let erp = ProjectId::random();
     alice.edit(|b| b.add_project(erp.clone(), project("ERP"))).await;
     alice.sync_until(|_| true).await;
 
     // The server goes away in the middle of the session.
     server.stop().await;
-    alice.disconnect();
-    bob.disconnect();
+    alice.lost();
+    bob.lost();
     let (crm, hr) = (ProjectId::random(), ProjectId::random());
     alice.edit(|b| b.add_project(crm.clone(), project("CRM"))).await;
     alice.edit(|b| b.rename_project(&erp, "ERP upgrade")).await;
@@ -74,8 +75,8 @@ async fn edits_made_while_the_server_is_down_all_arrive_after_a_restart() {
 
     // A new server process on the same database.
     let server = start_server(&database.url()).await;
-    alice.connect(server.addr).await;
-    bob.connect(server.addr).await;
+    assert!(alice.connect(server.addr).await);
+    assert!(bob.connect(server.addr).await);
     alice.sync_until(|_| true).await;
     bob.sync_until(|b| b.projects().len() == 3).await;
     alice.sync_until(|b| b.projects().len() == 3).await;
@@ -87,8 +88,8 @@ async fn edits_made_while_the_server_is_down_all_arrive_after_a_restart() {
     // And a client that was never online before gets all of it from storage.
     server.stop().await;
     let server = start_server(&database.url()).await;
-    let mut carol = TestClient::new("carol", board.document_id()).with_token(&board.token);
-    carol.connect(server.addr).await;
+    let mut carol = Editor::new("carol", board.document_id(), &board.token);
+    assert!(carol.connect(server.addr).await);
     carol.sync_until(|b| b.projects().len() == 3).await;
     assert_eq!(carol.board.snapshot(), alice.board.snapshot());
     server.stop().await;
@@ -101,11 +102,13 @@ async fn an_unknown_board_is_unavailable_and_never_created() {
     // A well-formed id that no board has.
     let unknown = samod::DocumentId::new(&mut rand::rng()).to_string();
     let token = ApiClient::sign_up(server.addr, "guess@example.com").await.create_token("guess").await;
-    let mut client = TestClient::new("guess", &unknown).with_token(&token);
-    client.connect(server.addr).await;
-    let frames = client.poll_frames();
-    client.send_frames(frames).await;
-    client.until(|c| c.events.contains(&SyncEvent::Unavailable)).await;
+    let mut client = Editor::new("guess", &unknown, &token);
+    assert!(client.connect(server.addr).await);
+    client
+        .wait_for(Duration::from_secs(10), "the answer that the board is unavailable", |c| {
+            c.events.contains(&SyncEvent::Unavailable)
+        })
+        .await;
     assert!(!client.board.is_loaded());
     let stored = server.state().store.load_chunks(&unknown).await.unwrap();
     assert!(stored.is_empty(), "nothing is stored for an unknown board");
@@ -117,10 +120,10 @@ async fn presence_is_relayed_to_the_other_clients_of_a_board() {
     let database = TestDatabase::new();
     let server = start_server(&database.url()).await;
     let board = create_board(server.addr, "Review").await;
-    let mut alice = TestClient::open("alice", &board, server.addr).await;
-    let mut bob = TestClient::open("bob", &board, server.addr).await;
+    let mut alice = Editor::open("alice", &board, server.addr).await;
+    let mut bob = Editor::open("bob", &board, server.addr).await;
     alice.announce(Presence { name: "Alice 王".into() }).await;
-    bob.until(|bob| {
+    bob.wait_for(Duration::from_secs(10), "Alice's presence", |bob| {
         bob.events.iter().any(|event| {
             matches!(event, SyncEvent::Ephemeral { data, .. }
             if Presence::decode(data).is_some_and(|p| p.name == "Alice 王"))
@@ -168,7 +171,7 @@ async fn an_automerge_repo_client_syncs_a_board_through_the_server() {
     let database = TestDatabase::new();
     let server = start_server(&database.url()).await;
     let board = create_board(server.addr, "Interop").await;
-    let mut browser = TestClient::open("browser", &board, server.addr).await;
+    let mut browser = Editor::open("browser", &board, server.addr).await;
     browser.edit(|b| b.add_project(ProjectId::random(), project("From the browser"))).await;
     browser.sync_until(|_| true).await;
 
@@ -193,7 +196,7 @@ async fn an_automerge_repo_client_syncs_a_board_through_the_server() {
         board.add_project(ProjectId::random(), project("From automerge-repo")).unwrap();
         doc.load_incremental(&board.save_incremental()).unwrap();
     });
-    browser.until(|c| c.board.projects().len() == 2).await;
+    browser.wait_for(Duration::from_secs(10), "the project samod added", |c| c.board.projects().len() == 2).await;
     assert_eq!(names(&browser.board), ["From the browser", "From automerge-repo"]);
     repo.stop().await;
     server.stop().await;
@@ -226,8 +229,8 @@ async fn the_server_upgrades_an_old_board_when_it_opens_it() {
     let server = start_server(&database.url()).await;
     // The first account owns the boards made before accounts existed.
     let token = ApiClient::sign_up(server.addr, "first@example.com").await.create_token("old").await;
-    let mut client = TestClient::new("client", &id).with_token(&token);
-    client.connect(server.addr).await;
+    let mut client = Editor::new("client", &id, &token);
+    assert!(client.connect(server.addr).await);
     client.sync_until(|board| board.schema_version() == Some(shared::board::SCHEMA_VERSION)).await;
     // Now everything of schema 2 can be written.
     let erp = ProjectId::random();
