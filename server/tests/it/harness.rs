@@ -71,8 +71,12 @@ pub async fn start_server(database_url: &str) -> Server {
 }
 
 pub async fn start_server_on(database_url: &str, addr: SocketAddr) -> Server {
-    let config = Config { metrics_token: MetricsToken::new(METRICS_TOKEN), ..Config::new(database_url, "target/site") };
-    start_server_with(config, addr).await
+    start_server_with(config(database_url), addr).await
+}
+
+/// The configuration [`start_server`] starts a server with.
+pub fn config(database_url: &str) -> Config {
+    Config { metrics_token: MetricsToken::new(METRICS_TOKEN), ..Config::new(database_url, "target/site") }
 }
 
 /// The `/metrics` token of the servers [`start_server`] starts.

@@ -230,8 +230,17 @@ impl Node {
         if let Some(server) = self.server.take() {
             server.stop().await;
         }
-        self.server = Some(harness::start_server_on(&self.database_url, self.addr).await);
+        self.server = Some(harness::start_server_with(config(&self.database_url), self.addr).await);
     }
+}
+
+/// The test servers' configuration, with no limit on the boards the planner owns: each seed
+/// makes a board, and `make simulate` runs hundreds of seeds on one server (the default limit,
+/// 200, stopped the 201st).
+fn config(database_url: &str) -> server::Config {
+    let mut config = harness::config(database_url);
+    config.limits.boards_per_account = usize::MAX;
+    config
 }
 
 async fn run(plan: &Plan, node: &mut Node, owner: &harness::ApiClient, token: &str) {
@@ -348,7 +357,7 @@ async fn seeded_simulations_of_editors_and_server_restarts_converge_and_lose_not
         }
     };
     let database = harness::TestDatabase::new();
-    let server = harness::start_server(&database.url()).await;
+    let server = harness::start_server_with(config(&database.url()), "127.0.0.1:0".parse().unwrap()).await;
     let addr = server.addr;
     let mut node = Node { server: Some(server), addr, database_url: database.url() };
     let owner = harness::ApiClient::sign_up(addr, "planner@example.com").await;
