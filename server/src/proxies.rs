@@ -21,18 +21,12 @@ use std::{
 };
 
 use axum::http::HeaderMap;
+use ipnet::IpNet;
 
 /// The peers whose `X-Forwarded-For` names the client. Empty (the default): none, every
 /// request is counted under its connection's address.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct TrustedProxies(Vec<Network>);
-
-/// An address and how many of its leading bits a peer must share with it.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Network {
-    address: IpAddr,
-    prefix: u8,
-}
+pub struct TrustedProxies(Vec<IpNet>);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{0}` is not an address or network: write e.g. 10.0.0.0/8, 127.0.0.1 or fd00::/8, separated by commas")]
@@ -52,15 +46,13 @@ impl FromStr for TrustedProxies {
     }
 }
 
-fn parse_network(item: &str) -> Option<Network> {
-    let (address, prefix) = match item.split_once('/') {
-        Some((address, prefix)) => (address, Some(prefix.parse::<u8>().ok()?)),
-        None => (item, None),
-    };
-    let address = canonical(address.parse::<IpAddr>().ok()?);
-    let bits = if address.is_ipv4() { 32 } else { 128 };
-    let prefix = prefix.unwrap_or(bits);
-    (prefix <= bits).then_some(Network { address, prefix })
+/// A network (`10.0.0.0/8`) or one address (`127.0.0.1`, a network of one); an IPv4 address
+/// written as IPv6 is the IPv4 one.
+fn parse_network(item: &str) -> Option<IpNet> {
+    match item.parse::<IpNet>() {
+        Ok(network) => Some(network),
+        Err(_) => item.parse::<IpAddr>().ok().map(|address| IpNet::from(canonical(address))),
+    }
 }
 
 /// An IPv4 address written as IPv6 (`::ffff:10.0.0.1`, how a dual-stack socket reports an IPv4
@@ -69,29 +61,14 @@ fn canonical(address: IpAddr) -> IpAddr {
     address.to_canonical()
 }
 
-impl Network {
-    fn contains(&self, address: IpAddr) -> bool {
-        match (self.address, canonical(address)) {
-            (IpAddr::V4(network), IpAddr::V4(address)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
-                u32::from(network) & mask == u32::from(address) & mask
-            }
-            (IpAddr::V6(network), IpAddr::V6(address)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
-                u128::from(network) & mask == u128::from(address) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
 impl TrustedProxies {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     fn trusts(&self, address: IpAddr) -> bool {
-        self.0.iter().any(|network| network.contains(address))
+        let address = canonical(address);
+        self.0.iter().any(|network| network.contains(&address))
     }
 
     /// The client's address for a request from `peer` with `headers`: `peer` itself unless it
@@ -142,8 +119,7 @@ impl fmt::Debug for TrustedProxies {
 
 impl fmt::Display for TrustedProxies {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let networks: Vec<String> =
-            self.0.iter().map(|network| format!("{}/{}", network.address, network.prefix)).collect();
+        let networks: Vec<String> = self.0.iter().map(ToString::to_string).collect();
         formatter.write_str(&networks.join(","))
     }
 }
