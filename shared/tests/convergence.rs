@@ -260,6 +260,7 @@ proptest! {
                 apply(live.board_mut(), edit, &mut ledger);
                 let expected = live.board().snapshot();
                 prop_assert_eq!(live.refresh(), &expected);
+                prop_assert!(live.snapshot().index_is_current(), "the index is behind after {:?}", edit);
             }
             for edit in remote {
                 apply(&mut other, edit, &mut ledger);
@@ -267,6 +268,7 @@ proptest! {
             live.board_mut().merge(&mut other).unwrap();
             let expected = live.board().snapshot();
             prop_assert_eq!(live.refresh(), &expected);
+            prop_assert!(live.snapshot().index_is_current(), "the index is behind after a merge");
         }
     }
 }

@@ -73,9 +73,9 @@ impl LiveBoard {
         }
         self.heads = heads;
         let patches = self.board.doc.diff_incremental();
-        if !patches.is_empty() {
-            self.apply(&patches);
-        }
+        // Whether a list the snapshot indexes (projects, people, risks) was read again or
+        // reordered: only then do places move. A booking or a budget moves none.
+        let mut moved = !patches.is_empty() && self.apply(&patches);
         // Setting a field two people had set apart resolves their conflict, but when the value
         // stays the same Automerge reports no patch: look at the conflicted projects again.
         for project in self.snapshot.projects.iter_mut().filter(|project| !project.conflicts.is_empty()) {
@@ -87,9 +87,11 @@ impl LiveBoard {
         // And for a risk, a person or a milestone: read the register again while any is.
         if self.snapshot.risks.iter().any(|risk| !risk.conflicts.is_empty()) {
             self.snapshot.risks = self.board.risks();
+            moved = true;
         }
         if self.snapshot.people.iter().any(|person| !person.conflicts.is_empty()) {
             self.snapshot.people = self.board.people();
+            moved = true;
         }
         if self.snapshot.milestones.iter().any(|milestone| !milestone.conflicts.is_empty()) {
             self.snapshot.milestones = self.board.milestones();
@@ -98,11 +100,15 @@ impl LiveBoard {
         if self.snapshot.projects.iter().any(|project| !project.cell_conflicts.is_empty()) {
             self.board.project_tables().attach(&mut self.snapshot.projects);
         }
-        self.snapshot.reindex();
+        if moved {
+            self.snapshot.reindex();
+        }
         &self.snapshot
     }
 
-    fn apply(&mut self, patches: &[Patch]) {
+    /// Brings the snapshot up to date with `patches`; whether a list the snapshot indexes was
+    /// read again or reordered.
+    fn apply(&mut self, patches: &[Patch]) -> bool {
         let touched = touched_by(patches);
         let board = &self.board;
         let snapshot = &mut self.snapshot;
@@ -134,6 +140,8 @@ impl LiveBoard {
         // added or removed decides what else must be read again below.
         let mut projects_changed = false;
         let tables_changed = [SCORES, CONTRIBUTIONS, DEPENDENCIES, GATE_TICKS].iter().any(|t| whole(t));
+        // A project read again may have moved in the ranking.
+        let mut moved = whole(PROJECTS) || !touched.projects.is_empty();
         if whole(PROJECTS) {
             let before = project_ids(snapshot);
             snapshot.projects = board.projects();
@@ -173,6 +181,7 @@ impl LiveBoard {
             let before: BTreeSet<String> = snapshot.people.iter().map(|p| p.id.to_string()).collect();
             snapshot.people = board.people();
             people_changed = snapshot.people.iter().map(|p| p.id.to_string()).collect::<BTreeSet<_>>() != before;
+            moved = true;
         }
 
         if whole(ALLOCATIONS) || projects_changed || people_changed {
@@ -184,6 +193,7 @@ impl LiveBoard {
         }
         if whole(RISKS) || projects_changed {
             snapshot.risks = board.risks();
+            moved = true;
         }
         if whole(MILESTONES) || projects_changed {
             snapshot.milestones = board.milestones();
@@ -197,6 +207,7 @@ impl LiveBoard {
         if whole(BASELINES) {
             snapshot.baselines = board.baselines();
         }
+        moved
     }
 }
 

@@ -420,6 +420,17 @@ impl BoardSnapshot {
         }
     }
 
+    /// Whether the index finds every project, person and risk at its place without searching
+    /// (a check for the live snapshot's tests: lookups are right either way).
+    pub fn index_is_current(&self) -> bool {
+        self.places.projects.len() == self.projects.len()
+            && self.places.people.len() == self.people.len()
+            && self.places.risks.len() == self.risks.len()
+            && self.projects.iter().enumerate().all(|(at, p)| self.places.projects.get(&p.id) == Some(&at))
+            && self.people.iter().enumerate().all(|(at, p)| self.places.people.get(&p.id) == Some(&at))
+            && self.risks.iter().enumerate().all(|(at, r)| self.places.risks.get(&r.id) == Some(&at))
+    }
+
     /// Builds the index of projects, people and risks again, after their lists changed.
     pub(crate) fn reindex(&mut self) {
         self.places.risks = self.risks.iter().enumerate().map(|(at, r)| (r.id.clone(), at)).collect();
