@@ -67,8 +67,12 @@ pub fn RuleWarnings(snapshot: Memo<Arc<BoardSnapshot>>, dashboard: Signal<String
     let location = leptos_router::hooks::use_location();
     let on_dashboard = move || location.pathname.with(|path| path.trim_end_matches('/').ends_with("/dashboard"));
     move || {
+        // Not even computed there: the memo runs only when read.
+        if on_dashboard() {
+            return None;
+        }
         lines.with(|lines| {
-            (!lines.is_empty() && !on_dashboard()).then(|| {
+            (!lines.is_empty()).then(|| {
                 let more = lines.len().saturating_sub(SHOWN);
                 let shown = lines
                     .iter()

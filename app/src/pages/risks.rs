@@ -57,7 +57,7 @@ pub fn RisksPage() -> impl IntoView {
     let ids = Memo::new(move |_| rows.with(|rows| rows.iter().map(|row| row.risk.id.clone()).collect::<Vec<_>>()));
     // Each row follows its own risk and its project, set only when they change (see
     // `components::rows`): 2,000 rows watching the board ran all again on every change.
-    let places = RowSources {
+    let sources = RowSources {
         risks: Rows::new(board.view.snapshot, risk_row),
         projects: Rows::new(board.view.snapshot, project_row),
         bands: Memo::new(move |_| board.view.snapshot.with(|s| view_model::bands(&s.settings))),
@@ -136,7 +136,7 @@ pub fn RisksPage() -> impl IntoView {
                     <th>{t!(i18n, risks.mitigation)}</th><th>{t!(i18n, risks.roam)}</th><th>{t!(i18n, risks.actions)}</th>
                 </tr></thead>
                 <tbody>
-                    <For each=move || ids.with(|ids| progressive::first(ids, shown.get())) key=|id| id.clone() children=move |id| view! { <RiskRow id board places/> }/>
+                    <For each=move || ids.with(|ids| progressive::first(ids, shown.get())) key=|id| id.clone() children=move |id| view! { <RiskRow id board sources/> }/>
                 </tbody>
             </table>
             <Show when=move || ids.with(Vec::is_empty)>
@@ -261,13 +261,13 @@ struct RowSources {
 }
 
 #[component]
-fn RiskRow(id: RiskId, board: BoardContext, places: RowSources) -> impl IntoView {
+fn RiskRow(id: RiskId, board: BoardContext, sources: RowSources) -> impl IntoView {
     let i18n = use_i18n();
     let id = StoredValue::new(id);
     let read_only = Signal::derive(move || !board.editable.get());
-    let risk = places.risks.row(id.get_value());
+    let risk = sources.risks.row(id.get_value());
     // The risk's project, for its name: a risk keeps the project it was logged against.
-    let project = risk.item.with_untracked(|risk| risk.as_ref().map(|risk| places.projects.row(risk.project.clone())));
+    let project = risk.item.with_untracked(|risk| risk.as_ref().map(|risk| sources.projects.row(risk.project.clone())));
     let row = Memo::new(move |_| {
         let name = project.and_then(|project| project.item.with(|p| p.as_ref().map(|p| p.name.clone())));
         risk.item.get().map(|risk| (risk, name.unwrap_or_default()))
@@ -276,7 +276,7 @@ fn RiskRow(id: RiskId, board: BoardContext, places: RowSources) -> impl IntoView
         row.with(|row| {
             row.as_ref().map(|(risk, _)| {
                 let score = risk.probability.get() * risk.impact.get();
-                (score, places.bands.with(|bands| bands.band(score).unwrap_or(RiskBand::Low)))
+                (score, sources.bands.with(|bands| bands.band(score).unwrap_or(RiskBand::Low)))
             })
         })
     });
