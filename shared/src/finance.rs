@@ -110,7 +110,11 @@ pub enum Rag {
 impl Rag {
     pub const ALL: [Rag; 3] = [Rag::Green, Rag::Amber, Rag::Red];
 
-    pub fn as_str(self) -> &'static str {
+    /// Every name [`Rag::as_str`] gives, in the order of [`Rag::ALL`]: the names the board schema
+    /// allows.
+    pub const NAMES: [&'static str; 3] = names_of!(Rag);
+
+    pub const fn as_str(self) -> &'static str {
         match self {
             Rag::Green => "green",
             Rag::Amber => "amber",

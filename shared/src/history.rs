@@ -267,11 +267,11 @@ pub fn describe_applied(doc: &Automerge, change: &automerge::Change) -> ChangeSu
         }
         match (path.as_slice(), touch) {
             ([], Touch::Put { key, value }) => match (key.as_str(), value) {
-                (_, Value::Object(_)) if key != "name" => {
+                (_, Value::Object(_)) if key != root::NAME => {
                     created.insert(key.clone());
                 }
-                ("schema_version", Value::Scalar(number)) => schema = scalar_number(number),
-                ("name", _) => board_name = reader.string_at(&ROOT, "name", reader.after),
+                (root::SCHEMA_VERSION, Value::Scalar(number)) => schema = scalar_number(number),
+                (root::NAME, _) => board_name = reader.string_at(&ROOT, root::NAME, reader.after),
                 _ => {}
             },
             ([collection], Touch::Put { key, value }) => {
@@ -296,7 +296,7 @@ pub fn describe_applied(doc: &Automerge, change: &automerge::Change) -> ChangeSu
                     (None, Touch::Put { key, .. } | Touch::Delete { key }) => key.clone(),
                     (None, Touch::Other) => continue,
                 };
-                if *collection == PROJECTS && field == "position" {
+                if *collection == PROJECTS && field == project::POSITION {
                     if !moved.iter().any(|m| m == id) {
                         moved.push(id.to_string());
                     }
@@ -569,7 +569,8 @@ impl Reader<'_> {
     fn name(&self, collection: &str, id: &str) -> String {
         for heads in [self.after, self.before] {
             if let Some(object) = self.entity(collection, id, heads) {
-                for key in ["name", "title", "label"] {
+                // Most entities have a name; risks and lessons a title, checklist items a label.
+                for key in [project::NAME, risk::TITLE, gate_item::LABEL] {
                     if let Some(name) = self.string_at(&object, key, heads).filter(|name| !name.is_empty()) {
                         return name;
                     }
@@ -581,9 +582,16 @@ impl Reader<'_> {
 
     /// The project an entity of a register belongs to.
     fn project_of(&self, collection: &str, id: &str) -> Option<String> {
+        let field = match collection {
+            RISKS => risk::PROJECT,
+            MILESTONES => milestone::PROJECT,
+            LESSONS => lesson::PROJECT,
+            DECISIONS => decision::PROJECT,
+            _ => return None,
+        };
         for heads in [self.after, self.before] {
             if let Some(object) = self.entity(collection, id, heads) {
-                return self.string_at(&object, "project", heads);
+                return self.string_at(&object, field, heads);
             }
         }
         None
@@ -609,7 +617,8 @@ impl Reader<'_> {
             LESSONS => on(say("lesson_recorded", [t(name)])),
             DECISIONS => {
                 let object = self.entity(collection, id, self.after)?;
-                let kind = PhraseValue::DecisionKind(self.string_at(&object, "kind", self.after).unwrap_or_default());
+                let kind =
+                    PhraseValue::DecisionKind(self.string_at(&object, decision::KIND, self.after).unwrap_or_default());
                 match &project {
                     Some(project) => on(say("decision_recorded_on", [kind, t(self.project(project))])),
                     None => on(say("decision_recorded", [kind])),
@@ -744,10 +753,10 @@ impl Reader<'_> {
     fn project_field(&self, id: &str, field: &str, cleared: bool) -> Option<Line> {
         let name = self.project(id);
         let label = PhraseValue::ProjectField(field.to_owned());
-        let phrase = if field == "name" {
+        let phrase = if field == project::NAME {
             let old = self
                 .entity(PROJECTS, id, self.before)
-                .and_then(|object| self.string_at(&object, "name", self.before))
+                .and_then(|object| self.string_at(&object, project::NAME, self.before))
                 .unwrap_or_else(|| id.to_owned());
             say("project_renamed", [t(old), t(name)])
         } else if cleared {
@@ -756,14 +765,14 @@ impl Reader<'_> {
             let object = self.entity(PROJECTS, id, self.after)?;
             let value = self.value_at(&object, field, self.after).unwrap_or_default();
             let value = match field {
-                "budget" | "actual_cost" | "planned_value" | "earned_value" => {
+                project::BUDGET | project::ACTUAL_COST | project::PLANNED_VALUE | project::EARNED_VALUE => {
                     t(value.parse::<f64>().map(format_number).unwrap_or(value))
                 }
-                "percent_complete" => t(format!("{value}%")),
-                "scope_accepted" => PhraseValue::ScopeAccepted(value == "yes"),
-                "stage" => PhraseValue::Stage(value),
-                "phase" => PhraseValue::Phase(value),
-                "manual_rag" => PhraseValue::Rag(value),
+                project::PERCENT_COMPLETE => t(format!("{value}%")),
+                project::SCOPE_ACCEPTED => PhraseValue::ScopeAccepted(value == "yes"),
+                project::STAGE => PhraseValue::Stage(value),
+                project::PHASE => PhraseValue::Phase(value),
+                project::MANUAL_RAG => PhraseValue::Rag(value),
                 _ => t(value.replace('-', " ")),
             };
             say("project_field_set", [t(name), label, value])
@@ -779,21 +788,21 @@ impl Reader<'_> {
                 let object = self.entity(PEOPLE, id, self.after)?;
                 let value = self.value_at(&object, field, self.after).unwrap_or_default();
                 match field {
-                    "name" => {
+                    person::NAME => {
                         let old = self
                             .entity(PEOPLE, id, self.before)
-                            .and_then(|object| self.string_at(&object, "name", self.before))
+                            .and_then(|object| self.string_at(&object, person::NAME, self.before))
                             .unwrap_or_else(|| id.to_owned());
                         Line::plain(say("person_renamed", [t(old), t(name)]))
                     }
-                    "capacity_hours_per_week" => Line::plain(say(
+                    person::CAPACITY_HOURS_PER_WEEK => Line::plain(say(
                         "capacity_set",
                         [t(name), t(value.parse::<f64>().map(format_number).unwrap_or(value))],
                     )),
                     _ => Line::plain(say("person_field_set", [t(name), t(field.replace('_', " ")), t(value)])),
                 }
             }
-            MILESTONES if field == "done_on" => {
+            MILESTONES if field == milestone::DONE_ON => {
                 let object = self.entity(MILESTONES, id, self.after)?;
                 let project = self.project_of(MILESTONES, id);
                 match self.value_at(&object, field, self.after) {
@@ -801,7 +810,7 @@ impl Reader<'_> {
                     None => Line::on(say("milestone_not_done", [t(name)]), project.as_deref()),
                 }
             }
-            MILESTONES if field == "forecast" => {
+            MILESTONES if field == milestone::FORECAST => {
                 let object = self.entity(MILESTONES, id, self.after)?;
                 let project = self.project_of(MILESTONES, id);
                 match self.value_at(&object, field, self.after) {
@@ -839,7 +848,7 @@ impl Reader<'_> {
             let DocItem::Map(entry) = &item.item else { continue };
             if *item.obj == map {
                 ids.push((entry.id(), entry.key.to_string()));
-            } else if entry.key == "position" {
+            } else if entry.key == project::POSITION {
                 if let ValueRef::Scalar(ScalarValueRef::Str(position)) = &entry.value {
                     positions.insert((*item.obj).clone(), position.to_string());
                 }
@@ -896,21 +905,21 @@ fn scalar_text(value: &ScalarValue) -> String {
 
 fn project_field_label(field: &str) -> String {
     match field {
-        "start" => "start date".to_owned(),
-        "end" => "end date".to_owned(),
-        "actual_finish" => "actual finish".to_owned(),
-        "manual_rag" => "RAG".to_owned(),
-        "rag_note" => "RAG note".to_owned(),
-        "percent_complete" => "% complete".to_owned(),
-        "scope_accepted" => "scope".to_owned(),
+        project::START => "start date".to_owned(),
+        project::END => "end date".to_owned(),
+        project::ACTUAL_FINISH => "actual finish".to_owned(),
+        project::MANUAL_RAG => "RAG".to_owned(),
+        project::RAG_NOTE => "RAG note".to_owned(),
+        project::PERCENT_COMPLETE => "% complete".to_owned(),
+        project::SCOPE_ACCEPTED => "scope".to_owned(),
         other => other.replace('_', " "),
     }
 }
 
 fn setting_label(key: &str) -> String {
     match key {
-        "budget_envelope" => "budget envelope".to_owned(),
-        "operating_model" => "operating model".to_owned(),
+        setting::BUDGET_ENVELOPE => "budget envelope".to_owned(),
+        setting::OPERATING_MODEL => "operating model".to_owned(),
         other => other.replace('_', " "),
     }
 }

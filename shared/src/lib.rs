@@ -13,6 +13,22 @@
 //! This crate knows nothing about sockets, databases, async runtimes or the DOM, and builds for
 //! native targets and for `wasm32-unknown-unknown`.
 
+/// The stored names of a closed set of values, computed at compile time from its `ALL` and its
+/// `const fn as_str`, in the order of `ALL`: `pub const NAMES: [&str; 7] = names_of!(Stage);`.
+/// The board schema takes a field's allowed names from these, so they cannot drift from the
+/// typed API.
+macro_rules! names_of {
+    ($kind:ty) => {{
+        let mut names = [""; <$kind>::ALL.len()];
+        let mut index = 0;
+        while index < names.len() {
+            names[index] = <$kind>::ALL[index].as_str();
+            index += 1;
+        }
+        names
+    }};
+}
+
 pub mod api;
 pub mod board;
 pub mod capacity;

@@ -93,7 +93,11 @@ pub enum Roam {
 impl Roam {
     pub const ALL: [Roam; 4] = [Roam::Resolved, Roam::Owned, Roam::Accepted, Roam::Mitigated];
 
-    pub fn as_str(self) -> &'static str {
+    /// Every name [`Roam::as_str`] gives, in the order of [`Roam::ALL`]: the names the board schema
+    /// allows.
+    pub const NAMES: [&'static str; 4] = names_of!(Roam);
+
+    pub const fn as_str(self) -> &'static str {
         match self {
             Roam::Resolved => "resolved",
             Roam::Owned => "owned",

@@ -44,10 +44,10 @@ impl Board {
     /// `criteria/<id>` and `objectives/<id>`.
     pub fn weight_conflicts(&self) -> Vec<FieldConflict> {
         let mut found = Vec::new();
-        for collection in [CRITERIA, OBJECTIVES] {
+        for (collection, weight) in [(CRITERIA, criterion::WEIGHT), (OBJECTIVES, objective::WEIGHT)] {
             let Ok(map) = self.map(collection) else { continue };
             for item in self.doc.map_range(&map, ..) {
-                if let Some(mut conflict) = self.conflict(&item.id(), "weight") {
+                if let Some(mut conflict) = self.conflict(&item.id(), weight) {
                     conflict.field = format!("{collection}/{}", item.key);
                     found.push(conflict);
                 }

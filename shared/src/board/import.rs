@@ -90,7 +90,7 @@ impl Board {
                         None => FractionalIndex::default(),
                     };
                     let mut fields = project_fields(project);
-                    fields.push(("position", next.to_string().into()));
+                    fields.push((project::POSITION, next.to_string().into()));
                     fields.retain(|(_, value)| !matches!(value, ScalarValue::Str(text) if text.is_empty()));
                     self.insert_entity(PROJECTS, Subject::Project, id.as_str(), fields)?;
                     position = Some(next);
@@ -136,12 +136,12 @@ impl Board {
     }
 
     /// Writes the fields of an existing project that differ from the import's.
-    fn update_project(&mut self, id: &ProjectId, project: &ProjectImport) -> Result<(), BoardError> {
+    fn update_project(&mut self, id: &ProjectId, imported: &ProjectImport) -> Result<(), BoardError> {
         let object = self.writable(PROJECTS, Subject::Project, id.as_str())?;
-        for (key, value) in project_fields(project) {
+        for (key, value) in project_fields(imported) {
             self.put_if_changed(&object, key, value)?;
         }
-        for (key, date) in [("start", project.start), ("end", project.end)] {
+        for (key, date) in [(project::START, imported.start), (project::END, imported.end)] {
             match date {
                 Some(date) => self.put_if_changed(&object, key, date.to_string().into())?,
                 None if self.doc.get(&object, key)?.is_some() => self.doc.delete(&object, key)?,
@@ -168,33 +168,33 @@ fn check_project(project: &ProjectImport) -> Result<(), BoardError> {
 }
 
 /// The scalar fields of a project as stored (dates are written apart: an empty one is deleted).
-fn project_fields(project: &ProjectImport) -> Vec<(&'static str, ScalarValue)> {
+fn project_fields(imported: &ProjectImport) -> Vec<(&'static str, ScalarValue)> {
     let mut fields: Vec<(&'static str, ScalarValue)> = vec![
-        ("name", project.name.trim().into()),
-        ("stage", project.stage.as_str().into()),
-        ("phase", project.phase.as_str().into()),
-        ("budget", project.budget.into()),
-        ("sponsor", project.sponsor.trim().into()),
-        ("manager", project.manager.trim().into()),
-        ("actual_cost", project.financials.actual_cost.into()),
-        ("planned_value", project.financials.planned_value.into()),
-        ("earned_value", project.financials.earned_value.into()),
-        ("percent_complete", project.financials.percent_complete.into()),
+        (project::NAME, imported.name.trim().into()),
+        (project::STAGE, imported.stage.as_str().into()),
+        (project::PHASE, imported.phase.as_str().into()),
+        (project::BUDGET, imported.budget.into()),
+        (project::SPONSOR, imported.sponsor.trim().into()),
+        (project::MANAGER, imported.manager.trim().into()),
+        (project::ACTUAL_COST, imported.financials.actual_cost.into()),
+        (project::PLANNED_VALUE, imported.financials.planned_value.into()),
+        (project::EARNED_VALUE, imported.financials.earned_value.into()),
+        (project::PERCENT_COMPLETE, imported.financials.percent_complete.into()),
     ];
-    if project.id.is_none() {
+    if imported.id.is_none() {
         // A new project takes its dates with its other fields.
-        fields.extend(project.start.map(|date| ("start", date.to_string().into())));
-        fields.extend(project.end.map(|date| ("end", date.to_string().into())));
+        fields.extend(imported.start.map(|date| (project::START, date.to_string().into())));
+        fields.extend(imported.end.map(|date| (project::END, date.to_string().into())));
     }
     fields
 }
 
-fn person_fields(person: &PersonImport) -> Vec<(&'static str, ScalarValue)> {
+fn person_fields(imported: &PersonImport) -> Vec<(&'static str, ScalarValue)> {
     vec![
-        ("name", person.name.trim().into()),
-        ("role", person.role.trim().into()),
-        ("team", person.team.trim().into()),
-        ("capacity_hours_per_week", person.capacity_hours_per_week.into()),
+        (person::NAME, imported.name.trim().into()),
+        (person::ROLE, imported.role.trim().into()),
+        (person::TEAM, imported.team.trim().into()),
+        (person::CAPACITY_HOURS_PER_WEEK, imported.capacity_hours_per_week.into()),
     ]
 }
 

@@ -87,7 +87,7 @@ impl Board {
             objects.push((object, super::non_negative(Subject::CriterionWeight, *weight)?));
         }
         for (object, weight) in objects {
-            self.put_if_changed(&object, "weight", weight.into())?;
+            self.put_if_changed(&object, criterion::WEIGHT, weight.into())?;
         }
         self.commit("set criterion weights".into());
         Ok(())

@@ -225,7 +225,7 @@ fn touched_by(patches: &[Patch]) -> Touched {
         let Some((_, Prop::Map(root))) = patch.path.first() else {
             // A change to the root itself: the name, or a whole collection.
             match key {
-                Some("name") => touched.name = true,
+                Some(root::NAME) => touched.name = true,
                 Some(collection) => {
                     touched.collections.insert(collection.to_owned());
                 }

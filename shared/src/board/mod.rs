@@ -43,6 +43,7 @@
 //! the server" counts edits a person made.
 
 pub mod blame;
+mod choices;
 mod conflicts;
 mod differences;
 mod import;
@@ -53,6 +54,7 @@ mod projects;
 mod registers;
 pub mod schema;
 mod settings;
+mod upgrade;
 pub mod validate;
 
 use chrono::NaiveDate;
@@ -63,6 +65,7 @@ use automerge::{
     AutoCommit, ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, ScalarValueRef, Value, ValueRef, ROOT,
 };
 
+pub use choices::{DecisionKind, OperatingModel, Phase, Stage};
 pub use conflicts::FieldConflict;
 pub use differences::{differences, Difference};
 pub use import::ImportOutcome;
@@ -71,10 +74,10 @@ pub use live::LiveBoard;
 pub use people::{Allocation, NewPerson, Person};
 pub(crate) use projects::path_between;
 use projects::sort_projects;
-pub use projects::{Estimates, Financials, Milestone, NewProject, Phase, Project, Stage};
-pub use registers::{Baseline, Decision, DecisionKind, Lesson, NewLesson, NewRisk, Risk};
+pub use projects::{Estimates, Financials, Milestone, NewProject, Project};
+pub use registers::{Baseline, Decision, Lesson, NewLesson, NewRisk, Risk};
 pub use schema::SCHEMA_VERSION;
-pub use settings::{default_gate_item, GateItem, OperatingModel, Settings};
+pub use settings::{default_gate_item, GateItem, Settings};
 
 pub use crate::ids::{
     BaselineId, CriterionId, DecisionId, LessonId, MilestoneId, ObjectiveId, PersonId, ProjectId, RiskId,
@@ -463,8 +466,8 @@ impl Board {
     pub fn new(name: &str) -> Result<Board, BoardError> {
         let name = non_empty(Subject::BoardName, name)?;
         let mut board = Board { doc: AutoCommit::new() };
-        board.doc.put(ROOT, "name", name)?;
-        schema::create_collections(&mut board)?;
+        board.doc.put(ROOT, schema::root::NAME, name)?;
+        upgrade::create_collections(&mut board)?;
         board.commit("create board".into());
         Ok(board)
     }
@@ -569,12 +572,12 @@ impl Board {
     }
 
     pub fn name(&self) -> String {
-        self.string(&ROOT, "name").unwrap_or_default()
+        self.string(&ROOT, schema::root::NAME).unwrap_or_default()
     }
 
     pub fn rename(&mut self, name: &str) -> Result<(), BoardError> {
         let name = non_empty(Subject::BoardName, name)?;
-        self.doc.put(ROOT, "name", name)?;
+        self.doc.put(ROOT, schema::root::NAME, name)?;
         self.commit("rename board".into());
         Ok(())
     }

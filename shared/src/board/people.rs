@@ -77,10 +77,10 @@ impl Board {
             person_skills.sort();
             Some(Person {
                 id: id.parse().ok()?,
-                name: fields.string("name")?,
-                role: fields.string_or_empty("role"),
-                team: fields.string_or_empty("team"),
-                capacity_hours_per_week: fields.number("capacity_hours_per_week").unwrap_or(0.0),
+                name: fields.string(person::NAME)?,
+                role: fields.string_or_empty(person::ROLE),
+                team: fields.string_or_empty(person::TEAM),
+                capacity_hours_per_week: fields.number(person::CAPACITY_HOURS_PER_WEEK).unwrap_or(0.0),
                 skills: person_skills,
                 time_off: time_off.get(id).cloned().unwrap_or_default(),
                 conflicts: if fields.conflicted {
@@ -127,10 +127,10 @@ impl Board {
         let name = non_empty(Subject::PersonName, &new.name)?;
         let capacity = hours(Subject::Capacity, new.capacity_hours_per_week)?;
         let fields = vec![
-            ("name", name.into()),
-            ("role", new.role.trim().into()),
-            ("team", new.team.trim().into()),
-            ("capacity_hours_per_week", capacity.into()),
+            (person::NAME, name.into()),
+            (person::ROLE, new.role.trim().into()),
+            (person::TEAM, new.team.trim().into()),
+            (person::CAPACITY_HOURS_PER_WEEK, capacity.into()),
         ];
         self.insert_entity(PEOPLE, Subject::Person, id.as_str(), fields)?;
         self.commit(format!("add person {id}"));
@@ -144,7 +144,7 @@ impl Board {
     pub fn rename_person(&mut self, id: &PersonId, name: &str) -> Result<(), BoardError> {
         let person = self.writable_person(id)?;
         let name = non_empty(Subject::PersonName, name)?;
-        self.doc.put(&person, "name", name)?;
+        self.doc.put(&person, person::NAME, name)?;
         self.commit(format!("rename person {id}"));
         Ok(())
     }
@@ -152,7 +152,7 @@ impl Board {
     /// Sets the role alone ("developer", "business analyst"); empty clears.
     pub fn set_person_role(&mut self, id: &PersonId, role: &str) -> Result<(), BoardError> {
         let person = self.writable_person(id)?;
-        self.doc.put(&person, "role", role.trim())?;
+        self.doc.put(&person, person::ROLE, role.trim())?;
         self.commit(format!("set role of person {id}"));
         Ok(())
     }
@@ -160,7 +160,7 @@ impl Board {
     /// Sets the team alone; empty clears.
     pub fn set_person_team(&mut self, id: &PersonId, team: &str) -> Result<(), BoardError> {
         let person = self.writable_person(id)?;
-        self.doc.put(&person, "team", team.trim())?;
+        self.doc.put(&person, person::TEAM, team.trim())?;
         self.commit(format!("set team of person {id}"));
         Ok(())
     }
@@ -168,8 +168,8 @@ impl Board {
     /// Sets role and team; empty clears.
     pub fn set_role_and_team(&mut self, id: &PersonId, role: &str, team: &str) -> Result<(), BoardError> {
         let person = self.writable_person(id)?;
-        self.doc.put(&person, "role", role.trim())?;
-        self.doc.put(&person, "team", team.trim())?;
+        self.doc.put(&person, person::ROLE, role.trim())?;
+        self.doc.put(&person, person::TEAM, team.trim())?;
         self.commit(format!("set role and team of person {id}"));
         Ok(())
     }
@@ -177,7 +177,7 @@ impl Board {
     pub fn set_capacity(&mut self, id: &PersonId, hours_per_week: f64) -> Result<(), BoardError> {
         let person = self.writable_person(id)?;
         let capacity = hours(Subject::Capacity, hours_per_week)?;
-        self.doc.put(&person, "capacity_hours_per_week", capacity)?;
+        self.doc.put(&person, person::CAPACITY_HOURS_PER_WEEK, capacity)?;
         self.commit(format!("set capacity of person {id}"));
         Ok(())
     }

@@ -12,131 +12,10 @@ use chrono::NaiveDate;
 use fractional_index::FractionalIndex;
 
 use super::{
-    at_most, key_part, non_empty, non_negative, one_of, schema::*, Board, BoardError, CriterionId, Fields, MilestoneId,
-    ObjectiveId, ProjectId, Stamp, Subject,
+    at_most, key_part, non_empty, non_negative, schema::*, Board, BoardError, CriterionId, Fields, MilestoneId,
+    ObjectiveId, Phase, ProjectId, Stage, Stamp, Subject,
 };
 use crate::finance::Rag;
-
-/// Where a project is in the portfolio (项目组合状态), from proposal to closure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Stage {
-    Proposed,
-    Screening,
-    Approved,
-    Active,
-    OnHold,
-    Closed,
-    Cancelled,
-}
-
-impl Stage {
-    pub const ALL: [Stage; 7] = [
-        Stage::Proposed,
-        Stage::Screening,
-        Stage::Approved,
-        Stage::Active,
-        Stage::OnHold,
-        Stage::Closed,
-        Stage::Cancelled,
-    ];
-
-    /// The name stored in the document and used in URLs and forms.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Proposed => "proposed",
-            Stage::Screening => "screening",
-            Stage::Approved => "approved",
-            Stage::Active => "active",
-            Stage::OnHold => "on-hold",
-            Stage::Closed => "closed",
-            Stage::Cancelled => "cancelled",
-        }
-    }
-
-    /// English and Chinese side by side, as earlier releases showed and exported it: imports
-    /// still read it. The app names a stage through its catalogue, in the reader's language.
-    pub fn label(self) -> &'static str {
-        match self {
-            Stage::Proposed => "Proposed 提案",
-            Stage::Screening => "Screening 筛选",
-            Stage::Approved => "Approved 已立项",
-            Stage::Active => "Active 执行中",
-            Stage::OnHold => "On hold 暂停",
-            Stage::Closed => "Closed 已收尾",
-            Stage::Cancelled => "Cancelled 已取消",
-        }
-    }
-
-    /// Still to deliver: approved, active or on hold. These count against the budget
-    /// envelope and capacity, and may not depend on a cancelled project.
-    pub fn is_committed(self) -> bool {
-        matches!(self, Stage::Approved | Stage::Active | Stage::OnHold)
-    }
-}
-
-impl FromStr for Stage {
-    type Err = BoardError;
-    fn from_str(text: &str) -> Result<Stage, BoardError> {
-        one_of(Subject::Stage, text, &Stage::ALL, Stage::as_str)
-    }
-}
-
-/// The standard project lifecycle (启动、规划、执行、监控、收尾).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum Phase {
-    #[default]
-    Initiation,
-    Planning,
-    Execution,
-    MonitoringControlling,
-    Closing,
-}
-
-impl Phase {
-    pub const ALL: [Phase; 5] =
-        [Phase::Initiation, Phase::Planning, Phase::Execution, Phase::MonitoringControlling, Phase::Closing];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Phase::Initiation => "initiation",
-            Phase::Planning => "planning",
-            Phase::Execution => "execution",
-            Phase::MonitoringControlling => "monitoring-controlling",
-            Phase::Closing => "closing",
-        }
-    }
-
-    /// English and Chinese side by side, as earlier releases showed and exported it: imports
-    /// still read it. The app names a phase through its catalogue, in the reader's language.
-    pub fn label(self) -> &'static str {
-        match self {
-            Phase::Initiation => "Initiation 启动",
-            Phase::Planning => "Planning 规划",
-            Phase::Execution => "Execution 执行",
-            Phase::MonitoringControlling => "Monitoring & controlling 监控",
-            Phase::Closing => "Closing 收尾",
-        }
-    }
-}
-
-impl FromStr for Phase {
-    type Err = BoardError;
-    fn from_str(text: &str) -> Result<Phase, BoardError> {
-        one_of(Subject::Phase, text, &Phase::ALL, Phase::as_str)
-    }
-}
-
-fn rag_name(rag: Rag) -> &'static str {
-    match rag {
-        Rag::Green => "green",
-        Rag::Amber => "amber",
-        Rag::Red => "red",
-    }
-}
-
-fn parse_rag(text: &str) -> Option<Rag> {
-    [Rag::Green, Rag::Amber, Rag::Red].into_iter().find(|rag| rag_name(*rag) == text)
-}
 
 /// Money and progress for earned value (挣值), in the board's currency.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -161,8 +40,6 @@ pub struct Estimates {
     pub effort: Option<f64>,
 }
 
-const ESTIMATE_FIELDS: [&str; 8] =
-    ["business_value", "time_criticality", "risk_reduction", "job_size", "reach", "impact", "confidence", "effort"];
 const ESTIMATE_SUBJECTS: [Subject; 8] = [
     Subject::BusinessValue,
     Subject::TimeCriticality,
@@ -320,7 +197,10 @@ impl Board {
             for item in self.doc.map_range(&map, ..) {
                 let Some((project, gate)) = item.key.split_once('/') else { continue };
                 let Some(fields) = self.fields(&item.id()) else { continue };
-                let stamp = Stamp { by: fields.string_or_empty("by"), at_ms: fields.int("at_ms").unwrap_or(0) };
+                let stamp = Stamp {
+                    by: fields.string_or_empty(gate_tick::BY),
+                    at_ms: fields.int(gate_tick::AT_MS).unwrap_or(0),
+                };
                 ticks.entry(project.to_owned()).or_default().insert(gate.to_owned(), stamp);
             }
         }
@@ -355,15 +235,15 @@ impl Board {
     pub fn milestones(&self) -> Vec<Milestone> {
         let projects = self.ids(PROJECTS);
         let mut list = self.entities(MILESTONES, |id, fields: &Fields| {
-            let project: ProjectId = fields.parsed("project")?;
+            let project: ProjectId = fields.parsed(milestone::PROJECT)?;
             projects.contains(project.as_str()).then_some(())?;
             Some(Milestone {
                 id: id.parse().ok()?,
                 project,
-                name: fields.string("name")?,
-                due: fields.parsed("due")?,
-                forecast: fields.parsed("forecast"),
-                done_on: fields.parsed("done_on"),
+                name: fields.string(milestone::NAME)?,
+                due: fields.parsed(milestone::DUE)?,
+                forecast: fields.parsed(milestone::FORECAST),
+                done_on: fields.parsed(milestone::DONE_ON),
                 conflicts: if fields.conflicted {
                     self.entity_conflicts(MILESTONES, Subject::Milestone, id)
                 } else {
@@ -386,11 +266,11 @@ impl Board {
             None => FractionalIndex::default(),
         };
         let fields = vec![
-            ("name", name.into()),
-            ("stage", new.stage.as_str().into()),
-            ("phase", Phase::Initiation.as_str().into()),
-            ("budget", budget.into()),
-            ("position", position.to_string().into()),
+            (project::NAME, name.into()),
+            (project::STAGE, new.stage.as_str().into()),
+            (project::PHASE, Phase::Initiation.as_str().into()),
+            (project::BUDGET, budget.into()),
+            (project::POSITION, position.to_string().into()),
         ];
         self.insert_entity(PROJECTS, Subject::Project, id.as_str(), fields)?;
         self.commit(format!("add project {id}"));
@@ -411,38 +291,38 @@ impl Board {
 
     pub fn rename_project(&mut self, id: &ProjectId, name: &str) -> Result<(), BoardError> {
         let name = non_empty(Subject::ProjectName, name)?.to_owned();
-        self.set_project_field(id, "name", name.into())
+        self.set_project_field(id, project::NAME, name.into())
     }
 
     pub fn set_project_stage(&mut self, id: &ProjectId, stage: Stage) -> Result<(), BoardError> {
-        self.set_project_field(id, "stage", stage.as_str().into())
+        self.set_project_field(id, project::STAGE, stage.as_str().into())
     }
 
     pub fn set_project_phase(&mut self, id: &ProjectId, phase: Phase) -> Result<(), BoardError> {
-        self.set_project_field(id, "phase", phase.as_str().into())
+        self.set_project_field(id, project::PHASE, phase.as_str().into())
     }
 
     pub fn set_project_budget(&mut self, id: &ProjectId, budget: f64) -> Result<(), BoardError> {
         let budget = non_negative(Subject::Budget, budget)?;
-        self.set_project_field(id, "budget", budget.into())
+        self.set_project_field(id, project::BUDGET, budget.into())
     }
 
     /// Sets the sponsor (发起人) alone; empty clears. (Apart from the manager, so that two people
     /// setting one each do not undo each other.)
     pub fn set_project_sponsor(&mut self, id: &ProjectId, sponsor: &str) -> Result<(), BoardError> {
-        self.set_project_field(id, "sponsor", sponsor.trim().into())
+        self.set_project_field(id, project::SPONSOR, sponsor.trim().into())
     }
 
     /// Sets the project manager (项目经理) alone; empty clears.
     pub fn set_project_manager(&mut self, id: &ProjectId, manager: &str) -> Result<(), BoardError> {
-        self.set_project_field(id, "manager", manager.trim().into())
+        self.set_project_field(id, project::MANAGER, manager.trim().into())
     }
 
     /// Sets the sponsor (发起人) and project manager (项目经理); empty clears.
     pub fn set_project_people(&mut self, id: &ProjectId, sponsor: &str, manager: &str) -> Result<(), BoardError> {
         let object = self.writable_project(id)?;
-        self.doc.put(&object, "sponsor", sponsor.trim())?;
-        self.doc.put(&object, "manager", manager.trim())?;
+        self.doc.put(&object, project::SPONSOR, sponsor.trim())?;
+        self.doc.put(&object, project::MANAGER, manager.trim())?;
         self.commit(format!("set sponsor and manager of project {id}"));
         Ok(())
     }
@@ -460,7 +340,7 @@ impl Board {
             }
         }
         let object = self.writable_project(id)?;
-        for (key, date) in [("start", start), ("end", end)] {
+        for (key, date) in [(project::START, start), (project::END, end)] {
             match date {
                 Some(date) => self.doc.put(&object, key, date.to_string())?,
                 None => self.doc.delete(&object, key)?,
@@ -479,20 +359,20 @@ impl Board {
     ) -> Result<(), BoardError> {
         let object = self.writable_project(id)?;
         match actual_finish {
-            Some(date) => self.doc.put(&object, "actual_finish", date.to_string())?,
-            None => self.doc.delete(&object, "actual_finish")?,
+            Some(date) => self.doc.put(&object, project::ACTUAL_FINISH, date.to_string())?,
+            None => self.doc.delete(&object, project::ACTUAL_FINISH)?,
         }
-        self.doc.put(&object, "scope_accepted", scope_accepted)?;
+        self.doc.put(&object, project::SCOPE_ACCEPTED, scope_accepted)?;
         self.commit(format!("set closure of project {id}"));
         Ok(())
     }
 
     pub fn set_project_financials(&mut self, id: &ProjectId, financials: Financials) -> Result<(), BoardError> {
         let values = [
-            ("actual_cost", non_negative(Subject::ActualCost, financials.actual_cost)?),
-            ("planned_value", non_negative(Subject::PlannedValue, financials.planned_value)?),
-            ("earned_value", non_negative(Subject::EarnedValue, financials.earned_value)?),
-            ("percent_complete", at_most(Subject::PercentComplete, financials.percent_complete, 100.0)?),
+            (project::ACTUAL_COST, non_negative(Subject::ActualCost, financials.actual_cost)?),
+            (project::PLANNED_VALUE, non_negative(Subject::PlannedValue, financials.planned_value)?),
+            (project::EARNED_VALUE, non_negative(Subject::EarnedValue, financials.earned_value)?),
+            (project::PERCENT_COMPLETE, at_most(Subject::PercentComplete, financials.percent_complete, 100.0)?),
         ];
         let object = self.writable_project(id)?;
         for (key, value) in values {
@@ -506,10 +386,10 @@ impl Board {
     pub fn set_manual_rag(&mut self, id: &ProjectId, rag: Option<Rag>, note: &str) -> Result<(), BoardError> {
         let object = self.writable_project(id)?;
         match rag {
-            Some(rag) => self.doc.put(&object, "manual_rag", rag_name(rag))?,
-            None => self.doc.delete(&object, "manual_rag")?,
+            Some(rag) => self.doc.put(&object, project::MANUAL_RAG, rag.as_str())?,
+            None => self.doc.delete(&object, project::MANUAL_RAG)?,
         }
-        self.doc.put(&object, "rag_note", note.trim())?;
+        self.doc.put(&object, project::RAG_NOTE, note.trim())?;
         self.commit(format!("set RAG of project {id}"));
         Ok(())
     }
@@ -518,7 +398,7 @@ impl Board {
     /// the rest (job size and effort above 0, RICE impact and confidence from their scales).
     pub fn set_estimates(&mut self, id: &ProjectId, estimates: Estimates) -> Result<(), BoardError> {
         let mut values = Vec::new();
-        for ((key, what), value) in ESTIMATE_FIELDS.into_iter().zip(ESTIMATE_SUBJECTS).zip(estimates.values()) {
+        for ((key, what), value) in project::ESTIMATES.into_iter().zip(ESTIMATE_SUBJECTS).zip(estimates.values()) {
             values.push((key, value.map(|v| non_negative(what, v)).transpose()?));
         }
         let object = self.writable_project(id)?;
@@ -543,17 +423,23 @@ impl Board {
                 board.delete_flat(table, |parts| parts.first() == Some(&id_str))?;
             }
             board.delete_flat(DEPENDENCIES, |parts| parts.contains(&id_str))?;
-            for register in [RISKS, MILESTONES] {
-                board.delete_entities_of(register, id)?;
+            for (register, of_project) in [(RISKS, risk::PROJECT), (MILESTONES, milestone::PROJECT)] {
+                board.delete_entities_of(register, of_project, id)?;
             }
             Ok(())
         })
     }
 
-    fn delete_entities_of(&mut self, register: &'static str, project: &ProjectId) -> Result<(), BoardError> {
+    /// Deletes every entity of `register` whose field `of_project` names `project`.
+    fn delete_entities_of(
+        &mut self,
+        register: &'static str,
+        of_project: &str,
+        project: &ProjectId,
+    ) -> Result<(), BoardError> {
         let map = self.map(register)?;
         let ids: Vec<String> = self.entities(register, |id, fields: &Fields| {
-            (fields.string("project").as_deref() == Some(project.as_str())).then(|| id.to_owned())
+            (fields.string(of_project).as_deref() == Some(project.as_str())).then(|| id.to_owned())
         });
         for id in ids {
             self.doc.delete(&map, id)?;
@@ -580,7 +466,7 @@ impl Board {
                 None => return self.respace_with(id, index, others),
             },
         };
-        self.doc.put(&project, "position", position.to_string())?;
+        self.doc.put(&project, project::POSITION, position.to_string())?;
         self.commit(format!("move project {id} to {index}"));
         Ok(())
     }
@@ -609,7 +495,7 @@ impl Board {
         let mut position = FractionalIndex::default();
         for id in &order {
             let object = self.entity(PROJECTS, Subject::Project, id.as_str())?;
-            self.doc.put(&object, "position", position.to_string())?;
+            self.doc.put(&object, project::POSITION, position.to_string())?;
             position = FractionalIndex::new_after(&position);
         }
         self.commit(format!("reorder {moved} projects"));
@@ -624,7 +510,7 @@ impl Board {
         let mut position = FractionalIndex::default();
         for project in &others {
             let object = self.entity(PROJECTS, Subject::Project, project.id.as_str())?;
-            self.doc.put(&object, "position", position.to_string())?;
+            self.doc.put(&object, project::POSITION, position.to_string())?;
             position = FractionalIndex::new_after(&position);
         }
         self.commit(format!("move project {id} to {index}"));
@@ -702,7 +588,11 @@ impl Board {
     ) -> Result<(), BoardError> {
         self.writable_project(project)?;
         let name = non_empty(Subject::MilestoneName, name)?;
-        let fields = vec![("project", project.as_str().into()), ("name", name.into()), ("due", due.to_string().into())];
+        let fields = vec![
+            (milestone::PROJECT, project.as_str().into()),
+            (milestone::NAME, name.into()),
+            (milestone::DUE, due.to_string().into()),
+        ];
         self.insert_entity(MILESTONES, Subject::Milestone, id.as_str(), fields)?;
         self.commit(format!("add milestone {id}"));
         Ok(())
@@ -712,8 +602,8 @@ impl Board {
     pub fn set_milestone_done(&mut self, id: &MilestoneId, done_on: Option<NaiveDate>) -> Result<(), BoardError> {
         let object = self.writable(MILESTONES, Subject::Milestone, id.as_str())?;
         match done_on {
-            Some(date) => self.doc.put(&object, "done_on", date.to_string())?,
-            None => self.doc.delete(&object, "done_on")?,
+            Some(date) => self.doc.put(&object, milestone::DONE_ON, date.to_string())?,
+            None => self.doc.delete(&object, milestone::DONE_ON)?,
         }
         self.commit(format!("milestone {id} done"));
         Ok(())
@@ -723,8 +613,8 @@ impl Board {
     pub fn set_milestone_forecast(&mut self, id: &MilestoneId, forecast: Option<NaiveDate>) -> Result<(), BoardError> {
         let object = self.writable(MILESTONES, Subject::Milestone, id.as_str())?;
         match forecast {
-            Some(date) => self.doc.put(&object, "forecast", date.to_string())?,
-            None => self.doc.delete(&object, "forecast")?,
+            Some(date) => self.doc.put(&object, milestone::FORECAST, date.to_string())?,
+            None => self.doc.delete(&object, milestone::FORECAST)?,
         }
         self.commit(format!("milestone {id} forecast"));
         Ok(())
@@ -755,8 +645,8 @@ impl Board {
             return Err(BoardError::Duplicate { what: Subject::Tick, id: key });
         }
         let object = self.doc.put_object(&ticks, &key, ObjType::Map)?;
-        self.doc.put(&object, "by", by)?;
-        self.doc.put(&object, "at_ms", stamp.at_ms)?;
+        self.doc.put(&object, gate_tick::BY, by)?;
+        self.doc.put(&object, gate_tick::AT_MS, stamp.at_ms)?;
         self.commit(format!("tick {gate} for project {project}"));
         Ok(())
     }
@@ -830,34 +720,34 @@ fn parse_project(id: &str, fields: &Fields) -> Option<Project> {
     let estimate = |key: &str| fields.number(key);
     Some(Project {
         id: id.parse().ok()?,
-        name: fields.string("name")?,
-        stage: fields.parsed("stage")?,
-        phase: fields.parsed("phase").unwrap_or_default(),
-        budget: fields.number("budget").unwrap_or(0.0),
-        position: fields.string_or_empty("position"),
-        sponsor: fields.string_or_empty("sponsor"),
-        manager: fields.string_or_empty("manager"),
-        start: fields.parsed("start"),
-        end: fields.parsed("end"),
-        actual_finish: fields.parsed("actual_finish"),
-        scope_accepted: matches!(fields.get("scope_accepted"), Some(ScalarValue::Boolean(true))),
+        name: fields.string(project::NAME)?,
+        stage: fields.parsed(project::STAGE)?,
+        phase: fields.parsed(project::PHASE).unwrap_or_default(),
+        budget: fields.number(project::BUDGET).unwrap_or(0.0),
+        position: fields.string_or_empty(project::POSITION),
+        sponsor: fields.string_or_empty(project::SPONSOR),
+        manager: fields.string_or_empty(project::MANAGER),
+        start: fields.parsed(project::START),
+        end: fields.parsed(project::END),
+        actual_finish: fields.parsed(project::ACTUAL_FINISH),
+        scope_accepted: matches!(fields.get(project::SCOPE_ACCEPTED), Some(ScalarValue::Boolean(true))),
         financials: Financials {
-            actual_cost: fields.number("actual_cost").unwrap_or(0.0),
-            planned_value: fields.number("planned_value").unwrap_or(0.0),
-            earned_value: fields.number("earned_value").unwrap_or(0.0),
-            percent_complete: fields.number("percent_complete").unwrap_or(0.0),
+            actual_cost: fields.number(project::ACTUAL_COST).unwrap_or(0.0),
+            planned_value: fields.number(project::PLANNED_VALUE).unwrap_or(0.0),
+            earned_value: fields.number(project::EARNED_VALUE).unwrap_or(0.0),
+            percent_complete: fields.number(project::PERCENT_COMPLETE).unwrap_or(0.0),
         },
-        manual_rag: fields.string("manual_rag").as_deref().and_then(parse_rag),
-        rag_note: fields.string_or_empty("rag_note"),
+        manual_rag: fields.parsed(project::MANUAL_RAG),
+        rag_note: fields.string_or_empty(project::RAG_NOTE),
         estimates: Estimates {
-            business_value: estimate("business_value"),
-            time_criticality: estimate("time_criticality"),
-            risk_reduction: estimate("risk_reduction"),
-            job_size: estimate("job_size"),
-            reach: estimate("reach"),
-            impact: estimate("impact"),
-            confidence: estimate("confidence"),
-            effort: estimate("effort"),
+            business_value: estimate(project::BUSINESS_VALUE),
+            time_criticality: estimate(project::TIME_CRITICALITY),
+            risk_reduction: estimate(project::RISK_REDUCTION),
+            job_size: estimate(project::JOB_SIZE),
+            reach: estimate(project::REACH),
+            impact: estimate(project::IMPACT),
+            confidence: estimate(project::CONFIDENCE),
+            effort: estimate(project::EFFORT),
         },
         scores: BTreeMap::new(),
         contributions: BTreeMap::new(),

@@ -1,13 +1,13 @@
 //! The registers a PMO keeps beside its projects: risks (风险登记册), lessons learned
 //! (经验教训) and decisions (决策), each entry tied to a project.
 
-use std::{collections::HashMap, str::FromStr};
+use std::collections::HashMap;
 
 use automerge::ScalarValue;
 
 use super::{
-    key_part, non_empty, one_of, schema::*, BaselineId, Board, BoardError, DecisionId, Fields, LessonId, ProjectId,
-    RiskId, Stamp, Subject,
+    key_part, non_empty, schema::*, BaselineId, Board, BoardError, DecisionId, DecisionKind, Fields, LessonId,
+    ProjectId, RiskId, Stamp, Subject,
 };
 use crate::risk::{Impact, Probability, Roam};
 
@@ -57,49 +57,6 @@ pub struct NewLesson {
     pub tags: Vec<String>,
 }
 
-/// What a decision decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DecisionKind {
-    Approve,
-    Reject,
-    Reprioritise,
-    PutOnHold,
-    Cancel,
-    Close,
-    Reallocate,
-}
-
-impl DecisionKind {
-    pub const ALL: [DecisionKind; 7] = [
-        DecisionKind::Approve,
-        DecisionKind::Reject,
-        DecisionKind::Reprioritise,
-        DecisionKind::PutOnHold,
-        DecisionKind::Cancel,
-        DecisionKind::Close,
-        DecisionKind::Reallocate,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DecisionKind::Approve => "approve",
-            DecisionKind::Reject => "reject",
-            DecisionKind::Reprioritise => "reprioritise",
-            DecisionKind::PutOnHold => "put-on-hold",
-            DecisionKind::Cancel => "cancel",
-            DecisionKind::Close => "close",
-            DecisionKind::Reallocate => "reallocate",
-        }
-    }
-}
-
-impl FromStr for DecisionKind {
-    type Err = BoardError;
-    fn from_str(text: &str) -> Result<DecisionKind, BoardError> {
-        one_of(Subject::DecisionKind, text, &DecisionKind::ALL, DecisionKind::as_str)
-    }
-}
-
 /// A decision, with the version of the board it was taken on: [`Board::fork_at`] with
 /// `heads` shows exactly what the decision makers saw.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,18 +93,18 @@ impl Board {
     pub fn risks(&self) -> Vec<Risk> {
         let projects = self.ids(PROJECTS);
         self.entities(RISKS, |id, fields: &Fields| {
-            let project: ProjectId = fields.parsed("project")?;
+            let project: ProjectId = fields.parsed(risk::PROJECT)?;
             projects.contains(project.as_str()).then_some(())?;
             let small = |key| fields.int(key).and_then(|n| u8::try_from(n).ok());
             Some(Risk {
                 id: id.parse().ok()?,
                 project,
-                title: fields.string("title")?,
-                probability: Probability::new(small("probability")?).ok()?,
-                impact: Impact::new(small("impact")?).ok()?,
-                owner: fields.string_or_empty("owner"),
-                mitigation: fields.string_or_empty("mitigation"),
-                roam: fields.parsed("roam").unwrap_or(Roam::Owned),
+                title: fields.string(risk::TITLE)?,
+                probability: Probability::new(small(risk::PROBABILITY)?).ok()?,
+                impact: Impact::new(small(risk::IMPACT)?).ok()?,
+                owner: fields.string_or_empty(risk::OWNER),
+                mitigation: fields.string_or_empty(risk::MITIGATION),
+                roam: fields.parsed(risk::ROAM).unwrap_or(Roam::Owned),
                 conflicts: if fields.conflicted { self.entity_conflicts(RISKS, Subject::Risk, id) } else { Vec::new() },
             })
         })
@@ -156,7 +113,7 @@ impl Board {
     pub fn add_risk(&mut self, id: RiskId, project: &ProjectId, risk: NewRisk) -> Result<(), BoardError> {
         self.writable(PROJECTS, Subject::Project, project.as_str())?;
         let mut fields = risk_fields(&risk)?;
-        fields.push(("project", project.as_str().into()));
+        fields.push((risk::PROJECT, project.as_str().into()));
         self.insert_entity(RISKS, Subject::Risk, id.as_str(), fields)?;
         self.commit(format!("add risk {id}"));
         Ok(())
@@ -192,11 +149,14 @@ impl Board {
             lesson_tags.sort();
             Some(Lesson {
                 id: id.parse().ok()?,
-                project: fields.parsed("project")?,
-                title: fields.string("title")?,
-                body: fields.string_or_empty("body"),
+                project: fields.parsed(lesson::PROJECT)?,
+                title: fields.string(lesson::TITLE)?,
+                body: fields.string_or_empty(lesson::BODY),
                 tags: lesson_tags,
-                recorded: Stamp { by: fields.string_or_empty("by"), at_ms: fields.int("at_ms").unwrap_or(0) },
+                recorded: Stamp {
+                    by: fields.string_or_empty(lesson::BY),
+                    at_ms: fields.int(lesson::AT_MS).unwrap_or(0),
+                },
             })
         });
         list.sort_by(|a, b| b.recorded.at_ms.cmp(&a.recorded.at_ms).then_with(|| a.id.cmp(&b.id)));
@@ -216,11 +176,11 @@ impl Board {
         let tags = normalise_tags(&lesson.tags)?;
         let by = non_empty(Subject::Author, &recorded.by)?;
         let fields = vec![
-            ("project", project.as_str().into()),
-            ("title", title.into()),
-            ("body", lesson.body.trim().into()),
-            ("by", by.into()),
-            ("at_ms", ScalarValue::Int(recorded.at_ms)),
+            (lesson::PROJECT, project.as_str().into()),
+            (lesson::TITLE, title.into()),
+            (lesson::BODY, lesson.body.trim().into()),
+            (lesson::BY, by.into()),
+            (lesson::AT_MS, ScalarValue::Int(recorded.at_ms)),
         ];
         self.insert_entity(LESSONS, Subject::Lesson, id.as_str(), fields)?;
         for tag in tags {
@@ -261,14 +221,17 @@ impl Board {
     /// Decisions, newest first.
     pub fn decisions(&self) -> Vec<Decision> {
         let mut list = self.entities(DECISIONS, |id, fields: &Fields| {
-            let heads = parse_heads(&fields.string_or_empty("heads"))?;
+            let heads = parse_heads(&fields.string_or_empty(decision::HEADS))?;
             Some(Decision {
                 id: id.parse().ok()?,
-                kind: fields.parsed("kind")?,
-                project: fields.parsed("project"),
-                note: fields.string_or_empty("note"),
+                kind: fields.parsed(decision::KIND)?,
+                project: fields.parsed(decision::PROJECT),
+                note: fields.string_or_empty(decision::NOTE),
                 heads,
-                recorded: Stamp { by: fields.string_or_empty("by"), at_ms: fields.int("at_ms").unwrap_or(0) },
+                recorded: Stamp {
+                    by: fields.string_or_empty(decision::BY),
+                    at_ms: fields.int(decision::AT_MS).unwrap_or(0),
+                },
             })
         });
         list.sort_by(|a, b| b.recorded.at_ms.cmp(&a.recorded.at_ms).then_with(|| a.id.cmp(&b.id)));
@@ -291,14 +254,14 @@ impl Board {
         let by = non_empty(Subject::Author, &recorded.by)?;
         let heads = self.heads().iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
         let mut fields = vec![
-            ("kind", kind.as_str().into()),
-            ("note", note.trim().into()),
-            ("heads", heads.into()),
-            ("by", by.into()),
-            ("at_ms", ScalarValue::Int(recorded.at_ms)),
+            (decision::KIND, kind.as_str().into()),
+            (decision::NOTE, note.trim().into()),
+            (decision::HEADS, heads.into()),
+            (decision::BY, by.into()),
+            (decision::AT_MS, ScalarValue::Int(recorded.at_ms)),
         ];
         if let Some(project) = project {
-            fields.push(("project", project.as_str().into()));
+            fields.push((decision::PROJECT, project.as_str().into()));
         }
         self.insert_entity(DECISIONS, Subject::Decision, id.as_str(), fields)?;
         self.commit(format!("record decision {id}"));
@@ -312,9 +275,12 @@ impl Board {
         let mut list = self.entities(BASELINES, |id, fields: &Fields| {
             Some(Baseline {
                 id: id.parse().ok()?,
-                name: fields.string_or_empty("name"),
-                heads: parse_heads(&fields.string_or_empty("heads"))?,
-                recorded: Stamp { by: fields.string_or_empty("by"), at_ms: fields.int("at_ms").unwrap_or(0) },
+                name: fields.string_or_empty(baseline::NAME),
+                heads: parse_heads(&fields.string_or_empty(baseline::HEADS))?,
+                recorded: Stamp {
+                    by: fields.string_or_empty(baseline::BY),
+                    at_ms: fields.int(baseline::AT_MS).unwrap_or(0),
+                },
             })
         });
         list.sort_by(|a, b| b.recorded.at_ms.cmp(&a.recorded.at_ms).then_with(|| a.id.cmp(&b.id)));
@@ -332,10 +298,10 @@ impl Board {
         let by = non_empty(Subject::Author, &recorded.by)?;
         let heads = self.heads().iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
         let fields = vec![
-            ("name", name.into()),
-            ("heads", heads.into()),
-            ("by", by.into()),
-            ("at_ms", ScalarValue::Int(recorded.at_ms)),
+            (baseline::NAME, name.into()),
+            (baseline::HEADS, heads.into()),
+            (baseline::BY, by.into()),
+            (baseline::AT_MS, ScalarValue::Int(recorded.at_ms)),
         ];
         self.insert_entity(BASELINES, Subject::Baseline, id.as_str(), fields)?;
         self.commit(format!("take baseline {id}"));
@@ -353,12 +319,12 @@ fn risk_fields(risk: &NewRisk) -> Result<Vec<(&'static str, ScalarValue)>, Board
     let probability = Probability::new(risk.probability)?;
     let impact = Impact::new(risk.impact)?;
     Ok(vec![
-        ("title", title.into()),
-        ("probability", u64::from(probability.get()).into()),
-        ("impact", u64::from(impact.get()).into()),
-        ("owner", risk.owner.trim().into()),
-        ("mitigation", risk.mitigation.trim().into()),
-        ("roam", risk.roam.as_str().into()),
+        (risk::TITLE, title.into()),
+        (risk::PROBABILITY, u64::from(probability.get()).into()),
+        (risk::IMPACT, u64::from(impact.get()).into()),
+        (risk::OWNER, risk.owner.trim().into()),
+        (risk::MITIGATION, risk.mitigation.trim().into()),
+        (risk::ROAM, risk.roam.as_str().into()),
     ])
 }
 

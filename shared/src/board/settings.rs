@@ -1,58 +1,16 @@
 //! What the board owner sets: currency, operating model, the budget envelope, thresholds, the
 //! strategic objectives, the scoring criteria and the stage-gate checklist template.
 
-use std::str::FromStr;
-
 use automerge::{transaction::Transactable, ReadDoc, ScalarValue};
 
 use super::{
-    at_most, key_part, non_empty, non_negative, one_of, schema::*, Board, BoardError, CriterionId, Fields, ObjectiveId,
-    Phase, Subject,
+    at_most, key_part, non_empty, non_negative, schema::*, Board, BoardError, CriterionId, Fields, ObjectiveId,
+    OperatingModel, Phase, Subject,
 };
 use crate::{
     alignment::Objective,
     scoring::{Criterion, Direction},
 };
-
-/// How the PMO is organised (PMO 运作模式). It picks who approves stage gates by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum OperatingModel {
-    /// 集中化: the PMO runs the projects and approves gates.
-    #[default]
-    Centralised,
-    /// 矩阵: line managers own the people, sponsors approve gates.
-    Matrix,
-    /// 虚拟化: a coordinating PMO; project managers approve their own gates.
-    Virtual,
-}
-
-impl OperatingModel {
-    pub const ALL: [OperatingModel; 3] = [OperatingModel::Centralised, OperatingModel::Matrix, OperatingModel::Virtual];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OperatingModel::Centralised => "centralised",
-            OperatingModel::Matrix => "matrix",
-            OperatingModel::Virtual => "virtual",
-        }
-    }
-
-    /// Who approves a stage gate under this model.
-    pub fn gate_approver(self) -> &'static str {
-        match self {
-            OperatingModel::Centralised => "PMO",
-            OperatingModel::Matrix => "sponsor",
-            OperatingModel::Virtual => "project manager",
-        }
-    }
-}
-
-impl FromStr for OperatingModel {
-    type Err = BoardError;
-    fn from_str(text: &str) -> Result<OperatingModel, BoardError> {
-        one_of(Subject::OperatingModel, text, &OperatingModel::ALL, OperatingModel::as_str)
-    }
-}
 
 /// The board's settings, with their defaults where the document holds none.
 #[derive(Debug, Clone, PartialEq)]
@@ -126,13 +84,13 @@ pub(super) fn write_defaults(board: &mut Board) -> Result<(), BoardError> {
     let settings = board.map(SETTINGS)?;
     let defaults = Settings::default();
     let values: [(&str, ScalarValue); 7] = [
-        ("currency", defaults.currency.as_str().into()),
-        ("operating_model", defaults.operating_model.as_str().into()),
-        ("rag_green_min", defaults.rag_green_min.into()),
-        ("rag_amber_min", defaults.rag_amber_min.into()),
-        ("risk_medium_min", u64::from(defaults.risk_medium_min).into()),
-        ("risk_high_min", u64::from(defaults.risk_high_min).into()),
-        ("risk_critical_min", u64::from(defaults.risk_critical_min).into()),
+        (setting::CURRENCY, defaults.currency.as_str().into()),
+        (setting::OPERATING_MODEL, defaults.operating_model.as_str().into()),
+        (setting::RAG_GREEN_MIN, defaults.rag_green_min.into()),
+        (setting::RAG_AMBER_MIN, defaults.rag_amber_min.into()),
+        (setting::RISK_MEDIUM_MIN, u64::from(defaults.risk_medium_min).into()),
+        (setting::RISK_HIGH_MIN, u64::from(defaults.risk_high_min).into()),
+        (setting::RISK_CRITICAL_MIN, u64::from(defaults.risk_critical_min).into()),
     ];
     for (key, value) in values {
         if board.doc.get(&settings, key)?.is_none() {
@@ -144,8 +102,8 @@ pub(super) fn write_defaults(board: &mut Board) -> Result<(), BoardError> {
         for (position, (phase, item, label)) in DEFAULT_GATE_ITEMS.iter().enumerate() {
             let object =
                 board.doc.put_object(&template, format!("{}/{item}", phase.as_str()), automerge::ObjType::Map)?;
-            board.doc.put(&object, "label", *label)?;
-            board.doc.put(&object, "position", position as u64)?;
+            board.doc.put(&object, gate_item::LABEL, *label)?;
+            board.doc.put(&object, gate_item::POSITION, position as u64)?;
         }
     }
     Ok(())
@@ -158,14 +116,14 @@ impl Board {
         let Some(fields) = self.fields(&map) else { return defaults };
         let small = |key: &str, default: u8| fields.int(key).and_then(|n| u8::try_from(n).ok()).unwrap_or(default);
         Settings {
-            currency: fields.string("currency").unwrap_or(defaults.currency),
-            operating_model: fields.parsed("operating_model").unwrap_or(defaults.operating_model),
-            budget_envelope: fields.number("budget_envelope"),
-            rag_green_min: fields.number("rag_green_min").unwrap_or(defaults.rag_green_min),
-            rag_amber_min: fields.number("rag_amber_min").unwrap_or(defaults.rag_amber_min),
-            risk_medium_min: small("risk_medium_min", defaults.risk_medium_min),
-            risk_high_min: small("risk_high_min", defaults.risk_high_min),
-            risk_critical_min: small("risk_critical_min", defaults.risk_critical_min),
+            currency: fields.string(setting::CURRENCY).unwrap_or(defaults.currency),
+            operating_model: fields.parsed(setting::OPERATING_MODEL).unwrap_or(defaults.operating_model),
+            budget_envelope: fields.number(setting::BUDGET_ENVELOPE),
+            rag_green_min: fields.number(setting::RAG_GREEN_MIN).unwrap_or(defaults.rag_green_min),
+            rag_amber_min: fields.number(setting::RAG_AMBER_MIN).unwrap_or(defaults.rag_amber_min),
+            risk_medium_min: small(setting::RISK_MEDIUM_MIN, defaults.risk_medium_min),
+            risk_high_min: small(setting::RISK_HIGH_MIN, defaults.risk_high_min),
+            risk_critical_min: small(setting::RISK_CRITICAL_MIN, defaults.risk_critical_min),
         }
     }
 
@@ -175,14 +133,14 @@ impl Board {
         if code.len() != 3 || !code.chars().all(|c| c.is_ascii_uppercase()) {
             return Err(BoardError::NotACurrency(code));
         }
-        self.doc.put(&settings, "currency", code)?;
+        self.doc.put(&settings, setting::CURRENCY, code)?;
         self.commit("set currency".into());
         Ok(())
     }
 
     pub fn set_operating_model(&mut self, model: OperatingModel) -> Result<(), BoardError> {
         let settings = self.collection(SETTINGS)?;
-        self.doc.put(&settings, "operating_model", model.as_str())?;
+        self.doc.put(&settings, setting::OPERATING_MODEL, model.as_str())?;
         self.commit("set operating model".into());
         Ok(())
     }
@@ -193,9 +151,9 @@ impl Board {
         match envelope {
             Some(amount) => {
                 let amount = non_negative(Subject::BudgetEnvelope, amount)?;
-                self.doc.put(&settings, "budget_envelope", amount)?;
+                self.doc.put(&settings, setting::BUDGET_ENVELOPE, amount)?;
             }
-            None => self.doc.delete(&settings, "budget_envelope")?,
+            None => self.doc.delete(&settings, setting::BUDGET_ENVELOPE)?,
         }
         self.commit("set budget envelope".into());
         Ok(())
@@ -209,8 +167,8 @@ impl Board {
         if amber_min == 0.0 || amber_min > green_min {
             return Err(BoardError::RagThresholds { green_min, amber_min });
         }
-        self.doc.put(&settings, "rag_green_min", green_min)?;
-        self.doc.put(&settings, "rag_amber_min", amber_min)?;
+        self.doc.put(&settings, setting::RAG_GREEN_MIN, green_min)?;
+        self.doc.put(&settings, setting::RAG_AMBER_MIN, amber_min)?;
         self.commit("set RAG thresholds".into());
         Ok(())
     }
@@ -221,9 +179,11 @@ impl Board {
         if !(1 < medium_min && medium_min < high_min && high_min < critical_min && critical_min <= 25) {
             return Err(BoardError::RiskThresholds { medium_min, high_min, critical_min });
         }
-        for (key, value) in
-            [("risk_medium_min", medium_min), ("risk_high_min", high_min), ("risk_critical_min", critical_min)]
-        {
+        for (key, value) in [
+            (setting::RISK_MEDIUM_MIN, medium_min),
+            (setting::RISK_HIGH_MIN, high_min),
+            (setting::RISK_CRITICAL_MIN, critical_min),
+        ] {
             self.doc.put(&settings, key, u64::from(value))?;
         }
         self.commit("set risk thresholds".into());
@@ -237,8 +197,8 @@ impl Board {
         let mut list = self.entities(OBJECTIVES, |id, fields: &Fields| {
             Some(Objective {
                 id: id.parse().ok()?,
-                name: fields.string("name")?,
-                weight: fields.number("weight").unwrap_or(0.0),
+                name: fields.string(objective::NAME)?,
+                weight: fields.number(objective::WEIGHT).unwrap_or(0.0),
             })
         });
         list.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.id.cmp(&b.id)));
@@ -252,7 +212,7 @@ impl Board {
             OBJECTIVES,
             Subject::Objective,
             id.as_str(),
-            vec![("name", name.into()), ("weight", weight.into())],
+            vec![(objective::NAME, name.into()), (objective::WEIGHT, weight.into())],
         )?;
         self.commit(format!("add objective {id}"));
         Ok(())
@@ -262,8 +222,8 @@ impl Board {
         let object = self.writable(OBJECTIVES, Subject::Objective, id.as_str())?;
         let name = non_empty(Subject::ObjectiveName, name)?;
         let weight = non_negative(Subject::ObjectiveWeight, weight)?;
-        self.put_if_changed(&object, "name", name.into())?;
-        self.put_if_changed(&object, "weight", weight.into())?;
+        self.put_if_changed(&object, objective::NAME, name.into())?;
+        self.put_if_changed(&object, objective::WEIGHT, weight.into())?;
         self.commit(format!("edit objective {id}"));
         Ok(())
     }
@@ -280,14 +240,16 @@ impl Board {
     /// Criteria, heaviest first, ties by id.
     pub fn criteria(&self) -> Vec<Criterion> {
         let mut list = self.entities(CRITERIA, |id, fields: &Fields| {
-            let direction = match fields.string("direction")?.as_str() {
-                "lower-is-better" => Direction::LowerIsBetter,
-                _ => Direction::HigherIsBetter,
-            };
+            // A name this build does not know reads as higher-is-better.
+            let direction = fields.string(criterion::DIRECTION)?;
+            let direction = Direction::ALL
+                .into_iter()
+                .find(|known| known.as_str() == direction)
+                .unwrap_or(Direction::HigherIsBetter);
             Some(Criterion {
                 id: id.parse().ok()?,
-                name: fields.string("name")?,
-                weight: fields.number("weight").unwrap_or(0.0),
+                name: fields.string(criterion::NAME)?,
+                weight: fields.number(criterion::WEIGHT).unwrap_or(0.0),
                 direction,
             })
         });
@@ -304,8 +266,11 @@ impl Board {
     ) -> Result<(), BoardError> {
         let name = non_empty(Subject::CriterionName, name)?;
         let weight = non_negative(Subject::CriterionWeight, weight)?;
-        let fields =
-            vec![("name", name.into()), ("weight", weight.into()), ("direction", direction_name(direction).into())];
+        let fields = vec![
+            (criterion::NAME, name.into()),
+            (criterion::WEIGHT, weight.into()),
+            (criterion::DIRECTION, direction.as_str().into()),
+        ];
         self.insert_entity(CRITERIA, Subject::Criterion, id.as_str(), fields)?;
         self.commit(format!("add criterion {id}"));
         Ok(())
@@ -321,9 +286,9 @@ impl Board {
         let object = self.writable(CRITERIA, Subject::Criterion, id.as_str())?;
         let name = non_empty(Subject::CriterionName, name)?;
         let weight = non_negative(Subject::CriterionWeight, weight)?;
-        self.put_if_changed(&object, "name", name.into())?;
-        self.put_if_changed(&object, "weight", weight.into())?;
-        self.put_if_changed(&object, "direction", direction_name(direction).into())?;
+        self.put_if_changed(&object, criterion::NAME, name.into())?;
+        self.put_if_changed(&object, criterion::WEIGHT, weight.into())?;
+        self.put_if_changed(&object, criterion::DIRECTION, direction.as_str().into())?;
         self.commit(format!("edit criterion {id}"));
         Ok(())
     }
@@ -346,8 +311,8 @@ impl Board {
             Some(GateItem {
                 phase: phase.parse().ok()?,
                 item: item.to_owned(),
-                label: fields.string("label")?,
-                position: fields.int("position").and_then(|p| u32::try_from(p).ok()).unwrap_or(u32::MAX),
+                label: fields.string(gate_item::LABEL)?,
+                position: fields.int(gate_item::POSITION).and_then(|p| u32::try_from(p).ok()).unwrap_or(u32::MAX),
             })
         });
         items.sort_by(|a, b| (a.phase, a.position, &a.item).cmp(&(b.phase, b.position, &b.item)));
@@ -365,8 +330,8 @@ impl Board {
         }
         let position = self.gate_template().iter().map(|g| g.position.saturating_add(1)).max().unwrap_or(0);
         let object = self.doc.put_object(&template, &key, automerge::ObjType::Map)?;
-        self.doc.put(&object, "label", label)?;
-        self.doc.put(&object, "position", u64::from(position))?;
+        self.doc.put(&object, gate_item::LABEL, label)?;
+        self.doc.put(&object, gate_item::POSITION, u64::from(position))?;
         self.commit(format!("add gate item {key}"));
         Ok(())
     }
@@ -381,12 +346,5 @@ impl Board {
         self.doc.delete(&template, &key)?;
         self.commit(format!("remove gate item {key}"));
         Ok(())
-    }
-}
-
-fn direction_name(direction: Direction) -> &'static str {
-    match direction {
-        Direction::HigherIsBetter => "higher-is-better",
-        Direction::LowerIsBetter => "lower-is-better",
     }
 }

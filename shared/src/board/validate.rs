@@ -5,13 +5,13 @@
 //! change a client sends before storing it ([`crate::gate::check_sync`]), with this module.
 //!
 //! The check is driven by Automerge patches. Each patch names an object (by its path from the
-//! root) and a key in it; the schema says what may live at that place, and the document *after*
-//! the update is read there and nowhere else:
+//! root) and a key in it; the schema (described in [`super::schema`]) says what may live there,
+//! and the document *after* the update is read there and nowhere else:
 //!
 //! ```text
 //! patch: PutMap { path: [projects, <id>], key: "budget", value: "lots" }
 //!   place:  an entity of `projects`          (from the path)
-//!   slot:   the field `budget`: a number ≥ 0 (from the schema below)
+//!   slot:   the field `budget`: a number ≥ 0 (from `schema::project::FIELDS`)
 //!   result: refused, "at `projects/<id>/budget`: expected a number of at least 0, found the string `lots`"
 //! ```
 //!
@@ -54,8 +54,7 @@ use std::collections::HashSet;
 
 use automerge::{Automerge, ChangeHash, ObjId, ObjType, Patch, PatchAction, Prop, ReadDoc, ScalarValue, Value, ROOT};
 
-use super::schema::*;
-use super::{HOURS_PER_WEEK_MAX, SCHEMA_VERSION};
+use super::{schema::*, Phase};
 
 /// Where an update breaks the board schema, and how.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -180,274 +179,10 @@ pub(crate) fn check_patches(doc: &Automerge, before: &[ChangeHash], patches: &[P
     Ok(())
 }
 
-// ---- the schema ----------------------------------------------------------------------------
-
-/// What a value must be.
-#[derive(Debug, Clone, Copy)]
-enum Rule {
-    /// Any string.
-    Text,
-    OneOf(&'static [&'static str]),
-    /// `YYYY-MM-DD`.
-    Date,
-    /// An entity id: not empty, no `/`.
-    Id,
-    /// Change hashes separated by commas (a decision's version of the board).
-    Hashes,
-    /// Three upper-case letters.
-    Currency,
-    /// A finite number (an Automerge float or integer) within the bounds.
-    Number {
-        min: f64,
-        max: f64,
-    },
-    /// A whole number within the bounds.
-    Integer {
-        min: i64,
-        max: i64,
-    },
-    Bool,
-    /// `true`: the map is a set.
-    True,
-    /// A judgment on Saaty's scale: one of 1/9, 1/8, …, 1/2, 1, 2, …, 9.
-    Saaty,
-}
-
-/// A field of an entity (or of the settings, or of the root).
-#[derive(Debug, Clone, Copy)]
-struct Field {
-    name: &'static str,
-    rule: Rule,
-    /// Reading skips the entity without it, so it must be there and cannot be deleted.
-    required: bool,
-}
-
-const fn required(name: &'static str, rule: Rule) -> Field {
-    Field { name, rule, required: true }
-}
-
-const fn optional(name: &'static str, rule: Rule) -> Field {
-    Field { name, rule, required: false }
-}
-
-/// One part of a composite key.
-#[derive(Debug, Clone, Copy)]
-enum Part {
-    /// An id or a name: not empty. The label says what it is, for messages.
-    Id(&'static str),
-    Phase,
-    Week,
-    /// An id that sorts after the part before it, so that a pair is stored under one key only.
-    After(&'static str),
-}
-
-#[derive(Debug)]
-enum Layout {
-    /// Key → an entity map with these fields.
-    Entities { what: &'static str, key: &'static [Part], fields: &'static [Field] },
-    /// One map of fields (the settings).
-    Fields(&'static [Field]),
-    /// Composite key → a scalar.
-    Flat { key: &'static [Part], value: Rule },
-}
-
-#[derive(Debug)]
-struct Collection {
-    name: &'static str,
-    layout: Layout,
-}
-
-const STAGES: &[&str] = &["proposed", "screening", "approved", "active", "on-hold", "closed", "cancelled"];
-const PHASES: &[&str] = &["initiation", "planning", "execution", "monitoring-controlling", "closing"];
-const RAGS: &[&str] = &["green", "amber", "red"];
-const ROAMS: &[&str] = &["resolved", "owned", "accepted", "mitigated"];
-const DECISION_KINDS: &[&str] = &["approve", "reject", "reprioritise", "put-on-hold", "cancel", "close", "reallocate"];
-const OPERATING_MODELS: &[&str] = &["centralised", "matrix", "virtual"];
-const DIRECTIONS: &[&str] = &["higher-is-better", "lower-is-better"];
-
-const AT_LEAST_0: Rule = Rule::Number { min: 0.0, max: f64::INFINITY };
-const HOURS: Rule = Rule::Number { min: 0.0, max: HOURS_PER_WEEK_MAX };
-const ANY_NUMBER: Rule = Rule::Number { min: f64::NEG_INFINITY, max: f64::INFINITY };
-const MILLISECONDS: Rule = Rule::Integer { min: i64::MIN, max: i64::MAX };
-
-const PROJECT_FIELDS: &[Field] = &[
-    required("name", Rule::Text),
-    required("stage", Rule::OneOf(STAGES)),
-    optional("phase", Rule::OneOf(PHASES)),
-    optional("budget", AT_LEAST_0),
-    optional("position", Rule::Text),
-    optional("sponsor", Rule::Text),
-    optional("manager", Rule::Text),
-    optional("start", Rule::Date),
-    optional("end", Rule::Date),
-    optional("actual_finish", Rule::Date),
-    optional("scope_accepted", Rule::Bool),
-    optional("actual_cost", AT_LEAST_0),
-    optional("planned_value", AT_LEAST_0),
-    optional("earned_value", AT_LEAST_0),
-    optional("percent_complete", Rule::Number { min: 0.0, max: 100.0 }),
-    optional("manual_rag", Rule::OneOf(RAGS)),
-    optional("rag_note", Rule::Text),
-    optional("business_value", AT_LEAST_0),
-    optional("time_criticality", AT_LEAST_0),
-    optional("risk_reduction", AT_LEAST_0),
-    optional("job_size", AT_LEAST_0),
-    optional("reach", AT_LEAST_0),
-    optional("impact", AT_LEAST_0),
-    optional("confidence", AT_LEAST_0),
-    optional("effort", AT_LEAST_0),
-];
-
-const PERSON_FIELDS: &[Field] = &[
-    required("name", Rule::Text),
-    optional("role", Rule::Text),
-    optional("team", Rule::Text),
-    optional("capacity_hours_per_week", HOURS),
-];
-
-const SETTINGS_FIELDS: &[Field] = &[
-    optional("currency", Rule::Currency),
-    optional("operating_model", Rule::OneOf(OPERATING_MODELS)),
-    optional("budget_envelope", AT_LEAST_0),
-    optional("rag_green_min", Rule::Number { min: 0.0, max: 2.0 }),
-    optional("rag_amber_min", Rule::Number { min: 0.0, max: 2.0 }),
-    optional("risk_medium_min", Rule::Integer { min: 2, max: 25 }),
-    optional("risk_high_min", Rule::Integer { min: 2, max: 25 }),
-    optional("risk_critical_min", Rule::Integer { min: 2, max: 25 }),
-];
-
-const OBJECTIVE_FIELDS: &[Field] = &[required("name", Rule::Text), optional("weight", AT_LEAST_0)];
-
-const CRITERION_FIELDS: &[Field] =
-    &[required("name", Rule::Text), optional("weight", AT_LEAST_0), required("direction", Rule::OneOf(DIRECTIONS))];
-
-const GATE_ITEM_FIELDS: &[Field] =
-    &[required("label", Rule::Text), optional("position", Rule::Integer { min: 0, max: u32::MAX as i64 })];
-
-const RISK_FIELDS: &[Field] = &[
-    required("project", Rule::Id),
-    required("title", Rule::Text),
-    required("probability", Rule::Integer { min: 1, max: 5 }),
-    required("impact", Rule::Integer { min: 1, max: 5 }),
-    optional("owner", Rule::Text),
-    optional("mitigation", Rule::Text),
-    optional("roam", Rule::OneOf(ROAMS)),
-];
-
-const MILESTONE_FIELDS: &[Field] = &[
-    required("project", Rule::Id),
-    required("name", Rule::Text),
-    required("due", Rule::Date),
-    optional("forecast", Rule::Date),
-    optional("done_on", Rule::Date),
-];
-
-const LESSON_FIELDS: &[Field] = &[
-    required("project", Rule::Id),
-    required("title", Rule::Text),
-    optional("body", Rule::Text),
-    optional("by", Rule::Text),
-    optional("at_ms", MILLISECONDS),
-];
-
-const DECISION_FIELDS: &[Field] = &[
-    required("kind", Rule::OneOf(DECISION_KINDS)),
-    optional("project", Rule::Id),
-    optional("note", Rule::Text),
-    optional("heads", Rule::Hashes),
-    optional("by", Rule::Text),
-    optional("at_ms", MILLISECONDS),
-];
-
-const BASELINE_FIELDS: &[Field] = &[
-    required("name", Rule::Text),
-    required("heads", Rule::Hashes),
-    optional("by", Rule::Text),
-    optional("at_ms", MILLISECONDS),
-];
-
-const TICK_FIELDS: &[Field] = &[required("by", Rule::Text), required("at_ms", MILLISECONDS)];
-
-const ID: &[Part] = &[Part::Id("id")];
-
-/// Every collection of schema 4. The first three are those of schema 1; baselines came with
-/// schema 3 and AHP judgments with schema 4.
-static COLLECTIONS: [Collection; 20] = [
-    Collection { name: PROJECTS, layout: Layout::Entities { what: "project", key: ID, fields: PROJECT_FIELDS } },
-    Collection { name: PEOPLE, layout: Layout::Entities { what: "person", key: ID, fields: PERSON_FIELDS } },
-    Collection {
-        name: ALLOCATIONS,
-        layout: Layout::Flat { key: &[Part::Id("project"), Part::Id("person"), Part::Week], value: HOURS },
-    },
-    Collection { name: SETTINGS, layout: Layout::Fields(SETTINGS_FIELDS) },
-    Collection { name: OBJECTIVES, layout: Layout::Entities { what: "objective", key: ID, fields: OBJECTIVE_FIELDS } },
-    Collection { name: CRITERIA, layout: Layout::Entities { what: "criterion", key: ID, fields: CRITERION_FIELDS } },
-    Collection {
-        name: GATE_TEMPLATE,
-        layout: Layout::Entities {
-            what: "checklist item",
-            key: &[Part::Phase, Part::Id("item")],
-            fields: GATE_ITEM_FIELDS,
-        },
-    },
-    Collection { name: RISKS, layout: Layout::Entities { what: "risk", key: ID, fields: RISK_FIELDS } },
-    Collection { name: MILESTONES, layout: Layout::Entities { what: "milestone", key: ID, fields: MILESTONE_FIELDS } },
-    Collection { name: LESSONS, layout: Layout::Entities { what: "lesson", key: ID, fields: LESSON_FIELDS } },
-    Collection { name: DECISIONS, layout: Layout::Entities { what: "decision", key: ID, fields: DECISION_FIELDS } },
-    Collection { name: TIME_OFF, layout: Layout::Flat { key: &[Part::Id("person"), Part::Week], value: HOURS } },
-    Collection {
-        name: SKILLS,
-        layout: Layout::Flat { key: &[Part::Id("person"), Part::Id("skill")], value: Rule::True },
-    },
-    Collection {
-        name: SCORES,
-        layout: Layout::Flat { key: &[Part::Id("project"), Part::Id("criterion")], value: ANY_NUMBER },
-    },
-    Collection {
-        name: CONTRIBUTIONS,
-        layout: Layout::Flat {
-            key: &[Part::Id("project"), Part::Id("objective")],
-            value: Rule::Number { min: 0.0, max: 1.0 },
-        },
-    },
-    Collection {
-        name: DEPENDENCIES,
-        layout: Layout::Flat { key: &[Part::Id("project"), Part::Id("depends on")], value: Rule::True },
-    },
-    Collection {
-        name: GATE_TICKS,
-        layout: Layout::Entities {
-            what: "gate tick",
-            key: &[Part::Id("project"), Part::Phase, Part::Id("item")],
-            fields: TICK_FIELDS,
-        },
-    },
-    Collection {
-        name: LESSON_TAGS,
-        layout: Layout::Flat { key: &[Part::Id("lesson"), Part::Id("tag")], value: Rule::True },
-    },
-    Collection { name: BASELINES, layout: Layout::Entities { what: "baseline", key: ID, fields: BASELINE_FIELDS } },
-    Collection {
-        name: AHP_JUDGMENTS,
-        layout: Layout::Flat {
-            key: &[Part::Id("member"), Part::Id("criterion"), Part::After("later criterion")],
-            value: Rule::Saaty,
-        },
-    },
-];
-
-/// How many of [`COLLECTIONS`] a board of schema version 1 has.
-const VERSION_1_COLLECTIONS: usize = 3;
-/// How many of [`COLLECTIONS`] a board of schema version 2 has.
-const VERSION_2_COLLECTIONS: usize = 18;
-/// How many of [`COLLECTIONS`] a board of schema version 3 has.
-const VERSION_3_COLLECTIONS: usize = 19;
-
-const BOARD_NAME: Field = required("name", Rule::Text);
-
-fn collection(name: &str) -> Option<&'static Collection> {
-    COLLECTIONS.iter().find(|collection| collection.name == name)
-}
+// ---- the rules, as the check applies them ----------------------------------------------------
+//
+// The schema itself (collections, fields, rules, key shapes) is described in `super::schema`;
+// what follows is how each rule is checked and worded.
 
 impl Rule {
     fn expected(self) -> String {
@@ -561,7 +296,7 @@ fn check_key(parts: &'static [Part], key: &str) -> Result<(), Problem> {
     let fits = pieces.len() == parts.len()
         && pieces.iter().zip(parts).enumerate().all(|(index, (piece, part))| match part {
             Part::Id(_) => !piece.is_empty(),
-            Part::Phase => PHASES.contains(piece),
+            Part::Phase => Phase::NAMES.contains(piece),
             Part::Week => piece.parse::<crate::week::IsoWeek>().is_ok(),
             Part::After(_) => index > 0 && *piece > pieces[index - 1],
         });
@@ -581,7 +316,11 @@ fn check_key(parts: &'static [Part], key: &str) -> Result<(), Problem> {
     } else if parts.iter().any(|part| matches!(part, Part::After(_))) {
         format!("`{}`, the two criteria different and in id order", shape.join("/"))
     } else {
-        format!("`{}`, where a phase is one of {} and a week looks like 2027-W05", shape.join("/"), PHASES.join(", "))
+        format!(
+            "`{}`, where a phase is one of {} and a week looks like 2027-W05",
+            shape.join("/"),
+            Phase::NAMES.join(", ")
+        )
     };
     Err(Problem::BadKey { key: key.to_owned(), expected })
 }
@@ -667,8 +406,8 @@ impl Slot {
 fn slot(place: Place, key: &str) -> Result<Slot, Problem> {
     match place {
         Place::Root => match key {
-            "schema_version" => Ok(Slot::SchemaVersion),
-            "name" => Ok(Slot::Field(BOARD_NAME)),
+            root::SCHEMA_VERSION => Ok(Slot::SchemaVersion),
+            root::NAME => Ok(Slot::Field(root::NAME_FIELD)),
             _ => collection(key).map(Slot::Collection).ok_or_else(|| Problem::UnknownRootKey(key.to_owned())),
         },
         Place::Collection(collection) => match &collection.layout {
@@ -690,7 +429,7 @@ fn slot(place: Place, key: &str) -> Result<Slot, Problem> {
 fn find_field(what: &'static str, fields: &'static [Field], key: &str) -> Result<Slot, Problem> {
     fields
         .iter()
-        .find(|field| field.name == key)
+        .find(|field| field.key == key)
         .map(|field| Slot::Field(*field))
         .ok_or_else(|| Problem::UnknownField { what, field: key.to_owned() })
 }
@@ -806,8 +545,8 @@ impl<'a> Checker<'a> {
         }
         if let Place::Entity(Collection { layout: Layout::Entities { what, fields, .. }, .. }) = place {
             for field in fields.iter().filter(|field| field.required) {
-                if !matches!(doc.get(object, field.name), Ok(Some(_))) {
-                    return Err(violation(path, Problem::Missing { what, field: field.name }));
+                if !matches!(doc.get(object, field.key), Ok(Some(_))) {
+                    return Err(violation(path, Problem::Missing { what, field: field.key }));
                 }
             }
         }
@@ -845,7 +584,7 @@ impl<'a> Checker<'a> {
         // costs a walk of the change graph.
         let previous = self
             .doc
-            .get_all_at(ROOT, "schema_version", self.before)
+            .get_all_at(ROOT, root::SCHEMA_VERSION, self.before)
             .map_err(|error| Problem::Unreadable(error.to_string()))?
             .iter()
             .filter_map(|(value, _)| match value {
@@ -868,17 +607,11 @@ impl<'a> Checker<'a> {
         if self.doc.length(ROOT) == 0 {
             return Ok(());
         }
-        let version = match self.doc.get(ROOT, "schema_version") {
+        let version = match self.doc.get(ROOT, root::SCHEMA_VERSION) {
             Ok(Some((Value::Scalar(scalar), _))) => integer(&scalar).unwrap_or(1),
             _ => 1,
         };
-        let count = match version {
-            4.. => COLLECTIONS.len(),
-            3 => VERSION_3_COLLECTIONS,
-            2 => VERSION_2_COLLECTIONS,
-            _ => VERSION_1_COLLECTIONS,
-        };
-        for collection in &COLLECTIONS[..count] {
+        for collection in collections_of(version.max(1) as u64) {
             if !matches!(self.doc.get(ROOT, collection.name), Ok(Some((Value::Object(ObjType::Map), _)))) {
                 return Err(violation(&[], Problem::Missing { what: "board", field: collection.name }));
             }
@@ -1073,13 +806,13 @@ fn deletion(place: Place, key: &str) -> Result<(), Problem> {
     match place {
         Place::Root => match collection(key) {
             Some(collection) => Err(Problem::CollectionDeleted(collection.name)),
-            None if key == "name" || key == "schema_version" => Err(Problem::Removed(key.to_owned())),
+            None if key == root::NAME || key == root::SCHEMA_VERSION => Err(Problem::Removed(key.to_owned())),
             // Removing something that does not belong is fine.
             None => Ok(()),
         },
         Place::Collection(_) => Ok(()),
         Place::Entity(Collection { layout: Layout::Entities { fields, .. }, .. }) => {
-            match fields.iter().find(|field| field.name == key) {
+            match fields.iter().find(|field| field.key == key) {
                 Some(field) if field.required => Err(Problem::Removed(key.to_owned())),
                 _ => Ok(()),
             }
@@ -1102,20 +835,6 @@ fn action_name(action: &PatchAction) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{
-        board::{DecisionKind, OperatingModel, Phase, Stage},
-        risk::Roam,
-    };
-
-    /// The names in this module are the ones the typed API writes.
-    #[test]
-    fn enumerations_match_the_typed_api() {
-        assert_eq!(STAGES, Stage::ALL.map(Stage::as_str));
-        assert_eq!(PHASES, Phase::ALL.map(Phase::as_str));
-        assert_eq!(ROAMS, Roam::ALL.map(Roam::as_str));
-        assert_eq!(DECISION_KINDS, DecisionKind::ALL.map(DecisionKind::as_str));
-        assert_eq!(OPERATING_MODELS, OperatingModel::ALL.map(OperatingModel::as_str));
-    }
 
     #[test]
     fn a_new_board_is_a_valid_document_and_update() {

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::{
-    board::{BoardSnapshot, Project},
+    board::{schema::project as field, BoardSnapshot, Project},
     dashboard,
     selection::{self, Limits, SelectionError, SelectionStatus},
     views::{self, dashboard::kpi_tiles},
@@ -195,14 +195,14 @@ fn fields(project: &Project) -> [(&'static str, String); 8] {
     let date = |day: Option<chrono::NaiveDate>| day.map_or_else(|| "—".to_owned(), |day| day.to_string());
     let text = |text: &str| if text.is_empty() { "—".to_owned() } else { text.to_owned() };
     [
-        ("name", project.name.clone()),
-        ("stage", project.stage.as_str().to_owned()),
-        ("phase", project.phase.as_str().to_owned()),
-        ("budget", format_number(project.budget)),
-        ("sponsor", text(&project.sponsor)),
-        ("manager", text(&project.manager)),
-        ("start", date(project.start)),
-        ("end", date(project.end)),
+        (field::NAME, project.name.clone()),
+        (field::STAGE, project.stage.as_str().to_owned()),
+        (field::PHASE, project.phase.as_str().to_owned()),
+        (field::BUDGET, format_number(project.budget)),
+        (field::SPONSOR, text(&project.sponsor)),
+        (field::MANAGER, text(&project.manager)),
+        (field::START, date(project.start)),
+        (field::END, date(project.end)),
     ]
 }
 

@@ -13,6 +13,22 @@ pub enum Direction {
     LowerIsBetter,
 }
 
+impl Direction {
+    pub const ALL: [Direction; 2] = [Direction::HigherIsBetter, Direction::LowerIsBetter];
+
+    /// Every name [`Direction::as_str`] gives, in the order of [`Direction::ALL`]: the names the
+    /// board schema allows.
+    pub const NAMES: [&'static str; 2] = names_of!(Direction);
+
+    /// The name stored in the board document.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Direction::HigherIsBetter => "higher-is-better",
+            Direction::LowerIsBetter => "lower-is-better",
+        }
+    }
+}
+
 /// One thing candidates are scored on (评分标准).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Criterion {
