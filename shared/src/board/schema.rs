@@ -762,6 +762,23 @@ mod tests {
         }
     }
 
+    /// A key named twice in one table would hide the second rule behind the first.
+    #[test]
+    fn no_key_is_described_twice() {
+        let mut names: Vec<&str> = COLLECTIONS.iter().map(|collection| collection.name).collect();
+        names.extend([root::NAME, root::SCHEMA_VERSION]);
+        let mut tables = vec![names];
+        for collection in &COLLECTIONS {
+            if let Layout::Entities { fields, .. } | Layout::Fields(fields) = collection.layout {
+                tables.push(fields.iter().map(|field| field.key).collect());
+            }
+        }
+        for keys in tables {
+            let unique: BTreeSet<&str> = keys.iter().copied().collect();
+            assert_eq!(unique.len(), keys.len(), "a key named twice in {keys:?}");
+        }
+    }
+
     /// A board of each version has the collections that version brought, in creation order.
     #[test]
     fn each_version_has_the_collections_it_brought() {
