@@ -31,6 +31,8 @@ pub struct Device {
     next_chunk: u32,
     /// Heads the server had acknowledged (every change up to them was on the server).
     pub saved: Vec<ChangeHash>,
+    /// When the session asked to try the connection again (the browser's timer).
+    reconnect_due: Option<tokio::time::Instant>,
 }
 
 impl Device {
@@ -48,6 +50,7 @@ impl Device {
             sync_state: None,
             next_chunk: 0,
             saved: Vec::new(),
+            reconnect_due: None,
         }
     }
 
@@ -64,13 +67,23 @@ impl Device {
     }
 
     /// Connects (the browser's `online` event) and waits for the handshake; false when the
-    /// server is not there.
+    /// server is not there. A connection that fails (on a busy machine the socket or the
+    /// handshake can take seconds) is tried again when the session's back-off says, as the
+    /// browser's timer would: before, one slow attempt made the device give up, and the
+    /// simulations failed on a loaded machine ("editor2 reconnects at the end").
     pub async fn connect(&mut self, addr: SocketAddr) -> bool {
         self.addr = Some(addr);
         self.input(Input::BrowserOnline(true)).await;
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-        while self.socket.is_some() && !self.is_connected() && tokio::time::Instant::now() < deadline {
-            self.pump(Duration::from_millis(50)).await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while !self.is_connected() && tokio::time::Instant::now() < deadline {
+            if self.socket.is_some() {
+                self.pump(Duration::from_millis(50)).await;
+            } else if let Some(due) = self.reconnect_due.take() {
+                tokio::time::sleep_until(due.min(deadline)).await;
+                self.input(Input::ReconnectDue).await;
+            } else {
+                break;
+            }
         }
         self.is_connected()
     }
@@ -170,6 +183,10 @@ impl Device {
                 Effect::Connect { connection } => self.open(connection).await,
                 Effect::Disconnect => {
                     self.socket = None;
+                    None
+                }
+                Effect::ReconnectAfter { delay_ms } => {
+                    self.reconnect_due = Some(tokio::time::Instant::now() + Duration::from_millis(delay_ms));
                     None
                 }
                 _ => None,

@@ -377,3 +377,28 @@ async fn seeded_simulations_of_editors_and_server_restarts_converge_and_lose_not
         server.stop().await;
     }
 }
+
+/// A connection attempt that fails (the server is away for a moment, or on a busy machine the
+/// socket takes longer than its timeout) is tried again after the session's back-off, as the
+/// browser's timer does, instead of leaving the device offline: the simulations' "reconnects
+/// at the end" failed this way on a loaded machine.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_whose_first_attempt_fails_connects_when_the_server_is_back() {
+    let database = harness::TestDatabase::new();
+    let server = harness::start_server_with(config(&database.url()), "127.0.0.1:0".parse().unwrap()).await;
+    let addr = server.addr;
+    let owner = harness::ApiClient::sign_up(addr, "planner@example.com").await;
+    let token = owner.create_token("simulation").await;
+    let board = owner.create_board("Away for a moment").await;
+    server.stop().await;
+
+    // The server comes back half a second after the device first tries.
+    let url = database.url();
+    let back = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        harness::start_server_with(config(&url), addr).await
+    });
+    let mut device = Device::new("editor0", board.document_id(), &token);
+    assert!(device.connect(addr).await, "the device connects once the server is back");
+    back.await.expect("the server starts again").stop().await;
+}
