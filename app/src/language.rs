@@ -67,7 +67,7 @@ pub fn fill(template: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String
 /// says rather than as text: it is worded each time it is shown, in the language of that moment,
 /// so a message already on screen follows a switch of language like the labels around it.
 ///
-/// Build one with [`message!`](crate::message) from a catalogue key and its values, or with
+/// Build one with `message!` (lib.rs) from a catalogue key and its values, or with
 /// [`Message::new`] when the wording needs more (a server error's code, a refused value); show
 /// it with [`Message::text`] inside a view's closure, which tracks the language.
 #[derive(Clone)]

@@ -83,7 +83,7 @@ impl<'problem> SelectionSearch<'problem> {
     /// the smallest: it starts from `start`, the portfolio chosen at the level below (which
     /// still fits this budget), and ends as soon as its portfolio is proven within
     /// `accepted_gap` of the optimum (a chart cannot show a smaller difference; see
-    /// [`efficient_frontier`](super::efficient_frontier) for the same start natively).
+    /// [`efficient_frontier`] for the same start natively).
     pub fn frontier_point(
         problem: &'problem SelectionProblem,
         start: Option<&[ProjectId]>,
