@@ -63,6 +63,49 @@ pub fn fill(template: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String
     filled
 }
 
+/// A message on screen (an error, a notice, a confirmation, a progress line) kept as what it
+/// says rather than as text: it is worded each time it is shown, in the language of that moment,
+/// so a message already on screen follows a switch of language like the labels around it.
+///
+/// Build one with `message!` (lib.rs) from a catalogue key and its values, or with
+/// [`Message::new`] when the wording needs more (a server error's code, a refused value); show
+/// it with [`Message::text`] inside a view's closure, which tracks the language.
+#[derive(Clone)]
+pub struct Message(std::sync::Arc<dyn Fn(Locale) -> String + Send + Sync>);
+
+impl Message {
+    /// A message worded by `words` in whatever language it is shown in.
+    pub fn new(words: impl Fn(Locale) -> String + Send + Sync + 'static) -> Message {
+        Message(std::sync::Arc::new(words))
+    }
+
+    /// Text that is in no catalogue and reads the same in every language: the browser's own
+    /// words, a name, or an English reason from `shared` that has no wording of its own yet.
+    pub fn as_is(text: impl Into<String>) -> Message {
+        let text = text.into();
+        Message::new(move |_| text.clone())
+    }
+
+    /// The message in `locale`'s words.
+    pub fn in_locale(&self, locale: Locale) -> String {
+        (self.0)(locale)
+    }
+}
+
+impl std::fmt::Debug for Message {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(formatter, "Message({:?})", self.in_locale(Locale::en))
+    }
+}
+
+/// Two messages are equal when they say the same in every language.
+impl PartialEq for Message {
+    fn eq(&self, other: &Message) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+            || [Locale::en, Locale::zh].into_iter().all(|locale| self.in_locale(locale) == other.in_locale(locale))
+    }
+}
+
 /// A language's name in that language, as a language menu lists it.
 pub fn native_name(language: Language) -> &'static str {
     match language {
@@ -120,6 +163,14 @@ mod browser {
     /// The day of a moment in the reader's time zone and language (tracked): "28 Nov 2026".
     pub fn local_date(at_ms: i64) -> String {
         shared::format::local_date(lang(), at_ms, utc_offset_minutes(at_ms))
+    }
+
+    impl super::Message {
+        /// The message in the language in use (tracked: shown from a view's closure, it is
+        /// worded again when the language changes).
+        pub fn text(&self, i18n: I18nContext<Locale>) -> String {
+            self.in_locale(i18n.get_locale())
+        }
     }
 
     /// The language this device chose last, from its cookie.
@@ -194,73 +245,74 @@ mod browser {
         }
     }
 
-    /// What to tell a person about a failed request, in their language: the server's stable
+    /// A failed request as a message on screen: worded by [`explain`] in the language of the
+    /// moment it is shown.
+    pub fn refusal(error: FetchError) -> super::Message {
+        super::Message::new(move |locale| explain(locale, &error))
+    }
+
+    /// What to tell a person about a failed request, in `locale`'s words: the server's stable
     /// error code picks the sentence.
-    pub fn explain(i18n: I18nContext<Locale>, error: &FetchError) -> String {
+    pub fn explain(locale: Locale, error: &FetchError) -> String {
         match error {
-            FetchError::Unreachable => t_string!(i18n, common.unreachable).to_string(),
-            FetchError::BadAnswer(_) => t_string!(i18n, errors.bad_answer).to_string(),
+            FetchError::Unreachable => td_string!(locale, common.unreachable).to_string(),
+            FetchError::BadAnswer(_) => td_string!(locale, errors.bad_answer).to_string(),
             FetchError::Refused { code, message, retry_after_secs, .. } => {
-                explain_code(i18n, *code, message, *retry_after_secs)
+                explain_code(locale, *code, message, *retry_after_secs)
             }
         }
     }
 
     /// The sentence for one error code.
-    pub fn explain_code(
-        i18n: I18nContext<Locale>,
-        code: ErrorCode,
-        message: &str,
-        retry_after_secs: Option<u64>,
-    ) -> String {
+    pub fn explain_code(locale: Locale, code: ErrorCode, message: &str, retry_after_secs: Option<u64>) -> String {
         let min = shared::api::PASSWORD_MIN_CHARS;
         match code {
-            ErrorCode::BadRequest => t_string!(i18n, errors.bad_request).to_string(),
-            ErrorCode::BadEmail => t_string!(i18n, errors.bad_email).to_string(),
-            ErrorCode::BadName => t_string!(i18n, errors.bad_name).to_string(),
-            ErrorCode::BadPassword => tr!(i18n, errors.bad_password, min).to_string(),
-            ErrorCode::BadBoardName => t_string!(i18n, errors.bad_board_name).to_string(),
-            ErrorCode::BadTokenName => t_string!(i18n, errors.bad_token_name).to_string(),
-            ErrorCode::BadLanguage => t_string!(i18n, errors.bad_language).to_string(),
-            ErrorCode::BackupUnreadable => t_string!(i18n, errors.backup_unreadable).to_string(),
-            ErrorCode::BackupEmpty => t_string!(i18n, errors.backup_empty).to_string(),
-            ErrorCode::BackupRefused => t_string!(i18n, errors.backup_refused).to_string(),
-            ErrorCode::BackupNotABoard => t_string!(i18n, errors.backup_not_a_board).to_string(),
-            ErrorCode::SignInFirst => t_string!(i18n, errors.sign_in_first).to_string(),
-            ErrorCode::SessionEnded => t_string!(i18n, errors.session_ended).to_string(),
-            ErrorCode::TokenInvalid => t_string!(i18n, errors.token_invalid).to_string(),
-            ErrorCode::WrongCredentials => t_string!(i18n, errors.wrong_credentials).to_string(),
-            ErrorCode::NoSuchAccount => t_string!(i18n, errors.no_such_account).to_string(),
-            ErrorCode::CsrfMissing => t_string!(i18n, errors.csrf_missing).to_string(),
-            ErrorCode::WrongCurrentPassword => t_string!(i18n, errors.wrong_current_password).to_string(),
-            ErrorCode::InviteRequired => t_string!(i18n, errors.invite_required).to_string(),
-            ErrorCode::InviteInvalid => t_string!(i18n, errors.invite_invalid).to_string(),
-            ErrorCode::AdminOnly => t_string!(i18n, errors.admin_only).to_string(),
-            ErrorCode::OwnerOnly => t_string!(i18n, errors.owner_only).to_string(),
-            ErrorCode::BoardLimit => t_string!(i18n, errors.board_limit).to_string(),
-            ErrorCode::Forbidden => t_string!(i18n, errors.forbidden).to_string(),
-            ErrorCode::NoSuchBoard => t_string!(i18n, errors.no_such_board).to_string(),
-            ErrorCode::NoAccountWithEmail => t_string!(i18n, errors.no_account_with_email).to_string(),
-            ErrorCode::NotAMember => t_string!(i18n, errors.not_a_member).to_string(),
-            ErrorCode::NoSuchToken => t_string!(i18n, errors.no_such_token).to_string(),
-            ErrorCode::NotFound => t_string!(i18n, errors.not_found).to_string(),
-            ErrorCode::EmailTaken => t_string!(i18n, errors.email_taken).to_string(),
-            ErrorCode::AlreadyMember => t_string!(i18n, errors.already_member).to_string(),
-            ErrorCode::LastOwner => t_string!(i18n, errors.last_owner).to_string(),
-            ErrorCode::Conflict => t_string!(i18n, errors.conflict).to_string(),
+            ErrorCode::BadRequest => td_string!(locale, errors.bad_request).to_string(),
+            ErrorCode::BadEmail => td_string!(locale, errors.bad_email).to_string(),
+            ErrorCode::BadName => td_string!(locale, errors.bad_name).to_string(),
+            ErrorCode::BadPassword => trd!(locale, errors.bad_password, min).to_string(),
+            ErrorCode::BadBoardName => td_string!(locale, errors.bad_board_name).to_string(),
+            ErrorCode::BadTokenName => td_string!(locale, errors.bad_token_name).to_string(),
+            ErrorCode::BadLanguage => td_string!(locale, errors.bad_language).to_string(),
+            ErrorCode::BackupUnreadable => td_string!(locale, errors.backup_unreadable).to_string(),
+            ErrorCode::BackupEmpty => td_string!(locale, errors.backup_empty).to_string(),
+            ErrorCode::BackupRefused => td_string!(locale, errors.backup_refused).to_string(),
+            ErrorCode::BackupNotABoard => td_string!(locale, errors.backup_not_a_board).to_string(),
+            ErrorCode::SignInFirst => td_string!(locale, errors.sign_in_first).to_string(),
+            ErrorCode::SessionEnded => td_string!(locale, errors.session_ended).to_string(),
+            ErrorCode::TokenInvalid => td_string!(locale, errors.token_invalid).to_string(),
+            ErrorCode::WrongCredentials => td_string!(locale, errors.wrong_credentials).to_string(),
+            ErrorCode::NoSuchAccount => td_string!(locale, errors.no_such_account).to_string(),
+            ErrorCode::CsrfMissing => td_string!(locale, errors.csrf_missing).to_string(),
+            ErrorCode::WrongCurrentPassword => td_string!(locale, errors.wrong_current_password).to_string(),
+            ErrorCode::InviteRequired => td_string!(locale, errors.invite_required).to_string(),
+            ErrorCode::InviteInvalid => td_string!(locale, errors.invite_invalid).to_string(),
+            ErrorCode::AdminOnly => td_string!(locale, errors.admin_only).to_string(),
+            ErrorCode::OwnerOnly => td_string!(locale, errors.owner_only).to_string(),
+            ErrorCode::BoardLimit => td_string!(locale, errors.board_limit).to_string(),
+            ErrorCode::Forbidden => td_string!(locale, errors.forbidden).to_string(),
+            ErrorCode::NoSuchBoard => td_string!(locale, errors.no_such_board).to_string(),
+            ErrorCode::NoAccountWithEmail => td_string!(locale, errors.no_account_with_email).to_string(),
+            ErrorCode::NotAMember => td_string!(locale, errors.not_a_member).to_string(),
+            ErrorCode::NoSuchToken => td_string!(locale, errors.no_such_token).to_string(),
+            ErrorCode::NotFound => td_string!(locale, errors.not_found).to_string(),
+            ErrorCode::EmailTaken => td_string!(locale, errors.email_taken).to_string(),
+            ErrorCode::AlreadyMember => td_string!(locale, errors.already_member).to_string(),
+            ErrorCode::LastOwner => td_string!(locale, errors.last_owner).to_string(),
+            ErrorCode::Conflict => td_string!(locale, errors.conflict).to_string(),
             ErrorCode::TooManyAttempts => match retry_after_secs {
-                None => t_string!(i18n, errors.too_many_attempts).to_string(),
-                Some(seconds) if seconds <= 60 => t_string!(i18n, errors.too_many_attempts_minute).to_string(),
+                None => td_string!(locale, errors.too_many_attempts).to_string(),
+                Some(seconds) if seconds <= 60 => td_string!(locale, errors.too_many_attempts_minute).to_string(),
                 Some(seconds) => {
                     let minutes = seconds.div_ceil(60);
-                    tr!(i18n, errors.too_many_attempts_minutes, minutes).to_string()
+                    trd!(locale, errors.too_many_attempts_minutes, minutes).to_string()
                 }
             },
-            ErrorCode::TooManySignUps => t_string!(i18n, errors.too_many_sign_ups).to_string(),
-            ErrorCode::TooManyMemberAdds => t_string!(i18n, errors.too_many_member_adds).to_string(),
-            ErrorCode::Busy => t_string!(i18n, errors.busy).to_string(),
-            ErrorCode::Internal => t_string!(i18n, errors.internal).to_string(),
-            ErrorCode::Unknown => tr!(i18n, errors.unknown, message).to_string(),
+            ErrorCode::TooManySignUps => td_string!(locale, errors.too_many_sign_ups).to_string(),
+            ErrorCode::TooManyMemberAdds => td_string!(locale, errors.too_many_member_adds).to_string(),
+            ErrorCode::Busy => td_string!(locale, errors.busy).to_string(),
+            ErrorCode::Internal => td_string!(locale, errors.internal).to_string(),
+            ErrorCode::Unknown => trd!(locale, errors.unknown, message).to_string(),
         }
     }
 }
@@ -276,7 +328,7 @@ mod tests {
         path::{Path, PathBuf},
     };
 
-    use super::{fill, Language};
+    use super::{fill, Language, Message};
 
     fn locales_dir() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("locales")
@@ -374,6 +426,26 @@ mod tests {
         keys(&serde_json::json!({ "a": "A {n}", "b": { "c": "C" } }), "", &mut english);
         assert_eq!(english.keys().collect::<Vec<_>>(), ["a", "b.c"]);
         assert_eq!(english["a"], BTreeSet::from(["n".to_owned()]));
+    }
+
+    #[test]
+    fn a_message_is_worded_in_the_language_it_is_shown_in() {
+        use crate::i18n::Locale;
+        let refused = message!(errors.wrong_credentials);
+        assert_eq!(refused.in_locale(Locale::en), "Wrong email or password.");
+        assert_eq!(refused.in_locale(Locale::zh), "电子邮件或密码错误。");
+        // Its values are kept with it and filled in each time.
+        let count = 3;
+        let moved = message!(scoring.moved, count);
+        assert!(moved.in_locale(Locale::en).contains('3') && moved.in_locale(Locale::zh).contains('3'));
+        assert_ne!(moved.in_locale(Locale::en), moved.in_locale(Locale::zh));
+        // One message wrapping another words both in the same language.
+        let not_saved = Message::new(move |locale| {
+            trd!(locale, components.not_saved, typed = "-5", reason = refused.in_locale(locale))
+        });
+        assert_eq!(not_saved.in_locale(Locale::zh), "“-5”未保存：电子邮件或密码错误。");
+        assert_eq!(not_saved, not_saved.clone());
+        assert_ne!(not_saved, moved);
     }
 
     #[test]

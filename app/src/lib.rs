@@ -94,6 +94,17 @@ macro_rules! trd {
     };
 }
 
+/// A [`language::Message`] from a catalogue key and its values, worded when it is shown:
+/// `message!(risks.pick_project)`, `message!(timetravel.on_date_too_early, day = text)`. The
+/// values are moved into the message (clone what is still needed), and evaluated each time it
+/// is worded.
+#[cfg_attr(not(feature = "hydrate"), allow(unused_macros))]
+macro_rules! message {
+    ($($key:ident).+ $(, $var:ident $(= $value:expr)?)* $(,)?) => {
+        $crate::language::Message::new(move |locale| trd!(locale, $($key).+ $(, $var $(= $value)?)*))
+    };
+}
+
 pub mod account;
 #[cfg(feature = "hydrate")]
 pub mod api;

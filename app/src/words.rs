@@ -114,11 +114,17 @@ pub fn changes_refused(locale: Locale, refused: ChangesRefused) -> &'static str 
     }
 }
 
-/// Why changes were set aside: the server's refusal in the reader's words, or the reason the
-/// page gave when it set them aside (already in the reader's language).
+/// The reason a page gives when it sets changes aside because the account became a viewer: a
+/// code, kept in local storage with the changes and worded when shown.
+pub const BECAME_VIEWER: &str = "became_viewer";
+
+/// Why changes were set aside: the server's refusal or the page's reason (a code such as
+/// [`BECAME_VIEWER`]) in the reader's words. A reason stored as text by an older version is
+/// shown as it was written.
 pub fn set_aside_reason(locale: Locale, kept: &SetAside) -> String {
     match kept.refused {
         Some(refused) => changes_refused(locale, refused).to_owned(),
+        None if kept.reason == BECAME_VIEWER => td_string!(locale, board.became_viewer).to_owned(),
         None => kept.reason.clone(),
     }
 }
@@ -573,8 +579,14 @@ mod tests {
             lines: Vec::new(),
         };
         assert_eq!(set_aside_reason(Locale::zh, &kept), "只有看板所有者可以修改设置。");
-        let viewer = SetAside { reason: "你已成为查看者".into(), refused: None, lines: Vec::new() };
-        assert_eq!(set_aside_reason(Locale::en, &viewer), "你已成为查看者");
+        // The page's own reason is a code, worded in the language of the moment it is shown.
+        let viewer = SetAside { reason: BECAME_VIEWER.into(), refused: None, lines: Vec::new() };
+        assert_eq!(set_aside_reason(Locale::en, &viewer), td_string!(Locale::en, board.became_viewer));
+        assert_eq!(set_aside_reason(Locale::zh, &viewer), td_string!(Locale::zh, board.became_viewer));
+        assert_ne!(set_aside_reason(Locale::en, &viewer), set_aside_reason(Locale::zh, &viewer));
+        // One an older version stored as text stays as it was written.
+        let older = SetAside { reason: "你已成为查看者".into(), refused: None, lines: Vec::new() };
+        assert_eq!(set_aside_reason(Locale::en, &older), "你已成为查看者");
     }
 
     /// Every subject has its own noun in each language, and none is left in English in Chinese.

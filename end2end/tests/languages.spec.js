@@ -191,6 +191,63 @@ test("the account menu switches the language without a reload, and the choice fo
   }
 });
 
+// A message already on screen when the language is switched is worded again in the new
+// language, like the labels around it: a server's refusal (a wrong password before signing in,
+// a colleague who has no account), and a value refused in place. The app keeps each message as
+// what it says (a key and its values, or the server's code), not as the text it first showed.
+test("messages already on screen follow a switch of language", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const alice = await server.signUp("alice@example.com", "Alice");
+  const board = await server.createBoard(alice, "2027 portfolio");
+  await seedPortfolio(server, alice, board);
+  const context = await browser.newContext({ locale: "en-US" });
+  try {
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Before signing in: the server refuses a wrong password; the header switches the language.
+    await page.goto(`${server.url}/signin`);
+    await expect(page.locator("h1")).toHaveText("Sign in", { timeout: 30_000 });
+    await page.getByLabel("Email").fill(alice.email);
+    await page.getByLabel("Password").fill("not the password at all");
+    await page.getByLabel("Password").press("Enter");
+    const wrongPassword = page.getByTestId("sign-in-problem");
+    await expect(wrongPassword).toHaveText("Wrong email or password.");
+    await page.getByTestId("language-switch").selectOption("zh");
+    await expect(page.locator("h1")).toHaveText("登录");
+    await expect(wrongPassword).toHaveText("电子邮件或密码错误。");
+    await page.getByTestId("language-switch").selectOption("en");
+    await expect(wrongPassword).toHaveText("Wrong email or password.");
+
+    // Signed in, on the board: a negative budget refused in place, and a colleague the server
+    // cannot add (no account has the email).
+    await context.addCookies(server.cookies(alice));
+    await openBoard(page, server, board);
+    await expect.poll(() => projectNames(page)).toHaveLength(5);
+    const budget = page.locator('[data-project-id="p-erp"] input.budget');
+    await budget.fill("-5");
+    await budget.press("Enter");
+    const refusedInPlace = page.locator('[data-project-id="p-erp"] .field:has(input.budget) .field-error');
+    await expect(refusedInPlace).toHaveText("The budget must be a number of at least 0, not -5.");
+    const members = page.getByTestId("members");
+    await members.getByLabel("Email of the person to add").fill("nobody@example.com");
+    await members.getByRole("button", { name: "Add member" }).click();
+    const notAdded = page.getByTestId("members-problem");
+    await expect(notAdded).toHaveText("No account has this email: ask them to sign up first, then add them.");
+    // Leaving the field put the typed value back; its reason stays, saying it was not saved.
+    await expect(refusedInPlace).toHaveText("“-5” was not saved: The budget must be a number of at least 0, not -5.");
+
+    await page.getByTestId("account-menu-button").click();
+    await page.getByTestId("language-switch").selectOption("zh");
+    await expect(page.getByRole("heading", { level: 2, name: "优先级", exact: true })).toBeVisible();
+    await expect(notAdded).toHaveText("没有使用此电子邮件的账户：请对方先注册，然后再添加。");
+    await expect(refusedInPlace).toHaveText("“-5”未保存：预算必须是不小于 0 的数字，不能为 -5。");
+    await page.getByTestId("account-menu-button").click();
+  } finally {
+    await context.close();
+  }
+});
+
 /**
  * Four or more English words in a row: a sentence left in English on a Chinese page (names on
  * this board have at most three words, "Design signed off").

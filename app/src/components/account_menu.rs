@@ -17,7 +17,7 @@ use crate::{
     account::{Auth, AuthState, SIGN_IN_PATH},
     api::{self, FetchError},
     i18n::*,
-    language::{explain, language, Language, LanguageSwitch},
+    language::{language, refusal, Language, LanguageSwitch, Message},
 };
 
 #[component]
@@ -156,7 +156,7 @@ async fn would_lose(account_id: &str) -> WouldLose {
 #[component]
 fn SignOut() -> impl IntoView {
     let i18n = use_i18n();
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<Message>);
     let leaving = RwSignal::new(Leaving::Choosing);
     let navigate = StoredValue::new_local(use_navigate());
     let cancel_button = NodeRef::<html::Button>::new();
@@ -189,7 +189,7 @@ fn SignOut() -> impl IntoView {
                     }
                 }
                 Err(error) => {
-                    problem.set(Some(explain(i18n, &error)));
+                    problem.set(Some(refusal(error)));
                     leaving.set(Leaving::Choosing);
                 }
             }
@@ -264,7 +264,7 @@ fn SignOut() -> impl IntoView {
         <p class="progress" role="status">
             {move || (leaving.get() == Leaving::Checking).then(|| t_string!(i18n, account.checking_unsent))}
         </p>
-        <p class="problem" role="alert">{problem}</p>
+        <p class="problem" role="alert">{move || problem.get().map(|problem| problem.text(i18n))}</p>
     }
 }
 
@@ -275,7 +275,7 @@ fn ChangePassword() -> impl IntoView {
     let new = RwSignal::new(String::new());
     let keep_tokens = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let outcome = RwSignal::new(None::<Result<bool, String>>);
+    let outcome = RwSignal::new(None::<Result<bool, Message>>);
     let submit = move || {
         busy.set(true);
         outcome.set(None);
@@ -292,7 +292,7 @@ fn ChangePassword() -> impl IntoView {
                     new.set(String::new());
                     Ok(kept)
                 }
-                Err(error) => Err(explain(i18n, &error)),
+                Err(error) => Err(refusal(error)),
             };
             outcome.set(Some(result));
             busy.set(false);
@@ -318,7 +318,7 @@ fn ChangePassword() -> impl IntoView {
             {move || outcome.get().map(|outcome| match outcome {
                 Ok(true) => view! { <p class="done" role="status">{t!(i18n, account.password_changed_tokens_kept)}</p> }.into_any(),
                 Ok(false) => view! { <p class="done" role="status">{t!(i18n, account.password_changed)}</p> }.into_any(),
-                Err(message) => view! { <p class="problem" role="alert">{message}</p> }.into_any(),
+                Err(message) => view! { <p class="problem" role="alert">{move || message.text(i18n)}</p> }.into_any(),
             })}
         </form>
     }
@@ -333,12 +333,12 @@ fn Tokens() -> impl IntoView {
     // Syncing and reading come with every token; these two are asked for.
     let may_write = RwSignal::new(false);
     let may_manage_account = RwSignal::new(false);
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<Message>);
     let reload = move || {
         leptos::task::spawn_local(async move {
             match api::tokens().await {
                 Ok(list) => tokens.set(Some(list)),
-                Err(error) => problem.set(Some(explain(i18n, &error))),
+                Err(error) => problem.set(Some(refusal(error))),
             }
         })
     };
@@ -361,7 +361,7 @@ fn Tokens() -> impl IntoView {
                     may_write.set(false);
                     may_manage_account.set(false);
                 }
-                Err(error) => problem.set(Some(explain(i18n, &error))),
+                Err(error) => problem.set(Some(refusal(error))),
             }
             reload();
         });
@@ -370,7 +370,7 @@ fn Tokens() -> impl IntoView {
         problem.set(None);
         leptos::task::spawn_local(async move {
             if let Err(error) = api::revoke_token(&id).await {
-                problem.set(Some(explain(i18n, &error)));
+                problem.set(Some(refusal(error)));
             }
             if created.with_untracked(|created| created.as_ref().is_some_and(|created| created.token.id == id)) {
                 created.set(None);
@@ -446,7 +446,7 @@ fn Tokens() -> impl IntoView {
                 </ul>
             }.into_any(),
         }}
-        <p class="problem" role="alert">{problem}</p>
+        <p class="problem" role="alert">{move || problem.get().map(|problem| problem.text(i18n))}</p>
     }
 }
 
@@ -465,11 +465,11 @@ fn AdminSettings() -> impl IntoView {
     let i18n = use_i18n();
     let settings = RwSignal::new(None::<InstanceSettings>);
     let invite = RwSignal::new(None::<Invite>);
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<Message>);
     leptos::task::spawn_local(async move {
         match api::instance_settings().await {
             Ok(current) => settings.set(Some(current)),
-            Err(error) => problem.set(Some(explain(i18n, &error))),
+            Err(error) => problem.set(Some(refusal(error))),
         }
     });
     let set_invite_only = move |invite_only: bool| {
@@ -477,7 +477,7 @@ fn AdminSettings() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::set_instance_settings(&InstanceSettings { invite_only }).await {
                 Ok(()) => settings.set(Some(InstanceSettings { invite_only })),
-                Err(error) => problem.set(Some(explain(i18n, &error))),
+                Err(error) => problem.set(Some(refusal(error))),
             }
         });
     };
@@ -486,7 +486,7 @@ fn AdminSettings() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::create_invite().await {
                 Ok(created) => invite.set(Some(created)),
-                Err(error) => problem.set(Some(explain(i18n, &error))),
+                Err(error) => problem.set(Some(refusal(error))),
             }
         });
     };
@@ -512,7 +512,7 @@ fn AdminSettings() -> impl IntoView {
                 </div>
             }
         })}
-        <p class="problem" role="alert">{problem}</p>
+        <p class="problem" role="alert">{move || problem.get().map(|problem| problem.text(i18n))}</p>
     }
 }
 
@@ -520,18 +520,18 @@ fn AdminSettings() -> impl IntoView {
 #[component]
 fn SecretField(label: Signal<&'static str>, value: String, testid: &'static str) -> impl IntoView {
     let i18n = use_i18n();
-    let copied = RwSignal::new(None::<&'static str>);
+    let copied = RwSignal::new(None::<Message>);
     let field = NodeRef::<html::Input>::new();
     let text = StoredValue::new(value.clone());
     let copy = move |_| {
         leptos::task::spawn_local(async move {
             let outcome = if copy_to_clipboard(&text.get_value()).await {
-                t_string!(i18n, common.copied)
+                message!(common.copied)
             } else {
                 if let Some(field) = field.get_untracked() {
                     field.select();
                 }
-                t_string!(i18n, common.copy_unavailable)
+                message!(common.copy_unavailable)
             };
             copied.set(Some(outcome));
         });
@@ -546,7 +546,7 @@ fn SecretField(label: Signal<&'static str>, value: String, testid: &'static str)
                 }/>
             <button type="button" on:click=copy>{t!(i18n, common.copy)}</button>
         </span>
-        <small role="status">{copied}</small>
+        <small role="status">{move || copied.get().map(|copied| copied.text(i18n))}</small>
     }
 }
 

@@ -27,7 +27,7 @@ use shared::{
 use crate::{
     components::{comparison::field_label, phase_label, stage_label},
     i18n::*,
-    language::{lang, local_time},
+    language::{lang, local_time, Message},
     pages::board::BoardContext,
 };
 
@@ -291,12 +291,12 @@ fn Story(board: BoardContext, project: ProjectId, field: &'static str, stories: 
         let Some(document_id) = params.with_untracked(|p| p.get("id")) else { return };
         stories.look_up(document_id, values.into_iter().map(|v| v.change).collect());
     });
-    let lines = move || -> Result<Vec<StoryLine>, String> {
+    let lines = move || -> Result<Vec<StoryLine>, Message> {
         let values = values.get()?;
         Ok(stories.names.with(|names| tell(&values, names)))
     };
     let list = move || match lines() {
-        Err(message) => view! { <p class="notice" role="alert">{message}</p> }.into_any(),
+        Err(message) => view! { <p class="notice" role="alert">{move || message.text(i18n)}</p> }.into_any(),
         Ok(lines) if lines.is_empty() => {
             view! { <p class="hint" data-testid="story-empty">{t!(i18n, timetravel.blame_nobody)}</p> }.into_any()
         }

@@ -11,7 +11,7 @@
 
 use leptos::{ev, prelude::*};
 
-use crate::i18n::*;
+use crate::{i18n::*, language::Message};
 
 /// An input bound to one value of the board.
 ///
@@ -23,7 +23,7 @@ pub fn Field(
     #[prop(into)]
     value: Signal<String>,
     /// Writes the committed text, or says why it cannot be.
-    commit: impl Fn(String) -> Result<(), String> + Send + Sync + 'static,
+    commit: impl Fn(String) -> Result<(), Message> + Send + Sync + 'static,
     /// The accessible name (the label a screen reader says); it may follow the board (a grid
     /// cell names its person).
     #[prop(into)]
@@ -47,7 +47,7 @@ pub fn Field(
     // Some while the person is editing: what they typed, and the stored value when they began.
     let draft = RwSignal::new(None::<String>);
     let base = StoredValue::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Message>);
     // Whether what is on screen is the refused value (the message may outlive it, see blur).
     let invalid = RwSignal::new(false);
     let commit = StoredValue::new(commit);
@@ -158,9 +158,11 @@ pub fn Field(
                         draft.set(None);
                         invalid.set(false);
                         error.update(|error| {
-                            if let Some(reason) = error {
+                            if let Some(reason) = error.take() {
                                 let typed = typed.trim().to_owned();
-                                *reason = tr!(i18n, components.not_saved, typed, reason = reason.clone()).to_string();
+                                *error = Some(Message::new(move |locale| {
+                                    trd!(locale, components.not_saved, typed, reason = reason.in_locale(locale))
+                                }));
                             }
                         });
                     }
@@ -171,7 +173,7 @@ pub fn Field(
                     {move || tr!(i18n, components.changed_meanwhile, now = now.clone()).to_string()}
                 </span>
             })}
-            <span class="field-error" id=error_id role="alert">{move || error.get()}</span>
+            <span class="field-error" id=error_id role="alert">{move || error.get().map(|error| error.text(i18n))}</span>
         </span>
     }
 }

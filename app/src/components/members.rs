@@ -15,7 +15,7 @@ use crate::{
     api::{self, FetchError},
     cache::BoardCache,
     i18n::*,
-    language::explain,
+    language::{explain, refusal, Message},
 };
 
 /// What the account may do with the open board.
@@ -52,11 +52,9 @@ pub struct BoardAccess {
     /// `None` until the server has listed them.
     members: RwSignal<Option<Vec<Member>>>,
     /// Why the last change to the members failed.
-    problem: RwSignal<Option<String>>,
+    problem: RwSignal<Option<Message>>,
     document_id: StoredValue<String>,
     account_id: StoredValue<String>,
-    /// The language of the messages about members (taken where the board opens).
-    i18n: I18nContext<Locale>,
 }
 
 impl BoardAccess {
@@ -68,7 +66,6 @@ impl BoardAccess {
             problem: RwSignal::new(None),
             document_id: StoredValue::new(document_id),
             account_id: StoredValue::new(account_id),
-            i18n: use_i18n(),
         };
         leptos::task::spawn_local(async move {
             if let Some(role) = access.cached_role().await {
@@ -109,8 +106,9 @@ impl BoardAccess {
                     self.access.set(Access::Unknown);
                 }
                 if error != FetchError::Unreachable {
-                    let reason = explain(self.i18n, &error);
-                    self.problem.set(Some(tr!(self.i18n, components.members_not_listed, reason).to_string()));
+                    self.problem.set(Some(Message::new(move |locale| {
+                        trd!(locale, components.members_not_listed, reason = explain(locale, &error))
+                    })));
                 }
             }
         }
@@ -139,11 +137,11 @@ impl BoardAccess {
                 Ok(()) => done(true),
                 Err(FetchError::Unreachable) => {
                     done(false);
-                    self.problem.set(Some(t_string!(self.i18n, components.members_need_connection).to_string()))
+                    self.problem.set(Some(message!(components.members_need_connection)))
                 }
                 Err(error) => {
                     done(false);
-                    self.problem.set(Some(explain(self.i18n, &error)))
+                    self.problem.set(Some(refusal(error)))
                 }
             }
             self.reload().await;
@@ -206,7 +204,7 @@ pub fn MembersPanel(access: BoardAccess) -> impl IntoView {
                 </form>
                 <p class="hint">{t!(i18n, components.members_hint)}</p>
             </Show>
-            <p class="problem" role="alert" data-testid="members-problem">{move || access.problem.get()}</p>
+            <p class="problem" role="alert" data-testid="members-problem">{move || access.problem.get().map(|problem| problem.text(i18n))}</p>
         </section>
     }
 }

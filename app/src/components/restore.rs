@@ -11,7 +11,7 @@ use crate::{
     api::{self, FetchError},
     components::files::read_files,
     i18n::*,
-    language::explain,
+    language::{explain, Message},
 };
 
 #[component]
@@ -19,7 +19,7 @@ pub fn RestoreBackup() -> impl IntoView {
     let i18n = use_i18n();
     let input = NodeRef::<html::Input>::new();
     let busy = RwSignal::new(false);
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<Message>);
     let navigate = StoredValue::new_local(use_navigate());
     let restore = move |_| {
         let Some(element) = input.get_untracked() else { return };
@@ -29,16 +29,18 @@ pub fn RestoreBackup() -> impl IntoView {
             let result = match read_files(&element).await {
                 Ok(files) => match files.into_iter().next() {
                     Some((_, bytes)) => api::restore_board(&bytes).await.map_err(|error| match error {
-                        FetchError::Unreachable => t_string!(i18n, data.restore_offline).to_owned(),
+                        FetchError::Unreachable => message!(data.restore_offline),
                         // A server older than the backup codes: its English reason is all there is.
                         FetchError::Refused { code: ErrorCode::Unknown, message, .. } => {
-                            tr!(i18n, data.restore_refused, reason = clause(&message))
+                            message!(data.restore_refused, reason = clause(&message))
                         }
-                        error => tr!(i18n, data.restore_refused, reason = clause(&explain(i18n, &error))),
+                        error => Message::new(move |locale| {
+                            trd!(locale, data.restore_refused, reason = clause(&explain(locale, &error)))
+                        }),
                     }),
-                    None => Err(t_string!(i18n, data.restore_choose).to_owned()),
+                    None => Err(message!(data.restore_choose)),
                 },
-                Err((name, reason)) => Err(tr!(i18n, data.file_unreadable, name, reason)),
+                Err((name, reason)) => Err(message!(data.file_unreadable, name, reason)),
             };
             busy.set(false);
             element.set_value("");
@@ -60,7 +62,7 @@ pub fn RestoreBackup() -> impl IntoView {
             <Show when=move || busy.get()>
                 <p class="progress" role="status">{t!(i18n, data.restoring)}</p>
             </Show>
-            <p class="problem" role="alert" data-testid="restore-error">{problem}</p>
+            <p class="problem" role="alert" data-testid="restore-error">{move || problem.get().map(|problem| problem.text(i18n))}</p>
         </div>
     }
 }

@@ -19,7 +19,7 @@ use shared::{
 use crate::{
     components::{account_menu::copy_to_clipboard, comparison::ComparisonView},
     i18n::*,
-    language::local_time,
+    language::{local_time, Message},
     pages::{board::BoardContext, decisions::kind_label},
     session::BoardSession,
 };
@@ -201,11 +201,11 @@ pub fn SeeOnDate(board: BoardContext) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = leptos_router::hooks::use_navigate();
     let day = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<Message>);
     let go = move || {
         let text = day.get_untracked();
         let Ok(date) = chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d") else {
-            problem.set(Some(t_string!(i18n, timetravel.on_date_choose).to_owned()));
+            problem.set(Some(message!(timetravel.on_date_choose)));
             return;
         };
         use chrono::Datelike;
@@ -221,7 +221,7 @@ pub fn SeeOnDate(board: BoardContext) -> impl IntoView {
         .get_time() as i64;
         let heads = board.session.with_value(|session| session.read(|live| live.heads_at_time(end_of_day)));
         if heads.is_empty() {
-            problem.set(Some(tr!(i18n, timetravel.on_date_too_early, day = text)));
+            problem.set(Some(message!(timetravel.on_date_too_early, day = text)));
             return;
         }
         problem.set(None);
@@ -234,7 +234,7 @@ pub fn SeeOnDate(board: BoardContext) -> impl IntoView {
                 aria-invalid=move || problem.with(Option::is_some).to_string() aria-describedby="see-on-date-problem"
                 on:input=move |ev| { day.set(event_target_value(&ev)); problem.set(None); }/>
             <button type="submit">{t!(i18n, timetravel.on_date_open)}</button>
-            <span id="see-on-date-problem" class="field-error" role="alert">{move || problem.get()}</span>
+            <span id="see-on-date-problem" class="field-error" role="alert">{move || problem.get().map(|problem| problem.text(i18n))}</span>
         </form>
     }
 }

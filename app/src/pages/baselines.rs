@@ -16,7 +16,12 @@ use shared::{
 };
 
 use super::{board::BoardContext, decisions::kind_label};
-use crate::{account::Auth, components::comparison::ComparisonView, i18n::*, language::local_time};
+use crate::{
+    account::Auth,
+    components::comparison::ComparisonView,
+    i18n::*,
+    language::{local_time, Message},
+};
 
 #[component]
 pub fn BaselinesPage() -> impl IntoView {
@@ -24,8 +29,8 @@ pub fn BaselinesPage() -> impl IntoView {
     let i18n = use_i18n();
     let baselines = Memo::new(move |_| board.view.snapshot.with(|snapshot| snapshot.baselines.clone()));
     let name = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
-    let saved = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<Message>);
+    let saved = RwSignal::new(None::<Message>);
     let take = move || {
         let by = Auth::get().account().map(|account| account.name).unwrap_or_default();
         let stamp = Stamp { by, at_ms: js_sys::Date::now() as i64 };
@@ -33,12 +38,12 @@ pub fn BaselinesPage() -> impl IntoView {
         match board.try_apply(|b| b.add_baseline(BaselineId::random(), &text, stamp)) {
             Ok(()) => {
                 problem.set(None);
-                saved.set(Some(tr!(i18n, timetravel.baseline_kept, name = text.trim())));
+                saved.set(Some(message!(timetravel.baseline_kept, name = text.trim())));
                 name.set(String::new());
             }
             Err(message) => {
                 saved.set(None);
-                problem.set(Some(capitalise(&message)));
+                problem.set(Some(Message::new(move |locale| capitalise(&message.in_locale(locale)))));
             }
         }
     };
@@ -76,8 +81,8 @@ pub fn BaselinesPage() -> impl IntoView {
                         aria-describedby="baseline-problem"
                         on:input=move |ev| { name.set(event_target_value(&ev)); problem.set(None); }/>
                     <button type="submit" data-testid="take-baseline">{t!(i18n, timetravel.take_baseline)}</button>
-                    <span id="baseline-problem" class="field-error" role="alert" data-testid="baseline-problem">{move || problem.get()}</span>
-                    <span role="status" class="saved">{move || saved.get()}</span>
+                    <span id="baseline-problem" class="field-error" role="alert" data-testid="baseline-problem">{move || problem.get().map(|problem| problem.text(i18n))}</span>
+                    <span role="status" class="saved">{move || saved.get().map(|saved| saved.text(i18n))}</span>
                 </form>
             </Show>
             {rows}
@@ -105,7 +110,7 @@ fn board_at(i18n: I18nContext<Locale>, board: BoardContext, heads: &[ChangeHash]
             if !live.contains(heads) {
                 return Err(t_string!(i18n, timetravel.version_not_here).to_owned());
             }
-            live.snapshot_at(heads).map_err(|error| board.word(&error))
+            live.snapshot_at(heads).map_err(|error| board.word(&error).text(i18n))
         })
     })
 }

@@ -35,6 +35,7 @@ use crate::{
         time_travel::{historical_snapshot, TimeTravelBanner},
     },
     i18n::*,
+    language::Message,
     session::{BoardSession, SetAside, SyncStatus},
 };
 
@@ -99,14 +100,12 @@ pub struct BoardContext {
     pub live: RwSignal<Arc<BoardSnapshot>>,
     /// The point in the board's history the pages show (`?at=`), `None` for now.
     pub at: Memo<Option<Vec<ChangeHash>>>,
-    /// Why the last edit was refused, shown above the page.
-    pub notice: RwSignal<Option<String>>,
+    /// Why the last edit was refused, shown above the page (in the language of the moment).
+    pub notice: RwSignal<Option<Message>>,
     pub access: BoardAccess,
     /// False for viewers and while the account's role is unknown to be an editor's.
     pub editable: Memo<bool>,
     document_id: StoredValue<String>,
-    /// The reader's language, for the board's own messages.
-    i18n: I18nContext<Locale>,
 }
 
 impl BoardContext {
@@ -125,7 +124,7 @@ impl BoardContext {
 
     /// Applies an edit and answers why it was refused, for a field that shows the reason in
     /// place (see [`crate::components::field::Field`]).
-    pub fn try_apply(self, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) -> Result<(), String> {
+    pub fn try_apply(self, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) -> Result<(), Message> {
         let result = self.edit(change);
         if result.is_ok() {
             self.notice.set(None);
@@ -134,22 +133,21 @@ impl BoardContext {
     }
 
     /// The board as it was is never changed: an edit there would land on the live board.
-    fn edit(self, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) -> Result<(), String> {
+    fn edit(self, change: impl FnOnce(&mut Board) -> Result<(), BoardError>) -> Result<(), Message> {
         if self.at.with_untracked(Option::is_some) {
-            return Err(t_string!(self.i18n, board.read_only_then).to_owned());
+            return Err(message!(board.read_only_then));
         }
         self.session.with_value(|session| session.edit(change)).map_err(|refused| {
-            self.live.with_untracked(|live| {
-                crate::words::edit_refused(self.i18n.get_locale_untracked(), &refused, &|id| project_name(live, id))
-            })
+            // Projects are named as they were when the edit was refused.
+            let live = self.live.get_untracked();
+            Message::new(move |locale| crate::words::edit_refused(locale, &refused, &|id| project_name(&live, id)))
         })
     }
 
     /// Why the board refused something, in the reader's language (projects named as now).
-    pub fn word(self, error: &BoardError) -> String {
-        self.live.with_untracked(|live| {
-            crate::words::board_error(self.i18n.get_locale_untracked(), error, &|id| project_name(live, id))
-        })
+    pub fn word(self, error: &BoardError) -> Message {
+        let (live, error) = (self.live.get_untracked(), error.clone());
+        Message::new(move |locale| crate::words::board_error(locale, &error, &|id| project_name(&live, id)))
     }
 
     /// The link to one of this board's pages: `""` for the board itself, `"dashboard"`, …; at
@@ -255,12 +253,11 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
     let ready = Memo::new(move |_| view.status.with(|status| status.ready));
     Effect::new(move || {
         if ready.get() && access.access.get() == Access::Member(Role::Viewer) {
-            let reason = t_string!(i18n, board.became_viewer);
-            session.with_value(|session| session.set_aside(reason));
+            session.with_value(|session| session.set_aside(crate::words::BECAME_VIEWER));
         }
     });
     // Tell the person when their role changes while the board is open.
-    let role_notice = RwSignal::new(None::<String>);
+    let role_notice = RwSignal::new(None::<Message>);
     Effect::new(move |before: Option<Option<Role>>| {
         let now = match access.access.get() {
             Access::Member(role) => Some(role),
@@ -269,16 +266,17 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
         if let (Some(Some(before)), Some(now)) = (before, now) {
             if before != now {
                 role_notice.set(Some(if now.can_edit() {
-                    let role = role_name(i18n, now);
-                    tr!(i18n, board.role_changed_can_edit, role).to_string()
+                    Message::new(move |locale| {
+                        trd!(locale, board.role_changed_can_edit, role = role_name_in(locale, now))
+                    })
                 } else {
-                    t_string!(i18n, board.role_changed_viewer).to_string()
+                    message!(board.role_changed_viewer)
                 }));
             }
         }
         now.or(before.flatten())
     });
-    let notice = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<Message>);
     let board = BoardContext {
         session,
         view: BoardView { snapshot: shown, status: view.status, set_aside: view.set_aside },
@@ -288,7 +286,6 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
         access,
         editable,
         document_id: StoredValue::new(document_id),
-        i18n,
     };
     provide_context(board);
     // Whether this document is a scenario of another board: the banner and the Scenarios page.
@@ -322,7 +319,7 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
         <main class="board" class:read-only=move || !editable.get()>
             <Show when=move || role_notice.with(Option::is_some)>
                 <p class="notice role-changed" role="status" data-testid="role-changed">
-                    {move || role_notice.get()}
+                    {move || role_notice.get().map(|notice| notice.text(i18n))}
                     " "<button type="button" class="link" on:click=move |_| role_notice.set(None)>{t!(i18n, board.ok)}</button>
                 </p>
             </Show>
@@ -356,7 +353,7 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
                         } else {
                             view! { <super::history::UndoLastChange board/> }.into_any()
                         }}
-                        <p class="notice" role="alert" data-testid="edit-notice">{notice}</p>
+                        <p class="notice" role="alert" data-testid="edit-notice">{move || notice.get().map(|notice| notice.text(i18n))}</p>
                         <RuleWarnings snapshot=shown dashboard=Signal::derive(move || board.href("dashboard"))/>
                         <Outlet/>
                     }.into_any(),
@@ -381,10 +378,10 @@ fn BoardFrame(document_id: String, account: Account) -> impl IntoView {
 }
 
 /// "an editor", "an owner" (a viewer is told in a sentence of its own).
-fn role_name(i18n: I18nContext<Locale>, role: Role) -> &'static str {
+fn role_name_in(locale: Locale, role: Role) -> &'static str {
     match role {
-        Role::Owner => t_string!(i18n, board.an_owner),
-        Role::Editor | Role::Viewer => t_string!(i18n, board.an_editor),
+        Role::Owner => td_string!(locale, board.an_owner),
+        Role::Editor | Role::Viewer => td_string!(locale, board.an_editor),
     }
 }
 
@@ -394,7 +391,7 @@ fn role_name(i18n: I18nContext<Locale>, role: Role) -> &'static str {
 fn SetAsidePanel(board: BoardContext) -> impl IntoView {
     let i18n = use_i18n();
     let kept = board.view.set_aside;
-    let copied = RwSignal::new(None::<&'static str>);
+    let copied = RwSignal::new(None::<Message>);
     let text = move || {
         let locale = i18n.get_locale();
         kept.with(|kept| {
@@ -407,12 +404,12 @@ fn SetAsidePanel(board: BoardContext) -> impl IntoView {
         let text = text();
         leptos::task::spawn_local(async move {
             if copy_to_clipboard(&text).await {
-                copied.set(Some(t_string!(i18n, common.copied)));
+                copied.set(Some(message!(common.copied)));
             } else {
                 if let Some(field) = field.get_untracked() {
                     field.select();
                 }
-                copied.set(Some(t_string!(i18n, common.copy_unavailable)));
+                copied.set(Some(message!(common.copy_unavailable)));
             }
         });
     };
@@ -437,7 +434,7 @@ fn SetAsidePanel(board: BoardContext) -> impl IntoView {
                     <button type="button" on:click=move |_| board.session.with_value(|session| session.dismiss_set_aside())>
                         {t!(i18n, board.dismiss)}
                     </button>
-                    <span role="status">{move || copied.get()}</span>
+                    <span role="status">{move || copied.get().map(|copied| copied.text(i18n))}</span>
                 </div>
             </section>
         </Show>

@@ -10,7 +10,7 @@ use crate::{
     cache::BoardCache,
     components::{header::Header, role_badge},
     i18n::*,
-    language::explain,
+    language::{refusal, Message},
 };
 
 /// One board in the list.
@@ -55,7 +55,7 @@ pub fn BoardList(account: Account) -> impl IntoView {
 
     let name = RwSignal::new(String::new());
     let creating = RwSignal::new(false);
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<Message>);
     let navigate = StoredValue::new_local(use_navigate());
     let create = move || {
         if creating.get_untracked() {
@@ -70,10 +70,8 @@ pub fn BoardList(account: Account) -> impl IntoView {
                     let url = format!("/board/{}", board.document_id());
                     navigate.with_value(|navigate| navigate(&url, Default::default()));
                 }
-                Err(FetchError::Unreachable) => {
-                    problem.set(Some(t_string!(i18n, board_list.new_board_needs_connection).to_string()))
-                }
-                Err(error) => problem.set(Some(explain(i18n, &error))),
+                Err(FetchError::Unreachable) => problem.set(Some(message!(board_list.new_board_needs_connection))),
+                Err(error) => problem.set(Some(refusal(error))),
             }
             creating.set(false);
         });
@@ -95,7 +93,7 @@ pub fn BoardList(account: Account) -> impl IntoView {
                     }}
                 </button>
             </form>
-            <p class="problem" role="alert">{problem}</p>
+            <p class="problem" role="alert">{move || problem.get().map(|problem| problem.text(i18n))}</p>
             <crate::components::restore::RestoreBackup/>
             {move || listing.with(|listing| match listing {
                 BoardListing::Loading => {

@@ -9,7 +9,7 @@ use shared::{
     exchange::{
         export,
         import::{self, Action, ImportFile, ImportPlan, Planned, Refusal, Refused},
-        Table,
+        ExchangeError, Table,
     },
     format,
 };
@@ -18,7 +18,7 @@ use super::board::BoardContext;
 use crate::{
     components::files::{download, file_name, let_the_page_paint, read_files},
     i18n::*,
-    language::{lang, Language},
+    language::{lang, language_of, Language, Message},
 };
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -48,15 +48,27 @@ pub fn DataPage() -> impl IntoView {
 
 /// The name of a table as a person reads it, in their language (tracked).
 fn table_label(i18n: I18nContext<Locale>, table: Table) -> &'static str {
+    table_label_in(i18n.get_locale(), table)
+}
+
+/// The name of a table in `locale`'s words.
+fn table_label_in(locale: Locale, table: Table) -> &'static str {
     match table {
-        Table::Projects => t_string!(i18n, data.table_projects),
-        Table::People => t_string!(i18n, data.table_people),
-        Table::Bookings => t_string!(i18n, data.table_bookings),
-        Table::Capacity => t_string!(i18n, data.table_capacity),
-        Table::Risks => t_string!(i18n, data.table_risks),
-        Table::Lessons => t_string!(i18n, data.table_lessons),
-        Table::Decisions => t_string!(i18n, data.table_decisions),
+        Table::Projects => td_string!(locale, data.table_projects),
+        Table::People => td_string!(locale, data.table_people),
+        Table::Bookings => td_string!(locale, data.table_bookings),
+        Table::Capacity => td_string!(locale, data.table_capacity),
+        Table::Risks => td_string!(locale, data.table_risks),
+        Table::Lessons => td_string!(locale, data.table_lessons),
+        Table::Decisions => td_string!(locale, data.table_decisions),
     }
+}
+
+/// Why a file could not be exported or imported, worded when it is shown.
+fn exchange_message(error: ExchangeError) -> Message {
+    Message::new(move |locale| {
+        crate::words::exchange_error(locale, &error, &|table| table_label_in(locale, table).to_owned())
+    })
 }
 
 /// A column of the files by its English heading, as the reader calls it: the Chinese heading
@@ -114,35 +126,29 @@ fn refusal_text(i18n: I18nContext<Locale>, refusal: &Refusal) -> String {
 #[component]
 fn Export(board: BoardContext) -> impl IntoView {
     let i18n = use_i18n();
-    let busy = RwSignal::new(None::<String>);
-    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(None::<Message>);
+    let outcome = RwSignal::new(None::<Result<Message, Message>>);
     let board_name = move || board.view.snapshot.with_untracked(|s| s.name.clone());
     let workbook = move |_| {
         if busy.get_untracked().is_some() {
             return;
         }
-        busy.set(Some(t_string!(i18n, data.building_workbook).to_owned()));
+        busy.set(Some(message!(data.building_workbook)));
         outcome.set(None);
         leptos::task::spawn_local(async move {
             let_the_page_paint().await;
             let started = js_sys::Date::now();
             let bytes = board.view.snapshot.with_untracked(|snapshot| {
-                export::xlsx(&export::tables(snapshot), started as i64).map_err(|error| {
-                    crate::words::exchange_error(i18n.get_locale_untracked(), &error, &|table| {
-                        table_label(i18n, table).to_owned()
-                    })
-                })
+                export::xlsx(&export::tables(snapshot), started as i64).map_err(exchange_message)
             });
             let name = file_name(&board_name(), "xlsx");
             let result = bytes.and_then(|bytes| {
-                download(&bytes, &name, XLSX).map_err(|reason| tr!(i18n, data.browser_failed, reason))?;
-                Ok(tr!(
-                    i18n,
-                    data.saved_workbook,
-                    name,
-                    size = bytes.len() / 1024,
-                    seconds = shared::format::number(lang(), (js_sys::Date::now() - started) / 1000.0, 1)
-                ))
+                download(&bytes, &name, XLSX).map_err(|reason| message!(data.browser_failed, reason))?;
+                let (size, seconds) = (bytes.len() / 1024, (js_sys::Date::now() - started) / 1000.0);
+                Ok(Message::new(move |locale| {
+                    let seconds = shared::format::number(language_of(locale), seconds, 1);
+                    trd!(locale, data.saved_workbook, name, size, seconds)
+                }))
             });
             outcome.set(Some(result));
             busy.set(None);
@@ -153,8 +159,8 @@ fn Export(board: BoardContext) -> impl IntoView {
         let name = file_name(&format!("{} {}", board_name(), table.as_str()), "csv");
         outcome.set(Some(
             download(&bytes, &name, "text/csv;charset=utf-8")
-                .map(|()| tr!(i18n, data.saved_file, name))
-                .map_err(|reason| tr!(i18n, data.browser_failed, reason)),
+                .map(|()| message!(data.saved_file, name))
+                .map_err(|reason| message!(data.browser_failed, reason)),
         ));
     };
     let csv_buttons = Table::ALL
@@ -176,10 +182,10 @@ fn Export(board: BoardContext) -> impl IntoView {
         </div>
         <p class="hint">{t!(i18n, data.csv_hint)}</p>
         <ul class="export-csv">{csv_buttons}</ul>
-        <p class="progress" role="status" data-testid="export-progress">{move || busy.get()}</p>
+        <p class="progress" role="status" data-testid="export-progress">{move || busy.get().map(|busy| busy.text(i18n))}</p>
         {move || outcome.get().map(|outcome| match outcome {
-            Ok(text) => view! { <p class="notice" role="status" data-testid="export-done">{text}</p> }.into_any(),
-            Err(text) => view! { <p class="problem" role="alert">{text}</p> }.into_any(),
+            Ok(text) => view! { <p class="notice" role="status" data-testid="export-done">{move || text.text(i18n)}</p> }.into_any(),
+            Err(text) => view! { <p class="problem" role="alert">{move || text.text(i18n)}</p> }.into_any(),
         })}
     }
 }
@@ -195,7 +201,7 @@ enum Chosen {
         names: Vec<String>,
         file: ImportFile,
     },
-    Unreadable(String),
+    Unreadable(Message),
 }
 
 #[component]
@@ -203,8 +209,8 @@ fn Import(board: BoardContext) -> impl IntoView {
     let i18n = use_i18n();
     let read_only = move || !board.editable.get();
     let chosen = RwSignal::new(Chosen::Nothing);
-    let done = RwSignal::new(None::<String>);
-    let apply_error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<Message>);
+    let apply_error = RwSignal::new(None::<Message>);
     let input = NodeRef::<html::Input>::new();
     // The plan follows the board: a colleague's change while the preview is open shows in it.
     let plan = Memo::new(move |_| match chosen.get() {
@@ -222,7 +228,7 @@ fn Import(board: BoardContext) -> impl IntoView {
                 Ok(files) if files.is_empty() => return chosen.set(Chosen::Nothing),
                 Ok(files) => files,
                 Err((name, reason)) => {
-                    return chosen.set(Chosen::Unreadable(tr!(i18n, data.file_unreadable, name, reason)))
+                    return chosen.set(Chosen::Unreadable(message!(data.file_unreadable, name, reason)))
                 }
             };
             let mut file = ImportFile::default();
@@ -230,12 +236,7 @@ fn Import(board: BoardContext) -> impl IntoView {
             for (name, bytes) in files {
                 match import::read(&name, &bytes) {
                     Ok(read) => file.extend(read),
-                    Err(error) => {
-                        let text = crate::words::exchange_error(i18n.get_locale_untracked(), &error, &|table| {
-                            table_label(i18n, table).to_owned()
-                        });
-                        return chosen.set(Chosen::Unreadable(text));
-                    }
+                    Err(error) => return chosen.set(Chosen::Unreadable(exchange_message(error))),
                 }
                 names.push(name);
             }
@@ -255,40 +256,32 @@ fn Import(board: BoardContext) -> impl IntoView {
         // Planned again on the board as it is now, in the same edit: it is what the person saw
         // unless a change arrived in between, and then they are asked to look again.
         let mut written = None;
+        let mut changed = false;
         let result = board.try_apply(|b| {
             let now = import::plan(&b.snapshot(), &file);
             if now != previewed {
-                return Err(shared::BoardError::Invalid(t_string!(i18n, data.board_changed).to_owned()));
+                changed = true;
+                return Err(shared::BoardError::Invalid("the board changed since the preview".to_owned()));
             }
             written = Some(b.apply_import(&now)?);
             Ok(())
         });
         match (result, written) {
             (Ok(()), Some(outcome)) => {
-                done.set(Some(tr!(
-                    i18n,
-                    data.imported,
-                    projects = outcome.projects,
-                    people = outcome.people,
-                    bookings = outcome.bookings
-                )));
+                let (projects, people, bookings) = (outcome.projects, outcome.people, outcome.bookings);
+                done.set(Some(message!(data.imported, projects, people, bookings)));
                 clear();
             }
+            (Err(_), _) if changed => apply_error.set(Some(message!(data.board_changed))),
             (Err(message), _) => apply_error.set(Some(message)),
             (Ok(()), None) => {}
         }
     };
     let template = move |_| {
-        let result = export::template_xlsx(js_sys::Date::now() as i64)
-            .map_err(|error| {
-                crate::words::exchange_error(i18n.get_locale_untracked(), &error, &|table| {
-                    table_label(i18n, table).to_owned()
-                })
-            })
-            .and_then(|bytes| {
-                download(&bytes, t_string!(i18n, data.template_name), XLSX)
-                    .map_err(|reason| tr!(i18n, data.browser_failed, reason))
-            });
+        let result = export::template_xlsx(js_sys::Date::now() as i64).map_err(exchange_message).and_then(|bytes| {
+            download(&bytes, t_string!(i18n, data.template_name), XLSX)
+                .map_err(|reason| message!(data.browser_failed, reason))
+        });
         if let Err(error) = result {
             done.set(Some(error));
         }
@@ -311,7 +304,7 @@ fn Import(board: BoardContext) -> impl IntoView {
         {move || match chosen.get() {
             Chosen::Nothing => ().into_any(),
             Chosen::Reading => view! { <p class="progress" role="status">{t!(i18n, data.reading)}</p> }.into_any(),
-            Chosen::Unreadable(error) => view! { <p class="problem" role="alert" data-testid="import-error">{error}</p> }.into_any(),
+            Chosen::Unreadable(error) => view! { <p class="problem" role="alert" data-testid="import-error">{move || error.text(i18n)}</p> }.into_any(),
             Chosen::Read { names, .. } => view! {
                 <p class="hint" data-testid="import-files">{move || tr!(i18n, data.read_files, names = names.join(", "))}</p>
             }.into_any(),
@@ -319,8 +312,8 @@ fn Import(board: BoardContext) -> impl IntoView {
         {move || plan.get().map(|plan| view! {
             <Preview plan confirm=Callback::new(confirm) cancel=Callback::new(move |()| clear())/>
         })}
-        <p class="problem" role="alert" data-testid="import-apply-error">{apply_error}</p>
-        <p class="notice" role="status" data-testid="import-done">{done}</p>
+        <p class="problem" role="alert" data-testid="import-apply-error">{move || apply_error.get().map(|apply_error| apply_error.text(i18n))}</p>
+        <p class="notice" role="status" data-testid="import-done">{move || done.get().map(|done| done.text(i18n))}</p>
     }
 }
 
@@ -471,22 +464,23 @@ fn ShowAll(total: usize, all: RwSignal<bool>) -> impl IntoView {
 #[component]
 fn Backup(board: BoardContext) -> impl IntoView {
     let i18n = use_i18n();
-    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let outcome = RwSignal::new(None::<Result<Message, Message>>);
     let save = move |_| {
         let bytes = board.session.with_value(|session| session.read(|b| b.save()));
         let name = file_name(&board.view.snapshot.with_untracked(|s| s.name.clone()), "automerge");
+        let size = bytes.len().div_ceil(1024);
         outcome.set(Some(
             download(&bytes, &name, "application/octet-stream")
-                .map(|()| tr!(i18n, data.saved_backup, name, size = bytes.len().div_ceil(1024)))
-                .map_err(|reason| tr!(i18n, data.browser_failed, reason)),
+                .map(|()| message!(data.saved_backup, name, size))
+                .map_err(|reason| message!(data.browser_failed, reason)),
         ));
     };
     view! {
         <p class="hint">{t!(i18n, data.backup_hint)}</p>
         <button type="button" data-testid="backup" on:click=save>{t!(i18n, data.download_backup)}</button>
         {move || outcome.get().map(|outcome| match outcome {
-            Ok(text) => view! { <p class="notice" role="status" data-testid="backup-done">{text}</p> }.into_any(),
-            Err(text) => view! { <p class="problem" role="alert">{text}</p> }.into_any(),
+            Ok(text) => view! { <p class="notice" role="status" data-testid="backup-done">{move || text.text(i18n)}</p> }.into_any(),
+            Err(text) => view! { <p class="problem" role="alert">{move || text.text(i18n)}</p> }.into_any(),
         })}
     }
 }

@@ -18,7 +18,7 @@ use crate::{
     account::Auth,
     components::stage_label,
     i18n::*,
-    language::{lang, local_time},
+    language::{lang, local_time, Message},
 };
 
 /// A decision kind as people say it, in their language.
@@ -150,12 +150,12 @@ pub fn DecisionVersionPage() -> impl IntoView {
         board.view.snapshot.with(|s| s.decisions.iter().find(|d| d.id.as_str() == id).cloned())
     });
     // The version itself: read once per decision (its heads never change).
-    let then: Memo<Option<Result<BoardSnapshot, String>>> = Memo::new(move |_| {
+    let then: Memo<Option<Result<BoardSnapshot, Message>>> = Memo::new(move |_| {
         let decision = decision.get()?;
         Some(board.session.with_value(|session| {
             session.read(|live| {
                 if !live.contains(&decision.heads) {
-                    return Err(t_string!(i18n, decisions.version_missing).to_owned());
+                    return Err(message!(decisions.version_missing));
                 }
                 live.snapshot_at(&decision.heads).map_err(|error| board.word(&error))
             })
@@ -170,7 +170,9 @@ pub fn DecisionVersionPage() -> impl IntoView {
         };
         let then = match then.get() {
             Some(Ok(then)) => then,
-            Some(Err(message)) => return view! { <p class="notice" role="alert">{message}</p> }.into_any(),
+            Some(Err(message)) => {
+                return view! { <p class="notice" role="alert">{move || message.text(i18n)}</p> }.into_any()
+            }
             None => return ().into_any(),
         };
         let what = project_name(i18n, &then, &decision.project);

@@ -25,7 +25,7 @@ use crate::{
     components::time_travel::{SeeOnDate, SeeThen},
     components::{gate_label_in, phase_label_in, rag_label_in, stage_label_in},
     i18n::*,
-    language::{explain, local_clock, local_date, local_time},
+    language::{explain, local_clock, local_date, local_time, Message},
 };
 
 /// What the page has from the server.
@@ -381,7 +381,7 @@ pub fn HistoryPage() -> impl IntoView {
             {move || match shown.get() {
                 Load::Loading => view! { <p class="progress" role="status">{t!(i18n, history.loading)}</p> }.into_any(),
                 Load::Failed(message) => view! {
-                    <p class="notice" role="alert" data-testid="history-error">{move || tr!(i18n, history.could_not_load, reason = explain(i18n, &message))}</p>
+                    <p class="notice" role="alert" data-testid="history-error">{move || tr!(i18n, history.could_not_load, reason = explain(i18n.get_locale(), &message))}</p>
                 }.into_any(),
                 Load::Offline => view! { <LocalHistory board/> }.into_any(),
                 Load::Loaded => view! {
@@ -460,7 +460,7 @@ pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
     let document_id = StoredValue::new(document_id);
     // Changes already undone here, and the undos themselves: never undone again by this button.
     let done = StoredValue::new(std::collections::HashSet::<String>::new());
-    let message = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<Message>);
     let busy = RwSignal::new(false);
 
     let undo = move || {
@@ -484,21 +484,26 @@ pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
                             .find(|hash| done.with_value(|d| !d.contains(hash)));
                     }
                     Err(error) => {
-                        message.set(Some(tr!(i18n, history.undo_nothing_server, reason = explain(i18n, &error))));
+                        message.set(Some(Message::new(move |locale| {
+                            trd!(locale, history.undo_nothing_server, reason = explain(locale, &error))
+                        })));
                         busy.set(false);
                         return;
                     }
                 }
             }
             let Some(hash) = target.and_then(|hash| hash.parse::<shared::history::ChangeHash>().ok()) else {
-                message.set(Some(t_string!(i18n, history.undo_no_change).to_owned()));
+                message.set(Some(message!(history.undo_no_change)));
                 busy.set(false);
                 return;
             };
-            let summary = board.session.with_value(|session| session.read(|b| b.describe_change(&hash))).map_or_else(
-                || t_string!(i18n, history.undo_your_last).to_owned(),
-                |summary| summary_text(i18n, &summary.phrases),
-            );
+            // What the change did, worded with the message (in the language it is shown in).
+            let phrases = board.session.with_value(|session| session.read(|b| b.describe_change(&hash)));
+            let phrases = phrases.map(|summary| summary.phrases);
+            let summary = move || match &phrases {
+                Some(phrases) => summary_text(i18n, phrases),
+                None => t_string!(i18n, history.undo_your_last).to_owned(),
+            };
             let mut outcome = None;
             let result = board.try_apply(|b| {
                 outcome = Some(b.undo_change(&hash)?);
@@ -508,9 +513,11 @@ pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
                 d.insert(hash.to_string());
             });
             let text = match (result, outcome) {
-                (Err(error), _) => tr!(i18n, history.undo_failed, summary, reason = error),
+                (Err(error), _) => Message::new(move |locale| {
+                    trd!(locale, history.undo_failed, summary = summary(), reason = error.in_locale(locale))
+                }),
                 (Ok(()), Some(outcome)) if outcome.restored == 0 => {
-                    tr!(i18n, history.undo_all_changed, summary)
+                    message!(history.undo_all_changed, summary = summary())
                 }
                 (Ok(()), Some(outcome)) => {
                     // The undo is this device's newest change: never undo it in turn.
@@ -521,13 +528,14 @@ pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
                             d.insert(undo.to_string());
                         });
                     }
-                    if outcome.kept > 0 {
-                        tr!(i18n, history.undo_partly, summary, count = outcome.kept)
+                    let count = outcome.kept;
+                    if count > 0 {
+                        message!(history.undo_partly, summary = summary(), count)
                     } else {
-                        tr!(i18n, history.undo_done, summary)
+                        message!(history.undo_done, summary = summary())
                     }
                 }
-                (Ok(()), None) => String::new(),
+                (Ok(()), None) => Message::new(|_| String::new()),
             };
             message.set(Some(text));
             busy.set(false);
@@ -549,7 +557,7 @@ pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
                 disabled=move || !board.editable.get() || busy.get() on:click=move |_| undo()>
                 {t!(i18n, history.undo)}
             </button>
-            <span class="undo-message" role="status" data-testid="undo-message">{message}</span>
+            <span class="undo-message" role="status" data-testid="undo-message">{move || message.get().map(|message| message.text(i18n))}</span>
         </div>
     }
 }

@@ -14,7 +14,10 @@ use super::{
     board::BoardContext,
     project::{stamp, ProjectLink},
 };
-use crate::{i18n::*, language::lang};
+use crate::{
+    i18n::*,
+    language::{lang, Message},
+};
 
 fn highlighted(segments: Vec<Segment>) -> impl IntoView {
     segments
@@ -130,10 +133,10 @@ fn AddLesson(board: BoardContext) -> impl IntoView {
     let title = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let tags = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Message>);
     let add = move || {
         let Ok(on) = project.get_untracked().parse::<ProjectId>() else {
-            return error.set(Some(t_string!(i18n, lessons.pick_project).into()));
+            return error.set(Some(message!(lessons.pick_project)));
         };
         let lesson = NewLesson {
             title: title.get_untracked(),
@@ -168,7 +171,7 @@ fn AddLesson(board: BoardContext) -> impl IntoView {
                 <input id="lesson-tags" placeholder=move || t_string!(i18n, lessons.tags_placeholder) prop:value=tags disabled=read_only
                     on:input=move |ev| tags.set(event_target_value(&ev))/>
                 <button type="submit" disabled=read_only>{t!(i18n, lessons.add)}</button>
-                <span class="field-error" role="alert" data-testid="add-lesson-error">{error}</span>
+                <span class="field-error" role="alert" data-testid="add-lesson-error">{move || error.get().map(|error| error.text(i18n))}</span>
             </form>
         </section>
     }

@@ -240,7 +240,7 @@ fn ProjectRow(
                 <Field class="budget" label=Signal::derive(move || t_string!(i18n, priorities.budget).to_string()) input_mode="decimal" value=Signal::derive(budget) disabled=Signal::derive(read_only)
                     commit=move |text| match parse_amount(&text) {
                         Some(budget) => board.try_apply(|board| board.set_project_budget(&id.get_value(), budget)),
-                        None => Err(t_string!(i18n, priorities.budget_not_amount).into()),
+                        None => Err(message!(priorities.budget_not_amount)),
                     }/>
                 <FieldHistory board project=id.get_value() field="budget"/>
             </td>

@@ -26,7 +26,7 @@ use crate::{
         gate_label, gate_label_in, phase_label, phase_label_in, rag_label, stage_label,
     },
     i18n::*,
-    language::lang,
+    language::{lang, Message},
 };
 
 /// The fields whose story opens under each group of the page (see [`StoryPanel`]).
@@ -159,7 +159,7 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                     <Field label=text_of(i18n, |i18n| t_string!(i18n, project.planned_start)) input_type="date" value=text(|p| p.start.map(|d| d.to_string()).unwrap_or_default())
                         disabled=read_only testid="start"
                         commit=move |start| {
-                            let start = parse_date(i18n, &start)?;
+                            let start = parse_date(&start)?;
                             board.try_apply(|b| {
                                 let end = b.project(&id.get_value()).and_then(|p| p.end);
                                 b.set_project_dates(&id.get_value(), start, end)
@@ -171,7 +171,7 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                     <Field label=text_of(i18n, |i18n| t_string!(i18n, project.planned_end)) input_type="date" value=text(|p| p.end.map(|d| d.to_string()).unwrap_or_default())
                         disabled=read_only testid="end"
                         commit=move |end| {
-                            let end = parse_date(i18n, &end)?;
+                            let end = parse_date(&end)?;
                             board.try_apply(|b| {
                                 let start = b.project(&id.get_value()).and_then(|p| p.start);
                                 b.set_project_dates(&id.get_value(), start, end)
@@ -192,12 +192,12 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
 }
 
 /// An empty text clears a date; anything else must be a date.
-fn parse_date(i18n: I18nContext<Locale>, text: &str) -> Result<Option<NaiveDate>, String> {
-    let text = text.trim();
+fn parse_date(text: &str) -> Result<Option<NaiveDate>, Message> {
+    let text = text.trim().to_owned();
     if text.is_empty() {
         return Ok(None);
     }
-    text.parse::<NaiveDate>().map(Some).map_err(|_| tr!(i18n, project.not_a_date, text).to_string())
+    text.parse::<NaiveDate>().map(Some).map_err(|_| message!(project.not_a_date, text))
 }
 
 /// A catalogue text as a field's label, following the language switch.
@@ -422,9 +422,10 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
     let set_figure = move |text: String,
                            what: fn(I18nContext<Locale>) -> &'static str,
                            put: fn(&mut Financials, f64)|
-          -> Result<(), String> {
-        let value =
-            parse_number(&text).ok_or_else(|| tr!(i18n, project.must_be_number, what = what(i18n)).to_string())?;
+          -> Result<(), Message> {
+        // The figure's name is read when the message is shown, in the language of then.
+        let value = parse_number(&text)
+            .ok_or_else(|| Message::new(move |_| tr!(i18n, project.must_be_number, what = what(i18n))))?;
         board.try_apply(|b| {
             let mut financials = b.project(&id.get_value()).map(|p| p.financials).unwrap_or_default();
             put(&mut financials, value);
@@ -485,7 +486,7 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
                             commit=move |text| {
                                 match parse_number(&text) {
                                     Some(budget) => board.try_apply(|b| b.set_project_budget(&id.get_value(), budget)),
-                                    None => Err(t_string!(i18n, project.budget_not_number).into()),
+                                    None => Err(message!(project.budget_not_number)),
                                 }
                             }/></label>
                     <FieldHistory board project=id.get_value() field="budget"/>
@@ -546,11 +547,11 @@ fn Milestones(id: ProjectId, board: BoardContext) -> impl IntoView {
     });
     let name = RwSignal::new(String::new());
     let due = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Message>);
     let add = move || {
-        let due = match parse_date(i18n, &due.get_untracked()) {
+        let due = match parse_date(&due.get_untracked()) {
             Ok(Some(date)) => date,
-            Ok(None) => return error.set(Some(t_string!(i18n, project.due_date_needed).into())),
+            Ok(None) => return error.set(Some(message!(project.due_date_needed))),
             Err(message) => return error.set(Some(message)),
         };
         let text = name.get_untracked();
@@ -583,7 +584,7 @@ fn Milestones(id: ProjectId, board: BoardContext) -> impl IntoView {
                 <input aria-label=move || t_string!(i18n, project.milestone_due) type="date" prop:value=due disabled=read_only
                     on:input=move |ev| due.set(event_target_value(&ev))/>
                 <button type="submit" disabled=read_only>{t!(i18n, project.add_milestone)}</button>
-                <span class="field-error" role="alert">{error}</span>
+                <span class="field-error" role="alert">{move || error.get().map(|error| error.text(i18n))}</span>
             </form>
         </section>
     }
@@ -629,7 +630,7 @@ fn MilestoneRow(milestone: MilestoneId, milestones: Memo<Vec<Milestone>>, board:
                     label=Signal::derive(move || tr!(i18n, project.forecast_of, name = name()).to_string())
                     value=Signal::derive(move || read(|m| m.forecast)().map(|d| d.to_string()).unwrap_or_default())
                     commit=move |text| {
-                        let forecast = parse_date(i18n, &text)?;
+                        let forecast = parse_date(&text)?;
                         board.try_apply(|b| b.set_milestone_forecast(&id.get_value(), forecast))
                     }/>
                 // The field holds the date as typed (ISO, so that a bad one is refused in
@@ -689,10 +690,10 @@ fn Dependencies(id: ProjectId, board: BoardContext, project: Memo<Project>) -> i
         })
     });
     let chosen = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Message>);
     let add = move || {
         let Ok(on) = chosen.get_untracked().parse::<ProjectId>() else {
-            return error.set(Some(t_string!(i18n, project.pick_dependency).into()));
+            return error.set(Some(message!(project.pick_dependency)));
         };
         let result = board.try_apply(|b| b.add_dependency(&id.get_value(), &on));
         match result {
@@ -732,7 +733,7 @@ fn Dependencies(id: ProjectId, board: BoardContext, project: Memo<Project>) -> i
                     }).collect_view()}
                 </select>
                 <button type="submit" disabled=read_only>{t!(i18n, project.add_dependency)}</button>
-                <span class="field-error" role="alert" data-testid="dependency-error">{error}</span>
+                <span class="field-error" role="alert" data-testid="dependency-error">{move || error.get().map(|error| error.text(i18n))}</span>
             </form>
             <p>{t!(i18n, project.needed_by)} " "
                 {move || {

@@ -104,7 +104,7 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
     let person_capacity = RwSignal::new("40".to_string());
     let add_person = move || {
         let Some(capacity) = parse_number(&person_capacity.get_untracked()) else {
-            board.notice.set(Some(t_string!(i18n, resource_plan.capacity_not_number).into()));
+            board.notice.set(Some(message!(resource_plan.capacity_not_number)));
             return;
         };
         let name = person_name.get_untracked();
@@ -167,13 +167,13 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
             };
             let commit = move |text: String| {
                 let Some(project) = selected.get_untracked() else {
-                    return Err(t_string!(i18n, resource_plan.pick_project).to_string());
+                    return Err(message!(resource_plan.pick_project));
                 };
                 match if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) } {
                     Some(hours) => {
                         board.try_apply(|board| board.set_allocation(&project, &person.get_value(), week, hours))
                     }
-                    None => Err(t_string!(i18n, resource_plan.hours_not_number).to_string()),
+                    None => Err(message!(resource_plan.hours_not_number)),
                 }
             };
             let described_by = format!("{load_id} {load_id}-state");
@@ -354,7 +354,7 @@ fn PersonRow(id: PersonId, board: BoardContext) -> impl IntoView {
                 value=capacity disabled=read_only
                 commit=move |text| match parse_number(&text) {
                     Some(hours) => board.try_apply(|board| board.set_capacity(&id.get_value(), hours)),
-                    None => Err(t_string!(i18n, resource_plan.capacity_not_number).to_string()),
+                    None => Err(message!(resource_plan.capacity_not_number)),
                 }/>{sign("capacity_hours_per_week")}</td>
             <td class="actions">
                 <button type="button" node_ref=remove_button class="danger" aria-label=move || tr!(i18n, resource_plan.remove_named, name = name.get()).to_string()

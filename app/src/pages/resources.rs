@@ -25,7 +25,7 @@ use crate::{
         field::Field,
     },
     i18n::*,
-    language::lang,
+    language::{lang, language_of, Message},
 };
 
 /// Weeks in the heat map, from this week on.
@@ -365,13 +365,12 @@ fn CellEditor(
     });
     let add_project = RwSignal::new(String::new());
     let add_hours = RwSignal::new(String::new());
-    let add_error = RwSignal::new(None::<String>);
+    let add_error = RwSignal::new(None::<Message>);
     let add = move || {
-        let result = (|| -> Result<(), String> {
+        let result = (|| -> Result<(), Message> {
             let project: ProjectId =
-                add_project.get_untracked().parse().map_err(|_| t_string!(i18n, resources.pick_project).to_string())?;
-            let hours = parse_number(&add_hours.get_untracked())
-                .ok_or_else(|| t_string!(i18n, resources.hours_not_number).to_string())?;
+                add_project.get_untracked().parse().map_err(|_| message!(resources.pick_project))?;
+            let hours = parse_number(&add_hours.get_untracked()).ok_or_else(|| message!(resources.hours_not_number))?;
             board.try_apply(|b| b.set_allocation(&project, &person.get_value(), week, hours))
         })();
         match result {
@@ -416,7 +415,7 @@ fn CellEditor(
                                         let hours = if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) };
                                         match hours {
                                             Some(hours) => board.try_apply(|b| b.set_allocation(&project.get_value(), &person.get_value(), week, hours)),
-                                            None => Err(t_string!(i18n, resources.hours_not_number).into()),
+                                            None => Err(message!(resources.hours_not_number)),
                                         }
                                     }/></td>
                             </tr>
@@ -437,7 +436,7 @@ fn CellEditor(
                     placeholder=move || t_string!(i18n, resources.hours) prop:value=add_hours disabled=move || read_only.get()
                     on:input=move |ev| add_hours.set(event_target_value(&ev))/>
                 <button type="submit" disabled=move || read_only.get()>{t!(i18n, resources.add_booking)}</button>
-                <span class="field-error" role="alert" data-testid="add-booking-error">{add_error}</span>
+                <span class="field-error" role="alert" data-testid="add-booking-error">{move || add_error.get().map(|add_error| add_error.text(i18n))}</span>
             </form>
             <div class="inline-form">
                 <label>{t!(i18n, resources.time_off_this_week)} " "
@@ -455,7 +454,7 @@ fn CellEditor(
                             let off = if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) };
                             match off {
                                 Some(off) => board.try_apply(|b| b.set_time_off(&person.get_value(), week, off)),
-                                None => Err(t_string!(i18n, resources.time_off_not_number).into()),
+                                None => Err(message!(resources.time_off_not_number)),
                             }
                         }/></label>
                 <label>{t!(i18n, resources.role)} " "
@@ -507,24 +506,22 @@ fn BulkBooking(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
     let per_week = RwSignal::new(String::new());
     let first = RwSignal::new(weeks[0].to_string());
     let count = RwSignal::new("4".to_string());
-    let error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Message>);
+    let done = RwSignal::new(None::<Message>);
     let apply = move || {
         done.set(None);
-        let result = (|| -> Result<String, String> {
-            let person: PersonId =
-                person.get_untracked().parse().map_err(|_| t_string!(i18n, resources.pick_person).to_string())?;
-            let project: ProjectId =
-                project.get_untracked().parse().map_err(|_| t_string!(i18n, resources.pick_project).to_string())?;
-            let hours_each = parse_number(&per_week.get_untracked())
-                .ok_or_else(|| t_string!(i18n, resources.per_week_not_number).to_string())?;
-            let first: IsoWeek = first.get_untracked().parse().map_err(|e: shared::week::BadWeek| e.to_string())?;
-            let count: usize = count
-                .get_untracked()
-                .trim()
-                .parse()
-                .map_err(|_| t_string!(i18n, resources.weeks_not_whole).to_string())?;
-            let weeks = view_model::bulk_weeks(first, count)?;
+        let result = (|| -> Result<Message, Message> {
+            let person: PersonId = person.get_untracked().parse().map_err(|_| message!(resources.pick_person))?;
+            let project: ProjectId = project.get_untracked().parse().map_err(|_| message!(resources.pick_project))?;
+            let hours_each =
+                parse_number(&per_week.get_untracked()).ok_or_else(|| message!(resources.per_week_not_number))?;
+            let first: IsoWeek =
+                first.get_untracked().parse().map_err(|e: shared::week::BadWeek| Message::as_is(e.to_string()))?;
+            let count: usize = count.get_untracked().trim().parse().map_err(|_| message!(resources.weeks_not_whole))?;
+            if !(1..=53).contains(&count) {
+                return Err(message!(resources.weeks_out_of_range, count));
+            }
+            let weeks = view_model::bulk_weeks(first, count).map_err(Message::as_is)?;
             board.try_apply(|b| {
                 // Every week gets the same hours, so the first refusal comes before any write.
                 for week in &weeks {
@@ -532,8 +529,10 @@ fn BulkBooking(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
                 }
                 Ok(())
             })?;
-            let hours = format::hours(lang(), hours_each);
-            Ok(tr!(i18n, resources.booked_run, hours, count = weeks.len(), first).to_string())
+            let count = weeks.len();
+            Ok(Message::new(move |locale| {
+                trd!(locale, resources.booked_run, hours = format::hours(language_of(locale), hours_each), count, first)
+            }))
         })();
         match result {
             Ok(message) => {
@@ -564,8 +563,8 @@ fn BulkBooking(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
                     <input type="number" min="1" max="53" aria-label=move || t_string!(i18n, resources.bulk_weeks) prop:value=count
                         disabled=read_only on:input=move |ev| count.set(event_target_value(&ev))/> " " {t!(i18n, resources.weeks)}</label>
                 <button type="submit" disabled=read_only>{t!(i18n, resources.book)}</button>
-                <span class="field-error" role="alert" data-testid="bulk-error">{error}</span>
-                <span class="done" role="status">{done}</span>
+                <span class="field-error" role="alert" data-testid="bulk-error">{move || error.get().map(|error| error.text(i18n))}</span>
+                <span class="done" role="status">{move || done.get().map(|done| done.text(i18n))}</span>
             </form>
         </section>
     }
@@ -580,15 +579,15 @@ fn TimeOff(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
     let person = RwSignal::new(String::new());
     let week = RwSignal::new(weeks[0].to_string());
     let off = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Message>);
     let apply = move || {
-        let result = (|| -> Result<(), String> {
-            let person: PersonId =
-                person.get_untracked().parse().map_err(|_| t_string!(i18n, resources.pick_person).to_string())?;
-            let week: IsoWeek = week.get_untracked().parse().map_err(|e: shared::week::BadWeek| e.to_string())?;
+        let result = (|| -> Result<(), Message> {
+            let person: PersonId = person.get_untracked().parse().map_err(|_| message!(resources.pick_person))?;
+            let week: IsoWeek =
+                week.get_untracked().parse().map_err(|e: shared::week::BadWeek| Message::as_is(e.to_string()))?;
             let text = off.get_untracked();
             let off = if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) };
-            let off = off.ok_or_else(|| t_string!(i18n, resources.time_off_not_number).to_string())?;
+            let off = off.ok_or_else(|| message!(resources.time_off_not_number))?;
             board.try_apply(|b| b.set_time_off(&person, week, off))
         })();
         error.set(result.err());
@@ -607,7 +606,7 @@ fn TimeOff(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
                     placeholder=move || t_string!(i18n, resources.hours_off_placeholder) prop:value=off disabled=read_only
                     on:input=move |ev| off.set(event_target_value(&ev))/>
                 <button type="submit" disabled=read_only>{t!(i18n, resources.set_time_off)}</button>
-                <span class="field-error" role="alert" data-testid="time-off-error">{error}</span>
+                <span class="field-error" role="alert" data-testid="time-off-error">{move || error.get().map(|error| error.text(i18n))}</span>
             </form>
         </section>
     }

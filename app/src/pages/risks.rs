@@ -21,6 +21,7 @@ use crate::{
         rows::{project_row, risk_row, Rows},
     },
     i18n::*,
+    language::Message,
 };
 
 /// A ROAM state in the reader's language (tracked).
@@ -281,7 +282,7 @@ fn RiskRow(id: RiskId, board: BoardContext, sources: RowSources) -> impl IntoVie
         })
     });
     // Writes the risk with one part changed.
-    let update = move |change: &dyn Fn(&mut NewRisk)| -> Result<(), String> {
+    let update = move |change: &dyn Fn(&mut NewRisk)| -> Result<(), Message> {
         board.try_apply(|b| {
             let risk = b.risks().into_iter().find(|r| r.id == id.get_value());
             let Some(risk) = risk else {
@@ -384,10 +385,10 @@ fn AddRisk(board: BoardContext, projects: Memo<Vec<(ProjectId, String)>>) -> imp
     let impact = RwSignal::new("3".to_string());
     let owner = RwSignal::new(String::new());
     let mitigation = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Message>);
     let add = move || {
         let Ok(on) = project.get_untracked().parse::<ProjectId>() else {
-            return error.set(Some(t_string!(i18n, risks.pick_project).into()));
+            return error.set(Some(message!(risks.pick_project)));
         };
         let input = NewRisk {
             title: title.get_untracked(),
@@ -439,7 +440,7 @@ fn AddRisk(board: BoardContext, projects: Memo<Vec<(ProjectId, String)>>) -> imp
                 placeholder=move || t_string!(i18n, risks.mitigation) prop:value=mitigation disabled=read_only
                 on:input=move |ev| mitigation.set(event_target_value(&ev))/>
             <button type="submit" disabled=read_only>{t!(i18n, risks.add_risk)}</button>
-            <span class="field-error" role="alert" data-testid="add-risk-error">{error}</span>
+            <span class="field-error" role="alert" data-testid="add-risk-error">{move || error.get().map(|error| error.text(i18n))}</span>
         </form>
     }
 }

@@ -25,7 +25,7 @@ use crate::{
     api::{self, FetchError},
     components::comparison::ComparisonView,
     i18n::*,
-    language::{explain, lang},
+    language::{lang, refusal, Message},
 };
 
 /// What the open document is, as far as this device knows.
@@ -178,21 +178,21 @@ fn BoardScenarios(board: BoardContext) -> impl IntoView {
     let i18n = use_i18n();
     let board_id = StoredValue::new(board.document_id());
     // `None` while loading; the error in the reader's words when the list cannot be had.
-    let listing = RwSignal::new(None::<Result<Vec<ScenarioSummary>, String>>);
+    let listing = RwSignal::new(None::<Result<Vec<ScenarioSummary>, Message>>);
     let reload = move || {
         leptos::task::spawn_local(async move {
             let result = api::scenarios(&board_id.get_value()).await.map_err(|error| match error {
-                FetchError::Unreachable => t_string!(i18n, scenarios.needs_connection).to_string(),
-                error => explain(i18n, &error),
+                FetchError::Unreachable => message!(scenarios.needs_connection),
+                error => refusal(error),
             });
             listing.set(Some(result));
         })
     };
     reload();
-    let status = RwSignal::new(None::<String>);
+    let status = RwSignal::new(None::<Message>);
     let rows = move || match listing.get() {
         None => view! { <p class="progress" role="status">{t!(i18n, scenarios.loading)}</p> }.into_any(),
-        Some(Err(message)) => view! { <p class="notice" role="alert">{message}</p> }.into_any(),
+        Some(Err(message)) => view! { <p class="notice" role="alert">{move || message.text(i18n)}</p> }.into_any(),
         Some(Ok(list)) if list.is_empty() => {
             view! { <p class="history-empty" data-testid="no-scenarios">{t!(i18n, scenarios.none)}</p> }.into_any()
         }
@@ -221,7 +221,7 @@ fn BoardScenarios(board: BoardContext) -> impl IntoView {
         <Show when=move || board.editable.get() fallback=move || view! { <p class="hint">{t!(i18n, scenarios.viewer_note)}</p> }>
             <NewScenario board_id/>
         </Show>
-        <p role="status" class="saved" data-testid="scenario-status">{move || status.get()}</p>
+        <p role="status" class="saved" data-testid="scenario-status">{move || status.get().map(|status| status.text(i18n))}</p>
         {rows}
     }
 }
@@ -231,13 +231,13 @@ fn BoardScenarios(board: BoardContext) -> impl IntoView {
 fn NewScenario(board_id: StoredValue<String>) -> impl IntoView {
     let i18n = use_i18n();
     let name = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<Message>);
     let creating = RwSignal::new(false);
     let navigate = StoredValue::new_local(use_navigate());
     let create = move || {
         let text = name.get_untracked().trim().to_owned();
         if text.is_empty() {
-            problem.set(Some(t_string!(i18n, scenarios.name_needed).to_string()));
+            problem.set(Some(message!(scenarios.name_needed)));
             return;
         }
         if creating.get_untracked() {
@@ -250,10 +250,8 @@ fn NewScenario(board_id: StoredValue<String>) -> impl IntoView {
                     let url = format!("/board/{}", scenario.document_id());
                     navigate.with_value(|navigate| navigate(&url, Default::default()));
                 }
-                Err(FetchError::Unreachable) => {
-                    problem.set(Some(t_string!(i18n, scenarios.needs_connection).to_string()))
-                }
-                Err(error) => problem.set(Some(explain(i18n, &error))),
+                Err(FetchError::Unreachable) => problem.set(Some(message!(scenarios.needs_connection))),
+                Err(error) => problem.set(Some(refusal(error))),
             }
             creating.set(false);
         });
@@ -271,7 +269,7 @@ fn NewScenario(board_id: StoredValue<String>) -> impl IntoView {
             <button type="submit" data-testid="new-scenario" disabled=creating>
                 {move || if creating.get() { t_string!(i18n, scenarios.creating) } else { t_string!(i18n, scenarios.new_button) }}
             </button>
-            <span id="scenario-problem" class="field-error" role="alert">{move || problem.get()}</span>
+            <span id="scenario-problem" class="field-error" role="alert">{move || problem.get().map(|problem| problem.text(i18n))}</span>
         </form>
     }
 }
@@ -293,7 +291,7 @@ fn merged_text(i18n: I18nContext<Locale>, scenario: &ScenarioSummary) -> String 
 fn ScenarioRow(
     board: BoardContext,
     scenario: ScenarioSummary,
-    status: RwSignal<Option<String>>,
+    status: RwSignal<Option<Message>>,
     on_discarded: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -337,7 +335,7 @@ fn ThisScenario(board: BoardContext, scenario: ScenarioSummary) -> impl IntoView
         });
     });
     let panel = RwSignal::new(None::<Panel>);
-    let status = RwSignal::new(None::<String>);
+    let status = RwSignal::new(None::<Message>);
     let unsent = Memo::new(move |_| board.view.status.with(|status| status.unsynced));
     let name = scenario.name.clone();
     view! {
@@ -354,7 +352,7 @@ fn ThisScenario(board: BoardContext, scenario: ScenarioSummary) -> impl IntoView
             " "
             <Actions board scenario=summary panel/>
         </p>
-        <p role="status" class="saved" data-testid="scenario-status">{move || status.get()}</p>
+        <p role="status" class="saved" data-testid="scenario-status">{move || status.get().map(|status| status.text(i18n))}</p>
         <Show when=move || panel.with(Option::is_some)>
             <ActionPanel board scenario=summary panel status on_discarded=Callback::new(|()| ()) on_board=false/>
         </Show>
@@ -404,7 +402,7 @@ fn ActionPanel(
     board: BoardContext,
     scenario: RwSignal<ScenarioSummary>,
     panel: RwSignal<Option<Panel>>,
-    status: RwSignal<Option<String>>,
+    status: RwSignal<Option<Message>>,
     on_discarded: Callback<()>,
     on_board: bool,
 ) -> impl IntoView {
@@ -421,31 +419,30 @@ fn ActionPanel(
 fn Comparison(board: BoardContext, scenario: ScenarioSummary, on_board: bool) -> impl IntoView {
     let i18n = use_i18n();
     let other = if on_board { scenario.document_id().to_owned() } else { scenario.board_document_id().to_owned() };
-    let fetched = RwSignal::new(None::<Result<BoardSnapshot, String>>);
+    let fetched = RwSignal::new(None::<Result<BoardSnapshot, Message>>);
     leptos::task::spawn_local(async move {
         let result = match api::document(&other).await {
             Ok(bytes) => {
                 shared::Board::load(&bytes).map(|loaded| loaded.snapshot()).map_err(|error| board.word(&error))
             }
-            Err(FetchError::Unreachable) => Err(t_string!(i18n, scenarios.needs_connection).to_string()),
-            Err(error) => Err(explain(i18n, &error)),
+            Err(FetchError::Unreachable) => Err(message!(scenarios.needs_connection)),
+            Err(error) => Err(refusal(error)),
         };
         fetched.set(Some(result));
     });
-    let scenario_label = tr!(i18n, scenarios.scenario_label, name = scenario.name.clone());
     move || match fetched.get() {
         None => view! { <p class="progress" role="status">{t!(i18n, scenarios.comparing)}</p> }.into_any(),
-        Some(Err(message)) => view! { <p class="notice" role="alert">{message}</p> }.into_any(),
+        Some(Err(message)) => view! { <p class="notice" role="alert">{move || message.text(i18n)}</p> }.into_any(),
         Some(Ok(other)) => {
             let board_label = t_string!(i18n, scenarios.board_label).to_string();
+            let scenario_label = tr!(i18n, scenarios.scenario_label, name = scenario.name.clone());
             if on_board {
                 let then = board.live.get_untracked();
                 let now = Signal::stored(Arc::new(other));
-                view! { <ComparisonView then now then_label=board_label now_label=scenario_label.clone()/> }.into_any()
+                view! { <ComparisonView then now then_label=board_label now_label=scenario_label/> }.into_any()
             } else {
                 let now: Signal<Arc<BoardSnapshot>> = board.live.into();
-                view! { <ComparisonView then=other now then_label=board_label now_label=scenario_label.clone()/> }
-                    .into_any()
+                view! { <ComparisonView then=other now then_label=board_label now_label=scenario_label/> }.into_any()
             }
         }
     }
@@ -457,7 +454,7 @@ fn Confirm(
     scenario: RwSignal<ScenarioSummary>,
     which: Panel,
     panel: RwSignal<Option<Panel>>,
-    status: RwSignal<Option<String>>,
+    status: RwSignal<Option<Message>>,
     on_discarded: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -471,11 +468,14 @@ fn Confirm(
     let (board_id, scenario_id) =
         scenario.with_untracked(|s| (s.board_document_id().to_owned(), s.document_id().to_owned()));
     let name = scenario.with_untracked(|s| s.name.clone());
-    let question = match which {
-        Panel::ConfirmMerge => scenario.with_untracked(|s| {
-            tr!(i18n, scenarios.merge_confirm, name = s.name.clone(), board = s.board_name.clone())
-        }),
-        _ => tr!(i18n, scenarios.discard_confirm, name = name.clone()),
+    let question = {
+        let name = name.clone();
+        move || match which {
+            Panel::ConfirmMerge => scenario.with_untracked(|s| {
+                tr!(i18n, scenarios.merge_confirm, name = s.name.clone(), board = s.board_name.clone())
+            }),
+            _ => tr!(i18n, scenarios.discard_confirm, name = name.clone()),
+        }
     };
     let act = move |_| {
         if busy.get_untracked() {
@@ -488,27 +488,28 @@ fn Confirm(
                 match api::merge_scenario(&board_id, &scenario_id).await {
                     Ok(outcome) => {
                         scenario.set(outcome.scenario);
-                        if outcome.changes == 0 {
-                            t_string!(i18n, scenarios.nothing_to_merge).to_string()
+                        let count = outcome.changes;
+                        if count == 0 {
+                            message!(scenarios.nothing_to_merge)
                         } else {
-                            tr!(i18n, scenarios.merged, count = outcome.changes)
+                            message!(scenarios.merged, count)
                         }
                     }
                     Err(FetchError::Refused { status: 409, message, .. }) => {
-                        tr!(i18n, scenarios.merge_refused, reason = message)
+                        message!(scenarios.merge_refused, reason = message)
                     }
-                    Err(FetchError::Unreachable) => t_string!(i18n, scenarios.needs_connection).to_string(),
-                    Err(error) => explain(i18n, &error),
+                    Err(FetchError::Unreachable) => message!(scenarios.needs_connection),
+                    Err(error) => refusal(error),
                 }
             } else {
                 match api::discard_scenario(&board_id, &scenario_id).await {
                     Ok(summary) => {
                         scenario.set(summary);
                         on_discarded.run(());
-                        tr!(i18n, scenarios.discarded, name = name)
+                        message!(scenarios.discarded, name)
                     }
-                    Err(FetchError::Unreachable) => t_string!(i18n, scenarios.needs_connection).to_string(),
-                    Err(error) => explain(i18n, &error),
+                    Err(FetchError::Unreachable) => message!(scenarios.needs_connection),
+                    Err(error) => refusal(error),
                 }
             };
             busy.set(false);
@@ -516,7 +517,7 @@ fn Confirm(
             status.set(Some(message));
         });
     };
-    let confirm_label = match which {
+    let confirm_label = move || match which {
         Panel::ConfirmMerge => t_string!(i18n, scenarios.merge_confirm_button),
         _ => t_string!(i18n, scenarios.discard_confirm_button),
     };
@@ -527,7 +528,7 @@ fn Confirm(
             <p id="confirm-scenario-question">{question}</p>
             <button type="button" node_ref=confirm_button data-testid="confirm-scenario-action"
                 class:danger={which == Panel::ConfirmDiscard} disabled=busy on:click=act>
-                {move || if busy.get() && which == Panel::ConfirmMerge { t_string!(i18n, scenarios.merging) } else { confirm_label }}
+                {move || if busy.get() && which == Panel::ConfirmMerge { t_string!(i18n, scenarios.merging) } else { confirm_label() }}
             </button>
             " "
             <button type="button" on:click=move |_| panel.set(None)>{t!(i18n, scenarios.cancel)}</button>

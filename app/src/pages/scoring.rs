@@ -33,7 +33,7 @@ use crate::{
         rows::{project_row, Rows},
     },
     i18n::*,
-    language::{lang, Language},
+    language::{lang, Language, Message},
 };
 
 fn direction_value(direction: Direction) -> &'static str {
@@ -131,7 +131,7 @@ fn CriterionRow(id: CriterionId, board: BoardContext) -> impl IntoView {
                 disabled=read_only value=Signal::derive(move || format::number(lang(), weight(), 6))
                 commit=move |text| match parse_number(&text) {
                     Some(value) => board.try_apply(|b| b.set_criterion(&id.get_value(), &name(), value, direction())),
-                    None => Err(t_string!(i18n, scoring.weight_not_number).into()),
+                    None => Err(message!(scoring.weight_not_number)),
                 }/>
                 {weight_conflict(board, format!("criteria/{}", id.get_value()))}</td>
             <td><select aria-label=move || t_string!(i18n, scoring.better_when) disabled=read_only prop:value=move || direction_value(direction())
@@ -158,10 +158,10 @@ fn AddCriterion(board: BoardContext) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let weight = RwSignal::new("1".to_string());
     let direction = RwSignal::new(Direction::HigherIsBetter);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Message>);
     let add = move || {
         let result = match parse_number(&weight.get_untracked()) {
-            None => Err(t_string!(i18n, scoring.weight_not_number).to_owned()),
+            None => Err(message!(scoring.weight_not_number)),
             Some(value) => {
                 let text = name.get_untracked();
                 board.try_apply(|b| b.add_criterion(CriterionId::random(), &text, value, direction.get_untracked()))
@@ -193,7 +193,7 @@ fn AddCriterion(board: BoardContext) -> impl IntoView {
                 <option value="less">{t!(i18n, scoring.less_is_better)}</option>
             </select>
             <button type="submit" disabled=disabled>{t!(i18n, scoring.add_criterion)}</button>
-            <span class="field-error" id="add-criterion-error" role="alert" data-testid="add-criterion-error">{move || error.get()}</span>
+            <span class="field-error" id="add-criterion-error" role="alert" data-testid="add-criterion-error">{move || error.get().map(|error| error.text(i18n))}</span>
         </form>
     }
 }
@@ -289,7 +289,7 @@ fn AhpSection(board: BoardContext) -> impl IntoView {
     });
     let is_owner = Memo::new(move |_| matches!(board.access.access.get(), Access::Member(shared::api::Role::Owner)));
     let can_answer = Memo::new(move |_| board.editable.get() && !me.with(String::is_empty));
-    let outcome = RwSignal::new(None::<String>);
+    let outcome = RwSignal::new(None::<Message>);
     let pair_keys = Memo::new(move |_| {
         ahp.with(|v| v.pairs.iter().map(|p| (p.first.clone(), p.second.clone())).collect::<Vec<_>>())
     });
@@ -298,7 +298,7 @@ fn AhpSection(board: BoardContext) -> impl IntoView {
         ahp.with(|v| match v.problem {
             Some(views::scoring::AhpProblem::TooFewCriteria) => Some(t_string!(i18n, scoring.ahp_too_few).to_owned()),
             Some(views::scoring::AhpProblem::TooManyCriteria { count }) => {
-                Some(tr!(i18n, scoring.ahp_too_many, count = count.to_string()).to_string())
+                Some(tr!(i18n, scoring.ahp_too_many, count = count.to_string()))
             }
             None => None,
         })
@@ -343,8 +343,10 @@ fn AhpSection(board: BoardContext) -> impl IntoView {
         });
         let result = board.try_apply(|b| b.set_criterion_weights(&weights));
         outcome.set(Some(match result {
-            Ok(()) => t_string!(i18n, scoring.ahp_adopted).to_owned(),
-            Err(reason) => tr!(i18n, scoring.not_applied, reason).to_string(),
+            Ok(()) => message!(scoring.ahp_adopted),
+            Err(reason) => {
+                Message::new(move |locale| trd!(locale, scoring.not_applied, reason = reason.in_locale(locale)))
+            }
         }));
     };
     let group = move || {
@@ -412,7 +414,7 @@ fn AhpSection(board: BoardContext) -> impl IntoView {
                             <button type="button" data-testid="ahp-adopt"
                                 disabled=move || !is_owner.get() || !board.editable.get() || ahp.with(|v| v.group.is_none())
                                 on:click=adopt>{t!(i18n, scoring.ahp_adopt)}</button>
-                            <span role="status" data-testid="ahp-adopt-outcome">{move || outcome.get()}</span>
+                            <span role="status" data-testid="ahp-adopt-outcome">{move || outcome.get().map(|outcome| outcome.text(i18n))}</span>
                         </div>
                         <Show when=move || !is_owner.get()>
                             <p class="hint">{t!(i18n, scoring.ahp_owner_adopts)}</p>
@@ -552,7 +554,7 @@ fn ScoreMatrix(
                                 value=Signal::derive(score) disabled=Signal::derive(move || !board.editable.get())
                                 commit=move |text| {
                                     let score = if text.trim().is_empty() { Ok(None) } else {
-                                        parse_number(&text).map(Some).ok_or_else(|| t_string!(i18n, scoring.score_not_number).to_owned())
+                                        parse_number(&text).map(Some).ok_or_else(|| message!(scoring.score_not_number))
                                     };
                                     score.and_then(|score| board.try_apply(|b| b.set_score(&project.get_value(), &criterion.get_value(), score)))
                                 }/>
@@ -606,8 +608,7 @@ fn estimate_field(
             commit=move |text| {
                 let number = if text.trim().is_empty() { Ok(None) } else {
                     parse_number(&text).map(Some).ok_or_else(|| {
-                        let what = label(i18n).to_lowercase();
-                        tr!(i18n, scoring.estimate_not_number, what).to_string()
+                        Message::new(move |_| tr!(i18n, scoring.estimate_not_number, what = label(i18n).to_lowercase()))
                     })
                 };
                 number.and_then(|number| board.try_apply(|b| {
@@ -728,7 +729,7 @@ fn Ranking(board: BoardContext, model: RwSignal<Model>) -> impl IntoView {
         let model = model.get();
         board.view.snapshot.with(|b| views::scoring::ranking(b, model))
     });
-    let outcome = RwSignal::new(None::<String>);
+    let outcome = RwSignal::new(None::<Message>);
     // A new model or a new ranking makes the last "moved" message stale.
     Effect::new(move || {
         ranking.track();
@@ -743,11 +744,13 @@ fn Ranking(board: BoardContext, model: RwSignal<Model>) -> impl IntoView {
         });
         outcome.set(Some(match result {
             Ok(()) => match moved.get() {
-                0 => t_string!(i18n, scoring.nothing_moved).to_owned(),
-                1 => t_string!(i18n, scoring.one_moved).to_owned(),
-                count => tr!(i18n, scoring.moved, count).to_string(),
+                0 => message!(scoring.nothing_moved),
+                1 => message!(scoring.one_moved),
+                count => message!(scoring.moved, count),
             },
-            Err(reason) => tr!(i18n, scoring.not_applied, reason).to_string(),
+            Err(reason) => {
+                Message::new(move |locale| trd!(locale, scoring.not_applied, reason = reason.in_locale(locale)))
+            }
         }));
     };
     let rows = move || {
@@ -774,7 +777,7 @@ fn Ranking(board: BoardContext, model: RwSignal<Model>) -> impl IntoView {
         <div class="apply-order">
             <button type="button" data-testid="apply-order" disabled=move || !board.editable.get() || ranking.with(|r| r.order().is_empty())
                 on:click=apply>{t!(i18n, scoring.apply_order)}</button>
-            <span role="status" data-testid="apply-outcome">{move || outcome.get()}</span>
+            <span role="status" data-testid="apply-outcome">{move || outcome.get().map(|outcome| outcome.text(i18n))}</span>
         </div>
     }
 }

@@ -23,7 +23,12 @@ use shared::{
 };
 
 use super::{board::BoardContext, dashboard::PLANNING_WEEKS};
-use crate::{account::Auth, components::stage_label, i18n::*, language::lang};
+use crate::{
+    account::Auth,
+    components::stage_label,
+    i18n::*,
+    language::{lang, Message},
+};
 
 /// How the chosen portfolio changes a project, in the reader's language.
 pub(crate) fn change_label(i18n: I18nContext<Locale>, change: Change) -> &'static str {
@@ -65,9 +70,18 @@ async fn yield_to_browser() {
 pub(crate) async fn search_in_slices(
     problem: &SelectionProblem,
     cancelled: impl Fn() -> bool,
+    progress: impl FnMut(&SelectionSearch<'_>),
+) -> Result<Selection, String> {
+    let search = SelectionSearch::new(problem).map_err(|e| e.to_string())?;
+    run_in_slices(search, cancelled, progress).await
+}
+
+/// [`search_in_slices`] for a search already set up (a frontier's point, say).
+pub(crate) async fn run_in_slices(
+    mut search: SelectionSearch<'_>,
+    cancelled: impl Fn() -> bool,
     mut progress: impl FnMut(&SelectionSearch<'_>),
 ) -> Result<Selection, String> {
-    let mut search = SelectionSearch::new(problem).map_err(|e| e.to_string())?;
     let mut nodes = 4u64;
     loop {
         let started = js_sys::Date::now();
@@ -101,7 +115,7 @@ pub fn SelectionPage() -> impl IntoView {
     // Each run has a number, so a run started later silences an earlier one still yielding.
     let generation = StoredValue::new(0u64);
     let decision_note = RwSignal::new(String::new());
-    let decision_outcome = RwSignal::new(None::<Result<String, String>>);
+    let decision_outcome = RwSignal::new(None::<Result<Message, Message>>);
 
     let default_budget = Memo::new(move |_| board.view.snapshot.with(|s| views::selection::default_budget(s)));
     let budget = Memo::new(move |_| match budget_text.get() {
@@ -193,7 +207,7 @@ pub fn SelectionPage() -> impl IntoView {
                 let label = if name.is_empty() { t_string!(i18n, selection.no_role).to_owned() } else { name.clone() };
                 let key = name.clone();
                 let shown = move || role_hours.with(|hours| hours.get(&key).copied()).unwrap_or(role.hours_per_week);
-                let error = RwSignal::new(None::<String>);
+                let error = RwSignal::new(None::<Message>);
                 view! {
                     <tr data-testid="role-row">
                         <th scope="row">{label.clone()}</th>
@@ -205,10 +219,10 @@ pub fn SelectionPage() -> impl IntoView {
                                 let text = event_target_value(&ev);
                                 match super::board::parse_number(&text).filter(|hours| *hours >= 0.0) {
                                     Some(hours) => { error.set(None); role_hours.update(|all| { all.insert(name.clone(), hours); }); }
-                                    None => error.set(Some(t_string!(i18n, selection.hours_not_number).into())),
+                                    None => error.set(Some(message!(selection.hours_not_number))),
                                 }
                             }/>
-                            <span class="field-error" role="alert">{move || error.get()}</span></td>
+                            <span class="field-error" role="alert">{move || error.get().map(|error| error.text(i18n))}</span></td>
                     </tr>
                 }
             })
@@ -534,7 +548,7 @@ fn RecordDecision(
     comparison: views::selection::Comparison,
     /// Kept by the page: recording changes the board, which draws this form again.
     note: RwSignal<String>,
-    outcome: RwSignal<Option<Result<String, String>>>,
+    outcome: RwSignal<Option<Result<Message, Message>>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let decisions = views::selection::decisions(&comparison);
@@ -557,8 +571,8 @@ fn RecordDecision(
             Ok(())
         });
         outcome.set(Some(result.map(|()| match list.len() {
-            1 => t_string!(i18n, selection.recorded_one).to_owned(),
-            count => tr!(i18n, selection.recorded, count).to_string(),
+            1 => message!(selection.recorded_one),
+            count => message!(selection.recorded, count),
         })));
     };
     view! {
@@ -574,8 +588,8 @@ fn RecordDecision(
                 }}
             </button>
             {move || outcome.get().map(|outcome| match outcome {
-                Ok(text) => view! { <span role="status" class="done" data-testid="record-outcome">{text}</span> }.into_any(),
-                Err(text) => view! { <span role="alert" class="field-error" data-testid="record-outcome">{text}</span> }.into_any(),
+                Ok(text) => view! { <span role="status" class="done" data-testid="record-outcome">{move || text.text(i18n)}</span> }.into_any(),
+                Err(text) => view! { <span role="alert" class="field-error" data-testid="record-outcome">{move || text.text(i18n)}</span> }.into_any(),
             })}
         </form>
     }

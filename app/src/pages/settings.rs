@@ -13,7 +13,7 @@ use super::board::{parse_number, BoardContext};
 use crate::{
     components::{field::Field, gate_label, members::Access, phase_label},
     i18n::*,
-    language::lang,
+    language::{lang, Message},
 };
 
 fn model_label(i18n: I18nContext<Locale>, model: OperatingModel) -> &'static str {
@@ -52,16 +52,16 @@ pub fn SettingsPage() -> impl IntoView {
         |label: Signal<String>,
          testid: &'static str,
          get: fn(&shared::board::Settings) -> String,
-         commit: fn(BoardContext, &shared::board::Settings, f64) -> Result<(), String>| {
+         commit: fn(BoardContext, &shared::board::Settings, f64) -> Result<(), Message>| {
             view! {
                 <Field class="setting" label=label testid=testid disabled=read_only
                     value=Signal::derive(move || settings.with(get))
                     commit=move |text| match parse_number(&text) {
                         Some(value) => commit(board, &settings.get_untracked(), value),
-                        None => {
-                            let what = label.get_untracked().to_lowercase();
-                            Err(tr!(i18n, settings.must_be_number, what).to_string())
-                        }
+                        // The label is read when the message is shown, in the language of then.
+                        None => Err(Message::new(move |locale| {
+                            trd!(locale, settings.must_be_number, what = label.get_untracked().to_lowercase())
+                        })),
                     }/>
             }
         };
@@ -74,8 +74,9 @@ pub fn SettingsPage() -> impl IntoView {
                 value=Signal::derive(move || settings.with(get).to_string())
                 commit=move |text| {
                     let Some(value) = text.trim().parse::<u8>().ok() else {
-                        let what = label.get_untracked().to_lowercase();
-                        return Err(tr!(i18n, settings.must_be_whole, what).to_string());
+                        return Err(Message::new(move |locale| {
+                            trd!(locale, settings.must_be_whole, what = label.get_untracked().to_lowercase())
+                        }));
                     };
                     let current = settings.get_untracked();
                     let mut bands = [current.risk_medium_min, current.risk_high_min, current.risk_critical_min];
@@ -123,7 +124,7 @@ pub fn SettingsPage() -> impl IntoView {
                         }
                         match parse_number(&text) {
                             Some(value) => board.try_apply(|b| b.set_budget_envelope(Some(value))),
-                            None => Err(t_string!(i18n, settings.envelope_not_number).into()),
+                            None => Err(message!(settings.envelope_not_number)),
                         }
                     }/>
                     <small class="hint">{t!(i18n, settings.envelope_hint)}</small></dd>
@@ -203,7 +204,7 @@ fn GateTemplate(board: BoardContext, can_edit: Memo<bool>) -> impl IntoView {
         .collect_view();
     let phase = RwSignal::new(Phase::Initiation);
     let label = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Message>);
     let add = move || {
         let text = label.get_untracked();
         let id = views::settings::item_id(&text)
@@ -234,7 +235,7 @@ fn GateTemplate(board: BoardContext, can_edit: Memo<bool>) -> impl IntoView {
                 aria-invalid=move || error.with(Option::is_some).then_some("true") aria-describedby="add-gate-error"
                 disabled=move || !can_edit.get() on:input=move |ev| { error.set(None); label.set(event_target_value(&ev)); }/>
             <button type="submit" disabled=move || !can_edit.get()>{t!(i18n, settings.add_item)}</button>
-            <span class="field-error" id="add-gate-error" role="alert" data-testid="add-gate-error">{move || error.get()}</span>
+            <span class="field-error" id="add-gate-error" role="alert" data-testid="add-gate-error">{move || error.get().map(|error| error.text(i18n))}</span>
         </form>
     }
 }

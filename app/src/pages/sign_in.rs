@@ -16,7 +16,7 @@ use crate::{
     account::{page_after_sign_in, removal, Auth, Removal},
     api::{self, FetchError},
     i18n::*,
-    language::explain,
+    language::{explain, refusal, Message},
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +36,7 @@ pub fn SignInPage() -> impl IntoView {
     let needs_invite = RwSignal::new(!invite_from_link.is_empty());
     let invite = RwSignal::new(invite_from_link);
     let busy = RwSignal::new(false);
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<Message>);
     let navigate = StoredValue::new_local(use_navigate());
     let i18n = use_i18n();
     let first_field = NodeRef::<html::Input>::new();
@@ -79,7 +79,7 @@ pub fn SignInPage() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(me) => signed_in(me),
-                Err(error) => problem.set(Some(explain_refusal(i18n, mode, &error, needs_invite))),
+                Err(error) => problem.set(Some(explain_refusal(mode, error, needs_invite))),
             }
         });
     };
@@ -133,7 +133,7 @@ pub fn SignInPage() -> impl IntoView {
                         (Mode::SignUp, true) => t_string!(i18n, sign_in.creating_account),
                     }}
                 </button>
-                <p class="problem" role="alert" data-testid="sign-in-problem">{problem}</p>
+                <p class="problem" role="alert" data-testid="sign-in-problem">{move || problem.get().map(|problem| problem.text(i18n))}</p>
             </form>
             <p class="switch">
                 {move || match mode.get() {
@@ -172,23 +172,26 @@ fn BoardsRemoved() -> impl IntoView {
     }
 }
 
-/// What to tell the person when signing in or up failed, in their language. A refusal that
-/// needs an invite code shows the invite field.
-fn explain_refusal(i18n: I18nContext<Locale>, mode: Mode, error: &FetchError, needs_invite: RwSignal<bool>) -> String {
+/// What to tell the person when signing in or up failed, worded in the language of the moment
+/// it is shown. A refusal that needs an invite code shows the invite field.
+fn explain_refusal(mode: Mode, error: FetchError, needs_invite: RwSignal<bool>) -> Message {
     match error {
-        FetchError::Unreachable => t_string!(i18n, sign_in.unreachable).to_string(),
+        FetchError::Unreachable => message!(sign_in.unreachable),
         FetchError::Refused { code: code @ (ErrorCode::InviteRequired | ErrorCode::InviteInvalid), .. }
             if mode == Mode::SignUp =>
         {
             let first_time = !needs_invite.get_untracked();
             needs_invite.set(true);
-            let reason = explain(i18n, error);
-            if first_time && *code == ErrorCode::InviteRequired {
-                format!("{reason} {}", t_string!(i18n, sign_in.enter_invite))
-            } else {
-                reason
-            }
+            let ask_for_code = first_time && code == ErrorCode::InviteRequired;
+            Message::new(move |locale| {
+                let reason = explain(locale, &error);
+                if ask_for_code {
+                    format!("{reason} {}", td_string!(locale, sign_in.enter_invite))
+                } else {
+                    reason
+                }
+            })
         }
-        error => explain(i18n, error),
+        error => refusal(error),
     }
 }

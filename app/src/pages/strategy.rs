@@ -25,7 +25,7 @@ use crate::{
         stage_label,
     },
     i18n::*,
-    language::lang,
+    language::{lang, Message},
 };
 
 #[component]
@@ -111,7 +111,7 @@ fn ObjectiveRow(
                 disabled=read_only
                 commit=move |text| match parse_number(&text) {
                     Some(value) => board.try_apply(|b| b.set_objective(&id.get_value(), &name(), value)),
-                    None => Err(t_string!(i18n, strategy.weight_not_number).into()),
+                    None => Err(message!(strategy.weight_not_number)),
                 }/>
                 {super::scoring::weight_conflict(board, format!("objectives/{}", id.get_value()))}</td>
             <td class="share" data-testid="objective-share">{share}</td>
@@ -135,10 +135,10 @@ fn AddObjective(board: BoardContext) -> impl IntoView {
     let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let weight = RwSignal::new("1".to_string());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Message>);
     let add = move || {
         let result = match parse_number(&weight.get_untracked()) {
-            None => Err(t_string!(i18n, strategy.weight_not_number).to_owned()),
+            None => Err(message!(strategy.weight_not_number)),
             Some(value) => {
                 let text = name.get_untracked();
                 board.try_apply(|b| b.add_objective(ObjectiveId::random(), &text, value))
@@ -164,7 +164,7 @@ fn AddObjective(board: BoardContext) -> impl IntoView {
                 aria-describedby="add-objective-error" disabled=move || !board.editable.get()
                 on:input=move |ev| { error.set(None); weight.set(event_target_value(&ev)); }/>
             <button type="submit" disabled=move || !board.editable.get()>{t!(i18n, strategy.add_objective)}</button>
-            <span class="field-error" id="add-objective-error" role="alert" data-testid="add-objective-error">{move || error.get()}</span>
+            <span class="field-error" id="add-objective-error" role="alert" data-testid="add-objective-error">{move || error.get().map(|error| error.text(i18n))}</span>
         </form>
     }
 }
@@ -328,7 +328,7 @@ fn ContributionGrid(
                                             let share = if typed.trim().is_empty() { Some(0.0) } else { parse_number(&typed) };
                                             let result = match share {
                                                 Some(share) => board.try_apply(|b| b.set_contribution(&project.get_value(), &objective.get_value(), share)),
-                                                None => Err(t_string!(i18n, strategy.contribution_not_number).into()),
+                                                None => Err(message!(strategy.contribution_not_number)),
                                             };
                                             result
                                         }/>

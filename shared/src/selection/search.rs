@@ -66,6 +66,8 @@ pub(super) fn solve_at_budget(
 pub struct SelectionSearch<'problem> {
     model: Model<'problem>,
     search: Search,
+    /// The relative gap at which a portfolio is good enough (0: only a proof ends the search).
+    accepted_gap: f64,
 }
 
 impl<'problem> SelectionSearch<'problem> {
@@ -74,14 +76,31 @@ impl<'problem> SelectionSearch<'problem> {
     pub fn new(problem: &'problem SelectionProblem) -> Result<SelectionSearch<'problem>, SelectionError> {
         let model = Model::new(problem)?;
         let search = Search::start(&model, problem.budget, None);
-        Ok(SelectionSearch { model, search })
+        Ok(SelectionSearch { model, search, accepted_gap: 0.0 })
+    }
+
+    /// A search for one point of an efficient frontier, drawn a budget level at a time from
+    /// the smallest: it starts from `start`, the portfolio chosen at the level below (which
+    /// still fits this budget), and ends as soon as its portfolio is proven within
+    /// `accepted_gap` of the optimum (a chart cannot show a smaller difference; see
+    /// [`efficient_frontier`] for the same start natively).
+    pub fn frontier_point(
+        problem: &'problem SelectionProblem,
+        start: Option<&[ProjectId]>,
+        accepted_gap: f64,
+    ) -> Result<SelectionSearch<'problem>, SelectionError> {
+        check_number(accepted_gap, false, || "the accepted gap".to_owned())?;
+        let model = Model::new(problem)?;
+        let start = start.map(|chosen| model.membership(chosen));
+        let search = Search::start(&model, problem.budget, start.as_deref());
+        Ok(SelectionSearch { model, search, accepted_gap })
     }
 
     /// Explores at most `nodes` more branch-and-bound nodes (the first step also solves the
     /// root relaxation, which cannot be cut short) and answers whether the search is over.
     pub fn step(&mut self, nodes: u64) -> Result<bool, SelectionError> {
         if self.search.end().is_none() {
-            self.search.advance(Some(nodes.max(1)), 0.0)?;
+            self.search.advance(Some(nodes.max(1)), self.accepted_gap)?;
         }
         Ok(self.search.end().is_some())
     }

@@ -64,6 +64,28 @@ fn the_solver_beats_the_ratio_order_on_a_knapsack() {
     assert_eq!(selection.usage.budget.utilisation(), Some(1.0));
 }
 
+/// A frontier's point starts from the portfolio of the level below (completed greedily, when
+/// that beats the greedy portfolio) and ends once its gap is within what it accepts.
+#[test]
+fn a_frontier_point_starts_from_the_level_below_and_accepts_a_gap() {
+    let problem =
+        problem(10.0, &[("a", 12.0, 6.0), ("b", 9.0, 5.0), ("c", 9.0, 5.0), ("d", 3.0, 2.0), ("e", 1.0, 4.0)]);
+    let below: Vec<ProjectId> = vec!["b".parse().unwrap()];
+    let exact = SelectionSearch::frontier_point(&problem, Some(&below), 0.0).unwrap();
+    // Before any step: b completed with c (18) beats the greedy a + d (15).
+    assert_eq!(exact.selection().unwrap().chosen, ["b", "c"]);
+    let mut exact = exact;
+    while !exact.step(1).unwrap() {}
+    let (found, proven) = (exact.selection().unwrap(), select(&problem, &Limits::exact()).unwrap());
+    assert_eq!((found.status, found.chosen, found.total_value), (proven.status, proven.chosen, proven.total_value));
+
+    // Accepting any gap, the first step (the root relaxation) ends it, with the start's value.
+    let mut rough = SelectionSearch::frontier_point(&problem, Some(&below), 1.0).unwrap();
+    assert!(rough.step(1).unwrap());
+    assert_eq!(rough.selection().unwrap().total_value, 18.0);
+    assert!(SelectionSearch::frontier_point(&problem, None, -0.5).is_err());
+}
+
 /// The sliced search reaches the optimum of the knapsack above one node at a time, and
 /// between slices offers a feasible portfolio with a gap that never grows.
 #[test]
