@@ -15,8 +15,12 @@ use shared::{
     history::ChangeHash,
 };
 
-use super::{board::BoardContext, decisions::kind_label};
-use crate::{account::Auth, components::comparison::ComparisonView, i18n::*, language::local_time};
+use crate::{
+    account::Auth,
+    components::{board_context::BoardContext, comparison::ComparisonView, kind_label},
+    i18n::*,
+    language::local_time,
+};
 
 #[component]
 pub fn BaselinesPage() -> impl IntoView {

@@ -10,11 +10,8 @@ use shared::{
     ProjectId,
 };
 
-use super::{
-    board::BoardContext,
-    project::{stamp, ProjectLink},
-};
-use crate::{i18n::*, language::lang};
+use super::project::{stamp, ProjectLink};
+use crate::{components::board_context::BoardContext, i18n::*, language::lang};
 
 fn highlighted(segments: Vec<Segment>) -> impl IntoView {
     segments
