@@ -204,7 +204,7 @@ mod browser {
     /// board holds it open and IndexedDB deletes a database only once nobody holds it. The
     /// caller then loads the page afresh, which also drops every copy held in memory.
     pub fn remove_boards_at_next_load(account_id: &str) {
-        crate::session::forget_set_aside(account_id);
+        crate::set_aside::forget(account_id);
         let Some(storage) = storage() else { return };
         let mut pending = storage.get_item(REMOVE_BOARDS_KEY).ok().flatten().unwrap_or_default();
         if !pending.lines().any(|line| line == account_id) {

@@ -114,10 +114,14 @@ pub mod cache;
 pub mod components;
 pub mod cookies;
 pub mod language;
+#[cfg(test)]
+mod layering;
 #[cfg(feature = "hydrate")]
 pub mod pages;
 #[cfg(feature = "hydrate")]
 pub mod session;
+#[cfg(feature = "hydrate")]
+pub mod set_aside;
 pub mod words;
 
 /// The wasm entry point, called by the shell's script.

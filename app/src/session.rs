@@ -27,7 +27,8 @@
 //! [`SessionView::role_changes`] (the page then reads the role again) and reconnects. Changes
 //! the server will never take (a viewer's) are taken off the board with
 //! [`BoardSession::set_aside`] and kept as text in [`SessionView::set_aside`] (and this
-//! browser's local storage) for the person to copy. They are never sent later.
+//! browser's local storage, see [`crate::set_aside`]) for the person to copy. They are never
+//! sent later.
 
 use std::{cell::RefCell, collections::VecDeque, rc::Rc, sync::Arc, time::Duration};
 
@@ -38,7 +39,6 @@ pub use shared::session::{SetAside, SyncStatus};
 use shared::{
     api::Account,
     board::BoardSnapshot,
-    board::Difference,
     session::{EditRefused, Effect, Input, Problem, Session, Stored},
     sync::SyncClient,
     Board, BoardError,
@@ -46,7 +46,7 @@ use shared::{
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
-use crate::{api, cache::BoardCache, words::DeviceProblem};
+use crate::{api, cache::BoardCache, set_aside, words::DeviceProblem};
 
 /// How often the session looks at the connection and announces presence.
 const TICK: Duration = Duration::from_secs(1);
@@ -114,7 +114,7 @@ impl BoardSession {
             problem: RwSignal::new(None),
             role_changes: RwSignal::new(0),
             connections: RwSignal::new(0),
-            set_aside: RwSignal::new(load_set_aside(&account.id, &document_id)),
+            set_aside: RwSignal::new(set_aside::load(&account.id, &document_id)),
         };
         let driver = Rc::new(RefCell::new(Driver {
             session: None,
@@ -173,7 +173,7 @@ impl BoardSession {
         let effects = driver.session.as_mut().map(Session::dismiss_set_aside).unwrap_or_default();
         let _ = self.events.unbounded_send(Event::Effects(effects));
         driver.view.set_aside.set(None);
-        store_set_aside(&driver.account_id, &driver.document_id, None);
+        set_aside::store(&driver.account_id, &driver.document_id, None);
     }
 
     /// Reads the board as this device holds it: its history, an earlier version.
@@ -364,7 +364,7 @@ async fn perform(driver: &Rc<RefCell<Driver>>, events: &mpsc::UnboundedSender<Ev
             }
             Effect::KeepAside(kept) => {
                 let driver = driver.borrow();
-                store_set_aside(&driver.account_id, &driver.document_id, kept.as_ref());
+                set_aside::store(&driver.account_id, &driver.document_id, kept.as_ref());
                 driver.view.set_aside.set(kept);
                 None
             }
@@ -433,52 +433,6 @@ fn describe(problem: &Problem) -> DeviceProblem {
         Problem::Sync(_) => DeviceProblem::Sync,
         Problem::SetAside(detail) => DeviceProblem::SetAside(detail.clone()),
     }
-}
-
-fn set_aside_key(account_id: &str, document_id: &str) -> String {
-    format!("pmo-board/set-aside/{account_id}/{document_id}")
-}
-
-/// The boards (document ids) for which this device keeps changes set aside for the account.
-pub fn set_aside_boards(account_id: &str) -> Vec<String> {
-    let Ok(Some(storage)) = window().local_storage() else { return Vec::new() };
-    let prefix = set_aside_key(account_id, "");
-    let keys = (0..storage.length().unwrap_or(0)).filter_map(|index| storage.key(index).ok().flatten());
-    keys.filter_map(|key| key.strip_prefix(&prefix).map(str::to_owned)).collect()
-}
-
-/// Forgets everything set aside for the account on this device.
-pub fn forget_set_aside(account_id: &str) {
-    let Ok(Some(storage)) = window().local_storage() else { return };
-    for document_id in set_aside_boards(account_id) {
-        let _ = storage.remove_item(&set_aside_key(account_id, &document_id));
-    }
-}
-
-/// What was kept aside for this board on this device, if anything.
-fn load_set_aside(account_id: &str, document_id: &str) -> Option<SetAside> {
-    let storage = window().local_storage().ok()??;
-    let text = storage.get_item(&set_aside_key(account_id, document_id)).ok()??;
-    serde_json::from_str(&text).ok().or_else(|| {
-        // Kept by an earlier release, whose lines were English text: shown as they were.
-        #[derive(serde::Deserialize)]
-        struct Written {
-            reason: String,
-            lines: Vec<String>,
-        }
-        let written: Written = serde_json::from_str(&text).ok()?;
-        let lines = written.lines.into_iter().map(Difference::Written).collect();
-        Some(SetAside { reason: written.reason, refused: None, lines })
-    })
-}
-
-fn store_set_aside(account_id: &str, document_id: &str, kept: Option<&SetAside>) {
-    let Ok(Some(storage)) = window().local_storage() else { return };
-    let key = set_aside_key(account_id, document_id);
-    let _ = match kept.and_then(|kept| serde_json::to_string(kept).ok()) {
-        Some(text) => storage.set_item(&key, &text),
-        None => storage.remove_item(&key),
-    };
 }
 
 /// After a socket closed: if the session has ended, says so; otherwise reconnects after

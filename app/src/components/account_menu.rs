@@ -131,7 +131,7 @@ impl WouldLose {
 /// Reads this device's copy of the account's boards for what removing it would lose.
 async fn would_lose(account_id: &str) -> WouldLose {
     use crate::cache::BoardCache;
-    let set_aside_ids = crate::session::set_aside_boards(account_id);
+    let set_aside_ids = crate::set_aside::boards(account_id);
     let Ok(cache) = BoardCache::open(account_id).await else {
         return WouldLose { unreadable: true, ..WouldLose::default() };
     };

@@ -19,16 +19,16 @@ use leptos_router::hooks::use_params_map;
 use shared::{
     board::{
         blame::{tell, Setter, Standing, StoryLine},
-        Phase,
+        schema, Phase,
     },
     format, ProjectId, Stage,
 };
 
 use crate::{
+    components::board_context::BoardContext,
     components::{comparison::field_label, phase_label, stage_label},
     i18n::*,
     language::{lang, local_time, Message},
-    pages::board::BoardContext,
 };
 
 /// At most this many pages of the server's history are read to put names to changes.
@@ -114,14 +114,21 @@ impl Stories {
 /// A stored value as the page shows it: budgets with separators, states and phases by label.
 fn shown(i18n: I18nContext<Locale>, field: &str, value: &str) -> String {
     match field {
-        "budget" | "actual_cost" | "planned_value" | "earned_value" => {
+        schema::project::BUDGET
+        | schema::project::ACTUAL_COST
+        | schema::project::PLANNED_VALUE
+        | schema::project::EARNED_VALUE => {
             value.parse::<f64>().map_or_else(|_| value.to_owned(), |amount| format::amount(lang(), amount))
         }
-        "percent_complete" => {
+        schema::project::PERCENT_COMPLETE => {
             value.parse::<f64>().map_or_else(|_| value.to_owned(), |percent| format::percent(lang(), percent / 100.0))
         }
-        "stage" => value.parse::<Stage>().map_or_else(|_| value.to_owned(), |stage| stage_label(stage).to_owned()),
-        "phase" => value.parse::<Phase>().map_or_else(|_| value.to_owned(), |phase| phase_label(phase).to_owned()),
+        schema::project::STAGE => {
+            value.parse::<Stage>().map_or_else(|_| value.to_owned(), |stage| stage_label(stage).to_owned())
+        }
+        schema::project::PHASE => {
+            value.parse::<Phase>().map_or_else(|_| value.to_owned(), |phase| phase_label(phase).to_owned())
+        }
         _ if value.is_empty() => t_string!(i18n, timetravel.blame_empty_value).to_owned(),
         _ => value.to_owned(),
     }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use shared::{
-    board::{BoardSnapshot, Phase},
+    board::{schema, BoardSnapshot, Phase},
     format,
     history::compare::{
         compare, compare_kpis, compare_selection, selection_limits, Comparison, SelectionAt, SelectionThenNow,
@@ -18,27 +18,26 @@ use shared::{
 };
 
 use crate::{
-    components::{phase_label, stage_label},
+    components::{kpi_label, phase_label, stage_label, PLANNING_WEEKS},
     i18n::*,
     language::lang,
-    pages::dashboard::{kpi_label, PLANNING_WEEKS},
 };
 
 /// A project field (its key in the document) as people call it, in their language (tracked).
 pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
     match field {
-        "name" => t_string!(i18n, timetravel.field_name),
-        "stage" => t_string!(i18n, timetravel.field_stage),
-        "phase" => t_string!(i18n, timetravel.field_phase),
-        "budget" => t_string!(i18n, timetravel.field_budget),
-        "sponsor" => t_string!(i18n, timetravel.field_sponsor),
-        "manager" => t_string!(i18n, timetravel.field_manager),
-        "start" => t_string!(i18n, timetravel.field_start),
-        "end" => t_string!(i18n, timetravel.field_end),
-        "actual_cost" => t_string!(i18n, project.actual_cost),
-        "planned_value" => t_string!(i18n, project.planned_value),
-        "earned_value" => t_string!(i18n, project.earned_value),
-        "percent_complete" => t_string!(i18n, project.percent_complete),
+        schema::project::NAME => t_string!(i18n, timetravel.field_name),
+        schema::project::STAGE => t_string!(i18n, timetravel.field_stage),
+        schema::project::PHASE => t_string!(i18n, timetravel.field_phase),
+        schema::project::BUDGET => t_string!(i18n, timetravel.field_budget),
+        schema::project::SPONSOR => t_string!(i18n, timetravel.field_sponsor),
+        schema::project::MANAGER => t_string!(i18n, timetravel.field_manager),
+        schema::project::START => t_string!(i18n, timetravel.field_start),
+        schema::project::END => t_string!(i18n, timetravel.field_end),
+        schema::project::ACTUAL_COST => t_string!(i18n, project.actual_cost),
+        schema::project::PLANNED_VALUE => t_string!(i18n, project.planned_value),
+        schema::project::EARNED_VALUE => t_string!(i18n, project.earned_value),
+        schema::project::PERCENT_COMPLETE => t_string!(i18n, project.percent_complete),
         other => return other.to_owned(),
     }
     .to_owned()
@@ -48,8 +47,8 @@ pub fn field_label(i18n: I18nContext<Locale>, field: &str) -> String {
 /// by their stored names, `approved`) by their label in the catalogue, anything else as it is.
 fn field_value(field: &str, value: &str) -> String {
     match field {
-        "stage" => value.parse::<Stage>().ok().map(stage_label),
-        "phase" => value.parse::<Phase>().ok().map(phase_label),
+        schema::project::STAGE => value.parse::<Stage>().ok().map(stage_label),
+        schema::project::PHASE => value.parse::<Phase>().ok().map(phase_label),
         _ => None,
     }
     .map_or_else(|| value.to_owned(), str::to_owned)

@@ -1,7 +1,8 @@
-//! Widgets that several pages share.
+//! Widgets that several pages share, and the open board they all reach ([`board_context`]).
 
 pub mod account_menu;
 pub mod blame;
+pub mod board_context;
 pub mod comparison;
 pub mod conflict;
 pub mod field;
@@ -12,9 +13,13 @@ pub mod progressive;
 pub mod restore;
 pub mod rows;
 pub mod rule_warnings;
+pub mod signed_in;
 pub mod time_travel;
 
 use shared::api::Role;
+
+/// The planning horizon the KPIs and capacity look at, from this week on.
+pub const PLANNING_WEEKS: usize = 12;
 
 /// A role as a badge, in the reader's language.
 pub fn role_badge(role: Role) -> impl leptos::IntoView {
@@ -134,4 +139,48 @@ pub fn gate_label_in(i18n: crate::i18n::I18nContext<crate::i18n::Locale>, label:
         _ => label,
     }
     .to_owned()
+}
+
+/// A ROAM state in the reader's language (tracked).
+pub fn roam_label(roam: shared::risk::Roam) -> &'static str {
+    use crate::i18n::*;
+    use shared::risk::Roam;
+    let i18n = use_i18n();
+    match roam {
+        Roam::Resolved => t_string!(i18n, risks.roam_resolved),
+        Roam::Owned => t_string!(i18n, risks.roam_owned),
+        Roam::Accepted => t_string!(i18n, risks.roam_accepted),
+        Roam::Mitigated => t_string!(i18n, risks.roam_mitigated),
+    }
+}
+
+/// A decision kind as people say it, in their language.
+pub fn kind_label(
+    i18n: crate::i18n::I18nContext<crate::i18n::Locale>,
+    kind: shared::board::DecisionKind,
+) -> &'static str {
+    use crate::i18n::*;
+    use shared::board::DecisionKind;
+    match kind {
+        DecisionKind::Approve => t_string!(i18n, decisions.approve),
+        DecisionKind::Reject => t_string!(i18n, decisions.reject),
+        DecisionKind::Reprioritise => t_string!(i18n, decisions.reprioritise),
+        DecisionKind::PutOnHold => t_string!(i18n, decisions.put_on_hold),
+        DecisionKind::Cancel => t_string!(i18n, decisions.cancel),
+        DecisionKind::Close => t_string!(i18n, decisions.close),
+        DecisionKind::Reallocate => t_string!(i18n, decisions.reallocate),
+    }
+}
+
+/// A KPI's name (by its tile's id) in the reader's language (tracked).
+pub fn kpi_label(i18n: crate::i18n::I18nContext<crate::i18n::Locale>, id: &str) -> &'static str {
+    use crate::i18n::*;
+    match id {
+        "success-rate" => t_string!(i18n, dashboard.kpi_success_rate),
+        "utilisation" => t_string!(i18n, dashboard.kpi_utilisation),
+        "cpi" => t_string!(i18n, dashboard.kpi_cpi),
+        "spi" => t_string!(i18n, dashboard.kpi_spi),
+        "budget-variance" => t_string!(i18n, dashboard.kpi_budget_variance),
+        _ => t_string!(i18n, dashboard.kpi_milestones),
+    }
 }

@@ -17,10 +17,10 @@ use shared::{
 };
 
 use crate::{
-    components::{account_menu::copy_to_clipboard, comparison::ComparisonView},
+    components::board_context::BoardContext,
+    components::{account_menu::copy_to_clipboard, comparison::ComparisonView, kind_label},
     i18n::*,
     language::{local_time, Message},
-    pages::{board::BoardContext, decisions::kind_label},
     session::BoardSession,
 };
 

@@ -15,10 +15,9 @@ use shared::{
     history::ChangeHash,
 };
 
-use super::{board::BoardContext, decisions::kind_label};
 use crate::{
     account::Auth,
-    components::comparison::ComparisonView,
+    components::{board_context::BoardContext, comparison::ComparisonView, kind_label},
     i18n::*,
     language::{local_time, Message},
 };

@@ -17,20 +17,11 @@ use shared::{
     IsoWeek,
 };
 
-use super::board::BoardContext;
-use crate::{components::rule_warnings::line_text, i18n::*, language::lang};
-
-/// A KPI's name (by its tile's id) in the reader's language (tracked).
-pub(crate) fn kpi_label(i18n: I18nContext<Locale>, id: &str) -> &'static str {
-    match id {
-        "success-rate" => t_string!(i18n, dashboard.kpi_success_rate),
-        "utilisation" => t_string!(i18n, dashboard.kpi_utilisation),
-        "cpi" => t_string!(i18n, dashboard.kpi_cpi),
-        "spi" => t_string!(i18n, dashboard.kpi_spi),
-        "budget-variance" => t_string!(i18n, dashboard.kpi_budget_variance),
-        _ => t_string!(i18n, dashboard.kpi_milestones),
-    }
-}
+use crate::{
+    components::{board_context::BoardContext, kpi_label, rule_warnings::line_text, PLANNING_WEEKS},
+    i18n::*,
+    language::lang,
+};
 
 /// How a KPI was computed, in the reader's language (tracked).
 pub(crate) fn kpi_how(i18n: I18nContext<Locale>, how: &KpiHow) -> String {
@@ -67,8 +58,6 @@ pub(crate) fn kpi_how(i18n: I18nContext<Locale>, how: &KpiHow) -> String {
     }
 }
 
-/// The planning horizon the KPIs and capacity look at, from this week on.
-pub const PLANNING_WEEKS: usize = 12;
 /// The warnings listed before "show all": a large board breaks hundreds of rules.
 const FIRST_WARNINGS: usize = 25;
 pub(crate) const CHART: ChartFrame = ChartFrame::new(640.0, 400.0);

@@ -14,9 +14,11 @@ use shared::{
     format,
 };
 
-use super::board::BoardContext;
 use crate::{
-    components::files::{download, file_name, let_the_page_paint, read_files},
+    components::{
+        board_context::BoardContext,
+        files::{download, file_name, let_the_page_paint, read_files},
+    },
     i18n::*,
     language::{lang, language_of, Language, Message},
 };

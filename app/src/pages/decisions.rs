@@ -13,26 +13,12 @@ use shared::{
     ProjectId,
 };
 
-use super::board::BoardContext;
 use crate::{
     account::Auth,
-    components::stage_label,
+    components::{board_context::BoardContext, kind_label, stage_label},
     i18n::*,
     language::{lang, local_time, Message},
 };
-
-/// A decision kind as people say it, in their language.
-pub(crate) fn kind_label(i18n: I18nContext<Locale>, kind: DecisionKind) -> &'static str {
-    match kind {
-        DecisionKind::Approve => t_string!(i18n, decisions.approve),
-        DecisionKind::Reject => t_string!(i18n, decisions.reject),
-        DecisionKind::Reprioritise => t_string!(i18n, decisions.reprioritise),
-        DecisionKind::PutOnHold => t_string!(i18n, decisions.put_on_hold),
-        DecisionKind::Cancel => t_string!(i18n, decisions.cancel),
-        DecisionKind::Close => t_string!(i18n, decisions.close),
-        DecisionKind::Reallocate => t_string!(i18n, decisions.reallocate),
-    }
-}
 
 fn project_name(i18n: I18nContext<Locale>, board: &BoardSnapshot, project: &Option<ProjectId>) -> String {
     match project {

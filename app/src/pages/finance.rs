@@ -10,9 +10,9 @@ use shared::{
     views::finance::{self as view_model, chart_position, FinanceRow, SortKey},
 };
 
-use super::{board::BoardContext, project::ProjectLink};
+use super::project::ProjectLink;
 use crate::{
-    components::{rag_label, stage_label},
+    components::{board_context::BoardContext, rag_label, stage_label},
     i18n::*,
     language::lang,
 };

@@ -10,11 +10,9 @@ use shared::{
     ProjectId,
 };
 
-use super::{
-    board::BoardContext,
-    project::{stamp, ProjectLink},
-};
+use super::project::{stamp, ProjectLink};
 use crate::{
+    components::board_context::BoardContext,
     i18n::*,
     language::{lang, Message},
 };

@@ -1,13 +1,16 @@
 //! The pages, one module each, and the router that picks one per URL.
 //!
 //! Every page of a board lives inside the board's frame ([`board::BoardPage`]), which opens
-//! the board once and hands it to the page as a [`board::BoardContext`]. Pages read plain
-//! signals from the session and change the board only through [`board::BoardContext::apply`],
+//! the board once and hands it to the page as a [`BoardContext`]. Pages read plain
+//! signals from the session and change the board only through [`BoardContext::apply`],
 //! so every edit is validated by `shared`, stored and synced the same way. Every mouse action
 //! has a keyboard path, and every field commits on Enter or when it loses focus.
 //!
 //! Every word comes from the catalogues in the reader's language (`t!(i18n, <namespace>.<key>)`,
 //! one namespace per page, see [`crate::language`]); every figure from `shared::format`.
+//!
+//! [`BoardContext`]: crate::components::board_context::BoardContext
+//! [`BoardContext::apply`]: crate::components::board_context::BoardContext::apply
 
 pub mod baselines;
 pub mod board;
@@ -38,11 +41,10 @@ use leptos_router::{
     hooks::{use_location, use_navigate},
     lazy_route, path, Lazy, LazyRoute, NavigateOptions,
 };
-use shared::api::Account;
 
 use crate::{
     account::{sign_in_url, Auth, AuthState, SIGN_IN_PATH},
-    components::header::Header,
+    components::signed_in::with_account,
     i18n::*,
     language::follow_account_language,
 };
@@ -154,34 +156,4 @@ fn SignInRedirect() -> impl IntoView {
             navigate(&sign_in_url(&path), NavigateOptions { replace: true, ..Default::default() });
         }
     });
-}
-
-/// Renders `page` for the account in use (signed in, or remembered while offline), or says
-/// why there is none. The page is rebuilt only when the account changes.
-pub(crate) fn with_account<V: IntoView + 'static>(
-    page: impl Fn(Account) -> V + Send + Sync + 'static,
-) -> impl IntoView {
-    let account = Memo::new(move |_| Auth::get().account());
-    let i18n = use_i18n();
-    move || match account.get() {
-        Some(account) => page(account).into_any(),
-        None => {
-            let message = match Auth::get().state.get() {
-                AuthState::Checking | AuthState::SignedIn(_) => {
-                    view! { <p class="progress" role="status">{t!(i18n, common.loading)}</p> }.into_any()
-                }
-                AuthState::SignedOut => view! {
-                    <p class="notice" role="status">
-                        {t!(i18n, common.signed_out)} " " <A href=SIGN_IN_PATH>{t!(i18n, common.sign_in)}</A>
-                    </p>
-                }
-                .into_any(),
-                AuthState::Offline(_) => view! {
-                    <p class="notice" role="status">{t!(i18n, common.offline_nobody_signed_in)}</p>
-                }
-                .into_any(),
-            };
-            view! { <Header/> <main>{message}</main> }.into_any()
-        }
-    }
 }

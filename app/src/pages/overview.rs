@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use super::{board::BoardContext, priorities::Priorities, resource_plan::ResourcePlan};
-use crate::components::{blame::Stories, members::MembersPanel};
+use super::{priorities::Priorities, resource_plan::ResourcePlan};
+use crate::components::{blame::Stories, board_context::BoardContext, members::MembersPanel};
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {

@@ -5,15 +5,15 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::{
-    board::{NewProject, Project, Stage},
+    board::{schema, NewProject, Project, Stage},
     format::{self, parse_amount},
     ProjectId,
 };
 
-use super::board::BoardContext;
 use crate::{
     components::{
         blame::{FieldHistory, StoryRow},
+        board_context::BoardContext,
         field::Field,
         progressive,
         rows::{project_row, Rows},
@@ -88,7 +88,13 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
 
 /// The columns of the priorities table, and the fields of a row whose story opens under it.
 const COLUMNS: usize = 8;
-const ROW_FIELDS: &[&str] = &["name", "stage", "sponsor", "manager", "budget"];
+const ROW_FIELDS: &[&str] = &[
+    schema::project::NAME,
+    schema::project::STAGE,
+    schema::project::SPONSOR,
+    schema::project::MANAGER,
+    schema::project::BUDGET,
+];
 
 #[component]
 fn ProjectRow(
@@ -211,7 +217,7 @@ fn ProjectRow(
             <td>
                 <Field class="project-name" label=Signal::derive(move || t_string!(i18n, priorities.project_name).to_string()) value=Signal::derive(name) disabled=Signal::derive(read_only)
                     commit=move |name| board.try_apply(|board| board.rename_project(&id.get_value(), &name))/>
-                <FieldHistory board project=id.get_value() field="name"/>
+                <FieldHistory board project=id.get_value() field=schema::project::NAME/>
                 <A href=board.href(&format!("project/{}", id.get_value())) attr:class="project-open"
                     attr:aria-label=move || tr!(i18n, priorities.open_page_of, name = name()).to_string()>
                     {t!(i18n, priorities.open)}
@@ -224,16 +230,16 @@ fn ProjectRow(
                         Err(error) => board.notice.set(Some(board.word(&error))),
                     }
                 }>{stage_options}</select>
-                <FieldHistory board project=id.get_value() field="stage"/></td>
+                <FieldHistory board project=id.get_value() field=schema::project::STAGE/></td>
             <td>
                 <Field class="sponsor" label=Signal::derive(move || t_string!(i18n, priorities.sponsor).to_string()) value=Signal::derive(sponsor) disabled=Signal::derive(read_only)
                     commit=move |text| board.try_apply(|board| board.set_project_sponsor(&id.get_value(), &text))/>
-                <FieldHistory board project=id.get_value() field="sponsor"/>
+                <FieldHistory board project=id.get_value() field=schema::project::SPONSOR/>
             </td>
             <td>
                 <Field class="manager" label=Signal::derive(move || t_string!(i18n, priorities.project_manager).to_string()) value=Signal::derive(manager) disabled=Signal::derive(read_only)
                     commit=move |text| board.try_apply(|board| board.set_project_manager(&id.get_value(), &text))/>
-                <FieldHistory board project=id.get_value() field="manager"/>
+                <FieldHistory board project=id.get_value() field=schema::project::MANAGER/>
             </td>
             <td class="money">
                 // Text, not a number field: it shows the amount with thousands separators.
@@ -242,7 +248,7 @@ fn ProjectRow(
                         Some(budget) => board.try_apply(|board| board.set_project_budget(&id.get_value(), budget)),
                         None => Err(message!(priorities.budget_not_amount)),
                     }/>
-                <FieldHistory board project=id.get_value() field="budget"/>
+                <FieldHistory board project=id.get_value() field=schema::project::BUDGET/>
             </td>
             <td class="actions">
                 <button type="button" node_ref=up aria-label=move || t_string!(i18n, priorities.move_up)

@@ -8,32 +8,39 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 use shared::{
-    board::{DecisionId, DecisionKind, Financials, Milestone, MilestoneId, Phase, Project, Stamp},
+    board::{schema, DecisionId, DecisionKind, Financials, Milestone, MilestoneId, Phase, Project, Stamp},
     finance::Rag,
     format,
     views::project::{self as view_model, MilestoneStatus},
     IsoWeek, ProjectId, Stage,
 };
 
-use super::board::{parse_number, BoardContext};
 use crate::{
     account::Auth,
     components::{
         band_label,
         blame::{FieldHistory, Stories, StoryPanel},
+        board_context::BoardContext,
         conflict::{self, ConflictSign},
-        field::Field,
-        gate_label, gate_label_in, phase_label, phase_label_in, rag_label, stage_label,
+        field::{parse_number, Field},
+        gate_label, gate_label_in, kind_label, phase_label, phase_label_in, rag_label, roam_label, stage_label,
     },
     i18n::*,
     language::{lang, Message},
 };
 
 /// The fields whose story opens under each group of the page (see [`StoryPanel`]).
-const TITLE_FIELDS: &[&str] = &["name", "stage"];
-const FACT_FIELDS: &[&str] = &["sponsor", "manager", "start", "end"];
-const PHASE_FIELDS: &[&str] = &["phase"];
-const MONEY_FIELDS: &[&str] = &["budget", "actual_cost", "planned_value", "earned_value", "percent_complete"];
+const TITLE_FIELDS: &[&str] = &[schema::project::NAME, schema::project::STAGE];
+const FACT_FIELDS: &[&str] =
+    &[schema::project::SPONSOR, schema::project::MANAGER, schema::project::START, schema::project::END];
+const PHASE_FIELDS: &[&str] = &[schema::project::PHASE];
+const MONEY_FIELDS: &[&str] = &[
+    schema::project::BUDGET,
+    schema::project::ACTUAL_COST,
+    schema::project::PLANNED_VALUE,
+    schema::project::EARNED_VALUE,
+    schema::project::PERCENT_COMPLETE,
+];
 
 /// Weeks of bookings shown, from this week on.
 const BOOKING_WEEKS: usize = 12;
@@ -124,7 +131,7 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
             <div class="project-title">
                 <Field class="project-title-name" label=text_of(i18n, |i18n| t_string!(i18n, project.project_name)) value=text(|p| p.name.clone()) disabled=read_only testid="project-name"
                     commit=move |name| board.try_apply(|b| b.rename_project(&id.get_value(), &name))/>
-                <FieldHistory board project=id.get_value() field="name"/>
+                <FieldHistory board project=id.get_value() field=schema::project::NAME/>
                 <label>{t!(i18n, project.state)} " "
                     <select aria-label=move || t_string!(i18n, project.state) data-testid="project-stage" prop:value=move || stage().as_str() disabled=read_only
                         on:change=move |ev| {
@@ -134,7 +141,7 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                             }
                         }>{stage_options}</select>
                 </label>
-                <FieldHistory board project=id.get_value() field="stage"/>
+                <FieldHistory board project=id.get_value() field=schema::project::STAGE/>
             </div>
             <StoryPanel board project=id.get_value() fields=TITLE_FIELDS/>
             {move || conflicts().map(|text| view! { <p class="conflict" data-testid="conflict">{format!("⚑ {text}")}</p> })}
@@ -145,7 +152,7 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                             let manager = b.project(&id.get_value()).map(|p| p.manager).unwrap_or_default();
                             b.set_project_people(&id.get_value(), &sponsor, &manager)
                         })/>
-                    <FieldHistory board project=id.get_value() field="sponsor"/>
+                    <FieldHistory board project=id.get_value() field=schema::project::SPONSOR/>
                 </dd></div>
                 <div><dt>{t!(i18n, project.manager)}</dt><dd>
                     <Field label=text_of(i18n, |i18n| t_string!(i18n, project.manager)) value=text(|p| p.manager.clone()) disabled=read_only testid="manager"
@@ -153,7 +160,7 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                             let sponsor = b.project(&id.get_value()).map(|p| p.sponsor).unwrap_or_default();
                             b.set_project_people(&id.get_value(), &sponsor, &manager)
                         })/>
-                    <FieldHistory board project=id.get_value() field="manager"/>
+                    <FieldHistory board project=id.get_value() field=schema::project::MANAGER/>
                 </dd></div>
                 <div><dt>{t!(i18n, project.start)}</dt><dd>
                     <Field label=text_of(i18n, |i18n| t_string!(i18n, project.planned_start)) input_type="date" value=text(|p| p.start.map(|d| d.to_string()).unwrap_or_default())
@@ -165,7 +172,7 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                                 b.set_project_dates(&id.get_value(), start, end)
                             })
                         }/>
-                    <FieldHistory board project=id.get_value() field="start"/>
+                    <FieldHistory board project=id.get_value() field=schema::project::START/>
                 </dd></div>
                 <div><dt>{t!(i18n, project.end)}</dt><dd>
                     <Field label=text_of(i18n, |i18n| t_string!(i18n, project.planned_end)) input_type="date" value=text(|p| p.end.map(|d| d.to_string()).unwrap_or_default())
@@ -177,7 +184,7 @@ fn ProjectView(id: ProjectId, board: BoardContext) -> impl IntoView {
                                 b.set_project_dates(&id.get_value(), start, end)
                             })
                         }/>
-                    <FieldHistory board project=id.get_value() field="end"/>
+                    <FieldHistory board project=id.get_value() field=schema::project::END/>
                 </dd></div>
             </dl>
             <StoryPanel board project=id.get_value() fields=FACT_FIELDS/>
@@ -302,7 +309,7 @@ fn Lifecycle(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl
             <h2 id="lifecycle-heading">{t!(i18n, project.lifecycle)}</h2>
             <div class="phases-line">
                 <ol class="phases" data-testid="phases">{steps}</ol>
-                <FieldHistory board project=id.get_value() field="phase"/>
+                <FieldHistory board project=id.get_value() field=schema::project::PHASE/>
             </div>
             <StoryPanel board project=id.get_value() fields=PHASE_FIELDS/>
             <h3>{move || tr!(i18n, project.gate_checklist, phase = phase_label(phase.get())).to_string()}</h3>
@@ -368,7 +375,7 @@ const FIGURE_INPUTS: [FigureInput; 4] = [
         label: |i18n| t_string!(i18n, project.actual_cost_ac),
         name: |i18n| t_string!(i18n, project.actual_cost),
         the: |i18n| t_string!(i18n, project.the_actual_cost),
-        field: "actual_cost",
+        field: schema::project::ACTUAL_COST,
         testid: "actual-cost",
         get: |f| f.actual_cost,
         put: |f, v| f.actual_cost = v,
@@ -377,7 +384,7 @@ const FIGURE_INPUTS: [FigureInput; 4] = [
         label: |i18n| t_string!(i18n, project.planned_value_pv),
         name: |i18n| t_string!(i18n, project.planned_value),
         the: |i18n| t_string!(i18n, project.the_planned_value),
-        field: "planned_value",
+        field: schema::project::PLANNED_VALUE,
         testid: "planned-value",
         get: |f| f.planned_value,
         put: |f, v| f.planned_value = v,
@@ -386,7 +393,7 @@ const FIGURE_INPUTS: [FigureInput; 4] = [
         label: |i18n| t_string!(i18n, project.earned_value_ev),
         name: |i18n| t_string!(i18n, project.earned_value),
         the: |i18n| t_string!(i18n, project.the_earned_value),
-        field: "earned_value",
+        field: schema::project::EARNED_VALUE,
         testid: "earned-value",
         get: |f| f.earned_value,
         put: |f, v| f.earned_value = v,
@@ -395,7 +402,7 @@ const FIGURE_INPUTS: [FigureInput; 4] = [
         label: |i18n| t_string!(i18n, project.complete),
         name: |i18n| t_string!(i18n, project.percent_complete),
         the: |i18n| t_string!(i18n, project.the_percent_complete),
-        field: "percent_complete",
+        field: schema::project::PERCENT_COMPLETE,
         testid: "percent-complete",
         get: |f| f.percent_complete,
         put: |f, v| f.percent_complete = v,
@@ -489,7 +496,7 @@ fn Money(id: ProjectId, board: BoardContext, project: Memo<Project>) -> impl Int
                                     None => Err(message!(project.budget_not_number)),
                                 }
                             }/></label>
-                    <FieldHistory board project=id.get_value() field="budget"/>
+                    <FieldHistory board project=id.get_value() field=schema::project::BUDGET/>
                 </div>
                 {FIGURE_INPUTS.iter().map(|figure| view! {
                     <div class="with-story">
@@ -623,8 +630,8 @@ fn MilestoneRow(milestone: MilestoneId, milestones: Memo<Vec<Milestone>>, board:
         move |date: Option<NaiveDate>| date.map(|d| format::date(lang(), d)).unwrap_or_else(|| format::NO_VALUE.into());
     view! {
         <tr data-testid="milestone-row" data-milestone-id=id.get_value().to_string()>
-            <td>{name}{sign("name")}</td>
-            <td data-testid="milestone-planned">{move || date_text(read(|m| Some(m.due))())}{sign("due")}</td>
+            <td>{name}{sign(schema::milestone::NAME)}</td>
+            <td data-testid="milestone-planned">{move || date_text(read(|m| Some(m.due))())}{sign(schema::milestone::DUE)}</td>
             <td class="forecast" class:late=move || slip().is_some()>
                 <Field class="milestone-forecast" testid="milestone-forecast" disabled=read_only
                     label=Signal::derive(move || tr!(i18n, project.forecast_of, name = name()).to_string())
@@ -638,12 +645,12 @@ fn MilestoneRow(milestone: MilestoneId, milestones: Memo<Vec<Milestone>>, board:
                 {move || read(|m| m.forecast)().map(|d| view! {
                     <small class="date-words" data-testid="forecast-words">{format::date(lang(), d)}</small>
                 })}
-                {sign("forecast")}
+                {sign(schema::milestone::FORECAST)}
                 {move || slip().map(|days| view! {
                     <span class="slip" data-testid="milestone-slip">{tr!(i18n, project.slip_days, days).to_string()}</span>
                 })}
             </td>
-            <td>{move || date_text(read(|m| m.done_on)())}{sign("done_on")}</td>
+            <td>{move || date_text(read(|m| m.done_on)())}{sign(schema::milestone::DONE_ON)}</td>
             <td class=move || format!("status {}", match status() {
                 Some(MilestoneStatus::Done { days_late: 0 }) => "done",
                 Some(MilestoneStatus::Done { .. }) => "done late",
@@ -784,7 +791,7 @@ fn Registers(id: ProjectId, board: BoardContext) -> impl IntoView {
                     <ul class="plain" data-testid="project-risks">
                         {move || risks.get().into_iter().map(|row| view! {
                             <li><span class=format!("band {}", shared::views::risks::band_name(row.band))>{row.score}</span> " "
-                                {row.risk.title.clone()} " " <small class="hint">{band_label(row.band)} " · " {super::risks::roam_label(row.risk.roam)}</small></li>
+                                {row.risk.title.clone()} " " <small class="hint">{band_label(row.band)} " · " {roam_label(row.risk.roam)}</small></li>
                         }).collect_view()}
                     </ul>
                     <Show when=move || risks.with(Vec::is_empty)><p class="empty">{t!(i18n, project.no_risks)}</p></Show>
@@ -802,7 +809,7 @@ fn Registers(id: ProjectId, board: BoardContext) -> impl IntoView {
                     <h3>{t!(i18n, project.decisions)}</h3>
                     <ul class="plain" data-testid="project-decisions">
                         {move || decisions.get().into_iter().map(|decision| view! {
-                            <li><strong>{super::decisions::kind_label(i18n, decision.kind)}</strong> " " {decision.note.clone()} " "
+                            <li><strong>{kind_label(i18n, decision.kind)}</strong> " " {decision.note.clone()} " "
                                 <small class="hint">{format::stamp(lang(), &decision.recorded)}</small></li>
                         }).collect_view()}
                     </ul>

@@ -23,15 +23,13 @@ use shared::{
 };
 
 use crate::{
-    components::{band_label, rag_label},
+    components::{band_label, board_context::BoardContext, kind_label, kpi_label, rag_label, PLANNING_WEEKS},
     i18n::*,
     language::{catalogue_locale, lang, Language, Message},
 };
 
 use super::{
-    board::BoardContext,
-    dashboard::{bubble_chart_svg, kpi_how, kpi_label, CHART, PLANNING_WEEKS},
-    decisions::kind_label,
+    dashboard::{bubble_chart_svg, kpi_how, CHART},
     selection::{change_label, frontier_svg, run_in_slices, search_in_slices, FRONTIER},
 };
 

@@ -8,16 +8,16 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 
 use shared::{
-    board::NewPerson,
+    board::{schema, NewPerson},
     capacity::{self, WeekLoad},
     format, IsoWeek, PersonId, ProjectId,
 };
 
-use super::board::{parse_number, BoardContext};
 use crate::{
     components::{
+        board_context::BoardContext,
         conflict::{self, ConflictSign},
-        field::Field,
+        field::{parse_number, Field},
     },
     i18n::*,
     language::lang,
@@ -345,17 +345,17 @@ fn PersonRow(id: PersonId, board: BoardContext) -> impl IntoView {
     view! {
         <tr data-testid="person" data-person-id=id.get_value().to_string()>
             <td><Field class="person-name" label=Signal::derive(move || tr!(i18n, resource_plan.name_of, name = name.get()).to_string()) value=name disabled=read_only
-                commit=move |text| board.try_apply(|board| board.rename_person(&id.get_value(), &text))/>{sign("name")}</td>
+                commit=move |text| board.try_apply(|board| board.rename_person(&id.get_value(), &text))/>{sign(schema::person::NAME)}</td>
             <td><Field class="person-role" label=Signal::derive(move || tr!(i18n, resource_plan.role_of, name = name.get()).to_string()) value=role disabled=read_only
-                commit=move |text| board.try_apply(|board| board.set_person_role(&id.get_value(), &text))/>{sign("role")}</td>
+                commit=move |text| board.try_apply(|board| board.set_person_role(&id.get_value(), &text))/>{sign(schema::person::ROLE)}</td>
             <td><Field class="person-team" label=Signal::derive(move || tr!(i18n, resource_plan.team_of, name = name.get()).to_string()) value=team disabled=read_only
-                commit=move |text| board.try_apply(|board| board.set_person_team(&id.get_value(), &text))/>{sign("team")}</td>
+                commit=move |text| board.try_apply(|board| board.set_person_team(&id.get_value(), &text))/>{sign(schema::person::TEAM)}</td>
             <td><Field class="person-capacity" input_type="number" label=Signal::derive(move || tr!(i18n, resource_plan.capacity_of, name = name.get()).to_string())
                 value=capacity disabled=read_only
                 commit=move |text| match parse_number(&text) {
                     Some(hours) => board.try_apply(|board| board.set_capacity(&id.get_value(), hours)),
                     None => Err(message!(resource_plan.capacity_not_number)),
-                }/>{sign("capacity_hours_per_week")}</td>
+                }/>{sign(schema::person::CAPACITY_HOURS_PER_WEEK)}</td>
             <td class="actions">
                 <button type="button" node_ref=remove_button class="danger" aria-label=move || tr!(i18n, resource_plan.remove_named, name = name.get()).to_string()
                     disabled=read_only aria-expanded=move || confirming.get().to_string()

@@ -8,21 +8,19 @@
 
 use leptos::{ev, prelude::*};
 use shared::{
+    board::schema,
     capacity::Grouping,
     format,
     views::resources::{self as view_model, Cell, Group, Level},
     IsoWeek, PersonId, ProjectId,
 };
 
-use super::{
-    board::{parse_number, BoardContext},
-    project::ProjectLink,
-    risks::move_focus,
-};
+use super::{project::ProjectLink, risks::move_focus};
 use crate::{
     components::{
+        board_context::BoardContext,
         conflict::{self, ConflictSign},
-        field::Field,
+        field::{parse_number, Field},
     },
     i18n::*,
     language::{lang, language_of, Message},
@@ -84,7 +82,8 @@ pub fn ResourcesPage() -> impl IntoView {
                 .iter()
                 .filter(|person| !person.conflicts.is_empty())
                 .filter_map(|person| {
-                    conflict::on_field(&person.conflicts, "capacity_hours_per_week").map(|c| (person.id.clone(), c))
+                    conflict::on_field(&person.conflicts, schema::person::CAPACITY_HOURS_PER_WEEK)
+                        .map(|c| (person.id.clone(), c))
                 })
                 .collect::<Vec<_>>()
         })
@@ -462,13 +461,13 @@ fn CellEditor(
                         commit=move |role| board.try_apply(|b| {
                             let team = b.people().into_iter().find(|p| p.id == person.get_value()).map(|p| p.team).unwrap_or_default();
                             b.set_role_and_team(&person.get_value(), &role, &team)
-                        })/>{sign("role")}</label>
+                        })/>{sign(schema::person::ROLE)}</label>
                 <label>{t!(i18n, resources.team)} " "
                     <Field label=Signal::derive(move || t_string!(i18n, resources.team).to_string()) disabled=read_only value=Signal::derive(move || details.with(|p| p.as_ref().map(|p| p.team.clone()).unwrap_or_default()))
                         commit=move |team| board.try_apply(|b| {
                             let role = b.people().into_iter().find(|p| p.id == person.get_value()).map(|p| p.role).unwrap_or_default();
                             b.set_role_and_team(&person.get_value(), &role, &team)
-                        })/>{sign("team")}</label>
+                        })/>{sign(schema::person::TEAM)}</label>
             </div>
         </div>
     }

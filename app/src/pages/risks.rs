@@ -5,35 +5,25 @@
 
 use leptos::{ev, prelude::*};
 use shared::{
-    board::{NewRisk, Project, Risk, RiskId},
+    board::{schema, NewRisk, Project, Risk, RiskId},
     risk::{RiskBand, RiskBands, Roam},
     views::risks::{self as view_model, band_name, RiskFilter, BANDS},
     ProjectId,
 };
 
-use super::{board::BoardContext, project::ProjectLink};
+use super::project::ProjectLink;
 use crate::{
     components::{
         band_label,
+        board_context::BoardContext,
         conflict::{self, ConflictSign},
         field::Field,
-        progressive,
+        progressive, roam_label,
         rows::{project_row, risk_row, Rows},
     },
     i18n::*,
     language::Message,
 };
-
-/// A ROAM state in the reader's language (tracked).
-pub fn roam_label(roam: Roam) -> &'static str {
-    let i18n = use_i18n();
-    match roam {
-        Roam::Resolved => t_string!(i18n, risks.roam_resolved),
-        Roam::Owned => t_string!(i18n, risks.roam_owned),
-        Roam::Accepted => t_string!(i18n, risks.roam_accepted),
-        Roam::Mitigated => t_string!(i18n, risks.roam_mitigated),
-    }
-}
 
 fn risk_input(risk: &Risk) -> NewRisk {
     NewRisk {
@@ -321,7 +311,7 @@ fn RiskRow(id: RiskId, board: BoardContext, sources: RowSources) -> impl IntoVie
         let conflict = Signal::derive(move || {
             let mut conflict =
                 row.with(|r| r.as_ref().and_then(|(risk, _)| conflict::on_field(&risk.conflicts, field)))?;
-            if field == "roam" {
+            if field == schema::risk::ROAM {
                 let word =
                     |code: &str| code.parse::<Roam>().map_or_else(|_| code.to_owned(), |r| roam_label(r).to_owned());
                 conflict.winner = word(&conflict.winner);
@@ -334,19 +324,19 @@ fn RiskRow(id: RiskId, board: BoardContext, sources: RowSources) -> impl IntoVie
     view! {
         <tr data-testid="risk-row" data-risk-id=id.get_value().to_string() class:resolved=move || roam() == Roam::Resolved>
             <td><Field class="risk-title" label=Signal::derive(move || t_string!(i18n, risks.risk_title).to_string()) value=text(|r| r.title.clone()) disabled=read_only
-                commit=move |title| update(&|input| input.title = title.clone())/>{sign("title")}</td>
+                commit=move |title| update(&|input| input.title = title.clone())/>{sign(schema::risk::TITLE)}</td>
             <td>{move || row.get().map(|(risk, name)| view! { <ProjectLink board id=risk.project name/> })}</td>
-            <td>{scale(Box::new(move || row.with(|r| r.as_ref().map_or(1, |(risk, _)| risk.probability.get()))), |i18n| t_string!(i18n, risks.probability), |i, n| i.probability = n)}{sign("probability")}</td>
-            <td>{scale(Box::new(move || row.with(|r| r.as_ref().map_or(1, |(risk, _)| risk.impact.get()))), |i18n| t_string!(i18n, risks.impact), |i, n| i.impact = n)}{sign("impact")}</td>
+            <td>{scale(Box::new(move || row.with(|r| r.as_ref().map_or(1, |(risk, _)| risk.probability.get()))), |i18n| t_string!(i18n, risks.probability), |i, n| i.probability = n)}{sign(schema::risk::PROBABILITY)}</td>
+            <td>{scale(Box::new(move || row.with(|r| r.as_ref().map_or(1, |(risk, _)| risk.impact.get()))), |i18n| t_string!(i18n, risks.impact), |i, n| i.impact = n)}{sign(schema::risk::IMPACT)}</td>
             <td>{move || score_band.get().map(|(score, band)| view! {
                 <span class=format!("band {}", band_name(band)) data-testid="risk-score" title=band_label(band)>
                     {score} " " {band_label(band)}
                 </span>
             })}</td>
             <td><Field class="risk-owner" label=Signal::derive(move || t_string!(i18n, risks.owner).to_string()) value=text(|r| r.owner.clone()) disabled=read_only
-                commit=move |owner| update(&|input| input.owner = owner.clone())/>{sign("owner")}</td>
+                commit=move |owner| update(&|input| input.owner = owner.clone())/>{sign(schema::risk::OWNER)}</td>
             <td><Field class="risk-mitigation" label=Signal::derive(move || t_string!(i18n, risks.mitigation).to_string()) value=text(|r| r.mitigation.clone()) disabled=read_only
-                commit=move |mitigation| update(&|input| input.mitigation = mitigation.clone())/>{sign("mitigation")}</td>
+                commit=move |mitigation| update(&|input| input.mitigation = mitigation.clone())/>{sign(schema::risk::MITIGATION)}</td>
             <td>
                 <select aria-label=move || t_string!(i18n, risks.roam_state) data-testid="risk-roam" disabled=move || read_only.get() on:change=move |ev| {
                     if let Ok(state) = event_target_value(&ev).parse::<Roam>() {
@@ -357,7 +347,7 @@ fn RiskRow(id: RiskId, board: BoardContext, sources: RowSources) -> impl IntoVie
                 }>
                     {Roam::ALL.into_iter().map(|state| view! { <option value=state.as_str() selected=move || roam() == state>{move || roam_label(state)}</option> }).collect_view()}
                 </select>
-                {sign("roam")}
+                {sign(schema::risk::ROAM)}
             </td>
             <td class="actions">
                 <button type="button" disabled=move || read_only.get() || roam() == Roam::Resolved data-testid="close-risk"

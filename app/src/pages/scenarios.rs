@@ -20,10 +20,9 @@ use leptos::{html, prelude::*};
 use leptos_router::{components::A, hooks::use_navigate};
 use shared::{api::ScenarioSummary, board::BoardSnapshot, format};
 
-use super::board::BoardContext;
 use crate::{
     api::{self, FetchError},
-    components::comparison::ComparisonView,
+    components::{board_context::BoardContext, comparison::ComparisonView},
     i18n::*,
     language::{lang, refusal, Message},
 };

@@ -22,12 +22,12 @@ use shared::{
     ProjectId,
 };
 
-use super::board::{parse_number, BoardContext};
 use crate::{
     account::Auth,
     components::{
+        board_context::BoardContext,
         conflict::{self, ConflictSign},
-        field::Field,
+        field::{parse_number, Field},
         members::Access,
         progressive,
         rows::{project_row, Rows},

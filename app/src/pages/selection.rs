@@ -22,10 +22,9 @@ use shared::{
     IsoWeek, ProjectId,
 };
 
-use super::{board::BoardContext, dashboard::PLANNING_WEEKS};
 use crate::{
     account::Auth,
-    components::stage_label,
+    components::{board_context::BoardContext, kind_label, stage_label, PLANNING_WEEKS},
     i18n::*,
     language::{lang, Message},
 };
@@ -120,7 +119,7 @@ pub fn SelectionPage() -> impl IntoView {
     let default_budget = Memo::new(move |_| board.view.snapshot.with(|s| views::selection::default_budget(s)));
     let budget = Memo::new(move |_| match budget_text.get() {
         None => Ok(default_budget.get()),
-        Some(text) => match super::board::parse_number(&text) {
+        Some(text) => match crate::components::field::parse_number(&text) {
             Some(value) if value >= 0.0 => Ok(value),
             _ => Err(t_string!(i18n, selection.budget_not_number).to_owned()),
         },
@@ -217,7 +216,7 @@ pub fn SelectionPage() -> impl IntoView {
                             prop:value=move || format::number(lang(), shown(), 2) aria-invalid=move || error.with(Option::is_some).then_some("true")
                             on:change=move |ev| {
                                 let text = event_target_value(&ev);
-                                match super::board::parse_number(&text).filter(|hours| *hours >= 0.0) {
+                                match crate::components::field::parse_number(&text).filter(|hours| *hours >= 0.0) {
                                     Some(hours) => { error.set(None); role_hours.update(|all| { all.insert(name.clone(), hours); }); }
                                     None => error.set(Some(message!(selection.hours_not_number))),
                                 }
@@ -615,7 +614,7 @@ pub fn DecisionLog(board: BoardContext) -> impl IntoView {
                     let version = decision.heads.first().map(|h| h.to_string()[..8].to_owned()).unwrap_or_default();
                     view! {
                         <tr data-testid="decision-row">
-                            <td>{super::decisions::kind_label(i18n, decision.kind)}</td>
+                            <td>{kind_label(i18n, decision.kind)}</td>
                             <td>{project}</td>
                             <td>{decision.note.clone()}</td>
                             <td>{decision.recorded.by.clone()}</td>

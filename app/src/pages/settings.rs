@@ -9,9 +9,14 @@ use shared::{
     format, views,
 };
 
-use super::board::{parse_number, BoardContext};
 use crate::{
-    components::{field::Field, gate_label, members::Access, phase_label},
+    components::{
+        board_context::BoardContext,
+        field::{parse_number, Field},
+        gate_label,
+        members::Access,
+        phase_label,
+    },
     i18n::*,
     language::{lang, Message},
 };

@@ -16,10 +16,10 @@ use shared::{
 };
 use wasm_bindgen::JsCast;
 
-use super::board::{parse_number, BoardContext};
 use crate::{
     components::{
-        field::Field,
+        board_context::BoardContext,
+        field::{parse_number, Field},
         progressive,
         rows::{project_row, Rows},
         stage_label,
