@@ -42,6 +42,10 @@ wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out
   --out-name "$name" "$site/pkg/$name.wasm"
 # Leptos loads `<name>.wasm` (cargo-leptos's naming), not wasm-bindgen's `<name>_bg.wasm`.
 mv "$site/pkg/${name}_bg.wasm" "$site/pkg/$name.wasm"
+# Code that only lazy pages and lazy functions use must not be back in the main module (one
+# call from the frame brings it into every first load): checked on the function names, which
+# wasm-opt removes below.
+python3 scripts/check-main-module.py "$site/pkg/$name.wasm"
 # The chunks' function names (most of a debug chunk's bytes; the main module keeps its own, for
 # stack traces): every browser profile fetches every chunk once, when the service worker installs.
 find "$site/pkg" -name '*.wasm' ! -name "$name.wasm" -exec python3 scripts/strip-names.py {} +

@@ -468,70 +468,8 @@ pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
             return;
         }
         busy.set(true);
-        spawn_local(async move {
-            let local = board.session.with_value(|session| session.read(|b| b.own_changes()));
-            let mut target =
-                local.into_iter().map(|hash| hash.to_string()).find(|hash| done.with_value(|d| !d.contains(hash)));
-            if target.is_none() {
-                let me = crate::account::Auth::get().account().map(|account| account.id);
-                match api::history(&document_id.get_value(), None).await {
-                    Ok(page) => {
-                        target = page
-                            .entries
-                            .into_iter()
-                            .filter(|entry| entry.account_id.is_some() && entry.account_id == me)
-                            .map(|entry| entry.hash)
-                            .find(|hash| done.with_value(|d| !d.contains(hash)));
-                    }
-                    Err(error) => {
-                        message.set(Some(tr!(i18n, history.undo_nothing_server, reason = explain(i18n, &error))));
-                        busy.set(false);
-                        return;
-                    }
-                }
-            }
-            let Some(hash) = target.and_then(|hash| hash.parse::<shared::history::ChangeHash>().ok()) else {
-                message.set(Some(t_string!(i18n, history.undo_no_change).to_owned()));
-                busy.set(false);
-                return;
-            };
-            let summary = board.session.with_value(|session| session.read(|b| b.describe_change(&hash))).map_or_else(
-                || t_string!(i18n, history.undo_your_last).to_owned(),
-                |summary| summary_text(i18n, &summary.phrases),
-            );
-            let mut outcome = None;
-            let result = board.try_apply(|b| {
-                outcome = Some(b.undo_change(&hash)?);
-                Ok(())
-            });
-            done.update_value(|d| {
-                d.insert(hash.to_string());
-            });
-            let text = match (result, outcome) {
-                (Err(error), _) => tr!(i18n, history.undo_failed, summary, reason = error),
-                (Ok(()), Some(outcome)) if outcome.restored == 0 => {
-                    tr!(i18n, history.undo_all_changed, summary)
-                }
-                (Ok(()), Some(outcome)) => {
-                    // The undo is this device's newest change: never undo it in turn.
-                    if let Some(undo) =
-                        board.session.with_value(|session| session.read(|b| b.own_changes().into_iter().next()))
-                    {
-                        done.update_value(|d| {
-                            d.insert(undo.to_string());
-                        });
-                    }
-                    if outcome.kept > 0 {
-                        tr!(i18n, history.undo_partly, summary, count = outcome.kept)
-                    } else {
-                        tr!(i18n, history.undo_done, summary)
-                    }
-                }
-                (Ok(()), None) => String::new(),
-            };
-            message.set(Some(text));
-            busy.set(false);
-        });
+        let undo = Undo { board, document_id, done, message, busy, i18n };
+        spawn_local(async move { undo_last(undo).await });
     };
 
     let handle = window_event_listener(leptos::ev::keydown, move |event| {
@@ -552,4 +490,83 @@ pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
             <span class="undo-message" role="status" data-testid="undo-message">{message}</span>
         </div>
     }
+}
+
+/// What [`undo_last`] works with: the button's board, state and message.
+struct Undo {
+    board: BoardContext,
+    document_id: StoredValue<String>,
+    done: StoredValue<std::collections::HashSet<String>>,
+    message: RwSignal<Option<String>>,
+    busy: RwSignal<bool>,
+    i18n: I18nContext<Locale>,
+}
+
+/// The undo itself, in a chunk of its own loaded with the first undo (`#[lazy]`, see
+/// ARCHITECTURE.md): the button is in the frame on every page, but what finds, describes and
+/// reverts the change (the history's descriptions of changes among it) is needed only once it
+/// is pressed.
+#[lazy]
+async fn undo_last(undo: Undo) {
+    let Undo { board, document_id, done, message, busy, i18n } = undo;
+    let local = board.session.with_value(|session| session.read(|b| b.own_changes()));
+    let mut target = local.into_iter().map(|hash| hash.to_string()).find(|hash| done.with_value(|d| !d.contains(hash)));
+    if target.is_none() {
+        let me = crate::account::Auth::get().account().map(|account| account.id);
+        match api::history(&document_id.get_value(), None).await {
+            Ok(page) => {
+                target = page
+                    .entries
+                    .into_iter()
+                    .filter(|entry| entry.account_id.is_some() && entry.account_id == me)
+                    .map(|entry| entry.hash)
+                    .find(|hash| done.with_value(|d| !d.contains(hash)));
+            }
+            Err(error) => {
+                message.set(Some(tr!(i18n, history.undo_nothing_server, reason = explain(i18n, &error))));
+                busy.set(false);
+                return;
+            }
+        }
+    }
+    let Some(hash) = target.and_then(|hash| hash.parse::<shared::history::ChangeHash>().ok()) else {
+        message.set(Some(t_string!(i18n, history.undo_no_change).to_owned()));
+        busy.set(false);
+        return;
+    };
+    let summary = board.session.with_value(|session| session.read(|b| b.describe_change(&hash))).map_or_else(
+        || t_string!(i18n, history.undo_your_last).to_owned(),
+        |summary| summary_text(i18n, &summary.phrases),
+    );
+    let mut outcome = None;
+    let result = board.try_apply(|b| {
+        outcome = Some(b.undo_change(&hash)?);
+        Ok(())
+    });
+    done.update_value(|d| {
+        d.insert(hash.to_string());
+    });
+    let text = match (result, outcome) {
+        (Err(error), _) => tr!(i18n, history.undo_failed, summary, reason = error),
+        (Ok(()), Some(outcome)) if outcome.restored == 0 => {
+            tr!(i18n, history.undo_all_changed, summary)
+        }
+        (Ok(()), Some(outcome)) => {
+            // The undo is this device's newest change: never undo it in turn.
+            if let Some(undo) = board.session.with_value(|session| session.read(|b| b.own_changes().into_iter().next()))
+            {
+                done.update_value(|d| {
+                    d.insert(undo.to_string());
+                });
+            }
+            if outcome.kept > 0 {
+                tr!(i18n, history.undo_partly, summary, count = outcome.kept)
+            } else {
+                tr!(i18n, history.undo_done, summary)
+            }
+        }
+        (Ok(()), None) => String::new(),
+    };
+    message.set(Some(text));
+    busy.set(false);
 }
