@@ -67,7 +67,7 @@ if [[ "$profile" == "wasm-release" ]]; then
 else
   # Debug: the chunks (18 MB, fetched by every browser profile's service worker) compressed
   # once, fast, instead of by the debug server for every profile: about 1 s of the server's CPU
-  # per browser context in the browser tests. The main module (27 MB, over the server's limit
+  # per browser context in the browser tests. The main module (23 MB, over the server's limit
   # for compressing as it goes out) stays plain, as it was served.
   find "$site/pkg" \( -name '*.wasm' -o -name '*.js' \) ! -name "$name.wasm" -print0 | xargs -0 -r gzip -1 --keep --force
 fi
