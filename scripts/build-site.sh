@@ -42,6 +42,10 @@ wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle --out
   --out-name "$name" "$site/pkg/$name.wasm"
 # Leptos loads `<name>.wasm` (cargo-leptos's naming), not wasm-bindgen's `<name>_bg.wasm`.
 mv "$site/pkg/${name}_bg.wasm" "$site/pkg/$name.wasm"
+# Code that only lazy pages and lazy functions use must not be back in the main module (one
+# call from the frame brings it into every first load): checked on the function names, which
+# wasm-opt removes below.
+python3 scripts/check-main-module.py "$site/pkg/$name.wasm"
 # The chunks' function names (most of a debug chunk's bytes; the main module keeps its own, for
 # stack traces): every browser profile fetches every chunk once, when the service worker installs.
 find "$site/pkg" -name '*.wasm' ! -name "$name.wasm" -exec python3 scripts/strip-names.py {} +
@@ -63,7 +67,7 @@ if [[ "$profile" == "wasm-release" ]]; then
 else
   # Debug: the chunks (18 MB, fetched by every browser profile's service worker) compressed
   # once, fast, instead of by the debug server for every profile: about 1 s of the server's CPU
-  # per browser context in the browser tests. The main module (27 MB, over the server's limit
+  # per browser context in the browser tests. The main module (23 MB, over the server's limit
   # for compressing as it goes out) stays plain, as it was served.
   find "$site/pkg" \( -name '*.wasm' -o -name '*.js' \) ! -name "$name.wasm" -print0 | xargs -0 -r gzip -1 --keep --force
 fi

@@ -3,6 +3,11 @@
 //! selection chooses on each. The figures come from `shared::history::compare`; this only lays
 //! them out. The selection is computed after the rest is on screen (it searches up to
 //! `compare::SELECTION_NODES` branch-and-bound nodes per version).
+//!
+//! The comparison is code of its own, loaded the first time one is shown (`#[lazy]`, split
+//! into a chunk by `scripts/build-site.sh`): the frame's time-travel banner offers it on every
+//! page, and with it the main module would carry the comparison and the exact selection it runs
+//! (the MILP solver), which otherwise only the selection page's chunk needs.
 
 use std::sync::Arc;
 
@@ -55,7 +60,8 @@ fn field_value(field: &str, value: &str) -> String {
 }
 
 /// The difference from `then` to `now`, with the names of both ends (e.g. "2027 Q1 review"
-/// and "now").
+/// and "now"). Its code comes with the first comparison shown (see the module's note); until
+/// then, "Loading…".
 #[component]
 pub fn ComparisonView(
     #[prop(into)] then: Arc<BoardSnapshot>,
@@ -63,6 +69,31 @@ pub fn ComparisonView(
     then_label: String,
     now_label: String,
 ) -> impl IntoView {
+    let i18n = use_i18n();
+    let ends = Ends { then, now, then_label, now_label };
+    view! {
+        <Suspense fallback=move || view! { <p class="hint" role="status">{t!(i18n, common.loading)}</p> }>
+            {Suspend::new(async move { comparison(ends).await })}
+        </Suspense>
+    }
+}
+
+/// What [`ComparisonView`] compares: one argument, as a split function takes it.
+struct Ends {
+    then: Arc<BoardSnapshot>,
+    now: Signal<Arc<BoardSnapshot>>,
+    then_label: String,
+    now_label: String,
+}
+
+/// The comparison itself, in a chunk of its own (see the module's note).
+#[lazy]
+fn comparison(ends: Ends) -> AnyView {
+    // Built once: what it shows follows `now` through its own memos, not through the caller.
+    untrack(|| comparison_view(ends).into_any())
+}
+
+fn comparison_view(Ends { then, now, then_label, now_label }: Ends) -> impl IntoView {
     let then = StoredValue::new(then);
     let weeks = IsoWeek::containing(chrono::Utc::now().date_naive()).span(PLANNING_WEEKS);
     let weeks = StoredValue::new(weeks);

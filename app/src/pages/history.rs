@@ -470,78 +470,8 @@ pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
             return;
         }
         busy.set(true);
-        spawn_local(async move {
-            let local = board.session.with_value(|session| session.read(|b| b.own_changes()));
-            let mut target =
-                local.into_iter().map(|hash| hash.to_string()).find(|hash| done.with_value(|d| !d.contains(hash)));
-            if target.is_none() {
-                let me = crate::account::Auth::get().account().map(|account| account.id);
-                match api::history(&document_id.get_value(), None).await {
-                    Ok(page) => {
-                        target = page
-                            .entries
-                            .into_iter()
-                            .filter(|entry| entry.account_id.is_some() && entry.account_id == me)
-                            .map(|entry| entry.hash)
-                            .find(|hash| done.with_value(|d| !d.contains(hash)));
-                    }
-                    Err(error) => {
-                        message.set(Some(Message::new(move |locale| {
-                            trd!(locale, history.undo_nothing_server, reason = explain(locale, &error))
-                        })));
-                        busy.set(false);
-                        return;
-                    }
-                }
-            }
-            let Some(hash) = target.and_then(|hash| hash.parse::<shared::history::ChangeHash>().ok()) else {
-                message.set(Some(message!(history.undo_no_change)));
-                busy.set(false);
-                return;
-            };
-            // What the change did, worded with the message (in the language it is shown in).
-            let phrases = board.session.with_value(|session| session.read(|b| b.describe_change(&hash)));
-            let phrases = phrases.map(|summary| summary.phrases);
-            let summary = move || match &phrases {
-                Some(phrases) => summary_text(i18n, phrases),
-                None => t_string!(i18n, history.undo_your_last).to_owned(),
-            };
-            let mut outcome = None;
-            let result = board.try_apply(|b| {
-                outcome = Some(b.undo_change(&hash)?);
-                Ok(())
-            });
-            done.update_value(|d| {
-                d.insert(hash.to_string());
-            });
-            let text = match (result, outcome) {
-                (Err(error), _) => Message::new(move |locale| {
-                    trd!(locale, history.undo_failed, summary = summary(), reason = error.in_locale(locale))
-                }),
-                (Ok(()), Some(outcome)) if outcome.restored == 0 => {
-                    message!(history.undo_all_changed, summary = summary())
-                }
-                (Ok(()), Some(outcome)) => {
-                    // The undo is this device's newest change: never undo it in turn.
-                    if let Some(undo) =
-                        board.session.with_value(|session| session.read(|b| b.own_changes().into_iter().next()))
-                    {
-                        done.update_value(|d| {
-                            d.insert(undo.to_string());
-                        });
-                    }
-                    let count = outcome.kept;
-                    if count > 0 {
-                        message!(history.undo_partly, summary = summary(), count)
-                    } else {
-                        message!(history.undo_done, summary = summary())
-                    }
-                }
-                (Ok(()), None) => Message::new(|_| String::new()),
-            };
-            message.set(Some(text));
-            busy.set(false);
-        });
+        let undo = Undo { board, document_id, done, message, busy, i18n };
+        spawn_local(async move { undo_last(undo).await });
     };
 
     let handle = window_event_listener(leptos::ev::keydown, move |event| {
@@ -562,4 +492,91 @@ pub fn UndoLastChange(board: BoardContext) -> impl IntoView {
             <span class="undo-message" role="status" data-testid="undo-message">{move || message.get().map(|message| message.text(i18n))}</span>
         </div>
     }
+}
+
+/// What [`undo_last`] works with: the button's board, state and message.
+struct Undo {
+    board: BoardContext,
+    document_id: StoredValue<String>,
+    done: StoredValue<std::collections::HashSet<String>>,
+    message: RwSignal<Option<Message>>,
+    busy: RwSignal<bool>,
+    i18n: I18nContext<Locale>,
+}
+
+/// The undo itself, in a chunk of its own loaded with the first undo (`#[lazy]`, see
+/// ARCHITECTURE.md): the button is in the frame on every page, but what finds, describes and
+/// reverts the change (the history's descriptions of changes among it) is needed only once it
+/// is pressed.
+#[lazy]
+async fn undo_last(undo: Undo) {
+    let Undo { board, document_id, done, message, busy, i18n } = undo;
+    let local = board.session.with_value(|session| session.read(|b| b.own_changes()));
+    let mut target = local.into_iter().map(|hash| hash.to_string()).find(|hash| done.with_value(|d| !d.contains(hash)));
+    if target.is_none() {
+        let me = crate::account::Auth::get().account().map(|account| account.id);
+        match api::history(&document_id.get_value(), None).await {
+            Ok(page) => {
+                target = page
+                    .entries
+                    .into_iter()
+                    .filter(|entry| entry.account_id.is_some() && entry.account_id == me)
+                    .map(|entry| entry.hash)
+                    .find(|hash| done.with_value(|d| !d.contains(hash)));
+            }
+            Err(error) => {
+                message.set(Some(Message::new(move |locale| {
+                    trd!(locale, history.undo_nothing_server, reason = explain(locale, &error))
+                })));
+                busy.set(false);
+                return;
+            }
+        }
+    }
+    let Some(hash) = target.and_then(|hash| hash.parse::<shared::history::ChangeHash>().ok()) else {
+        message.set(Some(message!(history.undo_no_change)));
+        busy.set(false);
+        return;
+    };
+    // What the change did, worded with the message (in the language it is shown in).
+    let phrases = board.session.with_value(|session| session.read(|b| b.describe_change(&hash)));
+    let phrases = phrases.map(|summary| summary.phrases);
+    let summary = move || match &phrases {
+        Some(phrases) => summary_text(i18n, phrases),
+        None => t_string!(i18n, history.undo_your_last).to_owned(),
+    };
+    let mut outcome = None;
+    let result = board.try_apply(|b| {
+        outcome = Some(b.undo_change(&hash)?);
+        Ok(())
+    });
+    done.update_value(|d| {
+        d.insert(hash.to_string());
+    });
+    let text = match (result, outcome) {
+        (Err(error), _) => Message::new(move |locale| {
+            trd!(locale, history.undo_failed, summary = summary(), reason = error.in_locale(locale))
+        }),
+        (Ok(()), Some(outcome)) if outcome.restored == 0 => {
+            message!(history.undo_all_changed, summary = summary())
+        }
+        (Ok(()), Some(outcome)) => {
+            // The undo is this device's newest change: never undo it in turn.
+            if let Some(undo) = board.session.with_value(|session| session.read(|b| b.own_changes().into_iter().next()))
+            {
+                done.update_value(|d| {
+                    d.insert(undo.to_string());
+                });
+            }
+            let count = outcome.kept;
+            if count > 0 {
+                message!(history.undo_partly, summary = summary(), count)
+            } else {
+                message!(history.undo_done, summary = summary())
+            }
+        }
+        (Ok(()), None) => Message::new(|_| String::new()),
+    };
+    message.set(Some(text));
+    busy.set(false);
 }
