@@ -37,10 +37,17 @@ const HISTORY_PAGES: usize = 20;
 /// What every field's story on a page shares: which one is open (one at a time), which button
 /// gets the focus back when it closes, and the names found so far in the server's history,
 /// read once for them all.
+///
+/// A page of 1,000 projects has 5,000 buttons and 1,000 places a story may open: each asks
+/// [`Stories::is_open`] about its own field or project, which wakes only the ones whose answer
+/// changes (a `Selector`), instead of every one of them watching `open`.
 #[derive(Clone, Copy)]
 pub struct Stories {
     open: RwSignal<Option<(ProjectId, &'static str)>>,
-    focus_back: RwSignal<Option<(ProjectId, &'static str)>>,
+    /// Which field's story is open, asked field by field.
+    open_field: StoredValue<Selector<Option<(ProjectId, &'static str)>>>,
+    /// Which project has a story open, asked project by project.
+    open_project: StoredValue<Selector<Option<ProjectId>>>,
     /// Change hash → the member who sent it.
     names: RwSignal<HashMap<String, String>>,
     /// `Some("loading")` while the history is read, `Some("offline")` when it could not be.
@@ -54,9 +61,11 @@ impl Stories {
     }
 
     fn new() -> Stories {
+        let open = RwSignal::new(None::<(ProjectId, &'static str)>);
         Stories {
-            open: RwSignal::new(None),
-            focus_back: RwSignal::new(None),
+            open,
+            open_field: StoredValue::new(Selector::new(move || open.get())),
+            open_project: StoredValue::new(Selector::new(move || open.with(|open| open.as_ref().map(|(p, _)| p.clone())))),
             names: RwSignal::new(HashMap::new()),
             names_state: RwSignal::new(None),
         }
@@ -66,10 +75,25 @@ impl Stories {
         use_context().unwrap_or_else(Stories::new)
     }
 
+    /// Whether the story of `project`'s `field` is open; wakes the caller only when that changes.
+    fn is_open(self, project: &ProjectId, field: &'static str) -> bool {
+        self.open_field.with_value(|open| open.selected(&Some((project.clone(), field))))
+    }
+
+    /// Closes the story and gives the focus back to the button that opened it.
     fn close(self) {
-        let open = self.open.get_untracked();
+        let Some((project, field)) = self.open.get_untracked() else { return };
         self.open.set(None);
-        self.focus_back.set(open);
+        request_animation_frame(move || {
+            let selector = format!(
+                "[data-testid=field-history][data-project-id=\"{project}\"][data-field=\"{field}\"]"
+            );
+            if let Ok(Some(button)) = document().query_selector(&selector) {
+                if let Ok(button) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(button) {
+                    let _ = button.focus();
+                }
+            }
+        });
     }
 
     /// Reads the server's history until every change in `wanted` is named (or the pages run
@@ -157,33 +181,19 @@ pub fn FieldHistory(board: BoardContext, project: ProjectId, field: &'static str
     let i18n = use_i18n();
     let stories = Stories::get();
     let project = StoredValue::new(project);
-    let is_open = Memo::new(move |_| {
-        stories.open.with(|open| open.as_ref().is_some_and(|(p, f)| *f == field && *p == project.get_value()))
-    });
-    let button = NodeRef::<leptos::html::Button>::new();
-    // The story closed: the focus comes back here.
-    Effect::new(move || {
-        let mine = stories
-            .focus_back
-            .with(|back| back.as_ref().is_some_and(|(p, f)| *f == field && *p == project.get_value()));
-        if mine {
-            stories.focus_back.set(None);
-            if let Some(button) = button.get_untracked() {
-                let _ = button.focus();
-            }
-        }
-    });
+    let is_open = move || project.with_value(|project| stories.is_open(project, field));
     // The button's name is short ("Who set it?") and comes right after its field; the field's
     // label is in its tooltip and in the story's title. Naming the button after the field
     // would give two controls the field's name.
     let title = move || tr!(i18n, timetravel.story_of, field = field_label(i18n, field)).to_string();
     view! {
-        <Show when=move || board.at.with(Option::is_none)>
-            <button type="button" class="field-history" node_ref=button data-testid="field-history" data-field=field
+        {move || board.at.with(Option::is_none).then(|| view! {
+            <button type="button" class="field-history" data-testid="field-history" data-field=field
+                data-project-id=project.get_value().to_string()
                 aria-label=move || t_string!(i18n, timetravel.story_button) title=title
-                aria-expanded=move || is_open.get().to_string()
+                aria-expanded=move || is_open().to_string()
                 on:click=move |_| {
-                    if is_open.get_untracked() {
+                    if untrack(is_open) {
                         stories.open.set(None);
                     } else {
                         stories.open.set(Some((project.get_value(), field)));
@@ -194,16 +204,18 @@ pub fn FieldHistory(board: BoardContext, project: ProjectId, field: &'static str
                     <path d="M8 4.5V8l2.5 1.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round"/>
                 </svg>
             </button>
-        </Show>
+        })}
     }
 }
 
-/// Which of `fields` of `project` has its story open, if any.
-fn open_field(stories: Stories, project: ProjectId, fields: &'static [&'static str]) -> Memo<Option<&'static str>> {
-    Memo::new(move |_| {
-        stories
-            .open
-            .with(|open| open.as_ref().filter(|(p, f)| *p == project && fields.contains(f)).map(|(_, field)| *field))
+/// Which of `fields` of `project` has its story open, if any: watches `open` only while a
+/// story of this project is open.
+fn open_field(stories: Stories, project: ProjectId, fields: &'static [&'static str]) -> Signal<Option<&'static str>> {
+    let project = StoredValue::new(project);
+    Signal::derive(move || {
+        let mine = project.with_value(|project| stories.open_project.with_value(|open| open.selected(&Some(project.clone()))));
+        mine.then(|| stories.open.with(|open| open.as_ref().map(|(_, field)| *field).filter(|f| fields.contains(f))))
+            .flatten()
     })
 }
 

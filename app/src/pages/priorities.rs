@@ -3,7 +3,6 @@
 //! budget in the board's currency underneath.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use shared::{
     board::{schema, NewProject, Project, Stage},
     format::{self, parse_amount},
@@ -47,7 +46,8 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
     });
 
     // A large board's rows are drawn a slice per frame, the first ones at once.
-    let shown = progressive::progressive(move || order.with(Vec::len));
+    let count = Memo::new(move |_| order.with(Vec::len));
+    let shown = progressive::progressive(move || count.get());
     let rows = Rows::new(board.view.snapshot, project_row);
 
     view! {
@@ -68,7 +68,7 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     <For each=move || order.with(|order| progressive::first(order, shown.get())) key=|id| id.clone()
-                        children=move |id| view! { <ProjectRow id board dragged order rows/> }/>
+                        children=move |id| view! { <ProjectRow id board dragged count rows/> }/>
                 </tbody>
                 <tfoot><tr>
                     <th scope="row" colspan="6" class="total-label">{t!(i18n, priorities.total_budget)}</th>
@@ -101,7 +101,8 @@ fn ProjectRow(
     id: ProjectId,
     board: BoardContext,
     dragged: RwSignal<Option<ProjectId>>,
-    order: Memo<Vec<ProjectId>>,
+    /// How many projects there are (one memo for every row: the last row's "down" is disabled).
+    count: Memo<usize>,
     rows: Rows<ProjectId, Project>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -134,7 +135,6 @@ fn ProjectRow(
             })
         })
     };
-    let count = Memo::new(move |_| order.with(Vec::len));
     let (up, down) = (NodeRef::<leptos::html::Button>::new(), NodeRef::<leptos::html::Button>::new());
     // Moving a row moves its element, which takes the focus from the button just pressed: give
     // it back once the row is in place (or to the other button at the top or the bottom), so
@@ -162,15 +162,15 @@ fn ProjectRow(
     };
     let cancel = NodeRef::<leptos::html::Button>::new();
     let delete_button = NodeRef::<leptos::html::Button>::new();
-    Effect::new(move || {
-        if confirming.get() {
-            request_animation_frame(move || {
-                if let Some(cancel) = cancel.get_untracked() {
-                    let _ = cancel.focus();
-                }
-            });
-        }
-    });
+    // Asking: the focus goes to "Cancel", so Enter never deletes by accident.
+    let start_confirming = move || {
+        confirming.set(true);
+        request_animation_frame(move || {
+            if let Some(cancel) = cancel.get_untracked() {
+                let _ = cancel.focus();
+            }
+        });
+    };
     let stop_confirming = move || {
         confirming.set(false);
         request_animation_frame(move || {
@@ -179,10 +179,12 @@ fn ProjectRow(
             }
         });
     };
+    // The option selected when the row is drawn; later changes go through the select's value.
+    let drawn_stage = untrack(stage);
     let stage_options = Stage::ALL
         .into_iter()
         .map(|option| {
-            view! { <option value=option.as_str() selected=move || stage() == option>{move || stage_label(option)}</option> }
+            view! { <option value=option.as_str() selected=drawn_stage == option>{move || stage_label(option)}</option> }
         })
         .collect_view();
 
@@ -218,10 +220,12 @@ fn ProjectRow(
                 <Field class="project-name" label=Signal::derive(move || t_string!(i18n, priorities.project_name).to_string()) value=Signal::derive(name) disabled=Signal::derive(read_only)
                     commit=move |name| board.try_apply(|board| board.rename_project(&id.get_value(), &name))/>
                 <FieldHistory board project=id.get_value() field=schema::project::NAME/>
-                <A href=board.href(&format!("project/{}", id.get_value())) attr:class="project-open"
-                    attr:aria-label=move || tr!(i18n, priorities.open_page_of, name = name()).to_string()>
+                // A plain link (the router takes its clicks): `<A>` would watch the location
+                // for `aria-current`, once per row.
+                <a href=board.href(&format!("project/{}", id.get_value())) class="project-open"
+                    aria-label=move || tr!(i18n, priorities.open_page_of, name = name()).to_string()>
                     {t!(i18n, priorities.open)}
-                </A>
+                </a>
                 {move || conflicts().map(|text| view! { <span class="conflict" data-testid="conflict" title=text.clone()>{format!("⚑ {text}")}</span> })}
             </td>
             <td><select aria-label=move || t_string!(i18n, priorities.stage) prop:value=move || stage().as_str() disabled=read_only on:change=move |ev| {
@@ -262,7 +266,7 @@ fn ProjectRow(
                     aria-label=move || t_string!(i18n, priorities.delete_project)
                     title=move || t_string!(i18n, priorities.delete_project)
                     disabled=read_only aria-expanded=move || confirming.get().to_string()
-                    on:click=move |_| confirming.set(true)>"✕"</button>
+                    on:click=move |_| start_confirming()>"✕"</button>
                 <Show when=move || confirming.get()>
                     <div class="confirm-delete" role="group" aria-label=move || t_string!(i18n, priorities.confirm_delete)
                         data-testid="confirm-delete"

@@ -89,6 +89,9 @@ pub fn ResourcesPage() -> impl IntoView {
         })
     });
     let selected = RwSignal::new(None::<(PersonId, IsoWeek)>);
+    // Asked cell by cell (7,800 of them on a large board): choosing a cell wakes the two cells
+    // whose answer changes, not every cell watching `selected`.
+    let is_selected = StoredValue::new(Selector::new(move || selected.get()));
     let overall = Memo::new(move |_| {
         groups.with(|groups| {
             let (booked, capacity) = groups
@@ -139,7 +142,7 @@ pub fn ResourcesPage() -> impl IntoView {
                     .map(|person| {
                         let row = row_number;
                         row_number += 1;
-                        view! { <PersonRow person groups row selected capacity_conflicts/> }
+                        view! { <PersonRow person groups row weeks selected is_selected capacity_conflicts/> }
                     })
                     .collect_view();
                 view! { <tbody>{head}{rows}</tbody> }
@@ -260,7 +263,9 @@ fn PersonRow(
     person: PersonId,
     groups: Memo<Vec<Group>>,
     row: usize,
+    weeks: StoredValue<Vec<IsoWeek>>,
     selected: RwSignal<Option<(PersonId, IsoWeek)>>,
+    is_selected: StoredValue<Selector<Option<(PersonId, IsoWeek)>>>,
     capacity_conflicts: Memo<Vec<(PersonId, shared::board::FieldConflict)>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -275,16 +280,27 @@ fn PersonRow(
     let cells = (0..WEEKS)
         .map(|column| {
             let cell = move || line.with(|l| l.as_ref().and_then(|l| l.cells.get(column).cloned()));
-            let is_selected = move || {
-                selected.with(|s| {
-                    s.as_ref().is_some_and(|(p, w)| *p == person.get_value() && cell().is_some_and(|c| c.week == *w))
-                })
+            let week = weeks.with_value(|weeks| weeks[column]);
+            let is_selected =
+                move || is_selected.with_value(|selector| selector.selected(&Some((person.get_value(), week))));
+            // The level without the hours' text (formatting 7,800 amounts three times over was
+            // most of drawing the map), and one class attribute instead of three.
+            let level = move || line.with(|l| l.as_ref().and_then(|l| l.cells.get(column)).map_or("free", |c| c.level.name()));
+            let class = move || {
+                let off = line.with(|l| l.as_ref().and_then(|l| l.cells.get(column)).is_some_and(|c| c.time_off > 0.0));
+                let mut class = format!("cell {}", level());
+                if off {
+                    class.push_str(" has-off");
+                }
+                if is_selected() {
+                    class.push_str(" selected");
+                }
+                class
             };
             view! {
-                <td class=move || format!("cell {}", cell_view(cell()).1) class:has-off={move || cell_view(cell()).2 > 0.0}
-                    class:selected=is_selected>
+                <td class=class>
                     <button type="button" class="cap-cell" data-row=row data-col=column data-testid="cap-cell"
-                        data-level=move || cell_view(cell()).1
+                        data-level=level
                         aria-label=move || cell().map(|c| {
                             let language = lang();
                             let off = if c.time_off > 0.0 {
