@@ -65,7 +65,9 @@ impl Stories {
         Stories {
             open,
             open_field: StoredValue::new(Selector::new(move || open.get())),
-            open_project: StoredValue::new(Selector::new(move || open.with(|open| open.as_ref().map(|(p, _)| p.clone())))),
+            open_project: StoredValue::new(Selector::new(move || {
+                open.with(|open| open.as_ref().map(|(p, _)| p.clone()))
+            })),
             names: RwSignal::new(HashMap::new()),
             names_state: RwSignal::new(None),
         }
@@ -85,9 +87,8 @@ impl Stories {
         let Some((project, field)) = self.open.get_untracked() else { return };
         self.open.set(None);
         request_animation_frame(move || {
-            let selector = format!(
-                "[data-testid=field-history][data-project-id=\"{project}\"][data-field=\"{field}\"]"
-            );
+            let selector =
+                format!("[data-testid=field-history][data-project-id=\"{project}\"][data-field=\"{field}\"]");
             if let Ok(Some(button)) = document().query_selector(&selector) {
                 if let Ok(button) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(button) {
                     let _ = button.focus();
@@ -213,7 +214,8 @@ pub fn FieldHistory(board: BoardContext, project: ProjectId, field: &'static str
 fn open_field(stories: Stories, project: ProjectId, fields: &'static [&'static str]) -> Signal<Option<&'static str>> {
     let project = StoredValue::new(project);
     Signal::derive(move || {
-        let mine = project.with_value(|project| stories.open_project.with_value(|open| open.selected(&Some(project.clone()))));
+        let mine =
+            project.with_value(|project| stories.open_project.with_value(|open| open.selected(&Some(project.clone()))));
         mine.then(|| stories.open.with(|open| open.as_ref().map(|(_, field)| *field).filter(|f| fields.contains(f))))
             .flatten()
     })

@@ -285,7 +285,8 @@ fn PersonRow(
                 move || is_selected.with_value(|selector| selector.selected(&Some((person.get_value(), week))));
             // The level without the hours' text (formatting 7,800 amounts three times over was
             // most of drawing the map), and one class attribute instead of three.
-            let level = move || line.with(|l| l.as_ref().and_then(|l| l.cells.get(column)).map_or("free", |c| c.level.name()));
+            let level =
+                move || line.with(|l| l.as_ref().and_then(|l| l.cells.get(column)).map_or("free", |c| c.level.name()));
             let class = move || {
                 let off = line.with(|l| l.as_ref().and_then(|l| l.cells.get(column)).is_some_and(|c| c.time_off > 0.0));
                 let mut class = format!("cell {}", level());
