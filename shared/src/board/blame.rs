@@ -58,7 +58,8 @@ impl Board {
             self.doc.get_all(&object, field)?.into_iter().map(|(_, op)| op.to_string()).collect();
         let object = object.to_string();
         let mut values = Vec::new();
-        for change in self.automerge().get_changes(&[]) {
+        let doc = self.automerge();
+        for change in doc.get_changes(&[]) {
             let actor = change.actor_id().to_hex_string();
             let start = change.start_op().get();
             let expanded = change.decode();
@@ -67,14 +68,19 @@ impl Board {
                 if !on_field || op.obj.to_string() != object {
                     continue;
                 }
+                let op_id = format!("{}@{actor}", start + index as u64);
                 let value = match &op.action {
                     OpType::Put(value) => show(value),
                     // A string written by a JavaScript client is a text object; its
-                    // characters come in later operations of the same change.
-                    OpType::Make(ObjType::Text) => "(text)".to_owned(),
+                    // characters come in later operations of the same change: read it as that
+                    // change left it.
+                    OpType::Make(ObjType::Text) => doc
+                        .import(&op_id)
+                        .ok()
+                        .and_then(|(text, _)| doc.text_at(&text, &[change.hash()]).ok())
+                        .unwrap_or_default(),
                     _ => continue,
                 };
-                let op_id = format!("{}@{actor}", start + index as u64);
                 let standing = if winner.as_deref() == Some(op_id.as_str()) {
                     Standing::Current
                 } else if standing.contains(&op_id) {
@@ -181,6 +187,27 @@ mod tests {
         // A field never set has no story; an unknown project is an error.
         assert!(left.project_field_history(&id, "sponsor").unwrap().is_empty());
         assert!(left.project_field_history(&ProjectId::random(), "budget").is_err());
+    }
+
+    /// A name written as a text object (as a JavaScript client writes strings) is told by its
+    /// characters, as each change left them, not as "(text)".
+    #[test]
+    fn a_text_field_is_told_by_its_characters() {
+        use automerge::{transaction::Transactable, ObjType};
+        let mut board = Board::new("P").unwrap();
+        let id = ProjectId::random();
+        board
+            .add_project(id.clone(), NewProject { name: "Apollo".into(), stage: Stage::Proposed, budget: 1.0 })
+            .unwrap();
+        for name in ["Zeus", "Zeus II"] {
+            let project = board.entity(PROJECTS, Subject::Project, id.as_str()).unwrap();
+            let text = board.doc.put_object(&project, "name", ObjType::Text).unwrap();
+            board.doc.splice_text(&text, 0, 0, name).unwrap();
+            board.doc.commit();
+        }
+        let story = board.project_field_history(&id, "name").unwrap();
+        let told: Vec<&str> = story.iter().map(|v| v.value.as_str()).collect();
+        assert_eq!(told, ["Zeus II", "Zeus", "Apollo"]);
     }
 
     /// Alice sets Apollo's budget to 250; Bob and Carol, apart (Carol offline), set it to 300
