@@ -531,8 +531,10 @@ fn BulkBooking(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
             let project: ProjectId = project.get_untracked().parse().map_err(|_| message!(resources.pick_project))?;
             let hours_each =
                 parse_number(&per_week.get_untracked()).ok_or_else(|| message!(resources.per_week_not_number))?;
-            let first: IsoWeek =
-                first.get_untracked().parse().map_err(|e: shared::week::BadWeek| Message::as_is(e.to_string()))?;
+            let first: IsoWeek = first
+                .get_untracked()
+                .parse()
+                .map_err(|shared::week::BadWeek(week)| message!(resources.not_a_week, week = week.clone()))?;
             let count: usize = count.get_untracked().trim().parse().map_err(|_| message!(resources.weeks_not_whole))?;
             if !(1..=53).contains(&count) {
                 return Err(message!(resources.weeks_out_of_range, count));
@@ -599,8 +601,10 @@ fn TimeOff(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
     let apply = move || {
         let result = (|| -> Result<(), Message> {
             let person: PersonId = person.get_untracked().parse().map_err(|_| message!(resources.pick_person))?;
-            let week: IsoWeek =
-                week.get_untracked().parse().map_err(|e: shared::week::BadWeek| Message::as_is(e.to_string()))?;
+            let week: IsoWeek = week
+                .get_untracked()
+                .parse()
+                .map_err(|shared::week::BadWeek(week)| message!(resources.not_a_week, week = week.clone()))?;
             let text = off.get_untracked();
             let off = if text.trim().is_empty() { Some(0.0) } else { parse_number(&text) };
             let off = off.ok_or_else(|| message!(resources.time_off_not_number))?;
