@@ -13,6 +13,8 @@ functions matching a path below.
 import re
 import sys
 
+from wasm_sections import leb128, sections
+
 # What only lazy code uses, by the start of its path: the solver (selection page, and the
 # comparison of two versions), the spreadsheets (data page), the comparison, the undo, and the
 # cookie parsing of leptos_i18n's `cookie` feature (turned off: the app keeps its own cookie).
@@ -30,17 +32,6 @@ NOT_IN_MAIN = [
 ]
 
 
-def leb128(data, at):
-    value = shift = 0
-    while True:
-        byte = data[at]
-        at += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if byte < 0x80:
-            return value, at
-
-
 def demangle(name):
     """`_ZN7microlp6solver...E` as `microlp::solver::...` (Rust's legacy mangling)."""
     if not name.startswith("_ZN"):
@@ -55,28 +46,21 @@ def demangle(name):
 
 
 def function_names(data):
-    at = 8
-    while at < len(data):
-        section_id = data[at]
-        size, body = leb128(data, at + 1)
-        end = body + size
-        if section_id == 0:
-            name_length, name_at = leb128(data, body)
-            if data[name_at:name_at + name_length] == b"name":
-                sub = name_at + name_length
-                while sub < end:
-                    kind, sub_body = data[sub], sub + 1
-                    sub_size, sub_body = leb128(data, sub_body)
-                    if kind == 1:
-                        count, item = leb128(data, sub_body)
-                        for _ in range(count):
-                            _, item = leb128(data, item)
-                            length, item = leb128(data, item)
-                            yield data[item:item + length].decode("utf-8", "replace")
-                            item += length
-                    sub = sub_body + sub_size
-                return
-        at = end
+    for _, end, sub, name in sections(data):
+        if name != b"name":
+            continue
+        while sub < end:
+            kind, sub_body = data[sub], sub + 1
+            sub_size, sub_body = leb128(data, sub_body)
+            if kind == 1:
+                count, item = leb128(data, sub_body)
+                for _ in range(count):
+                    _, item = leb128(data, item)
+                    length, item = leb128(data, item)
+                    yield data[item:item + length].decode("utf-8", "replace")
+                    item += length
+            sub = sub_body + sub_size
+        return
 
 
 def main(path):

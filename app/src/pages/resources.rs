@@ -232,15 +232,14 @@ pub fn ResourcesPage() -> impl IntoView {
     }
 }
 
-fn cell_view(cell: Option<Cell>) -> (String, &'static str, f64) {
-    match cell {
-        Some(cell) => (
-            if cell.booked > 0.0 { format::hours(lang(), cell.booked) } else { String::new() },
-            cell.level.name(),
-            cell.time_off,
-        ),
-        None => (String::new(), "free", 0.0),
-    }
+/// A cell's load level, as its class and `data-level` name it ("free" for no cell).
+fn level_name(cell: Option<&Cell>) -> &'static str {
+    cell.map_or("free", |cell| cell.level.name())
+}
+
+/// The hours a cell shows: nothing when nothing is booked.
+fn hours_text(cell: Option<&Cell>) -> String {
+    cell.filter(|cell| cell.booked > 0.0).map(|cell| format::hours(lang(), cell.booked)).unwrap_or_default()
 }
 
 #[component]
@@ -248,7 +247,7 @@ fn GroupTotal(group: Signal<Option<Group>>, column: usize) -> impl IntoView {
     let i18n = use_i18n();
     let cell = move || group.with(|g| g.as_ref().and_then(|g| g.totals.get(column).cloned()));
     view! {
-        <td class=move || format!("total {}", cell_view(cell()).1)
+        <td class=move || format!("total {}", group.with(|g| level_name(g.as_ref().and_then(|g| g.totals.get(column)))))
             title=move || cell().map(|c| {
                 let (booked, capacity) = (format::hours(lang(), c.booked), format::hours(lang(), c.capacity));
                 tr!(i18n, resources.booked_of, booked, capacity).to_string()
@@ -285,8 +284,7 @@ fn PersonRow(
                 move || is_selected.with_value(|selector| selector.selected(&Some((person.get_value(), week))));
             // The level without the hours' text (formatting 7,800 amounts three times over was
             // most of drawing the map), and one class attribute instead of three.
-            let level =
-                move || line.with(|l| l.as_ref().and_then(|l| l.cells.get(column)).map_or("free", |c| c.level.name()));
+            let level = move || line.with(|l| level_name(l.as_ref().and_then(|l| l.cells.get(column))));
             let class = move || {
                 let off = line.with(|l| l.as_ref().and_then(|l| l.cells.get(column)).is_some_and(|c| c.time_off > 0.0));
                 let mut class = format!("cell {}", level());
@@ -324,7 +322,7 @@ fn PersonRow(
                                 selected.set(Some((person.get_value(), c.week)));
                             }
                         }>
-                        {move || cell_view(cell()).0}
+                        {move || line.with(|l| hours_text(l.as_ref().and_then(|l| l.cells.get(column))))}
                     </button>
                 </td>
             }
