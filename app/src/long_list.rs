@@ -151,7 +151,7 @@ mod tests {
     #[test]
     fn every_row_is_drawn_or_in_a_gap_exactly_once() {
         let ids: Vec<usize> = (0..50).collect();
-        for start in 0..55 {
+        for start in 0usize..55 {
             for end in start..56 {
                 for kept in [vec![], vec![0], vec![49], vec![start.saturating_sub(2), end + 1]] {
                     let slots = slots(&ids, start..end, &kept);
