@@ -14,7 +14,11 @@
 //   new element, not one left by the page before) and then one frame later: a
 //   requestAnimationFrame callback followed by a task (setTimeout 0), i.e. the content painted and
 //   the main thread free to take input. Each page is opened twice: first (its lazy wasm chunk
-//   fetched and compiled, from the service worker's cache) and again.
+//   fetched and compiled, from the service worker's cache) and again. The priorities draw only
+//   a window of their rows around the viewport once a board has more than 300 projects
+//   (app/src/components/row_window.rs; since 2026-11-29, before which all 1,000 rows were
+//   awaited): their content is present when their rows fill the viewport, the first
+//   screenful, the same for the board's first open, time travel and "back to now".
 // - "script": Chrome DevTools Protocol, Performance.getMetrics, the delta of ScriptDuration
 //   (JavaScript and WebAssembly on the main thread) over the same span; "longest task": a
 //   PerformanceObserver of `longtask` entries (tasks over 50 ms; "–" when there was none).
@@ -33,7 +37,9 @@
 //   efficient frontier finished; during it, the longest gap between animation frames (how
 //   responsive the page stays) and the long tasks.
 // The server and the site are release builds (scripts/bench-ui.sh builds both; PMO_BOARD_BIN
-// names the server). Figures are from one run and noisy.
+// names the server). Figures are from one run and noisy. BENCH_ONLY=Priorities,History runs
+// only the steps whose names start with one of those (pages, and the steps after them such as
+// "History: time travel").
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { chromium } from "@playwright/test";
@@ -47,7 +53,7 @@ const LONG = 300_000;
 // The pages of a board in the order of its navigation (app/src/pages/board.rs's PAGES), each with
 // what shows that its main content is there. `count`: that many of them.
 const PAGES = [
-  { name: "Priorities", path: "", ready: "[data-testid=project-row]", count: 1000 },
+  { name: "Priorities", path: "", ready: "[data-testid=project-row]", screenful: true },
   { name: "Dashboard", path: "dashboard", ready: "[data-testid=bubble-chart] svg" },
   { name: "Strategy", path: "strategy", ready: "[data-testid=alignment-row]" },
   { name: "Scoring", path: "scoring", ready: "[data-testid=ranked-row]" },
@@ -69,6 +75,13 @@ const PAGES = [
 function instrument() {
   const bench = { messages: [], longtasks: [] };
   window.__bench = bench;
+  // Whether `rows` (elements) fill the viewport from the first one down: the last one reaches
+  // its bottom, or the page ends first.
+  bench.screenful = (rows) => {
+    if (rows.length === 0) return false;
+    const bottom = rows[rows.length - 1].getBoundingClientRect().bottom;
+    return bottom >= window.innerHeight || document.documentElement.scrollHeight <= window.innerHeight;
+  };
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(...args) {
@@ -105,8 +118,10 @@ function row(what, target, figure, script, longest, extra = "") {
   console.error(`${what}: ${ms(figure)} (script ${ms(script)})`);
   rows.push({ what, target, figure, script, longest, extra });
 }
+const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim()).filter(Boolean);
 /** Runs `step`; on failure notes it and goes on: the benchmark never fails. */
 async function attempt(what, step) {
+  if (only && what !== "the other member's client" && !only.some((name) => what.startsWith(name))) return undefined;
   try {
     return await step();
   } catch (error) {
@@ -181,7 +196,8 @@ try {
 
   const started = performance.now();
   await page.goto(`${server.url}/board/${board.documentId}`);
-  await page.locator("[data-testid=project-row]").nth(999).waitFor().catch(async (error) => {
+  await page.waitForFunction(() => window.__bench.screenful(document.querySelectorAll("[data-testid=project-row]")), null,
+    { timeout: LONG }).catch(async (error) => {
     // What the page shows instead: the sync badge and the first lines of the page.
     const shown = await page.evaluate(() => {
       const badge = document.querySelector("[data-testid=sync-badge]");
@@ -196,16 +212,20 @@ try {
 
   /**
    * Clicks the navigation link `name` and, in the page, waits until `count` elements match
-   * `ready` that were not there before the click, then a frame and a task: milliseconds.
+   * `ready` that were not there before the click (with `screenful`, until they fill the
+   * viewport), then a frame and a task: milliseconds.
    */
-  const openPage = (name, ready, count = 1) =>
+  const openPage = (name, ready, count = 1, screenful = false) =>
     page.evaluate(
-      ({ name, ready, count }) =>
+      ({ name, ready, count, screenful }) =>
         new Promise((resolve, reject) => {
           const old = new Set(document.querySelectorAll(ready));
           const link = [...document.querySelectorAll("nav.board-nav a")].find((a) => a.textContent.trim() === name);
           if (!link) return reject(new Error(`no link ${name}`));
-          const fresh = () => [...document.querySelectorAll(ready)].filter((element) => !old.has(element)).length >= count;
+          const fresh = () => {
+            const shown = [...document.querySelectorAll(ready)].filter((element) => !old.has(element));
+            return shown.length >= count && (!screenful || window.__bench.screenful(shown));
+          };
           const clicked = performance.now();
           let done = false;
           const finish = () => {
@@ -226,7 +246,7 @@ try {
             }
           }, 120_000);
         }),
-      { name, ready, count },
+      { name, ready, count, screenful },
     );
 
   // Quiet: no long task and no DOM change for `quietMs`.
@@ -344,8 +364,8 @@ try {
   // Each page: first open, then again, then a remote edit while it is open.
   const remoteRows = [];
   for (const round of ["first open", "again"]) {
-    for (const { name, ready, count } of [...PAGES.slice(1), PAGES[0]]) {
-      const figures = await attempt(`${name} (${round})`, () => measured(() => openPage(name, ready, count)));
+    for (const { name, ready, count, screenful } of [...PAGES.slice(1), PAGES[0]]) {
+      const figures = await attempt(`${name} (${round})`, () => measured(() => openPage(name, ready, count, screenful)));
       if (figures) {
         row(`${name}: ${round}`, 300, figures.result.interactive, figures.script, figures.longest,
           figures.result.interactive - figures.result.shown > 50 ? `content at ${ms(figures.result.shown)}` : "");
@@ -458,7 +478,7 @@ try {
             const clicked = performance.now();
             const done = () =>
               document.querySelector("[data-testid=time-travel-banner]") &&
-              document.querySelectorAll("[data-testid=project-row]").length >= 1000;
+              window.__bench.screenful(document.querySelectorAll("[data-testid=project-row]"));
             const observer = new MutationObserver(() => {
               if (!done()) return;
               observer.disconnect();
@@ -490,7 +510,7 @@ try {
     );
     row("History: that point compared with now", 500, compare.result, compare.script, compare.longest);
     await page.getByTestId("back-to-now").first().click();
-    await page.locator("[data-testid=project-row]").nth(999).waitFor();
+    await page.waitForFunction(() => window.__bench.screenful(document.querySelectorAll("[data-testid=project-row]")));
     await page.locator("[data-testid=time-travel-banner]").waitFor({ state: "detached" });
     await settle();
   });

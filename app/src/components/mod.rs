@@ -11,6 +11,7 @@ pub mod header;
 pub mod members;
 pub mod progressive;
 pub mod restore;
+pub mod row_window;
 pub mod rows;
 pub mod rule_warnings;
 pub mod signed_in;

@@ -14,12 +14,13 @@ use crate::{
         blame::{FieldHistory, StoryRow},
         board_context::BoardContext,
         field::Field,
-        progressive,
+        row_window::RowWindow,
         rows::{project_row, Rows},
         stage_label,
     },
     i18n::*,
     language::lang,
+    long_list::Slot,
 };
 
 #[component]
@@ -45,9 +46,10 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
         board.view.snapshot.with(|board| board.projects.iter().map(|p| p.id.clone()).collect::<Vec<_>>())
     });
 
-    // A large board's rows are drawn a slice per frame, the first ones at once.
+    // A large board's rows are drawn as a window around what is in view (a short list whole,
+    // a slice per frame); the row being dragged and the one holding the focus stay drawn.
     let count = Memo::new(move |_| order.with(Vec::len));
-    let shown = progressive::progressive(move || count.get());
+    let window = RowWindow::new(move || count.get(), "data-project-id", |key| key.parse::<ProjectId>().ok());
     let rows = Rows::new(board.view.snapshot, project_row);
 
     view! {
@@ -66,9 +68,13 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
                     }}</th>
                     <th>{t!(i18n, priorities.actions)}</th>
                 </tr></thead>
-                <tbody>
-                    <For each=move || order.with(|order| progressive::first(order, shown.get())) key=|id| id.clone()
-                        children=move |id| view! { <ProjectRow id board dragged count rows/> }/>
+                <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
+                    <For each=move || order.with(|order| dragged.with(|dragged| window.slots(order, dragged.as_ref())))
+                        key=|slot| slot.clone()
+                        children=move |slot| match slot {
+                            Slot::Row(id) => view! { <ProjectRow id board dragged count rows/> }.into_any(),
+                            Slot::Gap { rows: hidden, .. } => window.gap(hidden, COLUMNS).into_any(),
+                        }/>
                 </tbody>
                 <tfoot><tr>
                     <th scope="row" colspan="6" class="total-label">{t!(i18n, priorities.total_budget)}</th>
