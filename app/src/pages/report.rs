@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use shared::{
     finance::Rag,
     format,
-    selection::{Selection, SelectionSearch, SelectionStatus},
+    selection::{Selection, SelectionError, SelectionSearch, SelectionStatus},
     views::{
         self,
         report::{self as view_model, Report},
@@ -30,7 +30,7 @@ use crate::{
 
 use super::{
     dashboard::{bubble_chart_svg, kpi_how, CHART},
-    selection::{change_label, frontier_svg, run_in_slices, search_in_slices, FRONTIER},
+    selection::{change_label, frontier_svg, run_in_slices, search_in_slices, word_selection_error, FRONTIER},
 };
 
 /// How long the report lets the exact selection search, and each point of the frontier, before
@@ -46,7 +46,7 @@ const FRONTIER_GAP: f64 = 0.005;
 enum Solving {
     Running(Message),
     Done { selection: Selection, frontier: Vec<(f64, f64)> },
-    Failed(String),
+    Failed(SelectionError),
 }
 
 #[component]
@@ -258,7 +258,7 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
                 let search = SelectionSearch::frontier_point(&at_level, below.as_deref(), FRONTIER_GAP);
                 let point = match search {
                     Ok(search) => run_in_slices(search, stop, |_| {}).await,
-                    Err(error) => Err(error.to_string()),
+                    Err(error) => Err(error),
                 };
                 match point {
                     Ok(point) if !matches!(point.status, SelectionStatus::Infeasible(_)) => {
@@ -281,7 +281,8 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
                 .into_any()
         }
         Solving::Failed(error) => {
-            view! { <p class="problem">{move || tr!(i18n, report.could_not_solve, reason = error)}</p> }.into_any()
+            let reason = move || word_selection_error(board, &error);
+            view! { <p class="problem" data-testid="report-selection-problem">{move || tr!(i18n, report.could_not_solve, reason = reason())}</p> }.into_any()
         }
         Solving::Done { selection, frontier } => {
             let comparison = problem.with_value(|problem| {
