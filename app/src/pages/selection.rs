@@ -64,6 +64,17 @@ async fn yield_to_browser() {
     let _ = receiver.await;
 }
 
+/// Waits until the browser has painted what is on screen now: the next animation frame, then
+/// a task (work started from the frame's callback would still delay its paint).
+pub(crate) async fn after_paint() {
+    let (sender, receiver) = futures::channel::oneshot::channel::<()>();
+    request_animation_frame(move || {
+        let _ = sender.send(());
+    });
+    let _ = receiver.await;
+    yield_to_browser().await;
+}
+
 /// Runs a search to its end, a slice at a time, each slice sized to take about [`SLICE_MS`].
 /// Answers `None` when `cancelled` (checked between slices) says stop.
 pub(crate) async fn search_in_slices(
