@@ -6,6 +6,9 @@
 #
 #   scripts/build-site.sh            debug build (what the browser tests use)
 #   scripts/build-site.sh --release  the `wasm-release` profile, optimised with wasm-opt -Oz
+#
+# SITE_KEEP_NAMES=1 keeps every module's function names (wasm-opt -g, the chunks not stripped),
+# for a CPU profile that names the Rust functions (end2end/bench/pages.js, BENCH_PROFILE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,12 +51,18 @@ mv "$site/pkg/${name}_bg.wasm" "$site/pkg/$name.wasm"
 python3 scripts/check-main-module.py "$site/pkg/$name.wasm"
 # The chunks' function names (most of a debug chunk's bytes; the main module keeps its own, for
 # stack traces): every browser profile fetches every chunk once, when the service worker installs.
-find "$site/pkg" -name '*.wasm' ! -name "$name.wasm" -exec python3 scripts/strip-names.py {} +
+if [[ -z "${SITE_KEEP_NAMES:-}" ]]; then
+  find "$site/pkg" -name '*.wasm' ! -name "$name.wasm" -exec python3 scripts/strip-names.py {} +
+fi
+keep_names=()
+if [[ -n "${SITE_KEEP_NAMES:-}" ]]; then
+  keep_names=(-g)
+fi
 if [[ "$profile" == "wasm-release" ]]; then
   # The features rustc emits for wasm32-unknown-unknown by default; two files at a time, and
   # only files over 16 KiB: most chunks are a few KiB, where wasm-opt's start-up (it is
   # JavaScript) costs seconds each and saves bytes that gzip mostly takes anyway.
-  find "$site/pkg" -name '*.wasm' -size +16k -print0 | xargs -0 -P 2 -I '{}' wasm-opt -Oz --enable-bulk-memory \
+  find "$site/pkg" -name '*.wasm' -size +16k -print0 | xargs -0 -P 2 -I '{}' wasm-opt -Oz "${keep_names[@]}" --enable-bulk-memory \
     --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     --enable-reference-types --enable-multivalue -o '{}' '{}'
   # Compressed once here at the best ratio; the server sends these as they are (ServeDir's

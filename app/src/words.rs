@@ -23,7 +23,7 @@ use shared::{
     finance::{Amount, FinanceError},
     risk::RiskError,
     scoring::ScoringError,
-    selection::Infeasibility,
+    selection::{Infeasibility, ProjectListing, SelectionError, SelectionNumber},
     session::{EditRefused, SetAside},
     sync::ChangesRefused,
     views::scoring::{Missing, RankingProblem},
@@ -339,11 +339,91 @@ pub fn infeasibility(locale: Locale, why: &Infeasibility, project_name: &dyn Fn(
             locale,
             reasons.infeasible_capacity,
             role,
-            week = week.parse().map_or_else(|_| week.clone(), |week| shared::format::week(language, week)),
+            week = week_text(locale, week),
             demand = shared::format::hours(language, *demand_hours),
             capacity = shared::format::hours(language, *capacity_hours)
         ),
     }
+}
+
+/// Why the selection could not work with its problem (a project listed twice, a bad number,
+/// a forced-in project also forced out, …), in full sentences, every project by its name.
+/// The match has no catch-all arm: a new [`SelectionError`] variant does not build until it
+/// has its sentence in both catalogues.
+pub fn selection_error(locale: Locale, error: &SelectionError, project_name: &dyn Fn(&ProjectId) -> String) -> String {
+    match error {
+        SelectionError::DuplicateProject(project) => {
+            trd!(locale, reasons.selection_duplicate_project, project = project_name(project))
+        }
+        SelectionError::UnknownProject { id, place } => trd!(
+            locale,
+            reasons.selection_unknown_project,
+            place = project_listing(locale, place, project_name),
+            project = project_name(id)
+        ),
+        SelectionError::BadNumber { what, value } => trd!(
+            locale,
+            reasons.selection_bad_number,
+            what = selection_number(locale, what, project_name),
+            value = figure(locale, *value)
+        ),
+        SelectionError::ForcedInAndOut(project) => {
+            trd!(locale, reasons.selection_forced_in_and_out, project = project_name(project))
+        }
+        SelectionError::SelfExclusion(project) => {
+            trd!(locale, reasons.selection_self_exclusion, project = project_name(project))
+        }
+        SelectionError::DuplicateCapacity { role, week } => {
+            trd!(locale, reasons.selection_duplicate_capacity, role, week = week_text(locale, week))
+        }
+        // The solver's own detail has no wording but its English: it is kept inside the sentence.
+        SelectionError::Solver(detail) => trd!(locale, reasons.selection_solver, detail),
+    }
+}
+
+/// Where a selection problem named a project that is not a candidate.
+fn project_listing(locale: Locale, place: &ProjectListing, project_name: &dyn Fn(&ProjectId) -> String) -> String {
+    match place {
+        ProjectListing::ForcedIn => td_string!(locale, reasons.selection_place_forced_in).to_owned(),
+        ProjectListing::ForcedOut => td_string!(locale, reasons.selection_place_forced_out).to_owned(),
+        ProjectListing::Dependency { project, requires } => trd!(
+            locale,
+            reasons.selection_place_dependency,
+            project = project_name(project),
+            requires = project_name(requires)
+        ),
+        ProjectListing::Exclusion { first, second } => {
+            trd!(locale, reasons.selection_place_exclusion, first = project_name(first), second = project_name(second))
+        }
+    }
+}
+
+/// Which number of a selection problem was refused.
+fn selection_number(locale: Locale, what: &SelectionNumber, project_name: &dyn Fn(&ProjectId) -> String) -> String {
+    match what {
+        SelectionNumber::Budget => td_string!(locale, reasons.selection_number_budget).to_owned(),
+        SelectionNumber::FrontierBudget => td_string!(locale, reasons.selection_number_frontier_budget).to_owned(),
+        SelectionNumber::AcceptedGap => td_string!(locale, reasons.selection_number_accepted_gap).to_owned(),
+        SelectionNumber::Capacity { role, week } => {
+            trd!(locale, reasons.selection_number_capacity, role, week = week_text(locale, week))
+        }
+        SelectionNumber::Value(project) => {
+            trd!(locale, reasons.selection_number_value, project = project_name(project))
+        }
+        SelectionNumber::Cost(project) => trd!(locale, reasons.selection_number_cost, project = project_name(project)),
+        SelectionNumber::Demand { project, role, week } => trd!(
+            locale,
+            reasons.selection_number_demand,
+            project = project_name(project),
+            role,
+            week = week_text(locale, week)
+        ),
+    }
+}
+
+/// An ISO week as the language writes it; a text that is no ISO week as it is.
+fn week_text(locale: Locale, week: &str) -> String {
+    week.parse().map_or_else(|_| week.to_owned(), |week| shared::format::week(language_of(locale), week))
 }
 
 /// One change the server refused and the device set aside, as a line to copy.
@@ -384,7 +464,7 @@ pub fn difference(locale: Locale, difference: &Difference) -> String {
             reasons.aside_booking,
             person,
             project,
-            week = week.parse().map_or_else(|_| week.clone(), |week| shared::format::week(language, week)),
+            week = week_text(locale, week),
             hours = hours(now),
             saved = hours(saved)
         ),
@@ -716,6 +796,109 @@ mod tests {
             infeasibility(Locale::zh, &dependency, &name),
             "ERP必须入选（被强制入选，或被强制入选的项目所依赖），但它依赖的CRM被强制排除：请强制入选CRM，或不再强制入选ERP"
         );
+    }
+
+    /// One selection error of each kind, every refused number and every listing among them.
+    fn every_selection_error() -> Vec<SelectionError> {
+        let id = |text: &str| -> ProjectId { text.parse().unwrap() };
+        let (role, week) = ("dev".to_owned(), "2027-W05".to_owned());
+        let numbers = [
+            SelectionNumber::Budget,
+            SelectionNumber::FrontierBudget,
+            SelectionNumber::AcceptedGap,
+            SelectionNumber::Capacity { role: role.clone(), week: week.clone() },
+            SelectionNumber::Value(id("p-erp")),
+            SelectionNumber::Cost(id("p-erp")),
+            SelectionNumber::Demand { project: id("p-erp"), role: role.clone(), week: week.clone() },
+        ];
+        let listings = [
+            ProjectListing::ForcedIn,
+            ProjectListing::ForcedOut,
+            ProjectListing::Dependency { project: id("p-erp"), requires: id("p-crm") },
+            ProjectListing::Exclusion { first: id("p-erp"), second: id("p-crm") },
+        ];
+        let mut errors = vec![
+            SelectionError::DuplicateProject(id("p-erp")),
+            SelectionError::ForcedInAndOut(id("p-erp")),
+            SelectionError::SelfExclusion(id("p-crm")),
+            SelectionError::DuplicateCapacity { role, week },
+            SelectionError::Solver("it found no feasible portfolio".into()),
+        ];
+        errors.extend(numbers.into_iter().map(|what| SelectionError::BadNumber { what, value: -1.0 }));
+        errors.extend(listings.into_iter().map(|place| SelectionError::UnknownProject { id: id("p-crm"), place }));
+        errors
+    }
+
+    #[test]
+    fn every_selection_error_is_worded_in_both_languages() {
+        let name = |id: &ProjectId| if *id == "p-erp" { "ERP".to_owned() } else { "CRM".to_owned() };
+        let errors = every_selection_error();
+        // Every kind is among the examples: adding a variant to `SelectionError` breaks this
+        // match until it has an example here, and `selection_error`'s match until it has its
+        // sentences (which `every_key_is_in_both_languages` finds in both catalogues).
+        let kind = |error: &SelectionError| match error {
+            SelectionError::DuplicateProject(_) => 0,
+            SelectionError::UnknownProject { .. } => 1,
+            SelectionError::BadNumber { .. } => 2,
+            SelectionError::ForcedInAndOut(_) => 3,
+            SelectionError::SelfExclusion(_) => 4,
+            SelectionError::DuplicateCapacity { .. } => 5,
+            SelectionError::Solver(_) => 6,
+        };
+        assert_eq!(errors.iter().map(kind).collect::<std::collections::BTreeSet<_>>().len(), 7);
+        let mut seen = std::collections::BTreeSet::new();
+        for error in &errors {
+            let (english, chinese) =
+                (selection_error(Locale::en, error, &name), selection_error(Locale::zh, error, &name));
+            for text in [&english, &chinese] {
+                assert!(!text.contains('{') && !text.contains('`'), "{text:?}: a variable left, or an id shown");
+                assert!(!text.contains("p-erp") && !text.contains("p-crm"), "{text:?}: a project by its id");
+            }
+            assert!(chinese.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{chinese:?} is not in Chinese");
+            assert!(!chinese.contains(" is ") && !chinese.contains(" the "), "{chinese:?} has English in it");
+            assert_ne!(english, error.to_string(), "the English sentence is the app's, not shared's");
+            assert!(seen.insert(chinese.clone()), "{chinese:?} says the same as another error");
+        }
+        let cases = [
+            (
+                SelectionError::ForcedInAndOut("p-erp".parse().unwrap()),
+                "ERP is both forced in and forced out: keep only one of the two.",
+                "ERP既被强制入选又被强制排除：只能保留其中一个。",
+            ),
+            (
+                SelectionError::BadNumber { what: SelectionNumber::Budget, value: f64::NAN },
+                "The budget is NaN: give a finite number of 0 or more.",
+                "预算为 NaN：请填写 0 或以上的有限数字。",
+            ),
+            (
+                SelectionError::BadNumber {
+                    what: SelectionNumber::Demand {
+                        project: "p-erp".parse().unwrap(),
+                        role: "dev".into(),
+                        week: "2027-W05".into(),
+                    },
+                    value: -2.5,
+                },
+                "The demand of ERP for dev hours in W05 2027 is -2.5: give a finite number of 0 or more.",
+                "ERP在2027年第5周对dev的工时需求为 -2.5：请填写 0 或以上的有限数字。",
+            ),
+            (
+                SelectionError::UnknownProject {
+                    id: "p-crm".parse().unwrap(),
+                    place: ProjectListing::Dependency {
+                        project: "p-erp".parse().unwrap(),
+                        requires: "p-crm".parse().unwrap(),
+                    },
+                },
+                "The dependency “ERP requires CRM” names CRM, which is not a candidate: add it to the candidates or \
+                 remove it there.",
+                "依赖关系“ERP依赖CRM”提到了CRM，但它不是候选项目：请把它加入候选项目，或从那里删除。",
+            ),
+        ];
+        for (error, english, chinese) in cases {
+            assert_eq!(selection_error(Locale::en, &error, &name), english);
+            assert_eq!(selection_error(Locale::zh, &error, &name), chinese);
+        }
     }
 
     #[test]

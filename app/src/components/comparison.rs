@@ -18,8 +18,8 @@ use shared::{
     history::compare::{
         compare, compare_kpis, compare_selection, selection_limits, Comparison, SelectionAt, SelectionThenNow,
     },
-    selection::SelectionStatus,
-    IsoWeek, Stage,
+    selection::{SelectionError, SelectionStatus},
+    IsoWeek, ProjectId, Stage,
 };
 
 use crate::{
@@ -102,7 +102,7 @@ fn comparison_view(Ends { then, now, then_label, now_label }: Ends) -> impl Into
     let i18n = use_i18n();
     // The selection, a moment after the rest: it is the slow part, and the page should not
     // wait. A burst of colleagues' edits computes it once, after the last.
-    let selection: RwSignal<Option<Result<SelectionThenNow, String>>> = RwSignal::new(None);
+    let selection: RwSignal<Option<Result<SelectionThenNow, SelectionError>>> = RwSignal::new(None);
     let generation = StoredValue::new(0_u64);
     Effect::new(move || {
         now.track();
@@ -115,9 +115,7 @@ fn comparison_view(Ends { then, now, then_label, now_label }: Ends) -> impl Into
                 }
                 let Some(weeks) = weeks.try_get_value() else { return };
                 let outcome = now.try_with_untracked(|now| {
-                    then.try_with_value(|then| {
-                        compare_selection(then, now, &weeks, &selection_limits()).map_err(|e| e.to_string())
-                    })
+                    then.try_with_value(|then| compare_selection(then, now, &weeks, &selection_limits()))
                 });
                 if let Some(Some(outcome)) = outcome {
                     let _ = selection.try_set(Some(outcome));
@@ -209,7 +207,24 @@ fn comparison_view(Ends { then, now, then_label, now_label }: Ends) -> impl Into
             <p class="hint">{t!(i18n, timetravel.selection_hint)}</p>
             {move || match selection.get() {
                 None => view! { <p class="hint" role="status">{t!(i18n, common.loading)}</p> }.into_any(),
-                Some(Err(reason)) => view! { <p class="notice" role="alert">{tr!(i18n, timetravel.selection_failed, reason)}</p> }.into_any(),
+                Some(Err(error)) => {
+                    // Each project by its name now, or then when it has gone since.
+                    let reason = move || {
+                        now.with(|now| {
+                            then.with_value(|then| {
+                                let name = |id: &ProjectId| {
+                                    [now.as_ref(), then.as_ref()]
+                                        .into_iter()
+                                        .find_map(|board| board.projects.iter().find(|p| &p.id == id))
+                                        .map_or_else(|| id.to_string(), |p| p.name.clone())
+                                };
+                                crate::words::selection_error(i18n.get_locale(), &error, &name)
+                            })
+                        })
+                    };
+                    view! { <p class="notice" role="alert">{move || tr!(i18n, timetravel.selection_failed, reason = reason())}</p> }
+                        .into_any()
+                }
                 Some(Ok(figures)) => view! {
                     <SelectionThenNowView figures currency=currency.get() then_label=then_point.clone() now_label=now_point.clone()/>
                 }.into_any(),

@@ -10,6 +10,7 @@ pub mod files;
 pub mod header;
 pub mod members;
 pub mod progressive;
+pub mod remembered;
 pub mod restore;
 pub mod row_window;
 pub mod rows;

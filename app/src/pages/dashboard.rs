@@ -2,23 +2,30 @@
 //! computed on hover or focus; the rule warnings with a link to where each is mended; RAG
 //! counts computed beside the managers'; and the portfolio bubble chart. Everything is
 //! recomputed from the live snapshot (`shared::dashboard::compute`) on every change, local or
-//! remote; the figures themselves come from `shared::views::dashboard`.
+//! remote, and kept for the page's next visit while the board stays as it is
+//! (`components::remembered`); the figures themselves come from `shared::views::dashboard`.
 
 use leptos::prelude::*;
 use shared::{
-    dashboard,
+    dashboard::{self, Problem},
     finance::Rag,
     format,
     rules::Warning,
     views::{
         self,
-        dashboard::{Bubble, ChartFrame, KpiHow, RagCount, ValueBasis},
+        dashboard::{Bubble, ChartFrame, KpiHow, KpiTile, RagCount, RagCounts, ValueBasis, WarningLink},
     },
     IsoWeek,
 };
 
 use crate::{
-    components::{board_context::BoardContext, kpi_label, rule_warnings::line_text, PLANNING_WEEKS},
+    components::{
+        board_context::BoardContext,
+        kpi_label,
+        remembered::{remembered, Last},
+        rule_warnings::line_text,
+        PLANNING_WEEKS,
+    },
     i18n::*,
     language::lang,
 };
@@ -58,6 +65,15 @@ pub(crate) fn kpi_how(i18n: I18nContext<Locale>, how: &KpiHow) -> String {
     }
 }
 
+/// What the dashboard shows of a board: KPI tiles, rule warnings with their links, RAG counts,
+/// the chart's bubbles, and the computations that could not run.
+type Figures = (Vec<KpiTile>, Vec<WarningLink>, RagCounts, Vec<Bubble>, Vec<Problem>);
+
+thread_local! {
+    /// The figures the dashboard showed last (see [`remembered`]).
+    static LAST_FIGURES: Last<IsoWeek, Figures> = Last::default();
+}
+
 /// The warnings listed before "show all": a large board breaks hundreds of rules.
 const FIRST_WARNINGS: usize = 25;
 pub(crate) const CHART: ChartFrame = ChartFrame::new(640.0, 400.0);
@@ -69,14 +85,16 @@ pub fn DashboardPage() -> impl IntoView {
     let this_week = IsoWeek::containing(chrono::Utc::now().date_naive());
     let weeks = StoredValue::new(this_week.span(PLANNING_WEEKS));
     let figures = Memo::new(move |_| {
-        board.view.snapshot.with(|snapshot| {
-            let dashboard = dashboard::compute(snapshot, &weeks.get_value());
-            let warnings = shared::rules::check_from(snapshot, Some(this_week));
+        let snapshot = board.view.snapshot.get();
+        // Opening the dashboard again on an unchanged board computes nothing.
+        remembered(&LAST_FIGURES, &snapshot, this_week, || {
+            let dashboard = dashboard::compute(&snapshot, &weeks.get_value());
+            let warnings = shared::rules::check_from(&snapshot, Some(this_week));
             (
                 views::dashboard::kpi_tiles(&dashboard),
-                views::dashboard::warning_links(snapshot, &warnings),
-                views::dashboard::rag_counts(snapshot, &dashboard),
-                views::dashboard::bubbles(snapshot, &dashboard, &CHART),
+                views::dashboard::warning_links(&snapshot, &warnings),
+                views::dashboard::rag_counts(&snapshot, &dashboard),
+                views::dashboard::bubbles(&snapshot, &dashboard, &CHART),
                 dashboard.problems,
             )
         })

@@ -4,7 +4,9 @@
 //! the board's version at the foot of every printed page. The figures are
 //! `shared::views::report`, the same view-models the board's pages show; the selection and its
 //! efficient frontier are solved here a slice at a time, as on the selection page, with their
-//! progress shown, each within a time limit so the report is ready to print in seconds.
+//! progress shown, each within a time limit so the report is ready to print in seconds. They
+//! start once the rest of the report is on screen (the first slice solves the root relaxation
+//! whole), and the chosen portfolio shows as soon as it is found, before its frontier.
 
 use std::collections::BTreeMap;
 
@@ -12,7 +14,7 @@ use leptos::prelude::*;
 use shared::{
     finance::Rag,
     format,
-    selection::{Selection, SelectionSearch, SelectionStatus},
+    selection::{Selection, SelectionError, SelectionSearch, SelectionStatus},
     views::{
         self,
         report::{self as view_model, Report},
@@ -23,14 +25,22 @@ use shared::{
 };
 
 use crate::{
-    components::{band_label, board_context::BoardContext, kind_label, kpi_label, rag_label, PLANNING_WEEKS},
+    components::{
+        band_label,
+        board_context::BoardContext,
+        kind_label, kpi_label, progressive, rag_label,
+        remembered::{remembered, Last},
+        PLANNING_WEEKS,
+    },
     i18n::*,
     language::{catalogue_locale, lang, Language, Message},
 };
 
 use super::{
     dashboard::{bubble_chart_svg, kpi_how, CHART},
-    selection::{change_label, frontier_svg, run_in_slices, search_in_slices, FRONTIER},
+    selection::{
+        after_paint, change_label, frontier_svg, run_in_slices, search_in_slices, word_selection_error, FRONTIER,
+    },
 };
 
 /// How long the report lets the exact selection search, and each point of the frontier, before
@@ -41,12 +51,25 @@ const FRONTIER_POINT_MS: f64 = 400.0;
 /// of the chart's height, where proving the last fraction took the searches their whole time.
 const FRONTIER_GAP: f64 = 0.005;
 
+thread_local! {
+    /// The sections the review showed last (see [`remembered`]).
+    static LAST_REPORT: Last<Option<IsoWeek>, Report> = Last::default();
+}
+
 /// Where the report's selection is.
 #[derive(Debug, Clone, PartialEq)]
 enum Solving {
     Running(Message),
-    Done { selection: Selection, frontier: Vec<(f64, f64)> },
-    Failed(String),
+    Done(Selection),
+    Failed(SelectionError),
+}
+
+/// Where the selection's efficient frontier is, once the selection is done.
+#[derive(Debug, Clone, PartialEq)]
+enum Frontier {
+    Drawing(Message),
+    /// (budget, best value) at each level the searches reached.
+    Drawn(Vec<(f64, f64)>),
 }
 
 #[component]
@@ -55,7 +78,12 @@ pub fn ReportPage() -> impl IntoView {
     let i18n = use_i18n();
     let weeks = StoredValue::new(IsoWeek::containing(chrono::Utc::now().date_naive()).span(PLANNING_WEEKS));
     let today = chrono::Local::now().date_naive();
-    let report = Memo::new(move |_| board.view.snapshot.with(|s| view_model::report(s, &weeks.get_value(), &CHART)));
+    let report = Memo::new(move |_| {
+        let snapshot = board.view.snapshot.get();
+        let first_week = weeks.with_value(|weeks| weeks.first().copied());
+        // Opened again on an unchanged board, the review shows the sections it computed before.
+        remembered(&LAST_REPORT, &snapshot, first_week, || view_model::report(&snapshot, &weeks.get_value(), &CHART))
+    });
     // The version the report shows: the board's heads when it was computed, shortened.
     let version = Memo::new(move |_| {
         board.view.snapshot.track();
@@ -158,30 +186,25 @@ fn KpiSection(report: Report, board: BoardContext) -> impl IntoView {
 #[component]
 fn RankingSection(report: Report, language: Language) -> impl IntoView {
     let i18n = use_i18n();
-    let body = match &report.ranking.problem {
+    let body = match report.ranking.problem.clone() {
         Some(problem) => {
-            let problem = problem.clone();
             view! { <p class="empty">{move || crate::words::ranking_problem(i18n.get_locale(), &problem, false)}</p> }
                 .into_any()
         }
         None => {
-            let rows = report
-                .ranking
-                .rows
-                .iter()
-                .map(|row| {
-                    let lifted = row.lifted.iter().take(2).map(|r| r.criterion.clone()).collect::<Vec<_>>().join(", ");
-                    let missing = crate::words::missing(catalogue_locale(language), &row.missing);
-                    view! {
-                        <tr>
-                            <td class="number">{row.rank.map(|rank| rank.to_string()).unwrap_or_else(|| "—".into())}</td>
-                            <td>{row.name.clone()}</td>
-                            <td class="number">{format::index(language, row.score)}</td>
-                            <td>{if missing.is_empty() { lifted } else { trd!(catalogue_locale(language), report.missing, criteria = missing) }}</td>
-                        </tr>
-                    }
-                })
-                .collect_view();
+            let rows = progressive_rows(report.ranking.rows, move |row| {
+                let lifted = row.lifted.iter().take(2).map(|r| r.criterion.clone()).collect::<Vec<_>>().join(", ");
+                let missing = crate::words::missing(catalogue_locale(language), &row.missing);
+                view! {
+                    <tr>
+                        <td class="number">{row.rank.map(|rank| rank.to_string()).unwrap_or_else(|| "—".into())}</td>
+                        <td>{row.name.clone()}</td>
+                        <td class="number">{format::index(language, row.score)}</td>
+                        <td>{if missing.is_empty() { lifted } else { trd!(catalogue_locale(language), report.missing, criteria = missing) }}</td>
+                    </tr>
+                }
+                .into_any()
+            });
             view! {
                 <table class="report-table">
                     <thead><tr>
@@ -202,10 +225,28 @@ fn RankingSection(report: Report, language: Language) -> impl IntoView {
     }
 }
 
+/// The rows of one of the report's long tables (a large board ranks 1,000 projects and is over
+/// capacity in hundreds of person-weeks), drawn a slice at a time as the board's own long lists
+/// are (`components::progressive`): the report is on screen within a frame or two, and every row
+/// is there a few frames later, long before anyone prints it.
+fn progressive_rows<T: Send + Sync + 'static>(
+    items: Vec<T>,
+    row: impl Fn(&T) -> AnyView + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let total = items.len();
+    let items = StoredValue::new(items);
+    let shown = progressive::progressive(move || total);
+    view! {
+        <For each=move || 0..shown.get().min(total) key=|index| *index
+            children=move |index| items.with_value(|items| row(&items[index]))/>
+    }
+}
+
 #[component]
 fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> impl IntoView {
     let i18n = use_i18n();
     let solving = RwSignal::new(Solving::Running(message!(report.solving)));
+    let frontier_state = RwSignal::new(Frontier::Drawing(message!(report.frontier_waiting)));
     let problem = board.view.snapshot.with_untracked(|b| {
         let values = views::selection::candidate_values(b);
         let setup =
@@ -217,7 +258,10 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
     let alive = StoredValue::new(true);
     on_cleanup(move || alive.set_value(false));
     leptos::task::spawn_local(async move {
-        let problem = problem.get_value();
+        // The rest of the report first: the search's first slice (the root relaxation) cannot
+        // be cut short, and would otherwise run before the page is painted.
+        after_paint().await;
+        let Some(problem) = problem.try_get_value() else { return };
         let started = js_sys::Date::now();
         let stop = move || !alive.try_get_value().unwrap_or(false) || js_sys::Date::now() - started > SELECTION_MS;
         let selection = search_in_slices(&problem, stop, |search| {
@@ -234,8 +278,17 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
             Ok(selection) => selection,
             Err(error) => return solving.set(Solving::Failed(error)),
         };
+        let infeasible = matches!(selection.status, SelectionStatus::Infeasible(_));
+        let chosen = selection.chosen.clone();
+        let selection_value = selection.total_value;
+        solving.set(Solving::Done(selection));
         let mut frontier = Vec::new();
-        if !matches!(selection.status, SelectionStatus::Infeasible(_)) {
+        if !infeasible {
+            // The chosen portfolio painted before the frontier's searches take the thread.
+            after_paint().await;
+            if !alive.try_get_value().unwrap_or(false) {
+                return;
+            }
             let levels = views::selection::frontier_levels(&problem);
             // The portfolio of the level below, which still fits the next: each search starts
             // from it (levels go up from the smallest).
@@ -243,12 +296,12 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
             for (index, level) in levels.iter().enumerate() {
                 // The budget's own level is the selection just made.
                 if *level == problem.budget {
-                    frontier.push((*level, selection.total_value));
-                    below = Some(selection.chosen.clone());
+                    frontier.push((*level, selection_value));
+                    below = Some(chosen.clone());
                     continue;
                 }
                 let (done, total) = (index + 1, levels.len());
-                solving.set(Solving::Running(message!(report.drawing_frontier, done, total)));
+                frontier_state.set(Frontier::Drawing(message!(report.drawing_frontier, done, total)));
                 let mut at_level = problem.clone();
                 at_level.budget = *level;
                 let started = js_sys::Date::now();
@@ -258,7 +311,7 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
                 let search = SelectionSearch::frontier_point(&at_level, below.as_deref(), FRONTIER_GAP);
                 let point = match search {
                     Ok(search) => run_in_slices(search, stop, |_| {}).await,
-                    Err(error) => Err(error.to_string()),
+                    Err(error) => Err(error),
                 };
                 match point {
                     Ok(point) if !matches!(point.status, SelectionStatus::Infeasible(_)) => {
@@ -272,7 +325,7 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
                 }
             }
         }
-        solving.set(Solving::Done { selection, frontier });
+        frontier_state.try_set(Frontier::Drawn(frontier));
     });
 
     let body = move || match solving.get() {
@@ -281,9 +334,10 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
                 .into_any()
         }
         Solving::Failed(error) => {
-            view! { <p class="problem">{move || tr!(i18n, report.could_not_solve, reason = error)}</p> }.into_any()
+            let reason = move || word_selection_error(board, &error);
+            view! { <p class="problem" data-testid="report-selection-problem">{move || tr!(i18n, report.could_not_solve, reason = reason())}</p> }.into_any()
         }
-        Solving::Done { selection, frontier } => {
+        Solving::Done(selection) => {
             let comparison = problem.with_value(|problem| {
                 board.view.snapshot.with_untracked(|b| views::selection::compare(b, problem, &selection.chosen))
             });
@@ -308,7 +362,22 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
                         <td class="number">{format::number(lang(), row.value, 2)}</td><td class="number">{format::amount(lang(), row.cost)}</td></tr>
                 }})
                 .collect_view();
-            let chart = views::selection::frontier_chart(&frontier, comparison.current, &FRONTIER);
+            let current = comparison.current;
+            let frontier = move || {
+                match frontier_state.get() {
+                Frontier::Drawing(progress) => view! {
+                    <p class="progress" role="status" data-testid="report-frontier-drawing">{move || progress.text(i18n)}</p>
+                }
+                .into_any(),
+                Frontier::Drawn(points) => {
+                    let chart = views::selection::frontier_chart(&points, current, &FRONTIER);
+                    view! {
+                        <div class="frontier-chart" data-testid="report-frontier" inner_html=frontier_svg(i18n, &chart)></div>
+                    }
+                    .into_any()
+                }
+            }
+            };
             view! {
                 <p data-testid="report-selection">{move || tr!(
                     i18n,
@@ -329,7 +398,7 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
                     <tbody>{changes}</tbody>
                 </table>
                 <h3>{t!(i18n, report.frontier)}</h3>
-                <div class="frontier-chart" inner_html=frontier_svg(use_i18n(), &chart)></div>
+                {frontier}
             }
             .into_any()
         }
@@ -348,14 +417,13 @@ fn OverAllocationSection(report: Report, language: Language) -> impl IntoView {
     let body = if report.over_allocated.is_empty() {
         view! { <p class="empty">{move || tr!(i18n, report.nobody_over, weeks = PLANNING_WEEKS)}</p> }.into_any()
     } else {
-        let rows = report
-            .over_allocated
-            .iter()
-            .map(|o| view! {
+        let rows = progressive_rows(report.over_allocated, move |o| {
+            view! {
                 <tr><td>{o.name.clone()}</td><td>{format::week(language, o.week)}</td><td class="number">{format::hours(language, o.booked)}</td>
                     <td class="number">{format::hours(language, o.capacity)}</td><td class="number">{format::hours(language, o.excess())}</td></tr>
-            })
-            .collect_view();
+            }
+            .into_any()
+        });
         view! {
             <table class="report-table">
                 <thead><tr>

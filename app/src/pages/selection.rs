@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use shared::{
     board::{DecisionId, Stamp},
     format,
-    selection::{self, Selection, SelectionProblem, SelectionSearch, SelectionStatus},
+    selection::{self, Selection, SelectionError, SelectionProblem, SelectionSearch, SelectionStatus},
     views::{
         self,
         dashboard::ChartFrame,
@@ -49,7 +49,7 @@ enum Run {
     Idle,
     Searching { nodes: u64, value: f64, gap: f64 },
     Finished { selection: Selection, problem: SelectionProblem },
-    Failed(String),
+    Failed(SelectionError),
 }
 
 /// Waits for the browser to run its other tasks (input, painting) once.
@@ -64,14 +64,25 @@ async fn yield_to_browser() {
     let _ = receiver.await;
 }
 
+/// Waits until the browser has painted what is on screen now: the next animation frame, then
+/// a task (work started from the frame's callback would still delay its paint).
+pub(crate) async fn after_paint() {
+    let (sender, receiver) = futures::channel::oneshot::channel::<()>();
+    request_animation_frame(move || {
+        let _ = sender.send(());
+    });
+    let _ = receiver.await;
+    yield_to_browser().await;
+}
+
 /// Runs a search to its end, a slice at a time, each slice sized to take about [`SLICE_MS`].
 /// Answers `None` when `cancelled` (checked between slices) says stop.
 pub(crate) async fn search_in_slices(
     problem: &SelectionProblem,
     cancelled: impl Fn() -> bool,
     progress: impl FnMut(&SelectionSearch<'_>),
-) -> Result<Selection, String> {
-    let search = SelectionSearch::new(problem).map_err(|e| e.to_string())?;
+) -> Result<Selection, SelectionError> {
+    let search = SelectionSearch::new(problem)?;
     run_in_slices(search, cancelled, progress).await
 }
 
@@ -80,11 +91,11 @@ pub(crate) async fn run_in_slices(
     mut search: SelectionSearch<'_>,
     cancelled: impl Fn() -> bool,
     mut progress: impl FnMut(&SelectionSearch<'_>),
-) -> Result<Selection, String> {
+) -> Result<Selection, SelectionError> {
     let mut nodes = 4u64;
     loop {
         let started = js_sys::Date::now();
-        let done = search.step(nodes).map_err(|e| e.to_string())?;
+        let done = search.step(nodes)?;
         let elapsed = js_sys::Date::now() - started;
         if elapsed < SLICE_MS / 2.0 {
             nodes = (nodes * 2).min(1 << 14);
@@ -93,7 +104,7 @@ pub(crate) async fn run_in_slices(
         }
         progress(&search);
         if done || cancelled() {
-            return search.selection().map_err(|e| e.to_string());
+            return search.selection();
         }
         yield_to_browser().await;
     }
@@ -133,7 +144,7 @@ pub fn SelectionPage() -> impl IntoView {
         let values = values.get();
         board.view.snapshot.with(|b| views::selection::build_problem(b, &values, &setup, &weeks.get_value()))
     });
-    let preview = Memo::new(move |_| problem.with(|p| selection::greedy_preview(p).map_err(|e| e.to_string())));
+    let preview = Memo::new(move |_| problem.with(|p| selection::greedy_preview(p)));
     let roles = Memo::new(move |_| board.view.snapshot.with(|s| views::selection::role_capacities(s)));
     let stale = Memo::new(move |_| match run.get() {
         Run::Finished { problem: solved, .. } => problem.with(|now| *now != solved),
@@ -294,7 +305,7 @@ pub fn SelectionPage() -> impl IntoView {
                     let why = preview.infeasible.map(|why| word_infeasibility(board, &why)).unwrap_or_default();
                     tr!(i18n, selection.nothing_fits, why).to_string()
                 }
-                Err(error) => error,
+                Err(error) => word_selection_error(board, &error),
             };
             view! { <p class="hint" data-testid="selection-status">{text}</p> }.into_any()
         }
@@ -311,7 +322,8 @@ pub fn SelectionPage() -> impl IntoView {
         }
         .into_any(),
         Run::Failed(error) => {
-            view! { <p class="problem" role="alert" data-testid="selection-status">{error}</p> }.into_any()
+            let text = word_selection_error(board, &error);
+            view! { <p class="problem" role="alert" data-testid="selection-status">{text}</p> }.into_any()
         }
         Run::Finished { selection, .. } => {
             let text = match &selection.status {
@@ -642,11 +654,19 @@ pub fn DecisionLog(board: BoardContext) -> impl IntoView {
 }
 
 /// Why nothing fits, in the reader's language (tracked), with the projects' names.
+/// Why the selection cannot work with its problem, in the reader's language (tracked), every
+/// project by its name.
+pub(crate) fn word_selection_error(board: BoardContext, error: &SelectionError) -> String {
+    let locale = use_i18n().get_locale();
+    board.view.snapshot.with(|snapshot| crate::words::selection_error(locale, error, &|id| project_name(snapshot, id)))
+}
+
+/// A project's name on the board, its id when it is not there.
+pub(crate) fn project_name(snapshot: &shared::board::BoardSnapshot, id: &ProjectId) -> String {
+    snapshot.projects.iter().find(|p| &p.id == id).map_or_else(|| id.to_string(), |p| p.name.clone())
+}
+
 fn word_infeasibility(board: BoardContext, why: &shared::selection::Infeasibility) -> String {
     let locale = use_i18n().get_locale();
-    board.view.snapshot.with(|snapshot| {
-        crate::words::infeasibility(locale, why, &|id| {
-            snapshot.projects.iter().find(|p| &p.id == id).map_or_else(|| id.to_string(), |p| p.name.clone())
-        })
-    })
+    board.view.snapshot.with(|snapshot| crate::words::infeasibility(locale, why, &|id| project_name(snapshot, id)))
 }

@@ -137,7 +137,7 @@ pub fn efficient_frontier(
     let model = Model::new(problem)?;
     check_limits(limits)?;
     for &budget in budget_levels {
-        check_number(budget, true, || "a budget level of the frontier".to_owned())?;
+        check_number(budget, true, || SelectionNumber::FrontierBudget)?;
     }
     let mut levels = budget_levels.to_vec();
     levels.sort_by(f64::total_cmp);

@@ -33,7 +33,7 @@ pub(super) enum Fixed {
 pub(super) fn check_number(
     value: f64,
     infinity_allowed: bool,
-    what: impl FnOnce() -> String,
+    what: impl FnOnce() -> SelectionNumber,
 ) -> Result<(), SelectionError> {
     let fine = value >= 0.0 && (value.is_finite() || infinity_allowed);
     if fine {
@@ -44,7 +44,7 @@ pub(super) fn check_number(
 }
 
 pub(super) fn check_limits(limits: &Limits) -> Result<(), SelectionError> {
-    check_number(limits.accepted_gap, false, || "the accepted gap of the limits".to_owned())
+    check_number(limits.accepted_gap, false, || SelectionNumber::AcceptedGap)
 }
 
 /// `used` is within `limit`, allowing for round-off.
@@ -61,11 +61,14 @@ impl<'p> Model<'p> {
                 return Err(SelectionError::DuplicateProject(candidate.id.clone()));
             }
         }
-        check_number(problem.budget, true, || "the budget".to_owned())?;
+        check_number(problem.budget, true, || SelectionNumber::Budget)?;
 
         let mut keys: BTreeMap<(&str, &str), Option<f64>> = BTreeMap::new();
         for capacity in &problem.capacities {
-            check_number(capacity.hours, true, || format!("the capacity of `{}` in {}", capacity.role, capacity.week))?;
+            check_number(capacity.hours, true, || SelectionNumber::Capacity {
+                role: capacity.role.clone(),
+                week: capacity.week.clone(),
+            })?;
             if keys.insert((&capacity.role, &capacity.week), Some(capacity.hours)).is_some() {
                 return Err(SelectionError::DuplicateCapacity {
                     role: capacity.role.clone(),
@@ -74,11 +77,13 @@ impl<'p> Model<'p> {
             }
         }
         for candidate in &problem.candidates {
-            check_number(candidate.value, false, || format!("the value of project `{}`", candidate.id))?;
-            check_number(candidate.cost, false, || format!("the cost of project `{}`", candidate.id))?;
+            check_number(candidate.value, false, || SelectionNumber::Value(candidate.id.clone()))?;
+            check_number(candidate.cost, false, || SelectionNumber::Cost(candidate.id.clone()))?;
             for demand in &candidate.demand {
-                check_number(demand.hours, false, || {
-                    format!("the demand of project `{}` for `{}` in {}", candidate.id, demand.role, demand.week)
+                check_number(demand.hours, false, || SelectionNumber::Demand {
+                    project: candidate.id.clone(),
+                    role: demand.role.clone(),
+                    week: demand.week.clone(),
                 })?;
                 keys.entry((&demand.role, &demand.week)).or_insert(None);
             }
@@ -97,16 +102,16 @@ impl<'p> Model<'p> {
             })
             .collect();
 
-        let find = |id: &ProjectId, place: &dyn Fn() -> String| {
+        let find = |id: &ProjectId, place: &dyn Fn() -> ProjectListing| {
             index.get(id).copied().ok_or_else(|| SelectionError::UnknownProject { id: id.clone(), place: place() })
         };
         let mut forced_in = vec![false; count];
         for id in &problem.forced_in {
-            forced_in[find(id, &|| "the forced-in list".to_owned())?] = true;
+            forced_in[find(id, &|| ProjectListing::ForcedIn)?] = true;
         }
         let mut forced_out = vec![false; count];
         for id in &problem.forced_out {
-            let project = find(id, &|| "the forced-out list".to_owned())?;
+            let project = find(id, &|| ProjectListing::ForcedOut)?;
             if forced_in[project] {
                 return Err(SelectionError::ForcedInAndOut(id.clone()));
             }
@@ -115,7 +120,10 @@ impl<'p> Model<'p> {
         let mut requires = vec![Vec::new(); count];
         let mut required_by = vec![Vec::new(); count];
         for dependency in &problem.dependencies {
-            let place = || format!("the dependency `{}` requires `{}`", dependency.project, dependency.requires);
+            let place = || ProjectListing::Dependency {
+                project: dependency.project.clone(),
+                requires: dependency.requires.clone(),
+            };
             let project = find(&dependency.project, &place)?;
             let required = find(&dependency.requires, &place)?;
             if project != required {
@@ -125,7 +133,8 @@ impl<'p> Model<'p> {
         }
         let mut excludes = vec![Vec::new(); count];
         for exclusion in &problem.exclusions {
-            let place = || format!("the exclusion of `{}` and `{}`", exclusion.first, exclusion.second);
+            let place =
+                || ProjectListing::Exclusion { first: exclusion.first.clone(), second: exclusion.second.clone() };
             let first = find(&exclusion.first, &place)?;
             let second = find(&exclusion.second, &place)?;
             if first == second {

@@ -165,9 +165,9 @@ pub enum SelectionError {
     #[error("two candidates have the id `{0}`: give every candidate its own id")]
     DuplicateProject(ProjectId),
     #[error("{place} names project `{id}`, which is not a candidate: add it or remove it there")]
-    UnknownProject { id: ProjectId, place: String },
+    UnknownProject { id: ProjectId, place: ProjectListing },
     #[error("{what} is {value}: give a finite number of 0 or more")]
-    BadNumber { what: String, value: f64 },
+    BadNumber { what: SelectionNumber, value: f64 },
     #[error("project `{0}` is both forced in and forced out: keep only one of the two")]
     ForcedInAndOut(ProjectId),
     #[error("project `{0}` is set to exclude itself, which would forbid it: remove that exclusion")]
@@ -179,4 +179,73 @@ pub enum SelectionError {
          express costs and hours in larger units, or use greedy_preview meanwhile"
     )]
     Solver(String),
+}
+
+/// A number of the problem the selection checks, named so that a message can say which one
+/// was wrong (the app words it in the reader's language; `Display` is the English).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SelectionNumber {
+    /// [`SelectionProblem::budget`](super::SelectionProblem::budget).
+    Budget,
+    /// One of the budget levels asked of [`efficient_frontier`](super::efficient_frontier).
+    FrontierBudget,
+    /// The accepted gap of the [`Limits`](super::Limits) or of a frontier's point.
+    AcceptedGap,
+    /// The stated capacity of a role in a week.
+    Capacity { role: String, week: String },
+    /// A candidate's value.
+    Value(ProjectId),
+    /// A candidate's cost.
+    Cost(ProjectId),
+    /// A candidate's demand on a role in a week.
+    Demand { project: ProjectId, role: String, week: String },
+}
+
+impl std::fmt::Display for SelectionNumber {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SelectionNumber::Budget => write!(formatter, "the budget"),
+            SelectionNumber::FrontierBudget => write!(formatter, "a budget level of the frontier"),
+            SelectionNumber::AcceptedGap => write!(formatter, "the accepted gap of the limits"),
+            SelectionNumber::Capacity { role, week } => write!(formatter, "the capacity of `{role}` in {week}"),
+            SelectionNumber::Value(project) => write!(formatter, "the value of project `{project}`"),
+            SelectionNumber::Cost(project) => write!(formatter, "the cost of project `{project}`"),
+            SelectionNumber::Demand { project, role, week } => {
+                write!(formatter, "the demand of project `{project}` for `{role}` in {week}")
+            }
+        }
+    }
+}
+
+/// Where a problem names a project by its id: the list or rule that named one which is not a
+/// candidate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProjectListing {
+    ForcedIn,
+    ForcedOut,
+    /// The dependency "`project` requires `requires`".
+    Dependency {
+        project: ProjectId,
+        requires: ProjectId,
+    },
+    /// The exclusion of `first` and `second`.
+    Exclusion {
+        first: ProjectId,
+        second: ProjectId,
+    },
+}
+
+impl std::fmt::Display for ProjectListing {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProjectListing::ForcedIn => write!(formatter, "the forced-in list"),
+            ProjectListing::ForcedOut => write!(formatter, "the forced-out list"),
+            ProjectListing::Dependency { project, requires } => {
+                write!(formatter, "the dependency `{project}` requires `{requires}`")
+            }
+            ProjectListing::Exclusion { first, second } => {
+                write!(formatter, "the exclusion of `{first}` and `{second}`")
+            }
+        }
+    }
 }

@@ -89,7 +89,7 @@ impl<'problem> SelectionSearch<'problem> {
         start: Option<&[ProjectId]>,
         accepted_gap: f64,
     ) -> Result<SelectionSearch<'problem>, SelectionError> {
-        check_number(accepted_gap, false, || "the accepted gap".to_owned())?;
+        check_number(accepted_gap, false, || SelectionNumber::AcceptedGap)?;
         let model = Model::new(problem)?;
         let start = start.map(|chosen| model.membership(chosen));
         let search = Search::start(&model, problem.budget, start.as_deref());
