@@ -175,7 +175,28 @@ impl OverAllocation {
     }
 }
 
-/// Every person-week over capacity in `weeks`, in week then name order.
+/// The person-weeks over capacity in a heat map already computed by [`heat_map`] (any grouping),
+/// the same list as [`over_allocations`], without adding up the bookings a second time (the
+/// resources page shows both, and computes them again on every change).
+pub fn over_allocations_in(groups: &[Group]) -> Vec<OverAllocation> {
+    let mut list: Vec<OverAllocation> = groups
+        .iter()
+        .flat_map(|group| &group.people)
+        .flat_map(|line| {
+            line.cells.iter().filter(|cell| cell.level == Level::Over).map(|cell| OverAllocation {
+                person: line.person.clone(),
+                name: line.name.clone(),
+                week: cell.week,
+                booked: cell.booked,
+                capacity: cell.capacity,
+            })
+        })
+        .collect();
+    list.sort_by(order);
+    list
+}
+
+/// Every person-week over capacity in `weeks`, in week then name order (ties by id).
 pub fn over_allocations(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<OverAllocation> {
     let mut list: Vec<OverAllocation> = capacity::over_allocated(board, weeks)
         .into_iter()
@@ -187,8 +208,14 @@ pub fn over_allocations(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<OverAll
             capacity: load.capacity_hours,
         })
         .collect();
-    list.sort_by(|a, b| (a.week, &a.name).cmp(&(b.week, &b.name)));
+    list.sort_by(order);
     list
+}
+
+/// Week, then name, then id (two people of one name keep the snapshot's order, whatever the
+/// grouping of the map they were read from).
+fn order(a: &OverAllocation, b: &OverAllocation) -> std::cmp::Ordering {
+    (a.week, &a.name, &a.person).cmp(&(b.week, &b.name, &b.person))
 }
 
 /// The bookings that make up one cell: (project, name, hours) for each project the person is
@@ -343,6 +370,58 @@ mod tests {
             cell_bookings(&board, &li, weeks[1]).iter().map(|(_, name, _)| name.as_str()).collect::<Vec<_>>(),
             ["ERP"]
         );
+    }
+
+    /// The over-allocations read off the heat map, in any grouping, are the ones computed from
+    /// the bookings, in the same order: on seeded random boards where people share names, teams
+    /// and roles, take time off and are booked from nothing to far over capacity.
+    #[test]
+    fn over_allocations_from_the_map_are_the_computed_ones() {
+        let weeks = IsoWeek::new(2027, 1).unwrap().span(4);
+        for seed in 1..=40u64 {
+            let mut state = seed;
+            let mut next = |below: u64| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (state >> 33) % below
+            };
+            let mut board = Board::new("Random").unwrap();
+            let projects: Vec<ProjectId> = (0..3)
+                .map(|n| {
+                    let id = ProjectId::random();
+                    let new = NewProject { name: format!("P{n}"), stage: Stage::Active, budget: 0.0 };
+                    board.add_project(id.clone(), new).unwrap();
+                    id
+                })
+                .collect();
+            let people: Vec<PersonId> = (0..2 + next(6))
+                .map(|_| {
+                    let id = PersonId::random();
+                    let new = NewPerson {
+                        name: ["Li", "Wang", "Zhao"][next(3) as usize].into(),
+                        role: ["", "developer", "analyst"][next(3) as usize].into(),
+                        team: ["", "Core", "Apps"][next(3) as usize].into(),
+                        capacity_hours_per_week: [0.0, 20.0, 40.0][next(3) as usize],
+                    };
+                    board.add_person(id.clone(), new).unwrap();
+                    id
+                })
+                .collect();
+            for _ in 0..next(30) {
+                let (person, week) = (&people[next(people.len() as u64) as usize], weeks[next(4) as usize]);
+                if next(4) == 0 {
+                    board.set_time_off(person, week, next(41) as f64).unwrap();
+                } else {
+                    let project = &projects[next(3) as usize];
+                    board.set_allocation(project, person, week, next(50) as f64).unwrap();
+                }
+            }
+            let snapshot = board.snapshot();
+            let computed = over_allocations(&snapshot, &weeks);
+            for grouping in [None, Some(Grouping::Team), Some(Grouping::Role)] {
+                let read = over_allocations_in(&heat_map(&snapshot, &weeks, grouping));
+                assert_eq!(read, computed, "seed {seed}, grouping {grouping:?}");
+            }
+        }
     }
 
     #[test]
