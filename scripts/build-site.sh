@@ -6,6 +6,9 @@
 #
 #   scripts/build-site.sh            debug build (what the browser tests use)
 #   scripts/build-site.sh --release  the `wasm-release` profile, optimised with wasm-opt -Oz
+#
+# PMO_SITE_NAMES=1 keeps every function's name (no name stripping, no wasm-opt): for CPU
+# profiles of a release build (end2end/bench/pages.js's BENCH_PROFILE), never for a real figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,8 +51,11 @@ mv "$site/pkg/${name}_bg.wasm" "$site/pkg/$name.wasm"
 python3 scripts/check-main-module.py "$site/pkg/$name.wasm"
 # The chunks' function names (most of a debug chunk's bytes; the main module keeps its own, for
 # stack traces): every browser profile fetches every chunk once, when the service worker installs.
-find "$site/pkg" -name '*.wasm' ! -name "$name.wasm" -exec python3 scripts/strip-names.py {} +
-if [[ "$profile" == "wasm-release" ]]; then
+keep_names="${PMO_SITE_NAMES:-}"
+if [[ -z "$keep_names" ]]; then
+  find "$site/pkg" -name '*.wasm' ! -name "$name.wasm" -exec python3 scripts/strip-names.py {} +
+fi
+if [[ "$profile" == "wasm-release" && -z "$keep_names" ]]; then
   # The features rustc emits for wasm32-unknown-unknown by default; two files at a time, and
   # only files over 16 KiB: most chunks are a few KiB, where wasm-opt's start-up (it is
   # JavaScript) costs seconds each and saves bytes that gzip mostly takes anyway.

@@ -34,6 +34,12 @@
 //   responsive the page stays) and the long tasks.
 // The server and the site are release builds (scripts/bench-ui.sh builds both; PMO_BOARD_BIN
 // names the server). Figures are from one run and noisy.
+//
+// BENCH_ONLY=<regular expression>: only the pages and steps whose names match (for example
+// BENCH_ONLY=Resources: its opens, its remote edit, the scrolling and the cell's edit).
+// BENCH_PROFILE=<directory>: a CPU profile (CDP Profiler, for DevTools) of each measured step
+// written there; a site built with PMO_SITE_NAMES=1 (scripts/build-site.sh) keeps the wasm
+// functions' names.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { chromium } from "@playwright/test";
@@ -53,7 +59,8 @@ const PAGES = [
   { name: "Scoring", path: "scoring", ready: "[data-testid=ranked-row]" },
   { name: "Selection", path: "selection", ready: "[data-testid=candidate-row]" },
   { name: "Risks", path: "risks", ready: "[data-testid=risk-row]" },
-  { name: "Resources", path: "resources", ready: "[data-testid=capacity-row]", count: 300 },
+  // The heat map draws the rows in and near the window (the first 20 of 300 are on screen).
+  { name: "Resources", path: "resources", ready: "[data-testid=capacity-row]", count: 20 },
   { name: "Finance", path: "finance", ready: "[data-testid=finance-row]" },
   { name: "Lessons", path: "lessons", ready: "[data-testid=lesson-search]" },
   { name: "History", path: "history", ready: "[data-testid=history-entry]" },
@@ -105,8 +112,11 @@ function row(what, target, figure, script, longest, extra = "") {
   console.error(`${what}: ${ms(figure)} (script ${ms(script)})`);
   rows.push({ what, target, figure, script, longest, extra });
 }
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
+const wanted = (what) => !only || only.test(what);
 /** Runs `step`; on failure notes it and goes on: the benchmark never fails. */
 async function attempt(what, step) {
+  if (!wanted(what) && what !== "the other member's client") return undefined;
   try {
     return await step();
   } catch (error) {
@@ -169,12 +179,23 @@ try {
     const { metrics } = await cdp.send("Performance.getMetrics");
     return metrics.find((metric) => metric.name === "ScriptDuration").value;
   };
-  /** Script milliseconds and the longest long task while `work` runs. */
-  async function measured(work) {
+  const profiles = process.env.BENCH_PROFILE;
+  if (profiles) {
+    mkdirSync(profiles, { recursive: true });
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+  }
+  /** Script milliseconds and the longest long task while `work` runs (its profile kept as `name`). */
+  async function measured(work, name = "step") {
+    if (profiles) await cdp.send("Profiler.start");
     const before = await scriptSeconds();
     const tasksBefore = await page.evaluate(() => window.__bench.longtasks.length);
     const result = await work();
     const script = ((await scriptSeconds()) - before) * 1000;
+    if (profiles) {
+      const { profile } = await cdp.send("Profiler.stop");
+      writeFileSync(`${profiles}/${name.replace(/[^\w]+/g, "-")}.cpuprofile`, JSON.stringify(profile));
+    }
     const tasks = await page.evaluate((from) => window.__bench.longtasks.slice(from).map((t) => t.duration), tasksBefore);
     return { result, script, longest: tasks.length ? Math.max(...tasks) : undefined };
   }
@@ -345,7 +366,8 @@ try {
   const remoteRows = [];
   for (const round of ["first open", "again"]) {
     for (const { name, ready, count } of [...PAGES.slice(1), PAGES[0]]) {
-      const figures = await attempt(`${name} (${round})`, () => measured(() => openPage(name, ready, count)));
+      if (!wanted(name)) continue;
+      const figures = await attempt(`${name} (${round})`, () => measured(() => openPage(name, ready, count), `${name} ${round}`));
       if (figures) {
         row(`${name}: ${round}`, 300, figures.result.interactive, figures.script, figures.longest,
           figures.result.interactive - figures.result.shown > 50 ? `content at ${ms(figures.result.shown)}` : "");
@@ -369,7 +391,7 @@ try {
 
   // Resources: scroll the heat map (the window) down and up with the wheel; frame gaps.
   await attempt("Resources: scrolling", async () => {
-    await openPage("Resources", "[data-testid=capacity-row]", 300);
+    await openPage("Resources", "[data-testid=capacity-row]", 20);
     await settle();
     await page.mouse.move(640, 500);
     await startFrames();
@@ -379,7 +401,7 @@ try {
         await page.waitForTimeout(16);
       }
       await page.waitForTimeout(200);
-    });
+    }, "Resources scrolling");
     const frames = await stopFrames();
     const worst = Math.max(...frames);
     const over = frames.filter((f) => f > 17.5).length;
@@ -413,7 +435,7 @@ try {
       await page.waitForFunction(() => window.__bench.edit.shown !== undefined, null, { timeout: 30_000 });
       await settle(300);
       return page.evaluate(() => window.__bench.edit.shown - window.__bench.edit.pressed);
-    });
+    }, "Resources cell edit");
     row("Resources: one cell's hours edited, Enter to the heat map", { script: 16 }, result, script, longest);
   });
 
