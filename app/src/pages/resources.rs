@@ -74,7 +74,8 @@ struct Place {
 #[cfg(feature = "hydrate")]
 fn place_of(table: NodeRef<leptos::html::Table>) -> Option<Place> {
     let table = table.get_untracked()?;
-    let line_px = table.query_selector("tr[data-testid=capacity-row]").ok().flatten().map_or(0.0, |row| top_and_height(&row).1);
+    let line_px =
+        table.query_selector("tr[data-testid=capacity-row]").ok().flatten().map_or(0.0, |row| top_and_height(&row).1);
     let head = table.query_selector("thead").ok().flatten().map_or(0.0, |head| top_and_height(&head).1);
     Some(Place {
         body_top: top_and_height(&table).0 + head,
@@ -235,7 +236,8 @@ pub fn ResourcesPage() -> impl IntoView {
         if place.line_px > 0.0 && (place.line_px - line_px.get_untracked()).abs() > 0.01 {
             line_px.set(place.line_px);
         }
-        let next = drawn_lines(place.body_top, place.window_height, line_px.get_untracked(), line_count.get_untracked());
+        let next =
+            drawn_lines(place.body_top, place.window_height, line_px.get_untracked(), line_count.get_untracked());
         if drawn.get_untracked() != next {
             drawn.set(next);
         }
