@@ -17,7 +17,7 @@ use shared::{
     board::schema,
     capacity::Grouping,
     format,
-    views::resources::{self as view_model, Cell, Group, Level},
+    views::resources::{self as view_model, drawn_groups, drawn_lines, Cell, DrawnGroup, Group, Level},
     IsoWeek, PersonId, ProjectId,
 };
 
@@ -36,33 +36,13 @@ use crate::{
 const WEEKS: usize = 26;
 /// Over-allocations listed before "show all".
 const FIRST_OVER: usize = 50;
-/// Lines of the heat map drawn beyond the window's edges, above and below: the arrow keys
-/// always find the next row drawn, and a slow scroll shows rows already there.
-const SPARE_LINES: usize = 8;
-/// The drawn lines move in steps of this many, so that scrolling draws a few rows at a time
-/// instead of one row every frame.
-const LINE_STEP: usize = 8;
 /// Lines drawn before the table's place in the window is known (about what a window holds
 /// below the page's heading and the spare lines; the next frame draws what is missing).
 const FIRST_LINES: usize = 24;
 /// A line's height until one is measured (the rows' height in the style sheet).
 const LINE_PX: f64 = 36.0;
 
-/// The lines of the heat map's body to draw, `first..end`, when the body's top is at
-/// `body_top` in a window `window_height` high and each line is `line_px` high: those in the
-/// window and [`SPARE_LINES`] on each side, rounded out to [`LINE_STEP`].
-fn drawn_lines(body_top: f64, window_height: f64, line_px: f64, lines: usize) -> (usize, usize) {
-    let line_px = line_px.max(1.0);
-    let first_seen = (-body_top / line_px).floor().max(0.0) as usize;
-    let end_seen = ((window_height - body_top) / line_px).ceil().max(0.0) as usize;
-    let first = first_seen.saturating_sub(SPARE_LINES) / LINE_STEP * LINE_STEP;
-    let end = (end_seen + SPARE_LINES).div_ceil(LINE_STEP) * LINE_STEP;
-    let first = first.min(lines);
-    (first, end.clamp(first, lines))
-}
-
 /// Where the heat map is in the window, in CSS pixels.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 struct Place {
     /// The top of the table's body (below its heading).
     body_top: f64,
@@ -71,7 +51,6 @@ struct Place {
     line_px: f64,
 }
 
-#[cfg(feature = "hydrate")]
 fn place_of(table: NodeRef<leptos::html::Table>) -> Option<Place> {
     let table = table.get_untracked()?;
     let line_px =
@@ -84,15 +63,8 @@ fn place_of(table: NodeRef<leptos::html::Table>) -> Option<Place> {
     })
 }
 
-/// On the server nothing is laid out: the first lines are drawn.
-#[cfg(not(feature = "hydrate"))]
-fn place_of(_: NodeRef<leptos::html::Table>) -> Option<Place> {
-    None
-}
-
 /// An element's top in the window and its height, in CSS pixels (`getBoundingClientRect`, read
 /// through JavaScript: web-sys's `DomRect` would rebuild every crate above web-sys).
-#[cfg(feature = "hydrate")]
 fn top_and_height(element: &web_sys::Element) -> (f64, f64) {
     use wasm_bindgen::{JsCast, JsValue};
     let get = |object: &JsValue, name: &str| js_sys::Reflect::get(object, &JsValue::from_str(name)).ok();
@@ -101,53 +73,6 @@ fn top_and_height(element: &web_sys::Element) -> (f64, f64) {
         .and_then(|function| function.call0(element).ok());
     let number = |name: &str| rect.as_ref().and_then(|rect| get(rect, name)).and_then(|value| value.as_f64());
     (number("top").unwrap_or(0.0), number("height").unwrap_or(0.0))
-}
-
-/// One group's part of the drawn lines: its heading (if it is drawn) and its people drawn,
-/// each with its row number among all the map's people (the arrow keys' `data-row`).
-#[derive(Debug, Clone, PartialEq)]
-struct DrawnGroup {
-    /// The grouping and the group's name: the `<tbody>`'s key.
-    key: String,
-    name: String,
-    members: usize,
-    head: bool,
-    people: Vec<(PersonId, usize)>,
-}
-
-/// The groups with something in `first..end` of the map's lines: a group's heading is a line
-/// (when the map is grouped), then its people.
-fn drawn_groups(
-    layout: &[(String, Vec<PersonId>)],
-    grouping: Option<Grouping>,
-    (first, end): (usize, usize),
-) -> Vec<DrawnGroup> {
-    let grouped = grouping.is_some();
-    let drawn = |line: usize| first <= line && line < end;
-    let (mut line, mut row) = (0, 0);
-    let mut groups = Vec::new();
-    for (name, people) in layout {
-        let head = grouped && drawn(line);
-        line += usize::from(grouped);
-        let mut drawn_people = Vec::new();
-        for person in people {
-            if drawn(line) {
-                drawn_people.push((person.clone(), row));
-            }
-            line += 1;
-            row += 1;
-        }
-        if head || !drawn_people.is_empty() {
-            groups.push(DrawnGroup {
-                key: format!("{grouping:?}/{name}"),
-                name: name.clone(),
-                members: people.len(),
-                head,
-                people: drawn_people,
-            });
-        }
-    }
-    groups
 }
 
 fn level_label(i18n: I18nContext<Locale>, level: Level) -> &'static str {
@@ -242,7 +167,6 @@ pub fn ResourcesPage() -> impl IntoView {
             drawn.set(next);
         }
     };
-    #[cfg(feature = "hydrate")]
     {
         let on_scroll = window_event_listener(ev::scroll, move |_| measure());
         let on_resize = window_event_listener(ev::resize, move |_| measure());
@@ -825,53 +749,5 @@ fn TimeOff(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
                 <span class="field-error" role="alert" data-testid="time-off-error">{move || error.get().map(|error| error.text(i18n))}</span>
             </form>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn draws_the_lines_in_the_window_and_a_few_more() {
-        // (body's top in the window, window height, lines) → lines drawn; lines 36 px high.
-        let cases = [
-            // The table's top in view: from the first line to past the window's bottom.
-            ((250.0, 900.0, 300), (0, 32)),
-            // Scrolled 100 lines down: lines 100–125 in view.
-            ((-3600.0, 900.0, 300), (88, 136)),
-            // At the end: never past the last line.
-            ((-10_000.0, 900.0, 300), (264, 300)),
-            // A small board: everything.
-            ((250.0, 900.0, 12), (0, 12)),
-            // The table below the window: only the spare lines.
-            ((2000.0, 900.0, 300), (0, 8)),
-            ((250.0, 900.0, 0), (0, 0)),
-        ];
-        for ((body_top, window_height, lines), drawn) in cases {
-            assert_eq!(drawn_lines(body_top, window_height, 36.0, lines), drawn, "{body_top} {window_height} {lines}");
-        }
-        // A few pixels of scrolling draw nothing new: the lines move in steps.
-        assert_eq!(drawn_lines(-3600.0, 900.0, 36.0, 300), drawn_lines(-3700.0, 900.0, 36.0, 300));
-    }
-
-    #[test]
-    fn drawn_groups_number_rows_across_groups_and_count_headings_as_lines() {
-        let id = |n: u32| format!("p{n}").parse::<PersonId>().unwrap();
-        let layout = vec![("Apps".to_string(), vec![id(1), id(2)]), ("Core".to_string(), vec![id(3), id(4), id(5)])];
-        // Grouped: lines are Apps, p1, p2, Core, p3, p4, p5; lines 2..5 are p2, Core, p3.
-        let drawn = drawn_groups(&layout, Some(Grouping::Team), (2, 5));
-        let summary: Vec<_> = drawn.iter().map(|g| (g.name.as_str(), g.head, g.members, g.people.clone())).collect();
-        assert_eq!(summary, [("Apps", false, 2, vec![(id(2), 1)]), ("Core", true, 3, vec![(id(3), 2)])]);
-        // Ungrouped: no headings, rows are lines.
-        let drawn = drawn_groups(&[(String::new(), (1..=5).map(id).collect())], None, (3, 8));
-        assert_eq!(drawn.len(), 1);
-        assert_eq!(drawn[0].people, [(id(4), 3), (id(5), 4)]);
-        assert!(!drawn[0].head);
-        // The key tells groupings apart: a group of the same name is drawn again.
-        assert_ne!(
-            drawn_groups(&layout, Some(Grouping::Team), (0, 1))[0].key,
-            drawn_groups(&layout, Some(Grouping::Role), (0, 1))[0].key
-        );
     }
 }

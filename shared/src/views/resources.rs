@@ -248,6 +248,76 @@ pub fn bulk_weeks(first: IsoWeek, count: usize) -> Result<Vec<IsoWeek>, String> 
     Ok(first.span(count))
 }
 
+/// A long heat map is drawn a window at a time (the page's rows near the window): these say
+/// which of its lines to draw. A line is a person's row, or a group's heading when grouped.
+///
+/// Lines of the heat map drawn beyond the window's edges, above and below: the arrow keys
+/// always find the next row drawn, and a slow scroll shows rows already there.
+pub const SPARE_LINES: usize = 8;
+/// The drawn lines move in steps of this many, so that scrolling draws a few rows at a time
+/// instead of one row every frame.
+pub const LINE_STEP: usize = 8;
+
+/// The lines of the heat map's body to draw, `first..end`, when the body's top is at
+/// `body_top` in a window `window_height` high and each line is `line_px` high: those in the
+/// window and [`SPARE_LINES`] on each side, rounded out to [`LINE_STEP`].
+pub fn drawn_lines(body_top: f64, window_height: f64, line_px: f64, lines: usize) -> (usize, usize) {
+    let line_px = line_px.max(1.0);
+    let first_seen = (-body_top / line_px).floor().max(0.0) as usize;
+    let end_seen = ((window_height - body_top) / line_px).ceil().max(0.0) as usize;
+    let first = first_seen.saturating_sub(SPARE_LINES) / LINE_STEP * LINE_STEP;
+    let end = (end_seen + SPARE_LINES).div_ceil(LINE_STEP) * LINE_STEP;
+    let first = first.min(lines);
+    (first, end.clamp(first, lines))
+}
+
+/// One group's part of the drawn lines: its heading (if it is drawn) and its people drawn,
+/// each with its row number among all the map's people (the arrow keys' `data-row`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnGroup {
+    /// The grouping and the group's name: the `<tbody>`'s key.
+    pub key: String,
+    pub name: String,
+    pub members: usize,
+    pub head: bool,
+    pub people: Vec<(PersonId, usize)>,
+}
+
+/// The groups with something in `first..end` of the map's lines: a group's heading is a line
+/// (when the map is grouped), then its people.
+pub fn drawn_groups(
+    layout: &[(String, Vec<PersonId>)],
+    grouping: Option<Grouping>,
+    (first, end): (usize, usize),
+) -> Vec<DrawnGroup> {
+    let grouped = grouping.is_some();
+    let drawn = |line: usize| first <= line && line < end;
+    let (mut line, mut row) = (0, 0);
+    let mut groups = Vec::new();
+    for (name, people) in layout {
+        let head = grouped && drawn(line);
+        line += usize::from(grouped);
+        let mut drawn_people = Vec::new();
+        for person in people {
+            if drawn(line) {
+                drawn_people.push((person.clone(), row));
+            }
+            line += 1;
+            row += 1;
+        }
+        if head || !drawn_people.is_empty() {
+            groups.push(DrawnGroup {
+                key: format!("{grouping:?}/{name}"),
+                name: name.clone(),
+                members: people.len(),
+                head,
+                people: drawn_people,
+            });
+        }
+    }
+    groups
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,5 +501,48 @@ mod tests {
         assert_eq!(weeks.iter().map(ToString::to_string).collect::<Vec<_>>(), ["2026-W52", "2026-W53", "2027-W01"]);
         assert!(bulk_weeks(first, 0).is_err());
         assert!(bulk_weeks(first, 54).is_err());
+    }
+
+    #[test]
+    fn draws_the_lines_in_the_window_and_a_few_more() {
+        // (body's top in the window, window height, lines) → lines drawn; lines 36 px high.
+        let cases = [
+            // The table's top in view: from the first line to past the window's bottom.
+            ((250.0, 900.0, 300), (0, 32)),
+            // Scrolled 100 lines down: lines 100–125 in view.
+            ((-3600.0, 900.0, 300), (88, 136)),
+            // At the end: never past the last line.
+            ((-10_000.0, 900.0, 300), (264, 300)),
+            // A small board: everything.
+            ((250.0, 900.0, 12), (0, 12)),
+            // The table below the window: only the spare lines.
+            ((2000.0, 900.0, 300), (0, 8)),
+            ((250.0, 900.0, 0), (0, 0)),
+        ];
+        for ((body_top, window_height, lines), drawn) in cases {
+            assert_eq!(drawn_lines(body_top, window_height, 36.0, lines), drawn, "{body_top} {window_height} {lines}");
+        }
+        // A few pixels of scrolling draw nothing new: the lines move in steps.
+        assert_eq!(drawn_lines(-3600.0, 900.0, 36.0, 300), drawn_lines(-3700.0, 900.0, 36.0, 300));
+    }
+
+    #[test]
+    fn drawn_groups_number_rows_across_groups_and_count_headings_as_lines() {
+        let id = |n: u32| format!("p{n}").parse::<PersonId>().unwrap();
+        let layout = vec![("Apps".to_string(), vec![id(1), id(2)]), ("Core".to_string(), vec![id(3), id(4), id(5)])];
+        // Grouped: lines are Apps, p1, p2, Core, p3, p4, p5; lines 2..5 are p2, Core, p3.
+        let drawn = drawn_groups(&layout, Some(Grouping::Team), (2, 5));
+        let summary: Vec<_> = drawn.iter().map(|g| (g.name.as_str(), g.head, g.members, g.people.clone())).collect();
+        assert_eq!(summary, [("Apps", false, 2, vec![(id(2), 1)]), ("Core", true, 3, vec![(id(3), 2)])]);
+        // Ungrouped: no headings, rows are lines.
+        let drawn = drawn_groups(&[(String::new(), (1..=5).map(id).collect())], None, (3, 8));
+        assert_eq!(drawn.len(), 1);
+        assert_eq!(drawn[0].people, [(id(4), 3), (id(5), 4)]);
+        assert!(!drawn[0].head);
+        // The key tells groupings apart: a group of the same name is drawn again.
+        assert_ne!(
+            drawn_groups(&layout, Some(Grouping::Team), (0, 1))[0].key,
+            drawn_groups(&layout, Some(Grouping::Role), (0, 1))[0].key
+        );
     }
 }
