@@ -5,13 +5,19 @@
 //! from `shared::views::resources`.
 //!
 //! Keyboard: the arrow keys move between cells, Enter (or a click) opens the cell's bookings.
+//!
+//! A large board has 300 people, 7,800 cells: the map draws only the lines in and near the
+//! window (see [`drawn_lines`]), with empty rows above and below standing for the others, and
+//! draws more as the window scrolls. Every cell follows its own figure (a memo per cell over its
+//! row's line), so one booking changes one cell's element, its row's utilisation and its group's
+//! total, nothing else.
 
 use leptos::{ev, prelude::*};
 use shared::{
     board::schema,
     capacity::Grouping,
     format,
-    views::resources::{self as view_model, Cell, Group, Level},
+    views::resources::{self as view_model, drawn_groups, drawn_lines, Cell, DrawnGroup, Group, Level},
     IsoWeek, PersonId, ProjectId,
 };
 
@@ -30,6 +36,44 @@ use crate::{
 const WEEKS: usize = 26;
 /// Over-allocations listed before "show all".
 const FIRST_OVER: usize = 50;
+/// Lines drawn before the table's place in the window is known (about what a window holds
+/// below the page's heading and the spare lines; the next frame draws what is missing).
+const FIRST_LINES: usize = 24;
+/// A line's height until one is measured (the rows' height in the style sheet).
+const LINE_PX: f64 = 36.0;
+
+/// Where the heat map is in the window, in CSS pixels.
+struct Place {
+    /// The top of the table's body (below its heading).
+    body_top: f64,
+    window_height: f64,
+    /// A person's row's height (0 when none is drawn).
+    line_px: f64,
+}
+
+fn place_of(table: NodeRef<leptos::html::Table>) -> Option<Place> {
+    let table = table.get_untracked()?;
+    let line_px =
+        table.query_selector("tr[data-testid=capacity-row]").ok().flatten().map_or(0.0, |row| top_and_height(&row).1);
+    let head = table.query_selector("thead").ok().flatten().map_or(0.0, |head| top_and_height(&head).1);
+    Some(Place {
+        body_top: top_and_height(&table).0 + head,
+        window_height: window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(900.0),
+        line_px,
+    })
+}
+
+/// An element's top in the window and its height, in CSS pixels (`getBoundingClientRect`, read
+/// through JavaScript: web-sys's `DomRect` would rebuild every crate above web-sys).
+fn top_and_height(element: &web_sys::Element) -> (f64, f64) {
+    use wasm_bindgen::{JsCast, JsValue};
+    let get = |object: &JsValue, name: &str| js_sys::Reflect::get(object, &JsValue::from_str(name)).ok();
+    let rect = get(element, "getBoundingClientRect")
+        .and_then(|function| function.dyn_into::<js_sys::Function>().ok())
+        .and_then(|function| function.call0(element).ok());
+    let number = |name: &str| rect.as_ref().and_then(|rect| get(rect, name)).and_then(|value| value.as_f64());
+    (number("top").unwrap_or(0.0), number("height").unwrap_or(0.0))
+}
 
 fn level_label(i18n: I18nContext<Locale>, level: Level) -> &'static str {
     match level {
@@ -72,7 +116,8 @@ pub fn ResourcesPage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let over = Memo::new(move |_| board.view.snapshot.with(|s| view_model::over_allocations(s, &weeks.get_value())));
+    // Read off the heat map: the bookings are added up once per change, not twice.
+    let over = Memo::new(move |_| groups.with(|groups| view_model::over_allocations_in(groups)));
     let show_all_over = RwSignal::new(false);
     // Capacities two members set apart (almost always none), found once per change for every
     // row: the colours depend on the capacity that won.
@@ -89,9 +134,57 @@ pub fn ResourcesPage() -> impl IntoView {
         })
     });
     let selected = RwSignal::new(None::<(PersonId, IsoWeek)>);
-    // Asked cell by cell (7,800 of them on a large board): choosing a cell wakes the two cells
-    // whose answer changes, not every cell watching `selected`.
+    // Asked cell by cell: choosing a cell wakes the two cells whose answer changes, not every
+    // cell watching `selected`.
     let is_selected = StoredValue::new(Selector::new(move || selected.get()));
+    // The lines drawn (see `drawn_lines`): the first ones until the table is measured.
+    let line_count = Memo::new(move |_| {
+        let heads = if grouping.get().is_some() { layout.with(Vec::len) } else { 0 };
+        heads + layout.with(|layout| layout.iter().map(|(_, people)| people.len()).sum::<usize>())
+    });
+    let drawn = RwSignal::new((0, FIRST_LINES));
+    let line_px = RwSignal::new(LINE_PX);
+    let drawn_now = Memo::new(move |_| {
+        let (first, end) = drawn.get();
+        let lines = line_count.get();
+        (first.min(lines), end.min(lines))
+    });
+    let shown_groups = Memo::new(move |_| {
+        let range = drawn_now.get();
+        layout.with(|layout| drawn_groups(layout, grouping.get(), range))
+    });
+    let table = NodeRef::<leptos::html::Table>::new();
+    // Where the table is in the window decides which lines are drawn; measured when the window
+    // scrolls or is resized and after the lines change.
+    let measure = move || {
+        let Some(place) = place_of(table) else { return };
+        if place.line_px > 0.0 && (place.line_px - line_px.get_untracked()).abs() > 0.01 {
+            line_px.set(place.line_px);
+        }
+        let next =
+            drawn_lines(place.body_top, place.window_height, line_px.get_untracked(), line_count.get_untracked());
+        if drawn.get_untracked() != next {
+            drawn.set(next);
+        }
+    };
+    {
+        let on_scroll = window_event_listener(ev::scroll, move |_| measure());
+        let on_resize = window_event_listener(ev::resize, move |_| measure());
+        on_cleanup(move || {
+            on_scroll.remove();
+            on_resize.remove();
+        });
+    }
+    Effect::new(move |_| {
+        line_count.track();
+        let _ = table.get();
+        // After the browser has laid the new lines out.
+        request_animation_frame(move || {
+            if line_count.try_get_untracked().is_some() {
+                measure();
+            }
+        });
+    });
     let overall = Memo::new(move |_| {
         groups.with(|groups| {
             let (booked, capacity) = groups
@@ -114,41 +207,64 @@ pub fn ResourcesPage() -> impl IntoView {
         move_focus(&ev, "cap-cell", dr, dc);
     };
     let header = move || weeks.get_value().into_iter().map(|week| week_heading(i18n, week)).collect_view();
+    // A `<tbody>` for each group with drawn lines, keyed, so that scrolling adds and removes
+    // rows at the edges and keeps the others as they are.
     let body = move || {
-        let grouped = grouping.get().is_some();
-        let mut row_number = 0usize;
-        layout
-            .get()
-            .into_iter()
-            .map(|(name, people)| {
-                let group_name = StoredValue::new(name.clone());
-                let group = move || groups.with(|gs| gs.iter().find(|g| g.name == group_name.get_value()).cloned());
-                let head = grouped.then(|| {
-                    let title = match (name.is_empty(), grouping.get_untracked()) {
-                        (false, _) => name.clone(),
-                        (true, Some(Grouping::Role)) => t_string!(i18n, resources.no_role).to_owned(),
-                        (true, _) => t_string!(i18n, resources.no_team).to_owned(),
-                    };
-                    view! {
-                        <tr class="group-row" data-testid="group-row">
-                            <th scope="rowgroup" class="sticky">{title} " " <small class="hint">{tr!(i18n, resources.people_count, count = people.len()).to_string()}</small></th>
-                            <td class="util">{move || format::optional_percent(lang(), group().and_then(|g| g.utilisation))}</td>
-                            {(0..WEEKS).map(|c| view! { <GroupTotal group=Signal::derive(group) column=c/> }).collect_view()}
-                        </tr>
-                    }
+        view! {
+            <For each=move || shown_groups.get() key=|group| group.key.clone() children=move |group: DrawnGroup| {
+                let key = StoredValue::new(group.key.clone());
+                let this = Memo::new(move |_| {
+                    shown_groups.with(|groups| groups.iter().find(|g| g.key == key.get_value()).cloned())
                 });
-                let rows = people
-                    .into_iter()
-                    .map(|person| {
-                        let row = row_number;
-                        row_number += 1;
-                        view! { <PersonRow person groups row weeks selected is_selected capacity_conflicts/> }
+                let name = StoredValue::new(group.name.clone());
+                // The group's totals and utilisation: the one thing its heading reads of the map.
+                let totals = Memo::new(move |_| {
+                    groups.with(|groups| {
+                        name.with_value(|name| {
+                            groups.iter().find(|g| &g.name == name).map(|g| (g.totals.clone(), g.utilisation))
+                        })
                     })
-                    .collect_view();
-                view! { <tbody>{head}{rows}</tbody> }
-            })
-            .collect_view()
+                });
+                let head = move || {
+                    this.with(|g| g.as_ref().is_some_and(|g| g.head)).then(|| {
+                        let title = move || match (name.with_value(String::is_empty), grouping.get_untracked()) {
+                            (false, _) => name.get_value(),
+                            (true, Some(Grouping::Role)) => t_string!(i18n, resources.no_role).to_owned(),
+                            (true, _) => t_string!(i18n, resources.no_team).to_owned(),
+                        };
+                        let members = move || this.with(|g| g.as_ref().map_or(0, |g| g.members));
+                        view! {
+                            <tr class="group-row" data-testid="group-row">
+                                <th scope="rowgroup" class="sticky">{title} " " <small class="hint">{move || tr!(i18n, resources.people_count, count = members()).to_string()}</small></th>
+                                <td class="util">{move || format::optional_percent(lang(), totals.with(|t| t.as_ref().and_then(|(_, utilisation)| *utilisation)))}</td>
+                                {(0..WEEKS).map(|column| view! { <GroupTotal totals column/> }).collect_view()}
+                            </tr>
+                        }
+                    })
+                };
+                view! {
+                    <tbody>
+                        {head}
+                        <For each=move || this.with(|g| g.as_ref().map(|g| g.people.clone()).unwrap_or_default())
+                            key=|(person, row)| (person.clone(), *row)
+                            children=move |(person, row)| view! { <PersonRow person groups row weeks selected is_selected capacity_conflicts/> }/>
+                    </tbody>
+                }
+            }/>
+        }
     };
+    // Empty rows standing for the lines not drawn, so that the table is as tall as all of them.
+    let spacer = move |lines: Memo<usize>| {
+        move || {
+            let lines = lines.get();
+            (lines > 0).then(|| {
+                let height = format!("{}px", lines as f64 * line_px.get());
+                view! { <tbody class="spacer" aria-hidden="true"><tr><td colspan={WEEKS + 2} style:height=height></td></tr></tbody> }
+            })
+        }
+    };
+    let above = Memo::new(move |_| drawn_now.get().0);
+    let below = Memo::new(move |_| line_count.get().saturating_sub(drawn_now.get().1));
 
     view! {
         <section class="resources-page" aria-labelledby="resources-heading">
@@ -177,11 +293,13 @@ pub fn ResourcesPage() -> impl IntoView {
             </div>
             <p class="hint">{t!(i18n, resources.hint)}</p>
             <div class="capacity-scroll">
-                <table class="capacity" data-testid="capacity" on:keydown=on_key>
+                <table class="capacity" data-testid="capacity" on:keydown=on_key node_ref=table>
                     <thead><tr><th scope="col" class="sticky">{t!(i18n, resources.person)}</th>
                         <th scope="col" class="util" title=move || t_string!(i18n, resources.util_title)>{t!(i18n, resources.util)}</th>
                         {header}</tr></thead>
+                    {spacer(above)}
                     {body}
+                    {spacer(below)}
                 </table>
             </div>
             <Show when=move || layout.with(Vec::is_empty)>
@@ -242,17 +360,20 @@ fn hours_text(cell: Option<&Cell>) -> String {
     cell.filter(|cell| cell.booked > 0.0).map(|cell| format::hours(lang(), cell.booked)).unwrap_or_default()
 }
 
+/// A group's totals and utilisation, as its heading shows them.
+type GroupTotals = Memo<Option<(Vec<Cell>, Option<f64>)>>;
+
 #[component]
-fn GroupTotal(group: Signal<Option<Group>>, column: usize) -> impl IntoView {
+fn GroupTotal(totals: GroupTotals, column: usize) -> impl IntoView {
     let i18n = use_i18n();
-    let cell = move || group.with(|g| g.as_ref().and_then(|g| g.totals.get(column).cloned()));
+    let cell = Memo::new(move |_| totals.with(|t| t.as_ref().and_then(|(cells, _)| cells.get(column).cloned())));
     view! {
-        <td class=move || format!("total {}", group.with(|g| level_name(g.as_ref().and_then(|g| g.totals.get(column)))))
-            title=move || cell().map(|c| {
+        <td class=move || format!("total {}", cell.with(|c| level_name(c.as_ref())))
+            title=move || cell.get().map(|c| {
                 let (booked, capacity) = (format::hours(lang(), c.booked), format::hours(lang(), c.capacity));
                 tr!(i18n, resources.booked_of, booked, capacity).to_string()
             }).unwrap_or_default()>
-            {move || cell().filter(|c| c.booked > 0.0).map(|c| format!("{}/{}", format::hours(lang(), c.booked), format::hours(lang(), c.capacity)))}
+            {move || cell.get().filter(|c| c.booked > 0.0).map(|c| format!("{}/{}", format::hours(lang(), c.booked), format::hours(lang(), c.capacity)))}
         </td>
     }
 }
@@ -272,21 +393,22 @@ fn PersonRow(
     let capacity_conflict = Signal::derive(move || {
         capacity_conflicts.with(|all| all.iter().find(|(id, _)| *id == person.get_value()).map(|(_, c)| c.clone()))
     });
+    // Only the rows drawn (a window's worth) follow the map.
     let line = Memo::new(move |_| {
         groups.with(|gs| gs.iter().flat_map(|g| &g.people).find(|p| p.person == person.get_value()).cloned())
     });
-    let name = move || line.with(|l| l.as_ref().map(|l| l.name.clone()).unwrap_or_default());
+    let name = Memo::new(move |_| line.with(|l| l.as_ref().map(|l| l.name.clone()).unwrap_or_default()));
     let cells = (0..WEEKS)
         .map(|column| {
-            let cell = move || line.with(|l| l.as_ref().and_then(|l| l.cells.get(column).cloned()));
+            // Each cell follows its own figure: a booking changes the one cell it is in.
+            let cell = Memo::new(move |_| line.with(|l| l.as_ref().and_then(|l| l.cells.get(column).cloned())));
             let week = weeks.with_value(|weeks| weeks[column]);
             let is_selected =
                 move || is_selected.with_value(|selector| selector.selected(&Some((person.get_value(), week))));
-            // The level without the hours' text (formatting 7,800 amounts three times over was
-            // most of drawing the map), and one class attribute instead of three.
-            let level = move || line.with(|l| level_name(l.as_ref().and_then(|l| l.cells.get(column))));
+            // The level without the hours' text, and one class attribute instead of three.
+            let level = move || cell.with(|c| level_name(c.as_ref()));
             let class = move || {
-                let off = line.with(|l| l.as_ref().and_then(|l| l.cells.get(column)).is_some_and(|c| c.time_off > 0.0));
+                let off = cell.with(|c| c.as_ref().is_some_and(|c| c.time_off > 0.0));
                 let mut class = format!("cell {}", level());
                 if off {
                     class.push_str(" has-off");
@@ -300,7 +422,7 @@ fn PersonRow(
                 <td class=class>
                     <button type="button" class="cap-cell" data-row=row data-col=column data-testid="cap-cell"
                         data-level=level
-                        aria-label=move || cell().map(|c| {
+                        aria-label=move || cell.get().map(|c| {
                             let language = lang();
                             let off = if c.time_off > 0.0 {
                                 tr!(i18n, resources.hours_off, hours = format::hours(language, c.time_off)).to_string()
@@ -308,7 +430,7 @@ fn PersonRow(
                                 String::new()
                             };
                             tr!(i18n, resources.cell_label,
-                                name = name(),
+                                name = name.get(),
                                 week = c.week,
                                 booked = format::hours(language, c.booked),
                                 capacity = format::hours(language, c.capacity),
@@ -318,11 +440,11 @@ fn PersonRow(
                             .to_string()
                         }).unwrap_or_default()
                         on:click=move |_| {
-                            if let Some(c) = cell() {
+                            if let Some(c) = cell.get_untracked() {
                                 selected.set(Some((person.get_value(), c.week)));
                             }
                         }>
-                        {move || line.with(|l| hours_text(l.as_ref().and_then(|l| l.cells.get(column))))}
+                        {move || cell.with(|c| hours_text(c.as_ref()))}
                     </button>
                 </td>
             }

@@ -175,7 +175,28 @@ impl OverAllocation {
     }
 }
 
-/// Every person-week over capacity in `weeks`, in week then name order.
+/// The person-weeks over capacity in a heat map already computed by [`heat_map`] (any grouping),
+/// the same list as [`over_allocations`], without adding up the bookings a second time (the
+/// resources page shows both, and computes them again on every change).
+pub fn over_allocations_in(groups: &[Group]) -> Vec<OverAllocation> {
+    let mut list: Vec<OverAllocation> = groups
+        .iter()
+        .flat_map(|group| &group.people)
+        .flat_map(|line| {
+            line.cells.iter().filter(|cell| cell.level == Level::Over).map(|cell| OverAllocation {
+                person: line.person.clone(),
+                name: line.name.clone(),
+                week: cell.week,
+                booked: cell.booked,
+                capacity: cell.capacity,
+            })
+        })
+        .collect();
+    list.sort_by(order);
+    list
+}
+
+/// Every person-week over capacity in `weeks`, in week then name order (ties by id).
 pub fn over_allocations(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<OverAllocation> {
     let mut list: Vec<OverAllocation> = capacity::over_allocated(board, weeks)
         .into_iter()
@@ -187,8 +208,14 @@ pub fn over_allocations(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<OverAll
             capacity: load.capacity_hours,
         })
         .collect();
-    list.sort_by(|a, b| (a.week, &a.name).cmp(&(b.week, &b.name)));
+    list.sort_by(order);
     list
+}
+
+/// Week, then name, then id (two people of one name keep the snapshot's order, whatever the
+/// grouping of the map they were read from).
+fn order(a: &OverAllocation, b: &OverAllocation) -> std::cmp::Ordering {
+    (a.week, &a.name, &a.person).cmp(&(b.week, &b.name, &b.person))
 }
 
 /// The bookings that make up one cell: (project, name, hours) for each project the person is
@@ -219,6 +246,76 @@ pub fn bulk_weeks(first: IsoWeek, count: usize) -> Result<Vec<IsoWeek>, String> 
         return Err(format!("book between 1 and 53 weeks, not {count}"));
     }
     Ok(first.span(count))
+}
+
+/// A long heat map is drawn a window at a time (the page's rows near the window): these say
+/// which of its lines to draw. A line is a person's row, or a group's heading when grouped.
+///
+/// Lines of the heat map drawn beyond the window's edges, above and below: the arrow keys
+/// always find the next row drawn, and a slow scroll shows rows already there.
+pub const SPARE_LINES: usize = 8;
+/// The drawn lines move in steps of this many, so that scrolling draws a few rows at a time
+/// instead of one row every frame.
+pub const LINE_STEP: usize = 8;
+
+/// The lines of the heat map's body to draw, `first..end`, when the body's top is at
+/// `body_top` in a window `window_height` high and each line is `line_px` high: those in the
+/// window and [`SPARE_LINES`] on each side, rounded out to [`LINE_STEP`].
+pub fn drawn_lines(body_top: f64, window_height: f64, line_px: f64, lines: usize) -> (usize, usize) {
+    let line_px = line_px.max(1.0);
+    let first_seen = (-body_top / line_px).floor().max(0.0) as usize;
+    let end_seen = ((window_height - body_top) / line_px).ceil().max(0.0) as usize;
+    let first = first_seen.saturating_sub(SPARE_LINES) / LINE_STEP * LINE_STEP;
+    let end = (end_seen + SPARE_LINES).div_ceil(LINE_STEP) * LINE_STEP;
+    let first = first.min(lines);
+    (first, end.clamp(first, lines))
+}
+
+/// One group's part of the drawn lines: its heading (if it is drawn) and its people drawn,
+/// each with its row number among all the map's people (the arrow keys' `data-row`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnGroup {
+    /// The grouping and the group's name: the `<tbody>`'s key.
+    pub key: String,
+    pub name: String,
+    pub members: usize,
+    pub head: bool,
+    pub people: Vec<(PersonId, usize)>,
+}
+
+/// The groups with something in `first..end` of the map's lines: a group's heading is a line
+/// (when the map is grouped), then its people.
+pub fn drawn_groups(
+    layout: &[(String, Vec<PersonId>)],
+    grouping: Option<Grouping>,
+    (first, end): (usize, usize),
+) -> Vec<DrawnGroup> {
+    let grouped = grouping.is_some();
+    let drawn = |line: usize| first <= line && line < end;
+    let (mut line, mut row) = (0, 0);
+    let mut groups = Vec::new();
+    for (name, people) in layout {
+        let head = grouped && drawn(line);
+        line += usize::from(grouped);
+        let mut drawn_people = Vec::new();
+        for person in people {
+            if drawn(line) {
+                drawn_people.push((person.clone(), row));
+            }
+            line += 1;
+            row += 1;
+        }
+        if head || !drawn_people.is_empty() {
+            groups.push(DrawnGroup {
+                key: format!("{grouping:?}/{name}"),
+                name: name.clone(),
+                members: people.len(),
+                head,
+                people: drawn_people,
+            });
+        }
+    }
+    groups
 }
 
 #[cfg(test)]
@@ -345,6 +442,58 @@ mod tests {
         );
     }
 
+    /// The over-allocations read off the heat map, in any grouping, are the ones computed from
+    /// the bookings, in the same order: on seeded random boards where people share names, teams
+    /// and roles, take time off and are booked from nothing to far over capacity.
+    #[test]
+    fn over_allocations_from_the_map_are_the_computed_ones() {
+        let weeks = IsoWeek::new(2027, 1).unwrap().span(4);
+        for seed in 1..=40u64 {
+            let mut state = seed;
+            let mut next = |below: u64| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (state >> 33) % below
+            };
+            let mut board = Board::new("Random").unwrap();
+            let projects: Vec<ProjectId> = (0..3)
+                .map(|n| {
+                    let id = ProjectId::random();
+                    let new = NewProject { name: format!("P{n}"), stage: Stage::Active, budget: 0.0 };
+                    board.add_project(id.clone(), new).unwrap();
+                    id
+                })
+                .collect();
+            let people: Vec<PersonId> = (0..2 + next(6))
+                .map(|_| {
+                    let id = PersonId::random();
+                    let new = NewPerson {
+                        name: ["Li", "Wang", "Zhao"][next(3) as usize].into(),
+                        role: ["", "developer", "analyst"][next(3) as usize].into(),
+                        team: ["", "Core", "Apps"][next(3) as usize].into(),
+                        capacity_hours_per_week: [0.0, 20.0, 40.0][next(3) as usize],
+                    };
+                    board.add_person(id.clone(), new).unwrap();
+                    id
+                })
+                .collect();
+            for _ in 0..next(30) {
+                let (person, week) = (&people[next(people.len() as u64) as usize], weeks[next(4) as usize]);
+                if next(4) == 0 {
+                    board.set_time_off(person, week, next(41) as f64).unwrap();
+                } else {
+                    let project = &projects[next(3) as usize];
+                    board.set_allocation(project, person, week, next(50) as f64).unwrap();
+                }
+            }
+            let snapshot = board.snapshot();
+            let computed = over_allocations(&snapshot, &weeks);
+            for grouping in [None, Some(Grouping::Team), Some(Grouping::Role)] {
+                let read = over_allocations_in(&heat_map(&snapshot, &weeks, grouping));
+                assert_eq!(read, computed, "seed {seed}, grouping {grouping:?}");
+            }
+        }
+    }
+
     #[test]
     fn bulk_weeks_are_bounded() {
         let first = IsoWeek::new(2026, 52).unwrap();
@@ -352,5 +501,48 @@ mod tests {
         assert_eq!(weeks.iter().map(ToString::to_string).collect::<Vec<_>>(), ["2026-W52", "2026-W53", "2027-W01"]);
         assert!(bulk_weeks(first, 0).is_err());
         assert!(bulk_weeks(first, 54).is_err());
+    }
+
+    #[test]
+    fn draws_the_lines_in_the_window_and_a_few_more() {
+        // (body's top in the window, window height, lines) → lines drawn; lines 36 px high.
+        let cases = [
+            // The table's top in view: from the first line to past the window's bottom.
+            ((250.0, 900.0, 300), (0, 32)),
+            // Scrolled 100 lines down: lines 100–125 in view.
+            ((-3600.0, 900.0, 300), (88, 136)),
+            // At the end: never past the last line.
+            ((-10_000.0, 900.0, 300), (264, 300)),
+            // A small board: everything.
+            ((250.0, 900.0, 12), (0, 12)),
+            // The table below the window: only the spare lines.
+            ((2000.0, 900.0, 300), (0, 8)),
+            ((250.0, 900.0, 0), (0, 0)),
+        ];
+        for ((body_top, window_height, lines), drawn) in cases {
+            assert_eq!(drawn_lines(body_top, window_height, 36.0, lines), drawn, "{body_top} {window_height} {lines}");
+        }
+        // A few pixels of scrolling draw nothing new: the lines move in steps.
+        assert_eq!(drawn_lines(-3600.0, 900.0, 36.0, 300), drawn_lines(-3700.0, 900.0, 36.0, 300));
+    }
+
+    #[test]
+    fn drawn_groups_number_rows_across_groups_and_count_headings_as_lines() {
+        let id = |n: u32| format!("p{n}").parse::<PersonId>().unwrap();
+        let layout = vec![("Apps".to_string(), vec![id(1), id(2)]), ("Core".to_string(), vec![id(3), id(4), id(5)])];
+        // Grouped: lines are Apps, p1, p2, Core, p3, p4, p5; lines 2..5 are p2, Core, p3.
+        let drawn = drawn_groups(&layout, Some(Grouping::Team), (2, 5));
+        let summary: Vec<_> = drawn.iter().map(|g| (g.name.as_str(), g.head, g.members, g.people.clone())).collect();
+        assert_eq!(summary, [("Apps", false, 2, vec![(id(2), 1)]), ("Core", true, 3, vec![(id(3), 2)])]);
+        // Ungrouped: no headings, rows are lines.
+        let drawn = drawn_groups(&[(String::new(), (1..=5).map(id).collect())], None, (3, 8));
+        assert_eq!(drawn.len(), 1);
+        assert_eq!(drawn[0].people, [(id(4), 3), (id(5), 4)]);
+        assert!(!drawn[0].head);
+        // The key tells groupings apart: a group of the same name is drawn again.
+        assert_ne!(
+            drawn_groups(&layout, Some(Grouping::Team), (0, 1))[0].key,
+            drawn_groups(&layout, Some(Grouping::Role), (0, 1))[0].key
+        );
     }
 }
