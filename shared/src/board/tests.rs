@@ -427,7 +427,7 @@ fn a_baseline_keeps_the_version_under_a_name() {
     assert_eq!(listed, [("2027 Q2 review", &later), ("2027 Q1 review", &stamp())], "newest first, name trimmed");
     assert_eq!(baselines[1].heads, heads);
     assert_eq!(names(&board.fork_at(&baselines[1].heads).unwrap()), ["A"], "the board as it was");
-    assert_eq!(board.snapshot().baselines, baselines);
+    assert_eq!(*board.snapshot().baselines, baselines);
 
     // Refused, changing nothing: a name already taken (in any case), an empty name, no author.
     let heads_before = board.heads();
@@ -866,8 +866,8 @@ fn the_snapshot_finds_projects_and_people_by_id_even_after_its_lists_changed() {
     assert_eq!(snapshot.project_place(&ids[1]), Some(1));
     assert_eq!(snapshot.person(&li).map(|p| p.name.as_str()), Some("Li"));
     // A list changed by hand leaves the index behind: lookups still answer right.
-    snapshot.projects.swap(0, 2);
-    snapshot.people.clear();
+    std::sync::Arc::make_mut(&mut snapshot.projects).swap(0, 2);
+    std::sync::Arc::make_mut(&mut snapshot.people).clear();
     assert_eq!(snapshot.project(&ids[2]).map(|p| p.name.as_str()), Some("Data"));
     assert_eq!(snapshot.project_place(&ids[2]), Some(0));
     assert_eq!(snapshot.project(&ids[0]).map(|p| p.name.as_str()), Some("ERP"));
@@ -889,7 +889,7 @@ fn the_snapshot_finds_risks_by_id() {
     let mut snapshot = board.snapshot();
     let at = snapshot.risk_place(&second).unwrap();
     assert_eq!(snapshot.risks[at].id, second);
-    snapshot.risks.reverse();
+    std::sync::Arc::make_mut(&mut snapshot.risks).reverse();
     let at = snapshot.risk_place(&first).unwrap();
     assert_eq!(snapshot.risks[at].id, first);
 }
