@@ -6,6 +6,9 @@
 #
 #   scripts/build-site.sh            debug build (what the browser tests use)
 #   scripts/build-site.sh --release  the `wasm-release` profile, optimised with wasm-opt -Oz
+#   KEEP_NAMES=1 scripts/build-site.sh --release   the same code with every function's name (no
+#                                    wasm-opt, chunks not stripped): for profiling, as in a CPU
+#                                    profile of end2end/bench/pages.js (BENCH_PROFILE)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,8 +51,10 @@ mv "$site/pkg/${name}_bg.wasm" "$site/pkg/$name.wasm"
 python3 scripts/check-main-module.py "$site/pkg/$name.wasm"
 # The chunks' function names (most of a debug chunk's bytes; the main module keeps its own, for
 # stack traces): every browser profile fetches every chunk once, when the service worker installs.
-find "$site/pkg" -name '*.wasm' ! -name "$name.wasm" -exec python3 scripts/strip-names.py {} +
-if [[ "$profile" == "wasm-release" ]]; then
+if [[ -z "${KEEP_NAMES:-}" ]]; then
+  find "$site/pkg" -name '*.wasm' ! -name "$name.wasm" -exec python3 scripts/strip-names.py {} +
+fi
+if [[ "$profile" == "wasm-release" && -z "${KEEP_NAMES:-}" ]]; then
   # The features rustc emits for wasm32-unknown-unknown by default; two files at a time, and
   # only files over 16 KiB: most chunks are a few KiB, where wasm-opt's start-up (it is
   # JavaScript) costs seconds each and saves bytes that gzip mostly takes anyway.

@@ -42,6 +42,14 @@ import { BrowserWebSocketClientAdapter } from "@automerge/automerge-repo-network
 import { TestServer } from "../tests/server.js";
 
 const backup = readFileSync(process.env.LARGE_BOARD || "../target/large-board.automerge");
+// BENCH_ONLY=remote: only the remote-edit steps (each page opened once, then the edit), none
+// of the other steps; BENCH_PAGES=Settings,Dashboard: only those pages (Priorities, opened
+// first with the board, always). BENCH_PROFILE=DIR: a CPU profile (Chrome DevTools Protocol)
+// of each remote edit, written as DIR/<page>.cpuprofile.
+const only = process.env.BENCH_ONLY;
+const pagesWanted = process.env.BENCH_PAGES?.split(",").map((name) => name.trim());
+const profileDir = process.env.BENCH_PROFILE;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
 const LONG = 300_000;
 
 // The pages of a board in the order of its navigation (app/src/pages/board.rs's PAGES), each with
@@ -284,6 +292,7 @@ try {
   let budget = 123_000;
 
   /** The other member changes a budget; the page's time from the message to the DOM and its script. */
+  let profiling = "page";
   async function remoteEdit() {
     await page.evaluate(() => {
       const bench = window.__bench;
@@ -302,6 +311,11 @@ try {
     // 300 ms) after the message arrived: the work the change caused, without the idle seconds
     // after it (presence, keep-alives), which a fixed window would add to pages that show no
     // change.
+    if (profileDir) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+      await cdp.send("Profiler.start");
+    }
     const before = await scriptSeconds();
     const tasksBefore = await page.evaluate(() => window.__bench.longtasks.length);
     budget += 1000;
@@ -327,6 +341,10 @@ try {
         break;
       }
     }
+    if (profileDir) {
+      const { profile } = await cdp.send("Profiler.stop");
+      writeFileSync(`${profileDir}/${profiling}.cpuprofile`, JSON.stringify(profile));
+    }
     const result = await page.evaluate(() => {
       const bench = window.__bench;
       bench.remoteObserver.disconnect();
@@ -345,6 +363,7 @@ try {
   const remoteRows = [];
   for (const round of ["first open", "again"]) {
     for (const { name, ready, count } of [...PAGES.slice(1), PAGES[0]]) {
+      if (pagesWanted && !pagesWanted.includes(name)) continue;
       const figures = await attempt(`${name} (${round})`, () => measured(() => openPage(name, ready, count)));
       if (figures) {
         row(`${name}: ${round}`, 300, figures.result.interactive, figures.script, figures.longest,
@@ -352,6 +371,7 @@ try {
       }
       await settle();
       if (round === "again" && remote) {
+        profiling = name.replace(/[^A-Za-z]+/g, "-");
         const edit = await attempt(`${name}: remote edit`, remoteEdit);
         if (edit) {
           console.error(`${name}: remote edit ${ms(edit.toDom)} (script ${ms(edit.script)})`);
@@ -366,9 +386,11 @@ try {
     }
   }
   rows.push(...remoteRows);
+  /** A step other than the remote edits: skipped with BENCH_ONLY=remote. */
+  const otherStep = (what, step) => (only === "remote" ? undefined : attempt(what, step));
 
   // Resources: scroll the heat map (the window) down and up with the wheel; frame gaps.
-  await attempt("Resources: scrolling", async () => {
+  await otherStep("Resources: scrolling", async () => {
     await openPage("Resources", "[data-testid=capacity-row]", 300);
     await settle();
     await page.mouse.move(640, 500);
@@ -389,7 +411,7 @@ try {
   });
 
   // Resources: one cell's hours edited; from Enter to the heat map's cell showing it.
-  await attempt("Resources: one cell edited", async () => {
+  await otherStep("Resources: one cell edited", async () => {
     const cell = page.locator("[data-testid=cap-cell]:not([data-level=free])").first();
     await cell.click();
     await page.getByTestId("cell-editor").waitFor();
@@ -418,7 +440,7 @@ try {
   });
 
   // Selection: the exact solver.
-  await attempt("Selection: run", async () => {
+  await otherStep("Selection: run", async () => {
     await openPage("Selection", "[data-testid=candidate-row]");
     await settle();
     const candidates = await page.getByTestId("candidate-row").count();
@@ -446,7 +468,7 @@ try {
   });
 
   // History: time travel from an entry of the first page, then the comparison with now.
-  await attempt("History: time travel", async () => {
+  await otherStep("History: time travel", async () => {
     await openPage("History", "[data-testid=history-entry]");
     await settle();
     const travel = await measured(() =>
@@ -496,7 +518,7 @@ try {
   });
 
   // The review with its selection, the XLSX export and a CSV import preview (issue 15).
-  await attempt("Review", async () => {
+  await otherStep("Review", async () => {
     const review = await measured(async () => {
       const opened = await openPage("Review", "[data-testid=report-decisions]");
       const started = await page.evaluate(() => performance.now());
@@ -505,7 +527,7 @@ try {
     });
     row("Review: every section, the selection solved", 1000, review.result.selection, review.script, review.longest);
   });
-  await attempt("XLSX export", async () => {
+  await otherStep("XLSX export", async () => {
     await openPage("Export & import", "[data-testid=export-xlsx]");
     await settle();
     let bytes = 0;
@@ -521,7 +543,7 @@ try {
     row("XLSX export of every table, click to download (from Playwright)", 2000, exported.result, exported.script, exported.longest,
       `${Math.round(bytes / 1024)} KiB`);
   });
-  await attempt("CSV import preview", async () => {
+  await otherStep("CSV import preview", async () => {
     // The export's own headings (shared/src/exchange/export.rs): "Name" is not one, and a file
     // without a "Project" column is refused, which shows an error and no preview.
     const lines = ["Project,Stage,Budget"];
