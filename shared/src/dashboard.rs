@@ -468,4 +468,31 @@ mod tests {
         assert_eq!(dashboard.kpis.utilisation.unwrap().rate, Some(1.2));
         assert_eq!(dashboard.warnings.len(), 1);
     }
+
+    #[test]
+    fn the_live_dashboard_keeps_capacity_while_people_and_bookings_stay_the_same() {
+        let mut board = Board::new("Portfolio").unwrap();
+        let erp = ProjectId::random();
+        board.add_project(erp.clone(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 100.0 }).unwrap();
+        let li = PersonId::random();
+        board.add_person(li.clone(), NewPerson::named("Li", 40.0)).unwrap();
+        let weeks: Vec<IsoWeek> = ["2026-W49", "2026-W50"].iter().map(|w| w.parse().unwrap()).collect();
+        board.set_allocation(&erp, &li, weeks[1], 50.0).unwrap();
+        let mut live = crate::board::LiveBoard::new(board);
+        let mut dashboard = LiveDashboard::default();
+        assert_eq!(dashboard.compute(live.snapshot(), &weeks), compute(live.snapshot(), &weeks));
+        assert!(!dashboard.kept_capacity());
+
+        live.board_mut().set_project_budget(&erp, 200.0).unwrap();
+        assert_eq!(dashboard.compute(live.refresh(), &weeks), compute(live.snapshot(), &weeks));
+        assert!(dashboard.kept_capacity(), "a budget leaves people and bookings alone");
+
+        live.board_mut().set_allocation(&erp, &li, weeks[0], 45.0).unwrap();
+        let after = dashboard.compute(live.refresh(), &weeks);
+        assert!(!dashboard.kept_capacity());
+        assert_eq!(after, compute(live.snapshot(), &weeks));
+        assert_eq!(after.over_allocated.len(), 2);
+        assert_eq!(dashboard.compute(live.snapshot(), &weeks[1..]), compute(live.snapshot(), &weeks[1..]));
+        assert!(!dashboard.kept_capacity(), "another horizon");
+    }
 }

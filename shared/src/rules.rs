@@ -146,7 +146,8 @@ pub struct LiveCheck {
 
 /// The capacity warnings and the lists they were computed from (held weakly: an old list is
 /// freed when the board lets it go, and its address is not reused while the weak pointer holds
-/// its allocation, so the comparison cannot be fooled).
+/// its allocation; a list changed in place with `Arc::make_mut` while a weak pointer names it
+/// moves to a new allocation first, so the comparison cannot be fooled).
 #[derive(Debug)]
 struct KeptCapacity {
     people: Weak<Vec<Person>>,
