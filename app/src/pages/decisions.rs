@@ -66,7 +66,6 @@ pub fn DecisionsPage() -> impl IntoView {
         }
         let rows = list
             .iter()
-            .cloned()
             .map(|decision| {
                 let what = board.view.snapshot.with(|s| project_name(i18n, s, &decision.project));
                 let kind = decision.kind;
