@@ -57,7 +57,8 @@ const ME_TIMEOUT: Duration = Duration::from_secs(4);
 #[derive(Clone, Copy)]
 pub struct SessionView {
     /// The live board, shared: the frame's `shown`, the pages and the time-travel banner hold
-    /// this one copy (a copy of the 1,000-project board costs milliseconds).
+    /// this one copy. Each change makes a new one, which shares with the one before every large
+    /// list the change did not touch (see `shared::board::BoardSnapshot`).
     pub snapshot: RwSignal<Arc<BoardSnapshot>>,
     pub status: RwSignal<SyncStatus>,
     /// Names of the other people who have this board open.

@@ -339,6 +339,7 @@ try {
   let budget = 123_000;
 
   /** The other member changes a budget; the page's time from the message to the DOM and its script. */
+  let profiling = "page";
   async function remoteEdit() {
     await page.evaluate(() => {
       const bench = window.__bench;
@@ -357,6 +358,11 @@ try {
     // 300 ms) after the message arrived: the work the change caused, without the idle seconds
     // after it (presence, keep-alives), which a fixed window would add to pages that show no
     // change.
+    if (PROFILE_DIR) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+      await cdp.send("Profiler.start");
+    }
     const before = await scriptSeconds();
     const tasksBefore = await page.evaluate(() => window.__bench.longtasks.length);
     budget += 1000;
@@ -381,6 +387,10 @@ try {
         script = spent;
         break;
       }
+    }
+    if (PROFILE_DIR) {
+      const { profile } = await cdp.send("Profiler.stop");
+      writeFileSync(`${PROFILE_DIR}/${profiling}.cpuprofile`, JSON.stringify(profile));
     }
     const result = await page.evaluate(() => {
       const bench = window.__bench;
@@ -407,6 +417,7 @@ try {
       }
       await settle();
       if (round === "again" && remote) {
+        profiling = name.replace(/[^A-Za-z]+/g, "-");
         const edit = await attempt(`${name}: remote edit`, remoteEdit);
         if (edit) {
           console.error(`${name}: remote edit ${ms(edit.toDom)} (script ${ms(edit.script)})`);

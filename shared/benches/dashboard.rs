@@ -224,7 +224,7 @@ fn benches(c: &mut Criterion) {
     // weighted score, with a budget for about a third of them and the people's capacity.
     let mut candidates = snapshot.clone();
     let mut kept = 0;
-    candidates.projects.retain(|p| {
+    std::sync::Arc::make_mut(&mut candidates.projects).retain(|p| {
         let keep = kept < 200 && matches!(p.stage, Stage::Proposed | Stage::Approved);
         kept += usize::from(keep);
         keep

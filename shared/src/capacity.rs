@@ -65,7 +65,7 @@ pub fn weekly_load(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<PersonLoad> 
     let week_index: HashMap<IsoWeek, usize> = weeks.iter().enumerate().map(|(i, &week)| (week, i)).collect();
     let person_index: HashMap<&PersonId, usize> = board.people.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
     let mut booked = vec![0.0; board.people.len() * weeks.len()];
-    for allocation in &board.allocations {
+    for allocation in board.allocations.iter() {
         if let Some(&week) = week_index.get(&allocation.week) {
             if let Some(&person) = person_index.get(&allocation.person) {
                 booked[person * weeks.len() + week] += allocation.hours;
@@ -171,7 +171,7 @@ pub fn utilisation(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Option<f64> {
 pub fn project_role_demand(board: &BoardSnapshot) -> BTreeMap<ProjectId, BTreeMap<(String, IsoWeek), f64>> {
     let roles: HashMap<&PersonId, &str> = board.people.iter().map(|p| (&p.id, p.role.as_str())).collect();
     let mut demand: BTreeMap<ProjectId, BTreeMap<(String, IsoWeek), f64>> = BTreeMap::new();
-    for allocation in &board.allocations {
+    for allocation in board.allocations.iter() {
         let role = roles.get(&allocation.person).copied().unwrap_or_default().to_owned();
         *demand.entry(allocation.project.clone()).or_default().entry((role, allocation.week)).or_default() +=
             allocation.hours;
@@ -182,7 +182,7 @@ pub fn project_role_demand(board: &BoardSnapshot) -> BTreeMap<ProjectId, BTreeMa
 /// Capacity per role and week (weekly hours less time off, summed over the role's people).
 pub fn role_capacity(board: &BoardSnapshot, weeks: &[IsoWeek]) -> BTreeMap<(String, IsoWeek), f64> {
     let mut capacity = BTreeMap::new();
-    for person in &board.people {
+    for person in board.people.iter() {
         for &week in weeks {
             *capacity.entry((person.role.clone(), week)).or_default() += person.capacity_in(week);
         }

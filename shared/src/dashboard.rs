@@ -18,11 +18,14 @@
 //! Portfolio selection is not part of it: it is an optimisation run on demand
 //! ([`crate::selection`]), not a figure recomputed on every edit.
 
-use std::collections::BTreeMap;
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Weak},
+};
 
 use crate::{
     alignment::{self, Coverage, ProjectAlignment, ProjectContributions},
-    board::{BoardSnapshot, PersonId, ProjectId, Stage},
+    board::{Allocation, BoardSnapshot, Person, PersonId, ProjectId, Stage},
     capacity::{self, GroupLoad, Grouping, PersonLoad, WeekLoad},
     finance::{self, EarnedValueFigures, PortfolioEarnedValue, ProjectFigures, RagComparison, RagThresholds},
     kpi::{
@@ -132,15 +135,76 @@ pub struct Kpis {
 
 /// Computes the dashboard for the planning horizon `weeks`.
 pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
+    LiveDashboard::default().compute(board, weeks)
+}
+
+/// [`compute`] on a board that changes one edit at a time, such as the live board the page
+/// shows, computed again only in part: capacity against demand (every booking summed per
+/// person and week, and the rules' capacity warnings) is kept while the snapshot's people and
+/// bookings are the very same lists (see [`BoardSnapshot`]: a budget, a stage or a risk leaves
+/// both alone).
+#[derive(Debug, Default)]
+pub struct LiveDashboard {
+    capacity: Option<KeptLoads>,
+    rules: rules::LiveCheck,
+    kept: bool,
+}
+
+/// Capacity against demand and the lists it was computed from (held weakly, as
+/// [`rules::LiveCheck`] holds them).
+#[derive(Debug)]
+struct KeptLoads {
+    people: Weak<Vec<Person>>,
+    allocations: Weak<Vec<Allocation>>,
+    weeks: Vec<IsoWeek>,
+    loads: Vec<PersonLoad>,
+    over_allocated: Vec<(PersonId, WeekLoad)>,
+    teams: Vec<GroupLoad>,
+    roles: Vec<GroupLoad>,
+}
+
+impl LiveDashboard {
+    /// What [`compute`] answers for `board`.
+    pub fn compute(&mut self, board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
+        let same = |kept: &KeptLoads| {
+            kept.weeks == weeks
+                && std::ptr::eq(kept.people.as_ptr(), Arc::as_ptr(&board.people))
+                && std::ptr::eq(kept.allocations.as_ptr(), Arc::as_ptr(&board.allocations))
+        };
+        self.kept = self.capacity.as_ref().is_some_and(same);
+        if !self.kept {
+            let loads = capacity::weekly_load(board, weeks);
+            self.capacity = Some(KeptLoads {
+                people: Arc::downgrade(&board.people),
+                allocations: Arc::downgrade(&board.allocations),
+                weeks: weeks.to_vec(),
+                over_allocated: capacity::over_allocated_in(&loads),
+                teams: capacity::group_load_in(board, &loads, Grouping::Team),
+                roles: capacity::group_load_in(board, &loads, Grouping::Role),
+                loads,
+            });
+        }
+        let kept = self.capacity.as_ref().expect("computed above");
+        let warnings = self.rules.check_from(board, None);
+        compute_from(board, kept, warnings)
+    }
+
+    /// Whether the last [`LiveDashboard::compute`] kept capacity against demand as it was.
+    pub fn kept_capacity(&self) -> bool {
+        self.kept && self.rules.kept_capacity()
+    }
+}
+
+fn compute_from(board: &BoardSnapshot, kept: &KeptLoads, warnings: Vec<Warning>) -> Dashboard {
     let mut problems = Problems::default();
 
     let Worth { ranking, unscored, alignment, coverage } = worth_in(board, &mut problems);
 
     // Capacity against demand.
-    let loads = capacity::weekly_load(board, weeks);
-    let over_allocated = capacity::over_allocated_in(&loads);
-    let teams = capacity::group_load_in(board, &loads, Grouping::Team);
-    let roles = capacity::group_load_in(board, &loads, Grouping::Role);
+    let loads = kept.loads.clone();
+    let over_allocated = kept.over_allocated.clone();
+    let teams = kept.teams.clone();
+    let roles = kept.roles.clone();
 
     // Earned value, project by project so one bad project does not hide the others.
     let thresholds = RagThresholds::new(board.settings.rag_green_min, board.settings.rag_amber_min);
@@ -237,7 +301,7 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
         heat_map,
         exposure,
         kpis,
-        warnings: rules::check(board),
+        warnings,
         problems: problems.0,
     }
 }
@@ -403,5 +467,32 @@ mod tests {
         assert_eq!(dashboard.over_allocated.len(), 1);
         assert_eq!(dashboard.kpis.utilisation.unwrap().rate, Some(1.2));
         assert_eq!(dashboard.warnings.len(), 1);
+    }
+
+    #[test]
+    fn the_live_dashboard_keeps_capacity_while_people_and_bookings_stay_the_same() {
+        let mut board = Board::new("Portfolio").unwrap();
+        let erp = ProjectId::random();
+        board.add_project(erp.clone(), NewProject { name: "ERP".into(), stage: Stage::Active, budget: 100.0 }).unwrap();
+        let li = PersonId::random();
+        board.add_person(li.clone(), NewPerson::named("Li", 40.0)).unwrap();
+        let weeks: Vec<IsoWeek> = ["2026-W49", "2026-W50"].iter().map(|w| w.parse().unwrap()).collect();
+        board.set_allocation(&erp, &li, weeks[1], 50.0).unwrap();
+        let mut live = crate::board::LiveBoard::new(board);
+        let mut dashboard = LiveDashboard::default();
+        assert_eq!(dashboard.compute(live.snapshot(), &weeks), compute(live.snapshot(), &weeks));
+        assert!(!dashboard.kept_capacity());
+
+        live.board_mut().set_project_budget(&erp, 200.0).unwrap();
+        assert_eq!(dashboard.compute(live.refresh(), &weeks), compute(live.snapshot(), &weeks));
+        assert!(dashboard.kept_capacity(), "a budget leaves people and bookings alone");
+
+        live.board_mut().set_allocation(&erp, &li, weeks[0], 45.0).unwrap();
+        let after = dashboard.compute(live.refresh(), &weeks);
+        assert!(!dashboard.kept_capacity());
+        assert_eq!(after, compute(live.snapshot(), &weeks));
+        assert_eq!(after.over_allocated.len(), 2);
+        assert_eq!(dashboard.compute(live.snapshot(), &weeks[1..]), compute(live.snapshot(), &weeks[1..]));
+        assert!(!dashboard.kept_capacity(), "another horizon");
     }
 }

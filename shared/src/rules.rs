@@ -20,10 +20,11 @@
 use std::{
     collections::{BTreeSet, HashMap},
     fmt,
+    sync::{Arc, Weak},
 };
 
 use crate::{
-    board::{BoardSnapshot, ProjectId, Stage},
+    board::{Allocation, BoardSnapshot, Person, ProjectId, Stage},
     capacity,
     week::IsoWeek,
 };
@@ -68,15 +69,27 @@ pub fn check(board: &BoardSnapshot) -> Vec<Warning> {
 /// [`check`], with capacity checked only from week `from` on: an overbooked week that is
 /// over can no longer be mended, and would only crowd out the warnings that can.
 pub fn check_from(board: &BoardSnapshot, from: Option<IsoWeek>) -> Vec<Warning> {
-    let mut warnings = Vec::new();
+    let mut warnings = budget_warnings(board);
+    warnings.extend(capacity_warnings(board, from));
+    warnings.extend(dependency_warnings(board));
+    warnings
+}
 
+/// The budget envelope's warning, if the committed projects pass it.
+fn budget_warnings(board: &BoardSnapshot) -> Vec<Warning> {
+    let mut warnings = Vec::new();
     if let Some(envelope) = board.settings.budget_envelope {
         let committed: f64 = board.projects.iter().filter(|p| p.stage.is_committed()).map(|p| p.budget).sum();
         if committed > envelope {
             warnings.push(Warning::BudgetEnvelopeExceeded { committed, envelope });
         }
     }
+    warnings
+}
 
+/// The weeks someone is booked over capacity, from week `from` on: a function of the people and
+/// the bookings alone.
+fn capacity_warnings(board: &BoardSnapshot, from: Option<IsoWeek>) -> Vec<Warning> {
     let weeks: Vec<IsoWeek> = board
         .allocations
         .iter()
@@ -85,16 +98,20 @@ pub fn check_from(board: &BoardSnapshot, from: Option<IsoWeek>) -> Vec<Warning> 
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    for (person, load) in capacity::over_allocated(board, &weeks) {
-        let name = board.person(&person).map_or_else(|| person.to_string(), |p| p.name.clone());
-        warnings.push(Warning::OverCapacity {
-            person: name,
+    capacity::over_allocated(board, &weeks)
+        .into_iter()
+        .map(|(person, load)| Warning::OverCapacity {
+            person: board.person(&person).map_or_else(|| person.to_string(), |p| p.name.clone()),
             week: load.week,
             allocated_hours: load.allocated_hours,
             capacity_hours: load.capacity_hours,
-        });
-    }
+        })
+        .collect()
+}
 
+/// Projects to deliver that depend on a cancelled one, and dependency cycles.
+fn dependency_warnings(board: &BoardSnapshot) -> Vec<Warning> {
+    let mut warnings = Vec::new();
     let by_id: HashMap<&ProjectId, &crate::board::Project> = board.projects.iter().map(|p| (&p.id, p)).collect();
     for project in board.projects.iter().filter(|p| p.stage.is_committed()) {
         for on in &project.depends_on {
@@ -113,6 +130,59 @@ pub fn check_from(board: &BoardSnapshot, from: Option<IsoWeek>) -> Vec<Warning> 
         warnings.push(Warning::DependencyCycle { projects });
     }
     warnings
+}
+
+/// [`check_from`] on a board that changes one edit at a time, such as the live board every page
+/// shows, computed again only in part: the capacity warnings, most of the work on a large board
+/// (every booking summed per person and week), are kept while the snapshot's people and
+/// bookings are the very same lists (see [`BoardSnapshot`]: a budget, a stage or a risk leaves
+/// both alone).
+#[derive(Debug, Default)]
+pub struct LiveCheck {
+    capacity: Option<KeptCapacity>,
+    /// Whether the last check kept the capacity warnings.
+    kept: bool,
+}
+
+/// The capacity warnings and the lists they were computed from (held weakly: an old list is
+/// freed when the board lets it go, and its address is not reused while the weak pointer holds
+/// its allocation; a list changed in place with `Arc::make_mut` while a weak pointer names it
+/// moves to a new allocation first, so the comparison cannot be fooled).
+#[derive(Debug)]
+struct KeptCapacity {
+    people: Weak<Vec<Person>>,
+    allocations: Weak<Vec<Allocation>>,
+    from: Option<IsoWeek>,
+    warnings: Vec<Warning>,
+}
+
+impl LiveCheck {
+    /// What [`check_from`] answers for `board`.
+    pub fn check_from(&mut self, board: &BoardSnapshot, from: Option<IsoWeek>) -> Vec<Warning> {
+        let same = |kept: &KeptCapacity| {
+            kept.from == from
+                && std::ptr::eq(kept.people.as_ptr(), Arc::as_ptr(&board.people))
+                && std::ptr::eq(kept.allocations.as_ptr(), Arc::as_ptr(&board.allocations))
+        };
+        self.kept = self.capacity.as_ref().is_some_and(same);
+        if !self.kept {
+            self.capacity = Some(KeptCapacity {
+                people: Arc::downgrade(&board.people),
+                allocations: Arc::downgrade(&board.allocations),
+                from,
+                warnings: capacity_warnings(board, from),
+            });
+        }
+        let mut warnings = budget_warnings(board);
+        warnings.extend(self.capacity.as_ref().map(|kept| kept.warnings.iter().cloned()).into_iter().flatten());
+        warnings.extend(dependency_warnings(board));
+        warnings
+    }
+
+    /// Whether the last [`LiveCheck::check_from`] kept the capacity warnings it had.
+    pub fn kept_capacity(&self) -> bool {
+        self.kept
+    }
 }
 
 /// Each cycle once, starting from its smallest id and closing on it.
@@ -225,5 +295,40 @@ mod tests {
         assert_eq!(weeks(None), ["2027-W10", "2027-W12"]);
         assert_eq!(weeks(Some("2027-W11")), ["2027-W12"]);
         assert_eq!(weeks(Some("2027-W13")), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_live_check_keeps_the_capacity_warnings_while_people_and_bookings_stay_the_same() {
+        let mut board = Board::new("Portfolio").unwrap();
+        board.set_budget_envelope(Some(100.0)).unwrap();
+        let erp = add(&mut board, "ERP", Stage::Active, 50.0);
+        let li = PersonId::random();
+        board.add_person(li.clone(), NewPerson::named("Li", 40.0)).unwrap();
+        let week: IsoWeek = "2026-W50".parse().unwrap();
+        board.set_allocation(&erp, &li, week, 50.0).unwrap();
+        let mut live = crate::board::LiveBoard::new(board);
+        let mut checker = LiveCheck::default();
+        let from = Some("2026-W01".parse().unwrap());
+        assert_eq!(checker.check_from(live.snapshot(), from), check_from(live.snapshot(), from));
+        assert!(!checker.kept_capacity());
+
+        // A budget: the same people and bookings, so the capacity warnings are kept; the
+        // budget's warning is new.
+        live.board_mut().set_project_budget(&erp, 150.0).unwrap();
+        let warnings = checker.check_from(live.refresh(), from);
+        assert!(checker.kept_capacity());
+        assert_eq!(warnings, check_from(live.snapshot(), from));
+        assert_eq!(warnings.len(), 2);
+
+        // A booking, a person or another week: computed again.
+        live.board_mut().set_allocation(&erp, &li, week, 30.0).unwrap();
+        let warnings = checker.check_from(live.refresh(), from);
+        assert!(!checker.kept_capacity());
+        assert_eq!(warnings, check_from(live.snapshot(), from));
+        live.board_mut().set_capacity(&li, 20.0).unwrap();
+        assert_eq!(checker.check_from(live.refresh(), from), check_from(live.snapshot(), from));
+        assert!(!checker.kept_capacity());
+        assert_eq!(checker.check_from(live.snapshot(), None), check_from(live.snapshot(), None));
+        assert!(!checker.kept_capacity());
     }
 }

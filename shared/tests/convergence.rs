@@ -206,7 +206,7 @@ proptest! {
         prop_assert_eq!(unique.len(), ids.len(), "a project appears twice");
         let must_exist: BTreeSet<ProjectId> = ledger.added.difference(&ledger.deleted).cloned().collect();
         prop_assert_eq!(unique, must_exist, "a project was lost or resurrected");
-        for allocation in &expected.allocations {
+        for allocation in expected.allocations.iter() {
             prop_assert!(ids.contains(&allocation.project));
         }
 

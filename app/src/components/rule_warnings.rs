@@ -60,8 +60,13 @@ const SHOWN: usize = 3;
 pub fn RuleWarnings(snapshot: Memo<Arc<BoardSnapshot>>, dashboard: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let this_week = IsoWeek::containing(chrono::Utc::now().date_naive());
+    // Kept between changes: a budget or a stage does not sum every booking again.
+    let checker = StoredValue::new(shared::rules::LiveCheck::default());
     let lines = Memo::new(move |_| {
-        snapshot.with(|board| shared::views::dashboard::grouped(&shared::rules::check_from(board, Some(this_week))))
+        snapshot.with(|board| {
+            let warnings = checker.try_update_value(|checker| checker.check_from(board, Some(this_week)));
+            shared::views::dashboard::grouped(&warnings.unwrap_or_default())
+        })
     });
     // The dashboard lists every warning itself.
     let location = leptos_router::hooks::use_location();

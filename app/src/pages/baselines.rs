@@ -54,7 +54,7 @@ pub fn BaselinesPage() -> impl IntoView {
             }
             .into_any();
         }
-        let rows = list.into_iter().map(|baseline| view! { <BaselineRow board baseline/> }).collect_view();
+        let rows = list.iter().cloned().map(|baseline| view! { <BaselineRow board baseline/> }).collect_view();
         view! {
             <table class="baselines-table" data-testid="baselines-table">
                 <thead><tr>

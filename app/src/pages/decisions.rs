@@ -65,7 +65,7 @@ pub fn DecisionsPage() -> impl IntoView {
                 .into_any();
         }
         let rows = list
-            .into_iter()
+            .iter()
             .map(|decision| {
                 let what = board.view.snapshot.with(|s| project_name(i18n, s, &decision.project));
                 let kind = decision.kind;

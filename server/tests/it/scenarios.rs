@@ -141,7 +141,7 @@ async fn scenario_story(url: &str) {
         })
         .await;
     let stored = read_from_server(addr, &board_id, &owner_token).await;
-    let names: Vec<String> = stored.snapshot().projects.into_iter().map(|p| p.name).collect();
+    let names: Vec<String> = stored.snapshot().projects.iter().map(|p| p.name.clone()).collect();
     assert_eq!(names.len(), 3, "{names:?}");
     for name in ["Apollo", "Zeus", "Hermes"] {
         assert!(names.contains(&name.to_owned()), "{name} missing from {names:?}");

@@ -117,7 +117,7 @@ pub fn differences(saved: &BoardSnapshot, ours: &BoardSnapshot) -> Vec<Differenc
     if saved.name != ours.name {
         lines.push(Difference::BoardName { ours: ours.name.clone(), saved: saved.name.clone() });
     }
-    for project in &ours.projects {
+    for project in ours.projects.iter() {
         let Some(before) = saved.project(&project.id) else {
             lines.push(Difference::NewProject {
                 name: project.name.clone(),
@@ -144,12 +144,12 @@ pub fn differences(saved: &BoardSnapshot, ours: &BoardSnapshot) -> Vec<Differenc
             });
         }
     }
-    for project in &saved.projects {
+    for project in saved.projects.iter() {
         if ours.project(&project.id).is_none() {
             lines.push(Difference::DeletedProject { name: project.name.clone() });
         }
     }
-    for person in &ours.people {
+    for person in ours.people.iter() {
         match saved.person(&person.id) {
             None => lines.push(Difference::NewPerson {
                 name: person.name.clone(),
@@ -169,7 +169,7 @@ pub fn differences(saved: &BoardSnapshot, ours: &BoardSnapshot) -> Vec<Differenc
             }
         }
     }
-    for person in &saved.people {
+    for person in saved.people.iter() {
         if ours.person(&person.id).is_none() {
             lines.push(Difference::RemovedPerson { name: person.name.clone() });
         }

@@ -13,7 +13,7 @@
 //! risks, milestones), because reads leave out rows whose project or person is gone. A property
 //! test checks that the live snapshot always equals [`Board::snapshot`].
 
-use std::collections::BTreeSet;
+use std::{collections::BTreeSet, sync::Arc};
 
 use automerge::{Patch, PatchAction, Prop, ScalarValue, Value};
 
@@ -65,7 +65,9 @@ impl LiveBoard {
         self.board
     }
 
-    /// Brings the snapshot up to date with the document and returns it.
+    /// Brings the snapshot up to date with the document and returns it. A list the change did
+    /// not touch stays the same shared list (see [`BoardSnapshot`]): a copy of the snapshot
+    /// taken before still holds it, and nothing is copied for it.
     pub fn refresh(&mut self) -> &BoardSnapshot {
         let heads = self.board.heads();
         if heads == self.heads {
@@ -73,45 +75,57 @@ impl LiveBoard {
         }
         self.heads = heads;
         let patches = self.board.doc.diff_incremental();
-        // Whether a list the snapshot indexes (projects, people, risks) was read again or
+        // Which lists the snapshot indexes (projects, people, risks) were read again or
         // reordered: only then do places move. A booking or a budget moves none.
-        let mut moved = !patches.is_empty() && self.apply(&patches);
+        let mut moved = if patches.is_empty() { Moved::default() } else { self.apply(&patches) };
         // Setting a field two people had set apart resolves their conflict, but when the value
         // stays the same Automerge reports no patch: look at the conflicted projects again.
-        for project in self.snapshot.projects.iter_mut().filter(|project| !project.conflicts.is_empty()) {
-            project.conflicts = self.board.project_conflicts(&project.id).unwrap_or_default();
+        let conflicted: Vec<usize> = self
+            .snapshot
+            .projects
+            .iter()
+            .enumerate()
+            .filter(|(_, project)| !project.conflicts.is_empty())
+            .map(|(at, _)| at)
+            .collect();
+        if !conflicted.is_empty() {
+            let projects = Arc::make_mut(&mut self.snapshot.projects);
+            for at in conflicted {
+                projects[at].conflicts = self.board.project_conflicts(&projects[at].id).unwrap_or_default();
+            }
         }
         if !self.snapshot.weight_conflicts.is_empty() {
             self.snapshot.weight_conflicts = self.board.weight_conflicts();
         }
         // And for a risk, a person or a milestone: read the register again while any is.
         if self.snapshot.risks.iter().any(|risk| !risk.conflicts.is_empty()) {
-            self.snapshot.risks = self.board.risks();
-            moved = true;
+            self.snapshot.risks = Arc::new(self.board.risks());
+            moved.risks = true;
         }
         if self.snapshot.people.iter().any(|person| !person.conflicts.is_empty()) {
-            self.snapshot.people = self.board.people();
-            moved = true;
+            self.snapshot.people = Arc::new(self.board.people());
+            moved.people = true;
         }
         if self.snapshot.milestones.iter().any(|milestone| !milestone.conflicts.is_empty()) {
-            self.snapshot.milestones = self.board.milestones();
+            self.snapshot.milestones = Arc::new(self.board.milestones());
         }
         // The same holds for a matrix cell: read the tables again while any cell is in conflict.
         if self.snapshot.projects.iter().any(|project| !project.cell_conflicts.is_empty()) {
-            self.board.project_tables().attach(&mut self.snapshot.projects);
+            self.board.project_tables().attach(Arc::make_mut(&mut self.snapshot.projects).as_mut_slice());
         }
-        if moved {
-            self.snapshot.reindex();
+        if moved.projects || moved.people || moved.risks {
+            self.snapshot.reindex_only(moved.projects, moved.people, moved.risks);
         }
         &self.snapshot
     }
 
-    /// Brings the snapshot up to date with `patches`; whether a list the snapshot indexes was
+    /// Brings the snapshot up to date with `patches`; which lists the snapshot indexes were
     /// read again or reordered.
-    fn apply(&mut self, patches: &[Patch]) -> bool {
+    fn apply(&mut self, patches: &[Patch]) -> Moved {
         let touched = touched_by(patches);
         let board = &self.board;
         let snapshot = &mut self.snapshot;
+        let mut moved = Moved::default();
 
         if touched.name {
             snapshot.name = board.name();
@@ -140,75 +154,88 @@ impl LiveBoard {
         // added or removed decides what else must be read again below.
         let mut projects_changed = false;
         let tables_changed = [SCORES, CONTRIBUTIONS, DEPENDENCIES, GATE_TICKS].iter().any(|t| whole(t));
-        // A project read again may have moved in the ranking.
-        let mut moved = whole(PROJECTS) || !touched.projects.is_empty();
         if whole(PROJECTS) {
             let before = project_ids(snapshot);
-            snapshot.projects = board.projects();
+            snapshot.projects = Arc::new(board.projects());
             projects_changed = project_ids(snapshot) != before;
+            moved.projects = true;
         } else if !touched.projects.is_empty() || tables_changed {
+            let projects = Arc::make_mut(&mut snapshot.projects);
             for id in &touched.projects {
-                let old = snapshot.projects.iter().position(|p| p.id.as_str() == id);
+                let old = projects.iter().position(|p| p.id.as_str() == id);
                 match (board.read_project_fields(id), old) {
                     (Some(mut project), Some(index)) => {
-                        let old = &snapshot.projects[index];
-                        project.scores = old.scores.clone();
-                        project.contributions = old.contributions.clone();
-                        project.depends_on = old.depends_on.clone();
-                        project.gate_ticks = old.gate_ticks.clone();
-                        project.cell_conflicts = old.cell_conflicts.clone();
-                        snapshot.projects[index] = project;
+                        let old = &mut projects[index];
+                        // A project read again moves in the ranking only if its position did.
+                        moved.projects |= project.position != old.position;
+                        project.scores = std::mem::take(&mut old.scores);
+                        project.contributions = std::mem::take(&mut old.contributions);
+                        project.depends_on = std::mem::take(&mut old.depends_on);
+                        project.gate_ticks = std::mem::take(&mut old.gate_ticks);
+                        project.cell_conflicts = std::mem::take(&mut old.cell_conflicts);
+                        *old = project;
                     }
                     (Some(project), None) => {
-                        snapshot.projects.push(project);
+                        projects.push(project);
                         projects_changed = true;
                     }
                     (None, Some(index)) => {
-                        snapshot.projects.remove(index);
+                        projects.remove(index);
                         projects_changed = true;
                     }
                     (None, None) => {}
                 }
             }
             if tables_changed || projects_changed {
-                board.project_tables().attach(&mut snapshot.projects);
+                board.project_tables().attach(projects);
             }
-            sort_projects(&mut snapshot.projects);
+            if moved.projects || projects_changed {
+                sort_projects(projects);
+                moved.projects = true;
+            }
         }
 
         let mut people_changed = false;
         if whole(PEOPLE) || whole(SKILLS) || whole(TIME_OFF) {
             let before: BTreeSet<String> = snapshot.people.iter().map(|p| p.id.to_string()).collect();
-            snapshot.people = board.people();
+            snapshot.people = Arc::new(board.people());
             people_changed = snapshot.people.iter().map(|p| p.id.to_string()).collect::<BTreeSet<_>>() != before;
-            moved = true;
+            moved.people = true;
         }
 
         if whole(ALLOCATIONS) || projects_changed || people_changed {
-            snapshot.allocations = board.allocations();
-        } else {
+            snapshot.allocations = Arc::new(board.allocations());
+        } else if !touched.allocations.is_empty() {
             for (key, hours) in &touched.allocations {
                 apply_allocation(snapshot, key, *hours);
             }
         }
         if whole(RISKS) || projects_changed {
-            snapshot.risks = board.risks();
-            moved = true;
+            snapshot.risks = Arc::new(board.risks());
+            moved.risks = true;
         }
         if whole(MILESTONES) || projects_changed {
-            snapshot.milestones = board.milestones();
+            snapshot.milestones = Arc::new(board.milestones());
         }
         if whole(LESSONS) || whole(LESSON_TAGS) {
-            snapshot.lessons = board.lessons();
+            snapshot.lessons = Arc::new(board.lessons());
         }
         if whole(DECISIONS) {
-            snapshot.decisions = board.decisions();
+            snapshot.decisions = Arc::new(board.decisions());
         }
         if whole(BASELINES) {
-            snapshot.baselines = board.baselines();
+            snapshot.baselines = Arc::new(board.baselines());
         }
         moved
     }
+}
+
+/// Which lists the snapshot indexes moved (see [`BoardSnapshot::reindex_only`]).
+#[derive(Default)]
+struct Moved {
+    projects: bool,
+    people: bool,
+    risks: bool,
 }
 
 fn project_ids(snapshot: &BoardSnapshot) -> BTreeSet<String> {
@@ -278,7 +305,7 @@ fn apply_allocation(snapshot: &mut BoardSnapshot, key: &str, hours: Option<f64>)
     let known = snapshot.projects.iter().any(|p| p.id.as_str() == project)
         && snapshot.people.iter().any(|p| p.id.as_str() == person);
     match (hours, existing) {
-        (Some(hours), Some(index)) => snapshot.allocations[index].hours = hours,
+        (Some(hours), Some(index)) => Arc::make_mut(&mut snapshot.allocations)[index].hours = hours,
         (Some(hours), None) if known => {
             let allocation = Allocation {
                 project: project.parse().expect("a key part"),
@@ -289,10 +316,10 @@ fn apply_allocation(snapshot: &mut BoardSnapshot, key: &str, hours: Option<f64>)
             // Keep key order, as a full read would.
             let key_of = |a: &Allocation| format!("{}/{}/{}", a.project, a.person, a.week);
             let index = snapshot.allocations.partition_point(|a| key_of(a).as_str() < key);
-            snapshot.allocations.insert(index, allocation);
+            Arc::make_mut(&mut snapshot.allocations).insert(index, allocation);
         }
         (None, Some(index)) => {
-            snapshot.allocations.remove(index);
+            Arc::make_mut(&mut snapshot.allocations).remove(index);
         }
         _ => {}
     }

@@ -58,7 +58,7 @@ mod upgrade;
 pub mod validate;
 
 use chrono::NaiveDate;
-use std::{collections::HashMap, fmt, str::FromStr};
+use std::{collections::HashMap, fmt, str::FromStr, sync::Arc};
 
 use automerge::{
     transaction::{CommitOptions, Transactable},
@@ -338,6 +338,12 @@ pub struct Stamp {
 }
 
 /// Everything on a board as plain values, for computations and rendering.
+///
+/// The large lists are shared (`Arc`): a copy of the snapshot, which the app hands every page
+/// after each change, costs a few reference counts instead of copying 1,000 projects and
+/// 31,000 bookings, and [`LiveBoard`] copies only the lists a change touched
+/// (`Arc::make_mut`). So a list the change left alone is the very same list in the new
+/// snapshot (`Arc::ptr_eq` tells), and what a page computed from it still holds.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BoardSnapshot {
     pub name: String,
@@ -347,17 +353,17 @@ pub struct BoardSnapshot {
     pub criteria: Vec<crate::scoring::Criterion>,
     pub gate_template: Vec<GateItem>,
     /// In priority order.
-    pub projects: Vec<Project>,
+    pub projects: Arc<Vec<Project>>,
     /// In name order.
-    pub people: Vec<Person>,
+    pub people: Arc<Vec<Person>>,
     /// Only allocations whose project and person exist, in key order.
-    pub allocations: Vec<Allocation>,
-    pub risks: Vec<Risk>,
-    pub milestones: Vec<Milestone>,
-    pub lessons: Vec<Lesson>,
-    pub decisions: Vec<Decision>,
+    pub allocations: Arc<Vec<Allocation>>,
+    pub risks: Arc<Vec<Risk>>,
+    pub milestones: Arc<Vec<Milestone>>,
+    pub lessons: Arc<Vec<Lesson>>,
+    pub decisions: Arc<Vec<Decision>>,
     /// Newest first.
-    pub baselines: Vec<Baseline>,
+    pub baselines: Arc<Vec<Baseline>>,
     /// Every member's AHP judgments, by member then pair.
     pub judgments: Vec<Judgment>,
     /// The criterion and objective weights two people set apart, each `field` named
@@ -375,9 +381,9 @@ pub struct BoardSnapshot {
 /// wrong answer.
 #[derive(Debug, Clone, Default)]
 struct Places {
-    projects: HashMap<ProjectId, usize>,
-    people: HashMap<PersonId, usize>,
-    risks: HashMap<RiskId, usize>,
+    projects: Arc<HashMap<ProjectId, usize>>,
+    people: Arc<HashMap<PersonId, usize>>,
+    risks: Arc<HashMap<RiskId, usize>>,
 }
 
 /// An index says nothing the lists do not: snapshots are equal when their contents are.
@@ -436,9 +442,21 @@ impl BoardSnapshot {
 
     /// Builds the index of projects, people and risks again, after their lists changed.
     pub(crate) fn reindex(&mut self) {
-        self.places.risks = self.risks.iter().enumerate().map(|(at, r)| (r.id.clone(), at)).collect();
-        self.places.projects = self.projects.iter().enumerate().map(|(at, p)| (p.id.clone(), at)).collect();
-        self.places.people = self.people.iter().enumerate().map(|(at, p)| (p.id.clone(), at)).collect();
+        self.reindex_only(true, true, true);
+    }
+
+    /// Builds the index again for the lists that moved, keeping the rest of it.
+    pub(crate) fn reindex_only(&mut self, projects: bool, people: bool, risks: bool) {
+        let places = &mut self.places;
+        if risks {
+            places.risks = Arc::new(self.risks.iter().enumerate().map(|(at, r)| (r.id.clone(), at)).collect());
+        }
+        if projects {
+            places.projects = Arc::new(self.projects.iter().enumerate().map(|(at, p)| (p.id.clone(), at)).collect());
+        }
+        if people {
+            places.people = Arc::new(self.people.iter().enumerate().map(|(at, p)| (p.id.clone(), at)).collect());
+        }
     }
 }
 
@@ -590,14 +608,14 @@ impl Board {
             objectives: self.objectives(),
             criteria: self.criteria(),
             gate_template: self.gate_template(),
-            projects: self.projects(),
-            people: self.people(),
-            allocations: self.allocations(),
-            risks: self.risks(),
-            milestones: self.milestones(),
-            lessons: self.lessons(),
-            decisions: self.decisions(),
-            baselines: self.baselines(),
+            projects: Arc::new(self.projects()),
+            people: Arc::new(self.people()),
+            allocations: Arc::new(self.allocations()),
+            risks: Arc::new(self.risks()),
+            milestones: Arc::new(self.milestones()),
+            lessons: Arc::new(self.lessons()),
+            decisions: Arc::new(self.decisions()),
+            baselines: Arc::new(self.baselines()),
             judgments: self.judgments(),
             weight_conflicts: self.weight_conflicts(),
             places: Places::default(),

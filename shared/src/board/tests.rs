@@ -427,7 +427,7 @@ fn a_baseline_keeps_the_version_under_a_name() {
     assert_eq!(listed, [("2027 Q2 review", &later), ("2027 Q1 review", &stamp())], "newest first, name trimmed");
     assert_eq!(baselines[1].heads, heads);
     assert_eq!(names(&board.fork_at(&baselines[1].heads).unwrap()), ["A"], "the board as it was");
-    assert_eq!(board.snapshot().baselines, baselines);
+    assert_eq!(*board.snapshot().baselines, baselines);
 
     // Refused, changing nothing: a name already taken (in any case), an empty name, no author.
     let heads_before = board.heads();
@@ -866,8 +866,8 @@ fn the_snapshot_finds_projects_and_people_by_id_even_after_its_lists_changed() {
     assert_eq!(snapshot.project_place(&ids[1]), Some(1));
     assert_eq!(snapshot.person(&li).map(|p| p.name.as_str()), Some("Li"));
     // A list changed by hand leaves the index behind: lookups still answer right.
-    snapshot.projects.swap(0, 2);
-    snapshot.people.clear();
+    std::sync::Arc::make_mut(&mut snapshot.projects).swap(0, 2);
+    std::sync::Arc::make_mut(&mut snapshot.people).clear();
     assert_eq!(snapshot.project(&ids[2]).map(|p| p.name.as_str()), Some("Data"));
     assert_eq!(snapshot.project_place(&ids[2]), Some(0));
     assert_eq!(snapshot.project(&ids[0]).map(|p| p.name.as_str()), Some("ERP"));
@@ -889,7 +889,39 @@ fn the_snapshot_finds_risks_by_id() {
     let mut snapshot = board.snapshot();
     let at = snapshot.risk_place(&second).unwrap();
     assert_eq!(snapshot.risks[at].id, second);
-    snapshot.risks.reverse();
+    std::sync::Arc::make_mut(&mut snapshot.risks).reverse();
     let at = snapshot.risk_place(&first).unwrap();
     assert_eq!(snapshot.risks[at].id, first);
+}
+
+#[test]
+fn a_budget_change_reads_that_project_again_and_shares_every_other_list() {
+    let (mut board, ids) = board_with(&["ERP", "CRM"]);
+    let li: PersonId = "li".parse().unwrap();
+    board.add_person(li.clone(), NewPerson::named("Li", 40.0)).unwrap();
+    board.set_allocation(&ids[0], &li, "2026-W50".parse().unwrap(), 8.0).unwrap();
+    board.add_risk(RiskId::random(), &ids[0], risk(2, 3)).unwrap();
+    let mut live = LiveBoard::new(board);
+    // What the page holds while the next change comes in.
+    let before = live.snapshot().clone();
+
+    live.board_mut().set_project_budget(&ids[1], 5000.0).unwrap();
+    let after = live.refresh().clone();
+    assert_eq!(after.project(&ids[1]).map(|p| p.budget), Some(5000.0));
+    assert_eq!(before.project(&ids[1]).map(|p| p.budget), Some(1000.0), "the page's copy is as it was");
+    assert_eq!(after, live.board().snapshot());
+    assert!(after.index_is_current());
+    assert!(!std::sync::Arc::ptr_eq(&before.projects, &after.projects));
+    assert!(std::sync::Arc::ptr_eq(&before.people, &after.people));
+    assert!(std::sync::Arc::ptr_eq(&before.allocations, &after.allocations));
+    assert!(std::sync::Arc::ptr_eq(&before.risks, &after.risks));
+    assert!(std::sync::Arc::ptr_eq(&before.milestones, &after.milestones));
+
+    // A booking: the bookings are new, the projects as they were.
+    live.board_mut().set_allocation(&ids[1], &li, "2026-W50".parse().unwrap(), 4.0).unwrap();
+    let later = live.refresh().clone();
+    assert_eq!(later, live.board().snapshot());
+    assert!(std::sync::Arc::ptr_eq(&after.projects, &later.projects));
+    assert!(!std::sync::Arc::ptr_eq(&after.allocations, &later.allocations));
+    assert_eq!(after.allocations.len() + 1, later.allocations.len());
 }

@@ -135,7 +135,7 @@ pub struct BookingRow {
 pub fn bookings(board: &BoardSnapshot, project: &crate::ProjectId, weeks: &[IsoWeek]) -> (Vec<BookingRow>, Vec<f64>) {
     let mut rows = Vec::new();
     let mut totals = vec![0.0; weeks.len()];
-    for person in &board.people {
+    for person in board.people.iter() {
         let hours: Vec<f64> = weeks.iter().map(|week| board.hours(project, &person.id, *week)).collect();
         let total: f64 = hours.iter().sum();
         if total > 0.0 {

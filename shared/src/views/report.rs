@@ -62,7 +62,7 @@ pub fn report(board: &BoardSnapshot, weeks: &[IsoWeek], chart: &ChartFrame) -> R
     red_projects.sort_by_key(|row| row.rank);
     let register = risks::register(board, &Default::default());
     let open: Vec<RiskRow> = register.into_iter().filter(|row| row.risk.roam.counts_toward_exposure()).collect();
-    let mut decisions: Vec<Decision> = board.decisions.clone();
+    let mut decisions: Vec<Decision> = board.decisions.to_vec();
     decisions.sort_by(|a, b| (a.recorded.at_ms, &a.id).cmp(&(b.recorded.at_ms, &b.id)));
     let baseline = decisions.iter().rev().find(|decision| decision.kind == DecisionKind::Reprioritise).cloned();
     let since: Vec<Decision> = match &baseline {

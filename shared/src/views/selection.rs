@@ -38,7 +38,7 @@ pub struct RoleCapacity {
 
 pub fn role_capacities(board: &BoardSnapshot) -> Vec<RoleCapacity> {
     let mut roles: BTreeMap<&str, RoleCapacity> = BTreeMap::new();
-    for person in &board.people {
+    for person in board.people.iter() {
         let role = roles.entry(person.role.as_str()).or_insert_with(|| RoleCapacity {
             role: person.role.clone(),
             people: 0,

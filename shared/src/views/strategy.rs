@@ -33,7 +33,7 @@ pub fn alignment_ranking(board: &BoardSnapshot) -> Result<Vec<AlignmentRow>, Ran
         return Err(RankingProblem::NothingToRankBy);
     }
     let mut rows = Vec::with_capacity(board.projects.len());
-    for project in &board.projects {
+    for project in board.projects.iter() {
         let contributions =
             ProjectContributions { project: project.id.clone(), contributions: project.contributions.clone() };
         let alignment =
@@ -143,7 +143,7 @@ mod tests {
         // Green IT: nobody.
         assert_eq!(unserved_objectives(&board), std::slice::from_ref(&green));
         let mut without_erp = board.clone();
-        without_erp.projects.retain(|p| p.id != erp);
+        std::sync::Arc::make_mut(&mut without_erp.projects).retain(|p| p.id != erp);
         // Without ERP nobody approved or active serves Growth, and only proposed CRM serves
         // Compliance: all three are unserved.
         assert_eq!(unserved_objectives(&without_erp), [growth.clone(), compliance.clone(), green.clone()]);
