@@ -116,7 +116,6 @@ pub mod cookies;
 pub mod language;
 #[cfg(test)]
 mod layering;
-pub mod long_list;
 #[cfg(feature = "hydrate")]
 pub mod pages;
 #[cfg(feature = "hydrate")]

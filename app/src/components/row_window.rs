@@ -11,7 +11,7 @@
 //! Two rows are drawn wherever the scroll is: the one that last held the focus (a row moved
 //! with the keyboard, or the field someone is typing in while a colleague's reorder moves it,
 //! stays in the document and keeps the focus) and the one being dragged. Which rows to draw is
-//! pure arithmetic in `long_list`.
+//! pure arithmetic in `shared::views::long_list`.
 //!
 //! A row is found by its element's key attribute (`data-project-id`), so rows need nothing of
 //! this module; the page gives the table's body its [`RowWindow::body`] and its `focusin` to
@@ -31,10 +31,9 @@ use std::{
 use leptos::{ev, html, prelude::*};
 use wasm_bindgen::JsCast;
 
-use crate::{
-    components::progressive,
-    long_list::{self, Slot},
-};
+use shared::views::long_list::{self, Slot};
+
+use crate::components::progressive;
 
 /// Tables of up to this many rows are drawn whole: every board but a large one.
 pub const WHOLE_UP_TO: usize = 300;

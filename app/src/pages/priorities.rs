@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use shared::{
     board::{schema, NewProject, Project, Stage},
     format::{self, parse_amount},
+    views::long_list::Slot,
     ProjectId,
 };
 
@@ -20,7 +21,6 @@ use crate::{
     },
     i18n::*,
     language::lang,
-    long_list::Slot,
 };
 
 #[component]

@@ -6,6 +6,7 @@
 pub mod dashboard;
 pub mod finance;
 pub mod lessons;
+pub mod long_list;
 pub mod project;
 pub mod report;
 pub mod resources;

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use crate::{
     board::{BoardSnapshot, Person},
     capacity::{self, Grouping, WeekLoad},
+    views::long_list,
     week::IsoWeek,
     PersonId, ProjectId,
 };
@@ -260,15 +261,11 @@ pub const LINE_STEP: usize = 8;
 
 /// The lines of the heat map's body to draw, `first..end`, when the body's top is at
 /// `body_top` in a window `window_height` high and each line is `line_px` high: those in the
-/// window and [`SPARE_LINES`] on each side, rounded out to [`LINE_STEP`].
+/// window and [`SPARE_LINES`] on each side ([`long_list::shown`]), rounded out to [`LINE_STEP`].
 pub fn drawn_lines(body_top: f64, window_height: f64, line_px: f64, lines: usize) -> (usize, usize) {
-    let line_px = line_px.max(1.0);
-    let first_seen = (-body_top / line_px).floor().max(0.0) as usize;
-    let end_seen = ((window_height - body_top) / line_px).ceil().max(0.0) as usize;
-    let first = first_seen.saturating_sub(SPARE_LINES) / LINE_STEP * LINE_STEP;
-    let end = (end_seen + SPARE_LINES).div_ceil(LINE_STEP) * LINE_STEP;
-    let first = first.min(lines);
-    (first, end.clamp(first, lines))
+    let shown = long_list::shown(lines, body_top, window_height, line_px, SPARE_LINES);
+    let first = shown.start / LINE_STEP * LINE_STEP;
+    (first, (shown.end.div_ceil(LINE_STEP) * LINE_STEP).clamp(first, lines))
 }
 
 /// One group's part of the drawn lines: its heading (if it is drawn) and its people drawn,
@@ -515,8 +512,8 @@ mod tests {
             ((-10_000.0, 900.0, 300), (264, 300)),
             // A small board: everything.
             ((250.0, 900.0, 12), (0, 12)),
-            // The table below the window: only the spare lines.
-            ((2000.0, 900.0, 300), (0, 8)),
+            // The table below the window: its first line and the spare lines, rounded to a step.
+            ((2000.0, 900.0, 300), (0, 16)),
             ((250.0, 900.0, 0), (0, 0)),
         ];
         for ((body_top, window_height, lines), drawn) in cases {

@@ -3,11 +3,12 @@
 //! one being dragged). The rows not drawn are stood in for by gaps as tall as they would be, so
 //! the page keeps its scroll height and the scroll bar its meaning.
 //!
-//! Pure arithmetic, tested natively; `components::row_window` measures the page and draws what
-//! these functions say.
+//! Pure arithmetic, tested natively; the app's `components::row_window` (the priorities) and the
+//! resources page's heat map (through [`super::resources::drawn_lines`]) measure the page and
+//! draw what these functions say.
 //!
 //! ```
-//! use app::long_list::{shown, slots, Slot};
+//! use shared::views::long_list::{shown, slots, Slot};
 //!
 //! // 1,000 rows of 40 px; the table's top has scrolled 4,000 px above a 800 px viewport.
 //! let range = shown(1000, -4000.0, 800.0, 40.0, 5);
