@@ -144,7 +144,7 @@ pub fn SelectionPage() -> impl IntoView {
         let values = values.get();
         board.view.snapshot.with(|b| views::selection::build_problem(b, &values, &setup, &weeks.get_value()))
     });
-    let preview = Memo::new(move |_| problem.with(|p| selection::greedy_preview(p)));
+    let preview = Memo::new(move |_| problem.with(selection::greedy_preview));
     let roles = Memo::new(move |_| board.view.snapshot.with(|s| views::selection::role_capacities(s)));
     let stale = Memo::new(move |_| match run.get() {
         Run::Finished { problem: solved, .. } => problem.with(|now| *now != solved),

@@ -120,7 +120,8 @@ mod tests {
         use Slot::{Gap, Row};
         let ids: Vec<char> = "abcdefghij".chars().collect();
         // (range, kept) → slots
-        let cases: Vec<((Range<usize>, Vec<usize>), Vec<Slot<char>>)> = vec![
+        type Case = ((Range<usize>, Vec<usize>), Vec<Slot<char>>);
+        let cases: Vec<Case> = vec![
             ((0..10, vec![]), ids.iter().map(|id| Row(*id)).collect()),
             ((0..3, vec![]), vec![Row('a'), Row('b'), Row('c'), Gap { before: 10, rows: 7 }]),
             ((4..6, vec![]), vec![Gap { before: 4, rows: 4 }, Row('e'), Row('f'), Gap { before: 10, rows: 4 }]),
