@@ -18,14 +18,11 @@
 //! Portfolio selection is not part of it: it is an optimisation run on demand
 //! ([`crate::selection`]), not a figure recomputed on every edit.
 
-use std::{
-    collections::BTreeMap,
-    sync::{Arc, Weak},
-};
+use std::collections::BTreeMap;
 
 use crate::{
     alignment::{self, Coverage, ProjectAlignment, ProjectContributions},
-    board::{Allocation, BoardSnapshot, Person, PersonId, ProjectId, Stage},
+    board::{BoardSnapshot, PeopleAndBookings, PersonId, ProjectId, Stage},
     capacity::{self, GroupLoad, Grouping, PersonLoad, WeekLoad},
     finance::{self, EarnedValueFigures, PortfolioEarnedValue, ProjectFigures, RagComparison, RagThresholds},
     kpi::{
@@ -58,6 +55,8 @@ pub struct Dashboard {
     pub heat_map: Option<HeatMap>,
     pub exposure: Option<PortfolioExposure>,
     pub kpis: Kpis,
+    /// The rules the board breaks, capacity counted from the horizon's first week on (a past
+    /// week's overbooking is history, not a warning).
     pub warnings: Vec<Warning>,
     /// Computations that could not run, and why.
     pub problems: Vec<Problem>,
@@ -150,12 +149,10 @@ pub struct LiveDashboard {
     kept: bool,
 }
 
-/// Capacity against demand and the lists it was computed from (held weakly, as
-/// [`rules::LiveCheck`] holds them).
+/// Capacity against demand and the lists it was computed from.
 #[derive(Debug)]
 struct KeptLoads {
-    people: Weak<Vec<Person>>,
-    allocations: Weak<Vec<Allocation>>,
+    lists: PeopleAndBookings,
     weeks: Vec<IsoWeek>,
     loads: Vec<PersonLoad>,
     over_allocated: Vec<(PersonId, WeekLoad)>,
@@ -166,17 +163,11 @@ struct KeptLoads {
 impl LiveDashboard {
     /// What [`compute`] answers for `board`.
     pub fn compute(&mut self, board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
-        let same = |kept: &KeptLoads| {
-            kept.weeks == weeks
-                && std::ptr::eq(kept.people.as_ptr(), Arc::as_ptr(&board.people))
-                && std::ptr::eq(kept.allocations.as_ptr(), Arc::as_ptr(&board.allocations))
-        };
-        self.kept = self.capacity.as_ref().is_some_and(same);
+        self.kept = self.capacity.as_ref().is_some_and(|kept| kept.weeks == weeks && kept.lists.same_in(board));
         if !self.kept {
             let loads = capacity::weekly_load(board, weeks);
             self.capacity = Some(KeptLoads {
-                people: Arc::downgrade(&board.people),
-                allocations: Arc::downgrade(&board.allocations),
+                lists: PeopleAndBookings::of(board),
                 weeks: weeks.to_vec(),
                 over_allocated: capacity::over_allocated_in(&loads),
                 teams: capacity::group_load_in(board, &loads, Grouping::Team),
@@ -185,7 +176,7 @@ impl LiveDashboard {
             });
         }
         let kept = self.capacity.as_ref().expect("computed above");
-        let warnings = self.rules.check_from(board, None);
+        let warnings = self.rules.check_from(board, weeks.first().copied());
         compute_from(board, kept, warnings)
     }
 

@@ -20,11 +20,10 @@
 use std::{
     collections::{BTreeSet, HashMap},
     fmt,
-    sync::{Arc, Weak},
 };
 
 use crate::{
-    board::{Allocation, BoardSnapshot, Person, ProjectId, Stage},
+    board::{BoardSnapshot, PeopleAndBookings, ProjectId, Stage},
     capacity,
     week::IsoWeek,
 };
@@ -144,14 +143,10 @@ pub struct LiveCheck {
     kept: bool,
 }
 
-/// The capacity warnings and the lists they were computed from (held weakly: an old list is
-/// freed when the board lets it go, and its address is not reused while the weak pointer holds
-/// its allocation; a list changed in place with `Arc::make_mut` while a weak pointer names it
-/// moves to a new allocation first, so the comparison cannot be fooled).
+/// The capacity warnings and the lists they were computed from.
 #[derive(Debug)]
 struct KeptCapacity {
-    people: Weak<Vec<Person>>,
-    allocations: Weak<Vec<Allocation>>,
+    lists: PeopleAndBookings,
     from: Option<IsoWeek>,
     warnings: Vec<Warning>,
 }
@@ -159,16 +154,10 @@ struct KeptCapacity {
 impl LiveCheck {
     /// What [`check_from`] answers for `board`.
     pub fn check_from(&mut self, board: &BoardSnapshot, from: Option<IsoWeek>) -> Vec<Warning> {
-        let same = |kept: &KeptCapacity| {
-            kept.from == from
-                && std::ptr::eq(kept.people.as_ptr(), Arc::as_ptr(&board.people))
-                && std::ptr::eq(kept.allocations.as_ptr(), Arc::as_ptr(&board.allocations))
-        };
-        self.kept = self.capacity.as_ref().is_some_and(same);
+        self.kept = self.capacity.as_ref().is_some_and(|kept| kept.from == from && kept.lists.same_in(board));
         if !self.kept {
             self.capacity = Some(KeptCapacity {
-                people: Arc::downgrade(&board.people),
-                allocations: Arc::downgrade(&board.allocations),
+                lists: PeopleAndBookings::of(board),
                 from,
                 warnings: capacity_warnings(board, from),
             });

@@ -85,19 +85,17 @@ pub fn DashboardPage() -> impl IntoView {
     let this_week = IsoWeek::containing(chrono::Utc::now().date_naive());
     let weeks = StoredValue::new(this_week.span(PLANNING_WEEKS));
     // Kept between changes: a budget or a stage does not sum every booking again.
-    let live = StoredValue::new((dashboard::LiveDashboard::default(), shared::rules::LiveCheck::default()));
+    let live = StoredValue::new(dashboard::LiveDashboard::default());
     let figures = Memo::new(move |_| {
         let snapshot = board.view.snapshot.get();
         // Opening the dashboard again on an unchanged board computes nothing.
         remembered(&LAST_FIGURES, &snapshot, this_week, || {
-            let (dashboard, warnings) = live
-                .try_update_value(|(dashboard, check)| {
-                    (dashboard.compute(&snapshot, &weeks.get_value()), check.check_from(&snapshot, Some(this_week)))
-                })
+            let dashboard = live
+                .try_update_value(|dashboard| dashboard.compute(&snapshot, &weeks.get_value()))
                 .expect("the page's own value");
             (
                 views::dashboard::kpi_tiles(&dashboard),
-                views::dashboard::warning_links(&snapshot, &warnings),
+                views::dashboard::warning_links(&snapshot, &dashboard.warnings),
                 views::dashboard::rag_counts(&snapshot, &dashboard),
                 views::dashboard::bubbles(&snapshot, &dashboard, &CHART),
                 dashboard.problems,

@@ -393,6 +393,33 @@ impl PartialEq for Places {
     }
 }
 
+/// A snapshot's people and bookings, named without being held: what a computation kept from
+/// them (every booking summed per person and week) still holds for another snapshot while
+/// [`PeopleAndBookings::same_in`] says it has the very same two lists.
+///
+/// The lists are held weakly: an old list is freed when the board lets it go, and its address
+/// is not reused while the weak pointer holds its allocation; a list changed in place with
+/// `Arc::make_mut` while a weak pointer names it moves to a new allocation first, so the
+/// comparison cannot be fooled.
+#[derive(Debug, Clone)]
+pub struct PeopleAndBookings {
+    people: std::sync::Weak<Vec<Person>>,
+    allocations: std::sync::Weak<Vec<Allocation>>,
+}
+
+impl PeopleAndBookings {
+    /// Names `board`'s people and bookings.
+    pub fn of(board: &BoardSnapshot) -> Self {
+        Self { people: Arc::downgrade(&board.people), allocations: Arc::downgrade(&board.allocations) }
+    }
+
+    /// Whether `board` has the very lists this names (not merely equal ones).
+    pub fn same_in(&self, board: &BoardSnapshot) -> bool {
+        std::ptr::eq(self.people.as_ptr(), Arc::as_ptr(&board.people))
+            && std::ptr::eq(self.allocations.as_ptr(), Arc::as_ptr(&board.allocations))
+    }
+}
+
 impl BoardSnapshot {
     /// Hours booked for one cell of the resource grid, 0 when nothing is booked.
     pub fn hours(&self, project: &ProjectId, person: &PersonId, week: IsoWeek) -> f64 {

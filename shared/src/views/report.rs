@@ -77,7 +77,7 @@ pub fn report(board: &BoardSnapshot, weeks: &[IsoWeek], chart: &ChartFrame) -> R
         rag: dashboard_view::rag_counts(board, &figures),
         bubbles: dashboard_view::bubbles(board, &figures, chart),
         ranking: scoring::ranking(board, Model::Weighted),
-        over_allocated: resources::over_allocations(board, weeks),
+        over_allocated: resources::over_allocations_from(board, &figures.over_allocated),
         red_projects,
         open_risks: open.len(),
         top_risks: open.into_iter().take(TOP_RISKS).collect(),
@@ -114,6 +114,11 @@ mod tests {
         let over: Vec<(String, String)> =
             report.over_allocated.iter().map(|o| (o.name.clone(), o.week.to_string())).collect();
         assert_eq!(over, [("王芳".to_owned(), "2027-W01".to_owned())]);
+        assert_eq!(
+            report.over_allocated,
+            resources::over_allocations(&snapshot, &weeks),
+            "as the resources page lists them"
+        );
         assert_eq!((report.open_risks, report.top_risks[0].score), (1, 20));
         assert_eq!(report.heat_map[1][4].count, 1, "probability 4 (second row from the top), impact 5");
         assert_eq!(report.baseline.as_ref().map(|d| d.note.as_str()), Some("Q1 review"));

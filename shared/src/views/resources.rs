@@ -199,11 +199,17 @@ pub fn over_allocations_in(groups: &[Group]) -> Vec<OverAllocation> {
 
 /// Every person-week over capacity in `weeks`, in week then name order (ties by id).
 pub fn over_allocations(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Vec<OverAllocation> {
-    let mut list: Vec<OverAllocation> = capacity::over_allocated(board, weeks)
-        .into_iter()
+    over_allocations_from(board, &capacity::over_allocated(board, weeks))
+}
+
+/// [`over_allocations`] from the cells over capacity already found (the dashboard's
+/// `over_allocated`, which the review reads), without adding up the bookings again.
+pub fn over_allocations_from(board: &BoardSnapshot, over: &[(PersonId, WeekLoad)]) -> Vec<OverAllocation> {
+    let mut list: Vec<OverAllocation> = over
+        .iter()
         .map(|(person, load)| OverAllocation {
-            name: board.person(&person).map(|p| p.name.clone()).unwrap_or_default(),
-            person,
+            name: board.person(person).map(|p| p.name.clone()).unwrap_or_default(),
+            person: person.clone(),
             week: load.week,
             booked: load.allocated_hours,
             capacity: load.capacity_hours,
