@@ -121,11 +121,12 @@ test-server:
 
 # Many seeded simulations from a random first seed: `make simulate SEEDS=10000`, in SIM_JOBS
 # processes side by side (each its own server and database, a run of consecutive seeds each).
-# Built in release: a debug build spends 1.5 CPU-seconds a seed on Automerge, most of a
-# simulation. A failure prints its seed; replay it with
+# Built in release: a debug build spends 1.5 CPU-seconds a seed, mostly in Automerge; a release
+# build 0.12, and the rest of a seed's second is its timers and sockets, so ten processes keep
+# two cores busy. A failure prints its seed; replay it with
 # PMO_SIM_SEED=<seed> cargo test -p server --test it simulation (debug or --release alike).
 SEEDS ?= 1000
-SIM_JOBS ?= 4
+SIM_JOBS ?= 10
 simulate:
 	cargo test --release -p server --test it --no-run
 	@first=$$((RANDOM * 32768 + RANDOM)); per=$$(( ($(SEEDS) + $(SIM_JOBS) - 1) / $(SIM_JOBS) )); \
