@@ -35,7 +35,8 @@ use shared::views::long_list::{self, Slot};
 
 use crate::components::progressive;
 
-/// Tables of up to this many rows are drawn whole: every board but a large one.
+/// Tables of up to this many rows are drawn whole: every board but a large one (the
+/// priorities' rows; a table of heavier rows says its own limit, [`RowWindow::with_whole_up_to`]).
 pub const WHOLE_UP_TO: usize = 300;
 /// Rows drawn beyond each edge of the viewport, so that scrolling shows rows already there.
 pub const OVERSCAN: usize = 10;
@@ -54,6 +55,8 @@ pub struct RowWindow<K: Send + Sync + 'static> {
     range: RwSignal<Range<usize>>,
     row_height: RwSignal<f64>,
     focused: RwSignal<Option<K>>,
+    /// Tables of up to this many rows are drawn whole.
+    whole_up_to: usize,
     key_attribute: &'static str,
     parse: fn(&str) -> Option<K>,
 }
@@ -77,10 +80,21 @@ where
         key_attribute: &'static str,
         parse: fn(&str) -> Option<K>,
     ) -> RowWindow<K> {
+        Self::with_whole_up_to(len, key_attribute, parse, WHOLE_UP_TO)
+    }
+
+    /// [`RowWindow::new`] for a table drawn whole only up to `whole_up_to` rows (its rows
+    /// are heavier than the priorities').
+    pub fn with_whole_up_to(
+        len: impl Fn() -> usize + Send + Sync + 'static,
+        key_attribute: &'static str,
+        parse: fn(&str) -> Option<K>,
+        whole_up_to: usize,
+    ) -> RowWindow<K> {
         let len = Signal::derive(len);
         let drawn = progressive::progressive(move || {
             let len = len.get();
-            if len <= WHOLE_UP_TO {
+            if len <= whole_up_to {
                 len
             } else {
                 0
@@ -93,6 +107,7 @@ where
             range: RwSignal::new(0..FIRST_WINDOW),
             row_height: RwSignal::new(ROW_HEIGHT_GUESS),
             focused: RwSignal::new(None),
+            whole_up_to,
             key_attribute,
             parse,
         };
@@ -140,7 +155,7 @@ where
 
     /// Whether the table is too long to draw whole.
     fn windowed(self) -> bool {
-        self.len.get_untracked() > WHOLE_UP_TO
+        self.len.get_untracked() > self.whole_up_to
     }
 
     /// The rows' height from those drawn, and which rows are in view now.
@@ -203,7 +218,7 @@ where
     /// What to draw of `ids` (the table's rows in order), keeping `also` drawn too (the row
     /// being dragged): every row of a short table, a window of a long one.
     pub fn slots(self, ids: &[K], also: Option<&K>) -> Vec<Slot<K>> {
-        if ids.len() <= WHOLE_UP_TO {
+        if ids.len() <= self.whole_up_to {
             return ids[..self.drawn.get().min(ids.len())].iter().cloned().map(Slot::Row).collect();
         }
         let kept: Vec<usize> = self

@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use shared::{
     board::{schema, NewPerson},
     capacity::{self, WeekLoad},
-    format, IsoWeek, PersonId, ProjectId,
+    format,
+    views::long_list::Slot,
+    IsoWeek, PersonId, ProjectId,
 };
 
 use crate::{
@@ -18,6 +20,7 @@ use crate::{
         board_context::BoardContext,
         conflict::{self, ConflictSign},
         field::{parse_number, Field},
+        row_window::RowWindow,
     },
     i18n::*,
     language::lang,
@@ -27,6 +30,22 @@ use crate::{
 const PLANNING_WEEKS: usize = 12;
 /// How far Earlier and Later move the weeks shown.
 const WEEKS_PER_STEP: i64 = 4;
+/// The grid and the people are drawn whole up to this many people, and as a window of the
+/// rows in view beyond (`components::row_window`): a grid row is twelve fields and a person's
+/// row four, and the 300 people of a large board were 3,600 fields and 1,200 more built and
+/// laid out on every open of the board's first page, under the priorities (1.8 s of its
+/// 2–2.8 s of script, measured).
+const PEOPLE_WHOLE_UP_TO: usize = 50;
+
+/// The window over a table of the board's people, each row keyed by `data-person-id`.
+fn people_window(person_ids: Memo<Vec<PersonId>>) -> RowWindow<PersonId> {
+    RowWindow::with_whole_up_to(
+        move || person_ids.with(Vec::len),
+        "data-person-id",
+        |key| key.parse::<PersonId>().ok(),
+        PEOPLE_WHOLE_UP_TO,
+    )
+}
 
 /// What the cells show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +119,14 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
     });
     let person_ids =
         Memo::new(move |_| grid.with(|grid| grid.people.iter().map(|(id, _, _)| id.clone()).collect::<Vec<_>>()));
+    let grid_window = people_window(person_ids);
+    // The projects' picker, drawn again when a project is added, renamed or moved, not on
+    // every change of the board (1,000 options on a large board).
+    let projects = Memo::new(move |_| {
+        board.view.snapshot.with(|board| {
+            board.projects.iter().map(|project| (project.id.clone(), project.name.clone())).collect::<Vec<_>>()
+        })
+    });
     let person_name = RwSignal::new(String::new());
     let person_capacity = RwSignal::new("40".to_string());
     let add_person = move || {
@@ -231,10 +258,13 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
                         <select aria-label=move || t_string!(i18n, resource_plan.project_to_plan) on:change=move |ev| {
                             chosen.set(event_target_value(&ev).parse().ok());
                         }>
-                            {move || board.view.snapshot.with(|board| board.projects.iter().map(|project| {
-                                let is_selected = selected.get().as_ref() == Some(&project.id);
-                                view! { <option value=project.id.to_string() selected=is_selected>{project.name.clone()}</option> }
-                            }).collect_view())}
+                            {move || {
+                                let selected = selected.get();
+                                projects.with(|projects| projects.iter().map(|(id, name)| {
+                                    let is_selected = selected.as_ref() == Some(id);
+                                    view! { <option value=id.to_string() selected=is_selected>{name.clone()}</option> }
+                                }).collect_view())
+                            }}
                         </select>
                     </label>
                 </Show>
@@ -260,8 +290,12 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
                 <div class="grid-scroll">
                     <table class="grid" class:totals=move || mode.get() == Mode::EveryonesTotal>
                         <thead><tr><th scope="col">{t!(i18n, resource_plan.person)}</th>{header}</tr></thead>
-                        <tbody>
-                            <For each=move || person_ids.get() key=|id| id.clone() children=row/>
+                        <tbody node_ref=grid_window.body on:focusin=move |ev| grid_window.focus_in(&ev)>
+                            <For each=move || person_ids.with(|ids| grid_window.slots(ids, None)) key=|slot| slot.clone()
+                                children=move |slot| match slot {
+                                    Slot::Row(id) => row(id).into_any(),
+                                    Slot::Gap { rows: hidden, .. } => grid_window.gap(hidden, PLANNING_WEEKS + 1).into_any(),
+                                }/>
                         </tbody>
                     </table>
                 </div>
@@ -284,6 +318,7 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
 #[component]
 fn People(board: BoardContext, person_ids: Memo<Vec<PersonId>>) -> impl IntoView {
     let i18n = use_i18n();
+    let window = people_window(person_ids);
     view! {
         <Show when=move || person_ids.with(|ids| !ids.is_empty())>
             <h3>{t!(i18n, resource_plan.people)}</h3>
@@ -294,9 +329,12 @@ fn People(board: BoardContext, person_ids: Memo<Vec<PersonId>>) -> impl IntoView
                     <th scope="col">{t!(i18n, resource_plan.capacity_column)}</th>
                     <th scope="col">{t!(i18n, resource_plan.actions)}</th>
                 </tr></thead>
-                <tbody>
-                    <For each=move || person_ids.get() key=|id| id.clone()
-                        children=move |id| view! { <PersonRow id board/> }/>
+                <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
+                    <For each=move || person_ids.with(|ids| window.slots(ids, None)) key=|slot| slot.clone()
+                        children=move |slot| match slot {
+                            Slot::Row(id) => view! { <PersonRow id board/> }.into_any(),
+                            Slot::Gap { rows: hidden, .. } => window.gap(hidden, 5).into_any(),
+                        }/>
                 </tbody>
             </table>
         </Show>

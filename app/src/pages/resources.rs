@@ -6,9 +6,12 @@
 //!
 //! Keyboard: the arrow keys move between cells, Enter (or a click) opens the cell's bookings.
 //!
-//! A large board has 300 people, 7,800 cells: the map draws only the lines in and near the
-//! window (see [`drawn_lines`]), with empty rows above and below standing for the others, and
-//! draws more as the window scrolls. Every cell follows its own figure (a memo per cell over its
+//! A large board has 300 people, 7,800 cells: the map first draws only the lines in and near
+//! the window (see [`drawn_lines`]), with empty rows above and below standing for the others,
+//! then the others a step an animation frame ([`filled_lines`]), and draws the window's lines
+//! first wherever it scrolls meanwhile ([`kept_lines`]). Lines once drawn stay drawn: building
+//! and dropping rows on every scrolled frame cost 18–31 ms of script a frame and frames of
+//! 300–700 ms. Every cell follows its own figure (a memo per cell over its
 //! row's line), so one booking changes one cell's element, its row's utilisation and its group's
 //! total, nothing else.
 
@@ -17,7 +20,9 @@ use shared::{
     board::schema,
     capacity::Grouping,
     format,
-    views::resources::{self as view_model, drawn_groups, drawn_lines, Cell, DrawnGroup, Group, Level},
+    views::resources::{
+        self as view_model, drawn_groups, drawn_lines, filled_lines, kept_lines, Cell, DrawnGroup, Group, Level,
+    },
     IsoWeek, PersonId, ProjectId,
 };
 
@@ -137,7 +142,8 @@ pub fn ResourcesPage() -> impl IntoView {
     // Asked cell by cell: choosing a cell wakes the two cells whose answer changes, not every
     // cell watching `selected`.
     let is_selected = StoredValue::new(Selector::new(move || selected.get()));
-    // The lines drawn (see `drawn_lines`): the first ones until the table is measured.
+    // The lines drawn (see `drawn_lines`, `kept_lines`, `filled_lines`): the first ones until
+    // the table is measured.
     let line_count = Memo::new(move |_| {
         let heads = if grouping.get().is_some() { layout.with(Vec::len) } else { 0 };
         heads + layout.with(|layout| layout.iter().map(|(_, people)| people.len()).sum::<usize>())
@@ -161,15 +167,31 @@ pub fn ResourcesPage() -> impl IntoView {
         if place.line_px > 0.0 && (place.line_px - line_px.get_untracked()).abs() > 0.01 {
             line_px.set(place.line_px);
         }
-        let next =
-            drawn_lines(place.body_top, place.window_height, line_px.get_untracked(), line_count.get_untracked());
+        let lines = line_count.get_untracked();
+        let window = drawn_lines(place.body_top, place.window_height, line_px.get_untracked(), lines);
+        let next = kept_lines(drawn.get_untracked(), window, lines);
         if drawn.get_untracked() != next {
             drawn.set(next);
         }
     };
+    // Measured once a frame at most, after the browser has laid the lines out (a wheel sends
+    // several scroll events a frame, and each measure forces a layout of the table), and never
+    // after the page is gone.
+    let measure_scheduled = StoredValue::new(false);
+    let schedule_measure = move || {
+        if measure_scheduled.try_get_value() != Some(false) {
+            return;
+        }
+        measure_scheduled.set_value(true);
+        request_animation_frame(move || {
+            if measure_scheduled.try_set_value(false).is_none() {
+                measure();
+            }
+        });
+    };
     {
-        let on_scroll = window_event_listener(ev::scroll, move |_| measure());
-        let on_resize = window_event_listener(ev::resize, move |_| measure());
+        let on_scroll = window_event_listener(ev::scroll, move |_| schedule_measure());
+        let on_resize = window_event_listener(ev::resize, move |_| schedule_measure());
         on_cleanup(move || {
             on_scroll.remove();
             on_resize.remove();
@@ -178,12 +200,23 @@ pub fn ResourcesPage() -> impl IntoView {
     Effect::new(move |_| {
         line_count.track();
         let _ = table.get();
-        // After the browser has laid the new lines out.
-        request_animation_frame(move || {
-            if line_count.try_get_untracked().is_some() {
-                measure();
-            }
-        });
+        schedule_measure();
+    });
+    // Once the window is drawn, the other lines are drawn a step an animation frame (see
+    // `filled_lines`): scrolling then builds nothing, as when the whole map was drawn at once,
+    // and the page still opens as fast as its window.
+    Effect::new(move |_| {
+        let (now, lines) = (drawn_now.get(), line_count.get());
+        if filled_lines(now, lines).is_some() {
+            request_animation_frame(move || {
+                let (Some(now), Some(lines)) = (drawn.try_get_untracked(), line_count.try_get_untracked()) else {
+                    return;
+                };
+                if let Some(next) = filled_lines(now, lines) {
+                    drawn.set(next);
+                }
+            });
+        }
     });
     let overall = Memo::new(move |_| {
         groups.with(|groups| {

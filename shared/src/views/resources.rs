@@ -274,6 +274,34 @@ pub fn drawn_lines(body_top: f64, window_height: f64, line_px: f64, lines: usize
     (first, (shown.end.div_ceil(LINE_STEP) * LINE_STEP).clamp(first, lines))
 }
 
+/// The lines to draw next, `first..end`, when `drawn` are drawn and the window wants `window`
+/// ([`drawn_lines`]) out of `lines`: lines once drawn stay drawn, so that scrolling back over
+/// them builds nothing again, unless the window jumped clear of them (the End key, a click
+/// on the scroll bar), when only the window's lines are drawn rather than every line between.
+pub fn kept_lines(drawn: (usize, usize), window: (usize, usize), lines: usize) -> (usize, usize) {
+    let drawn = (drawn.0.min(lines), drawn.1.min(lines));
+    let window = (window.0.min(lines), window.1.min(lines));
+    if drawn.0 >= drawn.1 || window.0 > drawn.1 || window.1 < drawn.0 {
+        return window;
+    }
+    (drawn.0.min(window.0), drawn.1.max(window.1))
+}
+
+/// The drawn lines grown by one [`LINE_STEP`] while the page is idle (one step an animation
+/// frame after the first window is drawn): below first, then above, until every line is
+/// drawn, so the heat map opens as fast as a window and then scrolls without building rows.
+/// `None` once every line is drawn.
+pub fn filled_lines((first, end): (usize, usize), lines: usize) -> Option<(usize, usize)> {
+    let (first, end) = (first.min(lines), end.min(lines));
+    if end < lines {
+        Some((first, (end + LINE_STEP).min(lines)))
+    } else if first > 0 {
+        Some((first.saturating_sub(LINE_STEP), end))
+    } else {
+        None
+    }
+}
+
 /// One group's part of the drawn lines: its heading (if it is drawn) and its people drawn,
 /// each with its row number among all the map's people (the arrow keys' `data-row`).
 #[derive(Debug, Clone, PartialEq)]
@@ -527,6 +555,51 @@ mod tests {
         }
         // A few pixels of scrolling draw nothing new: the lines move in steps.
         assert_eq!(drawn_lines(-3600.0, 900.0, 36.0, 300), drawn_lines(-3700.0, 900.0, 36.0, 300));
+    }
+
+    #[test]
+    fn drawn_lines_stay_drawn_unless_the_window_jumps_clear_of_them() {
+        // (drawn, window, lines) → kept
+        let cases = [
+            // Scrolling down: the window's lines join the drawn ones.
+            (((0, 32), (8, 40), 300), (0, 40)),
+            // Scrolling back up over drawn lines: nothing changes.
+            (((0, 120), (40, 88), 300), (0, 120)),
+            // The window touching the drawn lines' end: one run of lines.
+            (((0, 32), (32, 64), 300), (0, 64)),
+            // A jump to the end: the window alone, not the 200 lines between.
+            (((0, 32), (264, 300), 300), (264, 300)),
+            (((264, 300), (0, 32), 300), (0, 32)),
+            // Nothing drawn yet, or fewer lines than were drawn (a grouping changed).
+            (((0, 0), (0, 24), 300), (0, 24)),
+            (((0, 300), (0, 16), 12), (0, 12)),
+        ];
+        for ((drawn, window, lines), kept) in cases {
+            assert_eq!(kept_lines(drawn, window, lines), kept, "{drawn:?} {window:?} {lines}");
+        }
+    }
+
+    #[test]
+    fn idle_frames_fill_the_map_a_step_at_a_time_below_then_above() {
+        // (drawn, lines) → next
+        let cases = [
+            (((0, 24), 300), Some((0, 32))),
+            (((0, 296), 300), Some((0, 300))),
+            (((88, 300), 300), Some((80, 300))),
+            (((4, 300), 300), Some((0, 300))),
+            (((0, 300), 300), None),
+            (((0, 0), 0), None),
+        ];
+        for ((drawn, lines), next) in cases {
+            assert_eq!(filled_lines(drawn, lines), next, "{drawn:?} {lines}");
+        }
+        // From a window in the middle, every line ends up drawn, in a few dozen frames.
+        let (mut drawn, mut frames) = ((120, 168), 0);
+        while let Some(next) = filled_lines(drawn, 300) {
+            drawn = next;
+            frames += 1;
+        }
+        assert_eq!((drawn, frames), ((0, 300), 32));
     }
 
     #[test]
