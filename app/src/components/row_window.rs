@@ -111,32 +111,7 @@ where
             key_attribute,
             parse,
         };
-        // Measured at most once a frame, and never after the page is gone.
-        let alive = Arc::new(AtomicBool::new(true));
-        let scheduled = Arc::new(AtomicBool::new(false));
-        let schedule = {
-            let alive = Arc::clone(&alive);
-            move || {
-                if scheduled.swap(true, Ordering::Relaxed) {
-                    return;
-                }
-                let (alive, scheduled) = (Arc::clone(&alive), Arc::clone(&scheduled));
-                request_animation_frame(move || {
-                    scheduled.store(false, Ordering::Relaxed);
-                    if alive.load(Ordering::Relaxed) {
-                        this.measure();
-                    }
-                });
-            }
-        };
-        let on_scroll = window_event_listener(ev::scroll, {
-            let schedule = schedule.clone();
-            move |_| schedule()
-        });
-        let on_resize = window_event_listener(ev::resize, {
-            let schedule = schedule.clone();
-            move |_| schedule()
-        });
+        let schedule = measure_each_frame(move || this.measure());
         // Measured again once the table is there, when the list grows or shrinks, and when
         // other rows were drawn (their heights make the estimate).
         Effect::new(move |_| {
@@ -144,11 +119,6 @@ where
             this.len.track();
             this.range.track();
             schedule();
-        });
-        on_cleanup(move || {
-            alive.store(false, Ordering::Relaxed);
-            on_scroll.remove();
-            on_resize.remove();
         });
         this
     }
@@ -236,6 +206,45 @@ where
             </tr>
         }
     }
+}
+
+/// Runs `measure` at most once an animation frame: after the window scrolls or is resized,
+/// and after each call of the function returned (the rows changed); never after the component
+/// that called this is gone. A wheel sends several scroll events a frame, and each measure
+/// forces a layout of the table.
+pub fn measure_each_frame(measure: impl Fn() + Send + Sync + 'static) -> impl Fn() + Clone + Send + Sync + 'static {
+    let measure = Arc::new(measure);
+    let alive = Arc::new(AtomicBool::new(true));
+    let scheduled = Arc::new(AtomicBool::new(false));
+    let schedule = {
+        let alive = Arc::clone(&alive);
+        move || {
+            if scheduled.swap(true, Ordering::Relaxed) {
+                return;
+            }
+            let (alive, scheduled, measure) = (Arc::clone(&alive), Arc::clone(&scheduled), Arc::clone(&measure));
+            request_animation_frame(move || {
+                scheduled.store(false, Ordering::Relaxed);
+                if alive.load(Ordering::Relaxed) {
+                    measure();
+                }
+            });
+        }
+    };
+    let on_scroll = window_event_listener(ev::scroll, {
+        let schedule = schedule.clone();
+        move |_| schedule()
+    });
+    let on_resize = window_event_listener(ev::resize, {
+        let schedule = schedule.clone();
+        move |_| schedule()
+    });
+    on_cleanup(move || {
+        alive.store(false, Ordering::Relaxed);
+        on_scroll.remove();
+        on_resize.remove();
+    });
+    schedule
 }
 
 /// Focuses `element` again if it is still in the page and nothing else took the focus, without

@@ -32,6 +32,7 @@ use crate::{
         board_context::BoardContext,
         conflict::{self, ConflictSign},
         field::{parse_number, Field},
+        row_window::measure_each_frame,
     },
     i18n::*,
     language::{lang, language_of, Message},
@@ -174,29 +175,8 @@ pub fn ResourcesPage() -> impl IntoView {
             drawn.set(next);
         }
     };
-    // Measured once a frame at most, after the browser has laid the lines out (a wheel sends
-    // several scroll events a frame, and each measure forces a layout of the table), and never
-    // after the page is gone.
-    let measure_scheduled = StoredValue::new(false);
-    let schedule_measure = move || {
-        if measure_scheduled.try_get_value() != Some(false) {
-            return;
-        }
-        measure_scheduled.set_value(true);
-        request_animation_frame(move || {
-            if measure_scheduled.try_set_value(false).is_none() {
-                measure();
-            }
-        });
-    };
-    {
-        let on_scroll = window_event_listener(ev::scroll, move |_| schedule_measure());
-        let on_resize = window_event_listener(ev::resize, move |_| schedule_measure());
-        on_cleanup(move || {
-            on_scroll.remove();
-            on_resize.remove();
-        });
-    }
+    // Measured once a frame at most, after the browser has laid the lines out.
+    let schedule_measure = measure_each_frame(measure);
     Effect::new(move |_| {
         line_count.track();
         let _ = table.get();
