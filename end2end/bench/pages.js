@@ -534,6 +534,7 @@ try {
             link.click();
           }),
       ),
+      "History time travel",
     );
     row("History: the board as it was (an entry's “see then”, to Priorities then)", 300, travel.result, travel.script, travel.longest);
     await settle();
@@ -566,6 +567,14 @@ try {
     // The review opened from another page (with BENCH_ONLY=Review the last page shown is the
     // review itself, whose link then changes nothing).
     await openPage("Settings", "[data-testid=operating-model]");
+    // A colleague's change first, so the review computes every section as on its first opening
+    // (on an unchanged board it shows the sections it computed before, `components::remembered`).
+    if (remote) {
+      budget += 1000;
+      remote.handle.change((doc) => {
+        doc.projects[remote.project].budget = budget;
+      });
+    }
     await settle();
     const review = await measured(async () => {
       const opened = await openPage("Review", "[data-testid=report-decisions]");

@@ -53,9 +53,8 @@ impl Board {
     /// Every value `field` of project `id` has had on this replica, newest first.
     pub fn project_field_history(&mut self, id: &ProjectId, field: &str) -> Result<Vec<FieldValue>, BoardError> {
         let object = self.entity(PROJECTS, Subject::Project, id.as_str())?;
-        let winner = self.doc.get(&object, field)?.map(|(_, op)| op.to_string());
-        let standing: Vec<String> =
-            self.doc.get_all(&object, field)?.into_iter().map(|(_, op)| op.to_string()).collect();
+        let winner = self.read(&object, field)?.map(|(_, op)| op.to_string());
+        let standing: Vec<String> = self.read_all(&object, field)?.into_iter().map(|(_, op)| op.to_string()).collect();
         let object = object.to_string();
         let mut values = Vec::new();
         let doc = self.automerge();

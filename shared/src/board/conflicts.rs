@@ -3,7 +3,7 @@
 //! which others the document still holds ("changed by two people"), until someone sets the
 //! field again.
 
-use automerge::{ObjId, ReadDoc, ScalarValue, Value};
+use automerge::{ObjId, ScalarValue, Value};
 
 use super::{people::allocation_key, schema::*, Board, BoardError, PersonId, ProjectId, Subject};
 use crate::week::IsoWeek;
@@ -22,7 +22,7 @@ impl Board {
     /// Every field of a project that two replicas set apart.
     pub fn project_conflicts(&self, id: &ProjectId) -> Result<Vec<FieldConflict>, BoardError> {
         let object = self.entity(PROJECTS, Subject::Project, id.as_str())?;
-        let keys: Vec<String> = self.doc.keys(&object).collect();
+        let keys: Vec<String> = self.read_keys(&object).collect();
         Ok(keys.into_iter().filter_map(|key| self.conflict(&object, &key)).collect())
     }
 
@@ -30,7 +30,7 @@ impl Board {
     /// replicas set apart, in key order; empty for an entity the board does not hold.
     pub(super) fn entity_conflicts(&self, collection: &'static str, what: Subject, id: &str) -> Vec<FieldConflict> {
         let Ok(object) = self.entity(collection, what, id) else { return Vec::new() };
-        let keys: Vec<String> = self.doc.keys(&object).collect();
+        let keys: Vec<String> = self.read_keys(&object).collect();
         keys.into_iter().filter_map(|key| self.conflict(&object, &key)).collect()
     }
 
@@ -46,7 +46,7 @@ impl Board {
         let mut found = Vec::new();
         for (collection, weight) in [(CRITERIA, criterion::WEIGHT), (OBJECTIVES, objective::WEIGHT)] {
             let Ok(map) = self.map(collection) else { continue };
-            for item in self.doc.map_range(&map, ..) {
+            for item in self.read_map(&map) {
                 if let Some(mut conflict) = self.conflict(&item.id(), weight) {
                     conflict.field = format!("{collection}/{}", item.key);
                     found.push(conflict);
@@ -57,11 +57,11 @@ impl Board {
     }
 
     pub(super) fn conflict(&self, object: &ObjId, key: &str) -> Option<FieldConflict> {
-        let all = self.doc.get_all(object, key).ok()?;
+        let all = self.read_all(object, key).ok()?;
         if all.len() < 2 {
             return None;
         }
-        let (winner, winner_id) = self.doc.get(object, key).ok()??;
+        let (winner, winner_id) = self.read(object, key).ok()??;
         let winner = show(&winner);
         // Two members who wrote the same value did not set the field apart.
         let mut others: Vec<String> = all

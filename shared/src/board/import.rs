@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use automerge::{transaction::Transactable, ReadDoc, ScalarValue};
+use automerge::{transaction::Transactable, ScalarValue};
 use fractional_index::FractionalIndex;
 
 use super::{
@@ -144,7 +144,7 @@ impl Board {
         for (key, date) in [(project::START, imported.start), (project::END, imported.end)] {
             match date {
                 Some(date) => self.put_if_changed(&object, key, date.to_string().into())?,
-                None if self.doc.get(&object, key)?.is_some() => self.doc.delete(&object, key)?,
+                None if self.read(&object, key)?.is_some() => self.doc.delete(&object, key)?,
                 None => {}
             }
         }

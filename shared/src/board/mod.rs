@@ -62,7 +62,8 @@ use std::{collections::HashMap, fmt, str::FromStr, sync::Arc};
 
 use automerge::{
     transaction::{CommitOptions, Transactable},
-    AutoCommit, ChangeHash, ObjId, ObjType, ReadDoc, ScalarValue, ScalarValueRef, Value, ValueRef, ROOT,
+    AutoCommit, AutomergeError, ChangeHash, ObjId, ObjType, Prop, ReadDoc, ScalarValue, ScalarValueRef, Value,
+    ValueRef, ROOT,
 };
 
 pub use choices::{DecisionKind, OperatingModel, Phase, Stage};
@@ -502,6 +503,9 @@ pub fn set_change_clock(clock: fn() -> i64) {
 #[derive(Debug, Clone)]
 pub struct Board {
     doc: AutoCommit,
+    /// Set only while [`Board::snapshot_at`] reads: every read is then of the board as it was
+    /// at these heads (see "Reading" below).
+    scope: Option<Vec<ChangeHash>>,
 }
 
 impl Board {
@@ -510,7 +514,7 @@ impl Board {
     /// this: every other replica receives the root maps by sync.
     pub fn new(name: &str) -> Result<Board, BoardError> {
         let name = non_empty(Subject::BoardName, name)?;
-        let mut board = Board { doc: AutoCommit::new() };
+        let mut board = Board::from_doc(AutoCommit::new());
         board.doc.put(ROOT, schema::root::NAME, name)?;
         upgrade::create_collections(&mut board)?;
         board.commit("create board".into());
@@ -519,12 +523,12 @@ impl Board {
 
     /// A replica with no content yet, waiting for its first sync.
     pub fn empty() -> Board {
-        Board { doc: AutoCommit::new() }
+        Board::from_doc(AutoCommit::new())
     }
 
     /// Loads a board saved with [`Board::save`], or a concatenation of saved chunks.
     pub fn load(bytes: &[u8]) -> Result<Board, BoardError> {
-        let board = Board { doc: AutoCommit::load(bytes)? };
+        let board = Board::from_doc(AutoCommit::load(bytes)?);
         if let Some(found) = board.schema_version() {
             if found > SCHEMA_VERSION {
                 return Err(BoardError::NewerSchema { found });
@@ -557,27 +561,30 @@ impl Board {
 
     /// A copy that continues as a separate replica (its own actor id).
     pub fn fork(&mut self) -> Board {
-        Board { doc: self.doc.fork() }
+        Board::from_doc(self.doc.fork())
     }
 
     /// The board as it was at `heads` (a gate review, the last portfolio review), as a separate
     /// replica: history is the audit trail.
     pub fn fork_at(&mut self, heads: &[ChangeHash]) -> Result<Board, BoardError> {
-        Ok(Board { doc: self.doc.fork_at(heads)? })
+        Ok(Board::from_doc(self.doc.fork_at(heads)?))
     }
 
     /// Everything on the board as it was at `heads` (time travel, a decision's version, a
     /// baseline), read in place rather than rebuilt: [`Board::fork_at`] replays every change
     /// up to `heads` into a new document, which on a board with tens of thousands of changes
-    /// takes seconds, where reading the same document scoped to `heads` costs about what a
-    /// snapshot of the board as it is costs.
+    /// takes seconds, where reading the same document at `heads` costs about what a snapshot
+    /// of the board as it is costs. Read with Automerge's `_at` reads, not on a copy isolated
+    /// at `heads` (until 2026-11-29): `AutoCommit::isolate` walks the whole document to diff
+    /// it, a third of the time on the large board, and the copy cost more.
     pub fn snapshot_at(&mut self, heads: &[ChangeHash]) -> Result<BoardSnapshot, BoardError> {
         if let Some(missing) = heads.iter().find(|hash| self.doc.get_change_by_hash(hash).is_none()) {
             return Err(automerge::AutomergeError::InvalidHash(*missing).into());
         }
-        let mut then = Board { doc: self.doc.clone() };
-        then.doc.isolate(heads);
-        Ok(then.snapshot())
+        self.scope = Some(heads.to_vec());
+        let snapshot = self.snapshot();
+        self.scope = None;
+        Ok(snapshot)
     }
 
     /// The document's current heads: a version that can be compared or gone back to.
@@ -651,6 +658,56 @@ impl Board {
         snapshot
     }
 
+    // ---- reading: every read of the board's state goes through these, so that inside
+    // [`Board::snapshot_at`] it is of the board as it was -------------------------------------
+
+    fn from_doc(doc: AutoCommit) -> Board {
+        Board { doc, scope: None }
+    }
+
+    fn read<O: AsRef<ObjId>, P: Into<Prop>>(
+        &self,
+        object: O,
+        key: P,
+    ) -> Result<Option<(Value<'_>, ObjId)>, AutomergeError> {
+        match &self.scope {
+            Some(heads) => self.doc.get_at(object, key, heads),
+            None => self.doc.get(object, key),
+        }
+    }
+
+    fn read_all<O: AsRef<ObjId>, P: Into<Prop>>(
+        &self,
+        object: O,
+        key: P,
+    ) -> Result<Vec<(Value<'_>, ObjId)>, AutomergeError> {
+        match &self.scope {
+            Some(heads) => self.doc.get_all_at(object, key, heads),
+            None => self.doc.get_all(object, key),
+        }
+    }
+
+    fn read_keys<O: AsRef<ObjId>>(&self, object: O) -> automerge::iter::Keys<'_> {
+        match &self.scope {
+            Some(heads) => self.doc.keys_at(object, heads),
+            None => self.doc.keys(object),
+        }
+    }
+
+    fn read_map<O: AsRef<ObjId>>(&self, object: O) -> automerge::iter::MapRange<'_> {
+        match &self.scope {
+            Some(heads) => self.doc.map_range_at(object, .., heads),
+            None => self.doc.map_range(object, ..),
+        }
+    }
+
+    fn read_text<O: AsRef<ObjId>>(&self, object: O) -> Result<String, AutomergeError> {
+        match &self.scope {
+            Some(heads) => self.doc.text_at(object, heads),
+            None => self.doc.text(object),
+        }
+    }
+
     // ---- internals shared by the submodules ----------------------------------------------
 
     pub(crate) fn commit(&mut self, message: String) {
@@ -681,7 +738,7 @@ impl Board {
 
     /// A root collection, for reading.
     fn map(&self, name: &'static str) -> Result<ObjId, BoardError> {
-        match self.doc.get(ROOT, name)? {
+        match self.read(ROOT, name)? {
             Some((Value::Object(ObjType::Map), id)) => Ok(id),
             _ => Err(BoardError::NotLoaded(name)),
         }
@@ -690,14 +747,14 @@ impl Board {
     /// The map of entity `id` in collection `name`.
     fn entity(&self, name: &'static str, what: Subject, id: &str) -> Result<ObjId, BoardError> {
         let collection = self.map(name)?;
-        match self.doc.get(&collection, id)? {
+        match self.read(&collection, id)? {
             Some((Value::Object(ObjType::Map), object)) => Ok(object),
             _ => Err(BoardError::Unknown { what, id: id.to_owned() }),
         }
     }
 
     fn exists(&self, name: &'static str, id: &str) -> bool {
-        self.map(name).is_ok_and(|map| matches!(self.doc.get(&map, id), Ok(Some(_))))
+        self.map(name).is_ok_and(|map| matches!(self.read(&map, id), Ok(Some(_))))
     }
 
     /// Creates entity `id` in collection `name` with the given fields.
@@ -725,10 +782,8 @@ impl Board {
     /// back to its old value, and one of the two edits would be lost in the merge.
     /// A field two people set apart is written even with the value that won, which settles it.
     fn put_if_changed(&mut self, object: &ObjId, key: &str, value: ScalarValue) -> Result<(), BoardError> {
-        let same = match self.doc.get(object, key)? {
-            Some((Value::Scalar(current), _)) => {
-                current.as_ref() == &value && self.doc.get_all(object, key)?.len() == 1
-            }
+        let same = match self.read(object, key)? {
+            Some((Value::Scalar(current), _)) => current.as_ref() == &value && self.read_all(object, key)?.len() == 1,
             _ => false,
         };
         if !same {
@@ -740,7 +795,7 @@ impl Board {
     /// Every key of a flat collection (a set, or a table whose values are not needed).
     fn flat_keys(&self, name: &'static str) -> Vec<String> {
         let Ok(map) = self.map(name) else { return Vec::new() };
-        self.doc.keys(&map).collect()
+        self.read_keys(&map).collect()
     }
 
     /// Deletes entity `id` of collection `name` in one change, after `cascade` has removed
@@ -763,7 +818,7 @@ impl Board {
     /// Every (key, number) of a flat collection of numbers, read without copying values.
     fn flat_numbers(&self, name: &'static str, mut each: impl FnMut(&str, f64)) {
         let Ok(map) = self.map(name) else { return };
-        for item in self.doc.map_range(&map, ..) {
+        for item in self.read_map(&map) {
             let number = match item.value {
                 ValueRef::Scalar(ScalarValueRef::F64(number)) => number,
                 ValueRef::Scalar(ScalarValueRef::Int(number)) => number as f64,
@@ -776,15 +831,14 @@ impl Board {
 
     /// The ids in collection `name`.
     fn ids(&self, name: &'static str) -> std::collections::HashSet<String> {
-        self.map(name).map(|map| self.doc.keys(&map).collect()).unwrap_or_default()
+        self.map(name).map(|map| self.read_keys(&map).collect()).unwrap_or_default()
     }
 
     /// Deletes every key of a flat collection whose parts satisfy `matches`.
     fn delete_flat(&mut self, name: &'static str, matches: impl Fn(&[&str]) -> bool) -> Result<(), BoardError> {
         let Ok(map) = self.map(name) else { return Ok(()) };
         let keys: Vec<String> = self
-            .doc
-            .map_range(&map, ..)
+            .read_map(&map)
             .map(|item| item.key.to_string())
             .filter(|key| matches(&key.split('/').collect::<Vec<_>>()))
             .collect();
@@ -797,8 +851,7 @@ impl Board {
     /// Every entity of a collection, parsed field by field in one pass over its map.
     fn entities<T>(&self, name: &'static str, parse: impl Fn(&str, &Fields) -> Option<T>) -> Vec<T> {
         let Ok(map) = self.map(name) else { return Vec::new() };
-        self.doc
-            .map_range(&map, ..)
+        self.read_map(&map)
             .filter_map(|item| {
                 let fields = self.fields(&item.id())?;
                 parse(&item.key, &fields)
@@ -810,11 +863,11 @@ impl Board {
     /// JavaScript for plain strings) read as strings.
     fn fields(&self, object: &ObjId) -> Option<Fields> {
         let mut fields = Fields::default();
-        for item in self.doc.map_range(object, ..) {
+        for item in self.read_map(object) {
             fields.conflicted |= item.conflict;
             let value = match Value::from(item.value.clone()) {
                 Value::Scalar(scalar) => scalar.into_owned(),
-                Value::Object(ObjType::Text) => ScalarValue::Str(self.doc.text(item.id()).ok()?.into()),
+                Value::Object(ObjType::Text) => ScalarValue::Str(self.read_text(item.id()).ok()?.into()),
                 Value::Object(_) => continue,
             };
             fields.values.push((item.key.to_string(), value));
@@ -823,12 +876,12 @@ impl Board {
     }
 
     fn string(&self, object: &ObjId, key: &str) -> Option<String> {
-        match self.doc.get(object, key).ok()?? {
+        match self.read(object, key).ok()?? {
             (Value::Scalar(scalar), _) => match scalar.as_ref() {
                 ScalarValue::Str(text) => Some(text.to_string()),
                 _ => None,
             },
-            (Value::Object(ObjType::Text), text) => self.doc.text(&text).ok(),
+            (Value::Object(ObjType::Text), text) => self.read_text(&text).ok(),
             (Value::Object(_), _) => None,
         }
     }

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use automerge::{transaction::Transactable, ReadDoc};
+use automerge::transaction::Transactable;
 
 use super::{hours, key_part, non_empty, schema::*, Board, BoardError, Fields, PersonId, ProjectId, Subject};
 use crate::week::IsoWeek;
@@ -227,7 +227,7 @@ impl Board {
         let hours_booked = hours(Subject::Allocation, hours_booked)?;
         let key = allocation_key(project, person, week);
         let map = self.map(ALLOCATIONS)?;
-        if hours_booked == 0.0 && self.doc.get(&map, &key)?.is_none() {
+        if hours_booked == 0.0 && self.read(&map, &key)?.is_none() {
             return Ok(());
         }
         self.put_flat(ALLOCATIONS, key, (hours_booked > 0.0).then(|| hours_booked.into()))?;

@@ -7,7 +7,7 @@ use std::{
     str::FromStr,
 };
 
-use automerge::{transaction::Transactable, ObjType, ReadDoc, ScalarValue};
+use automerge::{transaction::Transactable, ObjType, ScalarValue};
 use chrono::NaiveDate;
 use fractional_index::FractionalIndex;
 
@@ -194,7 +194,7 @@ impl Board {
         }
         let mut ticks: HashMap<String, BTreeMap<String, Stamp>> = HashMap::new();
         if let Ok(map) = self.map(GATE_TICKS) {
-            for item in self.doc.map_range(&map, ..) {
+            for item in self.read_map(&map) {
                 let Some((project, gate)) = item.key.split_once('/') else { continue };
                 let Some(fields) = self.fields(&item.id()) else { continue };
                 let stamp = Stamp {
@@ -210,7 +210,7 @@ impl Board {
         for table in [SCORES, CONTRIBUTIONS] {
             let Ok(map) = self.map(table) else { continue };
             let flagged: Vec<String> =
-                self.doc.map_range(&map, ..).filter(|item| item.conflict).map(|item| item.key.to_string()).collect();
+                self.read_map(&map).filter(|item| item.conflict).map(|item| item.key.to_string()).collect();
             for key in flagged {
                 let (Some((project, _)), Some(mut conflict)) = (key.split_once('/'), self.conflict(&map, &key)) else {
                     continue;
@@ -406,7 +406,7 @@ impl Board {
         for (key, value) in values {
             match value {
                 Some(value) => self.put_if_changed(&object, key, value.into())?,
-                None if self.doc.get(&object, key)?.is_some() => self.doc.delete(&object, key)?,
+                None if self.read(&object, key)?.is_some() => self.doc.delete(&object, key)?,
                 None => {}
             }
         }
@@ -571,7 +571,7 @@ impl Board {
         self.writable_project(project)?;
         let key = format!("{project}/{on}");
         let map = self.map(DEPENDENCIES)?;
-        if self.doc.get(&map, &key)?.is_none() {
+        if self.read(&map, &key)?.is_none() {
             return Err(BoardError::Unknown { what: Subject::Dependency, id: key });
         }
         self.doc.delete(&map, &key)?;
@@ -641,7 +641,7 @@ impl Board {
         }
         let by = non_empty(Subject::Author, &stamp.by)?;
         let key = format!("{project}/{gate}");
-        if self.doc.get(&ticks, &key)?.is_some() {
+        if self.read(&ticks, &key)?.is_some() {
             return Err(BoardError::Duplicate { what: Subject::Tick, id: key });
         }
         let object = self.doc.put_object(&ticks, &key, ObjType::Map)?;
@@ -655,7 +655,7 @@ impl Board {
         self.writable_project(project)?;
         let ticks = self.collection(GATE_TICKS)?;
         let key = format!("{project}/{}/{item}", phase.as_str());
-        if self.doc.get(&ticks, &key)?.is_none() {
+        if self.read(&ticks, &key)?.is_none() {
             return Err(BoardError::Unknown { what: Subject::Tick, id: key });
         }
         self.doc.delete(&ticks, &key)?;
@@ -674,7 +674,7 @@ impl Board {
         match value {
             Some(value) => self.doc.put(&map, key, value)?,
             None => {
-                if self.doc.get(&map, &key)?.is_some() {
+                if self.read(&map, &key)?.is_some() {
                     self.doc.delete(&map, key)?;
                 }
             }

@@ -93,7 +93,7 @@ pub(super) fn write_defaults(board: &mut Board) -> Result<(), BoardError> {
         (setting::RISK_CRITICAL_MIN, u64::from(defaults.risk_critical_min).into()),
     ];
     for (key, value) in values {
-        if board.doc.get(&settings, key)?.is_none() {
+        if board.read(&settings, key)?.is_none() {
             board.doc.put(&settings, key, value)?;
         }
     }
@@ -325,7 +325,7 @@ impl Board {
         let item = key_part(Subject::ChecklistItemId, item)?;
         let label = non_empty(Subject::ChecklistItem, label)?;
         let key = format!("{}/{item}", phase.as_str());
-        if self.doc.get(&template, &key)?.is_some() {
+        if self.read(&template, &key)?.is_some() {
             return Err(BoardError::Duplicate { what: Subject::ChecklistItem, id: key });
         }
         let position = self.gate_template().iter().map(|g| g.position.saturating_add(1)).max().unwrap_or(0);
@@ -340,7 +340,7 @@ impl Board {
     pub fn remove_gate_item(&mut self, phase: Phase, item: &str) -> Result<(), BoardError> {
         let template = self.collection(GATE_TEMPLATE)?;
         let key = format!("{}/{item}", phase.as_str());
-        if self.doc.get(&template, &key)?.is_none() {
+        if self.read(&template, &key)?.is_none() {
             return Err(BoardError::Unknown { what: Subject::ChecklistItem, id: key });
         }
         self.doc.delete(&template, &key)?;

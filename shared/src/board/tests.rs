@@ -730,6 +730,31 @@ fn a_version_3_replica_merges_with_the_upgraded_board() {
     validate::check_document(board.doc_mut().document()).unwrap();
 }
 
+/// A weight two people set apart, then settled: read at the version before it was settled,
+/// the board shows the conflict with both values (every read is of that version: which value
+/// won, and which lost), and now it shows none.
+#[test]
+fn a_conflict_since_settled_is_still_there_at_its_version() {
+    let mut left = Board::new("Portfolio").unwrap();
+    let cost = criterion(&mut left, "cost", 1.0);
+    let mut right = left.fork();
+    left.set_criterion(&cost, "cost", 2.0, Direction::HigherIsBetter).unwrap();
+    right.set_criterion(&cost, "cost", 3.0, Direction::HigherIsBetter).unwrap();
+    left.merge(&mut right).unwrap();
+    let apart = left.heads();
+    let conflicts = left.snapshot().weight_conflicts;
+    assert_eq!(conflicts.len(), 1);
+    left.set_criterion(&cost, "cost", 4.0, Direction::HigherIsBetter).unwrap();
+    assert!(left.snapshot().weight_conflicts.is_empty(), "settled now");
+
+    let then = left.snapshot_at(&apart).unwrap();
+    assert_eq!(then.weight_conflicts, conflicts);
+    assert_eq!(then.criteria[0].weight.to_string(), conflicts[0].winner);
+    assert_eq!(then, left.fork_at(&apart).unwrap().snapshot());
+    let now = left.heads();
+    assert_eq!(left.snapshot_at(&now).unwrap(), left.snapshot(), "and now is now");
+}
+
 #[test]
 fn weights_set_apart_are_visible_as_conflicts() {
     let mut left = Board::new("Portfolio").unwrap();
