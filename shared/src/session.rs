@@ -638,13 +638,21 @@ impl Session {
     }
 
     fn publish_peers(&mut self, effects: &mut Vec<Effect>) {
-        let mut names: Vec<String> = self.presence.values().map(|(name, _)| name.clone()).collect();
-        names.sort();
+        let names = peer_names(self.presence.values().map(|(name, _)| name));
         if names != self.peers {
             self.peers = names.clone();
             effects.push(Effect::Peers(names));
         }
     }
+}
+
+/// The names of the others on the board, each once, in order: one person's second tab, or the
+/// page they just reloaded (whose presence lasts until it times out), is the same person.
+fn peer_names<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut names: Vec<String> = names.cloned().collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 #[cfg(test)]

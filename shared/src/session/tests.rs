@@ -461,3 +461,12 @@ fn changes_the_server_refused_for_good_are_set_aside_with_the_refusal() {
         assert_eq!(device.session.status().unsynced, 0, "{refused:?}");
     }
 }
+
+/// A colleague with two tabs open, or who just reloaded the page (the old tab's presence lasts
+/// until it times out), is named once among the others on the board.
+#[test]
+fn the_others_on_the_board_are_named_once_each() {
+    let heard = ["Bob", "Alice", "Bob", "王芳"].map(String::from);
+    assert_eq!(peer_names(heard.iter()), ["Alice", "Bob", "王芳"]);
+    assert!(peer_names([].iter()).is_empty());
+}
