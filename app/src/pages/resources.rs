@@ -13,15 +13,20 @@
 //! and dropping rows on every scrolled frame cost 18–31 ms of script a frame and frames of
 //! 300–700 ms. Every cell follows its own figure (a memo per cell over its
 //! row's line), so one booking changes one cell's element, its row's utilisation and its group's
-//! total, nothing else.
+//! total, nothing else. Each row's line is a signal of its own ([`Rows`]), set by one effect only
+//! when it changed, and the map is kept while the board's people and bookings are the same lists:
+//! a booking wakes one row, a colleague's budget none.
+
+use std::{collections::HashMap, sync::Arc};
 
 use leptos::{ev, prelude::*};
 use shared::{
-    board::schema,
+    board::{schema, FieldConflict, PeopleAndBookings},
     capacity::Grouping,
     format,
     views::resources::{
         self as view_model, drawn_groups, drawn_lines, filled_lines, kept_lines, Cell, DrawnGroup, Group, Level,
+        PersonLine,
     },
     IsoWeek, PersonId, ProjectId,
 };
@@ -32,10 +37,11 @@ use crate::{
         board_context::BoardContext,
         conflict::{self, ConflictSign},
         field::{parse_number, Field},
+        remembered::{remembered, Last},
         row_window::measure_each_frame,
     },
     i18n::*,
-    language::{lang, language_of, Message},
+    language::{lang, language_of, Language, Message},
 };
 
 /// Weeks in the heat map, from this week on.
@@ -47,6 +53,11 @@ const FIRST_OVER: usize = 50;
 const FIRST_LINES: usize = 24;
 /// A line's height until one is measured (the rows' height in the style sheet).
 const LINE_PX: f64 = 36.0;
+
+thread_local! {
+    /// The last heat map computed, for the page opened again on an unchanged board.
+    static LAST_MAP: Last<(Option<Grouping>, IsoWeek), Arc<Vec<Group>>> = Last::default();
+}
 
 /// Where the heat map is in the window, in CSS pixels.
 struct Place {
@@ -81,13 +92,13 @@ fn top_and_height(element: &web_sys::Element) -> (f64, f64) {
     (number("top").unwrap_or(0.0), number("height").unwrap_or(0.0))
 }
 
-fn level_label(i18n: I18nContext<Locale>, level: Level) -> &'static str {
+fn level_label(locale: Locale, level: Level) -> &'static str {
     match level {
-        Level::Off => t_string!(i18n, resources.level_off),
-        Level::Free => t_string!(i18n, resources.level_free),
-        Level::Under => t_string!(i18n, resources.level_under),
-        Level::Near => t_string!(i18n, resources.level_near),
-        Level::Over => t_string!(i18n, resources.level_over),
+        Level::Off => td_string!(locale, resources.level_off),
+        Level::Free => td_string!(locale, resources.level_free),
+        Level::Under => td_string!(locale, resources.level_under),
+        Level::Near => td_string!(locale, resources.level_near),
+        Level::Over => td_string!(locale, resources.level_over),
     }
 }
 
@@ -108,9 +119,24 @@ pub fn ResourcesPage() -> impl IntoView {
     let i18n = use_i18n();
     let weeks = StoredValue::new(IsoWeek::containing(chrono::Utc::now().date_naive()).span(WEEKS));
     let grouping = RwSignal::new(None::<Grouping>);
-    let groups = Memo::new(move |_| {
+    // The map reads only the people and their bookings: while the snapshot's lists are the very
+    // same (a budget, a stage, a risk changed), the map is kept and nothing downstream wakes.
+    let computed_from = StoredValue::new(None::<(PeopleAndBookings, Option<Grouping>)>);
+    let groups = Memo::new_owning(move |previous: Option<Arc<Vec<Group>>>| {
         let grouping = grouping.get();
-        board.view.snapshot.with(|s| view_model::heat_map(s, &weeks.get_value(), grouping))
+        let snapshot = board.view.snapshot.get();
+        let kept = computed_from.with_value(|from| {
+            from.as_ref().is_some_and(|(lists, from_grouping)| *from_grouping == grouping && lists.same_in(&snapshot))
+        });
+        if let (true, Some(previous)) = (kept, previous) {
+            return (previous, false);
+        }
+        computed_from.set_value(Some((PeopleAndBookings::of(&snapshot), grouping)));
+        let first_week = weeks.with_value(|weeks| weeks[0]);
+        let map = remembered(&LAST_MAP, &snapshot, (grouping, first_week), || {
+            Arc::new(view_model::heat_map(&snapshot, &weeks.get_value(), grouping))
+        });
+        (map, true)
     });
     // The table's shape: rebuilt only when people or groups change, so a booking by a
     // colleague recolours cells in place and the focused cell keeps the focus.
@@ -136,10 +162,37 @@ pub fn ResourcesPage() -> impl IntoView {
                     conflict::on_field(&person.conflicts, schema::person::CAPACITY_HOURS_PER_WEEK)
                         .map(|c| (person.id.clone(), c))
                 })
-                .collect::<Vec<_>>()
+                .collect::<HashMap<_, _>>()
         })
     });
+    // What each person's row shows, one signal a person: a change sets the rows it changed and
+    // wakes nothing else. When 300 rows each followed the whole map, every change (a colleague's
+    // budget too) woke 300 rows and their 7,800 cells to find that nothing had changed: 60–150 ms
+    // of script in the reactive graph alone.
+    let rows = StoredValue::new(Rows::default());
+    Effect::new(move |_| {
+        let changed = groups.with(|groups| {
+            capacity_conflicts.with(|conflicts| rows.try_update_value(|rows| rows.changed(groups, conflicts)))
+        });
+        for (row, figures) in changed.unwrap_or_default() {
+            row.set(figures);
+        }
+    });
+    let row_of = move |person: &PersonId| {
+        rows.try_update_value(|rows| {
+            rows.of(person, || {
+                let line = groups.with_untracked(|groups| {
+                    groups.iter().flat_map(|g| &g.people).find(|line| &line.person == person).cloned()
+                });
+                let capacity_conflict = capacity_conflicts.with_untracked(|conflicts| conflicts.get(person).cloned());
+                RowFigures { line, capacity_conflict }
+            })
+        })
+        .unwrap_or_else(|| ArcRwSignal::new(RowFigures::default()))
+    };
     let selected = RwSignal::new(None::<(PersonId, IsoWeek)>);
+    // The pickers' people and projects, one pair for the page's three forms.
+    let choices = pickers(board);
     // Asked cell by cell: choosing a cell wakes the two cells whose answer changes, not every
     // cell watching `selected`.
     let is_selected = StoredValue::new(Selector::new(move || selected.get()));
@@ -185,9 +238,16 @@ pub fn ResourcesPage() -> impl IntoView {
     // Once the window is drawn, the other lines are drawn a step an animation frame (see
     // `filled_lines`): scrolling then builds nothing, as when the whole map was drawn at once,
     // and the page still opens as fast as its window.
+    // The bulk booking's and time off's pickers (1,600 options on a large board, below the
+    // map) are filled once every line is drawn, not before the map's first window.
+    let pickers_filled = RwSignal::new(false);
     Effect::new(move |_| {
         let (now, lines) = (drawn_now.get(), line_count.get());
-        if filled_lines(now, lines).is_some() {
+        if filled_lines(now, lines).is_none() {
+            if !pickers_filled.get_untracked() {
+                pickers_filled.set(true);
+            }
+        } else {
             request_animation_frame(move || {
                 let (Some(now), Some(lines)) = (drawn.try_get_untracked(), line_count.try_get_untracked()) else {
                     return;
@@ -260,7 +320,10 @@ pub fn ResourcesPage() -> impl IntoView {
                         {head}
                         <For each=move || this.with(|g| g.as_ref().map(|g| g.people.clone()).unwrap_or_default())
                             key=|(person, row)| (person.clone(), *row)
-                            children=move |(person, row)| view! { <PersonRow person groups row weeks selected is_selected capacity_conflicts/> }/>
+                            children=move |(person, row)| {
+                                let figures = row_of(&person).read_only().into();
+                                view! { <PersonRow person figures row weeks selected is_selected/> }
+                            }/>
                     </tbody>
                 }
             }/>
@@ -318,7 +381,7 @@ pub fn ResourcesPage() -> impl IntoView {
             <Show when=move || layout.with(Vec::is_empty)>
                 <p class="empty">{t!(i18n, resources.nobody_yet)}</p>
             </Show>
-            {move || selected.get().map(|(person, week)| view! { <CellEditor board person week selected/> })}
+            {move || selected.get().map(|(person, week)| view! { <CellEditor board person week selected projects=choices.1/> })}
         </section>
         <section class="over-list" aria-labelledby="over-heading">
             <h2 id="over-heading">{t!(i18n, resources.over_allocated)}</h2>
@@ -358,8 +421,56 @@ pub fn ResourcesPage() -> impl IntoView {
             }}
             <Show when=move || over.with(Vec::is_empty)><p class="empty">{t!(i18n, resources.nobody_over)}</p></Show>
         </section>
-        <BulkBooking board weeks=weeks.get_value()/>
-        <TimeOff board weeks=weeks.get_value()/>
+        <BulkBooking board weeks=weeks.get_value() choices filled=pickers_filled.read_only()/>
+        <TimeOff board weeks=weeks.get_value() people=choices.0 filled=pickers_filled.read_only()/>
+    }
+}
+
+/// What a person's row of the heat map shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct RowFigures {
+    line: Option<PersonLine>,
+    capacity_conflict: Option<FieldConflict>,
+}
+
+/// Every person's [`RowFigures`] as a signal of its own, kept across changes: [`Rows::update`]
+/// sets a person's signal only when their figures changed, so one booking wakes one row.
+#[derive(Default)]
+struct Rows(HashMap<PersonId, ArcRwSignal<RowFigures>>);
+
+impl Rows {
+    /// The signal of `person`'s row, made from `figures` the first time it is asked for.
+    fn of(&mut self, person: &PersonId, figures: impl FnOnce() -> RowFigures) -> ArcRwSignal<RowFigures> {
+        self.0.entry(person.clone()).or_insert_with(|| ArcRwSignal::new(figures())).clone()
+    }
+
+    /// The rows whose figures differ in `groups`, with their new figures, for the caller to set
+    /// once it has let go of the rows; the people no longer there are forgotten.
+    fn changed(
+        &mut self,
+        groups: &[view_model::Group],
+        conflicts: &HashMap<PersonId, FieldConflict>,
+    ) -> Vec<(ArcRwSignal<RowFigures>, RowFigures)> {
+        let mut changed = Vec::new();
+        let mut present = 0;
+        for line in groups.iter().flat_map(|g| &g.people) {
+            let Some(row) = self.0.get(&line.person) else { continue };
+            present += 1;
+            let capacity_conflict = conflicts.get(&line.person);
+            let same = row.with_untracked(|figures| {
+                figures.line.as_ref() == Some(line) && figures.capacity_conflict.as_ref() == capacity_conflict
+            });
+            if !same {
+                let figures = RowFigures { line: Some(line.clone()), capacity_conflict: capacity_conflict.cloned() };
+                changed.push((row.clone(), figures));
+            }
+        }
+        if present < self.0.len() {
+            let people: std::collections::HashSet<&PersonId> =
+                groups.iter().flat_map(|g| &g.people).map(|line| &line.person).collect();
+            self.0.retain(|person, _| people.contains(person));
+        }
+        changed
     }
 }
 
@@ -369,8 +480,8 @@ fn level_name(cell: Option<&Cell>) -> &'static str {
 }
 
 /// The hours a cell shows: nothing when nothing is booked.
-fn hours_text(cell: Option<&Cell>) -> String {
-    cell.filter(|cell| cell.booked > 0.0).map(|cell| format::hours(lang(), cell.booked)).unwrap_or_default()
+fn hours_text(language: Language, cell: Option<&Cell>) -> String {
+    cell.filter(|cell| cell.booked > 0.0).map(|cell| format::hours(language, cell.booked)).unwrap_or_default()
 }
 
 /// A group's totals and utilisation, as its heading shows them.
@@ -394,22 +505,21 @@ fn GroupTotal(totals: GroupTotals, column: usize) -> impl IntoView {
 #[component]
 fn PersonRow(
     person: PersonId,
-    groups: Memo<Vec<Group>>,
+    /// The row's figures, set only when they change (see [`Rows`]).
+    figures: ReadSignal<RowFigures>,
     row: usize,
     weeks: StoredValue<Vec<IsoWeek>>,
     selected: RwSignal<Option<(PersonId, IsoWeek)>>,
     is_selected: StoredValue<Selector<Option<(PersonId, IsoWeek)>>>,
-    capacity_conflicts: Memo<Vec<(PersonId, shared::board::FieldConflict)>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // The row's 26 cells read the language through this one memo: following the context's
+    // locale themselves, 7,800 cells made it a set of 15,000 subscribers, which every cell
+    // redrawn (by a booking) left and joined again, at a cost that grows with the set.
+    let locale = Memo::new(move |_| i18n.get_locale());
     let person = StoredValue::new(person);
-    let capacity_conflict = Signal::derive(move || {
-        capacity_conflicts.with(|all| all.iter().find(|(id, _)| *id == person.get_value()).map(|(_, c)| c.clone()))
-    });
-    // Only the rows drawn (a window's worth) follow the map.
-    let line = Memo::new(move |_| {
-        groups.with(|gs| gs.iter().flat_map(|g| &g.people).find(|p| p.person == person.get_value()).cloned())
-    });
+    let capacity_conflict = Memo::new(move |_| figures.with(|f| f.capacity_conflict.clone()));
+    let line = Memo::new(move |_| figures.with(|f| f.line.clone()));
     let name = Memo::new(move |_| line.with(|l| l.as_ref().map(|l| l.name.clone()).unwrap_or_default()));
     let cells = (0..WEEKS)
         .map(|column| {
@@ -436,28 +546,31 @@ fn PersonRow(
                     <button type="button" class="cap-cell" data-row=row data-col=column data-testid="cap-cell"
                         data-level=level
                         aria-label=move || cell.get().map(|c| {
-                            let language = lang();
+                            let locale = locale.get();
+                            let language = language_of(locale);
                             let off = if c.time_off > 0.0 {
-                                tr!(i18n, resources.hours_off, hours = format::hours(language, c.time_off)).to_string()
+                                trd!(locale, resources.hours_off, hours = format::hours(language, c.time_off))
                             } else {
                                 String::new()
                             };
-                            tr!(i18n, resources.cell_label,
+                            trd!(locale, resources.cell_label,
                                 name = name.get(),
                                 week = c.week,
                                 booked = format::hours(language, c.booked),
                                 capacity = format::hours(language, c.capacity),
                                 off,
-                                level = level_label(i18n, c.level)
+                                level = level_label(locale, c.level)
                             )
-                            .to_string()
                         }).unwrap_or_default()
                         on:click=move |_| {
                             if let Some(c) = cell.get_untracked() {
                                 selected.set(Some((person.get_value(), c.week)));
                             }
                         }>
-                        {move || cell.with(|c| hours_text(c.as_ref()))}
+                        {move || {
+                            let language = language_of(locale.get());
+                            cell.with(|c| hours_text(language, c.as_ref()))
+                        }}
                     </button>
                 </td>
             }
@@ -468,13 +581,14 @@ fn PersonRow(
             <th scope="row" class="sticky">{name}
                 <small class="hint">{move || line.with(|l| l.as_ref().map(|l| {
                     let about: Vec<&str> = [l.role.as_str(), l.team.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
-                    let hours = format::hours(lang(), l.capacity_hours_per_week);
-                    let capacity = tr!(i18n, resources.capacity_short, hours);
+                    let locale = locale.get();
+                    let hours = format::hours(language_of(locale), l.capacity_hours_per_week);
+                    let capacity = trd!(locale, resources.capacity_short, hours);
                     format!(" {capacity}{}", if about.is_empty() { String::new() } else { format!(" · {}", about.join(", ")) })
                 }).unwrap_or_default())}</small>
                 <ConflictSign conflict=capacity_conflict testid="person-conflict"/>
             </th>
-            <td class="util" data-testid="person-utilisation">{move || format::optional_percent(lang(), line.with(|l| l.as_ref().and_then(|l| l.utilisation)))}</td>
+            <td class="util" data-testid="person-utilisation">{move || format::optional_percent(language_of(locale.get()), line.with(|l| l.as_ref().and_then(|l| l.utilisation)))}</td>
             {cells}
         </tr>
     }
@@ -488,6 +602,7 @@ fn CellEditor(
     person: PersonId,
     week: IsoWeek,
     selected: RwSignal<Option<(PersonId, IsoWeek)>>,
+    projects: Choices<ProjectId>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let person = StoredValue::new(person);
@@ -504,7 +619,6 @@ fn CellEditor(
         view! { <ConflictSign conflict testid="person-conflict"/> }
     };
     // Booking another project in this cell: every project not booked here yet.
-    let (_, projects) = pickers(board);
     let unbooked = Memo::new(move |_| {
         bookings.with(|booked| {
             projects.with(|all| {
@@ -626,7 +740,7 @@ fn CellEditor(
 /// (id, name) pairs for a picker.
 type Choices<Id> = Memo<Vec<(Id, String)>>;
 
-/// People and projects for the forms' pickers.
+/// People and projects for the forms' pickers (the page makes one pair for all its forms).
 fn pickers(board: BoardContext) -> (Choices<PersonId>, Choices<ProjectId>) {
     let people = Memo::new(move |_| {
         board.view.snapshot.with(|s| s.people.iter().map(|p| (p.id.clone(), p.name.clone())).collect::<Vec<_>>())
@@ -646,10 +760,16 @@ fn week_options(weeks: &[IsoWeek]) -> impl IntoView {
 
 /// Books N hours a week of one person on one project for a run of weeks.
 #[component]
-fn BulkBooking(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
+fn BulkBooking(
+    board: BoardContext,
+    weeks: Vec<IsoWeek>,
+    choices: (Choices<PersonId>, Choices<ProjectId>),
+    /// Whether the pickers have their options yet.
+    filled: ReadSignal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let read_only = move || !board.editable.get();
-    let (people, projects) = pickers(board);
+    let (people, projects) = choices;
     let person = RwSignal::new(String::new());
     let project = RwSignal::new(String::new());
     let per_week = RwSignal::new(String::new());
@@ -699,11 +819,11 @@ fn BulkBooking(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
             <form class="inline-form" data-testid="bulk-booking" on:submit=move |ev| { ev.prevent_default(); apply(); }>
                 <select aria-label=move || t_string!(i18n, resources.bulk_person) prop:value=person disabled=read_only on:change=move |ev| person.set(event_target_value(&ev))>
                     <option value="">{t!(i18n, resources.person_choice)}</option>
-                    {move || people.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                    {move || filled.get().then(|| people.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view())}
                 </select>
                 <select aria-label=move || t_string!(i18n, resources.bulk_project) prop:value=project disabled=read_only on:change=move |ev| project.set(event_target_value(&ev))>
                     <option value="">{t!(i18n, resources.project_choice)}</option>
-                    {move || projects.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                    {move || filled.get().then(|| projects.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view())}
                 </select>
                 <input type="number" min="0" max="168" step="any" aria-label=move || t_string!(i18n, resources.bulk_hours)
                     placeholder=move || t_string!(i18n, resources.hours_per_week_placeholder) prop:value=per_week disabled=read_only
@@ -723,10 +843,15 @@ fn BulkBooking(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
 
 /// Hours off for one person in one week.
 #[component]
-fn TimeOff(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
+fn TimeOff(
+    board: BoardContext,
+    weeks: Vec<IsoWeek>,
+    people: Choices<PersonId>,
+    /// Whether the person picker has its options yet.
+    filled: ReadSignal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let read_only = move || !board.editable.get();
-    let (people, _) = pickers(board);
     let person = RwSignal::new(String::new());
     let week = RwSignal::new(weeks[0].to_string());
     let off = RwSignal::new(String::new());
@@ -751,7 +876,7 @@ fn TimeOff(board: BoardContext, weeks: Vec<IsoWeek>) -> impl IntoView {
             <form class="inline-form" data-testid="time-off" on:submit=move |ev| { ev.prevent_default(); apply(); }>
                 <select aria-label=move || t_string!(i18n, resources.time_off_person) prop:value=person disabled=read_only on:change=move |ev| person.set(event_target_value(&ev))>
                     <option value="">{t!(i18n, resources.person_choice)}</option>
-                    {move || people.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                    {move || filled.get().then(|| people.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view())}
                 </select>
                 <select aria-label=move || t_string!(i18n, resources.time_off_week) prop:value=week disabled=read_only on:change=move |ev| week.set(event_target_value(&ev))>
                     {week_options(&weeks)}</select>

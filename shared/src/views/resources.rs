@@ -378,6 +378,11 @@ mod tests {
     /// Li (dev, Core, 40 h), Wang (dev, Apps, 40 h), Zhao (analyst, Core, 20 h, 8 h off in week 2).
     /// Week 1: Li 48 on ERP+CRM, Wang 20, Zhao 16. Week 2: Li 40, Zhao 12.
     fn team_board() -> (BoardSnapshot, Vec<IsoWeek>) {
+        let (board, weeks) = team_board_to_edit();
+        (board.snapshot(), weeks)
+    }
+
+    fn team_board_to_edit() -> (Board, Vec<IsoWeek>) {
         let mut board = Board::new("Capacity").unwrap();
         let (erp, crm): (ProjectId, ProjectId) = ("erp".parse().unwrap(), "crm".parse().unwrap());
         for (id, name) in [(&erp, "ERP"), (&crm, "CRM")] {
@@ -410,7 +415,7 @@ mod tests {
         ] {
             board.set_allocation(project, &person(who), weeks[week], hours).unwrap();
         }
-        (board.snapshot(), weeks)
+        (board, weeks)
     }
 
     #[test]
@@ -523,6 +528,30 @@ mod tests {
                 assert_eq!(read, computed, "seed {seed}, grouping {grouping:?}");
             }
         }
+    }
+
+    /// What the resources page relies on to keep each person's row apart: a booking changes
+    /// that person's line alone, and a budget leaves the people and their bookings the very
+    /// same lists (the page then keeps its map without computing it).
+    #[test]
+    fn a_booking_changes_one_line_and_a_budget_keeps_the_lists() {
+        let (board, weeks) = team_board_to_edit();
+        let mut live = crate::board::LiveBoard::new(board);
+        let lines = |board: &BoardSnapshot| -> Vec<PersonLine> {
+            heat_map(board, &weeks, Some(Grouping::Team)).into_iter().flat_map(|g| g.people).collect()
+        };
+        let before = lines(live.snapshot());
+        let erp: ProjectId = "erp".parse().unwrap();
+        live.board_mut().set_allocation(&erp, &"wang".parse().unwrap(), weeks[1], 30.0).unwrap();
+        let after = lines(live.refresh());
+        let changed: Vec<&str> =
+            after.iter().filter(|line| !before.contains(line)).map(|line| line.name.as_str()).collect();
+        assert_eq!(changed, ["Wang"]);
+        let lists = crate::board::PeopleAndBookings::of(live.snapshot());
+        live.board_mut().set_project_budget(&erp, 5000.0).unwrap();
+        assert!(lists.same_in(live.refresh()), "a budget leaves people and bookings alone");
+        live.board_mut().set_time_off(&"li".parse().unwrap(), weeks[0], 8.0).unwrap();
+        assert!(!lists.same_in(live.refresh()), "time off is the people's");
     }
 
     #[test]
