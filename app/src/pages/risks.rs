@@ -7,7 +7,10 @@ use leptos::{ev, prelude::*};
 use shared::{
     board::{schema, NewRisk, Project, Risk, RiskId},
     risk::{RiskBand, RiskBands, Roam},
-    views::risks::{self as view_model, band_name, RiskFilter, BANDS},
+    views::{
+        long_list::Slot,
+        risks::{self as view_model, band_name, RiskFilter, BANDS},
+    },
     ProjectId,
 };
 
@@ -18,12 +21,19 @@ use crate::{
         board_context::BoardContext,
         conflict::{self, ConflictSign},
         field::Field,
-        progressive, roam_label,
+        roam_label,
+        row_window::RowWindow,
         rows::{project_row, risk_row, Rows},
     },
     i18n::*,
     language::Message,
 };
+
+/// The register's columns.
+const REGISTER_COLUMNS: usize = 9;
+/// Registers of up to this many risks are drawn whole; a risk's row is about as heavy as a
+/// project's on the priorities (five fields, two choices, two buttons).
+const REGISTER_WHOLE_UP_TO: usize = 300;
 
 fn risk_input(risk: &Risk) -> NewRisk {
     NewRisk {
@@ -70,8 +80,16 @@ pub fn RisksPage() -> impl IntoView {
             .collect_view()
     };
 
-    // A large board's rows are drawn a slice per frame, the first ones at once.
-    let shown = progressive::progressive(move || ids.with(Vec::len));
+    // A large register is drawn as a window around what is in view (a short one whole, a
+    // slice per frame): 2,000 rows of fields took most of a second to build and as long to
+    // take down when the page was left. The row holding the focus stays drawn.
+    let count = Memo::new(move |_| ids.with(Vec::len));
+    let window = RowWindow::with_whole_up_to(
+        move || count.get(),
+        "data-risk-id",
+        |key| key.parse::<RiskId>().ok(),
+        REGISTER_WHOLE_UP_TO,
+    );
     view! {
         <section class="risks-page" aria-labelledby="risks-heading">
             <h2 id="risks-heading">{t!(i18n, risks.title)}</h2>
@@ -126,8 +144,12 @@ pub fn RisksPage() -> impl IntoView {
                     <th>{t!(i18n, risks.score)}</th><th>{t!(i18n, risks.owner)}</th>
                     <th>{t!(i18n, risks.mitigation)}</th><th>{t!(i18n, risks.roam)}</th><th>{t!(i18n, risks.actions)}</th>
                 </tr></thead>
-                <tbody>
-                    <For each=move || ids.with(|ids| progressive::first(ids, shown.get())) key=|id| id.clone() children=move |id| view! { <RiskRow id board sources/> }/>
+                <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
+                    <For each=move || ids.with(|ids| window.slots(ids, None)) key=|slot| slot.clone()
+                        children=move |slot| match slot {
+                            Slot::Row(id) => view! { <RiskRow id board sources/> }.into_any(),
+                            Slot::Gap { rows, .. } => window.gap(rows, REGISTER_COLUMNS).into_any(),
+                        }/>
                 </tbody>
             </table>
             <Show when=move || ids.with(Vec::is_empty)>
