@@ -244,6 +244,20 @@ pub fn move_focus(ev: &ev::KeyboardEvent, class: &str, dr: i32, dc: i32) {
 #[component]
 fn Exposure(board: BoardContext, exposure: Memo<(Vec<view_model::ExposureRow>, usize, u32)>) -> impl IntoView {
     let i18n = use_i18n();
+    // A large board's thousand rows are drawn as a window around what is in view, like the
+    // register's (their layout alone was a tenth of a second on every open).
+    let order = Memo::new(move |_| {
+        exposure.with(|(rows, _, _)| rows.iter().map(|row| row.project.clone()).collect::<Vec<_>>())
+    });
+    let at = Memo::new(move |_| {
+        exposure.with(|(rows, _, _)| {
+            rows.iter()
+                .enumerate()
+                .map(|(at, row)| (row.project.clone(), at))
+                .collect::<std::collections::HashMap<_, _>>()
+        })
+    });
+    let window = RowWindow::new(move || order.with(Vec::len), "data-project-id", |key| key.parse::<ProjectId>().ok());
     view! {
         <table class="exposure numbers" data-testid="exposure">
             <caption>{t!(i18n, risks.exposure)} " " {t!(i18n, risks.exposure_caption)}</caption>
@@ -251,12 +265,21 @@ fn Exposure(board: BoardContext, exposure: Memo<(Vec<view_model::ExposureRow>, u
                 <th>{t!(i18n, risks.project)}</th><th>{t!(i18n, risks.open)}</th><th>{t!(i18n, risks.exposure)}</th>
                 <th>{t!(i18n, risks.highest)}</th>
             </tr></thead>
-            <tbody>
-                {move || exposure.get().0.into_iter().map(|row| view! {
-                    <tr><td><ProjectLink board id=row.project.clone() name=row.name.clone()/></td>
-                        <td>{row.open_risks}</td><td>{row.exposure}</td>
-                        <td>{row.highest_band.map(|band| view! { <span class=format!("band {}", band_name(band))>{move || band_label(band)}</span> })}</td></tr>
-                }).collect_view()}
+            <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
+                <For each=move || order.with(|order| window.slots(order, None)) key=|slot| slot.clone()
+                    children=move |slot| match slot {
+                        Slot::Row(id) => {
+                            let line = Memo::new(move |_| {
+                                at.with(|at| at.get(&id).and_then(|at| exposure.with(|(rows, _, _)| rows.get(*at).cloned())))
+                            });
+                            (move || line.get().map(|row| view! {
+                                <tr data-project-id=row.project.to_string()><td><ProjectLink board id=row.project.clone() name=row.name.clone()/></td>
+                                    <td>{row.open_risks}</td><td>{row.exposure}</td>
+                                    <td>{row.highest_band.map(|band| view! { <span class=format!("band {}", band_name(band))>{move || band_label(band)}</span> })}</td></tr>
+                            })).into_any()
+                        }
+                        Slot::Gap { rows: hidden, .. } => window.gap(hidden, 4).into_any(),
+                    }/>
             </tbody>
             <tfoot><tr><th>{t!(i18n, risks.portfolio)}</th>
                 <td data-testid="portfolio-open">{move || exposure.get().1}</td>
