@@ -95,7 +95,7 @@ pub fn RisksPage() -> impl IntoView {
             <h2 id="risks-heading">{t!(i18n, risks.title)}</h2>
             <div class="filters" role="group" aria-label=move || t_string!(i18n, risks.filter_register)>
                 <label>{t!(i18n, risks.project)} " "
-                    <select aria-label=move || t_string!(i18n, risks.filter_by_project) data-testid="filter-project" on:change=move |ev| {
+                    <select class="project-choice" aria-label=move || t_string!(i18n, risks.filter_by_project) data-testid="filter-project" on:change=move |ev| {
                         let project = event_target_value(&ev).parse::<ProjectId>().ok();
                         filter.update(|f| f.project = project);
                     }>
@@ -459,7 +459,7 @@ fn AddRisk(board: BoardContext, projects: Memo<Vec<(ProjectId, String)>>) -> imp
     view! {
         <form class="add-risk inline-form" data-testid="add-risk" on:submit=move |ev| { ev.prevent_default(); add(); }>
             <h3>{t!(i18n, risks.add_a_risk)}</h3>
-            <select aria-label=move || t_string!(i18n, risks.new_risk_project) prop:value=project disabled=read_only on:change=move |ev| project.set(event_target_value(&ev))>
+            <select class="project-choice" aria-label=move || t_string!(i18n, risks.new_risk_project) prop:value=project disabled=read_only on:change=move |ev| project.set(event_target_value(&ev))>
                 <option value="">{t!(i18n, risks.project_choice)}</option>
                 {move || projects.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
             </select>

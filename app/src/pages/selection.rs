@@ -508,7 +508,7 @@ pub fn SelectionPage() -> impl IntoView {
             <h3>{t!(i18n, selection.capacity_per_role)}</h3>
             {setup}
             <h3>{t!(i18n, selection.candidates)}</h3>
-            <table class="candidates">
+            <table class="candidates" data-testid="candidates" data-count=move || order.with(Vec::len)>
                 <thead><tr>
                     <th>{t!(i18n, selection.project)}</th><th>{t!(i18n, selection.stage)}</th><th>{t!(i18n, selection.value)}</th>
                     <th>{t!(i18n, selection.cost)}</th><th>{t!(i18n, selection.decision)}</th>
