@@ -3,16 +3,22 @@
 //! RAG against the manager's (disagreements first), and a CPI × SPI chart. The figures come
 //! from `shared::views::finance`.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use shared::{
     finance::Rag,
     format,
-    views::finance::{self as view_model, chart_position, FinanceRow, SortKey},
+    views::{
+        finance::{self as view_model, chart_position, ChartPoint, FinanceRow, SortKey},
+        long_list::Slot,
+    },
+    ProjectId,
 };
 
 use super::project::ProjectLink;
 use crate::{
-    components::{board_context::BoardContext, rag_label, stage_label},
+    components::{board_context::BoardContext, rag_label, row_window::RowWindow, stage_label},
     i18n::*,
     language::lang,
 };
@@ -24,6 +30,8 @@ fn whole(value: f64) -> String {
 
 /// The chart's side, in SVG units.
 const CHART: f64 = 320.0;
+/// The table's columns.
+const COLUMNS: usize = 15;
 
 fn rag_class(rag: Option<Rag>) -> &'static str {
     rag.map_or("none", Rag::as_str)
@@ -43,6 +51,16 @@ pub fn FinancePage() -> impl IntoView {
         rows
     });
     let totals = Memo::new(move |_| rows.with(|rows| board.view.snapshot.with(|s| view_model::totals(s, rows))));
+    // A large board's table is drawn as a window around what is in view (a short one whole, a
+    // slice per frame): its 1,000 rows were all built again on every change and every sort.
+    // Rows are keyed by project, each following its own figures, so a change or a sort redraws
+    // only the rows whose figures changed and moves the others.
+    let order = Memo::new(move |_| rows.with(|rows| rows.iter().map(|row| row.project.clone()).collect::<Vec<_>>()));
+    let by_project = Memo::new(move |_| {
+        rows.with(|rows| rows.iter().enumerate().map(|(at, row)| (row.project.clone(), at)).collect::<HashMap<_, _>>())
+    });
+    let count = Memo::new(move |_| order.with(Vec::len));
+    let window = RowWindow::new(move || count.get(), "data-project-id", |key| key.parse::<ProjectId>().ok());
     let currency = move || board.view.snapshot.with(|s| s.settings.currency.clone());
 
     // A column header that sorts by its key; a second press reverses the order.
@@ -140,7 +158,18 @@ pub fn FinancePage() -> impl IntoView {
                     {header(|i18n| t_string!(i18n, finance.computed), |i18n| t_string!(i18n, finance.computed_title), SortKey::Attention)}
                     <th scope="col">{t!(i18n, finance.manager)}</th>
                 </tr></thead>
-                <tbody>{move || rows.get().into_iter().map(row).collect_view()}</tbody>
+                <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
+                    <For each=move || order.with(|order| window.slots(order, None)) key=|slot| slot.clone()
+                        children=move |slot| match slot {
+                            Slot::Row(id) => {
+                                let figures = Memo::new(move |_| {
+                                    by_project.with(|at| at.get(&id).and_then(|at| rows.with(|rows| rows.get(*at).cloned())))
+                                });
+                                (move || figures.get().map(row)).into_any()
+                            }
+                            Slot::Gap { rows: hidden, .. } => window.gap(hidden, COLUMNS).into_any(),
+                        }/>
+                </tbody>
                 <tfoot>{move || {
                     let t = totals.get();
                     view! {
@@ -226,45 +255,16 @@ fn Envelope(board: BoardContext, totals: Memo<view_model::Totals>) -> impl IntoV
     }
 }
 
-/// CPI up, SPI across, 1.0 on both marked; quadrants labelled.
+/// CPI up, SPI across, 1.0 on both marked; quadrants labelled. Drawn as one piece of SVG
+/// markup: a thousand points built element by element were a tenth of the page's opening.
 #[component]
 fn Chart(board: BoardContext, rows: Memo<Vec<FinanceRow>>) -> impl IntoView {
     let i18n = use_i18n();
     let points = Memo::new(move |_| rows.with(|rows| view_model::chart_points(rows, CHART)));
-    let one = chart_position(1.0, CHART);
-    let pad = 36.0;
-    let ticks = [0.5, 0.75, 1.0, 1.25, 1.5];
     view! {
         <section class="chart" aria-labelledby="chart-heading">
             <h2 id="chart-heading">{t!(i18n, finance.chart_title)}</h2>
-            <svg viewBox=format!("{} {} {} {}", -pad, -12.0, CHART + pad + 12.0, CHART + pad + 12.0) role="img" data-testid="cpi-spi-chart"
-                aria-label=move || t_string!(i18n, finance.chart_label)>
-                <rect class="quadrant good" x=one y=0 width=CHART - one height=one/>
-                <rect class="quadrant bad" x=0 y=one width=one height=CHART - one/>
-                <rect class="frame" x=0 y=0 width=CHART height=CHART/>
-                <line class="one" x1=one y1=0 x2=one y2=CHART/>
-                <line class="one" x1=0 y1=one x2=CHART y2=one/>
-                {ticks.into_iter().map(|t| {
-                    let at = chart_position(t, CHART);
-                    view! {
-                        <text class="tick" x=at y=CHART + 14.0 text-anchor="middle">{format!("{t}")}</text>
-                        <text class="tick" x=-6 y=CHART - at + 4.0 text-anchor="end">{format!("{t}")}</text>
-                    }
-                }).collect_view()}
-                <text class="axis" x=CHART / 2.0 y=CHART + 30.0 text-anchor="middle">{t!(i18n, finance.spi_axis)}</text>
-                <text class="axis" x=-28 y=CHART / 2.0 text-anchor="middle" transform=format!("rotate(-90 -28 {})", CHART / 2.0)>{t!(i18n, finance.cpi_axis)}</text>
-                <text class="quadrant-label" x=CHART - 6.0 y=14 text-anchor="end">{t!(i18n, finance.ahead_under)}</text>
-                <text class="quadrant-label" x=6 y=14>{t!(i18n, finance.behind_under)}</text>
-                <text class="quadrant-label" x=CHART - 6.0 y=CHART - 6.0 text-anchor="end">{t!(i18n, finance.ahead_over)}</text>
-                <text class="quadrant-label" x=6 y=CHART - 6.0>{t!(i18n, finance.behind_over)}</text>
-                {move || points.get().into_iter().map(|p| view! {
-                    <g class=format!("point {}", rag_class(p.rag)) data-testid="chart-point">
-                        <title>{format!("{}: CPI {:.2}, SPI {:.2}", p.name, p.cpi, p.spi)}</title>
-                        <circle cx=p.x cy=p.y r=6/>
-                        <text x=p.x + 9.0 y=p.y + 4.0>{p.name.clone()}</text>
-                    </g>
-                }).collect_view()}
-            </svg>
+            <div class="cpi-spi" inner_html=move || points.with(|points| chart_svg(i18n, points))></div>
             <p class="hint">{move || {
                 let plotted = points.with(Vec::len);
                 let all = board.view.snapshot.with(|s| s.projects.len());
@@ -272,4 +272,64 @@ fn Chart(board: BoardContext, rows: Memo<Vec<FinanceRow>>) -> impl IntoView {
             }}</p>
         </section>
     }
+}
+
+/// The chart's markup (see [`Chart`]).
+fn chart_svg(i18n: I18nContext<Locale>, points: &[ChartPoint]) -> String {
+    let one = chart_position(1.0, CHART);
+    let pad = 36.0;
+    let mut svg = format!(
+        r#"<svg viewBox="{x} {y} {side} {side}" role="img" data-testid="cpi-spi-chart" aria-label="{label}" xmlns="http://www.w3.org/2000/svg">"#,
+        x = -pad,
+        y = -12.0,
+        side = CHART + pad + 12.0,
+        label = escape(t_string!(i18n, finance.chart_label)),
+    );
+    svg += &format!(
+        r#"<rect class="quadrant good" x="{one}" y="0" width="{good}" height="{one}"/><rect class="quadrant bad" x="0" y="{one}" width="{one}" height="{bad}"/><rect class="frame" x="0" y="0" width="{CHART}" height="{CHART}"/><line class="one" x1="{one}" y1="0" x2="{one}" y2="{CHART}"/><line class="one" x1="0" y1="{one}" x2="{CHART}" y2="{one}"/>"#,
+        good = CHART - one,
+        bad = CHART - one,
+    );
+    for tick in [0.5, 0.75, 1.0, 1.25, 1.5] {
+        let at = chart_position(tick, CHART);
+        svg += &format!(
+            r#"<text class="tick" x="{at}" y="{below}" text-anchor="middle">{tick}</text><text class="tick" x="-6" y="{beside}" text-anchor="end">{tick}</text>"#,
+            below = CHART + 14.0,
+            beside = CHART - at + 4.0,
+        );
+    }
+    let half = CHART / 2.0;
+    svg += &format!(
+        r#"<text class="axis" x="{half}" y="{below}" text-anchor="middle">{spi}</text><text class="axis" x="-28" y="{half}" text-anchor="middle" transform="rotate(-90 -28 {half})">{cpi}</text>"#,
+        below = CHART + 30.0,
+        spi = escape(t_string!(i18n, finance.spi_axis)),
+        cpi = escape(t_string!(i18n, finance.cpi_axis)),
+    );
+    let right = CHART - 6.0;
+    svg += &format!(
+        r#"<text class="quadrant-label" x="{right}" y="14" text-anchor="end">{ahead_under}</text><text class="quadrant-label" x="6" y="14">{behind_under}</text><text class="quadrant-label" x="{right}" y="{right}" text-anchor="end">{ahead_over}</text><text class="quadrant-label" x="6" y="{right}">{behind_over}</text>"#,
+        ahead_under = escape(t_string!(i18n, finance.ahead_under)),
+        behind_under = escape(t_string!(i18n, finance.behind_under)),
+        ahead_over = escape(t_string!(i18n, finance.ahead_over)),
+        behind_over = escape(t_string!(i18n, finance.behind_over)),
+    );
+    for point in points {
+        svg += &format!(
+            r#"<g class="point {rag}" data-testid="chart-point"><title>{name}: CPI {cpi:.2}, SPI {spi:.2}</title><circle cx="{x}" cy="{y}" r="6"/><text x="{label_x}" y="{label_y}">{name}</text></g>"#,
+            rag = rag_class(point.rag),
+            name = escape(&point.name),
+            cpi = point.cpi,
+            spi = point.spi,
+            x = point.x,
+            y = point.y,
+            label_x = point.x + 9.0,
+            label_y = point.y + 4.0,
+        );
+    }
+    svg + "</svg>"
+}
+
+/// Text and attribute values for markup.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }

@@ -7,7 +7,10 @@ use leptos::{ev, prelude::*};
 use shared::{
     board::{schema, NewRisk, Project, Risk, RiskId},
     risk::{RiskBand, RiskBands, Roam},
-    views::risks::{self as view_model, band_name, RiskFilter, BANDS},
+    views::{
+        long_list::Slot,
+        risks::{self as view_model, band_name, RiskFilter, BANDS},
+    },
     ProjectId,
 };
 
@@ -18,12 +21,19 @@ use crate::{
         board_context::BoardContext,
         conflict::{self, ConflictSign},
         field::Field,
-        progressive, roam_label,
+        roam_label,
+        row_window::RowWindow,
         rows::{project_row, risk_row, Rows},
     },
     i18n::*,
     language::Message,
 };
+
+/// The register's columns.
+const REGISTER_COLUMNS: usize = 9;
+/// Registers of up to this many risks are drawn whole; a risk's row is about as heavy as a
+/// project's on the priorities (five fields, two choices, two buttons).
+const REGISTER_WHOLE_UP_TO: usize = 300;
 
 fn risk_input(risk: &Risk) -> NewRisk {
     NewRisk {
@@ -70,14 +80,22 @@ pub fn RisksPage() -> impl IntoView {
             .collect_view()
     };
 
-    // A large board's rows are drawn a slice per frame, the first ones at once.
-    let shown = progressive::progressive(move || ids.with(Vec::len));
+    // A large register is drawn as a window around what is in view (a short one whole, a
+    // slice per frame): 2,000 rows of fields took most of a second to build and as long to
+    // take down when the page was left. The row holding the focus stays drawn.
+    let count = Memo::new(move |_| ids.with(Vec::len));
+    let window = RowWindow::with_whole_up_to(
+        move || count.get(),
+        "data-risk-id",
+        |key| key.parse::<RiskId>().ok(),
+        REGISTER_WHOLE_UP_TO,
+    );
     view! {
         <section class="risks-page" aria-labelledby="risks-heading">
             <h2 id="risks-heading">{t!(i18n, risks.title)}</h2>
             <div class="filters" role="group" aria-label=move || t_string!(i18n, risks.filter_register)>
                 <label>{t!(i18n, risks.project)} " "
-                    <select aria-label=move || t_string!(i18n, risks.filter_by_project) data-testid="filter-project" on:change=move |ev| {
+                    <select class="project-choice" aria-label=move || t_string!(i18n, risks.filter_by_project) data-testid="filter-project" on:change=move |ev| {
                         let project = event_target_value(&ev).parse::<ProjectId>().ok();
                         filter.update(|f| f.project = project);
                     }>
@@ -126,8 +144,12 @@ pub fn RisksPage() -> impl IntoView {
                     <th>{t!(i18n, risks.score)}</th><th>{t!(i18n, risks.owner)}</th>
                     <th>{t!(i18n, risks.mitigation)}</th><th>{t!(i18n, risks.roam)}</th><th>{t!(i18n, risks.actions)}</th>
                 </tr></thead>
-                <tbody>
-                    <For each=move || ids.with(|ids| progressive::first(ids, shown.get())) key=|id| id.clone() children=move |id| view! { <RiskRow id board sources/> }/>
+                <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
+                    <For each=move || ids.with(|ids| window.slots(ids, None)) key=|slot| slot.clone()
+                        children=move |slot| match slot {
+                            Slot::Row(id) => view! { <RiskRow id board sources/> }.into_any(),
+                            Slot::Gap { rows, .. } => window.gap(rows, REGISTER_COLUMNS).into_any(),
+                        }/>
                 </tbody>
             </table>
             <Show when=move || ids.with(Vec::is_empty)>
@@ -222,6 +244,20 @@ pub fn move_focus(ev: &ev::KeyboardEvent, class: &str, dr: i32, dc: i32) {
 #[component]
 fn Exposure(board: BoardContext, exposure: Memo<(Vec<view_model::ExposureRow>, usize, u32)>) -> impl IntoView {
     let i18n = use_i18n();
+    // A large board's thousand rows are drawn as a window around what is in view, like the
+    // register's (their layout alone was a tenth of a second on every open).
+    let order = Memo::new(move |_| {
+        exposure.with(|(rows, _, _)| rows.iter().map(|row| row.project.clone()).collect::<Vec<_>>())
+    });
+    let at = Memo::new(move |_| {
+        exposure.with(|(rows, _, _)| {
+            rows.iter()
+                .enumerate()
+                .map(|(at, row)| (row.project.clone(), at))
+                .collect::<std::collections::HashMap<_, _>>()
+        })
+    });
+    let window = RowWindow::new(move || order.with(Vec::len), "data-project-id", |key| key.parse::<ProjectId>().ok());
     view! {
         <table class="exposure numbers" data-testid="exposure">
             <caption>{t!(i18n, risks.exposure)} " " {t!(i18n, risks.exposure_caption)}</caption>
@@ -229,12 +265,21 @@ fn Exposure(board: BoardContext, exposure: Memo<(Vec<view_model::ExposureRow>, u
                 <th>{t!(i18n, risks.project)}</th><th>{t!(i18n, risks.open)}</th><th>{t!(i18n, risks.exposure)}</th>
                 <th>{t!(i18n, risks.highest)}</th>
             </tr></thead>
-            <tbody>
-                {move || exposure.get().0.into_iter().map(|row| view! {
-                    <tr><td><ProjectLink board id=row.project.clone() name=row.name.clone()/></td>
-                        <td>{row.open_risks}</td><td>{row.exposure}</td>
-                        <td>{row.highest_band.map(|band| view! { <span class=format!("band {}", band_name(band))>{move || band_label(band)}</span> })}</td></tr>
-                }).collect_view()}
+            <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
+                <For each=move || order.with(|order| window.slots(order, None)) key=|slot| slot.clone()
+                    children=move |slot| match slot {
+                        Slot::Row(id) => {
+                            let line = Memo::new(move |_| {
+                                at.with(|at| at.get(&id).and_then(|at| exposure.with(|(rows, _, _)| rows.get(*at).cloned())))
+                            });
+                            (move || line.get().map(|row| view! {
+                                <tr data-project-id=row.project.to_string()><td><ProjectLink board id=row.project.clone() name=row.name.clone()/></td>
+                                    <td>{row.open_risks}</td><td>{row.exposure}</td>
+                                    <td>{row.highest_band.map(|band| view! { <span class=format!("band {}", band_name(band))>{move || band_label(band)}</span> })}</td></tr>
+                            })).into_any()
+                        }
+                        Slot::Gap { rows: hidden, .. } => window.gap(hidden, 4).into_any(),
+                    }/>
             </tbody>
             <tfoot><tr><th>{t!(i18n, risks.portfolio)}</th>
                 <td data-testid="portfolio-open">{move || exposure.get().1}</td>
@@ -414,7 +459,7 @@ fn AddRisk(board: BoardContext, projects: Memo<Vec<(ProjectId, String)>>) -> imp
     view! {
         <form class="add-risk inline-form" data-testid="add-risk" on:submit=move |ev| { ev.prevent_default(); add(); }>
             <h3>{t!(i18n, risks.add_a_risk)}</h3>
-            <select aria-label=move || t_string!(i18n, risks.new_risk_project) prop:value=project disabled=read_only on:change=move |ev| project.set(event_target_value(&ev))>
+            <select class="project-choice" aria-label=move || t_string!(i18n, risks.new_risk_project) prop:value=project disabled=read_only on:change=move |ev| project.set(event_target_value(&ev))>
                 <option value="">{t!(i18n, risks.project_choice)}</option>
                 {move || projects.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
             </select>

@@ -17,6 +17,7 @@ use shared::{
     scoring::{Confidence, Direction, Impact},
     views::{
         self,
+        long_list::Slot,
         scoring::{Model, RankedRow},
     },
     ProjectId,
@@ -29,12 +30,17 @@ use crate::{
         conflict::{self, ConflictSign},
         field::{parse_number, Field},
         members::Access,
-        progressive,
+        row_window::RowWindow,
         rows::{project_row, Rows},
     },
     i18n::*,
     language::{lang, Language, Message},
 };
+
+/// The columns of the WSJF and RICE estimate tables.
+const ESTIMATE_COLUMNS: usize = 5;
+/// The ranking's columns.
+const RANKING_COLUMNS: usize = 4;
 
 fn direction_value(direction: Direction) -> &'static str {
     match direction {
@@ -570,14 +576,23 @@ fn ScoreMatrix(
             </tr>
         }
     };
-    // A large board's rows are drawn a slice per frame, the first ones at once.
-    let shown = progressive::progressive(move || project_ids.with(Vec::len));
+    // A large board's rows are drawn as a window around what is in view (a short list whole,
+    // a slice per frame; see `components::row_window`), the row holding the focus kept.
+    let window =
+        RowWindow::new(move || project_ids.with(Vec::len), "data-project-id", |key| key.parse::<ProjectId>().ok());
+    let columns = move || criterion_ids.with_untracked(Vec::len) + 1;
     view! {
         <Show when=move || !project_ids.with(Vec::is_empty) && !criterion_ids.with(Vec::is_empty)
             fallback=move || view! { <p class="empty">{t!(i18n, scoring.add_projects_and_criteria)}</p> }>
             <table class="matrix score-matrix">
                 <thead><tr><th scope="col">{t!(i18n, scoring.project)}</th>{header}</tr></thead>
-                <tbody><For each=move || project_ids.with(|ids| progressive::first(ids, shown.get())) key=|id| id.clone() children=row/></tbody>
+                <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
+                <For each=move || project_ids.with(|ids| window.slots(ids, None)) key=|slot| slot.clone()
+                    children=move |slot| match slot {
+                        Slot::Row(id) => row(id).into_any(),
+                        Slot::Gap { rows: hidden, .. } => window.gap(hidden, columns()).into_any(),
+                    }/>
+            </tbody>
             </table>
         </Show>
     }
@@ -637,8 +652,9 @@ fn WsjfInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
             </tr>
         }
     };
-    // A large board's rows are drawn a slice per frame, the first ones at once.
-    let shown = progressive::progressive(move || project_ids.with(Vec::len));
+    // Drawn as a window around what is in view on a large board (see `ScoreMatrix`).
+    let window =
+        RowWindow::new(move || project_ids.with(Vec::len), "data-project-id", |key| key.parse::<ProjectId>().ok());
     view! {
         <p class="hint">{t!(i18n, scoring.wsjf_hint)}</p>
         <table class="matrix estimates">
@@ -647,7 +663,13 @@ fn WsjfInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
                 <th>{t!(i18n, scoring.time_criticality)}</th><th>{t!(i18n, scoring.risk_reduction)}</th>
                 <th>{t!(i18n, scoring.job_size)}</th>
             </tr></thead>
-            <tbody><For each=move || project_ids.with(|ids| progressive::first(ids, shown.get())) key=|id| id.clone() children=row/></tbody>
+            <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
+                <For each=move || project_ids.with(|ids| window.slots(ids, None)) key=|slot| slot.clone()
+                    children=move |slot| match slot {
+                        Slot::Row(id) => row(id).into_any(),
+                        Slot::Gap { rows: hidden, .. } => window.gap(hidden, ESTIMATE_COLUMNS).into_any(),
+                    }/>
+            </tbody>
         </table>
     }
 }
@@ -708,8 +730,9 @@ fn RiceInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
             </tr>
         }
     };
-    // A large board's rows are drawn a slice per frame, the first ones at once.
-    let shown = progressive::progressive(move || project_ids.with(Vec::len));
+    // Drawn as a window around what is in view on a large board (see `ScoreMatrix`).
+    let window =
+        RowWindow::new(move || project_ids.with(Vec::len), "data-project-id", |key| key.parse::<ProjectId>().ok());
     view! {
         <p class="hint">{t!(i18n, scoring.rice_hint)}</p>
         <table class="matrix estimates">
@@ -717,7 +740,13 @@ fn RiceInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
                 <th>{t!(i18n, scoring.project)}</th><th>{t!(i18n, scoring.reach)}</th><th>{t!(i18n, scoring.impact)}</th>
                 <th>{t!(i18n, scoring.confidence)}</th><th>{t!(i18n, scoring.effort)}</th>
             </tr></thead>
-            <tbody><For each=move || project_ids.with(|ids| progressive::first(ids, shown.get())) key=|id| id.clone() children=row/></tbody>
+            <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
+                <For each=move || project_ids.with(|ids| window.slots(ids, None)) key=|slot| slot.clone()
+                    children=move |slot| match slot {
+                        Slot::Row(id) => row(id).into_any(),
+                        Slot::Gap { rows: hidden, .. } => window.gap(hidden, ESTIMATE_COLUMNS).into_any(),
+                    }/>
+            </tbody>
         </table>
     }
 }
@@ -753,27 +782,50 @@ fn Ranking(board: BoardContext, model: RwSignal<Model>) -> impl IntoView {
             }
         }));
     };
-    let rows = move || {
+    let problem = move || {
         ranking.with(|ranking| {
-            let problem = ranking.problem.clone().map(|problem| {
+            ranking.problem.clone().map(|problem| {
                 let text = move || crate::words::ranking_problem(i18n.get_locale(), &problem, false);
                 view! { <p class="notice" data-testid="ranking-problem">{text}</p> }
-            });
-            let rows = ranking.rows.iter().map(|row| ranked_row(i18n, row)).collect_view();
-            view! {
-                {problem}
-                <table class="ranking">
-                    <thead><tr>
-                        <th>"#"</th><th>{t!(i18n, scoring.project)}</th><th>{t!(i18n, scoring.score)}</th>
-                        <th>{t!(i18n, scoring.why)}</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            }
+            })
         })
     };
+    // A large board's ranking is drawn as a window around what is in view (a short one whole,
+    // a slice per frame): 1,000 rows were all built again on every change. Rows are keyed by
+    // project, each redrawn when its own line of the ranking changes.
+    let order =
+        Memo::new(move |_| ranking.with(|ranking| ranking.rows.iter().map(|row| row.id.clone()).collect::<Vec<_>>()));
+    let at = Memo::new(move |_| {
+        ranking.with(|ranking| {
+            ranking
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(at, row)| (row.id.clone(), at))
+                .collect::<std::collections::HashMap<_, _>>()
+        })
+    });
+    let window = RowWindow::new(move || order.with(Vec::len), "data-project-id", |key| key.parse::<ProjectId>().ok());
     view! {
-        {rows}
+        {problem}
+        <table class="ranking">
+            <thead><tr>
+                <th>"#"</th><th>{t!(i18n, scoring.project)}</th><th>{t!(i18n, scoring.score)}</th>
+                <th>{t!(i18n, scoring.why)}</th>
+            </tr></thead>
+            <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
+                <For each=move || order.with(|order| window.slots(order, None)) key=|slot| slot.clone()
+                    children=move |slot| match slot {
+                        Slot::Row(id) => {
+                            let line = Memo::new(move |_| {
+                                at.with(|at| at.get(&id).and_then(|at| ranking.with(|ranking| ranking.rows.get(*at).cloned())))
+                            });
+                            (move || line.with(|line| line.as_ref().map(|line| ranked_row(i18n, line)))).into_any()
+                        }
+                        Slot::Gap { rows: hidden, .. } => window.gap(hidden, RANKING_COLUMNS).into_any(),
+                    }/>
+            </tbody>
+        </table>
         <div class="apply-order">
             <button type="button" data-testid="apply-order" disabled=move || !board.editable.get() || ranking.with(|r| r.order().is_empty())
                 on:click=apply>{t!(i18n, scoring.apply_order)}</button>

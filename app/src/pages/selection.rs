@@ -17,14 +17,15 @@ use shared::{
     views::{
         self,
         dashboard::ChartFrame,
+        long_list::Slot,
         selection::{Change, Force, RoleUse, Setup},
     },
-    IsoWeek, ProjectId,
+    IsoWeek, ProjectId, Stage,
 };
 
 use crate::{
     account::Auth,
-    components::{board_context::BoardContext, kind_label, stage_label, PLANNING_WEEKS},
+    components::{board_context::BoardContext, kind_label, row_window::RowWindow, stage_label, PLANNING_WEEKS},
     i18n::*,
     language::{lang, Message},
 };
@@ -109,6 +110,19 @@ pub(crate) async fn run_in_slices(
         yield_to_browser().await;
     }
 }
+
+/// One candidate of the selection, as its row shows it.
+#[derive(Clone, PartialEq)]
+struct CandidateLine {
+    id: ProjectId,
+    name: String,
+    stage: Stage,
+    value: f64,
+    cost: f64,
+}
+
+/// The candidates table's columns.
+const CANDIDATE_COLUMNS: usize = 5;
 
 #[component]
 pub fn SelectionPage() -> impl IntoView {
@@ -247,7 +261,11 @@ pub fn SelectionPage() -> impl IntoView {
             </table>
         }
     };
-    let candidates = move || {
+    // The candidates, one line each (a plain value: a row follows its own line and redraws
+    // only what changed in it). A large board's 800 candidates are drawn as a window around
+    // what is in view (a short list whole, a slice per frame): building them all, and again on
+    // every change, was most of the page's opening.
+    let lines = Memo::new(move |_| {
         let value_of = values.get();
         board.view.snapshot.with(|b| {
             problem.with(|problem| {
@@ -255,40 +273,71 @@ pub fn SelectionPage() -> impl IntoView {
                     .candidates
                     .iter()
                     .filter_map(|candidate| {
-                        let project = b.projects.iter().find(|p| p.id == candidate.id)?;
-                        let id = project.id.clone();
-                        let current = forced.with(|f| f.get(&id).copied());
-                        let value = value_of.get(&id).copied().unwrap_or(0.0);
-                        let select_id = id.clone();
-                        Some(view! {
-                            <tr data-testid="candidate-row" data-project-id=id.to_string()>
-                                <td>{project.name.clone()}</td>
-                                <td class="stage">{stage_label(project.stage)}</td>
-                                <td class="number">{format::number(lang(), value, 1)}</td>
-                                <td class="number">{format::whole_amount(lang(), candidate.cost)}</td>
-                                <td><select aria-label=tr!(i18n, selection.force_named, name = project.name.clone()).to_string()
-                                    on:change=move |ev| {
-                                        let choice = match event_target_value(&ev).as_str() {
-                                            "in" => Some(Force::In),
-                                            "out" => Some(Force::Out),
-                                            _ => None,
-                                        };
-                                        let id = select_id.clone();
-                                        forced.update(|all| match choice {
-                                            Some(force) => { all.insert(id, force); }
-                                            None => { all.remove(&id); }
-                                        });
-                                    }>
-                                    <option value="" selected=current.is_none()>{t!(i18n, selection.solver_decides)}</option>
-                                    <option value="in" selected=current == Some(Force::In)>{t!(i18n, selection.force_in)}</option>
-                                    <option value="out" selected=current == Some(Force::Out)>{t!(i18n, selection.force_out)}</option>
-                                </select></td>
-                            </tr>
+                        let project = b.project(&candidate.id)?;
+                        Some(CandidateLine {
+                            id: project.id.clone(),
+                            name: project.name.clone(),
+                            stage: project.stage,
+                            value: value_of.get(&project.id).copied().unwrap_or(0.0),
+                            cost: candidate.cost,
                         })
                     })
-                    .collect_view()
+                    .collect::<Vec<_>>()
             })
         })
+    });
+    let order = Memo::new(move |_| lines.with(|lines| lines.iter().map(|line| line.id.clone()).collect::<Vec<_>>()));
+    let at = Memo::new(move |_| {
+        lines.with(|lines| {
+            lines
+                .iter()
+                .enumerate()
+                .map(|(at, line)| (line.id.clone(), at))
+                .collect::<std::collections::HashMap<_, _>>()
+        })
+    });
+    let window = RowWindow::new(move || order.with(Vec::len), "data-project-id", |key| key.parse::<ProjectId>().ok());
+    let candidate_row = move |id: ProjectId| {
+        let line = Memo::new({
+            let id = id.clone();
+            move |_| at.with(|at| at.get(&id).and_then(|at| lines.with(|lines| lines.get(*at).cloned())))
+        });
+        let current = {
+            let id = id.clone();
+            Memo::new(move |_| forced.with(|f| f.get(&id).copied()))
+        };
+        let text = move |show: fn(&CandidateLine) -> String| {
+            move || line.with(|line| line.as_ref().map(show).unwrap_or_default())
+        };
+        let select_id = id.clone();
+        view! {
+            <tr data-testid="candidate-row" data-project-id=id.to_string()>
+                <td>{text(|line| line.name.clone())}</td>
+                <td class="stage">{move || line.with(|line| line.as_ref().map(|line| stage_label(line.stage)))}</td>
+                <td class="number">{text(|line| format::number(lang(), line.value, 1))}</td>
+                <td class="number">{text(|line| format::whole_amount(lang(), line.cost))}</td>
+                <td><select aria-label=move || line.with(|line| {
+                        let name = line.as_ref().map(|line| line.name.clone()).unwrap_or_default();
+                        tr!(i18n, selection.force_named, name).to_string()
+                    })
+                    on:change=move |ev| {
+                        let choice = match event_target_value(&ev).as_str() {
+                            "in" => Some(Force::In),
+                            "out" => Some(Force::Out),
+                            _ => None,
+                        };
+                        let id = select_id.clone();
+                        forced.update(|all| match choice {
+                            Some(force) => { all.insert(id, force); }
+                            None => { all.remove(&id); }
+                        });
+                    }>
+                    <option value="" selected=move || current.get().is_none()>{t!(i18n, selection.solver_decides)}</option>
+                    <option value="in" selected=move || current.get() == Some(Force::In)>{t!(i18n, selection.force_in)}</option>
+                    <option value="out" selected=move || current.get() == Some(Force::Out)>{t!(i18n, selection.force_out)}</option>
+                </select></td>
+            </tr>
+        }
     };
     let searching = move || matches!(run.get(), Run::Searching { .. });
     let status = move || match run.get() {
@@ -459,12 +508,18 @@ pub fn SelectionPage() -> impl IntoView {
             <h3>{t!(i18n, selection.capacity_per_role)}</h3>
             {setup}
             <h3>{t!(i18n, selection.candidates)}</h3>
-            <table class="candidates">
+            <table class="candidates" data-testid="candidates" data-count=move || order.with(Vec::len)>
                 <thead><tr>
                     <th>{t!(i18n, selection.project)}</th><th>{t!(i18n, selection.stage)}</th><th>{t!(i18n, selection.value)}</th>
                     <th>{t!(i18n, selection.cost)}</th><th>{t!(i18n, selection.decision)}</th>
                 </tr></thead>
-                <tbody>{candidates}</tbody>
+                <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
+                    <For each=move || order.with(|order| window.slots(order, None)) key=|slot| slot.clone()
+                        children=move |slot| match slot {
+                            Slot::Row(id) => candidate_row(id).into_any(),
+                            Slot::Gap { rows, .. } => window.gap(rows, CANDIDATE_COLUMNS).into_any(),
+                        }/>
+                </tbody>
             </table>
         </section>
         <section class="selection-run">

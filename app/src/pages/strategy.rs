@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use shared::{
     board::{ObjectiveId, Stage},
     format,
-    views::{self, strategy::move_in_grid},
+    views::{self, long_list::Slot, strategy::move_in_grid},
     ProjectId,
 };
 use wasm_bindgen::JsCast;
@@ -20,7 +20,7 @@ use crate::{
     components::{
         board_context::BoardContext,
         field::{parse_number, Field},
-        progressive,
+        row_window::RowWindow,
         rows::{project_row, Rows},
         stage_label,
     },
@@ -349,16 +349,29 @@ fn ContributionGrid(
             </tr>
         }
     };
-    // A large board's rows are drawn a slice per frame, the first ones at once.
-    let shown = progressive::progressive(move || project_ids.with(Vec::len));
+    // A large board's rows are drawn as a window around what is in view (a short list whole,
+    // a slice per frame; see `components::row_window`). The row of the grid's tab stop stays
+    // drawn wherever the scroll is, so that Tab still enters the grid at its active cell; the
+    // arrow keys move one row at a time, onto rows the window draws beyond the viewport.
+    let window =
+        RowWindow::new(move || project_ids.with(Vec::len), "data-project-id", |key| key.parse::<ProjectId>().ok());
+    let columns = move || objective_ids.with_untracked(Vec::len) + 1;
     view! {
         <Show when=move || !project_ids.with(Vec::is_empty) && !objective_ids.with(Vec::is_empty)
             fallback=move || view! { <p class="empty">{t!(i18n, strategy.add_projects_and_objectives)}</p> }>
             <table class="matrix" role="grid" data-grid="contributions" aria-label=move || t_string!(i18n, strategy.matrix_label)
                 on:keydown=on_keydown on:focusout=on_focusout>
                 <thead><tr><th scope="col">{t!(i18n, strategy.project)}</th>{header}</tr></thead>
-                <tbody>
-                    <For each=move || project_ids.with(|ids| progressive::first(ids, shown.get())) key=|id| id.clone() children=row/>
+                <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
+                    <For each=move || project_ids.with(|ids| {
+                            let active_row = ids.get(active.with(|(row, _)| *row)).cloned();
+                            window.slots(ids, active_row.as_ref())
+                        })
+                        key=|slot| slot.clone()
+                        children=move |slot| match slot {
+                            Slot::Row(id) => row(id).into_any(),
+                            Slot::Gap { rows: hidden, .. } => window.gap(hidden, columns()).into_any(),
+                        }/>
                 </tbody>
             </table>
         </Show>
@@ -376,36 +389,64 @@ fn objective_name(board: BoardContext, id: &ObjectiveId) -> String {
 fn AlignmentRanking(board: BoardContext) -> impl IntoView {
     let i18n = use_i18n();
     let ranking = Memo::new(move |_| board.view.snapshot.with(|s| views::strategy::alignment_ranking(s)));
-    move || {
-        match ranking.get() {
-        Err(reason) => {
-            let text = move || crate::words::ranking_problem(i18n.get_locale(), &reason, true);
-            view! { <p class="empty" data-testid="alignment-empty">{text}</p> }.into_any()
+    // A large board's ranking is drawn as a window around what is in view (a short one whole,
+    // a slice per frame): its 1,000 rows were all built again on every change. Rows are keyed
+    // by project, each redrawn when its own line of the ranking changes.
+    let order = Memo::new(move |_| {
+        ranking.with(|ranking| {
+            ranking.as_ref().map(|rows| rows.iter().map(|row| row.id.clone()).collect()).unwrap_or_default()
+        })
+    });
+    let at = Memo::new(move |_| {
+        ranking.with(|ranking| {
+            ranking
+                .as_ref()
+                .map(|rows| rows.iter().enumerate().map(|(at, row)| (row.id.clone(), at)).collect())
+                .unwrap_or_else(|_| std::collections::HashMap::new())
+        })
+    });
+    let window = RowWindow::new(move || order.with(Vec::len), "data-project-id", |key| key.parse::<ProjectId>().ok());
+    let problem = Memo::new(move |_| ranking.with(|ranking| ranking.as_ref().err().cloned()));
+    let line_row = move |id: ProjectId| {
+        let line = Memo::new(move |_| {
+            at.with(|at| at.get(&id).and_then(|at| ranking.with(|ranking| ranking.as_ref().ok()?.get(*at).cloned())))
+        });
+        move || {
+            line.get().map(|row| {
+                let width = format!("width: {:.1}%", row.score * 100.0);
+                view! {
+                    <tr data-testid="alignment-row" data-project-id=row.id.to_string()>
+                        <td class="rank">{row.rank}</td>
+                        <td>{row.name}</td>
+                        <td class="stage">{stage_label(row.stage)}</td>
+                        <td class="score-cell">
+                            <span class="bar"><span class="fill" style=width></span></span>
+                            <span class="score" data-testid="alignment-score">{format::number(lang(), row.score, 3)}</span>
+                        </td>
+                    </tr>
+                }
+            })
         }
-        Ok(rows) => view! {
+    };
+    view! {
+        <Show when=move || problem.with(Option::is_none)
+            fallback=move || problem.get().map(|reason| {
+                let text = move || crate::words::ranking_problem(i18n.get_locale(), &reason, true);
+                view! { <p class="empty" data-testid="alignment-empty">{text}</p> }
+            })>
             <table class="ranking">
                 <thead><tr>
                     <th>"#"</th><th>{t!(i18n, strategy.project)}</th><th>{t!(i18n, strategy.stage)}</th>
                     <th>{t!(i18n, strategy.alignment)}</th>
                 </tr></thead>
-                <tbody>
-                    {rows.into_iter().map(|row| {
-                        let width = format!("width: {:.1}%", row.score * 100.0);
-                        view! {
-                            <tr data-testid="alignment-row">
-                                <td class="rank">{row.rank}</td>
-                                <td>{row.name}</td>
-                                <td class="stage">{stage_label(row.stage)}</td>
-                                <td class="score-cell">
-                                    <span class="bar"><span class="fill" style=width></span></span>
-                                    <span class="score" data-testid="alignment-score">{format::number(lang(), row.score, 3)}</span>
-                                </td>
-                            </tr>
-                        }
-                    }).collect_view()}
+                <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
+                    <For each=move || order.with(|order| window.slots(order, None)) key=|slot| slot.clone()
+                        children=move |slot| match slot {
+                            Slot::Row(id) => line_row(id).into_any(),
+                            Slot::Gap { rows: hidden, .. } => window.gap(hidden, 4).into_any(),
+                        }/>
                 </tbody>
             </table>
-        }.into_any(),
-    }
+        </Show>
     }
 }

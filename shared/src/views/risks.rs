@@ -1,6 +1,8 @@
 //! The risk page (风险): the register across projects with its filters, the 5 × 5 heat map of
 //! open risks (each cell a filter), and the open exposure per project and for the portfolio.
 
+use std::collections::HashMap;
+
 use crate::{
     board::{BoardSnapshot, Risk, Settings},
     risk::{RiskBand, RiskBands, Roam},
@@ -148,14 +150,17 @@ pub struct ExposureRow {
 /// total (open risks, exposure).
 pub fn exposure(board: &BoardSnapshot) -> (Vec<ExposureRow>, usize, u32) {
     let bands = bands(&board.settings);
+    // Each project's risks in one pass over the register: looking them up project by project
+    // compared every risk with every project (2,000,000 comparisons on a large board).
+    let mut by_project: HashMap<&ProjectId, Vec<&Risk>> = HashMap::new();
+    for risk in board.risks.iter() {
+        by_project.entry(&risk.project).or_default().push(risk);
+    }
     let mut rows: Vec<ExposureRow> = board
         .projects
         .iter()
         .filter_map(|project| {
-            let risks: Vec<&Risk> = board.risks.iter().filter(|risk| risk.project == project.id).collect();
-            if risks.is_empty() {
-                return None;
-            }
+            let risks = by_project.get(&project.id)?;
             let open: Vec<u8> = risks
                 .iter()
                 .filter(|risk| risk.roam.counts_toward_exposure())
