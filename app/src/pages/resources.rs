@@ -433,7 +433,7 @@ struct RowFigures {
     capacity_conflict: Option<FieldConflict>,
 }
 
-/// Every person's [`RowFigures`] as a signal of its own, kept across changes: [`Rows::update`]
+/// Every person's [`RowFigures`] as a signal of its own, kept across changes: [`Rows::changed`]
 /// sets a person's signal only when their figures changed, so one booking wakes one row.
 #[derive(Default)]
 struct Rows(HashMap<PersonId, ArcRwSignal<RowFigures>>);
