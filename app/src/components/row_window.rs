@@ -15,7 +15,8 @@
 //!
 //! A row is found by its element's key attribute (`data-project-id`), so rows need nothing of
 //! this module; the page gives the table's body its [`RowWindow::body`] and its `focusin` to
-//! [`RowWindow::focus_in`], and draws [`RowWindow::gap`] for a gap.
+//! [`RowWindow::focus_in`], and draws its rows with [`RowWindow::rows`] (a row of its own for
+//! each drawn id, [`RowWindow::gap`] for each run of rows not drawn).
 //!
 //! What is not drawn cannot be found with the browser's "Find in page"; the rows are still
 //! there for the board's own search and for every page that lists projects.
@@ -195,6 +196,27 @@ where
             .focused
             .with(|focused| focused.iter().chain(also).filter_map(|key| ids.iter().position(|id| id == key)).collect());
         self.range.with(|range| long_list::slots(ids, range.clone(), &kept))
+    }
+
+    /// The table body's rows, as `slots` gives them (the table's ids through [`RowWindow::slots`]):
+    /// `row` for each row drawn and, for each run of rows not drawn, a [`RowWindow::gap`]
+    /// `columns` wide.
+    pub fn rows<V: IntoView + 'static>(
+        self,
+        slots: impl Fn() -> Vec<Slot<K>> + Send + Sync + 'static,
+        columns: impl Fn() -> usize + Clone + Send + Sync + 'static,
+        row: impl Fn(K) -> V + Clone + Send + Sync + 'static,
+    ) -> impl IntoView
+    where
+        K: Clone + Eq + std::hash::Hash,
+    {
+        view! {
+            <For each=slots key=|slot| slot.clone()
+                children=move |slot| match slot {
+                    Slot::Row(id) => row(id).into_any(),
+                    Slot::Gap { rows, .. } => self.gap(rows, columns()).into_any(),
+                }/>
+        }
     }
 
     /// The stand-in for `rows` rows not drawn: one empty row as tall as they would be.

@@ -9,10 +9,7 @@ use leptos::prelude::*;
 use shared::{
     finance::Rag,
     format,
-    views::{
-        finance::{self as view_model, chart_position, ChartPoint, FinanceRow, SortKey},
-        long_list::Slot,
-    },
+    views::finance::{self as view_model, chart_position, ChartPoint, FinanceRow, SortKey},
     ProjectId,
 };
 
@@ -159,16 +156,12 @@ pub fn FinancePage() -> impl IntoView {
                     <th scope="col">{t!(i18n, finance.manager)}</th>
                 </tr></thead>
                 <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
-                    <For each=move || order.with(|order| window.slots(order, None)) key=|slot| slot.clone()
-                        children=move |slot| match slot {
-                            Slot::Row(id) => {
-                                let figures = Memo::new(move |_| {
-                                    by_project.with(|at| at.get(&id).and_then(|at| rows.with(|rows| rows.get(*at).cloned())))
-                                });
-                                (move || figures.get().map(row)).into_any()
-                            }
-                            Slot::Gap { rows: hidden, .. } => window.gap(hidden, COLUMNS).into_any(),
-                        }/>
+                    {window.rows(move || order.with(|order| window.slots(order, None)), || COLUMNS, move |id| {
+                        let figures = Memo::new(move |_| {
+                            by_project.with(|at| at.get(&id).and_then(|at| rows.with(|rows| rows.get(*at).cloned())))
+                        });
+                        (move || figures.get().map(row)).into_any()
+                    })}
                 </tbody>
                 <tfoot>{move || {
                     let t = totals.get();

@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use shared::{
     board::{schema, NewProject, Project, Stage},
     format::{self, parse_amount},
-    views::long_list::Slot,
     ProjectId,
 };
 
@@ -69,12 +68,7 @@ pub fn Priorities(board: BoardContext) -> impl IntoView {
                     <th>{t!(i18n, priorities.actions)}</th>
                 </tr></thead>
                 <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
-                    <For each=move || order.with(|order| dragged.with(|dragged| window.slots(order, dragged.as_ref())))
-                        key=|slot| slot.clone()
-                        children=move |slot| match slot {
-                            Slot::Row(id) => view! { <ProjectRow id board dragged count rows/> }.into_any(),
-                            Slot::Gap { rows: hidden, .. } => window.gap(hidden, COLUMNS).into_any(),
-                        }/>
+                    {window.rows(move || order.with(|order| dragged.with(|dragged| window.slots(order, dragged.as_ref()))), || COLUMNS, move |id| view! { <ProjectRow id board dragged count rows/> })}
                 </tbody>
                 <tfoot><tr>
                     <th scope="row" colspan="6" class="total-label">{t!(i18n, priorities.total_budget)}</th>

@@ -10,9 +10,7 @@ use std::collections::HashMap;
 use shared::{
     board::{schema, NewPerson},
     capacity::{self, WeekLoad},
-    format,
-    views::long_list::Slot,
-    IsoWeek, PersonId, ProjectId,
+    format, IsoWeek, PersonId, ProjectId,
 };
 
 use crate::{
@@ -291,11 +289,7 @@ pub fn ResourcePlan(board: BoardContext) -> impl IntoView {
                     <table class="grid" class:totals=move || mode.get() == Mode::EveryonesTotal>
                         <thead><tr><th scope="col">{t!(i18n, resource_plan.person)}</th>{header}</tr></thead>
                         <tbody node_ref=grid_window.body on:focusin=move |ev| grid_window.focus_in(&ev)>
-                            <For each=move || person_ids.with(|ids| grid_window.slots(ids, None)) key=|slot| slot.clone()
-                                children=move |slot| match slot {
-                                    Slot::Row(id) => row(id).into_any(),
-                                    Slot::Gap { rows: hidden, .. } => grid_window.gap(hidden, PLANNING_WEEKS + 1).into_any(),
-                                }/>
+                            {grid_window.rows(move || person_ids.with(|ids| grid_window.slots(ids, None)), || PLANNING_WEEKS + 1, row)}
                         </tbody>
                     </table>
                 </div>
@@ -330,11 +324,7 @@ fn People(board: BoardContext, person_ids: Memo<Vec<PersonId>>) -> impl IntoView
                     <th scope="col">{t!(i18n, resource_plan.actions)}</th>
                 </tr></thead>
                 <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
-                    <For each=move || person_ids.with(|ids| window.slots(ids, None)) key=|slot| slot.clone()
-                        children=move |slot| match slot {
-                            Slot::Row(id) => view! { <PersonRow id board/> }.into_any(),
-                            Slot::Gap { rows: hidden, .. } => window.gap(hidden, 5).into_any(),
-                        }/>
+                    {window.rows(move || person_ids.with(|ids| window.slots(ids, None)), || 5, move |id| view! { <PersonRow id board/> })}
                 </tbody>
             </table>
         </Show>

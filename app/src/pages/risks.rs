@@ -7,10 +7,7 @@ use leptos::{ev, prelude::*};
 use shared::{
     board::{schema, NewRisk, Project, Risk, RiskId},
     risk::{RiskBand, RiskBands, Roam},
-    views::{
-        long_list::Slot,
-        risks::{self as view_model, band_name, RiskFilter, BANDS},
-    },
+    views::risks::{self as view_model, band_name, RiskFilter, BANDS},
     ProjectId,
 };
 
@@ -145,11 +142,7 @@ pub fn RisksPage() -> impl IntoView {
                     <th>{t!(i18n, risks.mitigation)}</th><th>{t!(i18n, risks.roam)}</th><th>{t!(i18n, risks.actions)}</th>
                 </tr></thead>
                 <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
-                    <For each=move || ids.with(|ids| window.slots(ids, None)) key=|slot| slot.clone()
-                        children=move |slot| match slot {
-                            Slot::Row(id) => view! { <RiskRow id board sources/> }.into_any(),
-                            Slot::Gap { rows, .. } => window.gap(rows, REGISTER_COLUMNS).into_any(),
-                        }/>
+                    {window.rows(move || ids.with(|ids| window.slots(ids, None)), || REGISTER_COLUMNS, move |id| view! { <RiskRow id board sources/> })}
                 </tbody>
             </table>
             <Show when=move || ids.with(Vec::is_empty)>
@@ -266,20 +259,16 @@ fn Exposure(board: BoardContext, exposure: Memo<(Vec<view_model::ExposureRow>, u
                 <th>{t!(i18n, risks.highest)}</th>
             </tr></thead>
             <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
-                <For each=move || order.with(|order| window.slots(order, None)) key=|slot| slot.clone()
-                    children=move |slot| match slot {
-                        Slot::Row(id) => {
-                            let line = Memo::new(move |_| {
-                                at.with(|at| at.get(&id).and_then(|at| exposure.with(|(rows, _, _)| rows.get(*at).cloned())))
-                            });
-                            (move || line.get().map(|row| view! {
-                                <tr data-project-id=row.project.to_string()><td><ProjectLink board id=row.project.clone() name=row.name.clone()/></td>
-                                    <td>{row.open_risks}</td><td>{row.exposure}</td>
-                                    <td>{row.highest_band.map(|band| view! { <span class=format!("band {}", band_name(band))>{move || band_label(band)}</span> })}</td></tr>
-                            })).into_any()
-                        }
-                        Slot::Gap { rows: hidden, .. } => window.gap(hidden, 4).into_any(),
-                    }/>
+                {window.rows(move || order.with(|order| window.slots(order, None)), || 4, move |id| {
+                    let line = Memo::new(move |_| {
+                        at.with(|at| at.get(&id).and_then(|at| exposure.with(|(rows, _, _)| rows.get(*at).cloned())))
+                    });
+                    (move || line.get().map(|row| view! {
+                        <tr data-project-id=row.project.to_string()><td><ProjectLink board id=row.project.clone() name=row.name.clone()/></td>
+                            <td>{row.open_risks}</td><td>{row.exposure}</td>
+                            <td>{row.highest_band.map(|band| view! { <span class=format!("band {}", band_name(band))>{move || band_label(band)}</span> })}</td></tr>
+                    })).into_any()
+                })}
             </tbody>
             <tfoot><tr><th>{t!(i18n, risks.portfolio)}</th>
                 <td data-testid="portfolio-open">{move || exposure.get().1}</td>

@@ -17,7 +17,6 @@ use shared::{
     scoring::{Confidence, Direction, Impact},
     views::{
         self,
-        long_list::Slot,
         scoring::{Model, RankedRow},
     },
     ProjectId,
@@ -587,11 +586,7 @@ fn ScoreMatrix(
             <table class="matrix score-matrix">
                 <thead><tr><th scope="col">{t!(i18n, scoring.project)}</th>{header}</tr></thead>
                 <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
-                <For each=move || project_ids.with(|ids| window.slots(ids, None)) key=|slot| slot.clone()
-                    children=move |slot| match slot {
-                        Slot::Row(id) => row(id).into_any(),
-                        Slot::Gap { rows: hidden, .. } => window.gap(hidden, columns()).into_any(),
-                    }/>
+                {window.rows(move || project_ids.with(|ids| window.slots(ids, None)), columns, row)}
             </tbody>
             </table>
         </Show>
@@ -664,11 +659,7 @@ fn WsjfInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
                 <th>{t!(i18n, scoring.job_size)}</th>
             </tr></thead>
             <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
-                <For each=move || project_ids.with(|ids| window.slots(ids, None)) key=|slot| slot.clone()
-                    children=move |slot| match slot {
-                        Slot::Row(id) => row(id).into_any(),
-                        Slot::Gap { rows: hidden, .. } => window.gap(hidden, ESTIMATE_COLUMNS).into_any(),
-                    }/>
+                {window.rows(move || project_ids.with(|ids| window.slots(ids, None)), || ESTIMATE_COLUMNS, row)}
             </tbody>
         </table>
     }
@@ -741,11 +732,7 @@ fn RiceInputs(board: BoardContext, project_ids: Memo<Vec<ProjectId>>) -> impl In
                 <th>{t!(i18n, scoring.confidence)}</th><th>{t!(i18n, scoring.effort)}</th>
             </tr></thead>
             <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
-                <For each=move || project_ids.with(|ids| window.slots(ids, None)) key=|slot| slot.clone()
-                    children=move |slot| match slot {
-                        Slot::Row(id) => row(id).into_any(),
-                        Slot::Gap { rows: hidden, .. } => window.gap(hidden, ESTIMATE_COLUMNS).into_any(),
-                    }/>
+                {window.rows(move || project_ids.with(|ids| window.slots(ids, None)), || ESTIMATE_COLUMNS, row)}
             </tbody>
         </table>
     }
@@ -814,16 +801,12 @@ fn Ranking(board: BoardContext, model: RwSignal<Model>) -> impl IntoView {
                 <th>{t!(i18n, scoring.why)}</th>
             </tr></thead>
             <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
-                <For each=move || order.with(|order| window.slots(order, None)) key=|slot| slot.clone()
-                    children=move |slot| match slot {
-                        Slot::Row(id) => {
-                            let line = Memo::new(move |_| {
-                                at.with(|at| at.get(&id).and_then(|at| ranking.with(|ranking| ranking.rows.get(*at).cloned())))
-                            });
-                            (move || line.with(|line| line.as_ref().map(|line| ranked_row(i18n, line)))).into_any()
-                        }
-                        Slot::Gap { rows: hidden, .. } => window.gap(hidden, RANKING_COLUMNS).into_any(),
-                    }/>
+                {window.rows(move || order.with(|order| window.slots(order, None)), || RANKING_COLUMNS, move |id| {
+                    let line = Memo::new(move |_| {
+                        at.with(|at| at.get(&id).and_then(|at| ranking.with(|ranking| ranking.rows.get(*at).cloned())))
+                    });
+                    (move || line.with(|line| line.as_ref().map(|line| ranked_row(i18n, line)))).into_any()
+                })}
             </tbody>
         </table>
         <div class="apply-order">

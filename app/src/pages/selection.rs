@@ -17,7 +17,6 @@ use shared::{
     views::{
         self,
         dashboard::ChartFrame,
-        long_list::Slot,
         selection::{Change, Force, RoleUse, Setup},
     },
     IsoWeek, ProjectId, Stage,
@@ -514,11 +513,7 @@ pub fn SelectionPage() -> impl IntoView {
                     <th>{t!(i18n, selection.cost)}</th><th>{t!(i18n, selection.decision)}</th>
                 </tr></thead>
                 <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
-                    <For each=move || order.with(|order| window.slots(order, None)) key=|slot| slot.clone()
-                        children=move |slot| match slot {
-                            Slot::Row(id) => candidate_row(id).into_any(),
-                            Slot::Gap { rows, .. } => window.gap(rows, CANDIDATE_COLUMNS).into_any(),
-                        }/>
+                    {window.rows(move || order.with(|order| window.slots(order, None)), || CANDIDATE_COLUMNS, candidate_row)}
                 </tbody>
             </table>
         </section>

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use shared::{
     board::{ObjectiveId, Stage},
     format,
-    views::{self, long_list::Slot, strategy::move_in_grid},
+    views::{self, strategy::move_in_grid},
     ProjectId,
 };
 use wasm_bindgen::JsCast;
@@ -363,15 +363,10 @@ fn ContributionGrid(
                 on:keydown=on_keydown on:focusout=on_focusout>
                 <thead><tr><th scope="col">{t!(i18n, strategy.project)}</th>{header}</tr></thead>
                 <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
-                    <For each=move || project_ids.with(|ids| {
-                            let active_row = ids.get(active.with(|(row, _)| *row)).cloned();
-                            window.slots(ids, active_row.as_ref())
-                        })
-                        key=|slot| slot.clone()
-                        children=move |slot| match slot {
-                            Slot::Row(id) => row(id).into_any(),
-                            Slot::Gap { rows: hidden, .. } => window.gap(hidden, columns()).into_any(),
-                        }/>
+                    {window.rows(move || project_ids.with(|ids| {
+                        let active_row = ids.get(active.with(|(row, _)| *row)).cloned();
+                        window.slots(ids, active_row.as_ref())
+                    }), columns, row)}
                 </tbody>
             </table>
         </Show>
@@ -440,11 +435,7 @@ fn AlignmentRanking(board: BoardContext) -> impl IntoView {
                     <th>{t!(i18n, strategy.alignment)}</th>
                 </tr></thead>
                 <tbody node_ref=window.body on:focusin=move |ev| window.focus_in(&ev)>
-                    <For each=move || order.with(|order| window.slots(order, None)) key=|slot| slot.clone()
-                        children=move |slot| match slot {
-                            Slot::Row(id) => line_row(id).into_any(),
-                            Slot::Gap { rows: hidden, .. } => window.gap(hidden, 4).into_any(),
-                        }/>
+                    {window.rows(move || order.with(|order| window.slots(order, None)), || 4, line_row)}
                 </tbody>
             </table>
         </Show>
