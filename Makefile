@@ -132,7 +132,7 @@ simulate:
 	@first=$$((RANDOM * 32768 + RANDOM)); per=$$(( ($(SEEDS) + $(SIM_JOBS) - 1) / $(SIM_JOBS) )); \
 	echo "$(SEEDS) seeds from $$first in $(SIM_JOBS) processes"; start=$$(date +%s); pids=""; \
 	for job in $$(seq 0 $$(( $(SIM_JOBS) - 1 ))); do \
-	  PMO_SIM_FIRST_SEED=$$((first + job * per)) PMO_SIM_SEEDS=$$per \
+	  PMO_SIM_FIRST_SEED=$$((first + job * per)) PMO_SIM_SEEDS=$$per PMO_SIM_LANES=1 \
 	    cargo test --release -q -p server --test it simulation -- --nocapture > target/simulate-$$job.log 2>&1 & pids="$$pids $$!"; \
 	done; status=0; for pid in $$pids; do wait $$pid || status=1; done; \
 	grep -h "simulation:\|Replay it" target/simulate-*.log; \
