@@ -10,16 +10,24 @@ use std::{
 pub struct Node {
     pub addr: SocketAddr,
     database_url: String,
+    /// Flags beyond the address and the database.
+    args: Vec<String>,
     child: Option<Child>,
 }
 
 impl Node {
     /// Starts `pmo-board` on a free loopback port and waits until `/healthz` answers.
     pub async fn start(database_url: &str) -> Node {
+        Node::start_with(database_url, &[]).await
+    }
+
+    /// Starts `pmo-board` with more flags, e.g. `["--signups-per-address", "100"]`.
+    pub async fn start_with(database_url: &str, args: &[&str]) -> Node {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let mut node = Node {
             addr: format!("127.0.0.1:{port}").parse().unwrap(),
             database_url: database_url.to_owned(),
+            args: args.iter().map(|arg| (*arg).to_owned()).collect(),
             child: None,
         };
         node.restart().await;
@@ -31,6 +39,7 @@ impl Node {
         assert!(self.child.is_none(), "the node is still running");
         let child = Command::new(env!("CARGO_BIN_EXE_pmo-board"))
             .args(["--addr", &self.addr.to_string(), "--database-url", &self.database_url])
+            .args(&self.args)
             .env("RUST_LOG", std::env::var("PMO_TEST_NODE_LOG").unwrap_or_else(|_| "warn".into()))
             .stdout(if std::env::var("PMO_TEST_NODE_LOG").is_ok() { Stdio::inherit() } else { Stdio::null() })
             .stderr(Stdio::inherit())
@@ -69,6 +78,18 @@ impl Node {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// The process's resident memory (`VmRSS` in `/proc`), in MiB.
+    pub fn rss_mib(&self) -> f64 {
+        let pid = self.child.as_ref().expect("the node is running").id();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/<pid>/status");
+        let kib: f64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc/<pid>/status");
+        kib / 1024.0
     }
 
     /// SIGKILL: no shutdown, no flushing.
