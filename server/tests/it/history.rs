@@ -533,13 +533,14 @@ async fn rows_left_undescribed_are_described_after_a_restart_on_postgres() {
 }
 
 /// How long an edit may take from sending to the server's acknowledgement while the
-/// background describes its board, in this debug build on a loaded machine. The background
-/// holds the board's document for one slice at a time (`history::SLICE`, 4 ms, plus the
-/// change that crosses it), so an edit waits for one slice at most; an edit that waited for
-/// the whole description (the board's every row under one hold) would take seconds here.
-const EDIT_BOUND: Duration = Duration::from_secs(1);
+/// background describes its board, in this debug build on a loaded machine (an edit takes
+/// 0.1–1.3 s here at a load average of 7–18). The background holds the board's document for
+/// one slice at a time (`history::SLICE`, 4 ms, plus the change that crosses it), so an edit
+/// waits for one slice at most; an edit that waited for the whole description (the board's
+/// every row under one hold) took 7.9–9.2 s here.
+const EDIT_BOUND: Duration = Duration::from_secs(2);
 
-/// Edits made while the background describes a large restored board are acknowledged within
+/// Edits made while the background describes a large board's history are acknowledged within
 /// [`EDIT_BOUND`] each, none is lost, and a history request of rows the background has not
 /// reached yet gives the same summaries it keeps.
 async fn edits_during_the_background_story(url: &str) {
@@ -547,36 +548,42 @@ async fn edits_during_the_background_story(url: &str) {
     let owner = ApiClient::sign_up(server.addr, "ezra@example.com").await;
     let backup = backup_with_history(60, 1500);
     let board_id = restore(&owner, backup.clone()).await;
-    let mut ezra = Editor::new("ezra", &board_id, &owner.create_token("t").await);
+    let token = owner.create_token("t").await;
+    let mut ezra = Editor::new("ezra", &board_id, &token);
     ezra.board = Board::load(&backup).unwrap();
     assert!(ezra.connect(server.addr).await);
     ezra.sync_until(|_| true).await;
     let project = ezra.board.snapshot().projects[0].id.clone();
+    // The member has the board open (joining needs the document too, and takes seconds in
+    // this build whatever the background does); its history is described from the start
+    // again, as after a restore, while the member edits.
+    let database = sqlx::AnyPool::connect(url).await.unwrap();
+    sqlx::query("UPDATE change_history SET summary = NULL, projects = NULL").execute(&database).await.unwrap();
+    database.close().await;
+    server.state().describer.describe_soon(&board_id);
 
-    // The oldest page, which the background reaches last: described by this request.
-    let oldest_page = history(&owner, &board_id, "?before=40&limit=30").await;
     let mut slowest = Duration::ZERO;
     let mut left_at_last_edit = 0;
     for thousands in 1..=10 {
         left_at_last_edit = undescribed(&server, &board_id).await;
         let started = Instant::now();
-        ezra.edit_acknowledged(Duration::from_secs(30), |b| {
-            b.set_project_budget(&project, f64::from(thousands) * 1000.0)
-        })
-        .await;
+        ezra.edit_acknowledged(Duration::from_secs(30), |b| b.set_project_budget(&project, f64::from(thousands) * 1000.0))
+            .await;
         slowest = slowest.max(started.elapsed());
     }
-    assert!(left_at_last_edit > 0, "the background had finished before the last edit: make the board larger");
     assert!(slowest <= EDIT_BOUND, "an edit took {slowest:?} while the background worked");
+    assert!(left_at_last_edit > 0, "the background had finished before the last edit: make the board larger");
+    // The oldest page, which the background reaches last: described by this request.
+    let oldest_page = history(&owner, &board_id, "?before=40&limit=30").await;
 
-    until_described(&server, &board_id, Duration::from_secs(120)).await;
+    let took = until_described(&server, &board_id, Duration::from_secs(120)).await;
+    println!("slowest edit {slowest:?}; {left_at_last_edit} rows undescribed at the last edit; all described {took:?} later");
     let rows = all_stored_rows(&server, &board_id).await;
     let budgets: Vec<&str> = rows[..10].iter().map(|row| row.summary.as_deref().unwrap_or_default()).collect();
-    let expected: Vec<String> =
-        (1..=10).rev().map(|thousands| format!("set Project 0's budget to {thousands},000")).collect();
     // The project's name is whatever the history renamed it to last.
     let name = ezra.board.snapshot().projects[0].name.clone();
-    let expected: Vec<String> = expected.iter().map(|text| text.replace("Project 0", &name)).collect();
+    let expected: Vec<String> =
+        (1..=10).rev().map(|thousands| format!("set {name}'s budget to {thousands},000")).collect();
     assert_eq!(budgets, expected, "every edit is in the history, described by the gate");
     assert_summaries_are_the_changes(&rows[10..], &backup);
     let again = history(&owner, &board_id, "?before=40&limit=30").await;
