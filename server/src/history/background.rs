@@ -22,7 +22,7 @@
 //! the write gate needs for every edit) for [`SLICE`] at most plus the one change that crosses
 //! it, then lets go and pauses, so an edit to the board waits for one slice at most, never for
 //! the whole history. The slices run one at a time on a thread of their own at a lower
-//! scheduling priority (nice 10 on Linux), so requests and sync win the cores. The board is
+//! scheduling priority (nice +10 on Linux), so requests and sync win the cores. The board is
 //! kept loaded (a [`BoardUse`]) only while the describer works on it; afterwards it unloads
 //! when idle like any other. A change the document does not hold yet (committed by the gate,
 //! not yet applied by samod) is skipped and its board looked at again a little later, a few
@@ -63,7 +63,7 @@ const PAUSE: Duration = Duration::from_millis(1);
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 const RETRIES: u32 = 5;
 
-/// The describer's thread's nice value (Linux): above the server's, so that the scheduler
+/// How much nicer than the server the describer's thread is (Linux), so that the scheduler
 /// gives the cores to requests and sync first.
 #[cfg(target_os = "linux")]
 const NICE: i32 = 10;
@@ -318,11 +318,13 @@ impl LowPriority {
     }
 }
 
-/// Lowers the calling thread's priority: on Linux a thread has a nice value of its own, and
-/// `setpriority` on the calling process changes only the calling thread's.
+/// Lowers the calling thread's priority by [`NICE`] below the server's (19 at most): on Linux
+/// a thread has a nice value of its own, and `setpriority` on the calling process changes only
+/// the calling thread's.
 #[cfg(target_os = "linux")]
 fn lower_priority() {
-    if let Err(error) = rustix::process::setpriority_process(None, NICE) {
+    let server = rustix::process::getpriority_process(None).unwrap_or(0);
+    if let Err(error) = rustix::process::setpriority_process(None, (server + NICE).min(19)) {
         tracing::debug!(%error, "the history describer runs at the server's priority");
     }
 }

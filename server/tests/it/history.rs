@@ -567,8 +567,10 @@ async fn edits_during_the_background_story(url: &str) {
     for thousands in 1..=10 {
         left_at_last_edit = undescribed(&server, &board_id).await;
         let started = Instant::now();
-        ezra.edit_acknowledged(Duration::from_secs(30), |b| b.set_project_budget(&project, f64::from(thousands) * 1000.0))
-            .await;
+        ezra.edit_acknowledged(Duration::from_secs(30), |b| {
+            b.set_project_budget(&project, f64::from(thousands) * 1000.0)
+        })
+        .await;
         slowest = slowest.max(started.elapsed());
     }
     assert!(slowest <= EDIT_BOUND, "an edit took {slowest:?} while the background worked");
@@ -577,7 +579,9 @@ async fn edits_during_the_background_story(url: &str) {
     let oldest_page = history(&owner, &board_id, "?before=40&limit=30").await;
 
     let took = until_described(&server, &board_id, Duration::from_secs(120)).await;
-    println!("slowest edit {slowest:?}; {left_at_last_edit} rows undescribed at the last edit; all described {took:?} later");
+    println!(
+        "slowest edit {slowest:?}; {left_at_last_edit} rows undescribed at the last edit; all described {took:?} later"
+    );
     let rows = all_stored_rows(&server, &board_id).await;
     let budgets: Vec<&str> = rows[..10].iter().map(|row| row.summary.as_deref().unwrap_or_default()).collect();
     // The project's name is whatever the history renamed it to last.
