@@ -1,25 +1,27 @@
 //! How fast the history API answers a page (issue 14's target: 50 ms) on the generated
 //! 1,000-project board with 10,000 more changes of history, on SQLite and on Postgres: an
 //! in-process server, the board restored from its backup (every change recorded in
-//! `change_history`, as `POST /api/boards/restore` does), then `GET /api/boards/{id}/history`
-//! for the first page (the history page's first request), and for a page deep in the history.
+//! `change_history` without a summary, as `POST /api/boards/restore` does), which the server's
+//! background describer (`server::history::background`) then describes, newest first.
 //!
 //! ```text
 //! cargo bench -p server --bench history_api
 //! PMO_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo bench -p server --bench history_api
+//! RUST_LOG=sqlx::query=debug cargo bench -p server --bench history_api   # every statement, timed
 //! ```
 //!
 //! Postgres is measured in a schema of its own (dropped afterwards) when `PMO_BENCH_POSTGRES_URL`
-//! (or `PMO_TEST_POSTGRES_URL`) is set. The first request for a page describes its changes in PMO
-//! words (reading the board at each change) and keeps the summaries; later requests for it read
-//! them back with the rows. It prints figures and never fails on them.
-//!
-//! A restored board's rows have no summaries (a restore does not describe 50,000 changes), so
-//! before the pages are timed a member makes [`EDITS`] edits through a real sync connection
-//! (bookings, budgets, moves, renames, as on the board), which the write gate describes as it
-//! commits them: the first page is then what a board in use has, and the time each edit takes
-//! from sending to the server's acknowledgement (the gate's check, the description, the
-//! commit, samod applying it) is printed by kind.
+//! (or `PMO_TEST_POSTGRES_URL`) is set. It prints figures and never fails on them:
+//! - right after the restore, while the background works: the first request of the newest
+//!   page and of a page from the middle (which the background has not reached: the request
+//!   describes it);
+//! - [`EDITS`] edits through a real sync connection (bookings, budgets, moves, renames, as on
+//!   the board), each from sending to the server's acknowledgement, made while the background
+//!   describes the board: what the background's holds of the document cost an edit;
+//! - how long the background took to describe every restored row;
+//! - then first requests of pages described by the background (and of the newest, the edits,
+//!   which the gate described as it committed them), and medians of repeated requests;
+//! - the request path's own description: one page's summaries set back to NULL, requested.
 
 #[path = "../../shared/tests/support/large_board.rs"]
 mod large_board;
@@ -40,8 +42,8 @@ use tokio_tungstenite::tungstenite::Message;
 /// Requests timed per page, after one that loads the board.
 const ROUNDS: usize = 20;
 
-/// Edits made through a sync connection after the restore, each committed (and described) by
-/// the gate: more than a page.
+/// Edits made through a sync connection while the background describes the restored board,
+/// each committed (and described) by the gate: more than a page.
 const EDITS: usize = 60;
 
 /// The board's projects, people and weeks, for the edits.
@@ -53,6 +55,9 @@ struct Cast {
 
 #[tokio::main]
 async fn main() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
+    }
     let started = std::time::Instant::now();
     let (mut board, projects, people, weeks) = large_board::large_board();
     // The same 10,000 changes as the domain benchmarks: budgets, bookings, moves, renames.
@@ -128,10 +133,41 @@ async fn measure(database: &str, database_url: &str, backup: &[u8], cast: &Cast)
         return;
     }
     let restored: BoardSummary = response.json().await.unwrap();
-    println!("history API on {database}: board restored in {:.1?}", started.elapsed());
-    let path = format!("/api/boards/{}/history", restored.id.trim_start_matches("automerge:"));
+    let restored_at = Instant::now();
+    println!("history API on {database}: board restored in {:.1?}", restored_at - started);
+    let board_id = restored.id.trim_start_matches("automerge:").to_owned();
+    let path = format!("/api/boards/{board_id}/history");
+    let database_pool = sqlx::AnyPool::connect(database_url).await.unwrap();
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM change_history WHERE board_id = $1")
+        .bind(&board_id)
+        .fetch_one(&database_pool)
+        .await
+        .unwrap();
 
-    // A member edits: each edit sent alone and waited for, as the app sends them.
+    let page = |query: String| {
+        let (http, url) = (http.clone(), base.join(&format!("{path}{query}")).unwrap());
+        async move {
+            let started = Instant::now();
+            let response = http.get(url).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            let page: HistoryPage = response.json().await.unwrap();
+            (started.elapsed(), page)
+        }
+    };
+    // At once, while the background describes the restored rows, newest first.
+    let (busy_newest, newest) = page(String::new()).await;
+    let next: i64 = newest.next.as_deref().and_then(|next| next.parse().ok()).unwrap_or(0);
+    let undescribed_middle: i64 = undescribed_below(&database_pool, &board_id, next / 2).await;
+    let (busy_middle, _) = page(format!("?before={}", next / 2)).await;
+    println!(
+        "history API on {database}: during the background's work ({rows} rows to describe), first requests: \
+         the newest page {:.1} ms, a page from the middle {:.1} ms ({} of its 50 rows not described yet)",
+        ms(busy_newest),
+        ms(busy_middle),
+        undescribed_middle.min(50)
+    );
+
+    // A member edits meanwhile: each edit sent alone and waited for, as the app sends them.
     let response = http
         .post(base.join("/api/tokens").unwrap())
         .header(CSRF_HEADER, csrf())
@@ -144,62 +180,109 @@ async fn measure(database: &str, database_url: &str, backup: &[u8], cast: &Cast)
     let url = format!("ws://{addr}/sync?token={}", token["secret"].as_str().unwrap());
     match edit_through_sync(&url, restored.document_id(), backup, cast).await {
         Ok(mut latencies) => {
+            let left = undescribed_below(&database_pool, &board_id, i64::MAX).await;
             for (kind, times) in latencies.iter_mut() {
-                report(database, &format!("an edit ({kind}) from sending to the server's acknowledgement"), times);
+                report(
+                    database,
+                    &format!(
+                        "an edit ({kind}) from sending to the server's acknowledgement, during the background's work"
+                    ),
+                    times,
+                );
             }
+            println!("history API on {database}: rows still undescribed after the edits: {left}");
         }
         Err(error) => println!("history API on {database}: the edits through sync failed ({error})"),
     }
 
-    let page = |query: String| {
-        let (http, url) = (http.clone(), base.join(&format!("{path}{query}")).unwrap());
-        async move {
-            let started = Instant::now();
-            let response = http.get(url).send().await.unwrap();
-            assert_eq!(response.status(), 200);
-            let page: HistoryPage = response.json().await.unwrap();
-            (started.elapsed(), page)
+    // The background goes on until every row is described.
+    loop {
+        let left = undescribed_below(&database_pool, &board_id, i64::MAX).await;
+        if left == 0 {
+            break;
         }
-    };
+        if restored_at.elapsed() > Duration::from_secs(1800) {
+            println!("history API on {database}: {left} rows still undescribed after 30 minutes");
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let metrics = &server.state().metrics;
+    let by_background =
+        metrics.history_described.get_or_create(&server::metrics::DescribedByLabel { by: "background" }).get();
+    let by_request =
+        metrics.history_described.get_or_create(&server::metrics::DescribedByLabel { by: "request" }).get();
+    println!(
+        "history API on {database}: the background described the restored board's rows in {:.1?} from the restore \
+         ({by_background} rows; requests described {by_request})",
+        restored_at.elapsed()
+    );
+
     let (cold, first) = page(String::new()).await;
     println!(
-        "history API on {database}: first page, first request (its changes described at commit) {:.1} ms, {} entries",
+        "history API on {database}: first page, first request (the edits, described at commit) {:.1} ms, {} entries",
         ms(cold),
         first.entries.len()
     );
-    // The same page as a restored board's rows are (no summaries): the lazy path's first request.
-    let summaries: Vec<String> = first.entries.iter().map(|entry| entry.summary.clone()).collect();
-    let database_pool = sqlx::AnyPool::connect(database_url).await.unwrap();
-    sqlx::query("UPDATE change_history SET summary = NULL, projects = NULL").execute(&database_pool).await.unwrap();
-    database_pool.close().await;
-    let (lazy, again) = page(String::new()).await;
-    let same = again.entries.iter().map(|entry| &entry.summary).eq(summaries.iter());
+    let (again, _) = page(String::new()).await;
+    println!("history API on {database}: first page, second request {:.1} ms", ms(again));
+    // Pages no request has asked for yet: the restore's newest but one, and a third of the way
+    // down (counted in `seq` from the newest restored row).
+    let (fresh_newest, _) = page(format!("?before={next}")).await;
+    let (fresh_middle, _) = page(format!("?before={}", next / 3)).await;
     println!(
-        "history API on {database}: first page, first request without kept summaries (described then) {:.1} ms, {}",
-        ms(lazy),
-        if same { "the same summaries" } else { "DIFFERENT summaries" }
+        "history API on {database}: once described by the background, first requests: the restore's \
+         second-newest page {:.1} ms, a page a third of the way from the oldest {:.1} ms",
+        ms(fresh_newest),
+        ms(fresh_middle)
     );
     let mut times = Vec::new();
     for _ in 0..ROUNDS {
         times.push(page(String::new()).await.0);
     }
     report(database, "first page (50 newest changes)", &mut times);
-    // A page from the middle of the history: `next` counts down from the newest. Its first
-    // request describes its 50 changes (the board is loaded already); later ones read the
-    // summaries the server kept.
-    let next: i64 = first.next.as_deref().and_then(|next| next.parse().ok()).unwrap_or(0);
     let middle = format!("?before={}", next / 2);
-    let (fresh, _) = page(middle.clone()).await;
-    println!(
-        "history API on {database}: a page from the middle, first request (describes its 50 changes) {:.1} ms",
-        ms(fresh)
-    );
     let mut times = Vec::new();
     for _ in 0..ROUNDS {
         times.push(page(middle.clone()).await.0);
     }
     report(database, "a page from the middle of the history", &mut times);
+
+    // The request path's own description, for rows the background has not reached: one page's
+    // summaries set back to NULL (the background is not told, so it leaves them alone).
+    let lazy_before = next / 4;
+    let (kept, kept_page) = page(format!("?before={lazy_before}")).await;
+    let summaries: Vec<String> = kept_page.entries.iter().map(|entry| entry.summary.clone()).collect();
+    sqlx::query(
+        "UPDATE change_history SET summary = NULL, projects = NULL WHERE board_id = $1 AND seq < $2 AND seq >= $3",
+    )
+    .bind(&board_id)
+    .bind(lazy_before)
+    .bind(lazy_before - 50)
+    .execute(&database_pool)
+    .await
+    .unwrap();
+    let (lazy, described) = page(format!("?before={lazy_before}")).await;
+    let same = described.entries.iter().map(|entry| &entry.summary).eq(summaries.iter());
+    println!(
+        "history API on {database}: a page without kept summaries, first request (described by the request) \
+         {:.1} ms (its first request with the background's summaries: {:.1} ms), {}",
+        ms(lazy),
+        ms(kept),
+        if same { "the same summaries as the background's" } else { "DIFFERENT summaries" }
+    );
+    database_pool.close().await;
     server.stop().await;
+}
+
+/// How many of `board_id`'s rows below `before` have no summary yet.
+async fn undescribed_below(pool: &sqlx::AnyPool, board_id: &str, before: i64) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM change_history WHERE board_id = $1 AND seq < $2 AND summary IS NULL")
+        .bind(board_id)
+        .bind(before)
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }
 
 fn ms(duration: Duration) -> f64 {

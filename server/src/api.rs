@@ -408,6 +408,8 @@ pub async fn create_board(
     let record = BoardRecord { id: document_id.to_string(), name: name.to_owned(), created_at_ms: auth::now_ms() };
     state.store.create_board(&record, &caller.account.id, &changes).await?;
     state.share_policy.role_changed(&record.id, &caller.account.id, Some(Role::Owner));
+    // The board's first change is in its history without a summary.
+    crate::history::rows_written(&state, &record.id, changes.len());
     tracing::info!(board = record.id, owner = caller.account.id, "board created");
     Ok((StatusCode::CREATED, Json(summary(record, Role::Owner))))
 }

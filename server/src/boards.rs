@@ -10,8 +10,8 @@
 //! pending writes first) and dropped, which frees the document.
 //!
 //! A board is *in use* while a [`BoardUse`] for it exists: each sync connection holds one per
-//! board it opened (see `sync::connection`), and the history page, the schema upgrade and the
-//! cluster listener hold one while they read. Loading and unloading one board never overlap:
+//! board it opened (see `sync::connection`), and the history page, the schema upgrade, the
+//! history's background describer and the cluster listener hold one while they read. Loading and unloading one board never overlap:
 //! the slot's lock is held for the whole of either, and whoever opens a board that is being
 //! unloaded waits until it is gone and then loads it afresh from the database. Nothing is lost
 //! by unloading: the write gate commits every change before samod sees it, so what samod still

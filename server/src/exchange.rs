@@ -10,7 +10,8 @@
 //!   size limits, the board schema), then the whole document is checked as a board
 //!   ([`shared::board::validate::check_document`]). A file that fails is refused with the
 //!   reason, and nothing is stored. The uploader owns the new board; its history starts with
-//!   the backup's changes, attributed to the uploader.
+//!   the backup's changes, attributed to the uploader, which the server describes in the
+//!   background from then on (`history::background`).
 
 use axum::{
     body::Bytes,
@@ -233,6 +234,9 @@ pub async fn restore(
     let record = BoardRecord { id: document_id.to_string(), name: restored.name, created_at_ms: auth::now_ms() };
     state.store.create_board(&record, &caller.account.id, &restored.changes).await?;
     state.share_policy.role_changed(&record.id, &caller.account.id, Some(Role::Owner));
+    // Every change of the backup is in the history without a summary: described from now on,
+    // newest first, in the background (`history::background`).
+    crate::history::rows_written(&state, &record.id, restored.changes.len());
     tracing::info!(board = record.id, owner = caller.account.id, changes = restored.changes.len(), "board restored");
     Ok((StatusCode::CREATED, Json(summary(record, Role::Owner))))
 }

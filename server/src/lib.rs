@@ -185,6 +185,8 @@ pub struct AppState {
     /// This process among the nodes sharing the database (in peer ids and logs).
     pub node_id: Arc<str>,
     pub upgrades: upgrade::Upgrades,
+    /// Describes, in the background, the history rows written without a summary.
+    pub describer: history::background::Describer,
     pub password_hashing: auth::PasswordHashing,
     pub leptos_options: LeptosOptions,
 }
@@ -357,6 +359,8 @@ pub struct Server {
     sweeper: JoinHandle<()>,
     /// Deletes expired sessions and invites.
     purger: JoinHandle<()>,
+    /// Describes history rows written without a summary.
+    describer: JoinHandle<()>,
 }
 
 impl Server {
@@ -404,6 +408,7 @@ impl Server {
             .site_pkg_dir(Arc::<str>::from("pkg"))
             .site_addr(addr)
             .build();
+        let describer = history::background::Describer::new(metrics.clone());
         let state = AppState {
             config: Arc::new(config.clone()),
             store,
@@ -415,9 +420,11 @@ impl Server {
             metrics,
             node_id,
             upgrades: upgrade::Upgrades::default(),
+            describer,
             password_hashing: auth::PasswordHashing::new(config.limits.concurrent_password_hashes),
             leptos_options,
         };
+        let describer_task = state.describer.spawn(state.store.clone(), state.boards.clone());
         let (shutdown, stopped) = oneshot::channel::<()>();
         let app = router(state.clone());
         let (limits, metrics) = (config.limits.clone(), state.metrics.clone());
@@ -429,7 +436,16 @@ impl Server {
             Ok(())
         });
         tracing::info!(%addr, "PMO Board is serving");
-        Ok(Server { addr, state, shutdown: Some(shutdown), task, cluster: listener_task, sweeper, purger })
+        Ok(Server {
+            addr,
+            state,
+            shutdown: Some(shutdown),
+            task,
+            cluster: listener_task,
+            sweeper,
+            purger,
+            describer: describer_task,
+        })
     }
 
     pub fn state(&self) -> &AppState {
@@ -443,6 +459,8 @@ impl Server {
             let _ = shutdown.send(());
         }
         self.state.acceptor.close();
+        // What it has not described yet, the next start finds.
+        self.describer.abort();
         // samod stops each board only after its pending writes are done.
         self.state.boards.stop().await;
         self.sweeper.abort();

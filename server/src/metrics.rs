@@ -5,7 +5,8 @@
 //! Counters and gauges live in one [`Metrics`] value shared by every handler. samod reports
 //! what happens inside the repos (sync messages, storage operations) through its observer hook,
 //! which [`Metrics`] implements; the boards loaded and unloaded are counted by
-//! [`crate::boards`], which loads and unloads them.
+//! [`crate::boards`], which loads and unloads them; the history rows described after they
+//! were written, by [`crate::history`] and its background describer.
 
 use std::sync::Arc;
 
@@ -62,6 +63,21 @@ pub struct OperationLabel {
     pub operation: &'static str,
 }
 
+/// Who described a row of a board's history that was written without its summary.
+#[derive(Debug, Clone, Copy, Hash, PartialEq, Eq)]
+pub enum DescribedBy {
+    /// The background describer (`history::background`), soon after the row was written.
+    Background,
+    /// A history request that listed the row before the background reached it.
+    Request,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct DescribedByLabel {
+    /// `background` or `request`.
+    pub by: &'static str,
+}
+
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct ReasonLabel {
     pub reason: String,
@@ -81,6 +97,9 @@ pub struct Metrics {
     pub storage_seconds: Family<OperationLabel, Histogram>,
     pub changes_committed: Counter,
     pub remote_updates: Counter,
+    pub history_described: Family<DescribedByLabel, Counter>,
+    pub history_boards_waiting: Gauge,
+    pub history_hold_seconds: Histogram,
 }
 
 impl Default for Metrics {
@@ -106,6 +125,9 @@ impl Metrics {
             }),
             changes_committed: Counter::default(),
             remote_updates: Counter::default(),
+            history_described: Family::default(),
+            history_boards_waiting: Gauge::default(),
+            history_hold_seconds: Histogram::new([0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256]),
         };
         registry.register("sync_connections", "Open sync (WebSocket) connections", metrics.connections.clone());
         registry.register("sync_connections_opened", "Sync connections accepted", metrics.connections_total.clone());
@@ -133,6 +155,21 @@ impl Metrics {
             "Board updates loaded because another node committed changes",
             metrics.remote_updates.clone(),
         );
+        registry.register(
+            "history_described",
+            "Rows of boards' histories written without a summary and described since, by who described them",
+            metrics.history_described.clone(),
+        );
+        registry.register(
+            "history_boards_waiting",
+            "Boards with rows of history waiting for the background describer",
+            metrics.history_boards_waiting.clone(),
+        );
+        registry.register(
+            "history_hold_seconds",
+            "How long the background describer held a board's document at a time",
+            metrics.history_hold_seconds.clone(),
+        );
         Metrics { registry: Arc::new(registry), ..metrics }
     }
 
@@ -142,6 +179,15 @@ impl Metrics {
 
     pub fn storage(&self, operation: Operation, seconds: f64) {
         self.storage_seconds.get_or_create(&OperationLabel { operation: operation.label() }).observe(seconds);
+    }
+
+    /// Counts `rows` of history described by `by`.
+    pub fn history_described(&self, by: DescribedBy, rows: u64) {
+        let by = match by {
+            DescribedBy::Background => "background",
+            DescribedBy::Request => "request",
+        };
+        self.history_described.get_or_create(&DescribedByLabel { by }).inc_by(rows);
     }
 
     fn encode(&self) -> String {

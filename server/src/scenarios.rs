@@ -294,6 +294,8 @@ pub async fn create(
         created_at_ms: now,
     };
     state.store.create_scenario(&record, &changes).await?;
+    // The board's rows it copied, with their summaries or (not described yet) without.
+    crate::history::rows_written(&state, &scenario_id, changes.len());
     // samod may have asked about the new document before its row existed.
     state.share_policy.access_changed(&scenario_id);
     tracing::info!(board = board_id, scenario = scenario_id, by = caller.account.id, "scenario created");
@@ -374,6 +376,8 @@ pub async fn merge(
         board_handle
             .with_document(|board| board.apply_changes(changes))
             .map_err(|error| anyhow::anyhow!("applying a checked merge failed: {error}"))?;
+        // The merged changes are in the board's history without a summary.
+        crate::history::rows_written(&state, &record.board_id, count);
     }
     let now = auth::now_ms();
     state.store.scenario_merged(&record.id, &caller.account.id, now).await?;

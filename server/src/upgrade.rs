@@ -99,6 +99,8 @@ pub async fn ensure_current(state: &AppState, repo: &samod::Repo, document_id: &
             }
             None => state.store.commit_changes(&board_id, &changes, &notice).await?,
         }
+        // The upgrade is in the board's history without a summary.
+        crate::history::rows_written(state, &board_id, changes.len());
         tracing::info!(board = %document_id, from, "board upgraded");
     }
     // Without an upgrade, dropping the transaction rolls it back, which releases the lock.

@@ -736,6 +736,11 @@ impl Gate {
         let metrics = &self.state.metrics;
         metrics.storage(crate::metrics::Operation::Commit, started.elapsed().as_secs_f64());
         metrics.changes_committed.inc_by(accepted.changes.len() as u64);
+        let undescribed = accepted.changes.len() - accepted.described.len();
+        if undescribed > 0 {
+            // A long offline sync: the gate described only its newest changes.
+            crate::history::rows_written(&self.state, &document_id, undescribed);
+        }
         self.in_flight = Some((checked_handle, accepted.changes.into_iter().map(|(hash, _)| hash).collect()));
         Ok(())
     }
