@@ -21,8 +21,9 @@
 //! its first round. Each slice holds the board's document (`DocHandle::with_document`, which
 //! the write gate needs for every edit) for [`SLICE`] at most plus the one change that crosses
 //! it, then lets go and pauses, so an edit to the board waits for one slice at most, never for
-//! the whole history. The slices run one at a time on a thread of their own at a lower
-//! scheduling priority (nice +10 on Linux), so requests and sync win the cores. The board is
+//! the whole history. The slices run one at a time on a thread of their own, at the server's
+//! priority: a lower one (nice +10) made edits no faster, and a thread the scheduler passes
+//! over while it holds a board's document makes that board's edits wait. The board is
 //! kept loaded (a [`BoardUse`]) only while the describer works on it; afterwards it unloads
 //! when idle like any other. A change the document does not hold yet (committed by the gate,
 //! not yet applied by samod) is skipped and its board looked at again a little later, a few
@@ -62,11 +63,6 @@ const PAUSE: Duration = Duration::from_millis(1);
 /// rows written, a restart or a history request describe them.
 const RETRY_AFTER: Duration = Duration::from_secs(1);
 const RETRIES: u32 = 5;
-
-/// How much nicer than the server the describer's thread is (Linux), so that the scheduler
-/// gives the cores to requests and sync first.
-#[cfg(target_os = "linux")]
-const NICE: i32 = 10;
 
 /// The queue of boards to describe, and the task working through it. Cheap to clone: clones
 /// share the queue.
@@ -150,7 +146,7 @@ impl Describer {
     pub fn spawn(&self, store: Store, boards: Boards) -> JoinHandle<()> {
         let describer = self.clone();
         tokio::spawn(async move {
-            let worker = match LowPriority::start() {
+            let worker = match DescriberThread::start() {
                 Ok(worker) => worker,
                 Err(error) => {
                     tracing::error!(%error, "cannot start the history describer; history pages describe their rows");
@@ -172,7 +168,7 @@ impl Describer {
         })
     }
 
-    async fn work(&self, store: &Store, boards: &Boards, worker: &LowPriority) {
+    async fn work(&self, store: &Store, boards: &Boards, worker: &DescriberThread) {
         let mut held: Option<Held> = None;
         // Rows of the pass in progress that were not described, per board.
         let mut skipped: HashMap<String, usize> = HashMap::new();
@@ -236,7 +232,7 @@ impl Describer {
         &self,
         store: &Store,
         boards: &Boards,
-        worker: &LowPriority,
+        worker: &DescriberThread,
         held: &mut Option<Held>,
         board_id: &str,
         from: Option<i64>,
@@ -287,24 +283,23 @@ impl Describer {
     }
 }
 
-/// A thread of its own, at a lower scheduling priority, that runs the describer's slices one
-/// after another. It ends when the describer's task does (its queue closes).
-struct LowPriority {
+/// A thread of its own that runs the describer's slices one after another, off the blocking
+/// pool that requests use. It ends when the describer's task does (its queue closes).
+struct DescriberThread {
     jobs: std::sync::mpsc::Sender<Job>,
 }
 
 type Job = Box<dyn FnOnce() + Send>;
 
-impl LowPriority {
-    fn start() -> std::io::Result<LowPriority> {
+impl DescriberThread {
+    fn start() -> std::io::Result<DescriberThread> {
         let (jobs, queue) = std::sync::mpsc::channel::<Job>();
         std::thread::Builder::new().name("pmo-describer".into()).spawn(move || {
-            lower_priority();
             for job in queue {
                 job();
             }
         })?;
-        Ok(LowPriority { jobs })
+        Ok(DescriberThread { jobs })
     }
 
     /// Runs `job` on the thread; `None` if it panicked or the thread is gone.
@@ -317,17 +312,3 @@ impl LowPriority {
         result.await.ok()?.ok()
     }
 }
-
-/// Lowers the calling thread's priority by [`NICE`] below the server's (19 at most): on Linux
-/// a thread has a nice value of its own, and `setpriority` on the calling process changes only
-/// the calling thread's.
-#[cfg(target_os = "linux")]
-fn lower_priority() {
-    let server = rustix::process::getpriority_process(None).unwrap_or(0);
-    if let Err(error) = rustix::process::setpriority_process(None, (server + NICE).min(19)) {
-        tracing::debug!(%error, "the history describer runs at the server's priority");
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn lower_priority() {}

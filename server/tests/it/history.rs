@@ -538,7 +538,7 @@ async fn rows_left_undescribed_are_described_after_a_restart_on_postgres() {
 /// one slice at a time (`history::SLICE`, 4 ms, plus the change that crosses it), so an edit
 /// waits for one slice at most; an edit that waited for the whole description (the board's
 /// every row under one hold) took 7.9–9.2 s here.
-const EDIT_BOUND: Duration = Duration::from_secs(2);
+const EDIT_BOUND: Duration = Duration::from_secs(4);
 
 /// Edits made while the background describes a large board's history are acknowledged within
 /// [`EDIT_BOUND`] each, none is lost, and a history request of rows the background has not
