@@ -72,6 +72,16 @@ test("the dashboard's bubbles and KPIs follow a colleague's budget, score and ri
   const radius = Number(await bubble(ids.erp).locator("circle").getAttribute("r"));
   expect(radius).toBeCloseTo(30, 0);
 
+  // A budget that moves a bubble in the drawing order (largest first, so the small ones lie on
+  // top): Mobile app's bubble is written again and moved ahead of Data platform's and CRM's.
+  change((doc) => {
+    doc.projects[ids.mobile].budget = 500000;
+  });
+  await expect(bubble(ids.mobile)).toHaveAttribute("aria-label", /budget 500,000, /);
+  const order = () => tab.locator("[data-testid=bubble-chart] [data-testid=bubble]")
+    .evaluateAll((bubbles) => bubbles.map((bubble) => bubble.dataset.projectId));
+  await expect.poll(order).toEqual([ids.erp, ids.mobile, ids.data, ids.crm]);
+
   // A score: what projects are worth is computed again. CRM's value 6 → 10 of 4‥10, its risk
   // 2 of 1‥5 (less is better): 0.75 × 1 + 0.25 × 0.75 = 0.94.
   change((doc) => {
