@@ -197,7 +197,7 @@ impl LiveReport {
 }
 
 /// The projects whose computed or manager's RAG is red, in priority order: the finance page's
-/// rows (see [`finance::rows`]) of those projects alone.
+/// rows (see [`super::finance::rows`]) of those projects alone.
 fn red_projects(board: &BoardSnapshot) -> Vec<FinanceRow> {
     board
         .projects
