@@ -44,7 +44,8 @@
 // records a CPU profile (Chrome DevTools Protocol Profiler) of each measured step into
 // DIR/<step>.cpuprofile, opened in Chromium's DevTools, and prints the functions with the most
 // self time (a site built with `SITE_KEEP_NAMES=1 scripts/build-site.sh --release` names the
-// Rust functions).
+// Rust functions); a remote edit's profile is DIR/<page>.cpuprofile. `node bench/profile.js
+// DIR/<file>.cpuprofile [TOP] [FILTER]` sums one by function, self and inclusive time.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { chromium } from "@playwright/test";

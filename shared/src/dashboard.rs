@@ -18,7 +18,7 @@
 //! Portfolio selection is not part of it: it is an optimisation run on demand
 //! ([`crate::selection`]), not a figure recomputed on every edit.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use crate::{
     alignment::{self, Coverage, ProjectAlignment, ProjectContributions},
@@ -142,11 +142,37 @@ pub fn compute(board: &BoardSnapshot, weeks: &[IsoWeek]) -> Dashboard {
 /// person and week, and the rules' capacity warnings) is kept while the snapshot's people and
 /// bookings are the very same lists (see [`BoardSnapshot`]: a budget, a stage or a risk leaves
 /// both alone).
+///
+/// The rest is kept the same way while what it reads is the same: what each project is worth
+/// ([`LiveWorth`]) while the criteria, the objectives and the projects' stages, scores and
+/// contributions are; the risk heat map and exposure while the risks are the very same list;
+/// the milestone KPI while the milestones are. A budget then costs the earned value and the
+/// KPIs, a pass over the projects.
 #[derive(Debug, Default)]
 pub struct LiveDashboard {
     capacity: Option<KeptLoads>,
     rules: rules::LiveCheck,
+    worth: LiveWorth,
+    risk: Option<KeptRisk>,
+    milestones: Option<KeptMilestones>,
     kept: bool,
+}
+
+/// The risk heat map and exposure, the risks they were computed from, and what could not run.
+#[derive(Debug)]
+struct KeptRisk {
+    risks: Arc<Vec<crate::board::Risk>>,
+    heat_map: Option<HeatMap>,
+    exposure: Option<PortfolioExposure>,
+    problems: Vec<Problem>,
+}
+
+/// The on-time milestone rate and the milestones it was computed from.
+#[derive(Debug)]
+struct KeptMilestones {
+    milestones: Arc<Vec<crate::board::Milestone>>,
+    rate: Option<MilestoneRate>,
+    problems: Vec<Problem>,
 }
 
 /// Capacity against demand and the lists it was computed from.
@@ -175,9 +201,25 @@ impl LiveDashboard {
                 loads,
             });
         }
-        let kept = self.capacity.as_ref().expect("computed above");
         let warnings = self.rules.check_from(board, weeks.first().copied());
-        compute_from(board, kept, warnings)
+        let mut problems = Problems::default();
+        let worth = self.worth.worth_noting(board, &mut problems).clone();
+        if !self.risk.as_ref().is_some_and(|kept| Arc::ptr_eq(&kept.risks, &board.risks)) {
+            let mut problems = Problems::default();
+            let (heat_map, exposure) = risk_figures(board, &mut problems);
+            self.risk = Some(KeptRisk { risks: board.risks.clone(), heat_map, exposure, problems: problems.0 });
+        }
+        if !self.milestones.as_ref().is_some_and(|kept| Arc::ptr_eq(&kept.milestones, &board.milestones)) {
+            let mut problems = Problems::default();
+            let rate = milestone_rate(board, &mut problems);
+            self.milestones = Some(KeptMilestones { milestones: board.milestones.clone(), rate, problems: problems.0 });
+        }
+        let kept = Kept {
+            loads: self.capacity.as_ref().expect("computed above"),
+            risk: self.risk.as_ref().expect("computed above"),
+            milestones: self.milestones.as_ref().expect("computed above"),
+        };
+        compute_from(board, worth, problems, kept, warnings)
     }
 
     /// Whether the last [`LiveDashboard::compute`] kept capacity against demand as it was.
@@ -186,16 +228,28 @@ impl LiveDashboard {
     }
 }
 
-fn compute_from(board: &BoardSnapshot, kept: &KeptLoads, warnings: Vec<Warning>) -> Dashboard {
-    let mut problems = Problems::default();
+/// What [`LiveDashboard`] kept, for [`compute_from`].
+struct Kept<'a> {
+    loads: &'a KeptLoads,
+    risk: &'a KeptRisk,
+    milestones: &'a KeptMilestones,
+}
 
-    let Worth { ranking, unscored, alignment, coverage } = worth_in(board, &mut problems);
+/// The dashboard of `board` from what is kept and `worth` (whose problems are in `problems`).
+fn compute_from(
+    board: &BoardSnapshot,
+    worth: Worth,
+    mut problems: Problems,
+    kept: Kept<'_>,
+    warnings: Vec<Warning>,
+) -> Dashboard {
+    let Worth { ranking, unscored, alignment, coverage } = worth;
 
     // Capacity against demand.
-    let loads = kept.loads.clone();
-    let over_allocated = kept.over_allocated.clone();
-    let teams = kept.teams.clone();
-    let roles = kept.roles.clone();
+    let loads = kept.loads.loads.clone();
+    let over_allocated = kept.loads.over_allocated.clone();
+    let teams = kept.loads.teams.clone();
+    let roles = kept.loads.roles.clone();
 
     // Earned value, project by project so one bad project does not hide the others.
     let thresholds = RagThresholds::new(board.settings.rag_green_min, board.settings.rag_amber_min);
@@ -226,20 +280,10 @@ fn compute_from(board: &BoardSnapshot, kept: &KeptLoads, warnings: Vec<Warning>)
     }
     let earned_value = problems.keep(Computation::PortfolioEarnedValue, finance::portfolio_earned_value(&figures));
 
-    // Risk.
-    let risks: Vec<risk::Risk> = board
-        .risks
-        .iter()
-        .map(|r| risk::Risk {
-            risk_id: r.id.clone(),
-            project_id: r.project.clone(),
-            probability: r.probability,
-            impact: r.impact,
-            roam: r.roam,
-        })
-        .collect();
-    let heat_map = problems.keep(Computation::RiskHeatMap, risk::heat_map(&risks));
-    let exposure = problems.keep(Computation::RiskExposure, risk::exposure(&risks));
+    // Risk: its problems come here, in the order `compute` has always listed them.
+    let heat_map = kept.risk.heat_map.clone();
+    let exposure = kept.risk.exposure.clone();
+    problems.0.extend(kept.risk.problems.iter().cloned());
 
     // KPIs.
     let closed: Vec<ClosedProject> = board
@@ -266,17 +310,13 @@ fn compute_from(board: &BoardSnapshot, kept: &KeptLoads, warnings: Vec<Warning>)
             capacity_hours: load.weeks.iter().map(|w| w.capacity_hours).sum(),
         })
         .collect();
-    let milestones: Vec<MilestoneDates> = board
-        .milestones
-        .iter()
-        .map(|m| MilestoneDates { milestone_id: m.id.clone(), due: m.due, forecast: m.forecast, done_on: m.done_on })
-        .collect();
     let kpis = Kpis {
         success_rate: problems.keep(Computation::SuccessRate, kpi::success_rate(&closed, &SuccessTolerance::default())),
         utilisation: problems.keep(Computation::Utilisation, kpi::resource_utilisation(&hours)),
         cost_and_schedule: problems.keep(Computation::CostAndSchedule, kpi::cost_and_schedule(&figures)),
-        milestones: problems.keep(Computation::Milestones, kpi::on_time_milestone_rate(&milestones)),
+        milestones: kept.milestones.rate.clone(),
     };
+    problems.0.extend(kept.milestones.problems.iter().cloned());
 
     Dashboard {
         ranking,
@@ -315,6 +355,99 @@ pub struct Worth {
 /// there; the reasons are in [`Dashboard::problems`]).
 pub fn worth(board: &BoardSnapshot) -> Worth {
     worth_in(board, &mut Problems::default())
+}
+
+/// [`worth`] on a board that changes one edit at a time: kept while the criteria, the
+/// objectives and every project's place, stage, scores and contributions are as they were (a
+/// budget, a booking, a risk or a name leaves it as it is), computed again otherwise. On a
+/// large board the weighted ranking and the alignment are most of the dashboard's and the
+/// selection's work on a change.
+#[derive(Debug, Default)]
+pub struct LiveWorth {
+    kept: Option<KeptWorth>,
+    reused: bool,
+}
+
+/// [`Worth`], what could not be computed, and what it was computed from.
+#[derive(Debug)]
+struct KeptWorth {
+    criteria: Vec<scoring::Criterion>,
+    objectives: Vec<alignment::Objective>,
+    projects: Arc<Vec<crate::board::Project>>,
+    worth: Worth,
+    problems: Vec<Problem>,
+}
+
+impl LiveWorth {
+    /// What [`worth`] answers for `board`.
+    pub fn worth(&mut self, board: &BoardSnapshot) -> &Worth {
+        self.worth_noting(board, &mut Problems::default())
+    }
+
+    /// Whether the last [`LiveWorth::worth`] kept the worth it had.
+    pub fn kept(&self) -> bool {
+        self.reused
+    }
+
+    /// What the last [`LiveWorth::worth`] answered.
+    pub(crate) fn last(&self) -> Option<&Worth> {
+        self.kept.as_ref().map(|kept| &kept.worth)
+    }
+
+    /// The worth, its problems added to `problems`.
+    fn worth_noting(&mut self, board: &BoardSnapshot, problems: &mut Problems) -> &Worth {
+        self.reused = self.kept.as_ref().is_some_and(|kept| {
+            kept.criteria == board.criteria
+                && kept.objectives == board.objectives
+                && crate::board::projects_agree(&kept.projects, &board.projects, |a, b| {
+                    a.stage == b.stage && a.scores == b.scores && a.contributions == b.contributions
+                })
+        });
+        if !self.reused {
+            let mut found = Problems::default();
+            let worth = worth_in(board, &mut found);
+            self.kept = Some(KeptWorth {
+                criteria: board.criteria.clone(),
+                objectives: board.objectives.clone(),
+                projects: board.projects.clone(),
+                worth,
+                problems: found.0,
+            });
+        }
+        let kept = self.kept.as_mut().expect("computed above");
+        // The list it agrees with, held from now on: the next change is compared with this one.
+        kept.projects = board.projects.clone();
+        problems.0.extend(kept.problems.iter().cloned());
+        &kept.worth
+    }
+}
+
+/// The risk heat map and exposure of `board`'s risks.
+fn risk_figures(board: &BoardSnapshot, problems: &mut Problems) -> (Option<HeatMap>, Option<PortfolioExposure>) {
+    let risks: Vec<risk::Risk> = board
+        .risks
+        .iter()
+        .map(|r| risk::Risk {
+            risk_id: r.id.clone(),
+            project_id: r.project.clone(),
+            probability: r.probability,
+            impact: r.impact,
+            roam: r.roam,
+        })
+        .collect();
+    let heat_map = problems.keep(Computation::RiskHeatMap, risk::heat_map(&risks));
+    let exposure = problems.keep(Computation::RiskExposure, risk::exposure(&risks));
+    (heat_map, exposure)
+}
+
+/// The on-time milestone rate of `board`'s milestones.
+fn milestone_rate(board: &BoardSnapshot, problems: &mut Problems) -> Option<MilestoneRate> {
+    let milestones: Vec<MilestoneDates> = board
+        .milestones
+        .iter()
+        .map(|m| MilestoneDates { milestone_id: m.id.clone(), due: m.due, forecast: m.forecast, done_on: m.done_on })
+        .collect();
+    problems.keep(Computation::Milestones, kpi::on_time_milestone_rate(&milestones))
 }
 
 fn worth_in(board: &BoardSnapshot, problems: &mut Problems) -> Worth {

@@ -141,6 +141,16 @@ pub struct LiveCheck {
     capacity: Option<KeptCapacity>,
     /// Whether the last check kept the capacity warnings.
     kept: bool,
+    dependencies: Option<KeptDependencies>,
+}
+
+/// The dependency warnings and the projects they were found in: kept while every project's
+/// name, stage and dependencies are as they were (a budget leaves them alone; the cycles are
+/// searched from every project).
+#[derive(Debug)]
+struct KeptDependencies {
+    projects: std::sync::Arc<Vec<crate::board::Project>>,
+    warnings: Vec<Warning>,
 }
 
 /// The capacity warnings and the lists they were computed from.
@@ -164,7 +174,19 @@ impl LiveCheck {
         }
         let mut warnings = budget_warnings(board);
         warnings.extend(self.capacity.as_ref().map(|kept| kept.warnings.iter().cloned()).into_iter().flatten());
-        warnings.extend(dependency_warnings(board));
+        let same = self.dependencies.as_ref().is_some_and(|kept| {
+            crate::board::projects_agree(&kept.projects, &board.projects, |a, b| {
+                a.name == b.name && a.stage == b.stage && a.depends_on == b.depends_on
+            })
+        });
+        match &mut self.dependencies {
+            Some(kept) if same => kept.projects = board.projects.clone(),
+            _ => {
+                self.dependencies =
+                    Some(KeptDependencies { projects: board.projects.clone(), warnings: dependency_warnings(board) })
+            }
+        }
+        warnings.extend(self.dependencies.as_ref().map(|kept| kept.warnings.iter().cloned()).into_iter().flatten());
         warnings
     }
 

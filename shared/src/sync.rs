@@ -157,8 +157,18 @@ impl SyncClient {
     }
 
     /// How many changes of the board the server is not known to have.
+    ///
+    /// Asked after every frame and every tick (the sync badge). Almost always the server holds
+    /// the board as it is, after a colleague's change as after an acknowledged edit: every
+    /// head is one the server has, and nothing is counted. Otherwise Automerge walks the
+    /// change graph to the heads the server has, reading each change's metadata only (the
+    /// changes themselves were built, compressed, for nothing but their number).
     pub fn unsynced_changes(&self, board: &mut Board) -> usize {
-        board.doc_mut().get_changes(&self.state.shared_heads).len()
+        let heads = board.heads();
+        if heads.iter().all(|head| self.state.shared_heads.contains(head)) {
+            return 0;
+        }
+        board.doc_mut().get_changes_meta(&self.state.shared_heads).len()
     }
 
     /// Handles one frame from the server.

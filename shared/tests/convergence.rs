@@ -27,6 +27,7 @@ enum Edit {
     AddRisk { project: usize, probability: u8, impact: u8, resolved: bool },
     Financials { project: usize, spent: u16, earned: u16 },
     Depend { project: usize, on: usize },
+    Budget { project: usize, budget: u16 },
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -57,6 +58,7 @@ fn edit() -> impl Strategy<Value = Edit> {
             earned
         }),
         (any::<usize>(), any::<usize>()).prop_map(|(project, on)| Edit::Depend { project, on }),
+        (any::<usize>(), any::<u16>()).prop_map(|(project, budget)| Edit::Budget { project, budget }),
     ]
 }
 
@@ -145,6 +147,10 @@ fn apply(board: &mut Board, edit: &Edit, ledger: &mut Ledger) {
         Edit::Depend { project, on } => match (pick_project(*project), pick_project(*on)) {
             (Some(id), Some(on)) => board.add_dependency(&id, &on),
             _ => Ok(()),
+        },
+        Edit::Budget { project, budget } => match pick_project(*project) {
+            Some(id) => board.set_project_budget(&id, f64::from(*budget)),
+            None => Ok(()),
         },
         Edit::AddPerson { name, capacity } => {
             board.add_person(PersonId::random(), NewPerson::named(name, f64::from(*capacity)))
@@ -269,6 +275,60 @@ proptest! {
             let expected = live.board().snapshot();
             prop_assert_eq!(live.refresh(), &expected);
             prop_assert!(live.snapshot().index_is_current(), "the index is behind after a merge");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// What the pages compute from the live board a change at a time, keeping what the change
+    /// did not touch (the dashboard, the review, the selection's values and problem), always
+    /// equals what they compute afresh from the same snapshot: a kept figure is never stale.
+    #[test]
+    fn the_live_figures_always_equal_figures_computed_afresh(
+        rounds in proptest::collection::vec(
+            (proptest::collection::vec(edit(), 1..8), proptest::collection::vec(edit(), 0..8)),
+            1..5,
+        ),
+    ) {
+        use shared::views::{dashboard::ChartFrame, report, selection as view};
+        let mut origin = Board::new("Portfolio").unwrap();
+        let mut ledger = Ledger::default();
+        for name in ["ERP", "CRM"] {
+            apply(&mut origin, &Edit::AddProject { name: name.into() }, &mut ledger);
+        }
+        apply(&mut origin, &Edit::AddPerson { name: "Li".into(), capacity: 40 }, &mut ledger);
+        origin.add_criterion(CriterionId::random(), "Value", 2.0, Direction::HigherIsBetter).unwrap();
+        let weeks: Vec<IsoWeek> = (47..51).map(|week| IsoWeek::new(2026, week).unwrap()).collect();
+        let chart = ChartFrame::new(640.0, 400.0);
+        let setup = view::Setup { budget: 250.0, ..Default::default() };
+        let mut other = origin.fork();
+        let mut live = shared::board::LiveBoard::new(origin);
+        let (mut dashboard, mut review) = (dashboard::LiveDashboard::default(), report::LiveReport::default());
+        let (mut values, mut problem) = (view::LiveValues::default(), view::LiveProblem::default());
+        let mut check = |snapshot: &shared::board::BoardSnapshot| -> Result<(), TestCaseError> {
+            prop_assert_eq!(dashboard.compute(snapshot, &weeks), dashboard::compute(snapshot, &weeks));
+            prop_assert_eq!(review.report(snapshot, &weeks, &chart), report::report(snapshot, &weeks, &chart));
+            let live_values = values.values(snapshot);
+            prop_assert_eq!(&*live_values, &view::candidate_values(snapshot));
+            prop_assert_eq!(
+                problem.problem(snapshot, &live_values, &setup, &weeks),
+                view::build_problem(snapshot, &live_values, &setup, &weeks)
+            );
+            Ok(())
+        };
+        check(live.snapshot())?;
+        for (local, remote) in &rounds {
+            for edit in local {
+                apply(live.board_mut(), edit, &mut ledger);
+                check(live.refresh())?;
+            }
+            for edit in remote {
+                apply(&mut other, edit, &mut ledger);
+            }
+            live.board_mut().merge(&mut other).unwrap();
+            check(live.refresh())?;
         }
     }
 }

@@ -56,10 +56,10 @@ fn large_board_timings_in_wasm() {
     let started = now_ms();
     let workbook = export::xlsx(&export::tables(&snapshot), 0).unwrap();
     console_log!("wasm: XLSX export of every table {:.0} ms ({} KB)", now_ms() - started, workbook.len() / 1024);
-    let projects = export::csv(&export::sheet(&snapshot, Table::Projects));
+    let projects_csv = export::csv(&export::sheet(&snapshot, Table::Projects));
     let empty = shared::Board::new("Empty").unwrap().snapshot();
     let started = now_ms();
-    let plan = import::plan(&empty, &import::read("projects.csv", &projects).unwrap());
+    let plan = import::plan(&empty, &import::read("projects.csv", &projects_csv).unwrap());
     console_log!("wasm: CSV import preview of 1,000 projects {:.0} ms", now_ms() - started);
     assert_eq!(plan.projects.len(), snapshot.projects.len());
     // Time travel (issue 14): 10,000 more changes, the board at a point in their middle, and
@@ -114,4 +114,67 @@ fn large_board_timings_in_wasm() {
     let described = newest.iter().filter_map(|hash| board.describe_change(hash)).count();
     console_log!("wasm: describe a history page (the 50 newest changes) {:.1} ms", now_ms() - started);
     assert_eq!(described, 50);
+}
+
+/// A colleague's budget on the large board, as the dashboard, the review and the selection take
+/// it: their figures computed afresh (as the review and the selection did until 2026-11-29)
+/// against the live computations, which keep what the change did not touch (the native
+/// counterpart is `cargo run --release -p shared --example live_pages`).
+#[wasm_bindgen_test]
+fn a_colleagues_budget_in_wasm() {
+    use shared::views::{dashboard::ChartFrame, report, selection as view};
+    let (board, projects, _people, weeks) = large_board::large_board();
+    let weeks = &weeks[..12];
+    let chart = ChartFrame::new(640.0, 400.0);
+    let mut live = LiveBoard::new(board);
+    let (mut live_dashboard, mut live_report) = (dashboard::LiveDashboard::default(), report::LiveReport::default());
+    let (mut live_values, mut live_problem) = (view::LiveValues::default(), view::LiveProblem::default());
+    let setup = |snapshot: &shared::board::BoardSnapshot| view::Setup {
+        budget: view::default_budget(snapshot),
+        ..Default::default()
+    };
+    let snapshot = live.snapshot().clone();
+    live_dashboard.compute(&snapshot, weeks);
+    live_report.report(&snapshot, weeks, &chart);
+    let values = live_values.values(&snapshot);
+    live_problem.problem(&snapshot, &values, &setup(&snapshot), weeks);
+    let rounds = 10;
+    let mut spent = [0.0; 7];
+    let mut held = Vec::new();
+    for round in 0..rounds {
+        live.board_mut().set_project_budget(&projects[11], 200_000.0 + round as f64).unwrap();
+        let mut clock = now_ms();
+        let mut lap = |step: usize| {
+            let now = now_ms();
+            spent[step] += now - clock;
+            clock = now;
+        };
+        live.refresh();
+        let snapshot = live.snapshot().clone();
+        lap(0);
+        let fresh = dashboard::compute(&snapshot, weeks);
+        lap(1);
+        let kept = live_dashboard.compute(&snapshot, weeks);
+        lap(2);
+        assert_eq!(kept, fresh);
+        let fresh = report::report(&snapshot, weeks, &chart);
+        lap(3);
+        let kept = live_report.report(&snapshot, weeks, &chart);
+        lap(4);
+        assert_eq!(kept, fresh);
+        let values = view::candidate_values(&snapshot);
+        let fresh = view::build_problem(&snapshot, &values, &setup(&snapshot), weeks);
+        lap(5);
+        let values = live_values.values(&snapshot);
+        let kept = live_problem.problem(&snapshot, &values, &setup(&snapshot), weeks);
+        lap(6);
+        assert_eq!(kept, fresh);
+        held.push(snapshot);
+        held.drain(..held.len() - 1);
+    }
+    let mean = |step: usize| spent[step] / rounds as f64;
+    console_log!("wasm: a colleague's budget (mean of {rounds}): live snapshot {:.1} ms", mean(0));
+    console_log!("wasm:   dashboard afresh {:.1} ms, live {:.1} ms", mean(1), mean(2));
+    console_log!("wasm:   review afresh {:.1} ms, live {:.1} ms", mean(3), mean(4));
+    console_log!("wasm:   selection's values and problem afresh {:.1} ms, live {:.1} ms", mean(5), mean(6));
 }

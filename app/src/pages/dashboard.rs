@@ -5,8 +5,11 @@
 //! remote, and kept for the page's next visit while the board stays as it is
 //! (`components::remembered`); the figures themselves come from `shared::views::dashboard`.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use shared::{
+    board::BoardSnapshot,
     dashboard::{self, Problem},
     finance::Rag,
     format,
@@ -27,7 +30,7 @@ use crate::{
         PLANNING_WEEKS,
     },
     i18n::*,
-    language::lang,
+    language::{lang, Language},
 };
 
 /// How a KPI was computed, in the reader's language (tracked).
@@ -67,7 +70,7 @@ pub(crate) fn kpi_how(i18n: I18nContext<Locale>, how: &KpiHow) -> String {
 
 /// What the dashboard shows of a board: KPI tiles, rule warnings with their links, RAG counts,
 /// the chart's bubbles, and the computations that could not run.
-type Figures = (Vec<KpiTile>, Vec<WarningLink>, RagCounts, Vec<Bubble>, Vec<Problem>);
+type Figures = (Vec<KpiTile>, Arc<Vec<WarningLink>>, RagCounts, Arc<Vec<Bubble>>, Vec<Problem>);
 
 thread_local! {
     /// The figures the dashboard showed last (see [`remembered`]).
@@ -84,8 +87,13 @@ pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let this_week = IsoWeek::containing(chrono::Utc::now().date_naive());
     let weeks = StoredValue::new(this_week.span(PLANNING_WEEKS));
-    // Kept between changes: a budget or a stage does not sum every booking again.
+    // Kept between changes: a budget or a stage does not sum every booking again, nor rank
+    // every project (`LiveDashboard`).
     let live = StoredValue::new(dashboard::LiveDashboard::default());
+    // The warnings' lines and links, kept while the warnings are the same (and the projects
+    // they link to): grouping thousands of capacity warnings again on every change is most of
+    // their cost.
+    let kept_links = StoredValue::new(None::<KeptLinks>);
     let figures = Memo::new(move |_| {
         let snapshot = board.view.snapshot.get();
         // Opening the dashboard again on an unchanged board computes nothing.
@@ -93,18 +101,26 @@ pub fn DashboardPage() -> impl IntoView {
             let dashboard = live
                 .try_update_value(|dashboard| dashboard.compute(&snapshot, &weeks.get_value()))
                 .expect("the page's own value");
+            let links = kept_links
+                .try_update_value(|kept| links_of(kept, &snapshot, &dashboard.warnings))
+                .expect("the page's own value");
             (
                 views::dashboard::kpi_tiles(&dashboard),
-                views::dashboard::warning_links(&snapshot, &dashboard.warnings),
+                links,
                 views::dashboard::rag_counts(&snapshot, &dashboard),
-                views::dashboard::bubbles(&snapshot, &dashboard, &CHART),
+                Arc::new(views::dashboard::bubbles(&snapshot, &dashboard, &CHART)),
                 dashboard.problems,
             )
         })
     });
+    // Each part of the page follows its own memo: a budget changes a KPI, a bubble and perhaps
+    // a warning, and the parts that did not change are not drawn again.
+    let tile_list = Memo::new(move |_| figures.with(|(tiles, ..)| tiles.clone()));
+    let rag_counts = Memo::new(move |_| figures.with(|(_, _, counts, ..)| *counts));
+    let bubble_list = Memo::new(move |_| figures.with(|(.., bubbles, _)| bubbles.clone()));
 
     let tiles = move || {
-        figures.with(|(tiles, ..)| {
+        tile_list.with(|tiles| {
             tiles
                 .iter()
                 .map(|tile| {
@@ -195,7 +211,7 @@ pub fn DashboardPage() -> impl IntoView {
         }
     };
     let rag = move || {
-        let counts = figures.with(|(_, _, counts, ..)| *counts);
+        let counts = rag_counts.get();
         view! {
             <table class="rag-counts">
                 <thead><tr><th></th><th>{t!(i18n, dashboard.green)}</th><th>{t!(i18n, dashboard.amber)}</th>
@@ -215,10 +231,8 @@ pub fn DashboardPage() -> impl IntoView {
         }
     };
     let chart = move || {
-        let markup = figures
-            .with(|(.., bubbles, _)| bubble_chart_svg(i18n, bubbles, &|id| board.href(&format!("project/{id}"))));
         view! {
-            <div class="bubble-chart" data-testid="bubble-chart" inner_html=markup></div>
+            <BubbleChart bubbles=bubble_list.into() testid="bubble-chart"/>
             <p class="chart-legend" aria-hidden="true">
                 <span><span class="rag-dot rag-green"></span>{t!(i18n, dashboard.green)}</span>
                 <span><span class="rag-dot rag-amber"></span>{t!(i18n, dashboard.amber)}</span>
@@ -252,8 +266,177 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
+/// The warnings' lines with their links, the warnings they were made from and the projects
+/// they link to.
+type KeptLinks = (Vec<Warning>, Arc<Vec<shared::board::Project>>, Arc<Vec<WarningLink>>);
+
+/// The warnings' lines with their links: those `kept` while the warnings are the same and, if
+/// any warning links to a project, the projects are the same list; made again otherwise.
+fn links_of(kept: &mut Option<KeptLinks>, snapshot: &BoardSnapshot, warnings: &[Warning]) -> Arc<Vec<WarningLink>> {
+    let names_projects = |warnings: &[Warning]| {
+        warnings
+            .iter()
+            .any(|warning| matches!(warning, Warning::DependsOnCancelled { .. } | Warning::DependencyCycle { .. }))
+    };
+    match kept {
+        Some((kept_warnings, projects, links))
+            if kept_warnings.as_slice() == warnings
+                && (!names_projects(warnings) || Arc::ptr_eq(projects, &snapshot.projects)) =>
+        {
+            links.clone()
+        }
+        _ => {
+            let links = Arc::new(views::dashboard::warning_links(snapshot, warnings));
+            *kept = Some((warnings.to_vec(), snapshot.projects.clone(), links.clone()));
+            links
+        }
+    }
+}
+
+/// What the bubble chart shows and in which words, as last drawn.
+struct Drawn {
+    bubbles: Arc<Vec<Bubble>>,
+    language: Language,
+    /// The point in history the bubbles link to.
+    at: Option<Vec<shared::history::ChangeHash>>,
+}
+
+/// The portfolio's bubble chart (`data-testid` `testid`), drawn whole when it first shows, in
+/// another language, or when the projects on it change, and otherwise patched: after a
+/// colleague's budget only that project's bubble is written again (and moved, when its size
+/// moves it in the drawing order). Writing all 800 bubbles of a large board again, with their
+/// titles in words, was most of the dashboard's script after each change.
+#[component]
+pub(crate) fn BubbleChart(bubbles: Signal<Arc<Vec<Bubble>>>, testid: &'static str) -> impl IntoView {
+    let board = BoardContext::get();
+    let i18n = use_i18n();
+    let container = NodeRef::<leptos::html::Div>::new();
+    let drawn = StoredValue::new_local(None::<Drawn>);
+    Effect::new(move |_| {
+        let language = lang();
+        i18n.get_locale();
+        let at = board.at.get();
+        let bubbles = bubbles.get();
+        let Some(element) = container.get() else { return };
+        let href = |id: &str| board.href(&format!("project/{id}"));
+        let patched = drawn.with_value(|drawn| match drawn {
+            Some(drawn) if drawn.language == language && drawn.at == at => {
+                patch_bubbles(&element, &drawn.bubbles, &bubbles, &|bubble| bubble_svg(i18n, bubble, &href))
+            }
+            _ => false,
+        });
+        if !patched {
+            element.set_inner_html(&bubble_chart_svg(i18n, &bubbles, &href));
+        }
+        drawn.set_value(Some(Drawn { bubbles, language, at }));
+    });
+    view! { <div class="bubble-chart" data-testid=testid node_ref=container></div> }
+}
+
+/// Brings the bubbles drawn in `chart` (`before`) to `now` by writing again only the bubbles
+/// that changed and moving those whose place in the drawing order changed. `false` when that
+/// is not worth it or not possible (other projects, or most bubbles changed): draw it whole.
+fn patch_bubbles(
+    chart: &web_sys::Element,
+    before: &[Bubble],
+    now: &[Bubble],
+    markup: &dyn Fn(&Bubble) -> String,
+) -> bool {
+    use wasm_bindgen::JsCast;
+    if before.len() != now.len() || now.is_empty() {
+        return false;
+    }
+    let Some(group) = chart.query_selector("g.bubbles").ok().flatten() else { return false };
+    let children = group.children();
+    if children.length() as usize != before.len() {
+        return false;
+    }
+    let place: std::collections::HashMap<&shared::ProjectId, usize> =
+        before.iter().enumerate().map(|(at, bubble)| (&bubble.id, at)).collect();
+    let mut changed = Vec::new();
+    for bubble in now {
+        let Some(&at) = place.get(&bubble.id) else { return false };
+        if before[at] != *bubble {
+            changed.push(at);
+        }
+    }
+    // Beyond a quarter (the largest budget changed, which resizes every bubble), drawing it
+    // whole in one go is cheaper than one bubble at a time.
+    if changed.len() * 4 > now.len() {
+        return false;
+    }
+    let Some(document) = web_sys::window().and_then(|window| window.document()) else { return false };
+    // The elements in the order drawn before, each written again where its bubble changed.
+    let mut elements: Vec<web_sys::Element> = Vec::with_capacity(before.len());
+    for at in 0..before.len() {
+        let Some(element) = children.item(at as u32) else { return false };
+        elements.push(element);
+    }
+    let Ok(scratch) = document.create_element_ns(Some("http://www.w3.org/2000/svg"), "g") else { return false };
+    for at in changed {
+        let bubble = now.iter().find(|bubble| bubble.id == before[at].id).expect("placed above");
+        scratch.set_inner_html(&markup(bubble));
+        let Some(fresh) = scratch.first_element_child() else { return false };
+        if elements[at].replace_with_with_node_1(&fresh).is_err() {
+            return false;
+        }
+        elements[at] = fresh;
+    }
+    // The run of places whose bubble moved; every place outside it keeps its bubble.
+    let moved = |at: &usize| now[*at].id != before[*at].id;
+    if let (Some(first), Some(last)) = ((0..now.len()).find(moved), (0..now.len()).rev().find(moved)) {
+        let after: Option<web_sys::Node> = elements.get(last + 1).map(|element| element.clone().unchecked_into());
+        for bubble in &now[first..=last] {
+            let element = &elements[place[&bubble.id]];
+            if group.insert_before(element, after.as_ref()).is_err() {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// One bubble as SVG markup: a link to its project, with its title in the reader's words.
+fn bubble_svg(i18n: I18nContext<Locale>, bubble: &Bubble, href: &dyn Fn(&str) -> String) -> String {
+    let language = lang();
+    let (rag, rag_text) = match bubble.rag {
+        Some(Rag::Green) => ("green", t_string!(i18n, dashboard.rag_green)),
+        Some(Rag::Amber) => ("amber", t_string!(i18n, dashboard.rag_amber)),
+        Some(Rag::Red) => ("red", t_string!(i18n, dashboard.rag_red)),
+        None => ("none", t_string!(i18n, dashboard.rag_not_rated)),
+    };
+    let basis = match bubble.basis {
+        ValueBasis::WeightedScore => t_string!(i18n, dashboard.basis_weighted),
+        ValueBasis::Alignment => t_string!(i18n, dashboard.basis_alignment),
+        ValueBasis::None => t_string!(i18n, dashboard.basis_none),
+    };
+    let title = tr!(
+        i18n,
+        dashboard.bubble_title,
+        name = bubble.name.clone(),
+        value = format::number(language, bubble.value, 2),
+        basis,
+        risk = bubble.risk,
+        budget = format::whole_amount(language, bubble.budget),
+        rag = rag_text
+    )
+    .to_string();
+    format!(
+        r#"<a href="{href}" data-testid="bubble" data-project-id="{id}" aria-label="{title}"><title>{title}</title><circle class="bubble rag-{rag}" cx="{cx:.1}" cy="{cy:.1}" r="{r:.1}"/><text class="bubble-label" x="{cx:.1}" y="{ly:.1}" text-anchor="middle">{name}</text></a>"#,
+        href = escape(&href(bubble.id.as_str())),
+        id = escape(bubble.id.as_str()),
+        title = escape(&title),
+        cx = bubble.cx,
+        cy = bubble.cy,
+        r = bubble.r,
+        ly = bubble.cy - bubble.r - 4.0,
+        name = escape(&bubble.name),
+    )
+}
+
 /// The bubble chart as SVG markup: bubbles are SVG links (`<a href>`), which a view macro
-/// would build as HTML anchors, invisible inside an `<svg>`.
+/// would build as HTML anchors, invisible inside an `<svg>`. They are drawn in one group
+/// (`g.bubbles`), whose children [`patch_bubbles`] replaces one at a time.
 pub(crate) fn bubble_chart_svg(i18n: I18nContext<Locale>, bubbles: &[Bubble], href: &dyn Fn(&str) -> String) -> String {
     let frame = CHART;
     let language = lang();
@@ -301,41 +484,11 @@ pub(crate) fn bubble_chart_svg(i18n: I18nContext<Locale>, bubbles: &[Bubble], hr
         y = frame.height - 8.0,
         ty = frame.y(0.5),
     );
+    svg += r#"<g class="bubbles">"#;
     for bubble in bubbles {
-        let (rag, rag_text) = match bubble.rag {
-            Some(Rag::Green) => ("green", t_string!(i18n, dashboard.rag_green)),
-            Some(Rag::Amber) => ("amber", t_string!(i18n, dashboard.rag_amber)),
-            Some(Rag::Red) => ("red", t_string!(i18n, dashboard.rag_red)),
-            None => ("none", t_string!(i18n, dashboard.rag_not_rated)),
-        };
-        let basis = match bubble.basis {
-            ValueBasis::WeightedScore => t_string!(i18n, dashboard.basis_weighted),
-            ValueBasis::Alignment => t_string!(i18n, dashboard.basis_alignment),
-            ValueBasis::None => t_string!(i18n, dashboard.basis_none),
-        };
-        let title = tr!(
-            i18n,
-            dashboard.bubble_title,
-            name = bubble.name.clone(),
-            value = format::number(language, bubble.value, 2),
-            basis,
-            risk = bubble.risk,
-            budget = format::whole_amount(language, bubble.budget),
-            rag = rag_text
-        )
-        .to_string();
-        svg += &format!(
-            r#"<a href="{href}" data-testid="bubble" data-project-id="{id}" aria-label="{title}"><title>{title}</title><circle class="bubble rag-{rag}" cx="{cx:.1}" cy="{cy:.1}" r="{r:.1}"/><text class="bubble-label" x="{cx:.1}" y="{ly:.1}" text-anchor="middle">{name}</text></a>"#,
-            href = escape(&href(bubble.id.as_str())),
-            id = escape(bubble.id.as_str()),
-            title = escape(&title),
-            cx = bubble.cx,
-            cy = bubble.cy,
-            r = bubble.r,
-            ly = bubble.cy - bubble.r - 4.0,
-            name = escape(&bubble.name),
-        );
+        svg += &bubble_svg(i18n, bubble, href);
     }
+    svg += "</g>";
     svg += &ticks;
     svg += "</g>";
     if bubbles.is_empty() {

@@ -8,17 +8,21 @@
 //! start once the rest of the report is on screen (the first slice solves the root relaxation
 //! whole), and the chosen portfolio shows as soon as it is found, before its frontier.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use leptos::prelude::*;
 use shared::{
+    board::Decision,
     finance::Rag,
     format,
     selection::{Selection, SelectionError, SelectionSearch, SelectionStatus},
     views::{
         self,
+        finance::FinanceRow,
         report::{self as view_model, Report},
-        risks::band_name,
+        resources::OverAllocation,
+        risks::{band_name, HeatCell, RiskRow},
+        scoring::ModelRanking,
         selection::{Change, Setup},
     },
     IsoWeek, ProjectId,
@@ -37,7 +41,7 @@ use crate::{
 };
 
 use super::{
-    dashboard::{bubble_chart_svg, kpi_how, CHART},
+    dashboard::{kpi_how, BubbleChart, CHART},
     selection::{
         after_paint, change_label, frontier_svg, run_in_slices, search_in_slices, word_selection_error, FRONTIER,
     },
@@ -72,18 +76,53 @@ enum Frontier {
     Drawn(Vec<(f64, f64)>),
 }
 
+/// A memo of one section of the report, which tells its readers of a change only when the
+/// section is another shared value: the live report hands back the very same one for a section
+/// the change did not touch, and comparing a thousand rows to find them equal is left out.
+fn section<T: Send + Sync + 'static>(
+    report: Memo<Report>,
+    part: impl Fn(&Report) -> Arc<T> + Send + Sync + 'static,
+) -> Memo<Arc<T>> {
+    Memo::new_with_compare(
+        move |_| report.with(|report| part(report)),
+        |before, now| match (before, now) {
+            (Some(before), Some(now)) => !Arc::ptr_eq(before, now),
+            _ => true,
+        },
+    )
+}
+
 #[component]
 pub fn ReportPage() -> impl IntoView {
     let board = BoardContext::get();
     let i18n = use_i18n();
     let weeks = StoredValue::new(IsoWeek::containing(chrono::Utc::now().date_naive()).span(PLANNING_WEEKS));
     let today = chrono::Local::now().date_naive();
+    // Kept between changes: a colleague's budget computes the KPIs, the bubbles and the red
+    // projects again, not the ranking, the over-allocations, the risks or the decisions.
+    let live = StoredValue::new(view_model::LiveReport::default());
     let report = Memo::new(move |_| {
         let snapshot = board.view.snapshot.get();
         let first_week = weeks.with_value(|weeks| weeks.first().copied());
         // Opened again on an unchanged board, the review shows the sections it computed before.
-        remembered(&LAST_REPORT, &snapshot, first_week, || view_model::report(&snapshot, &weeks.get_value(), &CHART))
+        remembered(&LAST_REPORT, &snapshot, first_week, || {
+            live.try_update_value(|live| live.report(&snapshot, &weeks.get_value(), &CHART))
+                .expect("the page's own value")
+        })
     });
+    // Each section follows its own part of the report and is drawn again only when that part
+    // changed.
+    let kpis = Memo::new(move |_| report.with(|report| (report.kpis.clone(), report.rag)));
+    let bubbles = section(report, |report| report.bubbles.clone());
+    let ranking = section(report, |report| report.ranking.clone());
+    let over_allocated = section(report, |report| report.over_allocated.clone());
+    // A handful of rows, computed on every change: compared by content.
+    let red_projects = Memo::new(move |_| report.with(|report| report.red_projects.clone()));
+    let top_risks = section(report, |report| report.top_risks.clone());
+    let heat_map = section(report, |report| report.heat_map.clone());
+    let open_risks = Memo::new(move |_| report.with(|report| report.open_risks));
+    let decisions = section(report, |report| report.decisions.clone());
+    let baseline = Memo::new(move |_| report.with(|report| report.baseline.clone()));
     // The version the report shows: the board's heads when it was computed, shortened.
     let version = Memo::new(move |_| {
         board.view.snapshot.track();
@@ -115,60 +154,60 @@ pub fn ReportPage() -> impl IntoView {
             // The language is read once per section here, where it is tracked: a section's
             // thousand rows take it as a value instead of each looking it up (a lookup outside
             // a tracking closure neither follows the switch nor is free).
+            <KpiSection kpis bubbles/>
             {move || {
-                let (report, language) = (report.get(), lang());
-                view! {
-                    <KpiSection report=report.clone() board/>
-                    <RankingSection report language/>
-                }
+                let (ranking, language) = (ranking.get(), lang());
+                view! { <RankingSection ranking language/> }
             }}
             // Solved once, on the board as it was when the page opened: it takes seconds.
             <SelectionSection board weeks/>
             {move || {
-                let (report, language) = (report.get(), lang());
-                view! {
-                    <OverAllocationSection report=report.clone() language/>
-                    <RedProjectsSection report=report.clone() language/>
-                    <RiskSection report=report.clone()/>
-                    <DecisionSection report language/>
-                }
+                let (over_allocated, language) = (over_allocated.get(), lang());
+                view! { <OverAllocationSection over_allocated language/> }
+            }}
+            {move || {
+                let (red_projects, language) = (red_projects.get(), lang());
+                view! { <RedProjectsSection red_projects language/> }
+            }}
+            {move || view! { <RiskSection top_risks=top_risks.get() open_risks=open_risks.get() heat_map=heat_map.get()/> }}
+            {move || {
+                let (decisions, baseline, language) = (decisions.get(), baseline.get(), lang());
+                view! { <DecisionSection decisions baseline language/> }
             }}
         </article>
     }
 }
 
 #[component]
-fn KpiSection(report: Report, board: BoardContext) -> impl IntoView {
+fn KpiSection(
+    kpis: Memo<(Vec<views::dashboard::KpiTile>, views::dashboard::RagCounts)>,
+    bubbles: Memo<Arc<Vec<views::dashboard::Bubble>>>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let tiles = report
-        .kpis
-        .iter()
-        .map(|tile| {
-            let (id, figure, how) = (tile.id, tile.figure.clone(), tile.how.clone());
+    let figures = move || {
+        let (tiles, rag) = kpis.get();
+        let tiles = tiles
+            .iter()
+            .map(|tile| {
+                let (id, figure, how) = (tile.id, tile.figure.clone(), tile.how.clone());
+                view! {
+                    <div class="kpi">
+                        <span class="kpi-label">{move || kpi_label(i18n, id)}</span>
+                        <span class="kpi-figure">{move || {
+                            figure.clone().unwrap_or_else(|| t_string!(i18n, report.not_enough_data).to_owned())
+                        }}</span>
+                        <span class="kpi-how">{move || kpi_how(i18n, &how)}</span>
+                    </div>
+                }
+            })
+            .collect_view();
+        let row = move |label: fn(I18nContext<Locale>) -> &'static str, count: views::dashboard::RagCount| {
             view! {
-                <div class="kpi">
-                    <span class="kpi-label">{move || kpi_label(i18n, id)}</span>
-                    <span class="kpi-figure">{move || {
-                        figure.clone().unwrap_or_else(|| t_string!(i18n, report.not_enough_data).to_owned())
-                    }}</span>
-                    <span class="kpi-how">{move || kpi_how(i18n, &how)}</span>
-                </div>
+                <tr><th scope="row">{move || label(i18n)}</th><td class="number">{count.green}</td><td class="number">{count.amber}</td>
+                    <td class="number">{count.red}</td><td class="number">{count.unrated}</td></tr>
             }
-        })
-        .collect_view();
-    let rag = report.rag;
-    let row = move |label: fn(I18nContext<Locale>) -> &'static str, count: views::dashboard::RagCount| {
+        };
         view! {
-            <tr><th scope="row">{move || label(i18n)}</th><td class="number">{count.green}</td><td class="number">{count.amber}</td>
-                <td class="number">{count.red}</td><td class="number">{count.unrated}</td></tr>
-        }
-    };
-    // Drawn where the language is tracked: the chart words its axes and each bubble's title.
-    let bubbles = report.bubbles;
-    let chart = move || bubble_chart_svg(i18n, &bubbles, &|id| board.href(&format!("project/{id}")));
-    view! {
-        <section class="report-section" data-testid="report-kpis" aria-labelledby="report-kpis">
-            <h2 id="report-kpis">{t!(i18n, report.kpis)}</h2>
             <div class="kpis">{tiles}</div>
             <table class="rag-counts">
                 <thead><tr><th></th><th scope="col">{t!(i18n, report.green)}</th><th scope="col">{t!(i18n, report.amber)}</th>
@@ -178,24 +217,34 @@ fn KpiSection(report: Report, board: BoardContext) -> impl IntoView {
                     {row(|i18n| t_string!(i18n, report.managers_rag), rag.manual)}
                 </tbody>
             </table>
-            <div class="bubble-chart" inner_html=chart></div>
+        }
+    };
+    view! {
+        <section class="report-section" data-testid="report-kpis" aria-labelledby="report-kpis">
+            <h2 id="report-kpis">{t!(i18n, report.kpis)}</h2>
+            {figures}
+            // Drawn once and then patched (see `BubbleChart`).
+            <BubbleChart bubbles=bubbles.into() testid="report-bubble-chart"/>
         </section>
     }
 }
 
 #[component]
-fn RankingSection(report: Report, language: Language) -> impl IntoView {
+fn RankingSection(ranking: Arc<ModelRanking>, language: Language) -> impl IntoView {
     let i18n = use_i18n();
-    let body = match report.ranking.problem.clone() {
+    let body = match ranking.problem.clone() {
         Some(problem) => {
             view! { <p class="empty">{move || crate::words::ranking_problem(i18n.get_locale(), &problem, false)}</p> }
                 .into_any()
         }
         None => {
-            let rows = progressive_rows(report.ranking.rows, move |row| {
-                let lifted = row.lifted.iter().take(2).map(|r| r.criterion.clone()).collect::<Vec<_>>().join(", ");
-                let missing = crate::words::missing(catalogue_locale(language), &row.missing);
-                view! {
+            let rows = progressive_rows(
+                ranking,
+                |ranking| &ranking.rows,
+                move |row| {
+                    let lifted = row.lifted.iter().take(2).map(|r| r.criterion.clone()).collect::<Vec<_>>().join(", ");
+                    let missing = crate::words::missing(catalogue_locale(language), &row.missing);
+                    view! {
                     <tr>
                         <td class="number">{row.rank.map(|rank| rank.to_string()).unwrap_or_else(|| "—".into())}</td>
                         <td>{row.name.clone()}</td>
@@ -204,7 +253,8 @@ fn RankingSection(report: Report, language: Language) -> impl IntoView {
                     </tr>
                 }
                 .into_any()
-            });
+                },
+            );
             view! {
                 <table class="report-table">
                     <thead><tr>
@@ -229,16 +279,17 @@ fn RankingSection(report: Report, language: Language) -> impl IntoView {
 /// capacity in hundreds of person-weeks), drawn a slice at a time as the board's own long lists
 /// are (`components::progressive`): the report is on screen within a frame or two, and every row
 /// is there a few frames later, long before anyone prints it.
-fn progressive_rows<T: Send + Sync + 'static>(
-    items: Vec<T>,
+fn progressive_rows<L: Send + Sync + 'static, T: 'static>(
+    list: Arc<L>,
+    items: fn(&L) -> &[T],
     row: impl Fn(&T) -> AnyView + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
-    let total = items.len();
-    let items = StoredValue::new(items);
+    let total = items(&list).len();
+    let list = StoredValue::new(list);
     let shown = progressive::progressive(move || total);
     view! {
         <For each=move || 0..shown.get().min(total) key=|index| *index
-            children=move |index| items.with_value(|items| row(&items[index]))/>
+            children=move |index| list.with_value(|list| row(&items(list)[index]))/>
     }
 }
 
@@ -412,18 +463,22 @@ fn SelectionSection(board: BoardContext, weeks: StoredValue<Vec<IsoWeek>>) -> im
 }
 
 #[component]
-fn OverAllocationSection(report: Report, language: Language) -> impl IntoView {
+fn OverAllocationSection(over_allocated: Arc<Vec<OverAllocation>>, language: Language) -> impl IntoView {
     let i18n = use_i18n();
-    let body = if report.over_allocated.is_empty() {
+    let body = if over_allocated.is_empty() {
         view! { <p class="empty">{move || tr!(i18n, report.nobody_over, weeks = PLANNING_WEEKS)}</p> }.into_any()
     } else {
-        let rows = progressive_rows(report.over_allocated, move |o| {
-            view! {
+        let rows = progressive_rows(
+            over_allocated,
+            |list| list.as_slice(),
+            move |o: &OverAllocation| {
+                view! {
                 <tr><td>{o.name.clone()}</td><td>{format::week(language, o.week)}</td><td class="number">{format::hours(language, o.booked)}</td>
                     <td class="number">{format::hours(language, o.capacity)}</td><td class="number">{format::hours(language, o.excess())}</td></tr>
             }
             .into_any()
-        });
+            },
+        );
         view! {
             <table class="report-table">
                 <thead><tr>
@@ -453,13 +508,12 @@ fn rag_text(rag: Option<Rag>) -> &'static str {
 }
 
 #[component]
-fn RedProjectsSection(report: Report, language: Language) -> impl IntoView {
+fn RedProjectsSection(red_projects: Arc<Vec<FinanceRow>>, language: Language) -> impl IntoView {
     let i18n = use_i18n();
-    let body = if report.red_projects.is_empty() {
+    let body = if red_projects.is_empty() {
         view! { <p class="empty">{t!(i18n, report.no_red)}</p> }.into_any()
     } else {
-        let rows = report
-            .red_projects
+        let rows = red_projects
             .iter()
             .map(|row| {
                 let figures = row.health.figures;
@@ -502,10 +556,9 @@ fn RedProjectsSection(report: Report, language: Language) -> impl IntoView {
 }
 
 #[component]
-fn RiskSection(report: Report) -> impl IntoView {
+fn RiskSection(top_risks: Arc<Vec<RiskRow>>, open_risks: usize, heat_map: Arc<Vec<Vec<HeatCell>>>) -> impl IntoView {
     let i18n = use_i18n();
-    let rows = report
-        .top_risks
+    let rows = top_risks
         .iter()
         .map(|row| {
             let band = row.band;
@@ -515,8 +568,7 @@ fn RiskSection(report: Report) -> impl IntoView {
             }
         })
         .collect_view();
-    let map = report
-        .heat_map
+    let map = heat_map
         .iter()
         .map(|cells| {
             let probability = cells.first().map_or(0, |cell| cell.probability);
@@ -533,7 +585,7 @@ fn RiskSection(report: Report) -> impl IntoView {
     view! {
         <section class="report-section" data-testid="report-risks" aria-labelledby="report-risks">
             <h2 id="report-risks">{t!(i18n, report.risks)}</h2>
-            <p class="hint">{move || tr!(i18n, report.highest_risks, shown = report.top_risks.len(), open = report.open_risks)}</p>
+            <p class="hint">{move || tr!(i18n, report.highest_risks, shown = top_risks.len(), open = open_risks)}</p>
             <div class="report-risks">
                 <table class="report-table">
                     <thead><tr>
@@ -555,9 +607,8 @@ fn RiskSection(report: Report) -> impl IntoView {
 }
 
 #[component]
-fn DecisionSection(report: Report, language: Language) -> impl IntoView {
+fn DecisionSection(decisions: Arc<Vec<Decision>>, baseline: Option<Decision>, language: Language) -> impl IntoView {
     let i18n = use_i18n();
-    let baseline = report.baseline.clone();
     let since = move || match &baseline {
         Some(baseline) => tr!(
             i18n,
@@ -567,11 +618,10 @@ fn DecisionSection(report: Report, language: Language) -> impl IntoView {
         ),
         None => t_string!(i18n, report.no_reprioritisation).to_owned(),
     };
-    let body = if report.decisions.is_empty() {
+    let body = if decisions.is_empty() {
         view! { <p class="empty">{t!(i18n, report.no_decision)}</p> }.into_any()
     } else {
-        let rows = report
-            .decisions
+        let rows = decisions
             .iter()
             .map(|decision| {
                 let (recorded, kind) = (decision.recorded.clone(), decision.kind);

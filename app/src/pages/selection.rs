@@ -148,14 +148,22 @@ pub fn SelectionPage() -> impl IntoView {
             _ => Err(t_string!(i18n, selection.budget_not_number).to_owned()),
         },
     });
+    // Only what values a project, not the whole dashboard, and kept while the scores, the
+    // objectives and the stages are as they were: this runs on every change.
+    let live_values = StoredValue::new(views::selection::LiveValues::default());
     let values = Memo::new(move |_| {
-        // Only what values a project, not the whole dashboard: this runs on every change.
-        board.view.snapshot.with(|b| views::selection::candidate_values(b))
+        board.view.snapshot.with(|b| live_values.try_update_value(|live| live.values(b)).expect("the page's own value"))
     });
+    // Each project's demand kept while the people and bookings are the same lists.
+    let live_problem = StoredValue::new(views::selection::LiveProblem::default());
     let problem = Memo::new(move |_| {
         let setup = Setup { budget: budget.get().unwrap_or(0.0), role_hours: role_hours.get(), forced: forced.get() };
         let values = values.get();
-        board.view.snapshot.with(|b| views::selection::build_problem(b, &values, &setup, &weeks.get_value()))
+        board.view.snapshot.with(|b| {
+            live_problem
+                .try_update_value(|live| live.problem(b, &values, &setup, &weeks.get_value()))
+                .expect("the page's own value")
+        })
     });
     let preview = Memo::new(move |_| problem.with(selection::greedy_preview));
     let roles = Memo::new(move |_| board.view.snapshot.with(|s| views::selection::role_capacities(s)));

@@ -421,6 +421,16 @@ impl PeopleAndBookings {
     }
 }
 
+/// Whether two lists of projects agree on what a computation reads of them: the very same
+/// list, or the same projects in the same order with `same` holding for each pair. A
+/// computation that reads only some fields (the scores, the dependencies) keeps its result
+/// while they agree: a budget changed on a large board copies the list but leaves the scores
+/// as they were, and this tells so by comparing, without allocating.
+pub fn projects_agree(before: &[Project], now: &[Project], same: impl Fn(&Project, &Project) -> bool) -> bool {
+    std::ptr::eq(before, now)
+        || (before.len() == now.len() && before.iter().zip(now).all(|(a, b)| a.id == b.id && same(a, b)))
+}
+
 impl BoardSnapshot {
     /// Hours booked for one cell of the resource grid, 0 when nothing is booked.
     pub fn hours(&self, project: &ProjectId, person: &PersonId, week: IsoWeek) -> f64 {

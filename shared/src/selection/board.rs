@@ -1,6 +1,15 @@
 //! The selection problem a board poses.
 
+use std::{
+    collections::{BTreeMap, BTreeSet, HashMap},
+    sync::Arc,
+};
+
 use super::*;
+use crate::{
+    board::{BoardSnapshot, PeopleAndBookings, ProjectId, Stage},
+    week::IsoWeek,
+};
 
 /// The selection problem a board poses, for the projects still in play.
 ///
@@ -13,24 +22,101 @@ use super::*;
 ///   A project that depends on a cancelled one is forced out; a dependency on a closed
 ///   project is already met.
 pub fn problem_from_board(
-    board: &crate::board::BoardSnapshot,
-    values: &std::collections::BTreeMap<crate::board::ProjectId, f64>,
+    board: &BoardSnapshot,
+    values: &BTreeMap<ProjectId, f64>,
     budget: f64,
-    weeks: &[crate::week::IsoWeek],
+    weeks: &[IsoWeek],
 ) -> SelectionProblem {
-    use crate::board::Stage;
+    problem_from(board, values, budget, &BoardDemand::of(board, weeks))
+}
 
+/// [`problem_from_board`] on a board that changes one edit at a time, such as the live board
+/// the selection page shows: each project's demand and each role's capacity (every booking
+/// summed per project, role and week) are kept while the people and the bookings are the
+/// very same lists (see [`BoardSnapshot`]), so a budget, a stage or a score builds the
+/// candidates from what is kept.
+#[derive(Debug, Default)]
+pub struct LiveBoardProblem {
+    kept: Option<KeptDemand>,
+    reused: bool,
+}
+
+/// The demand and capacity of a board, the lists and weeks they were computed from.
+#[derive(Debug)]
+struct KeptDemand {
+    lists: PeopleAndBookings,
+    weeks: Vec<IsoWeek>,
+    demand: BoardDemand,
+}
+
+impl LiveBoardProblem {
+    /// What [`problem_from_board`] answers for `board`.
+    pub fn problem(
+        &mut self,
+        board: &BoardSnapshot,
+        values: &BTreeMap<ProjectId, f64>,
+        budget: f64,
+        weeks: &[IsoWeek],
+    ) -> SelectionProblem {
+        self.reused = self.kept.as_ref().is_some_and(|kept| kept.weeks == weeks && kept.lists.same_in(board));
+        if !self.reused {
+            self.kept = Some(KeptDemand {
+                lists: PeopleAndBookings::of(board),
+                weeks: weeks.to_vec(),
+                demand: BoardDemand::of(board, weeks),
+            });
+        }
+        problem_from(board, values, budget, &self.kept.as_ref().expect("computed above").demand)
+    }
+
+    /// Whether the last [`LiveBoardProblem::problem`] kept the demand and capacity it had.
+    pub fn kept_demand(&self) -> bool {
+        self.reused
+    }
+}
+
+/// Each project's demand in the weeks of the horizon and each role's capacity in them.
+#[derive(Debug)]
+struct BoardDemand {
+    projects: HashMap<ProjectId, Arc<Vec<Demand>>>,
+    capacities: Vec<Capacity>,
+}
+
+impl BoardDemand {
+    fn of(board: &BoardSnapshot, weeks: &[IsoWeek]) -> BoardDemand {
+        let horizon: BTreeSet<_> = weeks.iter().copied().collect();
+        let projects = crate::capacity::project_role_demand(board)
+            .into_iter()
+            .map(|(project, demand)| {
+                let demand = demand
+                    .into_iter()
+                    .filter(|((_, week), _)| horizon.contains(week))
+                    .map(|((role, week), hours)| Demand { role, week: week.to_string(), hours })
+                    .collect();
+                (project, Arc::new(demand))
+            })
+            .collect();
+        let capacities = crate::capacity::role_capacity(board, weeks)
+            .into_iter()
+            .map(|((role, week), hours)| Capacity { role, week: week.to_string(), hours })
+            .collect();
+        BoardDemand { projects, capacities }
+    }
+}
+
+fn problem_from(
+    board: &BoardSnapshot,
+    values: &BTreeMap<ProjectId, f64>,
+    budget: f64,
+    demand: &BoardDemand,
+) -> SelectionProblem {
     let in_play = |stage: Stage| !matches!(stage, Stage::Closed | Stage::Cancelled);
-    let demand = crate::capacity::project_role_demand(board);
-    let horizon: std::collections::BTreeSet<_> = weeks.iter().copied().collect();
     let mut problem = SelectionProblem::new(budget);
     for project in board.projects.iter().filter(|p| in_play(p.stage)) {
         let mut candidate =
             Candidate::new(project.id.clone(), values.get(&project.id).copied().unwrap_or(0.0), project.budget);
-        for ((role, week), hours) in demand.get(&project.id).into_iter().flatten() {
-            if horizon.contains(week) {
-                candidate = candidate.with_demand(role, &week.to_string(), *hours);
-            }
+        if let Some(needs) = demand.projects.get(&project.id) {
+            candidate.demand = needs.clone();
         }
         problem.candidates.push(candidate);
         if project.stage == Stage::Active {
@@ -44,9 +130,7 @@ pub fn problem_from_board(
             }
         }
     }
-    for ((role, week), hours) in crate::capacity::role_capacity(board, weeks) {
-        problem.add_capacity(&role, &week.to_string(), hours);
-    }
+    problem.capacities = demand.capacities.clone();
     problem.forced_in.retain(|id| !problem.forced_out.contains(id));
     problem
 }

@@ -1,6 +1,8 @@
 //! What a selection is asked: the candidates with their value, cost and demand, the capacity,
 //! and the forced, dependent and exclusive projects.
 
+use std::sync::Arc;
+
 use crate::ids::ProjectId;
 
 /// Everything the selection needs to know: the candidates, the budget, the capacity per role and
@@ -33,8 +35,10 @@ pub struct Candidate {
     pub value: f64,
     /// What the project costs, in the unit of [`SelectionProblem::budget`]. Not negative.
     pub cost: f64,
-    /// Hours the project needs, per role and week.
-    pub demand: Vec<Demand>,
+    /// Hours the project needs, per role and week. Shared: a board's problem is built again
+    /// on every change, and a project's demand (a dozen rows of role and week) is kept while
+    /// the people and bookings are the same.
+    pub demand: Arc<Vec<Demand>>,
 }
 
 /// Hours a project needs from one role in one week.
@@ -93,12 +97,12 @@ impl SelectionProblem {
 
 impl Candidate {
     pub fn new(id: ProjectId, value: f64, cost: f64) -> Candidate {
-        Candidate { id, value, cost, demand: Vec::new() }
+        Candidate { id, value, cost, demand: Arc::default() }
     }
 
     /// This candidate, also needing `hours` of `role` in `week`.
     pub fn with_demand(mut self, role: &str, week: &str, hours: f64) -> Candidate {
-        self.demand.push(Demand { role: role.to_owned(), week: week.to_owned(), hours });
+        Arc::make_mut(&mut self.demand).push(Demand { role: role.to_owned(), week: week.to_owned(), hours });
         self
     }
 }

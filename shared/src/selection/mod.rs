@@ -109,7 +109,7 @@ mod search;
 #[cfg(test)]
 mod tests;
 
-pub use board::problem_from_board;
+pub use board::{problem_from_board, LiveBoardProblem};
 pub use input::*;
 pub use limits::*;
 use model::*;

@@ -79,7 +79,7 @@ impl<'p> Model<'p> {
         for candidate in &problem.candidates {
             check_number(candidate.value, false, || SelectionNumber::Value(candidate.id.clone()))?;
             check_number(candidate.cost, false, || SelectionNumber::Cost(candidate.id.clone()))?;
-            for demand in &candidate.demand {
+            for demand in candidate.demand.iter() {
                 check_number(demand.hours, false, || SelectionNumber::Demand {
                     project: candidate.id.clone(),
                     role: demand.role.clone(),
@@ -95,7 +95,7 @@ impl<'p> Model<'p> {
             .iter()
             .map(|candidate| {
                 let mut hours: BTreeMap<usize, f64> = BTreeMap::new();
-                for demand in &candidate.demand {
+                for demand in candidate.demand.iter() {
                     *hours.entry(key_index[&(demand.role.as_str(), demand.week.as_str())]).or_default() += demand.hours;
                 }
                 hours.into_iter().filter(|&(_, hours)| hours > 0.0).collect()

@@ -166,8 +166,10 @@ fn weighted(board: &BoardSnapshot) -> ModelRanking {
     let mut problem = None;
     match scoring::weighted_ranking(&board.criteria, &candidates) {
         Ok(ranking) => {
+            // By id: a search of the list for each of 800 candidates was 640,000 comparisons.
+            let by_id: std::collections::HashMap<&ProjectId, &Project> = scored.iter().map(|p| (&p.id, *p)).collect();
             for candidate in ranking.candidates {
-                let Some(project) = scored.iter().find(|p| p.id == candidate.id) else { continue };
+                let Some(&project) = by_id.get(&candidate.id) else { continue };
                 let mut reasons: Vec<Reason> = candidate
                     .contributions
                     .iter()

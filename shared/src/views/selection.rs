@@ -2,11 +2,15 @@
 //! forced decisions), the chosen portfolio against the current one, the decisions that
 //! recording it writes, and the efficient frontier as chart points.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    sync::Arc,
+};
 
 use super::dashboard::{project_values, ChartFrame, WorthOf};
 use crate::{
     board::{BoardSnapshot, DecisionKind, ProjectId, Stage},
+    dashboard::LiveWorth,
     selection::{self, SelectionProblem},
     week::IsoWeek,
 };
@@ -61,11 +65,38 @@ pub fn default_budget(board: &BoardSnapshot) -> f64 {
 /// Each project's value for the selection: 100 × its weighted score, else 100 × its alignment.
 /// Computes only what values a project ([`crate::dashboard::worth`]), not the whole dashboard.
 pub fn candidate_values(board: &BoardSnapshot) -> BTreeMap<ProjectId, f64> {
-    let worth = crate::dashboard::worth(board);
-    project_values(board, WorthOf::from(&worth))
+    values_from(board, &crate::dashboard::worth(board))
+}
+
+fn values_from(board: &BoardSnapshot, worth: &crate::dashboard::Worth) -> BTreeMap<ProjectId, f64> {
+    project_values(board, WorthOf::from(worth))
         .into_iter()
         .map(|(id, (value, _))| (id, (value * 100.0 * 1e6).round() / 1e6))
         .collect()
+}
+
+/// [`candidate_values`] on a board that changes one edit at a time, such as the live board
+/// the selection page shows: the same values (the very same shared map) while what values a
+/// project is as it was ([`LiveWorth`]: a budget, a booking or a name leaves it alone).
+#[derive(Debug, Default)]
+pub struct LiveValues {
+    worth: LiveWorth,
+    values: Option<Arc<BTreeMap<ProjectId, f64>>>,
+}
+
+impl LiveValues {
+    pub fn values(&mut self, board: &BoardSnapshot) -> Arc<BTreeMap<ProjectId, f64>> {
+        self.worth.worth(board);
+        match (&self.values, self.worth.last()) {
+            // The worth was kept, so the projects are the same ones: their values are too.
+            (Some(values), _) if self.worth.kept() => values.clone(),
+            (_, worth) => {
+                let values = Arc::new(values_from(board, worth.expect("computed above")));
+                self.values = Some(values.clone());
+                values
+            }
+        }
+    }
 }
 
 /// The problem to solve: the board's (see [`selection::problem_from_board`]) with the person's
@@ -76,7 +107,36 @@ pub fn build_problem(
     setup: &Setup,
     weeks: &[IsoWeek],
 ) -> SelectionProblem {
-    let mut problem = selection::problem_from_board(board, values, setup.budget, weeks);
+    set_up(selection::problem_from_board(board, values, setup.budget, weeks), setup, weeks)
+}
+
+/// [`build_problem`] on a board that changes one edit at a time (see
+/// [`selection::LiveBoardProblem`]: the demand and capacity are kept while the people and
+/// bookings are the same).
+#[derive(Debug, Default)]
+pub struct LiveProblem {
+    board: selection::LiveBoardProblem,
+}
+
+impl LiveProblem {
+    pub fn problem(
+        &mut self,
+        board: &BoardSnapshot,
+        values: &BTreeMap<ProjectId, f64>,
+        setup: &Setup,
+        weeks: &[IsoWeek],
+    ) -> SelectionProblem {
+        set_up(self.board.problem(board, values, setup.budget, weeks), setup, weeks)
+    }
+
+    /// Whether the last [`LiveProblem::problem`] kept the demand and capacity it had.
+    pub fn kept_demand(&self) -> bool {
+        self.board.kept_demand()
+    }
+}
+
+/// The board's problem with the person's role hours and forced decisions.
+fn set_up(mut problem: SelectionProblem, setup: &Setup, weeks: &[IsoWeek]) -> SelectionProblem {
     for (role, &hours) in &setup.role_hours {
         problem.capacities.retain(|capacity| &capacity.role != role);
         for week in weeks {
@@ -218,7 +278,7 @@ pub fn compare(board: &BoardSnapshot, problem: &SelectionProblem, chosen: &[Proj
 pub fn role_use(problem: &SelectionProblem, ids: &[ProjectId]) -> Vec<RoleUse> {
     let mut demand: BTreeMap<(&str, &str), f64> = BTreeMap::new();
     for candidate in problem.candidates.iter().filter(|c| ids.contains(&c.id)) {
-        for need in &candidate.demand {
+        for need in candidate.demand.iter() {
             *demand.entry((need.role.as_str(), need.week.as_str())).or_default() += need.hours;
         }
     }
