@@ -5,7 +5,7 @@
 //! remote, and kept for the page's next visit while the board stays as it is
 //! (`components::remembered`); the figures themselves come from `shared::views::dashboard`.
 
-use std::sync::Arc;
+use std::{cell::RefCell, sync::Arc};
 
 use leptos::prelude::*;
 use shared::{
@@ -75,6 +75,12 @@ type Figures = (Vec<KpiTile>, Arc<Vec<WarningLink>>, RagCounts, Arc<Vec<Bubble>>
 thread_local! {
     /// The figures the dashboard showed last (see [`remembered`]).
     static LAST_FIGURES: Last<IsoWeek, Figures> = Last::default();
+    /// The live computations and the warnings' lines, kept from one visit of the page to the
+    /// next: a page opened again shows the figures it remembered without computing, so live
+    /// computations of its own would meet the first colleague's change empty and compute
+    /// everything afresh. Each compares what it kept with the board it is given, so a kept one
+    /// is right for any board.
+    static LIVE: RefCell<(dashboard::LiveDashboard, Option<KeptLinks>)> = RefCell::default();
 }
 
 /// The warnings listed before "show all": a large board breaks hundreds of rules.
@@ -87,23 +93,19 @@ pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let this_week = IsoWeek::containing(chrono::Utc::now().date_naive());
     let weeks = StoredValue::new(this_week.span(PLANNING_WEEKS));
-    // Kept between changes: a budget or a stage does not sum every booking again, nor rank
-    // every project (`LiveDashboard`).
-    let live = StoredValue::new(dashboard::LiveDashboard::default());
-    // The warnings' lines and links, kept while the warnings are the same (and the projects
-    // they link to): grouping thousands of capacity warnings again on every change is most of
-    // their cost.
-    let kept_links = StoredValue::new(None::<KeptLinks>);
     let figures = Memo::new(move |_| {
         let snapshot = board.view.snapshot.get();
         // Opening the dashboard again on an unchanged board computes nothing.
         remembered(&LAST_FIGURES, &snapshot, this_week, || {
-            let dashboard = live
-                .try_update_value(|dashboard| dashboard.compute(&snapshot, &weeks.get_value()))
-                .expect("the page's own value");
-            let links = kept_links
-                .try_update_value(|kept| links_of(kept, &snapshot, &dashboard.warnings))
-                .expect("the page's own value");
+            // Kept between changes (`LIVE`): a budget or a stage does not sum every booking
+            // again, nor rank every project (`LiveDashboard`), and the warnings' lines and links
+            // are kept while the warnings are the same (grouping thousands of capacity warnings
+            // again on every change is most of their cost).
+            let (dashboard, links) = LIVE.with_borrow_mut(|(live, kept_links)| {
+                let dashboard = live.compute(&snapshot, &weeks.get_value());
+                let links = links_of(kept_links, &snapshot, &dashboard.warnings);
+                (dashboard, links)
+            });
             (
                 views::dashboard::kpi_tiles(&dashboard),
                 links,

@@ -58,6 +58,10 @@ const FRONTIER_GAP: f64 = 0.005;
 thread_local! {
     /// The sections the review showed last (see [`remembered`]).
     static LAST_REPORT: Last<Option<IsoWeek>, Report> = Last::default();
+    /// The review's live computations, kept from one visit of the page to the next (as the
+    /// dashboard's are): a review opened again shows what it remembered without computing, and
+    /// the first colleague's change after that must not find them empty.
+    static LIVE: std::cell::RefCell<view_model::LiveReport> = std::cell::RefCell::default();
 }
 
 /// Where the report's selection is.
@@ -98,16 +102,15 @@ pub fn ReportPage() -> impl IntoView {
     let i18n = use_i18n();
     let weeks = StoredValue::new(IsoWeek::containing(chrono::Utc::now().date_naive()).span(PLANNING_WEEKS));
     let today = chrono::Local::now().date_naive();
-    // Kept between changes: a colleague's budget computes the KPIs, the bubbles and the red
-    // projects again, not the ranking, the over-allocations, the risks or the decisions.
-    let live = StoredValue::new(view_model::LiveReport::default());
     let report = Memo::new(move |_| {
         let snapshot = board.view.snapshot.get();
         let first_week = weeks.with_value(|weeks| weeks.first().copied());
         // Opened again on an unchanged board, the review shows the sections it computed before.
         remembered(&LAST_REPORT, &snapshot, first_week, || {
-            live.try_update_value(|live| live.report(&snapshot, &weeks.get_value(), &CHART))
-                .expect("the page's own value")
+            // Kept between changes (`LIVE`): a colleague's budget computes the KPIs, the bubbles
+            // and the red projects again, not the ranking, the over-allocations, the risks or
+            // the decisions.
+            LIVE.with_borrow_mut(|live| live.report(&snapshot, &weeks.get_value(), &CHART))
         })
     });
     // Each section follows its own part of the report and is drawn again only when that part
